@@ -1,0 +1,2 @@
+/** JMH benchmarks and the gateway load benchmark. */
+package io.veil.bench;

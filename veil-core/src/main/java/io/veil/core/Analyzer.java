@@ -1,0 +1,226 @@
+package io.veil.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The detection engine: runs every {@link Recognizer} and the {@link NerEngine} over a text, raises
+ * scores where context words support a finding, drops findings under their type's threshold or on
+ * the allow-list, adds deny-list terms, and resolves overlaps.
+ *
+ * <p>Overlap rule: findings are ranked by score (higher first), then by length (longer first), then
+ * by start (earlier first); each is kept unless it overlaps one already kept. The result is sorted
+ * by start and no two findings overlap, so every character is replaced at most once.
+ *
+ * <pre>{@code
+ * Analyzer analyzer = Analyzer.builder().addRecognizers(myRecognizers).build();
+ * for (Finding f : analyzer.analyze("Call me at +44 20 7946 0958")) { ... }
+ * }</pre>
+ *
+ * <p>Thread safety: immutable once built; one instance serves all threads.
+ *
+ * <p>Failure: if a recognizer throws, {@link #analyze} throws {@link DetectionException} (without
+ * any part of the text) so callers fail closed.
+ */
+public final class Analyzer {
+  private final List<Recognizer> recognizers;
+  private final Map<EntityType, Double> thresholds;
+  private final double defaultThreshold;
+  private final Set<String> allowList;
+  private final Map<String, EntityType> denyList;
+  private final Set<EntityType> enabled;
+  private final ContextEnhancer contextEnhancer;
+
+  private Analyzer(Builder b) {
+    this.recognizers = List.copyOf(b.recognizers);
+    this.thresholds = Map.copyOf(b.thresholds);
+    this.defaultThreshold = b.defaultThreshold;
+    this.allowList = Set.copyOf(b.allowList);
+    this.denyList = Map.copyOf(b.denyList);
+    this.enabled = b.enabled == null ? null : Set.copyOf(b.enabled);
+    this.contextEnhancer = new ContextEnhancer(b.contextWindow, b.contextBoost);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Analyses a text of unknown language. */
+  public List<Finding> analyze(String text) {
+    return analyze(text, null);
+  }
+
+  /**
+   * Returns the non-overlapping findings in {@code text}, sorted by start.
+   *
+   * @param language ISO 639-1 code, or null to let engines guess
+   * @throws DetectionException if a recognizer fails
+   */
+  public List<Finding> analyze(String text, String language) {
+    Objects.requireNonNull(text, "text");
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    List<Finding> candidates = new ArrayList<>();
+    for (Recognizer r : recognizers) {
+      List<Finding> found;
+      try {
+        found = r.analyze(text, language);
+      } catch (RuntimeException | StackOverflowError e) {
+        throw new DetectionException("recognizer " + r.name() + " failed: " + e.getClass().getSimpleName());
+      }
+      Set<String> context = r.contextWords();
+      for (Finding f : found) {
+        if (enabled != null && !enabled.contains(f.type())) {
+          continue;
+        }
+        if (f.end() > text.length()) {
+          throw new DetectionException("recognizer " + r.name() + " returned a span outside the text");
+        }
+        candidates.add(context.isEmpty() ? f : contextEnhancer.enhance(text, f, context));
+      }
+    }
+    addDenied(text, candidates);
+    List<Finding> kept = new ArrayList<>(candidates.size());
+    for (Finding f : candidates) {
+      if (f.score() < thresholds.getOrDefault(f.type(), defaultThreshold)) {
+        continue;
+      }
+      if (!allowList.isEmpty() && allowList.contains(f.value(text).toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      kept.add(f);
+    }
+    return OverlapResolver.resolve(kept);
+  }
+
+  private void addDenied(String text, List<Finding> out) {
+    if (denyList.isEmpty()) {
+      return;
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (lower.length() != text.length()) {
+      lower = TextCase.lowerSameLength(text);
+    }
+    for (Map.Entry<String, EntityType> e : denyList.entrySet()) {
+      String term = e.getKey();
+      int from = 0;
+      int at;
+      while ((at = lower.indexOf(term, from)) >= 0) {
+        int end = at + term.length();
+        if (TextCase.isWordBoundary(text, at) && TextCase.isWordBoundary(text, end)) {
+          out.add(new Finding(at, end, e.getValue(), 1.0, "deny-list"));
+        }
+        from = at + 1;
+      }
+    }
+  }
+
+  /** The recognizers this analyzer runs, in order. */
+  public List<Recognizer> recognizers() {
+    return recognizers;
+  }
+
+  /** The types this analyzer can report. */
+  public Set<EntityType> entityTypes() {
+    Set<EntityType> types = new LinkedHashSet<>();
+    for (Recognizer r : recognizers) {
+      types.addAll(r.entityTypes());
+    }
+    types.addAll(denyList.values());
+    if (enabled != null) {
+      types.retainAll(enabled);
+    }
+    return Collections.unmodifiableSet(types);
+  }
+
+  /** Builds an {@link Analyzer}. Not thread-safe; build once, share the result. */
+  public static final class Builder {
+    private final List<Recognizer> recognizers = new ArrayList<>();
+    private final Map<EntityType, Double> thresholds = new HashMap<>();
+    private double defaultThreshold = 0.5;
+    private final Set<String> allowList = new LinkedHashSet<>();
+    private final Map<String, EntityType> denyList = new HashMap<>();
+    private Set<EntityType> enabled;
+    private int contextWindow = 48;
+    private double contextBoost = 0.35;
+
+    private Builder() {}
+
+    public Builder addRecognizer(Recognizer recognizer) {
+      recognizers.add(Objects.requireNonNull(recognizer, "recognizer"));
+      return this;
+    }
+
+    public Builder addRecognizers(Iterable<? extends Recognizer> rs) {
+      rs.forEach(this::addRecognizer);
+      return this;
+    }
+
+    /** Findings of this type with a lower score are dropped. */
+    public Builder threshold(EntityType type, double minScore) {
+      thresholds.put(Objects.requireNonNull(type), checkScore(minScore));
+      return this;
+    }
+
+    /** Threshold for types without their own; 0.5 by default. */
+    public Builder defaultThreshold(double minScore) {
+      this.defaultThreshold = checkScore(minScore);
+      return this;
+    }
+
+    /** Values that are never reported (compared case-insensitively with the whole finding). */
+    public Builder allow(String value) {
+      allowList.add(value.toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    /** Terms that are always reported as {@code type} where they stand as whole words. */
+    public Builder deny(EntityType type, String term) {
+      if (term.isBlank()) {
+        throw new IllegalArgumentException("deny-list terms must not be blank");
+      }
+      denyList.put(term.toLowerCase(Locale.ROOT), Objects.requireNonNull(type));
+      return this;
+    }
+
+    /** Restricts reporting to these types; null (the default) reports every type. */
+    public Builder enabledTypes(Set<EntityType> types) {
+      this.enabled = types == null ? null : new LinkedHashSet<>(types);
+      return this;
+    }
+
+    /** How many characters around a finding are searched for context words; 48 by default. */
+    public Builder contextWindow(int chars) {
+      if (chars < 0 || chars > 1000) {
+        throw new IllegalArgumentException("context window must be 0-1000 characters");
+      }
+      this.contextWindow = chars;
+      return this;
+    }
+
+    /** How much a context word raises a score; 0.35 by default (Presidio's value). */
+    public Builder contextBoost(double boost) {
+      this.contextBoost = checkScore(boost);
+      return this;
+    }
+
+    public Analyzer build() {
+      return new Analyzer(this);
+    }
+
+    private static double checkScore(double s) {
+      if (!(s >= 0.0 && s <= 1.0)) {
+        throw new IllegalArgumentException("scores are in [0, 1], got " + s);
+      }
+      return s;
+    }
+  }
+}

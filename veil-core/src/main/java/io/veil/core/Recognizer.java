@@ -1,0 +1,42 @@
+package io.veil.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds one or more kinds of personal data in a text. Presidio's shape: a recognizer proposes
+ * scored {@link Finding}s; the {@link Analyzer} applies context, thresholds, allow/deny lists and
+ * overlap resolution.
+ *
+ * <p>Implementations must be thread-safe (one instance serves every request), must not keep
+ * references to the texts they see, and must run in time linear in the text length: no
+ * backtracking regular expression over unbounded input.
+ *
+ * <p>Failure: an exception thrown from {@link #analyze} fails the whole analysis (fail closed);
+ * it must not carry any part of the text in its message.
+ */
+public interface Recognizer {
+
+  /** A stable name, used in findings, explanations and metrics. */
+  String name();
+
+  /** The types this recognizer can produce. */
+  Set<EntityType> entityTypes();
+
+  /**
+   * Returns the findings in {@code text}, in any order.
+   *
+   * @param text the text to analyse, never null
+   * @param language an ISO 639-1 code such as "en", or null when unknown
+   */
+  List<Finding> analyze(String text, String language);
+
+  /**
+   * Words that, when they appear shortly before (or after) a finding of this recognizer, make it
+   * more likely to be real ("card", "iban", "ssn"). Lower-case. The analyzer raises the score of such
+   * findings; empty by default.
+   */
+  default Set<String> contextWords() {
+    return Set.of();
+  }
+}
