@@ -1,0 +1,39 @@
+package io.veil.core;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Holds the mapping between original values and the tokens (or surrogates) that replaced them,
+ * per {@link Scope}. The in-memory implementation lives in this module; a persistent, encrypted one
+ * in {@code veil-store}.
+ *
+ * <p>Contract: within one scope, the same (type, value) always maps to the same token, and one token
+ * maps to exactly one value; scopes never see each other's entries. Entries expire after the vault's
+ * retention.
+ *
+ * <p>Thread safety: implementations must be safe for concurrent use, including concurrent
+ * {@link #tokenize} calls for the same value, which must agree on one token.
+ *
+ * <p>Failure: implementations throw {@link VaultException} when they cannot read or write; callers
+ * fail closed. <b>Security:</b> no method may log values; exceptions carry no values.
+ */
+public interface TokenVault {
+
+  /**
+   * Returns the token for {@code value} in {@code scope}, minting one with {@code minter} if there is
+   * none yet. The minter receives the 1-based ordinal of this type in the scope (for {@code <PERSON_3>})
+   * and must return a token not used in the scope.
+   */
+  String tokenize(Scope scope, EntityType type, String value, Function<Integer, String> minter);
+
+  /** The original value of {@code token} in {@code scope}, if the vault still holds it. */
+  Optional<String> reveal(Scope scope, String token);
+
+  /** A snapshot of every token → value of the scope, for restoring. */
+  Map<String, String> entries(Scope scope);
+
+  /** Forgets everything held for the scope. */
+  void clear(Scope scope);
+}

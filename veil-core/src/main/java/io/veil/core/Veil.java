@@ -1,0 +1,109 @@
+package io.veil.core;
+
+import java.util.Objects;
+
+/**
+ * Veil as a library: find personal data, replace it before a text leaves, restore it in the answer.
+ *
+ * <pre>{@code
+ * Veil veil = Veil.builder().build();                      // built-in recognizers, default policy
+ * Scope scope = new Scope("acme", "conversation-42");
+ * PseudonymizedText out = veil.pseudonymize(scope, "Mail jane.doe@example.com");
+ * // out.text() -> "Mail <EMAIL_1>"
+ * String answer = veil.restore(scope, "I wrote to <EMAIL_1>.");  // "I wrote to jane.doe@example.com."
+ * }</pre>
+ *
+ * <p>Thread safety: immutable and thread-safe; build one and share it.
+ *
+ * <p>Failure: detection or vault failures throw {@link DetectionException} / {@link VaultException};
+ * callers must then not forward the text (fail closed).
+ *
+ * <p><b>Security:</b> restore only in the scope that pseudonymized: scopes are the tenant boundary.
+ */
+public final class Veil {
+  private final Analyzer analyzer;
+  private final Policy policy;
+  private final TokenVault vault;
+
+  private Veil(Builder b) {
+    this.policy = b.policy == null ? Policy.defaults() : b.policy;
+    this.analyzer = b.analyzer == null ? policy.newAnalyzer() : b.analyzer;
+    this.vault = b.vault;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Analyzer analyzer() {
+    return analyzer;
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  /** Replaces personal data reversibly, as the policy says, with tokens stable within the scope. */
+  public PseudonymizedText pseudonymize(Scope scope, String text) {
+    return pseudonymize(scope, text, null);
+  }
+
+  /** As {@link #pseudonymize(Scope, String)}, with the text's language (ISO 639-1) when known. */
+  public PseudonymizedText pseudonymize(Scope scope, String text, String language) {
+    throw new UnsupportedOperationException("pseudonymize: implemented by the transformation work");
+  }
+
+  /**
+   * Replaces personal data irreversibly: nothing is kept in the vault; the same value gets the same
+   * token for the same tenant (a keyed hash), so embeddings stay consistent.
+   */
+  public PseudonymizedText anonymize(String tenant, String text) {
+    throw new UnsupportedOperationException("anonymize: implemented by the transformation work");
+  }
+
+  /** Puts the original values back for every token of the scope found in {@code text}. */
+  public String restore(Scope scope, String text) {
+    return restore(scope, text, RestoreFormat.TEXT);
+  }
+
+  /** As {@link #restore(Scope, String)}, writing values in the given format. */
+  public String restore(Scope scope, String text, RestoreFormat format) {
+    throw new UnsupportedOperationException("restore: implemented by the transformation work");
+  }
+
+  /** A restorer for one streamed answer in the scope. */
+  public StreamingRestorer streamingRestorer(Scope scope, RestoreFormat format) {
+    throw new UnsupportedOperationException("streaming restore: implemented by the transformation work");
+  }
+
+  /** Builds a {@link Veil}. Not thread-safe. */
+  public static final class Builder {
+    private Analyzer analyzer;
+    private Policy policy;
+    private TokenVault vault;
+
+    private Builder() {}
+
+    /** The detection engine; by default the one the policy describes. */
+    public Builder analyzer(Analyzer analyzer) {
+      this.analyzer = Objects.requireNonNull(analyzer);
+      return this;
+    }
+
+    /** Which operator and threshold per type; {@link Policy#defaults()} by default. */
+    public Builder policy(Policy policy) {
+      this.policy = Objects.requireNonNull(policy);
+      return this;
+    }
+
+    /** Where token ↔ value mappings live; an in-memory vault by default. */
+    public Builder vault(TokenVault vault) {
+      this.vault = Objects.requireNonNull(vault);
+      return this;
+    }
+
+    public Veil build() {
+      return new Veil(this);
+    }
+  }
+}
