@@ -1,0 +1,258 @@
+// Helper of run-load.sh, run as a single-file source program (java LoadTool.java ...; JDK 21+, JDK classes only):
+//   prompts DATA_DIR OUT_DIR [COUNT]   writes OUT_DIR/bodies.jsonl and bodies-stream.jsonl: chat requests whose
+//                                      user message is ~1 KB of PII-rich text built from presidio_synth_v2
+//   report RESULTS_JSONL [DURATION]   prints the results of run-load.sh as Markdown, with the ratios
+//   ttfb URL KEY BODIES REQUESTS CONCURRENCY
+//                                      sends streamed requests; prints one JSON line with p50/p99 of the time to
+//                                      the first SSE event, to the first non-empty content delta, and to the end
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public class LoadTool {
+
+  static final int PROMPT_BYTES = 1024;
+  static final Pattern TEXT = Pattern.compile("\"text\": \"((?:[^\"\\\\]|\\\\.)*)\"");
+  static final Pattern CONTENT_PIECE = Pattern.compile("\"(?:content|delta)\":\"[^\"]");
+
+  public static void main(String[] args) throws Exception {
+    switch (args.length == 0 ? "" : args[0]) {
+      case "prompts" -> prompts(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 64);
+      case "ttfb" -> ttfb(URI.create(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]),
+          Integer.parseInt(args[5]));
+      case "report" -> report(Path.of(args[1]), args.length > 2 ? args[2] : "?");
+      default -> {
+        System.err.println("usage: LoadTool report RESULTS_JSONL [DURATION] | prompts DATA_DIR OUT_DIR [COUNT] | ttfb URL KEY BODIES REQUESTS CONCURRENCY");
+        System.exit(2);
+      }
+    }
+  }
+
+  /** Joins labelled example texts (those with at least one span) into prompts of at most 1 KB of UTF-8. */
+  static void prompts(Path dataDir, Path outDir, int count) throws IOException {
+    Path eval = dataDir.resolve("presidio_synth_v2/eval.jsonl");
+    List<String> texts = new ArrayList<>();
+    for (String line : Files.readAllLines(eval, StandardCharsets.UTF_8)) {
+      if (line.contains("\"label\"")) {
+        Matcher m = TEXT.matcher(line);
+        if (m.find()) {
+          texts.add(m.group(1)); // still JSON-escaped: pasted back into JSON below as is
+        }
+      }
+    }
+    Files.createDirectories(outDir);
+    List<String> bodies = new ArrayList<>();
+    List<String> streamBodies = new ArrayList<>();
+    Iterator<String> it = texts.iterator();
+    for (int i = 0; i < count && it.hasNext(); i++) {
+      StringBuilder prompt = new StringBuilder();
+      while (it.hasNext()) {
+        String next = it.next();
+        String candidate = prompt.isEmpty() ? next : prompt + " " + next;
+        if (decodedLength(candidate) > PROMPT_BYTES) {
+          if (prompt.isEmpty()) { // one example longer than 1 KB: cut it at a word boundary
+            int cut = next.lastIndexOf(' ', Math.min(next.length() - 1, PROMPT_BYTES));
+            prompt.append(next, 0, Math.max(cut, 1));
+          }
+          break;
+        }
+        prompt.setLength(0);
+        prompt.append(candidate);
+      }
+      String messages = "\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
+          + "{\"role\":\"user\",\"content\":\"" + prompt + "\"}]";
+      bodies.add("{\"model\":\"gpt-4o-mini\",\"stream\":false," + messages + "}");
+      streamBodies.add("{\"model\":\"gpt-4o-mini\",\"stream\":true," + messages + "}");
+    }
+    Files.write(outDir.resolve("bodies.jsonl"), bodies, StandardCharsets.UTF_8);
+    Files.write(outDir.resolve("bodies-stream.jsonl"), streamBodies, StandardCharsets.UTF_8);
+    System.out.printf("%d prompt bodies of ~%d bytes of PII-rich text in %s%n", bodies.size(), PROMPT_BYTES, outDir);
+  }
+
+  /** Bytes the JSON-escaped text stands for (approximately: escapes count as one byte). */
+  static int decodedLength(String escaped) {
+    return escaped.replaceAll("\\\\u[0-9a-fA-F]{4}", "xx").replaceAll("\\\\.", "x")
+        .getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  static void ttfb(URI url, String key, Path bodiesFile, int requests, int concurrency) throws Exception {
+    List<String> bodies = Files.readAllLines(bodiesFile, StandardCharsets.UTF_8);
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    // warm-up of this client JVM, not measured
+    for (int i = 0; i < Math.min(200, requests); i++) {
+      once(http, url, key, bodies.get(i % bodies.size()));
+    }
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int w = 0; w < concurrency; w++) {
+        pool.submit(() -> {
+          int i;
+          while ((i = next.getAndIncrement()) < requests) {
+            try {
+              long[] s = once(http, url, key, bodies.get(i % bodies.size()));
+              if (s == null) {
+                failures.incrementAndGet();
+              } else {
+                samples.add(s);
+              }
+            } catch (Exception e) {
+              failures.incrementAndGet();
+            }
+          }
+          return null;
+        });
+      }
+    }
+    long[][] all = samples.toArray(new long[0][]);
+    System.out.printf(Locale.ROOT,
+        "{\"requests\":%d,\"failures\":%d,\"first_event_p50_ms\":%.3f,\"first_event_p99_ms\":%.3f,"
+            + "\"first_content_p50_ms\":%.3f,\"first_content_p99_ms\":%.3f,\"total_p50_ms\":%.3f,\"total_p99_ms\":%.3f}%n",
+        all.length, failures.get(), pct(all, 0, 50), pct(all, 0, 99), pct(all, 1, 50), pct(all, 1, 99),
+        pct(all, 2, 50), pct(all, 2, 99));
+  }
+
+  /** {first event, first content, end} in nanoseconds from sending, or null on a non-200 answer. */
+  static long[] once(HttpClient http, URI url, String key, String body) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(url)
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofLines());
+    long firstEvent = -1;
+    long firstContent = -1;
+    try (var lines = r.body()) {
+      Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (!line.startsWith("data:")) {
+          continue;
+        }
+        long now = System.nanoTime();
+        if (firstEvent < 0) {
+          firstEvent = now - t0;
+        }
+        if (firstContent < 0 && CONTENT_PIECE.matcher(line).find()) {
+          firstContent = now - t0;
+        }
+      }
+    }
+    long end = System.nanoTime() - t0;
+    return r.statusCode() == 200 && firstContent >= 0 ? new long[] {firstEvent, firstContent, end} : null;
+  }
+
+  static double pct(long[][] samples, int column, int percentile) {
+    if (samples.length == 0) {
+      return Double.NaN;
+    }
+    long[] v = Arrays.stream(samples).mapToLong(s -> s[column]).sorted().toArray();
+    int idx = (int) Math.ceil(percentile / 100.0 * v.length) - 1;
+    return v[Math.max(0, Math.min(idx, v.length - 1))] / 1e6;
+  }
+
+  // ------------------------------------------------------------------------------------------------ report
+
+  static final Pattern FIELD = Pattern.compile("\"([a-z_0-9]+)\":(\"[^\"]*\"|[-0-9.eE]+|NaN)");
+
+  static java.util.Map<String, String> parse(String line) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    Matcher f = FIELD.matcher(line);
+    while (f.find()) {
+      m.put(f.group(1), f.group(2).replace("\"", ""));
+    }
+    return m;
+  }
+
+  static double num(java.util.Map<String, String> m, String key) {
+    String v = m == null ? null : m.get(key);
+    return v == null ? Double.NaN : Double.parseDouble(v);
+  }
+
+  static String f(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+  }
+
+  static void report(Path results, String duration) throws IOException {
+    List<java.util.Map<String, String>> rows = Files.readAllLines(results, StandardCharsets.UTF_8).stream()
+        .filter(l -> !l.isBlank()).map(LoadTool::parse).toList();
+    java.util.Map<String, java.util.Map<String, String>> wrk = new java.util.LinkedHashMap<>();
+    java.util.Map<String, java.util.Map<String, String>> ttfb = new java.util.LinkedHashMap<>();
+    java.util.TreeSet<Integer> levels = new java.util.TreeSet<>();
+    for (var r : rows) {
+      if ("wrk".equals(r.get("kind"))) {
+        int c = Integer.parseInt(r.get("concurrency"));
+        levels.add(c);
+        wrk.put(r.get("target") + "@" + c, r);
+      } else if ("ttfb".equals(r.get("kind"))) {
+        ttfb.put(r.get("target"), r);
+      }
+    }
+    StringBuilder md = new StringBuilder();
+    md.append("## Load: 1 KB PII-rich chat prompts, non-streamed, ").append(duration).append(" per cell (wrk)\n\n");
+    md.append("| target | concurrency | req/s | p50 ms | p99 ms | non-2xx | socket errors |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (int c : levels) {
+      for (String t : List.of("mock", "nginx", "veil")) {
+        var r = wrk.get(t + "@" + c);
+        if (r != null) {
+          md.append("| ").append(t).append(" | ").append(c).append(" | ").append(f(num(r, "rps"))).append(" | ")
+              .append(f(num(r, "p50_ms"))).append(" | ").append(f(num(r, "p99_ms"))).append(" | ")
+              .append(r.get("non2xx")).append(" | ").append(r.get("socket_errors")).append(" |\n");
+        }
+      }
+    }
+    md.append("\n### Ratios\n\n| concurrency | veil adds at p50 (ms) | veil adds at p99 (ms) | nginx adds at p50 (ms) | veil req/s ÷ nginx req/s | veil req/s ÷ mock req/s |\n|---:|---:|---:|---:|---:|---:|\n");
+    for (int c : levels) {
+      var m = wrk.get("mock@" + c);
+      var v = wrk.get("veil@" + c);
+      var n = wrk.get("nginx@" + c);
+      md.append("| ").append(c).append(" | ").append(f(num(v, "p50_ms") - num(m, "p50_ms"))).append(" | ")
+          .append(f(num(v, "p99_ms") - num(m, "p99_ms"))).append(" | ")
+          .append(f(num(n, "p50_ms") - num(m, "p50_ms"))).append(" | ")
+          .append(f(num(v, "rps") / num(n, "rps"))).append(" | ")
+          .append(f(num(v, "rps") / num(m, "rps"))).append(" |\n");
+    }
+    if (!ttfb.isEmpty()) {
+      md.append("\n## Streams: time to first byte, concurrency 8 (LoadTool ttfb)\n\n")
+          .append("| target | requests | failures | first event p50 / p99 ms | first content p50 / p99 ms | whole stream p50 / p99 ms |\n|---|---:|---:|---:|---:|---:|\n");
+      for (var e : ttfb.entrySet()) {
+        var r = e.getValue();
+        md.append("| ").append(e.getKey()).append(" | ").append(r.get("requests")).append(" | ").append(r.get("failures"))
+            .append(" | ").append(f(num(r, "first_event_p50_ms"))).append(" / ").append(f(num(r, "first_event_p99_ms")))
+            .append(" | ").append(f(num(r, "first_content_p50_ms"))).append(" / ").append(f(num(r, "first_content_p99_ms")))
+            .append(" | ").append(f(num(r, "total_p50_ms"))).append(" / ").append(f(num(r, "total_p99_ms"))).append(" |\n");
+      }
+      var m = ttfb.get("mock");
+      var v = ttfb.get("veil");
+      if (m != null && v != null) {
+        md.append("\nVeil adds to the first content byte: ")
+            .append(f(num(v, "first_content_p50_ms") - num(m, "first_content_p50_ms"))).append(" ms at p50, ")
+            .append(f(num(v, "first_content_p99_ms") - num(m, "first_content_p99_ms"))).append(" ms at p99.\n");
+      }
+    }
+    List<String> rss = rows.stream().filter(r -> "rss".equals(r.get("kind")))
+        .map(r -> r.get("after") + ": " + r.get("rss_mb") + " MB").toList();
+    if (!rss.isEmpty()) {
+      md.append("\n## veil serve resident memory\n\n");
+      rss.forEach(s -> md.append("- ").append(s).append("\n"));
+    }
+    System.out.print(md);
+  }
+}

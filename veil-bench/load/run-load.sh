@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Load benchmark of Veil on loopback (issue 3 §7). Measures, in one run, with the same 1 KB PII-rich prompts:
+#   (a) the mock LLM called directly, (b) through `veil serve` with its default (all) detection,
+#   (c) through nginx as a plain reverse proxy to the same mock,
+# at each concurrency (default 8 and 64) with wrk (throughput, p50, p99), then the time to first byte on
+# streams (first SSE event / first content delta, p50 and p99) with LoadTool.java, and the RSS of veil serve.
+# Optional soak: --soak SECONDS runs wrk against veil for that long at the highest concurrency and samples RSS.
+#
+# usage: veil-bench/load/run-load.sh [--duration 10s] [--warmup 10s] [--concurrency "8 64"] [--threads 2]
+#          [--ttfb-requests 300] [--soak SECONDS] [--data DIR] [--out DIR] [--no-veil] [--no-nginx] [--keep]
+# needs: wrk and nginx (Debian packages `wrk`, `nginx`; installed with apt-get when missing and running as root),
+#        a JDK >= 21 (found like ./veil does), ../shared/data next to the repository (or --data DIR).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/veil-bench/load"
+DURATION=10s
+WARMUP=10s
+CONCURRENCY="8 64"
+THREADS=2
+TTFB_REQUESTS=300
+SOAK=0
+DATA="$ROOT/../shared/data"
+OUT=""
+WITH_VEIL=1
+WITH_NGINX=1
+KEEP=0
+START_TIMEOUT=120
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --concurrency) CONCURRENCY="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --ttfb-requests) TTFB_REQUESTS="$2"; shift 2 ;;
+    --soak) SOAK="$2"; shift 2 ;;
+    --data) DATA="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --no-veil) WITH_VEIL=0; shift ;;
+    --no-nginx) WITH_NGINX=0; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "run-load: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+log() { echo "run-load: $*" >&2; }
+
+# ---------------------------------------------------------------- prerequisites
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+[ "$WITH_NGINX" = 1 ] && ! command -v nginx >/dev/null 2>&1 && ! [ -x /usr/sbin/nginx ] && need+=(nginx)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing ${need[*]} with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "run-load: please install ${need[*]} (Debian: apt-get install ${need[*]})" >&2; exit 2
+  fi
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1 | cut -d. -f1; }
+find_java() {
+  local c d
+  for c in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/* 2>/dev/null | sort -rV); do
+    d="$c/bin/java"
+    if [ -n "$c" ] && [ -x "$d" ] && [ -x "$c/bin/javac" ] && [ "$(java_major "$d")" -ge 21 ]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
+JAVA="$(find_java)" || { echo "run-load: no JDK >= 21 found" >&2; exit 2; }
+
+[ -f "$DATA/presidio_synth_v2/eval.jsonl" ] || { echo "run-load: shared data not found at $DATA (use --data DIR)" >&2; exit 2; }
+
+[ -n "$OUT" ] || OUT="$ROOT/veil-bench/target/load-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+WORK="$(mktemp -d /tmp/veil-load.XXXXXX)"
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ "$KEEP" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { # a port nothing listens on (small race until it is bound; fine on a benchmark machine)
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+}
+wait_http() { # url timeout_s pid
+  local i
+  for i in $(seq 1 $(( $2 * 10 ))); do
+    curl -fs -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- build + prompts
+log "building the CLI if needed"
+"$ROOT/veil" --version >/dev/null
+"$JAVA" "$HERE/LoadTool.java" prompts "$DATA" "$WORK" 64 >&2
+
+# ---------------------------------------------------------------- the three targets
+MOCK_PORT="$(free_port)"
+VEIL_JAVA_OPTS="${VEIL_JAVA_OPTS:-}" "$ROOT/veil" mock-llm --port "$MOCK_PORT" >"$OUT/mock-llm.log" 2>&1 &
+MOCK_PID=$!; PIDS+=("$MOCK_PID")
+wait_http "http://127.0.0.1:$MOCK_PORT/v1/models" "$START_TIMEOUT" "$MOCK_PID" || { cat "$OUT/mock-llm.log" >&2; echo "run-load: mock-llm did not start" >&2; exit 1; }
+TARGETS=("mock|http://127.0.0.1:$MOCK_PORT|")
+
+if [ "$WITH_VEIL" = 1 ]; then
+  VEIL_PORT="$(free_port)"
+  "$ROOT/veil" serve --port "$VEIL_PORT" --upstream "http://127.0.0.1:$MOCK_PORT" --data-dir "$WORK/veil-data" \
+    >"$OUT/veil-serve.log" 2>&1 &
+  VEIL_PID=$!; PIDS+=("$VEIL_PID")
+  if wait_http "http://127.0.0.1:$VEIL_PORT/health" "$START_TIMEOUT" "$VEIL_PID" && [ -s "$WORK/veil-data/dev-key" ]; then
+    VEIL_KEY="$(tr -d '\n\r' < "$WORK/veil-data/dev-key")"
+    TARGETS+=("veil|http://127.0.0.1:$VEIL_PORT|$VEIL_KEY")
+  else
+    log "veil serve did not become healthy; measuring without it (see $OUT/veil-serve.log)"
+    WITH_VEIL=0
+  fi
+fi
+
+if [ "$WITH_NGINX" = 1 ]; then
+  NGINX_PORT="$(free_port)"
+  mkdir -p "$WORK/nginx/logs"
+  USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user root;"
+  cat > "$WORK/nginx/nginx.conf" <<NGINX
+$USER_LINE
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  upstream mock { server 127.0.0.1:$MOCK_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    client_max_body_size 32m;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$OUT/nginx.log" 2>&1 &
+  NGINX_PID=$!; PIDS+=("$NGINX_PID")
+  if wait_http "http://127.0.0.1:$NGINX_PORT/v1/models" 20 "$NGINX_PID"; then
+    TARGETS+=("nginx|http://127.0.0.1:$NGINX_PORT|")
+  else
+    log "nginx did not start; measuring without it (see $OUT/nginx.log)"; WITH_NGINX=0
+  fi
+fi
+
+# ---------------------------------------------------------------- measurements
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+CMAX="$(echo $CONCURRENCY | tr ' ' '\n' | sort -n | tail -1)"
+for t in "${TARGETS[@]}"; do # JIT warm-up of every JVM on the path (mock, veil), not recorded
+  IFS='|' read -r name url key <<< "$t"
+  log "warm-up: $name, concurrency $CMAX, $WARMUP"
+  BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$THREADS" -c"$CMAX" -d"$WARMUP" -s "$HERE/post.lua" "$url" >/dev/null 2>&1 || true
+  "$JAVA" "$HERE/LoadTool.java" ttfb "$url/v1/chat/completions" "${key:-none}" "$WORK/bodies-stream.jsonl" 200 8 >/dev/null || true
+done
+for c in $CONCURRENCY; do
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name url key <<< "$t"
+    th=$(( THREADS < c ? THREADS : c ))
+    log "wrk: $name, concurrency $c, $DURATION"
+    line="$(BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$th" -c"$c" -d"$DURATION" --timeout 10s -s "$HERE/post.lua" "$url" \
+      | tee "$OUT/wrk-$name-c$c.txt" | sed -n 's/^RESULT //p')"
+    echo "{\"kind\":\"wrk\",\"target\":\"$name\",\"concurrency\":$c,${line#\{}" >> "$RESULTS"
+  done
+done
+for t in "${TARGETS[@]}"; do
+  IFS='|' read -r name url key <<< "$t"
+  log "time to first byte on streams: $name ($TTFB_REQUESTS requests, concurrency 8)"
+  line="$("$JAVA" "$HERE/LoadTool.java" ttfb "$url/v1/chat/completions" "${key:-none}" "$WORK/bodies-stream.jsonl" "$TTFB_REQUESTS" 8)"
+  echo "{\"kind\":\"ttfb\",\"target\":\"$name\",\"concurrency\":8,${line#\{}" >> "$RESULTS"
+done
+
+rss_mb() { ps -o rss= -p "$1" 2>/dev/null | awk '{printf "%.0f", $1/1024}'; }
+if [ "$WITH_VEIL" = 1 ]; then
+  echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"benchmark\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+  if [ "$SOAK" -gt 0 ]; then
+    log "soak: veil, concurrency $CMAX, ${SOAK}s, RSS sampled every 30 s"
+    IFS='|' read -r name url key <<< "${TARGETS[1]}"
+    BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$THREADS" -c"$CMAX" -d"${SOAK}s" --timeout 10s -s "$HERE/post.lua" "$url" \
+      > "$OUT/wrk-soak.txt" &
+    SOAK_PID=$!
+    elapsed=0
+    while kill -0 "$SOAK_PID" 2>/dev/null; do
+      echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"soak ${elapsed}s\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+      sleep 30; elapsed=$(( elapsed + 30 ))
+    done
+    wait "$SOAK_PID" || true
+    echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"soak end\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+    echo "{\"kind\":\"soak\",\"target\":\"veil\",\"concurrency\":$CMAX,$(sed -n 's/^RESULT {//p' "$OUT/wrk-soak.txt")" >> "$RESULTS"
+  fi
+fi
+
+# ---------------------------------------------------------------- report
+"$JAVA" "$HERE/LoadTool.java" report "$RESULTS" "$DURATION" > "$OUT/results.md"
+cat "$OUT/results.md"
+log "raw results: $RESULTS; wrk outputs and process logs: $OUT"
