@@ -25,13 +25,16 @@ import org.junit.jupiter.api.Test;
 class NodeSdkIT {
 
   private static final long NODE_TIMEOUT_MINUTES = 10;
+  private static final int MIN_NODE = 18;
   private static Path nodeDir;
 
   @BeforeAll
   static void nodeAndDependencies() throws Exception {
     nodeDir = Path.of(System.getProperty("veil.e2e.nodeDir", "src/test/node")).toAbsolutePath();
-    Assumptions.assumeTrue(commandWorks(List.of("node", "--version")),
-        "node is not installed: the Node SDK e2e tests are skipped (install Node.js 20+ to run them)");
+    int major = nodeMajorVersion();
+    Assumptions.assumeTrue(major >= MIN_NODE,
+        major < 0 ? "node is not installed: the Node SDK e2e tests are skipped (install Node.js 20+ to run them)"
+            : "node " + major + " is too old for the Node SDK e2e tests (need " + MIN_NODE + "+): skipped");
     if (!Files.isDirectory(nodeDir.resolve("node_modules").resolve("openai"))) {
       Result ci = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), "npm-ci.log");
       assertThat(ci.exitCode()).as("npm ci in %s failed:%n%s", nodeDir, ci.output()).isZero();
@@ -79,11 +82,17 @@ class NodeSdkIT {
     return file;
   }
 
+  /** Runs the test files one after the other (they share the mock's record file), each with node --test. */
   private static Result runNodeTests(Map<String, String> env, String logName) throws Exception {
-    Result r = run(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec",
-        "sdk.test.mjs", "pii.test.mjs"), env, logName);
-    System.out.println(r.output());
-    return r;
+    StringBuilder output = new StringBuilder();
+    int exit = 0;
+    for (String file : List.of("sdk.test.mjs", "pii.test.mjs")) {
+      Result r = run(List.of("node", "--test", "--test-reporter=spec", file), env, file + "-" + logName);
+      output.append("== node --test ").append(file).append('\n').append(r.output());
+      exit = exit != 0 ? exit : r.exitCode();
+    }
+    System.out.println(output);
+    return new Result(exit, output.toString());
   }
 
   record Result(int exitCode, String output) {}
@@ -103,16 +112,21 @@ class NodeSdkIT {
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 
-  private static boolean commandWorks(List<String> command) {
+  /** The major version of {@code node} on the PATH, or -1 where there is none. */
+  private static int nodeMajorVersion() {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return -1;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v(\\d+)").matcher(out);
+      return m.find() ? Integer.parseInt(m.group(1)) : -1;
     } catch (IOException e) {
-      return false;
+      return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return -1;
     }
   }
 }
