@@ -117,7 +117,7 @@ TARGETS=("mock|http://127.0.0.1:$MOCK_PORT|")
 
 if [ "$WITH_VEIL" = 1 ]; then
   VEIL_PORT="$(free_port)"
-  "$ROOT/veil" serve --port "$VEIL_PORT" --upstream "http://127.0.0.1:$MOCK_PORT" --data-dir "$WORK/veil-data" \
+  "$ROOT/veil" serve --port "$VEIL_PORT" --upstream "http://127.0.0.1:$MOCK_PORT/v1" --data-dir "$WORK/veil-data" \
     >"$OUT/veil-serve.log" 2>&1 &
   VEIL_PID=$!; PIDS+=("$VEIL_PID")
   if wait_http "http://127.0.0.1:$VEIL_PORT/health" "$START_TIMEOUT" "$VEIL_PID" && [ -s "$WORK/veil-data/dev-key" ]; then

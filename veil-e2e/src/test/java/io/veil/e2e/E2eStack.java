@@ -102,8 +102,9 @@ final class E2eStack {
   private static Gateway startGateway(Mock upstream) {
     Path dataDir = workDir().resolve("veil-data-" + ProcessHandle.current().pid());
     int port = freePort();
+    // --upstream is the provider's OpenAI base URL, as an SDK's base URL: https://api.openai.com/v1 there
     VeilProcess p = VeilProcess.start("serve", workDir().resolve("veil-serve.log"), List.of(
-        "serve", "--port", Integer.toString(port), "--upstream", upstream.baseUrl().toString(),
+        "serve", "--port", Integer.toString(port), "--upstream", upstream.baseUrl() + "/v1",
         "--data-dir", dataDir.toString()));
     onExit(p);
     URI base = URI.create("http://127.0.0.1:" + port);
