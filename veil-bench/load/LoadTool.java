@@ -207,13 +207,14 @@ public class LoadTool {
     }
     StringBuilder md = new StringBuilder();
     md.append("## Load: 1 KB PII-rich chat prompts, non-streamed, ").append(duration).append(" per cell (wrk)\n\n");
-    md.append("| target | concurrency | req/s | p50 ms | p99 ms | non-2xx | socket errors |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| target | concurrency | req/s | p50 ms | p99 ms | CPU ms/request (target process only) | non-2xx | socket errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int c : levels) {
       for (String t : List.of("mock", "nginx", "veil")) {
         var r = wrk.get(t + "@" + c);
         if (r != null) {
           md.append("| ").append(t).append(" | ").append(c).append(" | ").append(f(num(r, "rps"))).append(" | ")
               .append(f(num(r, "p50_ms"))).append(" | ").append(f(num(r, "p99_ms"))).append(" | ")
+              .append(f(num(r, "cpu_ms") / num(r, "requests"))).append(" | ")
               .append(r.get("non2xx")).append(" | ").append(r.get("socket_errors")).append(" |\n");
         }
       }

@@ -114,6 +114,7 @@ VEIL_JAVA_OPTS="${VEIL_JAVA_OPTS:-}" "$ROOT/veil" mock-llm --port "$MOCK_PORT" >
 MOCK_PID=$!; PIDS+=("$MOCK_PID")
 wait_http "http://127.0.0.1:$MOCK_PORT/v1/models" "$START_TIMEOUT" "$MOCK_PID" || { cat "$OUT/mock-llm.log" >&2; echo "run-load: mock-llm did not start" >&2; exit 1; }
 TARGETS=("mock|http://127.0.0.1:$MOCK_PORT|")
+declare -A TARGET_PID=([mock]="$MOCK_PID")
 
 if [ "$WITH_VEIL" = 1 ]; then
   VEIL_PORT="$(free_port)"
@@ -123,6 +124,7 @@ if [ "$WITH_VEIL" = 1 ]; then
   if wait_http "http://127.0.0.1:$VEIL_PORT/health" "$START_TIMEOUT" "$VEIL_PID" && [ -s "$WORK/veil-data/dev-key" ]; then
     VEIL_KEY="$(tr -d '\n\r' < "$WORK/veil-data/dev-key")"
     TARGETS+=("veil|http://127.0.0.1:$VEIL_PORT|$VEIL_KEY")
+    TARGET_PID[veil]="$VEIL_PID"
   else
     log "veil serve did not become healthy; measuring without it (see $OUT/veil-serve.log)"
     WITH_VEIL=0
@@ -163,12 +165,25 @@ NGINX
   NGINX_PID=$!; PIDS+=("$NGINX_PID")
   if wait_http "http://127.0.0.1:$NGINX_PORT/v1/models" 20 "$NGINX_PID"; then
     TARGETS+=("nginx|http://127.0.0.1:$NGINX_PORT|")
+    TARGET_PID[nginx]="$NGINX_PID"
   else
     log "nginx did not start; measuring without it (see $OUT/nginx.log)"; WITH_NGINX=0
   fi
 fi
 
 # ---------------------------------------------------------------- measurements
+# CPU time (user + system, in ms) used so far by a process and its children (nginx: master + workers). CPU per
+# request is the proxy's own cost, and unlike latency it stays meaningful on a machine shared with other work.
+CLK_TCK="$(getconf CLK_TCK)"
+cpu_ms() {
+  local pids total=0 p t
+  pids="$1 $(pgrep -P "$1" | tr '\n' ' ')"
+  for p in $pids; do
+    t="$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"
+    total=$(( total + t ))
+  done
+  echo $(( total * 1000 / CLK_TCK ))
+}
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 CMAX="$(echo $CONCURRENCY | tr ' ' '\n' | sort -n | tail -1)"
@@ -183,9 +198,11 @@ for c in $CONCURRENCY; do
     IFS='|' read -r name url key <<< "$t"
     th=$(( THREADS < c ? THREADS : c ))
     log "wrk: $name, concurrency $c, $DURATION"
+    cpu0="$(cpu_ms "${TARGET_PID[$name]}")"
     line="$(BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$th" -c"$c" -d"$DURATION" --timeout 10s -s "$HERE/post.lua" "$url" \
       | tee "$OUT/wrk-$name-c$c.txt" | sed -n 's/^RESULT //p')"
-    echo "{\"kind\":\"wrk\",\"target\":\"$name\",\"concurrency\":$c,${line#\{}" >> "$RESULTS"
+    cpu=$(( $(cpu_ms "${TARGET_PID[$name]}") - cpu0 ))
+    echo "{\"kind\":\"wrk\",\"target\":\"$name\",\"concurrency\":$c,\"cpu_ms\":$cpu,${line#\{}" >> "$RESULTS"
   done
 done
 for t in "${TARGETS[@]}"; do
