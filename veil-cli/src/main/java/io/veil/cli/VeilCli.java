@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         EvalCommand.class,
+        MockLlmCommand.class,
     })
 public final class VeilCli implements Runnable {
 
