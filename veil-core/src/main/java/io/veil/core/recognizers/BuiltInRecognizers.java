@@ -30,10 +30,7 @@ public final class BuiltInRecognizers {
       new CryptoWalletRecognizer(),
       new DateRecognizer(),
       new AgeRecognizer(),
-      KeywordValueRecognizer.passport(),
-      KeywordValueRecognizer.driverLicense(),
-      KeywordValueRecognizer.bankAccount(),
-      KeywordValueRecognizer.medicalId(),
+      new KeywordValueRecognizer(),
       new CredentialRecognizer(),
       new SecretRecognizer());
 

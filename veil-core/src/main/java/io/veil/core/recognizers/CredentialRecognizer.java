@@ -45,6 +45,8 @@ final class CredentialRecognizer extends AbstractRecognizer {
     super("credential", Set.of(EntityType.PASSWORD, EntityType.USERNAME, EntityType.API_KEY), Set.of());
   }
 
+  private static final WordIndex INDEX = new WordIndex(KEYS.stream().map(Key::word).toArray(String[]::new));
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();
@@ -52,43 +54,39 @@ final class CredentialRecognizer extends AbstractRecognizer {
     int i = 0;
     while (i < n) {
       char c = text.charAt(i);
-      char lc = Character.toLowerCase(c);
-      if (!(lc == 'p' || lc == 'u' || lc == 'l' || lc == 'a' || lc == 's' || lc == 't' || lc == 'c' || lc == 'r'
-          || lc == 'b' || lc == 'k' || lc == 'h' || lc == 'm' || lc == 'w') || !keyStartOk(text, i)) {
+      if (!(Chars.isAsciiAlnum(c) || (c > 127 && Character.isLetterOrDigit(c)))) {
         i++;
         continue;
       }
       Finding f = null;
-      for (Key k : KEYS) {
-        if (k.word().charAt(0) != lc || !Chars.matchesAt(text, i, k.word()) && !matchesNonAscii(text, i, k.word())) {
-          continue;
-        }
-        int after = i + k.word().length();
-        f = valueAfter(text, after, k);
-        if (f != null) {
-          break;
+      if (INDEX.mayStartWith(c) && keyStartOk(text, i)) {
+        for (String w : INDEX.matchesAt(text, i)) {
+          f = valueAfter(text, i + w.length(), keyOf(w));
+          if (f != null) {
+            break;
+          }
         }
       }
       if (f != null) {
         out.add(f);
         i = f.end();
       } else {
-        i++;
+        // next word (or identifier part after '_', '-', '.')
+        while (i < n && (Chars.isAsciiAlnum(text.charAt(i)) || (text.charAt(i) > 127 && Character.isLetterOrDigit(text.charAt(i))))) {
+          i++;
+        }
       }
     }
     return out;
   }
 
-  private static boolean matchesNonAscii(String t, int at, String w) {
-    if (at + w.length() > t.length()) {
-      return false;
-    }
-    for (int k = 0; k < w.length(); k++) {
-      if (Character.toLowerCase(t.charAt(at + k)) != w.charAt(k)) {
-        return false;
+  private static Key keyOf(String word) {
+    for (Key k : KEYS) {
+      if (k.word().equals(word)) {
+        return k;
       }
     }
-    return true;
+    throw new IllegalStateException("unknown key");
   }
 
   /** Keys may follow a letter only across '_', '-' or '.' (DB_PASSWORD, x-api-key). */

@@ -28,6 +28,8 @@ final class DateRecognizer extends AbstractRecognizer {
       "geburtsdatum", "né le", "née le", "date de naissance", "nacido", "nacida", "fecha de nacimiento",
       "nato il", "nata il", "geboortedatum"};
 
+  private static final WordIndex MONTH_INDEX = new WordIndex(MONTHS);
+
   DateRecognizer() {
     super("date", Set.of(EntityType.DATE, EntityType.DATE_OF_BIRTH),
         Set.of("date", "dated", "on", "since", "when", "day", "born", "birthday", "dob", "until", "from", "due"));
@@ -55,7 +57,7 @@ final class DateRecognizer extends AbstractRecognizer {
           end = r[0];
           score = r[1] / 100.0;
         }
-      } else {
+      } else if (MONTH_INDEX.mayStartWith(c)) {
         int m = monthAt(text, i);
         if (m > 0) {
           int[] r = monthNameDay(text, i, m);
@@ -112,12 +114,7 @@ final class DateRecognizer extends AbstractRecognizer {
     if (e - i < 3 || !Chars.boundaryAfter(t, e)) {
       return 0;
     }
-    for (String m : MONTHS) {
-      if (m.length() == e - i && regionLower(t, i, m)) {
-        return e - i;
-      }
-    }
-    return 0;
+    return MONTH_INDEX.exactly(t, i, e) != null ? e - i : 0;
   }
 
   private static int digits(String t, int i, int max) {

@@ -19,81 +19,69 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
       "number", "numbers", "num", "nr", "no", "nº", "#", "is", "was", "id", "code", "of", "my", "the", "reads",
       "card", "number:", "nummer", "numéro", "numero", "número", "ist", "est", "es", "are", "details"};
 
-  private final String[] keywords;
-  private final EntityType type;
-  private final double score;
+  private static final String[] PASSPORT = {
+      "passport", "reisepass", "passeport", "pasaporte", "passaporto", "paspoort"};
+  private static final String[] DRIVER_LICENSE = {
+      "driver's license", "drivers license", "driver license", "driver's licence", "drivers licence",
+      "driving licence", "driving license", "driver\u2019s license", "driver\u2019s licence", "licence number",
+      "license number", "dl#", "dl no", "führerschein", "fuhrerschein", "permis de conduire",
+      "carnet de conducir", "patente"};
+  private static final String[] BANK_ACCOUNT = {
+      "account number", "account no", "acct", "bank account", "a/c", "checking account", "savings account",
+      "routing number", "kontonummer", "numéro de compte", "número de cuenta", "rekeningnummer", "sort code"};
+  private static final String[] MEDICAL_ID = {
+      "mrn", "medical record", "patient id", "patient number", "health insurance", "insurance id",
+      "member id", "medicare", "medicaid", "health plan", "policy number", "beneficiary"};
 
-  private KeywordValueRecognizer(String name, EntityType type, double score, String... keywords) {
-    super(name, Set.of(type), Set.of());
-    this.keywords = keywords;
-    this.type = type;
-    this.score = score;
+  private final WordIndex index;
+  private final java.util.Map<String, EntityType> typeOf = new java.util.HashMap<>();
+
+  KeywordValueRecognizer() {
+    super("keyword-id", Set.of(EntityType.PASSPORT, EntityType.DRIVER_LICENSE, EntityType.BANK_ACCOUNT,
+        EntityType.MEDICAL_ID), Set.of());
+    List<String> all = new ArrayList<>();
+    add(all, PASSPORT, EntityType.PASSPORT);
+    add(all, DRIVER_LICENSE, EntityType.DRIVER_LICENSE);
+    add(all, BANK_ACCOUNT, EntityType.BANK_ACCOUNT);
+    add(all, MEDICAL_ID, EntityType.MEDICAL_ID);
+    this.index = new WordIndex(all.toArray(String[]::new));
   }
 
-  static KeywordValueRecognizer passport() {
-    return new KeywordValueRecognizer("passport", EntityType.PASSPORT, 0.9,
-        "passport", "reisepass", "passeport", "pasaporte", "passaporto", "paspoort");
-  }
-
-  static KeywordValueRecognizer driverLicense() {
-    return new KeywordValueRecognizer("driver-license", EntityType.DRIVER_LICENSE, 0.9,
-        "driver's license", "drivers license", "driver license", "driver's licence", "drivers licence",
-        "driving licence", "driving license", "driver’s license", "driver’s licence", "licence number",
-        "license number", "dl#", "dl no", "führerschein", "fuhrerschein", "permis de conduire",
-        "carnet de conducir", "patente");
-  }
-
-  static KeywordValueRecognizer bankAccount() {
-    return new KeywordValueRecognizer("bank-account", EntityType.BANK_ACCOUNT, 0.9,
-        "account number", "account no", "acct", "bank account", "a/c", "checking account", "savings account",
-        "routing number", "kontonummer", "numéro de compte", "número de cuenta", "rekeningnummer", "sort code");
-  }
-
-  static KeywordValueRecognizer medicalId() {
-    return new KeywordValueRecognizer("medical-id", EntityType.MEDICAL_ID, 0.9,
-        "mrn", "medical record", "patient id", "patient number", "health insurance", "insurance id",
-        "member id", "medicare", "medicaid", "health plan", "policy number", "beneficiary");
+  private void add(List<String> all, String[] words, EntityType type) {
+    for (String w : words) {
+      all.add(w);
+      typeOf.put(w, type);
+    }
   }
 
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    char[] firsts = new char[keywords.length];
-    for (int k = 0; k < keywords.length; k++) {
-      firsts[k] = keywords[k].charAt(0);
-    }
-    int covered = 0;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    while (i < n) {
       char c = text.charAt(i);
-      char lc = c < 128 ? (char) (Chars.isAsciiLetter(c) ? c | 0x20 : c) : Character.toLowerCase(c);
-      for (int k = 0; k < keywords.length; k++) {
-        if (firsts[k] != lc || !Chars.boundaryBefore(text, i) || !matchesKeyword(text, i, keywords[k])) {
-          continue;
+      if (!Chars.isWordChar(c)) {
+        i++;
+        continue;
+      }
+      if (index.mayStartWith(c) && Chars.boundaryBefore(text, i)) {
+        String kw = index.longestAt(text, i);
+        if (kw != null) {
+          int[] value = valueAfter(text, i + kw.length());
+          if (value != null) {
+            EntityType type = typeOf.get(kw);
+            out.add(new Finding(value[0], value[1], type, 0.9, "keyword-" + type.name().toLowerCase(java.util.Locale.ROOT)));
+            i = value[1];
+            continue;
+          }
         }
-        int after = i + keywords[k].length();
-        int[] value = valueAfter(text, after);
-        if (value != null && value[0] >= covered) {
-          out.add(new Finding(value[0], value[1], type, score, name()));
-          covered = value[1];
-          i = value[1] - 1;
-        }
-        break;
+      }
+      while (i < n && Chars.isWordChar(text.charAt(i))) {
+        i++;
       }
     }
     return out;
-  }
-
-  private static boolean matchesKeyword(String t, int at, String kw) {
-    if (at + kw.length() > t.length()) {
-      return false;
-    }
-    for (int k = 0; k < kw.length(); k++) {
-      if (Character.toLowerCase(t.charAt(at + k)) != kw.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** [start, end) of the value following a keyword, or null. */

@@ -70,6 +70,13 @@ final class NationalIdRecognizer extends AbstractRecognizer {
         i++;
         continue;
       }
+      if (!Chars.isDigit(text.charAt(i)) && !plausibleLetterStart(text, i, n)) {
+        // a plain word: no id format starts with letters only, except "AB 12 34 56 C" (NINO)
+        while (i < n && Chars.isWordChar(text.charAt(i))) {
+          i++;
+        }
+        continue;
+      }
       // collect up to MAX_GROUPS alphanumeric groups separated by single separators
       int groups = 0;
       int j = i;
@@ -106,6 +113,18 @@ final class NationalIdRecognizer extends AbstractRecognizer {
       i = Math.max(next, i + 1);
     }
     return out;
+  }
+
+  /** A word that could open an id: has a digit within its first 16 characters, or is two letters. */
+  private static boolean plausibleLetterStart(String t, int i, int n) {
+    int j = i;
+    while (j < n && j - i <= 16 && Chars.isAsciiAlnum(t.charAt(j))) {
+      if (Chars.isDigit(t.charAt(j))) {
+        return true;
+      }
+      j++;
+    }
+    return j - i == 2 && Chars.isUpper(t.charAt(i)) && Chars.isUpper(t.charAt(i + 1));
   }
 
   /** The best format match starting at the first group and ending at a group end. */

@@ -16,8 +16,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>international ('+'/00) and valid: 0.85; a grouped valid national number of 10+ digits (or with
- *       a parenthesised area code) for one of the default regions (US, GB, DE, FR, ES, IT, NL, CA, AU,
- *       IN, CH, BE, AT, IE, BR, MX, JP): 0.75, ungrouped 0.6;
+ *       a parenthesised area code) for one of the default regions (with a leading 0: GB, DE, FR, IT, NL,
+ *       AU, CH, BE, AT, IE, BR, JP, IN; without: US/CA, IN, IT, ES, MX, BR): 0.75, ungrouped 0.6;
  *   <li>grouped 7-9 digit numbers 0.45 (not checked: valid somewhere as often as not), possible 10+
  *       digit numbers 0.55, other grouped digits 0.35, ungrouped ones and "12 34 56" 0.3: these need a
  *       context word ("call", "phone", "tel",
@@ -28,8 +28,11 @@ import java.util.Set;
  * Dates, dotted quads and SSN-shaped values are not proposed.
  */
 final class PhoneRecognizer extends AbstractRecognizer {
-  private static final String[] REGIONS = {
-      "US", "GB", "DE", "FR", "ES", "IT", "NL", "CA", "AU", "IN", "CH", "BE", "AT", "IE", "BR", "MX", "JP"};
+  /** Regions with a national trunk prefix '0', tried for numbers written with a leading 0. */
+  private static final String[] TRUNK_ZERO_REGIONS = {
+      "GB", "DE", "FR", "IT", "NL", "AU", "CH", "BE", "AT", "IE", "BR", "JP", "IN"};
+  /** Regions whose national numbers are written without a trunk prefix (or with 1). */
+  private static final String[] NO_TRUNK_REGIONS = {"US", "IN", "IT", "ES", "MX", "BR"};
   private static final int MAX_CANDIDATE = 32;
   /** Grouped 7-9 digit numbers: as likely a house or postal number; they need a context word. */
   private static final double SHORT_VALID = 0.45;
@@ -273,7 +276,13 @@ final class PhoneRecognizer extends AbstractRecognizer {
       }
       possible = p != null && util.isPossibleNumber(p);
     }
-    for (String region : REGIONS) {
+    char firstDigit = 0;
+    for (int k = 0; k < cand.length() && firstDigit == 0; k++) {
+      if (Chars.isDigit(cand.charAt(k))) {
+        firstDigit = cand.charAt(k);
+      }
+    }
+    for (String region : international ? new String[0] : firstDigit == '0' ? TRUNK_ZERO_REGIONS : NO_TRUNK_REGIONS) {
       PhoneNumber p = parse(cand, region);
       if (p == null) {
         continue;

@@ -35,16 +35,33 @@ final class SecretRecognizer extends AbstractRecognizer {
     int i = 0;
     while (i < n) {
       char c = text.charAt(i);
+      if (c == '-') {
+        int end = text.startsWith(PEM_BEGIN, i) ? pemEnd(text, i) : -1;
+        if (end > i) {
+          out.add(new Finding(i, end, EntityType.API_KEY, 0.95, name()));
+          i = end;
+        } else {
+          i++;
+        }
+        continue;
+      }
+      if (!Chars.isAsciiAlnum(c)) {
+        i++;
+        continue;
+      }
+      // one token of key characters; every key format is at least 20 characters long
+      int tokenEnd = i + 1;
+      while (tokenEnd < n && isTokenChar(text.charAt(tokenEnd))) {
+        tokenEnd++;
+      }
       int end = -1;
       double score = 0.95;
-      if (c == '-' && text.startsWith(PEM_BEGIN, i)) {
-        end = pemEnd(text, i);
-      } else if (Chars.isAsciiAlnum(c) && isTokenStart(text, i)) {
+      if (tokenEnd - i >= 20 && isTokenStart(text, i)) {
         switch (c) {
           case 'A' -> {
             end = awsKeyId(text, i);
             if (end < 0 && text.startsWith("AIza", i)) {
-              end = run(text, i + 4, 35, 35, true) ;
+              end = run(text, i + 4, 35, 35, true);
             }
           }
           case 's', 'r', 'p' -> end = skOrStripe(text, i);
@@ -53,7 +70,7 @@ final class SecretRecognizer extends AbstractRecognizer {
           case 'e' -> end = jwt(text, i);
           default -> end = -1;
         }
-        if (end < 0 && (Chars.isAsciiAlnum(c))) {
+        if (end < 0 && tokenEnd - i == 40) {
           end = awsSecret(text, i);
           score = 0.8;
         }
@@ -61,17 +78,21 @@ final class SecretRecognizer extends AbstractRecognizer {
       if (end > i) {
         out.add(new Finding(i, end, EntityType.API_KEY, score, name()));
         i = end;
-      } else if (Chars.isAsciiAlnum(c) || c == '_' || c == '-') {
-        // skip the rest of this token
-        i++;
-        while (i < n && isKeyChar(text.charAt(i))) {
-          i++;
-        }
       } else {
-        i++;
+        // continue after the next '=' or '.' inside the token ("key=AKIA...", "x.eyJ...")
+        int j = i + 1;
+        while (j < tokenEnd && text.charAt(j - 1) != '=' && text.charAt(j - 1) != '.') {
+          j++;
+        }
+        i = j;
       }
     }
     return out;
+  }
+
+  /** Characters that may occur inside one key token (base64, base64url, JWT dots). */
+  private static boolean isTokenChar(char c) {
+    return Chars.isAsciiAlnum(c) || c == '_' || c == '-' || c == '+' || c == '/' || c == '.' || c == '=';
   }
 
   private static boolean isTokenStart(String t, int i) {
@@ -80,10 +101,6 @@ final class SecretRecognizer extends AbstractRecognizer {
     }
     char p = t.charAt(i - 1);
     return !(Chars.isAsciiAlnum(p) || p == '_' || p == '-' || p == '+' || p == '/');
-  }
-
-  private static boolean isKeyChar(char c) {
-    return Chars.isAsciiAlnum(c) || c == '_' || c == '-';
   }
 
   /** End of a run of key characters of length [min, max] from {@code from}, ending at a boundary, or -1. */
