@@ -76,6 +76,12 @@ final class AddressScanner {
       int s = militaryStart(i);
       return emit(out, taken, s, i + 3, 0.85);
     }
+    if (tk.is(i, "corner") && tk.is(i + 1, "of")) {
+      int e = corner(i + 2);
+      if (e > 0) {
+        return emit(out, taken, tk.is(i - 1, "the") ? i - 1 : i, e, 0.8);
+      }
+    }
     int core = -1;
     double score = 0;
     int start = i;
@@ -187,6 +193,29 @@ final class AddressScanner {
       q++;
     }
     return -1;
+  }
+
+  /** "the corner of A Street and B Avenue": the end of the second street, or -1. */
+  private int corner(int p) {
+    int and = -1;
+    for (int q = p; q < Math.min(tk.size, p + 10) && !tk.nlBefore[q]; q++) {
+      if (tk.is(q, "and") || tk.isPunct(q, '&')) {
+        and = q;
+        break;
+      }
+    }
+    if (and <= p) {
+      return -1;
+    }
+    int e = and + 1;
+    while (e < Math.min(tk.size, and + 7) && !tk.nlBefore[e]
+        && (tk.isCap(e) || tk.isNum(e) || tk.isPunct(e, '.') && e > and + 1 || tk.isWord(e) && tk.caseless)) {
+      e++;
+    }
+    while (e > and + 1 && tk.isPunct(e - 1, '.')) {
+      e--;
+    }
+    return e > and + 1 ? e : -1;
   }
 
   private boolean isOrdinal(int t) {

@@ -285,6 +285,16 @@ final class EntityScanner {
     if (allCaps && words >= 1) {
       person -= 0.15;
     }
+    if (commonWords == words) {
+      person = Math.min(person, 0.45);
+    }
+    if (tk.caseless && words == 1) {
+      int f = tk.flags[firstWord];
+      person = Lexicon.first(f) >= 4 ? Math.min(person, 0.55) : Math.min(person, 0.35);
+    }
+    boolean doubleSurname = words == 1 && tk.text.indexOf('-', tk.start[firstWord]) > 0
+        && tk.text.indexOf('-', tk.start[firstWord]) < tk.end[firstWord] && Lexicon.first(tk.flags[firstWord]) == 0
+        && Lexicon.last(tk.flags[firstWord]) > 0;
     if (cue == Cue.STRONG) {
       person = Math.max(person + 0.3, commonWords == words ? 0.6 : 0.85);
     } else if (cue == Cue.WEAK) {
@@ -294,9 +304,12 @@ final class EntityScanner {
       person = Math.min(person, 0.3);
     }
     double place = words == 1 ? placeScore(p, e, false) : 0.0;
-    if (place > person && place > 0) {
+    if (doubleSurname && cue != Cue.STRONG) {
+      // "Weeks-Rivas" alone: the shape of a firm's name more often than a person's
+      add(out, taken, p, e, EntityType.ORGANIZATION, 0.55);
+    } else if (place > person && place > 0) {
       add(out, taken, firstWord, lastWord + 1, EntityType.LOCATION, place);
-    } else if (words <= 2 && unknownWords == words && cue == Cue.NONE && placeCue(p)) {
+    } else if (words <= 2 && unknownWords == words && cue == Cue.NONE && !allCaps && inCue(p)) {
       add(out, taken, p, e, EntityType.LOCATION, conservative ? 0.3 : 0.55);
     } else {
       add(out, taken, p, e, EntityType.PERSON, person);
@@ -374,6 +387,11 @@ final class EntityScanner {
     if (s > 0) {
       add(out, taken, p, p + 1, EntityType.LOCATION, s);
     }
+  }
+
+  /** "in X", "near X", "grew up in X": where an unknown capitalised word is probably a place. */
+  private boolean inCue(int p) {
+    return p > 0 && (tk.is(p - 1, "in") || tk.is(p - 1, "near")) && tk.isLower(p - 1);
   }
 
   private boolean placeCue(int p) {

@@ -11,6 +11,8 @@ final class Tokens {
   static final byte WORD = 0;
   static final byte NUM = 1;
   static final byte PUNCT = 2;
+  /** Letters and digits mixed, starting with a letter ("GB82WEST...", "A1B"): never a name. */
+  static final byte MIXED = 3;
 
   final String text;
   int size;
@@ -80,6 +82,14 @@ final class Tokens {
           }
         }
         k = Character.isDigit(c) ? NUM : WORD;
+        if (k == WORD) {
+          for (int q = s; q < i; q++) {
+            if (Character.isDigit(text.charAt(q))) {
+              k = MIXED;
+              break;
+            }
+          }
+        }
         if (digits) {
           k = NUM;
         }

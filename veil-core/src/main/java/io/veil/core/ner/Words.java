@@ -34,7 +34,9 @@ final class Words {
       "zip", "tel", "fax", "re", "fwd", "subject", "attn", "lol", "omg", "rt", "via", "mon", "tue", "wed", "thu",
       "fri", "sat", "sun", "am", "pm", "tv", "usa", "uk", "eu", "un", "ceo", "cto", "cfo", "hr", "it", "id", "ssn",
       "iban", "visa", "mastercard", "amex", "covid", "internet", "wifi", "app", "inc", "ltd", "llc", "corp", "co",
-      "md", "phd", "jr", "esq", "dds", "dvm", "rn", "chapter", "section", "table", "figure", "page", "step", "note");
+      "md", "phd", "jr", "esq", "dds", "dvm", "rn", "chapter", "section", "table", "figure", "page", "step", "note",
+      "website", "web", "e-mail", "mobile", "desk", "office", "when", "where", "who", "what", "personal", "info",
+      "contact", "bio", "summary", "experience", "education", "skills", "profile", "hobbies", "birthday", "age");
 
   /** Function words: never a name, whatever the name lists say ("In", "So", "Can"). */
   static final Set<String> FUNCTION = Words.set(
