@@ -91,7 +91,10 @@ final class AddressScanner {
       if (tk.isNum(p) && !tk.nlBefore[p] && tk.length(p) <= 5) {
         p++;
       }
-      int e = streetAfterNumber(p);
+      int e = poBox(p);
+      if (e < 0) {
+        e = streetAfterNumber(p);
+      }
       if (e > 0) {
         core = e;
         score = 0.8;
@@ -109,9 +112,12 @@ final class AddressScanner {
         }
         if (q > p && tk.isNum(q) && tk.length(q) <= 4 && !tk.nlBefore[q] && morphemeOrUnknown(p, q)) {
           core = q + 1;
-          score = 0.6;
+          score = 0.45;
         }
       }
+    } else if (poBox(i) > 0) {
+      core = poBox(i);
+      score = 0.8;
     } else if (tk.isWord(i) && PREFIXES.contains(tk.lower(i)) && !tk.is(i, "the") && !tk.is(i, "corner")) {
       int e = prefixed(i, false);
       if (e > 0) {
@@ -149,7 +155,8 @@ final class AddressScanner {
           score = 0.55;
         }
       }
-      if (core < 0 && (UNITS.contains(tk.lower(i)) && tk.isCap(i) || tk.is(i, "apt") || tk.is(i, "suite"))) {
+      if (core < 0 && (tk.is(i, "apt") || tk.is(i, "suite") || tk.is(i, "apartment") || tk.is(i, "ste")
+          || tk.is(i, "unit") && tk.isCap(i))) {
         int e = unit(i);
         if (e > 0) {
           return emit(out, taken, i, continuation(e), 0.6);
@@ -180,14 +187,15 @@ final class AddressScanner {
   private int streetAfterNumber(int p) {
     int q = p;
     while (q < p + 5 && q < tk.size && !tk.nlBefore[q] && (tk.isWord(q) || tk.isNum(q) && isOrdinal(q))) {
-      if (q > p && tk.isWord(q) && SUFFIXES.contains(tk.lower(q)) && (tk.isCap(q) || tk.isLower(p))) {
+      if (q > p && tk.isWord(q) && SUFFIXES.contains(tk.lower(q)) && (tk.isCap(q) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
           e++;
         }
         return e;
       }
-      if (tk.isWord(q) && !tk.isCap(q) && !(tk.isLower(p) && tk.isLower(q)) && !Words.PARTICLES.contains(tk.lower(q))) {
+      if (tk.isWord(q) && (!tk.isCap(q) && !tk.caseless && !Words.PARTICLES.contains(tk.lower(q))
+          || Words.FUNCTION.contains(tk.lower(q)))) {
         return -1;
       }
       q++;
@@ -216,6 +224,27 @@ final class AddressScanner {
       e--;
     }
     return e > and + 1 ? e : -1;
+  }
+
+  /** "P.O. Box 41", "PO Box 41", "Postfach 12": the end, or -1. */
+  private int poBox(int p) {
+    int q = p;
+    if (tk.is(q, "p") && tk.isPunct(q + 1, '.') && tk.is(q + 2, "o")) {
+      q += 3;
+      if (tk.isPunct(q, '.')) {
+        q++;
+      }
+    } else if (tk.is(q, "po") || tk.is(q, "post") && tk.is(q + 1, "office") && q++ >= 0) {
+      q++;
+    } else if (tk.is(q, "postfach") || tk.is(q, "apartado") || tk.is(q, "bp")) {
+      return tk.isNum(q + 1) ? q + 2 : -1;
+    } else {
+      return -1;
+    }
+    if (tk.is(q, "box") && tk.isNum(q + 1)) {
+      return q + 2;
+    }
+    return -1;
   }
 
   private boolean isOrdinal(int t) {
@@ -256,8 +285,11 @@ final class AddressScanner {
       if (endsWithMorpheme(t)) {
         return true;
       }
+    }
+    for (int t = p; t < q; t++) {
       int f = tk.flags[t];
-      if ((f & Lexicon.COMMON) != 0 && tk.isLower(t)) {
+      if ((f & Lexicon.COMMON) != 0 || tk.length(t) < 3 || Words.FUNCTION.contains(tk.lower(t))
+          || t == p && !tk.isCap(t) && !tk.caseless) {
         return false;
       }
     }
@@ -340,6 +372,14 @@ final class AddressScanner {
       if (tk.isPunct(r, ',') && !separated) {
         r++;
         separated = true;
+      }
+      // quoted or bulleted lines: "> Suite 12", "??? Rotterdam"
+      while (separated && r < tk.size && tk.kind[r] == Tokens.PUNCT && !tk.isPunct(r, '#') && !tk.isPunct(r, ',')
+          && (tk.nlBefore[r] || r > 0 && tk.kind[r - 1] == Tokens.PUNCT && !tk.spaceBefore[r])) {
+        r++;
+      }
+      if (r >= tk.size) {
+        break;
       }
       int next = -1;
       if (tk.isWord(r) && UNITS.contains(tk.lower(r))) {

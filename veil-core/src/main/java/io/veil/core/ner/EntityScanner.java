@@ -242,10 +242,10 @@ final class EntityScanner {
       boolean common = (f & Lexicon.COMMON) != 0;
       if (common) {
         person = 0.3;
-      } else if (fs >= 2 || ls >= 4) {
+      } else if (fs >= 4 || ls >= 6) {
         person = 0.6;
       } else if (fs >= 1 || ls >= 1) {
-        person = 0.5;
+        person = tk.sentenceStart(p) ? 0.4 : 0.5;
       } else {
         person = 0.3;
       }
@@ -283,7 +283,10 @@ final class EntityScanner {
       }
     }
     if (allCaps && words >= 1) {
-      person -= 0.15;
+      person -= 0.3;
+    }
+    if (tk.titleLine[p] && nameWords < words) {
+      person -= 0.2;
     }
     if (commonWords == words) {
       person = Math.min(person, 0.45);

@@ -26,6 +26,8 @@ final class Tokens {
   int[] flags;
   /** The text has no upper-case letter at all (chat typed in lower case): case carries no signal. */
   final boolean caseless;
+  /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
+  boolean[] titleLine;
   private final Lexicon lexicon;
 
   Tokens(String text, Lexicon lexicon) {
@@ -106,6 +108,27 @@ final class Tokens {
       upper = Character.isUpperCase(text.charAt(k));
     }
     caseless = !upper;
+    titleLine = new boolean[size];
+    int lineStart = 0;
+    int caps = 0;
+    int longWords = 0;
+    for (int t = 0; t <= size; t++) {
+      if (t == size || nlBefore[t] && t > 0) {
+        boolean title = longWords >= 4 && caps * 10 >= longWords * 7;
+        for (int u = lineStart; u < t; u++) {
+          titleLine[u] = title;
+        }
+        lineStart = t;
+        caps = 0;
+        longWords = 0;
+      }
+      if (t < size && kind[t] == WORD && end[t] - start[t] >= 4) {
+        longWords++;
+        if (Character.isUpperCase(text.charAt(start[t]))) {
+          caps++;
+        }
+      }
+    }
     flags = new int[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
