@@ -35,10 +35,10 @@ final class AddressScanner {
 
   /** Words that open a street name in Romance, Slavic and other languages. */
   static final Set<String> PREFIXES = Words.set(
-      "rue", "avenue", "av", "avda", "avenida", "calle", "c", "carrer", "via", "viale", "vicolo", "piazza", "piazzale",
+      "rue", "avenue", "avda", "avenida", "calle", "c", "carrer", "via", "viale", "vicolo", "piazza", "piazzale",
       "corso", "largo", "plaza", "paseo", "camino", "carretera", "rua", "travessa", "praça", "estrada", "ul",
-      "ulica", "aleja", "al", "boulevard", "bd", "bld", "chemin", "place", "quai", "impasse", "allée", "route",
-      "strada", "calea", "bulevardul", "utca", "u", "str", "odos", "leoforos", "rr", "rruga", "ulitsa", "prospekt",
+      "ulica", "aleja", "al", "boulevard", "bd", "bld", "chemin", "quai", "impasse", "allée", "route",
+      "strada", "calea", "bulevardul", "str", "odos", "leoforos", "rr", "rruga", "ulitsa", "prospekt",
       "jalan", "jl", "soi", "thanon", "hameau", "lieu", "cours", "passage", "sentier", "square", "rambla", "ronda",
       "vía", "pasaje", "glorieta", "r", "ctra", "cra", "cl", "pje", "trav", "the", "corner");
 
@@ -56,9 +56,11 @@ final class AddressScanner {
       "po", "dept", "piso", "etage", "whg", "top", "lgh");
 
   private final Tokens tk;
+  private final boolean conservative;
 
-  AddressScanner(Tokens tokens) {
+  AddressScanner(Tokens tokens, boolean conservative) {
     this.tk = tokens;
+    this.conservative = conservative;
   }
 
   void scan(List<Span> out, boolean[] taken) {
@@ -126,25 +128,21 @@ final class AddressScanner {
       }
     } else if (tk.isWord(i) && (tk.isCap(i) || tk.isLower(i))) {
       int q = i;
-      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q])) {
-        if (endsWithMorpheme(q)) {
-          break;
-        }
+      // the words before the street word are capitalised name parts ("Neuendorfer Straße 90", "Hegedűs Gyula utca 7")
+      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q]) && !endsWithMorpheme(q)
+          && (tk.isCap(q) || tk.caseless) && !Words.FUNCTION.contains(tk.lower(q))) {
         q++;
       }
-      if (q < i + 4 && tk.isWord(q) && endsWithMorpheme(q) && (q == i || tk.isCap(i))) {
+      if (q < i + 4 && tk.isWord(q) && endsWithMorpheme(q) && (q == i || tk.isCap(i) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
           e++;
         }
-        if (tk.isNum(e) && tk.length(e) <= 4 && !tk.nlBefore[e]) {
+        if (isHouseNumber(e) && !tk.nlBefore[e]) {
           core = e + 1;
           score = 0.8;
-        } else if (tk.isCap(i) && FULL_SUFFIXES.contains(morpheme(q))) {
-          core = q + 1;
-          score = 0.55;
         }
-      } else if (tk.isCap(i) && !tk.sentenceStart(i)) {
+      } else if (tk.isCap(i) && !tk.sentenceStart(i) && !tk.titleLine[i] && !conservative) {
         // "Vizirov Street": capitalised name + full suffix, no number
         int e = i;
         while (e < i + 3 && tk.isCap(e) && !tk.nlBefore[e] && !FULL_SUFFIXES.contains(tk.lower(e))) {
@@ -247,6 +245,20 @@ final class AddressScanner {
     return -1;
   }
 
+  /** "12", "12B", "90c": digits, maybe one letter; not "19th". */
+  private boolean isHouseNumber(int t) {
+    if (!tk.isNum(t) || tk.length(t) > 5) {
+      return false;
+    }
+    int letters = 0;
+    for (int i = tk.start[t]; i < tk.end[t]; i++) {
+      if (Character.isLetter(tk.text.charAt(i))) {
+        letters++;
+      }
+    }
+    return letters <= 1;
+  }
+
   private boolean isOrdinal(int t) {
     String s = tk.lower(t);
     return s.endsWith("th") || s.endsWith("st") || s.endsWith("nd") || s.endsWith("rd");
@@ -270,7 +282,7 @@ final class AddressScanner {
     if (tk.isPunct(q, ',') && tk.isNum(q + 1)) {
       q++;
     }
-    if (tk.isNum(q) && tk.length(q) <= 4 && !tk.nlBefore[q]) {
+    if (isHouseNumber(q) && !tk.nlBefore[q]) {
       return q + 1;
     }
     return numbered && words <= 4 ? wordsEnd : -1;
@@ -323,7 +335,7 @@ final class AddressScanner {
     String text = tk.text;
     for (String m : MORPHEMES) {
       int ml = m.length();
-      if (len >= ml && (len > ml + 1 || len == ml && ml >= 5)
+      if (len >= ml && (len > ml + 1 || len == ml && ml >= 6)
           && text.regionMatches(true, tk.end[t] - ml, m, 0, ml)) {
         return m;
       }

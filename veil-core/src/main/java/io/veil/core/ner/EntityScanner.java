@@ -303,8 +303,16 @@ final class EntityScanner {
     } else if (cue == Cue.WEAK) {
       person += 0.15;
     }
-    if (conservative && nameWords == 0 && cue != Cue.STRONG) {
-      person = Math.min(person, 0.3);
+    if (conservative && cue != Cue.STRONG) {
+      // German: every noun is capitalised and many nouns are also surnames; ask for a known first name
+      boolean firstName = false;
+      for (int t = p; t < e; t++) {
+        int f = tk.flags[t];
+        firstName |= tk.isWord(t) && Lexicon.first(f) >= 4 && (f & Lexicon.COMMON) == 0;
+      }
+      if (!firstName || words == 1 && cue == Cue.NONE) {
+        person = Math.min(person, 0.4);
+      }
     }
     double place = words == 1 ? placeScore(p, e, false) : 0.0;
     if (doubleSurname && cue != Cue.STRONG) {
@@ -312,6 +320,8 @@ final class EntityScanner {
       add(out, taken, p, e, EntityType.ORGANIZATION, 0.55);
     } else if (place > person && place > 0) {
       add(out, taken, firstWord, lastWord + 1, EntityType.LOCATION, place);
+    } else if (words <= 3 && unknownWords + nameWords == words && cue == Cue.NONE && strongPlaceCue(p)) {
+      add(out, taken, p, e, EntityType.LOCATION, 0.65);
     } else if (words <= 2 && unknownWords == words && cue == Cue.NONE && !allCaps && inCue(p)) {
       add(out, taken, p, e, EntityType.LOCATION, conservative ? 0.3 : 0.55);
     } else {
@@ -392,7 +402,17 @@ final class EntityScanner {
     }
   }
 
-  /** "in X", "near X", "grew up in X": where an unknown capitalised word is probably a place. */
+  /** "flew to X", "originally from X", "grew up in X": a place whatever X is. */
+  private boolean strongPlaceCue(int p) {
+    for (String[] cue : Words.PLACE_PHRASES) {
+      if (precededBy(p, cue)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** "in X", "near X": where an unknown capitalised word is probably a place. */
   private boolean inCue(int p) {
     return p > 0 && (tk.is(p - 1, "in") || tk.is(p - 1, "near")) && tk.isLower(p - 1);
   }
@@ -465,8 +485,11 @@ final class EntityScanner {
 
   /** A capitalised word known as a surname rather than a first name. */
   private boolean surname(int t) {
+    if (!tk.isCap(t)) {
+      return false;
+    }
     int f = tk.flags[t];
-    return tk.isCap(t) && Lexicon.last(f) >= 1 && Lexicon.last(f) >= Lexicon.first(f);
+    return Lexicon.last(f) >= 1 && Lexicon.last(f) >= Lexicon.first(f);
   }
 
   private boolean orgCue(int p) {
@@ -516,6 +539,9 @@ final class EntityScanner {
   private Cue personCue(int p) {
     Cue best = Cue.NONE;
     for (String[] cue : Words.PERSON_CUES) {
+      if (conservative && cue.length == 1 && (cue[0].equals("im") || cue[0].equals("hi"))) {
+        continue; // German "im Garten"
+      }
       if (precededBy(p, cue)) {
         if (Words.STRONG_PERSON_CUES.contains(String.join(" ", cue))) {
           return Cue.STRONG;

@@ -93,8 +93,9 @@ public final class GazetteerNerEngine implements NerEngine {
     Tokens tokens = new Tokens(text, lexicon());
     List<Span> spans = new ArrayList<>();
     boolean[] taken = new boolean[tokens.size];
-    new AddressScanner(tokens).scan(spans, taken);
-    new EntityScanner(tokens, conservative(tokens, language)).scan(spans, taken);
+    boolean conservative = conservative(tokens, language);
+    new AddressScanner(tokens, conservative).scan(spans, taken);
+    new EntityScanner(tokens, conservative).scan(spans, taken);
     return resolve(spans, name());
   }
 
@@ -113,14 +114,19 @@ public final class GazetteerNerEngine implements NerEngine {
       }
       if (tokens.is(t, "der") || tokens.is(t, "die") || tokens.is(t, "und") || tokens.is(t, "das")
           || tokens.is(t, "ist") || tokens.is(t, "nicht") || tokens.is(t, "mit") || tokens.is(t, "ein")
-          || tokens.is(t, "eine") || tokens.is(t, "ich") || tokens.is(t, "sie") || tokens.is(t, "wir")) {
+          || tokens.is(t, "eine") || tokens.is(t, "ich") || tokens.is(t, "sie") || tokens.is(t, "wir")
+          || tokens.is(t, "wurde") || tokens.is(t, "sind") || tokens.is(t, "auch") || tokens.is(t, "sich")
+          || tokens.is(t, "dem") || tokens.is(t, "den") || tokens.is(t, "des") || tokens.is(t, "im")
+          || tokens.is(t, "zu") || tokens.is(t, "auf") || tokens.is(t, "für") || tokens.is(t, "nach")
+          || tokens.is(t, "bei") || tokens.is(t, "aus") || tokens.is(t, "vom") || tokens.is(t, "zum")
+          || tokens.is(t, "zur") || tokens.is(t, "einer") || tokens.is(t, "eines") || tokens.is(t, "wird")) {
         german++;
       } else if (tokens.is(t, "the") || tokens.is(t, "and") || tokens.is(t, "is") || tokens.is(t, "of")
           || tokens.is(t, "to") || tokens.is(t, "you") || tokens.is(t, "my") || tokens.is(t, "with")) {
         english++;
       }
     }
-    return german >= 2 && german > english;
+    return german >= 1 && german > english;
   }
 
   /** A candidate before overlap resolution. */
@@ -168,7 +174,7 @@ public final class GazetteerNerEngine implements NerEngine {
       }
       Tokens tokens = new Tokens(text, lexicon());
       List<Span> spans = new ArrayList<>();
-      new AddressScanner(tokens).scan(spans, new boolean[tokens.size]);
+      new AddressScanner(tokens, conservative(tokens, language)).scan(spans, new boolean[tokens.size]);
       return resolve(spans, name());
     }
   }

@@ -50,7 +50,10 @@ final class Words {
       "new", "old", "good", "great", "best", "first", "last", "next", "one", "two", "three", "our", "us", "him",
       "thai", "vietnamese", "filipino", "swiss", "belgian", "austrian", "hungarian", "czech", "croatian", "serbian",
       "romanian", "bulgarian", "ukrainian", "israeli", "iranian", "iraqi", "egyptian", "nigerian", "kenyan",
-      "pakistani", "bangladeshi", "indonesian", "malaysian", "peruvian", "chilean", "argentinian", "colombian");
+      "pakistani", "bangladeshi", "indonesian", "malaysian", "peruvian", "chilean", "argentinian", "colombian",
+      // articles and conjunctions of German, Dutch, French and Spanish that are also surnames
+      "der", "die", "das", "dem", "des", "ein", "eine", "einer", "und", "oder", "im", "am", "zum", "zur", "vom",
+      "het", "een", "les", "une", "et", "los", "las", "und", "aber", "mit", "für", "auf", "bei", "nach");
 
   /** Name particles that may stand between the parts of a name. */
   static final Set<String> PARTICLES = Words.set(
@@ -127,6 +130,16 @@ final class Words {
   static final Set<String> PLACE_CUES = Words.set(
       "in", "from", "to", "at", "near", "visit", "visiting", "visited", "via", "toward", "towards", "across",
       "around", "outside", "inside", "of", "into", "through", "between");
+
+  /** Phrases after which a capitalised word is a place even when no gazetteer knows it. */
+  static final String[][] PLACE_PHRASES = {
+      {"flew", "to"}, {"fly", "to"}, {"flying", "to"}, {"moved", "to"}, {"move", "to"}, {"moving", "to"},
+      {"moved", "here", "from"}, {"originally", "from"}, {"grew", "up", "in"}, {"based", "in"}, {"born", "in"},
+      {"live", "in"}, {"lives", "in"}, {"living", "in"}, {"lived", "in"}, {"located", "in"}, {"travel", "to"},
+      {"travelled", "to"}, {"traveled", "to"}, {"trip", "to"}, {"arrived", "at"}, {"arrived", "in"},
+      {"returned", "to"}, {"visit"}, {"visiting"}, {"visited"}, {"city", "of"}, {"town", "of"},
+      {"village", "of"}, {"near"}, {"outside", "of"}, {"suburb", "of"}, {"headquartered", "in"},
+      {"wohne", "in"}, {"wohnt", "in"}, {"aus"}, {"nach"}};
 
   /** Cues before an organization. */
   static final String[][] ORG_CUES = {
