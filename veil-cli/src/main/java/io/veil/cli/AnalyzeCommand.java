@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.core.Analyzer;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.Policy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -66,7 +67,8 @@ public final class AnalyzeCommand extends TextCommand {
 
   @Override
   void execute(List<InputSource> inputs) throws IOException {
-    analyzer = analyzerOverride != null ? analyzerOverride : PolicyFiles.load(policy).newAnalyzer();
+    Policy loaded = PolicyFiles.load(policy); // checked even when the analyzer is given
+    analyzer = analyzerOverride != null ? analyzerOverride : loaded.newAnalyzer();
     if (output == null) {
       out = spec.commandLine().getOut();
       report(inputs);

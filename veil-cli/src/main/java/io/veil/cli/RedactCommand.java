@@ -1,6 +1,7 @@
 package io.veil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.core.Policy;
 import io.veil.core.Scope;
 import io.veil.core.Veil;
 import java.io.IOException;
@@ -74,10 +75,11 @@ public final class RedactCommand extends TextCommand {
     if (output != null && inputs.size() > 1 && inputs.stream().anyMatch(i -> formatOf(i) == InputFormat.JSON)) {
       throw new InputException("--output takes a single JSON input; use --output-dir for several");
     }
+    Policy loaded = PolicyFiles.load(policy); // checked even when the transformation is given
     if (transformOverride != null) {
       transform = transformOverride;
     } else {
-      Veil veil = Veil.builder().policy(PolicyFiles.load(policy)).build();
+      Veil veil = Veil.builder().policy(loaded).build();
       transform = (scope, text, language) -> veil.pseudonymize(scope, text, language).text();
     }
     if (outputDir != null) {
