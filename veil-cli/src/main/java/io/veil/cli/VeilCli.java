@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VeilCli.Version.class,
     description = "Veil: a privacy gateway for the ChatGPT API and OpenAI-compatible LLM APIs.",
-    subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, RedactCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class,
+        AnalyzeCommand.class, RedactCommand.class})
 public final class VeilCli implements Runnable {
 
   /** Exit code for bad input or bad usage. */
