@@ -67,7 +67,7 @@ public final class AnalyzeCommand extends TextCommand {
 
   @Override
   void execute(List<InputSource> inputs) throws IOException {
-    Policy loaded = PolicyFiles.load(policy); // checked even when the analyzer is given
+    Policy loaded = Policies.load(policy); // checked even when the analyzer is given
     analyzer = analyzerOverride != null ? analyzerOverride : loaded.newAnalyzer();
     if (output == null) {
       out = spec.commandLine().getOut();

@@ -75,7 +75,7 @@ public final class RedactCommand extends TextCommand {
     if (output != null && inputs.size() > 1 && inputs.stream().anyMatch(i -> formatOf(i) == InputFormat.JSON)) {
       throw new InputException("--output takes a single JSON input; use --output-dir for several");
     }
-    Policy loaded = PolicyFiles.load(policy); // checked even when the transformation is given
+    Policy loaded = Policies.load(policy); // checked even when the transformation is given
     if (transformOverride != null) {
       transform = transformOverride;
     } else {

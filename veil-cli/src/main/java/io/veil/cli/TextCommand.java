@@ -81,7 +81,7 @@ abstract class TextCommand implements Callable<Integer> {
       inputs.forEach(InputSource::check);
       execute(inputs);
       return 0;
-    } catch (InputException e) {
+    } catch (InputException | CliException e) {
       err.println("veil: " + e.getMessage());
       return VeilCli.EXIT_USAGE;
     } catch (OutputException e) {
