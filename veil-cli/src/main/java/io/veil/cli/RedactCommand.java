@@ -3,6 +3,8 @@ package io.veil.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.core.Policy;
 import io.veil.core.Scope;
+import io.veil.core.TokenVault;
+import io.veil.core.transform.Operators;
 import io.veil.core.Veil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +55,12 @@ public final class RedactCommand extends TextCommand {
           + "Several text or JSONL inputs are concatenated; JSON takes one input.")
   Path output;
 
+  @Option(names = "--operator", paramLabel = "NAME", completionCandidates = OperatorNames.class,
+      converter = OperatorNames.class,
+      description = "Replace every type with this operator, overriding the policy: ${COMPLETION-CANDIDATES}. "
+          + "hash and encrypt use keys made for this run only.")
+  String operator;
+
   @Option(names = "--output-dir", paramLabel = "DIR",
       description = "Write each input file to DIR under its own file name (created if missing).")
   Path outputDir;
@@ -61,6 +69,8 @@ public final class RedactCommand extends TextCommand {
   Transform transformOverride;
 
   private Transform transform;
+  /** Cleared after each scope: nothing is ever restored from a CLI run, and memory stays bounded. */
+  private TokenVault vault;
   private final String runId = UUID.randomUUID().toString();
   private int inputIndex;
 
@@ -75,12 +85,13 @@ public final class RedactCommand extends TextCommand {
     if (output != null && inputs.size() > 1 && inputs.stream().anyMatch(i -> formatOf(i) == InputFormat.JSON)) {
       throw new InputException("--output takes a single JSON input; use --output-dir for several");
     }
-    Policy loaded = Policies.load(policy); // checked even when the transformation is given
+    Policy loaded = Policies.load(policy, operator); // checked even when the transformation is given
     if (transformOverride != null) {
       transform = transformOverride;
     } else {
       Veil veil = Veil.builder().policy(loaded).build();
       transform = (scope, text, language) -> veil.pseudonymize(scope, text, language).text();
+      vault = veil.vault();
     }
     if (outputDir != null) {
       Files.createDirectories(outputDir);
@@ -144,13 +155,22 @@ public final class RedactCommand extends TextCommand {
       switch (f) {
         case TEXT -> {
           String text = readWhole(in, stream);
-          out.write(transform.apply(scope(index, 0), text, lang));
+          Scope scope = scope(index, 0);
+          try {
+            out.write(transform.apply(scope, text, lang));
+          } finally {
+            forget(scope);
+          }
         }
         case JSON -> {
           JsonSupport support = new JsonSupport(in.name(), maxBytes);
           JsonNode root = support.parse(readWhole(in, stream), 0);
           Scope scope = scope(index, 0);
-          root = pathFor(f).apply(root, (p, value) -> transform.apply(scope, value, lang));
+          try {
+            root = pathFor(f).apply(root, (p, value) -> transform.apply(scope, value, lang));
+          } finally {
+            forget(scope);
+          }
           support.mapper().writerWithDefaultPrettyPrinter().writeValue(out, root);
           out.write('\n');
         }
@@ -173,9 +193,36 @@ public final class RedactCommand extends TextCommand {
       }
       JsonNode record = support.parse(line, lines.lineNumber());
       Scope scope = scope(index, lines.lineNumber());
-      record = path.apply(record, (p, value) -> transform.apply(scope, value, lang));
+      try {
+        record = path.apply(record, (p, value) -> transform.apply(scope, value, lang));
+      } finally {
+        forget(scope);
+      }
       out.write(support.mapper().writeValueAsString(record));
       out.write('\n');
+    }
+  }
+
+  private void forget(Scope scope) {
+    if (vault != null) {
+      vault.clear(scope);
+    }
+  }
+
+  /** The operator names of veil-core, for completion and validation. */
+  static final class OperatorNames implements Iterable<String>, picocli.CommandLine.ITypeConverter<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Operators.NAMES.iterator();
+    }
+
+    @Override
+    public String convert(String value) {
+      String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!Operators.NAMES.contains(v)) {
+        throw new picocli.CommandLine.TypeConversionException("expected one of " + String.join(", ", Operators.NAMES));
+      }
+      return v;
     }
   }
 

@@ -126,6 +126,21 @@ class AnalyzeCommandTest {
     assertThat(r.exit()).isZero();
   }
 
+  @Test
+  void policyFileAddsCustomPatterns() throws Exception {
+    Path policy = Files.writeString(dir.resolve("p.yaml"), """
+        version: "t"
+        custom_patterns:
+          - {name: employee_id, type: EMPLOYEE_ID, regex: "EMP-[0-9]{6}", score: 0.9}
+        """);
+    CliRun.Result r = cli().stdin("badge EMP-123456").run("analyze", "--json", "--policy", policy.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode f = json(r.out()).at("/findings/0");
+    assertThat(f.get("type").asText()).isEqualTo("EMPLOYEE_ID");
+    assertThat(f.get("start").asInt()).isEqualTo(6);
+    assertThat(f.get("end").asInt()).isEqualTo(16);
+  }
+
   /** The default policy's analyzer: passes once veil-core's recognizers are on main. */
   @Test
   void defaultAnalyzerFindsAnEmailAndACard() throws Exception {

@@ -110,6 +110,58 @@ class RedactCommandTest {
     assertThat(r.errLines()).hasSize(1);
   }
 
+  private Path employeePolicy() throws Exception {
+    return Files.writeString(dir.resolve("policy.yaml"), """
+        version: "test-1"
+        custom_patterns:
+          - {name: employee_id, type: EMPLOYEE_ID, regex: "EMP-[0-9]{6}", score: 0.9}
+        """);
+  }
+
+  @Test
+  void realEngineWithAPolicyFileNumbersTokensPerInput() throws Exception {
+    CliRun.Result r = cli().stdin("Badge EMP-123456, again EMP-123456, other EMP-654321.")
+        .run("redact", "--policy", employeePolicy().toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("Badge <EMPLOYEE_ID_1>, again <EMPLOYEE_ID_1>, other <EMPLOYEE_ID_2>.");
+  }
+
+  @Test
+  void realEngineOnJsonlStartsEachRecordAfresh() throws Exception {
+    String in = "{\"text\":\"EMP-111111\"}\n{\"text\":\"EMP-222222 EMP-111111\"}\n";
+    CliRun.Result r = cli().stdin(in).run("redact", "--format", "jsonl", "--policy", employeePolicy().toString());
+    assertThat(r.out()).isEqualTo(
+        "{\"text\":\"<EMPLOYEE_ID_1>\"}\n{\"text\":\"<EMPLOYEE_ID_1> <EMPLOYEE_ID_2>\"}\n");
+  }
+
+  @Test
+  void operatorOverridesThePolicyForEveryType() throws Exception {
+    Path policy = Files.writeString(dir.resolve("p2.yaml"), """
+        version: "test-2"
+        entities:
+          EMPLOYEE_ID: {operator: mask, keep_last: 2, threshold: 0.5}
+        custom_patterns:
+          - {name: employee_id, type: EMPLOYEE_ID, regex: "EMP-[0-9]{6}", score: 0.9}
+        """);
+    CliRun.Result r = cli().stdin("id EMP-123456").run("redact", "--policy", policy.toString(), "--operator", "redact");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("id [REDACTED]");
+    r = cli().stdin("id EMP-123456").run("redact", "--operator", "redact", "--policy", employeePolicy().toString());
+    assertThat(r.out()).isEqualTo("id [REDACTED]");
+  }
+
+  @Test
+  void unknownOperatorOrInvalidPolicyIsAUsageError() throws Exception {
+    CliRun.Result r = cli().stdin("x").run("redact", "--operator", "shred");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("veil: ").contains("expected one of placeholder");
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "version: v\nsecret_field: Jane Doe\n");
+    r = cli().stdin("x").run("redact", "--policy", bad.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).contains("bad.yaml: invalid policy:").doesNotContain("Jane");
+  }
+
   /** The real engine: passes once veil-core's recognizers and transformation are on main. */
   @Test
   void defaultPolicyReplacesAnEmailWithAPlaceholder() {
