@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * without it the output holds positions and types only.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-    headerHeading = "%n", synopsisHeading = "Usage: ",
+    synopsisHeading = "Usage: ",
     description = {
         "Finds personal data in text, JSON or JSONL and reports where it is.",
         "Offsets are UTF-16 indices into the text (or into each selected JSON string)."},
@@ -196,6 +196,7 @@ public final class AnalyzeCommand extends TextCommand {
         gen.writeEndObject();
         newline();
       }
+      checkWritable(out);
     }
   }
 

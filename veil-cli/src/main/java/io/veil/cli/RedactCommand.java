@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * shared, but review it where a miss would be costly. Nothing read is echoed in error messages.
  */
 @Command(name = "redact", mixinStandardHelpOptions = true, sortOptions = false,
-    headerHeading = "%n", synopsisHeading = "Usage: ",
+    synopsisHeading = "Usage: ",
     description = {
         "Replaces personal data in text, JSON or JSONL and writes the result.",
         "JSON keeps its structure: only the selected string values change."},
@@ -200,6 +200,7 @@ public final class RedactCommand extends TextCommand {
       }
       out.write(support.mapper().writeValueAsString(record));
       out.write('\n');
+      checkWritable(out);
     }
   }
 

@@ -153,6 +153,16 @@ abstract class TextCommand implements Callable<Integer> {
     return ProgressBar.forInput(spec.commandLine().getErr(), in.name(), in.size(), quiet);
   }
 
+  /**
+   * Stops early when standard output has gone away (e.g. {@code veil redact big.jsonl | head}): a
+   * {@link java.io.PrintWriter} swallows write errors, so it is asked.
+   */
+  static void checkWritable(java.io.Writer out) {
+    if (out instanceof java.io.PrintWriter pw && (pw.checkError() || System.out.checkError())) {
+      throw new OutputException("standard output: write failed (closed pipe?)");
+    }
+  }
+
   static InputStream closeQuietlyUnlessStdin(InputSource in, InputStream s) {
     if (!in.isStdin()) {
       try {
