@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
     description = "Veil: a privacy gateway for the ChatGPT API and OpenAI-compatible LLM APIs.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        picocli.AutoComplete.GenerateCompletion.class,
         EvalCommand.class,
         MockLlmCommand.class,
+        AnalyzeCommand.class,
+        RedactCommand.class,
     })
 public final class VeilCli implements Runnable {
 
