@@ -1,0 +1,65 @@
+package io.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFileWriterTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void commitReplacesTheTargetWhole() throws IOException {
+    Path target = dir.resolve("out.txt");
+    Files.writeString(target, "old");
+    try (AtomicFileWriter w = AtomicFileWriter.create(target)) {
+      w.writer().write("new content ✓");
+      assertThat(Files.readString(target)).isEqualTo("old");
+      w.commit();
+    }
+    assertThat(Files.readString(target, StandardCharsets.UTF_8)).isEqualTo("new content ✓");
+    assertThat(listing()).containsExactly("out.txt");
+  }
+
+  @Test
+  void failureMidwayLeavesNothingBehindAndThePreviousFileUntouched() throws IOException {
+    Path target = dir.resolve("out.txt");
+    Files.writeString(target, "old");
+    assertThatThrownBy(() -> {
+      try (AtomicFileWriter w = AtomicFileWriter.create(target)) {
+        w.writer().write("x".repeat(200_000)); // more than the buffer: bytes reach the temp file
+        throw new IllegalStateException("simulated failure");
+      }
+    }).hasMessage("simulated failure");
+    assertThat(Files.readString(target)).isEqualTo("old");
+    assertThat(listing()).containsExactly("out.txt");
+  }
+
+  @Test
+  void failureWithoutPreviousFileCreatesNone() throws IOException {
+    Path target = dir.resolve("new.txt");
+    try (AtomicFileWriter w = AtomicFileWriter.create(target)) {
+      w.writer().write("partial");
+    }
+    assertThat(listing()).isEmpty();
+  }
+
+  @Test
+  void aMissingDirectoryFailsBeforeWriting() {
+    assertThatThrownBy(() -> AtomicFileWriter.create(dir.resolve("no/such/dir/out.txt")))
+        .isInstanceOf(IOException.class);
+  }
+
+  private java.util.List<String> listing() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
