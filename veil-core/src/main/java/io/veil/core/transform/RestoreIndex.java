@@ -43,16 +43,50 @@ final class RestoreIndex {
     }
   }
 
+  /** A trie node: children in small parallel arrays (fan-out is low below the root). */
   static final class Node {
-    private Map<Character, Node> children;
+    private static final char[] NO_LABELS = new char[0];
+    private static final Node[] NO_KIDS = new Node[0];
+    private char[] labels = NO_LABELS;
+    private Node[] kids = NO_KIDS;
+    private int size;
+    private Node[] ascii; // only on the root: direct lookup for ASCII
     private List<Target> accepts;
 
     Node child(char c) {
-      return children == null ? null : children.get(c);
+      if (ascii != null && c < 128) {
+        return ascii[c];
+      }
+      for (int k = 0; k < size; k++) {
+        if (labels[k] == c) {
+          return kids[k];
+        }
+      }
+      return null;
+    }
+
+    Node childOrNew(char c) {
+      Node n = child(c);
+      if (n != null) {
+        return n;
+      }
+      n = new Node();
+      if (ascii != null && c < 128) {
+        ascii[c] = n;
+        return n;
+      }
+      if (size == labels.length) {
+        int cap = Math.max(2, size * 2);
+        labels = java.util.Arrays.copyOf(labels, cap);
+        kids = java.util.Arrays.copyOf(kids, cap);
+      }
+      labels[size] = c;
+      kids[size++] = n;
+      return n;
     }
 
     boolean hasChildren() {
-      return children != null;
+      return size > 0 || ascii != null;
     }
 
     List<Target> accepts() {
@@ -63,7 +97,9 @@ final class RestoreIndex {
   private final Node root = new Node();
   private int maxKeyLength;
 
-  private RestoreIndex() {}
+  private RestoreIndex() {
+    root.ascii = new Node[128];
+  }
 
   Node root() {
     return root;
@@ -151,11 +187,7 @@ final class RestoreIndex {
     String folded = fold(t.key());
     Node n = root;
     for (int i = 0; i < folded.length(); i++) {
-      char c = folded.charAt(i);
-      if (n.children == null) {
-        n.children = new HashMap<>(4);
-      }
-      n = n.children.computeIfAbsent(c, k -> new Node());
+      n = n.childOrNew(folded.charAt(i));
     }
     if (n.accepts == null) {
       n.accepts = new ArrayList<>(1);
@@ -165,6 +197,9 @@ final class RestoreIndex {
   }
 
   static char fold(char c) {
+    if (c < 128) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
     return Character.toLowerCase(c);
   }
 

@@ -80,6 +80,7 @@ public final class Restorer {
     private CharSequence buf;
     private char prev;
     private boolean hasPrev;
+    private RestoreIndex.Target matched;
 
     Scan(CharSequence buf) {
       this.buf = buf;
@@ -89,29 +90,39 @@ public final class Restorer {
     int run(boolean finished, StringBuilder out) {
       int n = buf.length();
       int i = 0;
+      int copyFrom = 0; // unmatched input not yet copied to out
+      RestoreIndex.Node root = index.root();
       while (i < n) {
         char c = buf.charAt(i);
         if (!finished && Character.isHighSurrogate(c) && i + 1 == n) {
           break; // never split a surrogate pair across outputs
         }
-        int len = longestMatch(i, n, finished, out);
+        if (root.child(RestoreIndex.fold(c)) == null) {
+          i++; // cannot start a match: no trie walk needed
+          continue;
+        }
+        int len = longestMatch(i, n, finished);
         if (len == PENDING) {
           break;
         }
         if (len > 0) {
+          out.append(buf, copyFrom, i).append(encode(matched.value()));
           i += len;
+          copyFrom = i;
         } else {
-          out.append(c);
           i++;
         }
+      }
+      out.append(buf, copyFrom, i);
+      if (i > 0) {
         prev = buf.charAt(i - 1);
         hasPrev = true;
       }
       return i;
     }
 
-    /** Length of the longest valid match at {@code i} (value appended to out), 0 if none, or PENDING. */
-    private int longestMatch(int i, int n, boolean finished, StringBuilder out) {
+    /** Length of the longest valid match at {@code i} (its target in {@link #matched}), 0 if none, or PENDING. */
+    private int longestMatch(int i, int n, boolean finished) {
       RestoreIndex.Node node = index.root();
       int bestLen = 0;
       RestoreIndex.Target best = null;
@@ -141,9 +152,7 @@ public final class Restorer {
           break;
         }
       }
-      if (best != null) {
-        out.append(encode(best.value()));
-      }
+      matched = best;
       return bestLen;
     }
 
