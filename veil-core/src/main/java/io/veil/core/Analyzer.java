@@ -1,5 +1,7 @@
 package io.veil.core;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The detection engine: runs every {@link Recognizer} and the {@link NerEngine} over a text, raises
@@ -99,6 +102,102 @@ public final class Analyzer {
       kept.add(f);
     }
     return OverlapResolver.resolve(kept);
+  }
+
+  /** Characters analysed at once by {@link #analyze(Reader, String, Consumer)}. */
+  static final int WINDOW = 128 * 1024;
+  /**
+   * Characters shared by neighbouring windows on each side: more than the longest built-in entity
+   * (a PEM private-key block, at most 16 Ki characters) plus the context a recognizer looks at.
+   */
+  static final int OVERLAP = 20_000;
+
+  /**
+   * Analyses a text of any length read from {@code reader} with bounded memory: the text is cut into
+   * windows of {@value #WINDOW} characters that overlap by {@value #OVERLAP} characters on each side,
+   * each window is analysed like a whole text, and each finding is reported once, by the window in
+   * whose central part it starts, with offsets relative to the start of the whole text (UTF-16
+   * units). Findings arrive in increasing start order and never overlap. For a text up to the length
+   * of an entity plus its context from a window edge, the result equals
+   * {@link #analyze(String, String)} on the whole text.
+   *
+   * <p>Memory: about {@value #WINDOW} characters plus the findings of one window, whatever the length
+   * of the input. The reader is read to its end but not closed.
+   *
+   * @param sink receives each finding; it runs on the calling thread
+   * @throws IOException if reading fails (findings already delivered stay delivered)
+   * @throws DetectionException if a recognizer fails
+   */
+  public void analyze(Reader reader, String language, Consumer<Finding> sink) throws IOException {
+    analyzeWindows(reader, language, sink, WINDOW, OVERLAP);
+  }
+
+  /** {@link #analyze(Reader, String, Consumer)} collecting the findings in a list. */
+  public List<Finding> analyze(Reader reader, String language) throws IOException {
+    List<Finding> out = new ArrayList<>();
+    analyze(reader, language, out::add);
+    return out;
+  }
+
+  void analyzeWindows(Reader reader, String language, Consumer<Finding> sink, int window, int overlap)
+      throws IOException {
+    Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(sink, "sink");
+    if (window <= 3 * overlap || overlap < 0) {
+      throw new IllegalArgumentException("window must exceed three overlaps");
+    }
+    char[] buf = new char[window];
+    int len = 0;       // chars in buf
+    long base = 0;     // absolute offset of buf[0]
+    long commitFrom = 0;
+    boolean eof = false;
+    while (true) {
+      while (!eof && len < window) {
+        int r = reader.read(buf, len, window - len);
+        if (r < 0) {
+          eof = true;
+        } else {
+          len += r;
+        }
+      }
+      long commitTo;
+      if (eof) {
+        commitTo = base + len;
+      } else {
+        int cut = len - overlap;
+        // never split a surrogate pair
+        if (Character.isLowSurrogate(buf[cut]) && Character.isHighSurrogate(buf[cut - 1])) {
+          cut--;
+        }
+        commitTo = base + cut;
+      }
+      if (len > 0) {
+        String text = new String(buf, 0, len);
+        for (Finding f : analyze(text, language)) {
+          long start = base + f.start();
+          if (start >= commitFrom && start < commitTo) {
+            long end = base + f.end();
+            if (end > Integer.MAX_VALUE) {
+              throw new DetectionException("text too long for int offsets");
+            }
+            sink.accept(new Finding((int) start, (int) end, f.type(), f.score(), f.recognizer()));
+          }
+        }
+      }
+      if (eof) {
+        return;
+      }
+      // the next window starts one overlap before the commit boundary
+      long nextBase = commitTo - overlap;
+      if (Character.isLowSurrogate(buf[(int) (nextBase - base)])) {
+        nextBase--;
+      }
+      int shift = (int) (nextBase - base);
+      System.arraycopy(buf, shift, buf, 0, len - shift);
+      len -= shift;
+      base = nextBase;
+      commitFrom = commitTo;
+    }
   }
 
   private void addDenied(String text, List<Finding> out) {

@@ -3,16 +3,71 @@ package io.veil.core.ner;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.NerEngine;
+import io.veil.core.Recognizer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
-/** Names, places and organizations from bundled name lists and context cues. */
+/**
+ * The built-in named-entity engine: people, places, organizations and street addresses, found with
+ * bundled gazetteers (US Census and SSA name frequencies, GeoNames cities, countries, an English word
+ * list) and context cues ("my name is", titles, "works at", "in", legal suffixes, street suffixes).
+ *
+ * <p>One linear pass over the tokens with hash lookups; no regular expressions. The lexicon is loaded
+ * once, lazily, on the first {@link #load()} (about 0.2 s, ~15 MB of heap) and shared.
+ *
+ * <p>Output: findings of {@link EntityType#PERSON}, {@link EntityType#LOCATION},
+ * {@link EntityType#ORGANIZATION} and {@link EntityType#ADDRESS}, never overlapping one another.
+ * Scores are below 0.5 where the evidence is weak (a lone word that is also a common English word,
+ * a city that is also a surname), so the {@link io.veil.core.Analyzer}'s default threshold drops them.
+ *
+ * <p>Language: tuned for English. For German ("de", or an unknown language in a text that looks
+ * German) a capitalised word needs lexicon or cue evidence, because every German noun is capitalised.
+ *
+ * <p>Thread safety: immutable and shared; {@link #analyze} keeps no state between calls.
+ *
+ * <p><b>Security:</b> a gazetteer engine misses names it has never seen and that no cue announces;
+ * do not rely on it alone where a missed name is costly.
+ */
 public final class GazetteerNerEngine implements NerEngine {
+  private static final Set<EntityType> TYPES =
+      Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
+  private static final GazetteerNerEngine INSTANCE = new GazetteerNerEngine();
+
+  private static final class Holder {
+    static final Lexicon LEXICON = Lexicon.loadBundled();
+  }
+
   private GazetteerNerEngine() {}
 
-  /** Loads the bundled gazetteers (shared, immutable, thread-safe). */
+  /**
+   * Returns the shared engine, loading the bundled gazetteers on first use (idempotent, thread-safe).
+   *
+   * @throws IllegalStateException if the bundled resources are missing or damaged
+   */
   public static NerEngine load() {
-    return new GazetteerNerEngine(); // filled by the NER work
+    lexicon();
+    return INSTANCE;
+  }
+
+  /**
+   * Street addresses only (house number, street, unit, city, state, postal code, country; also
+   * multi-line), for pipelines that want addresses without names. Same contract as the engine.
+   */
+  public static Recognizer addressRecognizer() {
+    lexicon();
+    return AddressOnly.INSTANCE;
+  }
+
+  static Lexicon lexicon() {
+    try {
+      return Holder.LEXICON;
+    } catch (ExceptionInInitializerError e) {
+      throw e.getCause() instanceof IllegalStateException ise ? ise : new IllegalStateException("NER lexicon failed to load");
+    }
   }
 
   @Override
@@ -22,11 +77,105 @@ public final class GazetteerNerEngine implements NerEngine {
 
   @Override
   public Set<EntityType> entityTypes() {
-    return Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION);
+    return TYPES;
+  }
+
+  @Override
+  public Set<String> languages() {
+    return Set.of("en");
   }
 
   @Override
   public List<Finding> analyze(String text, String language) {
-    return List.of();
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    Tokens tokens = new Tokens(text, lexicon());
+    List<Span> spans = new ArrayList<>();
+    boolean[] taken = new boolean[tokens.size];
+    boolean conservative = conservative(tokens, language);
+    new AddressScanner(tokens, conservative).scan(spans, taken);
+    new EntityScanner(tokens, conservative).scan(spans, taken);
+    return resolve(spans, name());
+  }
+
+  /** German mode: every noun is capitalised there, so unknown capitalised words prove nothing. */
+  static boolean conservative(Tokens tokens, String language) {
+    if (language != null) {
+      return language.equals("de");
+    }
+    // sniff: German function words among the first tokens
+    int german = 0;
+    int english = 0;
+    int limit = Math.min(tokens.size, 400);
+    for (int t = 0; t < limit; t++) {
+      if (!tokens.isWord(t)) {
+        continue;
+      }
+      if (tokens.is(t, "der") || tokens.is(t, "die") || tokens.is(t, "und") || tokens.is(t, "das")
+          || tokens.is(t, "ist") || tokens.is(t, "nicht") || tokens.is(t, "mit") || tokens.is(t, "ein")
+          || tokens.is(t, "eine") || tokens.is(t, "ich") || tokens.is(t, "sie") || tokens.is(t, "wir")
+          || tokens.is(t, "wurde") || tokens.is(t, "sind") || tokens.is(t, "auch") || tokens.is(t, "sich")
+          || tokens.is(t, "dem") || tokens.is(t, "den") || tokens.is(t, "des") || tokens.is(t, "im")
+          || tokens.is(t, "zu") || tokens.is(t, "auf") || tokens.is(t, "für") || tokens.is(t, "nach")
+          || tokens.is(t, "bei") || tokens.is(t, "aus") || tokens.is(t, "vom") || tokens.is(t, "zum")
+          || tokens.is(t, "zur") || tokens.is(t, "einer") || tokens.is(t, "eines") || tokens.is(t, "wird")) {
+        german++;
+      } else if (tokens.is(t, "the") || tokens.is(t, "and") || tokens.is(t, "is") || tokens.is(t, "of")
+          || tokens.is(t, "to") || tokens.is(t, "you") || tokens.is(t, "my") || tokens.is(t, "with")) {
+        english++;
+      }
+    }
+    return german >= 1 && german > english;
+  }
+
+  /** A candidate before overlap resolution. */
+  record Span(int start, int end, EntityType type, double score) {}
+
+  static List<Finding> resolve(List<Span> spans, String recognizer) {
+    spans.sort(Comparator.comparingDouble(Span::score).reversed()
+        .thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
+        .thenComparingInt(Span::start));
+    TreeMap<Integer, Span> kept = new TreeMap<>();
+    for (Span s : spans) {
+      Map.Entry<Integer, Span> before = kept.floorEntry(s.start());
+      Map.Entry<Integer, Span> after = kept.ceilingEntry(s.start());
+      boolean clash = before != null && before.getValue().end() > s.start()
+          || after != null && after.getKey() < s.end();
+      if (!clash) {
+        kept.put(s.start(), s);
+      }
+    }
+    List<Finding> out = new ArrayList<>(kept.size());
+    for (Span s : kept.values()) {
+      out.add(new Finding(s.start(), s.end(), s.type(), Math.min(1.0, Math.max(0.0, s.score())), recognizer));
+    }
+    return out;
+  }
+
+  /** The address part alone, as its own recognizer. */
+  private static final class AddressOnly implements Recognizer {
+    static final AddressOnly INSTANCE = new AddressOnly();
+
+    @Override
+    public String name() {
+      return "address";
+    }
+
+    @Override
+    public Set<EntityType> entityTypes() {
+      return Set.of(EntityType.ADDRESS);
+    }
+
+    @Override
+    public List<Finding> analyze(String text, String language) {
+      if (text.isEmpty()) {
+        return List.of();
+      }
+      Tokens tokens = new Tokens(text, lexicon());
+      List<Span> spans = new ArrayList<>();
+      new AddressScanner(tokens, conservative(tokens, language)).scan(spans, new boolean[tokens.size]);
+      return resolve(spans, name());
+    }
   }
 }

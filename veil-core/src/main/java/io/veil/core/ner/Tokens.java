@@ -1,0 +1,300 @@
+package io.veil.core.ner;
+
+import java.util.Arrays;
+
+/**
+ * A text cut into tokens in one linear pass: words (letters, digits, inner {@code '} or {@code -}) and
+ * single punctuation characters; white space is dropped but remembered ({@link #nlBefore}).
+ * Per-token lexicon flags and case are computed once. Not thread-safe: one instance per analysis.
+ */
+final class Tokens {
+  static final byte WORD = 0;
+  static final byte NUM = 1;
+  static final byte PUNCT = 2;
+  /** Letters and digits mixed, starting with a letter ("GB82WEST...", "A1B"): never a name. */
+  static final byte MIXED = 3;
+
+  final String text;
+  int size;
+  int[] start;
+  int[] end;
+  byte[] kind;
+  /** Gap before this token contains a line break. */
+  boolean[] nlBefore;
+  /** Gap before this token contains any white space. */
+  boolean[] spaceBefore;
+  int[] flags;
+  /** The text has no upper-case letter at all (chat typed in lower case): case carries no signal. */
+  final boolean caseless;
+  /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
+  boolean[] titleLine;
+  private final Lexicon lexicon;
+
+  Tokens(String text, Lexicon lexicon) {
+    this.text = text;
+    this.lexicon = lexicon;
+    int cap = Math.max(16, text.length() / 4);
+    start = new int[cap];
+    end = new int[cap];
+    kind = new byte[cap];
+    nlBefore = new boolean[cap];
+    spaceBefore = new boolean[cap];
+    int n = text.length();
+    int i = 0;
+    boolean nl = true;
+    boolean sp = true;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        if (c == '\n' || c == '\r') {
+          nl = true;
+        }
+        sp = true;
+        i++;
+        continue;
+      }
+      int s = i;
+      byte k;
+      if (Character.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(text.codePointAt(i))) {
+        boolean digits = true;
+        boolean letters = false;
+        while (i < n) {
+          char d = text.charAt(i);
+          if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
+              || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
+            if (Character.isDigit(d)) {
+              // digits after letters stay in the word ("184th" starts with digits: a number)
+            } else {
+              digits = false;
+              letters = true;
+            }
+            i++;
+          } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(text.codePointAt(i))) {
+            digits = false;
+            letters = true;
+            i += 2;
+          } else if ((d == '\'' || d == '\u2019') && i + 1 < n && (text.charAt(i + 1) == 's' || text.charAt(i + 1) == 'S')
+              && (i + 2 >= n || !Character.isLetter(text.charAt(i + 2)))) {
+            break; // possessive 's: "Sepi's" is the name "Sepi" and the tokens "'", "s"
+          } else if ((d == '\'' || d == '\u2019' || d == '-') && i + 1 < n
+              && Character.isLetter(text.charAt(i - 1)) && Character.isLetter(text.charAt(i + 1))) {
+            i++;
+          } else {
+            break;
+          }
+        }
+        k = Character.isDigit(c) ? NUM : WORD;
+        if (k == WORD) {
+          for (int q = s; q < i; q++) {
+            if (Character.isDigit(text.charAt(q))) {
+              k = MIXED;
+              break;
+            }
+          }
+        }
+        if (digits) {
+          k = NUM;
+        }
+      } else {
+        i += Character.charCount(text.codePointAt(i));
+        k = PUNCT;
+      }
+      add(s, i, k, nl, sp);
+      nl = false;
+      sp = false;
+    }
+    boolean upper = false;
+    for (int k = 0; k < n && !upper; k++) {
+      upper = Character.isUpperCase(text.charAt(k));
+    }
+    caseless = !upper;
+    titleLine = new boolean[size];
+    int lineStart = 0;
+    int caps = 0;
+    int longWords = 0;
+    for (int t = 0; t <= size; t++) {
+      if (t == size || nlBefore[t] && t > 0) {
+        boolean title = longWords >= 4 && caps * 10 >= longWords * 7;
+        for (int u = lineStart; u < t; u++) {
+          titleLine[u] = title;
+        }
+        lineStart = t;
+        caps = 0;
+        longWords = 0;
+      }
+      if (t < size && kind[t] == WORD && end[t] - start[t] >= 4) {
+        longWords++;
+        if (Character.isUpperCase(text.charAt(start[t]))) {
+          caps++;
+        }
+      }
+    }
+    flags = new int[size];
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == WORD) {
+        flags[t] = lexicon.lookup(text, start[t], end[t]);
+        if (flags[t] == 0) {
+          flags[t] = hyphenated(t);
+        }
+      }
+    }
+  }
+
+  /** Flags for "Mayo-Walters" from its parts: name strengths only, common only if every part is. */
+  private int hyphenated(int t) {
+    int s = start[t];
+    int e = end[t];
+    int first = -1;
+    int last = 0;
+    boolean allCommon = true;
+    boolean any = false;
+    for (int i = s; i <= e; i++) {
+      if (i == e || text.charAt(i) == '-') {
+        if (i == e && s == start[t]) {
+          return 0; // no hyphen at all
+        }
+        int f = lexicon.lookup(text, s, i);
+        if (first < 0) {
+          first = Lexicon.first(f);
+        }
+        last = Math.max(last, Lexicon.last(f));
+        allCommon &= (f & Lexicon.COMMON) != 0;
+        any = true;
+        s = i + 1;
+      }
+    }
+    if (!any) {
+      return 0;
+    }
+    int flags = (Math.max(first, 0) & Lexicon.FIRST_MASK) | (last << Lexicon.LAST_SHIFT);
+    return allCommon ? Lexicon.COMMON : flags;
+  }
+
+  /** Lexicon flags of the words {@code [from, to)} joined by single spaces. */
+  int lexiconLookup(int from, int to) {
+    return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
+  }
+
+  private void add(int s, int e, byte k, boolean nl, boolean sp) {
+    if (size == start.length) {
+      int cap = size * 2;
+      start = Arrays.copyOf(start, cap);
+      end = Arrays.copyOf(end, cap);
+      kind = Arrays.copyOf(kind, cap);
+      nlBefore = Arrays.copyOf(nlBefore, cap);
+      spaceBefore = Arrays.copyOf(spaceBefore, cap);
+    }
+    start[size] = s;
+    end[size] = e;
+    kind[size] = k;
+    nlBefore[size] = nl;
+    spaceBefore[size] = sp;
+    size++;
+  }
+
+  char firstChar(int t) {
+    return text.charAt(start[t]);
+  }
+
+  boolean isWord(int t) {
+    return t >= 0 && t < size && kind[t] == WORD;
+  }
+
+  boolean isNum(int t) {
+    return t >= 0 && t < size && kind[t] == NUM;
+  }
+
+  boolean isPunct(int t, char c) {
+    return t >= 0 && t < size && kind[t] == PUNCT && text.charAt(start[t]) == c;
+  }
+
+  int length(int t) {
+    return end[t] - start[t];
+  }
+
+  /** First letter upper-case (Title or UPPER). */
+  boolean isCap(int t) {
+    if (!isWord(t)) {
+      return false;
+    }
+    if (caseless) {
+      // without case, only lexicon words that are not common English words may start a name or place
+      int f = flags[t];
+      return (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0 && (f & Lexicon.COMMON) == 0
+          && Character.isLetter(text.charAt(start[t]));
+    }
+    return Character.isUpperCase(text.codePointAt(start[t]));
+  }
+
+  /** Every letter upper-case and at least two letters. */
+  boolean isAllCaps(int t) {
+    if (!isWord(t) || length(t) < 2) {
+      return false;
+    }
+    for (int i = start[t]; i < end[t]; i++) {
+      char c = text.charAt(i);
+      if (Character.isLetter(c) && !Character.isUpperCase(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  boolean isLower(int t) {
+    return isWord(t) && (caseless ? !isCap(t) : Character.isLowerCase(text.charAt(start[t])));
+  }
+
+  /** Token text equals {@code lower} ignoring case. */
+  boolean is(int t, String lower) {
+    if (t < 0 || t >= size || length(t) != lower.length()) {
+      return false;
+    }
+    for (int i = 0; i < lower.length(); i++) {
+      if (Lexicon.norm(text.charAt(start[t] + i)) != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String[] lowerCache;
+
+  /** Lower-case token text, computed once per token (for set lookups of small closed lists). */
+  String lower(int t) {
+    if (lowerCache == null) {
+      lowerCache = new String[size];
+    }
+    String s = lowerCache[t];
+    if (s == null) {
+      s = text.substring(start[t], end[t]).toLowerCase(java.util.Locale.ROOT).replace('\u2019', '\'');
+      lowerCache[t] = s;
+    }
+    return s;
+  }
+
+  /** Tokens {@code t-1} and {@code t} are separated by nothing but spaces on one line. */
+  boolean joined(int t) {
+    return t > 0 && !nlBefore[t];
+  }
+
+  /** The token starts a sentence: first token, after a line break, or after . ! ? : ; or a quote/bullet at line start. */
+  boolean sentenceStart(int t) {
+    int p = t - 1;
+    while (p >= 0 && kind[p] == PUNCT && isOpener(text.charAt(start[p])) && !nlBefore[p + 1]) {
+      p--;
+    }
+    if (p < 0 || nlBefore[p + 1]) {
+      return true;
+    }
+    if (kind[p] == PUNCT) {
+      char c = text.charAt(start[p]);
+      return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == '\u2026';
+    }
+    return false;
+  }
+
+  private static boolean isOpener(char c) {
+    return c == '"' || c == '\'' || c == '(' || c == '[' || c == '\u201c' || c == '\u2018' || c == '*' || c == '-'
+        || c == '\u2022' || c == '>';
+  }
+}

@@ -1,0 +1,38 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Recognizer;
+import java.util.Set;
+
+/** Name, types and context words of a built-in recognizer. */
+abstract class AbstractRecognizer implements Recognizer {
+  private final String name;
+  private final Set<EntityType> types;
+  private final Set<String> contextWords;
+
+  AbstractRecognizer(String name, Set<EntityType> types, Set<String> contextWords) {
+    this.name = name;
+    this.types = Set.copyOf(types);
+    this.contextWords = Set.copyOf(contextWords);
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final Set<EntityType> entityTypes() {
+    return types;
+  }
+
+  @Override
+  public final Set<String> contextWords() {
+    return contextWords;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + name + "]";
+  }
+}

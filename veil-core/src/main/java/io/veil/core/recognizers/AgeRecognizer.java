@@ -1,0 +1,77 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ages: a number from 0 to 125 with an age cue right before it ("aged 42", "age: 42", "at the age
+ * of 42", "turned 42") or right after it ("42 years old", "42-year-old", "42 yo", "42 ans",
+ * "42 años", "42 Jahre"). Only the number is reported.
+ */
+final class AgeRecognizer extends AbstractRecognizer {
+  private static final String[] BEFORE = {
+      "aged ", "age ", "age: ", "age:", "age of ", "age is ", "turned ", "turn ", "turning ", "alter ", "alter: ",
+      "edad ", "edad: ", "âge ", "âge: ", "leeftijd ", "leeftijd: ", "età ", "is now "};
+  private static final String[] AFTER = {
+      " years old", " year old", "-year-old", "-years-old", " years-old", " yrs old", " yo ", " yo.", " yo,",
+      " y/o", " y.o.", "yo ", " years of age", " year-old", " jahre alt", " jahre", " ans", " años", " anos",
+      " jaar", " anni", " yrs"};
+
+  AgeRecognizer() {
+    super("age", Set.of(EntityType.AGE), Set.of("age", "aged", "old", "years", "birthday"));
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      if (!Chars.isDigit(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && Chars.isDigit(text.charAt(i))) {
+        i++;
+      }
+      int len = i - start;
+      if (len > 3 || !Chars.boundaryBefore(text, start) || !Chars.boundaryAfter(text, i)
+          || (start > 0 && (text.charAt(start - 1) == '.' || text.charAt(start - 1) == ','))
+          || (i + 1 < n && (text.charAt(i) == '.' || text.charAt(i) == ',') && Chars.isDigit(text.charAt(i + 1)))) {
+        continue;
+      }
+      int value = Integer.parseInt(text, start, i, 10);
+      if (value > 125) {
+        continue;
+      }
+      if (cueBefore(text, start) || cueAfter(text, i)) {
+        out.add(new Finding(start, i, EntityType.AGE, 0.75, name()));
+      }
+    }
+    return out;
+  }
+
+  private static boolean cueBefore(String t, int start) {
+    for (String w : BEFORE) {
+      int at = start - w.length();
+      if (at >= 0 && Chars.boundaryBefore(t, at) && Chars.matchesAt(t, at, w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean cueAfter(String t, int end) {
+    for (String w : AFTER) {
+      if (Chars.matchesAt(t, end, w) && (w.endsWith(" ") || w.endsWith(".") || w.endsWith(",")
+          || Chars.boundaryAfter(t, end + w.length()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

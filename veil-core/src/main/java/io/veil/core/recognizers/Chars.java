@@ -1,0 +1,102 @@
+package io.veil.core.recognizers;
+
+/** Character classes and boundary tests shared by the hand-written scanners (ASCII-fast). */
+final class Chars {
+  private Chars() {}
+
+  static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  static boolean isAsciiLetter(char c) {
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  }
+
+  static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  static boolean isAsciiAlnum(char c) {
+    return isDigit(c) || isAsciiLetter(c);
+  }
+
+  static boolean isHex(char c) {
+    return isDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+  }
+
+  /** Letter or digit in any script. */
+  static boolean isWordChar(char c) {
+    return c < 128 ? isAsciiAlnum(c) || c == '_' : Character.isLetterOrDigit(c);
+  }
+
+  /** True if no word character stands just before {@code i}. */
+  static boolean boundaryBefore(CharSequence s, int i) {
+    return i <= 0 || !isWordChar(s.charAt(i - 1));
+  }
+
+  /** True if no word character stands at {@code i}. */
+  static boolean boundaryAfter(CharSequence s, int i) {
+    return i >= s.length() || !isWordChar(s.charAt(i));
+  }
+
+  /** Case-insensitive ASCII comparison of {@code word} (lower-case) with the text at {@code at}. */
+  static boolean matchesAt(CharSequence s, int at, String word) {
+    if (at < 0 || at + word.length() > s.length()) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      char c = s.charAt(at + i);
+      if (c < 128 ? (c | (isAsciiLetter(c) ? 0x20 : 0)) != word.charAt(i) : true) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The digits of {@code s[from, to)} without separators, or null if more than {@code max}. */
+  static String digitsOf(CharSequence s, int from, int to, int max) {
+    StringBuilder b = new StringBuilder(Math.min(max, to - from));
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (isDigit(c)) {
+        if (b.length() == max) {
+          return null;
+        }
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * True if one of {@code words} (lower-case) stands as a word (or, from four letters on, a word prefix) within
+   * {@code [from, to)}; used by recognizers whose context decides the type, not only the score.
+   */
+  static boolean hasWordIn(CharSequence s, int from, int to, String[] words) {
+    from = Math.max(0, from);
+    to = Math.min(s.length(), to);
+    for (int i = from; i < to; i++) {
+      if (!boundaryBefore(s, i) || !isWordChar(s.charAt(i))) {
+        continue;
+      }
+      for (String w : words) {
+        if (i + w.length() <= to && matchesAt(s, i, w) && (w.length() >= 4 || boundaryAfter(s, i + w.length()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** True if {@code word} (lower-case ASCII) occurs anywhere in {@code s[from, to)}, ignoring case. */
+  static boolean containsIgnoreCase(CharSequence s, int from, int to, String word) {
+    from = Math.max(0, from);
+    to = Math.min(s.length(), to);
+    for (int i = from; i + word.length() <= to; i++) {
+      if (matchesAt(s, i, word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

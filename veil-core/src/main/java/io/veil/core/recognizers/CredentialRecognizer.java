@@ -1,0 +1,206 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Credentials written as key/value pairs: {@code password=...}, {@code "pwd": "..."},
+ * {@code token: ...}, {@code api_key=...}, {@code secret: ...}, {@code username: ...},
+ * {@code Authorization: Bearer ...}, and the chat forms "my password is ...", "username is ...".
+ * Keys may be part of a longer identifier ({@code DB_PASSWORD}, {@code x-api-key}). The value is
+ * reported (quoted: the text between the quotes; else up to whitespace or a delimiter), as
+ * {@link EntityType#PASSWORD}, {@link EntityType#USERNAME} or {@link EntityType#API_KEY}.
+ * Placeholders ({@code null}, {@code ***}, {@code <...>}, {@code ${...}}) are skipped.
+ */
+final class CredentialRecognizer extends AbstractRecognizer {
+  private static final int MAX_VALUE = 512;
+
+  private record Key(String word, EntityType type, double score) {}
+
+  private static final List<Key> KEYS = List.of(
+      new Key("password", EntityType.PASSWORD, 0.9), new Key("passwort", EntityType.PASSWORD, 0.9),
+      new Key("passwd", EntityType.PASSWORD, 0.9), new Key("passphrase", EntityType.PASSWORD, 0.9),
+      new Key("passcode", EntityType.PASSWORD, 0.85), new Key("pwd", EntityType.PASSWORD, 0.85),
+      new Key("pass", EntityType.PASSWORD, 0.75), new Key("pw", EntityType.PASSWORD, 0.7),
+      new Key("kennwort", EntityType.PASSWORD, 0.9), new Key("contraseña", EntityType.PASSWORD, 0.9),
+      new Key("mot de passe", EntityType.PASSWORD, 0.9), new Key("wachtwoord", EntityType.PASSWORD, 0.9),
+      new Key("username", EntityType.USERNAME, 0.8), new Key("user name", EntityType.USERNAME, 0.8),
+      new Key("user_name", EntityType.USERNAME, 0.8), new Key("userid", EntityType.USERNAME, 0.75),
+      new Key("user_id", EntityType.USERNAME, 0.7), new Key("login", EntityType.USERNAME, 0.7),
+      new Key("benutzername", EntityType.USERNAME, 0.8),
+      new Key("usuario", EntityType.USERNAME, 0.7), new Key("handle", EntityType.USERNAME, 0.6),
+      new Key("api_key", EntityType.API_KEY, 0.9), new Key("apikey", EntityType.API_KEY, 0.9),
+      new Key("api-key", EntityType.API_KEY, 0.9), new Key("api key", EntityType.API_KEY, 0.85),
+      new Key("access_key", EntityType.API_KEY, 0.85), new Key("secret_key", EntityType.API_KEY, 0.9),
+      new Key("secret_access_key", EntityType.API_KEY, 0.9), new Key("client_secret", EntityType.API_KEY, 0.9),
+      new Key("access_token", EntityType.API_KEY, 0.9), new Key("auth_token", EntityType.API_KEY, 0.9),
+      new Key("refresh_token", EntityType.API_KEY, 0.9), new Key("private_key", EntityType.API_KEY, 0.9),
+      new Key("token", EntityType.API_KEY, 0.8), new Key("secret", EntityType.API_KEY, 0.8),
+      new Key("bearer", EntityType.API_KEY, 0.85), new Key("authorization", EntityType.API_KEY, 0.8));
+
+  CredentialRecognizer() {
+    super("credential", Set.of(EntityType.PASSWORD, EntityType.USERNAME, EntityType.API_KEY), Set.of());
+  }
+
+  private static final WordIndex INDEX = new WordIndex(KEYS.stream().map(Key::word).toArray(String[]::new));
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (!(Chars.isAsciiAlnum(c) || (c > 127 && Character.isLetterOrDigit(c)))) {
+        i++;
+        continue;
+      }
+      Finding f = null;
+      if (INDEX.mayStartWith(c) && keyStartOk(text, i)) {
+        for (String w : INDEX.matchesAt(text, i)) {
+          f = valueAfter(text, i + w.length(), keyOf(w));
+          if (f != null) {
+            break;
+          }
+        }
+      }
+      if (f != null) {
+        out.add(f);
+        i = f.end();
+      } else {
+        // next word (or identifier part after '_', '-', '.')
+        while (i < n && (Chars.isAsciiAlnum(text.charAt(i)) || (text.charAt(i) > 127 && Character.isLetterOrDigit(text.charAt(i))))) {
+          i++;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Key keyOf(String word) {
+    for (Key k : KEYS) {
+      if (k.word().equals(word)) {
+        return k;
+      }
+    }
+    throw new IllegalStateException("unknown key");
+  }
+
+  /** Keys may follow a letter only across '_', '-' or '.' (DB_PASSWORD, x-api-key). */
+  private static boolean keyStartOk(String t, int i) {
+    if (i == 0) {
+      return true;
+    }
+    char p = t.charAt(i - 1);
+    return !(Chars.isAsciiAlnum(p) || (p > 127 && Character.isLetterOrDigit(p)));
+  }
+
+  private Finding valueAfter(String t, int from, Key key) {
+    int n = t.length();
+    int i = from;
+    // rest of an identifier: DB_PASSWORD_PROD is still a password key, passwords: too
+    while (i < n && i - from < 12 && (Chars.isAsciiAlnum(t.charAt(i)) || t.charAt(i) == '_' || t.charAt(i) == '-')) {
+      if (Chars.isAsciiAlnum(t.charAt(i)) && i == from && key.word().length() < 5) {
+        return null; // "pass" in "passenger", "user" in "users"
+      }
+      i++;
+    }
+    if (i - from > 0 && !(t.charAt(from) == '_' || t.charAt(from) == '-' || t.charAt(from) == 's')) {
+      return null;
+    }
+    // closing quote of a JSON/YAML key
+    if (i < n && (t.charAt(i) == '"' || t.charAt(i) == '\'')) {
+      i++;
+    }
+    while (i < n && (t.charAt(i) == ' ' || t.charAt(i) == '\t')) {
+      i++;
+    }
+    boolean sep = false;
+    if (i < n && (t.charAt(i) == ':' || t.charAt(i) == '=')) {
+      sep = true;
+      i++;
+      if (i < n && (t.charAt(i) == '>' || t.charAt(i) == '=')) {
+        i++;
+      }
+    } else if (key.word().length() >= 5 && key.score() >= 0.8 && (Chars.matchesAt(t, i, "is ") || Chars.matchesAt(t, i, "ist ") || Chars.matchesAt(t, i, "es "))) {
+      sep = true;
+      i = t.indexOf(' ', i) + 1;
+      if (Chars.matchesAt(t, i, "set to ")) {
+        i += 7;
+      }
+    } else if (key.word().equals("bearer") && i > from && t.charAt(i - 1) == ' ') {
+      sep = true;
+    }
+    if (!sep) {
+      return null;
+    }
+    while (i < n && (t.charAt(i) == ' ' || t.charAt(i) == '\t')) {
+      i++;
+    }
+    if (key.word().equals("authorization") && Chars.matchesAt(t, i, "bearer ")) {
+      i += 7;
+    } else if (key.word().equals("authorization") && Chars.matchesAt(t, i, "basic ")) {
+      i += 6;
+    }
+    if (i >= n) {
+      return null;
+    }
+    char q = t.charAt(i);
+    int start;
+    int end;
+    if (q == '"' || q == '\'' || q == '`') {
+      start = i + 1;
+      end = start;
+      while (end < n && end - start < MAX_VALUE && t.charAt(end) != q && t.charAt(end) != '\n') {
+        end++;
+      }
+      if (end >= n || t.charAt(end) != q) {
+        return null;
+      }
+    } else {
+      start = i;
+      end = start;
+      while (end < n && end - start < MAX_VALUE) {
+        char c = t.charAt(end);
+        if (Character.isWhitespace(c) || c == ',' || c == ';' || c == '"' || c == '\'' || c == '}' || c == ')'
+            || c == ']' || c == '&' || c == '<') {
+          break;
+        }
+        end++;
+      }
+      // a sentence's full stop is not part of the value
+      while (end > start && (t.charAt(end - 1) == '.' || t.charAt(end - 1) == '!' || t.charAt(end - 1) == '?')) {
+        end--;
+      }
+    }
+    if (end - start < 3 || isPlaceholder(t, start, end)) {
+      return null;
+    }
+    if (key.type() == EntityType.API_KEY && end - start < 8) {
+      return null;
+    }
+    return new Finding(start, end, key.type(), key.score(), name());
+  }
+
+  private static boolean isPlaceholder(String t, int s, int e) {
+    String v = t.substring(s, e).toLowerCase(java.util.Locale.ROOT);
+    if (v.startsWith("<") || v.startsWith("${") || v.startsWith("{{") || v.startsWith("%(") || v.startsWith("$")) {
+      return true;
+    }
+    boolean allStars = true;
+    for (int k = 0; k < v.length(); k++) {
+      char c = v.charAt(k);
+      allStars &= c == '*' || c == 'x' || c == '.' || c == '•';
+    }
+    return allStars || switch (v) {
+      case "null", "none", "nil", "true", "false", "undefined", "required", "optional", "string", "redacted",
+           "changeme", "your_password", "your-password", "password", "secret", "token", "not", "the", "and",
+           "that", "this", "what", "wrong", "incorrect", "correct", "invalid", "expired", "missing", "empty",
+           "strong", "weak", "too", "very", "still", "also", "being", "reset", "changed", "same", "different" -> true;
+      default -> false;
+    };
+  }
+}

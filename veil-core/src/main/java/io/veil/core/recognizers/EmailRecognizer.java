@@ -1,0 +1,87 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * E-mail addresses, found from each '@': a dot-atom local part (at most 64 characters) and a domain of
+ * dot-separated labels (at most 253 characters) ending in an alphabetic top-level domain.
+ */
+final class EmailRecognizer extends AbstractRecognizer {
+  EmailRecognizer() {
+    super("email", Set.of(EntityType.EMAIL), Set.of("email", "e-mail", "mail", "contact"));
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int at = text.indexOf('@');
+    int minStart = 0;
+    while (at >= 0) {
+      int start = at;
+      while (start > minStart && at - start < 64 && isLocal(text.charAt(start - 1))) {
+        start--;
+      }
+      while (start < at && text.charAt(start) == '.') {
+        start++;
+      }
+      int end = scanDomain(text, at + 1);
+      if (start < at && end > 0 && text.charAt(at - 1) != '.') {
+        out.add(new Finding(start, end, EntityType.EMAIL, 1.0, name()));
+        minStart = end;
+      }
+      at = text.indexOf('@', Math.max(at + 1, end));
+    }
+    return out;
+  }
+
+  private static boolean isLocal(char c) {
+    return Chars.isAsciiAlnum(c) || ".!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0 || (c > 127 && Character.isLetterOrDigit(c));
+  }
+
+  /** End of a valid domain (at least two labels, alphabetic TLD) starting at {@code from}, or -1. */
+  static int scanDomain(String text, int from) {
+    int i = from;
+    int n = text.length();
+    int labelStart = from;
+    int dots = 0;
+    int end = -1;
+    while (i < n && i - from < 253) {
+      char c = text.charAt(i);
+      if (Chars.isAsciiAlnum(c) || (c > 127 && Character.isLetterOrDigit(c))) {
+        i++;
+      } else if (c == '-' && i > labelStart) {
+        i++;
+      } else if (c == '.' && i > labelStart && text.charAt(i - 1) != '-') {
+        if (dots > 0 && isTld(text, labelStart, i)) {
+          end = i;
+        }
+        dots++;
+        i++;
+        labelStart = i;
+      } else {
+        break;
+      }
+    }
+    if (dots > 0 && i > labelStart && isTld(text, labelStart, i) && Chars.boundaryAfter(text, i)) {
+      end = i;
+    }
+    return end;
+  }
+
+  private static boolean isTld(String text, int from, int to) {
+    if (to - from < 2 || to - from > 24) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!(Chars.isAsciiLetter(c) || (c > 127 && Character.isLetter(c)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,82 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import io.veil.core.validation.Iban;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * IBANs in compact ({@code DE89370400440532013000}) or grouped ({@code DE89 3704 0044 0532 0130 00})
+ * form, upper or lower case: a country code with a registered IBAN length, two check digits, the
+ * BBAN, and a valid ISO 7064 mod-97 checksum.
+ */
+final class IbanRecognizer extends AbstractRecognizer {
+  IbanRecognizer() {
+    super("iban", Set.of(EntityType.IBAN), Set.of("iban", "account", "bank", "transfer", "sepa", "konto"));
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    StringBuilder compact = new StringBuilder(Iban.MAX_LENGTH);
+    int i = 0;
+    while (i + 4 < n) {
+      char c0 = text.charAt(i);
+      if (!Chars.isAsciiLetter(c0)) {
+        i++;
+        continue;
+      }
+      char c1 = text.charAt(i + 1);
+      if (!Chars.isAsciiLetter(c1) || !Chars.isDigit(text.charAt(i + 2)) || !Chars.isDigit(text.charAt(i + 3))
+          || !Chars.boundaryBefore(text, i)) {
+        i++;
+        continue;
+      }
+      String country = ("" + c0 + c1).toUpperCase(Locale.ROOT);
+      int len = Iban.lengthFor(country);
+      int end = len < 0 ? -1 : collect(text, i, len, compact);
+      if (end > 0 && Iban.isValid(compact) && consistentCase(compact)) {
+        out.add(new Finding(i, end, EntityType.IBAN, 1.0, name()));
+        i = end;
+      } else {
+        i += 2;
+      }
+    }
+    return out;
+  }
+
+  /** Collects {@code len} alphanumerics from {@code start}, allowing single spaces/dashes; end or -1. */
+  private static int collect(String t, int start, int len, StringBuilder out) {
+    out.setLength(0);
+    int n = t.length();
+    int i = start;
+    while (i < n && out.length() < len) {
+      char c = t.charAt(i);
+      if (Chars.isAsciiAlnum(c)) {
+        out.append(c);
+        i++;
+      } else if ((c == ' ' || c == '-') && out.length() >= 4 && out.length() % 4 == 0 && i + 1 < n
+          && Chars.isAsciiAlnum(t.charAt(i + 1))) {
+        i++;
+      } else {
+        return -1;
+      }
+    }
+    return out.length() == len && Chars.boundaryAfter(t, i) ? i : -1;
+  }
+
+  private static boolean consistentCase(CharSequence s) {
+    boolean lower = false;
+    boolean upper = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      lower |= c >= 'a' && c <= 'z';
+      upper |= c >= 'A' && c <= 'Z';
+    }
+    return !(lower && upper);
+  }
+}

@@ -1,0 +1,68 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * MAC (EUI-48) addresses: six hex pairs separated by ':' or '-' (one separator throughout), or
+ * Cisco's three dot-separated groups of four.
+ */
+final class MacAddressRecognizer extends AbstractRecognizer {
+  MacAddressRecognizer() {
+    super("mac-address", Set.of(EntityType.MAC_ADDRESS), Set.of("mac", "hardware", "ethernet", "wifi", "device"));
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    for (int i = 2; i < n; i++) {
+      char sep = text.charAt(i);
+      if ((sep == ':' || sep == '-') && Chars.isHex(text.charAt(i - 1)) && Chars.isHex(text.charAt(i - 2))) {
+        int start = i - 2;
+        if (Chars.boundaryBefore(text, start) && start + 17 <= n && pairs(text, start, sep)
+            && Chars.boundaryAfter(text, start + 17)
+            && (start + 17 == n || text.charAt(start + 17) != sep)) {
+          out.add(new Finding(start, start + 17, EntityType.MAC_ADDRESS, 0.85, name()));
+          i = start + 17;
+        }
+      } else if (sep == '.' && i >= 4 && Chars.boundaryBefore(text, i - 4) && i + 10 <= n) {
+        int start = i - 4;
+        if (cisco(text, start) && Chars.boundaryAfter(text, start + 14)) {
+          out.add(new Finding(start, start + 14, EntityType.MAC_ADDRESS, 0.6, name()));
+          i = start + 14;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean pairs(String t, int s, char sep) {
+    for (int k = 0; k < 6; k++) {
+      int p = s + 3 * k;
+      if (!Chars.isHex(t.charAt(p)) || !Chars.isHex(t.charAt(p + 1))) {
+        return false;
+      }
+      if (k < 5 && t.charAt(p + 2) != sep) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean cisco(String t, int s) {
+    if (s + 14 > t.length()) {
+      return false;
+    }
+    for (int k = 0; k < 14; k++) {
+      char c = t.charAt(s + k);
+      if (k == 4 || k == 9 ? c != '.' : !Chars.isHex(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

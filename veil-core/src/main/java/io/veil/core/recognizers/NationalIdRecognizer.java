@@ -1,0 +1,163 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import io.veil.core.validation.NationalIds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * National identifiers with check digits or a distinctive structure (UK NINO and NHS number, DE
+ * Steuer-IdNr, FR NIR, IT codice fiscale, ES DNI/NIE, NL BSN, PL PESEL, IN Aadhaar and PAN, CA SIN,
+ * AU TFN, SG NRIC/FIN), reported as {@link EntityType#NATIONAL_ID}.
+ *
+ * <p>A single pass proposes runs of alphanumeric groups (separated by single spaces, dashes or dots)
+ * and tries every format on every group-aligned sub-run of the right compact length. Formats whose
+ * check is weak (a random number passes it one time in 10 or 11: BSN, SIN, TFN, NHS, Steuer-IdNr,
+ * Aadhaar, PESEL) score below the default threshold unless one of their own context words ("bsn",
+ * "sin", "tfn", ...) stands within 40 characters before the value; the recognizer applies these
+ * itself, because a generic word like "number" must not lift them.
+ */
+final class NationalIdRecognizer extends AbstractRecognizer {
+  private static final int MAX_GROUPS = 8;
+  private static final int MAX_COMPACT = 16;
+
+  /** One national id format. */
+  private record Format(String name, int length, Predicate<String> valid, double score, double withContext,
+                        String[] context, boolean separators) {}
+
+  private static final List<Format> FORMATS = List.of(
+      new Format("fr-nir", 15, NationalIds::isFrenchNir, 0.85, 1.0,
+          words("nir", "sécurité sociale", "securite sociale", "insee", "carte vitale", "social security"), true),
+      new Format("it-codice-fiscale", 16, NationalIds::isItalianFiscalCode, 0.9, 1.0,
+          words("codice fiscale", "cf", "fiscal code", "tax code"), false),
+      new Format("es-dni-nie", 9, NationalIds::isSpanishDniOrNie, 0.75, 0.95,
+          words("dni", "nie", "nif", "documento", "identidad"), true),
+      new Format("sg-nric", 9, NationalIds::isSingaporeNric, 0.8, 0.95, words("nric", "fin", "ic"), false),
+      new Format("uk-nino", 9, NationalIds::isUkNino, 0.65, 0.95,
+          words("nino", "national insurance", "ni number", "ni no"), true),
+      new Format("in-pan", 10, NationalIds::isIndianPan, 0.6, 0.9, words("pan", "permanent account", "income tax"), false),
+      new Format("uk-nhs", 10, NationalIds::isNhsNumber, 0.3, 0.85, words("nhs", "health service", "patient"), true),
+      new Format("de-steuer-idnr", 11, NationalIds::isGermanTaxId, 0.35, 0.85,
+          words("steuer", "idnr", "steuerid", "identifikationsnummer", "tax id", "tin"), true),
+      new Format("pl-pesel", 11, NationalIds::isPolishPesel, 0.4, 0.9, words("pesel"), true),
+      new Format("in-aadhaar", 12, NationalIds::isAadhaar, 0.4, 0.9, words("aadhaar", "aadhar", "uidai", "uid"), true),
+      new Format("nl-bsn", 9, NationalIds::isDutchBsn, 0.3, 0.8,
+          words("bsn", "burgerservicenummer", "sofinummer", "citizen service"), true),
+      new Format("ca-sin", 9, NationalIds::isCanadianSin, 0.3, 0.8, words("sin", "social insurance"), true),
+      new Format("au-tfn", 9, NationalIds::isAustralianTfn, 0.3, 0.8, words("tfn", "tax file"), true),
+      new Format("au-tfn", 8, NationalIds::isAustralianTfn, 0.25, 0.75, words("tfn", "tax file"), true));
+
+  NationalIdRecognizer() {
+    super("national-id", Set.of(EntityType.NATIONAL_ID), Set.of());
+  }
+
+  private static String[] words(String... w) {
+    return w;
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    int[] groupStart = new int[MAX_GROUPS];
+    int[] groupEnd = new int[MAX_GROUPS];
+    int i = 0;
+    while (i < n) {
+      if (!Chars.isAsciiAlnum(text.charAt(i)) || !Chars.boundaryBefore(text, i)) {
+        i++;
+        continue;
+      }
+      if (!Chars.isDigit(text.charAt(i)) && !plausibleLetterStart(text, i, n)) {
+        // a plain word: no id format starts with letters only, except "AB 12 34 56 C" (NINO)
+        while (i < n && Chars.isWordChar(text.charAt(i))) {
+          i++;
+        }
+        continue;
+      }
+      // collect up to MAX_GROUPS alphanumeric groups separated by single separators
+      int groups = 0;
+      int j = i;
+      int compact = 0;
+      boolean hasDigit = false;
+      while (groups < MAX_GROUPS && j < n && compact <= MAX_COMPACT) {
+        int gs = j;
+        while (j < n && Chars.isAsciiAlnum(text.charAt(j))) {
+          hasDigit |= Chars.isDigit(text.charAt(j));
+          j++;
+        }
+        if (j == gs || (j < n && Chars.isWordChar(text.charAt(j)))) {
+          break;
+        }
+        groupStart[groups] = gs;
+        groupEnd[groups] = j;
+        groups++;
+        compact += j - gs;
+        if (j + 1 < n && (text.charAt(j) == ' ' || text.charAt(j) == '-' || text.charAt(j) == '.')
+            && Chars.isAsciiAlnum(text.charAt(j + 1))) {
+          j++;
+        } else {
+          break;
+        }
+      }
+      int next = groups > 0 ? groupEnd[0] : i + 1;
+      if (hasDigit && groups > 0) {
+        Finding f = bestAt(text, groupStart, groupEnd, groups);
+        if (f != null) {
+          out.add(f);
+          next = f.end();
+        }
+      }
+      i = Math.max(next, i + 1);
+    }
+    return out;
+  }
+
+  /** A word that could open an id: has a digit within its first 16 characters, or is two letters. */
+  private static boolean plausibleLetterStart(String t, int i, int n) {
+    int j = i;
+    while (j < n && j - i <= 16 && Chars.isAsciiAlnum(t.charAt(j))) {
+      if (Chars.isDigit(t.charAt(j))) {
+        return true;
+      }
+      j++;
+    }
+    return j - i == 2 && Chars.isUpper(t.charAt(i)) && Chars.isUpper(t.charAt(i + 1));
+  }
+
+  /** The best format match starting at the first group and ending at a group end. */
+  private Finding bestAt(String text, int[] gs, int[] ge, int groups) {
+    int start = gs[0];
+    StringBuilder compact = new StringBuilder(MAX_COMPACT + 8);
+    Finding best = null;
+    for (int g = 0; g < groups; g++) {
+      compact.append(text, gs[g], ge[g]);
+      int len = compact.length();
+      if (len > MAX_COMPACT) {
+        break;
+      }
+      if (len < 8) {
+        continue;
+      }
+      String value = null;
+      for (Format f : FORMATS) {
+        if (f.length() != len || (g > 0 && !f.separators())) {
+          continue;
+        }
+        if (value == null) {
+          value = compact.toString();
+        }
+        if (f.valid().test(value)) {
+          boolean ctx = Chars.hasWordIn(text, start - 40, start, f.context());
+          double score = ctx ? f.withContext() : f.score();
+          if (best == null || score > best.score() || (score == best.score() && ge[g] > best.end())) {
+            best = new Finding(start, ge[g], EntityType.NATIONAL_ID, score, f.name());
+          }
+        }
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,361 @@
+package io.veil.core.recognizers;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Telephone numbers. A hand-written scanner proposes phone-shaped candidates (an optional '+' or
+ * "00" prefix, 7-15 digits in groups separated by single spaces, dashes or dots, an optional
+ * parenthesised area code, an optional extension); libphonenumber then scores each:
+ *
+ * <ul>
+ *   <li>international ('+'/00) and valid: 0.85; a grouped valid national number of 10+ digits (or with
+ *       a parenthesised area code) for one of the default regions (with a leading 0: GB, DE, FR, IT, NL,
+ *       AU, CH, BE, AT, IE, BR, JP, IN; without: US/CA, IN, IT, ES, MX, BR): 0.75, ungrouped 0.6;
+ *   <li>grouped 7-9 digit numbers 0.45 (not checked: valid somewhere as often as not), possible 10+
+ *       digit numbers 0.55, other grouped digits 0.35, ungrouped ones and "12 34 56" 0.3: these need a
+ *       context word ("call", "phone", "tel",
+ *       "mobile", "fax", ...) to pass the default threshold;
+ *   <li>numbers in address position (after "Apt."/"Suite", before a street name) score 0.1.
+ * </ul>
+ *
+ * Dates, dotted quads and SSN-shaped values are not proposed.
+ */
+final class PhoneRecognizer extends AbstractRecognizer {
+  /** Regions with a national trunk prefix '0', tried for numbers written with a leading 0. */
+  private static final String[] TRUNK_ZERO_REGIONS = {
+      "GB", "DE", "FR", "IT", "NL", "AU", "CH", "BE", "AT", "IE", "BR", "JP", "IN"};
+  /** Regions whose national numbers are written without a trunk prefix (or with 1). */
+  private static final String[] NO_TRUNK_REGIONS = {"US", "IN", "IT", "ES", "MX", "BR"};
+  private static final int MAX_CANDIDATE = 32;
+  /** Grouped 7-9 digit numbers: as likely a house or postal number; they need a context word. */
+  private static final double SHORT_VALID = 0.45;
+  private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+
+  PhoneRecognizer() {
+    super("phone", Set.of(EntityType.PHONE), Set.of(
+        "phone", "tel", "telephone", "call", "mobile", "cell", "fax", "contact", "reach", "dial",
+        "whatsapp", "sms", "text", "message", "office", "landline", "hotline", "telefon", "telefono", "téléphone",
+        "portable", "handy", "answering", "ring"));
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      boolean plus = c == '+' && i + 1 < n && (Chars.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == ' ');
+      boolean paren = c == '(' && i + 1 < n && Chars.isDigit(text.charAt(i + 1));
+      if (!(plus || paren || Chars.isDigit(c)) || !startOk(text, i)) {
+        i = skipToken(text, i);
+        continue;
+      }
+      int end = scanCandidate(text, i, n);
+      if (end < 0) {
+        i = skipToken(text, i);
+        continue;
+      }
+      Finding f = score(text, i, end);
+      if (f != null) {
+        out.add(f);
+        i = end;
+      } else {
+        i = skipToken(text, i);
+      }
+    }
+    return out;
+  }
+
+  private static int skipToken(String text, int i) {
+    int n = text.length();
+    if (i < n && Chars.isWordChar(text.charAt(i))) {
+      while (i < n && Chars.isWordChar(text.charAt(i))) {
+        i++;
+      }
+      return i;
+    }
+    return i + 1;
+  }
+
+  private static boolean startOk(String text, int i) {
+    if (i == 0) {
+      return true;
+    }
+    char p = text.charAt(i - 1);
+    return !(Chars.isWordChar(p) || p == '.' || p == '-' || p == '/' || p == '+' || p == ',' && i > 1
+        && Chars.isDigit(text.charAt(i - 2)));
+  }
+
+  /** End of a phone-shaped run starting at {@code start}, or -1. */
+  private static int scanCandidate(String t, int start, int n) {
+    int i = start;
+    int digits = 0;
+    int lastDigitEnd = -1;
+    boolean openParen = false;
+    char prevSep = 0;
+    if (t.charAt(i) == '+') {
+      i++;
+      if (i < n && t.charAt(i) == ' ') {
+        i++;
+      }
+    }
+    while (i < n && i - start < MAX_CANDIDATE) {
+      char c = t.charAt(i);
+      if (Chars.isDigit(c)) {
+        digits++;
+        i++;
+        lastDigitEnd = i;
+        prevSep = 0;
+      } else if (c == '(' && !openParen && prevSep != '(' && i + 1 < n && Chars.isDigit(t.charAt(i + 1))) {
+        openParen = true;
+        prevSep = '(';
+        i++;
+      } else if (c == ')' && openParen && lastDigitEnd == i) {
+        openParen = false;
+        prevSep = ')';
+        i++;
+      } else if ((c == ' ' || c == '-' || c == '.') && (prevSep == 0 || prevSep == ')')
+          && i + 1 < n && (Chars.isDigit(t.charAt(i + 1)) || t.charAt(i + 1) == '(')) {
+        prevSep = c;
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (digits < 6 || digits > 15 || lastDigitEnd < 0 || openParen) {
+      return -1;
+    }
+    int end = lastDigitEnd;
+    if (end < n && Chars.isWordChar(t.charAt(end)) && !isExtension(t, end)) {
+      return -1;
+    }
+    return extensionEnd(t, end, n);
+  }
+
+  private static boolean isExtension(String t, int at) {
+    return (t.charAt(at) == 'x' || t.charAt(at) == 'X') && at + 1 < t.length() && Chars.isDigit(t.charAt(at + 1));
+  }
+
+  private static int extensionEnd(String t, int end, int n) {
+    int i = end;
+    if (i < n && t.charAt(i) == ' ') {
+      i++;
+    }
+    int kw = -1;
+    if (i < n && (t.charAt(i) == 'x' || t.charAt(i) == 'X')) {
+      kw = i + 1;
+    } else if (Chars.matchesAt(t, i, "ext")) {
+      kw = i + 3;
+      if (kw < n && t.charAt(kw) == '.') {
+        kw++;
+      }
+      if (kw < n && t.charAt(kw) == ' ') {
+        kw++;
+      }
+    }
+    if (kw > 0 && kw < n && Chars.isDigit(t.charAt(kw))) {
+      int e = kw;
+      while (e < n && e - kw < 6 && Chars.isDigit(t.charAt(e))) {
+        e++;
+      }
+      if (Chars.boundaryAfter(t, e)) {
+        return e;
+      }
+    }
+    return Chars.boundaryAfter(t, end) ? end : -1;
+  }
+
+  private Finding score(String t, int start, int end) {
+    String cand = t.substring(start, end);
+    if (looksLikeOtherValue(cand)) {
+      return null;
+    }
+    Finding f = libphonenumberScore(t, start, end, cand);
+    if (f != null && f.score() < 0.85 && houseNumber(t, start, end)) {
+      // "Apt. 675 62314 Mellemvej", "370 3911 Fourth Avenue": numbers of an address, not a phone
+      return f.withScore(0.1);
+    }
+    return f;
+  }
+
+  private static final Set<String> STREET_WORDS = Set.of(
+      "street", "st", "str", "avenue", "ave", "av", "road", "rd", "lane", "ln", "drive", "dr", "close", "place",
+      "pl", "way", "court", "ct", "boulevard", "blvd", "terrace", "crescent", "square", "sq", "highway", "hwy",
+      "parkway", "pkwy", "circle", "row", "walk", "hill", "park", "gardens", "rue", "avenida", "calle", "via",
+      "viale", "piazza", "corso", "strasse", "straße", "weg", "gasse", "platz", "allee", "vej", "veien", "gatan",
+      "gata", "vägen", "tie", "katu", "utca", "ulica", "ul", "straat", "laan", "plein", "odos", "rua", "travessa",
+      "chemin", "impasse", "quai");
+  private static final String[] UNIT_WORDS = {"apt", "apartment", "suite", "ste", "unit", "flat", "box", "no", "house"};
+
+  private static boolean isUnitWord(String w) {
+    for (String u : UNIT_WORDS) {
+      if (u.equals(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True if the number sits where an address puts house/unit numbers. */
+  static boolean houseNumber(String t, int start, int end) {
+    // a unit word right before: "Apt. 675 62314"
+    int b = start - 1;
+    while (b >= 0 && (t.charAt(b) == ' ' || t.charAt(b) == '.' || t.charAt(b) == '#')) {
+      b--;
+    }
+    int ws = b;
+    while (ws >= 0 && Chars.isAsciiLetter(t.charAt(ws))) {
+      ws--;
+    }
+    if (b - ws >= 2 && isUnitWord(t.substring(ws + 1, b + 1).toLowerCase(java.util.Locale.ROOT))) {
+      return true;
+    }
+    // a street name right after: "3911 Fourth Avenue", "9816 214 Pavlou Drandaki St."
+    int i = end;
+    int words = 0;
+    int n = t.length();
+    while (i < n && words < 4) {
+      while (i < n && (t.charAt(i) == ' ' || t.charAt(i) == '.')) {
+        i++;
+      }
+      int s = i;
+      while (i < n && Character.isLetter(t.charAt(i))) {
+        i++;
+      }
+      if (i == s) {
+        return false;
+      }
+      String w = t.substring(s, i).toLowerCase(java.util.Locale.ROOT);
+      if (STREET_WORDS.contains(w) || (words == 0 && isUnitWord(w))) {
+        return true;
+      }
+      words++;
+    }
+    return false;
+  }
+
+  private Finding libphonenumberScore(String t, int start, int end, String cand) {
+    boolean grouped = false;
+    for (int k = 0; k < cand.length(); k++) {
+      char c = cand.charAt(k);
+      if (c == ' ' || c == '-' || c == '.' || c == '(') {
+        grouped = true;
+        break;
+      }
+    }
+    boolean international = cand.startsWith("+") || cand.startsWith("00");
+    int digitCount = 0;
+    for (int k = 0; k < cand.length(); k++) {
+      digitCount += Chars.isDigit(cand.charAt(k)) ? 1 : 0;
+    }
+    if (digitCount == 6) {
+      // only "12 34 56": short local numbers of some countries, reported with a context word
+      boolean pairs = cand.length() == 8 && cand.charAt(2) == cand.charAt(5) && (cand.charAt(2) == ' '
+          || cand.charAt(2) == '.' || cand.charAt(2) == '-');
+      return pairs ? new Finding(start, end, EntityType.PHONE, 0.3, name()) : null;
+    }
+    if (!international && digitCount < 10) {
+      // 7-9 digits: valid somewhere as often as not, and as likely a house or postal number; score
+      // without asking libphonenumber (which costs microseconds per region) and let context decide
+      return new Finding(start, end, EntityType.PHONE, grouped ? SHORT_VALID : 0.3, name());
+    }
+    boolean possible = false;
+    if (international) {
+      String s = cand.startsWith("00") ? "+" + cand.substring(2) : cand;
+      PhoneNumber p = parse(s, "ZZ");
+      if (p != null && util.isValidNumber(p)) {
+        return new Finding(start, end, EntityType.PHONE, 0.85, name());
+      }
+      possible = p != null && util.isPossibleNumber(p);
+    }
+    char firstDigit = 0;
+    for (int k = 0; k < cand.length() && firstDigit == 0; k++) {
+      if (Chars.isDigit(cand.charAt(k))) {
+        firstDigit = cand.charAt(k);
+      }
+    }
+    for (String region : international ? new String[0] : firstDigit == '0' ? TRUNK_ZERO_REGIONS : NO_TRUNK_REGIONS) {
+      PhoneNumber p = parse(cand, region);
+      if (p == null) {
+        continue;
+      }
+      if (util.isValidNumber(p)) {
+        return new Finding(start, end, EntityType.PHONE, grouped || international ? 0.75 : 0.6, name());
+      }
+      possible |= util.isPossibleNumber(p);
+    }
+    if (grouped && possible) {
+      return new Finding(start, end, EntityType.PHONE, 0.55, name());
+    }
+    return new Finding(start, end, EntityType.PHONE, grouped ? 0.35 : 0.3, name());
+  }
+
+  private PhoneNumber parse(String s, String region) {
+    try {
+      return util.parse(s, region);
+    } catch (NumberParseException e) {
+      return null;
+    }
+  }
+
+  /** Dates (yyyy-mm-dd, dd.mm.yyyy), SSN layout, year ranges: digits that are not phones. */
+  static boolean looksLikeOtherValue(String c) {
+    int[] groups = new int[8];
+    int g = 0;
+    int len = 0;
+    for (int k = 0; k < c.length() && g < 8; k++) {
+      if (Chars.isDigit(c.charAt(k))) {
+        len++;
+      } else if (len > 0) {
+        groups[g++] = len;
+        len = 0;
+      }
+    }
+    if (len > 0 && g < 8) {
+      groups[g++] = len;
+    }
+    boolean dashes = c.indexOf('-') >= 0;
+    boolean dots = c.indexOf('.') >= 0;
+    if (g == 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2 && (dashes || dots)) {
+      return true; // 2024-05-17
+    }
+    if (g >= 3 && groups[0] <= 2 && groups[1] <= 2 && groups[2] == 4 && (dots || dashes)
+        && c.charAt(0) != '(' && validDayMonth(c)) {
+      return true; // 17.05.2024
+    }
+    if (g == 3 && groups[0] == 3 && groups[1] == 2 && groups[2] == 4 && dashes && c.indexOf(' ') < 0
+        && c.indexOf('(') < 0) {
+      return true; // 123-45-6789 is an SSN's layout
+    }
+    if (g == 2 && (groups[0] == 4 || groups[0] == 5) && groups[1] == 3 && dashes && c.indexOf(' ') < 0) {
+      return true; // 01310-100, 3610-114: Brazilian and Portuguese postal codes
+    }
+    return g == 2 && groups[0] == 4 && groups[1] == 4 && dashes && isYear(c, 0) && isYear(c, 5);
+  }
+
+  private static boolean validDayMonth(String c) {
+    int a = 0;
+    int b = 0;
+    int k = 0;
+    while (Chars.isDigit(c.charAt(k))) {
+      a = a * 10 + c.charAt(k++) - '0';
+    }
+    k++;
+    while (k < c.length() && Chars.isDigit(c.charAt(k))) {
+      b = b * 10 + c.charAt(k++) - '0';
+    }
+    return a >= 1 && a <= 31 && b >= 1 && b <= 31 && (a <= 12 || b <= 12);
+  }
+
+  private static boolean isYear(String c, int at) {
+    return c.length() >= at + 4 && (c.startsWith("19", at) || c.startsWith("20", at));
+  }
+}

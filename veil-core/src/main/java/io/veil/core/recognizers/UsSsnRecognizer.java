@@ -1,0 +1,86 @@
+package io.veil.core.recognizers;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import io.veil.core.validation.NationalIds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * US social security numbers (area not 000/666/9xx, group not 00, serial not 0000) as
+ * {@code ddd-dd-dddd} (high score), {@code ddd dd dddd} or {@code ddd.dd.dddd} (0.45) or nine bare
+ * digits (0.3): the last two need a context word such as "ssn".
+ *
+ * <p>ITINs (9xx-[50-65|70-88|90-92|94-99]-xxxx) share the layout but are tax ids, not SSNs: they are
+ * reported as {@link EntityType#NATIONAL_ID} by this recognizer, with the same scores.
+ */
+final class UsSsnRecognizer extends AbstractRecognizer {
+  UsSsnRecognizer() {
+    super("us-ssn", Set.of(EntityType.US_SSN, EntityType.NATIONAL_ID),
+        Set.of("ssn", "social", "security", "ss#", "ssns", "itin", "taxpayer", "tin"));
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    List<Finding> out = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    char[] d = new char[9];
+    while (i + 9 <= n) {
+      if (!Chars.isDigit(text.charAt(i)) || !Chars.boundaryBefore(text, i)
+          || (i > 0 && (text.charAt(i - 1) == '-' || text.charAt(i - 1) == '.') && i > 1 && Chars.isDigit(text.charAt(i - 2)))) {
+        i++;
+        continue;
+      }
+      int end = -1;
+      double score = 0;
+      if (i + 11 <= n && Chars.isDigit(text.charAt(i + 1)) && Chars.isDigit(text.charAt(i + 2))) {
+        char s1 = text.charAt(i + 3);
+        if ((s1 == '-' || s1 == ' ' || s1 == '.') && text.charAt(i + 6) == s1
+            && digitsAt(text, i + 4, 2) && digitsAt(text, i + 7, 4)) {
+          end = i + 11;
+          score = s1 == '-' ? 0.85 : 0.45;
+        }
+      }
+      if (end < 0 && digitsAt(text, i, 9)) {
+        end = i + 9;
+        score = 0.3;
+      }
+      if (end > 0 && Chars.boundaryAfter(text, end)
+          && !(end + 1 < n && (text.charAt(end) == '-' || text.charAt(end) == '.') && Chars.isDigit(text.charAt(end + 1)))) {
+        int k = 0;
+        for (int p = i; p < end; p++) {
+          char c = text.charAt(p);
+          if (Chars.isDigit(c)) {
+            d[k++] = c;
+          }
+        }
+        String digits = new String(d);
+        if (NationalIds.isUsSsn(digits)) {
+          out.add(new Finding(i, end, EntityType.US_SSN, score, name()));
+        } else if (NationalIds.isUsItin(digits)) {
+          out.add(new Finding(i, end, EntityType.NATIONAL_ID, score, "us-itin"));
+        }
+        i = end;
+        continue;
+      }
+      while (i < n && Chars.isDigit(text.charAt(i))) {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  private static boolean digitsAt(String t, int from, int count) {
+    if (from + count > t.length()) {
+      return false;
+    }
+    for (int k = from; k < from + count; k++) {
+      if (!Chars.isDigit(t.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
