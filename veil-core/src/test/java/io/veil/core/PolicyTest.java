@@ -109,6 +109,7 @@ class PolicyTest {
       `version: x\ncustom_patterns: [{name: a, type: X, regex: '(', score: 0.5}]` | 'custom_patterns[0].regex' is not a valid RE2
       `version: x\ncustom_patterns: [{name: a, type: X, regex: 'a(?=b)'}]`       | 'custom_patterns[0].regex' is not a valid RE2
       `version: x\ncustom_patterns: [{name: a, type: X}]`                        | 'custom_patterns[0].regex' is required
+      `version: x\ncustom_patterns: [{name: a, type: X, regex: 'a*'}]`           | 'custom_patterns[0].regex': custom pattern 'custom:a' matches the empty string
       `version: x\ncustom_patterns: [{name: a, type: X, regex: a, scor: 1}]`     | unknown field 'custom_patterns[0].scor'
       `version: x\ncustom_patterns: [{name: a, type: X, regex: a}, {name: a, type: Y, regex: b}]` | two patterns named 'a'
       `version: x\nversion: y`                                  | duplicate key

@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
  * Pseudonymize then restore gives back the input exactly, for placeholders and surrogates, over
  * several turns of one conversation, and nothing detected survives into the pseudonymized text.
  */
-class RoundTripProperties {
+class RoundTripPropertyTest {
   private static final List<String> NAMES = List.of("Jane Doe", "Bob Stone", "Zoë Ångström", "Li", "Smith");
   private static final VeilKeys KEYS = VeilKeys.generate();
   private static final Analyzer ANALYZER;
