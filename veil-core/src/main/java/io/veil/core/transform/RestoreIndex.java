@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  *       {@link RestoreFormat#JSON_STRING} also {@code \u003cTYPE_N\u003e}; and bare {@code TYPE_N} (or
  *       {@code TYPE\_N}) where it stands alone: no letter, digit or underscore on either side. The digits
  *       make a bare token unambiguous ({@code PERSON_12} never restores as {@code PERSON_1} + "2").
- *   <li>Surrogates: any letter case, as whole words where they begin or end with a letter or digit.
+ *   <li>Surrogates: any letter case, as whole words where they begin or end with a letter or digit; a
+ *       surrogate that is one word of letters only ("Paris") matches in its exact case only. For
+ *       surrogates and name parts an underscore is a boundary ({@code @Cowboy_Paris}), for bare
+ *       placeholders it is not ({@code MY_PERSON_1}).
  *   <li>A surrogate PERSON of two or more words also restores its first word and its last word alone,
  *       exact case only, as whole words, to the original's first and last word ("Smith" → "Doe"), unless
  *       two surrogates share that word with different originals, or the word is shorter than 2 letters.
@@ -36,7 +39,17 @@ final class RestoreIndex {
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9_]*)_([0-9]+)>");
 
   /** One accepted spelling. */
-  record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value) {
+  record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value,
+      boolean underscoreIsWord) {
+    Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value) {
+      this(key, caseSensitive, wordStart, wordEnd, value, false);
+    }
+
+    /** True if {@code c} would continue a word across this target's edge. */
+    boolean continuesWord(char c) {
+      return underscoreIsWord ? isWord(c) : Character.isLetterOrDigit(c);
+    }
+
     @Override
     public String toString() {
       return "Target[length=" + key.length() + "]";
@@ -129,15 +142,18 @@ final class RestoreIndex {
         variants.add(new Target("&lt;" + bare + "&gt;", false, false, false, value));
         variants.add(new Target("\\<" + bare + "\\>", false, false, false, value));
         variants.add(new Target("<" + escaped + ">", false, false, false, value));
-        variants.add(new Target(bare, false, true, true, value));
-        variants.add(new Target(escaped, false, true, true, value));
+        variants.add(new Target(bare, false, true, true, value, true));
+        variants.add(new Target(escaped, false, true, true, value, true));
         if (format == RestoreFormat.JSON_STRING) {
           variants.add(new Target("\\u003c" + bare + "\\u003e", false, false, false, value));
         }
       } else if (token.contains("_enc:")) {
         primary.add(new Target(token, true, false, false, value));
       } else {
-        primary.add(new Target(token, false, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value));
+        // a one-word, letters-only surrogate ("Rose", "Paris") matches in its own case only, so the
+        // ordinary word ("rose") is left alone; anything with a space, digit or symbol in any case
+        boolean oneWord = token.chars().allMatch(Character::isLetter);
+        primary.add(new Target(token, oneWord, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value));
         if (EntityType.PERSON.equals(types.get(token))) {
           addNameParts(token, value, parts, ambiguousParts);
         }

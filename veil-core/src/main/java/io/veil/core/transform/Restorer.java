@@ -166,7 +166,7 @@ public final class Restorer {
         }
       }
       if (t.wordStart()) {
-        boolean wordBefore = i > 0 ? RestoreIndex.isWord(buf.charAt(i - 1)) : hasPrev && RestoreIndex.isWord(prev);
+        boolean wordBefore = i > 0 ? t.continuesWord(buf.charAt(i - 1)) : hasPrev && t.continuesWord(prev);
         if (wordBefore) {
           return 0;
         }
@@ -175,7 +175,7 @@ public final class Restorer {
         if (i + d == n) {
           return finished ? 1 : PENDING;
         }
-        if (RestoreIndex.isWord(buf.charAt(i + d))) {
+        if (t.continuesWord(buf.charAt(i + d))) {
           return 0;
         }
       }
