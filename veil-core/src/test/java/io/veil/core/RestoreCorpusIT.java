@@ -54,10 +54,9 @@ class RestoreCorpusIT {
         break;
       }
       String text = JSON.readTree(line).get("text").asText();
-      // placeholders: texts spread over 50 conversations (many turns each). Surrogates: one text per
-      // conversation — across turns a surrogate minted earlier can equal a word a later turn really
-      // contains ("Von" in German text), which restore then rewrites: a known limitation (notes).
-      Scope scope = new Scope("it", "c" + (operator.equals("surrogate") ? n++ : n++ % 50));
+      // texts spread over 50 conversations (~30 turns each): surrogates minted in earlier turns that
+      // a later turn really contains ("Von" in German text) must be retired, not restored
+      Scope scope = new Scope("it", "c" + (n++ % 50));
       PseudonymizedText p = veil.pseudonymize(scope, text);
       replaced += p.replacements().size();
       String whole = veil.restore(scope, p.text());

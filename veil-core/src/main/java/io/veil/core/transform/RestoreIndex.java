@@ -36,13 +36,19 @@ import java.util.regex.Pattern;
  * no rule: they are outside the match and stay where they are.
  */
 final class RestoreIndex {
+  /**
+   * Vault entries whose token starts with this mark a surrogate (or surrogate-name part) as retired in
+   * the scope: a later turn really contained it, so restoring it would rewrite real text.
+   */
+  static final String RETIRED_PREFIX = "\u0000veil-retired\u0000";
+
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9_]*)_([0-9]+)>");
 
   /** One accepted spelling. */
   record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value,
-      boolean underscoreIsWord) {
+      boolean underscoreIsWord, String retirable) {
     Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value) {
-      this(key, caseSensitive, wordStart, wordEnd, value, false);
+      this(key, caseSensitive, wordStart, wordEnd, value, false, null);
     }
 
     /** True if {@code c} would continue a word across this target's edge. */
@@ -128,10 +134,16 @@ final class RestoreIndex {
     List<Target> variants = new ArrayList<>();
     Map<String, String> parts = new HashMap<>();
     Set<String> ambiguousParts = new HashSet<>();
+    Set<String> retired = new HashSet<>();
+    for (String token : entries.keySet()) {
+      if (token.startsWith(RETIRED_PREFIX)) {
+        retired.add(token.substring(RETIRED_PREFIX.length()));
+      }
+    }
     for (Map.Entry<String, String> e : entries.entrySet()) {
       String token = e.getKey();
       String value = e.getValue();
-      if (token.isEmpty()) {
+      if (token.isEmpty() || token.startsWith(RETIRED_PREFIX) || retired.contains(token)) {
         continue;
       }
       Matcher m = PLACEHOLDER.matcher(token);
@@ -142,8 +154,8 @@ final class RestoreIndex {
         variants.add(new Target("&lt;" + bare + "&gt;", false, false, false, value));
         variants.add(new Target("\\<" + bare + "\\>", false, false, false, value));
         variants.add(new Target("<" + escaped + ">", false, false, false, value));
-        variants.add(new Target(bare, false, true, true, value, true));
-        variants.add(new Target(escaped, false, true, true, value, true));
+        variants.add(new Target(bare, false, true, true, value, true, null));
+        variants.add(new Target(escaped, false, true, true, value, true, null));
         if (format == RestoreFormat.JSON_STRING) {
           variants.add(new Target("\\u003c" + bare + "\\u003e", false, false, false, value));
         }
@@ -153,7 +165,8 @@ final class RestoreIndex {
         // a one-word, letters-only surrogate ("Rose", "Paris") matches in its own case only, so the
         // ordinary word ("rose") is left alone; anything with a space, digit or symbol in any case
         boolean oneWord = token.chars().allMatch(Character::isLetter);
-        primary.add(new Target(token, oneWord, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value));
+        primary.add(new Target(token, oneWord, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value,
+            false, token));
         if (EntityType.PERSON.equals(types.get(token))) {
           addNameParts(token, value, parts, ambiguousParts);
         }
@@ -165,8 +178,8 @@ final class RestoreIndex {
     }
     List<Target> nameParts = new ArrayList<>();
     parts.forEach((part, value) -> {
-      if (!ambiguousParts.contains(part) && !wholeKeys.contains(fold(part))) {
-        nameParts.add(new Target(part, true, true, true, value));
+      if (!ambiguousParts.contains(part) && !wholeKeys.contains(fold(part)) && !retired.contains(part)) {
+        nameParts.add(new Target(part, true, true, true, value, false, part));
       }
     });
     // deterministic order among targets of one node: whole tokens, then variants, then name parts

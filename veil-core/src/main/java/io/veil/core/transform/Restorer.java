@@ -56,6 +56,30 @@ public final class Restorer {
     return out.toString();
   }
 
+  /**
+   * The surrogates and surrogate-name parts (not placeholders) that restore would rewrite in
+   * {@code text} outside the given spans: text the user really wrote that collides with an earlier
+   * surrogate of the scope.
+   */
+  List<String> collisions(String text, List<io.veil.core.Finding> spans) {
+    List<String> found = new java.util.ArrayList<>();
+    Scan scan = new Scan(text);
+    scan.collector = (start, target) -> {
+      if (target.retirable() == null) {
+        return;
+      }
+      int end = start + target.key().length();
+      for (io.veil.core.Finding f : spans) {
+        if (f.start() < end && start < f.end()) {
+          return;
+        }
+      }
+      found.add(target.retirable());
+    };
+    scan.run(true, new StringBuilder());
+    return found;
+  }
+
   /** A restorer for one stream (not thread-safe). */
   public StreamingRestorer streaming() {
     return new Stream();
@@ -81,6 +105,7 @@ public final class Restorer {
     private char prev;
     private boolean hasPrev;
     private RestoreIndex.Target matched;
+    private java.util.function.BiConsumer<Integer, RestoreIndex.Target> collector;
 
     Scan(CharSequence buf) {
       this.buf = buf;
@@ -106,6 +131,9 @@ public final class Restorer {
           break;
         }
         if (len > 0) {
+          if (collector != null) {
+            collector.accept(i, matched);
+          }
           out.append(buf, copyFrom, i).append(encode(matched.value()));
           i += len;
           copyFrom = i;
