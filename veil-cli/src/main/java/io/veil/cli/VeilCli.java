@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VeilCli.Version.class,
     description = "Veil: a privacy gateway for the ChatGPT API and OpenAI-compatible LLM APIs.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, KeysCommand.class})
 public final class VeilCli implements Runnable {
 
   /** Exit code for bad input or bad usage. */
