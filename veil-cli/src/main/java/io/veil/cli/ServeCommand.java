@@ -7,6 +7,7 @@ import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.UpstreamConfig;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,8 +53,34 @@ final class ServeCommand implements Callable<Integer> {
     this.env = env;
   }
 
+  /** A started gateway (and mock upstream, if one was started). */
+  record Running(Gateway gateway, EmbeddedMockLlm mock) implements AutoCloseable {
+    @Override
+    public void close() {
+      gateway.close();
+      if (mock != null) {
+        mock.close();
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    Running running = start();
+    if (running == null) {
+      return VeilCli.EXIT_USAGE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "veil-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Loads the configuration, prepares the data directory and starts; null after a usage error. */
+  Running start() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GatewayConfig cfg;
@@ -72,7 +99,8 @@ final class ServeCommand implements Callable<Integer> {
       useMock = cfg.upstream() == null;
     } catch (IllegalArgumentException e) {
       err.println("veil: " + e.getMessage());
-      return VeilCli.EXIT_USAGE;
+      err.flush();
+      return null;
     }
 
     FileClientKeyStore keys = FileClientKeyStore.open(cfg.dataDir());
@@ -96,22 +124,10 @@ final class ServeCommand implements Callable<Integer> {
       if (mock != null) {
         mock.close();
       }
-      err.println("veil: cannot start the gateway: " + e.getMessage());
-      return 1;
+      throw e;
     }
     banner(out, cfg, gateway, devKey, useMock);
-
-    CountDownLatch stopped = new CountDownLatch(1);
-    EmbeddedMockLlm mockRef = mock;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.close();
-      if (mockRef != null) {
-        mockRef.close();
-      }
-      stopped.countDown();
-    }, "veil-shutdown"));
-    stopped.await();
-    return 0;
+    return new Running(gateway, mock);
   }
 
   private static void banner(PrintWriter out, GatewayConfig cfg, Gateway gateway, IssuedKey devKey, boolean mock) {
