@@ -7,6 +7,7 @@ import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.UpstreamConfig;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
+import io.veil.gateway.mock.MockLlm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** A started gateway (and mock upstream, if one was started). */
-  record Running(Gateway gateway, EmbeddedMockLlm mock) implements AutoCloseable {
+  record Running(Gateway gateway, MockLlm mock) implements AutoCloseable {
     @Override
     public void close() {
       gateway.close();
@@ -112,9 +113,9 @@ final class ServeCommand implements Callable<Integer> {
       FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));
     }
 
-    EmbeddedMockLlm mock = null;
+    MockLlm mock = null;
     if (useMock) {
-      mock = EmbeddedMockLlm.start();
+      mock = MockLlm.start(0, null);
       cfg = cfg.withUpstream(ConfigLoader.upstreamFor(mock.baseUrl() + "/v1", null));
     }
     Gateway gateway;

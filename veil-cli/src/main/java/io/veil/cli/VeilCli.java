@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VeilCli.Version.class,
     description = "Veil: a privacy gateway for the ChatGPT API and OpenAI-compatible LLM APIs.",
-    subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, KeysCommand.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        EvalCommand.class,
+        MockLlmCommand.class,
+        ServeCommand.class,
+        KeysCommand.class,
+    })
 public final class VeilCli implements Runnable {
 
   /** Exit code for bad input or bad usage. */
@@ -28,6 +34,15 @@ public final class VeilCli implements Runnable {
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println("veil: " + ex.getMessage());
       return EXIT_USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (ex instanceof CliException) {
+        commandLine.getErr().println("veil: " + ex.getMessage());
+        return EXIT_USAGE;
+      }
+      // never print the exception message of unknown errors: it might quote input
+      commandLine.getErr().println("veil: internal error (" + ex.getClass().getSimpleName() + ")");
+      return 1;
     });
     return cl;
   }

@@ -28,11 +28,33 @@ public interface TokenVault {
    */
   String tokenize(Scope scope, EntityType type, String value, Function<Integer, String> minter);
 
+  /**
+   * As {@link #tokenize(Scope, EntityType, String, Function)}, but values are compared by
+   * {@code matchKey} (a normalised form of the value, such as an email in lower case or a card
+   * number's digits), while {@link #reveal} returns the {@code value} of the first call that minted
+   * the token, so a token restores to the text the user actually wrote.
+   *
+   * <p>The default implementation ignores {@code matchKey} and compares exact values; vaults should
+   * override it.
+   */
+  default String tokenize(
+      Scope scope, EntityType type, String matchKey, String value, Function<Integer, String> minter) {
+    return tokenize(scope, type, value, minter);
+  }
+
   /** The original value of {@code token} in {@code scope}, if the vault still holds it. */
   Optional<String> reveal(Scope scope, String token);
 
   /** A snapshot of every token → value of the scope, for restoring. */
   Map<String, String> entries(Scope scope);
+
+  /**
+   * The type of every token of the scope, where the vault knows it (a snapshot). Restore uses it to
+   * recognise the parts of a surrogate name; the default implementation knows none.
+   */
+  default Map<String, EntityType> tokenTypes(Scope scope) {
+    return Map.of();
+  }
 
   /** Forgets everything held for the scope. */
   void clear(Scope scope);

@@ -1,5 +1,9 @@
 package io.veil.core;
 
+import io.veil.core.keys.VeilKeys;
+import io.veil.core.transform.Restorer;
+import io.veil.core.transform.Transformer;
+import io.veil.core.vault.InMemoryTokenVault;
 import java.util.Objects;
 
 /**
@@ -24,11 +28,15 @@ public final class Veil {
   private final Analyzer analyzer;
   private final Policy policy;
   private final TokenVault vault;
+  private final VeilKeys keys;
+  private final Transformer transformer;
 
   private Veil(Builder b) {
     this.policy = b.policy == null ? Policy.defaults() : b.policy;
     this.analyzer = b.analyzer == null ? policy.newAnalyzer() : b.analyzer;
-    this.vault = b.vault;
+    this.vault = b.vault == null ? InMemoryTokenVault.create() : b.vault;
+    this.keys = b.keys == null ? VeilKeys.generate() : b.keys;
+    this.transformer = Transformer.of(policy::operator, vault, keys);
   }
 
   public static Builder builder() {
@@ -43,6 +51,11 @@ public final class Veil {
     return policy;
   }
 
+  /** The vault holding this instance's token ↔ value mappings. */
+  public TokenVault vault() {
+    return vault;
+  }
+
   /** Replaces personal data reversibly, as the policy says, with tokens stable within the scope. */
   public PseudonymizedText pseudonymize(Scope scope, String text) {
     return pseudonymize(scope, text, null);
@@ -50,7 +63,9 @@ public final class Veil {
 
   /** As {@link #pseudonymize(Scope, String)}, with the text's language (ISO 639-1) when known. */
   public PseudonymizedText pseudonymize(Scope scope, String text, String language) {
-    throw new UnsupportedOperationException("pseudonymize: implemented by the transformation work");
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(text, "text");
+    return transformer.pseudonymize(scope, text, analyzer.analyze(text, language));
   }
 
   /**
@@ -58,22 +73,38 @@ public final class Veil {
    * token for the same tenant (a keyed hash), so embeddings stay consistent.
    */
   public PseudonymizedText anonymize(String tenant, String text) {
-    throw new UnsupportedOperationException("anonymize: implemented by the transformation work");
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(text, "text");
+    return transformer.anonymize(tenant, text, analyzer.analyze(text, null));
   }
 
-  /** Puts the original values back for every token of the scope found in {@code text}. */
+  /**
+   * Puts the original values back for every token of the scope found in {@code text}; see
+   * {@link Restorer} for which spellings of a token are recognised.
+   */
   public String restore(Scope scope, String text) {
     return restore(scope, text, RestoreFormat.TEXT);
   }
 
   /** As {@link #restore(Scope, String)}, writing values in the given format. */
   public String restore(Scope scope, String text, RestoreFormat format) {
-    throw new UnsupportedOperationException("restore: implemented by the transformation work");
+    Objects.requireNonNull(text, "text");
+    return restorer(scope, format).restore(text);
   }
 
   /** A restorer for one streamed answer in the scope. */
   public StreamingRestorer streamingRestorer(Scope scope, RestoreFormat format) {
-    throw new UnsupportedOperationException("streaming restore: implemented by the transformation work");
+    return restorer(scope, format).streaming();
+  }
+
+  /**
+   * A restorer over a snapshot of the scope's entries: tokens minted after this call are not restored
+   * by it. Build one per answer.
+   */
+  public Restorer restorer(Scope scope, RestoreFormat format) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(format, "format");
+    return Restorer.of(vault.entries(scope), vault.tokenTypes(scope), format);
   }
 
   /** Builds a {@link Veil}. Not thread-safe. */
@@ -81,8 +112,15 @@ public final class Veil {
     private Analyzer analyzer;
     private Policy policy;
     private TokenVault vault;
+    private VeilKeys keys;
 
     private Builder() {}
+
+    /** Keys for the hash and encrypt operators and anonymization; fresh in-memory keys by default. */
+    public Builder keys(VeilKeys keys) {
+      this.keys = Objects.requireNonNull(keys);
+      return this;
+    }
 
     /** The detection engine; by default the one the policy describes. */
     public Builder analyzer(Analyzer analyzer) {

@@ -29,7 +29,7 @@ class PiiRoundTripIT {
 
   @BeforeEach
   void start() throws Exception {
-    fx = new GatewayFixture(dir, Veil.builder().build(), Map.of());
+    fx = new GatewayFixture(dir, TestVeil.create(), Map.of());
   }
 
   @AfterEach

@@ -1,0 +1,55 @@
+package io.veil.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The texts benchmarks run on: every {@code text} of {@code shared/data/*}/eval.jsonl, or a subset.
+ * The data folder comes from the system property {@code veil.data} (default {@code ../shared/data}).
+ */
+final class BenchCorpus {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BenchCorpus() {}
+
+  static Path dataDir() {
+    Path p = Path.of(System.getProperty("veil.data", "../shared/data"));
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("benchmark data not found at " + p.toAbsolutePath()
+          + " (set -Dveil.data=/path/to/shared/data)");
+    }
+    return p;
+  }
+
+  /** Texts of the named datasets (folder names under the data dir), in file order. */
+  static List<String> texts(String... datasets) {
+    List<String> out = new ArrayList<>();
+    for (String d : datasets) {
+      Path f = dataDir().resolve(d).resolve("eval.jsonl");
+      try {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          if (!line.isBlank()) {
+            out.add(JSON.readTree(line).get("text").asText());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  static long utf8Bytes(List<String> texts) {
+    long n = 0;
+    for (String t : texts) {
+      n += t.getBytes(StandardCharsets.UTF_8).length;
+    }
+    return n;
+  }
+}

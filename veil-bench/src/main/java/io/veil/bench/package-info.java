@@ -1,2 +1,0 @@
-/** JMH benchmarks and the gateway load benchmark. */
-package io.veil.bench;

@@ -1,0 +1,170 @@
+package io.veil.cli.eval;
+
+import io.veil.core.Analyzer;
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Scores an {@link Analyzer} on labelled examples.
+ *
+ * <p>Rules (documented in the README's accuracy section):
+ * <ul>
+ *   <li>OTHER gold spans are not counted for recall, and predictions overlapping one are ignored.</li>
+ *   <li>Only types labelled somewhere in the dataset are scored (a dataset that labels only names
+ *       cannot judge a predicted date); {@code --types} narrows further. A predicted DATE_OF_BIRTH
+ *       counts as DATE in datasets that label dates but not dates of birth.</li>
+ *   <li>A gold span is found if a prediction of the same type matches it (exactly, or overlapping);
+ *       a prediction is a false positive if it matches no gold span of its type.</li>
+ *   <li>Leak: a gold span leaks if its text still appears in the redacted output, where every
+ *       prediction (of any type) was replaced.</li>
+ * </ul>
+ *
+ * <p>Thread safety: stateless; examples are scored in parallel.
+ */
+public final class EvalScorer {
+  private final Analyzer analyzer;
+  private final MatchMode match;
+  private final Set<String> typeFilter;
+
+  public EvalScorer(Analyzer analyzer, MatchMode match, Set<String> typeFilter) {
+    this.analyzer = analyzer;
+    this.match = match;
+    this.typeFilter = typeFilter == null || typeFilter.isEmpty() ? null : Set.copyOf(typeFilter);
+  }
+
+  DatasetScore score(String name, List<EvalExample> examples) {
+    Set<String> labelled = new HashSet<>();
+    for (EvalExample ex : examples) {
+      for (EvalExample.GoldSpan s : ex.spans()) {
+        if (!s.isOther()) {
+          labelled.add(s.label());
+        }
+      }
+    }
+    if (typeFilter != null) {
+      labelled.retainAll(typeFilter);
+    }
+    boolean dobAsDate = labelled.contains("DATE") && !labelled.contains("DATE_OF_BIRTH");
+    long bytes = examples.stream().mapToLong(e -> e.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+    long t0 = System.nanoTime();
+    List<Map<String, TypeScore>> perExample = examples.parallelStream()
+        .map(ex -> scoreExample(ex, labelled, dobAsDate))
+        .toList();
+    double seconds = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+    Map<String, TypeScore> total = new TreeMap<>();
+    for (String t : labelled) {
+      total.put(t, TypeScore.ZERO);
+    }
+    TypeScore micro = TypeScore.ZERO;
+    for (Map<String, TypeScore> m : perExample) {
+      for (Map.Entry<String, TypeScore> e : m.entrySet()) {
+        total.merge(e.getKey(), e.getValue(), TypeScore::plus);
+        micro = micro.plus(e.getValue());
+      }
+    }
+    return new DatasetScore(name, examples.size(), match, micro, total, bytes / seconds);
+  }
+
+  private Map<String, TypeScore> scoreExample(EvalExample ex, Set<String> labelled, boolean dobAsDate) {
+    String text = ex.text();
+    List<Finding> all = analyzer.analyze(text, ex.language());
+    String redacted = redact(text, all);
+
+    List<EvalExample.GoldSpan> other = new ArrayList<>();
+    List<EvalExample.GoldSpan> gold = new ArrayList<>();
+    for (EvalExample.GoldSpan s : ex.spans()) {
+      if (s.isOther()) {
+        other.add(s);
+      } else if (labelled.contains(s.label())) {
+        gold.add(s);
+      }
+    }
+    List<Finding> preds = new ArrayList<>();
+    List<String> predTypes = new ArrayList<>();
+    for (Finding f : all) {
+      String type = scoringType(f.type(), dobAsDate);
+      if (!labelled.contains(type)) {
+        continue;
+      }
+      boolean onOther = false;
+      for (EvalExample.GoldSpan o : other) {
+        if (o.overlaps(f.start(), f.end())) {
+          onOther = true;
+          break;
+        }
+      }
+      if (!onOther) {
+        preds.add(f);
+        predTypes.add(type);
+      }
+    }
+
+    Map<String, long[]> counts = new HashMap<>(); // tp, fp, fn, matchedPred, gold, leaked
+    for (EvalExample.GoldSpan g : gold) {
+      long[] c = counts.computeIfAbsent(g.label(), k -> new long[6]);
+      c[4]++;
+      boolean found = false;
+      for (int i = 0; i < preds.size() && !found; i++) {
+        found = predTypes.get(i).equals(g.label()) && matches(g, preds.get(i));
+      }
+      if (found) {
+        c[0]++;
+      } else {
+        c[2]++;
+      }
+      String value = text.substring(g.start(), g.end()).strip();
+      if (!value.isEmpty() && redacted.contains(value)) {
+        c[5]++;
+      }
+    }
+    for (int i = 0; i < preds.size(); i++) {
+      Finding p = preds.get(i);
+      String type = predTypes.get(i);
+      long[] c = counts.computeIfAbsent(type, k -> new long[6]);
+      boolean matched = false;
+      for (EvalExample.GoldSpan g : gold) {
+        if (g.label().equals(type) && matches(g, p)) {
+          matched = true;
+          break;
+        }
+      }
+      if (matched) {
+        c[3]++;
+      } else {
+        c[1]++;
+      }
+    }
+    Map<String, TypeScore> out = new HashMap<>();
+    counts.forEach((k, c) -> out.put(k, new TypeScore(c[0], c[1], c[2], c[3], c[4], c[5])));
+    return out;
+  }
+
+  private boolean matches(EvalExample.GoldSpan g, Finding p) {
+    return match == MatchMode.EXACT ? g.start() == p.start() && g.end() == p.end() : g.overlaps(p.start(), p.end());
+  }
+
+  private static String scoringType(EntityType type, boolean dobAsDate) {
+    if (dobAsDate && type.equals(EntityType.DATE_OF_BIRTH)) {
+      return EntityType.DATE.name();
+    }
+    return type.name();
+  }
+
+  /** Replaces every finding by {@code <TYPE>}; findings never overlap. */
+  static String redact(String text, List<Finding> findings) {
+    StringBuilder sb = new StringBuilder(text.length());
+    int at = 0;
+    for (Finding f : findings) {
+      sb.append(text, at, f.start()).append('<').append(f.type().name()).append('>');
+      at = f.end();
+    }
+    return sb.append(text, at, text.length()).toString();
+  }
+}

@@ -1,0 +1,183 @@
+package io.veil.core.transform;
+
+import io.veil.core.EntityType;
+import io.veil.core.RestoreFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A trie over every spelling of a scope's tokens and surrogates that restore accepts, in case-folded
+ * form (one UTF-16 unit folded to one unit, so offsets stay those of the text).
+ *
+ * <p>Spellings (the tolerance rules, all tested in {@code RestoreToleranceTest}):
+ * <ul>
+ *   <li>Placeholders {@code <TYPE_N>}: any letter case; HTML-escaped {@code &lt;TYPE_N&gt;};
+ *       backslash-escaped {@code \<TYPE_N\>}; markdown-escaped underscore {@code <TYPE\_N>}; in
+ *       {@link RestoreFormat#JSON_STRING} also {@code \u003cTYPE_N\u003e}; and bare {@code TYPE_N} (or
+ *       {@code TYPE\_N}) where it stands alone: no letter, digit or underscore on either side. The digits
+ *       make a bare token unambiguous ({@code PERSON_12} never restores as {@code PERSON_1} + "2").
+ *   <li>Surrogates: any letter case, as whole words where they begin or end with a letter or digit.
+ *   <li>A surrogate PERSON of two or more words also restores its first word and its last word alone,
+ *       exact case only, as whole words, to the original's first and last word ("Smith" → "Doe"), unless
+ *       two surrogates share that word with different originals, or the word is shorter than 2 letters.
+ *   <li>Encrypted tokens {@code <TYPE_enc:…>}: exact case only (base64 is case-sensitive).
+ * </ul>
+ * Surrounding punctuation, a possessive {@code 's} and markdown emphasis ({@code **<PERSON_1>**}) need
+ * no rule: they are outside the match and stay where they are.
+ */
+final class RestoreIndex {
+  private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9_]*)_([0-9]+)>");
+
+  /** One accepted spelling. */
+  record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value) {
+    @Override
+    public String toString() {
+      return "Target[length=" + key.length() + "]";
+    }
+  }
+
+  static final class Node {
+    private Map<Character, Node> children;
+    private List<Target> accepts;
+
+    Node child(char c) {
+      return children == null ? null : children.get(c);
+    }
+
+    boolean hasChildren() {
+      return children != null;
+    }
+
+    List<Target> accepts() {
+      return accepts;
+    }
+  }
+
+  private final Node root = new Node();
+  private int maxKeyLength;
+
+  private RestoreIndex() {}
+
+  Node root() {
+    return root;
+  }
+
+  int maxKeyLength() {
+    return maxKeyLength;
+  }
+
+  static RestoreIndex build(Map<String, String> entries, Map<String, EntityType> types, RestoreFormat format) {
+    RestoreIndex index = new RestoreIndex();
+    List<Target> primary = new ArrayList<>();
+    List<Target> variants = new ArrayList<>();
+    Map<String, String> parts = new HashMap<>();
+    Set<String> ambiguousParts = new HashSet<>();
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      String token = e.getKey();
+      String value = e.getValue();
+      if (token.isEmpty()) {
+        continue;
+      }
+      Matcher m = PLACEHOLDER.matcher(token);
+      if (m.matches()) {
+        String bare = m.group(1) + "_" + m.group(2);
+        String escaped = m.group(1).replace("_", "\\_") + "\\_" + m.group(2);
+        primary.add(new Target(token, false, false, false, value));
+        variants.add(new Target("&lt;" + bare + "&gt;", false, false, false, value));
+        variants.add(new Target("\\<" + bare + "\\>", false, false, false, value));
+        variants.add(new Target("<" + escaped + ">", false, false, false, value));
+        variants.add(new Target(bare, false, true, true, value));
+        variants.add(new Target(escaped, false, true, true, value));
+        if (format == RestoreFormat.JSON_STRING) {
+          variants.add(new Target("\\u003c" + bare + "\\u003e", false, false, false, value));
+        }
+      } else if (token.contains("_enc:")) {
+        primary.add(new Target(token, true, false, false, value));
+      } else {
+        primary.add(new Target(token, false, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value));
+        if (EntityType.PERSON.equals(types.get(token))) {
+          addNameParts(token, value, parts, ambiguousParts);
+        }
+      }
+    }
+    Set<String> wholeKeys = new HashSet<>();
+    for (Target t : primary) {
+      wholeKeys.add(fold(t.key()));
+    }
+    List<Target> nameParts = new ArrayList<>();
+    parts.forEach((part, value) -> {
+      if (!ambiguousParts.contains(part) && !wholeKeys.contains(fold(part))) {
+        nameParts.add(new Target(part, true, true, true, value));
+      }
+    });
+    // deterministic order among targets of one node: whole tokens, then variants, then name parts
+    nameParts.sort(Comparator.comparing(Target::key));
+    for (List<Target> group : List.of(primary, variants, nameParts)) {
+      for (Target t : group) {
+        index.add(t);
+      }
+    }
+    return index;
+  }
+
+  private static void addNameParts(String surrogate, String original, Map<String, String> parts, Set<String> ambiguous) {
+    String[] s = surrogate.strip().split("\\s+");
+    String[] o = original.strip().split("\\s+");
+    if (s.length < 2 || o.length < 2) {
+      return;
+    }
+    putPart(s[0], o[0], parts, ambiguous);
+    putPart(s[s.length - 1], o[o.length - 1], parts, ambiguous);
+  }
+
+  private static void putPart(String part, String value, Map<String, String> parts, Set<String> ambiguous) {
+    if (part.length() < 2 || !isWord(part.charAt(0)) || !isWord(part.charAt(part.length() - 1))) {
+      return;
+    }
+    String prev = parts.putIfAbsent(part, value);
+    if (prev != null && !prev.equals(value)) {
+      ambiguous.add(part);
+    }
+  }
+
+  private void add(Target t) {
+    String folded = fold(t.key());
+    Node n = root;
+    for (int i = 0; i < folded.length(); i++) {
+      char c = folded.charAt(i);
+      if (n.children == null) {
+        n.children = new HashMap<>(4);
+      }
+      n = n.children.computeIfAbsent(c, k -> new Node());
+    }
+    if (n.accepts == null) {
+      n.accepts = new ArrayList<>(1);
+    }
+    n.accepts.add(t);
+    maxKeyLength = Math.max(maxKeyLength, folded.length());
+  }
+
+  static char fold(char c) {
+    return Character.toLowerCase(c);
+  }
+
+  static String fold(String s) {
+    char[] out = new char[s.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = fold(s.charAt(i));
+    }
+    return new String(out);
+  }
+
+  /** Letters, digits and underscore continue a word (UTF-16 units; surrogate halves do not). */
+  static boolean isWord(char c) {
+    return c == '_' || Character.isLetterOrDigit(c);
+  }
+}

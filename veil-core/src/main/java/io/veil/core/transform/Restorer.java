@@ -1,0 +1,213 @@
+package io.veil.core.transform;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.veil.core.EntityType;
+import io.veil.core.RestoreFormat;
+import io.veil.core.StreamingRestorer;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Puts original values back for the tokens and surrogates of one scope, in a whole text or a stream.
+ *
+ * <p>Matching: a trie over every accepted spelling ({@link RestoreIndex} lists the tolerance rules),
+ * walked left to right; at each position the longest accepted spelling wins ({@code <PERSON_12>} before
+ * {@code <PERSON_1>}), and matching resumes after it. Cost: O(text length × longest spelling) at worst,
+ * O(text length) for ordinary text.
+ *
+ * <p>Streaming: {@link #streaming()} runs the very same decision procedure over a buffer and stops at the
+ * first position whose decision needs characters not yet received (a prefix of a spelling, or a match
+ * whose word-boundary check needs the next character, or a high surrogate without its low half). So the
+ * concatenated output of any chunking equals {@link #restore(String)} of the whole text, and the held-back
+ * tail is at most the longest spelling plus one character.
+ *
+ * <p>Thread safety: immutable; {@link #restore} is thread-safe, each {@link StreamingRestorer} is not.
+ *
+ * <p><b>Security:</b> holds original values; {@link #toString()} prints only sizes. With
+ * {@link RestoreFormat#JSON_STRING}, values are JSON-escaped so a quote in a value cannot end the string.
+ */
+public final class Restorer {
+  private static final int PENDING = -1;
+
+  private final RestoreIndex index;
+  private final RestoreFormat format;
+
+  private Restorer(RestoreIndex index, RestoreFormat format) {
+    this.index = index;
+    this.format = format;
+  }
+
+  /**
+   * A restorer for a scope's entries.
+   *
+   * @param entries token (or surrogate) → original value, as {@link io.veil.core.TokenVault#entries}
+   * @param types token → type where known, as {@link io.veil.core.TokenVault#tokenTypes}
+   */
+  public static Restorer of(Map<String, String> entries, Map<String, EntityType> types, RestoreFormat format) {
+    Objects.requireNonNull(format, "format");
+    return new Restorer(RestoreIndex.build(entries, types, format), format);
+  }
+
+  /** Restores a whole text. */
+  public String restore(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    new Scan(text).run(true, out);
+    return out.toString();
+  }
+
+  /** A restorer for one stream (not thread-safe). */
+  public StreamingRestorer streaming() {
+    return new Stream();
+  }
+
+  /** The longest accepted spelling, in UTF-16 units (what a stream may hold back, plus one). */
+  public int maxHoldBack() {
+    return index.maxKeyLength() + 1;
+  }
+
+  @Override
+  public String toString() {
+    return "Restorer[format=" + format + ", longest=" + index.maxKeyLength() + "]";
+  }
+
+  private String encode(String value) {
+    return format == RestoreFormat.JSON_STRING ? new String(JsonStringEncoder.getInstance().quoteAsString(value)) : value;
+  }
+
+  /** The scan state over a buffer: the char before position 0 is {@code prev} (or none). */
+  private final class Scan {
+    private CharSequence buf;
+    private char prev;
+    private boolean hasPrev;
+
+    Scan(CharSequence buf) {
+      this.buf = buf;
+    }
+
+    /** Emits every decided position; returns how many units of {@code buf} were consumed. */
+    int run(boolean finished, StringBuilder out) {
+      int n = buf.length();
+      int i = 0;
+      while (i < n) {
+        char c = buf.charAt(i);
+        if (!finished && Character.isHighSurrogate(c) && i + 1 == n) {
+          break; // never split a surrogate pair across outputs
+        }
+        int len = longestMatch(i, n, finished, out);
+        if (len == PENDING) {
+          break;
+        }
+        if (len > 0) {
+          i += len;
+        } else {
+          out.append(c);
+          i++;
+        }
+        prev = buf.charAt(i - 1);
+        hasPrev = true;
+      }
+      return i;
+    }
+
+    /** Length of the longest valid match at {@code i} (value appended to out), 0 if none, or PENDING. */
+    private int longestMatch(int i, int n, boolean finished, StringBuilder out) {
+      RestoreIndex.Node node = index.root();
+      int bestLen = 0;
+      RestoreIndex.Target best = null;
+      for (int d = 0; ; d++) {
+        List<RestoreIndex.Target> accepts = node.accepts();
+        if (d > 0 && accepts != null) {
+          for (RestoreIndex.Target t : accepts) {
+            int r = check(t, i, d, n, finished);
+            if (r == PENDING) {
+              return PENDING;
+            }
+            if (r == 1) {
+              bestLen = d;
+              best = t;
+              break;
+            }
+          }
+        }
+        if (i + d == n) {
+          if (!finished && node.hasChildren()) {
+            return PENDING;
+          }
+          break;
+        }
+        node = node.child(RestoreIndex.fold(buf.charAt(i + d)));
+        if (node == null) {
+          break;
+        }
+      }
+      if (best != null) {
+        out.append(encode(best.value()));
+      }
+      return bestLen;
+    }
+
+    /** 1 if target t matches buf[i, i+d), 0 if not, PENDING if the next char is needed. */
+    private int check(RestoreIndex.Target t, int i, int d, int n, boolean finished) {
+      if (t.caseSensitive()) {
+        for (int k = 0; k < d; k++) {
+          if (buf.charAt(i + k) != t.key().charAt(k)) {
+            return 0;
+          }
+        }
+      }
+      if (t.wordStart()) {
+        boolean wordBefore = i > 0 ? RestoreIndex.isWord(buf.charAt(i - 1)) : hasPrev && RestoreIndex.isWord(prev);
+        if (wordBefore) {
+          return 0;
+        }
+      }
+      if (t.wordEnd()) {
+        if (i + d == n) {
+          return finished ? 1 : PENDING;
+        }
+        if (RestoreIndex.isWord(buf.charAt(i + d))) {
+          return 0;
+        }
+      }
+      return 1;
+    }
+  }
+
+  private final class Stream implements StreamingRestorer {
+    private final StringBuilder pending = new StringBuilder();
+    private final Scan scan = new Scan(pending);
+    private boolean finished;
+
+    @Override
+    public String push(CharSequence chunk) {
+      if (finished) {
+        throw new IllegalStateException("the stream is finished");
+      }
+      pending.append(chunk);
+      return drain(false);
+    }
+
+    @Override
+    public String finish() {
+      if (finished) {
+        return "";
+      }
+      String out = drain(true);
+      finished = true;
+      return out;
+    }
+
+    private String drain(boolean end) {
+      StringBuilder out = new StringBuilder(pending.length() + 16);
+      int consumed = scan.run(end, out);
+      pending.delete(0, consumed);
+      return out.toString();
+    }
+
+    @Override
+    public String toString() {
+      return "StreamingRestorer[held=" + pending.length() + "]";
+    }
+  }
+}

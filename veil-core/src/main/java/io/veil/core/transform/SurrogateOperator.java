@@ -1,0 +1,77 @@
+package io.veil.core.transform;
+
+import io.veil.core.EntityType;
+import io.veil.core.VaultException;
+import java.util.Locale;
+
+/**
+ * Replaces a value by a realistic fake of the same kind and format ({@link Surrogates}), recorded in the
+ * vault so the same value keeps its surrogate in the scope and the answer can be restored.
+ *
+ * <p>A surrogate never occurs in the text being transformed (no word of a surrogate name does either),
+ * and the vault rejects one equal to a value or token already held in the scope.
+ */
+final class SurrogateOperator implements Operator {
+  static final String NAME = "surrogate";
+  private static final int ATTEMPTS = 32;
+  private final Surrogates surrogates;
+
+  SurrogateOperator(Surrogates surrogates) {
+    this.surrogates = surrogates;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean reversible() {
+    return true;
+  }
+
+  @Override
+  public String apply(OperatorContext ctx, EntityType type, String value) {
+    if (ctx.irreversibleOnly()) {
+      throw new VaultException("surrogate needs a vault");
+    }
+    String folded = ctx.text().toLowerCase(Locale.ROOT);
+    return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
+      for (int i = 0; i < ATTEMPTS; i++) {
+        String s = surrogates.generate(type, value);
+        if (!clashes(s, value, folded)) {
+          return s;
+        }
+      }
+      throw new VaultException("no surrogate found that does not clash with the text");
+    });
+  }
+
+  private static boolean clashes(String surrogate, String value, String foldedText) {
+    String s = surrogate.toLowerCase(Locale.ROOT);
+    if (s.equals(value.toLowerCase(Locale.ROOT)) || foldedText.contains(s)) {
+      return true;
+    }
+    for (String word : s.split("\\s+")) {
+      if (word.length() > 1 && containsWord(foldedText, word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean containsWord(String text, String word) {
+    int from = 0;
+    int at;
+    while ((at = text.indexOf(word, from)) >= 0) {
+      int end = at + word.length();
+      boolean before = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
+      boolean after = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
+      if (before && after) {
+        return true;
+      }
+      from = at + 1;
+    }
+    return false;
+  }
+}
