@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * Provider errors keep their status; their body is rebuilt from the error envelope's
  * message/type/code/param only, with key-like strings redacted.
  *
- * <p>Timeouts: connect ({@code connectTimeout}) and until response headers ({@code timeout}).
- * Closing a returned stream cancels the upstream call.
+ * <p>Timeouts: connect ({@code connectTimeout}), until response headers ({@code timeout}), and
+ * between two reads of the body ({@code timeout} again, by an {@link IdleWatchdog}). Closing a
+ * returned stream cancels the upstream call.
  *
  * <p><b>Security:</b> no client header is forwarded (the client's Authorization is Veil's key); the
  * provider key never appears in a response or a log.
@@ -91,16 +92,20 @@ final class UpstreamInterceptor implements Interceptor {
     PASSED_HEADERS.forEach((name, out) -> response.headers().firstValue(name).ifPresent(v -> headers.put(out, v)));
     String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
     InputStream body = response.body();
+    IdleWatchdog watchdog = new IdleWatchdog(body, config.timeout());
     if (status / 100 == 2 && type.startsWith("text/event-stream")) {
       SseReader reader = new SseReader(body);
       return new GatewayResponse.Stream(status, headers, new EventStream() {
         @Override
         public SseEvent next() throws IOException {
-          return reader.next();
+          SseEvent e = reader.next();
+          watchdog.touch();
+          return e;
         }
 
         @Override
         public void close() {
+          watchdog.stop();
           try {
             body.close();
           } catch (IOException ignored) {
@@ -113,7 +118,11 @@ final class UpstreamInterceptor implements Interceptor {
     try (body) {
       bytes = body.readNBytes(MAX_RESPONSE_BYTES + 1);
     } catch (IOException e) {
-      throw upstreamFailure(502, ErrorCodes.UPSTREAM_INVALID, "The upstream provider's response could not be read");
+      throw watchdog.fired()
+          ? upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "The upstream provider stopped sending its answer")
+          : upstreamFailure(502, ErrorCodes.UPSTREAM_INVALID, "The upstream provider's response could not be read");
+    } finally {
+      watchdog.stop();
     }
     if (bytes.length > MAX_RESPONSE_BYTES) {
       throw upstreamFailure(502, ErrorCodes.UPSTREAM_INVALID, "The upstream provider's response is too large");

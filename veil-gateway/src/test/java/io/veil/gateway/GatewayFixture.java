@@ -29,6 +29,10 @@ final class GatewayFixture implements AutoCloseable {
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   GatewayFixture(Path dataDir, Veil veil, Map<String, GatewayPolicy> extraPolicies) throws Exception {
+    this(dataDir, veil, extraPolicies, Duration.ofSeconds(10));
+  }
+
+  GatewayFixture(Path dataDir, Veil veil, Map<String, GatewayPolicy> extraPolicies, Duration timeout) throws Exception {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     logs.start();
     root.addAppender(logs);
@@ -39,7 +43,7 @@ final class GatewayFixture implements AutoCloseable {
     Map<String, GatewayPolicy> policies = new java.util.HashMap<>(extraPolicies);
     policies.putIfAbsent("default", GatewayPolicy.defaults("default"));
     UpstreamConfig up = new UpstreamConfig(URI.create(upstream.url("/v1").toString().replaceAll("/$", "")),
-        "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), timeout);
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, up, null, policies);
     gateway = Gateway.start(config, veil, keys);
   }
