@@ -23,6 +23,8 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       "top_logprobs", "max_tokens", "max_completion_tokens", "n", "presence_penalty", "response_format", "seed", "stop",
       "stream", "stream_options", "temperature", "top_p", "tools", "tool_choice", "parallel_tool_calls", "user",
       "safety_identifier", "store", "reasoning_effort", "service_tier", "verbosity", "functions", "function_call");
+  private static final Set<String> TEXT_PARTS = Set.of("text", "input_text", "output_text", "reasoning_text",
+      "summary_text");
   private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id", "refusal",
       "function_call");
 
@@ -123,7 +125,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     for (JsonNode p : parts) {
       String type = p.path("type").asText("");
       if (p instanceof ObjectNode part && p.get("text") != null && p.get("text").isTextual()
-          && (type.equals("text") || type.equals("input_text") || type.equals("output_text"))) {
+          && TEXT_PARTS.contains(type)) {
         part.put("text", t.apply(p.get("text").asText()));
       } else if (p instanceof ObjectNode part && type.equals("refusal") && p.path("refusal").isTextual()) {
         part.put("refusal", t.apply(p.get("refusal").asText()));

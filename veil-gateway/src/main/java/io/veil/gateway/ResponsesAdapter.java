@@ -21,7 +21,8 @@ final class ResponsesAdapter implements ProtocolAdapter {
       "temperature", "top_p", "tools", "tool_choice", "parallel_tool_calls", "stream", "stream_options", "store",
       "text", "reasoning", "truncation", "user", "safety_identifier", "previous_response_id", "service_tier",
       "max_tool_calls", "top_logprobs", "include");
-  private static final Set<String> ITEM_TYPES = Set.of("message", "function_call", "function_call_output");
+  private static final Set<String> ITEM_TYPES = Set.of("message", "function_call", "function_call_output", "reasoning",
+      "item_reference");
 
   @Override
   public Set<String> allowedFields() {
@@ -75,6 +76,18 @@ final class ResponsesAdapter implements ProtocolAdapter {
             item.put("arguments", JsonText.transformJsonDocument(item.get("arguments").asText(), t));
           }
         }
+        case "reasoning" -> {
+          // summaries were restored on their way to the client: they go back pseudonymized
+          for (JsonNode part : item.path("summary")) {
+            if (part instanceof ObjectNode p && p.path("text").isTextual()) {
+              p.put("text", t.apply(p.get("text").asText()));
+            }
+          }
+          if (item.has("content")) {
+            ChatCompletionsAdapter.transformContent(item, "content", t);
+          }
+        }
+        case "item_reference" -> { } // an id only
         default -> ChatCompletionsAdapter.transformContent(item, "output", t);
       }
     }
