@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final List<Interceptor> refusalChain;
   private final long maxBodyBytes;
   private final boolean tls;
+  private final String host;
 
   private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys) {
     if (config.upstream() == null) {
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
     this.maxBodyBytes = config.maxBodyBytes();
     this.tls = config.tls() != null;
+    this.host = config.host();
     KeyStore keyStore = tls ? PemKeyStore.load(config.tls(), new char[0]) : null;
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -155,9 +157,14 @@ public final class Gateway implements AutoCloseable {
     return app.port();
   }
 
-  /** The gateway's root URL, e.g. {@code http://127.0.0.1:8080}; SDKs use it + {@code /v1}. */
+  /**
+   * The gateway's root URL, e.g. {@code http://127.0.0.1:8080} (loopback when listening on all
+   * addresses); SDKs use it + {@code /v1}.
+   */
   public URI baseUrl() {
-    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port());
+    String h = host.equals("0.0.0.0") || host.equals("::") || host.isEmpty() ? "127.0.0.1"
+        : host.contains(":") ? "[" + host + "]" : host;
+    return URI.create((tls ? "https" : "http") + "://" + h + ":" + port());
   }
 
   @Override
