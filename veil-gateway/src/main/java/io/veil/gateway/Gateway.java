@@ -205,7 +205,12 @@ public final class Gateway implements AutoCloseable {
     } catch (IOException e) {
       return; // the client went away while sending
     }
-    write(ctx, RealChain.run(chain, GatewayRequest.of(ep, headers, body)));
+    String resource = ep == Endpoint.MODEL ? Endpoint.resourceId(stripSlash(ctx.path())) : null;
+    write(ctx, RealChain.run(chain, GatewayRequest.of(ep, resource, headers, body)));
+  }
+
+  private static String stripSlash(String p) {
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
   private static Interceptor refuse(GatewayException e) {
@@ -217,7 +222,7 @@ public final class Gateway implements AutoCloseable {
   private static GatewayException notFound() {
     return new GatewayException(404, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.UNKNOWN_ENDPOINT,
         "Veil does not serve this method and path; supported: POST /v1/chat/completions, /v1/responses,"
-            + " /v1/completions, /v1/embeddings; GET /v1/models");
+            + " /v1/completions, /v1/embeddings; GET /v1/models, /v1/models/{id}");
   }
 
   private byte[] readBounded(Context ctx) throws IOException {

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param policy the key's policy, or null before authentication
  * @param scope the conversation scope, or null before it is assigned
  * @param stats counters of this request, for metrics and the access log
+ * @param resource the validated id in the path ({@code GET /v1/models/{id}}), or null
  */
 record GatewayRequest(
     Endpoint endpoint,
@@ -29,10 +30,15 @@ record GatewayRequest(
     ClientKey key,
     GatewayPolicy policy,
     Scope scope,
-    RequestStats stats) {
+    RequestStats stats,
+    String resource) {
 
   static GatewayRequest of(Endpoint endpoint, Map<String, String> headers, byte[] body) {
-    return new GatewayRequest(endpoint, Map.copyOf(headers), body, null, null, null, null, new RequestStats());
+    return of(endpoint, null, headers, body);
+  }
+
+  static GatewayRequest of(Endpoint endpoint, String resource, Map<String, String> headers, byte[] body) {
+    return new GatewayRequest(endpoint, Map.copyOf(headers), body, null, null, null, null, new RequestStats(), resource);
   }
 
   String header(String lowerCaseName) {
@@ -40,15 +46,15 @@ record GatewayRequest(
   }
 
   GatewayRequest withJson(ObjectNode newJson) {
-    return new GatewayRequest(endpoint, headers, body, newJson, key, policy, scope, stats);
+    return new GatewayRequest(endpoint, headers, body, newJson, key, policy, scope, stats, resource);
   }
 
   GatewayRequest withKey(ClientKey newKey, GatewayPolicy newPolicy) {
-    return new GatewayRequest(endpoint, headers, body, json, newKey, newPolicy, scope, stats);
+    return new GatewayRequest(endpoint, headers, body, json, newKey, newPolicy, scope, stats, resource);
   }
 
   GatewayRequest withScope(Scope newScope) {
-    return new GatewayRequest(endpoint, headers, body, json, key, policy, newScope, stats);
+    return new GatewayRequest(endpoint, headers, body, json, key, policy, newScope, stats, resource);
   }
 
   /** True when the client asked for a streamed answer. */

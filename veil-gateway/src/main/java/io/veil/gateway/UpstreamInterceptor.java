@@ -57,7 +57,7 @@ final class UpstreamInterceptor implements Interceptor {
   @Override
   public GatewayResponse intercept(Chain chain) {
     GatewayRequest request = chain.request();
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(request.endpoint())).timeout(config.timeout());
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(request)).timeout(config.timeout());
     if (config.apiKey() != null) {
       switch (config.authHeader()) {
         case BEARER -> b.header("Authorization", "Bearer " + config.apiKey());
@@ -141,11 +141,13 @@ final class UpstreamInterceptor implements Interceptor {
     }
   }
 
-  private URI uri(Endpoint endpoint) {
+  private URI uri(GatewayRequest request) {
+    Endpoint endpoint = request.endpoint();
     String base = config.baseUrl().toString();
     String query = config.apiVersion() == null ? ""
         : "?api-version=" + java.net.URLEncoder.encode(config.apiVersion(), java.nio.charset.StandardCharsets.UTF_8);
-    return URI.create(base + endpoint.upstreamPath() + query);
+    String path = endpoint.upstreamPath() + (endpoint == Endpoint.MODEL ? request.resource() : "");
+    return URI.create(base + path + query);
   }
 
   /** Rebuilds a provider error: its message/type/code/param, key-like strings redacted. */

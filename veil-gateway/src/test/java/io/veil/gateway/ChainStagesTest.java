@@ -81,12 +81,12 @@ class ChainStagesTest {
 
     GatewayRequest withHeader = new GatewayRequest(Endpoint.CHAT_COMPLETIONS, Map.of("x-veil-conversation", "abc-1"),
         new byte[0], (ObjectNode) Json.MAPPER.readTree(turn1), new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null),
-        policy, null, new RequestStats());
+        policy, null, new RequestStats(), null);
     RealChain.run(List.of(scope, terminal), withHeader);
     assertThat(seen.get().scope().conversation()).isEqualTo("c:abc-1");
 
     GatewayRequest bad = new GatewayRequest(Endpoint.CHAT_COMPLETIONS, Map.of("x-veil-conversation", "a b"),
-        new byte[0], (ObjectNode) Json.MAPPER.readTree(turn1), withHeader.key(), policy, null, new RequestStats());
+        new byte[0], (ObjectNode) Json.MAPPER.readTree(turn1), withHeader.key(), policy, null, new RequestStats(), null);
     assertThatThrownBy(() -> RealChain.run(List.of(scope, terminal), bad)).isInstanceOf(GatewayException.class);
   }
 

@@ -132,6 +132,13 @@ class ProtocolErrorsIT {
     var recorded = fx.upstream.takeRequest();
     assertThat(recorded.getHeaders().get("Authorization")).isEqualTo("Bearer sk-provider-secret-123456");
     assertThat(recorded.getUrl().encodedPath()).isEqualTo("/v1/models");
+
+    fx.echo.override = EchoUpstream.json("{\"id\":\"ft:gpt-4o:acme:x:1\",\"object\":\"model\"}");
+    HttpResponse<String> one = fx.get("/v1/models/ft:gpt-4o:acme:x:1", fx.key);
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(fx.upstream.takeRequest().getUrl().encodedPath()).isEqualTo("/v1/models/ft:gpt-4o:acme:x:1");
+    assertThat(fx.get("/v1/models/a%2Fb", fx.key).statusCode()).isEqualTo(404);
+    assertThat(fx.get("/v1/models/a/b", fx.key).statusCode()).isEqualTo(404);
   }
 
   @Test
