@@ -122,6 +122,8 @@ final class ResponsesAdapter implements ProtocolAdapter {
   static final class ResponsesStream implements StreamTransformer {
     private final Restorers restorers;
     private final Map<String, StreamingRestorer> open = new HashMap<>();
+    /** The last delta event per key: the shape of the extra delta that carries the held-back tail. */
+    private final Map<String, ObjectNode> lastDelta = new HashMap<>();
 
     ResponsesStream(Restorers restorers) {
       this.restorers = restorers;
@@ -159,6 +161,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
     }
 
     private void push(ObjectNode ev, String key, RestoreFormat format) {
+      lastDelta.put(key, ev);
       if (ev.path("delta").isTextual()) {
         ev.put("delta", open.computeIfAbsent(key, k -> restorers.streaming(format)).push(ev.get("delta").asText()));
       }
@@ -173,12 +176,16 @@ final class ResponsesAdapter implements ProtocolAdapter {
       if (tail.isEmpty()) {
         return;
       }
-      ObjectNode delta = Json.MAPPER.createObjectNode();
+      ObjectNode template = lastDelta.remove(key);
+      ObjectNode delta = template == null ? Json.MAPPER.createObjectNode() : template.deepCopy();
       delta.put("type", deltaType);
       for (String f : List.of("sequence_number", "item_id", "output_index", "content_index")) {
         if (done.has(f)) {
           delta.set(f, done.get(f));
         }
+      }
+      if (delta.path("logprobs").isArray()) {
+        delta.putArray("logprobs");
       }
       delta.put("delta", tail);
       out.add(new SseEvent(event.event() == null ? null : deltaType, Json.write(delta)));
@@ -187,6 +194,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
     @Override
     public List<SseEvent> onEnd() {
       open.clear();
+      lastDelta.clear();
       return List.of();
     }
   }

@@ -86,7 +86,7 @@ class StreamTransformersTest {
     StreamTransformer t = new ResponsesAdapter().streamTransformer(restorers);
     List<JsonNode> out = run(t, List.of(
         "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"Dear <PERSON\"}",
-        "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"_1> <EMA\"}",
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"_1> <EMA\",\"logprobs\":[],\"obfuscation\":\"x\"}",
         "{\"type\":\"response.output_text.done\",\"sequence_number\":3,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"text\":\"Dear <PERSON_1> <EMA\"}",
         "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":1,\"delta\":\"{\\\"e\\\":\\\"<EMAIL_1>\\\"}\"}",
         "{\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"function_call\",\"arguments\":\"{\\\"e\\\":\\\"<EMAIL_1>\\\"}\"}]}}"));
@@ -97,6 +97,8 @@ class StreamTransformersTest {
       }
     }
     assertThat(deltas.toString()).isEqualTo("Dear Jane Doe <EMA");
+    assertThat(out.get(2).has("logprobs")).as("the extra delta has the shape of the provider's deltas").isTrue();
+    assertThat(out.get(2).get("item_id").asText()).isEqualTo("m");
     assertThat(out.get(3).get("type").asText()).isEqualTo("response.output_text.done");
     assertThat(out.get(3).get("text").asText()).isEqualTo("Dear Jane Doe <EMA");
     assertThat(Json.MAPPER.readTree(out.get(4).get("delta").asText()).get("e").asText()).isEqualTo("jo\"e@x.org");
