@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         picocli.AutoComplete.GenerateCompletion.class,
         EvalCommand.class,
         MockLlmCommand.class,
+        ServeCommand.class,
+        KeysCommand.class,
         AnalyzeCommand.class,
         RedactCommand.class,
     })

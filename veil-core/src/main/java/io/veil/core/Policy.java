@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.veil.core.ner.GazetteerNerEngine;
 import io.veil.core.recognizers.BuiltInRecognizers;
+import io.veil.core.recognizers.CustomPatternRecognizer;
 import io.veil.core.transform.Operator;
 import io.veil.core.transform.Operators;
 import java.io.IOException;
@@ -365,7 +366,7 @@ public final class Policy {
       com.google.re2j.Pattern.compile(regex);
     } catch (com.google.re2j.PatternSyntaxException e) {
       throw new PolicyException("policy field '" + field + ".regex' is not a valid RE2 regular expression: "
-          + e.getDescription());
+          + e.getDescription() + " (RE2 supports no backreferences or lookaround)");
     }
     double score = p.has("score") ? threshold(p.get("score"), field + ".score") : 0.8;
     List<String> context = new ArrayList<>();
@@ -375,7 +376,17 @@ public final class Policy {
         context.add(term(c, field + ".context[" + i++ + "]").toLowerCase(Locale.ROOT));
       }
     }
-    return new CustomPattern(name, type, regex, score, context);
+    CustomPattern cp = new CustomPattern(name, type, regex, score, context);
+    try {
+      recognizer(cp);
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException("policy field '" + field + ".regex': " + e.getMessage());
+    }
+    return cp;
+  }
+
+  private static Recognizer recognizer(CustomPattern p) {
+    return new CustomPatternRecognizer("custom:" + p.name(), p.type(), p.regex(), p.score(), Set.copyOf(p.context()));
   }
 
   /** Field names from the file are echoed only if they look like identifiers (they could be anything). */
@@ -394,8 +405,7 @@ public final class Policy {
     allowList.forEach(b::allow);
     denyList.forEach((type, terms) -> terms.forEach(t -> b.deny(type, t)));
     for (CustomPattern p : customPatterns) {
-      // LEAD: swap for io.veil.core.recognizers.CustomPatternRecognizer when it lands on main.
-      b.addRecognizer(new PolicyPatternRecognizer(p));
+      b.addRecognizer(recognizer(p));
     }
     return b.build();
   }

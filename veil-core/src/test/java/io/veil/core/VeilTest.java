@@ -59,6 +59,41 @@ class VeilTest {
   }
 
   @Test
+  void surrogateNamesRestoreWholeOrByTheirParts() {
+    Veil v = Veil.builder()
+        .policy(Policy.parse("version: t\nentities: {PERSON: surrogate}\ndeny_list: {PERSON: [Jane Doe]}\n"))
+        .build();
+    PseudonymizedText t = v.pseudonymize(scope, "Please write to Jane Doe today.");
+    Replacement r = t.replacements().get(0);
+    String fake = t.text().substring(r.start(), r.end());
+    assertThat(fake).contains(" ").doesNotContain("Jane").doesNotContain("Doe");
+    String first = fake.substring(0, fake.indexOf(' '));
+    String last = fake.substring(fake.lastIndexOf(' ') + 1);
+    String answer = "Dear " + fake + ", thanks. " + first + " agrees; Mr. " + last + "'s reply is **" + last + "**.";
+    assertThat(v.restore(scope, answer))
+        .isEqualTo("Dear Jane Doe, thanks. Jane agrees; Mr. Doe's reply is **Doe**.");
+    // the same value in the next turn gets the same surrogate
+    assertThat(v.pseudonymize(scope, "and jane doe again").text()).isEqualTo("and " + fake + " again");
+  }
+
+  @Test
+  void aSurrogateThatALaterTurnReallyContainsIsRetired() {
+    Veil v = Veil.builder()
+        .policy(Policy.parse("version: t\nentities: {PERSON: surrogate}\ndeny_list: {PERSON: [Jane Doe]}\n"))
+        .analyzer(Analyzer.builder().deny(EntityType.PERSON, "Jane Doe").build())
+        .build();
+    PseudonymizedText t = v.pseudonymize(scope, "Please write to Jane Doe today.");
+    String fake = t.text().substring(t.replacements().get(0).start(), t.replacements().get(0).end());
+    String last = fake.substring(fake.lastIndexOf(' ') + 1);
+    assertThat(v.restore(scope, "Mr. " + last)).isEqualTo("Mr. Doe");
+    // the next turn really mentions a "<last>" that is not detected: restoring it alone is now unsafe
+    String turn2 = "The band " + last + " plays tonight.";
+    assertThat(v.pseudonymize(scope, turn2).text()).isEqualTo(turn2);
+    assertThat(v.restore(scope, turn2)).isEqualTo(turn2);
+    assertThat(v.restore(scope, "Dear " + fake)).isEqualTo("Dear Jane Doe");
+  }
+
+  @Test
   void streamingRestoreMatchesWholeRestore() {
     veil.pseudonymize(scope, "Jane Doe, jane.doe@corp.example, Bob Stone, Jane");
     String answer = "Dear <PERSON_1>, we wrote to <EMAIL_1> and <PERSON_12> and <PERSON_2> and <PERSON_3>.";

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * {@code <PERSON_1>}, {@code <EMAIL_2>}: numbered per type, once per scope, so a value keeps its token
- * across every message and turn of a conversation. Skips numbers whose token already stands in the text.
+ * across every message and turn of a conversation. Skips numbers whose token already stands in the text
+ * (in any spelling restore accepts), so restoring the output gives back exactly the input.
  */
 final class PlaceholderOperator implements Operator {
   static final String NAME = "placeholder";
@@ -29,7 +30,9 @@ final class PlaceholderOperator implements Operator {
     String folded = ctx.text().toLowerCase(Locale.ROOT);
     return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
       int n = ordinal;
-      while (folded.contains(token(type, n).toLowerCase(Locale.ROOT))) {
+      // the bare form covers <T_n>, T_n, and escaped spellings restore would also accept
+      while (folded.contains((type.name() + "_" + n).toLowerCase(Locale.ROOT))
+          || folded.contains((type.name().replace("_", "\\_") + "\\_" + n).toLowerCase(Locale.ROOT))) {
         n++;
       }
       return token(type, n);

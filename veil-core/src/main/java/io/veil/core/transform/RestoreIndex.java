@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  *       {@link RestoreFormat#JSON_STRING} also {@code \u003cTYPE_N\u003e}; and bare {@code TYPE_N} (or
  *       {@code TYPE\_N}) where it stands alone: no letter, digit or underscore on either side. The digits
  *       make a bare token unambiguous ({@code PERSON_12} never restores as {@code PERSON_1} + "2").
- *   <li>Surrogates: any letter case, as whole words where they begin or end with a letter or digit.
+ *   <li>Surrogates: any letter case, as whole words where they begin or end with a letter or digit; a
+ *       surrogate that is one word of letters only ("Paris") matches in its exact case only. For
+ *       surrogates and name parts an underscore is a boundary ({@code @Cowboy_Paris}), for bare
+ *       placeholders it is not ({@code MY_PERSON_1}).
  *   <li>A surrogate PERSON of two or more words also restores its first word and its last word alone,
  *       exact case only, as whole words, to the original's first and last word ("Smith" → "Doe"), unless
  *       two surrogates share that word with different originals, or the word is shorter than 2 letters.
@@ -33,26 +36,76 @@ import java.util.regex.Pattern;
  * no rule: they are outside the match and stay where they are.
  */
 final class RestoreIndex {
+  /**
+   * Vault entries whose token starts with this mark a surrogate (or surrogate-name part) as retired in
+   * the scope: a later turn really contained it, so restoring it would rewrite real text.
+   */
+  static final String RETIRED_PREFIX = "\u0000veil-retired\u0000";
+
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9_]*)_([0-9]+)>");
 
   /** One accepted spelling. */
-  record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value) {
+  record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value,
+      boolean underscoreIsWord, String retirable) {
+    Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value) {
+      this(key, caseSensitive, wordStart, wordEnd, value, false, null);
+    }
+
+    /** True if {@code c} would continue a word across this target's edge. */
+    boolean continuesWord(char c) {
+      return underscoreIsWord ? isWord(c) : Character.isLetterOrDigit(c);
+    }
+
     @Override
     public String toString() {
       return "Target[length=" + key.length() + "]";
     }
   }
 
+  /** A trie node: children in small parallel arrays (fan-out is low below the root). */
   static final class Node {
-    private Map<Character, Node> children;
+    private static final char[] NO_LABELS = new char[0];
+    private static final Node[] NO_KIDS = new Node[0];
+    private char[] labels = NO_LABELS;
+    private Node[] kids = NO_KIDS;
+    private int size;
+    private Node[] ascii; // only on the root: direct lookup for ASCII
     private List<Target> accepts;
 
     Node child(char c) {
-      return children == null ? null : children.get(c);
+      if (ascii != null && c < 128) {
+        return ascii[c];
+      }
+      for (int k = 0; k < size; k++) {
+        if (labels[k] == c) {
+          return kids[k];
+        }
+      }
+      return null;
+    }
+
+    Node childOrNew(char c) {
+      Node n = child(c);
+      if (n != null) {
+        return n;
+      }
+      n = new Node();
+      if (ascii != null && c < 128) {
+        ascii[c] = n;
+        return n;
+      }
+      if (size == labels.length) {
+        int cap = Math.max(2, size * 2);
+        labels = java.util.Arrays.copyOf(labels, cap);
+        kids = java.util.Arrays.copyOf(kids, cap);
+      }
+      labels[size] = c;
+      kids[size++] = n;
+      return n;
     }
 
     boolean hasChildren() {
-      return children != null;
+      return size > 0 || ascii != null;
     }
 
     List<Target> accepts() {
@@ -63,7 +116,9 @@ final class RestoreIndex {
   private final Node root = new Node();
   private int maxKeyLength;
 
-  private RestoreIndex() {}
+  private RestoreIndex() {
+    root.ascii = new Node[128];
+  }
 
   Node root() {
     return root;
@@ -79,10 +134,16 @@ final class RestoreIndex {
     List<Target> variants = new ArrayList<>();
     Map<String, String> parts = new HashMap<>();
     Set<String> ambiguousParts = new HashSet<>();
+    Set<String> retired = new HashSet<>();
+    for (String token : entries.keySet()) {
+      if (token.startsWith(RETIRED_PREFIX)) {
+        retired.add(token.substring(RETIRED_PREFIX.length()));
+      }
+    }
     for (Map.Entry<String, String> e : entries.entrySet()) {
       String token = e.getKey();
       String value = e.getValue();
-      if (token.isEmpty()) {
+      if (token.isEmpty() || token.startsWith(RETIRED_PREFIX) || retired.contains(token)) {
         continue;
       }
       Matcher m = PLACEHOLDER.matcher(token);
@@ -93,15 +154,19 @@ final class RestoreIndex {
         variants.add(new Target("&lt;" + bare + "&gt;", false, false, false, value));
         variants.add(new Target("\\<" + bare + "\\>", false, false, false, value));
         variants.add(new Target("<" + escaped + ">", false, false, false, value));
-        variants.add(new Target(bare, false, true, true, value));
-        variants.add(new Target(escaped, false, true, true, value));
+        variants.add(new Target(bare, false, true, true, value, true, null));
+        variants.add(new Target(escaped, false, true, true, value, true, null));
         if (format == RestoreFormat.JSON_STRING) {
           variants.add(new Target("\\u003c" + bare + "\\u003e", false, false, false, value));
         }
       } else if (token.contains("_enc:")) {
         primary.add(new Target(token, true, false, false, value));
       } else {
-        primary.add(new Target(token, false, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value));
+        // a one-word, letters-only surrogate ("Rose", "Paris") matches in its own case only, so the
+        // ordinary word ("rose") is left alone; anything with a space, digit or symbol in any case
+        boolean oneWord = token.chars().allMatch(Character::isLetter);
+        primary.add(new Target(token, oneWord, isWord(token.charAt(0)), isWord(token.charAt(token.length() - 1)), value,
+            false, token));
         if (EntityType.PERSON.equals(types.get(token))) {
           addNameParts(token, value, parts, ambiguousParts);
         }
@@ -113,8 +178,8 @@ final class RestoreIndex {
     }
     List<Target> nameParts = new ArrayList<>();
     parts.forEach((part, value) -> {
-      if (!ambiguousParts.contains(part) && !wholeKeys.contains(fold(part))) {
-        nameParts.add(new Target(part, true, true, true, value));
+      if (!ambiguousParts.contains(part) && !wholeKeys.contains(fold(part)) && !retired.contains(part)) {
+        nameParts.add(new Target(part, true, true, true, value, false, part));
       }
     });
     // deterministic order among targets of one node: whole tokens, then variants, then name parts
@@ -151,11 +216,7 @@ final class RestoreIndex {
     String folded = fold(t.key());
     Node n = root;
     for (int i = 0; i < folded.length(); i++) {
-      char c = folded.charAt(i);
-      if (n.children == null) {
-        n.children = new HashMap<>(4);
-      }
-      n = n.children.computeIfAbsent(c, k -> new Node());
+      n = n.childOrNew(folded.charAt(i));
     }
     if (n.accepts == null) {
       n.accepts = new ArrayList<>(1);
@@ -165,6 +226,9 @@ final class RestoreIndex {
   }
 
   static char fold(char c) {
+    if (c < 128) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
     return Character.toLowerCase(c);
   }
 

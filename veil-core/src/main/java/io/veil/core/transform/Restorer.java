@@ -56,6 +56,30 @@ public final class Restorer {
     return out.toString();
   }
 
+  /**
+   * The surrogates and surrogate-name parts (not placeholders) that restore would rewrite in
+   * {@code text} outside the given spans: text the user really wrote that collides with an earlier
+   * surrogate of the scope.
+   */
+  List<String> collisions(String text, List<io.veil.core.Finding> spans) {
+    List<String> found = new java.util.ArrayList<>();
+    Scan scan = new Scan(text);
+    scan.collector = (start, target) -> {
+      if (target.retirable() == null) {
+        return;
+      }
+      int end = start + target.key().length();
+      for (io.veil.core.Finding f : spans) {
+        if (f.start() < end && start < f.end()) {
+          return;
+        }
+      }
+      found.add(target.retirable());
+    };
+    scan.run(true, new StringBuilder());
+    return found;
+  }
+
   /** A restorer for one stream (not thread-safe). */
   public StreamingRestorer streaming() {
     return new Stream();
@@ -80,6 +104,8 @@ public final class Restorer {
     private CharSequence buf;
     private char prev;
     private boolean hasPrev;
+    private RestoreIndex.Target matched;
+    private java.util.function.BiConsumer<Integer, RestoreIndex.Target> collector;
 
     Scan(CharSequence buf) {
       this.buf = buf;
@@ -89,29 +115,42 @@ public final class Restorer {
     int run(boolean finished, StringBuilder out) {
       int n = buf.length();
       int i = 0;
+      int copyFrom = 0; // unmatched input not yet copied to out
+      RestoreIndex.Node root = index.root();
       while (i < n) {
         char c = buf.charAt(i);
         if (!finished && Character.isHighSurrogate(c) && i + 1 == n) {
           break; // never split a surrogate pair across outputs
         }
-        int len = longestMatch(i, n, finished, out);
+        if (root.child(RestoreIndex.fold(c)) == null) {
+          i++; // cannot start a match: no trie walk needed
+          continue;
+        }
+        int len = longestMatch(i, n, finished);
         if (len == PENDING) {
           break;
         }
         if (len > 0) {
+          if (collector != null) {
+            collector.accept(i, matched);
+          }
+          out.append(buf, copyFrom, i).append(encode(matched.value()));
           i += len;
+          copyFrom = i;
         } else {
-          out.append(c);
           i++;
         }
+      }
+      out.append(buf, copyFrom, i);
+      if (i > 0) {
         prev = buf.charAt(i - 1);
         hasPrev = true;
       }
       return i;
     }
 
-    /** Length of the longest valid match at {@code i} (value appended to out), 0 if none, or PENDING. */
-    private int longestMatch(int i, int n, boolean finished, StringBuilder out) {
+    /** Length of the longest valid match at {@code i} (its target in {@link #matched}), 0 if none, or PENDING. */
+    private int longestMatch(int i, int n, boolean finished) {
       RestoreIndex.Node node = index.root();
       int bestLen = 0;
       RestoreIndex.Target best = null;
@@ -141,9 +180,7 @@ public final class Restorer {
           break;
         }
       }
-      if (best != null) {
-        out.append(encode(best.value()));
-      }
+      matched = best;
       return bestLen;
     }
 
@@ -157,7 +194,7 @@ public final class Restorer {
         }
       }
       if (t.wordStart()) {
-        boolean wordBefore = i > 0 ? RestoreIndex.isWord(buf.charAt(i - 1)) : hasPrev && RestoreIndex.isWord(prev);
+        boolean wordBefore = i > 0 ? t.continuesWord(buf.charAt(i - 1)) : hasPrev && t.continuesWord(prev);
         if (wordBefore) {
           return 0;
         }
@@ -166,7 +203,7 @@ public final class Restorer {
         if (i + d == n) {
           return finished ? 1 : PENDING;
         }
-        if (RestoreIndex.isWord(buf.charAt(i + d))) {
+        if (t.continuesWord(buf.charAt(i + d))) {
           return 0;
         }
       }

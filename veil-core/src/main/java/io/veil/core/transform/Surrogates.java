@@ -14,7 +14,8 @@ import net.datafaker.Faker;
  *
  * <ul>
  *   <li>PERSON: a Datafaker name with as many words as the original (first name; first + last; first,
- *       middle initial-free given names, last), upper-cased if the original was.
+ *       middle given names, last), upper-cased if the original was; no word of it a common English word
+ *       ({@link CommonWords}: "White", "Rose", "Will" would be restored wherever the model uses the word).
  *   <li>EMAIL: {@code first.last@example.com} (reserved domains, so no real mailbox).
  *   <li>CREDIT_CARD: same length, same separators, same brand prefix (first 2 digits; 4 for 6011/22xx-27xx),
  *       Luhn-valid.
@@ -68,7 +69,23 @@ final class Surrogates {
     }
   }
 
+  /** A name whose words are not common English words (tries a few times, then takes the last). */
   private String person(String original) {
+    String name = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      name = personOnce(original);
+      boolean common = false;
+      for (String w : name.split(" ")) {
+        common |= CommonWords.contains(w);
+      }
+      if (!common) {
+        break;
+      }
+    }
+    return name;
+  }
+
+  private String personOnce(String original) {
     String[] words = original.strip().split("\\s+");
     StringBuilder sb = new StringBuilder();
     if (words.length <= 1) {

@@ -8,7 +8,9 @@ import io.veil.core.Scope;
 import io.veil.core.TokenVault;
 import io.veil.core.keys.VeilKeys;
 import java.util.ArrayList;
+import io.veil.core.RestoreFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -22,6 +24,7 @@ import java.util.function.Function;
  * half-transformed.
  */
 public final class Transformer {
+  private static final EntityType RETIRED = EntityType.of("VEIL_RETIRED");
   private final Function<EntityType, Operator> operatorFor;
   private final TokenVault vault;
   private final VeilKeys keys;
@@ -42,7 +45,25 @@ public final class Transformer {
    * @param findings non-overlapping findings (as {@link io.veil.core.Analyzer} returns them)
    */
   public PseudonymizedText pseudonymize(Scope scope, String text, List<Finding> findings) {
+    retireCollisions(scope, text, findings);
     return apply(new OperatorContext(scope.tenant(), scope, vault, keys, text), findings, false);
+  }
+
+  /**
+   * A surrogate minted in an earlier turn may equal text this turn really contains but that is not
+   * replaced (an undetected "Von", a house number): restore would rewrite that real text. Such a
+   * surrogate (or surrogate-name part) is retired in the scope — recorded in the vault under
+   * {@link RestoreIndex#RETIRED_PREFIX} — and no longer restored. Placeholders are never retired.
+   */
+  private void retireCollisions(Scope scope, String text, List<Finding> findings) {
+    Map<String, String> entries = vault.entries(scope);
+    if (entries.isEmpty()) {
+      return;
+    }
+    Restorer restorer = Restorer.of(entries, vault.tokenTypes(scope), RestoreFormat.TEXT);
+    for (String key : restorer.collisions(text, findings)) {
+      vault.tokenize(scope, RETIRED, key, "", n -> RestoreIndex.RETIRED_PREFIX + key);
+    }
   }
 
   /** Replaces each finding irreversibly: reversible operators become {@code hash}; nothing is stored. */

@@ -103,6 +103,15 @@ class OperatorsTest {
   }
 
   @Test
+  void contextAndKeysPrintNoValues() {
+    OperatorContext c = ctx("Zebulon Quixote wrote");
+    assertThat(c.toString()).doesNotContain("Zebulon").doesNotContain("acme");
+    assertThat(KEYS.toString()).doesNotContain("value").doesNotContain("primary");
+    RestoreIndex.Target t = new RestoreIndex.Target("<PERSON_1>", false, false, false, "Zebulon Quixote");
+    assertThat(t.toString()).doesNotContain("Zebulon").doesNotContain("PERSON");
+  }
+
+  @Test
   void badOperatorsAndOptionsAreRefused() {
     assertThatThrownBy(() -> op("shred")).hasMessageContaining("unknown operator 'shred'");
     assertThatThrownBy(() -> Operators.create("mask", Map.of("keep_first", "2"))).hasMessageContaining("keep_first");

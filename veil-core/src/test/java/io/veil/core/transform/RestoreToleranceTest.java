@@ -74,7 +74,10 @@ class RestoreToleranceTest {
       John Smithson                      | Maria Smithson
       Springfield, IL                    | Berlin, IL
       Springfields                       | Springfields
+      @Cowboy_Springfield                | @Cowboy_Berlin
+      springfield, IL                    | springfield, IL
       mail TIM.KAY@EXAMPLE.COM now       | mail t.k@real.example now
+      john smith called                  | Maria Garcia called
       # surrogate name parts: exact case, whole words, unambiguous only
       Mr. Smith agreed                   | Mr. Garcia agreed
       John agreed                        | Maria agreed

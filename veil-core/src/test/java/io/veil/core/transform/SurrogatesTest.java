@@ -105,6 +105,17 @@ class SurrogatesTest {
   }
 
   @Test
+  void nameWordsAreNotCommonWords() {
+    assertThat(CommonWords.size()).isGreaterThan(1000);
+    assertThat(CommonWords.contains("White")).isTrue();
+    for (int i = 0; i < 300; i++) {
+      for (String w : surrogates.generate(EntityType.PERSON, "Jane Doe").split(" ")) {
+        assertThat(CommonWords.contains(w)).as(w).isFalse();
+      }
+    }
+  }
+
+  @Test
   void otherTypesKeepTheirShape() {
     assertThat(surrogates.generate(EntityType.US_SSN, "123-45-6789")).matches("\\d{3}-\\d{2}-\\d{4}");
     assertThat(surrogates.generate(EntityType.IP_ADDRESS, "10.1.2.3")).matches("(192\\.0\\.2|198\\.51\\.100|203\\.0\\.113)\\.\\d+");

@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
  * concatenated output of a {@link StreamingRestorer} equals {@link Restorer#restore(String)} of the
  * whole text — and no output piece ends in the middle of a surrogate pair.
  */
-class StreamingRestoreProperties {
+class StreamingRestorePropertyTest {
   private static final Map<String, String> ENTRIES = new LinkedHashMap<>();
   private static final Map<String, EntityType> TYPES = new LinkedHashMap<>();
 

@@ -1,0 +1,153 @@
+package io.veil.cli;
+
+import io.veil.gateway.ConfigLoader;
+import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.keys.ClientKey;
+import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.gateway.keys.IssuedKey;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code veil keys create|list|revoke}: the gateway's virtual client keys. */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage Veil client keys.",
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+final class KeysCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Where the keys live: --data-dir, else the configuration's data directory. */
+  static final class Location {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory (default ./veil-data)")
+    Path dataDir;
+
+    GatewayConfig load() {
+      GatewayConfig cfg = ConfigLoader.load(config, System.getenv());
+      return dataDir == null ? cfg : cfg.withDataDir(dataDir);
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; prints its secret once.")
+  static final class Create implements Callable<Integer> {
+    private static final Pattern RATE = Pattern.compile("(\\d{1,9})(?:/min)?");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Location location;
+
+    @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant the key belongs to")
+    String tenant;
+
+    @Option(names = "--policy", paramLabel = "P", defaultValue = "default", description = "Policy name (default: default)")
+    String policy;
+
+    @Option(names = "--rate", paramLabel = "N/min", description = "Requests per minute (default: unlimited)")
+    String rate;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      int perMinute = 0;
+      if (rate != null) {
+        Matcher m = RATE.matcher(rate.strip());
+        if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
+          err.println("veil: --rate must look like 60/min (a positive number of requests per minute)");
+          return VeilCli.EXIT_USAGE;
+        }
+        perMinute = Integer.parseInt(m.group(1));
+      }
+      try {
+        GatewayConfig cfg = location.load();
+        if (!cfg.policies().containsKey(policy)) {
+          err.println("veil: no policy named '" + policy + "' in the configuration (known: " + cfg.policies().keySet() + ")");
+          return VeilCli.EXIT_USAGE;
+        }
+        IssuedKey key = FileClientKeyStore.open(cfg.dataDir()).create(tenant, policy, perMinute);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("id:     " + key.key().id());
+        out.println("tenant: " + key.key().tenant());
+        out.println("policy: " + key.key().policy());
+        out.println("rate:   " + (perMinute == 0 ? "unlimited" : perMinute + "/min"));
+        out.println("key:    " + key.secret());
+        out.println("(the key is shown only now; Veil stores its hash)");
+        out.flush();
+        return 0;
+      } catch (IllegalArgumentException e) {
+        err.println("veil: " + e.getMessage());
+        return VeilCli.EXIT_USAGE;
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys (never their secrets).")
+  static final class ListKeys implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Location location;
+
+    @Override
+    public Integer call() {
+      try {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", "ID", "TENANT", "POLICY", "RATE", "CREATED", "STATUS");
+        for (ClientKey k : FileClientKeyStore.open(location.load().dataDir()).list()) {
+          out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", k.id(), k.tenant(), k.policy(),
+              k.ratePerMinute() == 0 ? "-" : k.ratePerMinute() + "/min", k.createdAt().toString().substring(0, 19) + "Z",
+              k.revoked() ? "revoked " + k.revokedAt() : "active");
+        }
+        out.flush();
+        return 0;
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("veil: " + e.getMessage());
+        return VeilCli.EXIT_USAGE;
+      }
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key by id.")
+  static final class Revoke implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Location location;
+
+    @Parameters(paramLabel = "ID", description = "The key id (vk_...)")
+    String id;
+
+    @Override
+    public Integer call() {
+      try {
+        if (!FileClientKeyStore.open(location.load().dataDir()).revoke(id)) {
+          spec.commandLine().getErr().println("veil: no key with id " + id);
+          return 1;
+        }
+        spec.commandLine().getOut().println("revoked " + id + " (the gateway stops accepting it within a second)");
+        return 0;
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("veil: " + e.getMessage());
+        return VeilCli.EXIT_USAGE;
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.veil.cli;
+
+import io.veil.core.Veil;
+import io.veil.gateway.ConfigLoader;
+import io.veil.gateway.Gateway;
+import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.UpstreamConfig;
+import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.gateway.keys.IssuedKey;
+import io.veil.gateway.mock.MockLlm;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code veil serve}: runs the gateway until interrupted (SIGINT/SIGTERM stop it gracefully).
+ * Precedence: embedded defaults, then the YAML file, then {@code VEIL_*} variables, then flags.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the Veil gateway (OpenAI-compatible; pseudonymizes requests, restores answers).")
+final class ServeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
+  Path config;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory (default ./veil-data)")
+  Path dataDir;
+
+  @Option(names = "--port", paramLabel = "N", description = "Listen port (default 8080; 0 picks a free one)")
+  Integer port;
+
+  @Option(names = "--upstream", paramLabel = "URL|mock",
+      description = "Provider base URL (e.g. https://api.openai.com/v1) or 'mock' for the built-in mock LLM")
+  String upstream;
+
+  private final Map<String, String> env;
+
+  ServeCommand() {
+    this(System.getenv());
+  }
+
+  ServeCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** A started gateway (and mock upstream, if one was started). */
+  record Running(Gateway gateway, MockLlm mock) implements AutoCloseable {
+    @Override
+    public void close() {
+      gateway.close();
+      if (mock != null) {
+        mock.close();
+      }
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Running running = start();
+    if (running == null) {
+      return VeilCli.EXIT_USAGE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "veil-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Loads the configuration, prepares the data directory and starts; null after a usage error. */
+  Running start() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    GatewayConfig cfg;
+    boolean useMock;
+    try {
+      cfg = ConfigLoader.load(config, env);
+      if (dataDir != null) {
+        cfg = cfg.withDataDir(dataDir);
+      }
+      if (port != null) {
+        cfg = cfg.withPort(port);
+      }
+      if (upstream != null) {
+        cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, cfg.upstream()));
+      }
+      useMock = cfg.upstream() == null;
+    } catch (IllegalArgumentException e) {
+      err.println("veil: " + e.getMessage());
+      err.flush();
+      return null;
+    }
+
+    FileClientKeyStore keys = FileClientKeyStore.open(cfg.dataDir());
+    IssuedKey devKey = null;
+    if (keys.list().isEmpty()) {
+      devKey = keys.create("default", "default", 0);
+      Path file = cfg.dataDir().resolve("dev-key");
+      Files.deleteIfExists(file);
+      FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    MockLlm mock = null;
+    if (useMock) {
+      mock = MockLlm.start(0, null);
+      cfg = cfg.withUpstream(ConfigLoader.upstreamFor(mock.baseUrl() + "/v1", null));
+    }
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(cfg, Veil.builder().build(), keys);
+    } catch (RuntimeException e) {
+      if (mock != null) {
+        mock.close();
+      }
+      throw e;
+    }
+    banner(out, cfg, gateway, devKey, useMock);
+    return new Running(gateway, mock);
+  }
+
+  private static void banner(PrintWriter out, GatewayConfig cfg, Gateway gateway, IssuedKey devKey, boolean mock) {
+    String scheme = cfg.tls() == null ? "http" : "https";
+    String host = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
+    String base = scheme + "://" + host + ":" + gateway.port();
+    UpstreamConfig up = cfg.upstream();
+    out.println("Veil gateway listening on " + base + " (" + (cfg.tls() == null ? "HTTP/1.1, h2c" : "TLS: HTTP/1.1, h2") + ")");
+    out.println("Data directory: " + cfg.dataDir().toAbsolutePath());
+    if (mock) {
+      out.println("Upstream: the built-in mock LLM at " + up.baseUrl()
+          + " (no provider key configured; set VEIL_UPSTREAM_API_KEY or upstream.apiKey to use a real provider).");
+      out.println("The mock echoes what it receives, so its answers show exactly what a provider would get.");
+    } else {
+      out.println("Upstream: " + up.baseUrl() + (up.hasApiKey() ? " (provider key configured)" : " (no provider key)"));
+    }
+    Path keyFile = cfg.dataDir().resolve("dev-key");
+    if (devKey != null) {
+      out.println("Created a client key for tenant 'default' (shown once; also written to " + keyFile + "):");
+      out.println("  " + devKey.secret());
+    }
+    out.println("Try:");
+    out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $(cat " + keyFile
+        + ")\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"My name is Jane Doe and my email is jane.doe@example.com\"}]}'");
+    out.println("Health: " + base + "/health   Metrics: " + base + "/metrics");
+    out.flush();
+  }
+}

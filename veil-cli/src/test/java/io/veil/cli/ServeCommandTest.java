@@ -1,0 +1,83 @@
+package io.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+  @TempDir
+  Path dir;
+
+  private CommandLine cli(Object command, StringWriter out, StringWriter err) {
+    CommandLine cl = new CommandLine(command);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl;
+  }
+
+  @Test
+  void firstStartCreatesTheDevKeyOnceAndServesHealth() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of());
+    CommandLine cl = cli(serve, out, err);
+    cl.parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1");
+    Path devKey = dir.resolve("dev-key");
+    try (ServeCommand.Running running = serve.start()) {
+      assertThat(Files.readString(devKey)).startsWith("sk-veil-");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(devKey))).isEqualTo("rw-------");
+      assertThat(out.toString()).contains(Files.readString(devKey)).contains("curl -s http://127.0.0.1:");
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.gateway().port() + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+    }
+    String key = Files.readString(devKey);
+    StringWriter out2 = new StringWriter();
+    ServeCommand again = new ServeCommand(Map.of());
+    cli(again, out2, new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1");
+    try (ServeCommand.Running ignored = again.start()) {
+      assertThat(out2.toString()).doesNotContain(key);
+    }
+  }
+
+  @Test
+  void plainHttpToARemoteUpstreamIsAUsageError() throws Exception {
+    StringWriter err = new StringWriter();
+    int code = cli(new ServeCommand(Map.of()), new StringWriter(), err)
+        .execute("--data-dir", dir.toString(), "--upstream", "http://api.example.com/v1");
+    assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("HTTPS only");
+  }
+
+  @Test
+  void keysCreateListRevoke() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(cl.execute("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme", "--rate", "60/min")).isZero();
+    String created = out.toString();
+    String id = created.lines().filter(l -> l.startsWith("id:")).findFirst().orElseThrow().substring(3).strip();
+    String secret = created.lines().filter(l -> l.startsWith("key:")).findFirst().orElseThrow().substring(4).strip();
+    assertThat(cl.execute("keys", "list", "--data-dir", dir.toString())).isZero();
+    assertThat(out.toString()).contains(id).contains("60/min").contains("active");
+    assertThat(out.toString().replace(created, "")).doesNotContain(secret);
+    assertThat(cl.execute("keys", "revoke", "--data-dir", dir.toString(), id)).isZero();
+    assertThat(cl.execute("keys", "revoke", "--data-dir", dir.toString(), "vk_none")).isEqualTo(1);
+    assertThat(cl.execute("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme", "--policy", "nope")).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(cl.execute("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme", "--rate", "fast")).isEqualTo(VeilCli.EXIT_USAGE);
+  }
+}

@@ -1,0 +1,314 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.veil.core.RestoreFormat;
+import io.veil.core.StreamingRestorer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/chat/completions}: string and content-part messages of every role, tool calls
+ * (string values inside the JSON arguments), tool results, {@code response_format}; streamed
+ * answers restored per choice and per tool call.
+ */
+final class ChatCompletionsAdapter implements ProtocolAdapter {
+  private static final Set<String> FIELDS = Set.of("model", "messages", "frequency_penalty", "logit_bias", "logprobs",
+      "top_logprobs", "max_tokens", "max_completion_tokens", "n", "presence_penalty", "response_format", "seed", "stop",
+      "stream", "stream_options", "temperature", "top_p", "tools", "tool_choice", "parallel_tool_calls", "user",
+      "safety_identifier", "store", "reasoning_effort", "service_tier", "verbosity", "functions", "function_call");
+  private static final Set<String> TEXT_PARTS = Set.of("text", "input_text", "output_text", "reasoning_text",
+      "summary_text");
+  private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id", "refusal",
+      "function_call");
+
+  @Override
+  public Set<String> allowedFields() {
+    return FIELDS;
+  }
+
+  @Override
+  public void minimize(ObjectNode body, GatewayPolicy policy, RequestStats stats) {
+    JsonNode messages = body.get("messages");
+    if (!(messages instanceof ArrayNode arr)) {
+      return;
+    }
+    for (JsonNode m : arr) {
+      if (m instanceof ObjectNode msg) {
+        dropUnknown(msg, MESSAGE_FIELDS, stats);
+      }
+    }
+    if (policy.maxHistoryMessages() > 0) {
+      capHistory(arr, policy.maxHistoryMessages(), stats);
+    }
+  }
+
+  static void dropUnknown(ObjectNode obj, Set<String> allowed, RequestStats stats) {
+    for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+      if (!allowed.contains(it.next())) {
+        it.remove();
+        stats.fieldDropped();
+      }
+    }
+  }
+
+  /** Keeps system/developer messages and the latest {@code max} others; never starts on a tool result. */
+  static void capHistory(ArrayNode messages, int max, RequestStats stats) {
+    List<Integer> others = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      String role = messages.get(i).path("role").asText("");
+      if (!role.equals("system") && !role.equals("developer")) {
+        others.add(i);
+      }
+    }
+    if (others.size() <= max) {
+      return;
+    }
+    int firstKept = others.get(others.size() - max);
+    while (firstKept < messages.size() && messages.get(firstKept).path("role").asText("").equals("tool")) {
+      firstKept++;
+    }
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      String role = messages.get(i).path("role").asText("");
+      if (i < firstKept && !role.equals("system") && !role.equals("developer")) {
+        messages.remove(i);
+        stats.fieldDropped();
+      }
+    }
+  }
+
+  @Override
+  public void pseudonymize(ObjectNode body, TextTransform t) {
+    JsonNode messages = body.get("messages");
+    if (messages == null) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'messages' is required");
+    }
+    if (!(messages instanceof ArrayNode arr)) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'messages' must be an array");
+    }
+    for (JsonNode m : arr) {
+      if (!(m instanceof ObjectNode msg)) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "each message must be an object");
+      }
+      transformContent(msg, "content", t);
+      if (msg.get("refusal") != null && msg.get("refusal").isTextual()) {
+        msg.put("refusal", t.apply(msg.get("refusal").asText()));
+      }
+      if (msg.get("tool_calls") instanceof ArrayNode calls) {
+        for (JsonNode call : calls) {
+          transformArguments(call.path("function"), t);
+        }
+      }
+      transformArguments(msg.path("function_call"), t);
+    }
+  }
+
+  /** Transforms a string content or the text of every text part; refuses parts Veil cannot read. */
+  static void transformContent(ObjectNode owner, String field, TextTransform t) {
+    JsonNode content = owner.get(field);
+    if (content == null || content.isNull()) {
+      return;
+    }
+    if (content.isTextual()) {
+      owner.put(field, t.apply(content.asText()));
+      return;
+    }
+    if (!(content instanceof ArrayNode parts)) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' must be a string or an array of parts");
+    }
+    for (JsonNode p : parts) {
+      String type = p.path("type").asText("");
+      if (p instanceof ObjectNode part && p.get("text") != null && p.get("text").isTextual()
+          && TEXT_PARTS.contains(type)) {
+        part.put("text", t.apply(p.get("text").asText()));
+      } else if (p instanceof ObjectNode part && type.equals("refusal") && p.path("refusal").isTextual()) {
+        part.put("refusal", t.apply(p.get("refusal").asText()));
+      } else {
+        throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "content parts of type '" + safeType(type)
+            + "' cannot be inspected for personal data and are not forwarded; send text parts only");
+      }
+    }
+  }
+
+  static String safeType(String type) {
+    return type.matches("[a-z_]{1,32}") ? type : "?";
+  }
+
+  static void transformArguments(JsonNode function, TextTransform t) {
+    if (function instanceof ObjectNode fn && fn.get("arguments") != null && fn.get("arguments").isTextual()) {
+      fn.put("arguments", JsonText.transformJsonDocument(fn.get("arguments").asText(), t));
+    }
+  }
+
+  @Override
+  public String firstUserText(ObjectNode body) {
+    for (JsonNode m : body.path("messages")) {
+      if (m.path("role").asText("").equals("user")) {
+        return textOf(m.get("content"));
+      }
+    }
+    return null;
+  }
+
+  static String textOf(JsonNode content) {
+    if (content == null) {
+      return null;
+    }
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode p : content) {
+      if (p.path("text").isTextual()) {
+        sb.append(p.get("text").asText()).append('\n');
+      }
+    }
+    return sb.isEmpty() ? null : sb.toString();
+  }
+
+  @Override
+  public StreamTransformer streamTransformer(Restorers restorers) {
+    return new ChatStream(restorers);
+  }
+
+  /** Restores chunks: content and refusal per choice, arguments per choice and tool-call index. */
+  static final class ChatStream implements StreamTransformer {
+    private final Restorers restorers;
+    private final Map<String, StreamingRestorer> open = new LinkedHashMap<>();
+    private ObjectNode template;
+
+    ChatStream(Restorers restorers) {
+      this.restorers = restorers;
+    }
+
+    private StreamingRestorer restorer(String key, RestoreFormat format) {
+      return open.computeIfAbsent(key, k -> restorers.streaming(format));
+    }
+
+    @Override
+    public List<SseEvent> onEvent(SseEvent event) {
+      if (event.isDone()) {
+        List<SseEvent> out = new ArrayList<>(onEnd());
+        out.add(event);
+        return out;
+      }
+      JsonNode root;
+      try {
+        root = Json.MAPPER.readTree(event.data());
+      } catch (java.io.IOException e) {
+        return List.of(event);
+      }
+      if (!(root instanceof ObjectNode chunk)) {
+        return List.of(event);
+      }
+      if (!(chunk.get("choices") instanceof ArrayNode choices)) {
+        // e.g. an error object inside the stream: restore whole
+        JsonText.restoreAll(chunk, restorers::restore);
+        return List.of(new SseEvent(event.event(), Json.write(chunk)));
+      }
+      template = chunk;
+      for (JsonNode c : choices) {
+        if (!(c instanceof ObjectNode choice)) {
+          continue;
+        }
+        int index = choice.path("index").asInt(0);
+        JsonNode d = choice.get("delta");
+        ObjectNode delta = d instanceof ObjectNode od ? od : null;
+        if (delta != null) {
+          pushText(delta, "content", "c" + index);
+          pushText(delta, "refusal", "r" + index);
+          if (delta.get("tool_calls") instanceof ArrayNode calls) {
+            for (JsonNode call : calls) {
+              if (call.path("function") instanceof ObjectNode fn && fn.path("arguments").isTextual()) {
+                String key = "t" + index + ":" + call.path("index").asInt(0);
+                fn.put("arguments", restorer(key, RestoreFormat.JSON_STRING).push(fn.get("arguments").asText()));
+              }
+            }
+          }
+        }
+        if (choice.hasNonNull("finish_reason")) {
+          if (delta == null) {
+            delta = choice.putObject("delta");
+          }
+          flushChoice(index, delta);
+        }
+        if (choice.get("message") != null) {
+          JsonText.restoreAll(choice.get("message"), restorers::restore);
+        }
+      }
+      return List.of(new SseEvent(event.event(), Json.write(chunk)));
+    }
+
+    private void pushText(ObjectNode delta, String field, String key) {
+      if (delta.path(field).isTextual()) {
+        delta.put(field, restorer(key, RestoreFormat.TEXT).push(delta.get(field).asText()));
+      }
+    }
+
+    /** Appends what is held back for this choice to its last delta. */
+    private void flushChoice(int index, ObjectNode delta) {
+      for (Iterator<Map.Entry<String, StreamingRestorer>> it = open.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, StreamingRestorer> e = it.next();
+        String key = e.getKey();
+        String tail;
+        if (key.equals("c" + index) || key.equals("r" + index)) {
+          tail = e.getValue().finish();
+          it.remove();
+          if (!tail.isEmpty()) {
+            String field = key.startsWith("c") ? "content" : "refusal";
+            delta.put(field, delta.path(field).asText("") + tail);
+          }
+        } else if (key.startsWith("t" + index + ":")) {
+          tail = e.getValue().finish();
+          it.remove();
+          if (!tail.isEmpty()) {
+            int callIndex = Integer.parseInt(key.substring(key.indexOf(':') + 1));
+            appendArguments(delta, callIndex, tail);
+          }
+        }
+      }
+    }
+
+    private static void appendArguments(ObjectNode delta, int callIndex, String tail) {
+      ArrayNode calls = delta.get("tool_calls") instanceof ArrayNode a ? a : delta.putArray("tool_calls");
+      for (JsonNode call : calls) {
+        if (call.path("index").asInt(-1) == callIndex && call.path("function") instanceof ObjectNode fn) {
+          fn.set("arguments", TextNode.valueOf(fn.path("arguments").asText("") + tail));
+          return;
+        }
+      }
+      ObjectNode call = calls.addObject();
+      call.put("index", callIndex);
+      call.putObject("function").put("arguments", tail);
+    }
+
+    @Override
+    public List<SseEvent> onEnd() {
+      if (open.isEmpty() || template == null) {
+        open.clear();
+        return List.of();
+      }
+      ObjectNode chunk = template.deepCopy();
+      ArrayNode choices = chunk.putArray("choices");
+      Map<Integer, ObjectNode> deltas = new LinkedHashMap<>();
+      for (String key : List.copyOf(open.keySet())) {
+        int index = Integer.parseInt(key.substring(1, key.contains(":") ? key.indexOf(':') : key.length()));
+        ObjectNode delta = deltas.computeIfAbsent(index, i -> {
+          ObjectNode choice = choices.addObject();
+          choice.put("index", i);
+          choice.putNull("finish_reason");
+          return choice.putObject("delta");
+        });
+        flushChoice(index, delta);
+      }
+      chunk.remove("usage");
+      return List.of(new SseEvent(null, Json.write(chunk)));
+    }
+  }
+}

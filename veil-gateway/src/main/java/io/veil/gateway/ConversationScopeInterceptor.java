@@ -1,0 +1,50 @@
+package io.veil.gateway;
+
+import io.veil.core.Scope;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Assigns the conversation scope in which tokens are stable. The tenant is always the key's. The
+ * conversation is, in order:
+ * <ol>
+ *   <li>the {@code X-Veil-Conversation} header ({@code c:} + its value; 1–100 characters of
+ *       letters, digits and {@code ._:-});
+ *   <li>else a keyed hash of the tenant and the first user message ({@code h:...}), so successive
+ *       turns of one conversation (which repeat its first message) share a scope;
+ *   <li>else (no user text) a fresh scope for this request.
+ * </ol>
+ */
+final class ConversationScopeInterceptor implements Interceptor {
+  static final String HEADER = "x-veil-conversation";
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+  private final Map<Endpoint, ProtocolAdapter> adapters;
+  private final GatewaySecret secret;
+
+  ConversationScopeInterceptor(Map<Endpoint, ProtocolAdapter> adapters, GatewaySecret secret) {
+    this.adapters = adapters;
+    this.secret = secret;
+  }
+
+  @Override
+  public GatewayResponse intercept(Chain chain) {
+    GatewayRequest request = chain.request();
+    String tenant = request.key().tenant();
+    String header = request.header(HEADER);
+    String conversation;
+    if (header != null) {
+      if (!ID.matcher(header).matches()) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_CONVERSATION,
+            "X-Veil-Conversation must be 1-100 characters of letters, digits, '.', '_', ':' or '-'");
+      }
+      conversation = "c:" + header;
+    } else {
+      ProtocolAdapter adapter = adapters.get(request.endpoint());
+      String first = adapter == null || request.json() == null ? null : adapter.firstUserText(request.json());
+      conversation = first == null ? "r:" + UUID.randomUUID() : "h:" + secret.hash("conversation", tenant, first);
+    }
+    return chain.proceed(request.withScope(new Scope(tenant, conversation)));
+  }
+}

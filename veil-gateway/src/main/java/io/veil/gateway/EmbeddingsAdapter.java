@@ -1,0 +1,43 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/embeddings}: inputs are anonymized irreversibly (the same value gets the same
+ * token for the tenant, so embeddings stay consistent); nothing to restore in the answer.
+ */
+final class EmbeddingsAdapter implements ProtocolAdapter {
+  private static final Set<String> FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
+
+  @Override
+  public Set<String> allowedFields() {
+    return FIELDS;
+  }
+
+  @Override
+  public void pseudonymize(ObjectNode body, TextTransform t) {
+    CompletionsAdapter.transformStrings(body, "input", t, true);
+  }
+
+  @Override
+  public String firstUserText(ObjectNode body) {
+    return null;
+  }
+
+  @Override
+  public StreamTransformer streamTransformer(Restorers restorers) {
+    return new StreamTransformer() {
+      @Override
+      public List<SseEvent> onEvent(SseEvent event) {
+        return List.of(event);
+      }
+
+      @Override
+      public List<SseEvent> onEnd() {
+        return List.of();
+      }
+    };
+  }
+}

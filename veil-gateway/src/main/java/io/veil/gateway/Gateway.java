@@ -1,0 +1,300 @@
+package io.veil.gateway;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.veil.core.Veil;
+import io.veil.gateway.keys.ClientKeyStore;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: an OpenAI-compatible HTTP server (Javalin on Jetty 12, virtual threads;
+ * HTTP/1.1 and HTTP/2 — h2 over TLS, h2c in clear) in front of one upstream provider.
+ *
+ * <pre>{@code
+ * try (Gateway g = Gateway.start(config, Veil.builder().build(), FileClientKeyStore.open(dir))) {
+ *   // OpenAI SDKs point at g.baseUrl() + "/v1" with a Veil key
+ * }
+ * }</pre>
+ *
+ * <p>Every request runs through one interceptor chain (built in {@link #chain}):
+ * observability → auth → rate limit → parse → minimization → conversation scope → PII → upstream.
+ * Javalin is only the edge: it hands over method, path, headers and body, and writes what the chain
+ * answers.
+ *
+ * <p>Thread safety: thread-safe. {@link #close()} stops gracefully (in-flight requests finish, up
+ * to a bound).
+ *
+ * <p><b>Security:</b> nothing is forwarded that Veil does not understand (unknown paths: 404); the
+ * provider key stays inside; see the interceptors for the rest.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final long STOP_TIMEOUT_MS = 10_000;
+
+  private final Javalin app;
+  private final GatewayMetrics metrics;
+  private final List<Interceptor> chain;
+  private final List<Interceptor> refusalChain;
+  private final long maxBodyBytes;
+  private final boolean tls;
+  private final String host;
+
+  private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys) {
+    if (config.upstream() == null) {
+      throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
+    }
+    this.metrics = new GatewayMetrics();
+    this.chain = chain(config, veil, keys, metrics);
+    this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
+    this.maxBodyBytes = config.maxBodyBytes();
+    this.tls = config.tls() != null;
+    this.host = config.host();
+    KeyStore keyStore = tls ? PemKeyStore.load(config.tls(), new char[0]) : null;
+    this.app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.concurrency.useVirtualThreads = true;
+      cfg.http.compressionStrategy = CompressionStrategy.NONE;
+      cfg.http.maxRequestSize = maxBodyBytes + 1;
+      cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore));
+      for (HandlerType type : new HandlerType[] {HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+          HandlerType.PATCH, HandlerType.DELETE}) {
+        cfg.routes.addHttpHandler(type, "/", this::handle);
+        cfg.routes.addHttpHandler(type, "/*", this::handle);
+      }
+      cfg.routes.error(404, ctx -> {
+        if (!ctx.res().isCommitted() && ctx.result() == null) {
+          write(ctx, ObservabilityInterceptor.errorResponse(notFound()));
+        }
+      });
+    });
+  }
+
+  /** Starts the gateway; returns once it accepts requests. */
+  public static Gateway start(GatewayConfig config, Veil veil, ClientKeyStore keys) {
+    Gateway g = new Gateway(config, veil, keys);
+    g.app.start();
+    return g;
+  }
+
+  /**
+   * The one place the pipeline is assembled; each stage is one class and calls {@code proceed} at
+   * most once.
+   */
+  static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics) {
+    GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
+    Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
+    adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    adapters.put(Endpoint.RESPONSES, new ResponsesAdapter());
+    adapters.put(Endpoint.COMPLETIONS, new CompletionsAdapter());
+    adapters.put(Endpoint.EMBEDDINGS, new EmbeddingsAdapter());
+    return List.of(
+        new ObservabilityInterceptor(metrics),
+        new AuthInterceptor(keys, config.policies()),
+        new RateLimitInterceptor(),
+        new ParseInterceptor(),
+        new MinimizationInterceptor(adapters, secret),
+        new ConversationScopeInterceptor(adapters, secret),
+        new PiiInterceptor(veil, adapters),
+        new UpstreamInterceptor(config.upstream(), UpstreamInterceptor.newClient(config.upstream()), metrics));
+  }
+
+  private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+      GatewayConfig config, KeyStore keyStore) {
+    httpConfig.setSendServerVersion(false);
+    httpConfig.setSendXPoweredBy(false);
+    ServerConnector connector;
+    if (keyStore == null) {
+      connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig),
+          new HTTP2CServerConnectionFactory(httpConfig));
+    } else {
+      HttpConfiguration https = new HttpConfiguration(httpConfig);
+      https.addCustomizer(new SecureRequestCustomizer());
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(keyStore);
+      ssl.setKeyStorePassword("");
+      ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
+      HttpConnectionFactory h1 = new HttpConnectionFactory(https);
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+      alpn.setDefaultProtocol(h1.getProtocol());
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
+    }
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    server.setStopTimeout(STOP_TIMEOUT_MS);
+    return connector;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /**
+   * The gateway's root URL, e.g. {@code http://127.0.0.1:8080} (loopback when listening on all
+   * addresses); SDKs use it + {@code /v1}.
+   */
+  public URI baseUrl() {
+    String h = host.equals("0.0.0.0") || host.equals("::") || host.isEmpty() ? "127.0.0.1"
+        : host.contains(":") ? "[" + host + "]" : host;
+    return URI.create((tls ? "https" : "http") + "://" + h + ":" + port());
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    metrics.close();
+  }
+
+  private void handle(Context ctx) {
+    String method = ctx.method().name();
+    Optional<Endpoint> endpoint = Endpoint.resolve(method, ctx.path());
+    if (endpoint.isEmpty()) {
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(notFound())), GatewayRequest.of(null, Map.of(), new byte[0])));
+      return;
+    }
+    Endpoint ep = endpoint.get();
+    if (ep == Endpoint.HEALTH) {
+      ctx.status(200).contentType("application/json").result("{\"status\":\"ok\"}");
+      return;
+    }
+    if (ep == Endpoint.METRICS) {
+      ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+      return;
+    }
+    Map<String, String> headers = new HashMap<>();
+    for (String name : new String[] {"authorization", "api-key", "content-type", ConversationScopeInterceptor.HEADER}) {
+      String v = ctx.header(name);
+      if (v != null) {
+        headers.put(name, v);
+      }
+    }
+    byte[] body;
+    try {
+      body = ep.hasBody() ? readBounded(ctx) : new byte[0];
+    } catch (GatewayException e) {
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(e)), GatewayRequest.of(ep, Map.of(), new byte[0])));
+      return;
+    } catch (IOException e) {
+      return; // the client went away while sending
+    }
+    String resource = ep == Endpoint.MODEL ? Endpoint.resourceId(stripSlash(ctx.path())) : null;
+    write(ctx, RealChain.run(chain, GatewayRequest.of(ep, resource, headers, body)));
+  }
+
+  private static String stripSlash(String p) {
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  private static Interceptor refuse(GatewayException e) {
+    return c -> {
+      throw e;
+    };
+  }
+
+  private static GatewayException notFound() {
+    return new GatewayException(404, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.UNKNOWN_ENDPOINT,
+        "Veil does not serve this method and path; supported: POST /v1/chat/completions, /v1/responses,"
+            + " /v1/completions, /v1/embeddings; GET /v1/models, /v1/models/{id}");
+  }
+
+  private byte[] readBounded(Context ctx) throws IOException {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      throw tooLarge();
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      if (b.length > maxBodyBytes) {
+        throw tooLarge();
+      }
+      return b;
+    }
+  }
+
+  private GatewayException tooLarge() {
+    return new GatewayException(413, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.BODY_TOO_LARGE,
+        "Request body exceeds the " + maxBodyBytes + "-byte limit");
+  }
+
+  private static void write(Context ctx, GatewayResponse response) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(response.status());
+    response.headers().forEach(res::setHeader);
+    switch (response) {
+      case GatewayResponse.Json json -> {
+        byte[] bytes = Json.bytes(json.body());
+        res.setContentType("application/json");
+        res.setContentLength(bytes.length);
+        try (OutputStream out = res.getOutputStream()) {
+          out.write(bytes);
+        } catch (IOException e) {
+          LOG.debug("client went away before the answer was written");
+        }
+      }
+      case GatewayResponse.Stream stream -> writeStream(res, stream);
+    }
+  }
+
+  /** Writes event by event, flushing each; a client that goes away cancels the upstream call. */
+  private static void writeStream(HttpServletResponse res, GatewayResponse.Stream stream) {
+    res.setContentType("text/event-stream; charset=utf-8");
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("X-Accel-Buffering", "no");
+    try (EventStream events = stream.events()) {
+      OutputStream out = res.getOutputStream();
+      res.flushBuffer();
+      SseEvent e;
+      while (true) {
+        try {
+          e = events.next();
+        } catch (IOException ex) {
+          LOG.info("upstream stream ended abnormally: {}", ex.getClass().getSimpleName());
+          break;
+        }
+        if (e == null) {
+          break;
+        }
+        out.write(SseReader.encode(e));
+        out.flush();
+      }
+    } catch (IOException ex) {
+      LOG.debug("client went away during a stream; upstream call cancelled");
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,47 @@
+package io.veil.gateway;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@code veil serve} needs. Build with {@link ConfigLoader}.
+ *
+ * @param host the listen address
+ * @param port the listen port (0 picks a free one)
+ * @param dataDir where state lives (client keys, the gateway secret, the dev key)
+ * @param upstream the provider; null means the built-in mock LLM is to be started as upstream
+ * @param tls the TLS listener, or null for plain HTTP (HTTP/1.1 and h2c)
+ * @param policies gateway policies by name; always contains {@code default}
+ */
+public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+    Map<String, GatewayPolicy> policies) {
+  public GatewayConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    policies = Map.copyOf(policies);
+    if (!policies.containsKey(GatewayPolicy.DEFAULT)) {
+      throw new IllegalArgumentException("policies must contain 'default'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535");
+    }
+  }
+
+  /** The largest body any policy accepts: the bound on what is read before the key is known. */
+  long maxBodyBytes() {
+    return policies.values().stream().mapToLong(GatewayPolicy::maxBodyBytes).max().orElse(1 << 20);
+  }
+
+  public GatewayConfig withUpstream(UpstreamConfig u) {
+    return new GatewayConfig(host, port, dataDir, u, tls, policies);
+  }
+
+  public GatewayConfig withPort(int p) {
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies);
+  }
+
+  public GatewayConfig withDataDir(Path d) {
+    return new GatewayConfig(host, port, d, upstream, tls, policies);
+  }
+}

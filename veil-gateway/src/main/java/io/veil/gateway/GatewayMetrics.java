@@ -1,0 +1,65 @@
+package io.veil.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The gateway's Prometheus metrics. Tags carry endpoints, statuses, entity types and error codes
+ * only: never any part of a request, a key or a tenant-supplied string.
+ *
+ * <ul>
+ *   <li>{@code veil_requests_total{endpoint,status}} and {@code veil_request_duration_seconds}
+ *   <li>{@code veil_entities_removed_total{type}}
+ *   <li>{@code veil_requests_blocked_total{code}} — refused by Veil (auth, limits, fail-closed)
+ *   <li>{@code veil_upstream_responses_total{status}}
+ *   <li>{@code veil_fields_dropped_total{endpoint}} — data minimization
+ * </ul>
+ *
+ * <p>Thread safety: thread-safe.
+ */
+final class GatewayMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  void request(Endpoint endpoint, int status, Duration duration) {
+    String ep = endpoint == null ? "unknown" : endpoint.label();
+    Counter.builder("veil.requests").description("Requests answered")
+        .tags("endpoint", ep, "status", Integer.toString(status)).register(registry).increment();
+    Timer.builder("veil.request.duration").description("Time to answer a request (streams: until the end)")
+        .tags("endpoint", ep).register(registry).record(duration);
+  }
+
+  void entities(Map<String, Integer> byType) {
+    byType.forEach((type, n) -> Counter.builder("veil.entities.removed").description("Personal data values replaced")
+        .tags("type", type).register(registry).increment(n));
+  }
+
+  void blocked(String code) {
+    Counter.builder("veil.requests.blocked").description("Requests refused by Veil")
+        .tags("code", code).register(registry).increment();
+  }
+
+  void upstream(int status) {
+    Counter.builder("veil.upstream.responses").description("Responses from the upstream provider")
+        .tags("status", Integer.toString(status)).register(registry).increment();
+  }
+
+  void fieldsDropped(Endpoint endpoint, int n) {
+    if (n > 0) {
+      Counter.builder("veil.fields.dropped").description("Request fields dropped by data minimization")
+          .tags("endpoint", endpoint.label()).register(registry).increment(n);
+    }
+  }
+
+  /** The Prometheus text exposition. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  void close() {
+    registry.close();
+  }
+}

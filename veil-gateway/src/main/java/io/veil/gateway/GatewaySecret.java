@@ -1,0 +1,66 @@
+package io.veil.gateway;
+
+import io.veil.gateway.keys.FileClientKeyStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The gateway's own 256-bit secret ({@code DIR/gateway-secret}, mode 0600), used for keyed hashes:
+ * the {@code user} field sent upstream and the conversation fallback. Callers only get hashes.
+ *
+ * <p>Thread safety: thread-safe.
+ */
+final class GatewaySecret {
+  private final SecretKeySpec key;
+
+  private GatewaySecret(byte[] raw) {
+    this.key = new SecretKeySpec(raw, "HmacSHA256");
+  }
+
+  static GatewaySecret loadOrCreate(Path dataDir) {
+    Path file = dataDir.resolve("gateway-secret");
+    try {
+      Files.createDirectories(dataDir);
+      if (!Files.exists(file)) {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        FileClientKeyStore.writePrivate(file, Base64.getEncoder().encode(raw));
+      }
+      byte[] raw = Base64.getDecoder().decode(Files.readString(file).strip());
+      if (raw.length < 32) {
+        throw new IllegalStateException("gateway secret in " + file + " is too short");
+      }
+      return new GatewaySecret(raw);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the gateway secret in " + dataDir, e);
+    }
+  }
+
+  /** A URL-safe keyed hash (128 bits) of the parts, separated so that no two inputs collide. */
+  String hash(String domain, String... parts) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      mac.update(domain.getBytes(StandardCharsets.UTF_8));
+      for (String p : parts) {
+        byte[] b = p.getBytes(StandardCharsets.UTF_8);
+        mac.update((byte) 0);
+        mac.update(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) 0);
+        mac.update(b);
+      }
+      byte[] full = mac.doFinal();
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.veil.core.RestoreFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** Walks JSON trees to transform string values. */
+final class JsonText {
+  private JsonText() {}
+
+  /**
+   * Transforms the string values inside a JSON document held as text (tool-call arguments); keys and
+   * non-string values stay. Text that is not JSON is transformed as a whole.
+   */
+  static String transformJsonDocument(String json, TextTransform t) {
+    JsonNode tree;
+    try {
+      tree = Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      return t.apply(json);
+    }
+    if (tree == null) {
+      return t.apply(json);
+    }
+    if (tree.isTextual()) {
+      return Json.write(TextNode.valueOf(t.apply(tree.asText())));
+    }
+    transformStrings(tree, t);
+    return Json.write(tree);
+  }
+
+  /** Transforms every string value in the tree in place (object keys stay). */
+  static void transformStrings(JsonNode node, TextTransform t) {
+    if (node instanceof ObjectNode obj) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getValue().isTextual()) {
+          e.setValue(TextNode.valueOf(t.apply(e.getValue().asText())));
+        } else {
+          transformStrings(e.getValue(), t);
+        }
+      }
+    } else if (node instanceof ArrayNode arr) {
+      for (int i = 0; i < arr.size(); i++) {
+        if (arr.get(i).isTextual()) {
+          arr.set(i, TextNode.valueOf(t.apply(arr.get(i).asText())));
+        } else {
+          transformStrings(arr.get(i), t);
+        }
+      }
+    }
+  }
+
+  /**
+   * Restores every string value of a response in place. Values of fields named {@code arguments}
+   * hold JSON documents (tool-call arguments) and are restored as JSON string content, so a restored
+   * value cannot break out of its string.
+   */
+  static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore) {
+    restoreAll(node, restore, RestoreFormat.TEXT);
+  }
+
+  private static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore, RestoreFormat format) {
+    if (node instanceof ObjectNode obj) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        RestoreFormat f = e.getKey().equals("arguments") ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
+        if (e.getValue().isTextual()) {
+          String v = e.getValue().asText();
+          String r = restore.apply(v, f);
+          if (!r.equals(v)) {
+            e.setValue(TextNode.valueOf(r));
+          }
+        } else {
+          restoreAll(e.getValue(), restore, f);
+        }
+      }
+    } else if (node instanceof ArrayNode arr) {
+      for (int i = 0; i < arr.size(); i++) {
+        if (arr.get(i).isTextual()) {
+          arr.set(i, TextNode.valueOf(restore.apply(arr.get(i).asText(), format)));
+        } else {
+          restoreAll(arr.get(i), restore, format);
+        }
+      }
+    }
+  }
+}

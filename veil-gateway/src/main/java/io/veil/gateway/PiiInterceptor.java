@@ -1,0 +1,149 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veil.core.DetectionException;
+import io.veil.core.PseudonymizedText;
+import io.veil.core.RestoreFormat;
+import io.veil.core.Scope;
+import io.veil.core.StreamingRestorer;
+import io.veil.core.VaultException;
+import io.veil.core.Veil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns both directions of personal-data handling: replaces personal data in every text the request
+ * sends (pseudonymize in the conversation scope; anonymize for embeddings), and restores the
+ * original values in the answer, whole or streamed (event by event, holding back only what could
+ * still be the start of a token).
+ *
+ * <p><b>Security:</b> fails closed — if detection, the policy or the vault fails, the request is
+ * refused and nothing is forwarded.
+ */
+final class PiiInterceptor implements Interceptor {
+  private static final Logger LOG = LoggerFactory.getLogger(PiiInterceptor.class);
+
+  private final Veil veil;
+  private final Map<Endpoint, ProtocolAdapter> adapters;
+
+  PiiInterceptor(Veil veil, Map<Endpoint, ProtocolAdapter> adapters) {
+    this.veil = veil;
+    this.adapters = adapters;
+  }
+
+  @Override
+  public GatewayResponse intercept(Chain chain) {
+    GatewayRequest request = chain.request();
+    ProtocolAdapter adapter = adapters.get(request.endpoint());
+    if (adapter == null) {
+      return chain.proceed(request);
+    }
+    Scope scope = request.scope();
+    RequestStats stats = request.stats();
+    boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS;
+    TextTransform transform = text -> {
+      PseudonymizedText out = guarded(() -> irreversible
+          ? veil.anonymize(scope.tenant(), text)
+          : veil.pseudonymize(scope, text));
+      stats.addEntities(out.countsByType());
+      return out.text();
+    };
+    ObjectNode body = request.json().deepCopy();
+    adapter.pseudonymize(body, transform);
+
+    GatewayResponse response = chain.proceed(request.withJson(body));
+    if (irreversible || response.status() / 100 != 2) {
+      return response;
+    }
+    Restorers restorers = new Restorers() {
+      @Override
+      public String restore(String text, RestoreFormat format) {
+        return guarded(() -> veil.restore(scope, text, format));
+      }
+
+      @Override
+      public StreamingRestorer streaming(RestoreFormat format) {
+        return guarded(() -> veil.streamingRestorer(scope, format));
+      }
+    };
+    return switch (response) {
+      case GatewayResponse.Json json -> {
+        try {
+          JsonText.restoreAll(json.body(), restorers::restore);
+        } catch (GatewayException e) {
+          throw e;
+        }
+        yield json;
+      }
+      case GatewayResponse.Stream stream -> new GatewayResponse.Stream(stream.status(), stream.headers(),
+          new RestoringStream(stream.events(), adapter.streamTransformer(restorers)));
+    };
+  }
+
+  /** Runs a Veil call; its failures become refusals (never a forward, never a message with data). */
+  private static <T> T guarded(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (DetectionException e) {
+      throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.DETECTION_FAILED,
+          "Personal-data detection failed; the request was not forwarded");
+    } catch (VaultException e) {
+      throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.VAULT_FAILED,
+          "The token vault failed; the request was not forwarded");
+    } catch (GatewayException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.error("pseudonymization failed: {}", e.getClass().getName());
+      throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.DETECTION_FAILED,
+          "Personal-data processing failed; the request was not forwarded");
+    }
+  }
+
+  /** Pulls upstream events through the transformer; a restore failure ends the stream. */
+  static final class RestoringStream implements EventStream {
+    private final EventStream upstream;
+    private final StreamTransformer transformer;
+    private final ArrayDeque<SseEvent> ready = new ArrayDeque<>();
+    private boolean ended;
+
+    RestoringStream(EventStream upstream, StreamTransformer transformer) {
+      this.upstream = upstream;
+      this.transformer = transformer;
+    }
+
+    @Override
+    public SseEvent next() throws IOException {
+      while (ready.isEmpty()) {
+        if (ended) {
+          return null;
+        }
+        SseEvent e = upstream.next();
+        List<SseEvent> out;
+        try {
+          if (e == null) {
+            ended = true;
+            out = transformer.onEnd();
+          } else {
+            out = transformer.onEvent(e);
+          }
+        } catch (GatewayException ex) {
+          ended = true;
+          upstream.close();
+          ready.add(new SseEvent(null, Json.write(Json.error(ex.getMessage(), ex.type(), ex.code()))));
+          continue;
+        }
+        ready.addAll(out);
+      }
+      return ready.poll();
+    }
+
+    @Override
+    public void close() {
+      upstream.close();
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.veil.gateway;
+
+import java.util.List;
+
+/**
+ * Rewrites a stream of events one at a time, restoring text as soon as it may leave. Not
+ * thread-safe; one per stream.
+ */
+interface StreamTransformer {
+  /** The events to emit for this upstream event (usually just it, rewritten). */
+  List<SseEvent> onEvent(SseEvent event);
+
+  /** Events to emit when the upstream stream ends (held-back text). */
+  List<SseEvent> onEnd();
+}

@@ -1,0 +1,56 @@
+package io.veil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+/** Where each adapter finds request text, and what it refuses to forward uninspected. */
+class AdaptersTest {
+  private static final TextTransform MARK = s -> s.replace("Jane", "<PERSON_1>");
+
+  private static ObjectNode json(String s) throws Exception {
+    return (ObjectNode) Json.MAPPER.readTree(s);
+  }
+
+  @Test
+  void chatTransformsEveryRoleAndPartButNotToolSchemas() throws Exception {
+    ObjectNode body = json("{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"Jane\",\"description\":\"x\"}}],"
+        + "\"messages\":[{\"role\":\"developer\",\"content\":\"Jane\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Jane\"}]},"
+        + "{\"role\":\"assistant\",\"refusal\":\"Jane\",\"function_call\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\\\"Jane\\\"}\"}},"
+        + "{\"role\":\"tool\",\"tool_call_id\":\"1\",\"content\":\"Jane\"}]}");
+    new ChatCompletionsAdapter().pseudonymize(body, MARK);
+    String out = body.get("messages").toString();
+    assertThat(out).doesNotContain("Jane");
+    assertThat(body.at("/tools/0/function/name").asText()).isEqualTo("Jane");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[{\"role\":\"user\",\"content\":"
+        + "[{\"type\":\"input_audio\",\"input_audio\":{}}]}]}"), MARK)).isInstanceOf(GatewayException.class);
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{}"), MARK)).isInstanceOf(GatewayException.class);
+  }
+
+  @Test
+  void responsesTransformsInstructionsItemsOutputsAndReasoningSummaries() throws Exception {
+    ObjectNode body = json("{\"instructions\":\"Jane\",\"input\":[{\"role\":\"user\",\"content\":\"Jane\"},"
+        + "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"Jane\"}],\"encrypted_content\":\"abc\"},"
+        + "{\"type\":\"function_call\",\"call_id\":\"c\",\"name\":\"f\",\"arguments\":\"{\\\"n\\\":\\\"Jane\\\"}\"},"
+        + "{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"Jane\"},{\"type\":\"item_reference\",\"id\":\"msg_1\"}]}");
+    new ResponsesAdapter().pseudonymize(body, MARK);
+    assertThat(body.toString()).doesNotContain("Jane").contains("abc").contains("msg_1");
+    assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json("{\"input\":[{\"type\":\"input_image\"}]}"), MARK))
+        .isInstanceOf(GatewayException.class);
+    assertThat(new ResponsesAdapter().firstUserText(json("{\"input\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))).isEqualTo("hi");
+  }
+
+  @Test
+  void completionsAndEmbeddingsAcceptStringsAndRefuseTokenArrays() throws Exception {
+    ObjectNode c = json("{\"prompt\":[\"Jane\",\"x Jane\"],\"suffix\":\"Jane\"}");
+    new CompletionsAdapter().pseudonymize(c, MARK);
+    assertThat(c.toString()).doesNotContain("Jane");
+    ObjectNode e = json("{\"input\":\"Jane\"}");
+    new EmbeddingsAdapter().pseudonymize(e, MARK);
+    assertThat(e.get("input").asText()).isEqualTo("<PERSON_1>");
+    assertThatThrownBy(() -> new EmbeddingsAdapter().pseudonymize(json("{\"input\":[1,2]}"), MARK)).isInstanceOf(GatewayException.class);
+    assertThatThrownBy(() -> new CompletionsAdapter().pseudonymize(json("{\"prompt\":{}}"), MARK)).isInstanceOf(GatewayException.class);
+  }
+}

@@ -1,0 +1,77 @@
+package io.veil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsUseTheMockWithoutAProviderKey() {
+    GatewayConfig c = ConfigLoader.load(null, Map.of());
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("veil-data"));
+    assertThat(c.upstream()).isNull();
+    assertThat(c.policies()).containsKey("default");
+    assertThat(c.policies().get("default").forceStoreFalse()).isTrue();
+  }
+
+  @Test
+  void aProviderKeyAloneMeansOpenAi() {
+    GatewayConfig c = ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_API_KEY", "sk-live-123"));
+    assertThat(c.upstream().baseUrl()).isEqualTo(UpstreamConfig.OPENAI);
+    assertThat(c.upstream().toString()).doesNotContain("sk-live-123");
+  }
+
+  @Test
+  void yamlThenEnvironment() throws Exception {
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, """
+        server:
+          port: 9000
+        dataDir: /tmp/v
+        upstream:
+          url: https://x.openai.azure.com/openai/deployments/gpt4o/
+          apiKey: az-key
+          apiVersion: 2024-10-21
+          authHeader: api-key
+        policies:
+          strict:
+            maxBodyBytes: 1000
+            maxHistoryMessages: 4
+        """);
+    GatewayConfig c = ConfigLoader.load(f, Map.of("VEIL_PORT", "9100"));
+    assertThat(c.port()).isEqualTo(9100);
+    assertThat(c.upstream().baseUrl().toString()).isEqualTo("https://x.openai.azure.com/openai/deployments/gpt4o");
+    assertThat(c.upstream().authHeader()).isEqualTo(UpstreamConfig.AuthHeader.API_KEY);
+    assertThat(c.upstream().apiVersion()).isEqualTo("2024-10-21");
+    assertThat(c.policies().get("strict").maxHistoryMessages()).isEqualTo(4);
+    assertThat(c.policies()).containsKey("default");
+  }
+
+  @Test
+  void plainHttpToARemoteHostIsRefusedAtConfigTime() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_URL", "http://llm.internal:8000/v1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HTTPS only");
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_URL", "http://127.0.0.1:11434/v1")).upstream()).isNotNull();
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_URL", "mock")).upstream()).isNull();
+  }
+
+  @Test
+  void unknownKeysAndBrokenFilesAreClearErrorsWithoutContent() throws Exception {
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, "upstream:\n  apikey: sk-secret-value\n");
+    assertThatThrownBy(() -> ConfigLoader.load(typo, Map.of())).hasMessageContaining("upstream.apikey")
+        .hasMessageNotContaining("sk-secret-value");
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "upstream: [sk-secret-value\n");
+    assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of())).hasMessageNotContaining("sk-secret-value");
+  }
+}

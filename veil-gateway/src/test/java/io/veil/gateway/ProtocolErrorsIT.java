@@ -1,0 +1,174 @@
+package io.veil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.core.Veil;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Refusals that never reach the provider, and provider errors passed on. */
+class ProtocolErrorsIT {
+  @TempDir
+  Path dir;
+  GatewayFixture fx;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new GatewayFixture(dir, Veil.builder().build(),
+        Map.of("small", new GatewayPolicy("small", 100, 0, true, true)));
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  private static JsonNode error(HttpResponse<String> r) throws Exception {
+    JsonNode e = Json.MAPPER.readTree(r.body()).get("error");
+    assertThat(e).isNotNull();
+    assertThat(e.has("message")).isTrue();
+    assertThat(e.has("type")).isTrue();
+    assertThat(e.has("code")).isTrue();
+    return e;
+  }
+
+  @Test
+  void unknownPathsAre404InTheProviderEnvelopeAndNotForwarded() throws Exception {
+    for (String path : new String[] {"/v1/files", "/v1/chat/completions/x", "/admin", "/"}) {
+      HttpResponse<String> r = fx.post(path, fx.key, "{}");
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(error(r).get("code").asText()).isEqualTo("veil_unknown_endpoint");
+    }
+    assertThat(fx.get("/v1/chat/completions", fx.key).statusCode()).isEqualTo(404);
+    assertThat(fx.upstream.getRequestCount()).isZero();
+  }
+
+  @Test
+  void missingOrWrongKeyIs401() throws Exception {
+    HttpResponse<String> none = fx.post("/v1/chat/completions", null, "{}");
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(error(none).get("code").asText()).isEqualTo("veil_invalid_api_key");
+    HttpResponse<String> wrong = fx.post("/v1/chat/completions", "sk-veil-wrong", "{}");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    HttpResponse<String> provider = fx.post("/v1/chat/completions", "sk-provider-secret-123456", "{}");
+    assertThat(provider.statusCode()).isEqualTo(401);
+    assertThat(fx.upstream.getRequestCount()).isZero();
+  }
+
+  @Test
+  void revokedKeyIs401() throws Exception {
+    String id = fx.keys.list().getFirst().id();
+    assertThat(fx.get("/v1/models", fx.key).statusCode()).isEqualTo(200);
+    fx.keys.revoke(id);
+    assertThat(fx.get("/v1/models", fx.key).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void rateLimitedKeyGets429WithRetryAfter() throws Exception {
+    String limited = fx.keys.create("acme", "default", 2).secret();
+    assertThat(fx.get("/v1/models", limited).statusCode()).isEqualTo(200);
+    assertThat(fx.get("/v1/models", limited).statusCode()).isEqualTo(200);
+    HttpResponse<String> third = fx.get("/v1/models", limited);
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(error(third).get("code").asText()).isEqualTo("veil_rate_limit_exceeded");
+    assertThat(Long.parseLong(third.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 60L);
+    assertThat(fx.get("/v1/models", fx.key).statusCode()).as("other keys unaffected").isEqualTo(200);
+  }
+
+  @Test
+  void oversizedBodiesAre413() throws Exception {
+    String big = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(2 << 20) + "\"}]}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, big);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(error(r).get("code").asText()).isEqualTo("veil_body_too_large");
+
+    String small = fx.keys.create("acme", "small", 0).secret();
+    HttpResponse<String> perPolicy = fx.post("/v1/chat/completions", small,
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(200) + "\"}]}");
+    assertThat(perPolicy.statusCode()).isEqualTo(413);
+    assertThat(fx.upstream.getRequestCount()).isZero();
+  }
+
+  @Test
+  void malformedJsonAndWrongContentTypeAre4xxWithoutEchoingTheBody() throws Exception {
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key,
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"mail jane.doe@example.com\"}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(error(r).get("code").asText()).isEqualTo("veil_malformed_json");
+    assertThat(r.body()).doesNotContain("jane.doe");
+
+    HttpResponse<String> notObject = fx.post("/v1/chat/completions", fx.key, "[1,2]");
+    assertThat(notObject.statusCode()).isEqualTo(400);
+
+    HttpResponse<String> type = fx.post("/v1/chat/completions", fx.key, "{}", "Content-Type", "text/plain");
+    assertThat(type.statusCode()).isEqualTo(415);
+    assertThat(error(type).get("code").asText()).isEqualTo("veil_unsupported_media_type");
+    assertThat(fx.upstream.getRequestCount()).isZero();
+  }
+
+  @Test
+  void unsupportedContentIsRefusedNotForwarded() throws Exception {
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key,
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/y.png\"}}]}]}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(error(r).get("code").asText()).isEqualTo("veil_unsupported_content");
+    HttpResponse<String> tokens = fx.post("/v1/embeddings", fx.key, "{\"model\":\"m\",\"input\":[[1,2,3]]}");
+    assertThat(tokens.statusCode()).isEqualTo(400);
+    assertThat(fx.upstream.getRequestCount()).isZero();
+  }
+
+  @Test
+  void modelsArePassedThrough() throws Exception {
+    HttpResponse<String> r = fx.get("/v1/models", fx.key);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(r.body()).path("data").get(0).path("id").asText()).isEqualTo("gpt-4o-mini");
+    var recorded = fx.upstream.takeRequest();
+    assertThat(recorded.getHeaders().get("Authorization")).isEqualTo("Bearer sk-provider-secret-123456");
+    assertThat(recorded.getUrl().encodedPath()).isEqualTo("/v1/models");
+
+    fx.echo.override = EchoUpstream.json("{\"id\":\"ft:gpt-4o:acme:x:1\",\"object\":\"model\"}");
+    HttpResponse<String> one = fx.get("/v1/models/ft:gpt-4o:acme:x:1", fx.key);
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(fx.upstream.takeRequest().getUrl().encodedPath()).isEqualTo("/v1/models/ft:gpt-4o:acme:x:1");
+    assertThat(fx.get("/v1/models/a%2Fb", fx.key).statusCode()).isEqualTo(404);
+    assertThat(fx.get("/v1/models/a/b", fx.key).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void upstreamErrorsKeepTheirStatusWithTheProviderKeyRedacted() throws Exception {
+    fx.echo.override = new MockResponse.Builder().code(503).addHeader("Content-Type", "application/json")
+        .body("{\"error\":{\"message\":\"Overloaded; key sk-provider-secret-123456 and Bearer abcdef\",\"type\":\"server_error\",\"code\":\"overloaded\",\"internal\":\"x\"}}")
+        .build();
+    HttpResponse<String> r = fx.get("/v1/models", fx.key);
+    assertThat(r.statusCode()).isEqualTo(503);
+    JsonNode e = error(r);
+    assertThat(e.get("type").asText()).isEqualTo("server_error");
+    assertThat(e.get("code").asText()).isEqualTo("overloaded");
+    assertThat(r.body()).doesNotContain("sk-provider-secret").doesNotContain("abcdef").doesNotContain("internal");
+
+    fx.echo.override = new MockResponse.Builder().code(500).body("<html>boom</html>").build();
+    HttpResponse<String> html = fx.get("/v1/models", fx.key);
+    assertThat(html.statusCode()).isEqualTo(500);
+    assertThat(error(html).get("message").asText()).doesNotContain("boom");
+  }
+
+  @Test
+  void unreachableUpstreamIs502() throws Exception {
+    fx.upstream.close();
+    HttpResponse<String> r = fx.get("/v1/models", fx.key);
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(error(r).get("code").asText()).isEqualTo("veil_upstream_unreachable");
+  }
+
+  @Test
+  void healthIsOpen() throws Exception {
+    assertThat(fx.get("/health", null).statusCode()).isEqualTo(200);
+  }
+}

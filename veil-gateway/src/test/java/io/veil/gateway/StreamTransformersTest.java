@@ -1,0 +1,118 @@
+package io.veil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StreamTransformersTest {
+  private final FakeRestorers restorers = new FakeRestorers(Map.of("<EMAIL_1>", "jo\"e@x.org", "<PERSON_1>", "Jane Doe"));
+
+  private static String chatChunk(String delta, String finish) {
+    return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":7,\"model\":\"m\",\"system_fingerprint\":\"fp\","
+        + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finish + "}]}";
+  }
+
+  private static List<JsonNode> run(StreamTransformer t, List<String> datas) throws Exception {
+    List<SseEvent> out = new ArrayList<>();
+    for (String d : datas) {
+      out.addAll(t.onEvent(new SseEvent(null, d)));
+    }
+    out.addAll(t.onEnd());
+    List<JsonNode> nodes = new ArrayList<>();
+    for (SseEvent e : out) {
+      if (!e.isDone()) {
+        nodes.add(Json.MAPPER.readTree(e.data()));
+      }
+    }
+    return nodes;
+  }
+
+  @Test
+  void chatContentIsRestoredAcrossChunksAndOtherFieldsAreKept() throws Exception {
+    StreamTransformer t = new ChatCompletionsAdapter().streamTransformer(restorers);
+    List<JsonNode> out = run(t, List.of(
+        chatChunk("{\"role\":\"assistant\",\"content\":\"Hi <PER\"}", "null"),
+        chatChunk("{\"content\":\"SON_1>, mail <EM\"}", "null"),
+        chatChunk("{\"content\":\"AIL_1\"}", "null"),
+        chatChunk("{}", "\"stop\""),
+        "[DONE]"));
+    StringBuilder content = new StringBuilder();
+    for (JsonNode n : out) {
+      assertThat(n.get("id").asText()).isEqualTo("c1");
+      assertThat(n.get("system_fingerprint").asText()).isEqualTo("fp");
+      content.append(n.at("/choices/0/delta/content").asText(""));
+    }
+    assertThat(content.toString()).isEqualTo("Hi Jane Doe, mail <EMAIL_1");
+    assertThat(out.getFirst().at("/choices/0/delta/content").asText()).isEqualTo("Hi ");
+    assertThat(out.get(3).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+  }
+
+  @Test
+  void chatToolCallArgumentsAreRestoredAsJsonStringContentPerCall() throws Exception {
+    StreamTransformer t = new ChatCompletionsAdapter().streamTransformer(restorers);
+    List<JsonNode> out = run(t, List.of(
+        chatChunk("{\"tool_calls\":[{\"index\":0,\"id\":\"a\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", "null"),
+        chatChunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"to\\\":\\\"<EMA\"}}]}", "null"),
+        chatChunk("{\"tool_calls\":[{\"index\":1,\"id\":\"b\",\"type\":\"function\",\"function\":{\"name\":\"g\",\"arguments\":\"{\\\"n\\\":\\\"<PERSON_1>\\\"}\"}}]}", "null"),
+        chatChunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"IL_1>\\\"}\"}}]}", "null"),
+        chatChunk("{}", "\"tool_calls\"")));
+    StringBuilder a0 = new StringBuilder();
+    StringBuilder a1 = new StringBuilder();
+    for (JsonNode n : out) {
+      for (JsonNode call : n.at("/choices/0/delta/tool_calls")) {
+        (call.get("index").asInt() == 0 ? a0 : a1).append(call.at("/function/arguments").asText(""));
+      }
+    }
+    assertThat(Json.MAPPER.readTree(a0.toString()).get("to").asText()).isEqualTo("jo\"e@x.org");
+    assertThat(Json.MAPPER.readTree(a1.toString()).get("n").asText()).isEqualTo("Jane Doe");
+  }
+
+  @Test
+  void heldBackTextIsFlushedAtTheEndEvenWithoutFinishReason() throws Exception {
+    StreamTransformer t = new ChatCompletionsAdapter().streamTransformer(restorers);
+    List<JsonNode> out = run(t, List.of(chatChunk("{\"content\":\"x <PERSON_1\"}", "null")));
+    StringBuilder content = new StringBuilder();
+    out.forEach(n -> content.append(n.at("/choices/0/delta/content").asText("")));
+    assertThat(content.toString()).isEqualTo("x <PERSON_1");
+    assertThat(out).hasSize(2);
+  }
+
+  @Test
+  void responsesDeltasAreRestoredAndTheTailLeavesBeforeDone() throws Exception {
+    StreamTransformer t = new ResponsesAdapter().streamTransformer(restorers);
+    List<JsonNode> out = run(t, List.of(
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"Dear <PERSON\"}",
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"_1> <EMA\",\"logprobs\":[],\"obfuscation\":\"x\"}",
+        "{\"type\":\"response.output_text.done\",\"sequence_number\":3,\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"text\":\"Dear <PERSON_1> <EMA\"}",
+        "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":1,\"delta\":\"{\\\"e\\\":\\\"<EMAIL_1>\\\"}\"}",
+        "{\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"function_call\",\"arguments\":\"{\\\"e\\\":\\\"<EMAIL_1>\\\"}\"}]}}"));
+    StringBuilder deltas = new StringBuilder();
+    for (JsonNode n : out) {
+      if (n.get("type").asText().equals("response.output_text.delta")) {
+        deltas.append(n.get("delta").asText());
+      }
+    }
+    assertThat(deltas.toString()).isEqualTo("Dear Jane Doe <EMA");
+    assertThat(out.get(2).has("logprobs")).as("the extra delta has the shape of the provider's deltas").isTrue();
+    assertThat(out.get(2).get("item_id").asText()).isEqualTo("m");
+    assertThat(out.get(3).get("type").asText()).isEqualTo("response.output_text.done");
+    assertThat(out.get(3).get("text").asText()).isEqualTo("Dear Jane Doe <EMA");
+    assertThat(Json.MAPPER.readTree(out.get(4).get("delta").asText()).get("e").asText()).isEqualTo("jo\"e@x.org");
+    String args = out.get(5).at("/response/output/0/arguments").asText();
+    assertThat(Json.MAPPER.readTree(args).get("e").asText()).isEqualTo("jo\"e@x.org");
+  }
+
+  @Test
+  void completionsTextIsRestoredPerChoice() throws Exception {
+    StreamTransformer t = new CompletionsAdapter().streamTransformer(restorers);
+    List<JsonNode> out = run(t, List.of(
+        "{\"id\":\"x\",\"choices\":[{\"index\":0,\"text\":\"a <PERS\",\"finish_reason\":null},{\"index\":1,\"text\":\"<EMAIL_1>\",\"finish_reason\":null}]}",
+        "{\"id\":\"x\",\"choices\":[{\"index\":0,\"text\":\"ON_1>\",\"finish_reason\":\"stop\"}]}"));
+    assertThat(out.get(0).at("/choices/0/text").asText() + out.get(1).at("/choices/0/text").asText()).isEqualTo("a Jane Doe");
+    assertThat(out.get(0).at("/choices/1/text").asText()).isEqualTo("jo\"e@x.org");
+  }
+}
