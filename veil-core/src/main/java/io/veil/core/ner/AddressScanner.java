@@ -72,7 +72,22 @@ final class AddressScanner {
   }
 
   /** Tries an address starting at token {@code i}; returns the end token if one was added. */
+  /** Lower-case words that may open an address; any other lower-case word is skipped at once. */
+  private static final Set<String> LOWER_STARTS = Words.set(
+      "corner", "zip", "postal", "postcode", "zipcode", "apt", "suite", "apartment", "ste", "p", "po", "post",
+      "postfach", "apartado", "bp", "unit", "psc", "apo", "fpo", "dpo");
+
   private int tryAt(int i, List<Span> out, boolean[] taken) {
+    byte kind = tk.kind[i];
+    if (kind == Tokens.PUNCT || kind == Tokens.MIXED) {
+      return i;
+    }
+    if (kind == Tokens.WORD && !tk.isCap(i) && !tk.caseless) {
+      String low = tk.lower(i);
+      if (!LOWER_STARTS.contains(low) && !PREFIXES.contains(low) && !(numberAfter(i) && endsWithMorpheme(i))) {
+        return i;
+      }
+    }
     if (tk.isWord(i) && (tk.is(i, "apo") || tk.is(i, "fpo") || tk.is(i, "dpo")) && tk.isAllCaps(i)
         && tk.isWord(i + 1) && tk.length(i + 1) == 2 && tk.isNum(i + 2) && tk.length(i + 2) == 5) {
       int s = militaryStart(i);
@@ -129,11 +144,18 @@ final class AddressScanner {
     } else if (tk.isWord(i) && (tk.isCap(i) || tk.isLower(i))) {
       int q = i;
       // the words before the street word are capitalised name parts ("Neuendorfer Straße 90", "Hegedűs Gyula utca 7")
-      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q]) && !endsWithMorpheme(q)
-          && (tk.isCap(q) || tk.caseless) && !Words.FUNCTION.contains(tk.lower(q))) {
+      int street = -1;
+      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q])) {
+        if (numberAfter(q) && endsWithMorpheme(q)) {
+          street = q;
+          break;
+        }
+        if (!(tk.isCap(q) || tk.caseless) || Words.FUNCTION.contains(tk.lower(q))) {
+          break;
+        }
         q++;
       }
-      if (q < i + 4 && tk.isWord(q) && endsWithMorpheme(q) && (q == i || tk.isCap(i) || tk.caseless)) {
+      if (street >= 0 && (street == i || tk.isCap(i) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
           e++;
@@ -245,6 +267,12 @@ final class AddressScanner {
     return -1;
   }
 
+  /** A house number follows token {@code t}, maybe after a period ("Michaelkirchstr. 15"). */
+  private boolean numberAfter(int t) {
+    int n = tk.isPunct(t + 1, '.') ? t + 2 : t + 1;
+    return isHouseNumber(n);
+  }
+
   /** "12", "12B", "90c": digits, maybe one letter; not "19th". */
   private boolean isHouseNumber(int t) {
     if (!tk.isNum(t) || tk.length(t) > 5) {
@@ -330,9 +358,24 @@ final class AddressScanner {
     return m == NONE ? null : m;
   }
 
+  private static final boolean[] MORPHEME_LAST = new boolean[128];
+
+  static {
+    for (String m : MORPHEMES) {
+      char c = m.charAt(m.length() - 1);
+      if (c < 128) {
+        MORPHEME_LAST[c] = true;
+      }
+    }
+  }
+
   private String findMorpheme(int t) {
     int len = tk.length(t);
     String text = tk.text;
+    char lastChar = Character.toLowerCase(text.charAt(tk.end[t] - 1));
+    if (lastChar < 128 && !MORPHEME_LAST[lastChar] && !FULL_SUFFIXES.contains(tk.lower(t))) {
+      return null;
+    }
     for (String m : MORPHEMES) {
       int ml = m.length();
       if (len >= ml && (len > ml + 1 || len == ml && ml >= 6)

@@ -404,7 +404,7 @@ final class EntityScanner {
 
   /** "flew to X", "originally from X", "grew up in X": a place whatever X is. */
   private boolean strongPlaceCue(int p) {
-    for (String[] cue : Words.PLACE_PHRASES) {
+    for (String[] cue : candidates(PLACE_CUES_BY_LAST, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -493,7 +493,7 @@ final class EntityScanner {
   }
 
   private boolean orgCue(int p) {
-    for (String[] cue : Words.ORG_CUES) {
+    for (String[] cue : candidates(ORG_CUES_BY_LAST, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -536,9 +536,31 @@ final class EntityScanner {
 
   enum Cue { NONE, WEAK, STRONG }
 
+  /** Person cues indexed by their last token, so one hash lookup finds the candidates. */
+  private static final java.util.Map<String, List<String[]>> CUES_BY_LAST = index(Words.PERSON_CUES);
+  private static final java.util.Map<String, List<String[]>> ORG_CUES_BY_LAST = index(Words.ORG_CUES);
+  private static final java.util.Map<String, List<String[]>> PLACE_CUES_BY_LAST = index(Words.PLACE_PHRASES);
+
+  private static java.util.Map<String, List<String[]>> index(String[][] cues) {
+    java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
+    for (String[] c : cues) {
+      m.computeIfAbsent(c[c.length - 1], k -> new java.util.ArrayList<>()).add(c);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  private List<String[]> candidates(java.util.Map<String, List<String[]>> index, int p) {
+    int q = p - 1;
+    if (q < 0) {
+      return List.of();
+    }
+    String key = tk.kind[q] == Tokens.PUNCT ? String.valueOf(tk.text.charAt(tk.start[q])) : tk.lower(q);
+    return index.getOrDefault(key, List.of());
+  }
+
   private Cue personCue(int p) {
     Cue best = Cue.NONE;
-    for (String[] cue : Words.PERSON_CUES) {
+    for (String[] cue : candidates(CUES_BY_LAST, p)) {
       if (conservative && cue.length == 1 && (cue[0].equals("im") || cue[0].equals("hi"))) {
         continue; // German "im Garten"
       }

@@ -109,25 +109,24 @@ public final class GazetteerNerEngine implements NerEngine {
     int english = 0;
     int limit = Math.min(tokens.size, 400);
     for (int t = 0; t < limit; t++) {
-      if (!tokens.isWord(t)) {
+      if (!tokens.isWord(t) || tokens.length(t) > 5) {
         continue;
       }
-      if (tokens.is(t, "der") || tokens.is(t, "die") || tokens.is(t, "und") || tokens.is(t, "das")
-          || tokens.is(t, "ist") || tokens.is(t, "nicht") || tokens.is(t, "mit") || tokens.is(t, "ein")
-          || tokens.is(t, "eine") || tokens.is(t, "ich") || tokens.is(t, "sie") || tokens.is(t, "wir")
-          || tokens.is(t, "wurde") || tokens.is(t, "sind") || tokens.is(t, "auch") || tokens.is(t, "sich")
-          || tokens.is(t, "dem") || tokens.is(t, "den") || tokens.is(t, "des") || tokens.is(t, "im")
-          || tokens.is(t, "zu") || tokens.is(t, "auf") || tokens.is(t, "für") || tokens.is(t, "nach")
-          || tokens.is(t, "bei") || tokens.is(t, "aus") || tokens.is(t, "vom") || tokens.is(t, "zum")
-          || tokens.is(t, "zur") || tokens.is(t, "einer") || tokens.is(t, "eines") || tokens.is(t, "wird")) {
+      String w = tokens.lower(t);
+      if (GERMAN.contains(w)) {
         german++;
-      } else if (tokens.is(t, "the") || tokens.is(t, "and") || tokens.is(t, "is") || tokens.is(t, "of")
-          || tokens.is(t, "to") || tokens.is(t, "you") || tokens.is(t, "my") || tokens.is(t, "with")) {
+      } else if (ENGLISH.contains(w)) {
         english++;
       }
     }
     return german >= 1 && german > english;
   }
+
+  private static final Set<String> GERMAN = Set.of(
+      "der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "wir", "wurde", "sind", "auch",
+      "sich", "dem", "den", "des", "im", "zu", "auf", "für", "nach", "bei", "aus", "vom", "zum", "zur", "einer",
+      "eines", "wird");
+  private static final Set<String> ENGLISH = Set.of("the", "and", "is", "of", "to", "you", "my", "with");
 
   /** A candidate before overlap resolution. */
   record Span(int start, int end, EntityType type, double score) {}

@@ -58,12 +58,14 @@ final class Tokens {
       if (Character.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(text.codePointAt(i))) {
         boolean digits = true;
         boolean letters = false;
+        boolean anyDigit = false;
         while (i < n) {
           char d = text.charAt(i);
-          if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
-              || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
-            if (Character.isDigit(d)) {
-              // digits after letters stay in the word ("184th" starts with digits: a number)
+          if (d < 128 ? (d >= 'a' && d <= 'z' || d >= 'A' && d <= 'Z' || d >= '0' && d <= '9')
+              : Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
+                  || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
+            if (d <= '9' && d >= '0' || d > 127 && Character.isDigit(d)) {
+              anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
             } else {
               digits = false;
               letters = true;
@@ -84,13 +86,8 @@ final class Tokens {
           }
         }
         k = Character.isDigit(c) ? NUM : WORD;
-        if (k == WORD) {
-          for (int q = s; q < i; q++) {
-            if (Character.isDigit(text.charAt(q))) {
-              k = MIXED;
-              break;
-            }
-          }
+        if (k == WORD && anyDigit) {
+          k = MIXED;
         }
         if (digits) {
           k = NUM;
