@@ -179,6 +179,15 @@ final class EntityScanner {
     return q;
   }
 
+  /** Token {@code t} is a known first name and {@code sep} between it and the candidate is "," or "and". */
+  private boolean listedName(int t, int sep) {
+    if (t < 0 || t >= tk.size || !tk.isWord(t) || !(tk.isPunct(sep, ',') || tk.is(sep, "and"))) {
+      return false;
+    }
+    int f = tk.flags[t];
+    return Lexicon.first(f) >= 6 && (f & Lexicon.COMMON) == 0;
+  }
+
   private boolean nameFollows(int q, int chainEnd) {
     if (q >= chainEnd || !tk.isCap(q)) {
       return false;
@@ -261,6 +270,10 @@ final class EntityScanner {
       }
       if (tk.isPunct(p - 1, '@') || tk.isPunct(p - 1, '#')) {
         person -= 0.3;
+      }
+      // an item in a list of first names: "Mary, Efimiya and Ariana"
+      if (!common && (listedName(p - 2, p - 1) || listedName(e + 1, e))) {
+        person += 0.2;
       }
     } else {
       int f0 = tk.flags[firstWord];
@@ -427,9 +440,10 @@ final class EntityScanner {
 
   private boolean organization(int i, int j, List<Span> out, boolean[] taken) {
     // "X, Y and Z" with three surnames (law firms, agencies)
-    if (j == i + 1 && surname(i) && tk.isPunct(i + 1, ',') && surname(i + 2) && tk.is(i + 3, "and")
-        && surname(i + 4) && !tk.nlBefore[i + 2]) {
-      add(out, taken, i, i + 5, EntityType.ORGANIZATION, 0.75);
+    int f0 = j == i + 2 && tk.is(i, "the") ? i + 1 : i;
+    if (j == f0 + 1 && surname(f0) && tk.isPunct(f0 + 1, ',') && surname(f0 + 2) && tk.is(f0 + 3, "and")
+        && surname(f0 + 4) && !tk.nlBefore[f0 + 2]) {
+      add(out, taken, f0, f0 + 5, EntityType.ORGANIZATION, 0.75);
       return true;
     }
     int start = i;
@@ -559,6 +573,14 @@ final class EntityScanner {
   }
 
   private Cue personCue(int p) {
+    Cue c = personCueAt(p);
+    if (c == Cue.NONE && (tk.isPunct(p - 1, ':') || tk.isPunct(p - 1, ',')) && p > 1 && tk.isWord(p - 2)) {
+      c = personCueAt(p - 1); // "Directed By: X", "Regards, X"
+    }
+    return c;
+  }
+
+  private Cue personCueAt(int p) {
     Cue best = Cue.NONE;
     for (String[] cue : candidates(CUES_BY_LAST, p)) {
       if (conservative && cue.length == 1 && (cue[0].equals("im") || cue[0].equals("hi"))) {

@@ -133,6 +133,9 @@ final class Tokens {
         if (flags[t] == 0) {
           flags[t] = hyphenated(t);
         }
+        if (flags[t] == 0) {
+          flags[t] = folded(t);
+        }
       }
     }
   }
@@ -165,6 +168,22 @@ final class Tokens {
     }
     int flags = (Math.max(first, 0) & Lexicon.FIRST_MASK) | (last << Lexicon.LAST_SHIFT);
     return allCommon ? Lexicon.COMMON : flags;
+  }
+
+  /** "Júlia" → "julia": name strengths of the accent-free spelling (rare, so the allocation is fine). */
+  private int folded(int t) {
+    boolean ascii = true;
+    for (int i = start[t]; i < end[t] && ascii; i++) {
+      ascii = text.charAt(i) < 128;
+    }
+    if (ascii) {
+      return 0;
+    }
+    String f = java.text.Normalizer.normalize(text.substring(start[t], end[t]), java.text.Normalizer.Form.NFD)
+        .replaceAll("\\p{M}+", "");
+    int flags = lexicon.lookup(f, 0, f.length());
+    // keep name strengths only: a folded spelling is no evidence of a common English word or a place
+    return flags & (Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT));
   }
 
   /** Lexicon flags of the words {@code [from, to)} joined by single spaces. */

@@ -36,8 +36,10 @@ public final class NerEvalMain {
     String errType = args.length > 2 && args[1].equals("errors") ? args[2] : null;
     String lang = args.length > 1 && args[1].equals("lang") ? args[2] : null;
     long t0 = System.nanoTime();
+    long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     var engine = GazetteerNerEngine.load();
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
+    long loadCpuMs = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0) / 1_000_000;
     Analyzer analyzer = Analyzer.builder().addRecognizer(engine).build();
     ObjectMapper mapper = new ObjectMapper();
     List<String> texts = new ArrayList<>();
@@ -112,7 +114,7 @@ public final class NerEvalMain {
         }
       }
     }
-    System.out.printf("%s  (load %d ms)%n", file.getParent().getFileName(), loadMs);
+    System.out.printf("%s  (load %d ms wall, %d ms thread CPU)%n", file.getParent().getFileName(), loadMs, loadCpuMs);
     for (var e : counts.entrySet()) {
       int[] c = e.getValue();
       double p = c[0] + c[1] == 0 ? 0 : c[0] / (double) (c[0] + c[1]);
