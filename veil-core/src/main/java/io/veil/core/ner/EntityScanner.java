@@ -30,8 +30,7 @@ final class EntityScanner {
       }
       if (tk.isCap(i)) {
         int j = chainEnd(i, taken);
-        handleChain(i, j, out, taken);
-        i = j;
+        i = Math.max(j, handleChain(i, j, out, taken));
         continue;
       }
       i = lowerCase(i, out, taken);
@@ -67,10 +66,12 @@ final class EntityScanner {
     return j;
   }
 
-  private void handleChain(int i, int j, List<Span> out, boolean[] taken) {
+  /** Scores the chain {@code [i, j)}; returns the index after the last token it used (may exceed j). */
+  private int handleChain(int i, int j, List<Span> out, boolean[] taken) {
     // organizations first: they may contain person names and places ("Bank of America", "Owens, Duran and Oneal")
-    if (organization(i, j, out, taken)) {
-      return;
+    int org = organization(i, j, out, taken);
+    if (org > 0) {
+      return org;
     }
     int p = i;
     while (p < j) {
@@ -107,6 +108,7 @@ final class EntityScanner {
       scoreRun(p, e, out, taken);
       p = e;
     }
+    return j;
   }
 
   private boolean titleApplies(int p, int chainEnd) {
@@ -438,13 +440,14 @@ final class EntityScanner {
 
   // ---------------------------------------------------------------- organizations
 
-  private boolean organization(int i, int j, List<Span> out, boolean[] taken) {
+  /** Adds an organization found at the chain {@code [i, j)}; returns the token after it, or -1. */
+  private int organization(int i, int j, List<Span> out, boolean[] taken) {
     // "X, Y and Z" with three surnames (law firms, agencies)
     int f0 = j == i + 2 && tk.is(i, "the") ? i + 1 : i;
     if (j == f0 + 1 && surname(f0) && tk.isPunct(f0 + 1, ',') && surname(f0 + 2) && tk.is(f0 + 3, "and")
         && surname(f0 + 4) && !tk.nlBefore[f0 + 2]) {
       add(out, taken, f0, f0 + 5, EntityType.ORGANIZATION, 0.75);
-      return true;
+      return f0 + 5;
     }
     int start = i;
     // drop a leading sentence-initial common word ("The", "Meet") unless the name needs it
@@ -487,14 +490,14 @@ final class EntityScanner {
       }
     }
     if (score == 0) {
-      return false;
+      return -1;
     }
     if (tk.sentenceStart(start) && tk.is(start, "the") && start + 1 < end) {
       start++;
     }
     // an ORG head after a place name is often the place's institution: keep the whole phrase
     add(out, taken, start, end, EntityType.ORGANIZATION, score);
-    return true;
+    return end;
   }
 
   /** A capitalised word known as a surname rather than a first name. */
