@@ -73,7 +73,7 @@ final class AddressScanner {
 
   /** Tries an address starting at token {@code i}; returns the end token if one was added. */
   /** Lower-case words that may open an address; any other lower-case word is skipped at once. */
-  private static final Set<String> LOWER_STARTS = Words.set(
+  static final Set<String> LOWER_STARTS = Words.set(
       "corner", "zip", "postal", "postcode", "zipcode", "apt", "suite", "apartment", "ste", "p", "po", "post",
       "postfach", "apartado", "bp", "unit", "psc", "apo", "fpo", "dpo");
 
@@ -83,8 +83,7 @@ final class AddressScanner {
       return i;
     }
     if (kind == Tokens.WORD && !tk.isCap(i) && !tk.caseless) {
-      String low = tk.lower(i);
-      if (!LOWER_STARTS.contains(low) && !PREFIXES.contains(low) && !(numberAfter(i) && endsWithMorpheme(i))) {
+      if (!tk.in(i, Closed.LOWER_STARTS | Closed.PREFIXES) && !(numberAfter(i) && endsWithMorpheme(i))) {
         return i;
       }
     }
@@ -115,7 +114,7 @@ final class AddressScanner {
       if (e > 0) {
         core = e;
         score = 0.8;
-      } else if (tk.isWord(p) && !tk.nlBefore[p] && PREFIXES.contains(tk.lower(p)) && !tk.is(p, "the")) {
+      } else if (tk.isWord(p) && !tk.nlBefore[p] && tk.in(p, Closed.PREFIXES) && !tk.is(p, "the")) {
         e = prefixed(p, true);
         if (e > 0) {
           core = e;
@@ -135,7 +134,7 @@ final class AddressScanner {
     } else if (poBox(i) > 0) {
       core = poBox(i);
       score = 0.8;
-    } else if (tk.isWord(i) && PREFIXES.contains(tk.lower(i)) && !tk.is(i, "the") && !tk.is(i, "corner")) {
+    } else if (tk.isWord(i) && tk.in(i, Closed.PREFIXES) && !tk.is(i, "the") && !tk.is(i, "corner")) {
       int e = prefixed(i, false);
       if (e > 0) {
         core = e;
@@ -150,7 +149,7 @@ final class AddressScanner {
           street = q;
           break;
         }
-        if (!(tk.isCap(q) || tk.caseless) || Words.FUNCTION.contains(tk.lower(q))) {
+        if (!(tk.isCap(q) || tk.caseless) || tk.in(q, Closed.FUNCTION)) {
           break;
         }
         q++;
@@ -167,10 +166,10 @@ final class AddressScanner {
       } else if (tk.isCap(i) && !tk.sentenceStart(i) && !tk.titleLine[i] && !conservative) {
         // "Vizirov Street": capitalised name + full suffix, no number
         int e = i;
-        while (e < i + 3 && tk.isCap(e) && !tk.nlBefore[e] && !FULL_SUFFIXES.contains(tk.lower(e))) {
+        while (e < i + 3 && tk.isCap(e) && !tk.nlBefore[e] && !tk.in(e, Closed.FULL_SUFFIXES)) {
           e++;
         }
-        if (e > i && e < tk.size && tk.isCap(e) && FULL_SUFFIXES.contains(tk.lower(e)) && !tk.nlBefore[e]) {
+        if (e > i && e < tk.size && tk.isCap(e) && tk.in(e, Closed.FULL_SUFFIXES) && !tk.nlBefore[e]) {
           core = e + 1;
           score = 0.55;
         }
@@ -207,15 +206,15 @@ final class AddressScanner {
   private int streetAfterNumber(int p) {
     int q = p;
     while (q < p + 5 && q < tk.size && !tk.nlBefore[q] && (tk.isWord(q) || tk.isNum(q) && isOrdinal(q))) {
-      if (q > p && tk.isWord(q) && SUFFIXES.contains(tk.lower(q)) && (tk.isCap(q) || tk.caseless)) {
+      if (q > p && tk.isWord(q) && tk.in(q, Closed.SUFFIXES) && (tk.isCap(q) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
           e++;
         }
         return e;
       }
-      if (tk.isWord(q) && (!tk.isCap(q) && !tk.caseless && !Words.PARTICLES.contains(tk.lower(q))
-          || Words.FUNCTION.contains(tk.lower(q)))) {
+      if (tk.isWord(q) && (!tk.isCap(q) && !tk.caseless && !tk.in(q, Closed.PARTICLES)
+          || tk.in(q, Closed.FUNCTION))) {
         return -1;
       }
       q++;
@@ -299,7 +298,7 @@ final class AddressScanner {
       q++;
     }
     int words = 0;
-    while (q < tk.size && words < 6 && !tk.nlBefore[q] && tk.isWord(q) && !UNITS.contains(tk.lower(q))) {
+    while (q < tk.size && words < 6 && !tk.nlBefore[q] && tk.isWord(q) && !tk.in(q, Closed.UNITS)) {
       q++;
       words++;
     }
@@ -317,7 +316,7 @@ final class AddressScanner {
   }
 
   private boolean isCapOrLowerWord(int t) {
-    return tk.isWord(t) && !Words.NOT_NAMES.contains(tk.lower(t));
+    return tk.isWord(t) && !tk.in(t, Closed.NOT_NAMES);
   }
 
   private boolean morphemeOrUnknown(int p, int q) {
@@ -328,7 +327,7 @@ final class AddressScanner {
     }
     for (int t = p; t < q; t++) {
       int f = tk.flags[t];
-      if ((f & Lexicon.COMMON) != 0 || tk.length(t) < 3 || Words.FUNCTION.contains(tk.lower(t))
+      if ((f & Lexicon.COMMON) != 0 || tk.length(t) < 3 || tk.in(t, Closed.FUNCTION)
           || t == p && !tk.isCap(t) && !tk.caseless) {
         return false;
       }
@@ -373,7 +372,7 @@ final class AddressScanner {
     int len = tk.length(t);
     String text = tk.text;
     char lastChar = Character.toLowerCase(text.charAt(tk.end[t] - 1));
-    if (lastChar < 128 && !MORPHEME_LAST[lastChar] && !FULL_SUFFIXES.contains(tk.lower(t))) {
+    if (lastChar < 128 && !MORPHEME_LAST[lastChar] && !tk.in(t, Closed.FULL_SUFFIXES)) {
       return null;
     }
     for (String m : MORPHEMES) {
@@ -437,7 +436,7 @@ final class AddressScanner {
         break;
       }
       int next = -1;
-      if (tk.isWord(r) && UNITS.contains(tk.lower(r))) {
+      if (tk.isWord(r) && tk.in(r, Closed.UNITS)) {
         next = unit(r);
       } else if (tk.isPunct(r, '#') && tk.isNum(r + 1)) {
         next = r + 2;
@@ -452,7 +451,7 @@ final class AddressScanner {
         int w = r;
         while (w < r + 5 && w < tk.size && (tk.isWord(w) && (tk.isCap(w) || tk.isLower(w) && separated)
             || tk.isPunct(w, '.') && w > r) && (w == r || !tk.nlBefore[w])) {
-          if (tk.isLower(w) && (tk.flags[w] & Lexicon.COMMON) != 0 && !Words.PARTICLES.contains(tk.lower(w))
+          if (tk.isLower(w) && (tk.flags[w] & Lexicon.COMMON) != 0 && !tk.in(w, Closed.PARTICLES)
               && (tk.flags[w] & Lexicon.PLACE) == 0) {
             break;
           }

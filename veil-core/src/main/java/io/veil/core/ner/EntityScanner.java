@@ -51,13 +51,13 @@ final class EntityScanner {
         words++;
         j++;
         // "J." "Dr." "St." keep the period inside the chain when a capitalised word follows
-        if (tk.isPunct(j, '.') && (tk.length(j - 1) <= 3 || Words.TITLES.contains(tk.lower(j - 1)))
+        if (tk.isPunct(j, '.') && (tk.length(j - 1) <= 3 || tk.in(j - 1, Closed.TITLES))
             && tk.isCap(j + 1) && !tk.nlBefore[j + 1] && tk.spaceBefore[j + 1]) {
           j++;
         }
         continue;
       }
-      if (j > i && tk.isLower(j) && Words.PARTICLES.contains(tk.lower(j)) && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
+      if (j > i && tk.isLower(j) && tk.in(j, Closed.PARTICLES) && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
         j++;
         continue;
       }
@@ -202,7 +202,7 @@ final class EntityScanner {
   private boolean unknown(int t) {
     int f = tk.flags[t];
     return tk.isCap(t) && (f & (Lexicon.COMMON | Lexicon.PLACE | 0xFF)) == 0 && tk.length(t) > 1
-        && !Words.NOT_NAMES.contains(tk.lower(t));
+        && !tk.in(t, Closed.NOT_NAMES);
   }
 
   private void scoreRun(int p, int e, List<Span> out, boolean[] taken) {
@@ -242,7 +242,7 @@ final class EntityScanner {
       return;
     }
     Cue cue = personCue(p);
-    if (cue == Cue.NONE && p > 0 && tk.isLower(p - 1) && Words.SPEECH.contains(tk.lower(p - 1))) {
+    if (cue == Cue.NONE && p > 0 && tk.isLower(p - 1) && tk.in(p - 1, Closed.SPEECH)) {
       cue = Cue.WEAK;
     }
     double person;
@@ -263,7 +263,7 @@ final class EntityScanner {
       if ((f & Lexicon.PLACE) != 0 && Math.max(fs, ls) < 9) {
         person -= 0.2;
       }
-      if (e < tk.size && tk.isLower(e) && Words.PERSON_AFTER.contains(tk.lower(e)) && !common) {
+      if (e < tk.size && tk.isLower(e) && tk.in(e, Closed.PERSON_AFTER) && !common) {
         person += 0.1;
       }
       // a speaker label: "Rafaela: ..." at the start of a line
@@ -408,7 +408,7 @@ final class EntityScanner {
   }
 
   private void singlePlace(int p, List<Span> out, boolean[] taken) {
-    if (!tk.isWord(p) || Words.NOT_NAMES.contains(tk.lower(p))) {
+    if (!tk.isWord(p) || tk.in(p, Closed.NOT_NAMES)) {
       return;
     }
     double s = placeScore(p, p + 1, false);
@@ -434,7 +434,7 @@ final class EntityScanner {
 
   private boolean placeCue(int p) {
     int q = p - 1;
-    return q >= 0 && tk.isWord(q) && tk.isLower(q) && Words.PLACE_CUES.contains(tk.lower(q))
+    return q >= 0 && tk.isWord(q) && tk.isLower(q) && tk.in(q, Closed.PLACE_CUES)
         && !(tk.is(q, "to") || tk.is(q, "of") || tk.is(q, "with"));
   }
 
@@ -472,7 +472,7 @@ final class EntityScanner {
       }
       end = e;
       score = 0.8;
-    } else if (tk.isPunct(j, ',') && j + 1 < tk.size && Words.LEGAL_SUFFIXES.contains(tk.lower(j + 1))
+    } else if (tk.isPunct(j, ',') && j + 1 < tk.size && tk.in(j + 1, Closed.LEGAL_SUFFIXES)
         && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
       end = j + 2;
       if (tk.isPunct(end, '.')) {

@@ -28,6 +28,8 @@ final class Tokens {
   final boolean caseless;
   /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
   boolean[] titleLine;
+  /** {@link Closed} list membership of each word token. */
+  int[] closed;
   private final Lexicon lexicon;
 
   Tokens(String text, Lexicon lexicon) {
@@ -127,8 +129,10 @@ final class Tokens {
       }
     }
     flags = new int[size];
+    closed = new int[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
+        closed[t] = Closed.mask(text, start[t], end[t]);
         flags[t] = lexicon.lookup(text, start[t], end[t]);
         if (flags[t] == 0) {
           flags[t] = hyphenated(t);
@@ -226,6 +230,11 @@ final class Tokens {
 
   int length(int t) {
     return end[t] - start[t];
+  }
+
+  /** Token {@code t} is a word in one of the {@link Closed} lists {@code bits}. */
+  boolean in(int t, int bits) {
+    return t >= 0 && t < size && (closed[t] & bits) != 0;
   }
 
   /** First letter upper-case (Title or UPPER). */
