@@ -175,16 +175,19 @@ final class Tokens {
   }
 
   /** "Júlia" → "julia": name strengths of the accent-free spelling (rare, so the allocation is fine). */
+  private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
+
   private int folded(int t) {
-    boolean ascii = true;
-    for (int i = start[t]; i < end[t] && ascii; i++) {
-      ascii = text.charAt(i) < 128;
+    boolean accented = false;
+    for (int i = start[t]; i < end[t] && !accented; i++) {
+      char c = text.charAt(i);
+      accented = c >= '\u00c0' && c <= '\u024f'; // Latin letters with diacritics
     }
-    if (ascii) {
+    if (!accented) {
       return 0;
     }
-    String f = java.text.Normalizer.normalize(text.substring(start[t], end[t]), java.text.Normalizer.Form.NFD)
-        .replaceAll("\\p{M}+", "");
+    String f = MARKS.matcher(java.text.Normalizer.normalize(text.substring(start[t], end[t]),
+        java.text.Normalizer.Form.NFD)).replaceAll("");
     int flags = lexicon.lookup(f, 0, f.length());
     // keep name strengths only: a folded spelling is no evidence of a common English word or a place
     return flags & (Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT));
