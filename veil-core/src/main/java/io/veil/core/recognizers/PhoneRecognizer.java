@@ -42,7 +42,8 @@ final class PhoneRecognizer extends AbstractRecognizer {
     super("phone", Set.of(EntityType.PHONE), Set.of(
         "phone", "tel", "telephone", "call", "mobile", "cell", "fax", "contact", "reach", "dial",
         "whatsapp", "sms", "text", "message", "office", "landline", "hotline", "telefon", "telefono", "téléphone",
-        "portable", "handy", "answering", "ring"));
+        "portable", "handy", "answering", "ring", "tfno", "tlf", "tlfno", "telf", "teléfono", "movil", "móvil",
+        "celular", "numéro", "rufnummer", "telefoon", "mobiel", "cellulare"));
   }
 
   @Override
@@ -353,6 +354,14 @@ final class PhoneRecognizer extends AbstractRecognizer {
     }
     boolean dashes = c.indexOf('-') >= 0;
     boolean dots = c.indexOf('.') >= 0;
+    if (dots && c.indexOf(' ') >= 0 && !c.startsWith("+")) {
+      return true; // "5.237 174.465": numbers with thousands separators, as in tables
+    }
+    for (int k = 1; k < g; k++) {
+      if (groups[k] == 1) {
+        return true; // "1 36 1 48 1": phone groups have two digits or more after the first
+      }
+    }
     if (g == 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2 && (dashes || dots)) {
       return true; // 2024-05-17
     }
