@@ -148,8 +148,14 @@ public final class Database implements AutoCloseable {
           || t instanceof java.sql.SQLNonTransientConnectionException) {
         return true;
       }
-      if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-        return true;
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        // 08: connection exception; 57P01-03: PostgreSQL shutting down / terminated / starting up;
+        // H2 90067 connection broken, 90098 database closed, 90121 closed by VM shutdown.
+        if (state.startsWith("08") || state.startsWith("57P")
+            || state.equals("90067") || state.equals("90098") || state.equals("90121")) {
+          return true;
+        }
       }
     }
     return false;
