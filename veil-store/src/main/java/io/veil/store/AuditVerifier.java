@@ -95,8 +95,9 @@ public final class AuditVerifier {
       Checkpoint nextCp = pending.hasNext() ? pending.next() : null;
       try (PreparedStatement ps = c.prepareStatement("SELECT seq, recorded_at, tenant, subject_ref, subject_salt,"
           + " subject_commitment, endpoint, model, entity_counts, action, policy_version, status, latency_ms,"
-          + " prev_hash, hash FROM audit_records WHERE seq > ? ORDER BY seq")) {
+          + " prev_hash, hash FROM audit_records WHERE seq > ? AND seq <= ? ORDER BY seq")) {
         ps.setLong(1, head.purgedThrough());
+        ps.setLong(2, head.lastSeq()); // records appended after the head was read are not checked this time
         ps.setFetchSize(FETCH);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -139,9 +140,13 @@ public final class AuditVerifier {
         }
       }
       long lastSeq = expectedSeq - 1;
-      if (!cps.isEmpty() && cps.lastKey() > lastSeq) {
-        return bad(records, checked, lastSigned, lastSeq + 1,
-            "records " + (lastSeq + 1) + ".." + cps.lastKey() + " are covered by a signed checkpoint but missing (truncated)");
+      for (Checkpoint cp : cps.tailMap(lastSeq, false).values()) {
+        // a checkpoint beyond the records read: either appended concurrently after the head was read
+        // (its record exists) or evidence that the tail was cut off (its record is gone)
+        if (cp.seq <= head.lastSeq() || !recordExists(c, cp.seq)) {
+          return bad(records, checked, lastSigned, lastSeq + 1,
+              "records " + (lastSeq + 1) + ".." + cp.seq + " are covered by a signed checkpoint but missing (truncated)");
+        }
       }
       if (head.lastSeq() != lastSeq || (lastSeq > head.purgedThrough() && !Bytes.equalHex(head.lastHash(), expectedPrev))) {
         return bad(records, checked, lastSigned, lastSeq + 1,
@@ -149,6 +154,15 @@ public final class AuditVerifier {
       }
       return new AuditVerification(true, records, checked, lastSigned, OptionalLong.empty(), "ok");
     });
+  }
+
+  private static boolean recordExists(Connection c, long seq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_records WHERE seq = ?")) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   private boolean signatureValid(Checkpoint cp) {

@@ -119,9 +119,9 @@ public final class Database implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
+      // HikariCP restores auto-commit when the connection returns to the pool; resetting it here could
+      // mask the original failure when the connection is broken.
     } catch (SQLException e) {
       throw translate(what, e);
     }
@@ -147,6 +147,9 @@ public final class Database implements AutoCloseable {
       if (t instanceof SQLTransientConnectionException
           || t instanceof java.sql.SQLNonTransientConnectionException) {
         return true;
+      }
+      if (t instanceof java.io.IOException) {
+        return true; // socket closed / reset under the driver
       }
       if (t instanceof SQLException s && s.getSQLState() != null) {
         String state = s.getSQLState();

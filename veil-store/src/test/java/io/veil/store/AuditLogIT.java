@@ -251,6 +251,25 @@ class AuditLogIT {
   }
 
   @Test
+  void verificationWhileAppendingSeesAValidPrefix() throws Exception {
+    appendN(3);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<?> writer = pool.submit(() -> {
+      for (int i = 0; i < 60; i++) {
+        log.append(record("w"));
+      }
+      return null;
+    });
+    while (!writer.isDone()) {
+      AuditVerification v = verifier.verify();
+      assertThat(v.valid()).as(v.problem()).isTrue();
+    }
+    writer.get();
+    pool.shutdown();
+    assertThat(verifier.verify().recordsChecked()).isEqualTo(63);
+  }
+
+  @Test
   void concurrentAppendsFromTwoInstancesKeepOneChain() throws Exception {
     Database db2 = Database.open(config);
     try {
