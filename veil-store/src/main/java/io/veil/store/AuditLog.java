@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -135,6 +138,36 @@ public final class AuditLog {
         ps.setString(1, subject.hex());
         return ps.executeUpdate();
       }
+    });
+  }
+
+  /**
+   * Reads up to {@code limit} (1–1000) records with {@code seq >= fromSeq}, in chain order — for the
+   * admin API and for paging through the trail.
+   */
+  public List<StoredAuditRecord> read(long fromSeq, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1-1000");
+    }
+    return db.withConnection("audit read", c -> {
+      List<StoredAuditRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, recorded_at, tenant, subject_ref, subject_commitment,"
+          + " endpoint, model, entity_counts, action, policy_version, status, latency_ms, prev_hash, hash"
+          + " FROM audit_records WHERE seq >= ? ORDER BY seq")) {
+        ps.setLong(1, fromSeq);
+        ps.setMaxRows(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String ref = rs.getString(4);
+            AuditRecord r = new AuditRecord(rs.getString(3), ref == null ? null : new Pseudonym(ref), rs.getString(6),
+                rs.getString(7), AuditRecord.parseCounts(rs.getString(8)), AuditAction.valueOf(rs.getString(9)),
+                rs.getString(10), rs.getInt(11), rs.getLong(12));
+            out.add(new StoredAuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), r, rs.getString(5),
+                rs.getString(13), rs.getString(14)));
+          }
+        }
+      }
+      return out;
     });
   }
 

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,13 +32,11 @@ public final class SubjectExporter {
 
   private final Database db;
   private final SubjectKeys keys;
-  private final ConsentStore consents;
   private final PrivacyRequestStore requests;
 
   public SubjectExporter(Database db, SubjectKeys keys) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.consents = new ConsentStore(db, keys);
     this.requests = new PrivacyRequestStore(db, keys);
   }
 
@@ -158,9 +155,5 @@ public final class SubjectExporter {
     g.writeStringField("source", d.source());
     g.writeStringField("notice_version", d.noticeVersion());
     g.writeEndObject();
-  }
-
-  Map<Purpose, ConsentDecision> currentConsent(Subject s) {
-    return consents.current(s);
   }
 }

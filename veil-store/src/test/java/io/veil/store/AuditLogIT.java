@@ -230,6 +230,11 @@ class AuditLogIT {
     assertThat(first.get("seq").asLong()).isEqualTo(1);
     assertThat(first.get("entity_counts").get("PERSON").asInt()).isEqualTo(2);
     assertThat(om.readTree(lines[6]).get("type").asText()).isEqualTo("checkpoint");
+    List<StoredAuditRecord> page = log.read(2, 3);
+    assertThat(page).extracting(StoredAuditRecord::seq).containsExactly(2L, 3L, 4L);
+    assertThat(page.get(0).prevHash()).isEqualTo(log.read(1, 1).get(0).hash());
+    assertThat(page.get(0).record().subject()).isEqualTo(subjectKeys.pseudonymOf(new Subject("acme", "user-1")));
+    assertThat(page.get(0).record().entityCounts()).containsEntry(EntityType.PERSON, 2);
   }
 
   @Test

@@ -55,6 +55,19 @@ enum TestDatabases {
     return fresh(Clock.systemUTC());
   }
 
+  /** Stops the shared PostgreSQL, if one was started. */
+  static synchronized void shutdown() {
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        postgres = null;
+      }
+    }
+  }
+
   static synchronized EmbeddedPostgres postgres() {
     if (postgres == null) {
       try {
