@@ -152,15 +152,23 @@ public final class KeyManager {
     }
   }
 
-  /** Re-reads the master keyset file (after another instance rotated it). */
-  public synchronized void reload() {
+  /**
+   * Re-reads the master keyset file (after another instance rotated it).
+   *
+   * @return true if the keyset on disk differed from the one in memory and was loaded
+   */
+  public synchronized boolean reload() {
     if (keyDir == null) {
-      return;
+      return false;
     }
     try {
       KeysetHandle h = readSecret(keyDir.resolve(MASTER_FILE));
+      if (h.equalsKeyset(master)) {
+        return false;
+      }
       masterAead = h.getPrimitive(RegistryConfiguration.get(), Aead.class);
       master = h;
+      return true;
     } catch (IOException | GeneralSecurityException e) {
       throw new StoreException("cannot reload the master keyset: " + e.getClass().getSimpleName(), e);
     }

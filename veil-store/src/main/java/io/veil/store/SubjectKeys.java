@@ -300,8 +300,18 @@ public final class SubjectKeys {
   private KeysetHandle unwrap(byte[] wrapped, byte[] ad) {
     try {
       return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad);
-    } catch (GeneralSecurityException e) {
-      throw new StoreException("cannot unwrap a key: wrong master keyset or tampered key row", e);
+    } catch (GeneralSecurityException first) {
+      // Another instance may have rotated the master keyset and re-wrapped this key: re-read the key
+      // file once and retry before failing closed.
+      if (keys.reload()) {
+        try {
+          return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad);
+        } catch (GeneralSecurityException second) {
+          second.addSuppressed(first);
+          throw new StoreException("cannot unwrap a key: wrong master keyset or tampered key row", second);
+        }
+      }
+      throw new StoreException("cannot unwrap a key: wrong master keyset or tampered key row", first);
     }
   }
 

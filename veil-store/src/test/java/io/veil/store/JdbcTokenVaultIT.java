@@ -148,6 +148,17 @@ class JdbcTokenVaultIT {
   }
 
   @Test
+  void anotherInstancePicksUpARotationByItself() {
+    String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    // instance B loaded the keys before A rotated and re-wrapped everything
+    JdbcTokenVault b = new JdbcTokenVault(db, new SubjectKeys(db, KeyManager.openOrCreate(keyDir)),
+        Duration.ofHours(1), SubjectResolver.perConversation());
+    b.tokenize(SCOPE, EntityType.PERSON, "warm-up", PERSON);
+    subjectKeys.rotateMaster();
+    assertThat(b.reveal(SCOPE, t)).contains("Anna");
+  }
+
+  @Test
   void clearForgetsTheScope() {
     String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
     vault.clear(SCOPE);
