@@ -1,6 +1,7 @@
 package io.veil.store;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.Configuration;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
@@ -46,6 +47,7 @@ import java.util.Set;
 public final class KeyManager {
   public static final String MASTER_ENV = "VEIL_MASTER_KEYSET";
   public static final String SIGNING_ENV = "VEIL_SIGNING_KEYSET";
+  static final Configuration CONFIG;
   static final String MASTER_FILE = "master.json";
   static final String SIGNING_FILE = "signing.json";
 
@@ -54,6 +56,7 @@ public final class KeyManager {
       AeadConfig.register();
       MacConfig.register();
       SignatureConfig.register();
+      CONFIG = RegistryConfiguration.get();
     } catch (GeneralSecurityException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -69,10 +72,10 @@ public final class KeyManager {
   private KeyManager(Path keyDir, KeysetHandle master, KeysetHandle signing) throws GeneralSecurityException {
     this.keyDir = keyDir;
     this.master = master;
-    this.masterAead = master.getPrimitive(RegistryConfiguration.get(), Aead.class);
+    this.masterAead = master.getPrimitive(CONFIG, Aead.class);
     this.signing = signing;
-    this.signer = signing.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-    this.verifier = signing.getPublicKeysetHandle().getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+    this.signer = signing.getPrimitive(CONFIG, PublicKeySign.class);
+    this.verifier = signing.getPublicKeysetHandle().getPrimitive(CONFIG, PublicKeyVerify.class);
   }
 
   /**
@@ -92,10 +95,10 @@ public final class KeyManager {
       Path masterFile = keyDir.resolve(MASTER_FILE);
       Path signingFile = keyDir.resolve(SIGNING_FILE);
       if (!Files.exists(masterFile)) {
-        writeSecret(masterFile, KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), true);
+        writeSecret(masterFile, KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG), true);
       }
       if (!Files.exists(signingFile)) {
-        writeSecret(signingFile, KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519), true);
+        writeSecret(signingFile, KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, CONFIG), true);
       }
       return new KeyManager(keyDir, readSecret(masterFile), readSecret(signingFile));
     } catch (IOException | GeneralSecurityException e) {
@@ -118,8 +121,8 @@ public final class KeyManager {
       throw new StoreException("both " + MASTER_ENV + " and " + SIGNING_ENV + " must hold a Tink keyset (JSON)");
     }
     try {
-      return new KeyManager(null, TinkJsonProtoKeysetFormat.parseKeyset(m, InsecureSecretKeyAccess.get()),
-          TinkJsonProtoKeysetFormat.parseKeyset(s, InsecureSecretKeyAccess.get()));
+      return new KeyManager(null, TinkJsonProtoKeysetFormat.parseKeyset(m, CONFIG, InsecureSecretKeyAccess.get()),
+          TinkJsonProtoKeysetFormat.parseKeyset(s, CONFIG, InsecureSecretKeyAccess.get()));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new StoreException("the keysets in the environment are not valid Tink keysets", e);
     }
@@ -143,7 +146,7 @@ public final class KeyManager {
               .withRandomId().makePrimary())
           .build();
       writeSecret(keyDir.resolve(MASTER_FILE), rotated, false);
-      Aead aead = rotated.getPrimitive(RegistryConfiguration.get(), Aead.class);
+      Aead aead = rotated.getPrimitive(CONFIG, Aead.class);
       master = rotated;
       masterAead = aead;
       return rotated.size();
@@ -166,7 +169,7 @@ public final class KeyManager {
       if (h.equalsKeyset(master)) {
         return false;
       }
-      masterAead = h.getPrimitive(RegistryConfiguration.get(), Aead.class);
+      masterAead = h.getPrimitive(CONFIG, Aead.class);
       master = h;
       return true;
     } catch (IOException | GeneralSecurityException e) {
@@ -182,7 +185,7 @@ public final class KeyManager {
   /** The signing keyset's public half as Tink JSON, for verifying checkpoints and receipts elsewhere. */
   public String signingPublicKeyset() {
     try {
-      return TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(signing.getPublicKeysetHandle());
+      return TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(signing.getPublicKeysetHandle(), CONFIG);
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot export the public signing keyset", e);
     }
@@ -212,8 +215,8 @@ public final class KeyManager {
   /** Verifies {@code signature} over {@code data} with a public keyset exported by {@link #signingPublicKeyset()}. */
   static boolean verifyWith(String publicKeysetJson, byte[] signature, byte[] data) {
     try {
-      PublicKeyVerify v = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson)
-          .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+      PublicKeyVerify v = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson, CONFIG)
+          .getPrimitive(CONFIG, PublicKeyVerify.class);
       v.verify(signature, data);
       return true;
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -231,12 +234,12 @@ public final class KeyManager {
       }
     }
     String json = Files.readString(file, StandardCharsets.UTF_8);
-    return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+    return TinkJsonProtoKeysetFormat.parseKeyset(json, CONFIG, InsecureSecretKeyAccess.get());
   }
 
   private static void writeSecret(Path file, KeysetHandle handle, boolean createNew)
       throws IOException, GeneralSecurityException {
-    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, CONFIG, InsecureSecretKeyAccess.get());
     Path tmp = Files.createTempFile(file.getParent(), ".keyset", ".tmp",
         PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
     try {

@@ -1,9 +1,9 @@
 package io.veil.store;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.Configuration;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
-import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.HmacParameters;
@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * one instance is unusable by all at once.
  */
 public final class SubjectKeys {
+  private static final Configuration CONFIG = KeyManager.CONFIG;
   private static final String PSEUDONYM_KEY = "pseudonym";
   private static final String LOOKUP_KEY = "vault-lookup";
   private static final int PAGE = 500;
@@ -196,7 +197,7 @@ public final class SubjectKeys {
         return Optional.empty();
       }
       try {
-        KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
         byte[] w = wrap(fresh, ad);
         try (PreparedStatement ps = c.prepareStatement(
             "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at) VALUES (?, ?, ?, ?)")) {
@@ -220,7 +221,7 @@ public final class SubjectKeys {
       }
     }
     try {
-      return Optional.of(unwrap(wrapped, ad).getPrimitive(RegistryConfiguration.get(), Aead.class));
+      return Optional.of(unwrap(wrapped, ad).getPrimitive(CONFIG, Aead.class));
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot use a subject key", e);
     }
@@ -255,7 +256,7 @@ public final class SubjectKeys {
         // NO_PREFIX: the hash must not depend on Tink's key id; this key is never rotated.
         HmacParameters p = HmacParameters.builder().setKeySizeBytes(32).setTagSizeBytes(32)
             .setHashType(HmacParameters.HashType.SHA256).setVariant(HmacParameters.Variant.NO_PREFIX).build();
-        byte[] w = wrap(KeysetHandle.generateNew(p), ad);
+        byte[] w = wrap(KeysetHandle.generateNew(p, CONFIG), ad);
         try (PreparedStatement ps = c.prepareStatement(
             "INSERT INTO system_keys (name, wrapped_key, created_at) VALUES (?, ?, ?)")) {
           ps.setString(1, name);
@@ -274,7 +275,7 @@ public final class SubjectKeys {
       }
     });
     try {
-      return unwrap(wrapped, ad).getPrimitive(RegistryConfiguration.get(), Mac.class);
+      return unwrap(wrapped, ad).getPrimitive(CONFIG, Mac.class);
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot use a system key", e);
     }
@@ -291,7 +292,7 @@ public final class SubjectKeys {
 
   private byte[] wrap(KeysetHandle handle, byte[] ad) {
     try {
-      return TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, keys.masterAead(), ad);
+      return TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, keys.masterAead(), ad, CONFIG);
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot wrap a key", e);
     }
@@ -299,13 +300,13 @@ public final class SubjectKeys {
 
   private KeysetHandle unwrap(byte[] wrapped, byte[] ad) {
     try {
-      return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad);
+      return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad, CONFIG);
     } catch (GeneralSecurityException first) {
       // Another instance may have rotated the master keyset and re-wrapped this key: re-read the key
       // file once and retry before failing closed.
       if (keys.reload()) {
         try {
-          return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad);
+          return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad, CONFIG);
         } catch (GeneralSecurityException second) {
           second.addSuppressed(first);
           throw new StoreException("cannot unwrap a key: wrong master keyset or tampered key row", second);
