@@ -72,7 +72,21 @@ final class AddressScanner {
   }
 
   /** Tries an address starting at token {@code i}; returns the end token if one was added. */
+  /** Lower-case words that may open an address; any other lower-case word is skipped at once. */
+  static final Set<String> LOWER_STARTS = Words.set(
+      "corner", "zip", "postal", "postcode", "zipcode", "apt", "suite", "apartment", "ste", "p", "po", "post",
+      "postfach", "apartado", "bp", "unit", "psc", "apo", "fpo", "dpo");
+
   private int tryAt(int i, List<Span> out, boolean[] taken) {
+    byte kind = tk.kind[i];
+    if (kind == Tokens.PUNCT || kind == Tokens.MIXED) {
+      return i;
+    }
+    if (kind == Tokens.WORD && !tk.isCap(i) && !tk.caseless) {
+      if (!tk.in(i, Closed.LOWER_STARTS | Closed.PREFIXES) && !(numberAfter(i) && endsWithMorpheme(i))) {
+        return i;
+      }
+    }
     if (tk.isWord(i) && (tk.is(i, "apo") || tk.is(i, "fpo") || tk.is(i, "dpo")) && tk.isAllCaps(i)
         && tk.isWord(i + 1) && tk.length(i + 1) == 2 && tk.isNum(i + 2) && tk.length(i + 2) == 5) {
       int s = militaryStart(i);
@@ -100,7 +114,7 @@ final class AddressScanner {
       if (e > 0) {
         core = e;
         score = 0.8;
-      } else if (tk.isWord(p) && !tk.nlBefore[p] && PREFIXES.contains(tk.lower(p)) && !tk.is(p, "the")) {
+      } else if (tk.isWord(p) && !tk.nlBefore[p] && tk.in(p, Closed.PREFIXES) && !tk.is(p, "the")) {
         e = prefixed(p, true);
         if (e > 0) {
           core = e;
@@ -120,7 +134,7 @@ final class AddressScanner {
     } else if (poBox(i) > 0) {
       core = poBox(i);
       score = 0.8;
-    } else if (tk.isWord(i) && PREFIXES.contains(tk.lower(i)) && !tk.is(i, "the") && !tk.is(i, "corner")) {
+    } else if (tk.isWord(i) && tk.in(i, Closed.PREFIXES) && !tk.is(i, "the") && !tk.is(i, "corner")) {
       int e = prefixed(i, false);
       if (e > 0) {
         core = e;
@@ -129,11 +143,18 @@ final class AddressScanner {
     } else if (tk.isWord(i) && (tk.isCap(i) || tk.isLower(i))) {
       int q = i;
       // the words before the street word are capitalised name parts ("Neuendorfer Straße 90", "Hegedűs Gyula utca 7")
-      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q]) && !endsWithMorpheme(q)
-          && (tk.isCap(q) || tk.caseless) && !Words.FUNCTION.contains(tk.lower(q))) {
+      int street = -1;
+      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q])) {
+        if (numberAfter(q) && endsWithMorpheme(q)) {
+          street = q;
+          break;
+        }
+        if (!(tk.isCap(q) || tk.caseless) || tk.in(q, Closed.FUNCTION)) {
+          break;
+        }
         q++;
       }
-      if (q < i + 4 && tk.isWord(q) && endsWithMorpheme(q) && (q == i || tk.isCap(i) || tk.caseless)) {
+      if (street >= 0 && (street == i || tk.isCap(i) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
           e++;
@@ -145,10 +166,10 @@ final class AddressScanner {
       } else if (tk.isCap(i) && !tk.sentenceStart(i) && !tk.titleLine[i] && !conservative) {
         // "Vizirov Street": capitalised name + full suffix, no number
         int e = i;
-        while (e < i + 3 && tk.isCap(e) && !tk.nlBefore[e] && !FULL_SUFFIXES.contains(tk.lower(e))) {
+        while (e < i + 3 && tk.isCap(e) && !tk.nlBefore[e] && !tk.in(e, Closed.FULL_SUFFIXES)) {
           e++;
         }
-        if (e > i && e < tk.size && tk.isCap(e) && FULL_SUFFIXES.contains(tk.lower(e)) && !tk.nlBefore[e]) {
+        if (e > i && e < tk.size && tk.isCap(e) && tk.in(e, Closed.FULL_SUFFIXES) && !tk.nlBefore[e]) {
           core = e + 1;
           score = 0.55;
         }
@@ -185,15 +206,15 @@ final class AddressScanner {
   private int streetAfterNumber(int p) {
     int q = p;
     while (q < p + 5 && q < tk.size && !tk.nlBefore[q] && (tk.isWord(q) || tk.isNum(q) && isOrdinal(q))) {
-      if (q > p && tk.isWord(q) && SUFFIXES.contains(tk.lower(q)) && (tk.isCap(q) || tk.caseless)) {
+      if (q > p && tk.isWord(q) && tk.in(q, Closed.SUFFIXES) && (tk.isCap(q) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
           e++;
         }
         return e;
       }
-      if (tk.isWord(q) && (!tk.isCap(q) && !tk.caseless && !Words.PARTICLES.contains(tk.lower(q))
-          || Words.FUNCTION.contains(tk.lower(q)))) {
+      if (tk.isWord(q) && (!tk.isCap(q) && !tk.caseless && !tk.in(q, Closed.PARTICLES)
+          || tk.in(q, Closed.FUNCTION))) {
         return -1;
       }
       q++;
@@ -245,6 +266,12 @@ final class AddressScanner {
     return -1;
   }
 
+  /** A house number follows token {@code t}, maybe after a period ("Michaelkirchstr. 15"). */
+  private boolean numberAfter(int t) {
+    int n = tk.isPunct(t + 1, '.') ? t + 2 : t + 1;
+    return isHouseNumber(n);
+  }
+
   /** "12", "12B", "90c": digits, maybe one letter; not "19th". */
   private boolean isHouseNumber(int t) {
     if (!tk.isNum(t) || tk.length(t) > 5) {
@@ -271,7 +298,7 @@ final class AddressScanner {
       q++;
     }
     int words = 0;
-    while (q < tk.size && words < 6 && !tk.nlBefore[q] && tk.isWord(q) && !UNITS.contains(tk.lower(q))) {
+    while (q < tk.size && words < 6 && !tk.nlBefore[q] && tk.isWord(q) && !tk.in(q, Closed.UNITS)) {
       q++;
       words++;
     }
@@ -289,7 +316,7 @@ final class AddressScanner {
   }
 
   private boolean isCapOrLowerWord(int t) {
-    return tk.isWord(t) && !Words.NOT_NAMES.contains(tk.lower(t));
+    return tk.isWord(t) && !tk.in(t, Closed.NOT_NAMES);
   }
 
   private boolean morphemeOrUnknown(int p, int q) {
@@ -300,7 +327,7 @@ final class AddressScanner {
     }
     for (int t = p; t < q; t++) {
       int f = tk.flags[t];
-      if ((f & Lexicon.COMMON) != 0 || tk.length(t) < 3 || Words.FUNCTION.contains(tk.lower(t))
+      if ((f & Lexicon.COMMON) != 0 || tk.length(t) < 3 || tk.in(t, Closed.FUNCTION)
           || t == p && !tk.isCap(t) && !tk.caseless) {
         return false;
       }
@@ -330,9 +357,24 @@ final class AddressScanner {
     return m == NONE ? null : m;
   }
 
+  private static final boolean[] MORPHEME_LAST = new boolean[128];
+
+  static {
+    for (String m : MORPHEMES) {
+      char c = m.charAt(m.length() - 1);
+      if (c < 128) {
+        MORPHEME_LAST[c] = true;
+      }
+    }
+  }
+
   private String findMorpheme(int t) {
     int len = tk.length(t);
     String text = tk.text;
+    char lastChar = Character.toLowerCase(text.charAt(tk.end[t] - 1));
+    if (lastChar < 128 && !MORPHEME_LAST[lastChar] && !tk.in(t, Closed.FULL_SUFFIXES)) {
+      return null;
+    }
     for (String m : MORPHEMES) {
       int ml = m.length();
       if (len >= ml && (len > ml + 1 || len == ml && ml >= 6)
@@ -394,7 +436,7 @@ final class AddressScanner {
         break;
       }
       int next = -1;
-      if (tk.isWord(r) && UNITS.contains(tk.lower(r))) {
+      if (tk.isWord(r) && tk.in(r, Closed.UNITS)) {
         next = unit(r);
       } else if (tk.isPunct(r, '#') && tk.isNum(r + 1)) {
         next = r + 2;
@@ -409,7 +451,7 @@ final class AddressScanner {
         int w = r;
         while (w < r + 5 && w < tk.size && (tk.isWord(w) && (tk.isCap(w) || tk.isLower(w) && separated)
             || tk.isPunct(w, '.') && w > r) && (w == r || !tk.nlBefore[w])) {
-          if (tk.isLower(w) && (tk.flags[w] & Lexicon.COMMON) != 0 && !Words.PARTICLES.contains(tk.lower(w))
+          if (tk.isLower(w) && (tk.flags[w] & Lexicon.COMMON) != 0 && !tk.in(w, Closed.PARTICLES)
               && (tk.flags[w] & Lexicon.PLACE) == 0) {
             break;
           }

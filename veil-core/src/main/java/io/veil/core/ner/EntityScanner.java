@@ -30,8 +30,7 @@ final class EntityScanner {
       }
       if (tk.isCap(i)) {
         int j = chainEnd(i, taken);
-        handleChain(i, j, out, taken);
-        i = j;
+        i = Math.max(j, handleChain(i, j, out, taken));
         continue;
       }
       i = lowerCase(i, out, taken);
@@ -52,13 +51,13 @@ final class EntityScanner {
         words++;
         j++;
         // "J." "Dr." "St." keep the period inside the chain when a capitalised word follows
-        if (tk.isPunct(j, '.') && (tk.length(j - 1) <= 3 || Words.TITLES.contains(tk.lower(j - 1)))
+        if (tk.isPunct(j, '.') && (tk.length(j - 1) <= 3 || tk.in(j - 1, Closed.TITLES))
             && tk.isCap(j + 1) && !tk.nlBefore[j + 1] && tk.spaceBefore[j + 1]) {
           j++;
         }
         continue;
       }
-      if (j > i && tk.isLower(j) && Words.PARTICLES.contains(tk.lower(j)) && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
+      if (j > i && tk.isLower(j) && tk.in(j, Closed.PARTICLES) && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
         j++;
         continue;
       }
@@ -67,10 +66,12 @@ final class EntityScanner {
     return j;
   }
 
-  private void handleChain(int i, int j, List<Span> out, boolean[] taken) {
+  /** Scores the chain {@code [i, j)}; returns the index after the last token it used (may exceed j). */
+  private int handleChain(int i, int j, List<Span> out, boolean[] taken) {
     // organizations first: they may contain person names and places ("Bank of America", "Owens, Duran and Oneal")
-    if (organization(i, j, out, taken)) {
-      return;
+    int org = organization(i, j, out, taken);
+    if (org > 0) {
+      return org;
     }
     int p = i;
     while (p < j) {
@@ -107,6 +108,7 @@ final class EntityScanner {
       scoreRun(p, e, out, taken);
       p = e;
     }
+    return j;
   }
 
   private boolean titleApplies(int p, int chainEnd) {
@@ -179,6 +181,15 @@ final class EntityScanner {
     return q;
   }
 
+  /** Token {@code t} is a known first name and {@code sep} between it and the candidate is "," or "and". */
+  private boolean listedName(int t, int sep) {
+    if (t < 0 || t >= tk.size || !tk.isWord(t) || !(tk.isPunct(sep, ',') || tk.is(sep, "and"))) {
+      return false;
+    }
+    int f = tk.flags[t];
+    return Lexicon.first(f) >= 6 && (f & Lexicon.COMMON) == 0;
+  }
+
   private boolean nameFollows(int q, int chainEnd) {
     if (q >= chainEnd || !tk.isCap(q)) {
       return false;
@@ -191,7 +202,7 @@ final class EntityScanner {
   private boolean unknown(int t) {
     int f = tk.flags[t];
     return tk.isCap(t) && (f & (Lexicon.COMMON | Lexicon.PLACE | 0xFF)) == 0 && tk.length(t) > 1
-        && !Words.NOT_NAMES.contains(tk.lower(t));
+        && !tk.in(t, Closed.NOT_NAMES);
   }
 
   private void scoreRun(int p, int e, List<Span> out, boolean[] taken) {
@@ -231,7 +242,7 @@ final class EntityScanner {
       return;
     }
     Cue cue = personCue(p);
-    if (cue == Cue.NONE && p > 0 && tk.isLower(p - 1) && Words.SPEECH.contains(tk.lower(p - 1))) {
+    if (cue == Cue.NONE && p > 0 && tk.isLower(p - 1) && tk.in(p - 1, Closed.SPEECH)) {
       cue = Cue.WEAK;
     }
     double person;
@@ -252,7 +263,7 @@ final class EntityScanner {
       if ((f & Lexicon.PLACE) != 0 && Math.max(fs, ls) < 9) {
         person -= 0.2;
       }
-      if (e < tk.size && tk.isLower(e) && Words.PERSON_AFTER.contains(tk.lower(e)) && !common) {
+      if (e < tk.size && tk.isLower(e) && tk.in(e, Closed.PERSON_AFTER) && !common) {
         person += 0.1;
       }
       // a speaker label: "Rafaela: ..." at the start of a line
@@ -261,6 +272,10 @@ final class EntityScanner {
       }
       if (tk.isPunct(p - 1, '@') || tk.isPunct(p - 1, '#')) {
         person -= 0.3;
+      }
+      // an item in a list of first names: "Mary, Efimiya and Ariana"
+      if (!common && (listedName(p - 2, p - 1) || listedName(e + 1, e))) {
+        person += 0.2;
       }
     } else {
       int f0 = tk.flags[firstWord];
@@ -393,7 +408,7 @@ final class EntityScanner {
   }
 
   private void singlePlace(int p, List<Span> out, boolean[] taken) {
-    if (!tk.isWord(p) || Words.NOT_NAMES.contains(tk.lower(p))) {
+    if (!tk.isWord(p) || tk.in(p, Closed.NOT_NAMES)) {
       return;
     }
     double s = placeScore(p, p + 1, false);
@@ -404,7 +419,7 @@ final class EntityScanner {
 
   /** "flew to X", "originally from X", "grew up in X": a place whatever X is. */
   private boolean strongPlaceCue(int p) {
-    for (String[] cue : Words.PLACE_PHRASES) {
+    for (String[] cue : candidates(PLACE_CUES_BY_LAST, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -419,18 +434,20 @@ final class EntityScanner {
 
   private boolean placeCue(int p) {
     int q = p - 1;
-    return q >= 0 && tk.isWord(q) && tk.isLower(q) && Words.PLACE_CUES.contains(tk.lower(q))
+    return q >= 0 && tk.isWord(q) && tk.isLower(q) && tk.in(q, Closed.PLACE_CUES)
         && !(tk.is(q, "to") || tk.is(q, "of") || tk.is(q, "with"));
   }
 
   // ---------------------------------------------------------------- organizations
 
-  private boolean organization(int i, int j, List<Span> out, boolean[] taken) {
+  /** Adds an organization found at the chain {@code [i, j)}; returns the token after it, or -1. */
+  private int organization(int i, int j, List<Span> out, boolean[] taken) {
     // "X, Y and Z" with three surnames (law firms, agencies)
-    if (j == i + 1 && surname(i) && tk.isPunct(i + 1, ',') && surname(i + 2) && tk.is(i + 3, "and")
-        && surname(i + 4) && !tk.nlBefore[i + 2]) {
-      add(out, taken, i, i + 5, EntityType.ORGANIZATION, 0.75);
-      return true;
+    int f0 = j == i + 2 && tk.is(i, "the") ? i + 1 : i;
+    if (j == f0 + 1 && surname(f0) && tk.isPunct(f0 + 1, ',') && surname(f0 + 2) && tk.is(f0 + 3, "and")
+        && surname(f0 + 4) && !tk.nlBefore[f0 + 2]) {
+      add(out, taken, f0, f0 + 5, EntityType.ORGANIZATION, 0.75);
+      return f0 + 5;
     }
     int start = i;
     // drop a leading sentence-initial common word ("The", "Meet") unless the name needs it
@@ -455,7 +472,7 @@ final class EntityScanner {
       }
       end = e;
       score = 0.8;
-    } else if (tk.isPunct(j, ',') && j + 1 < tk.size && Words.LEGAL_SUFFIXES.contains(tk.lower(j + 1))
+    } else if (tk.isPunct(j, ',') && j + 1 < tk.size && tk.in(j + 1, Closed.LEGAL_SUFFIXES)
         && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
       end = j + 2;
       if (tk.isPunct(end, '.')) {
@@ -473,14 +490,14 @@ final class EntityScanner {
       }
     }
     if (score == 0) {
-      return false;
+      return -1;
     }
     if (tk.sentenceStart(start) && tk.is(start, "the") && start + 1 < end) {
       start++;
     }
     // an ORG head after a place name is often the place's institution: keep the whole phrase
     add(out, taken, start, end, EntityType.ORGANIZATION, score);
-    return true;
+    return end;
   }
 
   /** A capitalised word known as a surname rather than a first name. */
@@ -493,7 +510,7 @@ final class EntityScanner {
   }
 
   private boolean orgCue(int p) {
-    for (String[] cue : Words.ORG_CUES) {
+    for (String[] cue : candidates(ORG_CUES_BY_LAST, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -536,9 +553,39 @@ final class EntityScanner {
 
   enum Cue { NONE, WEAK, STRONG }
 
+  /** Person cues indexed by their last token, so one hash lookup finds the candidates. */
+  private static final java.util.Map<String, List<String[]>> CUES_BY_LAST = index(Words.PERSON_CUES);
+  private static final java.util.Map<String, List<String[]>> ORG_CUES_BY_LAST = index(Words.ORG_CUES);
+  private static final java.util.Map<String, List<String[]>> PLACE_CUES_BY_LAST = index(Words.PLACE_PHRASES);
+
+  private static java.util.Map<String, List<String[]>> index(String[][] cues) {
+    java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
+    for (String[] c : cues) {
+      m.computeIfAbsent(c[c.length - 1], k -> new java.util.ArrayList<>()).add(c);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  private List<String[]> candidates(java.util.Map<String, List<String[]>> index, int p) {
+    int q = p - 1;
+    if (q < 0) {
+      return List.of();
+    }
+    String key = tk.kind[q] == Tokens.PUNCT ? String.valueOf(tk.text.charAt(tk.start[q])) : tk.lower(q);
+    return index.getOrDefault(key, List.of());
+  }
+
   private Cue personCue(int p) {
+    Cue c = personCueAt(p);
+    if (c == Cue.NONE && (tk.isPunct(p - 1, ':') || tk.isPunct(p - 1, ',')) && p > 1 && tk.isWord(p - 2)) {
+      c = personCueAt(p - 1); // "Directed By: X", "Regards, X"
+    }
+    return c;
+  }
+
+  private Cue personCueAt(int p) {
     Cue best = Cue.NONE;
-    for (String[] cue : Words.PERSON_CUES) {
+    for (String[] cue : candidates(CUES_BY_LAST, p)) {
       if (conservative && cue.length == 1 && (cue[0].equals("im") || cue[0].equals("hi"))) {
         continue; // German "im Garten"
       }

@@ -30,14 +30,21 @@ final class Lexicon {
 
   static final String RESOURCE = "lexicon.tsv.gz";
 
-  private final String[] keys;
+  /** Per slot: the key's full hash (0 = empty slot; real hashes are forced non-zero). */
+  private final int[] hashes;
+  /** Per slot: offset of the key in {@link #pool}, and its length in the low 8 bits (offset << 8 | length). */
+  private final long[] keyRefs;
   private final int[] values;
+  /** All keys, one after another. */
+  private final char[] pool;
   private final int mask;
 
-  private Lexicon(String[] keys, int[] values) {
-    this.keys = keys;
+  private Lexicon(int[] hashes, long[] keyRefs, int[] values, char[] pool) {
+    this.hashes = hashes;
+    this.keyRefs = keyRefs;
     this.values = values;
-    this.mask = keys.length - 1;
+    this.pool = pool;
+    this.mask = hashes.length - 1;
   }
 
   static int first(int flags) {
@@ -64,27 +71,36 @@ final class Lexicon {
 
   private static Lexicon read(BufferedReader r) throws IOException {
     int cap = 1 << 19; // 524288 slots, load factor ~0.4 for the ~215k keys shipped
-    String[] keys = new String[cap];
+    int[] hashes = new int[cap];
+    long[] refs = new long[cap];
     int[] values = new int[cap];
+    char[] pool = new char[1 << 22];
+    int used = 0;
     int count = 0;
     for (String line; (line = r.readLine()) != null; ) {
       int tab = line.indexOf('\t');
-      if (tab <= 0) {
+      if (tab <= 0 || tab > 255) {
         throw new IOException("bad line");
       }
-      String key = line.substring(0, tab);
       int value = Integer.parseInt(line, tab + 1, line.length(), 10);
       if (++count > cap / 2) {
         throw new IOException("too many keys");
       }
-      int slot = hash(key) & (cap - 1);
-      while (keys[slot] != null) {
+      if (used + tab > pool.length) {
+        pool = java.util.Arrays.copyOf(pool, pool.length * 2);
+      }
+      line.getChars(0, tab, pool, used);
+      int h = hash(line.substring(0, tab));
+      int slot = h & (cap - 1);
+      while (hashes[slot] != 0) {
         slot = (slot + 1) & (cap - 1);
       }
-      keys[slot] = key;
+      hashes[slot] = h;
+      refs[slot] = ((long) used << 8) | tab;
       values[slot] = value;
+      used += tab;
     }
-    return new Lexicon(keys, values);
+    return new Lexicon(hashes, refs, values, java.util.Arrays.copyOf(pool, used));
   }
 
   static int hash(CharSequence s) {
@@ -99,7 +115,7 @@ final class Lexicon {
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;
-    return h;
+    return h == 0 ? 1 : h;
   }
 
   static char norm(char c) {
@@ -112,11 +128,15 @@ final class Lexicon {
     for (int i = start; i < end; i++) {
       h = 31 * h + norm(text.charAt(i));
     }
-    int slot = mix(h) & mask;
-    String k;
-    while ((k = keys[slot]) != null) {
-      if (k.length() == end - start && same(k, 0, text, start, end)) {
-        return values[slot];
+    h = mix(h);
+    int slot = h & mask;
+    int stored;
+    while ((stored = hashes[slot]) != 0) {
+      if (stored == h) {
+        long ref = keyRefs[slot];
+        if ((int) (ref & 0xFF) == end - start && same((int) (ref >>> 8), text, start, end)) {
+          return values[slot];
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -137,35 +157,39 @@ final class Lexicon {
       }
       len += ends[t] - starts[t];
     }
-    int slot = mix(h) & mask;
-    String k;
-    while ((k = keys[slot]) != null) {
-      if (k.length() == len && sameTokens(k, text, starts, ends, from, to)) {
-        return values[slot];
+    h = mix(h);
+    int slot = h & mask;
+    int stored;
+    while ((stored = hashes[slot]) != 0) {
+      if (stored == h) {
+        long ref = keyRefs[slot];
+        if ((int) (ref & 0xFF) == len && sameTokens((int) (ref >>> 8), text, starts, ends, from, to)) {
+          return values[slot];
+        }
       }
       slot = (slot + 1) & mask;
     }
     return 0;
   }
 
-  private static boolean same(String k, int kFrom, String text, int start, int end) {
-    for (int i = start, j = kFrom; i < end; i++, j++) {
-      if (k.charAt(j) != norm(text.charAt(i))) {
+  private boolean same(int at, String text, int start, int end) {
+    for (int i = start, j = at; i < end; i++, j++) {
+      if (pool[j] != norm(text.charAt(i))) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean sameTokens(String k, String text, int[] starts, int[] ends, int from, int to) {
-    int j = 0;
+  private boolean sameTokens(int at, String text, int[] starts, int[] ends, int from, int to) {
+    int j = at;
     for (int t = from; t < to; t++) {
       if (t > from) {
-        if (k.charAt(j++) != ' ') {
+        if (pool[j++] != ' ') {
           return false;
         }
       }
-      if (!same(k, j, text, starts[t], ends[t])) {
+      if (!same(j, text, starts[t], ends[t])) {
         return false;
       }
       j += ends[t] - starts[t];

@@ -28,6 +28,8 @@ final class Tokens {
   final boolean caseless;
   /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
   boolean[] titleLine;
+  /** {@link Closed} list membership of each word token. */
+  int[] closed;
   private final Lexicon lexicon;
 
   Tokens(String text, Lexicon lexicon) {
@@ -58,12 +60,14 @@ final class Tokens {
       if (Character.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(text.codePointAt(i))) {
         boolean digits = true;
         boolean letters = false;
+        boolean anyDigit = false;
         while (i < n) {
           char d = text.charAt(i);
-          if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
-              || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
-            if (Character.isDigit(d)) {
-              // digits after letters stay in the word ("184th" starts with digits: a number)
+          if (d < 128 ? (d >= 'a' && d <= 'z' || d >= 'A' && d <= 'Z' || d >= '0' && d <= '9')
+              : Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
+                  || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
+            if (d <= '9' && d >= '0' || d > 127 && Character.isDigit(d)) {
+              anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
             } else {
               digits = false;
               letters = true;
@@ -84,13 +88,8 @@ final class Tokens {
           }
         }
         k = Character.isDigit(c) ? NUM : WORD;
-        if (k == WORD) {
-          for (int q = s; q < i; q++) {
-            if (Character.isDigit(text.charAt(q))) {
-              k = MIXED;
-              break;
-            }
-          }
+        if (k == WORD && anyDigit) {
+          k = MIXED;
         }
         if (digits) {
           k = NUM;
@@ -130,11 +129,16 @@ final class Tokens {
       }
     }
     flags = new int[size];
+    closed = new int[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
+        closed[t] = Closed.mask(text, start[t], end[t]);
         flags[t] = lexicon.lookup(text, start[t], end[t]);
         if (flags[t] == 0) {
           flags[t] = hyphenated(t);
+        }
+        if (flags[t] == 0) {
+          flags[t] = folded(t);
         }
       }
     }
@@ -168,6 +172,25 @@ final class Tokens {
     }
     int flags = (Math.max(first, 0) & Lexicon.FIRST_MASK) | (last << Lexicon.LAST_SHIFT);
     return allCommon ? Lexicon.COMMON : flags;
+  }
+
+  /** "Júlia" → "julia": name strengths of the accent-free spelling (rare, so the allocation is fine). */
+  private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
+
+  private int folded(int t) {
+    boolean accented = false;
+    for (int i = start[t]; i < end[t] && !accented; i++) {
+      char c = text.charAt(i);
+      accented = c >= '\u00c0' && c <= '\u024f'; // Latin letters with diacritics
+    }
+    if (!accented) {
+      return 0;
+    }
+    String f = MARKS.matcher(java.text.Normalizer.normalize(text.substring(start[t], end[t]),
+        java.text.Normalizer.Form.NFD)).replaceAll("");
+    int flags = lexicon.lookup(f, 0, f.length());
+    // keep name strengths only: a folded spelling is no evidence of a common English word or a place
+    return flags & (Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT));
   }
 
   /** Lexicon flags of the words {@code [from, to)} joined by single spaces. */
@@ -210,6 +233,11 @@ final class Tokens {
 
   int length(int t) {
     return end[t] - start[t];
+  }
+
+  /** Token {@code t} is a word in one of the {@link Closed} lists {@code bits}. */
+  boolean in(int t, int bits) {
+    return t >= 0 && t < size && (closed[t] & bits) != 0;
   }
 
   /** First letter upper-case (Title or UPPER). */

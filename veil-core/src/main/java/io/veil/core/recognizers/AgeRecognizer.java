@@ -8,8 +8,10 @@ import java.util.Set;
 
 /**
  * Ages: a number from 0 to 125 with an age cue right before it ("aged 42", "age: 42", "at the age
- * of 42", "turned 42") or right after it ("42 years old", "42-year-old", "42 yo", "42 ans",
- * "42 años", "42 Jahre"). Only the number is reported.
+ * of 42", "turned 42") or right after it ("42 years old", "42-year-old", "42 yo", "42 años de edad"),
+ * scored 0.75; a number with a bare unit ("62 años", "38 ans", "40 Jahre") scores 0.6 unless the word
+ * before it makes it a duration ("hace 3 años", "for 5 years", "2-3 años"). Only the number is
+ * reported.
  */
 final class AgeRecognizer extends AbstractRecognizer {
   private static final String[] BEFORE = {
@@ -17,8 +19,13 @@ final class AgeRecognizer extends AbstractRecognizer {
       "edad ", "edad: ", "âge ", "âge: ", "leeftijd ", "leeftijd: ", "età ", "is now "};
   private static final String[] AFTER = {
       " years old", " year old", "-year-old", "-years-old", " years-old", " yrs old", " yo ", " yo.", " yo,",
-      " y/o", " y.o.", "yo ", " years of age", " year-old", " jahre alt", " jahre", " ans", " años", " anos",
-      " jaar", " anni", " yrs"};
+      " y/o", " y.o.", "yo ", " years of age", " year-old", " jahre alt", " años de edad", " ans révolus"};
+  /** A bare unit after the number: an age or a duration ("hace 3 años"); durations are excluded. */
+  private static final String[] UNIT_AFTER = {" años", " anos", " ans", " jaar", " jahre", " anni"};
+  private static final String[] DURATION_BEFORE = {
+      "hace", "durante", "desde", "tras", "después", "despues", "cada", "for", "during", "since", "ago", "after",
+      "within", "pendant", "depuis", "après", "seit", "vor", "nach", "sinds", "gedurende", "per", "over", "in",
+      "en", "de hace", "than", "más de", "mas de", "menos de", "tot", "pour", "ou", "y", "and", "to", "-"};
 
   AgeRecognizer() {
     super("age", Set.of(EntityType.AGE), Set.of("age", "aged", "old", "years", "birthday"));
@@ -50,6 +57,8 @@ final class AgeRecognizer extends AbstractRecognizer {
       }
       if (cueBefore(text, start) || cueAfter(text, i)) {
         out.add(new Finding(start, i, EntityType.AGE, 0.75, name()));
+      } else if (unitAfter(text, i) && !durationBefore(text, start)) {
+        out.add(new Finding(start, i, EntityType.AGE, 0.6, name()));
       }
     }
     return out;
@@ -62,6 +71,41 @@ final class AgeRecognizer extends AbstractRecognizer {
         return true;
       }
     }
+    return false;
+  }
+
+  private static boolean unitAfter(String t, int end) {
+    for (String w : UNIT_AFTER) {
+      if (Chars.matchesAt(t, end, w) && Chars.boundaryAfter(t, end + w.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The word just before the number (skipping "aproximadamente"-like fillers is not attempted). */
+  private static boolean durationBefore(String t, int start) {
+    int e = start;
+    while (e > 0 && t.charAt(e - 1) == ' ') {
+      e--;
+    }
+    if (e > 0 && t.charAt(e - 1) == '-') {
+      return true; // "2-3 años": a range, a duration
+    }
+    int s = e;
+    while (s > 0 && Character.isLetter(t.charAt(s - 1))) {
+      s--;
+    }
+    if (s == e) {
+      return false;
+    }
+    String w = t.substring(s, e).toLowerCase(java.util.Locale.ROOT);
+    for (String d : DURATION_BEFORE) {
+      if (d.equals(w)) {
+        return true;
+      }
+    }
+    // "a los 2 años del trasplante" / "de 2 años de evolución": what follows decides
     return false;
   }
 

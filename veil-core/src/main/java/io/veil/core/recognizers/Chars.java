@@ -39,14 +39,15 @@ final class Chars {
     return i >= s.length() || !isWordChar(s.charAt(i));
   }
 
-  /** Case-insensitive ASCII comparison of {@code word} (lower-case) with the text at {@code at}. */
+  /** Case-insensitive comparison of {@code word} (lower-case) with the text at {@code at}. */
   static boolean matchesAt(CharSequence s, int at, String word) {
     if (at < 0 || at + word.length() > s.length()) {
       return false;
     }
     for (int i = 0; i < word.length(); i++) {
       char c = s.charAt(at + i);
-      if (c < 128 ? (c | (isAsciiLetter(c) ? 0x20 : 0)) != word.charAt(i) : true) {
+      char lc = c < 128 ? (char) (c | (isAsciiLetter(c) ? 0x20 : 0)) : Character.toLowerCase(c);
+      if (lc != word.charAt(i)) {
         return false;
       }
     }

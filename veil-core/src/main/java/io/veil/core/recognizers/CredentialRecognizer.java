@@ -119,14 +119,18 @@ final class CredentialRecognizer extends AbstractRecognizer {
       i++;
     }
     boolean sep = false;
+    boolean prose = false;
+    boolean equals = false;
     if (i < n && (t.charAt(i) == ':' || t.charAt(i) == '=')) {
       sep = true;
+      equals = t.charAt(i) == '=';
       i++;
       if (i < n && (t.charAt(i) == '>' || t.charAt(i) == '=')) {
         i++;
       }
     } else if (key.word().length() >= 5 && key.score() >= 0.8 && (Chars.matchesAt(t, i, "is ") || Chars.matchesAt(t, i, "ist ") || Chars.matchesAt(t, i, "es "))) {
       sep = true;
+      prose = true;
       i = t.indexOf(' ', i) + 1;
       if (Chars.matchesAt(t, i, "set to ")) {
         i += 7;
@@ -166,14 +170,17 @@ final class CredentialRecognizer extends AbstractRecognizer {
       while (end < n && end - start < MAX_VALUE) {
         char c = t.charAt(end);
         if (Character.isWhitespace(c) || c == ',' || c == ';' || c == '"' || c == '\'' || c == '}' || c == ')'
-            || c == ']' || c == '&' || c == '<') {
+            || c == ']' || (c == '&' && equals) || c == '<') {
           break;
         }
         end++;
       }
       // a sentence's full stop is not part of the value
-      while (end > start && (t.charAt(end - 1) == '.' || t.charAt(end - 1) == '!' || t.charAt(end - 1) == '?')) {
+      while (end > start && t.charAt(end - 1) == '.') {
         end--;
+      }
+      if (prose && !looksLikeSecret(t, start, end)) {
+        return null; // "your password is easy": prose, not a credential
       }
     }
     if (end - start < 3 || isPlaceholder(t, start, end)) {
@@ -183,6 +190,17 @@ final class CredentialRecognizer extends AbstractRecognizer {
       return null;
     }
     return new Finding(start, end, key.type(), key.score(), name());
+  }
+
+  /** A digit, a symbol or an inner capital: what a chosen password or user name has and prose lacks. */
+  private static boolean looksLikeSecret(String t, int s, int e) {
+    for (int k = s; k < e; k++) {
+      char c = t.charAt(k);
+      if (Chars.isDigit(c) || (!Character.isLetter(c)) || (k > s && Character.isUpperCase(c))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isPlaceholder(String t, int s, int e) {

@@ -10,7 +10,7 @@ import java.util.Set;
  * Calendar dates: ISO ({@code 2024-05-17}, optionally with a time), numeric with slashes, dots or
  * dashes ({@code 5/17/2024}, {@code 17.05.2024}, {@code 17-05-24}) with a plausible day and month, and
  * dates with an English, German, French or Spanish month name ({@code 17 May 2024},
- * {@code May 17, 2024}, {@code 17. Mai 2024}). A date with a birth cue shortly before it ("born",
+ * {@code May 17, 2024}, {@code 17. Mai 2024}, {@code enero de 2006}). A date with a birth cue shortly before it ("born",
  * "DOB", "date of birth", "geboren", "né le", "fecha de nacimiento") is reported as
  * {@link EntityType#DATE_OF_BIRTH}, others as {@link EntityType#DATE}. Bare years and weekday names
  * are not reported (too little personal data for their false-positive rate).
@@ -253,6 +253,11 @@ final class DateRecognizer extends AbstractRecognizer {
     int k = skipSpaces(t, j);
     if (k == j || k >= t.length()) {
       return null;
+    }
+    if (Chars.matchesAt(t, k, "de ") || Chars.matchesAt(t, k, "del ")) {
+      // "enero de 2006"
+      int y = skipSpaces(t, t.indexOf(' ', k) + 1);
+      return digits(t, y, 4) == 4 && year(value(t, y, 4)) && Chars.boundaryAfter(t, y + 4) ? new int[] {y + 4, 60} : null;
     }
     int a = digits(t, k, 4);
     if (a == 4) {

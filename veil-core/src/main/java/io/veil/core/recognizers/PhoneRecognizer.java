@@ -32,7 +32,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
   private static final String[] TRUNK_ZERO_REGIONS = {
       "GB", "DE", "FR", "IT", "NL", "AU", "CH", "BE", "AT", "IE", "BR", "JP", "IN"};
   /** Regions whose national numbers are written without a trunk prefix (or with 1). */
-  private static final String[] NO_TRUNK_REGIONS = {"US", "IN", "IT", "ES", "MX", "BR"};
+  private static final String[] NO_TRUNK_REGIONS = {"US", "IN", "IT", "ES", "MX", "BR", "CN"};
   private static final int MAX_CANDIDATE = 32;
   /** Grouped 7-9 digit numbers: as likely a house or postal number; they need a context word. */
   private static final double SHORT_VALID = 0.45;
@@ -42,7 +42,8 @@ final class PhoneRecognizer extends AbstractRecognizer {
     super("phone", Set.of(EntityType.PHONE), Set.of(
         "phone", "tel", "telephone", "call", "mobile", "cell", "fax", "contact", "reach", "dial",
         "whatsapp", "sms", "text", "message", "office", "landline", "hotline", "telefon", "telefono", "téléphone",
-        "portable", "handy", "answering", "ring"));
+        "portable", "handy", "answering", "ring", "tfno", "tlf", "tlfno", "telf", "teléfono", "movil", "móvil",
+        "celular", "numéro", "rufnummer", "telefoon", "mobiel", "cellulare"));
   }
 
   @Override
@@ -276,26 +277,55 @@ final class PhoneRecognizer extends AbstractRecognizer {
       }
       possible = p != null && util.isPossibleNumber(p);
     }
-    char firstDigit = 0;
-    for (int k = 0; k < cand.length() && firstDigit == 0; k++) {
-      if (Chars.isDigit(cand.charAt(k))) {
-        firstDigit = cand.charAt(k);
-      }
-    }
-    for (String region : international ? new String[0] : firstDigit == '0' ? TRUNK_ZERO_REGIONS : NO_TRUNK_REGIONS) {
-      PhoneNumber p = parse(cand, region);
-      if (p == null) {
-        continue;
-      }
-      if (util.isValidNumber(p)) {
-        return new Finding(start, end, EntityType.PHONE, grouped || international ? 0.75 : 0.6, name());
-      }
-      possible |= util.isPossibleNumber(p);
+    if (!international && nationalValid(cand)) {
+      return new Finding(start, end, EntityType.PHONE, grouped ? 0.75 : 0.6, name());
     }
     if (grouped && possible) {
       return new Finding(start, end, EntityType.PHONE, 0.55, name());
     }
     return new Finding(start, end, EntityType.PHONE, grouped ? 0.35 : 0.3, name());
+  }
+
+  /**
+   * True if the digits, read as a national number (trunk prefix 0 stripped where the region uses
+   * one), are valid in a default region. Builds the number directly instead of calling
+   * {@code parse} once per region: parsing dominates the cost otherwise.
+   */
+  private boolean nationalValid(String cand) {
+    StringBuilder d = new StringBuilder(16);
+    for (int k = 0; k < cand.length(); k++) {
+      char c = cand.charAt(k);
+      if (Chars.isDigit(c)) {
+        d.append(c);
+      } else if (c == 'x' || c == 'X' || c == 'e' || c == 'E') {
+        break; // extension
+      }
+    }
+    String digits = d.toString();
+    if (digits.length() < 7 || digits.length() > 13) {
+      return false;
+    }
+    if (digits.charAt(0) == '0') {
+      long nsn = Long.parseLong(digits.substring(1));
+      for (String region : TRUNK_ZERO_REGIONS) {
+        PhoneNumber p = new PhoneNumber().setCountryCode(util.getCountryCodeForRegion(region)).setNationalNumber(nsn);
+        if (util.isValidNumberForRegion(p, region)) {
+          return true;
+        }
+      }
+      // Italy keeps its leading zero
+      PhoneNumber it = new PhoneNumber().setCountryCode(39).setNationalNumber(nsn).setItalianLeadingZero(true);
+      return util.isValidNumberForRegion(it, "IT");
+    }
+    String national = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
+    long nsn = Long.parseLong(national);
+    for (String region : NO_TRUNK_REGIONS) {
+      PhoneNumber p = new PhoneNumber().setCountryCode(util.getCountryCodeForRegion(region)).setNationalNumber(nsn);
+      if (util.isValidNumberForRegion(p, region)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private PhoneNumber parse(String s, String region) {
@@ -324,6 +354,14 @@ final class PhoneRecognizer extends AbstractRecognizer {
     }
     boolean dashes = c.indexOf('-') >= 0;
     boolean dots = c.indexOf('.') >= 0;
+    if (dots && c.indexOf(' ') >= 0 && !c.startsWith("+")) {
+      return true; // "5.237 174.465": numbers with thousands separators, as in tables
+    }
+    for (int k = 1; k < g; k++) {
+      if (groups[k] == 1) {
+        return true; // "1 36 1 48 1": phone groups have two digits or more after the first
+      }
+    }
     if (g == 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2 && (dashes || dots)) {
       return true; // 2024-05-17
     }

@@ -33,6 +33,7 @@ final class SecretRecognizer extends AbstractRecognizer {
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;
+    int knownTokenEnd = 0;
     while (i < n) {
       char c = text.charAt(i);
       if (c == '-') {
@@ -49,11 +50,15 @@ final class SecretRecognizer extends AbstractRecognizer {
         i++;
         continue;
       }
-      // one token of key characters; every key format is at least 20 characters long
-      int tokenEnd = i + 1;
-      while (tokenEnd < n && isTokenChar(text.charAt(tokenEnd))) {
-        tokenEnd++;
+      // one token of key characters; every key format is at least 20 characters long. Positions
+      // inside a token already measured reuse its end, so that long dotted tokens stay linear.
+      if (i >= knownTokenEnd) {
+        knownTokenEnd = i + 1;
+        while (knownTokenEnd < n && isTokenChar(text.charAt(knownTokenEnd))) {
+          knownTokenEnd++;
+        }
       }
+      int tokenEnd = knownTokenEnd;
       int end = -1;
       double score = 0.95;
       if (tokenEnd - i >= 20 && isTokenStart(text, i)) {
@@ -205,8 +210,8 @@ final class SecretRecognizer extends AbstractRecognizer {
   }
 
   private static int pemEnd(String t, int i) {
-    int hdrEnd = t.indexOf("-----", i + PEM_BEGIN.length());
-    if (hdrEnd < 0 || hdrEnd - i > 80) {
+    int hdrEnd = t.indexOf("-----", i + PEM_BEGIN.length(), Math.min(t.length(), i + 80));
+    if (hdrEnd < 0) {
       return -1;
     }
     String label = t.substring(i + PEM_BEGIN.length(), hdrEnd);
@@ -215,7 +220,8 @@ final class SecretRecognizer extends AbstractRecognizer {
     }
     String footer = "-----END " + label + "-----";
     int limit = Math.min(t.length(), i + MAX_PEM);
-    int end = t.indexOf(footer, hdrEnd + 5);
+    // bounded search: many headers without a footer must not make the scan quadratic
+    int end = t.indexOf(footer, hdrEnd + 5, limit);
     if (end >= 0 && end + footer.length() <= limit) {
       return end + footer.length();
     }

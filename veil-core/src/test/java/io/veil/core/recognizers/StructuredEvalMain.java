@@ -40,7 +40,21 @@ public final class StructuredEvalMain {
     for (Path f : files) {
       List<Example> examples = read(f);
       if (speed) {
+        System.out.println("== " + f);
         speed(examples);
+        for (int round = 0; round < 5; round++) {
+          long t0 = CPU.getCurrentThreadCpuTime();
+          long chars = 0;
+          for (int k = 0; k < 3; k++) {
+            for (Example e : examples) {
+              analyzer.analyze(e.text());
+              chars += e.text().length() + 1;
+            }
+          }
+          long t1 = CPU.getCurrentThreadCpuTime();
+          System.out.printf("analyzer (built-ins + context + overlap) round %d: %.1f MB/s%n", round,
+              chars / 1e6 / ((t1 - t0) / 1e9));
+        }
         continue;
       }
       Map<String, int[]> counts = new TreeMap<>();

@@ -1,0 +1,96 @@
+package io.veil.core.ner;
+
+import java.util.Set;
+
+/**
+ * The closed word lists of {@link Words} and {@link AddressScanner} as one small char-keyed table:
+ * {@link #mask} returns, without allocating, a bit per list the token belongs to. Immutable.
+ */
+final class Closed {
+  static final int TITLES = 1;
+  static final int NOT_NAMES = 1 << 1;
+  static final int FUNCTION = 1 << 2;
+  static final int PARTICLES = 1 << 3;
+  static final int NAME_SUFFIXES = 1 << 4;
+  static final int LEGAL_SUFFIXES = 1 << 5;
+  static final int ORG_HEADS = 1 << 6;
+  static final int ORG_OPENERS = 1 << 7;
+  static final int PERSON_AFTER = 1 << 8;
+  static final int SPEECH = 1 << 9;
+  static final int PLACE_CUES = 1 << 10;
+  static final int SUFFIXES = 1 << 11;
+  static final int FULL_SUFFIXES = 1 << 12;
+  static final int PREFIXES = 1 << 13;
+  static final int UNITS = 1 << 14;
+  static final int LOWER_STARTS = 1 << 15;
+
+  private static final int SIZE = 1 << 12;
+  private static final String[] KEYS = new String[SIZE];
+  private static final int[] MASKS = new int[SIZE];
+
+  static {
+    add(Words.TITLES, TITLES);
+    add(Words.NOT_NAMES, NOT_NAMES);
+    add(Words.FUNCTION, FUNCTION);
+    add(Words.PARTICLES, PARTICLES);
+    add(Words.NAME_SUFFIXES, NAME_SUFFIXES);
+    add(Words.LEGAL_SUFFIXES, LEGAL_SUFFIXES);
+    add(Words.ORG_HEADS, ORG_HEADS);
+    add(Words.ORG_OPENERS, ORG_OPENERS);
+    add(Words.PERSON_AFTER, PERSON_AFTER);
+    add(Words.SPEECH, SPEECH);
+    add(Words.PLACE_CUES, PLACE_CUES);
+    add(AddressScanner.SUFFIXES, SUFFIXES);
+    add(AddressScanner.FULL_SUFFIXES, FULL_SUFFIXES);
+    add(AddressScanner.PREFIXES, PREFIXES);
+    add(AddressScanner.UNITS, UNITS);
+    add(AddressScanner.LOWER_STARTS, LOWER_STARTS);
+  }
+
+  private Closed() {}
+
+  private static void add(Set<String> words, int bit) {
+    for (String w : words) {
+      int h = hash(w, 0, w.length());
+      int slot = h & (SIZE - 1);
+      while (KEYS[slot] != null && !KEYS[slot].equals(w)) {
+        slot = (slot + 1) & (SIZE - 1);
+      }
+      KEYS[slot] = w;
+      MASKS[slot] |= bit;
+    }
+  }
+
+  private static int hash(CharSequence s, int from, int to) {
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + Lexicon.norm(s.charAt(i));
+    }
+    return h ^ (h >>> 15);
+  }
+
+  /** The lists {@code text[start, end)} (compared lower-case) belongs to; 0 for none. */
+  static int mask(String text, int start, int end) {
+    if (end - start > 16) {
+      return 0;
+    }
+    int slot = hash(text, start, end) & (SIZE - 1);
+    String k;
+    while ((k = KEYS[slot]) != null) {
+      if (k.length() == end - start && same(k, text, start)) {
+        return MASKS[slot];
+      }
+      slot = (slot + 1) & (SIZE - 1);
+    }
+    return 0;
+  }
+
+  private static boolean same(String k, String text, int start) {
+    for (int i = 0; i < k.length(); i++) {
+      if (k.charAt(i) != Lexicon.norm(text.charAt(start + i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,227 @@
+package io.veil.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * The append-only, tamper-evident audit trail: one {@link AuditRecord} per request, chained by
+ * SHA-256 and anchored by Ed25519-signed checkpoints (see {@link AuditChain} for the encodings).
+ *
+ * <p>Appends are serialized through the single {@code audit_head} row ({@code SELECT ... FOR UPDATE}):
+ * several gateway instances appending to one PostgreSQL still build one gap-free chain. A checkpoint
+ * is signed inside the append that reaches {@code checkpointEvery} records or {@code checkpointInterval}
+ * since the last one, and by {@link #checkpoint()}.
+ *
+ * <p>Subjects: the chain hash covers a salted commitment to the subject's pseudonym, not the
+ * pseudonym itself. {@link #unlinkSubject(Pseudonym)} (erasure) deletes the pseudonym and the salt; the
+ * commitment stays, so the chain still verifies, but nothing links the record to the subject any more.
+ *
+ * <p>Thread safety: safe for concurrent use, also across processes.
+ *
+ * <p>Failure: {@link StoreUnavailableException} / {@link StoreException}; a failed append leaves the
+ * chain unchanged. <b>Security:</b> records carry no personal data by construction.
+ */
+public final class AuditLog {
+  private final Database db;
+  private final KeyManager keys;
+  private final int checkpointEvery;
+  private final long checkpointIntervalMillis;
+
+  /**
+   * @param checkpointEvery sign a checkpoint after this many records (1–1,000,000)
+   * @param checkpointInterval ... or once this much time passed since the last checkpoint (≥ 1 s)
+   */
+  public AuditLog(Database db, KeyManager keys, int checkpointEvery, Duration checkpointInterval) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    if (checkpointEvery < 1 || checkpointEvery > 1_000_000) {
+      throw new IllegalArgumentException("checkpointEvery must be 1-1000000");
+    }
+    if (checkpointInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("checkpointInterval must be at least one second");
+    }
+    this.checkpointEvery = checkpointEvery;
+    this.checkpointIntervalMillis = checkpointInterval.toMillis();
+  }
+
+  /** Defaults: a checkpoint every 1,000 records or 5 minutes. */
+  public AuditLog(Database db, KeyManager keys) {
+    this(db, keys, 1000, Duration.ofMinutes(5));
+  }
+
+  /**
+   * Appends one record to the chain.
+   *
+   * @return its sequence number
+   */
+  public long append(AuditRecord r) {
+    Objects.requireNonNull(r, "record");
+    return db.inTransaction("audit append", c -> {
+      Head h = lockHead(c);
+      long seq = h.lastSeq + 1;
+      long now = Math.max(db.clock().millis(), h.lastTime);
+      String ref = r.subject() == null ? null : r.subject().hex();
+      String salt = ref == null ? null : Bytes.randomHex(32);
+      String commitment = ref == null ? null : AuditChain.commitment(salt, ref);
+      String counts = r.countsText();
+      String hash = AuditChain.hash(h.lastHash, seq, now, r.tenant(), commitment, r.endpoint(), r.model(), counts,
+          r.action().name(), r.policyVersion(), r.status(), r.latencyMillis());
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (seq, recorded_at, tenant,"
+          + " subject_ref, subject_salt, subject_commitment, endpoint, model, entity_counts, action, policy_version,"
+          + " status, latency_ms, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        ps.setLong(1, seq);
+        ps.setLong(2, now);
+        ps.setString(3, r.tenant());
+        ps.setString(4, ref);
+        ps.setString(5, salt);
+        ps.setString(6, commitment);
+        ps.setString(7, r.endpoint());
+        ps.setString(8, r.model());
+        ps.setString(9, counts);
+        ps.setString(10, r.action().name());
+        ps.setString(11, r.policyVersion());
+        ps.setInt(12, r.status());
+        ps.setLong(13, r.latencyMillis());
+        ps.setString(14, h.lastHash);
+        ps.setString(15, hash);
+        ps.executeUpdate();
+      }
+      long cpSeq = h.lastCheckpointSeq;
+      long cpAt = h.lastCheckpointAt;
+      if (h.lastCheckpointAt == 0) {
+        cpAt = now; // the first record starts the checkpoint timer
+      }
+      if (seq - h.lastCheckpointSeq >= checkpointEvery || now - cpAt >= checkpointIntervalMillis) {
+        writeCheckpoint(c, seq, hash, now);
+        cpSeq = seq;
+        cpAt = now;
+      }
+      updateHead(c, seq, hash, now, cpSeq, cpAt);
+      return seq;
+    });
+  }
+
+  /**
+   * Signs a checkpoint over the current head if records were appended since the last one (call it on
+   * shutdown and from a timer).
+   *
+   * @return the sequence number the newest checkpoint covers (0 if the chain is empty)
+   */
+  public long checkpoint() {
+    return db.inTransaction("audit checkpoint", c -> {
+      Head h = lockHead(c);
+      if (h.lastSeq == 0 || h.lastSeq == h.lastCheckpointSeq) {
+        return h.lastCheckpointSeq;
+      }
+      long now = Math.max(db.clock().millis(), h.lastTime);
+      writeCheckpoint(c, h.lastSeq, h.lastHash, now);
+      updateHead(c, h.lastSeq, h.lastHash, h.lastTime, h.lastSeq, now);
+      return h.lastSeq;
+    });
+  }
+
+  /** Removes the link between a subject and its audit records (erasure); the chain stays verifiable. */
+  public int unlinkSubject(Pseudonym subject) {
+    Objects.requireNonNull(subject, "subject");
+    return db.withConnection("audit unlink", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE audit_records SET subject_ref = NULL, subject_salt = NULL WHERE subject_ref = ?")) {
+        ps.setString(1, subject.hex());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * Reads up to {@code limit} (1–1000) records with {@code seq >= fromSeq}, in chain order — for the
+   * admin API and for paging through the trail.
+   */
+  public List<StoredAuditRecord> read(long fromSeq, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1-1000");
+    }
+    return db.withConnection("audit read", c -> {
+      List<StoredAuditRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, recorded_at, tenant, subject_ref, subject_commitment,"
+          + " endpoint, model, entity_counts, action, policy_version, status, latency_ms, prev_hash, hash"
+          + " FROM audit_records WHERE seq >= ? ORDER BY seq")) {
+        ps.setLong(1, fromSeq);
+        ps.setMaxRows(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String ref = rs.getString(4);
+            AuditRecord r = new AuditRecord(rs.getString(3), ref == null ? null : new Pseudonym(ref), rs.getString(6),
+                rs.getString(7), AuditRecord.parseCounts(rs.getString(8)), AuditAction.valueOf(rs.getString(9)),
+                rs.getString(10), rs.getInt(11), rs.getLong(12));
+            out.add(new StoredAuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), r, rs.getString(5),
+                rs.getString(13), rs.getString(14)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Number of the newest record, 0 when empty. */
+  public long lastSeq() {
+    return db.withConnection("audit head", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM audit_head WHERE id = 1");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  record Head(long lastSeq, String lastHash, long lastTime, long lastCheckpointSeq, long lastCheckpointAt,
+      long purgedThrough) {}
+
+  static Head lockHead(Connection c) throws SQLException {
+    return readHead(c, true);
+  }
+
+  static Head readHead(Connection c, boolean forUpdate) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT last_seq, last_hash, last_time, last_checkpoint_seq,"
+        + " last_checkpoint_at, purged_through FROM audit_head WHERE id = 1" + (forUpdate ? " FOR UPDATE" : ""));
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new StoreException("the audit chain head row is missing");
+      }
+      return new Head(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+    }
+  }
+
+  private void writeCheckpoint(Connection c, long seq, String hash, long at) throws SQLException {
+    byte[] sig = keys.sign(AuditChain.checkpointBytes(seq, hash, at));
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES (?,?,?,?)")) {
+      ps.setLong(1, seq);
+      ps.setString(2, hash);
+      ps.setLong(3, at);
+      ps.setString(4, Base64.getEncoder().encodeToString(sig));
+      ps.executeUpdate();
+    }
+  }
+
+  private static void updateHead(Connection c, long seq, String hash, long time, long cpSeq, long cpAt)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET last_seq = ?, last_hash = ?, last_time = ?,"
+        + " last_checkpoint_seq = ?, last_checkpoint_at = ? WHERE id = 1")) {
+      ps.setLong(1, seq);
+      ps.setString(2, hash);
+      ps.setLong(3, time);
+      ps.setLong(4, cpSeq);
+      ps.setLong(5, cpAt);
+      ps.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.veil.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.util.Objects;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The store's connection pool and schema: opens a HikariCP pool for an H2 or PostgreSQL URL, brings
+ * the schema up to date with Flyway, and hands connections to the store classes of this package.
+ *
+ * <p>Several processes may open the same PostgreSQL database at once; every store class is written
+ * for that (unique constraints with retry, row locks on the audit chain head). An H2 file database
+ * belongs to one process.
+ *
+ * <p>Thread safety: safe for concurrent use. Close once, when the application stops.
+ *
+ * <p>Failure: an unreachable database surfaces as {@link StoreUnavailableException}, any other SQL
+ * failure as {@link StoreException}. <b>Security:</b> neither names the URL's credentials nor data.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final boolean postgres;
+  private final Clock clock;
+
+  private Database(HikariDataSource pool, boolean postgres, Clock clock) {
+    this.pool = pool;
+    this.postgres = postgres;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens the pool and migrates the schema.
+   *
+   * @throws StoreUnavailableException if the database cannot be reached within the connect timeout
+   * @throws StoreException if the schema cannot be migrated
+   */
+  public static Database open(DatabaseConfig config) {
+    Objects.requireNonNull(config, "config");
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(config.jdbcUrl());
+    if (config.user() != null) {
+      hc.setUsername(config.user());
+    }
+    if (config.password() != null) {
+      hc.setPassword(config.password());
+    }
+    hc.setMaximumPoolSize(config.maxPoolSize());
+    hc.setMinimumIdle(Math.min(2, config.maxPoolSize()));
+    hc.setConnectionTimeout(config.connectTimeout().toMillis());
+    hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
+    hc.setPoolName("veil-store");
+    hc.setAutoCommit(true);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new StoreUnavailableException("database unreachable: could not open a connection", e);
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("database unreachable: could not open the connection pool", e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:io/veil/store/migration")
+          .table("veil_schema_history")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      ds.close();
+      throw new StoreException("database schema migration failed", e);
+    }
+    return new Database(ds, config.isPostgres(), config.clock());
+  }
+
+  /** True when this is a PostgreSQL database (else H2). */
+  public boolean isPostgres() {
+    return postgres;
+  }
+
+  /** The time source the store uses for timestamps and expiry. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Work done with one connection. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled connection in auto-commit mode. */
+  <T> T withConnection(String what, SqlWork<T> work) {
+    try (Connection c = connection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw translate(what, e);
+    }
+  }
+
+  /** Runs {@code work} in one transaction, committed on return and rolled back on any exception. */
+  <T> T inTransaction(String what, SqlWork<T> work) {
+    try (Connection c = connection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      // HikariCP restores auto-commit when the connection returns to the pool; resetting it here could
+      // mask the original failure when the connection is broken.
+    } catch (SQLException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    if (pool.isClosed()) {
+      throw new SQLTransientConnectionException("the store is closed", "08003");
+    }
+    return pool.getConnection();
+  }
+
+  /** Maps an SQL failure onto the store's exceptions; {@code what} names the operation, never data. */
+  static StoreException translate(String what, SQLException e) {
+    if (isConnectionFailure(e)) {
+      return new StoreUnavailableException("database unreachable during " + what, e);
+    }
+    return new StoreException("database error during " + what + " (SQLState " + e.getSQLState() + ")", e);
+  }
+
+  static boolean isConnectionFailure(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException) {
+        return true; // socket closed / reset under the driver
+      }
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        // 08: connection exception; 57P01-03: PostgreSQL shutting down / terminated / starting up;
+        // H2 90067 connection broken, 90098 database closed, 90121 closed by VM shutdown.
+        if (state.startsWith("08") || state.startsWith("57P")
+            || state.equals("90067") || state.equals("90098") || state.equals("90121")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** True for a unique-constraint violation (SQLState 23505 on both H2 and PostgreSQL). */
+  static boolean isUniqueViolation(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Closes the pool. Idempotent. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Database[" + (postgres ? "postgresql" : "h2") + (pool.isClosed() ? ", closed" : "") + "]";
+  }
+}

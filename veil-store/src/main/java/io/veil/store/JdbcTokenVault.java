@@ -1,0 +1,293 @@
+package io.veil.store;
+
+import com.google.crypto.tink.Aead;
+import io.veil.core.EntityType;
+import io.veil.core.Scope;
+import io.veil.core.TokenVault;
+import io.veil.core.VaultException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.text.Normalizer;
+
+/**
+ * The persistent, encrypted {@link TokenVault}: a table {@code vault_entries} in H2 or PostgreSQL.
+ *
+ * <ul>
+ *   <li>Each original value is encrypted (AES-256-GCM) with its subject's data key
+ *       ({@link SubjectKeys}); the associated data binds the ciphertext to (tenant, conversation,
+ *       token, type), so ciphertexts cannot be moved between rows.</li>
+ *   <li>The value is found again through a keyed hash (HMAC-SHA256) of (scope, type, NFC-normalized
+ *       value): the same value gets the same token without the value being stored in clear.</li>
+ *   <li>Entries expire {@code retention} after they are minted; expired entries are invisible to every
+ *       read, and {@link RetentionPurger} deletes them.</li>
+ *   <li>Several instances sharing one PostgreSQL agree on one token per value: unique constraints on
+ *       (scope, lookup hash) and (scope, token) plus a retry loop decide every race.</li>
+ * </ul>
+ *
+ * <p>Thread safety: safe for concurrent use, also across processes sharing the database.
+ *
+ * <p>Failure: every failure surfaces as {@link VaultException} (its cause is a {@link StoreException},
+ * or a {@link StoreUnavailableException} when the database is unreachable); callers fail closed.
+ *
+ * <p><b>Security:</b> no method logs values; exception messages carry none. A value whose subject key
+ * was destroyed is reported as absent, never as an error that could hint at its existence.
+ */
+public final class JdbcTokenVault implements TokenVault {
+  private static final int MAX_ATTEMPTS = 32;
+  private static final int MAX_VALUE_CHARS = 10_000;
+  private static final int MAX_TOKEN_CHARS = 256;
+
+  private final Database db;
+  private final SubjectKeys keys;
+  private final Duration retention;
+  private final SubjectResolver resolver;
+
+  /**
+   * @param retention how long an entry lives after it is minted (at least one second)
+   * @param resolver owner of the values of a scope, for the subject-less {@link #tokenize} of the SPI
+   */
+  public JdbcTokenVault(Database db, SubjectKeys keys, Duration retention, SubjectResolver resolver) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.retention = Objects.requireNonNull(retention, "retention");
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    if (retention.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("vault retention must be at least one second");
+    }
+  }
+
+  @Override
+  public String tokenize(Scope scope, EntityType type, String value, Function<Integer, String> minter) {
+    Objects.requireNonNull(scope, "scope");
+    Subject owner = resolver.subjectOf(scope);
+    if (owner == null) {
+      throw new VaultException("the subject resolver returned no subject");
+    }
+    return tokenize(scope, owner, type, value, minter);
+  }
+
+  /**
+   * {@link TokenVault#tokenize} with an explicit owner: the value is encrypted with {@code owner}'s
+   * key, exported with the owner's data and shredded when the owner is erased.
+   *
+   * @throws IllegalArgumentException if the subject's tenant differs from the scope's, the value is
+   *     empty or longer than 10,000 characters, or the minter returns an empty or overlong token
+   */
+  public String tokenize(Scope scope, Subject owner, EntityType type, String value, Function<Integer, String> minter) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(minter, "minter");
+    if (!owner.tenant().equals(scope.tenant())) {
+      throw new IllegalArgumentException("the subject must belong to the scope's tenant");
+    }
+    if (value.isEmpty() || value.length() > MAX_VALUE_CHARS) {
+      throw new IllegalArgumentException("values must be 1-" + MAX_VALUE_CHARS + " characters");
+    }
+    try {
+      return doTokenize(scope, owner, type, value, minter);
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not store a value: " + e.getMessage(), e);
+    }
+  }
+
+  private String doTokenize(Scope scope, Subject owner, EntityType type, String value, Function<Integer, String> minter) {
+    String normalized = Normalizer.normalize(value, Normalizer.Form.NFC);
+    String lookup = keys.lookupHash(Bytes.fields("veil.vault.v1", scope.tenant(), scope.conversation(),
+        type.name(), normalized));
+    Pseudonym ref = keys.pseudonymOf(owner);
+    int lastOrdinal = 0;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      long now = db.clock().millis();
+      Existing existing = db.withConnection("vault lookup", c -> findByLookup(c, scope, lookup));
+      if (existing != null) {
+        if (existing.expiresAt > now) {
+          return existing.token;
+        }
+        db.withConnection("vault expiry", c -> deleteExpired(c, existing.id, now));
+        continue;
+      }
+      int counted = db.withConnection("vault count", c -> countType(c, scope, type)) + 1;
+      int ordinal = Math.max(counted, lastOrdinal + 1);
+      lastOrdinal = ordinal;
+      String token = minter.apply(ordinal);
+      if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+        throw new IllegalArgumentException("the minter must return a token of 1-" + MAX_TOKEN_CHARS + " characters");
+      }
+      byte[] ciphertext = keys.encrypt(ref, scope.tenant(), value.getBytes(StandardCharsets.UTF_8),
+          ad(scope, token, type.name()));
+      boolean inserted = db.withConnection("vault insert", c -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (tenant, conversation, entity_type,"
+            + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+          ps.setString(1, scope.tenant());
+          ps.setString(2, scope.conversation());
+          ps.setString(3, type.name());
+          ps.setString(4, token);
+          ps.setString(5, lookup);
+          ps.setString(6, ref.hex());
+          ps.setBytes(7, ciphertext);
+          ps.setLong(8, now);
+          ps.setLong(9, now + retention.toMillis());
+          ps.executeUpdate();
+          return true;
+        } catch (SQLException e) {
+          if (Database.isUniqueViolation(e)) {
+            return false; // someone else minted this value or this token first: look again
+          }
+          throw e;
+        }
+      });
+      if (inserted) {
+        return token;
+      }
+    }
+    throw new StoreException("could not mint a unique token after " + MAX_ATTEMPTS + " attempts");
+  }
+
+  @Override
+  public Optional<String> reveal(Scope scope, String token) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(token, "token");
+    if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+      return Optional.empty();
+    }
+    try {
+      return db.withConnection("vault reveal", c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT entity_type, subject_ref, ciphertext FROM vault_entries"
+            + " WHERE tenant = ? AND conversation = ? AND token = ? AND expires_at > ?")) {
+          ps.setString(1, scope.tenant());
+          ps.setString(2, scope.conversation());
+          ps.setString(3, token);
+          ps.setLong(4, db.clock().millis());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.<String>empty();
+            }
+            Optional<Aead> key = keys.dataKey(c, new Pseudonym(rs.getString(2)));
+            if (key.isEmpty()) {
+              return Optional.<String>empty();
+            }
+            return Optional.of(decrypt(key.get(), rs.getBytes(3), ad(scope, token, rs.getString(1))));
+          }
+        }
+      });
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not read a value: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Map<String, String> entries(Scope scope) {
+    Objects.requireNonNull(scope, "scope");
+    try {
+      return db.withConnection("vault entries", c -> {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Optional<Aead>> keyCache = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT token, entity_type, subject_ref, ciphertext"
+            + " FROM vault_entries WHERE tenant = ? AND conversation = ? AND expires_at > ? ORDER BY id")) {
+          ps.setString(1, scope.tenant());
+          ps.setString(2, scope.conversation());
+          ps.setLong(3, db.clock().millis());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String token = rs.getString(1);
+              String ref = rs.getString(3);
+              Optional<Aead> key = keyCache.get(ref);
+              if (key == null) {
+                key = keys.dataKey(c, new Pseudonym(ref));
+                keyCache.put(ref, key);
+              }
+              if (key.isPresent()) {
+                out.put(token, decrypt(key.get(), rs.getBytes(4), ad(scope, token, rs.getString(2))));
+              }
+            }
+          }
+        }
+        return out;
+      });
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not read a scope: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void clear(Scope scope) {
+    Objects.requireNonNull(scope, "scope");
+    try {
+      db.withConnection("vault clear", c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM vault_entries WHERE tenant = ? AND conversation = ?")) {
+          ps.setString(1, scope.tenant());
+          ps.setString(2, scope.conversation());
+          return ps.executeUpdate();
+        }
+      });
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not clear a scope: " + e.getMessage(), e);
+    }
+  }
+
+  static byte[] ad(Scope scope, String token, String type) {
+    return Bytes.fields("veil.vault-entry.v1", scope.tenant(), scope.conversation(), token, type);
+  }
+
+  static String decrypt(Aead key, byte[] ciphertext, byte[] ad) {
+    try {
+      return new String(key.decrypt(ciphertext, ad), StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new StoreException("a vault entry failed authentication (tampered or moved ciphertext)", e);
+    }
+  }
+
+  private record Existing(long id, String token, long expiresAt) {}
+
+  private static Existing findByLookup(Connection c, Scope scope, String lookup) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at FROM vault_entries"
+        + " WHERE tenant = ? AND conversation = ? AND lookup_hash = ?")) {
+      ps.setString(1, scope.tenant());
+      ps.setString(2, scope.conversation());
+      ps.setString(3, lookup);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3)) : null;
+      }
+    }
+  }
+
+  private static int deleteExpired(Connection c, long id, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE id = ? AND expires_at <= ?")) {
+      ps.setLong(1, id);
+      ps.setLong(2, now);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static int countType(Connection c, Scope scope, EntityType type) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vault_entries"
+        + " WHERE tenant = ? AND conversation = ? AND entity_type = ?")) {
+      ps.setString(1, scope.tenant());
+      ps.setString(2, scope.conversation());
+      ps.setString(3, type.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcTokenVault[" + db + ", retention=" + retention + "]";
+  }
+}

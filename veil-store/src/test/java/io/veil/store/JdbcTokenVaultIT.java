@@ -1,0 +1,234 @@
+package io.veil.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veil.core.EntityType;
+import io.veil.core.Scope;
+import io.veil.core.VaultException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@ParameterizedClass
+@EnumSource(TestDatabases.class)
+class JdbcTokenVaultIT {
+  @Parameter TestDatabases backend;
+  @TempDir Path keyDir;
+
+  static final Scope SCOPE = new Scope("acme", "conv-1");
+  static final Function<Integer, String> PERSON = n -> "<PERSON_" + n + ">";
+
+  MutableClock clock;
+  DatabaseConfig config;
+  Database db;
+  KeyManager keys;
+  SubjectKeys subjectKeys;
+  JdbcTokenVault vault;
+
+  @BeforeEach
+  void open() {
+    clock = new MutableClock();
+    config = backend.fresh(clock);
+    db = Database.open(config);
+    keys = KeyManager.openOrCreate(keyDir);
+    subjectKeys = new SubjectKeys(db, keys);
+    vault = new JdbcTokenVault(db, subjectKeys, Duration.ofHours(1), SubjectResolver.perConversation());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void sameValueSameTokenAndRoundTrip() {
+    String t1 = vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON);
+    String t2 = vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", PERSON);
+    assertThat(vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON)).isEqualTo(t1);
+    assertThat(t1).isEqualTo("<PERSON_1>");
+    assertThat(t2).isEqualTo("<PERSON_2>");
+    assertThat(vault.reveal(SCOPE, t1)).contains("Anna Schmidt");
+    assertThat(vault.entries(SCOPE)).containsEntry(t1, "Anna Schmidt").containsEntry(t2, "Bob Jones").hasSize(2);
+    assertThat(vault.reveal(new Scope("acme", "conv-2"), t1)).isEmpty();
+    assertThat(vault.reveal(new Scope("other", "conv-1"), t1)).isEmpty();
+  }
+
+  @Test
+  void noPlaintextInTheDatabase() throws Exception {
+    vault.tokenize(SCOPE, EntityType.EMAIL, "anna.secret@example.org", n -> "<EMAIL_" + n + ">");
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("SELECT * FROM vault_entries");
+        ResultSet rs = ps.executeQuery()) {
+      assertThat(rs.next()).isTrue();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        Object v = rs.getObject(i);
+        String s = v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.ISO_8859_1) : String.valueOf(v);
+        assertThat(s).doesNotContain("anna.secret");
+      }
+    }
+  }
+
+  @Test
+  void ciphertextSwappedBetweenRowsIsRejected() throws Exception {
+    String a = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    String b = vault.tokenize(SCOPE, EntityType.PERSON, "Bob", PERSON);
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
+      byte[] ctA;
+      try (PreparedStatement ps = c.prepareStatement("SELECT ciphertext FROM vault_entries WHERE token = ?")) {
+        ps.setString(1, a);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          ctA = rs.getBytes(1);
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET ciphertext = ? WHERE token = ?")) {
+        ps.setBytes(1, ctA);
+        ps.setString(2, b);
+        ps.executeUpdate();
+      }
+    }
+    assertThatThrownBy(() -> vault.reveal(SCOPE, b)).isInstanceOf(VaultException.class)
+        .hasMessageNotContaining("Anna").hasMessageNotContaining("Bob");
+    assertThat(vault.reveal(SCOPE, a)).contains("Anna");
+  }
+
+  @Test
+  void entriesExpireOnReadAndAreReminted() {
+    String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    clock.advance(Duration.ofMinutes(61));
+    assertThat(vault.reveal(SCOPE, t)).isEmpty();
+    assertThat(vault.entries(SCOPE)).isEmpty();
+    String again = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    assertThat(vault.reveal(SCOPE, again)).contains("Anna");
+  }
+
+  @Test
+  void destroyingTheSubjectKeyShredsItsValues() {
+    Subject alice = new Subject("acme", "alice@example.org");
+    String t = vault.tokenize(SCOPE, alice, EntityType.PERSON, "Alice A.", PERSON);
+    String other = vault.tokenize(SCOPE, EntityType.PERSON, "Carol", PERSON);
+    assertThat(subjectKeys.destroy(alice)).isTrue();
+    assertThat(vault.reveal(SCOPE, t)).isEmpty();
+    assertThat(vault.reveal(SCOPE, other)).contains("Carol");
+    assertThat(vault.entries(SCOPE)).containsOnlyKeys(other);
+  }
+
+  @Test
+  void masterRotationKeepsOldDataReadable() {
+    String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    int rewrapped = subjectKeys.rotateMaster();
+    assertThat(rewrapped).isGreaterThanOrEqualTo(1);
+    assertThat(keys.masterKeyCount()).isEqualTo(2);
+    assertThat(vault.reveal(SCOPE, t)).contains("Anna");
+    // a second process loading the rotated key directory reads it too
+    KeyManager reloaded = KeyManager.openOrCreate(keyDir);
+    JdbcTokenVault other = new JdbcTokenVault(db, new SubjectKeys(db, reloaded), Duration.ofHours(1),
+        SubjectResolver.perConversation());
+    assertThat(other.reveal(SCOPE, t)).contains("Anna");
+  }
+
+  @Test
+  void anotherInstancePicksUpARotationByItself() {
+    String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    // instance B loaded the keys before A rotated and re-wrapped everything
+    JdbcTokenVault b = new JdbcTokenVault(db, new SubjectKeys(db, KeyManager.openOrCreate(keyDir)),
+        Duration.ofHours(1), SubjectResolver.perConversation());
+    b.tokenize(SCOPE, EntityType.PERSON, "warm-up", PERSON);
+    subjectKeys.rotateMaster();
+    assertThat(b.reveal(SCOPE, t)).contains("Anna");
+  }
+
+  @Test
+  void clearForgetsTheScope() {
+    String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    vault.clear(SCOPE);
+    assertThat(vault.reveal(SCOPE, t)).isEmpty();
+  }
+
+  @Test
+  void rejectsBadInput() {
+    assertThatThrownBy(() -> vault.tokenize(SCOPE, EntityType.PERSON, "", PERSON))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> vault.tokenize(SCOPE, EntityType.PERSON, "x".repeat(10_001), PERSON))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> vault.tokenize(SCOPE, new Subject("other", "u"), EntityType.PERSON, "Anna", PERSON))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> vault.tokenize(SCOPE, EntityType.PERSON, "Anna", n -> ""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void twoInstancesAgreeOnOneTokenUnderConcurrency() throws Exception {
+    Database db2 = Database.open(config);
+    try {
+      JdbcTokenVault vault2 = new JdbcTokenVault(db2, new SubjectKeys(db2, KeyManager.openOrCreate(keyDir)),
+          Duration.ofHours(1), SubjectResolver.perConversation());
+      List<JdbcTokenVault> vaults = List.of(vault, vault2);
+      int threads = 8;
+      int values = 20;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        JdbcTokenVault v = vaults.get(t % 2);
+        results.add(pool.submit(() -> {
+          start.await();
+          List<String> tokens = new ArrayList<>();
+          for (int i = 0; i < values; i++) {
+            tokens.add(v.tokenize(SCOPE, EntityType.PERSON, "Person " + i, PERSON));
+          }
+          return tokens;
+        }));
+      }
+      start.countDown();
+      List<String> first = results.get(0).get();
+      for (Future<List<String>> f : results) {
+        assertThat(f.get()).isEqualTo(first);
+      }
+      pool.shutdown();
+      assertThat(Set.copyOf(first)).hasSize(values);
+      for (int i = 0; i < values; i++) {
+        assertThat(vault2.reveal(SCOPE, first.get(i))).contains("Person " + i);
+      }
+    } finally {
+      db2.close();
+    }
+  }
+
+  @Test
+  void keyFilesAreCreatedPrivateAndLooseOnesAreRefused() throws Exception {
+    assertThat(PosixPerm.of(keyDir.resolve("master.json"))).isEqualTo("rw-------");
+    Path loose = Files.createTempDirectory("veil-loose-keys");
+    KeyManager.openOrCreate(loose);
+    Files.setPosixFilePermissions(loose.resolve("master.json"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> KeyManager.openOrCreate(loose)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("chmod 600");
+  }
+
+  static final class PosixPerm {
+    static String of(Path p) throws java.io.IOException {
+      return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+  }
+}
