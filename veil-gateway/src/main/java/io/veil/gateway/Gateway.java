@@ -227,15 +227,31 @@ public final class Gateway implements AutoCloseable {
 
   private byte[] readBounded(Context ctx) throws IOException {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBodyBytes) {
-      throw tooLarge();
-    }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > maxBodyBytes) {
+        drain(in);
+        throw tooLarge();
+      }
       byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
       if (b.length > maxBodyBytes) {
+        drain(in);
         throw tooLarge();
       }
       return b;
+    }
+  }
+
+  /**
+   * Reads and discards what the client is still sending of an oversized body (up to a bound), so a
+   * client that writes the whole body before reading gets the 413 instead of a connection reset.
+   * Memory stays constant; a body beyond the bound ends with the connection closed.
+   */
+  private void drain(InputStream in) throws IOException {
+    long budget = Math.min(64L << 20, Math.max(8L << 20, maxBodyBytes * 8));
+    byte[] buf = new byte[16 << 10];
+    int n;
+    while (budget > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, budget))) > 0) {
+      budget -= n;
     }
   }
 
