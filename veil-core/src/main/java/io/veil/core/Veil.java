@@ -2,6 +2,7 @@ package io.veil.core;
 
 import io.veil.core.keys.VeilKeys;
 import io.veil.core.transform.Restorer;
+import io.veil.core.transform.RestorerCache;
 import io.veil.core.transform.Transformer;
 import io.veil.core.vault.InMemoryTokenVault;
 import java.util.Objects;
@@ -30,13 +31,15 @@ public final class Veil {
   private final TokenVault vault;
   private final VeilKeys keys;
   private final Transformer transformer;
+  private final RestorerCache restorers;
 
   private Veil(Builder b) {
     this.policy = b.policy == null ? Policy.defaults() : b.policy;
     this.analyzer = b.analyzer == null ? policy.newAnalyzer() : b.analyzer;
     this.vault = b.vault == null ? InMemoryTokenVault.create() : b.vault;
     this.keys = b.keys == null ? VeilKeys.generate() : b.keys;
-    this.transformer = Transformer.of(policy::operator, vault, keys);
+    this.restorers = new RestorerCache(4096);
+    this.transformer = Transformer.of(policy::operator, vault, keys, restorers);
   }
 
   public static Builder builder() {
@@ -104,7 +107,7 @@ public final class Veil {
   public Restorer restorer(Scope scope, RestoreFormat format) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(format, "format");
-    return Restorer.of(vault.entries(scope), vault.tokenTypes(scope), format);
+    return restorers.restorer(vault, scope, format);
   }
 
   /** Builds a {@link Veil}. Not thread-safe. */

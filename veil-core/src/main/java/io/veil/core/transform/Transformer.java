@@ -28,15 +28,24 @@ public final class Transformer {
   private final Function<EntityType, Operator> operatorFor;
   private final TokenVault vault;
   private final VeilKeys keys;
+  private final RestorerCache restorers;
 
-  private Transformer(Function<EntityType, Operator> operatorFor, TokenVault vault, VeilKeys keys) {
+  private Transformer(Function<EntityType, Operator> operatorFor, TokenVault vault, VeilKeys keys,
+                      RestorerCache restorers) {
     this.operatorFor = Objects.requireNonNull(operatorFor, "operatorFor");
     this.vault = Objects.requireNonNull(vault, "vault");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.restorers = Objects.requireNonNull(restorers, "restorers");
   }
 
   public static Transformer of(Function<EntityType, Operator> operatorFor, TokenVault vault, VeilKeys keys) {
-    return new Transformer(operatorFor, vault, keys);
+    return of(operatorFor, vault, keys, new RestorerCache(1024));
+  }
+
+  /** As {@link #of(Function, TokenVault, VeilKeys)}, sharing a restorer cache with the caller. */
+  public static Transformer of(Function<EntityType, Operator> operatorFor, TokenVault vault, VeilKeys keys,
+                               RestorerCache restorers) {
+    return new Transformer(operatorFor, vault, keys, restorers);
   }
 
   /**
@@ -56,11 +65,7 @@ public final class Transformer {
    * {@link RestoreIndex#RETIRED_PREFIX} — and no longer restored. Placeholders are never retired.
    */
   private void retireCollisions(Scope scope, String text, List<Finding> findings) {
-    Map<String, String> entries = vault.entries(scope);
-    if (entries.isEmpty()) {
-      return;
-    }
-    Restorer restorer = Restorer.of(entries, vault.tokenTypes(scope), RestoreFormat.TEXT);
+    Restorer restorer = restorers.restorer(vault, scope, RestoreFormat.TEXT);
     for (String key : restorer.collisions(text, findings)) {
       vault.tokenize(scope, RETIRED, key, "", n -> RestoreIndex.RETIRED_PREFIX + key);
     }

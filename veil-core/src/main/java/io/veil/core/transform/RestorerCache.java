@@ -1,0 +1,73 @@
+package io.veil.core.transform;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.veil.core.EntityType;
+import io.veil.core.RestoreFormat;
+import io.veil.core.Scope;
+import io.veil.core.TokenVault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reuses a scope's {@link Restorer} while the scope's vault entries stay the same. Building the
+ * restore trie (every accepted spelling of every token and surrogate) costs far more than restoring
+ * one answer, and a conversation's entries change only when a turn mints a new token; without this,
+ * every request rebuilt the trie twice (collision check and restore).
+ *
+ * <p>A cached restorer is used only if the vault's current snapshot {@code equals} the snapshot it
+ * was built from (an O(entries) comparison), so a restore never misses a token minted since, and a
+ * scope cleared or erased in the vault is never restored from the cache.
+ *
+ * <p>Thread safety: thread-safe. Memory: bounded by {@code maxScopes}; entries expire after two
+ * minutes without use.
+ *
+ * <p><b>Security:</b> holds original values in memory for up to two minutes after a scope's last use,
+ * as the in-memory vault does; nothing is written anywhere.
+ */
+public final class RestorerCache {
+  private record Key(Scope scope, RestoreFormat format) {}
+
+  private record Built(Map<String, String> entries, Map<String, EntityType> types, Restorer restorer) {}
+
+  private final Cache<Key, Built> cache;
+
+  public RestorerCache(int maxScopes) {
+    if (maxScopes < 1) {
+      throw new IllegalArgumentException("maxScopes must be positive");
+    }
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxScopes)
+        .expireAfterAccess(Duration.ofMinutes(2))
+        .build();
+  }
+
+  /** The restorer for the scope's current entries in {@code vault}. */
+  public Restorer restorer(TokenVault vault, Scope scope, RestoreFormat format) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(format, "format");
+    Map<String, String> entries = vault.entries(scope);
+    Map<String, EntityType> types = vault.tokenTypes(scope);
+    Key key = new Key(scope, format);
+    Built built = cache.getIfPresent(key);
+    if (built != null && built.entries().equals(entries) && built.types().equals(types)) {
+      return built.restorer();
+    }
+    Restorer fresh = Restorer.of(entries, types, format);
+    cache.put(key, new Built(Map.copyOf(entries), Map.copyOf(types), fresh));
+    return fresh;
+  }
+
+  /** Forgets what is cached for the scope (all formats). */
+  public void invalidate(Scope scope) {
+    for (RestoreFormat f : RestoreFormat.values()) {
+      cache.invalidate(new Key(scope, f));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RestorerCache[size=" + cache.estimatedSize() + "]";
+  }
+}

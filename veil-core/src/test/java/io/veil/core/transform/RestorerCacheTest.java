@@ -1,0 +1,50 @@
+package io.veil.core.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veil.core.EntityType;
+import io.veil.core.RestoreFormat;
+import io.veil.core.Scope;
+import io.veil.core.vault.InMemoryTokenVault;
+import org.junit.jupiter.api.Test;
+
+class RestorerCacheTest {
+  private final InMemoryTokenVault vault = InMemoryTokenVault.create();
+  private final RestorerCache cache = new RestorerCache(16);
+  private final Scope scope = new Scope("acme", "c1");
+
+  private String mint(String value) {
+    return vault.tokenize(scope, EntityType.EMAIL, value, n -> "<EMAIL_" + n + ">");
+  }
+
+  @Test
+  void reusesTheRestorerWhileEntriesAreUnchanged() {
+    mint("a@x.org");
+    Restorer first = cache.restorer(vault, scope, RestoreFormat.TEXT);
+    assertThat(cache.restorer(vault, scope, RestoreFormat.TEXT)).isSameAs(first);
+    assertThat(cache.restorer(vault, scope, RestoreFormat.JSON_STRING)).isNotSameAs(first);
+  }
+
+  @Test
+  void aTokenMintedLaterIsRestoredAtOnce() {
+    String t1 = mint("a@x.org");
+    cache.restorer(vault, scope, RestoreFormat.TEXT);
+    String t2 = mint("b@x.org");
+    assertThat(cache.restorer(vault, scope, RestoreFormat.TEXT).restore(t1 + " " + t2)).isEqualTo("a@x.org b@x.org");
+  }
+
+  @Test
+  void aClearedScopeIsNeverRestoredFromTheCache() {
+    String t1 = mint("a@x.org");
+    assertThat(cache.restorer(vault, scope, RestoreFormat.TEXT).restore(t1)).isEqualTo("a@x.org");
+    vault.clear(scope);
+    assertThat(cache.restorer(vault, scope, RestoreFormat.TEXT).restore(t1)).isEqualTo(t1);
+  }
+
+  @Test
+  void scopesDoNotShareRestorers() {
+    String t1 = mint("a@x.org");
+    Scope other = new Scope("other-tenant", "c1");
+    assertThat(cache.restorer(vault, other, RestoreFormat.TEXT).restore(t1)).isEqualTo(t1);
+  }
+}
