@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  */
 public final class Analyzer {
   private final List<Recognizer> recognizers;
+  /** Each recognizer's context words, prepared once (same order as {@link #recognizers}). */
+  private final List<ContextWords> contextWords;
   private final Map<EntityType, Double> thresholds;
   private final double defaultThreshold;
   private final Set<String> allowList;
@@ -43,6 +45,7 @@ public final class Analyzer {
 
   private Analyzer(Builder b) {
     this.recognizers = List.copyOf(b.recognizers);
+    this.contextWords = recognizers.stream().map(r -> ContextWords.of(r.contextWords())).toList();
     this.thresholds = Map.copyOf(b.thresholds);
     this.defaultThreshold = b.defaultThreshold;
     this.allowList = Set.copyOf(b.allowList);
@@ -72,14 +75,15 @@ public final class Analyzer {
       return List.of();
     }
     List<Finding> candidates = new ArrayList<>();
-    for (Recognizer r : recognizers) {
+    for (int ri = 0; ri < recognizers.size(); ri++) {
+      Recognizer r = recognizers.get(ri);
       List<Finding> found;
       try {
         found = r.analyze(text, language);
       } catch (RuntimeException | StackOverflowError e) {
         throw new DetectionException("recognizer " + r.name() + " failed: " + e.getClass().getSimpleName());
       }
-      Set<String> context = r.contextWords();
+      ContextWords context = contextWords.get(ri);
       for (Finding f : found) {
         if (enabled != null && !enabled.contains(f.type())) {
           continue;
@@ -87,7 +91,7 @@ public final class Analyzer {
         if (f.end() > text.length()) {
           throw new DetectionException("recognizer " + r.name() + " returned a span outside the text");
         }
-        candidates.add(context.isEmpty() ? f : contextEnhancer.enhance(text, f, context));
+        candidates.add(contextEnhancer.enhance(text, f, context));
       }
     }
     addDenied(text, candidates);

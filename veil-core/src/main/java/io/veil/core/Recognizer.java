@@ -34,7 +34,8 @@ public interface Recognizer {
   /**
    * Words that, when they appear shortly before (or after) a finding of this recognizer, make it
    * more likely to be real ("card", "iban", "ssn"). Lower-case. The analyzer raises the score of such
-   * findings; empty by default.
+   * findings; empty by default. The analyzer reads this once, when it is built, so the set must not
+   * change afterwards.
    */
   default Set<String> contextWords() {
     return Set.of();

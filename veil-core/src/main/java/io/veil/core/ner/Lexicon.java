@@ -119,7 +119,7 @@ final class Lexicon {
   }
 
   static char norm(char c) {
-    return c == '\u2019' ? '\'' : Character.toLowerCase(c);
+    return c == '\u2019' ? '\'' : CharClass.toLowerCase(c);
   }
 
   /** Flags of {@code text[start, end)} compared lower-case; 0 if absent. */

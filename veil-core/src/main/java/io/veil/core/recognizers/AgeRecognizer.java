@@ -33,6 +33,9 @@ final class AgeRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // an age is written in ASCII digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

@@ -22,6 +22,9 @@ final class CreditCardRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // a card number is 12-19 ASCII digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

@@ -37,6 +37,9 @@ final class DateRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // every date format has ASCII digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

@@ -20,6 +20,9 @@ final class IbanRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // an IBAN has ASCII check digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     StringBuilder compact = new StringBuilder(Iban.MAX_LENGTH);

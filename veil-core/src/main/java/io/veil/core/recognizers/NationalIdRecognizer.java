@@ -60,6 +60,9 @@ final class NationalIdRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // every national id format has ASCII digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int[] groupStart = new int[MAX_GROUPS];

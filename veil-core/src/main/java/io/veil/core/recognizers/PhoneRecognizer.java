@@ -48,6 +48,9 @@ final class PhoneRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // a phone number has 6 or more ASCII digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

@@ -23,6 +23,9 @@ final class UsSsnRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    if (!Chars.hasDigit(text)) {
+      return List.of(); // an SSN is nine ASCII digits
+    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;
