@@ -113,21 +113,15 @@ public final class GazetteerNerEngine implements NerEngine {
       if (!tokens.isWord(t) || tokens.length(t) > 5) {
         continue;
       }
-      String w = tokens.lower(t);
-      if (GERMAN.contains(w)) {
+      if (tokens.in(t, Closed.GERMAN_FUNCTION)) {
         german++;
-      } else if (ENGLISH.contains(w)) {
+      } else if (tokens.in(t, Closed.ENGLISH_FUNCTION)) {
         english++;
       }
     }
     return german >= 1 && german > english;
   }
 
-  private static final Set<String> GERMAN = Set.of(
-      "der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "wir", "wurde", "sind", "auch",
-      "sich", "dem", "den", "des", "im", "zu", "auf", "für", "nach", "bei", "aus", "vom", "zum", "zur", "einer",
-      "eines", "wird");
-  private static final Set<String> ENGLISH = Set.of("the", "and", "is", "of", "to", "you", "my", "with");
 
   /** A candidate before overlap resolution. */
   record Span(int start, int end, EntityType type, double score) {}
