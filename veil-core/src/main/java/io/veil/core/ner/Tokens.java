@@ -174,9 +174,7 @@ final class Tokens {
     return allCommon ? Lexicon.COMMON : flags;
   }
 
-  /** "Júlia" → "julia": name strengths of the accent-free spelling (rare, so the allocation is fine). */
-  private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
-
+  /** "Júlia" → "julia": name strengths of the accent-free spelling (see {@link AccentFolding}). */
   private int folded(int t) {
     boolean accented = false;
     for (int i = start[t]; i < end[t] && !accented; i++) {
@@ -186,8 +184,7 @@ final class Tokens {
     if (!accented) {
       return 0;
     }
-    String f = MARKS.matcher(java.text.Normalizer.normalize(text.substring(start[t], end[t]),
-        java.text.Normalizer.Form.NFD)).replaceAll("");
+    String f = AccentFolding.fold(text, start[t], end[t]);
     int flags = lexicon.lookup(f, 0, f.length());
     // keep name strengths only: a folded spelling is no evidence of a common English word or a place
     return flags & (Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT));
