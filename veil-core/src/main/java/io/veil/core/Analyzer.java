@@ -36,6 +36,9 @@ public final class Analyzer {
   private final List<Recognizer> recognizers;
   /** Each recognizer's context words, prepared once (same order as {@link #recognizers}). */
   private final List<ContextWords> contextWords;
+  /** Per recognizer: {@link Recognizer#findingsContainDigit()}, read once. */
+  private final boolean[] needsDigit;
+  private final boolean anyNeedsDigit;
   private final Map<EntityType, Double> thresholds;
   private final double defaultThreshold;
   private final Set<String> allowList;
@@ -46,6 +49,13 @@ public final class Analyzer {
   private Analyzer(Builder b) {
     this.recognizers = List.copyOf(b.recognizers);
     this.contextWords = recognizers.stream().map(r -> ContextWords.of(r.contextWords())).toList();
+    this.needsDigit = new boolean[recognizers.size()];
+    boolean any = false;
+    for (int i = 0; i < needsDigit.length; i++) {
+      needsDigit[i] = recognizers.get(i).findingsContainDigit();
+      any |= needsDigit[i];
+    }
+    this.anyNeedsDigit = any;
     this.thresholds = Map.copyOf(b.thresholds);
     this.defaultThreshold = b.defaultThreshold;
     this.allowList = Set.copyOf(b.allowList);
@@ -75,8 +85,13 @@ public final class Analyzer {
       return List.of();
     }
     List<Finding> candidates = new ArrayList<>();
+    // trigger-first: recognizers whose findings all contain a digit are skipped for digit-free texts
+    boolean hasDigit = anyNeedsDigit && hasAsciiDigit(text);
     for (int ri = 0; ri < recognizers.size(); ri++) {
       Recognizer r = recognizers.get(ri);
+      if (needsDigit[ri] && !hasDigit) {
+        continue;
+      }
       List<Finding> found;
       try {
         found = r.analyze(text, language);
@@ -106,6 +121,16 @@ public final class Analyzer {
       kept.add(f);
     }
     return OverlapResolver.resolve(kept);
+  }
+
+  private static boolean hasAsciiDigit(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Characters analysed at once by {@link #analyze(Reader, String, Consumer)}. */

@@ -31,11 +31,14 @@ final class AgeRecognizer extends AbstractRecognizer {
     super("age", Set.of(EntityType.AGE), Set.of("age", "aged", "old", "years", "birthday"));
   }
 
+  /** True: an age is written in ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // an age is written in ASCII digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

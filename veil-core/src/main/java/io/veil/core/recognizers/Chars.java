@@ -24,20 +24,6 @@ final class Chars {
     return isDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
   }
 
-  /**
-   * True if {@code s} holds an ASCII digit. Recognizers whose every finding contains one (cards, phones,
-   * SSNs, IBANs, national ids, dates, ages, keyword ids) call this first and skip their scan otherwise:
-   * about half of all short prompts have no digit at all, and this test is far cheaper than a scan.
-   */
-  static boolean hasDigit(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      if (isDigit(s.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Letter or digit in any script. */
   static boolean isWordChar(char c) {
     return c < 128 ? isAsciiAlnum(c) || c == '_' : Character.isLetterOrDigit(c);

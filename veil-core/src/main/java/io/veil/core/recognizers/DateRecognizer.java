@@ -35,11 +35,14 @@ final class DateRecognizer extends AbstractRecognizer {
         Set.of("date", "dated", "on", "since", "when", "day", "born", "birthday", "dob", "until", "from", "due"));
   }
 
+  /** True: every date format has ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // every date format has ASCII digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

@@ -18,11 +18,14 @@ final class IbanRecognizer extends AbstractRecognizer {
     super("iban", Set.of(EntityType.IBAN), Set.of("iban", "account", "bank", "transfer", "sepa", "konto"));
   }
 
+  /** True: an IBAN has ASCII check digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // an IBAN has ASCII check digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     StringBuilder compact = new StringBuilder(Iban.MAX_LENGTH);

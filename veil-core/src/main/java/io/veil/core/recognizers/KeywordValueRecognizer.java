@@ -54,11 +54,14 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
     }
   }
 
+  /** True: a value needs two or more ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // a value needs two or more ASCII digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

@@ -58,11 +58,14 @@ final class NationalIdRecognizer extends AbstractRecognizer {
     return w;
   }
 
+  /** True: every national id format has ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // every national id format has ASCII digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int[] groupStart = new int[MAX_GROUPS];

@@ -57,11 +57,14 @@ final class PhoneRecognizer extends AbstractRecognizer {
         "celular", "numéro", "rufnummer", "telefoon", "mobiel", "cellulare"));
   }
 
+  /** True: a phone number has 6 or more ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // a phone number has 6 or more ASCII digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;

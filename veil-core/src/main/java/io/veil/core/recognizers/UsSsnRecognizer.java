@@ -21,11 +21,14 @@ final class UsSsnRecognizer extends AbstractRecognizer {
         Set.of("ssn", "social", "security", "ss#", "ssns", "itin", "taxpayer", "tin"));
   }
 
+  /** True: an SSN is nine ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
-    if (!Chars.hasDigit(text)) {
-      return List.of(); // an SSN is nine ASCII digits
-    }
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;
