@@ -34,6 +34,11 @@ import java.util.function.Consumer;
  */
 public final class Analyzer {
   private final List<Recognizer> recognizers;
+  /** Each recognizer's context words, prepared once (same order as {@link #recognizers}). */
+  private final List<ContextWords> contextWords;
+  /** Per recognizer: {@link Recognizer#findingsContainDigit()}, read once. */
+  private final boolean[] needsDigit;
+  private final boolean anyNeedsDigit;
   private final Map<EntityType, Double> thresholds;
   private final double defaultThreshold;
   private final Set<String> allowList;
@@ -43,6 +48,14 @@ public final class Analyzer {
 
   private Analyzer(Builder b) {
     this.recognizers = List.copyOf(b.recognizers);
+    this.contextWords = recognizers.stream().map(r -> ContextWords.of(r.contextWords())).toList();
+    this.needsDigit = new boolean[recognizers.size()];
+    boolean any = false;
+    for (int i = 0; i < needsDigit.length; i++) {
+      needsDigit[i] = recognizers.get(i).findingsContainDigit();
+      any |= needsDigit[i];
+    }
+    this.anyNeedsDigit = any;
     this.thresholds = Map.copyOf(b.thresholds);
     this.defaultThreshold = b.defaultThreshold;
     this.allowList = Set.copyOf(b.allowList);
@@ -72,14 +85,20 @@ public final class Analyzer {
       return List.of();
     }
     List<Finding> candidates = new ArrayList<>();
-    for (Recognizer r : recognizers) {
+    // trigger-first: recognizers whose findings all contain a digit are skipped for digit-free texts
+    boolean hasDigit = anyNeedsDigit && hasAsciiDigit(text);
+    for (int ri = 0; ri < recognizers.size(); ri++) {
+      Recognizer r = recognizers.get(ri);
+      if (needsDigit[ri] && !hasDigit) {
+        continue;
+      }
       List<Finding> found;
       try {
         found = r.analyze(text, language);
       } catch (RuntimeException | StackOverflowError e) {
         throw new DetectionException("recognizer " + r.name() + " failed: " + e.getClass().getSimpleName());
       }
-      Set<String> context = r.contextWords();
+      ContextWords context = contextWords.get(ri);
       for (Finding f : found) {
         if (enabled != null && !enabled.contains(f.type())) {
           continue;
@@ -87,7 +106,7 @@ public final class Analyzer {
         if (f.end() > text.length()) {
           throw new DetectionException("recognizer " + r.name() + " returned a span outside the text");
         }
-        candidates.add(context.isEmpty() ? f : contextEnhancer.enhance(text, f, context));
+        candidates.add(contextEnhancer.enhance(text, f, context));
       }
     }
     addDenied(text, candidates);
@@ -102,6 +121,16 @@ public final class Analyzer {
       kept.add(f);
     }
     return OverlapResolver.resolve(kept);
+  }
+
+  private static boolean hasAsciiDigit(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Characters analysed at once by {@link #analyze(Reader, String, Consumer)}. */

@@ -1,11 +1,9 @@
 package io.veil.core;
 
-import java.util.Set;
-
 /**
  * Raises a finding's score when one of its recognizer's context words stands near it (Presidio's
  * context enhancement). Words are compared lower-case; a context word also matches as the start of a
- * longer word ("card" in "cardholder").
+ * longer word ("card" in "cardholder"); see {@link ContextWords}.
  */
 final class ContextEnhancer {
   private final int window;
@@ -16,8 +14,8 @@ final class ContextEnhancer {
     this.boost = boost;
   }
 
-  Finding enhance(String text, Finding f, Set<String> contextWords) {
-    if (window == 0 || boost == 0.0) {
+  Finding enhance(String text, Finding f, ContextWords contextWords) {
+    if (window == 0 || boost == 0.0 || contextWords.isEmpty()) {
       return f;
     }
     int from = Math.max(0, f.start() - window);
@@ -28,40 +26,36 @@ final class ContextEnhancer {
     return f;
   }
 
-  private static boolean hasContextWord(String text, int from, int to, Set<String> words) {
+  /** True if a word within {@code [from, to)} (a word cut by {@code to} counts as cut) matches. */
+  private static boolean hasContextWord(String text, int from, int to, ContextWords words) {
     int i = from;
     // skip a word cut by the window's edge
-    if (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
-      while (i < to && Character.isLetterOrDigit(text.charAt(i))) {
+    if (i > 0 && isLetterOrDigit(text.charAt(i - 1))) {
+      while (i < to && isLetterOrDigit(text.charAt(i))) {
         i++;
       }
     }
-    StringBuilder word = new StringBuilder(16);
     while (i < to) {
-      char c = text.charAt(i);
-      if (Character.isLetterOrDigit(c)) {
-        word.append(Character.toLowerCase(c));
-      } else if (!word.isEmpty()) {
-        if (matches(word, words)) {
-          return true;
-        }
-        word.setLength(0);
+      if (!isLetterOrDigit(text.charAt(i))) {
+        i++;
+        continue;
       }
-      i++;
-    }
-    return !word.isEmpty() && matches(word, words);
-  }
-
-  private static boolean matches(StringBuilder word, Set<String> words) {
-    String w = word.toString();
-    if (words.contains(w)) {
-      return true;
-    }
-    for (String c : words) {
-      if (c.length() >= 3 && w.length() > c.length() && w.startsWith(c)) {
+      int start = i;
+      while (i < to && isLetterOrDigit(text.charAt(i))) {
+        i++;
+      }
+      if (words.matchesWord(text, start, i)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@link Character#isLetterOrDigit(char)} with an ASCII fast path (this runs for every character near a finding). */
+  private static boolean isLetterOrDigit(char c) {
+    if (c < 128) {
+      return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+    return Character.isLetterOrDigit(c);
   }
 }

@@ -279,7 +279,7 @@ final class AddressScanner {
     }
     int letters = 0;
     for (int i = tk.start[t]; i < tk.end[t]; i++) {
-      if (Character.isLetter(tk.text.charAt(i))) {
+      if (CharClass.isLetter(tk.text.charAt(i))) {
         letters++;
       }
     }

@@ -23,6 +23,8 @@ final class Closed {
   static final int PREFIXES = 1 << 13;
   static final int UNITS = 1 << 14;
   static final int LOWER_STARTS = 1 << 15;
+  static final int GERMAN_FUNCTION = 1 << 16;
+  static final int ENGLISH_FUNCTION = 1 << 17;
 
   private static final int SIZE = 1 << 12;
   private static final String[] KEYS = new String[SIZE];
@@ -45,6 +47,8 @@ final class Closed {
     add(AddressScanner.PREFIXES, PREFIXES);
     add(AddressScanner.UNITS, UNITS);
     add(AddressScanner.LOWER_STARTS, LOWER_STARTS);
+    add(Words.GERMAN_FUNCTION, GERMAN_FUNCTION);
+    add(Words.ENGLISH_FUNCTION, ENGLISH_FUNCTION);
   }
 
   private Closed() {}

@@ -79,8 +79,7 @@ final class EntityScanner {
         p++;
         continue;
       }
-      String low = tk.lower(p);
-      if (Words.TITLES.contains(low) && titleApplies(p, j)) {
+      if (tk.in(p, Closed.TITLES) && titleApplies(p, j)) {
         int q = p + 1;
         if (tk.isPunct(q, '.')) {
           q++;
@@ -135,10 +134,9 @@ final class EntityScanner {
       if (!tk.isWord(q)) {
         break;
       }
-      String low = tk.lower(q);
       int f = tk.flags[q];
       if (tk.isLower(q)) {
-        if (Words.PARTICLES.contains(low) && q > p) {
+        if (tk.in(q, Closed.PARTICLES) && q > p) {
           q++;
           continue;
         }
@@ -152,12 +150,11 @@ final class EntityScanner {
         }
         break;
       }
-      if (q > p && Words.NAME_SUFFIXES.contains(low)) {
+      if (q > p && tk.in(q, Closed.NAME_SUFFIXES)) {
         q++;
         break;
       }
-      if (Words.NOT_NAMES.contains(low) || Words.LEGAL_SUFFIXES.contains(low)
-          || !afterTitle && Words.FUNCTION.contains(low)) {
+      if (tk.in(q, Closed.NOT_NAMES | Closed.LEGAL_SUFFIXES) || !afterTitle && tk.in(q, Closed.FUNCTION)) {
         break;
       }
       if (q > p && placeMatchEnd(q, chainEnd) > q + 1) {
@@ -455,17 +452,16 @@ final class EntityScanner {
     while (lastWordTok > i && !tk.isWord(lastWordTok)) {
       lastWordTok--;
     }
-    String last = tk.lower(lastWordTok);
     int end = lastWordTok + 1;
     double score = 0;
-    if (Words.LEGAL_SUFFIXES.contains(last) && lastWordTok > i && !tk.isAllCaps(lastWordTok) | tk.length(lastWordTok) <= 4) {
+    if (tk.in(lastWordTok, Closed.LEGAL_SUFFIXES) && lastWordTok > i && !tk.isAllCaps(lastWordTok) | tk.length(lastWordTok) <= 4) {
       score = 0.85;
       if (tk.isPunct(end, '.')) {
         end++;
       }
-    } else if (Words.ORG_HEADS.contains(last) && lastWordTok > i) {
+    } else if (tk.in(lastWordTok, Closed.ORG_HEADS) && lastWordTok > i) {
       score = 0.7;
-    } else if (Words.ORG_OPENERS.contains(last) && tk.is(j, "of") && tk.isCap(j + 1)) {
+    } else if (tk.in(lastWordTok, Closed.ORG_OPENERS) && tk.is(j, "of") && tk.isCap(j + 1)) {
       int e = j + 1;
       while (e < tk.size && tk.isCap(e) && !tk.nlBefore[e] && e < j + 5) {
         e++;

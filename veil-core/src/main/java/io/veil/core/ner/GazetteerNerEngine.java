@@ -7,8 +7,6 @@ import io.veil.core.Recognizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -113,44 +111,56 @@ public final class GazetteerNerEngine implements NerEngine {
       if (!tokens.isWord(t) || tokens.length(t) > 5) {
         continue;
       }
-      String w = tokens.lower(t);
-      if (GERMAN.contains(w)) {
+      if (tokens.in(t, Closed.GERMAN_FUNCTION)) {
         german++;
-      } else if (ENGLISH.contains(w)) {
+      } else if (tokens.in(t, Closed.ENGLISH_FUNCTION)) {
         english++;
       }
     }
     return german >= 1 && german > english;
   }
 
-  private static final Set<String> GERMAN = Set.of(
-      "der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "wir", "wurde", "sind", "auch",
-      "sich", "dem", "den", "des", "im", "zu", "auf", "für", "nach", "bei", "aus", "vom", "zum", "zur", "einer",
-      "eines", "wird");
-  private static final Set<String> ENGLISH = Set.of("the", "and", "is", "of", "to", "you", "my", "with");
 
   /** A candidate before overlap resolution. */
   record Span(int start, int end, EntityType type, double score) {}
 
+  /**
+   * Keeps the best spans (higher score, then longer, then earlier) that overlap no better one; returns them
+   * sorted by start. The kept spans stay in a start-sorted list searched by bisection (a text yields a few
+   * dozen spans at most, so inserting into the list costs less than a tree map's nodes).
+   */
   static List<Finding> resolve(List<Span> spans, String recognizer) {
     spans.sort(Comparator.comparingDouble(Span::score).reversed()
         .thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
         .thenComparingInt(Span::start));
-    TreeMap<Integer, Span> kept = new TreeMap<>();
+    List<Span> kept = new ArrayList<>(spans.size());
     for (Span s : spans) {
-      Map.Entry<Integer, Span> before = kept.floorEntry(s.start());
-      Map.Entry<Integer, Span> after = kept.ceilingEntry(s.start());
-      boolean clash = before != null && before.getValue().end() > s.start()
-          || after != null && after.getKey() < s.end();
+      int at = firstStartingAtOrAfter(kept, s.start());
+      boolean clash = at > 0 && kept.get(at - 1).end() > s.start()
+          || at < kept.size() && kept.get(at).start() < s.end();
       if (!clash) {
-        kept.put(s.start(), s);
+        kept.add(at, s);
       }
     }
     List<Finding> out = new ArrayList<>(kept.size());
-    for (Span s : kept.values()) {
+    for (Span s : kept) {
       out.add(new Finding(s.start(), s.end(), s.type(), Math.min(1.0, Math.max(0.0, s.score())), recognizer));
     }
     return out;
+  }
+
+  private static int firstStartingAtOrAfter(List<Span> sorted, int start) {
+    int lo = 0;
+    int hi = sorted.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted.get(mid).start() < start) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** The address part alone, as its own recognizer. */

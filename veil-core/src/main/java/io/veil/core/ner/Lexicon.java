@@ -10,9 +10,11 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The bundled lexicon: lower-case keys (single words, or words joined by one space) mapped to a bit set
- * of {@code FIRST}/{@code LAST} strengths and place/common-word flags. An open-addressing table over a
- * {@code String[]} and an {@code int[]}; lookups hash the text's characters in place, so they allocate
- * nothing.
+ * of {@code FIRST}/{@code LAST} strengths and place/common-word flags. An open-addressing table whose
+ * slots (hash, flags, key offset, key length) lie side by side in one {@code int[]}, so a probe touches one
+ * cache line and a hit one more (the key characters in the pool); lookups hash the text's characters in
+ * place, so they allocate nothing. (One array per field cost a cache miss per field on every lookup, the
+ * largest single cost of the tokenizer.)
  *
  * <p>Built by {@code scripts/ner/BuildGazetteers.java}; the flag layout must match that program.
  *
@@ -30,21 +32,26 @@ final class Lexicon {
 
   static final String RESOURCE = "lexicon.tsv.gz";
 
-  /** Per slot: the key's full hash (0 = empty slot; real hashes are forced non-zero). */
-  private final int[] hashes;
-  /** Per slot: offset of the key in {@link #pool}, and its length in the low 8 bits (offset << 8 | length). */
-  private final long[] keyRefs;
-  private final int[] values;
+  /** Ints per slot in {@link #table}. */
+  private static final int SLOT = 4;
+  /** Offsets within a slot: the key's full hash (0 = empty slot; real hashes are forced non-zero), */
+  private static final int HASH = 0;
+  /** the key's flags, */
+  private static final int VALUE = 1;
+  /** the key's offset in {@link #pool} */
+  private static final int OFFSET = 2;
+  /** and the key's length. */
+  private static final int LENGTH = 3;
+  private final int[] table;
   /** All keys, one after another. */
   private final char[] pool;
+  /** Number of slots minus one. */
   private final int mask;
 
-  private Lexicon(int[] hashes, long[] keyRefs, int[] values, char[] pool) {
-    this.hashes = hashes;
-    this.keyRefs = keyRefs;
-    this.values = values;
+  private Lexicon(int[] table, char[] pool) {
+    this.table = table;
     this.pool = pool;
-    this.mask = hashes.length - 1;
+    this.mask = table.length / SLOT - 1;
   }
 
   static int first(int flags) {
@@ -71,9 +78,7 @@ final class Lexicon {
 
   private static Lexicon read(BufferedReader r) throws IOException {
     int cap = 1 << 19; // 524288 slots, load factor ~0.4 for the ~215k keys shipped
-    int[] hashes = new int[cap];
-    long[] refs = new long[cap];
-    int[] values = new int[cap];
+    int[] table = new int[cap * SLOT];
     char[] pool = new char[1 << 22];
     int used = 0;
     int count = 0;
@@ -92,15 +97,16 @@ final class Lexicon {
       line.getChars(0, tab, pool, used);
       int h = hash(line.substring(0, tab));
       int slot = h & (cap - 1);
-      while (hashes[slot] != 0) {
+      while (table[slot * SLOT + HASH] != 0) {
         slot = (slot + 1) & (cap - 1);
       }
-      hashes[slot] = h;
-      refs[slot] = ((long) used << 8) | tab;
-      values[slot] = value;
+      table[slot * SLOT + HASH] = h;
+      table[slot * SLOT + VALUE] = value;
+      table[slot * SLOT + OFFSET] = used;
+      table[slot * SLOT + LENGTH] = tab;
       used += tab;
     }
-    return new Lexicon(hashes, refs, values, java.util.Arrays.copyOf(pool, used));
+    return new Lexicon(table, java.util.Arrays.copyOf(pool, used));
   }
 
   static int hash(CharSequence s) {
@@ -119,7 +125,7 @@ final class Lexicon {
   }
 
   static char norm(char c) {
-    return c == '\u2019' ? '\'' : Character.toLowerCase(c);
+    return c == '\u2019' ? '\'' : CharClass.toLowerCase(c);
   }
 
   /** Flags of {@code text[start, end)} compared lower-case; 0 if absent. */
@@ -131,12 +137,10 @@ final class Lexicon {
     h = mix(h);
     int slot = h & mask;
     int stored;
-    while ((stored = hashes[slot]) != 0) {
-      if (stored == h) {
-        long ref = keyRefs[slot];
-        if ((int) (ref & 0xFF) == end - start && same((int) (ref >>> 8), text, start, end)) {
-          return values[slot];
-        }
+    while ((stored = table[slot * SLOT + HASH]) != 0) {
+      if (stored == h && table[slot * SLOT + LENGTH] == end - start
+          && same(table[slot * SLOT + OFFSET], text, start, end)) {
+        return table[slot * SLOT + VALUE];
       }
       slot = (slot + 1) & mask;
     }
@@ -160,12 +164,10 @@ final class Lexicon {
     h = mix(h);
     int slot = h & mask;
     int stored;
-    while ((stored = hashes[slot]) != 0) {
-      if (stored == h) {
-        long ref = keyRefs[slot];
-        if ((int) (ref & 0xFF) == len && sameTokens((int) (ref >>> 8), text, starts, ends, from, to)) {
-          return values[slot];
-        }
+    while ((stored = table[slot * SLOT + HASH]) != 0) {
+      if (stored == h && table[slot * SLOT + LENGTH] == len
+          && sameTokens(table[slot * SLOT + OFFSET], text, starts, ends, from, to)) {
+        return table[slot * SLOT + VALUE];
       }
       slot = (slot + 1) & mask;
     }

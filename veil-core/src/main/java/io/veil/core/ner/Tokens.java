@@ -47,7 +47,7 @@ final class Tokens {
     boolean sp = true;
     while (i < n) {
       char c = text.charAt(i);
-      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+      if (CharClass.isSpace(c)) {
         if (c == '\n' || c == '\r') {
           nl = true;
         }
@@ -57,7 +57,7 @@ final class Tokens {
       }
       int s = i;
       byte k;
-      if (Character.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(text.codePointAt(i))) {
+      if (CharClass.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(text.codePointAt(i))) {
         boolean digits = true;
         boolean letters = false;
         boolean anyDigit = false;
@@ -78,16 +78,16 @@ final class Tokens {
             letters = true;
             i += 2;
           } else if ((d == '\'' || d == '\u2019') && i + 1 < n && (text.charAt(i + 1) == 's' || text.charAt(i + 1) == 'S')
-              && (i + 2 >= n || !Character.isLetter(text.charAt(i + 2)))) {
+              && (i + 2 >= n || !CharClass.isLetter(text.charAt(i + 2)))) {
             break; // possessive 's: "Sepi's" is the name "Sepi" and the tokens "'", "s"
           } else if ((d == '\'' || d == '\u2019' || d == '-') && i + 1 < n
-              && Character.isLetter(text.charAt(i - 1)) && Character.isLetter(text.charAt(i + 1))) {
+              && CharClass.isLetter(text.charAt(i - 1)) && CharClass.isLetter(text.charAt(i + 1))) {
             i++;
           } else {
             break;
           }
         }
-        k = Character.isDigit(c) ? NUM : WORD;
+        k = CharClass.isDigit(c) ? NUM : WORD;
         if (k == WORD && anyDigit) {
           k = MIXED;
         }
@@ -104,7 +104,7 @@ final class Tokens {
     }
     boolean upper = false;
     for (int k = 0; k < n && !upper; k++) {
-      upper = Character.isUpperCase(text.charAt(k));
+      upper = CharClass.isUpperCase(text.charAt(k));
     }
     caseless = !upper;
     titleLine = new boolean[size];
@@ -123,7 +123,7 @@ final class Tokens {
       }
       if (t < size && kind[t] == WORD && end[t] - start[t] >= 4) {
         longWords++;
-        if (Character.isUpperCase(text.charAt(start[t]))) {
+        if (CharClass.isUpperCase(text.charAt(start[t]))) {
           caps++;
         }
       }
@@ -174,9 +174,7 @@ final class Tokens {
     return allCommon ? Lexicon.COMMON : flags;
   }
 
-  /** "Júlia" → "julia": name strengths of the accent-free spelling (rare, so the allocation is fine). */
-  private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
-
+  /** "Júlia" → "julia": name strengths of the accent-free spelling (see {@link AccentFolding}). */
   private int folded(int t) {
     boolean accented = false;
     for (int i = start[t]; i < end[t] && !accented; i++) {
@@ -186,8 +184,7 @@ final class Tokens {
     if (!accented) {
       return 0;
     }
-    String f = MARKS.matcher(java.text.Normalizer.normalize(text.substring(start[t], end[t]),
-        java.text.Normalizer.Form.NFD)).replaceAll("");
+    String f = AccentFolding.fold(text, start[t], end[t]);
     int flags = lexicon.lookup(f, 0, f.length());
     // keep name strengths only: a folded spelling is no evidence of a common English word or a place
     return flags & (Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT));
@@ -249,9 +246,10 @@ final class Tokens {
       // without case, only lexicon words that are not common English words may start a name or place
       int f = flags[t];
       return (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0 && (f & Lexicon.COMMON) == 0
-          && Character.isLetter(text.charAt(start[t]));
+          && CharClass.isLetter(text.charAt(start[t]));
     }
-    return Character.isUpperCase(text.codePointAt(start[t]));
+    char c = text.charAt(start[t]);
+    return c < 128 ? CharClass.isUpperCase(c) : Character.isUpperCase(text.codePointAt(start[t]));
   }
 
   /** Every letter upper-case and at least two letters. */
@@ -261,7 +259,7 @@ final class Tokens {
     }
     for (int i = start[t]; i < end[t]; i++) {
       char c = text.charAt(i);
-      if (Character.isLetter(c) && !Character.isUpperCase(c)) {
+      if (CharClass.isLetter(c) && !CharClass.isUpperCase(c)) {
         return false;
       }
     }
@@ -269,7 +267,7 @@ final class Tokens {
   }
 
   boolean isLower(int t) {
-    return isWord(t) && (caseless ? !isCap(t) : Character.isLowerCase(text.charAt(start[t])));
+    return isWord(t) && (caseless ? !isCap(t) : CharClass.isLowerCase(text.charAt(start[t])));
   }
 
   /** Token text equals {@code lower} ignoring case. */

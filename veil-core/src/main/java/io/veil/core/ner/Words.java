@@ -148,4 +148,12 @@ final class Words {
       {"employer", ":"}, {"company", ":"}, {"organization", ":"}, {"organisation", ":"}, {"joined"},
       {"hired", "by"}, {"acquired", "by"}, {"intern", "at"}, {"job", "at"}, {"office", "of"},
       {"subsidiary", "of"}, {"shares", "of"}, {"stock", "of"}};
+
+  /** Frequent German function words: a text with more of them than of {@link #ENGLISH_FUNCTION} is treated as German. */
+  static final Set<String> GERMAN_FUNCTION = Words.set(
+      "der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "wir", "wurde", "sind", "auch",
+      "sich", "dem", "den", "des", "im", "zu", "auf", "für", "nach", "bei", "aus", "vom", "zum", "zur", "einer",
+      "eines", "wird");
+  /** Frequent English function words (see {@link #GERMAN_FUNCTION}). */
+  static final Set<String> ENGLISH_FUNCTION = Words.set("the", "and", "is", "of", "to", "you", "my", "with");
 }

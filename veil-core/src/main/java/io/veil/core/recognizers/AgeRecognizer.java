@@ -31,6 +31,12 @@ final class AgeRecognizer extends AbstractRecognizer {
     super("age", Set.of(EntityType.AGE), Set.of("age", "aged", "old", "years", "birthday"));
   }
 
+  /** True: an age is written in ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

@@ -20,6 +20,12 @@ final class CreditCardRecognizer extends AbstractRecognizer {
         Set.of("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan", "payment"));
   }
 
+  /** True: a card number is 12-19 ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

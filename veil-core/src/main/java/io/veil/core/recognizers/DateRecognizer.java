@@ -35,6 +35,12 @@ final class DateRecognizer extends AbstractRecognizer {
         Set.of("date", "dated", "on", "since", "when", "day", "born", "birthday", "dob", "until", "from", "due"));
   }
 
+  /** True: every date format has ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

@@ -18,6 +18,12 @@ final class IbanRecognizer extends AbstractRecognizer {
     super("iban", Set.of(EntityType.IBAN), Set.of("iban", "account", "bank", "transfer", "sepa", "konto"));
   }
 
+  /** True: an IBAN has ASCII check digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

@@ -54,6 +54,12 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
     }
   }
 
+  /** True: a value needs two or more ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

@@ -58,6 +58,12 @@ final class NationalIdRecognizer extends AbstractRecognizer {
     return w;
   }
 
+  /** True: every national id format has ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

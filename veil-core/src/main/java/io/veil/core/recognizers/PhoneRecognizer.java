@@ -37,6 +37,17 @@ final class PhoneRecognizer extends AbstractRecognizer {
   /** Grouped 7-9 digit numbers: as likely a house or postal number; they need a context word. */
   private static final double SHORT_VALID = 0.45;
   private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+  /** Country calling codes of {@link #TRUNK_ZERO_REGIONS} and {@link #NO_TRUNK_REGIONS}, looked up once (each lookup is a metadata map access). */
+  private final int[] trunkZeroCodes = countryCodes(TRUNK_ZERO_REGIONS);
+  private final int[] noTrunkCodes = countryCodes(NO_TRUNK_REGIONS);
+
+  private int[] countryCodes(String[] regions) {
+    int[] codes = new int[regions.length];
+    for (int k = 0; k < regions.length; k++) {
+      codes[k] = util.getCountryCodeForRegion(regions[k]);
+    }
+    return codes;
+  }
 
   PhoneRecognizer() {
     super("phone", Set.of(EntityType.PHONE), Set.of(
@@ -44,6 +55,12 @@ final class PhoneRecognizer extends AbstractRecognizer {
         "whatsapp", "sms", "text", "message", "office", "landline", "hotline", "telefon", "telefono", "téléphone",
         "portable", "handy", "answering", "ring", "tfno", "tlf", "tlfno", "telf", "teléfono", "movil", "móvil",
         "celular", "numéro", "rufnummer", "telefoon", "mobiel", "cellulare"));
+  }
+
+  /** True: a phone number has 6 or more ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
   }
 
   @Override
@@ -307,9 +324,9 @@ final class PhoneRecognizer extends AbstractRecognizer {
     }
     if (digits.charAt(0) == '0') {
       long nsn = Long.parseLong(digits.substring(1));
-      for (String region : TRUNK_ZERO_REGIONS) {
-        PhoneNumber p = new PhoneNumber().setCountryCode(util.getCountryCodeForRegion(region)).setNationalNumber(nsn);
-        if (util.isValidNumberForRegion(p, region)) {
+      for (int k = 0; k < TRUNK_ZERO_REGIONS.length; k++) {
+        PhoneNumber p = new PhoneNumber().setCountryCode(trunkZeroCodes[k]).setNationalNumber(nsn);
+        if (util.isValidNumberForRegion(p, TRUNK_ZERO_REGIONS[k])) {
           return true;
         }
       }
@@ -319,9 +336,9 @@ final class PhoneRecognizer extends AbstractRecognizer {
     }
     String national = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
     long nsn = Long.parseLong(national);
-    for (String region : NO_TRUNK_REGIONS) {
-      PhoneNumber p = new PhoneNumber().setCountryCode(util.getCountryCodeForRegion(region)).setNationalNumber(nsn);
-      if (util.isValidNumberForRegion(p, region)) {
+    for (int k = 0; k < NO_TRUNK_REGIONS.length; k++) {
+      PhoneNumber p = new PhoneNumber().setCountryCode(noTrunkCodes[k]).setNationalNumber(nsn);
+      if (util.isValidNumberForRegion(p, NO_TRUNK_REGIONS[k])) {
         return true;
       }
     }

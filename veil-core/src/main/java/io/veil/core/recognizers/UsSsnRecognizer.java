@@ -21,6 +21,12 @@ final class UsSsnRecognizer extends AbstractRecognizer {
         Set.of("ssn", "social", "security", "ss#", "ssns", "itin", "taxpayer", "tin"));
   }
 
+  /** True: an SSN is nine ASCII digits. */
+  @Override
+  public boolean findingsContainDigit() {
+    return true;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

@@ -1,0 +1,69 @@
+package io.veil.core.ner;
+
+/**
+ * Character classes used by the tokenizer and the lexicon, with an ASCII fast path.
+ *
+ * <p>Why: {@link Character}'s class tests dispatch through a per-block {@code CharacterData} object;
+ * on the tokenizer's per-character loop that call is not inlined and dominated the profile. For
+ * characters below 128 each method here answers from a plain range test with exactly the result of
+ * the {@link Character} method named in its Javadoc; other characters go to that method.
+ */
+final class CharClass {
+  private CharClass() {}
+
+  /** {@code Character.isWhitespace(c) || Character.isSpaceChar(c)}. */
+  static boolean isSpace(char c) {
+    if (c < 128) {
+      return c == ' ' || c >= '\t' && c <= '\r' || c >= '\u001c' && c <= '\u001f';
+    }
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
+  /** {@link Character#isLetterOrDigit(char)}. */
+  static boolean isLetterOrDigit(char c) {
+    if (c < 128) {
+      return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+    return Character.isLetterOrDigit(c);
+  }
+
+  /** {@link Character#isLetter(char)}. */
+  static boolean isLetter(char c) {
+    if (c < 128) {
+      return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+    return Character.isLetter(c);
+  }
+
+  /** {@link Character#isDigit(char)}. */
+  static boolean isDigit(char c) {
+    if (c < 128) {
+      return c >= '0' && c <= '9';
+    }
+    return Character.isDigit(c);
+  }
+
+  /** {@link Character#isUpperCase(char)}. */
+  static boolean isUpperCase(char c) {
+    if (c < 128) {
+      return c >= 'A' && c <= 'Z';
+    }
+    return Character.isUpperCase(c);
+  }
+
+  /** {@link Character#isLowerCase(char)}. */
+  static boolean isLowerCase(char c) {
+    if (c < 128) {
+      return c >= 'a' && c <= 'z';
+    }
+    return Character.isLowerCase(c);
+  }
+
+  /** {@link Character#toLowerCase(char)}. */
+  static char toLowerCase(char c) {
+    if (c < 128) {
+      return c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c;
+    }
+    return Character.toLowerCase(c);
+  }
+}
