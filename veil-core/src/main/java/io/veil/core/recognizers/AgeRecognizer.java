@@ -99,7 +99,7 @@ final class AgeRecognizer extends AbstractRecognizer {
       return true; // "2-3 años": a range, a duration
     }
     int s = e;
-    while (s > 0 && Character.isLetter(t.charAt(s - 1))) {
+    while (s > 0 && Chars.isLetter(t.charAt(s - 1))) {
       s--;
     }
     if (s == e) {

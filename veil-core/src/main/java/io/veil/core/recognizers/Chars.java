@@ -24,6 +24,16 @@ final class Chars {
     return isDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
   }
 
+  /** {@link Character#isLetter(char)}, answered without a table lookup for ASCII. */
+  static boolean isLetter(char c) {
+    return c < 128 ? isAsciiLetter(c) : Character.isLetter(c);
+  }
+
+  /** {@link Character#toLowerCase(char)}, answered without a table lookup for ASCII. */
+  static char toLowerCase(char c) {
+    return c < 128 ? (isUpper(c) ? (char) (c | 0x20) : c) : Character.toLowerCase(c);
+  }
+
   /** Letter or digit in any script. */
   static boolean isWordChar(char c) {
     return c < 128 ? isAsciiAlnum(c) || c == '_' : Character.isLetterOrDigit(c);

@@ -196,7 +196,7 @@ final class CredentialRecognizer extends AbstractRecognizer {
   private static boolean looksLikeSecret(String t, int s, int e) {
     for (int k = s; k < e; k++) {
       char c = t.charAt(k);
-      if (Chars.isDigit(c) || (!Character.isLetter(c)) || (k > s && Character.isUpperCase(c))) {
+      if (Chars.isDigit(c) || (!Chars.isLetter(c)) || (k > s && Character.isUpperCase(c))) {
         return true;
       }
     }

@@ -104,7 +104,7 @@ final class DateRecognizer extends AbstractRecognizer {
 
   private static boolean regionLower(String t, int at, String w) {
     for (int k = 0; k < w.length(); k++) {
-      if (Character.toLowerCase(t.charAt(at + k)) != w.charAt(k)) {
+      if (Chars.toLowerCase(t.charAt(at + k)) != w.charAt(k)) {
         return false;
       }
     }
@@ -114,7 +114,7 @@ final class DateRecognizer extends AbstractRecognizer {
   /** Length of the month name at {@code i} (whole word, optional trailing '.'), or 0. */
   private static int monthAt(String t, int i) {
     int e = i;
-    while (e < t.length() && e - i < 10 && Character.isLetter(t.charAt(e))) {
+    while (e < t.length() && e - i < 10 && Chars.isLetter(t.charAt(e))) {
       e++;
     }
     if (e - i < 3 || !Chars.boundaryAfter(t, e)) {

@@ -245,7 +245,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
         i++;
       }
       int s = i;
-      while (i < n && Character.isLetter(t.charAt(i))) {
+      while (i < n && Chars.isLetter(t.charAt(i))) {
         i++;
       }
       if (i == s) {
