@@ -25,6 +25,7 @@ final class Closed {
   static final int LOWER_STARTS = 1 << 15;
   static final int GERMAN_FUNCTION = 1 << 16;
   static final int ENGLISH_FUNCTION = 1 << 17;
+  static final int IMPERATIVES = 1 << 18;
 
   private static final int SIZE = 1 << 12;
   private static final String[] KEYS = new String[SIZE];
@@ -49,6 +50,7 @@ final class Closed {
     add(AddressScanner.LOWER_STARTS, LOWER_STARTS);
     add(Words.GERMAN_FUNCTION, GERMAN_FUNCTION);
     add(Words.ENGLISH_FUNCTION, ENGLISH_FUNCTION);
+    add(Words.IMPERATIVES, IMPERATIVES);
   }
 
   private Closed() {}

@@ -28,6 +28,10 @@ final class EntityScanner {
         i++;
         continue;
       }
+      if (tk.isCap(i) && isCodeIdentifier(i)) {
+        i++; // "OrderService", "JavaScript": identifiers are neither people nor places
+        continue;
+      }
       if (tk.isCap(i)) {
         int j = chainEnd(i, taken);
         i = Math.max(j, handleChain(i, j, out, taken));
@@ -157,6 +161,9 @@ final class EntityScanner {
       if (tk.in(q, Closed.NOT_NAMES | Closed.LEGAL_SUFFIXES) || !afterTitle && tk.in(q, Closed.FUNCTION)) {
         break;
       }
+      if (q == p && !afterTitle && tk.sentenceStart(q) && tk.in(q, Closed.IMPERATIVES)) {
+        break;
+      }
       if (q > p && placeMatchEnd(q, chainEnd) > q + 1) {
         break;
       }
@@ -193,6 +200,29 @@ final class EntityScanner {
     }
     int f = tk.flags[q];
     return (f & Lexicon.COMMON) == 0 && (Lexicon.first(f) > 0 || Lexicon.last(f) > 0 || unknown(q));
+  }
+
+  /**
+   * A capitalised token with an upper-case letter after three or more lower-case ones ("OrderService",
+   * "JavaScript", "PayPal" is not: two): code identifiers and product names, not people or places.
+   * Names with inner capitals ("McDonald", "MacArthur", "DeShawn", "LeBron") have shorter runs.
+   */
+  private boolean isCodeIdentifier(int t) {
+    int lowerRun = 0;
+    for (int k = tk.start[t]; k < tk.end[t]; k++) {
+      char c = tk.text.charAt(k);
+      if (Character.isLowerCase(c)) {
+        lowerRun++;
+      } else if (Character.isUpperCase(c)) {
+        if (lowerRun >= 3) {
+          return true;
+        }
+        lowerRun = 0;
+      } else {
+        lowerRun = 0;
+      }
+    }
+    return false;
   }
 
   /** Capitalised, not a dictionary word, no name or place flags. */

@@ -38,6 +38,17 @@ final class Words {
       "website", "web", "e-mail", "mobile", "desk", "office", "when", "where", "who", "what", "personal", "info",
       "contact", "bio", "summary", "experience", "education", "skills", "profile", "hobbies", "birthday", "age");
 
+  /**
+   * Verbs that open a request to an assistant ("Call Jane Doe", "Tell Mark Smith ...", "Email Ahmed"):
+   * at the start of a sentence they are never the first word of a name, whatever the surname lists say
+   * (Call, Tell, Ask and Send are all surnames), and the capitalised words after them often are a name.
+   */
+  static final Set<String> IMPERATIVES = Words.set(
+      "call", "tell", "ask", "email", "e-mail", "text", "message", "ping", "remind", "invite", "thank", "send",
+      "write", "notify", "forward", "introduce", "inform", "cc", "congratulate", "schedule", "book", "draft",
+      "reply", "answer", "help", "greet", "phone", "summarize", "summarise", "translate", "let", "wish", "pay",
+      "meet", "visit", "follow", "contact", "find", "show", "give", "bring", "take", "update", "warn", "hire");
+
   /** Function words: never a name, whatever the name lists say ("In", "So", "Can"). */
   static final Set<String> FUNCTION = Words.set(
       "in", "on", "at", "the", "a", "an", "of", "for", "to", "from", "by", "with", "and", "or", "but", "if", "so",
@@ -94,7 +105,7 @@ final class Words {
   /** Phrases (lower-case tokens) after which a capitalised word is very likely a person. */
   static final String[][] PERSON_CUES = {
       {"my", "name", "is"}, {"name", "is"}, {"name", ":"}, {"name", "-"}, {"names", "are"}, {"i", "am"},
-      {"i'm"}, {"im"}, {"call", "me"}, {"this", "is"}, {"it's"}, {"named"}, {"called"}, {"signed"}, {"regards", ","},
+      {"i'm"}, {"im"}, {"call", "me"}, {"calls", "me"}, {"called", "me"}, {"name", "?"}, {"name", "is", ":"}, {"this", "is"}, {"it's"}, {"named"}, {"called"}, {"signed"}, {"regards", ","},
       {"regards"}, {"sincerely", ","}, {"sincerely"}, {"thanks", ","}, {"cheers", ","}, {"best", ","}, {"dear"},
       {"hi"}, {"hello"}, {"hey"}, {"patient"}, {"contact"}, {"ask", "for"}, {"speak", "to"}, {"spoke", "with"},
       {"spoke", "to"}, {"talk", "to"}, {"talked", "to"}, {"attn", ":"}, {"attn"}, {"attention", ":"}, {"from", ":"},
@@ -106,11 +117,13 @@ final class Words {
       {"follow", "up", "with"}, {"according", "to"}, {"interview", "with"}, {"player"}, {"singer"}, {"actor"},
       {"actress"}, {"director"}, {"author"}, {"writer"}, {"artist"}, {"ceo"}, {"founder"}, {"chairman"},
       {"president"}, {"coach"}, {"minister"}, {"officer"}, {"agent"}, {"client"}, {"customer"}, {"employee"},
-      {"candidate"}, {"applicant"}, {"student"}, {"teacher"}, {"mrs"}, {"mr"}};
+      {"candidate"}, {"applicant"}, {"student"}, {"teacher"}, {"mrs"}, {"mr"}, {"call"}, {"tell"}, {"ask"},
+      {"email"}, {"text"}, {"remind"}, {"invite"}, {"thank"}, {"ping"}, {"message"}, {"cc"}, {"congratulate"},
+      {"introduce"}, {"notify"}, {"inform"}};
 
   /** Cues that by themselves justify taking an unknown (or lower-case) word as a name. */
   static final Set<String> STRONG_PERSON_CUES = Words.set(
-      "my name is", "name is", "name :", "name -", "names are", "call me", "i am", "i'm", "im", "named", "called",
+      "my name is", "name is", "name :", "name -", "names are", "call me", "calls me", "called me", "name ?", "i am", "i'm", "im", "named", "called",
       "signed", "regards ,", "regards", "sincerely ,", "sincerely", "dear", "hi", "hello", "hey", "patient",
       "attn :", "attn", "attention :", "tribute to", "directed by", "written by", "starring", "featuring",
       "follow up with", "spoke with", "speak to", "ask for", "interview with", "author :", "customer :",

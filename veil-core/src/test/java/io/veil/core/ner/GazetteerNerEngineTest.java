@@ -52,6 +52,13 @@ class GazetteerNerEngineTest {
         Arguments.of("I met Krisztián Szöllösy at the station.", List.of("PERSON=Krisztián Szöllösy")),
         Arguments.of("As promised, here's Anna's number.", List.of("PERSON=Anna")),
         Arguments.of("Regards,\nMichael", List.of("PERSON=Michael")),
+        // requests to an assistant: the opening verb is not part of the name (Call, Tell are also surnames)
+        Arguments.of("Call Jane Doe at noon.", List.of("PERSON=Jane Doe")),
+        Arguments.of("Tell Mark Smith the news", List.of("PERSON=Mark Smith")),
+        Arguments.of("What's your last name? Turgeon", List.of("PERSON=Turgeon")),
+        Arguments.of("Everyone calls me Aantje", List.of("PERSON=Aantje")),
+        // code identifiers are neither people nor places
+        Arguments.of("NullPointerException in OrderService when the user clicks Submit.", List.of()),
         // places
         Arguments.of("She moved here from New Zealand last year.", List.of("LOCATION=New Zealand")),
         Arguments.of("We flew from Berlin to Toronto.", List.of("LOCATION=Berlin", "LOCATION=Toronto")),
