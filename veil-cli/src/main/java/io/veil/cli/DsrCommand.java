@@ -90,7 +90,7 @@ final class DsrCommand implements Runnable {
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
-        print(spec.commandLine().getOut(), overdue ? g.requests().overdue(tenant, 10_000) : g.requests().queue(tenant, 10_000));
+        print(spec.commandLine().getOut(), overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
         return 0;
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());

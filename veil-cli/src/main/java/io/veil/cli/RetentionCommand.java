@@ -38,12 +38,19 @@ final class RetentionCommand implements Runnable {
         RetentionPurger.Report r = g.purger().run();
         PrintWriter out = spec.commandLine().getOut();
         for (DataClass c : DataClass.values()) {
-          out.printf("%-18s kept %-10s deleted %d%n", c.name().toLowerCase(Locale.ROOT), g.retention().periodOf(c),
+          out.printf("%-18s kept %-10s deleted %d%n", c.name().toLowerCase(Locale.ROOT), human(g.retention().periodOf(c)),
               r.deleted().getOrDefault(c, 0L));
         }
         out.flush();
         return 0;
       }
+    }
+  
+    private static String human(java.time.Duration d) {
+      if (d.toSeconds() % 86_400 == 0) {
+        return d.toDays() + "d";
+      }
+      return d.toSeconds() % 3600 == 0 ? d.toHours() + "h" : d.toSeconds() + "s";
     }
   }
 }

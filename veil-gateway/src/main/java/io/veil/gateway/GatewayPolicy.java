@@ -69,7 +69,7 @@ public record GatewayPolicy(String name, long maxBodyBytes, int maxHistoryMessag
       if (safe.isEmpty() || !Character.isLetterOrDigit(safe.charAt(0))) {
         safe = "p" + safe;
       }
-      return (safe.length() > 40 ? safe.substring(0, 40) : safe) + "@" + hex;
+      return (safe.length() > 40 ? safe.substring(0, 40) : safe) + ":" + hex;
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
