@@ -73,7 +73,7 @@ final class DsrCommand implements Runnable {
     out.flush();
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The queue of a tenant (open requests first).")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The queue of a tenant: open requests, earliest due first (--all: closed ones too).")
   static final class ListRequests implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -87,10 +87,14 @@ final class DsrCommand implements Runnable {
     @Option(names = "--overdue", description = "Only open requests past their due date")
     boolean overdue;
 
+    @Option(names = "--all", description = "Closed requests too, newest first")
+    boolean all;
+
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
-        print(spec.commandLine().getOut(), overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
+        print(spec.commandLine().getOut(), all ? g.requests().all(tenant, 1000)
+            : overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
         return 0;
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /admin/keys                       POST /admin/keys {tenant, policy?, rate_per_minute?}
  * POST /admin/keys/{id}/revoke           GET  /admin/consent/stats?tenant=T
- * GET  /admin/privacy-requests?tenant=T[&amp;overdue=true]
+ * GET  /admin/privacy-requests?tenant=T[&amp;overdue=true | &amp;all=true]   (default: open ones)
  * POST /admin/privacy-requests/{id}/verify | /deny {reason}
  * GET  /admin/audit/verify               GET  /admin/audit/export
  * POST /admin/privacy-links {tenant, user, ttl_seconds?}
@@ -178,7 +178,9 @@ final class GovernanceApi {
       String tenant = requiredQuery(call, "tenant");
       validTenant(tenant);
       boolean overdue = "true".equals(call.query().get("overdue"));
-      List<PrivacyRequest> list = overdue ? gov.requests().overdue(tenant, 1000) : gov.requests().queue(tenant, 1000);
+      boolean all = "true".equals(call.query().get("all"));
+      List<PrivacyRequest> list = all ? gov.requests().all(tenant, 1000)
+          : overdue ? gov.requests().overdue(tenant, 1000) : gov.requests().queue(tenant, 1000);
       ArrayNode arr = Json.MAPPER.createArrayNode();
       list.forEach(r -> arr.add(requestJson(r)));
       return ok(obj().set("data", arr));
