@@ -186,13 +186,12 @@ final class GovernanceApi {
       return ok(obj().set("data", arr));
     }
     if (p.length == 4 && p[1].equals("privacy-requests") && m.equals("POST")) {
-      if (!REQUEST_ID.matcher(p[2]).matches()) {
+      if (!REQUEST_ID.matcher(p[2]).matches() || !requestExists(p[2])) {
         throw notFound("no such privacy request");
       }
       PrivacyRequest r = switch (p[3]) {
         case "verify" -> gov.requests().markVerified(p[2]);
-        case "deny" -> gov.requests().deny(p[2], PrivacyRequest.DenialReason.valueOf(
-            requiredText(body(call), "reason").toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+        case "deny" -> gov.requests().deny(p[2], denialReason(requiredText(body(call), "reason")));
         default -> throw notFound("unknown action; use verify or deny (erasure and export complete through /privacy or veil dsr)");
       };
       return ok(requestJson(r));
@@ -461,6 +460,24 @@ final class GovernanceApi {
       throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' (a non-empty string) is required");
     }
     return n.asText().strip();
+  }
+
+  private boolean requestExists(String id) {
+    try {
+      return gov.requests().get(id).isPresent();
+    } catch (IllegalArgumentException e) {
+      return false; // not an id the store could have issued
+    }
+  }
+
+  private static PrivacyRequest.DenialReason denialReason(String wire) {
+    for (PrivacyRequest.DenialReason r : PrivacyRequest.DenialReason.values()) {
+      if (r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(wire)) {
+        return r;
+      }
+    }
+    throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+        "reason must be identity-not-verified, manifestly-unfounded, excessive or legal-exemption");
   }
 
   private static String requiredQuery(Call call, String name) {

@@ -266,6 +266,17 @@ class GovernanceIT {
       assertThat(g.send("GET", "/privacy/settings?token=" + old, null, null).statusCode()).isEqualTo(401);
       assertThat(g.send("GET", "/privacy/settings", g.key, null).statusCode()).as("no X-Veil-User").isEqualTo(400);
 
+      // the request queue: received → verified → denied; illegal moves are 409, unknown ids 404
+      String reqId = g.governance.requests().open(new io.veil.store.Subject("acme", USER),
+          io.veil.store.PrivacyRequest.Kind.ACCESS, RegulationProfile.GDPR).id();
+      assertThat(g.admin("GET", "/admin/privacy-requests?tenant=acme", null).body()).contains(reqId).contains("\"status\":\"received\"");
+      assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/verify", "{}").body()).contains("\"status\":\"verified\"");
+      assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/deny", "{\"reason\":\"nonsense\"}").statusCode()).isEqualTo(400);
+      assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/deny", "{\"reason\":\"excessive\"}").body())
+          .contains("\"status\":\"denied\"").contains("\"denial_reason\":\"excessive\"");
+      assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/verify", "{}").statusCode()).isEqualTo(409);
+      assertThat(g.admin("POST", "/admin/privacy-requests/nope/verify", "{}").statusCode()).isEqualTo(404);
+
       HttpResponse<String> stats = g.admin("GET", "/admin/consent/stats?tenant=acme", null);
       assertThat(GovernedGateway.json(stats).at("/purposes/llm-processing/granted").asLong()).isEqualTo(1);
     }
