@@ -59,6 +59,29 @@ final class AuditCommand implements Runnable {
         }
         out.flush();
         return v.valid() ? 0 : 1;
+      } catch (StoreLocation.InUse e) {
+        RunningGateway.Response r = location.remote(e).admin("GET", "/admin/audit/verify", null);
+        if (r.status() != 200 && r.status() != 409) {
+          return RunningGateway.print(spec, r);
+        }
+        try {
+          com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+          PrintWriter out = spec.commandLine().getOut();
+          if (json) {
+            out.println(r.body());
+          } else if (n.path("valid").asBoolean()) {
+            out.println("audit trail intact: " + n.path("records_checked").asLong() + " records, "
+                + n.path("checkpoints_checked").asLong() + " signed checkpoints (records up to #"
+                + n.path("last_signed_seq").asLong() + " are covered by a signature) [via the running gateway]");
+          } else {
+            out.println("audit trail TAMPERED: first bad record #" + n.path("first_bad_seq").asLong(-1) + ": "
+                + n.path("problem").asText() + " (" + n.path("records_checked").asLong() + " records checked)");
+          }
+          out.flush();
+          return n.path("valid").asBoolean() ? 0 : 1;
+        } catch (IOException ex) {
+          throw new CliException("the running gateway's answer was not JSON");
+        }
       }
     }
   }
@@ -89,6 +112,19 @@ final class AuditCommand implements Runnable {
           }
           Files.move(tmp, outFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
               java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          spec.commandLine().getErr().println("wrote " + outFile);
+        }
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        RunningGateway.Response r = location.remote(e).admin("GET", "/admin/audit/export", null);
+        if (!r.ok()) {
+          return RunningGateway.print(spec, r);
+        }
+        if (outFile == null) {
+          spec.commandLine().getOut().print(r.body());
+          spec.commandLine().getOut().flush();
+        } else {
+          Files.writeString(outFile, r.body());
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;

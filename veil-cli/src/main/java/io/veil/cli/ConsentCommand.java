@@ -53,6 +53,8 @@ final class ConsentCommand implements Runnable {
         }
         out.flush();
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).privacy("GET", "/privacy/consent", who.subject(), null));
       }
     }
   }
@@ -90,6 +92,12 @@ final class ConsentCommand implements Runnable {
             : g.consent().withdraw(who.subject(), p, "cli", noticeVersion);
         spec.commandLine().getOut().println(p.wireName() + " " + (d.granted() ? "granted" : "withdrawn") + " at " + d.decidedAt());
         return 0;
+      } catch (StoreLocation.InUse e) {
+        if (!noticeVersion.matches("[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,63}")) {
+          throw new CliException("--notice-version must be 1-64 characters of [A-Za-z0-9_.:/+-]");
+        }
+        return RunningGateway.print(spec, location.remote(e).privacy("POST", "/privacy/consent", who.subject(),
+            "{\"purpose\":\"" + p.wireName() + "\",\"granted\":" + granted() + ",\"notice_version\":\"" + noticeVersion + "\"}"));
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }

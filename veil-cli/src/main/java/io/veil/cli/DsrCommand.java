@@ -96,6 +96,10 @@ final class DsrCommand implements Runnable {
         print(spec.commandLine().getOut(), all ? g.requests().all(tenant, 1000)
             : overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("GET", "/admin/privacy-requests?tenant="
+            + java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8)
+            + (all ? "&all=true" : overdue ? "&overdue=true" : ""), null));
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
@@ -139,6 +143,13 @@ final class DsrCommand implements Runnable {
         g.requests().complete(r.id());
         spec.commandLine().getErr().println("access request " + r.id() + " completed");
         return 0;
+      } catch (StoreLocation.InUse e) {
+        RunningGateway.Response r = location.remote(e).privacy("GET", "/privacy/export", s, null);
+        if (!r.ok() || outFile == null) {
+          return RunningGateway.print(spec, r);
+        }
+        Files.writeString(outFile, r.body());
+        return 0;
       }
     }
   }
@@ -171,6 +182,8 @@ final class DsrCommand implements Runnable {
         spec.commandLine().getErr().println("erasure request " + r.id() + " completed; receipt signature "
             + (receipt.verify(g.keyManager().signingPublicKeyset()) ? "verifies" : "DOES NOT VERIFY"));
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).privacy("POST", "/privacy/erase", s, "{}"));
       }
     }
   }
@@ -191,6 +204,9 @@ final class DsrCommand implements Runnable {
       try (Governance g = location.open()) {
         print(spec.commandLine().getOut(), List.of(g.requests().markVerified(id)));
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/verify", "{}"));
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
@@ -223,6 +239,10 @@ final class DsrCommand implements Runnable {
       try (Governance g = location.open()) {
         print(spec.commandLine().getOut(), List.of(g.requests().deny(id, why)));
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/deny",
+            "{\"reason\":\"" + why.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}"));
       } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());
       }

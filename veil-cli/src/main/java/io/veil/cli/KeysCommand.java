@@ -173,6 +173,8 @@ final class KeysCommand implements Runnable {
         spec.commandLine().getOut().println("master key rotated: " + keysInSet + " keys in the keyset, "
             + rewrapped + " wrapped keys re-wrapped with the new primary");
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/master-key/rotate", "{}"));
       } catch (io.veil.store.StoreException e) {
         throw new CliException(e.getMessage());
       }

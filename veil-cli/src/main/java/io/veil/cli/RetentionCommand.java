@@ -43,6 +43,8 @@ final class RetentionCommand implements Runnable {
         }
         out.flush();
         return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/retention/run", "{}"));
       }
     }
   

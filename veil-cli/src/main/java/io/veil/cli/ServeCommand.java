@@ -58,9 +58,14 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** A started gateway (and mock upstream, if one was started). */
-  record Running(Gateway gateway, MockLlm mock, Governance governance) implements AutoCloseable {
+  record Running(Gateway gateway, MockLlm mock, Governance governance, Path urlFile) implements AutoCloseable {
     @Override
     public void close() {
+      try {
+        Files.deleteIfExists(urlFile);
+      } catch (IOException e) {
+        // best effort: a stale file only makes CLI commands try an address that does not answer
+      }
       gateway.close();
       if (mock != null) {
         mock.close();
@@ -146,7 +151,10 @@ final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     banner(out, cfg, gateway, devKey, useMock);
-    return new Running(gateway, mock, governance);
+    Path urlFile = cfg.dataDir().resolve(RunningGateway.URL_FILE);
+    Files.deleteIfExists(urlFile);
+    FileClientKeyStore.writePrivate(urlFile, gateway.baseUrl().toString().getBytes(StandardCharsets.US_ASCII));
+    return new Running(gateway, mock, governance, urlFile);
   }
 
   private static void banner(PrintWriter out, GatewayConfig cfg, Gateway gateway, IssuedKey devKey, boolean mock) {

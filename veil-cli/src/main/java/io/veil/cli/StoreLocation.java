@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
  * same database and keys.
  *
  * <p>PostgreSQL is shared freely with a running gateway. The embedded H2 file is opened by one
- * process at a time: while a gateway uses it, these commands say so (use the admin API instead, or
- * stop the gateway).
+ * process at a time: while a gateway uses it, the commands go through that gateway's admin and
+ * privacy APIs instead ({@link RunningGateway}) and print its JSON answers.
  */
 final class StoreLocation {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (as for veil serve)")
@@ -36,11 +36,29 @@ final class StoreLocation {
       return Governance.open(cfg.governance(), cfg.dataDir(), System.getenv());
     } catch (StoreException e) {
       if (h2InUse(e)) {
-        throw new CliException("the H2 database in " + cfg.dataDir() + " is in use by a running gateway (H2 allows one"
+        throw new InUse("the H2 database in " + cfg.dataDir() + " is in use by a running gateway (H2 allows one"
             + " process); use the admin API of that gateway, or stop it first (with PostgreSQL both work at once)");
       }
       throw new CliException("cannot open the governance store: " + e.getMessage());
     }
+  }
+
+  /** The H2 file is held by a running gateway. */
+  static final class InUse extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InUse(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The gateway holding the H2 file, to go through its APIs instead.
+   *
+   * @throws CliException (the original message) if it did not announce itself in the data directory
+   */
+  RunningGateway remote(InUse cause) {
+    return RunningGateway.find(load()).orElseThrow(() -> new CliException(cause.getMessage()));
   }
 
   private static boolean h2InUse(Throwable e) {

@@ -118,4 +118,39 @@ class GovernanceCommandsTest {
     assertThat(tampered.exit()).isEqualTo(1);
     assertThat(tampered.out()).contains("TAMPERED").contains("#2");
   }
+
+  @Test
+  void onARunningGatewaysH2FileTheCommandsGoThroughItsApis() throws Exception {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
+        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--data-dir", dir.toString(),
+        "--port", "0", "--upstream", "mock")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+    try {
+      Path urlFile = dir.resolve("gateway.url");
+      for (int i = 0; i < 600 && !Files.exists(urlFile); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(urlFile).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log")) : "").exists();
+      Run grant = veil("consent", "grant", "--tenant", "default", "--user", "dora");
+      assertThat(grant.exit()).as(grant.err()).isZero();
+      assertThat(grant.out()).contains("\"granted\":true").contains("\"source\":\"privacy-link\"");
+      Run verify = veil("audit", "verify");
+      assertThat(verify.exit()).as(verify.err()).isZero();
+      assertThat(verify.out()).contains("intact").contains("via the running gateway");
+      assertThat(veil("consent", "show", "--tenant", "default", "--user", "dora").out()).contains("\"recorded\":true");
+      assertThat(veil("dsr", "export", "--tenant", "default", "--user", "dora").out()).contains("\"llm-processing\"");
+      assertThat(veil("dsr", "list", "--tenant", "default", "--all").out()).contains("\"kind\":\"access\"");
+      assertThat(veil("retention", "run").out()).contains("\"deleted\"");
+      assertThat(veil("keys", "rotate").out()).contains("\"keys_in_keyset\":2");
+      Run erase = veil("dsr", "erase", "--tenant", "default", "--user", "dora");
+      assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":2");
+      assertThat(veil("audit", "verify").exit()).isZero();
+    } finally {
+      serve.destroy();
+      serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(dir.resolve("gateway.url")).as("removed on shutdown").doesNotExist();
+    assertThat(veil("audit", "verify").out()).as("and the local path works again").contains("intact").doesNotContain("via");
+  }
 }

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * POST /admin/privacy-requests/{id}/verify | /deny {reason}
  * GET  /admin/audit/verify               GET  /admin/audit/export
  * POST /admin/privacy-links {tenant, user, ttl_seconds?}
+ * POST /admin/retention/run              POST /admin/master-key/rotate
  * GET  /privacy/notice[.json|.html]      (public)
  * GET  /privacy/consent                  POST /privacy/consent {purpose, granted, notice_version?}
  * GET  /privacy/settings                 PUT|POST /privacy/settings {logging?, mode?}
@@ -202,6 +203,25 @@ final class GovernanceApi {
     }
     if (p.length == 3 && p[1].equals("audit") && p[2].equals("export") && m.equals("GET")) {
       return new StreamAnswer(200, out -> gov.verifier().export(out));
+    }
+    if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
+      io.veil.store.RetentionPurger.Report r = gov.purger().run();
+      ObjectNode deleted = obj();
+      r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
+      ObjectNode periods = obj();
+      for (io.veil.store.DataClass c : io.veil.store.DataClass.values()) {
+        periods.put(c.name().toLowerCase(java.util.Locale.ROOT), gov.retention().periodOf(c).toString());
+      }
+      ObjectNode out = obj();
+      out.set("periods", periods);
+      out.set("deleted", deleted);
+      return ok(out);
+    }
+    if (p.length == 3 && p[1].equals("master-key") && p[2].equals("rotate") && m.equals("POST")) {
+      int keysInSet = gov.keyManager().rotateMaster();
+      int rewrapped = gov.subjectKeys().rewrapAll();
+      adminAudit("system", "/admin/master-key/rotate");
+      return ok(obj().put("keys_in_keyset", keysInSet).put("rewrapped", rewrapped));
     }
     if (p.length == 2 && p[1].equals("privacy-links") && m.equals("POST")) {
       ObjectNode b = body(call);

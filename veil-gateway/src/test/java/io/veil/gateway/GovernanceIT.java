@@ -277,6 +277,13 @@ class GovernanceIT {
       assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/verify", "{}").statusCode()).isEqualTo(409);
       assertThat(g.admin("POST", "/admin/privacy-requests/nope/verify", "{}").statusCode()).isEqualTo(404);
 
+      assertThat(g.admin("POST", "/admin/retention/run", "{}").body()).contains("\"deleted\"");
+      HttpResponse<String> before = g.chat(TEXT, "X-Veil-User", USER, "X-Veil-Conversation", "rot");
+      assertThat(before.body()).contains(EMAIL);
+      assertThat(g.admin("POST", "/admin/master-key/rotate", "{}").body()).contains("\"keys_in_keyset\":2");
+      assertThat(g.privacy("GET", "/privacy/export", USER, null).body()).as("old data readable after rotation")
+          .contains(EMAIL);
+
       HttpResponse<String> stats = g.admin("GET", "/admin/consent/stats?tenant=acme", null);
       assertThat(GovernedGateway.json(stats).at("/purposes/llm-processing/granted").asLong()).isEqualTo(1);
     }
