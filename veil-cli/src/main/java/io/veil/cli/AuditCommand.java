@@ -51,7 +51,7 @@ final class AuditCommand implements Runnable {
               + ",\"problem\":\"" + v.problem().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
         } else if (v.valid()) {
           out.println("audit trail intact: " + v.recordsChecked() + " records, " + v.checkpointsChecked()
-              + " signed checkpoints (records up to #" + v.lastSignedSeq() + " are covered by a signature)");
+              + " signed checkpoints" + signedNote(v.lastSignedSeq()));
         } else {
           out.println("audit trail TAMPERED: first bad record #"
               + (v.firstBadSeq().isPresent() ? v.firstBadSeq().getAsLong() : -1) + ": " + v.problem()
@@ -71,8 +71,8 @@ final class AuditCommand implements Runnable {
             out.println(r.body());
           } else if (n.path("valid").asBoolean()) {
             out.println("audit trail intact: " + n.path("records_checked").asLong() + " records, "
-                + n.path("checkpoints_checked").asLong() + " signed checkpoints (records up to #"
-                + n.path("last_signed_seq").asLong() + " are covered by a signature) [via the running gateway]");
+                + n.path("checkpoints_checked").asLong() + " signed checkpoints"
+                + signedNote(n.path("last_signed_seq").asLong()) + " [via the running gateway]");
           } else {
             out.println("audit trail TAMPERED: first bad record #" + n.path("first_bad_seq").asLong(-1) + ": "
                 + n.path("problem").asText() + " (" + n.path("records_checked").asLong() + " records checked)");
@@ -84,6 +84,11 @@ final class AuditCommand implements Runnable {
         }
       }
     }
+  }
+
+  static String signedNote(long lastSignedSeq) {
+    return lastSignedSeq == 0 ? " (no signed checkpoint yet: the gateway signs one every N records, every T seconds"
+        + " and on shutdown)" : " (records up to #" + lastSignedSeq + " are covered by a signature)";
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,

@@ -63,10 +63,10 @@ final class DsrCommand implements Runnable {
   }
 
   static void print(PrintWriter out, List<PrivacyRequest> list) {
-    out.printf("%-26s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", "ID", "TENANT", "KIND", "LAW", "STATUS", "RECEIVED",
+    out.printf("%-36s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", "ID", "TENANT", "KIND", "LAW", "STATUS", "RECEIVED",
         "DUE", "OVERDUE");
     for (PrivacyRequest r : list) {
-      out.printf("%-26s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", r.id(), r.tenant(),
+      out.printf("%-36s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", r.id(), r.tenant(),
           r.kind().name().toLowerCase(Locale.ROOT), r.profile().wireName(), r.status().name().toLowerCase(Locale.ROOT),
           r.receivedAt().toString().substring(0, 19), r.dueAt().toString().substring(0, 19), r.overdue() ? "OVERDUE" : "-");
     }
