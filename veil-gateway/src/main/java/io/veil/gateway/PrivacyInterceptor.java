@@ -9,6 +9,7 @@ import io.veil.store.StoreException;
 import io.veil.store.StoreUnavailableException;
 import io.veil.store.Subject;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,8 @@ final class PrivacyInterceptor implements Interceptor {
       }
       Subject subject = new Subject(request.key().tenant(), userId);
       stats.identified(subject, governance.subjectKeys().pseudonymOf(subject));
-      for (Purpose p : policy.requiredPurposes()) {
+      // listing models sends nothing of the user's: consent governs requests that carry content
+      for (Purpose p : request.endpoint().hasBody() ? policy.requiredPurposes() : Set.<Purpose>of()) {
         if (!permitted(subject, p, policy.profile(), gpc)) {
           throw new GatewayException(403, ErrorCodes.TYPE_PERMISSION, ErrorCodes.CONSENT_REQUIRED,
               "The end user has not given consent to '" + p.wireName() + "' (" + policy.profile().wireName()
