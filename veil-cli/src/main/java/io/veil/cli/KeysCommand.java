@@ -17,9 +17,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code veil keys create|list|revoke}: the gateway's virtual client keys. */
+/**
+ * {@code veil keys create|list|revoke}: the gateway's virtual client keys; {@code veil keys rotate}:
+ * the master key that wraps every subject key.
+ */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage Veil client keys.",
-    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
+        KeysCommand.Rotate.class})
 final class KeysCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -147,6 +151,32 @@ final class KeysCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println("veil: " + e.getMessage());
         return VeilCli.EXIT_USAGE;
+      }
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Rotate the master key (DATA_DIR/keys/master.json): add a new primary key and re-wrap every"
+          + " subject key with it; old keys stay in the keyset, so everything stays readable.")
+  static final class Rotate implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreLocation location;
+
+    @Override
+    public Integer call() {
+      try (io.veil.gateway.Governance g = location.open()) {
+        int keysInSet = g.keyManager().rotateMaster();
+        int rewrapped = g.subjectKeys().rewrapAll();
+        spec.commandLine().getOut().println("master key rotated: " + keysInSet + " keys in the keyset, "
+            + rewrapped + " wrapped keys re-wrapped with the new primary");
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/master-key/rotate", "{}"));
+      } catch (io.veil.store.StoreException e) {
+        throw new CliException(e.getMessage());
       }
     }
   }

@@ -1,7 +1,10 @@
 package io.veil.cli;
 
 import io.veil.core.Veil;
+import io.veil.gateway.AdminToken;
 import io.veil.gateway.ConfigLoader;
+import io.veil.gateway.Governance;
+import io.veil.store.StoreException;
 import io.veil.gateway.Gateway;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.UpstreamConfig;
@@ -55,13 +58,19 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** A started gateway (and mock upstream, if one was started). */
-  record Running(Gateway gateway, MockLlm mock) implements AutoCloseable {
+  record Running(Gateway gateway, MockLlm mock, Governance governance, Path urlFile) implements AutoCloseable {
     @Override
     public void close() {
+      try {
+        Files.deleteIfExists(urlFile);
+      } catch (IOException e) {
+        // best effort: a stale file only makes CLI commands try an address that does not answer
+      }
       gateway.close();
       if (mock != null) {
         mock.close();
       }
+      governance.close();
     }
   }
 
@@ -118,17 +127,34 @@ final class ServeCommand implements Callable<Integer> {
       mock = MockLlm.start(0, null);
       cfg = cfg.withUpstream(ConfigLoader.upstreamFor(mock.baseUrl() + "/v1", null));
     }
+    Governance governance;
+    try {
+      governance = Governance.open(cfg.governance(), cfg.dataDir(), env);
+    } catch (StoreException e) {
+      if (mock != null) {
+        mock.close();
+      }
+      err.println("veil: cannot open the governance store: " + e.getMessage());
+      err.flush();
+      return null;
+    }
     Gateway gateway;
     try {
-      gateway = Gateway.start(cfg, Veil.builder().build(), keys);
+      gateway = Gateway.start(cfg, Veil.builder().vault(governance.vault()).build(), keys, governance);
+      AdminToken.loadOrCreate(cfg.dataDir(), cfg.governance().adminToken());
+      governance.startTimers();
     } catch (RuntimeException e) {
       if (mock != null) {
         mock.close();
       }
+      governance.close();
       throw e;
     }
     banner(out, cfg, gateway, devKey, useMock);
-    return new Running(gateway, mock);
+    Path urlFile = cfg.dataDir().resolve(RunningGateway.URL_FILE);
+    Files.deleteIfExists(urlFile);
+    FileClientKeyStore.writePrivate(urlFile, gateway.baseUrl().toString().getBytes(StandardCharsets.US_ASCII));
+    return new Running(gateway, mock, governance, urlFile);
   }
 
   private static void banner(PrintWriter out, GatewayConfig cfg, Gateway gateway, IssuedKey devKey, boolean mock) {
@@ -154,7 +180,13 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $(cat " + keyFile
         + ")\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
         + "\"content\":\"My name is Jane Doe and my email is jane.doe@example.com\"}]}'");
-    out.println("Health: " + base + "/health   Metrics: " + base + "/metrics");
+    out.println("Health: " + base + "/health   Metrics: " + base + "/metrics   Privacy notice: " + base + "/privacy/notice.html");
+    out.println("Store: " + (cfg.governance().jdbcUrl() == null ? "H2 " + cfg.dataDir().resolve("veil.mv.db")
+        : "database " + cfg.governance().jdbcUrl().replaceAll("\\?.*", "")) + "; consent profile "
+        + cfg.policies().get("default").profile().wireName() + " (requests without an end-user id are "
+        + (cfg.policies().get("default").requireIdentity() ? "refused" : "processed; see docs/notes/governance.md") + ")");
+    out.println("Admin API: " + base + "/admin/... with 'Authorization: Bearer <token>'"
+        + (cfg.governance().adminToken() == null ? " (token in " + cfg.dataDir().resolve(AdminToken.FILE) + ")" : ""));
     out.flush();
   }
 }

@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
         MockLlmCommand.class,
         ServeCommand.class,
         KeysCommand.class,
+        AuditCommand.class,
+        ConsentCommand.class,
+        DsrCommand.class,
+        RetentionCommand.class,
+        PrivacyCommand.class,
         AnalyzeCommand.class,
         RedactCommand.class,
     })

@@ -9,6 +9,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.veil.store.DataClass;
+import io.veil.store.Purpose;
+import io.veil.store.RegulationProfile;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -40,6 +46,25 @@ import java.util.Set;
  *     maxHistoryMessages: 0
  *     forceStoreFalse: true
  *     hashUser: true
+ *     profile: gdpr                  # gdpr (opt-in) | ccpa (opt-out, Sec-GPC honoured); default: top-level profile
+ *     requiredPurposes: [llm-processing]
+ *     requireIdentity: false         # true: requests without X-Veil-User / user are refused
+ * profile: gdpr                      # VEIL_PROFILE; retention defaults and the default for policies
+ * database:
+ *   url: jdbc:postgresql://db/veil   # VEIL_DATABASE_URL; default: H2 file DATA_DIR/veil.mv.db
+ *   user: veil                       # VEIL_DATABASE_USER
+ *   password: ...                    # VEIL_DATABASE_PASSWORD
+ * admin:
+ *   token: ...                       # VEIL_ADMIN_TOKEN; default: DATA_DIR/admin-token (generated, 0600)
+ * retention:                         # overrides of the profile's periods
+ *   vaultHours: 24
+ *   auditDays: 180
+ *   consentHistoryDays: 730
+ *   privacyRequestsDays: 730
+ *   purgeMinutes: 60
+ * audit:
+ *   checkpointEvery: 1000
+ *   checkpointSeconds: 300
  * }</pre>
  *
  * <p>Without an upstream URL, OpenAI is used when a provider key is set, the mock LLM otherwise
@@ -70,7 +95,8 @@ public final class ConfigLoader {
         throw new IllegalArgumentException("configuration " + file + " must be a YAML mapping");
       }
     }
-    requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies"));
+    requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
+        "profile"));
     JsonNode server = root.path("server");
     requireKnown(server, "server.", Set.of("host", "port", "tls"));
     JsonNode upstream = root.path("upstream");
@@ -111,20 +137,72 @@ public final class ConfigLoader {
       up = new UpstreamConfig(base, apiKey, apiVersion, authHeader, connect, timeout).validated();
     }
 
+    RegulationProfile globalProfile = profile(pick(env, "VEIL_PROFILE", root.path("profile"), "gdpr"));
     Map<String, GatewayPolicy> policies = new HashMap<>();
     JsonNode pol = root.path("policies");
     for (Iterator<Map.Entry<String, JsonNode>> it = pol.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      policies.put(e.getKey(), policy(e.getKey(), e.getValue()));
+      policies.put(e.getKey(), policy(e.getKey(), e.getValue(), globalProfile));
     }
-    policies.putIfAbsent(GatewayPolicy.DEFAULT, GatewayPolicy.defaults(GatewayPolicy.DEFAULT));
+    policies.putIfAbsent(GatewayPolicy.DEFAULT, policy(GatewayPolicy.DEFAULT, MissingNode.getInstance(), globalProfile));
     String maxBody = env.get("VEIL_MAX_BODY_BYTES");
     if (maxBody != null) {
       GatewayPolicy d = policies.get(GatewayPolicy.DEFAULT);
       policies.put(GatewayPolicy.DEFAULT, new GatewayPolicy(d.name(), parseLong(maxBody, "VEIL_MAX_BODY_BYTES"),
-          d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser()));
+          d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser(), d.profile(), d.requiredPurposes(),
+          d.requireIdentity()));
     }
-    return new GatewayConfig(host, port, dataDir, up, tls, policies);
+    return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env));
+  }
+
+  private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {
+    JsonNode db = root.path("database");
+    requireKnown(db, "database.", Set.of("url", "user", "password"));
+    JsonNode admin = root.path("admin");
+    requireKnown(admin, "admin.", Set.of("token"));
+    JsonNode ret = root.path("retention");
+    requireKnown(ret, "retention.", Set.of("vaultHours", "auditDays", "consentHistoryDays", "privacyRequestsDays",
+        "purgeMinutes"));
+    JsonNode audit = root.path("audit");
+    requireKnown(audit, "audit.", Set.of("checkpointEvery", "checkpointSeconds"));
+    RegulationProfile profile = profile(pick(env, "VEIL_PROFILE", root.path("profile"), "gdpr"));
+    Map<DataClass, Duration> overrides = new EnumMap<>(DataClass.class);
+    putDuration(overrides, DataClass.VAULT_ENTRIES, ret.path("vaultHours"), "retention.vaultHours", ChronoUnit.HOURS);
+    putDuration(overrides, DataClass.AUDIT_RECORDS, ret.path("auditDays"), "retention.auditDays", ChronoUnit.DAYS);
+    putDuration(overrides, DataClass.CONSENT_HISTORY, ret.path("consentHistoryDays"), "retention.consentHistoryDays",
+        ChronoUnit.DAYS);
+    putDuration(overrides, DataClass.PRIVACY_REQUESTS, ret.path("privacyRequestsDays"),
+        "retention.privacyRequestsDays", ChronoUnit.DAYS);
+    GovernanceConfig d = GovernanceConfig.defaults();
+    return new GovernanceConfig(
+        pick(env, "VEIL_DATABASE_URL", db.path("url"), null),
+        pick(env, "VEIL_DATABASE_USER", db.path("user"), null),
+        pick(env, "VEIL_DATABASE_PASSWORD", db.path("password"), null),
+        pick(env, "VEIL_ADMIN_TOKEN", admin.path("token"), null),
+        profile, overrides,
+        parseInt(text(audit.path("checkpointEvery"), Integer.toString(d.checkpointEvery())), "audit.checkpointEvery"),
+        Duration.ofSeconds(parseInt(text(audit.path("checkpointSeconds"),
+            Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds")),
+        Duration.ofMinutes(parseInt(text(ret.path("purgeMinutes"), Long.toString(d.purgeInterval().toMinutes())),
+            "retention.purgeMinutes")));
+  }
+
+  private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode n, String what, ChronoUnit unit) {
+    if (!n.isMissingNode() && !n.isNull()) {
+      int v = parseInt(n.asText(), what);
+      if (v < 1) {
+        throw new IllegalArgumentException(what + " must be >= 1");
+      }
+      m.put(c, Duration.of(v, unit));
+    }
+  }
+
+  private static RegulationProfile profile(String s) {
+    try {
+      return RegulationProfile.fromWire(s.strip().toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("profile must be gdpr or ccpa");
+    }
   }
 
   /** Builds an upstream configuration for a URL given on the command line, keeping the rest. */
@@ -136,14 +214,30 @@ public final class ConfigLoader {
     return current.withBaseUrl(base).validated();
   }
 
-  private static GatewayPolicy policy(String name, JsonNode n) {
-    requireKnown(n, "policies." + name + ".", Set.of("maxBodyBytes", "maxHistoryMessages", "forceStoreFalse", "hashUser"));
+  private static GatewayPolicy policy(String name, JsonNode n, RegulationProfile defaultProfile) {
+    requireKnown(n, "policies." + name + ".", Set.of("maxBodyBytes", "maxHistoryMessages", "forceStoreFalse", "hashUser",
+        "profile", "requiredPurposes", "requireIdentity"));
     GatewayPolicy d = GatewayPolicy.defaults(name);
+    Set<Purpose> purposes = d.requiredPurposes();
+    JsonNode rp = n.path("requiredPurposes");
+    if (!rp.isMissingNode() && !rp.isNull()) {
+      if (!rp.isArray()) {
+        throw new IllegalArgumentException("policies." + name + ".requiredPurposes must be a list");
+      }
+      Set<Purpose> set = EnumSet.noneOf(Purpose.class);
+      for (JsonNode e : rp) {
+        set.add(Purpose.fromWire(e.asText()));
+      }
+      purposes = set;
+    }
     return new GatewayPolicy(name,
         parseLong(text(n.path("maxBodyBytes"), Long.toString(d.maxBodyBytes())), "maxBodyBytes"),
         parseInt(text(n.path("maxHistoryMessages"), Integer.toString(d.maxHistoryMessages())), "maxHistoryMessages"),
         n.path("forceStoreFalse").asBoolean(d.forceStoreFalse()),
-        n.path("hashUser").asBoolean(d.hashUser()));
+        n.path("hashUser").asBoolean(d.hashUser()),
+        n.has("profile") ? profile(n.get("profile").asText()) : defaultProfile,
+        purposes,
+        n.path("requireIdentity").asBoolean(d.requireIdentity()));
   }
 
   private static URI parseUrl(String url) {

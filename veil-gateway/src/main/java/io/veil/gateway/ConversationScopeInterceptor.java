@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  *       turns of one conversation (which repeat its first message) share a scope;
  *   <li>else (no user text) a fresh scope for this request.
  * </ol>
+ * For an identified end user the conversation is prefixed with (the start of) the user's keyed
+ * pseudonym ({@code u:HASH:}), so users never share tokens.
  */
 final class ConversationScopeInterceptor implements Interceptor {
   static final String HEADER = "x-veil-conversation";
@@ -44,6 +46,11 @@ final class ConversationScopeInterceptor implements Interceptor {
       ProtocolAdapter adapter = adapters.get(request.endpoint());
       String first = adapter == null || request.json() == null ? null : adapter.firstUserText(request.json());
       conversation = first == null ? "r:" + UUID.randomUUID() : "h:" + secret.hash("conversation", tenant, first);
+    }
+    if (request.stats().pseudonym() != null) {
+      // an identified user's tokens never meet another user's, even under the same conversation id; the
+      // pseudonym is keyed by the database's own key, so every instance on that database agrees
+      conversation = "u:" + request.stats().pseudonym().hex().substring(0, 22) + ":" + conversation;
     }
     return chain.proceed(request.withScope(new Scope(tenant, conversation)));
   }

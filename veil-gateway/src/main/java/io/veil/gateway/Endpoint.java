@@ -57,6 +57,11 @@ enum Endpoint {
     return hasBody;
   }
 
+  /** The client-facing path, for the audit trail ({@code /v1/models/} for a model lookup). */
+  String path() {
+    return path;
+  }
+
   /** A short label for logs and metrics. */
   String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

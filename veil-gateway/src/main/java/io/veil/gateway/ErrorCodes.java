@@ -18,11 +18,18 @@ final class ErrorCodes {
   static final String UPSTREAM_TIMEOUT = "veil_upstream_timeout";
   static final String UPSTREAM_INVALID = "veil_upstream_invalid_response";
   static final String INTERNAL = "veil_internal_error";
+  static final String CONSENT_REQUIRED = "consent_required";
+  static final String USER_REQUIRED = "veil_user_required";
+  static final String INVALID_USER = "veil_invalid_user";
+  static final String PII_BLOCKED = "veil_pii_blocked";
+  static final String STORE_UNAVAILABLE = "veil_store_unavailable";
 
   static final String TYPE_INVALID_REQUEST = "invalid_request_error";
   static final String TYPE_AUTH = "authentication_error";
   static final String TYPE_RATE_LIMIT = "rate_limit_error";
   static final String TYPE_VEIL = "veil_error";
+  static final String TYPE_PERMISSION = "permission_error";
+  static final String TYPE_UNAVAILABLE = "service_unavailable";
   static final String TYPE_UPSTREAM = "upstream_error";
 
   private ErrorCodes() {}

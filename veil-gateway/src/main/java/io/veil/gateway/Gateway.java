@@ -64,13 +64,17 @@ public final class Gateway implements AutoCloseable {
   private final long maxBodyBytes;
   private final boolean tls;
   private final String host;
+  private final GovernanceApi api;
 
-  private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys) {
+  private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
     if (config.upstream() == null) {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
     this.metrics = new GatewayMetrics();
-    this.chain = chain(config, veil, keys, metrics);
+    this.chain = chain(config, veil, keys, metrics, governance);
+    this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
+        AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
+        PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()));
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
     this.maxBodyBytes = config.maxBodyBytes();
     this.tls = config.tls() != null;
@@ -96,9 +100,22 @@ public final class Gateway implements AutoCloseable {
     });
   }
 
-  /** Starts the gateway; returns once it accepts requests. */
+  /**
+   * Starts the gateway without governance (no consent, audit or privacy API; the vault is whatever
+   * {@code veil} holds); returns once it accepts requests. For library use and protocol tests.
+   */
   public static Gateway start(GatewayConfig config, Veil veil, ClientKeyStore keys) {
-    Gateway g = new Gateway(config, veil, keys);
+    return start(config, veil, keys, null);
+  }
+
+  /**
+   * Starts the gateway with governance: consent and settings enforced per request, one audit record
+   * per request, the admin API under {@code /admin} and the privacy API under {@code /privacy}.
+   * {@code veil} should use {@link Governance#vault()} so tokens persist. The caller owns
+   * {@code governance} (close it after the gateway).
+   */
+  public static Gateway start(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
+    Gateway g = new Gateway(config, veil, keys, governance);
     g.app.start();
     return g;
   }
@@ -108,21 +125,31 @@ public final class Gateway implements AutoCloseable {
    * most once.
    */
   static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics) {
+    return chain(config, veil, keys, metrics, null);
+  }
+
+  static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics,
+      Governance governance) {
     GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
     adapters.put(Endpoint.RESPONSES, new ResponsesAdapter());
     adapters.put(Endpoint.COMPLETIONS, new CompletionsAdapter());
     adapters.put(Endpoint.EMBEDDINGS, new EmbeddingsAdapter());
-    return List.of(
-        new ObservabilityInterceptor(metrics),
+    List<Interceptor> stages = new java.util.ArrayList<>(List.of(
+        new ObservabilityInterceptor(metrics, governance == null ? null : new AuditWriter(governance)),
         new AuthInterceptor(keys, config.policies()),
         new RateLimitInterceptor(),
-        new ParseInterceptor(),
+        new ParseInterceptor()));
+    if (governance != null) {
+      stages.add(new PrivacyInterceptor(governance));
+    }
+    stages.addAll(List.of(
         new MinimizationInterceptor(adapters, secret),
         new ConversationScopeInterceptor(adapters, secret),
         new PiiInterceptor(veil, adapters),
-        new UpstreamInterceptor(config.upstream(), UpstreamInterceptor.newClient(config.upstream()), metrics));
+        new UpstreamInterceptor(config.upstream(), UpstreamInterceptor.newClient(config.upstream()), metrics)));
+    return List.copyOf(stages);
   }
 
   private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
@@ -175,6 +202,10 @@ public final class Gateway implements AutoCloseable {
 
   private void handle(Context ctx) {
     String method = ctx.method().name();
+    if (api != null && GovernanceApi.handles(ctx.path())) {
+      handleGovernance(ctx, method);
+      return;
+    }
     Optional<Endpoint> endpoint = Endpoint.resolve(method, ctx.path());
     if (endpoint.isEmpty()) {
       write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(notFound())), GatewayRequest.of(null, Map.of(), new byte[0])));
@@ -190,7 +221,8 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     Map<String, String> headers = new HashMap<>();
-    for (String name : new String[] {"authorization", "api-key", "content-type", ConversationScopeInterceptor.HEADER}) {
+    for (String name : new String[] {"authorization", "api-key", "content-type", ConversationScopeInterceptor.HEADER,
+        PrivacyInterceptor.USER_HEADER, PrivacyInterceptor.GPC_HEADER}) {
       String v = ctx.header(name);
       if (v != null) {
         headers.put(name, v);
@@ -207,6 +239,37 @@ public final class Gateway implements AutoCloseable {
     }
     String resource = ep == Endpoint.MODEL ? Endpoint.resourceId(stripSlash(ctx.path())) : null;
     write(ctx, RealChain.run(chain, GatewayRequest.of(ep, resource, headers, body)));
+  }
+
+  private void handleGovernance(Context ctx, String method) {
+    Map<String, String> headers = new HashMap<>();
+    for (String name : new String[] {"authorization", "api-key", "accept", PrivacyInterceptor.USER_HEADER,
+        GovernanceApi.LINK_HEADER}) {
+      String v = ctx.header(name);
+      if (v != null) {
+        headers.put(name, v);
+      }
+    }
+    Map<String, String> query = new HashMap<>();
+    ctx.queryParamMap().forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        query.put(k, v.get(0));
+      }
+    });
+    byte[] body;
+    try {
+      body = method.equals("GET") ? new byte[0] : readBounded(ctx);
+    } catch (GatewayException e) {
+      GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(e.status(), Json.error(e.getMessage(), e.type(), e.code())));
+      return;
+    } catch (IOException e) {
+      return;
+    }
+    long start = System.nanoTime();
+    GovernanceApi.Answer answer = api.handle(new GovernanceApi.Call(method, stripSlash(ctx.path()), headers, query, body));
+    GovernanceApi.write(ctx.res(), answer);
+    LoggerFactory.getLogger("veil.access").info("governance {} {} status={} ms={}", method,
+        ctx.path().startsWith("/admin") ? "admin" : "privacy", answer.status(), (System.nanoTime() - start) / 1_000_000);
   }
 
   private static String stripSlash(String p) {

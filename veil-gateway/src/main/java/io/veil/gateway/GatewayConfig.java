@@ -13,11 +13,13 @@ import java.util.Objects;
  * @param upstream the provider; null means the built-in mock LLM is to be started as upstream
  * @param tls the TLS listener, or null for plain HTTP (HTTP/1.1 and h2c)
  * @param policies gateway policies by name; always contains {@code default}
+ * @param governance the governance store (database, admin token, retention, audit checkpoints)
  */
 public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
-    Map<String, GatewayPolicy> policies) {
+    Map<String, GatewayPolicy> policies, GovernanceConfig governance) {
   public GatewayConfig {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(governance, "governance");
     Objects.requireNonNull(dataDir, "dataDir");
     policies = Map.copyOf(policies);
     if (!policies.containsKey(GatewayPolicy.DEFAULT)) {
@@ -28,20 +30,30 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
     }
   }
 
+  /** With the default governance configuration. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies) {
+    this(host, port, dataDir, upstream, tls, policies, GovernanceConfig.defaults());
+  }
+
   /** The largest body any policy accepts: the bound on what is read before the key is known. */
   long maxBodyBytes() {
     return policies.values().stream().mapToLong(GatewayPolicy::maxBodyBytes).max().orElse(1 << 20);
   }
 
   public GatewayConfig withUpstream(UpstreamConfig u) {
-    return new GatewayConfig(host, port, dataDir, u, tls, policies);
+    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance);
   }
 
   public GatewayConfig withPort(int p) {
-    return new GatewayConfig(host, p, dataDir, upstream, tls, policies);
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance);
+  }
+
+  public GatewayConfig withGovernance(GovernanceConfig g) {
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g);
   }
 
   public GatewayConfig withDataDir(Path d) {
-    return new GatewayConfig(host, port, d, upstream, tls, policies);
+    return new GatewayConfig(host, port, d, upstream, tls, policies, governance);
   }
 }

@@ -21,9 +21,16 @@ final class ObservabilityInterceptor implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(ObservabilityInterceptor.class);
 
   private final GatewayMetrics metrics;
+  private final AuditWriter audit;
 
   ObservabilityInterceptor(GatewayMetrics metrics) {
+    this(metrics, null);
+  }
+
+  /** With {@code audit} (may be null) writing one audit record per authenticated request. */
+  ObservabilityInterceptor(GatewayMetrics metrics, AuditWriter audit) {
     this.metrics = metrics;
+    this.audit = audit;
   }
 
   @Override
@@ -79,6 +86,12 @@ final class ObservabilityInterceptor implements Interceptor {
     Duration d = Duration.ofNanos(System.nanoTime() - start);
     metrics.request(request.endpoint(), status, d);
     RequestStats s = request.stats();
+    if (audit != null) {
+      audit.write(request, status, code, d);
+    }
+    if (s.logging() == io.veil.store.PrivacySettings.Logging.NONE) {
+      return; // the end user opted out of logging: the audit record is all that is kept
+    }
     ACCESS.info("{} status={} ms={} key={} tenant={} entities={} dropped={} stream={}{}", label(request), status,
         d.toMillis(), s.keyId() == null ? "-" : s.keyId(), s.tenant() == null ? "-" : s.tenant(), s.entityCount(),
         s.fieldsDropped(), stream, code == null ? "" : " code=" + code);

@@ -8,6 +8,8 @@ import io.veil.core.Scope;
 import io.veil.core.StreamingRestorer;
 import io.veil.core.VaultException;
 import io.veil.core.Veil;
+import io.veil.store.AuditAction;
+import io.veil.store.PrivacySettings;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Owns both directions of personal-data handling: replaces personal data in every text the request
  * sends (pseudonymize in the conversation scope; anonymize for embeddings), and restores the
  * original values in the answer, whole or streamed (event by event, holding back only what could
- * still be the start of a token).
+ * still be the start of a token). The end user's privacy mode decides: {@code pseudonymize}
+ * (reversible, values in the vault under the user's key), {@code anonymize} (irreversible, nothing in
+ * the vault) or {@code block} (any personal data → 403 {@code veil_pii_blocked}).
  *
  * <p><b>Security:</b> fails closed — if detection, the policy or the vault fails, the request is
  * refused and nothing is forwarded.
@@ -44,16 +48,24 @@ final class PiiInterceptor implements Interceptor {
     }
     Scope scope = request.scope();
     RequestStats stats = request.stats();
-    boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS;
+    PrivacySettings.Mode mode = stats.mode();
+    boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS || mode != PrivacySettings.Mode.PSEUDONYMIZE;
     TextTransform transform = text -> {
       PseudonymizedText out = guarded(() -> irreversible
           ? veil.anonymize(scope.tenant(), text)
-          : veil.pseudonymize(scope, text));
+          : Governance.withSubject(stats.subject(), () -> veil.pseudonymize(scope, text)));
       stats.addEntities(out.countsByType());
+      if (mode == PrivacySettings.Mode.BLOCK && !out.countsByType().isEmpty()) {
+        stats.action(AuditAction.BLOCKED);
+        throw new GatewayException(403, ErrorCodes.TYPE_PERMISSION, ErrorCodes.PII_BLOCKED,
+            "The request contains personal data and the end user's privacy mode is 'block'; nothing was forwarded");
+      }
       return out.text();
     };
     ObjectNode body = request.json().deepCopy();
     adapter.pseudonymize(body, transform);
+    stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
+        : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
 
     GatewayResponse response = chain.proceed(request.withJson(body));
     if (irreversible || response.status() / 100 != 2) {
@@ -92,6 +104,9 @@ final class PiiInterceptor implements Interceptor {
       throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.DETECTION_FAILED,
           "Personal-data detection failed; the request was not forwarded");
     } catch (VaultException e) {
+      if (e.getCause() instanceof io.veil.store.StoreUnavailableException) {
+        throw PrivacyInterceptor.unavailable();
+      }
       throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.VAULT_FAILED,
           "The token vault failed; the request was not forwarded");
     } catch (GatewayException e) {

@@ -27,9 +27,16 @@ public final class OverheadProbe {
       String key = keys.create("bench", "default", 0).secret();
       UpstreamConfig up = new UpstreamConfig(URI.create(mock.baseUrl() + "/v1"), null, null,
           UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), Duration.ofSeconds(30));
-      Veil veil = args.length > 1 && args[1].equals("test-recognizers") ? TestVeil.create() : Veil.builder().build();
+      boolean governed = java.util.Arrays.asList(args).contains("governed");
+      Governance gov = governed ? Governance.open(GovernanceConfig.defaults(), dir, Map.of()) : null;
+      Veil.Builder vb = Veil.builder();
+      if (gov != null) {
+        vb.vault(gov.vault());
+      }
+      Veil veil = args.length > 1 && args[1].equals("test-recognizers") ? TestVeil.create(gov == null ? null : gov.vault())
+          : vb.build();
       try (Gateway g = Gateway.start(new GatewayConfig("127.0.0.1", 0, dir, up, null,
-          Map.of("default", GatewayPolicy.defaults("default"))), veil, keys)) {
+          Map.of("default", GatewayPolicy.defaults("default"))), veil, keys, gov)) {
         String sentence = "Hi, I am Jane Doe, reach me at jane.doe@example.com or +1 415 555 0132; card 4111 1111 1111 1111. ";
         String prompt = sentence.repeat(1024 / sentence.length() + 1).substring(0, 1024);
         String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":"
@@ -46,6 +53,10 @@ public final class OverheadProbe {
         long[] b = run(http, viaVeil, n);
         System.out.printf("n=%d  direct p50=%.2f ms p99=%.2f ms | via Veil p50=%.2f ms p99=%.2f ms | added p50=%.2f ms p99=%.2f ms%n",
             n, ms(a, 0.50), ms(a, 0.99), ms(b, 0.50), ms(b, 0.99), ms(b, 0.50) - ms(a, 0.50), ms(b, 0.99) - ms(a, 0.99));
+      } finally {
+        if (gov != null) {
+          gov.close();
+        }
       }
     }
   }

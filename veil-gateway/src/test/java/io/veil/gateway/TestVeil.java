@@ -21,6 +21,11 @@ final class TestVeil {
   private TestVeil() {}
 
   static Veil create() {
+    return create(null);
+  }
+
+  /** As {@link #create()}, with the given vault (null: in memory). */
+  static Veil create(io.veil.core.TokenVault vault) {
     Recognizer simple = new Recognizer() {
       private final Pattern email = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\\.[A-Za-z]{2,10}");
       private final Pattern card = Pattern.compile("\\b\\d{4}( ?\\d{4}){3}\\b");
@@ -49,6 +54,10 @@ final class TestVeil {
     };
     Analyzer base = Policy.defaults().newAnalyzer();
     Analyzer analyzer = Analyzer.builder().addRecognizers(base.recognizers()).addRecognizer(simple).build();
-    return Veil.builder().analyzer(analyzer).build();
+    Veil.Builder b = Veil.builder().analyzer(analyzer);
+    if (vault != null) {
+      b.vault(vault);
+    }
+    return b.build();
   }
 }

@@ -79,6 +79,18 @@ public final class Database implements AutoCloseable {
     return new Database(ds, config.isPostgres(), config.clock());
   }
 
+  /**
+   * Checks that a connection can be had and is alive (a fail-closed gate before forwarding).
+   *
+   * @throws StoreUnavailableException if the database cannot be reached
+   */
+  public void ping() {
+    boolean ok = withConnection("ping", c -> c.isValid(2));
+    if (!ok) {
+      throw new StoreUnavailableException("database unreachable: connection not valid", null);
+    }
+  }
+
   /** True when this is a PostgreSQL database (else H2). */
   public boolean isPostgres() {
     return postgres;

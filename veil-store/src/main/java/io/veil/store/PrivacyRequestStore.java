@@ -130,6 +130,28 @@ public final class PrivacyRequestStore {
     return list(tenant, limit, false);
   }
 
+  /** All requests of the tenant, closed ones included, newest first (at most {@code limit}, 1–1000). */
+  public List<PrivacyRequest> all(String tenant, int limit) {
+    Ids.requireTenant(tenant);
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1-1000");
+    }
+    return db.withConnection("privacy requests", c -> {
+      List<PrivacyRequest> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM privacy_requests WHERE tenant = ?"
+          + " ORDER BY received_at DESC, id")) {
+        ps.setString(1, tenant);
+        ps.setMaxRows(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(map(rs));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   /** Open requests of the tenant that are past their due date. */
   public List<PrivacyRequest> overdue(String tenant, int limit) {
     return list(tenant, limit, true);

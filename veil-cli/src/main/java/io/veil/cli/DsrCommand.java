@@ -1,0 +1,251 @@
+package io.veil.cli;
+
+import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.GatewayPolicy;
+import io.veil.gateway.Governance;
+import io.veil.store.ErasureReceipt;
+import io.veil.store.PrivacyRequest;
+import io.veil.store.RegulationProfile;
+import io.veil.store.Subject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code veil dsr list|export|erase|verify|deny}: data-subject requests. {@code export} and
+ * {@code erase} file a request (received), mark it verified (the operator vouches for the identity),
+ * carry it out and complete it; {@code verify}/{@code deny} move a queued request along.
+ */
+@Command(name = "dsr", mixinStandardHelpOptions = true, description = "Data-subject requests (access, erasure).",
+    subcommands = {DsrCommand.ListRequests.class, DsrCommand.Export.class, DsrCommand.Erase.class,
+        DsrCommand.Verify.class, DsrCommand.Deny.class})
+final class DsrCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The subject: tenant and the tenant's user id. */
+  static final class Who {
+    @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant")
+    String tenant;
+
+    @Option(names = "--user", required = true, paramLabel = "U", description = "The end user's id (as X-Veil-User)")
+    String user;
+
+    Subject subject() {
+      try {
+        return new Subject(tenant, user);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
+  }
+
+  static RegulationProfile profile(GatewayConfig cfg) {
+    GatewayPolicy p = cfg.policies().get(GatewayPolicy.DEFAULT);
+    return p == null ? cfg.governance().profile() : p.profile();
+  }
+
+  static void print(PrintWriter out, List<PrivacyRequest> list) {
+    out.printf("%-36s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", "ID", "TENANT", "KIND", "LAW", "STATUS", "RECEIVED",
+        "DUE", "OVERDUE");
+    for (PrivacyRequest r : list) {
+      out.printf("%-36s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", r.id(), r.tenant(),
+          r.kind().name().toLowerCase(Locale.ROOT), r.profile().wireName(), r.status().name().toLowerCase(Locale.ROOT),
+          r.receivedAt().toString().substring(0, 19), r.dueAt().toString().substring(0, 19), r.overdue() ? "OVERDUE" : "-");
+    }
+    out.flush();
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The queue of a tenant: open requests, earliest due first (--all: closed ones too).")
+  static final class ListRequests implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreLocation location;
+
+    @Option(names = "--tenant", required = true, paramLabel = "T")
+    String tenant;
+
+    @Option(names = "--overdue", description = "Only open requests past their due date")
+    boolean overdue;
+
+    @Option(names = "--all", description = "Closed requests too, newest first")
+    boolean all;
+
+    @Override
+    public Integer call() {
+      try (Governance g = location.open()) {
+        print(spec.commandLine().getOut(), all ? g.requests().all(tenant, 1000)
+            : overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("GET", "/admin/privacy-requests?tenant="
+            + java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8)
+            + (all ? "&all=true" : overdue ? "&overdue=true" : ""), null));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Access request: write everything held about the user as JSON (stdout or --out FILE).")
+  static final class Export implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreLocation location;
+
+    @Mixin
+    Who who;
+
+    @Option(names = "--out", paramLabel = "FILE")
+    Path outFile;
+
+    @Override
+    public Integer call() throws IOException {
+      Subject s = who.subject();
+      GatewayConfig cfg = location.load();
+      try (Governance g = location.open()) {
+        PrivacyRequest r = g.requests().open(s, PrivacyRequest.Kind.ACCESS, profile(cfg));
+        g.requests().markVerified(r.id());
+        if (outFile == null) {
+          OutputStream o = new BufferedOutputStream(System.out);
+          g.exporter().export(s, o);
+          o.write('\n');
+          o.flush();
+        } else {
+          Path tmp = Files.createTempFile(outFile.toAbsolutePath().getParent(), ".veil-export", ".tmp");
+          try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+            g.exporter().export(s, o);
+          }
+          Files.move(tmp, outFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        g.requests().complete(r.id());
+        spec.commandLine().getErr().println("access request " + r.id() + " completed");
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        RunningGateway.Response r = location.remote(e).privacy("GET", "/privacy/export", s, null);
+        if (!r.ok() || outFile == null) {
+          return RunningGateway.print(spec, r);
+        }
+        Files.writeString(outFile, r.body());
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "erase", mixinStandardHelpOptions = true,
+      description = "Erasure request: delete the user's vault values, consent and settings, destroy their key,"
+          + " unlink their audit records; prints the signed receipt (JSON).")
+  static final class Erase implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreLocation location;
+
+    @Mixin
+    Who who;
+
+    @Override
+    public Integer call() {
+      Subject s = who.subject();
+      GatewayConfig cfg = location.load();
+      try (Governance g = location.open()) {
+        PrivacyRequest r = g.requests().open(s, PrivacyRequest.Kind.ERASURE, profile(cfg));
+        g.requests().markVerified(r.id());
+        ErasureReceipt receipt = g.eraser().erase(s);
+        g.requests().complete(r.id());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(receipt.toJson());
+        out.flush();
+        spec.commandLine().getErr().println("erasure request " + r.id() + " completed; receipt signature "
+            + (receipt.verify(g.keyManager().signingPublicKeyset()) ? "verifies" : "DOES NOT VERIFY"));
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).privacy("POST", "/privacy/erase", s, "{}"));
+      }
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true, description = "Mark a received request as identity-verified.")
+  static final class Verify implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreLocation location;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      try (Governance g = location.open()) {
+        print(spec.commandLine().getOut(), List.of(g.requests().markVerified(id)));
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/verify", "{}"));
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "deny", mixinStandardHelpOptions = true, description = "Deny an open request with a lawful reason.")
+  static final class Deny implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreLocation location;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(names = "--reason", required = true,
+        description = "identity-not-verified | manifestly-unfounded | excessive | legal-exemption")
+    String reason;
+
+    @Override
+    public Integer call() {
+      PrivacyRequest.DenialReason why;
+      try {
+        why = PrivacyRequest.DenialReason.valueOf(reason.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--reason must be identity-not-verified, manifestly-unfounded, excessive or legal-exemption");
+      }
+      try (Governance g = location.open()) {
+        print(spec.commandLine().getOut(), List.of(g.requests().deny(id, why)));
+        return 0;
+      } catch (StoreLocation.InUse e) {
+        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/deny",
+            "{\"reason\":\"" + why.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}"));
+      } catch (IllegalStateException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.veil.cli;
+
+import io.veil.gateway.AdminToken;
+import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.PrivacyLinks;
+import io.veil.store.Subject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The gateway running on a data directory, reached through its admin API (admin token) and privacy
+ * API (a privacy link minted here from the data directory's gateway secret). The governance commands
+ * use it when the embedded H2 file is held by that gateway. {@code veil serve} writes its base URL
+ * to {@code DATA_DIR/gateway.url} while it runs.
+ *
+ * <p><b>Security:</b> the URL file is trusted only to point at a loopback address; the admin token is
+ * never sent anywhere else.
+ */
+final class RunningGateway {
+  static final String URL_FILE = "gateway.url";
+
+  /** An answer: status and body text. */
+  record Response(int status, String body) {
+    boolean ok() {
+      return status / 100 == 2;
+    }
+  }
+
+  private final URI base;
+  private final String adminToken;
+  private final Path dataDir;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningGateway(URI base, String adminToken, Path dataDir) {
+    this.base = base;
+    this.adminToken = adminToken;
+    this.dataDir = dataDir;
+  }
+
+  /** The gateway that announced itself in the data directory, if any (loopback only). */
+  static Optional<RunningGateway> find(GatewayConfig cfg) {
+    Path f = cfg.dataDir().resolve(URL_FILE);
+    try {
+      if (!Files.exists(f)) {
+        return Optional.empty();
+      }
+      URI u = URI.create(Files.readString(f, StandardCharsets.US_ASCII).strip());
+      String host = u.getHost();
+      if (host == null || !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1"))) {
+        return Optional.empty();
+      }
+      String token = cfg.governance().adminToken();
+      if (token == null) {
+        token = Files.readString(cfg.dataDir().resolve(AdminToken.FILE), StandardCharsets.US_ASCII).strip();
+      }
+      return Optional.of(new RunningGateway(u, token, cfg.dataDir()));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Prints a JSON answer on stdout (0) or the error on stderr (1). */
+  static int print(picocli.CommandLine.Model.CommandSpec spec, Response r) {
+    if (r.ok()) {
+      spec.commandLine().getOut().println(r.body());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+    spec.commandLine().getErr().println("veil: the running gateway answered " + r.status() + ": " + r.body());
+    return 1;
+  }
+
+  URI base() {
+    return base;
+  }
+
+  Response admin(String method, String path, String body) {
+    return send(method, path, body, "Authorization", "Bearer " + adminToken);
+  }
+
+  /** Calls the privacy API as the subject, through a one-minute privacy link. */
+  Response privacy(String method, String path, Subject subject, String body) {
+    String link = PrivacyLinks.open(dataDir).mint(subject, Duration.ofMinutes(1));
+    return send(method, path, body, "X-Veil-Privacy-Link", link);
+  }
+
+  private Response send(String method, String path, String body, String header, String value) {
+    HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+        .header(header, value).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    try {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new CliException("the running gateway at " + base + " did not answer (" + e.getClass().getSimpleName() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+  }
+}

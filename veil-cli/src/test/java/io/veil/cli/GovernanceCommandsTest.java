@@ -1,0 +1,156 @@
+package io.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The governance commands on the data directory of a real {@code veil serve} (embedded H2), after
+ * real traffic: consent, audit verify (and tampering caught), DSR export and erase, retention, master
+ * key rotation, privacy links.
+ */
+class GovernanceCommandsTest {
+  static final String EMAIL = "jane.doe@example.com";
+
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private Run veil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = dir.toString();
+    int code = cl.execute(all);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private HttpResponse<String> chat(ServeCommand.Running running, String user) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.gateway().port()
+            + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + Files.readString(dir.resolve("dev-key")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Mail " + EMAIL + " now\"}]}"));
+    if (user != null) {
+      b.header("X-Veil-User", user);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private ServeCommand.Running serve() throws Exception {
+    ServeCommand serve = new ServeCommand(Map.of());
+    CommandLine cl = new CommandLine(serve);
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
+    cl.parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
+    return serve.start();
+  }
+
+  @Test
+  void privacyOperationsOnTheDataDirectoryOfAGateway() throws Exception {
+    try (ServeCommand.Running running = serve()) {
+      assertThat(chat(running, null).statusCode()).as("first run: no user id, processed").isEqualTo(200);
+      assertThat(chat(running, "bob").statusCode()).as("GDPR: no consent yet").isEqualTo(403);
+    }
+    Run grant = veil("consent", "grant", "--tenant", "default", "--user", "bob", "--notice-version", "v1");
+    assertThat(grant.exit()).as(grant.err()).isZero();
+    try (ServeCommand.Running running = serve()) {
+      HttpResponse<String> ok = chat(running, "bob");
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains(EMAIL);
+    }
+    Run verify = veil("audit", "verify");
+    assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+    assertThat(verify.out()).contains("intact").contains("3 records");
+
+    Path exportFile = dir.resolve("bob.json");
+    assertThat(veil("dsr", "export", "--tenant", "default", "--user", "bob", "--out", exportFile.toString()).exit()).isZero();
+    assertThat(Files.readString(exportFile)).contains(EMAIL).contains("\"llm-processing\"");
+
+    Run erase = veil("dsr", "erase", "--tenant", "default", "--user", "bob");
+    assertThat(erase.exit()).isZero();
+    assertThat(erase.out()).contains("\"vault_entries_deleted\":1").contains("\"subject_key_destroyed\":true");
+    assertThat(erase.err()).contains("verifies");
+    assertThat(veil("dsr", "export", "--tenant", "default", "--user", "bob", "--out", exportFile.toString()).exit()).isZero();
+    assertThat(Files.readString(exportFile)).doesNotContain(EMAIL).contains("\"vault_entries\":[]");
+    assertThat(veil("audit", "verify").exit()).as("still verifies after erasure").isZero();
+    assertThat(veil("dsr", "list", "--tenant", "default", "--all").out()).contains("erasure").contains("completed");
+
+    assertThat(veil("consent", "grant", "--tenant", "default", "--user", "carol").exit()).isZero();
+    Run rotate = veil("keys", "rotate");
+    assertThat(rotate.exit()).as(rotate.err()).isZero();
+    assertThat(rotate.out()).contains("2 keys in the keyset");
+    Run show = veil("consent", "show", "--tenant", "default", "--user", "carol");
+    assertThat(show.out()).contains("llm-processing  granted");
+    assertThat(veil("retention", "run").out()).contains("vault_entries").contains("deleted 0");
+    assertThat(veil("privacy", "link", "--tenant", "default", "--user", "carol").out()).startsWith("v1.");
+
+    Path auditFile = dir.resolve("audit.jsonl");
+    assertThat(veil("audit", "export", "--out", auditFile.toString()).exit()).isZero();
+    assertThat(Files.readString(auditFile)).contains("\"seq\":1").doesNotContain(EMAIL).doesNotContain("bob");
+
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("veil"), "veil", "");
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE audit_records SET status = 299 WHERE seq = 2");
+    }
+    Run tampered = veil("audit", "verify");
+    assertThat(tampered.exit()).isEqualTo(1);
+    assertThat(tampered.out()).contains("TAMPERED").contains("#2");
+  }
+
+  @Test
+  void onARunningGatewaysH2FileTheCommandsGoThroughItsApis() throws Exception {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
+        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--data-dir", dir.toString(),
+        "--port", "0", "--upstream", "mock")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+    try {
+      Path urlFile = dir.resolve("gateway.url");
+      for (int i = 0; i < 600 && !Files.exists(urlFile); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(urlFile).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log")) : "").exists();
+      Run grant = veil("consent", "grant", "--tenant", "default", "--user", "dora");
+      assertThat(grant.exit()).as(grant.err()).isZero();
+      assertThat(grant.out()).contains("\"granted\":true").contains("\"source\":\"privacy-link\"");
+      Run verify = veil("audit", "verify");
+      assertThat(verify.exit()).as(verify.err()).isZero();
+      assertThat(verify.out()).contains("intact").contains("via the running gateway");
+      assertThat(veil("consent", "show", "--tenant", "default", "--user", "dora").out()).contains("\"recorded\":true");
+      assertThat(veil("dsr", "export", "--tenant", "default", "--user", "dora").out()).contains("\"llm-processing\"");
+      assertThat(veil("dsr", "list", "--tenant", "default", "--all").out()).contains("\"kind\":\"access\"");
+      assertThat(veil("retention", "run").out()).contains("\"deleted\"");
+      assertThat(veil("keys", "rotate").out()).contains("\"keys_in_keyset\":2");
+      Run erase = veil("dsr", "erase", "--tenant", "default", "--user", "dora");
+      assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":2");
+      assertThat(veil("audit", "verify").exit()).isZero();
+    } finally {
+      serve.destroy();
+      serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(dir.resolve("gateway.url")).as("removed on shutdown").doesNotExist();
+    assertThat(veil("audit", "verify").out()).as("and the local path works again").contains("intact").doesNotContain("via");
+  }
+}

@@ -1,0 +1,231 @@
+package io.veil.gateway;
+
+import io.veil.store.AuditLog;
+import io.veil.store.AuditVerifier;
+import io.veil.store.ConsentStore;
+import io.veil.store.DataClass;
+import io.veil.store.Database;
+import io.veil.store.DatabaseConfig;
+import io.veil.store.JdbcTokenVault;
+import io.veil.store.KeyManager;
+import io.veil.store.PrivacyRequestStore;
+import io.veil.store.PrivacySettingsStore;
+import io.veil.store.RetentionPolicy;
+import io.veil.store.RetentionPurger;
+import io.veil.store.StoreException;
+import io.veil.store.Subject;
+import io.veil.store.SubjectEraser;
+import io.veil.store.SubjectExporter;
+import io.veil.store.SubjectKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's governance state, opened once per process: the database (H2 file in the data
+ * directory, or PostgreSQL), the key manager, the persistent vault, the audit log, consent,
+ * settings, privacy requests and retention; plus the background checkpoint and purge timers
+ * ({@link #startTimers()}).
+ *
+ * <p>The vault's values are owned by the end user of the request being processed: the gateway
+ * binds the identified subject to the request's thread with {@link #bindSubject} while the request is
+ * pseudonymized; without one, each conversation is its own subject.
+ *
+ * <p>Thread safety: thread-safe. Failure: opening throws {@link StoreException}; the components fail
+ * with {@link io.veil.store.StoreUnavailableException} when the database goes away, which the gateway
+ * turns into 503 (fail closed).
+ *
+ * <p><b>Security:</b> the key files live in {@code DATA_DIR/keys} (0600) unless
+ * {@code VEIL_MASTER_KEYSET}/{@code VEIL_SIGNING_KEYSET} are set.
+ */
+public final class Governance implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Governance.class);
+  private static final ThreadLocal<Subject> CURRENT_SUBJECT = new ThreadLocal<>();
+
+  private final GovernanceConfig config;
+  private final Database db;
+  private final KeyManager keyManager;
+  private final SubjectKeys subjectKeys;
+  private final RetentionPolicy retention;
+  private final JdbcTokenVault vault;
+  private final AuditLog audit;
+  private final ConsentStore consent;
+  private final PrivacySettingsStore settings;
+  private final PrivacyRequestStore requests;
+  private ScheduledExecutorService timers;
+
+  private Governance(GovernanceConfig config, Database db, KeyManager keyManager) {
+    this.config = config;
+    this.db = db;
+    this.keyManager = keyManager;
+    this.subjectKeys = new SubjectKeys(db, keyManager);
+    RetentionPolicy r = RetentionPolicy.defaults(config.profile());
+    for (Map.Entry<DataClass, Duration> e : config.retention().entrySet()) {
+      r = r.with(e.getKey(), e.getValue());
+    }
+    this.retention = r;
+    this.vault = new JdbcTokenVault(db, subjectKeys, retention.periodOf(DataClass.VAULT_ENTRIES), scope -> {
+      Subject s = CURRENT_SUBJECT.get();
+      return s != null && s.tenant().equals(scope.tenant()) ? s
+          : new Subject(scope.tenant(), "conversation:" + scope.conversation());
+    });
+    this.audit = new AuditLog(db, keyManager, config.checkpointEvery(), config.checkpointInterval());
+    this.consent = new ConsentStore(db, subjectKeys);
+    this.settings = new PrivacySettingsStore(db, subjectKeys);
+    this.requests = new PrivacyRequestStore(db, subjectKeys);
+  }
+
+  /**
+   * Opens the database named by the configuration (the H2 file {@code dataDir/veil} by default) and
+   * the keys ({@code VEIL_MASTER_KEYSET}/{@code VEIL_SIGNING_KEYSET} from {@code env} when set, else
+   * {@code dataDir/keys}).
+   */
+  public static Governance open(GovernanceConfig config, Path dataDir, Map<String, String> env) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(dataDir, "dataDir");
+    KeyManager km = env.get(KeyManager.MASTER_ENV) != null && !env.get(KeyManager.MASTER_ENV).isBlank()
+        ? KeyManager.fromEnvironment(env)
+        : KeyManager.openOrCreate(dataDir.resolve("keys"));
+    DatabaseConfig dbc = config.jdbcUrl() == null ? DatabaseConfig.h2(dataDir)
+        : config.jdbcUrl().startsWith("jdbc:h2:")
+            ? new DatabaseConfig(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 10, Duration.ofSeconds(10),
+                java.time.Clock.systemUTC())
+            : DatabaseConfig.postgres(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+    // a request must not wait 10 s for a dead database: fail fast, answer 503
+    dbc = dbc.withPool(dbc.maxPoolSize(), Duration.ofSeconds(3));
+    return new Governance(config, Database.open(dbc), km);
+  }
+
+  /** Starts the audit checkpoint timer and the retention purge (daemon threads). Idempotent. */
+  public synchronized Governance startTimers() {
+    if (timers != null) {
+      return this;
+    }
+    timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "veil-governance-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    long cp = config.checkpointInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::checkpointQuietly, cp, cp, TimeUnit.MILLISECONDS);
+    long purge = config.purgeInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::purgeQuietly, Math.min(purge, 60_000), purge, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void checkpointQuietly() {
+    try {
+      audit.checkpoint();
+    } catch (RuntimeException e) {
+      LOG.warn("audit checkpoint failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  private void purgeQuietly() {
+    try {
+      RetentionPurger.Report report = new RetentionPurger(db, retention).run();
+      if (report.total() > 0) {
+        LOG.info("retention purge deleted {}", report.deleted());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("retention purge failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  /** Runs {@code work} with {@code subject} as the owner of every value the vault stores meanwhile. */
+  static <T> T withSubject(Subject subject, java.util.function.Supplier<T> work) {
+    if (subject == null) {
+      return work.get();
+    }
+    Subject before = CURRENT_SUBJECT.get();
+    CURRENT_SUBJECT.set(subject);
+    try {
+      return work.get();
+    } finally {
+      if (before == null) {
+        CURRENT_SUBJECT.remove();
+      } else {
+        CURRENT_SUBJECT.set(before);
+      }
+    }
+  }
+
+  public GovernanceConfig config() {
+    return config;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public KeyManager keyManager() {
+    return keyManager;
+  }
+
+  public SubjectKeys subjectKeys() {
+    return subjectKeys;
+  }
+
+  public RetentionPolicy retention() {
+    return retention;
+  }
+
+  /** The persistent vault; give it to {@code Veil.builder().vault(...)}. */
+  public JdbcTokenVault vault() {
+    return vault;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public ConsentStore consent() {
+    return consent;
+  }
+
+  public PrivacySettingsStore settings() {
+    return settings;
+  }
+
+  public PrivacyRequestStore requests() {
+    return requests;
+  }
+
+  public AuditVerifier verifier() {
+    return new AuditVerifier(db, keyManager);
+  }
+
+  public SubjectExporter exporter() {
+    return new SubjectExporter(db, subjectKeys);
+  }
+
+  public SubjectEraser eraser() {
+    return new SubjectEraser(db, subjectKeys, keyManager);
+  }
+
+  public RetentionPurger purger() {
+    return new RetentionPurger(db, retention);
+  }
+
+  /** Stops the timers, writes a final checkpoint (best effort) and closes the database. */
+  @Override
+  public synchronized void close() {
+    if (timers != null) {
+      timers.shutdownNow();
+      timers = null;
+    }
+    checkpointQuietly();
+    db.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Governance[" + config + "]";
+  }
+}

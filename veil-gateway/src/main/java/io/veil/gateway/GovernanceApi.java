@@ -1,0 +1,553 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veil.gateway.keys.ClientKey;
+import io.veil.gateway.keys.ClientKeyStore;
+import io.veil.gateway.keys.IssuedKey;
+import io.veil.store.AuditAction;
+import io.veil.store.AuditRecord;
+import io.veil.store.AuditVerification;
+import io.veil.store.ConsentDecision;
+import io.veil.store.ConsentStore;
+import io.veil.store.ErasureReceipt;
+import io.veil.store.PrivacyRequest;
+import io.veil.store.PrivacySettings;
+import io.veil.store.Purpose;
+import io.veil.store.RegulationProfile;
+import io.veil.store.StoreException;
+import io.veil.store.StoreUnavailableException;
+import io.veil.store.Subject;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API ({@code /admin/...}, admin token) and the end-user privacy API ({@code /privacy/...},
+ * the app's virtual key plus {@code X-Veil-User}, or a signed privacy link). Every answer is JSON
+ * (errors in the provider's envelope) except the export (streamed JSON) and the HTML notice.
+ *
+ * <p>Routes (see docs/notes/governance.md for bodies and answers):
+ * <pre>
+ * GET  /admin/keys                       POST /admin/keys {tenant, policy?, rate_per_minute?}
+ * POST /admin/keys/{id}/revoke           GET  /admin/consent/stats?tenant=T
+ * GET  /admin/privacy-requests?tenant=T[&amp;overdue=true | &amp;all=true]   (default: open ones)
+ * POST /admin/privacy-requests/{id}/verify | /deny {reason}
+ * GET  /admin/audit/verify               GET  /admin/audit/export
+ * POST /admin/privacy-links {tenant, user, ttl_seconds?}
+ * POST /admin/retention/run              POST /admin/master-key/rotate
+ * GET  /privacy/notice[.json|.html]      (public)
+ * GET  /privacy/consent                  POST /privacy/consent {purpose, granted, notice_version?}
+ * GET  /privacy/settings                 PUT|POST /privacy/settings {logging?, mode?}
+ * GET  /privacy/export                   POST /privacy/erase
+ * GET  /privacy/requests
+ * </pre>
+ *
+ * <p><b>Security:</b> the admin token and privacy links are compared in constant time; a privacy
+ * link names its tenant and user, a virtual key binds the tenant (the user id comes from the app);
+ * no message repeats a user id or a body.
+ */
+final class GovernanceApi {
+  private static final Logger LOG = LoggerFactory.getLogger(GovernanceApi.class);
+  static final String LINK_HEADER = "x-veil-privacy-link";
+  private static final Pattern KEY_ID = Pattern.compile("vk_[A-Za-z0-9]{1,64}");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final GatewayConfig config;
+  private final Governance gov;
+  private final ClientKeyStore keys;
+  private final AdminToken admin;
+  private final PrivacyLinks links;
+  private final PrivacyNotice notice;
+
+  GovernanceApi(GatewayConfig config, Governance gov, ClientKeyStore keys, AdminToken admin, PrivacyLinks links,
+      PrivacyNotice notice) {
+    this.config = config;
+    this.gov = gov;
+    this.keys = keys;
+    this.admin = admin;
+    this.links = links;
+    this.notice = notice;
+  }
+
+  static boolean handles(String path) {
+    return path.equals("/admin") || path.startsWith("/admin/") || path.equals("/privacy") || path.startsWith("/privacy/");
+  }
+
+  /** One API call: method, path (no trailing slash), headers (lower-case names), query, body. */
+  record Call(String method, String path, Map<String, String> headers, Map<String, String> query, byte[] body) {
+    String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  /** What the API answers: JSON, HTML, or a body streamed by a writer. */
+  sealed interface Answer {
+    int status();
+  }
+
+  record JsonAnswer(int status, JsonNode body) implements Answer {}
+
+  record HtmlAnswer(int status, String html) implements Answer {}
+
+  record StreamAnswer(int status, StreamBody body) implements Answer {}
+
+  @FunctionalInterface
+  interface StreamBody {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  Answer handle(Call call) {
+    try {
+      return call.path().startsWith("/admin") ? adminRoute(call) : privacyRoute(call);
+    } catch (GatewayException e) {
+      return new JsonAnswer(e.status(), Json.error(e.getMessage(), e.type(), e.code()));
+    } catch (StoreUnavailableException e) {
+      GatewayException g = PrivacyInterceptor.unavailable();
+      return new JsonAnswer(503, Json.error(g.getMessage(), g.type(), g.code()));
+    } catch (IllegalStateException e) {
+      return new JsonAnswer(409, Json.error("Conflict: " + e.getMessage(), ErrorCodes.TYPE_INVALID_REQUEST, "veil_conflict"));
+    } catch (IllegalArgumentException e) {
+      // store and parser validation messages name the field, never the input
+      return new JsonAnswer(400, Json.error(e.getMessage(), ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.INVALID_REQUEST));
+    } catch (StoreException e) {
+      LOG.error("governance API store failure: {}", e.getMessage());
+      return new JsonAnswer(500, Json.error("Veil's store failed; nothing was changed", ErrorCodes.TYPE_VEIL, ErrorCodes.INTERNAL));
+    }
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  private Answer adminRoute(Call call) {
+    String auth = call.header("authorization");
+    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : null;
+    if (!admin.matches(token)) {
+      throw new GatewayException(401, ErrorCodes.TYPE_AUTH, "veil_invalid_admin_token",
+          "Missing or wrong admin token: send 'Authorization: Bearer <admin token>' (DATA_DIR/admin-token)");
+    }
+    String m = call.method();
+    String[] p = call.path().substring(1).split("/");
+    // p[0] == "admin"
+    if (p.length == 2 && p[1].equals("keys") && m.equals("GET")) {
+      ArrayNode arr = Json.MAPPER.createArrayNode();
+      for (ClientKey k : keys.list()) {
+        arr.add(keyJson(k));
+      }
+      return ok(obj().set("data", arr));
+    }
+    if (p.length == 2 && p[1].equals("keys") && m.equals("POST")) {
+      ObjectNode b = body(call);
+      String tenant = requiredText(b, "tenant");
+      validTenant(tenant);
+      String policy = b.path("policy").asText(GatewayPolicy.DEFAULT);
+      if (!config.policies().containsKey(policy)) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "unknown policy; configured: " + config.policies().keySet());
+      }
+      int rate = b.path("rate_per_minute").asInt(0);
+      if (rate < 0) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "rate_per_minute must be >= 0");
+      }
+      IssuedKey k = keys.create(tenant, policy, rate);
+      adminAudit(tenant, "/admin/keys");
+      return new JsonAnswer(201, keyJson(k.key()).put("secret", k.secret()));
+    }
+    if (p.length == 4 && p[1].equals("keys") && p[3].equals("revoke") && m.equals("POST")) {
+      if (!KEY_ID.matcher(p[2]).matches() || !keys.revoke(p[2])) {
+        throw notFound("no such key");
+      }
+      return ok(obj().put("id", p[2]).put("revoked", true));
+    }
+    if (p.length == 3 && p[1].equals("consent") && p[2].equals("stats") && m.equals("GET")) {
+      String tenant = requiredQuery(call, "tenant");
+      validTenant(tenant);
+      ObjectNode purposes = obj();
+      gov.consent().statistics(tenant).forEach((purpose, c) ->
+          purposes.set(purpose.wireName(), obj().put("granted", c.granted()).put("withdrawn", c.withdrawn())));
+      return ok(obj().put("tenant", tenant).set("purposes", purposes));
+    }
+    if (p.length == 2 && p[1].equals("privacy-requests") && m.equals("GET")) {
+      String tenant = requiredQuery(call, "tenant");
+      validTenant(tenant);
+      boolean overdue = "true".equals(call.query().get("overdue"));
+      boolean all = "true".equals(call.query().get("all"));
+      List<PrivacyRequest> list = all ? gov.requests().all(tenant, 1000)
+          : overdue ? gov.requests().overdue(tenant, 1000) : gov.requests().queue(tenant, 1000);
+      ArrayNode arr = Json.MAPPER.createArrayNode();
+      list.forEach(r -> arr.add(requestJson(r)));
+      return ok(obj().set("data", arr));
+    }
+    if (p.length == 4 && p[1].equals("privacy-requests") && m.equals("POST")) {
+      if (!REQUEST_ID.matcher(p[2]).matches() || !requestExists(p[2])) {
+        throw notFound("no such privacy request");
+      }
+      PrivacyRequest r = switch (p[3]) {
+        case "verify" -> gov.requests().markVerified(p[2]);
+        case "deny" -> gov.requests().deny(p[2], denialReason(requiredText(body(call), "reason")));
+        default -> throw notFound("unknown action; use verify or deny (erasure and export complete through /privacy or veil dsr)");
+      };
+      return ok(requestJson(r));
+    }
+    if (p.length == 3 && p[1].equals("audit") && p[2].equals("verify") && m.equals("GET")) {
+      AuditVerification v = gov.verifier().verify();
+      return new JsonAnswer(v.valid() ? 200 : 409, verificationJson(v));
+    }
+    if (p.length == 3 && p[1].equals("audit") && p[2].equals("export") && m.equals("GET")) {
+      return new StreamAnswer(200, out -> gov.verifier().export(out));
+    }
+    if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
+      io.veil.store.RetentionPurger.Report r = gov.purger().run();
+      ObjectNode deleted = obj();
+      r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
+      ObjectNode periods = obj();
+      for (io.veil.store.DataClass c : io.veil.store.DataClass.values()) {
+        periods.put(c.name().toLowerCase(java.util.Locale.ROOT), gov.retention().periodOf(c).toString());
+      }
+      ObjectNode out = obj();
+      out.set("periods", periods);
+      out.set("deleted", deleted);
+      return ok(out);
+    }
+    if (p.length == 3 && p[1].equals("master-key") && p[2].equals("rotate") && m.equals("POST")) {
+      int keysInSet = gov.keyManager().rotateMaster();
+      int rewrapped = gov.subjectKeys().rewrapAll();
+      adminAudit("system", "/admin/master-key/rotate");
+      return ok(obj().put("keys_in_keyset", keysInSet).put("rewrapped", rewrapped));
+    }
+    if (p.length == 2 && p[1].equals("privacy-links") && m.equals("POST")) {
+      ObjectNode b = body(call);
+      String tenant = requiredText(b, "tenant");
+      validTenant(tenant);
+      Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
+      long ttl = b.path("ttl_seconds").asLong(900);
+      String link = links.mint(s, Duration.ofSeconds(ttl));
+      return new JsonAnswer(201, obj().put("token", link).put("expires_in", ttl)
+          .put("path", "/privacy/consent?token=" + link));
+    }
+    throw notFound("unknown admin route");
+  }
+
+  // ---------------------------------------------------------------- privacy
+
+  private Answer privacyRoute(Call call) {
+    String m = call.method();
+    String path = call.path();
+    if (path.startsWith("/privacy/notice") && m.equals("GET")) {
+      boolean html = path.equals("/privacy/notice.html") || "html".equals(call.query().get("format"))
+          || !path.equals("/privacy/notice.json") && call.header("accept") != null && call.header("accept").contains("text/html");
+      if (!path.equals("/privacy/notice") && !path.equals("/privacy/notice.html") && !path.equals("/privacy/notice.json")) {
+        throw notFound("unknown privacy route");
+      }
+      return html ? new HtmlAnswer(200, notice.html()) : ok(notice.json());
+    }
+    Caller caller = caller(call);
+    Subject s = caller.subject();
+    switch (path) {
+      case "/privacy/consent" -> {
+        if (m.equals("GET")) {
+          return ok(consentJson(s, caller.profile()));
+        }
+        if (m.equals("POST") || m.equals("PUT")) {
+          ObjectNode b = body(call);
+          Purpose purpose = Purpose.fromWire(requiredText(b, "purpose"));
+          JsonNode g = b.get("granted");
+          if (g == null || !g.isBoolean()) {
+            throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'granted' must be true or false");
+          }
+          String nv = b.path("notice_version").asText(notice.version());
+          ConsentStore cs = gov.consent();
+          ConsentDecision d = g.asBoolean() ? cs.grant(s, purpose, caller.source(), nv) : cs.withdraw(s, purpose, caller.source(), nv);
+          privacyAudit(s, "/privacy/consent", AuditAction.PRIVACY_CHANGE);
+          return ok(decisionJson(d));
+        }
+      }
+      case "/privacy/settings" -> {
+        if (m.equals("GET")) {
+          return ok(settingsJson(gov.settings().get(s).orElse(PrivacySettings.DEFAULT)));
+        }
+        if (m.equals("POST") || m.equals("PUT")) {
+          ObjectNode b = body(call);
+          PrivacySettings cur = gov.settings().get(s).orElse(PrivacySettings.DEFAULT);
+          PrivacySettings next = new PrivacySettings(
+              b.has("logging") ? PrivacySettings.Logging.fromWire(b.get("logging").asText()) : cur.logging(),
+              b.has("mode") ? PrivacySettings.Mode.fromWire(b.get("mode").asText()) : cur.mode());
+          gov.settings().put(s, next);
+          privacyAudit(s, "/privacy/settings", AuditAction.PRIVACY_CHANGE);
+          return ok(settingsJson(next));
+        }
+      }
+      case "/privacy/export" -> {
+        if (m.equals("GET") || m.equals("POST")) {
+          PrivacyRequest r = gov.requests().open(s, PrivacyRequest.Kind.ACCESS, caller.profile());
+          gov.requests().markVerified(r.id());
+          return new StreamAnswer(200, out -> {
+            gov.exporter().export(s, out);
+            gov.requests().complete(r.id());
+            privacyAudit(s, "/privacy/export", AuditAction.SUBJECT_EXPORT);
+          });
+        }
+      }
+      case "/privacy/erase" -> {
+        if (m.equals("POST") || m.equals("DELETE")) {
+          PrivacyRequest r = gov.requests().open(s, PrivacyRequest.Kind.ERASURE, caller.profile());
+          gov.requests().markVerified(r.id());
+          ErasureReceipt receipt = gov.eraser().erase(s);
+          PrivacyRequest done = gov.requests().complete(r.id());
+          adminAuditAction(s.tenant(), "/privacy/erase", AuditAction.SUBJECT_ERASURE);
+          try {
+            ObjectNode out = obj();
+            out.set("request", requestJson(done));
+            out.set("receipt", Json.MAPPER.readTree(receipt.toJson()));
+            out.put("public_keyset", gov.keyManager().signingPublicKeyset());
+            return ok(out);
+          } catch (IOException e) {
+            throw new IllegalStateException("receipt not JSON");
+          }
+        }
+      }
+      case "/privacy/requests" -> {
+        if (m.equals("GET")) {
+          ArrayNode arr = Json.MAPPER.createArrayNode();
+          gov.requests().ofSubject(s).forEach(r -> arr.add(requestJson(r)));
+          return ok(obj().set("data", arr));
+        }
+      }
+      default -> throw notFound("unknown privacy route");
+    }
+    throw new GatewayException(405, ErrorCodes.TYPE_INVALID_REQUEST, "veil_method_not_allowed",
+        "method not allowed on this privacy route");
+  }
+
+  /** Who is calling the privacy API on behalf of which subject. */
+  record Caller(Subject subject, String source, RegulationProfile profile) {}
+
+  private Caller caller(Call call) {
+    String link = call.query().get("token");
+    if (link == null) {
+      link = call.header(LINK_HEADER);
+    }
+    if (link != null) {
+      Subject s = links.verify(link).orElseThrow(() -> new GatewayException(401, ErrorCodes.TYPE_AUTH,
+          "veil_invalid_privacy_link", "The privacy link is invalid or has expired; ask for a new one"));
+      return new Caller(s, "privacy-link", gov.config().profile());
+    }
+    String auth = call.header("authorization");
+    String secret = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip()
+        : call.header("api-key");
+    Optional<ClientKey> key = secret == null || secret.isBlank() ? Optional.empty() : keys.authenticate(secret.strip());
+    if (key.isEmpty()) {
+      throw new GatewayException(401, ErrorCodes.TYPE_AUTH, ErrorCodes.INVALID_API_KEY,
+          "Send the app's Veil key ('Authorization: Bearer <key>') with X-Veil-User, or a privacy link token");
+    }
+    String user = call.header(PrivacyInterceptor.USER_HEADER);
+    if (user == null || user.isBlank()) {
+      throw new GatewayException(400, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.USER_REQUIRED,
+          "The privacy API needs the end user's id in the X-Veil-User header");
+    }
+    GatewayPolicy policy = config.policies().get(key.get().policy());
+    RegulationProfile profile = policy == null ? gov.config().profile() : policy.profile();
+    return new Caller(new Subject(key.get().tenant(), PrivacyInterceptor.validUser(user.strip())), "api", profile);
+  }
+
+  // ---------------------------------------------------------------- JSON
+
+  private ObjectNode consentJson(Subject s, RegulationProfile profile) {
+    Map<Purpose, ConsentDecision> current = gov.consent().current(s);
+    ObjectNode purposes = obj();
+    for (Purpose p : Purpose.values()) {
+      ConsentDecision d = current.get(p);
+      ObjectNode n = obj();
+      n.put("effective", d != null ? d.granted() : profile == RegulationProfile.CCPA);
+      n.put("recorded", d != null);
+      if (d != null) {
+        n.set("decision", decisionJson(d));
+      }
+      purposes.set(p.wireName(), n);
+    }
+    ArrayNode history = Json.MAPPER.createArrayNode();
+    gov.consent().history(s).forEach(d -> history.add(decisionJson(d)));
+    ObjectNode out = obj().put("profile", profile.wireName()).put("notice_version", notice.version());
+    out.set("purposes", purposes);
+    out.set("history", history);
+    return out;
+  }
+
+  private static ObjectNode decisionJson(ConsentDecision d) {
+    return obj().put("purpose", d.purpose().wireName()).put("granted", d.granted())
+        .put("decided_at", d.decidedAt().toString()).put("source", d.source())
+        .put("notice_version", d.noticeVersion());
+  }
+
+  private static ObjectNode settingsJson(PrivacySettings s) {
+    return obj().put("logging", s.logging().wireName()).put("mode", s.mode().wireName());
+  }
+
+  static ObjectNode requestJson(PrivacyRequest r) {
+    ObjectNode n = obj().put("id", r.id()).put("tenant", r.tenant()).put("subject", r.subject().hex())
+        .put("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT))
+        .put("profile", r.profile().wireName()).put("status", r.status().name().toLowerCase(java.util.Locale.ROOT))
+        .put("received_at", r.receivedAt().toString()).put("due_at", r.dueAt().toString()).put("overdue", r.overdue());
+    r.verifiedAt().ifPresent(t -> n.put("verified_at", t.toString()));
+    r.closedAt().ifPresent(t -> n.put("closed_at", t.toString()));
+    r.denialReason().ifPresent(d -> n.put("denial_reason", d.name().toLowerCase(java.util.Locale.ROOT)));
+    return n;
+  }
+
+  static ObjectNode verificationJson(AuditVerification v) {
+    ObjectNode n = obj().put("valid", v.valid()).put("records_checked", v.recordsChecked())
+        .put("checkpoints_checked", v.checkpointsChecked()).put("last_signed_seq", v.lastSignedSeq())
+        .put("problem", v.problem());
+    if (v.firstBadSeq().isPresent()) {
+      n.put("first_bad_seq", v.firstBadSeq().getAsLong());
+    }
+    return n;
+  }
+
+  private static ObjectNode keyJson(ClientKey k) {
+    ObjectNode n = obj().put("id", k.id()).put("tenant", k.tenant()).put("policy", k.policy())
+        .put("rate_per_minute", k.ratePerMinute()).put("created_at", k.createdAt().toString())
+        .put("revoked", k.revoked());
+    if (k.revokedAt() != null) {
+      n.put("revoked_at", k.revokedAt().toString());
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- audit of privacy operations
+
+  private void privacyAudit(Subject s, String endpoint, AuditAction action) {
+    appendAudit(new AuditRecord(s.tenant(), gov.subjectKeys().pseudonymOf(s), endpoint, null, new TreeMap<>(),
+        action, "privacy-api", 200, 0));
+  }
+
+  private void adminAudit(String tenant, String endpoint) {
+    adminAuditAction(tenant, endpoint, AuditAction.ADMIN);
+  }
+
+  private void adminAuditAction(String tenant, String endpoint, AuditAction action) {
+    appendAudit(new AuditRecord(tenant, null, endpoint, null, new TreeMap<>(), action, "privacy-api", 200, 0));
+  }
+
+  private void appendAudit(AuditRecord r) {
+    try {
+      gov.audit().append(r);
+    } catch (RuntimeException e) {
+      LOG.error("audit record could not be written: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static ObjectNode obj() {
+    return Json.MAPPER.createObjectNode();
+  }
+
+  private static JsonAnswer ok(JsonNode n) {
+    return new JsonAnswer(200, n);
+  }
+
+  private static GatewayException notFound(String what) {
+    return new GatewayException(404, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.UNKNOWN_ENDPOINT, what);
+  }
+
+  private static ObjectNode body(Call call) {
+    if (call.body().length == 0) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a JSON object body is required");
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(call.body());
+      if (n instanceof ObjectNode o) {
+        return o;
+      }
+    } catch (IOException e) {
+      throw GatewayException.badRequest(ErrorCodes.MALFORMED_JSON, "the body is not valid JSON");
+    }
+    throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "the body must be a JSON object");
+  }
+
+  private static String requiredText(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' (a non-empty string) is required");
+    }
+    return n.asText().strip();
+  }
+
+  private boolean requestExists(String id) {
+    try {
+      return gov.requests().get(id).isPresent();
+    } catch (IllegalArgumentException e) {
+      return false; // not an id the store could have issued
+    }
+  }
+
+  private static PrivacyRequest.DenialReason denialReason(String wire) {
+    for (PrivacyRequest.DenialReason r : PrivacyRequest.DenialReason.values()) {
+      if (r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(wire)) {
+        return r;
+      }
+    }
+    throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+        "reason must be identity-not-verified, manifestly-unfounded, excessive or legal-exemption");
+  }
+
+  private static String requiredQuery(Call call, String name) {
+    String v = call.query().get(name);
+    if (v == null || v.isBlank()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "query parameter '" + name + "' is required");
+    }
+    return v;
+  }
+
+  private static void validTenant(String tenant) {
+    if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "tenant must be 1-128 characters of [A-Za-z0-9_.:-]");
+    }
+  }
+
+  /** Writes an answer to the servlet response. */
+  static void write(HttpServletResponse res, Answer a) {
+    res.setStatus(a.status());
+    res.setHeader("Cache-Control", "no-store");
+    try {
+      switch (a) {
+        case JsonAnswer j -> {
+          byte[] b = Json.bytes(j.body());
+          res.setContentType("application/json");
+          res.setContentLength(b.length);
+          try (OutputStream out = res.getOutputStream()) {
+            out.write(b);
+          }
+        }
+        case HtmlAnswer h -> {
+          byte[] b = h.html().getBytes(StandardCharsets.UTF_8);
+          res.setContentType("text/html; charset=utf-8");
+          res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+          res.setContentLength(b.length);
+          try (OutputStream out = res.getOutputStream()) {
+            out.write(b);
+          }
+        }
+        case StreamAnswer s -> {
+          res.setContentType("application/json");
+          try (OutputStream out = res.getOutputStream()) {
+            s.body().writeTo(out);
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("client went away before the answer was written");
+    } catch (RuntimeException e) {
+      LOG.error("streamed governance answer failed: {}", e.getClass().getSimpleName());
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.veil.gateway;
+
+import io.veil.store.DataClass;
+import io.veil.store.RegulationProfile;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where and how the gateway keeps its governance state (vault, consent, settings, audit chain,
+ * privacy requests). Read by {@link ConfigLoader} from the {@code database}, {@code admin},
+ * {@code retention} and {@code audit} sections.
+ *
+ * @param jdbcUrl the database, or null for the embedded H2 file {@code DATA_DIR/veil.mv.db}
+ * @param dbUser database user (PostgreSQL), may be null
+ * @param dbPassword database password, may be null; never logged ({@link #toString()} hides it)
+ * @param adminToken the admin API token, or null to use (or create) {@code DATA_DIR/admin-token}
+ * @param profile the regulation profile whose retention defaults apply
+ * @param retention overrides of the profile's retention periods
+ * @param checkpointEvery sign an audit checkpoint every this many records
+ * @param checkpointInterval ... or this long after the last one (also the checkpoint timer)
+ * @param purgeInterval how often the background retention purge runs
+ */
+public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
+    RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
+    Duration purgeInterval) {
+
+  public GovernanceConfig {
+    Objects.requireNonNull(profile, "profile");
+    retention = Map.copyOf(retention);
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    Objects.requireNonNull(purgeInterval, "purgeInterval");
+    if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("database.url must start with jdbc:postgresql: or jdbc:h2:");
+    }
+    if (checkpointEvery < 1) {
+      throw new IllegalArgumentException("audit.checkpointEvery must be >= 1");
+    }
+    if (checkpointInterval.toSeconds() < 1 || purgeInterval.toSeconds() < 1) {
+      throw new IllegalArgumentException("audit.checkpointSeconds and retention.purgeMinutes must be positive");
+    }
+  }
+
+  /** Embedded H2 in the data directory, GDPR retention, checkpoints every 1000 records or 5 minutes, hourly purge. */
+  public static GovernanceConfig defaults() {
+    return new GovernanceConfig(null, null, null, null, RegulationProfile.GDPR, new EnumMap<>(DataClass.class),
+        1000, Duration.ofMinutes(5), Duration.ofHours(1));
+  }
+
+  public GovernanceConfig withDatabase(String url, String user, String password) {
+    return new GovernanceConfig(url, user, password, adminToken, profile, retention, checkpointEvery,
+        checkpointInterval, purgeInterval);
+  }
+
+  public GovernanceConfig withAdminToken(String token) {
+    return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, token, profile, retention, checkpointEvery,
+        checkpointInterval, purgeInterval);
+  }
+
+  @Override
+  public String toString() {
+    return "GovernanceConfig[db=" + (jdbcUrl == null ? "h2 (data dir)" : jdbcUrl.replaceAll("\\?.*", "?…"))
+        + ", profile=" + profile.wireName() + ", adminToken=" + (adminToken == null ? "file" : "<set>") + "]";
+  }
+}
