@@ -167,6 +167,23 @@ final class GovernanceApi {
       }
       return ok(obj().put("id", p[2]).put("revoked", true));
     }
+    if (p.length == 2 && p[1].equals("policies") && m.equals("GET")) {
+      // read-only: policies come from the configuration file, so what the API shows is what runs
+      ArrayNode arr = Json.MAPPER.createArrayNode();
+      for (GatewayPolicy gp : new java.util.TreeMap<>(config.policies()).values()) {
+        ObjectNode o = obj().put("name", gp.name()).put("version", gp.version())
+            .put("max_body_bytes", gp.maxBodyBytes()).put("max_history_messages", gp.maxHistoryMessages())
+            .put("force_store_false", gp.forceStoreFalse()).put("hash_user", gp.hashUser())
+            .put("profile", gp.profile().name().toLowerCase(java.util.Locale.ROOT))
+            .put("require_identity", gp.requireIdentity());
+        ArrayNode purposes = o.putArray("required_purposes");
+        new java.util.TreeSet<>(gp.requiredPurposes().stream().map(Purpose::wireName).toList()).forEach(purposes::add);
+        long keyCount = keys.list().stream().filter(k -> k.policy().equals(gp.name())).count();
+        o.put("keys", keyCount);
+        arr.add(o);
+      }
+      return ok(obj().set("data", arr));
+    }
     if (p.length == 3 && p[1].equals("consent") && p[2].equals("stats") && m.equals("GET")) {
       String tenant = requiredQuery(call, "tenant");
       validTenant(tenant);

@@ -252,6 +252,13 @@ class GovernanceIT {
       assertThat(g.admin("GET", "/admin/keys", null).body()).contains(id).doesNotContain(secret);
       assertThat(g.admin("POST", "/admin/keys/" + id + "/revoke", "{}").statusCode()).isEqualTo(200);
       assertThat(g.admin("POST", "/admin/keys", "{\"tenant\":\"bad tenant!\"}").statusCode()).isEqualTo(400);
+      HttpResponse<String> policies = g.admin("GET", "/admin/policies", null);
+      assertThat(policies.statusCode()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode first = GovernedGateway.json(policies).get("data").get(0);
+      assertThat(first.get("name").asText()).isEqualTo("default");
+      assertThat(first.get("profile").asText()).isEqualTo("gdpr");
+      assertThat(first.get("required_purposes").toString()).contains("llm-processing");
+      assertThat(g.send("GET", "/admin/policies", null, null).statusCode()).isEqualTo(401);
 
       HttpResponse<String> link = g.admin("POST", "/admin/privacy-links", "{\"tenant\":\"acme\",\"user\":\"" + USER + "\"}");
       String t = GovernedGateway.json(link).get("token").asText();
