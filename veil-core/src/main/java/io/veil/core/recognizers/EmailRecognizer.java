@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,12 @@ import java.util.Set;
 final class EmailRecognizer extends AbstractRecognizer {
   EmailRecognizer() {
     super("email", Set.of(EntityType.EMAIL), Set.of("email", "e-mail", "mail", "contact"));
+  }
+
+  /** Skipped unless every address has an '@'. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.mayContain('@');
   }
 
   @Override

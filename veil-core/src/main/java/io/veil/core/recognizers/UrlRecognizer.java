@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,12 @@ final class UrlRecognizer extends AbstractRecognizer {
   UrlRecognizer() {
     super("url", Set.of(EntityType.URL),
         Set.of("url", "website", "site", "link", "visit", "domain", "homepage", "web", "page", "http"));
+  }
+
+  /** Skipped unless every URL has a '.' (host) or a ':' (scheme). */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.mayContain('.') || traits.mayContain(':');
   }
 
   @Override
