@@ -27,6 +27,12 @@ import java.util.function.Consumer;
  * for (Finding f : analyzer.analyze("Call me at +44 20 7946 0958")) { ... }
  * }</pre>
  *
+ * <p>Speed: before running the recognizers, one pass over the text computes its {@link TextTraits}
+ * (ASCII characters present, digit count, longest token); a recognizer whose
+ * {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
+ * needs a digit} in a digit-free text, is not run, which changes no result. A text without candidates
+ * returns {@code List.of()} without further allocation.
+ *
  * <p>Thread safety: immutable once built; one instance serves all threads.
  *
  * <p>Failure: if a recognizer throws, {@link #analyze} throws {@link DetectionException} (without

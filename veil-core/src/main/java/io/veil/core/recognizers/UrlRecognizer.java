@@ -93,7 +93,7 @@ final class UrlRecognizer extends AbstractRecognizer {
   }
 
   private static boolean isHostChar(char c) {
-    return Chars.isAsciiAlnum(c) || c == '-' || c == '.' || (c > 127 && Character.isLetterOrDigit(c));
+    return Chars.isLetterOrDigit(c) || c == '-' || c == '.';
   }
 
   private static int hostEnd(String text, int from) {
