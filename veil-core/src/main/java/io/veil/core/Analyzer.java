@@ -27,6 +27,12 @@ import java.util.function.Consumer;
  * for (Finding f : analyzer.analyze("Call me at +44 20 7946 0958")) { ... }
  * }</pre>
  *
+ * <p>Speed: before running the recognizers, one pass over the text computes its {@link TextTraits}
+ * (ASCII characters present, digit count, longest token); a recognizer whose
+ * {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
+ * needs a digit} in a digit-free text, is not run, which changes no result. A text without candidates
+ * returns {@code List.of()} without further allocation.
+ *
  * <p>Thread safety: immutable once built; one instance serves all threads.
  *
  * <p>Failure: if a recognizer throws, {@link #analyze} throws {@link DetectionException} (without
@@ -38,7 +44,6 @@ public final class Analyzer {
   private final List<ContextWords> contextWords;
   /** Per recognizer: {@link Recognizer#findingsContainDigit()}, read once. */
   private final boolean[] needsDigit;
-  private final boolean anyNeedsDigit;
   private final Map<EntityType, Double> thresholds;
   private final double defaultThreshold;
   private final Set<String> allowList;
@@ -50,12 +55,9 @@ public final class Analyzer {
     this.recognizers = List.copyOf(b.recognizers);
     this.contextWords = recognizers.stream().map(r -> ContextWords.of(r.contextWords())).toList();
     this.needsDigit = new boolean[recognizers.size()];
-    boolean any = false;
     for (int i = 0; i < needsDigit.length; i++) {
       needsDigit[i] = recognizers.get(i).findingsContainDigit();
-      any |= needsDigit[i];
     }
-    this.anyNeedsDigit = any;
     this.thresholds = Map.copyOf(b.thresholds);
     this.defaultThreshold = b.defaultThreshold;
     this.allowList = Set.copyOf(b.allowList);
@@ -84,9 +86,11 @@ public final class Analyzer {
     if (text.isEmpty()) {
       return List.of();
     }
-    List<Finding> candidates = new ArrayList<>();
-    // trigger-first: recognizers whose findings all contain a digit are skipped for digit-free texts
-    boolean hasDigit = anyNeedsDigit && hasAsciiDigit(text);
+    List<Finding> candidates = null;
+    // trigger-first: one pass computes the text's traits; recognizers that cannot report anything in a
+    // text with these traits (no digit, no '@', no long token, ...) are not run at all
+    TextTraits traits = TextTraits.of(text);
+    boolean hasDigit = traits.asciiDigits() > 0;
     for (int ri = 0; ri < recognizers.size(); ri++) {
       Recognizer r = recognizers.get(ri);
       if (needsDigit[ri] && !hasDigit) {
@@ -94,9 +98,18 @@ public final class Analyzer {
       }
       List<Finding> found;
       try {
+        if (!r.mayFind(traits)) {
+          continue;
+        }
         found = r.analyze(text, language);
       } catch (RuntimeException | StackOverflowError e) {
         throw new DetectionException("recognizer " + r.name() + " failed: " + e.getClass().getSimpleName());
+      }
+      if (found.isEmpty()) {
+        continue;
+      }
+      if (candidates == null) {
+        candidates = new ArrayList<>();
       }
       ContextWords context = contextWords.get(ri);
       for (Finding f : found) {
@@ -109,7 +122,15 @@ public final class Analyzer {
         candidates.add(contextEnhancer.enhance(text, f, context));
       }
     }
-    addDenied(text, candidates);
+    if (!denyList.isEmpty()) {
+      if (candidates == null) {
+        candidates = new ArrayList<>();
+      }
+      addDenied(text, candidates);
+    }
+    if (candidates == null || candidates.isEmpty()) {
+      return List.of();
+    }
     List<Finding> kept = new ArrayList<>(candidates.size());
     for (Finding f : candidates) {
       if (f.score() < thresholds.getOrDefault(f.type(), defaultThreshold)) {
@@ -121,16 +142,6 @@ public final class Analyzer {
       kept.add(f);
     }
     return OverlapResolver.resolve(kept);
-  }
-
-  private static boolean hasAsciiDigit(String text) {
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Characters analysed at once by {@link #analyze(Reader, String, Consumer)}. */

@@ -51,4 +51,15 @@ public interface Recognizer {
   default boolean findingsContainDigit() {
     return false;
   }
+
+  /**
+   * False if this recognizer cannot report anything in any text with these {@code traits} (computed
+   * once per text by the analyzer, for all recognizers), so that the analyzer may skip it: e.g. an
+   * e-mail recognizer needs an '@' ({@code traits.mayContain('@')}), a card number 12 digits. Return
+   * false only if that holds without exception for every text: a wrong false hides findings. True by
+   * default. Must be fast, thread-safe and free of side effects.
+   */
+  default boolean mayFind(TextTraits traits) {
+    return true;
+  }
 }

@@ -2,7 +2,24 @@ package io.veil.core.recognizers;
 
 /** Character classes and boundary tests shared by the hand-written scanners (ASCII-fast). */
 final class Chars {
+  /** End (exclusive) of the Latin blocks answered from {@link #LETTER} and {@link #LETTER_OR_DIGIT}. */
+  private static final int LATIN_END = 0x0250;
+  /** Bit {@code c}: {@link Character#isLetter(char)} for {@code c < LATIN_END}, copied from the JDK. */
+  private static final long[] LETTER = table(false);
+  /** Bit {@code c}: {@link Character#isLetterOrDigit(char)} for {@code c < LATIN_END}, copied from the JDK. */
+  private static final long[] LETTER_OR_DIGIT = table(true);
+
   private Chars() {}
+
+  private static long[] table(boolean orDigit) {
+    long[] bits = new long[(LATIN_END + 63) / 64];
+    for (char c = 0; c < LATIN_END; c++) {
+      if (orDigit ? Character.isLetterOrDigit(c) : Character.isLetter(c)) {
+        bits[c >> 6] |= 1L << (c & 63);
+      }
+    }
+    return bits;
+  }
 
   static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
@@ -26,7 +43,21 @@ final class Chars {
 
   /** {@link Character#isLetter(char)}, answered without a table lookup for ASCII. */
   static boolean isLetter(char c) {
-    return c < 128 ? isAsciiLetter(c) : Character.isLetter(c);
+    if (c < 128) {
+      return isAsciiLetter(c);
+    }
+    return c < LATIN_END ? (LETTER[c >> 6] & (1L << (c & 63))) != 0 : Character.isLetter(c);
+  }
+
+  /**
+   * {@link Character#isLetterOrDigit(char)}, answered without a call into {@code Character}'s data
+   * tables for ASCII and the Latin blocks up to U+024F (accented names are common in prompts).
+   */
+  static boolean isLetterOrDigit(char c) {
+    if (c < 128) {
+      return isAsciiAlnum(c);
+    }
+    return c < LATIN_END ? (LETTER_OR_DIGIT[c >> 6] & (1L << (c & 63))) != 0 : Character.isLetterOrDigit(c);
   }
 
   /** {@link Character#toLowerCase(char)}, answered without a table lookup for ASCII. */
@@ -36,7 +67,7 @@ final class Chars {
 
   /** Letter or digit in any script. */
   static boolean isWordChar(char c) {
-    return c < 128 ? isAsciiAlnum(c) || c == '_' : Character.isLetterOrDigit(c);
+    return c < 128 ? isAsciiAlnum(c) || c == '_' : isLetterOrDigit(c);
   }
 
   /** True if no word character stands just before {@code i}. */

@@ -54,7 +54,7 @@ final class CredentialRecognizer extends AbstractRecognizer {
     int i = 0;
     while (i < n) {
       char c = text.charAt(i);
-      if (!(Chars.isAsciiAlnum(c) || (c > 127 && Character.isLetterOrDigit(c)))) {
+      if (!Chars.isLetterOrDigit(c)) {
         i++;
         continue;
       }
@@ -72,7 +72,7 @@ final class CredentialRecognizer extends AbstractRecognizer {
         i = f.end();
       } else {
         // next word (or identifier part after '_', '-', '.')
-        while (i < n && (Chars.isAsciiAlnum(text.charAt(i)) || (text.charAt(i) > 127 && Character.isLetterOrDigit(text.charAt(i))))) {
+        while (i < n && Chars.isLetterOrDigit(text.charAt(i))) {
           i++;
         }
       }
@@ -95,7 +95,7 @@ final class CredentialRecognizer extends AbstractRecognizer {
       return true;
     }
     char p = t.charAt(i - 1);
-    return !(Chars.isAsciiAlnum(p) || (p > 127 && Character.isLetterOrDigit(p)));
+    return !Chars.isLetterOrDigit(p);
   }
 
   private Finding valueAfter(String t, int from, Key key) {

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import io.veil.core.validation.CardIssuers;
 import io.veil.core.validation.Luhn;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ final class CreditCardRecognizer extends AbstractRecognizer {
   @Override
   public boolean findingsContainDigit() {
     return true;
+  }
+
+  /** Skipped unless a card number has 12 or more ASCII digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.asciiDigits() >= 12;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import io.veil.core.validation.Base58Check;
 import io.veil.core.validation.Bech32;
 import io.veil.core.validation.Eip55;
@@ -18,6 +19,12 @@ final class CryptoWalletRecognizer extends AbstractRecognizer {
   CryptoWalletRecognizer() {
     super("crypto-wallet", Set.of(EntityType.CRYPTO_WALLET),
         Set.of("wallet", "bitcoin", "btc", "ethereum", "eth", "address", "crypto", "send", "usdt"));
+  }
+
+  /** Skipped unless every address is one run of 26-90 ASCII letters and digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.longestAsciiGraphicRun() >= 26;
   }
 
   @Override

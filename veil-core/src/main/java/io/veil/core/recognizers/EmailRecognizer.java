@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,12 @@ import java.util.Set;
 final class EmailRecognizer extends AbstractRecognizer {
   EmailRecognizer() {
     super("email", Set.of(EntityType.EMAIL), Set.of("email", "e-mail", "mail", "contact"));
+  }
+
+  /** Skipped unless every address has an '@'. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.mayContain('@');
   }
 
   @Override
@@ -39,7 +46,7 @@ final class EmailRecognizer extends AbstractRecognizer {
   }
 
   private static boolean isLocal(char c) {
-    return Chars.isAsciiAlnum(c) || ".!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0 || (c > 127 && Character.isLetterOrDigit(c));
+    return Chars.isLetterOrDigit(c) || ".!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0;
   }
 
   /** End of a valid domain (at least two labels, alphabetic TLD) starting at {@code from}, or -1. */
@@ -51,7 +58,7 @@ final class EmailRecognizer extends AbstractRecognizer {
     int end = -1;
     while (i < n && i - from < 253) {
       char c = text.charAt(i);
-      if (Chars.isAsciiAlnum(c) || (c > 127 && Character.isLetterOrDigit(c))) {
+      if (Chars.isLetterOrDigit(c)) {
         i++;
       } else if (c == '-' && i > labelStart) {
         i++;
@@ -78,7 +85,7 @@ final class EmailRecognizer extends AbstractRecognizer {
     }
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
-      if (!(Chars.isAsciiLetter(c) || (c > 127 && Character.isLetter(c)))) {
+      if (!Chars.isLetter(c)) {
         return false;
       }
     }

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import io.veil.core.validation.Iban;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,12 @@ final class IbanRecognizer extends AbstractRecognizer {
   @Override
   public boolean findingsContainDigit() {
     return true;
+  }
+
+  /** Skipped unless an IBAN has two ASCII check digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.asciiDigits() >= 2;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,12 @@ final class IpAddressRecognizer extends AbstractRecognizer {
 
   IpAddressRecognizer() {
     super("ip-address", Set.of(EntityType.IP_ADDRESS), Set.of("ip", "ipv4", "ipv6", "address", "host", "server"));
+  }
+
+  /** Skipped unless IPv6 needs a ':', IPv4 a '.' and four or more ASCII digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.mayContain(':') || (traits.mayContain('.') && traits.asciiDigits() >= 4);
   }
 
   @Override

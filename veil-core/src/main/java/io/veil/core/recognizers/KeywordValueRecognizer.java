@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +59,12 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
   @Override
   public boolean findingsContainDigit() {
     return true;
+  }
+
+  /** Skipped unless a value needs two or more ASCII digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.asciiDigits() >= 2;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,12 @@ import java.util.Set;
 final class MacAddressRecognizer extends AbstractRecognizer {
   MacAddressRecognizer() {
     super("mac-address", Set.of(EntityType.MAC_ADDRESS), Set.of("mac", "hardware", "ethernet", "wifi", "device"));
+  }
+
+  /** Skipped unless the groups are separated by ':', '-' or '.'. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.mayContain(':') || traits.mayContain('-') || traits.mayContain('.');
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,6 +62,12 @@ final class PhoneRecognizer extends AbstractRecognizer {
   @Override
   public boolean findingsContainDigit() {
     return true;
+  }
+
+  /** Skipped unless a phone number has 6 or more ASCII digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.asciiDigits() >= 6;
   }
 
   @Override

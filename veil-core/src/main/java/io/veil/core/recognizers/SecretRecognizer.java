@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +27,12 @@ final class SecretRecognizer extends AbstractRecognizer {
   SecretRecognizer() {
     super("secret", Set.of(EntityType.API_KEY),
         Set.of("key", "token", "secret", "api", "apikey", "credential", "auth", "bearer"));
+  }
+
+  /** Skipped unless every key is a token of 20 or more ASCII characters, except a PEM block, which starts with '-'. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.longestAsciiGraphicRun() >= 20 || traits.mayContain('-');
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,12 @@ final class UrlRecognizer extends AbstractRecognizer {
   UrlRecognizer() {
     super("url", Set.of(EntityType.URL),
         Set.of("url", "website", "site", "link", "visit", "domain", "homepage", "web", "page", "http"));
+  }
+
+  /** Skipped unless every URL has a '.' (host) or a ':' (scheme). */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.mayContain('.') || traits.mayContain(':');
   }
 
   @Override
@@ -86,7 +93,7 @@ final class UrlRecognizer extends AbstractRecognizer {
   }
 
   private static boolean isHostChar(char c) {
-    return Chars.isAsciiAlnum(c) || c == '-' || c == '.' || (c > 127 && Character.isLetterOrDigit(c));
+    return Chars.isLetterOrDigit(c) || c == '-' || c == '.';
   }
 
   private static int hostEnd(String text, int from) {

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import io.veil.core.validation.NationalIds;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,12 @@ final class UsSsnRecognizer extends AbstractRecognizer {
   @Override
   public boolean findingsContainDigit() {
     return true;
+  }
+
+  /** Skipped unless an SSN is nine ASCII digits. */
+  @Override
+  public boolean mayFind(TextTraits traits) {
+    return traits.asciiDigits() >= 9;
   }
 
   @Override

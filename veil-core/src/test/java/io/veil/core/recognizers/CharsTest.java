@@ -1,0 +1,20 @@
+package io.veil.core.recognizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The ASCII/Latin fast paths of {@link Chars} answer exactly like {@link Character}, for every char. */
+class CharsTest {
+
+  @Test
+  void fastPathsAgreeWithCharacterForEveryChar() {
+    for (int i = 0; i <= Character.MAX_VALUE; i++) {
+      char c = (char) i;
+      assertThat(Chars.isLetter(c)).as("isLetter U+%04X", i).isEqualTo(Character.isLetter(c));
+      assertThat(Chars.isLetterOrDigit(c)).as("isLetterOrDigit U+%04X", i).isEqualTo(Character.isLetterOrDigit(c));
+      assertThat(Chars.isWordChar(c)).as("isWordChar U+%04X", i).isEqualTo(Character.isLetterOrDigit(c) || c == '_');
+      assertThat(Chars.toLowerCase(c)).as("toLowerCase U+%04X", i).isEqualTo(Character.toLowerCase(c));
+    }
+  }
+}
