@@ -27,8 +27,9 @@ final class PlaceholderOperator implements Operator {
     if (ctx.irreversibleOnly()) {
       throw new VaultException("placeholder needs a vault");
     }
-    String folded = ctx.text().toLowerCase(Locale.ROOT);
+    // the minter runs only when the value has no token yet: fold the text there, not once per finding
     return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
+      String folded = ctx.text().toLowerCase(Locale.ROOT);
       int n = ordinal;
       // the bare form covers <T_n>, T_n, and escaped spellings restore would also accept
       while (folded.contains((type.name() + "_" + n).toLowerCase(Locale.ROOT))
