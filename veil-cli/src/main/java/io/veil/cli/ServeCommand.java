@@ -187,6 +187,11 @@ final class ServeCommand implements Callable<Integer> {
         + (cfg.policies().get("default").requireIdentity() ? "refused" : "processed; see docs/notes/governance.md") + ")");
     out.println("Admin API: " + base + "/admin/... with 'Authorization: Bearer <token>'"
         + (cfg.governance().adminToken() == null ? " (token in " + cfg.dataDir().resolve(AdminToken.FILE) + ")" : ""));
+    out.println("Admin console: " + base + "/ui/admin/ (log in with the admin token"
+        + (cfg.governance().adminToken() == null ? " from " + cfg.dataDir().resolve(AdminToken.FILE) : "") + ")");
+    out.println("Privacy Center: each end user opens their own signed link, made by 'Privacy links' in the admin"
+        + " console, POST " + base + "/admin/privacy-links (center_path), or: ./veil privacy link --tenant default"
+        + " --user USER");
     out.flush();
   }
 }

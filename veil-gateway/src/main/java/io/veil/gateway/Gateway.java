@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final boolean tls;
   private final String host;
   private final GovernanceApi api;
+  private final ConsolePages pages;
 
   private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
     if (config.upstream() == null) {
@@ -74,7 +75,9 @@ public final class Gateway implements AutoCloseable {
     this.chain = chain(config, veil, keys, metrics, governance);
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
         AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
-        PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()));
+        PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()),
+        console(config, veil, metrics, governance));
+    this.pages = governance == null ? null : ConsolePages.load();
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
     this.maxBodyBytes = config.maxBodyBytes();
     this.tls = config.tls() != null;
@@ -152,6 +155,19 @@ public final class Gateway implements AutoCloseable {
     return List.copyOf(stages);
   }
 
+  /** The admin console's extra routes; its try-it box runs the same stages as {@link #chain} after auth. */
+  private static ConsoleApi console(GatewayConfig config, Veil veil, GatewayMetrics metrics, Governance governance) {
+    GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
+    Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
+    adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    List<Interceptor> stages = List.of(new ParseInterceptor(), new MinimizationInterceptor(adapters, secret),
+        new ConversationScopeInterceptor(adapters, secret), new PiiInterceptor(veil, adapters));
+    // its own metrics: the operator's tries are not client traffic, so the dashboard does not count them
+    Interceptor upstream = new UpstreamInterceptor(config.upstream(), UpstreamInterceptor.newClient(config.upstream()),
+        new GatewayMetrics());
+    return new ConsoleApi(config, governance, metrics, stages, upstream);
+  }
+
   private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
       GatewayConfig config, KeyStore keyStore) {
     httpConfig.setSendServerVersion(false);
@@ -202,6 +218,10 @@ public final class Gateway implements AutoCloseable {
 
   private void handle(Context ctx) {
     String method = ctx.method().name();
+    if (pages != null && ConsolePages.handles(ctx.path())) {
+      pages.serve(method, ctx.path(), ctx.res());
+      return;
+    }
     if (api != null && GovernanceApi.handles(ctx.path())) {
       handleGovernance(ctx, method);
       return;

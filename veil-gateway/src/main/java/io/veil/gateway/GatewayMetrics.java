@@ -19,10 +19,13 @@ import java.util.Map;
  *   <li>{@code veil_fields_dropped_total{endpoint}} — data minimization
  * </ul>
  *
+ * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
+ *
  * <p>Thread safety: thread-safe.
  */
 final class GatewayMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final DashboardSeries dashboard = new DashboardSeries();
 
   void request(Endpoint endpoint, int status, Duration duration) {
     String ep = endpoint == null ? "unknown" : endpoint.label();
@@ -30,21 +33,25 @@ final class GatewayMetrics {
         .tags("endpoint", ep, "status", Integer.toString(status)).register(registry).increment();
     Timer.builder("veil.request.duration").description("Time to answer a request (streams: until the end)")
         .tags("endpoint", ep).register(registry).record(duration);
+    dashboard.request(duration);
   }
 
   void entities(Map<String, Integer> byType) {
     byType.forEach((type, n) -> Counter.builder("veil.entities.removed").description("Personal data values replaced")
         .tags("type", type).register(registry).increment(n));
+    dashboard.entities(byType);
   }
 
   void blocked(String code) {
     Counter.builder("veil.requests.blocked").description("Requests refused by Veil")
         .tags("code", code).register(registry).increment();
+    dashboard.refused(code);
   }
 
   void upstream(int status) {
     Counter.builder("veil.upstream.responses").description("Responses from the upstream provider")
         .tags("status", Integer.toString(status)).register(registry).increment();
+    dashboard.upstream(status);
   }
 
   void fieldsDropped(Endpoint endpoint, int n) {
@@ -52,6 +59,11 @@ final class GatewayMetrics {
       Counter.builder("veil.fields.dropped").description("Request fields dropped by data minimization")
           .tags("endpoint", endpoint.label()).register(registry).increment(n);
     }
+  }
+
+  /** The last hour minute by minute, for the admin console (fed by the calls above). */
+  DashboardSeries dashboard() {
+    return dashboard;
   }
 
   /** The Prometheus text exposition. */

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * GET  /privacy/export                   POST /privacy/erase
  * GET  /privacy/requests
  * </pre>
+ * plus, when started with a {@link ConsoleApi}, its routes ({@code /admin/dashboard}, {@code /admin/try},
+ * {@code /privacy/history}).
  *
  * <p><b>Security:</b> the admin token and privacy links are compared in constant time; a privacy
  * link names its tenant and user, a virtual key binds the tenant (the user id comes from the app);
@@ -69,15 +71,23 @@ final class GovernanceApi {
   private final AdminToken admin;
   private final PrivacyLinks links;
   private final PrivacyNotice notice;
+  private final ConsoleApi console;
 
   GovernanceApi(GatewayConfig config, Governance gov, ClientKeyStore keys, AdminToken admin, PrivacyLinks links,
       PrivacyNotice notice) {
+    this(config, gov, keys, admin, links, notice, null);
+  }
+
+  /** With {@code console} (may be null) answering the web pages' extra routes (see {@link ConsoleApi}). */
+  GovernanceApi(GatewayConfig config, Governance gov, ClientKeyStore keys, AdminToken admin, PrivacyLinks links,
+      PrivacyNotice notice, ConsoleApi console) {
     this.config = config;
     this.gov = gov;
     this.keys = keys;
     this.admin = admin;
     this.links = links;
     this.notice = notice;
+    this.console = console;
   }
 
   static boolean handles(String path) {
@@ -247,8 +257,16 @@ final class GovernanceApi {
       Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
       long ttl = b.path("ttl_seconds").asLong(900);
       String link = links.mint(s, Duration.ofSeconds(ttl));
+      // center_path: the Privacy Center page; the token rides in the fragment, which browsers never send
       return new JsonAnswer(201, obj().put("token", link).put("expires_in", ttl)
-          .put("path", "/privacy/consent?token=" + link));
+          .put("path", "/privacy/consent?token=" + link)
+          .put("center_path", ConsolePages.PRIVACY_PATH + "#token=" + link));
+    }
+    if (console != null) {
+      Answer a = console.admin(call, p);
+      if (a != null) {
+        return a;
+      }
     }
     throw notFound("unknown admin route");
   }
@@ -336,6 +354,14 @@ final class GovernanceApi {
           ArrayNode arr = Json.MAPPER.createArrayNode();
           gov.requests().ofSubject(s).forEach(r -> arr.add(requestJson(r)));
           return ok(obj().set("data", arr));
+        }
+      }
+      case "/privacy/history" -> {
+        if (m.equals("GET") && console != null) {
+          return console.history(call, s);
+        }
+        if (console == null) {
+          throw notFound("unknown privacy route");
         }
       }
       default -> throw notFound("unknown privacy route");
@@ -476,7 +502,7 @@ final class GovernanceApi {
     return new GatewayException(404, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.UNKNOWN_ENDPOINT, what);
   }
 
-  private static ObjectNode body(Call call) {
+  static ObjectNode body(Call call) {
     if (call.body().length == 0) {
       throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a JSON object body is required");
     }

@@ -171,6 +171,45 @@ public final class AuditLog {
     });
   }
 
+  /**
+   * The newest {@code limit} (1–1000) records linked to {@code subject}, newest first — the subject's own
+   * history (Privacy Center). Records of an erased subject are unlinked and no longer found.
+   */
+  public List<StoredAuditRecord> ofSubject(Pseudonym subject, int limit) {
+    Objects.requireNonNull(subject, "subject");
+    return readWhere("audit of subject", "subject_ref = ? ORDER BY seq DESC", subject.hex(), limit);
+  }
+
+  private List<StoredAuditRecord> readWhere(String what, String where, Object param, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1-1000");
+    }
+    return db.withConnection(what, c -> {
+      List<StoredAuditRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, recorded_at, tenant, subject_ref, subject_commitment,"
+          + " endpoint, model, entity_counts, action, policy_version, status, latency_ms, prev_hash, hash"
+          + " FROM audit_records WHERE " + where)) {
+        ps.setObject(1, param);
+        ps.setMaxRows(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row(rs));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static StoredAuditRecord row(ResultSet rs) throws SQLException {
+    String ref = rs.getString(4);
+    AuditRecord r = new AuditRecord(rs.getString(3), ref == null ? null : new Pseudonym(ref), rs.getString(6),
+        rs.getString(7), AuditRecord.parseCounts(rs.getString(8)), AuditAction.valueOf(rs.getString(9)),
+        rs.getString(10), rs.getInt(11), rs.getLong(12));
+    return new StoredAuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), r, rs.getString(5),
+        rs.getString(13), rs.getString(14));
+  }
+
   /** Number of the newest record, 0 when empty. */
   public long lastSeq() {
     return db.withConnection("audit head", c -> {
