@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the browser tests of the admin console and the Privacy Center ({@code src/test/browser/ui.test.mjs}:
- * Playwright's {@code playwright-core} driving a headless Chromium) against a real {@code veil serve} in front
+ * Playwright's {@code playwright-core} driving a headless Chromium, axe-core for WCAG 2.1 AA checks) against a real {@code veil serve} in front
  * of {@code veil mock-llm --record}, so that {@code mvn verify} covers them. Screenshots are kept under
  * {@code target/e2e/screenshots/}.
  *
@@ -41,7 +41,8 @@ class BrowserUiIT {
     if (node < 20) {
       skip(node < 0 ? "node is not installed" : "node " + node + " is too old (need 20+)");
     }
-    if (!Files.isDirectory(browserDir.resolve("node_modules").resolve("playwright-core"))) {
+    if (!Files.isDirectory(browserDir.resolve("node_modules").resolve("playwright-core"))
+        || !Files.isDirectory(browserDir.resolve("node_modules").resolve("axe-core"))) {
       Result ci = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), "browser-npm-ci.log");
       assertThat(ci.exitCode()).as("npm ci in %s failed:%n%s", browserDir, ci.output()).isZero();
     }

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +76,6 @@ final class ConsolePages {
 
   static boolean handles(String path) {
     return path.equals("/ui") || path.startsWith("/ui/");
-  }
-
-  /** The page or asset at {@code path}; {@code /ui/admin} and {@code /ui/privacy} (no slash) redirect. */
-  Optional<Page> find(String path) {
-    return Optional.ofNullable(pages.get(path));
   }
 
   /** Writes the page at {@code path}, a redirect to the page's canonical path, or 404. */

@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * Javalin is only the edge: it hands over method, path, headers and body, and writes what the chain
  * answers.
  *
+ * <p>With governance it also serves the admin and privacy APIs ({@link GovernanceApi}, with the web
+ * console's routes from {@link ConsoleApi}) and the two web pages under {@code /ui/} ({@link ConsolePages}):
+ * the admin console at {@code /ui/admin/} and the Privacy Center at {@code /ui/privacy/}.
+ *
  * <p>Thread safety: thread-safe. {@link #close()} stops gracefully (in-flight requests finish, up
  * to a bound).
  *

@@ -212,9 +212,9 @@ async function loadRequests() {
     el('td', {}, p.overdue ? badge('fail', 'overdue') : badge('ok', 'on time')),
     el('td', {}, el('code', {}, p.id)),
     el('td', {}, p.status === 'received' ? [
-      el('button', { type: 'button', class: 'secondary', 'aria-label': `Mark request ${p.id} verified`,
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Verified: request ${p.id}`,
         onclick: () => requestAction(p.id, 'verify') }, 'Verified'), ' ',
-      el('button', { type: 'button', class: 'secondary', 'aria-label': `Deny request ${p.id}`,
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Deny: request ${p.id}`,
         onclick: () => requestAction(p.id, 'deny') }, 'Deny'),
     ] : '')))
     : el('tr', {}, el('td', { colspan: 7 }, 'No requests.')));

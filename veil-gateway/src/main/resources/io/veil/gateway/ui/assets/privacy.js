@@ -76,7 +76,7 @@ async function loadConsent() {
       el('p', {}, text, ' ', el('span', { class: 'muted' }, detail)),
       el('div', { class: 'actions' }, el('button', {
         type: 'button', class: st.effective ? 'secondary' : '', 'data-purpose': p,
-        'aria-label': `${st.effective ? 'Withdraw consent' : 'Give consent'}: ${title}`,
+        'aria-label': `${st.effective ? 'Withdraw' : 'Agree'}: ${title}`,
         onclick: () => setConsent(p, !st.effective, title),
       }, st.effective ? 'Withdraw' : 'Agree')));
   }));
