@@ -9,6 +9,8 @@ import java.util.Map;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The web console's server side on a real governed gateway (H2 store, real Veil, scripted upstream): the
@@ -130,9 +132,10 @@ class ConsoleIT {
     }
   }
 
-  @Test
-  void historyShowsTheSubjectsOwnRecordsWithCountsOnlyAndNothingAfterErasure() throws Exception {
-    try (GovernedGateway g = new GovernedGateway(dir, TestStores.H2.fresh(), Map.of())) {
+  @ParameterizedTest
+  @EnumSource(TestStores.class)
+  void historyShowsTheSubjectsOwnRecordsWithCountsOnlyAndNothingAfterErasure(TestStores store) throws Exception {
+    try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), Map.of())) {
       g.grant(USER, "llm-processing");
       assertThat(g.chat("Write to " + EMAIL, "X-Veil-User", USER).statusCode()).isEqualTo(200);
       assertThat(g.chat("Write to " + EMAIL, "X-Veil-User", "someone.else@example.org").statusCode()).isEqualTo(403);
