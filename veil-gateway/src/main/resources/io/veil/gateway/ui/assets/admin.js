@@ -157,8 +157,8 @@ async function revokeKey(id) {
   if (!window.confirm(`Revoke key ${id}? Clients using it are refused from now on.`)) return;
   const r = await guarded(() => adminApi(`/admin/keys/${encodeURIComponent(id)}/revoke`, { method: 'POST' }), $('#key-status'));
   if (r) {
-    say($('#key-status'), `Key ${id} revoked.`, 'success');
     await loadKeysAndPolicies();
+    say($('#key-status'), `Key ${id} revoked.`, 'success');
   }
 }
 
@@ -170,8 +170,8 @@ $('#key-form').addEventListener('submit', async (ev) => {
   if (!k) return;
   $('#key-secret-value').textContent = k.secret;
   $('#key-secret').classList.remove('hidden');
-  say($('#key-status'), `Key ${k.id} created for tenant ${k.tenant}.`, 'success');
   await loadKeysAndPolicies();
+  say($('#key-status'), `Key ${k.id} created for tenant ${k.tenant}.`, 'success');
 });
 
 // ------------------------------------------------------------------ try it

@@ -86,11 +86,10 @@ async function setConsent(purpose, granted, title) {
   try {
     await privacyApi('/privacy/consent', { method: 'POST',
       body: { purpose, granted, notice_version: notice ? notice.version : undefined } });
-    await loadConsent();
+    await Promise.all([loadConsent(), loadHistory()]);
     say($('#consent-status'), `${title}: ${granted ? 'you agreed' : 'you said no'}.`, 'success');
     const btn = $(`button[data-purpose="${purpose}"]`);
     if (btn) btn.focus();
-    await loadHistory();
   } catch (e) {
     fail(e);
   }
@@ -108,8 +107,8 @@ $('#settings-form').addEventListener('submit', async (ev) => {
   const form = new FormData(ev.currentTarget);
   try {
     await privacyApi('/privacy/settings', { method: 'PUT', body: { mode: form.get('mode'), logging: form.get('logging') } });
-    say($('#settings-status'), 'Settings saved.', 'success');
     await loadHistory();
+    say($('#settings-status'), 'Settings saved.', 'success');
   } catch (e) {
     fail(e);
   }
@@ -138,8 +137,8 @@ $('#export').addEventListener('click', async () => {
     const res = await privacyApi('/privacy/export', { raw: true });
     const blob = await res.blob();
     download(blob, 'my-data.json');
-    say($('#data-status'), `Downloaded my-data.json (${Math.ceil(blob.size / 1024)} KB).`, 'success');
     await loadRequests();
+    say($('#data-status'), `Downloaded my-data.json (${Math.ceil(blob.size / 1024)} KB).`, 'success');
   } catch (e) {
     fail(e);
   }
@@ -165,8 +164,8 @@ $('#erase-dialog').addEventListener('close', async () => {
       el('dt', {}, 'Request'), el('dd', {}, `${r.request.status} (${r.request.id})`));
     $('#receipt-json').textContent = JSON.stringify({ receipt: rc, public_keyset: r.public_keyset }, null, 2);
     $('#receipt').classList.remove('hidden');
-    say($('#data-status'), 'Your data was erased. The signed receipt is below.', 'success');
     await Promise.all([loadConsent(), loadSettings(), loadHistory(), loadRequests()]);
+    say($('#data-status'), 'Your data was erased. The signed receipt is below.', 'success');
     $('#receipt').querySelector('h3').setAttribute('tabindex', '-1');
     $('#receipt').querySelector('h3').focus();
   } catch (e) {
