@@ -74,7 +74,8 @@ public final class Gateway implements AutoCloseable {
     this.chain = chain(config, veil, keys, metrics, governance);
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
         AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
-        PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()));
+        PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()),
+        Doctor.of(config).env(System.getenv()).veil(veil).keys(keys).governance(governance));
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
     this.maxBodyBytes = config.maxBodyBytes();
     this.tls = config.tls() != null;
