@@ -122,6 +122,7 @@ final class MisbehavingUpstream implements AutoCloseable {
         case DROP_MID_STREAM -> {
           streamHead(out);
           chunk(out, sse(delta(text.substring(0, Math.min(8, text.length())))));
+          sleep(500); // the gateway has the headers and the first event: now the stream is under way
           socket.setSoLinger(true, 0); // RST: the connection breaks, no orderly end of the chunked body
         }
         case STALL_MID_STREAM -> {
