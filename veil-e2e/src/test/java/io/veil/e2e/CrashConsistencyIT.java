@@ -91,6 +91,8 @@ class CrashConsistencyIT {
     assertThat(failuresBeforeKill.get()).as("no errors before the crash").isZero();
     assertThat(answered).as("answers received before the crash").hasSizeGreaterThanOrEqualTo(20);
     int attempted = next.get();
+    System.out.println("CrashConsistencyIT: killed with " + answered.size() + " answered of " + attempted
+        + " requests started by " + CLIENTS + " clients");
 
     Served second = serve(mock, dataDir, logs.resolve("serve-2.log"));
     try {

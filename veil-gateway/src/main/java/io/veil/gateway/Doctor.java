@@ -399,7 +399,7 @@ public final class Doctor {
       }
     }
     List<Path> secrets = new ArrayList<>(List.of(dir.resolve("gateway-secret"), dir.resolve(AdminToken.FILE),
-        dir.resolve("keys.json"), dir.resolve("dev-key"), dir.resolve("veil.mv.db")));
+        dir.resolve("keys.json"), dir.resolve("dev-key")));
     if (!envKeys) {
       secrets.add(keyDir.resolve("master.json"));
       secrets.add(keyDir.resolve("signing.json"));
@@ -423,6 +423,17 @@ public final class Doctor {
           "chmod 700 " + keyDir + "; chmod 600 the files named; chmod o-w " + dir
               + " (the keysets decrypt the vault; the gateway secret signs privacy links)");
     }
+    // the H2 file holds encrypted vault values and pseudonymous metadata (tenants, times, counts):
+    // not secret on its own, but nobody else's business
+    Path db = dir.resolve("veil.mv.db");
+    Set<PosixFilePermission> dbp = perms(db);
+    boolean dirOpen = dp != null && (dp.contains(PosixFilePermission.OTHERS_EXECUTE)
+        || dp.contains(PosixFilePermission.GROUP_EXECUTE));
+    if (dbp != null && exposed(dbp) && dirOpen) {
+      return DoctorCheck.warn(id, title, checked.size() + " key and secret files are owner-only, but the database "
+          + db + " is " + modeOf(dbp) + " in a directory others can enter (" + modeOf(dp) + "): its metadata"
+          + " (tenants, times, entity counts) is readable by other users", "chmod 700 " + dir);
+    }
     if (checked.isEmpty()) {
       return DoctorCheck.ok(id, title, "no key or secret files yet in " + dir + (envKeys ? " (keysets from the environment)" : "")
           + "; the first start creates them with mode 0600");
@@ -435,7 +446,8 @@ public final class Doctor {
     String id = "config.file";
     String title = "Configuration file";
     if (configFile == null) {
-      return DoctorCheck.ok(id, title, "no configuration file (embedded defaults and VEIL_* variables)");
+      return DoctorCheck.ok(id, title, "no configuration file given to the doctor (embedded defaults and VEIL_*"
+          + " variables; a running gateway does not know its file: run veil doctor --config FILE to check it)");
     }
     Set<PosixFilePermission> p = perms(configFile);
     if (p == null) {

@@ -167,6 +167,19 @@ class DoctorTest {
     Files.setPosixFilePermissions(dir.resolve("keys/master.json"), PosixFilePermissions.fromString("rw-------"));
     Files.setPosixFilePermissions(dir.resolve("keys"), PosixFilePermissions.fromString("rwxr-xr-x"));
     assertThat(check(Doctor.of(cfg).examine(), "files.permissions").message()).contains("want 700");
+    Files.setPosixFilePermissions(dir.resolve("keys"), PosixFilePermissions.fromString("rwx------"));
+    // the database file readable by others: a warning while others can enter the data directory
+    Files.writeString(dir.resolve("veil.mv.db"), "x");
+    Files.setPosixFilePermissions(dir.resolve("veil.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    c = check(Doctor.of(cfg).examine(), "files.permissions");
+    assertThat(c.status()).isEqualTo(DoctorStatus.WARN);
+    assertThat(c.message()).contains("veil.mv.db");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    assertThat(check(Doctor.of(cfg).examine(), "files.permissions").status()).isEqualTo(DoctorStatus.OK);
+    // a data directory Veil creates is private
+    FileClientKeyStore.open(dir.resolve("fresh"));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("fresh"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     // keysets from the environment: the key directory is not theirs to judge
     assertThat(check(Doctor.of(cfg).env(Map.of("VEIL_MASTER_KEYSET", "{}")).examine(), "files.permissions").status())
         .isEqualTo(DoctorStatus.OK);

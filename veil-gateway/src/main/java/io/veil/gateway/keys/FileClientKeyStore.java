@@ -72,7 +72,14 @@ public final class FileClientKeyStore implements ClientKeyStore {
 
   static FileClientKeyStore open(Path dataDir, Clock clock) {
     try {
-      Files.createDirectories(dataDir);
+      if (!Files.isDirectory(dataDir)) {
+        // a new data directory is private: it will hold the keysets, the database and the tokens
+        try {
+          Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dataDir);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + dataDir, e);
     }
