@@ -128,6 +128,37 @@ class SecurityIT {
       assertThat(g.keys.list()).as("no key created or revoked without the token").hasSize(keysBefore);
       assertThat(g.governance.keyManager().masterKeyCount()).as("no rotation without the token").isEqualTo(1);
       assertThat(g.admin("GET", "/admin/keys", null).statusCode()).isEqualTo(200);
+
+      // the doctor through the admin API: the exact shape, the live store checked, no secret in it
+      g.chat("Write to " + EMAIL);
+      HttpResponse<String> doctor = g.admin("GET", "/admin/doctor", null);
+      assertThat(doctor.statusCode()).isEqualTo(200);
+      JsonNode report = GovernedGateway.json(doctor);
+      assertThat(report.get("status").asText()).isIn("ok", "warn", "fail");
+      assertThat(report.size()).isEqualTo(2);
+      Map<String, String> statusById = new HashMap<>();
+      String chainMessage = "";
+      for (JsonNode c : report.get("checks")) {
+        assertThat(c.size()).isEqualTo(5);
+        statusById.put(c.get("id").asText(), c.get("status").asText());
+        if (c.get("id").asText().equals("audit.chain")) {
+          chainMessage = c.get("message").asText();
+        }
+      }
+      // intact; a warning only while no checkpoint has been signed yet
+      assertThat(chainMessage).startsWith("intact");
+      assertThat(statusById.get("audit.chain")).isIn("ok", "warn");
+      assertThat(statusById).containsEntry("database.reachable", "ok")
+          .containsKeys("tls.listener", "admin.token", "files.permissions", "consent.enforcement", "detection.coverage");
+      assertThat(doctor.body()).doesNotContain(g.adminToken).doesNotContain(g.key)
+          .doesNotContain("sk-provider-secret-123456").doesNotContain(EMAIL);
+      // a tampered chain turns the report to fail
+      try (java.sql.Connection c = g.jdbc(); java.sql.Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE audit_records SET status = 299 WHERE seq = 1");
+      }
+      JsonNode after = GovernedGateway.json(g.admin("GET", "/admin/doctor", null));
+      assertThat(after.get("status").asText()).isEqualTo("fail");
+      assertThat(after.toString()).contains("does NOT verify");
     }
   }
 
