@@ -50,6 +50,7 @@ final class KeysCommand implements Runnable {
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; prints its secret once.")
   static final class Create implements Callable<Integer> {
     private static final Pattern RATE = Pattern.compile("(\\d{1,9})(?:/min)?");
+    private static final Pattern LIFETIME = Pattern.compile("(\\d{1,6})([dhm])");
 
     @Spec
     CommandSpec spec;
@@ -66,6 +67,10 @@ final class KeysCommand implements Runnable {
     @Option(names = "--rate", paramLabel = "N/min", description = "Requests per minute (default: unlimited)")
     String rate;
 
+    @Option(names = "--expires-in", paramLabel = "DURATION",
+        description = "Lifetime, e.g. 90d, 12h, 30m (default: until revoked); an expired key is refused like a revoked one")
+    String expiresIn;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
@@ -78,18 +83,33 @@ final class KeysCommand implements Runnable {
         }
         perMinute = Integer.parseInt(m.group(1));
       }
+      java.time.Duration lifetime = null;
+      if (expiresIn != null) {
+        Matcher m = LIFETIME.matcher(expiresIn.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+          err.println("veil: --expires-in must look like 90d, 12h or 30m (a positive whole number and a unit)");
+          return VeilCli.EXIT_USAGE;
+        }
+        long n = Long.parseLong(m.group(1));
+        lifetime = switch (m.group(2)) {
+          case "d" -> java.time.Duration.ofDays(n);
+          case "h" -> java.time.Duration.ofHours(n);
+          default -> java.time.Duration.ofMinutes(n);
+        };
+      }
       try {
         GatewayConfig cfg = location.load();
         if (!cfg.policies().containsKey(policy)) {
           err.println("veil: no policy named '" + policy + "' in the configuration (known: " + cfg.policies().keySet() + ")");
           return VeilCli.EXIT_USAGE;
         }
-        IssuedKey key = FileClientKeyStore.open(cfg.dataDir()).create(tenant, policy, perMinute);
+        IssuedKey key = FileClientKeyStore.open(cfg.dataDir()).create(tenant, policy, perMinute, lifetime);
         PrintWriter out = spec.commandLine().getOut();
         out.println("id:     " + key.key().id());
         out.println("tenant: " + key.key().tenant());
         out.println("policy: " + key.key().policy());
         out.println("rate:   " + (perMinute == 0 ? "unlimited" : perMinute + "/min"));
+        out.println("expires: " + (key.key().expiresAt() == null ? "never (until revoked)" : key.key().expiresAt()));
         out.println("key:    " + key.secret());
         out.println("(the key is shown only now; Veil stores its hash)");
         out.flush();
@@ -117,7 +137,9 @@ final class KeysCommand implements Runnable {
         for (ClientKey k : FileClientKeyStore.open(location.load().dataDir()).list()) {
           out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", k.id(), k.tenant(), k.policy(),
               k.ratePerMinute() == 0 ? "-" : k.ratePerMinute() + "/min", k.createdAt().toString().substring(0, 19) + "Z",
-              k.revoked() ? "revoked " + k.revokedAt() : "active");
+              k.revoked() ? "revoked " + k.revokedAt()
+                  : k.expiredAt(java.time.Instant.now()) ? "expired " + k.expiresAt()
+                  : k.expiresAt() != null ? "active until " + k.expiresAt() : "active");
         }
         out.flush();
         return 0;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         KeysCommand.class,
         AuditCommand.class,
+        DoctorCommand.class,
         ConsentCommand.class,
         DsrCommand.class,
         RetentionCommand.class,

@@ -87,6 +87,33 @@ final class VeilProcess implements AutoCloseable {
         + "; its output:\n" + tail());
   }
 
+  /** kill -9: the process gets no chance to flush, checkpoint or close anything. Returns the exit code. */
+  int kill() {
+    try {
+      process.destroyForcibly();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("veil " + name + " did not die within 30 s of SIGKILL");
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing veil " + name, e);
+    }
+  }
+
+  /** Waits for a normal exit (after {@link #close()} or on its own); returns the exit code. */
+  int waitFor(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("veil " + name + " still running after " + timeout + "; output:\n" + tail());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

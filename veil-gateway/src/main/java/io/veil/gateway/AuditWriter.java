@@ -4,6 +4,10 @@ import io.veil.core.EntityType;
 import io.veil.store.AuditAction;
 import io.veil.store.AuditRecord;
 import io.veil.store.PrivacySettings;
+import io.veil.store.StoreUnavailableException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -16,18 +20,34 @@ import org.slf4j.LoggerFactory;
  * {@code logging: none} (or a CCPA GPC opt-out) the record keeps neither the pseudonym nor the
  * counts: only that a request of the tenant happened, and how it ended.
  *
- * <p>Failure: the answer has already been decided when the record is written (a stream: ended); a
- * failure to append is logged (class name only) and counted, never thrown at the client.
+ * <p>Failure: the answer has already been decided when the record is written (a stream: ended), so a
+ * failure is never thrown at the client. When the database is unreachable
+ * ({@link StoreUnavailableException}: lost in the middle of a request, or slow beyond the pool's
+ * timeout) the record waits in a bounded in-memory backlog ({@value #MAX_BACKLOG} records) and is
+ * appended, in order, as soon as the database answers again: by the next request, or by a retry
+ * every second. A record that fails for another reason, or arrives while the backlog is full, is
+ * logged (class name only) and dropped. The backlog lives in memory: a crash while the database is
+ * down loses it (the chain itself stays valid).
  *
  * <p><b>Security:</b> the record type holds no free text; nothing of the request body reaches it.
  */
 final class AuditWriter {
   private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
+  static final int MAX_BACKLOG = 10_000;
 
   private final Governance governance;
+  private final ConcurrentLinkedQueue<AuditRecord> backlog = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger backlogSize = new AtomicInteger();
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
+  private final Object flushLock = new Object();
 
   AuditWriter(Governance governance) {
     this.governance = governance;
+  }
+
+  /** Records waiting for the database (for tests and metrics). */
+  int backlog() {
+    return backlogSize.get();
   }
 
   void write(GatewayRequest request, int status, String code, Duration latency) {
@@ -52,12 +72,74 @@ final class AuditWriter {
     }
     String policyVersion = s.policyVersion() != null ? s.policyVersion()
         : request.policy() != null ? request.policy().version() : "none";
+    append(new AuditRecord(s.tenant(), minimal ? null : s.pseudonym(),
+        request.endpoint().path(), s.model(), counts, action, policyVersion, status,
+        Math.min(latency.toMillis(), 86_400_000L)));
+  }
+
+  private void append(AuditRecord record) {
+    if (backlogSize.get() > 0) {
+      enqueue(record); // keep the order: older records first
+      flush();
+      return;
+    }
     try {
-      governance.audit().append(new AuditRecord(s.tenant(), minimal ? null : s.pseudonym(),
-          request.endpoint().path(), s.model(), counts, action, policyVersion, status,
-          Math.min(latency.toMillis(), 86_400_000L)));
+      governance.audit().append(record);
+    } catch (StoreUnavailableException e) {
+      LOG.warn("database unavailable: audit record kept in memory until it is back");
+      enqueue(record);
+      scheduleRetry();
     } catch (RuntimeException e) {
       LOG.error("audit record could not be written: {}", e.getClass().getSimpleName());
     }
+  }
+
+  private void enqueue(AuditRecord record) {
+    if (backlogSize.incrementAndGet() > MAX_BACKLOG) {
+      backlogSize.decrementAndGet();
+      LOG.error("audit backlog full ({} records): a record was dropped", MAX_BACKLOG);
+      return;
+    }
+    backlog.add(record);
+  }
+
+  /** Appends what waits, oldest first; stops at the first sign the database is still away. */
+  void flush() {
+    synchronized (flushLock) {
+      AuditRecord r;
+      while ((r = backlog.peek()) != null) {
+        try {
+          governance.audit().append(r);
+        } catch (StoreUnavailableException e) {
+          scheduleRetry();
+          return;
+        } catch (RuntimeException e) {
+          LOG.error("audit record could not be written: {}", e.getClass().getSimpleName());
+        }
+        backlog.poll();
+        backlogSize.decrementAndGet();
+      }
+    }
+  }
+
+  private void scheduleRetry() {
+    if (!retryScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    Thread.ofVirtual().name("veil-audit-retry").start(() -> {
+      try {
+        while (backlogSize.get() > 0) {
+          Thread.sleep(1_000);
+          flush();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        retryScheduled.set(false);
+        if (backlogSize.get() > 0) {
+          scheduleRetry();
+        }
+      }
+    });
   }
 }

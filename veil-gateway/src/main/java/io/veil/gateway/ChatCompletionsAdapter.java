@@ -202,7 +202,8 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       try {
         root = Json.MAPPER.readTree(event.data());
       } catch (java.io.IOException e) {
-        return List.of(event);
+        // not JSON: nothing to restore in it and nothing an SDK can parse; end the stream clearly
+        throw StreamTransformer.malformedEvent();
       }
       if (!(root instanceof ObjectNode chunk)) {
         return List.of(event);

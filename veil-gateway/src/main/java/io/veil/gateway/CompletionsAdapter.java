@@ -83,7 +83,8 @@ final class CompletionsAdapter implements ProtocolAdapter {
         try {
           root = Json.MAPPER.readTree(event.data());
         } catch (java.io.IOException e) {
-          return List.of(event);
+          // not JSON: nothing to restore in it and nothing an SDK can parse; end the stream clearly
+          throw StreamTransformer.malformedEvent();
         }
         if (!(root instanceof ObjectNode chunk) || !(chunk.get("choices") instanceof ArrayNode choices)) {
           if (root instanceof ObjectNode obj) {

@@ -17,6 +17,7 @@ final class ErrorCodes {
   static final String UPSTREAM_UNREACHABLE = "veil_upstream_unreachable";
   static final String UPSTREAM_TIMEOUT = "veil_upstream_timeout";
   static final String UPSTREAM_INVALID = "veil_upstream_invalid_response";
+  static final String UPSTREAM_STREAM_INTERRUPTED = "veil_upstream_stream_interrupted";
   static final String INTERNAL = "veil_internal_error";
   static final String CONSENT_REQUIRED = "consent_required";
   static final String USER_REQUIRED = "veil_user_required";

@@ -80,7 +80,8 @@ public final class Gateway implements AutoCloseable {
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
         AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
         PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()),
-        console(config, veil, metrics, governance));
+        console(config, veil, metrics, governance),
+        Doctor.of(config).env(System.getenv()).veil(veil).keys(keys).governance(governance));
     this.pages = governance == null ? null : ConsolePages.load();
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
     this.maxBodyBytes = config.maxBodyBytes();
@@ -379,7 +380,13 @@ public final class Gateway implements AutoCloseable {
         try {
           e = events.next();
         } catch (IOException ex) {
+          // the provider's stream broke off or went silent: tell the client plainly, in the
+          // provider's in-stream error shape (SDKs raise it), instead of ending as if complete
           LOG.info("upstream stream ended abnormally: {}", ex.getClass().getSimpleName());
+          out.write(SseReader.encode(new SseEvent(null, Json.write(Json.error(
+              "The upstream provider's stream ended abnormally; the answer is incomplete",
+              ErrorCodes.TYPE_UPSTREAM, ErrorCodes.UPSTREAM_STREAM_INTERRUPTED)))));
+          out.flush();
           break;
         }
         if (e == null) {

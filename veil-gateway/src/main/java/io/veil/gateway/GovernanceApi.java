@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * GET  /admin/audit/verify               GET  /admin/audit/export
  * POST /admin/privacy-links {tenant, user, ttl_seconds?}
  * POST /admin/retention/run              POST /admin/master-key/rotate
+ * GET  /admin/doctor                     (the self-audit: {status, checks:[{id,status,title,message,fix}]})
  * GET  /privacy/notice[.json|.html]      (public)
  * GET  /privacy/consent                  POST /privacy/consent {purpose, granted, notice_version?}
  * GET  /privacy/settings                 PUT|POST /privacy/settings {logging?, mode?}
@@ -72,15 +73,15 @@ final class GovernanceApi {
   private final PrivacyLinks links;
   private final PrivacyNotice notice;
   private final ConsoleApi console;
+  private final Doctor doctor;
 
+  /**
+   * With {@code console} (may be null) answering the web pages' extra routes (see {@link ConsoleApi}) and
+   * {@code doctor} answering {@code GET /admin/doctor}.
+   */
   GovernanceApi(GatewayConfig config, Governance gov, ClientKeyStore keys, AdminToken admin, PrivacyLinks links,
-      PrivacyNotice notice) {
-    this(config, gov, keys, admin, links, notice, null);
-  }
-
-  /** With {@code console} (may be null) answering the web pages' extra routes (see {@link ConsoleApi}). */
-  GovernanceApi(GatewayConfig config, Governance gov, ClientKeyStore keys, AdminToken admin, PrivacyLinks links,
-      PrivacyNotice notice, ConsoleApi console) {
+      PrivacyNotice notice, ConsoleApi console, Doctor doctor) {
+    this.doctor = doctor;
     this.config = config;
     this.gov = gov;
     this.keys = keys;
@@ -167,7 +168,11 @@ final class GovernanceApi {
       if (rate < 0) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "rate_per_minute must be >= 0");
       }
-      IssuedKey k = keys.create(tenant, policy, rate);
+      JsonNode exp = b.get("expires_in_seconds");
+      if (exp != null && !exp.isNull() && (!exp.canConvertToLong() || exp.asLong() < 1)) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "expires_in_seconds must be a positive whole number");
+      }
+      IssuedKey k = keys.create(tenant, policy, rate, exp == null || exp.isNull() ? null : Duration.ofSeconds(exp.asLong()));
       adminAudit(tenant, "/admin/keys");
       return new JsonAnswer(201, keyJson(k.key()).put("secret", k.secret()));
     }
@@ -176,6 +181,9 @@ final class GovernanceApi {
         throw notFound("no such key");
       }
       return ok(obj().put("id", p[2]).put("revoked", true));
+    }
+    if (p.length == 2 && p[1].equals("doctor") && m.equals("GET")) {
+      return ok(doctor.examine().toJson());
     }
     if (p.length == 2 && p[1].equals("policies") && m.equals("GET")) {
       // read-only: policies come from the configuration file, so what the API shows is what runs
@@ -461,6 +469,10 @@ final class GovernanceApi {
         .put("revoked", k.revoked());
     if (k.revokedAt() != null) {
       n.put("revoked_at", k.revokedAt().toString());
+    }
+    if (k.expiresAt() != null) {
+      n.put("expires_at", k.expiresAt().toString());
+      n.put("expired", k.expiredAt(java.time.Instant.now()));
     }
     return n;
   }

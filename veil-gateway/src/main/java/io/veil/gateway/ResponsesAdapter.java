@@ -135,7 +135,8 @@ final class ResponsesAdapter implements ProtocolAdapter {
       try {
         root = Json.MAPPER.readTree(event.data());
       } catch (java.io.IOException e) {
-        return List.of(event);
+        // not JSON: nothing to restore in it and nothing an SDK can parse; end the stream clearly
+        throw StreamTransformer.malformedEvent();
       }
       if (!(root instanceof ObjectNode ev)) {
         return List.of(event);

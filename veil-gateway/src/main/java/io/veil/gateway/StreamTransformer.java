@@ -12,4 +12,13 @@ interface StreamTransformer {
 
   /** Events to emit when the upstream stream ends (held-back text). */
   List<SseEvent> onEnd();
+
+  /**
+   * The failure for an event whose data is not JSON: the stream ends with an error event
+   * ({@code PiiInterceptor.RestoringStream}) rather than passing bytes no SDK can parse.
+   */
+  static GatewayException malformedEvent() {
+    return new GatewayException(502, ErrorCodes.TYPE_UPSTREAM, ErrorCodes.UPSTREAM_INVALID,
+        "The upstream provider sent a malformed stream event; the answer is incomplete");
+  }
 }

@@ -37,6 +37,18 @@ final class GovernedGateway implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   GovernedGateway(Path dataDir, GovernanceConfig govConfig, Map<String, GatewayPolicy> extraPolicies) throws Exception {
+    this(dataDir, govConfig, extraPolicies, Duration.ofSeconds(10));
+  }
+
+  /** With this upstream timeout (until headers, and the longest silence inside a body). */
+  GovernedGateway(Path dataDir, GovernanceConfig govConfig, Map<String, GatewayPolicy> extraPolicies,
+      Duration upstreamTimeout) throws Exception {
+    this(dataDir, govConfig, extraPolicies, upstreamTimeout, null);
+  }
+
+  /** In front of another upstream ({@code upstreamBaseUrl}, e.g. a {@link MisbehavingUpstream}); null: the echo. */
+  GovernedGateway(Path dataDir, GovernanceConfig govConfig, Map<String, GatewayPolicy> extraPolicies,
+      Duration upstreamTimeout, String upstreamBaseUrl) throws Exception {
     this.dataDir = dataDir;
     this.govConfig = govConfig;
     upstream.setDispatcher(echo);
@@ -47,8 +59,9 @@ final class GovernedGateway implements AutoCloseable {
     Files.writeString(dataDir.resolve("test-key"), key);
     Map<String, GatewayPolicy> policies = new HashMap<>(extraPolicies);
     policies.putIfAbsent("default", GatewayPolicy.defaults("default"));
-    UpstreamConfig up = new UpstreamConfig(URI.create(upstream.url("/v1").toString().replaceAll("/$", "")),
-        "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), Duration.ofSeconds(10));
+    UpstreamConfig up = new UpstreamConfig(URI.create(upstreamBaseUrl != null ? upstreamBaseUrl
+        : upstream.url("/v1").toString().replaceAll("/$", "")),
+        "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), upstreamTimeout);
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, up, null, policies, govConfig);
     governance = Governance.open(govConfig, dataDir, Map.of());
     gateway = Gateway.start(config, TestVeil.create(governance.vault()), keys, governance);

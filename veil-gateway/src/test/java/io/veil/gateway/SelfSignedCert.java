@@ -25,13 +25,19 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** A self-signed certificate for 127.0.0.1/localhost, generated per test with BouncyCastle. */
 record SelfSignedCert(X509Certificate cert, KeyPair keys) {
   static SelfSignedCert create() throws Exception {
+    return create(java.time.Duration.ofHours(1));
+  }
+
+  /** Valid from a day before until {@code validity} from now (negative: already expired). */
+  static SelfSignedCert create(java.time.Duration validity) throws Exception {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
     KeyPair pair = gen.generateKeyPair();
     X500Name name = new X500Name("CN=localhost");
     Instant now = Instant.now();
     JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), name, pair.getPublic());
+        Date.from(validity.isNegative() ? now.plus(validity).minus(java.time.Duration.ofDays(2)) : now.minusSeconds(60)),
+        Date.from(now.plus(validity)), name, pair.getPublic());
     builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
         new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
     X509Certificate cert = new JcaX509CertificateConverter()

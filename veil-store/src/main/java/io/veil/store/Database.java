@@ -85,10 +85,41 @@ public final class Database implements AutoCloseable {
    * @throws StoreUnavailableException if the database cannot be reached
    */
   public void ping() {
-    boolean ok = withConnection("ping", c -> c.isValid(2));
-    if (!ok) {
-      throw new StoreUnavailableException("database unreachable: connection not valid", null);
+    // A pooled connection can be dead (the server restarted, the session was terminated, H2 closed
+    // the database after an I/O error); the pool does not notice that by itself, so evict it and
+    // every idle sibling, and ask once more on a fresh connection: the gateway recovers on the first
+    // request after the database is back, without a restart.
+    for (int attempt = 0; attempt < 2; attempt++) {
+      boolean ok = withConnection("ping", c -> {
+        if (c.isValid(2)) {
+          return true;
+        }
+        pool.evictConnection(c);
+        evictIdle();
+        return false;
+      });
+      if (ok) {
+        return;
+      }
     }
+    throw new StoreUnavailableException("database unreachable: connection not valid", null);
+  }
+
+  /** Closes every idle pooled connection (and those in use once they come back). */
+  private void evictIdle() {
+    com.zaxxer.hikari.HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    if (bean != null) {
+      bean.softEvictConnections();
+    }
+  }
+
+  /** {@link #translate}, and after a connection failure the pool starts over with fresh connections. */
+  private StoreException failure(String what, SQLException e) {
+    StoreException out = translate(what, e);
+    if (out instanceof StoreUnavailableException && !pool.isClosed()) {
+      evictIdle();
+    }
+    return out;
   }
 
   /** True when this is a PostgreSQL database (else H2). */
@@ -112,7 +143,7 @@ public final class Database implements AutoCloseable {
     try (Connection c = connection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw translate(what, e);
+      throw failure(what, e);
     }
   }
 
@@ -135,7 +166,7 @@ public final class Database implements AutoCloseable {
       // HikariCP restores auto-commit when the connection returns to the pool; resetting it here could
       // mask the original failure when the connection is broken.
     } catch (SQLException e) {
-      throw translate(what, e);
+      throw failure(what, e);
     }
   }
 

@@ -41,7 +41,11 @@ public record DatabaseConfig(
       throw new IllegalArgumentException("the data directory path must not contain ';'");
     }
     // MVStore with row-level locking; wait up to 10 s for a lock held by a concurrent writer.
-    return new DatabaseConfig("jdbc:h2:file:" + base + ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE",
+    // WRITE_DELAY=0: every commit reaches the file before it returns. H2's default (500 ms) keeps
+    // commits in memory for up to that long, and a killed process (kill -9, OOM killer, power cut of
+    // the container) loses them: vault tokens already sent to the provider and audit records of
+    // answered requests (measured: CrashConsistencyIT in veil-e2e, docs/notes/hardening.md).
+    return new DatabaseConfig("jdbc:h2:file:" + base + ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
         "veil", "", 10, Duration.ofSeconds(10), Clock.systemUTC());
   }
 

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param ratePerMinute requests allowed per minute, 0 for no limit
  * @param createdAt when it was created
  * @param revokedAt when it was revoked, or null while it is valid
+ * @param expiresAt when it stops working by itself, or null for never
  */
-public record ClientKey(String id, String tenant, String policy, int ratePerMinute, Instant createdAt, Instant revokedAt) {
+public record ClientKey(String id, String tenant, String policy, int ratePerMinute, Instant createdAt, Instant revokedAt,
+    Instant expiresAt) {
   public ClientKey {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tenant, "tenant");
@@ -25,7 +27,17 @@ public record ClientKey(String id, String tenant, String policy, int ratePerMinu
     }
   }
 
+  /** A key that never expires. */
+  public ClientKey(String id, String tenant, String policy, int ratePerMinute, Instant createdAt, Instant revokedAt) {
+    this(id, tenant, policy, ratePerMinute, createdAt, revokedAt, null);
+  }
+
   public boolean revoked() {
     return revokedAt != null;
+  }
+
+  /** True when the key has an expiry and {@code now} is at or past it. */
+  public boolean expiredAt(Instant now) {
+    return expiresAt != null && !now.isBefore(expiresAt);
   }
 }

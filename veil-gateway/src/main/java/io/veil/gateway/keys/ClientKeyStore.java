@@ -17,7 +17,18 @@ public interface ClientKeyStore {
   /** Creates a key bound to the tenant and policy; the returned secret is not kept anywhere. */
   IssuedKey create(String tenant, String policy, int ratePerMinute);
 
-  /** The key whose secret this is, if it exists and is not revoked. */
+  /**
+   * Creates a key that stops authenticating {@code lifetime} after now (null: never expires).
+   * Stores that cannot keep an expiry refuse a lifetime.
+   */
+  default IssuedKey create(String tenant, String policy, int ratePerMinute, java.time.Duration lifetime) {
+    if (lifetime != null) {
+      throw new UnsupportedOperationException("this key store cannot expire keys");
+    }
+    return create(tenant, policy, ratePerMinute);
+  }
+
+  /** The key whose secret this is, if it exists, is not revoked and has not expired. */
   Optional<ClientKey> authenticate(String secret);
 
   /** All keys, revoked ones included, oldest first. */

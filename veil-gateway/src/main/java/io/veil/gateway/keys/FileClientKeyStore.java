@@ -72,7 +72,14 @@ public final class FileClientKeyStore implements ClientKeyStore {
 
   static FileClientKeyStore open(Path dataDir, Clock clock) {
     try {
-      Files.createDirectories(dataDir);
+      if (!Files.isDirectory(dataDir)) {
+        // a new data directory is private: it will hold the keysets, the database and the tokens
+        try {
+          Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dataDir);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + dataDir, e);
     }
@@ -83,6 +90,14 @@ public final class FileClientKeyStore implements ClientKeyStore {
 
   @Override
   public IssuedKey create(String tenant, String policy, int ratePerMinute) {
+    return create(tenant, policy, ratePerMinute, null);
+  }
+
+  @Override
+  public IssuedKey create(String tenant, String policy, int ratePerMinute, java.time.Duration lifetime) {
+    if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
+      throw new IllegalArgumentException("a key's lifetime must be positive");
+    }
     if (tenant == null || !TENANT.matcher(tenant).matches()) {
       throw new IllegalArgumentException("tenant must be 1-128 characters of letters, digits, '.', '_' or '-'");
     }
@@ -94,8 +109,9 @@ public final class FileClientKeyStore implements ClientKeyStore {
     String secret = SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     byte[] idBytes = new byte[8];
     random.nextBytes(idBytes);
+    Instant now = clock.instant();
     ClientKey key = new ClientKey("vk_" + HexFormat.of().formatHex(idBytes), tenant, policy, ratePerMinute,
-        clock.instant(), null);
+        now, null, lifetime == null ? null : now.plus(lifetime));
     Entry entry = new Entry(key, sha256(secret));
     modify(list -> list.add(entry));
     return new IssuedKey(key, secret);
@@ -114,7 +130,7 @@ public final class FileClientKeyStore implements ClientKeyStore {
         found = e.key();
       }
     }
-    return found == null || found.revoked() ? Optional.empty() : Optional.of(found);
+    return found == null || found.revoked() || found.expiredAt(clock.instant()) ? Optional.empty() : Optional.of(found);
   }
 
   @Override
@@ -134,7 +150,8 @@ public final class FileClientKeyStore implements ClientKeyStore {
           found[0] = true;
           if (!e.key().revoked()) {
             ClientKey k = e.key();
-            list.set(i, new Entry(new ClientKey(k.id(), k.tenant(), k.policy(), k.ratePerMinute(), k.createdAt(), now), e.hash()));
+            list.set(i, new Entry(new ClientKey(k.id(), k.tenant(), k.policy(), k.ratePerMinute(), k.createdAt(), now,
+                k.expiresAt()), e.hash()));
           }
         }
       }
@@ -182,9 +199,10 @@ public final class FileClientKeyStore implements ClientKeyStore {
       List<Entry> list = new ArrayList<>();
       for (JsonNode n : root.path("keys")) {
         String revoked = n.path("revokedAt").asText(null);
+        String expires = n.path("expiresAt").asText(null);
         ClientKey key = new ClientKey(n.path("id").asText(), n.path("tenant").asText(), n.path("policy").asText(),
             n.path("ratePerMinute").asInt(0), Instant.parse(n.path("createdAt").asText()),
-            revoked == null ? null : Instant.parse(revoked));
+            revoked == null ? null : Instant.parse(revoked), expires == null ? null : Instant.parse(expires));
         list.add(new Entry(key, HexFormat.of().parseHex(n.path("sha256").asText())));
       }
       entries = List.copyOf(list);
@@ -208,6 +226,9 @@ public final class FileClientKeyStore implements ClientKeyStore {
       n.put("createdAt", e.key().createdAt().toString());
       if (e.key().revoked()) {
         n.put("revokedAt", e.key().revokedAt().toString());
+      }
+      if (e.key().expiresAt() != null) {
+        n.put("expiresAt", e.key().expiresAt().toString());
       }
       n.put("sha256", HexFormat.of().formatHex(e.hash()));
     }
