@@ -53,7 +53,7 @@ public final class NerCommand implements Runnable {
     @Option(names = "--epochs", defaultValue = "15", description = "Passes over the data (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--bits", defaultValue = "20", description = "log2 of the hashed feature buckets (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bits", defaultValue = "18", description = "log2 of the hashed feature buckets (default ${DEFAULT-VALUE}).")
     int bits;
 
     @Option(names = "--seed", defaultValue = "20261126", description = "Shuffling seed (default ${DEFAULT-VALUE}).")

@@ -59,7 +59,7 @@ public final class NerModelTrainer {
     }
 
     public static Options defaults() {
-      return new Options(15, 20, 20261126L);
+      return new Options(15, 18, 20261126L);
     }
   }
 
