@@ -504,6 +504,6 @@ public final class Policy {
   public String toString() {
     return "Policy[version=" + version + ", default=" + defaultOperator.name() + ", rules=" + operators.size()
         + ", allow=" + allowList.size() + ", deny=" + denyList.values().stream().mapToInt(List::size).sum()
-        + ", patterns=" + customPatterns.size() + "]";
+        + ", patterns=" + customPatterns.size() + ", ner=" + ner + "]";
   }
 }
