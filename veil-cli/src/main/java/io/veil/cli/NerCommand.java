@@ -30,12 +30,11 @@ public final class NerCommand implements Runnable {
   @Command(
       name = "train",
       mixinStandardHelpOptions = true,
-      description = {
-          "Trains the NER model (averaged structured perceptron, one thread) from the corpora of a",
-          "shared/data folder, in their original formats: BTC, WNUT-17, MEDDOCAN train splits, half of",
-          "GermEval dev, 80 % of Europeana FR/NL. Dev parts pick the epoch; the rest is held out and, with",
-          "--held-out, written as eval files. Same data, options and JDK give the same bytes.",
-          "See veil-core/src/main/resources/io/veil/core/ner/TRAINING.md."})
+      description = "Trains the NER model (averaged structured perceptron, one thread) from the corpora of a"
+          + " shared/data folder, in their original formats: the BTC, WNUT-17 and MEDDOCAN train splits, half of"
+          + " GermEval dev, 80%% of Europeana FR/NL, plus synthetic prompt-style texts. Dev parts pick the epoch;"
+          + " the rest is held out and, with --held-out, written as eval files. Same data, options and JDK give"
+          + " the same bytes. See veil-core/src/main/resources/io/veil/core/ner/TRAINING.md.")
   static final class Train implements Callable<Integer> {
     @Spec
     CommandSpec spec;
