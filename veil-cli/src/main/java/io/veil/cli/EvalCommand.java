@@ -8,10 +8,12 @@ import io.veil.cli.eval.DatasetScore;
 import io.veil.cli.eval.EvalRunner;
 import io.veil.cli.eval.MatchMode;
 import io.veil.cli.eval.TypeScore;
-import io.veil.core.Analyzer;
+import io.veil.core.NerEngine;
+import io.veil.core.NerEngines;
 import io.veil.core.Policy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +54,12 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Score only these entity types (comma-separated), e.g. EMAIL,PHONE.")
   List<String> types;
 
+  @Option(names = "--ner", split = ",", paramLabel = "ENGINE",
+      description = "Score each of these NER engines (comma-separated: model, model-union, gazetteer, none, or an"
+          + " installed provider) on the same data, one after the other, with the policy's other settings; also"
+          + " measures each engine alone on one thread (MB/s). Default: the policy's engine.")
+  List<String> ner;
+
   @Option(names = "--policy", paramLabel = "FILE",
       description = "A YAML policy whose detection settings to evaluate (default: the built-in policy).")
   Path policy;
@@ -65,27 +73,63 @@ public final class EvalCommand implements Callable<Integer> {
       throw new CliException("--match must be exact or overlap, not '" + match + "'");
     }
     Set<String> filter = types == null ? Set.of() : new LinkedHashSet<>(types.stream().map(String::strip).toList());
-    Analyzer analyzer = Policies.load(policy).newAnalyzer();
-    List<DatasetScore> scores = EvalRunner.run(analyzer, data, mode, filter);
+    Policy loaded = Policies.load(policy);
     PrintWriter out = spec.commandLine().getOut();
+    if (ner == null || ner.isEmpty()) {
+      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(), data, mode, filter);
+      if (json) {
+        out.println(toJson(scores.stream().map(s -> new EngineScore(null, s, Double.NaN)).toList()));
+      } else {
+        for (DatasetScore s : scores) {
+          printTable(out, s, null, Double.NaN);
+        }
+      }
+      out.flush();
+      return 0;
+    }
+    List<String> engines = ner.stream().map(String::strip).distinct().toList();
+    List<EngineScore> all = new ArrayList<>();
+    for (String name : engines) {
+      NerEngine engine;
+      try {
+        engine = NerEngines.byName(name);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new CliException("--ner: " + e.getMessage());
+      }
+      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(engine), data, mode, filter);
+      for (int i = 0; i < scores.size(); i++) {
+        double mbps = engine == null ? Double.NaN : EvalRunner.throughput(engine, data.get(i));
+        all.add(new EngineScore(name, scores.get(i), mbps));
+      }
+    }
+    // group by dataset, engines side by side
+    all.sort(java.util.Comparator.comparingInt((EngineScore e) -> data.indexOf(Path.of(e.score().name())))
+        .thenComparingInt(e -> engines.indexOf(e.engine())));
     if (json) {
-      out.println(toJson(scores));
+      out.println(toJson(all));
     } else {
-      for (DatasetScore s : scores) {
-        printTable(out, s);
+      for (EngineScore e : all) {
+        printTable(out, e.score(), e.engine(), e.nerBytesPerSecond());
       }
     }
     out.flush();
     return 0;
   }
 
-  static String toJson(List<DatasetScore> scores) throws Exception {
+  /** One engine's score on one dataset; {@code engine} null when --ner was not given. */
+  record EngineScore(String engine, DatasetScore score, double nerBytesPerSecond) {}
+
+  static String toJson(List<EngineScore> scores) throws Exception {
     ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     ArrayNode arr = root.putArray("datasets");
-    for (DatasetScore s : scores) {
+    for (EngineScore es : scores) {
+      DatasetScore s = es.score();
       ObjectNode d = arr.addObject();
       d.put("name", s.name());
+      if (es.engine() != null) {
+        d.put("ner", es.engine());
+      }
       d.put("examples", s.examples());
       d.put("match", s.match().name().toLowerCase(Locale.ROOT));
       d.set("micro", scoreNode(mapper, s.micro()));
@@ -95,6 +139,9 @@ public final class EvalCommand implements Callable<Integer> {
         entities.set(e.getKey(), scoreNode(mapper, e.getValue()));
       }
       d.put("bytes_per_second", Math.round(s.bytesPerSecond()));
+      if (!Double.isNaN(es.nerBytesPerSecond())) {
+        d.put("ner_bytes_per_second_one_thread", Math.round(es.nerBytesPerSecond()));
+      }
     }
     return mapper.writeValueAsString(root);
   }
@@ -115,9 +162,12 @@ public final class EvalCommand implements Callable<Integer> {
     return Math.round(v * 10000.0) / 10000.0;
   }
 
-  private static void printTable(PrintWriter out, DatasetScore s) {
-    out.printf("%s  (%d examples, %s match, %.2f MB/s on all cores)%n", s.name(), s.examples(),
-        s.match().name().toLowerCase(Locale.ROOT), s.bytesPerSecond() / 1e6);
+  private static void printTable(PrintWriter out, DatasetScore s, String engine, double nerBytesPerSecond) {
+    out.printf("%s%s  (%d examples, %s match, %.2f MB/s on all cores%s)%n", s.name(),
+        engine == null ? "" : "  [ner: " + engine + "]", s.examples(),
+        s.match().name().toLowerCase(Locale.ROOT), s.bytesPerSecond() / 1e6,
+        Double.isNaN(nerBytesPerSecond) ? "" : String.format(Locale.ROOT, "; NER alone %.2f MB/s on one thread",
+            nerBytesPerSecond / 1e6));
     out.printf("  %-16s %6s %6s %6s %9s %7s %6s %7s%n", "type", "tp", "fp", "fn", "precision", "recall", "f1", "leaked");
     for (Map.Entry<String, TypeScore> e : s.entities().entrySet()) {
       row(out, e.getKey(), e.getValue());

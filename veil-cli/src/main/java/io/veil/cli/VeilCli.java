@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
         EvalCommand.class,
+        NerCommand.class,
         MockLlmCommand.class,
         ServeCommand.class,
         KeysCommand.class,

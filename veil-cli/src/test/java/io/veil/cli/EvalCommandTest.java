@@ -60,4 +60,37 @@ class EvalCommandTest {
     Run unknown = run("eval", "--frobnicate");
     assertThat(unknown.code()).isEqualTo(2);
   }
+
+  @Test
+  void nerComparesEnginesOnTheSameData() throws Exception {
+    Path f = dir.resolve("names.jsonl");
+    Files.write(f, List.of(
+        "{\"id\":\"a\",\"text\":\"Please forward this to Jennifer Lopez by Friday.\",\"spans\":[{\"start\":23,\"end\":37,\"label\":\"PERSON\"}]}",
+        "{\"id\":\"b\",\"text\":\"She moved from Rotterdam to Lisbon.\",\"spans\":[{\"start\":15,\"end\":24,\"label\":\"LOCATION\"},{\"start\":28,\"end\":34,\"label\":\"LOCATION\"}]}"));
+    Run r = run("eval", "--data", f.toString(), "--ner", "model,gazetteer,none", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode ds = new ObjectMapper().readTree(r.out()).get("datasets");
+    assertThat(ds).hasSize(3);
+    assertThat(ds.get(0).get("ner").asText()).isEqualTo("model");
+    assertThat(ds.get(1).get("ner").asText()).isEqualTo("gazetteer");
+    assertThat(ds.get(2).get("ner").asText()).isEqualTo("none");
+    assertThat(ds.get(0).get("entities").get("PERSON").get("tp").asInt()).isEqualTo(1);
+    assertThat(ds.get(0).get("entities").get("LOCATION").get("tp").asInt()).isEqualTo(2);
+    assertThat(ds.get(0).get("ner_bytes_per_second_one_thread").asLong()).isPositive();
+    // without an engine no name is found, and nothing is measured
+    assertThat(ds.get(2).get("entities").get("PERSON").get("tp").asInt()).isZero();
+    assertThat(ds.get(2).has("ner_bytes_per_second_one_thread")).isFalse();
+
+    Run table = run("eval", "--data", f.toString(), "--ner", "gazetteer");
+    assertThat(table.out()).contains("[ner: gazetteer]").contains("NER alone");
+  }
+
+  @Test
+  void unknownNerEngineExitsWithTwoAndNamesTheKnownOnes() throws Exception {
+    Path f = dir.resolve("e.jsonl");
+    Files.write(f, List.of("{\"id\":\"a\",\"text\":\"x\",\"spans\":[]}"));
+    Run r = run("eval", "--data", f.toString(), "--ner", "model,spacy");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).contains("spacy").contains("gazetteer").doesNotContain("\n");
+  }
 }

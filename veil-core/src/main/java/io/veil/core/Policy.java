@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.veil.core.ner.GazetteerNerEngine;
 import io.veil.core.recognizers.BuiltInRecognizers;
 import io.veil.core.recognizers.CustomPatternRecognizer;
 import io.veil.core.transform.Operator;
@@ -42,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * deny_list: {ORGANIZATION: ["Project Falcon"]}     # always reported as that type
  * custom_patterns:
  *   - {name: employee_id, type: EMPLOYEE_ID, regex: "EMP-[0-9]{6}", score: 0.9, context: [employee]}
+ * ner: model                    # names/places/organizations engine: model (default), model-union,
+ *                               # gazetteer, none, or an installed provider (see NerEngines)
  * }</pre>
  *
  * <p>Defaults: every type is replaced by a {@code placeholder}, except the secrets {@code API_KEY} and
@@ -61,7 +62,7 @@ public final class Policy {
   public static final int MAX_POLICY_CHARS = 1 << 20;
 
   private static final Set<String> TOP_KEYS = Set.of("version", "default_operator", "default_threshold",
-      "enabled_types", "entities", "allow_list", "deny_list", "custom_patterns");
+      "enabled_types", "entities", "allow_list", "deny_list", "custom_patterns", "ner");
   private static final Set<String> PATTERN_KEYS = Set.of("name", "type", "regex", "score", "context");
   private static final Map<EntityType, OperatorSpec> SECRET_DEFAULTS = Map.of(
       EntityType.API_KEY, new OperatorSpec("redact", Map.of()),
@@ -101,12 +102,15 @@ public final class Policy {
   private final List<String> allowList;
   private final Map<EntityType, List<String>> denyList;
   private final List<CustomPattern> customPatterns;
+  private final String ner;
   private final Map<EntityType, Operator> operatorCache = new ConcurrentHashMap<>();
 
   private Policy(String version, OperatorSpec defaultOperator, double defaultThreshold,
       Map<EntityType, OperatorSpec> operators, Map<EntityType, Double> thresholds, Set<EntityType> enabledTypes,
-      List<String> allowList, Map<EntityType, List<String>> denyList, List<CustomPattern> customPatterns) {
+      List<String> allowList, Map<EntityType, List<String>> denyList, List<CustomPattern> customPatterns,
+      String ner) {
     this.version = version;
+    this.ner = ner;
     this.defaultOperator = defaultOperator;
     this.defaultThreshold = defaultThreshold;
     this.operators = Collections.unmodifiableMap(new LinkedHashMap<>(operators));
@@ -120,7 +124,7 @@ public final class Policy {
   /** The safe default policy: every type detected and replaced by a placeholder token; secrets redacted. */
   public static Policy defaults() {
     return new Policy("builtin-default", new OperatorSpec("placeholder", Map.of()), 0.5,
-        new LinkedHashMap<>(SECRET_DEFAULTS), Map.of(), null, List.of(), Map.of(), List.of());
+        new LinkedHashMap<>(SECRET_DEFAULTS), Map.of(), null, List.of(), Map.of(), List.of(), NerEngines.DEFAULT);
   }
 
   /** Reads and validates a YAML policy file. */
@@ -251,7 +255,15 @@ public final class Policy {
         patterns.add(cp);
       }
     }
-    return new Policy(version, defaultOp, defaultThreshold, ops, thresholds, enabled, allow, deny, patterns);
+    String ner = NerEngines.DEFAULT;
+    if (root.has("ner")) {
+      JsonNode n = root.get("ner");
+      if (!n.isTextual() || !NerEngines.exists(n.asText())) {
+        throw new PolicyException("policy field 'ner' must be one of " + String.join(", ", NerEngines.names()));
+      }
+      ner = n.asText();
+    }
+    return new Policy(version, defaultOp, defaultThreshold, ops, thresholds, enabled, allow, deny, patterns, ner);
   }
 
   private static void checkKeys(JsonNode node, Set<String> allowed, String prefix) {
@@ -394,12 +406,26 @@ public final class Policy {
     return s.length() <= 64 && s.matches("[A-Za-z0-9_.\\[\\]-]*") ? s : "<" + s.length() + " characters>";
   }
 
-  /** A new analyzer with the built-in recognizers, the default NER engine and this policy's settings. */
+  /**
+   * A new analyzer with the built-in recognizers, this policy's NER engine ({@link #ner()}) and settings.
+   *
+   * @throws IllegalStateException if the NER engine cannot be loaded (fail closed: no analyzer without it)
+   */
   public Analyzer newAnalyzer() {
+    return newAnalyzer(NerEngines.byName(ner));
+  }
+
+  /**
+   * A new analyzer with the built-in recognizers, the given NER engine instead of the policy's (null for
+   * none) and this policy's other settings. For comparing engines on the same policy ({@code veil eval --ner}).
+   */
+  public Analyzer newAnalyzer(NerEngine nerEngine) {
     Analyzer.Builder b = Analyzer.builder()
-        .addRecognizers(BuiltInRecognizers.all())
-        .addRecognizer(GazetteerNerEngine.load())
-        .defaultThreshold(defaultThreshold)
+        .addRecognizers(BuiltInRecognizers.all());
+    if (nerEngine != null) {
+      b.addRecognizer(nerEngine);
+    }
+    b.defaultThreshold(defaultThreshold)
         .enabledTypes(enabledTypes);
     thresholds.forEach(b::threshold);
     allowList.forEach(b::allow);
@@ -408,6 +434,11 @@ public final class Policy {
       b.addRecognizer(recognizer(p));
     }
     return b.build();
+  }
+
+  /** The name of the NER engine this policy uses ({@link NerEngines}); {@value NerEngines#DEFAULT} by default. */
+  public String ner() {
+    return ner;
   }
 
   /** The operator for a type (the type's rule, else the default operator). */
@@ -473,6 +504,6 @@ public final class Policy {
   public String toString() {
     return "Policy[version=" + version + ", default=" + defaultOperator.name() + ", rules=" + operators.size()
         + ", allow=" + allowList.size() + ", deny=" + denyList.values().stream().mapToInt(List::size).sum()
-        + ", patterns=" + customPatterns.size() + "]";
+        + ", patterns=" + customPatterns.size() + ", ner=" + ner + "]";
   }
 }

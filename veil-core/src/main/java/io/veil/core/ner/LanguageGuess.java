@@ -1,0 +1,93 @@
+package io.veil.core.ner;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Guesses the language of a text among English, German, Spanish, French and Dutch by counting
+ * frequent function words that are specific to one of them (words shared by two languages, such as
+ * "de" or "en", are not counted). Looks at the first {@value #MAX_WORDS} words; allocation-free apart
+ * from the result. Returns null when no function word was seen.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class LanguageGuess {
+  static final int MAX_WORDS = 300;
+  private static final String[] LANGS = {"en", "de", "es", "fr", "nl"};
+  private static final Map<String, Integer> WORDS = words();
+
+  private LanguageGuess() {}
+
+  private static Map<String, Integer> words() {
+    java.util.HashMap<String, Integer> m = new java.util.HashMap<>();
+    String[][] lists = {
+        {"the", "and", "is", "of", "to", "you", "my", "with", "for", "this", "that", "are", "was", "i", "me",
+            "your", "can", "please", "what", "how", "it", "have", "be", "not", "on", "at", "from", "will"},
+        {"der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "von", "zu", "dem", "sich", "auf",
+            "für", "im", "auch", "wird", "wurde", "bei", "nach", "ich", "sie", "es", "zum", "zur", "eines"},
+        {"el", "los", "las", "y", "que", "una", "por", "con", "del", "para", "su", "al", "como", "fue",
+            "paciente", "se", "lo", "sus", "años", "está", "pero", "más", "sin", "tras"},
+        {"le", "les", "et", "est", "des", "du", "une", "dans", "pour", "pas", "sur", "au", "aux", "qui", "il",
+            "ce", "sont", "avec", "elle", "nous", "vous", "cette", "par", "ont"},
+        {"het", "een", "van", "niet", "op", "dat", "voor", "zijn", "te", "die", "ook", "aan", "bij", "naar",
+            "wordt", "werd", "hij", "zij", "ik", "uit", "maar", "heeft", "deze", "tot", "om"}};
+    java.util.HashMap<String, Integer> seen = new java.util.HashMap<>();
+    for (String[] l : lists) {
+      for (String w : l) {
+        seen.merge(w, 1, Integer::sum);
+      }
+    }
+    for (int i = 0; i < lists.length; i++) {
+      for (String w : lists[i]) {
+        if (seen.get(w) == 1) {
+          m.put(w, i);
+        }
+      }
+    }
+    return Map.copyOf(m);
+  }
+
+  /** "en", "de", "es", "fr" or "nl", or null when the text gives no clue. */
+  public static String guess(String text) {
+    int[] counts = new int[LANGS.length];
+    int n = text.length();
+    int words = 0;
+    int i = 0;
+    char[] buf = new char[12];
+    while (i < n && words < MAX_WORDS) {
+      while (i < n && !Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      int s = i;
+      while (i < n && Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      if (i == s) {
+        break;
+      }
+      words++;
+      int len = i - s;
+      if (len > buf.length) {
+        continue;
+      }
+      for (int k = 0; k < len; k++) {
+        buf[k] = Character.toLowerCase(text.charAt(s + k));
+      }
+      Integer lang = WORDS.get(new String(buf, 0, len));
+      if (lang != null) {
+        counts[lang]++;
+      }
+    }
+    int best = -1;
+    for (int l = 0; l < counts.length; l++) {
+      if (counts[l] > 0 && (best < 0 || counts[l] > counts[best])) {
+        best = l;
+      }
+    }
+    return best < 0 ? null : LANGS[best];
+  }
+
+  static Set<String> languages() {
+    return Set.of(LANGS);
+  }
+}

@@ -1,0 +1,286 @@
+package io.veil.core.ner;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import io.veil.core.NerEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Veil's trained NER engine: a linear-chain model (averaged structured perceptron over hashed features,
+ * {@link SequenceModel}) trained by {@code veil ner train} on the labelled corpora of {@code shared/data},
+ * combined with the rule layer of {@link GazetteerNerEngine}. The rule layer enters twice: its findings
+ * are features of the model (so the model learned how far to trust a gazetteer hit or a "Dr."), and its
+ * street addresses are reported as they are (the model does not label addresses). Model spans then pass
+ * false-positive suppression: spans without a letter, code identifiers ({@code user_id},
+ * {@code getName}, {@code foo.bar()}), a lone function word or month/day name, and a lone common English
+ * word at the start of a sentence that no rule supports (scored under the default threshold).
+ *
+ * <p>Where the model found nothing, the rule layer's own PERSON/LOCATION/ORGANIZATION findings are added:
+ * in English text (the language given, else {@link LanguageGuess}) those at or above the default threshold,
+ * in other languages only strong ones (score at least {@value #STRONG_RULE}), because the rules were tuned
+ * on English. {@link Mode#UNION} adds them in every language.
+ *
+ * <p>Output: PERSON, LOCATION, ORGANIZATION and ADDRESS findings that never overlap one another.
+ * Long texts are decoded in windows that end at sentence ends (at most {@value #MAX_WINDOW} tokens), so
+ * memory stays proportional to the text.
+ *
+ * <p>Thread safety: immutable; one instance serves all threads. The bundled model loads lazily once
+ * ({@link #load()}); about 15 MB of heap.
+ *
+ * <p><b>Security:</b> a statistical model misses some names and finds some non-names; scores say how
+ * sure it is, not that it is right. Where a missed name is costly, combine with deny-lists and block
+ * policies.
+ */
+public final class ModelNerEngine implements NerEngine {
+  /** The bundled model, next to this class. */
+  public static final String RESOURCE = "ner-model.bin.gz";
+  static final int MIN_WINDOW = 40;
+  static final int MAX_WINDOW = 300;
+  /** Rule-layer findings this sure are kept where the model found nothing (mode MODEL). */
+  static final double STRONG_RULE = 0.8;
+  private static final Set<EntityType> TYPES =
+      Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
+
+  /** How the model's findings and the rule layer's are combined. */
+  public enum Mode {
+    /** The model's names, places and organizations, the rule layer's addresses and (see above) its names. */
+    MODEL,
+    /** As MODEL, but rule-layer findings at or above 0.5 are added in every language, not only English. */
+    UNION
+  }
+
+  private static final class Holder {
+    static final ModelNerEngine BUNDLED = loadBundled();
+  }
+
+  private final SequenceModel model;
+  private final Mode mode;
+
+  ModelNerEngine(SequenceModel model, Mode mode) {
+    this.model = model;
+    this.mode = mode;
+  }
+
+  /**
+   * The engine with the bundled model in the default mode, loaded once (idempotent, thread-safe).
+   *
+   * @throws IllegalStateException if the bundled model is missing or damaged
+   */
+  public static NerEngine load() {
+    try {
+      return Holder.BUNDLED;
+    } catch (ExceptionInInitializerError e) {
+      throw e.getCause() instanceof IllegalStateException ise ? ise : new IllegalStateException("NER model failed to load");
+    }
+  }
+
+  /** The bundled model in another combination mode. */
+  public static NerEngine load(Mode mode) {
+    ModelNerEngine bundled = (ModelNerEngine) load();
+    return mode == bundled.mode ? bundled : new ModelNerEngine(bundled.model, mode);
+  }
+
+  /**
+   * An engine with a model file written by {@code veil ner train}.
+   *
+   * @throws IllegalStateException if the file cannot be read or is not a model of this version (the
+   *     message names the file, not its content)
+   */
+  public static NerEngine load(Path modelFile, Mode mode) {
+    try (InputStream in = Files.newInputStream(modelFile)) {
+      GazetteerNerEngine.lexicon();
+      return new ModelNerEngine(SequenceModel.read(in), mode);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot load NER model " + modelFile + ": " + e.getMessage());
+    }
+  }
+
+  private static ModelNerEngine loadBundled() {
+    try (InputStream in = ModelNerEngine.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("bundled NER model " + RESOURCE + " is missing");
+      }
+      GazetteerNerEngine.lexicon();
+      return new ModelNerEngine(SequenceModel.read(in), Mode.MODEL);
+    } catch (IOException e) {
+      throw new IllegalStateException("bundled NER model is damaged: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String name() {
+    return mode == Mode.MODEL ? "model" : "model-union";
+  }
+
+  @Override
+  public Set<EntityType> entityTypes() {
+    return TYPES;
+  }
+
+  /** Trained on English, German, Spanish, French and Dutch text; usable on any Latin-script text. */
+  @Override
+  public Set<String> languages() {
+    return Set.of();
+  }
+
+  @Override
+  public List<Finding> analyze(String text, String language) {
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    Lexicon lexicon = GazetteerNerEngine.lexicon();
+    List<Finding> rules = GazetteerNerEngine.load().analyze(text, language);
+    ModelTokens tk = new ModelTokens(text);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules);
+    List<GazetteerNerEngine.Span> spans = new ArrayList<>();
+    int[] feats = new int[Math.min(tk.size, MAX_WINDOW) * ModelFeatures.PER_TOKEN];
+    float[] emissions = new float[Math.min(tk.size, MAX_WINDOW) * SequenceModel.TAGS];
+    int from = 0;
+    while (from < tk.size) {
+      int to = windowEnd(tk, from);
+      ModelFeatures.extract(facts, from, to, model.bits, feats);
+      int[] tags = model.decode(feats, to - from, emissions);
+      collect(tk, facts, rules, from, tags, spans);
+      from = to;
+    }
+    // the rule layer's street addresses win over model spans inside them (a city within an address)
+    List<GazetteerNerEngine.Span> out = new ArrayList<>(spans.size() + 4);
+    for (Finding r : rules) {
+      if (r.type().equals(EntityType.ADDRESS)) {
+        out.add(new GazetteerNerEngine.Span(r.start(), r.end(), r.type(), r.score()));
+      }
+    }
+    for (GazetteerNerEngine.Span s : spans) {
+      if (!overlapsAddress(s, rules)) {
+        out.add(s);
+      }
+    }
+    // the rule layer is tuned for English: there its usual findings join the model's; elsewhere only strong ones
+    boolean english = mode == Mode.UNION
+        || "en".equals(language != null ? language : LanguageGuess.guess(text));
+    double unionMin = english ? 0.5 : STRONG_RULE;
+    for (Finding r : rules) {
+      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
+        out.add(new GazetteerNerEngine.Span(r.start(), r.end(), r.type(), r.score()));
+      }
+    }
+    return GazetteerNerEngine.resolve(out, name());
+  }
+
+  /** The end (exclusive) of the decoding window starting at {@code from}. */
+  static int windowEnd(ModelTokens tk, int from) {
+    int limit = Math.min(tk.size, from + MAX_WINDOW);
+    for (int t = from + MIN_WINDOW; t < limit; t++) {
+      if (tk.sentenceEnd(t - 1) || tk.lineBefore[t] && tk.isWord(t)) {
+        return t;
+      }
+    }
+    return limit;
+  }
+
+  private static boolean overlapsAddress(GazetteerNerEngine.Span s, List<Finding> rules) {
+    for (Finding r : rules) {
+      if (r.type().equals(EntityType.ADDRESS) && r.score() >= 0.5 && r.start() < s.end() && s.start() < r.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean overlapsAny(Finding f, List<GazetteerNerEngine.Span> spans) {
+    for (GazetteerNerEngine.Span s : spans) {
+      if (s.start() < f.end() && f.start() < s.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void collect(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, int from, int[] tags,
+      List<GazetteerNerEngine.Span> out) {
+    int n = tags.length;
+    int t = 0;
+    while (t < n) {
+      int tag = tags[t];
+      if (tag == 0) {
+        t++;
+        continue;
+      }
+      int type = (tag - 1) / 2;
+      int end = t + 1;
+      while (end < n && tags[end] == 2 + 2 * type) {
+        end++;
+      }
+      span(tk, facts, rules, from + t, from + end, ModelFeatures.TYPES[type], out);
+      t = end;
+    }
+  }
+
+  private static void span(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, int first, int last,
+      EntityType type, List<GazetteerNerEngine.Span> out) {
+    String text = tk.text;
+    int start = tk.starts[first];
+    int end = tk.ends[last - 1];
+    // a possessive is not part of the name
+    if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {
+      end -= 2;
+    }
+    boolean letter = false;
+    for (int i = start; i < end && !letter; i++) {
+      letter = Character.isLetter(text.charAt(i));
+    }
+    if (!letter || codeIdentifier(text, start, end)) {
+      return;
+    }
+    double support = 0;
+    for (Finding r : rules) {
+      if (r.start() < end && start < r.end() && r.type().equals(type)) {
+        support = Math.max(support, r.score());
+      }
+    }
+    double score = 0.85;
+    if (last - first == 1) {
+      int closed = facts.closed[first];
+      if ((closed & (Closed.FUNCTION | Closed.NOT_NAMES)) != 0 && support < 0.5) {
+        return;
+      }
+      boolean common = (facts.lex[first] & Lexicon.COMMON) != 0;
+      if (common && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
+        score = 0.45;
+      }
+    }
+    if (support >= 0.5) {
+      score = Math.max(score, Math.min(0.95, support + 0.05));
+    }
+    out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /** user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. */
+  static boolean codeIdentifier(String text, int start, int end) {
+    boolean lowerFirst = Character.isLowerCase(text.charAt(start));
+    boolean innerUpper = false;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '_' || c == '(' || c == ':' && i + 1 < end && text.charAt(i + 1) == ':') {
+        return true;
+      }
+      if (c == ' ') {
+        return false;
+      }
+      if (i > start && Character.isUpperCase(c) && Character.isLowerCase(text.charAt(i - 1))) {
+        innerUpper = true;
+      }
+    }
+    if (end < text.length() && text.charAt(end) == '(') {
+      return true;
+    }
+    return lowerFirst && innerUpper && !text.substring(start, Math.min(end, start + 2)).toLowerCase(Locale.ROOT).equals("mc");
+  }
+}

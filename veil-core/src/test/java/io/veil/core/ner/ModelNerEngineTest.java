@@ -1,0 +1,168 @@
+package io.veil.core.ner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veil.core.Analyzer;
+import io.veil.core.Finding;
+import io.veil.core.NerEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The bundled model with its rule layer, through an analyzer at the default threshold (0.5). */
+class ModelNerEngineTest {
+  private static final NerEngine ENGINE = ModelNerEngine.load();
+  private static final Analyzer ANALYZER = Analyzer.builder().addRecognizer(ENGINE).build();
+
+  private static List<String> found(String text) {
+    List<String> out = new ArrayList<>();
+    for (Finding f : ANALYZER.analyze(text, null)) {
+      out.add(f.type() + "=" + f.value(text));
+    }
+    return out;
+  }
+
+  static Stream<Arguments> sentences() {
+    return Stream.of(
+        Arguments.of("Please forward this to Jennifer Lopez by Friday.", List.of("PERSON=Jennifer Lopez")),
+        Arguments.of("I met Krisztián Szöllösy at the station.", List.of("PERSON=Krisztián Szöllösy")),
+        // the title is not part of the name
+        Arguments.of("Dear Dr. Ngozi Okafor, thank you for the report.", List.of("PERSON=Ngozi Okafor")),
+        Arguments.of("my name is nicholas muir and i live in leeds", List.of("PERSON=nicholas muir", "LOCATION=leeds")),
+        Arguments.of("She moved from Rotterdam to Lisbon last year.", List.of("LOCATION=Rotterdam", "LOCATION=Lisbon")),
+        Arguments.of("He works at Siemens in Munich.", List.of("ORGANIZATION=Siemens", "LOCATION=Munich")),
+        // German, Spanish, French
+        Arguments.of("Angela Merkel traf sich gestern in Berlin mit Vertretern der Deutschen Bank.",
+            List.of("PERSON=Angela Merkel", "LOCATION=Berlin", "ORGANIZATION=Deutschen Bank")),
+        Arguments.of("El doctor Juan García López trabaja en el Hospital Clínico de Valencia.",
+            List.of("PERSON=Juan García López", "ORGANIZATION=Hospital Clínico de Valencia")),
+        Arguments.of("Jean Dupont habite à Lyon depuis 2010.", List.of("PERSON=Jean Dupont", "LOCATION=Lyon")),
+        // the rule layer's street address wins over the city inside it
+        Arguments.of("Send it to 221B Baker Street, London NW1 6XE, United Kingdom.",
+            List.of("ADDRESS=221B Baker Street, London", "LOCATION=United Kingdom")),
+        // false positives suppressed: weekdays, code identifiers, numbers, Title Case headings
+        Arguments.of("Monday works for me.", List.of()),
+        Arguments.of("Call getUserName() before saving.", List.of()),
+        Arguments.of("The total was 1234 euros.", List.of()),
+        Arguments.of("Please Review The Attached Document.", List.of()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("sentences")
+  void findsNamesPlacesAndOrganizations(String text, List<String> expected) {
+    assertThat(found(text)).isEqualTo(expected);
+  }
+
+  @Test
+  void codeIdentifiersAreRecognised() {
+    assertThat(ModelNerEngine.codeIdentifier("user_id", 0, 7)).isTrue();
+    assertThat(ModelNerEngine.codeIdentifier("getName", 0, 7)).isTrue();
+    assertThat(ModelNerEngine.codeIdentifier("Save() now", 0, 4)).isTrue();
+    assertThat(ModelNerEngine.codeIdentifier("McDonald", 0, 8)).isFalse();
+    assertThat(ModelNerEngine.codeIdentifier("Anna Smith", 0, 10)).isFalse();
+  }
+
+  @Test
+  void loadIsIdempotentAndModesShareTheModel() {
+    assertThat(ModelNerEngine.load()).isSameAs(ENGINE);
+    assertThat(ModelNerEngine.load(ModelNerEngine.Mode.MODEL)).isSameAs(ENGINE);
+    assertThat(ModelNerEngine.load(ModelNerEngine.Mode.UNION).name()).isEqualTo("model-union");
+  }
+
+  @Test
+  void aModelFileThatIsNoModelFailsWithItsNameOnly(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("bad.bin.gz");
+    Files.writeString(f, "Jane Doe lives here");
+    assertThatThrownBy(() -> ModelNerEngine.load(f, ModelNerEngine.Mode.MODEL))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bad.bin.gz")
+        .hasMessageNotContaining("Jane");
+  }
+
+  @Test
+  void longTextsAreDecodedInWindowsAndStillFound() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      sb.append("The weather was fine and nothing happened on day ").append(i).append(". ");
+    }
+    int at = sb.length();
+    sb.append("Then Jennifer Lopez arrived.");
+    String text = sb.toString();
+    List<Finding> fs = ENGINE.analyze(text, null);
+    assertThat(fs).anySatisfy(f -> {
+      assertThat(f.start()).isGreaterThanOrEqualTo(at);
+      assertThat(f.value(text)).isEqualTo("Jennifer Lopez");
+    });
+  }
+
+  @Test
+  void concurrentAnalysesEqualSequentialOnes() throws Exception {
+    List<String> texts = sentences().map(a -> (String) a.get()[0]).toList();
+    List<List<Finding>> expected = texts.stream().map(t -> ENGINE.analyze(t, null)).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> fs = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        fs.add(pool.submit(() -> {
+          for (int k = 0; k < texts.size(); k++) {
+            if (!ENGINE.analyze(texts.get(k), null).equals(expected.get(k))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (Future<Boolean> f : fs) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Provide
+  Arbitrary<String> texts() {
+    Arbitrary<String> words = Arbitraries.of("Jennifer", "Lopez", "Dr.", "Berlin", "Siemens", "GmbH", "the", "and",
+        "in", "\n", ",", ".", "12", "Street", "😀", "é", "'s", "@anna", "#Paris", "O'Brien", "getName()", " ");
+    return words.list().ofMaxSize(60).map(l -> String.join(" ", l));
+  }
+
+  @Property(tries = 300)
+  void findingsAreInsideSortedAndNeverOverlap(@ForAll("texts") String text) {
+    assertFindingsWellFormed(text);
+  }
+
+  @Property(tries = 200)
+  void anyStringIsHandled(@ForAll String text) {
+    assertFindingsWellFormed(text);
+  }
+
+  private static void assertFindingsWellFormed(String text) {
+    List<Finding> fs = ENGINE.analyze(text, null);
+    int last = 0;
+    for (Finding f : fs) {
+      assertThat(f.start()).isGreaterThanOrEqualTo(last);
+      assertThat(f.end()).isLessThanOrEqualTo(text.length());
+      assertThat(f.score()).isBetween(0.0, 1.0);
+      assertThat(Character.isLowSurrogate(text.charAt(f.start()))).isFalse();
+      assertThat(ENGINE.entityTypes()).contains(f.type());
+      last = f.end();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.veil.core.ner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veil.core.EntityType;
+import io.veil.core.Finding;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NerModelTrainerTest {
+  private static final String[] FIRST = {"Alice", "Bruno", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hiro",
+      "Ines", "Jonas", "Kemal", "Lena", "Marek", "Nadia", "Oskar", "Paula"};
+  private static final String[] LAST = {"Berger", "Costa", "Dahl", "Evans", "Ferro", "Gruber", "Haas", "Ivanova",
+      "Jansen", "Kowalski", "Lund", "Moreau", "Novak", "Ortiz", "Petrov", "Quist"};
+  private static final String[] CITY = {"Oslo", "Porto", "Graz", "Lyon", "Gdansk", "Turku", "Bergen", "Leeds"};
+  private static final String[] TEMPLATES = {
+      "Yesterday P met P in C .", "P moved to C last year .", "Please call P tomorrow .",
+      "The office in C is closed .", "Nothing happened on Monday ."};
+
+  /** A tiny corpus: token texts with PERSON (P) and LOCATION (C) slots. */
+  private static List<NerCorpus.Labelled> corpus(long seed, int n) {
+    Random r = new Random(seed);
+    List<NerCorpus.Labelled> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NerCorpus.Builder b = new NerCorpus.Builder();
+      for (String tok : TEMPLATES[r.nextInt(TEMPLATES.length)].split(" ")) {
+        switch (tok) {
+          case "P" -> {
+            b.add(FIRST[r.nextInt(FIRST.length)], "B-PER");
+            b.add(LAST[r.nextInt(LAST.length)], "I-PER");
+          }
+          case "C" -> b.add(CITY[r.nextInt(CITY.length)], "B-LOC");
+          default -> b.add(tok, "O");
+        }
+      }
+      out.add(b.build("t" + i, "en"));
+    }
+    return out;
+  }
+
+  private static byte[] bytes(SequenceModel m) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    m.write(out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void learnsTheCorpusAndIsDeterministic() throws Exception {
+    NerModelTrainer.Options o = new NerModelTrainer.Options(4, 14, 5);
+    SequenceModel a = new NerModelTrainer(o, s -> {}).train(corpus(1, 300), corpus(2, 60));
+    SequenceModel b = new NerModelTrainer(o, s -> {}).train(corpus(1, 300), corpus(2, 60));
+    assertThat(bytes(a)).isEqualTo(bytes(b));
+    SequenceModel c = new NerModelTrainer(new NerModelTrainer.Options(4, 14, 6), s -> {})
+        .train(corpus(1, 300), corpus(2, 60));
+    assertThat(bytes(c)).isNotEqualTo(bytes(a));
+
+    ModelNerEngine engine = new ModelNerEngine(a, ModelNerEngine.Mode.MODEL);
+    String text = "Yesterday Greta Novak met Hiro Dahl in Turku .";
+    List<String> found = new ArrayList<>();
+    for (Finding f : engine.analyze(text, "en")) {
+      found.add(f.type() + "=" + f.value(text));
+    }
+    assertThat(found).containsExactly("PERSON=Greta Novak", "PERSON=Hiro Dahl", "LOCATION=Turku");
+  }
+
+  @Test
+  void goldTagsFollowSpansOverTokens() {
+    NerCorpus.Builder b = new NerCorpus.Builder();
+    b.add("Ask", "O");
+    b.add("Jean-Luc", "B-PER");
+    b.add("Picard", "I-PER");
+    b.add("in", "O");
+    b.add("Paris", "I-LOC"); // IOB1: I- starts an entity
+    b.add("Lyon", "B-LOC"); // a second entity of the same type right after
+    NerCorpus.Labelled l = b.build("x", "en");
+    assertThat(l.text()).isEqualTo("Ask Jean-Luc Picard in Paris Lyon");
+    int[] tags = NerModelTrainer.goldTags(new ModelTokens(l.text()), l);
+    assertThat(tags).containsExactly(0, 1, 2, 0, 3, 3);
+  }
+
+  @Test
+  void readsEachCorpusFormat(@TempDir Path dir) throws Exception {
+    Path conll = dir.resolve("c.conll");
+    Files.writeString(conll, "@\tB-PER\nanna\tI-PER\nlikes\tO\nNew\tB-location\nYork\tI-location\n\nok\tO\n");
+    List<NerCorpus.Labelled> c = NerCorpus.conll(conll, "c-", "en");
+    assertThat(c).hasSize(2);
+    assertThat(c.get(0).text()).isEqualTo("@anna likes New York");
+    assertThat(spans(c.get(0))).containsExactly("PERSON=@anna", "LOCATION=New York");
+
+    Path germ = dir.resolve("g.tsv");
+    Files.writeString(germ, "#\tsource\n1\tKlaus\tB-PER\tO\n2\tfährt\tO\tO\n3\tdeutsche\tB-LOCderiv\tO\n"
+        + "4\tAutos\tO\tO\n\n");
+    assertThat(spans(NerCorpus.germEval(germ).get(0))).containsExactly("PERSON=Klaus");
+
+    Path enp = dir.resolve("e.bio");
+    StringBuilder sb = new StringBuilder("Le O\nmaire O\nde O\nParis I-LOC\nest O\nparti O\n. O\n");
+    sb.append("Jean I-PER\nValjean I-PER\nB-PER B-PER\n");
+    Files.writeString(enp, sb.toString());
+    List<NerCorpus.Labelled> e = NerCorpus.europeana(enp, "fr");
+    assertThat(e).hasSize(2);
+    assertThat(spans(e.get(0))).containsExactly("LOCATION=Paris");
+    assertThat(spans(e.get(1))).containsExactly("PERSON=Jean Valjean", "PERSON=B-PER");
+
+    Path brat = Files.createDirectory(dir.resolve("brat"));
+    Files.writeString(brat.resolve("d1.txt"), "Paciente: Ana Ruiz 😀, de Madrid.", StandardCharsets.UTF_8);
+    // BRAT offsets count code points: the emoji is one
+    Files.writeString(brat.resolve("d1.ann"), "T1\tNOMBRE_SUJETO_ASISTENCIA 10 18\tAna Ruiz\n"
+        + "T2\tTERRITORIO 25 31\tMadrid\nT3\tSEXO_SUJETO_ASISTENCIA 0 8\tPaciente\n");
+    List<NerCorpus.Labelled> m = NerCorpus.brat(brat, "es");
+    assertThat(spans(m.get(0))).containsExactly("PERSON=Ana Ruiz", "LOCATION=Madrid");
+  }
+
+  private static List<String> spans(NerCorpus.Labelled l) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < l.starts().length; i++) {
+      out.add(ModelFeatures.TYPES[l.types()[i]] + "=" + l.text().substring(l.starts()[i], l.ends()[i]));
+    }
+    return out;
+  }
+
+  @Test
+  void syntheticPromptsAreDeterministicAndLabelTheirSlots(@TempDir Path dir) throws Exception {
+    Path cities = dir.resolve("world-cities.csv");
+    Files.writeString(cities, "name,country,subcountry,geonameid\nLeeds,United Kingdom,England,1\nPorto,Portugal,Porto,2\n");
+    List<NerCorpus.Labelled> a = SyntheticPrompts.generate(300, 3, cities);
+    List<NerCorpus.Labelled> b = SyntheticPrompts.generate(300, 3, cities);
+    assertThat(a).hasSizeGreaterThan(250);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(a.get(i).text()).isEqualTo(b.get(i).text());
+      assertThat(a.get(i).starts()).isEqualTo(b.get(i).starts());
+    }
+    assertThat(a).anySatisfy(l -> assertThat(spans(l)).anyMatch(s -> s.startsWith("PERSON=")));
+    assertThat(a).anySatisfy(l -> assertThat(spans(l)).anyMatch(s -> s.startsWith("ORGANIZATION=")));
+    assertThat(a).anySatisfy(l -> assertThat(spans(l)).isEmpty());
+    for (NerCorpus.Labelled l : a) {
+      for (String s : spans(l)) {
+        assertThat(s).doesNotEndWith(" ").doesNotContain("{");
+      }
+    }
+    assertThat(EntityType.PERSON).isEqualTo(ModelFeatures.TYPES[0]);
+  }
+}
