@@ -2,6 +2,7 @@ package io.veil.bench;
 
 import io.veil.core.Analyzer;
 import io.veil.core.Finding;
+import io.veil.core.NerEngines;
 import io.veil.core.Policy;
 import io.veil.core.recognizers.BuiltInRecognizers;
 import java.util.List;
@@ -44,12 +45,14 @@ public class DetectionBenchmark {
   private List<String> texts;
   private Analyzer structured;
   private Analyzer whole;
+  private Analyzer wholeGazetteer;
 
   @Setup(Level.Trial)
   public void setup() {
     texts = BenchCorpus.texts(dataset);
     structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
     whole = Policy.defaults().newAnalyzer();
+    wholeGazetteer = Policy.defaults().newAnalyzer(NerEngines.byName("gazetteer"));
     System.out.printf("%n[corpus] %s: %d texts, %d UTF-8 bytes%n", dataset, texts.size(), BenchCorpus.utf8Bytes(texts));
   }
 
@@ -81,6 +84,16 @@ public class DetectionBenchmark {
     }
   }
 
+  /** The whole engine with the rule-based gazetteer NER (issue 2's engine) instead of the default trained model. */
+  @Benchmark
+  public void wholeEngineGazetteer(Blackhole bh) {
+    for (String t : texts) {
+      List<Finding> f = wholeGazetteer.analyze(t, null);
+      bh.consume(f);
+    }
+  }
+
+  /** The whole engine as {@code Policy.defaults()} builds it: recognizers + the trained NER model. */
   @Benchmark
   public void wholeEngine(Blackhole bh) {
     for (String t : texts) {
