@@ -101,7 +101,7 @@ public final class Analyzer {
         if (!r.mayFind(traits)) {
           continue;
         }
-        found = r.analyze(text, language);
+        found = r.analyze(text, language, traits);
       } catch (RuntimeException | StackOverflowError e) {
         throw new DetectionException("recognizer " + r.name() + " failed: " + e.getClass().getSimpleName());
       }

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,20 +40,26 @@ final class AgeRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /**
+   * Candidates are the words made of ASCII digits only: exactly the digit runs with a word boundary
+   * on both sides, which is what an age must be.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    int i = 0;
-    while (i < n) {
-      if (!Chars.isDigit(text.charAt(i))) {
-        i++;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      if (!traits.wordIsAsciiDigits(k)) {
         continue;
       }
-      int start = i;
-      while (i < n && Chars.isDigit(text.charAt(i))) {
-        i++;
-      }
+      int start = traits.wordStart(k);
+      int i = traits.wordEnd(k);
       int len = i - start;
-      if (len > 3 || !Chars.boundaryBefore(text, start) || !Chars.boundaryAfter(text, i)
+      if (len > 3
           || (start > 0 && (text.charAt(start - 1) == '.' || text.charAt(start - 1) == ','))
           || (i + 1 < n && (text.charAt(i) == '.' || text.charAt(i) == ',') && Chars.isDigit(text.charAt(i + 1)))) {
         continue;

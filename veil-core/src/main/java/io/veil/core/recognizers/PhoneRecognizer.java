@@ -72,10 +72,44 @@ final class PhoneRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /**
+   * Candidates are word starts with an ASCII digit and the characters {@code '+'} and {@code '('}: a
+   * phone number opens with one of them, never inside a word.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
+    boolean plusOrParen = traits.mayContain('+') || traits.mayContain('(');
+    int nextPlus = -1;   // next '+' at or after i (valid while >= i), n if none
+    int nextParen = -1;  // next '(' at or after i
+    int k = 0;
+    int words = traits.wordCount();
     int i = 0;
-    while (i < n) {
+    while (true) {
+      // the next candidate at or after i: a digit word start, a '+' or a '('
+      while (k < words && (traits.wordStart(k) < i || !traits.wordHasAsciiDigit(k)
+          || !Chars.isDigit(text.charAt(traits.wordStart(k))))) {
+        k++;
+      }
+      int cand = k < words ? traits.wordStart(k) : n;
+      if (plusOrParen) {
+        if (nextPlus < i) {
+          nextPlus = indexOrEnd(text, '+', i);
+        }
+        if (nextParen < i) {
+          nextParen = indexOrEnd(text, '(', i);
+        }
+        cand = Math.min(cand, Math.min(nextPlus, nextParen));
+      }
+      if (cand >= n) {
+        break;
+      }
+      i = cand;
       char c = text.charAt(i);
       boolean plus = c == '+' && i + 1 < n && (Chars.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == ' ');
       boolean paren = c == '(' && i + 1 < n && Chars.isDigit(text.charAt(i + 1));
@@ -97,6 +131,11 @@ final class PhoneRecognizer extends AbstractRecognizer {
       }
     }
     return out;
+  }
+
+  private static int indexOrEnd(String text, char c, int from) {
+    int at = text.indexOf(c, from);
+    return at < 0 ? text.length() : at;
   }
 
   private static int skipToken(String text, int i) {
