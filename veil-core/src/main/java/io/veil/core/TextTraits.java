@@ -15,7 +15,7 @@ import java.util.Objects;
  *   <li>the <em>words</em> of the text: the maximal runs of word characters, where a word character is
  *       a letter or digit of any script ({@link Character#isLetterOrDigit(char)}) or {@code '_'}, each
  *       with its start and end (UTF-16 offsets) and whether it contains an ASCII digit, consists of
- *       ASCII digits only, or contains {@code '_'}.
+ *       ASCII digits only or of ASCII letters and digits only, or contains {@code '_'}.
  * </ul>
  *
  * <p>Every character query answers "may the text contain ...": characters outside ASCII are never
@@ -40,6 +40,8 @@ public final class TextTraits {
   private static final byte NOT_ALL_DIGITS = 2;
   /** Word flag: the word contains {@code '_'}. */
   private static final byte HAS_UNDERSCORE = 4;
+  /** Word flag: the word contains a character outside ASCII. */
+  private static final byte NON_ASCII = 8;
 
   private static final int[] NO_INTS = new int[0];
   private static final byte[] NO_BYTES = new byte[0];
@@ -138,7 +140,7 @@ public final class TextTraits {
           }
           run++;
         } else {
-          f |= NOT_ALL_DIGITS;
+          f |= NOT_ALL_DIGITS | NON_ASCII;
           if (run > longest) {
             longest = run;
           }
@@ -222,6 +224,12 @@ public final class TextTraits {
   public boolean wordHasUnderscore(int k) {
     Objects.checkIndex(k, words);
     return (wordFlags[k] & HAS_UNDERSCORE) != 0;
+  }
+
+  /** True if word {@code k} consists of ASCII letters and digits only. */
+  public boolean wordIsAsciiAlnum(int k) {
+    Objects.checkIndex(k, words);
+    return (wordFlags[k] & (HAS_UNDERSCORE | NON_ASCII)) == 0;
   }
 
   /** The number of the first word that starts at or after {@code offset} ({@link #wordCount()} if none). */
