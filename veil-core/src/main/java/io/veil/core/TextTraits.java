@@ -90,6 +90,15 @@ public final class TextTraits {
   public static TextTraits of(CharSequence text) {
     Objects.requireNonNull(text, "text");
     int n = text.length();
+    // one bulk copy (vectorised for Latin-1 strings) makes the loop below a plain array walk
+    char[] buf = new char[n];
+    if (text instanceof String s) {
+      s.getChars(0, n, buf, 0);
+    } else {
+      for (int i = 0; i < n; i++) {
+        buf[i] = text.charAt(i);
+      }
+    }
     long low = 0;
     long high = 0;
     int digits = 0;
@@ -102,13 +111,16 @@ public final class TextTraits {
     int words = 0;
     int i = 0;
     while (i < n) {
-      char c = text.charAt(i);
+      char c = buf[i];
       if (!isWordChar(c)) {
         // a character between words
-        if (c < 64) {
-          low |= 1L << c;
-        } else if (c < 128) {
-          high |= 1L << (c - 64);
+        if (c < 128) {
+          // (a long shift uses the count's low six bits: 1L << c is bit c - 64 for c >= 64)
+          if (c < 64) {
+            low |= 1L << c;
+          } else {
+            high |= 1L << c;
+          }
         }
         if (c > ' ' && c < 127) {
           run++;
@@ -121,7 +133,7 @@ public final class TextTraits {
         i++;
         continue;
       }
-      // a word: [i, j)
+      // a word: [start, i)
       int start = i;
       int f = 0;
       do {
@@ -131,11 +143,7 @@ public final class TextTraits {
             digits++;
             f |= HAS_DIGIT;
           } else {
-            if (c < 64) {
-              low |= 1L << c;
-            } else {
-              high |= 1L << (c - 64);
-            }
+            high |= 1L << c; // letters and '_' are all >= 64
             f |= c == '_' ? HAS_UNDERSCORE | NOT_ALL_DIGITS : NOT_ALL_DIGITS;
           }
           run++;
@@ -149,7 +157,7 @@ public final class TextTraits {
         if (++i >= n) {
           break;
         }
-        c = text.charAt(i);
+        c = buf[i];
       } while (isWordChar(c));
       if (words == starts.length) {
         int grown = Math.max(8, words * 2);
