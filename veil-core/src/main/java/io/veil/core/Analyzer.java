@@ -119,7 +119,7 @@ public final class Analyzer {
         if (f.end() > text.length()) {
           throw new DetectionException("recognizer " + r.name() + " returned a span outside the text");
         }
-        candidates.add(contextEnhancer.enhance(text, f, context));
+        candidates.add(contextEnhancer.enhance(text, f, context, traits));
       }
     }
     if (!denyList.isEmpty()) {

@@ -77,7 +77,42 @@ final class AgeRecognizer extends AbstractRecognizer {
     return out;
   }
 
+  /** The last characters of {@link #BEFORE}'s cues: a cue can only end with one of them. */
+  private static final String BEFORE_LAST = lastChars(BEFORE);
+  /** The first characters of {@link #AFTER}'s cues. */
+  private static final String AFTER_FIRST = firstChars(AFTER);
+  /** The first characters of {@link #UNIT_AFTER}'s units. */
+  private static final String UNIT_FIRST = firstChars(UNIT_AFTER);
+
+  private static String lastChars(String[] words) {
+    StringBuilder b = new StringBuilder();
+    for (String w : words) {
+      if (b.indexOf(w.substring(w.length() - 1)) < 0) {
+        b.append(w.charAt(w.length() - 1));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String firstChars(String[] words) {
+    StringBuilder b = new StringBuilder();
+    for (String w : words) {
+      if (b.indexOf(w.substring(0, 1)) < 0) {
+        b.append(w.charAt(0));
+      }
+    }
+    return b.toString();
+  }
+
+  /** True if the text's character at {@code i}, lower-cased as {@link Chars#matchesAt} does, is one of {@code chars}. */
+  private static boolean lowerCharIn(String t, int i, String chars) {
+    return i >= 0 && i < t.length() && chars.indexOf(Chars.toLowerCase(t.charAt(i))) >= 0;
+  }
+
   private static boolean cueBefore(String t, int start) {
+    if (!lowerCharIn(t, start - 1, BEFORE_LAST)) {
+      return false; // no cue ends right before the number
+    }
     for (String w : BEFORE) {
       int at = start - w.length();
       if (at >= 0 && Chars.boundaryBefore(t, at) && Chars.matchesAt(t, at, w)) {
@@ -88,6 +123,9 @@ final class AgeRecognizer extends AbstractRecognizer {
   }
 
   private static boolean unitAfter(String t, int end) {
+    if (!lowerCharIn(t, end, UNIT_FIRST)) {
+      return false;
+    }
     for (String w : UNIT_AFTER) {
       if (Chars.matchesAt(t, end, w) && Chars.boundaryAfter(t, end + w.length())) {
         return true;
@@ -123,6 +161,9 @@ final class AgeRecognizer extends AbstractRecognizer {
   }
 
   private static boolean cueAfter(String t, int end) {
+    if (!lowerCharIn(t, end, AFTER_FIRST)) {
+      return false;
+    }
     for (String w : AFTER) {
       if (Chars.matchesAt(t, end, w) && (w.endsWith(" ") || w.endsWith(".") || w.endsWith(",")
           || Chars.boundaryAfter(t, end + w.length()))) {
