@@ -30,8 +30,11 @@ import java.util.function.Consumer;
  * <p>Speed: before running the recognizers, one pass over the text computes its {@link TextTraits}
  * (ASCII characters present, digit count, longest token); a recognizer whose
  * {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
- * needs a digit} in a digit-free text, is not run, which changes no result. A text without candidates
- * returns {@code List.of()} without further allocation.
+ * needs a digit} in a digit-free text, is not run, which changes no result. The same traits (which
+ * include the text's word spans) are handed to each recognizer through
+ * {@link Recognizer#analyze(String, String, TextTraits)}, so that the built-ins visit only the word
+ * starts they can open at instead of each walking every character. A text without candidates returns
+ * {@code List.of()} without further allocation.
  *
  * <p>Thread safety: immutable once built; one instance serves all threads.
  *
@@ -101,7 +104,7 @@ public final class Analyzer {
         if (!r.mayFind(traits)) {
           continue;
         }
-        found = r.analyze(text, language);
+        found = r.analyze(text, language, traits);
       } catch (RuntimeException | StackOverflowError e) {
         throw new DetectionException("recognizer " + r.name() + " failed: " + e.getClass().getSimpleName());
       }
@@ -119,7 +122,7 @@ public final class Analyzer {
         if (f.end() > text.length()) {
           throw new DetectionException("recognizer " + r.name() + " returned a span outside the text");
         }
-        candidates.add(contextEnhancer.enhance(text, f, context));
+        candidates.add(contextEnhancer.enhance(text, f, context, traits));
       }
     }
     if (!denyList.isEmpty()) {

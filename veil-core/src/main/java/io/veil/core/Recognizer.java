@@ -32,6 +32,22 @@ public interface Recognizer {
   List<Finding> analyze(String text, String language);
 
   /**
+   * {@link #analyze(String, String)} with the text's {@link TextTraits}, which the {@link Analyzer}
+   * computes once per text for all its recognizers: a recognizer that overrides this method may use
+   * them (word positions, digit counts) instead of walking the text again. The result must equal
+   * {@code analyze(text, language)}. By default it calls {@code analyze(text, language)}.
+   *
+   * <p><b>Security:</b> {@code traits} must be {@code TextTraits.of(text)} for this very text; traits of
+   * another text make a recognizer look in the wrong places and miss values. Built-in recognizers
+   * reject traits whose length differs from the text's.
+   *
+   * @param traits {@code TextTraits.of(text)}
+   */
+  default List<Finding> analyze(String text, String language, TextTraits traits) {
+    return analyze(text, language);
+  }
+
+  /**
    * Words that, when they appear shortly before (or after) a finding of this recognizer, make it
    * more likely to be real ("card", "iban", "ssn"). Lower-case. The analyzer raises the score of such
    * findings; empty by default. The analyzer reads this once, when it is built, so the set must not

@@ -1,59 +1,176 @@
 package io.veil.core;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A few cheap facts about a text, computed in one pass so that an {@link Analyzer} can skip every
- * {@link Recognizer} that cannot report anything in it (see {@link Recognizer#mayFind(TextTraits)}):
- * which ASCII characters occur, how many ASCII digits there are, and the length of the longest run
- * of printable non-space ASCII characters ({@code '!'}-{@code '~'}).
+ * Cheap facts about a text, computed in one pass and shared by every {@link Recognizer} an
+ * {@link Analyzer} runs over it, so that recognizers neither walk the text again to find their
+ * trigger positions nor run at all where their trigger is absent (see
+ * {@link Recognizer#mayFind(TextTraits)} and {@link Recognizer#analyze(String, String, TextTraits)}):
  *
- * <p>Every query answers "may the text contain ...": characters outside ASCII are never ruled out,
- * so a recognizer that tests for them stays correct.
+ * <ul>
+ *   <li>which ASCII characters occur, how many ASCII digits there are, and the length of the longest
+ *       run of printable non-space ASCII characters ({@code '!'}-{@code '~'});
+ *   <li>the <em>words</em> of the text: the maximal runs of word characters, where a word character is
+ *       a letter or digit of any script ({@link Character#isLetterOrDigit(char)}) or {@code '_'}, each
+ *       with its start and end (UTF-16 offsets) and whether it contains an ASCII digit, consists of
+ *       ASCII digits only or of ASCII letters and digits only, or contains {@code '_'}.
+ * </ul>
  *
- * <p>Thread safety: immutable. Holds no part of the text (only the counts and a 128-bit set).
+ * <p>Every character query answers "may the text contain ...": characters outside ASCII are never
+ * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
+ *
+ * <p>Thread safety: immutable. Memory: three small arrays per word (a text of n characters has at
+ * most n/2 + 1 words).
+ *
+ * <p><b>Security:</b> holds no characters of the text, only offsets, counts and a 128-bit set;
+ * {@link #toString()} shows counts only. It still describes one text: do not keep it beyond the
+ * analysis of that text.
  */
 public final class TextTraits {
+  /** End (exclusive) of the Latin blocks answered from {@link #WORD_CHAR}. */
+  private static final int LATIN_END = 0x0250;
+  /** Bit {@code c}: {@code c} is a word character, for {@code c < LATIN_END} (copied from the JDK). */
+  private static final long[] WORD_CHAR = wordCharTable();
+
+  /** Word flag: the word contains an ASCII digit. */
+  private static final byte HAS_DIGIT = 1;
+  /** Word flag: the word has an ASCII letter or a character that is not an ASCII digit. */
+  private static final byte NOT_ALL_DIGITS = 2;
+  /** Word flag: the word contains {@code '_'}. */
+  private static final byte HAS_UNDERSCORE = 4;
+  /** Word flag: the word contains a character outside ASCII. */
+  private static final byte NON_ASCII = 8;
+
+  private static final int[] NO_INTS = new int[0];
+  private static final byte[] NO_BYTES = new byte[0];
+
   /** Bit {@code c} set: ASCII character {@code c} (0-63) occurs. */
   private final long low;
   /** Bit {@code c - 64} set: ASCII character {@code c} (64-127) occurs. */
   private final long high;
   private final int asciiDigits;
   private final int longestGraphicRun;
+  private final int length;
+  private final int words;
+  private final int[] wordStart;
+  private final int[] wordEnd;
+  private final byte[] wordFlags;
 
-  private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun) {
+  private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
+                     int[] wordStart, int[] wordEnd, byte[] wordFlags) {
     this.low = low;
     this.high = high;
     this.asciiDigits = asciiDigits;
     this.longestGraphicRun = longestGraphicRun;
+    this.length = length;
+    this.words = words;
+    this.wordStart = wordStart;
+    this.wordEnd = wordEnd;
+    this.wordFlags = wordFlags;
+  }
+
+  private static long[] wordCharTable() {
+    long[] bits = new long[(LATIN_END + 63) / 64];
+    for (char c = 0; c < LATIN_END; c++) {
+      if (Character.isLetterOrDigit(c) || c == '_') {
+        bits[c >> 6] |= 1L << (c & 63);
+      }
+    }
+    return bits;
+  }
+
+  /** True for a word character: a letter or digit of any script, or {@code '_'}. */
+  static boolean isWordChar(char c) {
+    return c < LATIN_END ? (WORD_CHAR[c >> 6] & (1L << (c & 63))) != 0 : Character.isLetterOrDigit(c);
   }
 
   /** Computes the traits of {@code text} in one pass. */
   public static TextTraits of(CharSequence text) {
     Objects.requireNonNull(text, "text");
+    int n = text.length();
+    // one bulk copy (vectorised for Latin-1 strings) makes the loop below a plain array walk
+    char[] buf = new char[n];
+    if (text instanceof String s) {
+      s.getChars(0, n, buf, 0);
+    } else {
+      for (int i = 0; i < n; i++) {
+        buf[i] = text.charAt(i);
+      }
+    }
     long low = 0;
     long high = 0;
     int digits = 0;
     int run = 0;
     int longest = 0;
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c < 64) {
-        low |= 1L << c;
-        if (c >= '0' && c <= '9') {
-          digits++;
+    int cap = Math.min(n / 2 + 1, 32);
+    int[] starts = cap == 0 ? NO_INTS : new int[cap];
+    int[] ends = cap == 0 ? NO_INTS : new int[cap];
+    byte[] flags = cap == 0 ? NO_BYTES : new byte[cap];
+    int words = 0;
+    int i = 0;
+    while (i < n) {
+      char c = buf[i];
+      if (!isWordChar(c)) {
+        // a character between words
+        if (c < 128) {
+          // (a long shift uses the count's low six bits: 1L << c is bit c - 64 for c >= 64)
+          if (c < 64) {
+            low |= 1L << c;
+          } else {
+            high |= 1L << c;
+          }
         }
-      } else if (c < 128) {
-        high |= 1L << (c - 64);
+        if (c > ' ' && c < 127) {
+          run++;
+        } else {
+          if (run > longest) {
+            longest = run;
+          }
+          run = 0;
+        }
+        i++;
+        continue;
       }
-      if (c > ' ' && c < 127) {
-        run++;
-      } else {
-        longest = Math.max(longest, run);
-        run = 0;
+      // a word: [start, i)
+      int start = i;
+      int f = 0;
+      do {
+        if (c < 128) {
+          if (c <= '9' && c >= '0') {
+            low |= 1L << c;
+            digits++;
+            f |= HAS_DIGIT;
+          } else {
+            high |= 1L << c; // letters and '_' are all >= 64
+            f |= c == '_' ? HAS_UNDERSCORE | NOT_ALL_DIGITS : NOT_ALL_DIGITS;
+          }
+          run++;
+        } else {
+          f |= NOT_ALL_DIGITS | NON_ASCII;
+          if (run > longest) {
+            longest = run;
+          }
+          run = 0;
+        }
+        if (++i >= n) {
+          break;
+        }
+        c = buf[i];
+      } while (isWordChar(c));
+      if (words == starts.length) {
+        int grown = Math.max(8, words * 2);
+        starts = Arrays.copyOf(starts, grown);
+        ends = Arrays.copyOf(ends, grown);
+        flags = Arrays.copyOf(flags, grown);
       }
+      starts[words] = start;
+      ends[words] = i;
+      flags[words] = (byte) f;
+      words++;
     }
-    return new TextTraits(low, high, digits, Math.max(longest, run));
+    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags);
   }
 
   /** False only if {@code c} is an ASCII character that does not occur in the text. */
@@ -74,8 +191,73 @@ public final class TextTraits {
     return longestGraphicRun;
   }
 
+  /** The length of the text these traits describe, in UTF-16 units. */
+  public int length() {
+    return length;
+  }
+
+  /**
+   * The number of words: maximal runs of word characters (a letter or digit of any script per
+   * {@link Character#isLetterOrDigit(char)}, or {@code '_'}), numbered 0, 1, ... in text order.
+   */
+  public int wordCount() {
+    return words;
+  }
+
+  /** Offset of the first character of word {@code k} ({@code 0 <= k < wordCount()}). */
+  public int wordStart(int k) {
+    Objects.checkIndex(k, words);
+    return wordStart[k];
+  }
+
+  /** Offset just after the last character of word {@code k}. */
+  public int wordEnd(int k) {
+    Objects.checkIndex(k, words);
+    return wordEnd[k];
+  }
+
+  /** True if word {@code k} contains an ASCII digit. */
+  public boolean wordHasAsciiDigit(int k) {
+    Objects.checkIndex(k, words);
+    return (wordFlags[k] & HAS_DIGIT) != 0;
+  }
+
+  /** True if word {@code k} consists of ASCII digits only. */
+  public boolean wordIsAsciiDigits(int k) {
+    Objects.checkIndex(k, words);
+    return (wordFlags[k] & NOT_ALL_DIGITS) == 0;
+  }
+
+  /** True if word {@code k} contains {@code '_'}. */
+  public boolean wordHasUnderscore(int k) {
+    Objects.checkIndex(k, words);
+    return (wordFlags[k] & HAS_UNDERSCORE) != 0;
+  }
+
+  /** True if word {@code k} consists of ASCII letters and digits only. */
+  public boolean wordIsAsciiAlnum(int k) {
+    Objects.checkIndex(k, words);
+    return (wordFlags[k] & (HAS_UNDERSCORE | NON_ASCII)) == 0;
+  }
+
+  /** The number of the first word that starts at or after {@code offset} ({@link #wordCount()} if none). */
+  public int firstWordFrom(int offset) {
+    int lo = 0;
+    int hi = words;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (wordStart[mid] < offset) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   @Override
   public String toString() {
-    return "TextTraits[digits=" + asciiDigits + ", longestAsciiGraphicRun=" + longestGraphicRun + "]";
+    return "TextTraits[length=" + length + ", words=" + words + ", digits=" + asciiDigits
+        + ", longestAsciiGraphicRun=" + longestGraphicRun + "]";
   }
 }

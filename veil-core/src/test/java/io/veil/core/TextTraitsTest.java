@@ -44,10 +44,68 @@ class TextTraitsTest {
     assertThat(t.longestAsciiGraphicRun()).isEqualTo(longest);
   }
 
+  @Test
+  void words() {
+    TextTraits t = TextTraits.of("Call 555-0100, DB_PASS=xé αβ 42");
+    assertThat(t.length()).isEqualTo(31);
+    assertThat(t.wordCount()).isEqualTo(7);
+    assertThat(t.wordStart(0)).isZero();
+    assertThat(t.wordEnd(0)).isEqualTo(4);
+    assertThat(t.wordIsAsciiDigits(1)).isTrue();
+    assertThat(t.wordHasUnderscore(3)).isTrue();
+    assertThat(t.wordIsAsciiAlnum(3)).isFalse();
+    assertThat(t.wordIsAsciiAlnum(4)).as("xé has a non-ASCII letter").isFalse();
+    assertThat(t.wordHasAsciiDigit(4)).isFalse();
+    assertThat(t.wordIsAsciiDigits(6)).isTrue();
+    assertThat(t.firstWordFrom(5)).isEqualTo(1);
+    assertThat(t.firstWordFrom(6)).isEqualTo(2);
+    assertThat(t.firstWordFrom(99)).isEqualTo(7);
+    assertThat(t.toString()).doesNotContain("Call", "555", "DB_PASS");
+  }
+
+  @Property(tries = 2000)
+  void wordsAgreeWithANaiveScan(@ForAll("texts") String text) {
+    TextTraits t = TextTraits.of(text);
+    int k = 0;
+    int i = 0;
+    while (i < text.length()) {
+      if (!isWordChar(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < text.length() && isWordChar(text.charAt(i))) {
+        i++;
+      }
+      String w = text.substring(start, i);
+      assertThat(k).isLessThan(t.wordCount());
+      assertThat(t.wordStart(k)).isEqualTo(start);
+      assertThat(t.wordEnd(k)).isEqualTo(i);
+      assertThat(t.wordHasAsciiDigit(k)).isEqualTo(w.chars().anyMatch(c -> c >= '0' && c <= '9'));
+      assertThat(t.wordIsAsciiDigits(k)).isEqualTo(w.chars().allMatch(c -> c >= '0' && c <= '9'));
+      assertThat(t.wordIsAsciiAlnum(k)).isEqualTo(w.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c)));
+      assertThat(t.wordHasUnderscore(k)).isEqualTo(w.indexOf('_') >= 0);
+      k++;
+    }
+    assertThat(t.wordCount()).isEqualTo(k);
+    for (int at = 0; at <= text.length() + 1; at++) {
+      int first = 0;
+      while (first < t.wordCount() && t.wordStart(first) < at) {
+        first++;
+      }
+      assertThat(t.firstWordFrom(at)).isEqualTo(first);
+    }
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
   @Provide
   Arbitrary<String> texts() {
     return Arbitraries.oneOf(
         Arbitraries.strings().ascii().ofMaxLength(60),
+        Arbitraries.strings().withChars("ab_1 -.\u00e9\u03b1").ofMaxLength(60),
         Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(60),
         Arbitraries.strings().all().ofMaxLength(30));
   }

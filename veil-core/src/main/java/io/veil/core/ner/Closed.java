@@ -80,7 +80,15 @@ final class Closed {
     if (end - start > 16) {
       return 0;
     }
-    int slot = hash(text, start, end) & (SIZE - 1);
+    return mask(text, start, end, Lexicon.rawHash(text, start, end));
+  }
+
+  /** {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash}, computed once by the caller. */
+  static int mask(String text, int start, int end, int rawHash) {
+    if (end - start > 16) {
+      return 0;
+    }
+    int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
     String k;
     while ((k = KEYS[slot]) != null) {
       if (k.length() == end - start && same(k, text, start)) {

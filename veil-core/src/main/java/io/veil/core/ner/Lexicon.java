@@ -130,11 +130,21 @@ final class Lexicon {
 
   /** Flags of {@code text[start, end)} compared lower-case; 0 if absent. */
   int lookup(String text, int start, int end) {
+    return lookup(text, start, end, rawHash(text, start, end));
+  }
+
+  /** The unmixed hash of {@code text[start, end)} lower-cased ({@link #norm}), shared with {@link Closed}. */
+  static int rawHash(String text, int start, int end) {
     int h = 0;
     for (int i = start; i < end; i++) {
       h = 31 * h + norm(text.charAt(i));
     }
-    h = mix(h);
+    return h;
+  }
+
+  /** {@link #lookup(String, int, int)} with the word's {@link #rawHash}, computed once by the caller. */
+  int lookup(String text, int start, int end, int rawHash) {
+    int h = mix(rawHash);
     int slot = h & mask;
     int stored;
     while ((stored = table[slot * SLOT + HASH]) != 0) {

@@ -132,8 +132,9 @@ final class Tokens {
     closed = new int[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
-        closed[t] = Closed.mask(text, start[t], end[t]);
-        flags[t] = lexicon.lookup(text, start[t], end[t]);
+        int h = Lexicon.rawHash(text, start[t], end[t]); // one hash for both tables
+        closed[t] = Closed.mask(text, start[t], end[t], h);
+        flags[t] = lexicon.lookup(text, start[t], end[t], h);
         if (flags[t] == 0) {
           flags[t] = hyphenated(t);
         }

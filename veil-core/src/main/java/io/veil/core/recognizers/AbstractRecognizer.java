@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Recognizer;
+import io.veil.core.TextTraits;
 import java.util.Set;
 
 /** Name, types and context words of a built-in recognizer. */
@@ -29,6 +30,17 @@ abstract class AbstractRecognizer implements Recognizer {
   @Override
   public final Set<String> contextWords() {
     return contextWords;
+  }
+
+  /**
+   * Rejects traits that cannot be those of {@code text} (a different length), so that a caller's mix-up
+   * fails loudly instead of hiding findings; the message carries no part of the text.
+   */
+  static TextTraits checked(String text, TextTraits traits) {
+    if (traits.length() != text.length()) {
+      throw new IllegalArgumentException("text traits do not belong to this text");
+    }
+    return traits;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,20 +40,26 @@ final class AgeRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /**
+   * Candidates are the words made of ASCII digits only: exactly the digit runs with a word boundary
+   * on both sides, which is what an age must be.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    int i = 0;
-    while (i < n) {
-      if (!Chars.isDigit(text.charAt(i))) {
-        i++;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      if (!traits.wordIsAsciiDigits(k)) {
         continue;
       }
-      int start = i;
-      while (i < n && Chars.isDigit(text.charAt(i))) {
-        i++;
-      }
+      int start = traits.wordStart(k);
+      int i = traits.wordEnd(k);
       int len = i - start;
-      if (len > 3 || !Chars.boundaryBefore(text, start) || !Chars.boundaryAfter(text, i)
+      if (len > 3
           || (start > 0 && (text.charAt(start - 1) == '.' || text.charAt(start - 1) == ','))
           || (i + 1 < n && (text.charAt(i) == '.' || text.charAt(i) == ',') && Chars.isDigit(text.charAt(i + 1)))) {
         continue;
@@ -70,7 +77,42 @@ final class AgeRecognizer extends AbstractRecognizer {
     return out;
   }
 
+  /** The last characters of {@link #BEFORE}'s cues: a cue can only end with one of them. */
+  private static final String BEFORE_LAST = lastChars(BEFORE);
+  /** The first characters of {@link #AFTER}'s cues. */
+  private static final String AFTER_FIRST = firstChars(AFTER);
+  /** The first characters of {@link #UNIT_AFTER}'s units. */
+  private static final String UNIT_FIRST = firstChars(UNIT_AFTER);
+
+  private static String lastChars(String[] words) {
+    StringBuilder b = new StringBuilder();
+    for (String w : words) {
+      if (b.indexOf(w.substring(w.length() - 1)) < 0) {
+        b.append(w.charAt(w.length() - 1));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String firstChars(String[] words) {
+    StringBuilder b = new StringBuilder();
+    for (String w : words) {
+      if (b.indexOf(w.substring(0, 1)) < 0) {
+        b.append(w.charAt(0));
+      }
+    }
+    return b.toString();
+  }
+
+  /** True if the text's character at {@code i}, lower-cased as {@link Chars#matchesAt} does, is one of {@code chars}. */
+  private static boolean lowerCharIn(String t, int i, String chars) {
+    return i >= 0 && i < t.length() && chars.indexOf(Chars.toLowerCase(t.charAt(i))) >= 0;
+  }
+
   private static boolean cueBefore(String t, int start) {
+    if (!lowerCharIn(t, start - 1, BEFORE_LAST)) {
+      return false; // no cue ends right before the number
+    }
     for (String w : BEFORE) {
       int at = start - w.length();
       if (at >= 0 && Chars.boundaryBefore(t, at) && Chars.matchesAt(t, at, w)) {
@@ -81,6 +123,9 @@ final class AgeRecognizer extends AbstractRecognizer {
   }
 
   private static boolean unitAfter(String t, int end) {
+    if (!lowerCharIn(t, end, UNIT_FIRST)) {
+      return false;
+    }
     for (String w : UNIT_AFTER) {
       if (Chars.matchesAt(t, end, w) && Chars.boundaryAfter(t, end + w.length())) {
         return true;
@@ -116,6 +161,9 @@ final class AgeRecognizer extends AbstractRecognizer {
   }
 
   private static boolean cueAfter(String t, int end) {
+    if (!lowerCharIn(t, end, AFTER_FIRST)) {
+      return false;
+    }
     for (String w : AFTER) {
       if (Chars.matchesAt(t, end, w) && (w.endsWith(" ") || w.endsWith(".") || w.endsWith(",")
           || Chars.boundaryAfter(t, end + w.length()))) {

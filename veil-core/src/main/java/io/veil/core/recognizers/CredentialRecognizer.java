@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -49,35 +50,57 @@ final class CredentialRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /**
+   * Candidates are the starts of letter-or-digit runs: word starts, and inside words with a {@code '_'}
+   * the positions right after it ({@code DB_PASSWORD}); a key may open at each.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
-    int n = text.length();
     int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (!Chars.isLetterOrDigit(c)) {
-        i++;
-        continue;
-      }
-      Finding f = null;
-      if (INDEX.mayStartWith(c) && keyStartOk(text, i)) {
-        for (String w : INDEX.matchesAt(text, i)) {
-          f = valueAfter(text, i + w.length(), keyOf(w));
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int ws = traits.wordStart(k);
+      int we = traits.wordEnd(k);
+      if (!traits.wordHasUnderscore(k)) {
+        if (ws >= i) {
+          Finding f = keyValueAt(text, ws);
           if (f != null) {
-            break;
+            out.add(f);
+            i = f.end();
           }
         }
+        continue;
       }
-      if (f != null) {
-        out.add(f);
-        i = f.end();
-      } else {
-        // next word (or identifier part after '_', '-', '.')
-        while (i < n && Chars.isLetterOrDigit(text.charAt(i))) {
-          i++;
+      for (int p = Math.max(ws, i); p < we; p++) {
+        if (p < i || text.charAt(p) == '_' || (p > 0 && Chars.isLetterOrDigit(text.charAt(p - 1)))) {
+          continue;
+        }
+        Finding f = keyValueAt(text, p);
+        if (f != null) {
+          out.add(f);
+          i = f.end();
         }
       }
     }
     return out;
+  }
+
+  /** The credential whose key starts at {@code i} (the start of a letter-or-digit run), or null. */
+  private Finding keyValueAt(String text, int i) {
+    if (!INDEX.mayStartWith(text.charAt(i))) {
+      return null;
+    }
+    for (String w : INDEX.matchesAt(text, i)) {
+      Finding f = valueAfter(text, i + w.length(), keyOf(w));
+      if (f != null) {
+        return f;
+      }
+    }
+    return null;
   }
 
   private static Key keyOf(String word) {
@@ -87,15 +110,6 @@ final class CredentialRecognizer extends AbstractRecognizer {
       }
     }
     throw new IllegalStateException("unknown key");
-  }
-
-  /** Keys may follow a letter only across '_', '-' or '.' (DB_PASSWORD, x-api-key). */
-  private static boolean keyStartOk(String t, int i) {
-    if (i == 0) {
-      return true;
-    }
-    char p = t.charAt(i - 1);
-    return !Chars.isLetterOrDigit(p);
   }
 
   private Finding valueAfter(String t, int from, Key key) {

@@ -35,28 +35,30 @@ final class CreditCardRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /** Candidates are words that start with an ASCII digit (a card number opens at a word boundary). */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;
-    StringBuilder digits = new StringBuilder(20);
-    while (i < n) {
-      char c = text.charAt(i);
-      if (!Chars.isDigit(c)) {
-        i++;
+    StringBuilder digits = null;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int start = traits.wordStart(k);
+      if (start < i || !traits.wordHasAsciiDigit(k) || !Chars.isDigit(text.charAt(start))) {
         continue;
       }
-      int start = i;
-      if (!Chars.boundaryBefore(text, start)) {
-        while (i < n && Chars.isDigit(text.charAt(i))) {
-          i++;
-        }
-        continue;
+      if (digits == null) {
+        digits = new StringBuilder(20);
       }
       digits.setLength(0);
       char sep = 0;
       int bestEnd = -1;
       boolean known = false;
-      int j = i;
+      int j = start;
       while (true) {
         while (j < n && Chars.isDigit(text.charAt(j)) && digits.length() <= 19) {
           digits.append(text.charAt(j));
@@ -84,12 +86,9 @@ final class CreditCardRecognizer extends AbstractRecognizer {
       if (bestEnd > 0) {
         out.add(new Finding(start, bestEnd, EntityType.CREDIT_CARD, known ? 1.0 : 0.45, name()));
         i = bestEnd;
-      } else {
-        while (i < n && Chars.isDigit(text.charAt(i))) {
-          i++;
-        }
       }
     }
     return out;
   }
+
 }

@@ -29,20 +29,19 @@ final class CryptoWalletRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /** Candidates are words of 26-90 ASCII letters and digits (an address is one whole such word). */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      if (!Chars.isAsciiAlnum(text.charAt(i))) {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < n && Chars.isAsciiAlnum(text.charAt(i))) {
-        i++;
-      }
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int start = traits.wordStart(k);
+      int i = traits.wordEnd(k);
       int len = i - start;
-      if (len < 26 || len > 90 || !Chars.boundaryBefore(text, start) || !Chars.boundaryAfter(text, i)) {
+      if (len < 26 || len > 90 || !traits.wordIsAsciiAlnum(k)) {
         continue;
       }
       char c = text.charAt(start);

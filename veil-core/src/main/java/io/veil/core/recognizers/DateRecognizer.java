@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,45 +44,47 @@ final class DateRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /** Candidates are word starts (a date opens with a digit or a month name at a word boundary). */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
-    int n = text.length();
     int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (!Chars.isWordChar(c) || !Chars.boundaryBefore(text, i)) {
-        i++;
-        continue;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int ws = traits.wordStart(k);
+      if (ws < i) {
+        continue; // inside a date already reported
       }
+      char c = text.charAt(ws);
       int end = -1;
       double score = 0;
       if (Chars.isDigit(c)) {
-        int[] r = numeric(text, i);
+        int[] r = numeric(text, ws);
         if (r == null) {
-          r = dayMonthName(text, i);
+          r = dayMonthName(text, ws);
         }
         if (r != null) {
           end = r[0];
           score = r[1] / 100.0;
         }
       } else if (MONTH_INDEX.mayStartWith(c)) {
-        int m = monthAt(text, i);
+        int m = monthAt(text, ws);
         if (m > 0) {
-          int[] r = monthNameDay(text, i, m);
+          int[] r = monthNameDay(text, ws, m);
           if (r != null) {
             end = r[0];
             score = r[1] / 100.0;
           }
         }
       }
-      if (end > i) {
-        boolean birth = hasBirthCue(text, i);
-        out.add(new Finding(i, end, birth ? EntityType.DATE_OF_BIRTH : EntityType.DATE,
+      if (end > ws) {
+        boolean birth = hasBirthCue(text, ws);
+        out.add(new Finding(ws, end, birth ? EntityType.DATE_OF_BIRTH : EntityType.DATE,
             birth ? Math.min(1.0, score + 0.25) : score, name()));
         i = end;
-      } else {
-        while (i < n && Chars.isWordChar(text.charAt(i))) {
-          i++;
-        }
       }
     }
     return out;

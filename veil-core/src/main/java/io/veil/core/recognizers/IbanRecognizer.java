@@ -33,34 +33,45 @@ final class IbanRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /** Candidates are words that start with two ASCII letters and two digits (country code, check digits). */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    StringBuilder compact = new StringBuilder(Iban.MAX_LENGTH);
+    StringBuilder compact = null;
     int i = 0;
-    while (i + 4 < n) {
-      char c0 = text.charAt(i);
-      if (!Chars.isAsciiLetter(c0)) {
-        i++;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int ws = traits.wordStart(k);
+      if (ws + 4 >= n) {
+        break;
+      }
+      if (ws < i || !traits.wordHasAsciiDigit(k)) {
         continue;
       }
-      char c1 = text.charAt(i + 1);
-      if (!Chars.isAsciiLetter(c1) || !Chars.isDigit(text.charAt(i + 2)) || !Chars.isDigit(text.charAt(i + 3))
-          || !Chars.boundaryBefore(text, i)) {
-        i++;
+      char c0 = text.charAt(ws);
+      char c1 = text.charAt(ws + 1);
+      if (!Chars.isAsciiLetter(c0) || !Chars.isAsciiLetter(c1) || !Chars.isDigit(text.charAt(ws + 2))
+          || !Chars.isDigit(text.charAt(ws + 3))) {
         continue;
+      }
+      if (compact == null) {
+        compact = new StringBuilder(Iban.MAX_LENGTH);
       }
       String country = ("" + c0 + c1).toUpperCase(Locale.ROOT);
       int len = Iban.lengthFor(country);
-      int end = len < 0 ? -1 : collect(text, i, len, compact);
+      int end = len < 0 ? -1 : collect(text, ws, len, compact);
       if (end > 0 && Iban.isValid(compact) && consistentCase(compact)) {
-        out.add(new Finding(i, end, EntityType.IBAN, 1.0, name()));
+        out.add(new Finding(ws, end, EntityType.IBAN, 1.0, name()));
         i = end;
-      } else {
-        i += 2;
       }
     }
     return out;
   }
+
 
   /** Collects {@code len} alphanumerics from {@code start}, allowing single spaces/dashes; end or -1. */
   private static int collect(String t, int start, int len, StringBuilder out) {

@@ -69,29 +69,28 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /** Candidates are word starts whose first letter opens a keyword. */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
-    int n = text.length();
     int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (!Chars.isWordChar(c)) {
-        i++;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int ws = traits.wordStart(k);
+      if (ws < i || !index.mayStartWith(text.charAt(ws))) {
         continue;
       }
-      if (index.mayStartWith(c) && Chars.boundaryBefore(text, i)) {
-        String kw = index.longestAt(text, i);
-        if (kw != null) {
-          int[] value = valueAfter(text, i + kw.length());
-          if (value != null) {
-            EntityType type = typeOf.get(kw);
-            out.add(new Finding(value[0], value[1], type, 0.9, "keyword-" + type.name().toLowerCase(java.util.Locale.ROOT)));
-            i = value[1];
-            continue;
-          }
+      String kw = index.longestAt(text, ws);
+      if (kw != null) {
+        int[] value = valueAfter(text, ws + kw.length());
+        if (value != null) {
+          EntityType type = typeOf.get(kw);
+          out.add(new Finding(value[0], value[1], type, 0.9, "keyword-" + type.name().toLowerCase(java.util.Locale.ROOT)));
+          i = value[1];
         }
-      }
-      while (i < n && Chars.isWordChar(text.charAt(i))) {
-        i++;
       }
     }
     return out;

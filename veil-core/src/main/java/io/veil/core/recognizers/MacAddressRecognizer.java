@@ -26,7 +26,25 @@ final class MacAddressRecognizer extends AbstractRecognizer {
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    for (int i = 2; i < n; i++) {
+    // the separators ':', '-' and '.' are the only trigger positions; String.indexOf finds each kind
+    int colon = -1;
+    int dash = -1;
+    int dot = -1;
+    int i = 2;
+    while (i < n) {
+      if (colon < i) {
+        colon = indexOrEnd(text, ':', i);
+      }
+      if (dash < i) {
+        dash = indexOrEnd(text, '-', i);
+      }
+      if (dot < i) {
+        dot = indexOrEnd(text, '.', i);
+      }
+      i = Math.min(colon, Math.min(dash, dot));
+      if (i >= n) {
+        break;
+      }
       char sep = text.charAt(i);
       if ((sep == ':' || sep == '-') && Chars.isHex(text.charAt(i - 1)) && Chars.isHex(text.charAt(i - 2))) {
         int start = i - 2;
@@ -43,9 +61,16 @@ final class MacAddressRecognizer extends AbstractRecognizer {
           i = start + 14;
         }
       }
+      i++;
     }
     return out;
   }
+
+  private static int indexOrEnd(String text, char c, int from) {
+    int at = text.indexOf(c, from);
+    return at < 0 ? text.length() : at;
+  }
+
 
   private static boolean pairs(String t, int s, char sep) {
     for (int k = 0; k < 6; k++) {

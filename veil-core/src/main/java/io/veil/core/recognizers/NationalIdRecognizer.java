@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
+import io.veil.core.TextTraits;
 import io.veil.core.validation.NationalIds;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,26 +67,49 @@ final class NationalIdRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /**
+   * Candidates are word starts with an ASCII letter or digit; a word without an ASCII digit can only
+   * open an id as two capitals (the NINO's "AB 12 34 56 C"), so other such words are passed over
+   * without looking at their characters.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    int[] groupStart = new int[MAX_GROUPS];
-    int[] groupEnd = new int[MAX_GROUPS];
+    int[] groupStart = null;
+    int[] groupEnd = null;
     int i = 0;
-    while (i < n) {
-      if (!Chars.isAsciiAlnum(text.charAt(i)) || !Chars.boundaryBefore(text, i)) {
-        i++;
+    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+      int ws = traits.wordStart(k);
+      if (ws < i) {
         continue;
       }
-      if (!Chars.isDigit(text.charAt(i)) && !plausibleLetterStart(text, i, n)) {
-        // a plain word: no id format starts with letters only, except "AB 12 34 56 C" (NINO)
-        while (i < n && Chars.isWordChar(text.charAt(i))) {
-          i++;
-        }
+      char c = text.charAt(ws);
+      if (!Chars.isAsciiAlnum(c)) {
         continue;
+      }
+      if (!Chars.isDigit(c)) {
+        if (!traits.wordHasAsciiDigit(k)) {
+          // plausibleLetterStart needs a digit or exactly two capitals
+          if (!(Chars.isUpper(c) && ws + 1 < n && Chars.isUpper(text.charAt(ws + 1)))
+              || !plausibleLetterStart(text, ws, n)) {
+            continue;
+          }
+        } else if (!plausibleLetterStart(text, ws, n)) {
+          continue;
+        }
+      }
+      if (groupStart == null) {
+        groupStart = new int[MAX_GROUPS];
+        groupEnd = new int[MAX_GROUPS];
       }
       // collect up to MAX_GROUPS alphanumeric groups separated by single separators
       int groups = 0;
-      int j = i;
+      int j = ws;
       int compact = 0;
       boolean hasDigit = false;
       while (groups < MAX_GROUPS && j < n && compact <= MAX_COMPACT) {
@@ -108,15 +132,13 @@ final class NationalIdRecognizer extends AbstractRecognizer {
           break;
         }
       }
-      int next = groups > 0 ? groupEnd[0] : i + 1;
       if (hasDigit && groups > 0) {
         Finding f = bestAt(text, groupStart, groupEnd, groups);
         if (f != null) {
           out.add(f);
-          next = f.end();
+          i = f.end();
         }
       }
-      i = Math.max(next, i + 1);
     }
     return out;
   }

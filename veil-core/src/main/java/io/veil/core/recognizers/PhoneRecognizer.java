@@ -2,7 +2,9 @@ package io.veil.core.recognizers;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonemetadata;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
@@ -41,6 +43,54 @@ final class PhoneRecognizer extends AbstractRecognizer {
   /** Country calling codes of {@link #TRUNK_ZERO_REGIONS} and {@link #NO_TRUNK_REGIONS}, looked up once (each lookup is a metadata map access). */
   private final int[] trunkZeroCodes = countryCodes(TRUNK_ZERO_REGIONS);
   private final int[] noTrunkCodes = countryCodes(NO_TRUNK_REGIONS);
+  /**
+   * Per region, bit {@code L} set if a national significant number of {@code L} digits is possible there
+   * (the general description's possible lengths in the bundled metadata that {@link PhoneNumberUtil#getInstance()}
+   * also reads; all bits if it lists none). libphonenumber's
+   * {@code isValidNumberForRegion} rejects other lengths before it runs any regular expression; testing the
+   * length here first skips the call (a metadata lookup and several method layers) with the same answer.
+   */
+  private final long[] trunkZeroLengths = possibleLengths(TRUNK_ZERO_REGIONS);
+  private final long[] noTrunkLengths = possibleLengths(NO_TRUNK_REGIONS);
+  private final long italyLengths = possibleLengths(new String[] {"IT"})[0];
+
+  private long[] possibleLengths(String[] regions) {
+    long[] masks = new long[regions.length];
+    for (int k = 0; k < regions.length; k++) {
+      Phonemetadata.PhoneMetadata metadata = DefaultMetadataDependenciesProvider.getInstance()
+          .getPhoneNumberMetadataSource().getMetadataForRegion(regions[k]);
+      if (metadata == null) {
+        masks[k] = -1L; // unknown here: never skip
+        continue;
+      }
+      List<Integer> lengths = metadata.getGeneralDesc().getPossibleLengthList();
+      long mask = lengths.isEmpty() ? -1L : 0L;
+      for (int len : lengths) {
+        if (len >= 0 && len < 64) {
+          mask |= 1L << len;
+        } else {
+          mask = -1L; // a length the mask cannot hold: never skip
+          break;
+        }
+      }
+      masks[k] = mask;
+    }
+    return masks;
+  }
+
+  /** The number of decimal digits of {@code v >= 0} (as {@code Long.toString(v).length()}). */
+  private static int decimalLength(long v) {
+    int len = 1;
+    while (v >= 10) {
+      v /= 10;
+      len++;
+    }
+    return len;
+  }
+
+  private static boolean possible(long mask, int length) {
+    return mask == -1L || length < 64 && (mask & (1L << length)) != 0;
+  }
 
   private int[] countryCodes(String[] regions) {
     int[] codes = new int[regions.length];
@@ -72,10 +122,44 @@ final class PhoneRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /**
+   * Candidates are word starts with an ASCII digit and the characters {@code '+'} and {@code '('}: a
+   * phone number opens with one of them, never inside a word.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
+    boolean plusOrParen = traits.mayContain('+') || traits.mayContain('(');
+    int nextPlus = -1;   // next '+' at or after i (valid while >= i), n if none
+    int nextParen = -1;  // next '(' at or after i
+    int k = 0;
+    int words = traits.wordCount();
     int i = 0;
-    while (i < n) {
+    while (true) {
+      // the next candidate at or after i: a digit word start, a '+' or a '('
+      while (k < words && (traits.wordStart(k) < i || !traits.wordHasAsciiDigit(k)
+          || !Chars.isDigit(text.charAt(traits.wordStart(k))))) {
+        k++;
+      }
+      int cand = k < words ? traits.wordStart(k) : n;
+      if (plusOrParen) {
+        if (nextPlus < i) {
+          nextPlus = indexOrEnd(text, '+', i);
+        }
+        if (nextParen < i) {
+          nextParen = indexOrEnd(text, '(', i);
+        }
+        cand = Math.min(cand, Math.min(nextPlus, nextParen));
+      }
+      if (cand >= n) {
+        break;
+      }
+      i = cand;
       char c = text.charAt(i);
       boolean plus = c == '+' && i + 1 < n && (Chars.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == ' ');
       boolean paren = c == '(' && i + 1 < n && Chars.isDigit(text.charAt(i + 1));
@@ -97,6 +181,11 @@ final class PhoneRecognizer extends AbstractRecognizer {
       }
     }
     return out;
+  }
+
+  private static int indexOrEnd(String text, char c, int from) {
+    int at = text.indexOf(c, from);
+    return at < 0 ? text.length() : at;
   }
 
   private static int skipToken(String text, int i) {
@@ -331,19 +420,30 @@ final class PhoneRecognizer extends AbstractRecognizer {
     }
     if (digits.charAt(0) == '0') {
       long nsn = Long.parseLong(digits.substring(1));
+      int length = decimalLength(nsn);
       for (int k = 0; k < TRUNK_ZERO_REGIONS.length; k++) {
+        if (!possible(trunkZeroLengths[k], length)) {
+          continue;
+        }
         PhoneNumber p = new PhoneNumber().setCountryCode(trunkZeroCodes[k]).setNationalNumber(nsn);
         if (util.isValidNumberForRegion(p, TRUNK_ZERO_REGIONS[k])) {
           return true;
         }
       }
-      // Italy keeps its leading zero
+      // Italy keeps its leading zero (one zero before the number: one more digit)
+      if (!possible(italyLengths, length + 1)) {
+        return false;
+      }
       PhoneNumber it = new PhoneNumber().setCountryCode(39).setNationalNumber(nsn).setItalianLeadingZero(true);
       return util.isValidNumberForRegion(it, "IT");
     }
     String national = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
     long nsn = Long.parseLong(national);
+    int length = decimalLength(nsn);
     for (int k = 0; k < NO_TRUNK_REGIONS.length; k++) {
+      if (!possible(noTrunkLengths[k], length)) {
+        continue;
+      }
       PhoneNumber p = new PhoneNumber().setCountryCode(noTrunkCodes[k]).setNationalNumber(nsn);
       if (util.isValidNumberForRegion(p, NO_TRUNK_REGIONS[k])) {
         return true;

@@ -36,14 +36,26 @@ final class UsSsnRecognizer extends AbstractRecognizer {
 
   @Override
   public List<Finding> analyze(String text, String language) {
+    return analyze(text, language, TextTraits.of(text));
+  }
+
+  /** Candidates are words that start with an ASCII digit (an SSN opens at a word boundary). */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
     int i = 0;
-    char[] d = new char[9];
-    while (i + 9 <= n) {
-      if (!Chars.isDigit(text.charAt(i)) || !Chars.boundaryBefore(text, i)
-          || (i > 0 && (text.charAt(i - 1) == '-' || text.charAt(i - 1) == '.') && i > 1 && Chars.isDigit(text.charAt(i - 2)))) {
-        i++;
+    char[] d = null;
+    for (int w = 0, words = traits.wordCount(); w < words; w++) {
+      i = Math.max(i, traits.wordStart(w));
+      if (i != traits.wordStart(w) || !traits.wordHasAsciiDigit(w) || !Chars.isDigit(text.charAt(i))) {
+        continue;
+      }
+      if (i + 9 > n) {
+        break;
+      }
+      if (i > 0 && (text.charAt(i - 1) == '-' || text.charAt(i - 1) == '.') && i > 1 && Chars.isDigit(text.charAt(i - 2))) {
         continue;
       }
       int end = -1;
@@ -62,6 +74,9 @@ final class UsSsnRecognizer extends AbstractRecognizer {
       }
       if (end > 0 && Chars.boundaryAfter(text, end)
           && !(end + 1 < n && (text.charAt(end) == '-' || text.charAt(end) == '.') && Chars.isDigit(text.charAt(end + 1)))) {
+        if (d == null) {
+          d = new char[9];
+        }
         int k = 0;
         for (int p = i; p < end; p++) {
           char c = text.charAt(p);
@@ -76,14 +91,11 @@ final class UsSsnRecognizer extends AbstractRecognizer {
           out.add(new Finding(i, end, EntityType.NATIONAL_ID, score, "us-itin"));
         }
         i = end;
-        continue;
-      }
-      while (i < n && Chars.isDigit(text.charAt(i))) {
-        i++;
       }
     }
     return out;
   }
+
 
   private static boolean digitsAt(String t, int from, int count) {
     if (from + count > t.length()) {

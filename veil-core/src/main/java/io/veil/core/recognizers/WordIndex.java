@@ -16,8 +16,32 @@ import java.util.List;
  * common first letter, and most of those words are rejected here with one array access.
  */
 final class WordIndex {
-  private final String[][] ascii = new String[128][];
-  private final String[] other;
+  /**
+   * The words of one first character, longest first, each with its first (up to) four characters packed
+   * 16 bits apiece into a long ({@link #pack}), so that a candidate is rejected with one comparison.
+   */
+  private record Bucket(String[] words, long[] prefix, long[] prefixMask) {
+    static Bucket of(List<String> words) {
+      String[] w = words.toArray(String[]::new);
+      long[] prefix = new long[w.length];
+      long[] mask = new long[w.length];
+      for (int i = 0; i < w.length; i++) {
+        int k = Math.min(PACKED, w[i].length());
+        for (int j = 0; j < k; j++) {
+          prefix[i] |= (long) w[i].charAt(j) << (16 * j);
+          mask[i] |= 0xFFFFL << (16 * j);
+        }
+      }
+      return new Bucket(w, prefix, mask);
+    }
+  }
+
+  /** Characters packed into one long by {@link #pack}. */
+  private static final int PACKED = 4;
+  private static final Bucket EMPTY = Bucket.of(List.of());
+
+  private final Bucket[] ascii = new Bucket[128];
+  private final Bucket other;
   /** Per ASCII first character: bit set of the ASCII second characters of its words, or null (no filter). */
   private final long[][] secondChars = new long[128][];
 
@@ -36,12 +60,12 @@ final class WordIndex {
       List<String> b = buckets.get(i);
       if (!b.isEmpty()) {
         b.sort(longestFirst);
-        ascii[i] = b.toArray(String[]::new);
+        ascii[i] = Bucket.of(b);
         secondChars[i] = secondCharFilter(b);
       }
     }
     rest.sort(longestFirst);
-    other = rest.toArray(String[]::new);
+    other = rest.isEmpty() ? EMPTY : Bucket.of(rest);
   }
 
   /** The second-character bit set of one bucket, or null if a word is too short or has a non-ASCII second char. */
@@ -57,7 +81,7 @@ final class WordIndex {
   }
 
   /** The candidate words for the text at {@code at} (longest first), or null if none can match. */
-  private String[] candidates(CharSequence s, int at) {
+  private Bucket candidates(CharSequence s, int at) {
     char l = lower(s.charAt(at));
     if (l >= 128) {
       return other;
@@ -78,22 +102,24 @@ final class WordIndex {
   /** True if some word may start with {@code c} (either case). */
   boolean mayStartWith(char c) {
     char l = lower(c);
-    return l < 128 ? ascii[l] != null : other.length > 0;
+    return l < 128 ? ascii[l] != null : other.words().length > 0;
   }
 
   /** The words (longest first) that match the text at {@code at}, ignoring case; may be empty. */
   List<String> matchesAt(CharSequence s, int at) {
-    String[] cands = candidates(s, at);
-    if (cands == null) {
+    Bucket b = candidates(s, at);
+    if (b == null) {
       return List.of();
     }
+    long packed = pack(s, at);
     List<String> out = null;
-    for (String w : cands) {
-      if (regionMatches(s, at, w)) {
+    String[] words = b.words();
+    for (int i = 0; i < words.length; i++) {
+      if (matches(s, at, packed, b, i)) {
         if (out == null) {
           out = new ArrayList<>(2);
         }
-        out.add(w);
+        out.add(words[i]);
       }
     }
     return out == null ? List.of() : out;
@@ -101,13 +127,15 @@ final class WordIndex {
 
   /** The longest word matching at {@code at}, or null. */
   String longestAt(CharSequence s, int at) {
-    String[] cands = candidates(s, at);
-    if (cands == null) {
+    Bucket b = candidates(s, at);
+    if (b == null) {
       return null;
     }
-    for (String w : cands) {
-      if (regionMatches(s, at, w)) {
-        return w;
+    long packed = pack(s, at);
+    String[] words = b.words();
+    for (int i = 0; i < words.length; i++) {
+      if (matches(s, at, packed, b, i)) {
+        return words[i];
       }
     }
     return null;
@@ -115,16 +143,42 @@ final class WordIndex {
 
   /** The word of exactly {@code s[from, to)}, ignoring case, or null. */
   String exactly(CharSequence s, int from, int to) {
-    String[] cands = candidates(s, from);
-    if (cands == null) {
+    Bucket b = candidates(s, from);
+    if (b == null) {
       return null;
     }
-    for (String w : cands) {
-      if (w.length() == to - from && regionMatches(s, from, w)) {
-        return w;
+    long packed = pack(s, from);
+    String[] words = b.words();
+    for (int i = 0; i < words.length; i++) {
+      if (words[i].length() == to - from && matches(s, from, packed, b, i)) {
+        return words[i];
       }
     }
     return null;
+  }
+
+  /** The lower-cased characters of {@code s} from {@code at} (at most {@link #PACKED}), 16 bits apiece. */
+  private static long pack(CharSequence s, int at) {
+    int k = Math.min(PACKED, s.length() - at);
+    long p = 0;
+    for (int j = 0; j < k; j++) {
+      p |= (long) lower(s.charAt(at + j)) << (16 * j);
+    }
+    return p;
+  }
+
+  /** {@link #regionMatches} for word {@code i} of {@code b}, its first characters compared packed. */
+  private static boolean matches(CharSequence s, int at, long packed, Bucket b, int i) {
+    String w = b.words()[i];
+    if (at + w.length() > s.length() || (packed & b.prefixMask()[i]) != b.prefix()[i]) {
+      return false;
+    }
+    for (int k = PACKED; k < w.length(); k++) {
+      if (lower(s.charAt(at + k)) != w.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static char lower(char c) {
@@ -132,17 +186,5 @@ final class WordIndex {
       return (c >= 'A' && c <= 'Z') ? (char) (c | 0x20) : c;
     }
     return Character.toLowerCase(c);
-  }
-
-  private static boolean regionMatches(CharSequence s, int at, String w) {
-    if (at + w.length() > s.length()) {
-      return false;
-    }
-    for (int k = 0; k < w.length(); k++) {
-      if (lower(s.charAt(at + k)) != w.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veil.core.TextTraits;
 import org.junit.jupiter.api.Test;
 
 /** The ASCII/Latin fast paths of {@link Chars} answer exactly like {@link Character}, for every char. */
@@ -15,6 +16,16 @@ class CharsTest {
       assertThat(Chars.isLetterOrDigit(c)).as("isLetterOrDigit U+%04X", i).isEqualTo(Character.isLetterOrDigit(c));
       assertThat(Chars.isWordChar(c)).as("isWordChar U+%04X", i).isEqualTo(Character.isLetterOrDigit(c) || c == '_');
       assertThat(Chars.toLowerCase(c)).as("toLowerCase U+%04X", i).isEqualTo(Character.toLowerCase(c));
+    }
+  }
+
+  /** The scanners rely on TextTraits' words being exactly the runs of {@link Chars#isWordChar}. */
+  @Test
+  void textTraitsWordsAreRunsOfWordChars() {
+    for (int i = 0; i <= Character.MAX_VALUE; i++) {
+      char c = (char) i;
+      TextTraits t = TextTraits.of(" " + c + " ");
+      assertThat(t.wordCount()).as("U+%04X", i).isEqualTo(Chars.isWordChar(c) ? 1 : 0);
     }
   }
 }
