@@ -31,7 +31,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   /** What is forwarded of a text part, a refusal part, a tool call and its function: nothing else. */
   private static final Set<String> TEXT_PART_FIELDS = Set.of("type", "text");
   private static final Set<String> REFUSAL_PART_FIELDS = Set.of("type", "refusal");
-  private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "type", "function", "index");
+  private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "type", "function");
   private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
 
   @Override
@@ -121,7 +121,12 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
             throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "each tool call must be an object");
           }
           keepOnly(c, TOOL_CALL_FIELDS);
-          requireText(c, "id", "type", "index");
+          requireText(c, "id");
+          JsonNode type = c.get("type");
+          if (type != null && !type.isNull() && !"function".equals(type.asText(null))) {
+            throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT,
+                "tool calls of a type other than 'function' cannot be inspected for personal data and are not forwarded");
+          }
           transformFunction(c.get("function"), t);
         }
       }
@@ -204,7 +209,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   static void requireText(ObjectNode obj, String... fields) {
     for (String f : fields) {
       JsonNode v = obj.get(f);
-      if (v != null && !v.isNull() && !v.isTextual() && !(f.equals("index") && v.isIntegralNumber())) {
+      if (v != null && !v.isNull() && !v.isTextual()) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + f + "' must be a string");
       }
     }
