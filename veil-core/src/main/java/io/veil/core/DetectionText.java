@@ -10,9 +10,9 @@ import java.text.Normalizer;
  * the original): format characters (Unicode category Cf: zero-width space, joiners, word joiner,
  * byte-order mark, soft hyphen, bidirectional controls) are dropped; space separators (no-break,
  * thin, ideographic spaces) become an ASCII space; decimal digits of any script become ASCII digits;
- * compatibility forms that fold (NFKC) to ASCII become that ASCII (full-width letters, digits and
- * punctuation, small form variants such as the small commercial at, mathematical alphanumerics,
- * enclosed alphanumerics, ligatures). Anything else is kept as it is, so accented letters and other
+ * compatibility forms that fold (NFKC) to one ASCII character become it (full-width letters, digits
+ * and punctuation, small form variants such as the small commercial at, mathematical alphanumerics,
+ * circled letters and digits), and the Latin ligatures their letters. Anything else is kept as it is, so accented letters and other
  * scripts are untouched. A text without any such character is its own view (no copy).
  *
  * <p>Not handled: homoglyphs from other scripts (a Cyrillic "а" in a Latin word) have no
@@ -123,12 +123,18 @@ final class DetectionText {
       return null;
     }
     String folded = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC);
+    // one ASCII character for one disguised character; only the ligatures (ﬁ → fi) expand, so
+    // symbols such as ™ or ⑴ do not turn into words that change what is around them
+    boolean ligature = cp >= 0xFB00 && cp <= 0xFB06;
+    if (folded.isEmpty() || (folded.length() > 1 && !ligature)) {
+      return null;
+    }
     for (int k = 0; k < folded.length(); k++) {
       if (folded.charAt(k) >= 0x80) {
         return null;
       }
     }
-    return folded.isEmpty() ? null : folded;
+    return folded;
   }
 
   /** Blocks whose compatibility forms are used to disguise ASCII text. */
