@@ -263,6 +263,15 @@ class HostileRequestsIT {
     }
   }
 
+  /** Homoglyphs have no normalization to undo; the value as written must not reach the provider. */
+  @ParameterizedTest
+  @ValueSource(strings = {"j\u0430ne.doe@example.com", "jane.doe@ex\u0430mple.com", "j\u03bfhn@corp.example",
+      "jane.doe@\u0435xample.\u0441om"})
+  void homoglyphsInAnEmailDoNotHideIt(String email) throws Exception {
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, chat("write to " + email + " soon"));
+    assertRefusedOrClean(r.statusCode(), r.body(), email);
+  }
+
   @Test
   void valuesSplitAcrossContentPartsAreNotForwardedWhole() throws Exception {
     String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"mail jane.doe@\"},"
