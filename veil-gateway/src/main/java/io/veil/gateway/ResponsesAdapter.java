@@ -81,6 +81,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
       }
       ChatCompletionsAdapter.keepOnly(item, ITEM_FIELDS.get(type));
       ChatCompletionsAdapter.requireText(item, "type", "id", "call_id", "name", "arguments", "encrypted_content");
+      checkOpaque(item.get("encrypted_content"));
       switch (type) {
         case "message" -> {
           ChatCompletionsAdapter.checkRole(item.get("role"), ROLES);
@@ -112,6 +113,27 @@ final class ResponsesAdapter implements ProtocolAdapter {
         }
         case "item_reference" -> { } // an id only
         default -> ChatCompletionsAdapter.transformContent(item, "output", t);
+      }
+    }
+  }
+
+  /**
+   * {@code encrypted_content} is the provider's own ciphertext, forwarded as it is (Veil cannot read
+   * it); anything but base64 / base64url characters there is not ciphertext and is refused, so
+   * readable text (an e-mail, a sentence) cannot ride along in it.
+   */
+  static void checkOpaque(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return;
+    }
+    String s = v.asText();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+      if (!base64) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+            "'encrypted_content' must be the provider's base64 ciphertext");
       }
     }
   }

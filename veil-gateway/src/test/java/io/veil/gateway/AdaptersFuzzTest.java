@@ -30,8 +30,11 @@ import java.util.Set;
  */
 class AdaptersFuzzTest {
   static final String MARK = "SECRET";
-  /** Identifier fields forwarded as they are: call ids and function names, which the model chose. */
-  static final Set<String> VERBATIM = Set.of("id", "call_id", "tool_call_id", "name");
+  /**
+   * Fields forwarded as they are: call ids and function names, which the model chose, and the
+   * provider's reasoning ciphertext (checked to be base64 only; see ResponsesAdapter.checkOpaque).
+   */
+  static final Set<String> VERBATIM = Set.of("id", "call_id", "tool_call_id", "name", "encrypted_content");
   private static final List<String> TEXT_ROOTS = List.of("messages", "input", "instructions", "prompt", "suffix");
   private static final List<String> KEYS = List.of("messages", "input", "instructions", "prompt", "suffix", "role",
       "content", "type", "text", "refusal", "tool_calls", "function", "function_call", "arguments", "name", "id",

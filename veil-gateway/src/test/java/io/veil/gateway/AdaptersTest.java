@@ -67,4 +67,16 @@ class AdaptersTest {
     assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[{\"role\":\"Jane\","
         + "\"content\":\"hi\"}]}"), MARK)).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
   }
+
+  /** Found by AdaptersFuzzTest: readable text in a reasoning item's encrypted_content was forwarded. */
+  @Test
+  void reasoningCiphertextMustLookLikeCiphertext() throws Exception {
+    ObjectNode ok = json("{\"input\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],"
+        + "\"encrypted_content\":\"gAAAAABo-x_9/+==\"}]}");
+    new ResponsesAdapter().pseudonymize(ok, MARK);
+    assertThat(ok.at("/input/0/encrypted_content").asText()).isEqualTo("gAAAAABo-x_9/+==");
+    assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json("{\"input\":[{\"type\":\"reasoning\","
+        + "\"encrypted_content\":\"mail Jane at jane@x.io\"}]}"), MARK))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
+  }
 }
