@@ -81,6 +81,11 @@ public final class Analyzer {
   /**
    * Returns the non-overlapping findings in {@code text}, sorted by start.
    *
+   * <p>Hidden characters do not hide personal data: detection runs on a view of the text with
+   * format characters (zero-width space, joiners, soft hyphen, BOM) removed and full-width forms,
+   * other compatibility forms and non-ASCII digits folded to ASCII; each finding's span is mapped
+   * back to the original text and covers the hidden characters inside the value.
+   *
    * @param language ISO 639-1 code, or null to let engines guess
    * @throws DetectionException if a recognizer fails
    */
@@ -89,6 +94,25 @@ public final class Analyzer {
     if (text.isEmpty()) {
       return List.of();
     }
+    // detection reads what a reader sees: zero-width and other format characters dropped,
+    // full-width and other compatibility forms and non-ASCII digits folded (see DetectionText);
+    // findings are mapped back to spans of the original text, hidden characters included
+    DetectionText view = DetectionText.of(text);
+    if (!view.changed()) {
+      return analyzeView(text, language);
+    }
+    List<Finding> found = analyzeView(view.view(), language);
+    if (found.isEmpty()) {
+      return found;
+    }
+    List<Finding> out = new ArrayList<>(found.size());
+    for (Finding f : found) {
+      out.add(view.toOriginal(f));
+    }
+    return out;
+  }
+
+  private List<Finding> analyzeView(String text, String language) {
     List<Finding> candidates = null;
     // trigger-first: one pass computes the text's traits; recognizers that cannot report anything in a
     // text with these traits (no digit, no '@', no long token, ...) are not run at all

@@ -27,6 +27,12 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       "summary_text");
   private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id", "refusal",
       "function_call");
+  private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+  /** What is forwarded of a text part, a refusal part, a tool call and its function: nothing else. */
+  private static final Set<String> TEXT_PART_FIELDS = Set.of("type", "text");
+  private static final Set<String> REFUSAL_PART_FIELDS = Set.of("type", "refusal");
+  private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "type", "function");
+  private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
 
   @Override
   public Set<String> allowedFields() {
@@ -96,16 +102,35 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       if (!(m instanceof ObjectNode msg)) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "each message must be an object");
       }
+      checkRole(msg.get("role"), ROLES);
+      // fields Veil does not read are not forwarded (the minimization stage drops them too; this
+      // stage must not depend on it)
+      keepOnly(msg, MESSAGE_FIELDS);
+      requireText(msg, "tool_call_id", "refusal");
       transformContent(msg, "content", t);
       if (msg.get("refusal") != null && msg.get("refusal").isTextual()) {
         msg.put("refusal", t.apply(msg.get("refusal").asText()));
       }
-      if (msg.get("tool_calls") instanceof ArrayNode calls) {
-        for (JsonNode call : calls) {
-          transformArguments(call.path("function"), t);
+      JsonNode calls = msg.get("tool_calls");
+      if (calls != null && !calls.isNull()) {
+        if (!(calls instanceof ArrayNode callList)) {
+          throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'tool_calls' must be an array");
+        }
+        for (JsonNode call : callList) {
+          if (!(call instanceof ObjectNode c)) {
+            throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "each tool call must be an object");
+          }
+          keepOnly(c, TOOL_CALL_FIELDS);
+          requireText(c, "id");
+          JsonNode type = c.get("type");
+          if (type != null && !type.isNull() && !"function".equals(type.asText(null))) {
+            throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT,
+                "tool calls of a type other than 'function' cannot be inspected for personal data and are not forwarded");
+          }
+          transformFunction(c.get("function"), t);
         }
       }
-      transformArguments(msg.path("function_call"), t);
+      transformFunction(msg.get("function_call"), t);
     }
   }
 
@@ -122,16 +147,29 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     if (!(content instanceof ArrayNode parts)) {
       throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' must be a string or an array of parts");
     }
+    // the text parts of one content are read as one text: a value split across them is found
+    List<ObjectNode> textParts = new ArrayList<>();
     for (JsonNode p : parts) {
       String type = p.path("type").asText("");
       if (p instanceof ObjectNode part && p.get("text") != null && p.get("text").isTextual()
           && TEXT_PARTS.contains(type)) {
-        part.put("text", t.apply(p.get("text").asText()));
+        keepOnly(part, TEXT_PART_FIELDS);
+        textParts.add(part);
       } else if (p instanceof ObjectNode part && type.equals("refusal") && p.path("refusal").isTextual()) {
+        keepOnly(part, REFUSAL_PART_FIELDS);
         part.put("refusal", t.apply(p.get("refusal").asText()));
       } else {
         throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "content parts of type '" + safeType(type)
             + "' cannot be inspected for personal data and are not forwarded; send text parts only");
+      }
+    }
+    if (textParts.size() == 1) {
+      textParts.getFirst().put("text", t.apply(textParts.getFirst().get("text").asText()));
+    } else if (textParts.size() > 1) {
+      List<String> texts = textParts.stream().map(p -> p.get("text").asText()).toList();
+      List<String> out = t.applyJoined(texts);
+      for (int i = 0; i < textParts.size(); i++) {
+        textParts.get(i).put("text", out.get(i));
       }
     }
   }
@@ -143,6 +181,48 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   static void transformArguments(JsonNode function, TextTransform t) {
     if (function instanceof ObjectNode fn && fn.get("arguments") != null && fn.get("arguments").isTextual()) {
       fn.put("arguments", JsonText.transformJsonDocument(fn.get("arguments").asText(), t));
+    }
+  }
+
+  /** A function call: only its name (verbatim) and arguments (transformed) are forwarded. */
+  private static void transformFunction(JsonNode function, TextTransform t) {
+    if (function == null || function.isNull()) {
+      return;
+    }
+    if (!(function instanceof ObjectNode fn)) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a function call must be an object");
+    }
+    keepOnly(fn, FUNCTION_FIELDS);
+    requireText(fn, "name", "arguments");
+    transformArguments(fn, t);
+  }
+
+  /** Removes every field of {@code obj} not in {@code allowed}. */
+  static void keepOnly(ObjectNode obj, Set<String> allowed) {
+    obj.retain(allowed);
+  }
+
+  /**
+   * Refuses a non-string value in fields forwarded verbatim (ids, names, types): an object or array
+   * there would carry text past the transform.
+   */
+  static void requireText(ObjectNode obj, String... fields) {
+    for (String f : fields) {
+      JsonNode v = obj.get(f);
+      if (v != null && !v.isNull() && !v.isTextual()) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + f + "' must be a string");
+      }
+    }
+  }
+
+  /**
+   * Refuses a role Veil does not know: the value would be forwarded as it is, so it must be one of
+   * the protocol's words (the message does not echo it).
+   */
+  static void checkRole(JsonNode role, Set<String> roles) {
+    if (role != null && !role.isNull() && !(role.isTextual() && roles.contains(role.asText()))) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "unknown message role; expected one of "
+          + String.join(", ", new java.util.TreeSet<>(roles)));
     }
   }
 

@@ -26,6 +26,7 @@ final class CompletionsAdapter implements ProtocolAdapter {
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
     transformStrings(body, "prompt", t, true);
+    ChatCompletionsAdapter.requireText(body, "suffix");
     if (body.path("suffix").isTextual()) {
       body.put("suffix", t.apply(body.get("suffix").asText()));
     }

@@ -95,6 +95,8 @@ public final class Gateway implements AutoCloseable {
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.http.maxRequestSize = maxBodyBytes + 1;
       cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore));
+      // Jetty's own refusals (unparsable or ambiguous requests) in the provider's error envelope
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       for (HandlerType type : new HandlerType[] {HandlerType.GET, HandlerType.POST, HandlerType.PUT,
           HandlerType.PATCH, HandlerType.DELETE}) {
         cfg.routes.addHttpHandler(type, "/", this::handle);

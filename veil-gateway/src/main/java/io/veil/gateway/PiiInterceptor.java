@@ -50,7 +50,7 @@ final class PiiInterceptor implements Interceptor {
     RequestStats stats = request.stats();
     PrivacySettings.Mode mode = stats.mode();
     boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS || mode != PrivacySettings.Mode.PSEUDONYMIZE;
-    TextTransform transform = text -> {
+    java.util.function.Function<String, PseudonymizedText> run = text -> {
       PseudonymizedText out = guarded(() -> irreversible
           ? veil.anonymize(scope.tenant(), text)
           : Governance.withSubject(stats.subject(), () -> veil.pseudonymize(scope, text)));
@@ -60,7 +60,22 @@ final class PiiInterceptor implements Interceptor {
         throw new GatewayException(403, ErrorCodes.TYPE_PERMISSION, ErrorCodes.PII_BLOCKED,
             "The request contains personal data and the end user's privacy mode is 'block'; nothing was forwarded");
       }
-      return out.text();
+      return out;
+    };
+    TextTransform transform = new TextTransform() {
+      @Override
+      public String apply(String text) {
+        return run.apply(text).text();
+      }
+
+      @Override
+      public List<String> applyJoined(List<String> pieces) {
+        String joined = String.join("", pieces);
+        PseudonymizedText out = run.apply(joined);
+        // the same (deterministic) analysis again, for the original offsets of what was replaced
+        return guarded(() -> JoinedPieces.split(pieces, veil.analyzer().analyze(joined).stream()
+            .filter(f -> !veil.policy().operatorSpec(f.type()).name().equals("keep")).toList(), out));
+      }
     };
     ObjectNode body = request.json().deepCopy();
     adapter.pseudonymize(body, transform);

@@ -23,6 +23,15 @@ final class ResponsesAdapter implements ProtocolAdapter {
       "max_tool_calls", "top_logprobs", "include");
   private static final Set<String> ITEM_TYPES = Set.of("message", "function_call", "function_call_output", "reasoning",
       "item_reference");
+  private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+  /** What is forwarded of each item type: nothing else (ids verbatim, text transformed). */
+  private static final java.util.Map<String, Set<String>> ITEM_FIELDS = java.util.Map.of(
+      "message", Set.of("type", "role", "content", "id"),
+      "function_call", Set.of("type", "id", "call_id", "name", "arguments"),
+      "function_call_output", Set.of("type", "id", "call_id", "output"),
+      "reasoning", Set.of("type", "id", "summary", "content", "encrypted_content"),
+      "item_reference", Set.of("type", "id"));
+  private static final Set<String> SUMMARY_FIELDS = Set.of("type", "text");
 
   @Override
   public Set<String> allowedFields() {
@@ -46,6 +55,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    ChatCompletionsAdapter.requireText(body, "instructions");
     if (body.path("instructions").isTextual()) {
       body.put("instructions", t.apply(body.get("instructions").asText()));
     }
@@ -69,8 +79,14 @@ final class ResponsesAdapter implements ProtocolAdapter {
         throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "input items of type '"
             + ChatCompletionsAdapter.safeType(type) + "' cannot be inspected for personal data and are not forwarded");
       }
+      ChatCompletionsAdapter.keepOnly(item, ITEM_FIELDS.get(type));
+      ChatCompletionsAdapter.requireText(item, "type", "id", "call_id", "name", "arguments", "encrypted_content");
+      checkOpaque(item.get("encrypted_content"));
       switch (type) {
-        case "message" -> ChatCompletionsAdapter.transformContent(item, "content", t);
+        case "message" -> {
+          ChatCompletionsAdapter.checkRole(item.get("role"), ROLES);
+          ChatCompletionsAdapter.transformContent(item, "content", t);
+        }
         case "function_call" -> {
           if (item.path("arguments").isTextual()) {
             item.put("arguments", JsonText.transformJsonDocument(item.get("arguments").asText(), t));
@@ -78,10 +94,18 @@ final class ResponsesAdapter implements ProtocolAdapter {
         }
         case "reasoning" -> {
           // summaries were restored on their way to the client: they go back pseudonymized
+          JsonNode summary = item.get("summary");
+          if (summary != null && !(summary instanceof ArrayNode)) {
+            throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a reasoning 'summary' must be an array");
+          }
           for (JsonNode part : item.path("summary")) {
-            if (part instanceof ObjectNode p && p.path("text").isTextual()) {
-              p.put("text", t.apply(p.get("text").asText()));
+            if (!(part instanceof ObjectNode p) || !p.path("text").isTextual()) {
+              throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+                  "each reasoning summary part must be an object with a string 'text'");
             }
+            ChatCompletionsAdapter.keepOnly(p, SUMMARY_FIELDS);
+            ChatCompletionsAdapter.requireText(p, "type");
+            p.put("text", t.apply(p.get("text").asText()));
           }
           if (item.has("content")) {
             ChatCompletionsAdapter.transformContent(item, "content", t);
@@ -89,6 +113,27 @@ final class ResponsesAdapter implements ProtocolAdapter {
         }
         case "item_reference" -> { } // an id only
         default -> ChatCompletionsAdapter.transformContent(item, "output", t);
+      }
+    }
+  }
+
+  /**
+   * {@code encrypted_content} is the provider's own ciphertext, forwarded as it is (Veil cannot read
+   * it); anything but base64 / base64url characters there is not ciphertext and is refused, so
+   * readable text (an e-mail, a sentence) cannot ride along in it.
+   */
+  static void checkOpaque(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return;
+    }
+    String s = v.asText();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+      if (!base64) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+            "'encrypted_content' must be the provider's base64 ciphertext");
       }
     }
   }

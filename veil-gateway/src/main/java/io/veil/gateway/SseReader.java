@@ -19,6 +19,8 @@ final class SseReader {
   private final byte[] buf = new byte[8192];
   private int pos;
   private int len;
+  /** The last line ended with a CR, so a LF that follows it is part of that line end. */
+  private boolean afterCr;
 
   SseReader(InputStream in) {
     this.in = in;
@@ -68,6 +70,11 @@ final class SseReader {
     }
   }
 
+  /**
+   * Reads one line. CR LF, LF and a bare CR all end a line, as the SSE specification says: a CR left
+   * inside a line would reach the client, whose parser splits there, so what Veil restored and what
+   * the client reads would differ.
+   */
   private String readLine() throws IOException {
     ByteArrayOutputStream line = null;
     while (true) {
@@ -79,8 +86,15 @@ final class SseReader {
           return line == null ? null : line.toString(StandardCharsets.UTF_8);
         }
       }
+      if (afterCr) {
+        afterCr = false;
+        if (buf[pos] == '\n') {
+          pos++; // the LF of a CR LF whose CR ended the previous line
+          continue;
+        }
+      }
       int start = pos;
-      while (pos < len && buf[pos] != '\n') {
+      while (pos < len && buf[pos] != '\n' && buf[pos] != '\r') {
         pos++;
       }
       if (line == null) {
@@ -91,10 +105,9 @@ final class SseReader {
         throw new IOException("upstream line exceeds " + MAX_EVENT_BYTES + " bytes");
       }
       if (pos < len) {
-        pos++; // the '\n'
-        byte[] b = line.toByteArray();
-        int n = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
-        return new String(b, 0, n, StandardCharsets.UTF_8);
+        afterCr = buf[pos] == '\r';
+        pos++;
+        return line.toString(StandardCharsets.UTF_8);
       }
     }
   }

@@ -53,4 +53,30 @@ class AdaptersTest {
     assertThatThrownBy(() -> new EmbeddingsAdapter().pseudonymize(json("{\"input\":[1,2]}"), MARK)).isInstanceOf(GatewayException.class);
     assertThatThrownBy(() -> new CompletionsAdapter().pseudonymize(json("{\"prompt\":{}}"), MARK)).isInstanceOf(GatewayException.class);
   }
+
+  /** Found by AdaptersFuzzTest: free text in a tool call's type or index was forwarded verbatim. */
+  @Test
+  void toolCallsForwardOnlyIdFunctionTypeAndTransformedArguments() throws Exception {
+    ObjectNode body = json("{\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\","
+        + "\"index\":\"Jane\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\\\"Jane\\\"}\",\"x\":\"Jane\"}}]}]}");
+    new ChatCompletionsAdapter().pseudonymize(body, MARK);
+    assertThat(body.toString()).doesNotContain("Jane");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[{\"role\":\"assistant\","
+        + "\"tool_calls\":[{\"id\":\"c\",\"type\":\"Jane\",\"function\":{\"name\":\"f\"}}]}]}"), MARK))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[{\"role\":\"Jane\","
+        + "\"content\":\"hi\"}]}"), MARK)).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
+  }
+
+  /** Found by AdaptersFuzzTest: readable text in a reasoning item's encrypted_content was forwarded. */
+  @Test
+  void reasoningCiphertextMustLookLikeCiphertext() throws Exception {
+    ObjectNode ok = json("{\"input\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],"
+        + "\"encrypted_content\":\"gAAAAABo-x_9/+==\"}]}");
+    new ResponsesAdapter().pseudonymize(ok, MARK);
+    assertThat(ok.at("/input/0/encrypted_content").asText()).isEqualTo("gAAAAABo-x_9/+==");
+    assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json("{\"input\":[{\"type\":\"reasoning\","
+        + "\"encrypted_content\":\"mail Jane at jane@x.io\"}]}"), MARK))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
+  }
 }

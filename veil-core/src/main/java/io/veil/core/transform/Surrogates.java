@@ -33,8 +33,9 @@ import net.datafaker.Faker;
 final class Surrogates {
   private static final String[] EMAIL_DOMAINS = {"example.com", "example.org", "example.net"};
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern DATE_ISO = Pattern.compile("(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})");
-  private static final Pattern DATE_DMY = Pattern.compile("(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{2,4})");
+  // both separators are captured and compared in code: a backreference would need a backtracking engine
+  private static final Pattern DATE_ISO = Pattern.compile("(\\d{4})([-/.])(\\d{1,2})([-/.])(\\d{1,2})");
+  private static final Pattern DATE_DMY = Pattern.compile("(\\d{1,2})([-/.])(\\d{1,2})([-/.])(\\d{2,4})");
 
   private final Random random;
   private final Faker faker;
@@ -194,14 +195,14 @@ final class Surrogates {
 
   private String date(String original) {
     Matcher iso = DATE_ISO.matcher(original);
-    if (iso.matches()) {
+    if (iso.matches() && iso.group(2).equals(iso.group(4))) {
       return (1940 + random.nextInt(70)) + iso.group(2) + pad(1 + random.nextInt(12), iso.group(3))
-          + iso.group(2) + pad(1 + random.nextInt(28), iso.group(4));
+          + iso.group(2) + pad(1 + random.nextInt(28), iso.group(5));
     }
     Matcher dmy = DATE_DMY.matcher(original);
-    if (dmy.matches()) {
+    if (dmy.matches() && dmy.group(2).equals(dmy.group(4))) {
       // day and month both at most 12, so either reading order stays valid
-      String year = dmy.group(4).length() == 2
+      String year = dmy.group(5).length() == 2
           ? pad(random.nextInt(100), "00") : String.valueOf(1940 + random.nextInt(70));
       return pad(1 + random.nextInt(12), dmy.group(1)) + dmy.group(2) + pad(1 + random.nextInt(12), dmy.group(3))
           + dmy.group(2) + year;

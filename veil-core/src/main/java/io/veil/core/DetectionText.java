@@ -1,0 +1,151 @@
+package io.veil.core;
+
+import java.text.Normalizer;
+
+/**
+ * The text detection runs on: what a reader (or a model) sees, with the tricks that hide personal
+ * data from a pattern undone, plus the map from its offsets back to the original text.
+ *
+ * <p>Per code point, independently (so every character of the view maps to exactly one range of
+ * the original): format characters (Unicode category Cf: zero-width space, joiners, word joiner,
+ * byte-order mark, soft hyphen, bidirectional controls) are dropped; space separators (no-break,
+ * thin, ideographic spaces) become an ASCII space; decimal digits of any script become ASCII digits;
+ * compatibility forms that fold (NFKC) to one ASCII character become it (full-width letters, digits
+ * and punctuation, small form variants such as the small commercial at, mathematical alphanumerics,
+ * circled letters and digits), and the Latin ligatures their letters. Anything else is kept as it is, so accented letters and other
+ * scripts are untouched. A text without any such character is its own view (no copy).
+ *
+ * <p>Not handled: homoglyphs from other scripts (a Cyrillic "а" in a Latin word) have no
+ * normalization to fold them; UTS #39 confusable skeletons would be needed.
+ *
+ * <p>Immutable; thread-safe.
+ */
+final class DetectionText {
+  private final String view;
+  /** For view index i: the original range [from[i], to[i]); null when the view is the original. */
+  private final int[] from;
+  private final int[] to;
+
+  private DetectionText(String view, int[] from, int[] to) {
+    this.view = view;
+    this.from = from;
+    this.to = to;
+  }
+
+  /** The view of {@code text}; the text itself when nothing in it needs undoing. */
+  static DetectionText of(String text) {
+    int first = firstChanged(text);
+    if (first < 0) {
+      return new DetectionText(text, null, null);
+    }
+    StringBuilder sb = new StringBuilder(text.length());
+    int[] from = new int[text.length() + 16];
+    int[] to = new int[text.length() + 16];
+    int n = 0;
+    for (int i = 0; i < first; i++) {
+      sb.append(text.charAt(i));
+      from[n] = i;
+      to[n++] = i + 1;
+    }
+    for (int i = first; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      int next = i + Character.charCount(cp);
+      String replacement = cp < 0x80 ? null : replacement(cp);
+      if (replacement == null) {
+        for (int k = i; k < next; k++) {
+          if (n == from.length) {
+            from = java.util.Arrays.copyOf(from, n * 2);
+            to = java.util.Arrays.copyOf(to, n * 2);
+          }
+          sb.append(text.charAt(k));
+          from[n] = k;
+          to[n++] = k + 1;
+        }
+      } else {
+        for (int k = 0; k < replacement.length(); k++) {
+          if (n == from.length) {
+            from = java.util.Arrays.copyOf(from, n * 2);
+            to = java.util.Arrays.copyOf(to, n * 2);
+          }
+          sb.append(replacement.charAt(k));
+          from[n] = i;
+          to[n++] = next;
+        }
+      }
+      i = next;
+    }
+    return new DetectionText(sb.toString(), from, to);
+  }
+
+  /** The text to detect in. */
+  String view() {
+    return view;
+  }
+
+  /** True if the view differs from the original. */
+  boolean changed() {
+    return from != null;
+  }
+
+  /** The original span of the view span [start, end): from the first character's origin to the last's. */
+  Finding toOriginal(Finding f) {
+    if (from == null) {
+      return f;
+    }
+    return new Finding(from[f.start()], to[f.end() - 1], f.type(), f.score(), f.recognizer());
+  }
+
+  /** Index of the first character that needs undoing, or -1. */
+  private static int firstChanged(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80 && replacement(text.codePointAt(i)) != null) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** What code point {@code cp} (not ASCII) reads as for detection: "" to drop it, null to keep it. */
+  static String replacement(int cp) {
+    int type = Character.getType(cp);
+    if (type == Character.FORMAT) {
+      return "";
+    }
+    if (type == Character.SPACE_SEPARATOR) {
+      return " ";
+    }
+    if (type == Character.DECIMAL_DIGIT_NUMBER) {
+      int d = Character.digit(cp, 10);
+      return d < 0 ? null : String.valueOf((char) ('0' + d));
+    }
+    if (!foldable(cp)) {
+      return null;
+    }
+    String folded = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC);
+    // one ASCII character for one disguised character; only the ligatures (ﬁ → fi) expand, so
+    // symbols such as ™ or ⑴ do not turn into words that change what is around them
+    boolean ligature = cp >= 0xFB00 && cp <= 0xFB06;
+    if (folded.isEmpty() || (folded.length() > 1 && !ligature)) {
+      return null;
+    }
+    for (int k = 0; k < folded.length(); k++) {
+      if (folded.charAt(k) >= 0x80) {
+        return null;
+      }
+    }
+    return folded;
+  }
+
+  /** Blocks whose compatibility forms are used to disguise ASCII text. */
+  private static boolean foldable(int cp) {
+    return (cp >= 0xFF00 && cp <= 0xFFEF)       // half-width and full-width forms
+        || (cp >= 0xFE50 && cp <= 0xFE6F)       // small form variants (﹫)
+        || (cp >= 0x1D400 && cp <= 0x1D7FF)     // mathematical alphanumeric symbols
+        || (cp >= 0x2460 && cp <= 0x24FF)       // enclosed alphanumerics
+        || (cp >= 0x1F100 && cp <= 0x1F1FF)     // enclosed alphanumeric supplement
+        || (cp >= 0xFB00 && cp <= 0xFB06)       // Latin ligatures
+        || (cp >= 0x2070 && cp <= 0x209F)       // superscripts and subscripts
+        || (cp >= 0x2100 && cp <= 0x214F);      // letterlike symbols
+  }
+}

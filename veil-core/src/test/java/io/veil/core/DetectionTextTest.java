@@ -1,0 +1,63 @@
+package io.veil.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Detection reads through the Unicode tricks that hide personal data from a pattern, and reports
+ * spans of the original text (hidden characters included), so the transform replaces all of it.
+ * (The table writes invisible characters as Java Unicode escapes: the strings hold the real characters.)
+ */
+class DetectionTextTest {
+  private static final Analyzer ANALYZER = Policy.defaults().newAnalyzer();
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      zero-width space in an e-mail       | mail jane\u200B.doe@example.com today                 | jane\u200B.doe@example.com                 | EMAIL
+      joiners in an e-mail                | mail jane.doe\u200C@exam\u200Dple.com today           | jane.doe\u200C@exam\u200Dple.com           | EMAIL
+      soft hyphen in an e-mail            | mail jane\u00AD.doe@example.com today                 | jane\u00AD.doe@example.com                 | EMAIL
+      byte-order mark in an e-mail        | mail jane.doe@\uFEFFexample.com today                 | jane.doe@\uFEFFexample.com                 | EMAIL
+      full-width e-mail                   | mail ｊａｎｅ.ｄｏｅ＠ｅｘａｍｐｌｅ.ｃｏｍ today          | ｊａｎｅ.ｄｏｅ＠ｅｘａｍｐｌｅ.ｃｏｍ          | EMAIL
+      small commercial at                 | mail jane.doe\uFE6Bexample.com today                  | jane.doe\uFE6Bexample.com                  | EMAIL
+      zero-width in a card                | card 4111\u200B1111\u200B1111\u200B1111 please        | 4111\u200B1111\u200B1111\u200B1111         | CREDIT_CARD
+      full-width card digits              | card ４１１１ １１１１ １１１１ １１１１ please          | ４１１１ １１１１ １１１１ １１１１          | CREDIT_CARD
+      Arabic-Indic card digits            | card ٤١١١ ١١١١ ١١١١ ١١١١ please                     | ٤١١١ ١١١١ ١١١١ ١١١١                     | CREDIT_CARD
+      no-break spaces in a card           | card 4111\u00A01111\u00A01111\u00A01111 please        | 4111\u00A01111\u00A01111\u00A01111         | CREDIT_CARD
+      word joiners in an IBAN             | iban DE89\u20603704\u20600044\u20600532\u20600130\u206000 ok | DE89\u20603704\u20600044\u20600532\u20600130\u206000 | IBAN
+      full-width IBAN                     | iban ＤＥ８９ ３７０４ ００４４ ０５３２ ０１３０ ００ ok  | ＤＥ８９ ３７０４ ００４４ ０５３２ ０１３０ ００  | IBAN
+      zero-width in an SSN                | ssn 078\u200B-05-1120 ok                              | 078\u200B-05-1120                         | US_SSN
+      """)
+  void hiddenValuesAreFoundWithTheirOriginalSpan(String name, String text, String value, EntityType type) {
+    List<Finding> findings = ANALYZER.analyze(text);
+    String t = text;
+    assertThat(findings).as(name).anySatisfy(f -> {
+      assertThat(f.type()).isEqualTo(type);
+      assertThat(f.value(t)).isEqualTo(value);
+    });
+  }
+
+  @Property(tries = 300)
+  void asciiTextsAreTheirOwnView(@ForAll String text) {
+    DetectionText view = DetectionText.of(text);
+    if (text.chars().allMatch(c -> c < 0x80)) {
+      assertThat(view.changed()).isFalse();
+    }
+    assertThat(view.view() == text).isEqualTo(!view.changed());
+  }
+
+  @Property(tries = 500)
+  void everyViewSpanMapsInsideTheOriginal(@ForAll String text) {
+    DetectionText view = DetectionText.of(text);
+    String v = view.view();
+    for (int s = 0; s < v.length(); s++) {
+      Finding f = view.toOriginal(new Finding(s, Math.min(v.length(), s + 3), EntityType.PERSON, 1, "t"));
+      assertThat(f.start()).isBetween(0, text.length());
+      assertThat(f.end()).isBetween(f.start() + 1, text.length());
+    }
+  }
+}
