@@ -46,7 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads the subject's {@code subject_keys} row (in the same query as the data it decrypts, or just
  * before), and the cached primitive is used only when that row exists and holds exactly the bytes it
  * was unwrapped from. A key destroyed by any instance sharing the database is therefore unusable by
- * all of them from the moment the deletion commits (bound: zero, not a TTL); a re-wrapped key
+ * all of them for every read that starts after the deletion commits (bound: zero, not a TTL); a re-wrapped key
  * (master rotation) is unwrapped afresh. {@link #destroy} and erasure also drop the local entry.
  *
  * <p><b>Security:</b> no method returns key material. Unwrapped data keys of recently active subjects
