@@ -193,42 +193,59 @@ public class LoadTool {
   static void report(Path results, String duration) throws IOException {
     List<java.util.Map<String, String>> rows = Files.readAllLines(results, StandardCharsets.UTF_8).stream()
         .filter(l -> !l.isBlank()).map(LoadTool::parse).toList();
+    // wrk rows by "target@concurrency@round"; targets in the order they were measured
     java.util.Map<String, java.util.Map<String, String>> wrk = new java.util.LinkedHashMap<>();
     java.util.Map<String, java.util.Map<String, String>> ttfb = new java.util.LinkedHashMap<>();
     java.util.TreeSet<Integer> levels = new java.util.TreeSet<>();
+    java.util.TreeSet<Integer> rounds = new java.util.TreeSet<>();
+    java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
     for (var r : rows) {
       if ("wrk".equals(r.get("kind"))) {
         int c = Integer.parseInt(r.get("concurrency"));
+        int round = r.containsKey("round") ? Integer.parseInt(r.get("round")) : 1;
         levels.add(c);
-        wrk.put(r.get("target") + "@" + c, r);
+        rounds.add(round);
+        targets.add(r.get("target"));
+        wrk.put(r.get("target") + "@" + c + "@" + round, r);
       } else if ("ttfb".equals(r.get("kind"))) {
         ttfb.put(r.get("target"), r);
       }
     }
     StringBuilder md = new StringBuilder();
     md.append("## Load: 1 KB PII-rich chat prompts, non-streamed, ").append(duration).append(" per cell (wrk)\n\n");
-    md.append("| target | concurrency | req/s | p50 ms | p99 ms | CPU ms/request (target process only) | non-2xx | socket errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (int c : levels) {
-      for (String t : List.of("mock", "nginx", "veil")) {
-        var r = wrk.get(t + "@" + c);
-        if (r != null) {
-          md.append("| ").append(t).append(" | ").append(c).append(" | ").append(f(num(r, "rps"))).append(" | ")
-              .append(f(num(r, "p50_ms"))).append(" | ").append(f(num(r, "p99_ms"))).append(" | ")
-              .append(f(num(r, "cpu_ms") / num(r, "requests"))).append(" | ")
-              .append(r.get("non2xx")).append(" | ").append(r.get("socket_errors")).append(" |\n");
+    md.append("| round | target | concurrency | load avg | req/s | p50 ms | p99 ms | CPU ms/request (target process only) | non-2xx | socket errors |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int round : rounds) {
+      for (int c : levels) {
+        for (String t : targets) {
+          var r = wrk.get(t + "@" + c + "@" + round);
+          if (r != null) {
+            md.append("| ").append(round).append(" | ").append(t).append(" | ").append(c).append(" | ")
+                .append(r.getOrDefault("loadavg", "?")).append(" | ").append(f(num(r, "rps"))).append(" | ")
+                .append(f(num(r, "p50_ms"))).append(" | ").append(f(num(r, "p99_ms"))).append(" | ")
+                .append(f(num(r, "cpu_ms") / num(r, "requests"))).append(" | ")
+                .append(r.get("non2xx")).append(" | ").append(r.get("socket_errors")).append(" |\n");
+          }
         }
       }
     }
-    md.append("\n### Ratios\n\n| concurrency | veil adds at p50 (ms) | veil adds at p99 (ms) | nginx adds at p50 (ms) | veil req/s ÷ nginx req/s | veil req/s ÷ mock req/s |\n|---:|---:|---:|---:|---:|---:|\n");
-    for (int c : levels) {
-      var m = wrk.get("mock@" + c);
-      var v = wrk.get("veil@" + c);
-      var n = wrk.get("nginx@" + c);
-      md.append("| ").append(c).append(" | ").append(f(num(v, "p50_ms") - num(m, "p50_ms"))).append(" | ")
-          .append(f(num(v, "p99_ms") - num(m, "p99_ms"))).append(" | ")
-          .append(f(num(n, "p50_ms") - num(m, "p50_ms"))).append(" | ")
-          .append(f(num(v, "rps") / num(n, "rps"))).append(" | ")
-          .append(f(num(v, "rps") / num(m, "rps"))).append(" |\n");
+    md.append("\n### Ratios (each Veil build against the mock and nginx of the same round)\n\n| round | concurrency | target | adds at p50 (ms) | adds at p99 (ms) | nginx adds at p50 (ms) | req/s ÷ nginx req/s | req/s ÷ mock req/s |\n|---:|---:|---|---:|---:|---:|---:|---:|\n");
+    for (int round : rounds) {
+      for (int c : levels) {
+        var m = wrk.get("mock@" + c + "@" + round);
+        var n = wrk.get("nginx@" + c + "@" + round);
+        for (String t : targets) {
+          if (!t.startsWith("veil")) {
+            continue;
+          }
+          var v = wrk.get(t + "@" + c + "@" + round);
+          md.append("| ").append(round).append(" | ").append(c).append(" | ").append(t).append(" | ")
+              .append(f(num(v, "p50_ms") - num(m, "p50_ms"))).append(" | ")
+              .append(f(num(v, "p99_ms") - num(m, "p99_ms"))).append(" | ")
+              .append(f(num(n, "p50_ms") - num(m, "p50_ms"))).append(" | ")
+              .append(f(num(v, "rps") / num(n, "rps"))).append(" | ")
+              .append(f(num(v, "rps") / num(m, "rps"))).append(" |\n");
+        }
+      }
     }
     if (!ttfb.isEmpty()) {
       md.append("\n## Streams: time to first byte, concurrency 8 (LoadTool ttfb)\n\n")
@@ -241,19 +258,28 @@ public class LoadTool {
             .append(" | ").append(f(num(r, "total_p50_ms"))).append(" / ").append(f(num(r, "total_p99_ms"))).append(" |\n");
       }
       var m = ttfb.get("mock");
-      var v = ttfb.get("veil");
-      if (m != null && v != null) {
-        md.append("\nVeil adds to the first content byte: ")
-            .append(f(num(v, "first_content_p50_ms") - num(m, "first_content_p50_ms"))).append(" ms at p50, ")
-            .append(f(num(v, "first_content_p99_ms") - num(m, "first_content_p99_ms"))).append(" ms at p99.\n");
+      for (var e : ttfb.entrySet()) {
+        if (m != null && e.getKey().startsWith("veil")) {
+          var v = e.getValue();
+          md.append("\n").append(e.getKey()).append(" adds to the first content byte: ")
+              .append(f(num(v, "first_content_p50_ms") - num(m, "first_content_p50_ms"))).append(" ms at p50, ")
+              .append(f(num(v, "first_content_p99_ms") - num(m, "first_content_p99_ms"))).append(" ms at p99.\n");
+        }
       }
     }
     List<String> rss = rows.stream().filter(r -> "rss".equals(r.get("kind")))
-        .map(r -> r.get("after") + ": " + r.get("rss_mb") + " MB").toList();
+        .map(r -> r.get("after") + ": RSS " + r.get("rss_mb") + " MB"
+            + (r.containsKey("heap_after_gc_mb") ? ", heap after full GC " + r.get("heap_after_gc_mb") + " MB" : ""))
+        .toList();
     if (!rss.isEmpty()) {
-      md.append("\n## veil serve resident memory\n\n");
+      md.append("\n## veil serve memory\n\n");
       rss.forEach(s -> md.append("- ").append(s).append("\n"));
     }
+    rows.stream().filter(r -> "soak".equals(r.get("kind"))).forEach(r -> md.append("\nSoak (concurrency ")
+        .append(r.get("concurrency")).append(", ").append(r.get("duration_s")).append(" s): ").append(r.get("requests"))
+        .append(" requests, ").append(f(num(r, "rps"))).append(" req/s, p50 ").append(f(num(r, "p50_ms")))
+        .append(" ms, p99 ").append(f(num(r, "p99_ms"))).append(" ms, non-2xx ").append(r.get("non2xx"))
+        .append(", socket errors ").append(r.get("socket_errors")).append("\n"));
     System.out.print(md);
   }
 }

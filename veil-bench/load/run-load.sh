@@ -4,10 +4,15 @@
 #   (c) through nginx as a plain reverse proxy to the same mock,
 # at each concurrency (default 8 and 64) with wrk (throughput, p50, p99), then the time to first byte on
 # streams (first SSE event / first content delta, p50 and p99) with LoadTool.java, and the RSS of veil serve.
-# Optional soak: --soak SECONDS runs wrk against veil for that long at the highest concurrency and samples RSS.
+# Optional soak: --soak SECONDS runs wrk against veil for that long at the highest concurrency and samples RSS
+# and, after a full GC every 60 s, the Java heap in use (jcmd GC.run + GC.heap_info).
+# A/B: --baseline DIR also starts `DIR/veil serve` (another checkout or build of Veil, e.g. the commit before a
+# change) as target "veil-base", measured in the same loop right after "veil", so both see the same machine load.
+# --xmx SIZE runs every veil JVM with -Xmx SIZE (the soak's memory bound).
 #
 # usage: veil-bench/load/run-load.sh [--duration 10s] [--warmup 10s] [--concurrency "8 64"] [--threads 2]
 #          [--ttfb-requests 300] [--soak SECONDS] [--data DIR] [--out DIR] [--no-veil] [--no-nginx] [--keep]
+#          [--baseline DIR] [--xmx SIZE] [--rounds N]
 # needs: wrk and nginx (Debian packages `wrk`, `nginx`; installed with apt-get when missing and running as root),
 #        a JDK >= 21 (found like ./veil does), ../shared/data next to the repository (or --data DIR).
 set -euo pipefail
@@ -26,6 +31,9 @@ WITH_VEIL=1
 WITH_NGINX=1
 KEEP=0
 START_TIMEOUT=120
+BASELINE=""
+XMX=""
+ROUNDS=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,7 +48,10 @@ while [ $# -gt 0 ]; do
     --no-veil) WITH_VEIL=0; shift ;;
     --no-nginx) WITH_NGINX=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --baseline) BASELINE="$(cd "$2" && pwd)"; shift 2 ;;
+    --xmx) XMX="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run-load: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -116,19 +127,26 @@ wait_http "http://127.0.0.1:$MOCK_PORT/v1/models" "$START_TIMEOUT" "$MOCK_PID" |
 TARGETS=("mock|http://127.0.0.1:$MOCK_PORT|")
 declare -A TARGET_PID=([mock]="$MOCK_PID")
 
-if [ "$WITH_VEIL" = 1 ]; then
-  VEIL_PORT="$(free_port)"
-  "$ROOT/veil" serve --port "$VEIL_PORT" --upstream "http://127.0.0.1:$MOCK_PORT/v1" --data-dir "$WORK/veil-data" \
-    >"$OUT/veil-serve.log" 2>&1 &
-  VEIL_PID=$!; PIDS+=("$VEIL_PID")
-  if wait_http "http://127.0.0.1:$VEIL_PORT/health" "$START_TIMEOUT" "$VEIL_PID" && [ -s "$WORK/veil-data/dev-key" ]; then
-    VEIL_KEY="$(tr -d '\n\r' < "$WORK/veil-data/dev-key")"
-    TARGETS+=("veil|http://127.0.0.1:$VEIL_PORT|$VEIL_KEY")
-    TARGET_PID[veil]="$VEIL_PID"
-  else
-    log "veil serve did not become healthy; measuring without it (see $OUT/veil-serve.log)"
-    WITH_VEIL=0
+VEIL_OPTS="${VEIL_JAVA_OPTS:-}${XMX:+ -Xmx$XMX}"
+start_veil() { # name root: starts ROOT/veil serve in front of the mock and adds it to TARGETS
+  local name="$1" root="$2" port pid key
+  port="$(free_port)"
+  VEIL_JAVA_OPTS="$VEIL_OPTS" "$root/veil" serve --port "$port" --upstream "http://127.0.0.1:$MOCK_PORT/v1" \
+    --data-dir "$WORK/$name-data" >"$OUT/$name-serve.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  if wait_http "http://127.0.0.1:$port/health" "$START_TIMEOUT" "$pid" && [ -s "$WORK/$name-data/dev-key" ]; then
+    key="$(tr -d '\n\r' < "$WORK/$name-data/dev-key")"
+    TARGETS+=("$name|http://127.0.0.1:$port|$key")
+    TARGET_PID[$name]="$pid"
+    return 0
   fi
+  log "$name serve did not become healthy; measuring without it (see $OUT/$name-serve.log)"
+  return 1
+}
+if [ "$WITH_VEIL" = 1 ]; then
+  start_veil veil "$ROOT" || WITH_VEIL=0
+  VEIL_PID="${TARGET_PID[veil]:-}"
+  [ -n "$BASELINE" ] && { "$BASELINE/veil" --version >/dev/null; start_veil veil-base "$BASELINE" || true; }
 fi
 
 if [ "$WITH_NGINX" = 1 ]; then
@@ -193,17 +211,19 @@ for t in "${TARGETS[@]}"; do # JIT warm-up of every JVM on the path (mock, veil)
   BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$THREADS" -c"$CMAX" -d"$WARMUP" -s "$HERE/post.lua" "$url" >/dev/null 2>&1 || true
   "$JAVA" "$HERE/LoadTool.java" ttfb "$url/v1/chat/completions" "${key:-none}" "$WORK/bodies-stream.jsonl" 200 8 >/dev/null || true
 done
+for round in $(seq 1 "$ROUNDS"); do
 for c in $CONCURRENCY; do
   for t in "${TARGETS[@]}"; do
     IFS='|' read -r name url key <<< "$t"
     th=$(( THREADS < c ? THREADS : c ))
-    log "wrk: $name, concurrency $c, $DURATION"
+    log "wrk: $name, concurrency $c, $DURATION (round $round of $ROUNDS, load average $(cut -d' ' -f1 /proc/loadavg))"
     cpu0="$(cpu_ms "${TARGET_PID[$name]}")"
     line="$(BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$th" -c"$c" -d"$DURATION" --timeout 10s -s "$HERE/post.lua" "$url" \
-      | tee "$OUT/wrk-$name-c$c.txt" | sed -n 's/^RESULT //p')"
+      | tee "$OUT/wrk-$name-c$c-r$round.txt" | sed -n 's/^RESULT //p')"
     cpu=$(( $(cpu_ms "${TARGET_PID[$name]}") - cpu0 ))
-    echo "{\"kind\":\"wrk\",\"target\":\"$name\",\"concurrency\":$c,\"cpu_ms\":$cpu,${line#\{}" >> "$RESULTS"
+    echo "{\"kind\":\"wrk\",\"target\":\"$name\",\"concurrency\":$c,\"round\":$round,\"loadavg\":$(cut -d' ' -f1 /proc/loadavg),\"cpu_ms\":$cpu,${line#\{}" >> "$RESULTS"
   done
+done
 done
 for t in "${TARGETS[@]}"; do
   IFS='|' read -r name url key <<< "$t"
@@ -213,21 +233,35 @@ for t in "${TARGETS[@]}"; do
 done
 
 rss_mb() { ps -o rss= -p "$1" 2>/dev/null | awk '{printf "%.0f", $1/1024}'; }
+JCMD="$(dirname "$JAVA")/jcmd"
+heap_after_gc_mb() { # full GC, then the heap in use (MB) as G1 reports it; "null" if jcmd is unavailable
+  local used
+  "$JCMD" "$1" GC.run >/dev/null 2>&1 || { echo null; return; }
+  used="$("$JCMD" "$1" GC.heap_info 2>/dev/null | sed -n 's/.*heap .*used \([0-9]*\)K.*/\1/p' | head -1)"
+  [ -n "$used" ] && awk -v k="$used" 'BEGIN{printf "%.1f", k/1024}' || echo null
+}
+memory_row() { # after-label
+  echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"$1\",\"rss_mb\":$(rss_mb "$VEIL_PID"),\"heap_after_gc_mb\":$(heap_after_gc_mb "$VEIL_PID")}" >> "$RESULTS"
+}
 if [ "$WITH_VEIL" = 1 ]; then
-  echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"benchmark\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+  memory_row benchmark
   if [ "$SOAK" -gt 0 ]; then
-    log "soak: veil, concurrency $CMAX, ${SOAK}s, RSS sampled every 30 s"
+    log "soak: veil, concurrency $CMAX, ${SOAK}s, RSS sampled every 30 s, heap after a full GC every 60 s"
     IFS='|' read -r name url key <<< "${TARGETS[1]}"
     BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$THREADS" -c"$CMAX" -d"${SOAK}s" --timeout 10s -s "$HERE/post.lua" "$url" \
       > "$OUT/wrk-soak.txt" &
     SOAK_PID=$!
     elapsed=0
     while kill -0 "$SOAK_PID" 2>/dev/null; do
-      echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"soak ${elapsed}s\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+      if [ $(( elapsed % 60 )) = 0 ]; then
+        memory_row "soak ${elapsed}s"
+      else
+        echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"soak ${elapsed}s\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+      fi
       sleep 30; elapsed=$(( elapsed + 30 ))
     done
     wait "$SOAK_PID" || true
-    echo "{\"kind\":\"rss\",\"target\":\"veil\",\"after\":\"soak end\",\"rss_mb\":$(rss_mb "$VEIL_PID")}" >> "$RESULTS"
+    memory_row "soak end"
     echo "{\"kind\":\"soak\",\"target\":\"veil\",\"concurrency\":$CMAX,$(sed -n 's/^RESULT {//p' "$OUT/wrk-soak.txt")" >> "$RESULTS"
   fi
 fi

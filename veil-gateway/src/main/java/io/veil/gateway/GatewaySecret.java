@@ -20,9 +20,20 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class GatewaySecret {
   private final SecretKeySpec key;
+  /** Initialised once; each hash works on a clone (cheaper than Mac.getInstance + init per request). */
+  private final Mac prototype;
 
   private GatewaySecret(byte[] raw) {
     this.key = new SecretKeySpec(raw, "HmacSHA256");
+    Mac m;
+    try {
+      m = Mac.getInstance("HmacSHA256");
+      m.init(key);
+      m.clone(); // fails here, once, if this provider's Mac cannot be cloned
+    } catch (GeneralSecurityException | CloneNotSupportedException e) {
+      m = null;
+    }
+    this.prototype = m;
   }
 
   static GatewaySecret loadOrCreate(Path dataDir) {
@@ -44,11 +55,23 @@ final class GatewaySecret {
     }
   }
 
+  private Mac newMac() throws GeneralSecurityException {
+    if (prototype != null) {
+      try {
+        return (Mac) prototype.clone();
+      } catch (CloneNotSupportedException e) {
+        // checked in the constructor; fall through
+      }
+    }
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(key);
+    return mac;
+  }
+
   /** A URL-safe keyed hash (128 bits) of the parts, separated so that no two inputs collide. */
   String hash(String domain, String... parts) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
+      Mac mac = newMac();
       mac.update(domain.getBytes(StandardCharsets.UTF_8));
       for (String p : parts) {
         byte[] b = p.getBytes(StandardCharsets.UTF_8);

@@ -7,11 +7,14 @@ import io.veil.core.RestoreFormat;
 import io.veil.core.Scope;
 import io.veil.core.StreamingRestorer;
 import io.veil.core.VaultException;
+import io.veil.core.transform.Restorer;
 import io.veil.core.Veil;
 import io.veil.store.AuditAction;
+import io.veil.store.JdbcTokenVault;
 import io.veil.store.PrivacySettings;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -78,7 +81,15 @@ final class PiiInterceptor implements Interceptor {
       }
     };
     ObjectNode body = request.json().deepCopy();
-    adapter.pseudonymize(body, transform);
+    if (veil.vault() instanceof JdbcTokenVault jdbc) {
+      // one read of the scope's tokens for all the request's texts instead of one query per value
+      jdbc.batched(() -> {
+        adapter.pseudonymize(body, transform);
+        return null;
+      });
+    } else {
+      adapter.pseudonymize(body, transform);
+    }
     stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
         : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
 
@@ -86,17 +97,7 @@ final class PiiInterceptor implements Interceptor {
     if (irreversible || response.status() / 100 != 2) {
       return response;
     }
-    Restorers restorers = new Restorers() {
-      @Override
-      public String restore(String text, RestoreFormat format) {
-        return guarded(() -> veil.restore(scope, text, format));
-      }
-
-      @Override
-      public StreamingRestorer streaming(RestoreFormat format) {
-        return guarded(() -> veil.streamingRestorer(scope, format));
-      }
-    };
+    Restorers restorers = new SnapshotRestorers(scope);
     return switch (response) {
       case GatewayResponse.Json json -> {
         try {
@@ -109,6 +110,44 @@ final class PiiInterceptor implements Interceptor {
       case GatewayResponse.Stream stream -> new GatewayResponse.Stream(stream.status(), stream.headers(),
           new RestoringStream(stream.events(), adapter.streamTransformer(restorers)));
     };
+  }
+
+  /**
+   * The restorers of one answer: one {@link Restorer} per format, built on first use from the scope's
+   * vault entries as they are once the request has been pseudonymized, then reused for every string
+   * and every stream of the answer. Before, each string of a JSON answer and each streamed event
+   * that is restored whole read (and decrypted) the whole scope from the vault again. An answer can
+   * only hold tokens of its own request and earlier turns, all minted before the upstream call, so
+   * one snapshot per answer restores exactly what the per-string reads did.
+   */
+  private final class SnapshotRestorers implements Restorers {
+    private final Scope scope;
+    private final EnumMap<RestoreFormat, Restorer> byFormat = new EnumMap<>(RestoreFormat.class);
+
+    SnapshotRestorers(Scope scope) {
+      this.scope = scope;
+    }
+
+    private synchronized Restorer restorer(RestoreFormat format) {
+      Restorer r = byFormat.get(format);
+      if (r == null) {
+        r = guarded(() -> veil.restorer(scope, format));
+        byFormat.put(format, r);
+      }
+      return r;
+    }
+
+    @Override
+    public String restore(String text, RestoreFormat format) {
+      Restorer r = restorer(format);
+      return guarded(() -> r.restore(text));
+    }
+
+    @Override
+    public StreamingRestorer streaming(RestoreFormat format) {
+      Restorer r = restorer(format);
+      return guarded(r::streaming);
+    }
   }
 
   /** Runs a Veil call; its failures become refusals (never a forward, never a message with data). */

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The append-only, tamper-evident audit trail: one {@link AuditRecord} per request, chained by
@@ -24,16 +26,21 @@ import java.util.Objects;
  * pseudonym itself. {@link #unlinkSubject(Pseudonym)} (erasure) deletes the pseudonym and the salt; the
  * commitment stays, so the chain still verifies, but nothing links the record to the subject any more.
  *
- * <p>Thread safety: safe for concurrent use, also across processes.
+ * <p>Thread safety: safe for concurrent use, also across processes. Concurrent appends within one
+ * process are group-committed (see {@link #append}).
  *
  * <p>Failure: {@link StoreUnavailableException} / {@link StoreException}; a failed append leaves the
  * chain unchanged. <b>Security:</b> records carry no personal data by construction.
  */
 public final class AuditLog {
+  /** Most records written in one group-commit transaction. */
+  static final int MAX_BATCH = 256;
   private final Database db;
   private final KeyManager keys;
   private final int checkpointEvery;
   private final long checkpointIntervalMillis;
+  private final ReentrantLock writer = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
 
   /**
    * @param checkpointEvery sign a checkpoint after this many records (1–1,000,000)
@@ -59,25 +66,85 @@ public final class AuditLog {
   }
 
   /**
-   * Appends one record to the chain.
+   * Appends one record to the chain and returns once it is committed.
+   *
+   * <p>Group commit: concurrent callers in this process share one transaction. Each caller queues its
+   * record and takes the writer lock; the holder writes every queued record (up to
+   * {@value #MAX_BATCH}) in chain order under one {@code audit_head} lock and one commit, and hands each
+   * caller its sequence number; a caller whose record was written meanwhile returns at once. The chain
+   * is exactly what one-by-one appends would produce (one record per call, same hashes, checkpoints at
+   * the same positions). If a shared transaction fails, its records are retried one by one, so a
+   * failure is reported to exactly the callers whose record could not be written, as before.
    *
    * @return its sequence number
    */
   public long append(AuditRecord r) {
     Objects.requireNonNull(r, "record");
-    return db.inTransaction("audit append", c -> {
-      Head h = lockHead(c);
-      long seq = h.lastSeq + 1;
-      long now = Math.max(db.clock().millis(), h.lastTime);
-      String ref = r.subject() == null ? null : r.subject().hex();
-      String salt = ref == null ? null : Bytes.randomHex(32);
-      String commitment = ref == null ? null : AuditChain.commitment(salt, ref);
-      String counts = r.countsText();
-      String hash = AuditChain.hash(h.lastHash, seq, now, r.tenant(), commitment, r.endpoint(), r.model(), counts,
-          r.action().name(), r.policyVersion(), r.status(), r.latencyMillis());
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (seq, recorded_at, tenant,"
-          + " subject_ref, subject_salt, subject_commitment, endpoint, model, entity_counts, action, policy_version,"
-          + " status, latency_ms, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+    Pending mine = new Pending(r);
+    queue.add(mine);
+    writer.lock();
+    try {
+      if (!mine.done) {
+        List<Pending> batch = new ArrayList<>();
+        Pending p;
+        while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+          batch.add(p);
+        }
+        if (!batch.contains(mine)) { // cannot happen (FIFO, at most one writer); never lose a record
+          batch.add(mine);
+          queue.remove(mine);
+        }
+        writeBatch(batch);
+      }
+    } finally {
+      writer.unlock();
+    }
+    if (mine.failure != null) {
+      throw mine.failure;
+    }
+    return mine.seq;
+  }
+
+  private void writeBatch(List<Pending> batch) {
+    try {
+      long[] seqs = db.inTransaction("audit append", c -> appendInTransaction(c, batch));
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).seq = seqs[i];
+        batch.get(i).done = true;
+      }
+    } catch (RuntimeException e) {
+      if (batch.size() == 1) {
+        batch.getFirst().failure = e;
+        batch.getFirst().done = true;
+        return;
+      }
+      for (Pending p : batch) { // isolate the failure: each record on its own, as a lone append would be
+        writeBatch(List.of(p));
+      }
+    }
+  }
+
+  private long[] appendInTransaction(Connection c, List<Pending> batch) throws SQLException {
+    Head h = lockHead(c);
+    long seq = h.lastSeq;
+    String prevHash = h.lastHash;
+    long time = h.lastTime;
+    long cpSeq = h.lastCheckpointSeq;
+    long cpAt = h.lastCheckpointAt;
+    long[] seqs = new long[batch.size()];
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (seq, recorded_at, tenant,"
+        + " subject_ref, subject_salt, subject_commitment, endpoint, model, entity_counts, action, policy_version,"
+        + " status, latency_ms, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      for (int i = 0; i < batch.size(); i++) {
+        AuditRecord r = batch.get(i).record;
+        seq++;
+        long now = Math.max(db.clock().millis(), time);
+        String ref = r.subject() == null ? null : r.subject().hex();
+        String salt = ref == null ? null : Bytes.randomHex(32);
+        String commitment = ref == null ? null : AuditChain.commitment(salt, ref);
+        String counts = r.countsText();
+        String hash = AuditChain.hash(prevHash, seq, now, r.tenant(), commitment, r.endpoint(), r.model(), counts,
+            r.action().name(), r.policyVersion(), r.status(), r.latencyMillis());
         ps.setLong(1, seq);
         ps.setLong(2, now);
         ps.setString(3, r.tenant());
@@ -91,23 +158,36 @@ public final class AuditLog {
         ps.setString(11, r.policyVersion());
         ps.setInt(12, r.status());
         ps.setLong(13, r.latencyMillis());
-        ps.setString(14, h.lastHash);
+        ps.setString(14, prevHash);
         ps.setString(15, hash);
         ps.executeUpdate();
+        if (cpAt == 0) {
+          cpAt = now; // the first record starts the checkpoint timer
+        }
+        if (seq - cpSeq >= checkpointEvery || now - cpAt >= checkpointIntervalMillis) {
+          writeCheckpoint(c, seq, hash, now);
+          cpSeq = seq;
+          cpAt = now;
+        }
+        seqs[i] = seq;
+        prevHash = hash;
+        time = now;
       }
-      long cpSeq = h.lastCheckpointSeq;
-      long cpAt = h.lastCheckpointAt;
-      if (h.lastCheckpointAt == 0) {
-        cpAt = now; // the first record starts the checkpoint timer
-      }
-      if (seq - h.lastCheckpointSeq >= checkpointEvery || now - cpAt >= checkpointIntervalMillis) {
-        writeCheckpoint(c, seq, hash, now);
-        cpSeq = seq;
-        cpAt = now;
-      }
-      updateHead(c, seq, hash, now, cpSeq, cpAt);
-      return seq;
-    });
+    }
+    updateHead(c, seq, prevHash, time, cpSeq, cpAt);
+    return seqs;
+  }
+
+  /** A record waiting for the group commit, and its outcome (guarded by the writer lock). */
+  private static final class Pending {
+    final AuditRecord record;
+    boolean done;
+    long seq;
+    RuntimeException failure;
+
+    Pending(AuditRecord record) {
+      this.record = record;
+    }
   }
 
   /**

@@ -109,8 +109,13 @@ public final class JdbcTokenVault implements TokenVault {
         type.name(), normalized));
     Pseudonym ref = keys.pseudonymOf(owner);
     int lastOrdinal = 0;
+    Batch batch = BATCH.get();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       long now = db.clock().millis();
+      Existing cached = attempt == 0 && batch != null ? batch.lookups(scope).get(lookup) : null;
+      if (cached != null && cached.expiresAt > now) {
+        return cached.token;
+      }
       Existing existing = db.withConnection("vault lookup", c -> findByLookup(c, scope, lookup));
       if (existing != null) {
         if (existing.expiresAt > now) {
@@ -150,6 +155,9 @@ public final class JdbcTokenVault implements TokenVault {
         }
       });
       if (inserted) {
+        if (batch != null) {
+          batch.minted(scope, lookup, token, now + retention.toMillis());
+        }
         return token;
       }
     }
@@ -165,8 +173,9 @@ public final class JdbcTokenVault implements TokenVault {
     }
     try {
       return db.withConnection("vault reveal", c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT entity_type, subject_ref, ciphertext FROM vault_entries"
-            + " WHERE tenant = ? AND conversation = ? AND token = ? AND expires_at > ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key"
+            + " FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+            + " WHERE v.tenant = ? AND v.conversation = ? AND v.token = ? AND v.expires_at > ?")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
           ps.setString(3, token);
@@ -175,7 +184,7 @@ public final class JdbcTokenVault implements TokenVault {
             if (!rs.next()) {
               return Optional.<String>empty();
             }
-            Optional<Aead> key = keys.dataKey(c, new Pseudonym(rs.getString(2)));
+            Optional<Aead> key = keys.dataKeyFromRow(rs.getString(2), rs.getBytes(4));
             if (key.isEmpty()) {
               return Optional.<String>empty();
             }
@@ -191,12 +200,23 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public Map<String, String> entries(Scope scope) {
     Objects.requireNonNull(scope, "scope");
+    Batch batch = BATCH.get();
+    if (batch != null) {
+      return batch.entries.computeIfAbsent(scope, this::readEntries);
+    }
+    return readEntries(scope);
+  }
+
+  private Map<String, String> readEntries(Scope scope) {
     try {
       return db.withConnection("vault entries", c -> {
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, Optional<Aead>> keyCache = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT token, entity_type, subject_ref, ciphertext"
-            + " FROM vault_entries WHERE tenant = ? AND conversation = ? AND expires_at > ? ORDER BY id")) {
+        // the subject's wrapped key comes in the same query: a key destroyed before it ran (erasure,
+        // on any instance) yields no row, so no cached copy of it can decrypt anything
+        try (PreparedStatement ps = c.prepareStatement("SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
+            + " k.wrapped_key FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+            + " WHERE v.tenant = ? AND v.conversation = ? AND v.expires_at > ? ORDER BY v.id")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
           ps.setLong(3, db.clock().millis());
@@ -206,7 +226,7 @@ public final class JdbcTokenVault implements TokenVault {
               String ref = rs.getString(3);
               Optional<Aead> key = keyCache.get(ref);
               if (key == null) {
-                key = keys.dataKey(c, new Pseudonym(ref));
+                key = keys.dataKeyFromRow(ref, rs.getBytes(5));
                 keyCache.put(ref, key);
               }
               if (key.isPresent()) {
@@ -225,6 +245,11 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
+    Batch batch = BATCH.get();
+    if (batch != null) {
+      batch.lookups.remove(scope);
+      batch.entries.remove(scope);
+    }
     try {
       db.withConnection("vault clear", c -> {
         try (PreparedStatement ps = c.prepareStatement(
@@ -237,6 +262,75 @@ public final class JdbcTokenVault implements TokenVault {
     } catch (StoreException e) {
       throw new VaultException("the vault could not clear a scope: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Runs {@code work} (on this thread) with a read cache for the scopes it tokenizes in: the first
+   * {@link #tokenize} of a scope reads the lookup hashes and tokens of all the scope's entries in one
+   * query (no value is read or decrypted), later ones find their value's token there instead of
+   * querying the database once per value; {@link #entries} is read once per scope and read again
+   * after this thread mints a token in it. A value the cache does not know is looked up and minted
+   * as always (the database's unique constraints still decide races with other instances).
+   *
+   * <p>Meant for one request's pseudonymization (milliseconds): within it, a token found in the cache
+   * is as current as one found by a query at the start of the request. Nested calls share the
+   * outer cache. <b>Security:</b> holds tokens and, after an {@code entries} read, values of the
+   * scope in memory only until {@code work} returns.
+   */
+  public <T> T batched(java.util.function.Supplier<T> work) {
+    if (BATCH.get() != null) {
+      return work.get();
+    }
+    BATCH.set(new Batch());
+    try {
+      return work.get();
+    } finally {
+      BATCH.remove();
+    }
+  }
+
+  private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+
+  /** The per-thread cache of {@link #batched}. */
+  private final class Batch {
+    final Map<Scope, Map<String, Existing>> lookups = new HashMap<>();
+    final Map<Scope, Map<String, String>> entries = new HashMap<>();
+
+    Map<String, Existing> lookups(Scope scope) {
+      Map<String, Existing> m = lookups.get(scope);
+      if (m == null) {
+        try {
+          m = db.withConnection("vault lookups", c -> readLookups(c, scope));
+        } catch (StoreException e) {
+          throw new VaultException("the vault could not read a scope: " + e.getMessage(), e);
+        }
+        lookups.put(scope, m);
+      }
+      return m;
+    }
+
+    void minted(Scope scope, String lookup, String token, long expiresAt) {
+      Map<String, Existing> m = lookups.get(scope);
+      if (m != null) {
+        m.put(lookup, new Existing(-1, token, expiresAt));
+      }
+      entries.remove(scope);
+    }
+  }
+
+  private static Map<String, Existing> readLookups(Connection c, Scope scope) throws SQLException {
+    Map<String, Existing> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, lookup_hash FROM vault_entries"
+        + " WHERE tenant = ? AND conversation = ?")) {
+      ps.setString(1, scope.tenant());
+      ps.setString(2, scope.conversation());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(4), new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+    }
+    return out;
   }
 
   static byte[] ad(Scope scope, String token, String type) {

@@ -1,5 +1,7 @@
 package io.veil.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.Configuration;
 import com.google.crypto.tink.KeysetHandle;
@@ -9,10 +11,12 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.HmacParameters;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,18 +39,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread safety: safe for concurrent use, also by several processes sharing one database (key
  * creation races are resolved by the primary key: the loser reads the winner's key).
  *
- * <p><b>Security:</b> no method returns key material. Data keys are not cached, so a key destroyed by
- * one instance is unusable by all at once.
+ * <p>Data-key cache: parsing a wrapped keyset (unwrap with the master key, protobuf parse, primitive
+ * set-up) cost more than the vault query that fetched it, on every request. The unwrapped {@link Aead}
+ * is therefore kept in a bounded cache ({@value #DATA_KEY_CACHE_SIZE} subjects, dropped
+ * {@link #DATA_KEY_CACHE_IDLE} after last use) <em>keyed by the wrapped bytes</em>: every use still
+ * reads the subject's {@code subject_keys} row (in the same query as the data it decrypts, or just
+ * before), and the cached primitive is used only when that row exists and holds exactly the bytes it
+ * was unwrapped from. A key destroyed by any instance sharing the database is therefore unusable by
+ * all of them for every read that starts after the deletion commits (bound: zero, not a TTL); a re-wrapped key
+ * (master rotation) is unwrapped afresh. {@link #destroy} and erasure also drop the local entry.
+ *
+ * <p><b>Security:</b> no method returns key material. Unwrapped data keys of recently active subjects
+ * stay in this process's heap for up to {@link #DATA_KEY_CACHE_IDLE} (as they did for the length of
+ * a request before); a heap dump of a running gateway exposes them either way.
  */
 public final class SubjectKeys {
   private static final Configuration CONFIG = KeyManager.CONFIG;
   private static final String PSEUDONYM_KEY = "pseudonym";
   private static final String LOOKUP_KEY = "vault-lookup";
   private static final int PAGE = 500;
+  static final int DATA_KEY_CACHE_SIZE = 10_000;
+  static final Duration DATA_KEY_CACHE_IDLE = Duration.ofMinutes(5);
+
+  /** An unwrapped data key and the exact wrapped bytes it came from. */
+  private record UnwrappedKey(byte[] wrapped, Aead aead) {}
 
   private final Database db;
   private final KeyManager keys;
   private final ConcurrentHashMap<String, Mac> systemMacs = new ConcurrentHashMap<>();
+  private final Cache<String, UnwrappedKey> dataKeys = Caffeine.newBuilder()
+      .maximumSize(DATA_KEY_CACHE_SIZE)
+      .expireAfterAccess(DATA_KEY_CACHE_IDLE)
+      .build();
 
   public SubjectKeys(Database db, KeyManager keys) {
     this.db = Objects.requireNonNull(db, "db");
@@ -80,12 +104,21 @@ public final class SubjectKeys {
   }
 
   boolean destroy(Pseudonym ref) {
-    return db.withConnection("subject key destruction", c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
-        ps.setString(1, ref.hex());
-        return ps.executeUpdate() > 0;
-      }
-    });
+    try {
+      return db.withConnection("subject key destruction", c -> {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
+          ps.setString(1, ref.hex());
+          return ps.executeUpdate() > 0;
+        }
+      });
+    } finally {
+      forget(ref.hex());
+    }
+  }
+
+  /** Drops this process's cached copy of a subject's data key (after its row was deleted). */
+  void forget(String ref) {
+    dataKeys.invalidate(ref);
   }
 
   /**
@@ -220,8 +253,30 @@ public final class SubjectKeys {
         }
       }
     }
+    return Optional.of(aead(ref.hex(), wrapped));
+  }
+
+  /**
+   * The data key held in a {@code subject_keys} row just read (with the data it decrypts, in one
+   * query); {@code wrapped == null} (no row: destroyed) gives empty.
+   */
+  Optional<Aead> dataKeyFromRow(String ref, byte[] wrapped) {
+    if (wrapped == null) {
+      forget(ref);
+      return Optional.empty();
+    }
+    return Optional.of(aead(ref, wrapped));
+  }
+
+  private Aead aead(String ref, byte[] wrapped) {
+    UnwrappedKey cached = dataKeys.getIfPresent(ref);
+    if (cached != null && MessageDigest.isEqual(cached.wrapped(), wrapped)) {
+      return cached.aead();
+    }
     try {
-      return Optional.of(unwrap(wrapped, ad).getPrimitive(CONFIG, Aead.class));
+      Aead aead = unwrap(wrapped, subjectAd(ref)).getPrimitive(CONFIG, Aead.class);
+      dataKeys.put(ref, new UnwrappedKey(wrapped.clone(), aead));
+      return aead;
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot use a subject key", e);
     }

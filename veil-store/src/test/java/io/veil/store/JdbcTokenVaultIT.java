@@ -134,6 +134,87 @@ class JdbcTokenVaultIT {
   }
 
   @Test
+  void anErasedSubjectsCachedKeyIsUnusableAtOnceAlsoOnASecondInstance() {
+    Subject alice = new Subject("acme", "alice@example.org");
+    Database db2 = Database.open(config);
+    try {
+      SubjectKeys keys2 = new SubjectKeys(db2, KeyManager.openOrCreate(keyDir));
+      JdbcTokenVault vault2 = new JdbcTokenVault(db2, keys2, Duration.ofHours(1), SubjectResolver.perConversation());
+      String t = vault.tokenize(SCOPE, alice, EntityType.PERSON, "Alice A.", PERSON);
+      String other = vault.tokenize(SCOPE, EntityType.PERSON, "Carol", PERSON);
+      // both instances now hold alice's unwrapped data key in their caches
+      assertThat(vault.reveal(SCOPE, t)).contains("Alice A.");
+      assertThat(vault2.reveal(SCOPE, t)).contains("Alice A.");
+      assertThat(vault2.entries(SCOPE)).containsKeys(t, other);
+
+      // instance 1 destroys the key (crypto-shredding; the ciphertext rows stay): bound zero, on both
+      assertThat(subjectKeys.destroy(alice)).isTrue();
+      assertThat(vault2.reveal(SCOPE, t)).as("second instance, right after").isEmpty();
+      assertThat(vault2.entries(SCOPE)).containsOnlyKeys(other);
+      assertThat(vault.reveal(SCOPE, t)).isEmpty();
+      assertThat(keys2.dataKey(new Pseudonym(subjectKeys.pseudonymOf(alice).hex()))).isEmpty();
+
+      // a full erasure through the second instance is seen by the first at once, too
+      Subject bob = new Subject("acme", "bob");
+      String tb = vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob B.", PERSON);
+      assertThat(vault.reveal(SCOPE, tb)).contains("Bob B.");
+      new SubjectEraser(db2, keys2, KeyManager.openOrCreate(keyDir)).erase(bob);
+      assertThat(vault.reveal(SCOPE, tb)).isEmpty();
+      assertThat(subjectKeys.dataKey(subjectKeys.pseudonymOf(bob))).isEmpty();
+    } finally {
+      db2.close();
+    }
+  }
+
+  @Test
+  void aKeyRewrappedByAnotherInstanceIsUnwrappedAfreshNotServedStale() {
+    String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    assertThat(vault.reveal(SCOPE, t)).contains("Anna"); // cached here
+    Database db2 = Database.open(config);
+    try {
+      new SubjectKeys(db2, KeyManager.openOrCreate(keyDir)).rotateMaster(); // new wrapped bytes in the row
+      assertThat(vault.reveal(SCOPE, t)).contains("Anna");
+      assertThat(vault.entries(SCOPE)).containsEntry(t, "Anna");
+    } finally {
+      db2.close();
+    }
+  }
+
+  @Test
+  void batchedTokenizeAgreesWithTheDatabaseAndWithAnotherInstance() {
+    String anna = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    Database db2 = Database.open(config);
+    try {
+      JdbcTokenVault vault2 = new JdbcTokenVault(db2, new SubjectKeys(db2, KeyManager.openOrCreate(keyDir)),
+          Duration.ofHours(1), SubjectResolver.perConversation());
+      List<String> tokens = vault.batched(() -> {
+        List<String> out = new ArrayList<>();
+        out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON)); // from the scope read
+        out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Carl", PERSON)); // minted here
+        assertThat(vault.entries(SCOPE)).containsEntry(out.get(1), "Carl");
+        out.add(vault2.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON)); // another instance, meanwhile
+        out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON)); // not in the read: looked up
+        out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Carl", PERSON));
+        out.add(vault.tokenize(new Scope("acme", "conv-2"), EntityType.PERSON, "Anna", PERSON));
+        return out;
+      });
+      assertThat(tokens.get(0)).isEqualTo(anna);
+      assertThat(tokens.get(3)).isEqualTo(tokens.get(2));
+      assertThat(tokens.get(4)).isEqualTo(tokens.get(1));
+      assertThat(Set.of(tokens.get(0), tokens.get(1), tokens.get(2))).hasSize(3);
+      assertThat(tokens.get(5)).as("scopes stay apart").isEqualTo("<PERSON_1>");
+      assertThat(vault2.entries(SCOPE)).containsEntry(tokens.get(1), "Carl").containsEntry(tokens.get(2), "Bert");
+      // an entry that expired is not served from the read
+      clock.advance(Duration.ofHours(2));
+      String again = vault.batched(() -> vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON));
+      assertThat(vault.reveal(SCOPE, again)).contains("Anna");
+      assertThat(vault.entries(SCOPE)).containsOnlyKeys(again);
+    } finally {
+      db2.close();
+    }
+  }
+
+  @Test
   void masterRotationKeepsOldDataReadable() {
     String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
     int rewrapped = subjectKeys.rotateMaster();
