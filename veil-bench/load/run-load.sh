@@ -6,13 +6,15 @@
 # streams (first SSE event / first content delta, p50 and p99) with LoadTool.java, and the RSS of veil serve.
 # Optional soak: --soak SECONDS runs wrk against veil for that long at the highest concurrency and samples RSS
 # and, after a full GC every 60 s, the Java heap in use (jcmd GC.run + GC.heap_info).
+# --soak-probe adds a light probe beside the soak (concurrency 1, 10 s every minute) whose p50/p99 per minute show
+# whether latency drifts ("kind":"soak-probe" rows in results.jsonl).
 # A/B: --baseline DIR also starts `DIR/veil serve` (another checkout or build of Veil, e.g. the commit before a
 # change) as target "veil-base", measured in the same loop right after "veil", so both see the same machine load.
 # --xmx SIZE runs every veil JVM with -Xmx SIZE (the soak's memory bound).
 #
 # usage: veil-bench/load/run-load.sh [--duration 10s] [--warmup 10s] [--concurrency "8 64"] [--threads 2]
 #          [--ttfb-requests 300] [--soak SECONDS] [--data DIR] [--out DIR] [--no-veil] [--no-nginx] [--keep]
-#          [--baseline DIR] [--xmx SIZE] [--rounds N]
+#          [--baseline DIR] [--xmx SIZE] [--rounds N] [--soak-probe]
 # needs: wrk and nginx (Debian packages `wrk`, `nginx`; installed with apt-get when missing and running as root),
 #        a JDK >= 21 (found like ./veil does), ../shared/data next to the repository (or --data DIR).
 set -euo pipefail
@@ -25,6 +27,7 @@ CONCURRENCY="8 64"
 THREADS=2
 TTFB_REQUESTS=300
 SOAK=0
+SOAK_PROBE=0
 DATA="$ROOT/../shared/data"
 OUT=""
 WITH_VEIL=1
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS="$2"; shift 2 ;;
     --ttfb-requests) TTFB_REQUESTS="$2"; shift 2 ;;
     --soak) SOAK="$2"; shift 2 ;;
+    --soak-probe) SOAK_PROBE=1; shift ;;
     --data) DATA="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --no-veil) WITH_VEIL=0; shift ;;
@@ -251,6 +255,16 @@ if [ "$WITH_VEIL" = 1 ]; then
     BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t"$THREADS" -c"$CMAX" -d"${SOAK}s" --timeout 10s -s "$HERE/post.lua" "$url" \
       > "$OUT/wrk-soak.txt" &
     SOAK_PID=$!
+    if [ "$SOAK_PROBE" = 1 ]; then
+      # latency over time: a light probe (concurrency 1, 10 s per minute) beside the soak, so a trend in
+      # p50/p99 shows up minute by minute (wrk reports the whole soak as one distribution)
+      ( for m in $(seq 1 $(( SOAK / 60 ))); do
+          BODIES="$WORK/bodies.jsonl" API_KEY="$key" wrk -t1 -c1 -d10s --timeout 10s -s "$HERE/post.lua" "$url" \
+            | sed -n "s/^RESULT {/{\"kind\":\"soak-probe\",\"minute\":$m,/p" >> "$RESULTS"
+          sleep 50
+        done ) &
+      PROBE_PID=$!; PIDS+=("$PROBE_PID")
+    fi
     elapsed=0
     while kill -0 "$SOAK_PID" 2>/dev/null; do
       if [ $(( elapsed % 60 )) = 0 ]; then
