@@ -3,9 +3,8 @@ package io.veil.gateway;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,34 +12,49 @@ import java.util.concurrent.TimeUnit;
  * read timeout once headers have arrived), so a stalled provider cannot hold a request forever.
  * {@link #touch()} after every read; {@link #stop()} when done.
  *
+ * <p>Memory: {@link #touch()} only moves a deadline; one timer task per watchdog is queued at a time, and
+ * {@link #stop()} removes it from the timer's queue at once. (Rescheduling on every read and cancelling
+ * without removal kept every cancelled task, and through it the upstream body, queued until its delay
+ * ran out: the heap grew with the request rate times the timeout.)
+ *
  * <p>Thread safety: thread-safe.
  */
 final class IdleWatchdog {
-  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "veil-upstream-idle-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private final Closeable target;
   private final long timeoutNanos;
+  private volatile long deadline;
   private ScheduledFuture<?> pending;
+  private boolean stopped;
   private volatile boolean fired;
 
   IdleWatchdog(Closeable target, Duration timeout) {
     this.target = target;
     this.timeoutNanos = timeout.toNanos();
-    touch();
+    this.deadline = System.nanoTime() + timeoutNanos;
+    synchronized (this) {
+      pending = TIMER.schedule(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
-  synchronized void touch() {
-    if (pending != null) {
-      pending.cancel(false);
-    }
-    pending = TIMER.schedule(this::fire, timeoutNanos, TimeUnit.NANOSECONDS);
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "veil-upstream-idle-watchdog");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /** The body was read from: the idle time starts again. Cheap (no allocation, no lock). */
+  void touch() {
+    deadline = System.nanoTime() + timeoutNanos;
   }
 
   synchronized void stop() {
+    stopped = true;
     if (pending != null) {
       pending.cancel(false);
       pending = null;
@@ -52,7 +66,24 @@ final class IdleWatchdog {
     return fired;
   }
 
-  private void fire() {
+  /** Tasks waiting in the shared timer (for tests: stopped watchdogs must leave none behind). */
+  static int queuedTasks() {
+    return TIMER.getQueue().size();
+  }
+
+  private void check() {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        pending = TIMER.schedule(this::check, left, TimeUnit.NANOSECONDS);
+        return;
+      }
+      pending = null;
+      stopped = true;
+    }
     fired = true;
     try {
       target.close();
