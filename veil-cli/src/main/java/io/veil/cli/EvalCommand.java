@@ -60,6 +60,11 @@ public final class EvalCommand implements Callable<Integer> {
           + " measures each engine alone on one thread (MB/s). Default: the policy's engine.")
   List<String> ner;
 
+  @Option(names = "--ner-option", paramLabel = "KEY=VALUE",
+      description = "A setting for an installed NER provider named in --ner (repeatable), e.g."
+          + " --ner-option model=/opt/ner/model.onnx. Default: the policy's ner_options.")
+  Map<String, String> nerOptions;
+
   @Option(names = "--policy", paramLabel = "FILE",
       description = "A YAML policy whose detection settings to evaluate (default: the built-in policy).")
   Path policy;
@@ -92,7 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
     for (String name : engines) {
       NerEngine engine;
       try {
-        engine = NerEngines.byName(name);
+        engine = NerEngines.byName(name, nerOptions == null ? loaded.nerOptions() : nerOptions);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException("--ner: " + e.getMessage());
       }

@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   - {name: employee_id, type: EMPLOYEE_ID, regex: "EMP-[0-9]{6}", score: 0.9, context: [employee]}
  * ner: model                    # names/places/organizations engine: model (default), model-union,
  *                               # gazetteer, none, or an installed provider (see NerEngines)
+ * ner_options: {model: /opt/veil/ner/model.onnx}   # settings for an installed provider (strings)
  * }</pre>
  *
  * <p>Defaults: every type is replaced by a {@code placeholder}, except the secrets {@code API_KEY} and
@@ -62,7 +63,9 @@ public final class Policy {
   public static final int MAX_POLICY_CHARS = 1 << 20;
 
   private static final Set<String> TOP_KEYS = Set.of("version", "default_operator", "default_threshold",
-      "enabled_types", "entities", "allow_list", "deny_list", "custom_patterns", "ner");
+      "enabled_types", "entities", "allow_list", "deny_list", "custom_patterns", "ner", "ner_options");
+  /** At most this many {@code ner_options} entries are accepted. */
+  private static final int MAX_NER_OPTIONS = 64;
   private static final Set<String> PATTERN_KEYS = Set.of("name", "type", "regex", "score", "context");
   private static final Map<EntityType, OperatorSpec> SECRET_DEFAULTS = Map.of(
       EntityType.API_KEY, new OperatorSpec("redact", Map.of()),
@@ -103,14 +106,16 @@ public final class Policy {
   private final Map<EntityType, List<String>> denyList;
   private final List<CustomPattern> customPatterns;
   private final String ner;
+  private final Map<String, String> nerOptions;
   private final Map<EntityType, Operator> operatorCache = new ConcurrentHashMap<>();
 
   private Policy(String version, OperatorSpec defaultOperator, double defaultThreshold,
       Map<EntityType, OperatorSpec> operators, Map<EntityType, Double> thresholds, Set<EntityType> enabledTypes,
       List<String> allowList, Map<EntityType, List<String>> denyList, List<CustomPattern> customPatterns,
-      String ner) {
+      String ner, Map<String, String> nerOptions) {
     this.version = version;
     this.ner = ner;
+    this.nerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(nerOptions));
     this.defaultOperator = defaultOperator;
     this.defaultThreshold = defaultThreshold;
     this.operators = Collections.unmodifiableMap(new LinkedHashMap<>(operators));
@@ -124,7 +129,7 @@ public final class Policy {
   /** The safe default policy: every type detected and replaced by a placeholder token; secrets redacted. */
   public static Policy defaults() {
     return new Policy("builtin-default", new OperatorSpec("placeholder", Map.of()), 0.5,
-        new LinkedHashMap<>(SECRET_DEFAULTS), Map.of(), null, List.of(), Map.of(), List.of(), NerEngines.DEFAULT);
+        new LinkedHashMap<>(SECRET_DEFAULTS), Map.of(), null, List.of(), Map.of(), List.of(), NerEngines.DEFAULT, Map.of());
   }
 
   /** Reads and validates a YAML policy file. */
@@ -263,7 +268,25 @@ public final class Policy {
       }
       ner = n.asText();
     }
-    return new Policy(version, defaultOp, defaultThreshold, ops, thresholds, enabled, allow, deny, patterns, ner);
+    Map<String, String> nerOptions = new LinkedHashMap<>();
+    if (root.has("ner_options")) {
+      JsonNode o = root.get("ner_options");
+      if (!o.isObject()) {
+        throw new PolicyException("policy field 'ner_options' must be a map of names to single values");
+      }
+      if (o.size() > MAX_NER_OPTIONS) {
+        throw new PolicyException("policy field 'ner_options' has more than " + MAX_NER_OPTIONS + " entries");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+          throw new PolicyException("policy field 'ner_options." + safe(e.getKey()) + "' must be a single value");
+        }
+        nerOptions.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return new Policy(version, defaultOp, defaultThreshold, ops, thresholds, enabled, allow, deny, patterns, ner,
+        nerOptions);
   }
 
   private static void checkKeys(JsonNode node, Set<String> allowed, String prefix) {
@@ -412,7 +435,7 @@ public final class Policy {
    * @throws IllegalStateException if the NER engine cannot be loaded (fail closed: no analyzer without it)
    */
   public Analyzer newAnalyzer() {
-    return newAnalyzer(NerEngines.byName(ner));
+    return newAnalyzer(NerEngines.byName(ner, nerOptions));
   }
 
   /**
@@ -439,6 +462,16 @@ public final class Policy {
   /** The name of the NER engine this policy uses ({@link NerEngines}); {@value NerEngines#DEFAULT} by default. */
   public String ner() {
     return ner;
+  }
+
+  /**
+   * The settings passed to an installed NER provider ({@code ner_options}; empty by default).
+   *
+   * <p><b>Security:</b> values are operator configuration (paths, sizes), not personal data; they are not
+   * echoed in errors or {@link #toString()} all the same.
+   */
+  public Map<String, String> nerOptions() {
+    return nerOptions;
   }
 
   /** The operator for a type (the type's rule, else the default operator). */

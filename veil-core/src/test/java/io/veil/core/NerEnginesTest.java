@@ -49,4 +49,18 @@ class NerEnginesTest {
           .hasMessageContaining("'ner'").hasMessageContaining("gazetteer");
     }
   }
+
+  @Test
+  void nerOptionsAreReadAsStringsAndBadShapesAreRefused() {
+    Policy p = Policy.parse("version: x\nner: gazetteer\nner_options: {model: /opt/ner/model.onnx, max_tokens: 256}\n");
+    assertThat(p.nerOptions()).containsEntry("model", "/opt/ner/model.onnx").containsEntry("max_tokens", "256");
+    assertThat(Policy.defaults().nerOptions()).isEmpty();
+    assertThat(Policy.parse("version: x\n").nerOptions()).isEmpty();
+    for (String bad : List.of("ner_options: [a]", "ner_options: x", "ner_options: {a: [1]}", "ner_options: {a: null}")) {
+      assertThatThrownBy(() -> Policy.parse("version: x\n" + bad + "\n"))
+          .isInstanceOf(PolicyException.class)
+          .hasMessageContaining("'ner_options");
+    }
+    assertThat(p.toString()).doesNotContain("/opt/ner");
+  }
 }
