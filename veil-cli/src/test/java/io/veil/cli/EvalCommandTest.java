@@ -4,29 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class EvalCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = VeilCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun.Result run(String... args) {
+    return CliRun.cli().run(args);
   }
 
   @Test
@@ -34,8 +23,8 @@ class EvalCommandTest {
     Path f = dir.resolve("eval.jsonl");
     Files.write(f, List.of(
         "{\"id\":\"a\",\"text\":\"Write to jane.doe@example.com today\",\"spans\":[{\"start\":9,\"end\":29,\"label\":\"EMAIL\"}]}"));
-    Run r = run("eval", "--data", f.toString(), "--json");
-    assertThat(r.code()).isZero();
+    CliRun.Result r = run("eval", "--data", f.toString(), "--json");
+    assertThat(r.exit()).isZero();
     JsonNode d = new ObjectMapper().readTree(r.out()).get("datasets").get(0);
     assertThat(d.get("name").asText()).isEqualTo(f.toString());
     assertThat(d.get("examples").asInt()).isEqualTo(1);
@@ -51,14 +40,14 @@ class EvalCommandTest {
 
   @Test
   void missingFileAndBadMatchModeExitWithTwoAndOneLine() {
-    Run missing = run("eval", "--data", dir.resolve("nope.jsonl").toString());
-    assertThat(missing.code()).isEqualTo(2);
+    CliRun.Result missing = run("eval", "--data", dir.resolve("nope.jsonl").toString());
+    assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err().strip()).startsWith("veil: ").contains("nope.jsonl").doesNotContain("\n");
-    Run bad = run("eval", "--data", "x", "--match", "fuzzy");
-    assertThat(bad.code()).isEqualTo(2);
+    CliRun.Result bad = run("eval", "--data", "x", "--match", "fuzzy");
+    assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("--match");
-    Run unknown = run("eval", "--frobnicate");
-    assertThat(unknown.code()).isEqualTo(2);
+    CliRun.Result unknown = run("eval", "--frobnicate");
+    assertThat(unknown.exit()).isEqualTo(2);
   }
 
   @Test
@@ -67,8 +56,8 @@ class EvalCommandTest {
     Files.write(f, List.of(
         "{\"id\":\"a\",\"text\":\"Please forward this to Jennifer Lopez by Friday.\",\"spans\":[{\"start\":23,\"end\":37,\"label\":\"PERSON\"}]}",
         "{\"id\":\"b\",\"text\":\"She moved from Rotterdam to Lisbon.\",\"spans\":[{\"start\":15,\"end\":24,\"label\":\"LOCATION\"},{\"start\":28,\"end\":34,\"label\":\"LOCATION\"}]}"));
-    Run r = run("eval", "--data", f.toString(), "--ner", "model,gazetteer,none", "--json");
-    assertThat(r.code()).as(r.err()).isZero();
+    CliRun.Result r = run("eval", "--data", f.toString(), "--ner", "model,gazetteer,none", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
     JsonNode ds = new ObjectMapper().readTree(r.out()).get("datasets");
     assertThat(ds).hasSize(3);
     assertThat(ds.get(0).get("ner").asText()).isEqualTo("model");
@@ -81,7 +70,7 @@ class EvalCommandTest {
     assertThat(ds.get(2).get("entities").get("PERSON").get("tp").asInt()).isZero();
     assertThat(ds.get(2).has("ner_bytes_per_second_one_thread")).isFalse();
 
-    Run table = run("eval", "--data", f.toString(), "--ner", "gazetteer");
+    CliRun.Result table = run("eval", "--data", f.toString(), "--ner", "gazetteer");
     assertThat(table.out()).contains("[ner: gazetteer]").contains("NER alone");
   }
 
@@ -89,8 +78,8 @@ class EvalCommandTest {
   void unknownNerEngineExitsWithTwoAndNamesTheKnownOnes() throws Exception {
     Path f = dir.resolve("e.jsonl");
     Files.write(f, List.of("{\"id\":\"a\",\"text\":\"x\",\"spans\":[]}"));
-    Run r = run("eval", "--data", f.toString(), "--ner", "model,spacy");
-    assertThat(r.code()).isEqualTo(2);
+    CliRun.Result r = run("eval", "--data", f.toString(), "--ner", "model,spacy");
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip()).contains("spacy").contains("gazetteer").doesNotContain("\n");
   }
 }

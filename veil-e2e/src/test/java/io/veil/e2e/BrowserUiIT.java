@@ -2,14 +2,12 @@ package io.veil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,13 +35,13 @@ class BrowserUiIT {
     if (chromium == null) {
       skip("no Chromium at /usr/bin/chromium (install Debian's 'chromium' package, or set VEIL_CHROMIUM)");
     }
-    int node = nodeMajorVersion();
+    int node = NodeRunner.nodeMajorVersion();
     if (node < 20) {
       skip(node < 0 ? "node is not installed" : "node " + node + " is too old (need 20+)");
     }
     if (!Files.isDirectory(browserDir.resolve("node_modules").resolve("playwright-core"))
         || !Files.isDirectory(browserDir.resolve("node_modules").resolve("axe-core"))) {
-      Result ci = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), "browser-npm-ci.log");
+      NodeRunner.Result ci = runner().npmCi("browser-npm-ci.log");
       assertThat(ci.exitCode()).as("npm ci in %s failed:%n%s", browserDir, ci.output()).isZero();
     }
   }
@@ -67,7 +65,7 @@ class BrowserUiIT {
     env.put("CHROMIUM", chromium.toString());
     env.put("SCREENSHOT_DIR", shots.toString());
     env.put("VEIL_SERVE_LOG", E2eStack.workDir().resolve("veil-serve.log").toString());
-    Result r = run(List.of("node", "--test", "--test-reporter=spec", "ui.test.mjs"), env, "browser-ui.log");
+    NodeRunner.Result r = runner().run(List.of("node", "--test", "--test-reporter=spec", "ui.test.mjs"), env, "browser-ui.log");
     System.out.println(r.output());
     assertThat(r.exitCode()).as("node --test ui.test.mjs (log: %s):%n%s",
         E2eStack.workDir().resolve("browser-ui.log"), r.output()).isZero();
@@ -85,36 +83,7 @@ class BrowserUiIT {
     return null;
   }
 
-  record Result(int exitCode, String output) {}
-
-  private static Result run(List<String> command, Map<String, String> env, String logName) throws Exception {
-    Path log = E2eStack.workDir().resolve(logName);
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(command).directory(browserDir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      return new Result(-1, "timed out after " + TIMEOUT_MINUTES + " min\n" + Files.readString(log, StandardCharsets.UTF_8));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  private static int nodeMajorVersion() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return -1;
-      }
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v(\\d+)").matcher(out);
-      return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+  private static NodeRunner runner() {
+    return new NodeRunner(browserDir, TIMEOUT_MINUTES);
   }
 }

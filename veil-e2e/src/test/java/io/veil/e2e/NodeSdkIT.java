@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,12 +29,12 @@ class NodeSdkIT {
   @BeforeAll
   static void nodeAndDependencies() throws Exception {
     nodeDir = Path.of(System.getProperty("veil.e2e.nodeDir", "src/test/node")).toAbsolutePath();
-    int major = nodeMajorVersion();
+    int major = NodeRunner.nodeMajorVersion();
     Assumptions.assumeTrue(major >= MIN_NODE,
         major < 0 ? "node is not installed: the Node SDK e2e tests are skipped (install Node.js 20+ to run them)"
             : "node " + major + " is too old for the Node SDK e2e tests (need " + MIN_NODE + "+): skipped");
     if (!Files.isDirectory(nodeDir.resolve("node_modules").resolve("openai"))) {
-      Result ci = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), "npm-ci.log");
+      NodeRunner.Result ci = runner().npmCi("npm-ci.log");
       assertThat(ci.exitCode()).as("npm ci in %s failed:%n%s", nodeDir, ci.output()).isZero();
     }
   }
@@ -49,7 +47,7 @@ class NodeSdkIT {
     env.put("VEIL_BASE_URL", mock.baseUrl().toString());
     env.put("VEIL_API_KEY", "sk-test-mock-accepts-any-key");
     env.put("MOCK_RECORD_FILE", mock.recordFile().toString());
-    Result r = runNodeTests(env, "node-against-mock.log");
+    NodeRunner.Result r = runNodeTests(env, "node-against-mock.log");
     assertThat(r.exitCode()).as("node --test against the mock:%n%s", r.output()).isZero();
   }
 
@@ -67,7 +65,7 @@ class NodeSdkIT {
     } else {
       System.out.println("NodeSdkIT: shared data absent at " + PiiCases.dataFile() + ", PII round-trip skipped");
     }
-    Result r = runNodeTests(env, "node-through-veil.log");
+    NodeRunner.Result r = runNodeTests(env, "node-through-veil.log");
     assertThat(r.exitCode()).as("node --test through veil serve:%n%s", r.output()).isZero();
   }
 
@@ -83,50 +81,19 @@ class NodeSdkIT {
   }
 
   /** Runs the test files one after the other (they share the mock's record file), each with node --test. */
-  private static Result runNodeTests(Map<String, String> env, String logName) throws Exception {
+  private static NodeRunner.Result runNodeTests(Map<String, String> env, String logName) throws Exception {
     StringBuilder output = new StringBuilder();
     int exit = 0;
     for (String file : List.of("sdk.test.mjs", "pii.test.mjs")) {
-      Result r = run(List.of("node", "--test", "--test-reporter=spec", file), env, file + "-" + logName);
+      NodeRunner.Result r = runner().run(List.of("node", "--test", "--test-reporter=spec", file), env, file + "-" + logName);
       output.append("== node --test ").append(file).append('\n').append(r.output());
       exit = exit != 0 ? exit : r.exitCode();
     }
     System.out.println(output);
-    return new Result(exit, output.toString());
+    return new NodeRunner.Result(exit, output.toString());
   }
 
-  record Result(int exitCode, String output) {}
-
-  private static Result run(List<String> command, Map<String, String> env, String logName) throws Exception {
-    Path log = E2eStack.workDir().resolve(logName);
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(command).directory(nodeDir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(NODE_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      return new Result(-1, "timed out after " + NODE_TIMEOUT_MINUTES + " min\n"
-          + Files.readString(log, StandardCharsets.UTF_8));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  /** The major version of {@code node} on the PATH, or -1 where there is none. */
-  private static int nodeMajorVersion() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return -1;
-      }
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v(\\d+)").matcher(out);
-      return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+  private static NodeRunner runner() {
+    return new NodeRunner(nodeDir, NODE_TIMEOUT_MINUTES);
   }
 }

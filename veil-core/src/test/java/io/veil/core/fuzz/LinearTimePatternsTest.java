@@ -3,18 +3,13 @@ package io.veil.core.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veil.core.Veil;
-import java.io.IOException;
-import java.lang.reflect.Field;
+import io.veil.core.testing.ClassConstants;
+import io.veil.core.testing.RegexAudit;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,67 +26,30 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class LinearTimePatternsTest {
-
-  static Path classesRoot() throws URISyntaxException {
-    return Path.of(Veil.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-  }
-
-  static List<Path> classFiles() throws IOException, URISyntaxException {
-    try (Stream<Path> s = Files.walk(classesRoot())) {
-      return s.filter(p -> p.toString().endsWith(".class")).sorted().toList();
-    }
+  private static RegexAudit audit() throws URISyntaxException {
+    return RegexAudit.ofClassesOf(Veil.class);
   }
 
   @Test
   void everyRegexLiteralCompilesOnALinearEngine() throws Exception {
-    List<String> offenders = new ArrayList<>();
-    int checked = 0;
-    for (Path file : classFiles()) {
-      ClassConstants cc = ClassConstants.read(file);
-      if (!cc.usesJdkRegex()) {
-        continue;
-      }
-      for (String s : cc.strings()) {
-        if (!compilesInJdk(s)) {
-          continue;
-        }
-        checked++;
-        if (!compilesInRe2(s)) {
-          offenders.add(classesRoot().relativize(file) + ": " + s);
-        }
-      }
-    }
-    assertThat(offenders).as("regular expressions that need a backtracking engine").isEmpty();
-    assertThat(checked).as("literals checked").isGreaterThan(10);
+    RegexAudit.Result r = audit().regexLiterals();
+    assertThat(r.offenders()).as("regular expressions that need a backtracking engine").isEmpty();
+    assertThat(r.checked()).as("literals checked").isGreaterThan(10);
   }
 
   @Test
   void everyStaticPatternFieldCompilesOnALinearEngine() throws Exception {
-    List<String> offenders = new ArrayList<>();
-    int fields = 0;
-    for (Path file : classFiles()) {
-      String name = classesRoot().relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-      Class<?> c = Class.forName(name, true, getClass().getClassLoader());
-      for (Field f : c.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) && f.getType() == Pattern.class) {
-          f.setAccessible(true);
-          Pattern p = (Pattern) f.get(null);
-          fields++;
-          if (!compilesInRe2(p.pattern())) {
-            offenders.add(name + "." + f.getName() + ": " + p.pattern());
-          }
-        }
-      }
-    }
-    assertThat(offenders).as("Pattern fields that need a backtracking engine").isEmpty();
-    assertThat(fields).isGreaterThan(3);
+    RegexAudit.Result r = audit().patternFields(getClass().getClassLoader(), true);
+    assertThat(r.offenders()).as("Pattern fields that need a backtracking engine").isEmpty();
+    assertThat(r.checked()).isGreaterThan(3);
   }
 
   @Test
   void recognizersAndValidatorsUseNoBacktrackingRegex() throws Exception {
     List<String> users = new ArrayList<>();
-    for (Path file : classFiles()) {
-      String rel = classesRoot().relativize(file).toString();
+    RegexAudit audit = audit();
+    for (Path file : audit.classFiles()) {
+      String rel = audit.root().relativize(file).toString();
       if ((rel.startsWith("io/veil/core/recognizers/") || rel.startsWith("io/veil/core/validation/"))
           && !rel.contains("CustomPatternRecognizer") && ClassConstants.read(file).usesJdkRegex()) {
         users.add(rel);
@@ -134,27 +92,5 @@ class LinearTimePatternsTest {
       }
     }
     return cs.reads();
-  }
-
-  private static boolean compilesInJdk(String s) {
-    try {
-      Pattern.compile(s);
-      return true;
-    } catch (PatternSyntaxException e) {
-      return false;
-    }
-  }
-
-  /**
-   * True if RE2/J compiles {@code regex}. Java's {@code \\uXXXX} escape is spelled {@code \\x{XXXX}}
-   * in RE2 (same meaning), so it is translated first: only what needs backtracking should fail.
-   */
-  static boolean compilesInRe2(String regex) {
-    try {
-      com.google.re2j.Pattern.compile(regex.replaceAll("(?<!\\\\)\\\\u([0-9a-fA-F]{4})", "\\\\x{$1}"));
-      return true;
-    } catch (com.google.re2j.PatternSyntaxException e) {
-      return false;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.veil.gateway;
+package io.veil.core.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -14,9 +14,8 @@ import java.util.Set;
 /**
  * The string constants of a compiled class and the methods it calls, read from its constant pool
  * (JVM spec §4.4). Enough to find every regular expression written as a literal in the code.
- * (A copy of veil-core's test helper of the same name: test classes are not shared between modules.)
  */
-record ClassConstants(List<String> strings, Set<String> calledMethods) {
+public record ClassConstants(List<String> strings, Set<String> calledMethods) {
 
   /** True if the class calls a method that compiles a regular expression with java.util.regex. */
   public boolean usesJdkRegex() {
