@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -28,11 +29,13 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final boolean postgres;
   private final Clock clock;
+  private final H2FileCompactor compactor;
 
-  private Database(HikariDataSource pool, boolean postgres, Clock clock) {
+  private Database(HikariDataSource pool, boolean postgres, Clock clock, H2FileCompactor compactor) {
     this.pool = pool;
     this.postgres = postgres;
     this.clock = clock;
+    this.compactor = compactor;
   }
 
   /**
@@ -76,7 +79,9 @@ public final class Database implements AutoCloseable {
       ds.close();
       throw new StoreException("database schema migration failed", e);
     }
-    return new Database(ds, config.isPostgres(), config.clock());
+    // an H2 file opened with WRITE_DELAY=0 has no background writer to compact it (H2FileCompactor)
+    H2FileCompactor compactor = config.isH2File() ? H2FileCompactor.start(ds, Duration.ofSeconds(1)) : null;
+    return new Database(ds, config.isPostgres(), config.clock(), compactor);
   }
 
   /**
@@ -220,6 +225,9 @@ public final class Database implements AutoCloseable {
   /** Closes the pool. Idempotent. */
   @Override
   public void close() {
+    if (compactor != null) {
+      compactor.close();
+    }
     pool.close();
   }
 

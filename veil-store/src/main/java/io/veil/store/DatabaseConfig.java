@@ -65,6 +65,11 @@ public record DatabaseConfig(
     return new DatabaseConfig(jdbcUrl, user, password, maxPoolSize, connectTimeout, clock);
   }
 
+  /** True for an embedded H2 file database (the only kind {@link H2FileCompactor} looks after). */
+  boolean isH2File() {
+    return jdbcUrl.startsWith("jdbc:h2:file:");
+  }
+
   boolean isPostgres() {
     return jdbcUrl.startsWith("jdbc:postgresql:");
   }
