@@ -107,7 +107,7 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
         throw new IllegalStateException("onnx NER: option 'stride' (" + options.stride()
             + ") must be smaller than max_tokens minus the tokenizer's " + (p + s) + " special tokens");
       }
-      this.env = OrtEnvironment.getEnvironment();
+      this.env = OrtEnvironments.get();
       this.session = loadSession(env, options);
       ok = true;
     } finally {
