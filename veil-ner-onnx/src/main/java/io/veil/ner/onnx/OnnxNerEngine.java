@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * exported to ONNX, its {@code tokenizer.json} and its label map) run with ONNX Runtime on the CPU.
  *
  * <p>How a text is analysed: the model's own tokenizer (DJL's binding of HuggingFace tokenizers) splits it
- * into tokens with code-point offsets; a text longer than {@code max_tokens} is cut into overlapping windows
+ * into tokens with code-point offsets (unpaired surrogates are first replaced by U+FFFD, which keeps every
+ * offset); a text longer than {@code max_tokens} is cut into overlapping windows
  * ({@code stride} tokens shared) and every token takes its label from the window where it is most central;
  * labels are chosen by argmax, scored by softmax (the probability of the label's entity type, B- and I-
  * together, averaged over the entity's tokens), grouped by BIO, snapped to whole words and turned into
@@ -176,10 +177,6 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
     return new OnnxNerEngine(OnnxNerOptions.parse(options));
   }
 
-  static OnnxNerEngine open(OnnxNerOptions options) {
-    return new OnnxNerEngine(options);
-  }
-
   private static HuggingFaceTokenizer loadTokenizer(OnnxNerOptions options) {
     try {
       return HuggingFaceTokenizer.newInstance(options.tokenizer(),
@@ -211,11 +208,6 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
   @Override
   public Set<EntityType> entityTypes() {
     return labelMap.entityTypes();
-  }
-
-  /** The settings this engine was loaded with: most tokens per window. */
-  public int maxTokens() {
-    return options.maxTokens();
   }
 
   @Override
