@@ -177,6 +177,11 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
     return new OnnxNerEngine(OnnxNerOptions.parse(options));
   }
 
+  /** As {@link #open(Map)} with options already validated (the provider's cache key). */
+  static OnnxNerEngine open(OnnxNerOptions options) {
+    return new OnnxNerEngine(options);
+  }
+
   private static HuggingFaceTokenizer loadTokenizer(OnnxNerOptions options) {
     try {
       return HuggingFaceTokenizer.newInstance(options.tokenizer(),
@@ -235,6 +240,10 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
     } catch (RuntimeException e) {
       // no cause: a tokenizer's message could quote the input
       throw new IllegalStateException("onnx NER: the tokenizer failed (" + e.getClass().getSimpleName() + ")");
+    }
+    if (enc.exceedMaxLength()) {
+      // loading turns the tokenizer's own truncation off; if it still cut the text, the rest would go unseen
+      throw new IllegalStateException("onnx NER: the tokenizer truncated the text");
     }
     long[] ids = enc.getIds();
     long[] typeIds = enc.getTypeIds();

@@ -166,6 +166,18 @@ class OnnxNerEngineTest {
   }
 
   @Test
+  void truncationAndPaddingInTokenizerJsonAreTurnedOff() {
+    // a tokenizer.json that truncates at 8 tokens would silently hide every name after the 6th word
+    Path limited = TinyNerModel.standard().withTokenizerLimits().writeTo(tmp.resolve("limits"));
+    String text = "hello, today the euro cup in Berlin: hello Mary Ann and John Smith at Acme Corp.";
+    try (OnnxNerEngine e = OnnxNerEngine.open(Map.of("dir", limited.toString(), "max_tokens", "10", "stride", "2"))) {
+      assertThat(show(text, e.analyze(text, null))).containsExactly("LOCATION=Berlin", "PERSON=Mary Ann",
+          "PERSON=John Smith", "ORGANIZATION=Acme Corp");
+      assertThat(e.analyze(text, null)).isEqualTo(engine.analyze(text, null));
+    }
+  }
+
+  @Test
   void aLabelsTxtWorksLikeConfigJson() throws IOException {
     Path d = TinyNerModel.standard().writeTo(tmp.resolve("labels-txt"));
     Files.delete(d.resolve("config.json"));

@@ -26,6 +26,7 @@ final class TinyNerModel {
   private final Map<String, String> vocab = new LinkedHashMap<>();
   private boolean withMask = true;
   private boolean withTypeIds = false;
+  private boolean withTokenizerLimits = false;
 
   TinyNerModel() {
     SPECIAL.forEach(s -> vocab.put(s, "O"));
@@ -69,6 +70,12 @@ final class TinyNerModel {
     return this;
   }
 
+  /** A tokenizer.json that asks for truncation at 8 tokens and padding to 16, as many exported ones do. */
+  TinyNerModel withTokenizerLimits() {
+    withTokenizerLimits = true;
+    return this;
+  }
+
   TinyNerModel withTypeIds() {
     withTypeIds = true;
     return this;
@@ -107,7 +114,7 @@ final class TinyNerModel {
       v.append(id == 0 ? "" : ",").append('"').append(piece.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(id++);
     }
     return """
-        {"version":"1.0","truncation":null,"padding":null,
+        {"version":"1.0","truncation":%s,"padding":%s,
          "added_tokens":[%s],
          "normalizer":{"type":"BertNormalizer","clean_text":true,"handle_chinese_chars":true,"strip_accents":null,"lowercase":true},
          "pre_tokenizer":{"type":"BertPreTokenizer"},
@@ -117,7 +124,11 @@ final class TinyNerModel {
            "special_tokens":{"[CLS]":{"id":"[CLS]","ids":[2],"tokens":["[CLS]"]},"[SEP]":{"id":"[SEP]","ids":[3],"tokens":["[SEP]"]}}},
          "decoder":{"type":"WordPiece","prefix":"##","cleanup":true},
          "model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":{%s}}}
-        """.formatted(added, v);
+        """.formatted(
+            withTokenizerLimits ? "{\"direction\":\"Right\",\"max_length\":8,\"strategy\":\"LongestFirst\",\"stride\":0}" : "null",
+            withTokenizerLimits ? "{\"strategy\":{\"Fixed\":16},\"direction\":\"Right\",\"pad_to_multiple_of\":null,"
+                + "\"pad_id\":0,\"pad_type_id\":0,\"pad_token\":\"[PAD]\"}" : "null",
+            added, v);
   }
 
   byte[] modelBytes() {
