@@ -183,6 +183,6 @@ final class LabelMap {
         out.add(t);
       }
     }
-    return out;
+    return java.util.Collections.unmodifiableSet(out);
   }
 }

@@ -66,6 +66,7 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
 
   private final OnnxNerOptions options;
   private final LabelMap labelMap;
+  private final Set<EntityType> entityTypes;
   private final HuggingFaceTokenizer tokenizer;
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -84,6 +85,7 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
   private OnnxNerEngine(OnnxNerOptions options) {
     this.options = options;
     this.labelMap = LabelMap.read(options.labels());
+    this.entityTypes = labelMap.entityTypes();
     this.tokenizer = loadTokenizer(options);
     boolean ok = false;
     try {
@@ -212,7 +214,7 @@ public final class OnnxNerEngine implements NerEngine, AutoCloseable {
 
   @Override
   public Set<EntityType> entityTypes() {
-    return labelMap.entityTypes();
+    return entityTypes;
   }
 
   @Override

@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-class OnnxFindingsProperties {
+class OnnxFindingsPropertyTest {
   static Path dir;
   static OnnxNerEngine engine;
   static OnnxNerEngine windowed;
