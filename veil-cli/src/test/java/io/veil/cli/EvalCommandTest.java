@@ -82,4 +82,16 @@ class EvalCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip()).contains("spacy").contains("gazetteer").doesNotContain("\n");
   }
+
+  @Test
+  void theOnnxEngineIsInstalledAndItsMissingModelIsOneClearLine() throws Exception {
+    Path f = dir.resolve("e.jsonl");
+    Files.write(f, List.of("{\"id\":\"a\",\"text\":\"x\",\"spans\":[]}"));
+    Run r = run("eval", "--data", f.toString(), "--ner", "onnx");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).contains("onnx NER").contains("'dir'").doesNotContain("\n");
+    Run missing = run("eval", "--data", f.toString(), "--ner", "onnx", "--ner-option", "dir=" + dir.resolve("none"));
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err().strip()).contains("option 'dir' is not a folder").doesNotContain("\n");
+  }
 }
