@@ -87,11 +87,11 @@ class EvalCommandTest {
   void theOnnxEngineIsInstalledAndItsMissingModelIsOneClearLine() throws Exception {
     Path f = dir.resolve("e.jsonl");
     Files.write(f, List.of("{\"id\":\"a\",\"text\":\"x\",\"spans\":[]}"));
-    Run r = run("eval", "--data", f.toString(), "--ner", "onnx");
-    assertThat(r.code()).isEqualTo(2);
+    CliRun.Result r = run("eval", "--data", f.toString(), "--ner", "onnx");
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip()).contains("onnx NER").contains("'dir'").doesNotContain("\n");
-    Run missing = run("eval", "--data", f.toString(), "--ner", "onnx", "--ner-option", "dir=" + dir.resolve("none"));
-    assertThat(missing.code()).isEqualTo(2);
+    CliRun.Result missing = run("eval", "--data", f.toString(), "--ner", "onnx", "--ner-option", "dir=" + dir.resolve("none"));
+    assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err().strip()).contains("option 'dir' is not a folder").doesNotContain("\n");
   }
 }
