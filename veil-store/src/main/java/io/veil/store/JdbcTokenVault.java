@@ -204,12 +204,18 @@ public final class JdbcTokenVault implements TokenVault {
     Objects.requireNonNull(scope, "scope");
     Batch batch = BATCH.get();
     if (batch == null) {
-      return readEntries(scope).entries();
+      return readEntries(scope, null).entries();
     }
     Snapshot s = batch.entries.get(scope);
     if (s == null || !s.current(keys.erasures(), clears.get(), db.clock().millis())) {
-      s = readEntries(scope);
+      // the same rows also give the batch its token lookups when it has none for the scope yet (the
+      // collision check reads entries before the first tokenize): one query instead of two
+      Map<String, Existing> lookups = batch.lookups.containsKey(scope) ? null : new HashMap<>();
+      s = readEntries(scope, lookups);
       batch.entries.put(scope, s);
+      if (lookups != null) {
+        batch.lookups.put(scope, lookups);
+      }
     }
     return s.entries();
   }
@@ -224,7 +230,8 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
-  private Snapshot readEntries(Scope scope) {
+  /** Reads and decrypts the scope's live entries; also fills {@code lookups} (may be null) with every live row. */
+  private Snapshot readEntries(Scope scope, Map<String, Existing> lookups) {
     long erasures = keys.erasures(); // before the query: an erasure after it makes this snapshot stale
     long cleared = clears.get();
     try {
@@ -235,7 +242,8 @@ public final class JdbcTokenVault implements TokenVault {
         // the subject's wrapped key comes in the same query: a key destroyed before it ran (erasure,
         // on any instance) yields no row, so no cached copy of it can decrypt anything
         try (PreparedStatement ps = c.prepareStatement("SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
-            + " k.wrapped_key, v.expires_at FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+            + " k.wrapped_key, v.expires_at, v.id, v.lookup_hash FROM vault_entries v"
+            + " LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
             + " WHERE v.tenant = ? AND v.conversation = ? AND v.expires_at > ? ORDER BY v.id")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
@@ -244,6 +252,9 @@ public final class JdbcTokenVault implements TokenVault {
             while (rs.next()) {
               String token = rs.getString(1);
               String ref = rs.getString(3);
+              if (lookups != null) { // every live row, shredded ones too, as readLookups gives them
+                lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6)));
+              }
               Optional<Aead> key = keyCache.get(ref);
               if (key == null) {
                 key = keys.dataKeyFromRow(ref, rs.getBytes(5));
