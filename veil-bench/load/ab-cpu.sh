@@ -39,7 +39,7 @@ for side in A B; do
   for _ in $(seq 1 900); do curl -fs "${URL[$side]}/health" >/dev/null 2>&1 && break; sleep 0.2; done
 done
 for side in A B; do
-  BODIES="$WORK/bodies.jsonl" API_KEY="$(cat "$WORK/data-$side/dev-key")" wrk -t1 -c"$CONC" -d"${SECS}s" --timeout 10s \
+  BODIES="$WORK/bodies.jsonl" API_KEY="$(cat "$WORK/data-$side/dev-key")" wrk -t1 -c"$CONC" -d"$(( SECS + 30 ))s" --timeout 10s \
     -s "$HERE/post.lua" "${URL[$side]}" >"$WORK/wrk-$side.txt" 2>&1 & PIDS+=($!)
 done
 snap() { echo "$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat") $(curl -s "${URL[$1]}/metrics" \
