@@ -60,6 +60,12 @@ public final class Governance implements AutoCloseable {
   private final PrivacyRequestStore requests;
   private ScheduledExecutorService timers;
 
+  /**
+   * How long a consent decision or privacy setting written by <em>another</em> instance on the same
+   * database may go unseen here (this instance's own writes and erasures apply to the next request).
+   */
+  static final Duration SUBJECT_STATE_TTL = Duration.ofSeconds(2);
+
   private Governance(GovernanceConfig config, Database db, KeyManager keyManager) {
     this.config = config;
     this.db = db;
@@ -76,8 +82,11 @@ public final class Governance implements AutoCloseable {
           : new Subject(scope.tenant(), "conversation:" + scope.conversation());
     });
     this.audit = new AuditLog(db, keyManager, config.checkpointEvery(), config.checkpointInterval());
-    this.consent = new ConsentStore(db, subjectKeys);
-    this.settings = new PrivacySettingsStore(db, subjectKeys);
+    // consent and settings are read on every identified request: cached per subject, invalidated at
+    // once by this process's own writes and erasures, refreshed after SUBJECT_STATE_TTL for writes made
+    // by other instances sharing the database (the documented staleness bound)
+    this.consent = new ConsentStore(db, subjectKeys, SUBJECT_STATE_TTL);
+    this.settings = new PrivacySettingsStore(db, subjectKeys, SUBJECT_STATE_TTL);
     this.requests = new PrivacyRequestStore(db, subjectKeys);
   }
 

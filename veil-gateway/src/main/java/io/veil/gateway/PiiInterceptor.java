@@ -81,19 +81,24 @@ final class PiiInterceptor implements Interceptor {
       }
     };
     ObjectNode body = request.json().deepCopy();
-    if (veil.vault() instanceof JdbcTokenVault jdbc) {
-      // one read of the scope's tokens for all the request's texts instead of one query per value
-      jdbc.batched(() -> {
-        adapter.pseudonymize(body, transform);
-        return null;
-      });
-    } else {
+    java.util.function.Supplier<GatewayResponse> exchange = () -> {
       adapter.pseudonymize(body, transform);
+      stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
+          : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
+      return restore(chain.proceed(request.withJson(body)), scope, adapter, irreversible);
+    };
+    if (veil.vault() instanceof JdbcTokenVault jdbc) {
+      // One vault batch for the request: one read of the scope's tokens for all its texts instead of
+      // one query per value, and the scope's decrypted entries read once for the collision checks and
+      // the restore of a JSON answer instead of once each (read again after a mint in the scope, or an
+      // erasure or clear in this process; see JdbcTokenVault#batched)
+      return jdbc.batched(exchange);
     }
-    stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
-        : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
+    return exchange.get();
+  }
 
-    GatewayResponse response = chain.proceed(request.withJson(body));
+  /** Restores a JSON answer in place, or wraps a stream in a restoring one; others pass unchanged. */
+  private GatewayResponse restore(GatewayResponse response, Scope scope, ProtocolAdapter adapter, boolean irreversible) {
     if (irreversible || response.status() / 100 != 2) {
       return response;
     }

@@ -17,7 +17,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import io.veil.store.Database;
+import io.veil.store.DatabaseConfig;
+import io.veil.store.JdbcTokenVault;
+import io.veil.store.KeyManager;
+import io.veil.store.Subject;
+import io.veil.store.SubjectEraser;
+import io.veil.store.SubjectKeys;
+import io.veil.store.SubjectResolver;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class PiiInterceptorTest {
@@ -98,5 +109,80 @@ class PiiInterceptorTest {
     assertThat(answer.at("/choices/0/notes/2").asText()).isEqualTo(original);
     assertThat(vault.entryReads.get() - readsBeforeAnswer.get())
         .as("the answer's nine strings are restored from one read of the scope").isEqualTo(1);
+  }
+
+  /**
+   * The request's vault batch spans the upstream call, so a JSON answer is restored from the entries
+   * read during pseudonymization. An erasure of the owner committed by this process while the upstream
+   * call is in flight must still win: the answer keeps its tokens. (With a snapshot that ignored
+   * erasures, the answer would come back restored.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"destroy", "erase", "clear", "none"})
+  void anErasureInThisProcessDuringTheUpstreamCallIsNotUndoneByTheRequestsSnapshot(String during) {
+    Database db = Database.open(DatabaseConfig.h2(dir.resolve("db")));
+    try {
+      KeyManager km = KeyManager.openOrCreate(dir.resolve("keys"));
+      SubjectKeys subjectKeys = new SubjectKeys(db, km);
+      SubjectResolver resolver = SubjectResolver.perConversation();
+      JdbcTokenVault vault = new JdbcTokenVault(db, subjectKeys, Duration.ofHours(1), resolver);
+      Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+      String text = "Mail " + EMAIL + " about card " + CARD + ".";
+      String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+      ClientKey key = new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null);
+      java.util.concurrent.atomic.AtomicBoolean secondTurn = new java.util.concurrent.atomic.AtomicBoolean();
+      Interceptor upstream = chain -> {
+        String sent = chain.request().json().at("/messages/0/content").asText();
+        assertThat(sent).doesNotContain(EMAIL);
+        Scope scope = chain.request().scope();
+        Subject owner = resolver.subjectOf(scope);
+        switch (secondTurn.get() ? during : "none") {
+          case "destroy" -> subjectKeys.destroy(owner);
+          case "erase" -> new SubjectEraser(db, subjectKeys, km).erase(owner);
+          case "clear" -> { // on another thread of this process
+            Thread t = Thread.ofPlatform().start(() -> vault.clear(scope));
+            try {
+              t.join();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          default -> { }
+        }
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("id", "chatcmpl-1");
+        answer.putArray("choices").addObject().putObject("message").put("role", "assistant").put("content", sent);
+        return new GatewayResponse.Json(200, Map.of(), answer);
+      };
+      GatewayRequest request = GatewayRequest.of(Endpoint.CHAT_COMPLETIONS, Map.of("content-type", "application/json"),
+              body.getBytes(StandardCharsets.UTF_8))
+          .withJson((ObjectNode) readTree(body)).withKey(key, GatewayPolicy.defaults("default"));
+      List<Interceptor> chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+          new PiiInterceptor(TestVeil.create(vault), adapters), upstream);
+
+      // the first turn mints the tokens; the second finds them all (no mint), so its collision check's
+      // read of the scope is the snapshot its answer would be restored from
+      assertThat(((GatewayResponse.Json) RealChain.run(chain, request)).body().at("/choices/0/message/content")
+          .asText()).isEqualTo(text);
+      secondTurn.set(true);
+      String content = ((GatewayResponse.Json) RealChain.run(chain, request)).body()
+          .at("/choices/0/message/content").asText();
+
+      if (during.equals("none")) {
+        assertThat(content).isEqualTo(text);
+      } else {
+        assertThat(content).as("erased during the upstream call: nothing restored").doesNotContain(EMAIL)
+            .doesNotContain(CARD);
+      }
+    } finally {
+      db.close();
+    }
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

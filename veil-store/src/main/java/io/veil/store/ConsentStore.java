@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,22 @@ public final class ConsentStore {
 
   private final Database db;
   private final SubjectKeys keys;
+  private final SubjectStateCache<Map<Purpose, ConsentDecision>> cache;
 
+  /** Without a cache: every {@link #current} reads the database. */
   public ConsentStore(Database db, SubjectKeys keys) {
+    this(db, keys, Duration.ZERO);
+  }
+
+  /**
+   * With {@link #current} answers cached per subject for up to {@code cacheTtl} (zero: no cache).
+   * Decisions recorded and erasures made in this process take effect on the next lookup; a decision
+   * recorded by another process sharing the database, within {@code cacheTtl}.
+   */
+  public ConsentStore(Database db, SubjectKeys keys, Duration cacheTtl) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.cache = cacheTtl.isZero() ? null : new SubjectStateCache<>(keys, cacheTtl, 100_000);
   }
 
   /** Records that the subject granted {@code purpose} now. */
@@ -65,6 +78,17 @@ public final class ConsentStore {
       throw new IllegalArgumentException("decidedAt lies in the future");
     }
     String ref = keys.pseudonymOf(subject).hex();
+    try {
+      return recordByRef(subject, ref, purpose, granted, decidedAt, source, noticeVersion);
+    } finally {
+      if (cache != null) {
+        cache.written(ref);
+      }
+    }
+  }
+
+  private ConsentDecision recordByRef(Subject subject, String ref, Purpose purpose, boolean granted, Instant decidedAt,
+      String source, String noticeVersion) {
     ensureStateRow(subject.tenant(), ref, purpose);
     return db.inTransaction("consent change", c -> {
       Long stateDecided;
@@ -143,7 +167,10 @@ public final class ConsentStore {
   public Map<Purpose, ConsentDecision> current(Subject subject) {
     Objects.requireNonNull(subject, "subject");
     String ref = keys.pseudonymOf(subject).hex();
-    return db.withConnection("consent lookup", c -> currentByRef(c, ref));
+    if (cache == null) {
+      return db.withConnection("consent lookup", c -> currentByRef(c, ref));
+    }
+    return cache.get(ref, () -> Collections.unmodifiableMap(db.withConnection("consent lookup", c -> currentByRef(c, ref))));
   }
 
   static Map<Purpose, ConsentDecision> currentByRef(Connection c, String ref) throws SQLException {

@@ -52,6 +52,8 @@ public final class JdbcTokenVault implements TokenVault {
   private final SubjectKeys keys;
   private final Duration retention;
   private final SubjectResolver resolver;
+  /** Scopes cleared by this process so far (see {@link Snapshot}). */
+  private final java.util.concurrent.atomic.AtomicLong clears = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param retention how long an entry lives after it is minted (at least one second)
@@ -201,21 +203,47 @@ public final class JdbcTokenVault implements TokenVault {
   public Map<String, String> entries(Scope scope) {
     Objects.requireNonNull(scope, "scope");
     Batch batch = BATCH.get();
-    if (batch != null) {
-      return batch.entries.computeIfAbsent(scope, this::readEntries);
+    if (batch == null) {
+      return readEntries(scope, null).entries();
     }
-    return readEntries(scope);
+    Snapshot s = batch.entries.get(scope);
+    if (s == null || !s.current(keys.erasures(), clears.get(), db.clock().millis())) {
+      // the same rows also give the batch its token lookups when it has none for the scope yet (the
+      // collision check reads entries before the first tokenize): one query instead of two
+      Map<String, Existing> lookups = batch.lookups.containsKey(scope) ? null : new HashMap<>();
+      s = readEntries(scope, lookups);
+      batch.entries.put(scope, s);
+      if (lookups != null) {
+        batch.lookups.put(scope, lookups);
+      }
+    }
+    return s.entries();
   }
 
-  private Map<String, String> readEntries(Scope scope) {
+  /**
+   * A scope's decrypted entries as one read saw them: {@code erasures} and {@code clears} are this
+   * process's counters taken before the read, {@code validUntil} the earliest expiry among them.
+   */
+  private record Snapshot(Map<String, String> entries, long erasures, long clears, long validUntil) {
+    boolean current(long erasuresNow, long clearsNow, long now) {
+      return erasures == erasuresNow && clears == clearsNow && now < validUntil;
+    }
+  }
+
+  /** Reads and decrypts the scope's live entries; also fills {@code lookups} (may be null) with every live row. */
+  private Snapshot readEntries(Scope scope, Map<String, Existing> lookups) {
+    long erasures = keys.erasures(); // before the query: an erasure after it makes this snapshot stale
+    long cleared = clears.get();
     try {
       return db.withConnection("vault entries", c -> {
+        long[] validUntil = {Long.MAX_VALUE};
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, Optional<Aead>> keyCache = new HashMap<>();
         // the subject's wrapped key comes in the same query: a key destroyed before it ran (erasure,
         // on any instance) yields no row, so no cached copy of it can decrypt anything
         try (PreparedStatement ps = c.prepareStatement("SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
-            + " k.wrapped_key FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+            + " k.wrapped_key, v.expires_at, v.id, v.lookup_hash FROM vault_entries v"
+            + " LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
             + " WHERE v.tenant = ? AND v.conversation = ? AND v.expires_at > ? ORDER BY v.id")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
@@ -224,6 +252,9 @@ public final class JdbcTokenVault implements TokenVault {
             while (rs.next()) {
               String token = rs.getString(1);
               String ref = rs.getString(3);
+              if (lookups != null) { // every live row, shredded ones too, as readLookups gives them
+                lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6)));
+              }
               Optional<Aead> key = keyCache.get(ref);
               if (key == null) {
                 key = keys.dataKeyFromRow(ref, rs.getBytes(5));
@@ -231,11 +262,12 @@ public final class JdbcTokenVault implements TokenVault {
               }
               if (key.isPresent()) {
                 out.put(token, decrypt(key.get(), rs.getBytes(4), ad(scope, token, rs.getString(2))));
+                validUntil[0] = Math.min(validUntil[0], rs.getLong(6));
               }
             }
           }
         }
-        return out;
+        return new Snapshot(out, erasures, cleared, validUntil[0]);
       });
     } catch (StoreException e) {
       throw new VaultException("the vault could not read a scope: " + e.getMessage(), e);
@@ -261,6 +293,8 @@ public final class JdbcTokenVault implements TokenVault {
       });
     } catch (StoreException e) {
       throw new VaultException("the vault could not clear a scope: " + e.getMessage(), e);
+    } finally {
+      clears.incrementAndGet(); // after the delete: snapshots any thread of this process took before are read again
     }
   }
 
@@ -272,10 +306,17 @@ public final class JdbcTokenVault implements TokenVault {
    * after this thread mints a token in it. A value the cache does not know is looked up and minted
    * as always (the database's unique constraints still decide races with other instances).
    *
-   * <p>Meant for one request's pseudonymization (milliseconds): within it, a token found in the cache
-   * is as current as one found by a query at the start of the request. Nested calls share the
-   * outer cache. <b>Security:</b> holds tokens and, after an {@code entries} read, values of the
-   * scope in memory only until {@code work} returns.
+   * <p>Meant for one request (the gateway runs a request's pseudonymization, the upstream call and
+   * the restore of a JSON answer in one batch): within it, a token found in the cache is as current as
+   * one found by a query at the start of the request, and the {@code entries} snapshot is as current
+   * as one read after this thread's last mint in the scope. Erasure takes effect at once within this
+   * process: a snapshot taken before {@link SubjectKeys#destroy} or {@link SubjectEraser#erase} (or
+   * {@link #clear}) returned on any thread of this process is never served again, and neither is one
+   * holding an entry that has expired since. An erasure by <em>another</em> instance reaches an
+   * in-flight batch of this one only through its next read: the staleness bound is the length of
+   * one request (the batch ends with it). Nested calls share the outer cache. <b>Security:</b> holds
+   * tokens and, after an {@code entries} read, values of the scope in memory only until {@code work}
+   * returns; the same values are in the request being processed.
    */
   public <T> T batched(java.util.function.Supplier<T> work) {
     if (BATCH.get() != null) {
@@ -294,7 +335,7 @@ public final class JdbcTokenVault implements TokenVault {
   /** The per-thread cache of {@link #batched}. */
   private final class Batch {
     final Map<Scope, Map<String, Existing>> lookups = new HashMap<>();
-    final Map<Scope, Map<String, String>> entries = new HashMap<>();
+    final Map<Scope, Snapshot> entries = new HashMap<>();
 
     Map<String, Existing> lookups(Scope scope) {
       Map<String, Existing> m = lookups.get(scope);

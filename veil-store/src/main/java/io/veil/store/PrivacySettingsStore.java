@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,16 +16,31 @@ import java.util.Optional;
 public final class PrivacySettingsStore {
   private final Database db;
   private final SubjectKeys keys;
+  private final SubjectStateCache<Optional<PrivacySettings>> cache;
 
+  /** Without a cache: every {@link #get} reads the database. */
   public PrivacySettingsStore(Database db, SubjectKeys keys) {
+    this(db, keys, Duration.ZERO);
+  }
+
+  /**
+   * With {@link #get} answers cached per subject for up to {@code cacheTtl} (zero: no cache). Changes
+   * and erasures made in this process take effect on the next lookup; a change made by another
+   * process sharing the database, within {@code cacheTtl}.
+   */
+  public PrivacySettingsStore(Database db, SubjectKeys keys, Duration cacheTtl) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.cache = cacheTtl.isZero() ? null : new SubjectStateCache<>(keys, cacheTtl, 100_000);
   }
 
   /** The subject's settings; empty when never set (apply {@link PrivacySettings#DEFAULT} or the policy's). */
   public Optional<PrivacySettings> get(Subject subject) {
     String ref = keys.pseudonymOf(Objects.requireNonNull(subject, "subject")).hex();
-    return db.withConnection("settings lookup", c -> byRef(c, ref));
+    if (cache == null) {
+      return db.withConnection("settings lookup", c -> byRef(c, ref));
+    }
+    return cache.get(ref, () -> db.withConnection("settings lookup", c -> byRef(c, ref)));
   }
 
   static Optional<PrivacySettings> byRef(Connection c, String ref) throws SQLException {
@@ -45,6 +61,16 @@ public final class PrivacySettingsStore {
     Objects.requireNonNull(settings, "settings");
     String ref = keys.pseudonymOf(subject).hex();
     long now = db.clock().millis();
+    try {
+      update(subject, settings, ref, now);
+    } finally {
+      if (cache != null) {
+        cache.written(ref);
+      }
+    }
+  }
+
+  private void update(Subject subject, PrivacySettings settings, String ref, long now) {
     db.withConnection("settings update", c -> {
       for (int attempt = 0; attempt < 3; attempt++) {
         try (PreparedStatement up = c.prepareStatement(
@@ -79,11 +105,17 @@ public final class PrivacySettingsStore {
   /** Deletes the subject's settings; true if there were any. */
   public boolean delete(Subject subject) {
     String ref = keys.pseudonymOf(Objects.requireNonNull(subject, "subject")).hex();
-    return db.withConnection("settings delete", c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM privacy_settings WHERE subject_ref = ?")) {
-        ps.setString(1, ref);
-        return ps.executeUpdate() > 0;
+    try {
+      return db.withConnection("settings delete", c -> {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM privacy_settings WHERE subject_ref = ?")) {
+          ps.setString(1, ref);
+          return ps.executeUpdate() > 0;
+        }
+      });
+    } finally {
+      if (cache != null) {
+        cache.written(ref);
       }
-    });
+    }
   }
 }

@@ -44,7 +44,7 @@ public final class SubjectEraser {
             + delete(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),
         delete(c, "DELETE FROM privacy_settings WHERE subject_ref = ?", ref)
     });
-    keys.forget(ref);
+    keys.erased(ref);
     ErasureReceipt unsigned = new ErasureReceipt(UUID.randomUUID().toString(), subject.tenant(), ref,
         Instant.ofEpochMilli(now), counts[0], counts[1] > 0, counts[2], counts[3], counts[4] > 0, "-");
     byte[] sig = keyManager.sign(unsigned.signedText().getBytes(StandardCharsets.UTF_8));

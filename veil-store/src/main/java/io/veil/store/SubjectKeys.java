@@ -67,6 +67,7 @@ public final class SubjectKeys {
   private final Database db;
   private final KeyManager keys;
   private final ConcurrentHashMap<String, Mac> systemMacs = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong erasures = new java.util.concurrent.atomic.AtomicLong();
   private final Cache<String, UnwrappedKey> dataKeys = Caffeine.newBuilder()
       .maximumSize(DATA_KEY_CACHE_SIZE)
       .expireAfterAccess(DATA_KEY_CACHE_IDLE)
@@ -112,13 +113,30 @@ public final class SubjectKeys {
         }
       });
     } finally {
-      forget(ref.hex());
+      erased(ref.hex());
     }
   }
 
   /** Drops this process's cached copy of a subject's data key (after its row was deleted). */
   void forget(String ref) {
     dataKeys.invalidate(ref);
+  }
+
+  /**
+   * After this process deleted a subject's key (destruction, erasure): drops the cached copy and
+   * advances {@link #erasures()}, so per-request vault snapshots taken before it are read again.
+   */
+  void erased(String ref) {
+    erasures.incrementAndGet();
+    forget(ref);
+  }
+
+  /**
+   * How many subject keys this process has destroyed or erased so far; a vault snapshot taken at an
+   * earlier value may hold values of an erased subject and must not be served.
+   */
+  long erasures() {
+    return erasures.get();
   }
 
   /**

@@ -43,8 +43,10 @@ class ConsentAndSettingsIT {
     config = backend.fresh(clock);
     db = Database.open(config);
     keys = new SubjectKeys(db, KeyManager.openOrCreate(keyDir));
-    consents = new ConsentStore(db, keys);
-    settings = new PrivacySettingsStore(db, keys);
+    // cached as the gateway runs them, with a TTL far longer than any test: every test below that reads,
+    // writes and reads again checks that this process's writes reach the next read at once
+    consents = new ConsentStore(db, keys, Duration.ofMinutes(10));
+    settings = new PrivacySettingsStore(db, keys, Duration.ofMinutes(10));
     requests = new PrivacyRequestStore(db, keys);
   }
 
@@ -69,6 +71,49 @@ class ConsentAndSettingsIT {
     assertThat(consents.history(ALICE)).extracting(ConsentDecision::granted).containsExactly(true, true, false);
     assertThat(consents.current(new Subject("acme", "bob"))).isEmpty();
     assertThat(consents.statistics("acme").get(Purpose.LLM_PROCESSING)).isEqualTo(new ConsentStore.ConsentCounts(0, 1));
+  }
+
+  @Test
+  void cachedConsentAndSettingsFollowThisProcesssWritesAndErasuresAtOnce() {
+    Subject bob = new Subject("acme", "bob");
+    consents.grant(ALICE, Purpose.LLM_PROCESSING, "web-form", "n1");
+    consents.grant(bob, Purpose.LLM_PROCESSING, "web-form", "n1");
+    settings.put(ALICE, new PrivacySettings(PrivacySettings.Logging.METADATA, PrivacySettings.Mode.PSEUDONYMIZE));
+    // warm the caches
+    assertThat(consents.current(ALICE, Purpose.LLM_PROCESSING).orElseThrow().granted()).isTrue();
+    assertThat(consents.current(bob, Purpose.LLM_PROCESSING).orElseThrow().granted()).isTrue();
+    assertThat(settings.get(ALICE)).isPresent();
+    assertThat(settings.get(bob)).isEmpty();
+
+    consents.withdraw(ALICE, Purpose.LLM_PROCESSING, "api", "n1");
+    assertThat(consents.current(ALICE, Purpose.LLM_PROCESSING).orElseThrow().granted())
+        .as("a withdrawal governs the next lookup").isFalse();
+    settings.put(bob, new PrivacySettings(PrivacySettings.Logging.NONE, PrivacySettings.Mode.BLOCK));
+    assertThat(settings.get(bob)).contains(new PrivacySettings(PrivacySettings.Logging.NONE, PrivacySettings.Mode.BLOCK));
+    assertThat(settings.delete(ALICE)).isTrue();
+    assertThat(settings.get(ALICE)).isEmpty();
+
+    // an erasure in this process (its own store objects, sharing the subject keys) drops what was cached
+    assertThat(consents.current(bob, Purpose.LLM_PROCESSING)).isPresent();
+    new SubjectEraser(db, keys, KeyManager.openOrCreate(keyDir)).erase(bob);
+    assertThat(consents.current(bob, Purpose.LLM_PROCESSING)).as("erased: no consent left").isEmpty();
+    assertThat(settings.get(bob)).isEmpty();
+  }
+
+  @Test
+  void anotherInstancesWriteIsSeenWithoutACache() {
+    Database db2 = Database.open(config);
+    try {
+      SubjectKeys keys2 = new SubjectKeys(db2, KeyManager.openOrCreate(keyDir));
+      ConsentStore uncached = new ConsentStore(db2, keys2);
+      ConsentStore other = new ConsentStore(db, keys, Duration.ofMinutes(10));
+      other.grant(ALICE, Purpose.LLM_PROCESSING, "web-form", "n1");
+      assertThat(uncached.current(ALICE, Purpose.LLM_PROCESSING).orElseThrow().granted()).isTrue();
+      other.withdraw(ALICE, Purpose.LLM_PROCESSING, "api", "n1");
+      assertThat(uncached.current(ALICE, Purpose.LLM_PROCESSING).orElseThrow().granted()).isFalse();
+    } finally {
+      db2.close();
+    }
   }
 
   @Test

@@ -215,6 +215,33 @@ class JdbcTokenVaultIT {
   }
 
   @Test
+  void aBatchThatReadsEntriesFirstTakesItsLookupsFromThatReadAndStillSeesOtherInstances() {
+    String anna = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    Subject carol = new Subject("acme", "carol");
+    String shredded = vault.tokenize(SCOPE, carol, EntityType.PERSON, "Carol", PERSON);
+    subjectKeys.destroy(carol); // its row stays (crypto-shredded): the value keeps its token, unreadable
+    Database db2 = Database.open(config);
+    try {
+      JdbcTokenVault vault2 = new JdbcTokenVault(db2, new SubjectKeys(db2, KeyManager.openOrCreate(keyDir)),
+          Duration.ofHours(1), SubjectResolver.perConversation());
+      List<String> tokens = vault.batched(() -> {
+        assertThat(vault.entries(SCOPE)).containsOnlyKeys(anna); // the read that also gives the lookups
+        List<String> out = new ArrayList<>();
+        out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON));
+        out.add(vault.tokenize(SCOPE, carol, EntityType.PERSON, "Carol", PERSON));
+        out.add(vault2.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON)); // another instance, after the read
+        out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON));
+        return out;
+      });
+      assertThat(tokens.get(0)).isEqualTo(anna);
+      assertThat(tokens.get(1)).as("same value, same token, as without the batch").isEqualTo(shredded);
+      assertThat(tokens.get(3)).isEqualTo(tokens.get(2));
+    } finally {
+      db2.close();
+    }
+  }
+
+  @Test
   void masterRotationKeepsOldDataReadable() {
     String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
     int rewrapped = subjectKeys.rotateMaster();

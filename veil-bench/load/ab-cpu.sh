@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# CPU time per request of two `veil serve` builds measured side by side: both run at the same time, in
+# front of one mock LLM, each under its own wrk at the same concurrency, so both see the same machine
+# (on a shared box, runs one after the other do not). After a warm-up (JIT), CPU (user + system, from
+# /proc/PID/stat) and requests (the gateway's own veil_requests_total) are sampled per interval.
+#
+# usage: veil-bench/load/ab-cpu.sh A_ROOT B_ROOT [--seconds 300] [--warmup 120] [--interval 60]
+#          [--concurrency 32] [--data DIR]
+#   A_ROOT, B_ROOT: checkouts (or copied builds) with an executable ./veil; the mock comes from A_ROOT.
+# prints per interval and build: requests, req/s, CPU ms per request; then the ratio B / A of the sums.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+A="$(cd "${1:?usage: ab-cpu.sh A_ROOT B_ROOT [options]}" && pwd)"; B="$(cd "${2:?usage: ab-cpu.sh A_ROOT B_ROOT [options]}" && pwd)"; shift 2
+SECS=300; WARMUP=120; INTERVAL=60; CONC=32; DATA="$ROOT/../shared/data"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECS="$2"; shift 2 ;; --warmup) WARMUP="$2"; shift 2 ;; --interval) INTERVAL="$2"; shift 2 ;;
+    --concurrency) CONC="$2"; shift 2 ;; --data) DATA="$2"; shift 2 ;;
+    *) echo "ab-cpu: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+JAVA="$("$ROOT/veil" --print-java-home)/bin/java"
+WORK="$(mktemp -d /tmp/veil-abcpu.XXXXXX)"
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+"$JAVA" "$HERE/LoadTool.java" prompts "$DATA" "$WORK" 64 >&2
+PORT=$(( 20000 + RANDOM % 20000 ))
+"$A/veil" mock-llm --port "$PORT" >"$WORK/mock.log" 2>&1 & PIDS+=($!)
+declare -A PID URL
+for side in A B; do
+  root="$A"; [ "$side" = B ] && root="$B"
+  [ "$side" = A ] && p=$((PORT + 1)) || p=$((PORT + 2))
+  VEIL_JAVA_OPTS="${VEIL_JAVA_OPTS:-} -Xmx512m" "$root/veil" serve --port "$p" --upstream "http://127.0.0.1:$PORT/v1" \
+    --data-dir "$WORK/data-$side" >"$WORK/serve-$side.log" 2>&1 & PID[$side]=$!; PIDS+=("${PID[$side]}")
+  URL[$side]="http://127.0.0.1:$p"
+done
+for side in A B; do
+  for _ in $(seq 1 900); do curl -fs "${URL[$side]}/health" >/dev/null 2>&1 && break; sleep 0.2; done
+done
+for side in A B; do
+  BODIES="$WORK/bodies.jsonl" API_KEY="$(cat "$WORK/data-$side/dev-key")" wrk -t1 -c"$CONC" -d"$(( SECS + 30 ))s" --timeout 10s \
+    -s "$HERE/post.lua" "${URL[$side]}" >"$WORK/wrk-$side.txt" 2>&1 & PIDS+=($!)
+done
+snap() { echo "$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat") $(curl -s "${URL[$1]}/metrics" \
+  | awk '/^veil_requests_total/ {s += $2} END {print s + 0}')"; }
+TCK="$(getconf CLK_TCK)"
+sleep "$WARMUP"
+declare -A PREV TOTC TOTN
+for side in A B; do PREV[$side]="$(snap "$side")"; TOTC[$side]=0; TOTN[$side]=0; done
+elapsed="$WARMUP"
+while [ $(( elapsed + INTERVAL )) -le "$SECS" ]; do
+  sleep "$INTERVAL"; elapsed=$(( elapsed + INTERVAL ))
+  for side in A B; do
+    cur="$(snap "$side")"
+    read -r c0 n0 <<< "${PREV[$side]}"; read -r c1 n1 <<< "$cur"
+    dc=$(( (c1 - c0) * 1000 / TCK )); dn=$(( n1 - n0 ))
+    TOTC[$side]=$(( TOTC[$side] + dc )); TOTN[$side]=$(( TOTN[$side] + dn ))
+    awk -v s="$side" -v t="$elapsed" -v n="$dn" -v c="$dc" -v i="$INTERVAL" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { printf "%s t=%4ds %7d requests %8.1f req/s %6.2f CPU ms/request load %s\n", s, t, n, n / i, n ? c / n : 0, l }'
+    PREV[$side]="$cur"
+  done
+done
+awk -v ca="${TOTC[A]}" -v na="${TOTN[A]}" -v cb="${TOTC[B]}" -v nb="${TOTN[B]}" 'BEGIN {
+  a = na ? ca / na : 0; b = nb ? cb / nb : 0;
+  printf "after warm-up: A %.2f CPU ms/request (%d requests), B %.2f (%d requests); B/A CPU per request %.2f, B/A requests %.2f\n",
+    a, na, b, nb, a ? b / a : 0, na ? nb / na : 0 }'
