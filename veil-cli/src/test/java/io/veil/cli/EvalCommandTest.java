@@ -93,4 +93,13 @@ class EvalCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).contains("spacy").contains("gazetteer").doesNotContain("\n");
   }
+
+  @Test
+  void corenlpWithoutItsPluginExitsWithTwoAndSaysHowToInstallIt() throws Exception {
+    Path f = dir.resolve("c.jsonl");
+    Files.write(f, List.of("{\"id\":\"a\",\"text\":\"x\",\"spans\":[]}"));
+    Run r = run("eval", "--data", f.toString(), "--ner", "corenlp", "--ner-option", "classifier=/opt/en.crf.ser.gz");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).contains("'corenlp'").contains("VEIL_PLUGINS").doesNotContain("\n");
+  }
 }
