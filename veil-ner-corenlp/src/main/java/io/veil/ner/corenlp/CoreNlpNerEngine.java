@@ -9,6 +9,7 @@ import edu.stanford.nlp.process.WordToSentenceProcessor;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.NerEngine;
+import io.veil.core.Recognizer;
 import io.veil.core.ner.LanguageGuess;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -32,6 +33,10 @@ import java.util.Set;
  * mutable structure, the set of known lower-case words, is frozen at load ({@code maxAdditionalKnownLCWords=0}).
  * Tokenizer and sentence splitter are created per call.
  *
+ * <p>CoreNLP has no address type; unless configured off ({@code address: none}), Veil's own street-address scanner
+ * ({@code GazetteerNerEngine.addressRecognizer()}) runs beside it and its ADDRESS findings are added, replacing the
+ * CoreNLP findings they overlap, so choosing this engine does not silently stop address detection.
+ *
  * <p>Memory and time: linear in the text; each sentence is classified alone, and a sentence longer than
  * {@value #MAX_SENTENCE_TOKENS} tokens is cut into pieces of that size, so the CRF lattice stays bounded.
  *
@@ -52,14 +57,18 @@ final class CoreNlpNerEngine implements NerEngine {
 
   private final CRFClassifier<CoreLabel> fallback;
   private final Map<String, CRFClassifier<CoreLabel>> byLanguage;
+  private final Recognizer addresses;
 
   /**
    * @param fallback the classifier for texts whose language has none of its own
    * @param byLanguage classifiers by ISO 639-1 code (lower case)
+   * @param addresses a recognizer whose ADDRESS findings are added (CoreNLP has no address type), or null
    */
-  CoreNlpNerEngine(CRFClassifier<CoreLabel> fallback, Map<String, CRFClassifier<CoreLabel>> byLanguage) {
+  CoreNlpNerEngine(CRFClassifier<CoreLabel> fallback, Map<String, CRFClassifier<CoreLabel>> byLanguage,
+      Recognizer addresses) {
     this.fallback = fallback;
     this.byLanguage = Map.copyOf(byLanguage);
+    this.addresses = addresses;
   }
 
   @Override
@@ -69,7 +78,9 @@ final class CoreNlpNerEngine implements NerEngine {
 
   @Override
   public Set<EntityType> entityTypes() {
-    return Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION);
+    return addresses == null
+        ? Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION)
+        : Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
   }
 
   @Override
@@ -89,11 +100,37 @@ final class CoreNlpNerEngine implements NerEngine {
     String key = lang == null ? null : lang.toLowerCase(java.util.Locale.ROOT);
     CRFClassifier<CoreLabel> classifier = key == null ? fallback : byLanguage.getOrDefault(key, fallback);
     String options = "de".equals(key) && classifier != fallback ? TOKENIZER_OPTIONS_DE : TOKENIZER_OPTIONS;
+    List<Finding> found;
     try {
-      return classify(classifier, text, options);
+      found = classify(classifier, text, options);
     } catch (RuntimeException | StackOverflowError e) {
       throw new IllegalStateException("CoreNLP classification failed (" + e.getClass().getSimpleName() + ")");
     }
+    return addresses == null ? found : withAddresses(found, addresses.analyze(text, language));
+  }
+
+  /** CoreNLP's findings plus the address findings; an address wins over the CoreNLP findings it overlaps. */
+  private static List<Finding> withAddresses(List<Finding> found, List<Finding> addressFindings) {
+    if (addressFindings.isEmpty()) {
+      return found;
+    }
+    List<Finding> out = new ArrayList<>(addressFindings.size() + found.size());
+    for (Finding a : addressFindings) {
+      if (a.type().equals(EntityType.ADDRESS)) {
+        out.add(a);
+      }
+    }
+    for (Finding f : found) {
+      boolean inside = false;
+      for (Finding a : out) {
+        inside |= a.overlaps(f);
+      }
+      if (!inside) {
+        out.add(f);
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(Finding::start));
+    return out;
   }
 
   private List<Finding> classify(CRFClassifier<CoreLabel> classifier, String text, String options) {

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *       operator put it on the class path); used for texts whose language has no classifier of its own;</li>
  *   <li>{@code classifier.LANG} (optional, LANG an ISO 639-1 code such as {@code de}): the classifier for texts in
  *       that language: the language the caller gives, else the guess of {@code LanguageGuess}.</li>
+ *   <li>{@code address} (optional): {@code veil} (default) adds the ADDRESS findings of Veil's street-address scanner,
+ *       which CoreNLP lacks; {@code none} gives CoreNLP's findings alone (for comparing CoreNLP as it is).</li>
  * </ul>
  * Unknown option keys are refused, so a misspelt key cannot silently leave a language on the wrong model.
  *
@@ -47,6 +49,7 @@ public final class CoreNlpNerEngineProvider implements NerEngineProvider {
   public NerEngine create(Map<String, String> options) {
     Map<String, String> opts = options == null ? Map.of() : options;
     String fallback = null;
+    String address = "veil";
     Map<String, String> perLanguage = new TreeMap<>();
     for (Map.Entry<String, String> e : opts.entrySet()) {
       String key = e.getKey() == null ? "" : e.getKey().strip().toLowerCase(Locale.ROOT);
@@ -56,9 +59,14 @@ public final class CoreNlpNerEngineProvider implements NerEngineProvider {
         fallback = value;
       } else if (m.matches()) {
         perLanguage.put(m.group(1), value);
+      } else if (key.equals("address")) {
+        address = value.toLowerCase(Locale.ROOT);
+        if (!address.equals("veil") && !address.equals("none")) {
+          throw new IllegalStateException("corenlp: ner_options address must be veil or none");
+        }
       } else {
         throw new IllegalStateException("corenlp: unknown ner_options key " + ClassifierLoader.shown(key)
-            + "; known: classifier, classifier.LANG (e.g. classifier.de)");
+            + "; known: classifier, classifier.LANG (e.g. classifier.de), address");
       }
       if (value.isEmpty()) {
         throw new IllegalStateException("corenlp: ner_options " + key + " is empty");
@@ -76,6 +84,7 @@ public final class CoreNlpNerEngineProvider implements NerEngineProvider {
     for (Map.Entry<String, String> e : perLanguage.entrySet()) {
       byLanguage.put(e.getKey(), loaded.computeIfAbsent(e.getValue(), ClassifierLoader::load));
     }
-    return new CoreNlpNerEngine(main, byLanguage);
+    return new CoreNlpNerEngine(main, byLanguage,
+        address.equals("veil") ? io.veil.core.ner.GazetteerNerEngine.addressRecognizer() : null);
   }
 }

@@ -98,6 +98,20 @@ class CoreNlpNerEngineTest {
   }
 
   @Test
+  void addsVeilsAddressFindingsUnlessTurnedOff() {
+    String text = "My name is Alice Brown and I live in Paris. Ship it to 1600 Pennsylvania Avenue NW, Washington, DC 20500.";
+    List<String> with = tags(engine, text, "en");
+    assertThat(with).contains("PERSON=Alice Brown", "LOCATION=Paris")
+        .anySatisfy(t -> assertThat(t).startsWith("ADDRESS=1600 Pennsylvania Avenue"));
+    assertThat(engine.entityTypes()).contains(EntityType.ADDRESS);
+    NerEngine pure = new CoreNlpNerEngineProvider().create(Map.of("classifier", plain.toString(), "address", "none"));
+    assertThat(tags(pure, text, "en")).noneSatisfy(t -> assertThat(t).startsWith("ADDRESS="));
+    assertThat(pure.entityTypes()).doesNotContain(EntityType.ADDRESS);
+    assertThatThrownBy(() -> new CoreNlpNerEngineProvider().create(Map.of("classifier", plain.toString(), "address", "x")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("veil or none");
+  }
+
+  @Test
   void emptyAndPunctuationOnlyTextsHaveNoFindings() {
     assertThat(engine.analyze("", "en")).isEmpty();
     assertThat(engine.analyze("   \n\t ", null)).isEmpty();
@@ -162,7 +176,8 @@ class CoreNlpNerEngineTest {
     assertThat(NerEngines.names()).contains("corenlp");
     assertThat(NerEngines.exists("corenlp")).isTrue();
     assertThat(engine.name()).isEqualTo("corenlp");
-    assertThat(engine.entityTypes()).containsExactlyInAnyOrder(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION);
+    assertThat(engine.entityTypes()).containsExactlyInAnyOrder(
+        EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
   }
 
   @Test
