@@ -72,8 +72,8 @@ final class ClassifierLoader {
       throw new IllegalStateException("CoreNLP classifier " + shown + " could not be loaded: not a CoreNLP CRF"
           + " classifier, or damaged (" + e.getClass().getSimpleName() + ")");
     } catch (OutOfMemoryError e) {
-      throw new IllegalStateException("CoreNLP classifier " + shown + " could not be loaded: out of heap (the English"
-          + " 3-class model needs about 1 GB while loading; raise -Xmx through VEIL_JAVA_OPTS)");
+      throw new IllegalStateException("CoreNLP classifier " + shown + " could not be loaded: out of heap (CoreNLP's English"
+          + " 3-class model holds about 120 MB, the German one about 190 MB; raise -Xmx, e.g. through VEIL_JAVA_OPTS)");
     }
   }
 
