@@ -109,23 +109,46 @@ final class CoreNlpNerEngine implements NerEngine {
     return addresses == null ? found : withAddresses(found, addresses.analyze(text, language));
   }
 
-  /** CoreNLP's findings plus the address findings; an address wins over the CoreNLP findings it overlaps. */
+  /**
+   * CoreNLP's findings plus the address findings; an address wins over the CoreNLP findings it overlaps. The address
+   * findings are disjoint (the scanner resolves its own overlaps), so sorted by start their ends are sorted too and a
+   * binary search finds the one address a finding could overlap: O((n + m) log m).
+   */
   private static List<Finding> withAddresses(List<Finding> found, List<Finding> addressFindings) {
-    if (addressFindings.isEmpty()) {
-      return found;
-    }
-    List<Finding> out = new ArrayList<>(addressFindings.size() + found.size());
+    List<Finding> addr = new ArrayList<>(addressFindings.size());
     for (Finding a : addressFindings) {
       if (a.type().equals(EntityType.ADDRESS)) {
-        out.add(a);
+        addr.add(a);
       }
     }
+    if (addr.isEmpty()) {
+      return found;
+    }
+    addr.sort(java.util.Comparator.comparingInt(Finding::start));
+    List<Finding> out = new ArrayList<>(addr);
     for (Finding f : found) {
-      boolean inside = false;
-      for (Finding a : out) {
-        inside |= a.overlaps(f);
+      // the last address starting before f ends
+      int lo = 0;
+      int hi = addr.size() - 1;
+      int last = -1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (addr.get(mid).start() < f.end()) {
+          last = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
       }
-      if (!inside) {
+      boolean overlapsAddress = false;
+      for (int i = last; i >= 0 && !overlapsAddress; i--) {
+        Finding a = addr.get(i);
+        overlapsAddress = a.overlaps(f);
+        if (a.end() <= f.start()) {
+          break;
+        }
+      }
+      if (!overlapsAddress) {
         out.add(f);
       }
     }

@@ -42,7 +42,8 @@ class CoreNlpNerEnginePropertyTest {
     Arbitrary<String> words = Arbitraries.oneOf(
         Arbitraries.of(TinyCrf.FIRST), Arbitraries.of(TinyCrf.LAST), Arbitraries.of(TinyCrf.CITY),
         Arbitraries.of(TinyCrf.ORG), Arbitraries.of("my", "name", "is", "in", "at", "works", ".", ",", "(", ")", "\"",
-            "😀", "𝔘𝔫𝔦", "\u200b", "\n", "Ünïcödé", "-", "'s", "e-mail@x.org", "http://x.y/z", "$12.50", "O'Neil"),
+            "😀", "𝔘𝔫𝔦", "\u200b", "\n", "Ünïcödé", "-", "'s", "e-mail@x.org", "http://x.y/z", "$12.50", "O'Neil",
+            "12", "Main", "Street", "Apt.", "5", "Springfield", "IL", "62704", "Avenue", "NW"),
         Arbitraries.strings().ofMinLength(1).ofMaxLength(8),
         Arbitraries.strings().withCharRange('\ud800', '\udfff').ofMaxLength(3));
     return words.list().ofMaxSize(40).map(l -> String.join(" ", l));
