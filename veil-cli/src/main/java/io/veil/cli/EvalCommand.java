@@ -56,7 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--ner", split = ",", paramLabel = "ENGINE",
       description = "Score each of these NER engines (comma-separated: model, model-union, gazetteer, none, or an"
-          + " installed provider) on the same data, one after the other, with the policy's other settings; also"
+          + " installed provider such as corenlp, see VEIL_PLUGINS) on the same data, one after the other, with the policy's other settings; also"
           + " measures each engine alone on one thread (MB/s). Default: the policy's engine.")
   List<String> ner;
 

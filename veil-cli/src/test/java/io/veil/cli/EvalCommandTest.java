@@ -94,4 +94,13 @@ class EvalCommandTest {
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err().strip()).contains("option 'dir' is not a folder").doesNotContain("\n");
   }
+
+  @Test
+  void corenlpWithoutItsPluginExitsWithTwoAndSaysHowToInstallIt() throws Exception {
+    Path f = dir.resolve("c.jsonl");
+    Files.write(f, List.of("{\"id\":\"a\",\"text\":\"x\",\"spans\":[]}"));
+    CliRun.Result r = run("eval", "--data", f.toString(), "--ner", "corenlp", "--ner-option", "classifier=/opt/en.crf.ser.gz");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip()).contains("'corenlp'").contains("VEIL_PLUGINS").doesNotContain("\n");
+  }
 }

@@ -58,7 +58,8 @@ public final class NerEngines {
             return p.create(options);
           }
         }
-        throw new IllegalArgumentException("unknown NER engine '" + safe(name) + "'; known: " + String.join(", ", names()));
+        throw new IllegalArgumentException("unknown NER engine '" + safe(name) + "'; known: " + String.join(", ", names())
+            + "; " + pluginHint());
     }
   }
 
@@ -74,6 +75,16 @@ public final class NerEngines {
       out.add(p.name());
     }
     return new ArrayList<>(out);
+  }
+
+  /**
+   * One line for error messages: optional engines are plugin jars that are not on the default class path. Says how
+   * {@code ./veil} adds them, so an operator who names {@code corenlp} without installing it knows what to do.
+   */
+  static String pluginHint() {
+    return "optional engines (e.g. corenlp) are plugin jars: put them on the class path, with ./veil through"
+        + " VEIL_PLUGINS=JAR_OR_FOLDER (e.g. VEIL_PLUGINS=veil-ner-corenlp/target/plugin after mvn -pl veil-ner-corenlp"
+        + " -am package)";
   }
 
   private static String safe(String s) {

@@ -264,7 +264,8 @@ public final class Policy {
     if (root.has("ner")) {
       JsonNode n = root.get("ner");
       if (!n.isTextual() || !NerEngines.exists(n.asText())) {
-        throw new PolicyException("policy field 'ner' must be one of " + String.join(", ", NerEngines.names()));
+        throw new PolicyException("policy field 'ner' must be one of " + String.join(", ", NerEngines.names())
+            + "; " + NerEngines.pluginHint());
       }
       ner = n.asText();
     }

@@ -29,6 +29,16 @@ class NerEnginesTest {
   }
 
   @Test
+  void anOptionalEngineThatIsNotInstalledSaysHowToInstallIt() {
+    // veil-core's class path never holds the GPL CoreNLP plugin
+    assertThatThrownBy(() -> NerEngines.byName("corenlp", java.util.Map.of("classifier", "/x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'corenlp'").hasMessageContaining("VEIL_PLUGINS").hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> Policy.parse("version: x\nner: corenlp\n"))
+        .isInstanceOf(PolicyException.class).hasMessageContaining("VEIL_PLUGINS");
+  }
+
+  @Test
   void thePolicyChoosesTheEngineAndDefaultsToTheModel() {
     assertThat(Policy.defaults().ner()).isEqualTo("model");
     assertThat(Policy.parse("version: x\n").ner()).isEqualTo("model");
