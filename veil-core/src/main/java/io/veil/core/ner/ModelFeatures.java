@@ -14,7 +14,9 @@ import java.util.List;
  * has no capitals at all, and what the rule-based {@link GazetteerNerEngine} says about the token
  * (type, begin/inside, score band). Version 2 adds: suffix with capitalisation, the text's language (given
  * or guessed) with lexicon and capitalisation, the line's capitalisation pattern (lower-case, mixed, Title
- * Case, SHOUTED) and the rule layer's finding per language.
+ * Case, SHOUTED), the rule layer's finding per language, and for a social-media handle or hashtag
+ * ({@code @JaneDoe}, {@code #jane_doe}) the lexicon entry of its body and of its first camel-case or
+ * underscore part.
  *
  * <p>Changing any template changes the meaning of a trained model: bump {@link #VERSION}, which the
  * model file records and checks.
@@ -24,7 +26,7 @@ import java.util.List;
 final class ModelFeatures {
   /** Version of the feature templates; stored in the model file. */
   static final int VERSION = 2;
-  static final int PER_TOKEN = 38;
+  static final int PER_TOKEN = 39;
 
   private ModelFeatures() {}
 
@@ -48,6 +50,8 @@ final class ModelFeatures {
     final int[] lineCase;
     /** 0 unknown, 1-5 en, de, es, fr, nl (the language given, else {@link LanguageGuess}). */
     final int lang;
+    /** For {@code @handle} / {@code #tag} tokens: kind and lexicon summary of body and first part; else 0. */
+    final int[] handle;
 
     /**
      * @param language the text's language as given to the engine, or null (then it is guessed)
@@ -67,6 +71,7 @@ final class ModelFeatures {
       cap = new int[n];
       sentStart = new boolean[n];
       lineCase = new int[n];
+      handle = new int[n];
       String text = tk.text;
       lang = switch (language != null ? language : String.valueOf(LanguageGuess.guess(text))) {
         case "en" -> 1;
@@ -134,6 +139,16 @@ final class ModelFeatures {
         suf3[t] = suffix(text, s, e, 3);
         suf4[t] = suffix(text, s, e, 4);
         lex[t] = lexicon.lookup(text, s, e);
+        char c0 = text.charAt(s);
+        if ((c0 == '@' || c0 == '#') && e - s > 2) {
+          int partEnd = s + 2;
+          while (partEnd < e && text.charAt(partEnd) != '_' && !Character.isDigit(text.charAt(partEnd))
+              && !(Character.isUpperCase(text.charAt(partEnd)) && Character.isLowerCase(text.charAt(partEnd - 1)))) {
+            partEnd++;
+          }
+          handle[t] = (c0 == '@' ? 1 : 2) << 16 | lexSummary(lexicon.lookup(text, s + 1, e)) << 8
+              | lexSummary(partEnd < e ? lexicon.lookup(text, s + 1, partEnd) : 0);
+        }
         closed[t] = Closed.mask(text, s, e);
         char f = text.charAt(s);
         cap[t] = digit > 0 && upper + lower == 0 ? 1          // number
@@ -324,6 +339,7 @@ final class ModelFeatures {
       out[o++] = mix(35, f.lang, lex * 8 + cap) & mask;
       out[o++] = mix(36, f.lineCase[t], cap * 2 + start) & mask;
       out[o++] = mix(37, f.lang, gz * 2 + start) & mask;
+      out[o++] = mix(38, f.handle[t], f.handle[t] == 0 ? 0 : cap) & mask;
     }
   }
 

@@ -11,10 +11,12 @@ import java.util.Random;
 import net.datafaker.Faker;
 
 /**
- * Synthetic English prompt-style training texts: hand-written request/e-mail/chat templates (written for
- * Veil, not taken from any evaluation set) filled with Datafaker names from many locales, GeoNames cities,
- * Datafaker countries and company names. They teach the model the kind of text a gateway sees (chat
- * requests, e-mails, lower-case chat) that the real corpora (tweets, clinical cases, old newspapers) lack.
+ * Synthetic prompt-style training texts, English and (about a fifth) German: hand-written
+ * request/e-mail/chat/news templates (written for Veil, not taken from any evaluation set) filled with
+ * Datafaker names from many locales and names from the gazetteers (SSA first names, Census surnames),
+ * GeoNames cities, Datafaker countries and company names. They teach the model the kind of text a gateway
+ * sees (chat requests, e-mails, lower-case and upper-case chat, lists of names, names in credits) that the
+ * real corpora (tweets, clinical cases, old newspapers, one German news sample) lack or have little of.
  * Templates without slots teach what is not a name (products, weekdays, code, Title Case headings).
  *
  * <p>Deterministic: the same seed, city list and Datafaker version give the same texts.
@@ -180,7 +182,7 @@ final class SyntheticPrompts {
 
   private static final String[] LOCALES = {"en", "en-US", "en-GB", "en-IN", "de", "fr", "es", "nl", "it", "pt",
       "pl", "hu", "tr", "sv", "cs", "fi", "da-DK", "nb-NO", "ro", "en-NG", "vi", "id"};
-  /** Indices into {@link #LOCALES} of the German-language locale (German templates mostly use it). */
+  /** Index in {@link #LOCALES} of the German locale (German templates take 70 % of their names from it). */
   private static final int GERMAN_LOCALE = 4;
   private static final String[] TITLES = {"Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Dr", "Mr"};
   private static final String[] GERMAN_TITLES = {"Dr.", "Prof.", "Herr", "Frau"};

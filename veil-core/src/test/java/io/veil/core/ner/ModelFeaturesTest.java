@@ -47,6 +47,27 @@ class ModelFeaturesTest {
   }
 
   @Test
+  void handlesAndHashtagsCarryTheLexiconEntryOfTheirParts() {
+    ModelFeatures.Facts f = facts("thanks @JenniferLopez and #london!", "en");
+    ModelTokens tk = new ModelTokens("thanks @JenniferLopez and #london!");
+    int handle = -1;
+    int tag = -1;
+    for (int t = 0; t < tk.size; t++) {
+      String w = tk.text.substring(tk.starts[t], tk.ends[t]);
+      if (w.equals("@JenniferLopez")) {
+        handle = t;
+      } else if (w.equals("#london")) {
+        tag = t;
+      }
+    }
+    assertThat(f.handle[handle] >> 16).isEqualTo(1);
+    assertThat(f.handle[handle] & 3).as("first part 'Jennifer' is a known first name").isNotZero();
+    assertThat(f.handle[tag] >> 16).isEqualTo(2);
+    assertThat(f.handle[tag] >> 8 & 0xff).as("body 'london' is a place").isNotZero();
+    assertThat(f.handle[0]).isZero();
+  }
+
+  @Test
   void everyTokenGetsPerTokenIndicesInsideTheTable() {
     ModelFeatures.Facts f = facts("Dr. Ngozi Okafor flew to Lagos with ACME Ltd.\nthanks!", "en");
     int bits = 12;
