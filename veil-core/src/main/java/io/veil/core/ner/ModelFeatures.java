@@ -12,7 +12,11 @@ import java.util.List;
  * strength, city/country/region, common English word) of the word and its neighbours, the closed word
  * lists (titles, cue words, legal suffixes, organisation head nouns, function words), whether the text
  * has no capitals at all, and what the rule-based {@link GazetteerNerEngine} says about the token
- * (type, begin/inside, score band).
+ * (type, begin/inside, score band). Version 2 adds: suffix with capitalisation, the text's language (given
+ * or guessed) with lexicon and capitalisation, the line's capitalisation pattern (lower-case, mixed, Title
+ * Case, SHOUTED), the rule layer's finding per language, and for a social-media handle or hashtag
+ * ({@code @JaneDoe}, {@code #jane_doe}) the lexicon entry of its body and of its first camel-case or
+ * underscore part.
  *
  * <p>Changing any template changes the meaning of a trained model: bump {@link #VERSION}, which the
  * model file records and checks.
@@ -21,8 +25,8 @@ import java.util.List;
  */
 final class ModelFeatures {
   /** Version of the feature templates; stored in the model file. */
-  static final int VERSION = 1;
-  static final int PER_TOKEN = 34;
+  static final int VERSION = 2;
+  static final int PER_TOKEN = 39;
 
   private ModelFeatures() {}
 
@@ -42,8 +46,17 @@ final class ModelFeatures {
     final int[] cap;
     final boolean caseless;
     final boolean[] sentStart;
+    /** Capitalisation pattern of the token's line, see {@link #lineCase}. */
+    final int[] lineCase;
+    /** 0 unknown, 1-5 en, de, es, fr, nl (the language given, else {@link LanguageGuess}). */
+    final int lang;
+    /** For {@code @handle} / {@code #tag} tokens: kind and lexicon summary of body and first part; else 0. */
+    final int[] handle;
 
-    Facts(ModelTokens tk, Lexicon lexicon, List<Finding> rules) {
+    /**
+     * @param language the text's language as given to the engine, or null (then it is guessed)
+     */
+    Facts(ModelTokens tk, Lexicon lexicon, List<Finding> rules, String language) {
       n = tk.size;
       word = new int[n];
       shape = new int[n];
@@ -57,7 +70,17 @@ final class ModelFeatures {
       gaz = new int[n];
       cap = new int[n];
       sentStart = new boolean[n];
+      lineCase = new int[n];
+      handle = new int[n];
       String text = tk.text;
+      lang = switch (language != null ? language : String.valueOf(LanguageGuess.guess(text))) {
+        case "en" -> 1;
+        case "de" -> 2;
+        case "es" -> 3;
+        case "fr" -> 4;
+        case "nl" -> 5;
+        default -> 0;
+      };
       boolean anyUpper = false;
       for (int i = 0; i < text.length() && !anyUpper; i++) {
         anyUpper = Character.isUpperCase(text.charAt(i));
@@ -116,6 +139,16 @@ final class ModelFeatures {
         suf3[t] = suffix(text, s, e, 3);
         suf4[t] = suffix(text, s, e, 4);
         lex[t] = lexicon.lookup(text, s, e);
+        char c0 = text.charAt(s);
+        if ((c0 == '@' || c0 == '#') && e - s > 2) {
+          int partEnd = s + 2;
+          while (partEnd < e && text.charAt(partEnd) != '_' && !Character.isDigit(text.charAt(partEnd))
+              && !(Character.isUpperCase(text.charAt(partEnd)) && Character.isLowerCase(text.charAt(partEnd - 1)))) {
+            partEnd++;
+          }
+          handle[t] = (c0 == '@' ? 1 : 2) << 16 | lexSummary(lexicon.lookup(text, s + 1, e)) << 8
+              | lexSummary(partEnd < e ? lexicon.lookup(text, s + 1, partEnd) : 0);
+        }
         closed[t] = Closed.mask(text, s, e);
         char f = text.charAt(s);
         cap[t] = digit > 0 && upper + lower == 0 ? 1          // number
@@ -126,6 +159,7 @@ final class ModelFeatures {
         sentStart[t] = t == 0 || tk.lineBefore[t] || tk.sentenceEnd(t - 1)
             || tk.length(t - 1) == 1 && (tk.first(t - 1) == ':' || tk.first(t - 1) == '"');
       }
+      lineCases(tk);
       // what the rule layer says, per token: type (1-4) * 8 + begin/inside * 4 + score band (0-2)
       int t = 0;
       for (Finding fd : rules) {
@@ -144,6 +178,49 @@ final class ModelFeatures {
           gaz[u] = type * 8 + (begin ? 4 : 0) + band + 1;
           begin = false;
         }
+      }
+    }
+
+    /**
+     * Per line: 1 no capitalised word after a sentence start, 2 under 30 % of them capitalised, 3 under
+     * 70 %, 4 Title Case, 5 every letter upper case; 0 no word to judge by.
+     */
+    private void lineCases(ModelTokens tk) {
+      int from = 0;
+      while (from < n) {
+        int to = from + 1;
+        while (to < n && !tk.lineBefore[to]) {
+          to++;
+        }
+        int words = 0;
+        int capitalised = 0;
+        int letterWords = 0;
+        int shouted = 0;
+        for (int t = from; t < to; t++) {
+          if (cap[t] == 1 || cap[t] == 5) {
+            continue;
+          }
+          letterWords++;
+          if (cap[t] == 2) {
+            shouted++;
+          }
+          if (!sentStart[t]) {
+            words++;
+            if (cap[t] != 4) {
+              capitalised++;
+            }
+          }
+        }
+        int band = words == 0 ? 0
+            : shouted > 1 && shouted == letterWords ? 5
+            : capitalised == 0 ? 1
+            : capitalised * 10 < words * 3 ? 2
+            : capitalised * 10 < words * 7 ? 3
+            : 4;
+        for (int t = from; t < to; t++) {
+          lineCase[t] = band;
+        }
+        from = to;
       }
     }
 
@@ -258,6 +335,11 @@ final class ModelFeatures {
       out[o++] = mix(31, gz, cap * 2 + start) & mask;
       out[o++] = mix(32, capL * 8 + cap, capR) & mask;
       out[o++] = mix(33, cl, w) & mask;
+      out[o++] = mix(34, f.suf3[t], cap) & mask;
+      out[o++] = mix(35, f.lang, lex * 8 + cap) & mask;
+      out[o++] = mix(36, f.lineCase[t], cap * 2 + start) & mask;
+      out[o++] = mix(37, f.lang, gz * 2 + start) & mask;
+      out[o++] = mix(38, f.handle[t], f.handle[t] == 0 ? 0 : cap) & mask;
     }
   }
 

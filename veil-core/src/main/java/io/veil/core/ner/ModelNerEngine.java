@@ -138,7 +138,7 @@ public final class ModelNerEngine implements NerEngine {
     Lexicon lexicon = GazetteerNerEngine.lexicon();
     List<Finding> rules = GazetteerNerEngine.load().analyze(text, language);
     ModelTokens tk = new ModelTokens(text);
-    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, language);
     List<GazetteerNerEngine.Span> spans = new ArrayList<>();
     int[] feats = new int[Math.min(tk.size, MAX_WINDOW) * ModelFeatures.PER_TOKEN];
     float[] emissions = new float[Math.min(tk.size, MAX_WINDOW) * SequenceModel.TAGS];

@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  *   <li>report (never seen in training or selection): the other halves; their lines of each folder's
  *       {@code eval.jsonl} are copied to {@code heldOutDir} so {@code veil eval} can score them.</li>
  * </ul>
- * Plus {@value #SYNTHETIC} synthetic English prompt-style texts ({@link SyntheticPrompts}: templates
- * written for Veil, Datafaker names from 22 locales, GeoNames cities, Datafaker companies), seed 7.
+ * Plus {@value #SYNTHETIC} synthetic prompt-style texts, about a fifth German ({@link SyntheticPrompts}:
+ * templates written for Veil, Datafaker names from 22 locales and the gazetteers' SSA first names and
+ * Census surnames, GeoNames cities, Datafaker companies), seed 7.
  * The Presidio sets are not used at all: they are the English benchmark, and both come from one
  * template generator, so training on either would measure memory instead of generalisation.
  *
@@ -109,13 +110,14 @@ public final class NerModelTrainer {
   }
 
   /** Synthetic English prompt-style texts added to the training part ({@link SyntheticPrompts}). */
-  static final int SYNTHETIC = 6000;
+  static final int SYNTHETIC = 10000;
 
   static Split split(Path data) throws IOException {
     List<NerCorpus.Labelled> train = new ArrayList<>();
     List<NerCorpus.Labelled> select = new ArrayList<>();
     List<NerCorpus.Labelled> report = new ArrayList<>();
-    train.addAll(SyntheticPrompts.generate(SYNTHETIC, 7L, data.resolve("gazetteers/world_cities/world-cities.csv")));
+    train.addAll(SyntheticPrompts.generate(SYNTHETIC, 7L, data.resolve("gazetteers/world_cities/world-cities.csv"),
+        SyntheticPrompts.NameLists.read(data.resolve("gazetteers"))));
     train.addAll(NerCorpus.conll(data.resolve("btc/btc.train"), "btc-train-", "en"));
     halves(NerCorpus.conll(data.resolve("btc/btc.dev"), "btc-dev-", "en"), select, report);
     train.addAll(NerCorpus.conll(data.resolve("wnut17/wnut17train.conll"), "wnut17-train-", "en"));
@@ -298,7 +300,7 @@ public final class NerModelTrainer {
         continue;
       }
       List<Finding> rules = GazetteerNerEngine.load().analyze(l.text(), l.lang());
-      ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules);
+      ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, l.lang());
       int[] gold = goldTags(tk, l);
       int from = 0;
       while (from < tk.size) {

@@ -11,10 +11,12 @@ import java.util.Random;
 import net.datafaker.Faker;
 
 /**
- * Synthetic English prompt-style training texts: hand-written request/e-mail/chat templates (written for
- * Veil, not taken from any evaluation set) filled with Datafaker names from many locales, GeoNames cities,
- * Datafaker countries and company names. They teach the model the kind of text a gateway sees (chat
- * requests, e-mails, lower-case chat) that the real corpora (tweets, clinical cases, old newspapers) lack.
+ * Synthetic prompt-style training texts, English and (about a fifth) German: hand-written
+ * request/e-mail/chat/news templates (written for Veil, not taken from any evaluation set) filled with
+ * Datafaker names from many locales and names from the gazetteers (SSA first names, Census surnames),
+ * GeoNames cities, Datafaker countries and company names. They teach the model the kind of text a gateway
+ * sees (chat requests, e-mails, lower-case and upper-case chat, lists of names, names in credits) that the
+ * real corpora (tweets, clinical cases, old newspapers, one German news sample) lack or have little of.
  * Templates without slots teach what is not a name (products, weekdays, code, Title Case headings).
  *
  * <p>Deterministic: the same seed, city list and Datafaker version give the same texts.
@@ -90,14 +92,145 @@ final class SyntheticPrompts {
       "Bill me at the end of the month.",
       "The Board approved the Budget for Q3.",
       "Hope you Mark this as done soon.",
+      // round 2: lists of people, names in titles and credits, lone names without a cue, "Last, First",
+      // chat and social-media style (the kinds of text where recall was lowest)
+      "The founders, {P}, {P} and {P}, met at university.",
+      "Attendees: {P}, {P}, {P}",
+      "Thanks to {L}, {L} and {L} for reviewing the draft.",
+      "{F}, {F} and {F} signed up for the workshop.",
+      "The panel included {P}, {P}, and {P}.",
+      "cc {P}; {P}",
+      "The team ({F}, {F}, {F}) will present on Friday.",
+      "My favourite song is \"Blue Morning\" by {P}.",
+      "{P} listed her top ten albums for a music magazine.",
+      "Have you read the new novel by {P}?",
+      "The documentary, directed by {P}, premiered in {C}.",
+      "{P}'s latest film was shot in {C}.",
+      "The painting was bought by {P} for a private collection.",
+      "{F} wants to know whether the order has shipped.",
+      "Ask {F}.",
+      "{F} said the printer is broken again.",
+      "{L} will take over the account from next week.",
+      "Name: {L}, {F}",
+      "{L}, {F} - account manager, {O}",
+      "Customer: {P}\nPhone: on file\nNotes: asked about the delivery to {C}",
+      "Interview with {P}, who grew up in {C}.",
+      "lol {F} just texted me",
+      "can u send this to {F} and {F}",
+      "omg {P} was amazing last night in {C}",
+      "Congrats to {P} on the new job at {O}! #proud",
+      "RT: {P} announces tour dates, first stop {C}",
+      "Just met {P} at the airport, so nice!!",
+      "Watching {P} and {P} on TV tonight",
+      "who else thinks {F} should have won?",
+      "Happy birthday {F}!! have a great one",
+      "Best wishes from {C}, {F} and {F}",
+      "{P} (CEO of {O}) spoke about the merger.",
+      "Minutes taken by {P}. Present: {P}, {P}.",
+      "Please add {P} and {P} to the mailing list.",
+      "In {C}, {P} opened a small bakery.",
+      "Prof. {L} and her student {P} published the study.",
+      "I think {F} and I should split the bill.",
+      "Rewrite this paragraph so that {F} sounds more confident.",
+      "Quote of the day from {P}: keep it simple.",
+      // no names
+      "The Quarterly Report Is Due Next Week.",
+      "Click Save, then Export As PDF.",
+      "Can you recommend a good laptop for Data Science?",
+      "Tonight on Channel 4: Cooking With Friends",
+      "New Release: Version 2.3 Adds Dark Mode",
+      "Thanks everyone for coming today!",
+  };
+
+  /**
+   * German news- and letter-style templates (written for Veil); the slots take German-language names
+   * most of the time. German capitalises every noun, so the model must learn names from context there.
+   */
+  static final String[] GERMAN = {
+      "{P} ist seit 2010 Bürgermeister von {C}.",
+      "Nach Angaben von {P} wurde das Gebäude im Jahr 1905 errichtet.",
+      "Der Trainer {P} sagte am Sonntag, die Mannschaft habe gut gespielt.",
+      "In {C} trafen sich {P} und {P} zu Gesprächen über die Zukunft von {O}.",
+      "{P} (geboren 1954 in {C}) ist ein deutscher Schauspieler.",
+      "Die Firma {O} hat ihren Sitz in {C}.",
+      "Laut {L} soll die Entscheidung im Herbst fallen.",
+      "Frau {L} arbeitet seit Jahren bei {O} in {C}.",
+      "Herr {L} wohnt seit drei Jahren in {C}.",
+      "Der Roman von {P} erschien 1998 und wurde ein Erfolg.",
+      "Gestern hat {F} mit ihrer Schwester {F} in {C} gefeiert.",
+      "{P}, Sprecher von {O}, bestätigte den Bericht am Dienstag.",
+      "Die Ausstellung zeigt Werke von {P} und {P}.",
+      "Der Minister {P} reiste am Montag nach {K}.",
+      "Sehr geehrte Frau {L},\nvielen Dank für Ihre Nachricht.\nMit freundlichen Grüßen\n{P}",
+      "Kannst du {F} sagen, dass das Treffen in {C} verschoben wird?",
+      "Das Tor zum 2:1 erzielte {L} in der 80. Minute.",
+      "{F} {L} studierte in {C} Rechtswissenschaften und arbeitete später für {O}.",
+      "Die Polizei in {C} sucht Zeugen des Unfalls.",
+      "Mit {P} verliert die Partei eine ihrer bekanntesten Stimmen.",
+      "Im Finale trifft {L} auf den Titelverteidiger {P}.",
+      "Schreib bitte eine E-Mail an {P} wegen der Rechnung von {O}.",
+      "{L} sagte der Zeitung, er sei mit dem Ergebnis zufrieden.",
+      "Die Kinder von {F} und {F} gehen in {C} zur Schule.",
+      // ohne Namen
+      "Die Regierung hat am Dienstag neue Regeln für den Verkehr beschlossen.",
+      "Der Bericht wurde von der Kommission geprüft und am Freitag veröffentlicht.",
+      "Das Wetter bleibt am Wochenende sonnig und warm.",
+      "Nach dem Spiel gab es heftige Kritik am Schiedsrichter.",
+      "Die Preise für Strom und Gas sind im Winter deutlich gestiegen.",
+      "Viele Schüler haben Angst vor der Prüfung in Mathematik.",
   };
 
   private static final String[] LOCALES = {"en", "en-US", "en-GB", "en-IN", "de", "fr", "es", "nl", "it", "pt",
       "pl", "hu", "tr", "sv", "cs", "fi", "da-DK", "nb-NO", "ro", "en-NG", "vi", "id"};
+  /** Index in {@link #LOCALES} of the German locale (German templates take 70 % of their names from it). */
+  private static final int GERMAN_LOCALE = 4;
   private static final String[] TITLES = {"Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Dr", "Mr"};
+  private static final String[] GERMAN_TITLES = {"Dr.", "Prof.", "Herr", "Frau"};
 
-  /** {@code count} texts; {@code worldCities} is GeoNames' world-cities.csv (name in the first column). */
+  /**
+   * Person names from the gazetteers, used besides Datafaker's for variety (rare names included):
+   * first names and surnames, each as written in the source (upper case in the Census files).
+   */
+  record NameLists(List<String> firstNames, List<String> surnames) {
+    static final NameLists NONE = new NameLists(List.of(), List.of());
+
+    /**
+     * Reads the SSA first names seen at least {@code 100} times and the Census 1990 surnames from the
+     * layout of {@code shared/data/gazetteers}.
+     */
+    static NameLists read(Path gazetteers) throws IOException {
+      List<String> first = new ArrayList<>();
+      List<String> lines = Files.readAllLines(gazetteers.resolve("ssa_first_names/ssa_national_names_aggregated.csv"),
+          StandardCharsets.UTF_8);
+      for (int i = 1; i < lines.size(); i++) {
+        String[] f = lines.get(i).split(",", 4);
+        if (f.length >= 3 && !f[0].isBlank() && Long.parseLong(f[2].strip()) >= 100) {
+          first.add(f[0].strip());
+        }
+      }
+      List<String> last = new ArrayList<>();
+      for (String line : Files.readAllLines(gazetteers.resolve("us_census_1990_names/dist.all.last"),
+          StandardCharsets.UTF_8)) {
+        String name = line.split("\\s+", 2)[0].strip();
+        if (name.length() > 1) {
+          last.add(name);
+        }
+      }
+      return new NameLists(List.copyOf(first), List.copyOf(last));
+    }
+  }
+
+  /** As {@link #generate(int, long, Path, NameLists)} without gazetteer names. */
   static List<NerCorpus.Labelled> generate(int count, long seed, Path worldCities) throws IOException {
+    return generate(count, seed, worldCities, NameLists.NONE);
+  }
+
+  /**
+   * {@code count} texts, about a fifth of them German ({@link #GERMAN}, language "de"), the rest English;
+   * {@code worldCities} is GeoNames' world-cities.csv (name in the first column).
+   */
+  static List<NerCorpus.Labelled> generate(int count, long seed, Path worldCities, NameLists names)
+      throws IOException {
     List<String> cities = new ArrayList<>();
     List<String> lines = Files.readAllLines(worldCities, StandardCharsets.UTF_8);
     for (int i = 1; i < lines.size(); i++) {
@@ -114,9 +247,12 @@ final class SyntheticPrompts {
     Faker en = fakers[0];
     List<NerCorpus.Labelled> out = new ArrayList<>(count);
     for (int n = 0; n < count; n++) {
-      String template = TEMPLATES[random.nextInt(TEMPLATES.length)];
-      boolean lowerAll = random.nextInt(8) == 0;
-      boolean lowerNames = !lowerAll && random.nextInt(20) == 0;
+      boolean german = random.nextInt(5) == 0;
+      String template = german ? GERMAN[random.nextInt(GERMAN.length)] : TEMPLATES[random.nextInt(TEMPLATES.length)];
+      int casing = german ? 0 : random.nextInt(40);
+      boolean lowerAll = casing < 5;
+      boolean upperAll = casing == 5;
+      boolean lowerNames = casing == 6 || casing == 7;
       StringBuilder text = new StringBuilder();
       List<int[]> spans = new ArrayList<>();
       int i = 0;
@@ -129,25 +265,26 @@ final class SyntheticPrompts {
         }
         char slot = template.charAt(i + 1);
         i += 3;
-        Faker f = fakers[random.nextInt(fakers.length)];
+        Faker f = german && random.nextInt(10) < 7 ? fakers[GERMAN_LOCALE] : fakers[random.nextInt(fakers.length)];
         String value;
         int type;
         switch (slot) {
           case 'P' -> {
-            value = f.name().firstName() + " " + f.name().lastName();
+            value = fullName(f, names, random);
             type = 0;
           }
           case 'F' -> {
-            value = f.name().firstName();
+            value = firstName(f, names, random);
             type = 0;
           }
           case 'L' -> {
-            value = f.name().lastName();
+            value = lastName(f, names, random);
             type = 0;
           }
           case 'T' -> {
-            text.append(TITLES[random.nextInt(TITLES.length)]).append(' ');
-            value = random.nextInt(4) == 0 ? f.name().firstName() + " " + f.name().lastName() : f.name().lastName();
+            String[] titles = german ? GERMAN_TITLES : TITLES;
+            text.append(titles[random.nextInt(titles.length)]).append(' ');
+            value = random.nextInt(4) == 0 ? fullName(f, names, random) : lastName(f, names, random);
             type = 0;
           }
           case 'C' -> {
@@ -155,7 +292,7 @@ final class SyntheticPrompts {
             type = 1;
           }
           case 'K' -> {
-            value = en.address().country();
+            value = (german ? f : en).address().country();
             type = 1;
           }
           default -> {
@@ -174,15 +311,48 @@ final class SyntheticPrompts {
         text.append(value);
         spans.add(new int[] {start, text.length(), type});
       }
-      String s = lowerAll ? text.toString().toLowerCase(Locale.ROOT) : text.toString();
+      String s = lowerAll ? text.toString().toLowerCase(Locale.ROOT)
+          : upperAll ? text.toString().toUpperCase(Locale.ROOT) : text.toString();
       if (s.length() != text.length()) {
-        continue; // a lower-case mapping that changes length would move the spans
+        continue; // a case mapping that changes length would move the spans
       }
       int[] st = spans.stream().mapToInt(a -> a[0]).toArray();
       int[] en2 = spans.stream().mapToInt(a -> a[1]).toArray();
       int[] ty = spans.stream().mapToInt(a -> a[2]).toArray();
-      out.add(new NerCorpus.Labelled("synthetic-" + n, s, "en", st, en2, ty));
+      out.add(new NerCorpus.Labelled("synthetic-" + n, s, german ? "de" : "en", st, en2, ty));
     }
     return out;
+  }
+
+  private static String firstName(Faker f, NameLists names, Random random) {
+    if (!names.firstNames().isEmpty() && random.nextInt(5) == 0) {
+      return titleCase(names.firstNames().get(random.nextInt(names.firstNames().size())));
+    }
+    return f.name().firstName();
+  }
+
+  private static String lastName(Faker f, NameLists names, Random random) {
+    if (!names.surnames().isEmpty() && random.nextInt(5) == 0) {
+      return titleCase(names.surnames().get(random.nextInt(names.surnames().size())));
+    }
+    return f.name().lastName();
+  }
+
+  /** First and last name; sometimes with a middle initial or a double surname. */
+  private static String fullName(Faker f, NameLists names, Random random) {
+    String first = firstName(f, names, random);
+    String last = lastName(f, names, random);
+    return switch (random.nextInt(16)) {
+      case 0 -> first + " " + (char) ('A' + random.nextInt(26)) + ". " + last;
+      case 1 -> first + " " + (char) ('A' + random.nextInt(26)) + " " + last;
+      case 2 -> first + " " + last + "-" + lastName(f, names, random);
+      default -> first + " " + last;
+    };
+  }
+
+  /** MCDONALD -> Mcdonald; o'brien -> O'brien (good enough for training text). */
+  private static String titleCase(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
   }
 }

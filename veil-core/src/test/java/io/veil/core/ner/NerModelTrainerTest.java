@@ -146,4 +146,31 @@ class NerModelTrainerTest {
     }
     assertThat(EntityType.PERSON).isEqualTo(ModelFeatures.TYPES[0]);
   }
+
+  @Test
+  void syntheticPromptsMixGermanTextsAndGazetteerNames(@TempDir Path dir) throws Exception {
+    Path cities = dir.resolve("world-cities.csv");
+    Files.writeString(cities, "name,country,subcountry,geonameid\nLeeds,United Kingdom,England,1\nGraz,Austria,Styria,2\n");
+    Path gaz = dir.resolve("gazetteers");
+    Files.createDirectories(gaz.resolve("ssa_first_names"));
+    Files.createDirectories(gaz.resolve("us_census_1990_names"));
+    Files.writeString(gaz.resolve("ssa_first_names/ssa_national_names_aggregated.csv"),
+        "name,sex,total_count,first_year,last_year,peak_year,peak_year_count\n"
+            + "Zephyrine,F,150,1900,2000,1950,9\nRarely,M,20,1900,2000,1950,1\n");
+    Files.writeString(gaz.resolve("us_census_1990_names/dist.all.last"), "QUAGMIRE       0.001  0.001      1\n");
+    SyntheticPrompts.NameLists names = SyntheticPrompts.NameLists.read(gaz);
+    assertThat(names.firstNames()).containsExactly("Zephyrine"); // under 100 uses: left out
+    assertThat(names.surnames()).containsExactly("QUAGMIRE");
+    List<NerCorpus.Labelled> a = SyntheticPrompts.generate(600, 5, cities, names);
+    assertThat(a).anySatisfy(l -> assertThat(l.lang()).isEqualTo("de"));
+    assertThat(a).anySatisfy(l -> assertThat(l.lang()).isEqualTo("en"));
+    assertThat(a).filteredOn(l -> l.lang().equals("de")).hasSizeBetween(60, 180);
+    List<String> all = a.stream().flatMap(l -> spans(l).stream()).toList();
+    assertThat(all).anyMatch(s -> s.startsWith("PERSON=") && s.contains("Zephyrine"));
+    assertThat(all).anyMatch(s -> s.startsWith("PERSON=") && s.contains("Quagmire"));
+    assertThat(all).noneMatch(s -> s.contains("Rarely"));
+    // German templates label the name, not the title in front of it
+    assertThat(a).filteredOn(l -> l.lang().equals("de") && l.text().contains("Herr "))
+        .allSatisfy(l -> assertThat(spans(l)).noneMatch(s -> s.contains("Herr")));
+  }
 }
