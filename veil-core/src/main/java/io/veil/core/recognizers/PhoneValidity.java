@@ -6,9 +6,9 @@ import com.google.i18n.phonenumbers.Phonemetadata.PhoneNumberDesc;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +16,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -37,13 +40,14 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Staying in step with the library: each table carries a SHA-256 fingerprint of the metadata it was
  * built from (every pattern, every possible-length list, the shared-pattern flag, the leading digits).
- * At load, the fingerprint is recomputed from the metadata of the libphonenumber on the class path; a
- * region whose fingerprint differs (the library was upgraded and the tables were not regenerated), or
+ * When a table is first needed, the fingerprint is recomputed from the metadata of the libphonenumber on
+ * the class path (so only the metadata of regions actually met is loaded); a region whose fingerprint differs (the library was upgraded and the tables were not regenerated), or
  * that has no table, has no automaton: {@link #table(String)} is null and {@link #isValidNumber} asks
  * the library for its calling code. So every answer is the library's own. {@code PhoneValidityTest}
  * fails when tables are stale and checks the automata against the library on random numbers.
  *
- * <p>Thread safety: immutable after construction. Failure: an unreadable resource leaves every region
+ * <p>Thread safety: safe for concurrent use (the fingerprint checks are memoised in concurrent maps; a
+ * race at most repeats one). Failure: an unreadable resource leaves every region
  * without an automaton (the library answers; nothing is hidden). Memory: about 0.5 MB of tables.
  */
 final class PhoneValidity {
@@ -104,27 +108,61 @@ final class PhoneValidity {
     }
   }
 
-  private final PhoneNumberUtil util;
-  /** Table by key: region code, or "001:" + calling code for a non-geographic entity. */
-  private final Map<String, Table> tables;
-  /** Per calling code: the tables of its regions in the library's order; absent if any is missing. */
-  private final Map<Integer, Table[]> byCallingCode = new HashMap<>();
+  /** A table as read, before its fingerprint is compared with the metadata in use. */
+  private record Stored(byte[] fingerprint, Table table) {}
 
-  private PhoneValidity(PhoneNumberUtil util, Map<String, Table> tables) {
+  private static final Table[] NONE = new Table[0];
+
+  private final PhoneNumberUtil util;
+  /** Tables by key: region code, or "001:" + calling code for a non-geographic entity. */
+  private final Map<String, Stored> stored;
+  /**
+   * Tables whose fingerprint was compared with the library's metadata, by key (empty: no current table).
+   * Compared on first use, so that only the metadata of regions actually met is loaded (libphonenumber
+   * loads a region's metadata lazily too; loading all ~250 at once cost seconds at start-up).
+   */
+  private final ConcurrentHashMap<String, Optional<Table>> checked = new ConcurrentHashMap<>();
+  /** Per calling code (0-999): its regions' tables in the library's order, or {@link #NONE}; null: not yet built. */
+  private final AtomicReferenceArray<Table[]> byCallingCode = new AtomicReferenceArray<>(1000);
+
+  private PhoneValidity(PhoneNumberUtil util, Map<String, Stored> stored) {
     this.util = util;
-    this.tables = tables;
-    for (int cc : util.getSupportedCallingCodes()) {
-      List<String> regions = util.getRegionCodesForCountryCode(cc);
-      Table[] t = new Table[regions.size()];
-      boolean complete = !regions.isEmpty();
-      for (int k = 0; k < t.length && complete; k++) {
-        t[k] = tables.get(key(regions.get(k), cc));
-        complete = t[k] != null;
+    this.stored = stored;
+  }
+
+  /** The table for {@code key} if its fingerprint matches the metadata in use, else null. */
+  private Table current(String key) {
+    return checked.computeIfAbsent(key, k -> {
+      Stored s = stored.get(k);
+      if (s == null) {
+        return Optional.empty();
       }
-      if (complete) {
-        byCallingCode.put(cc, t);
-      }
+      PhoneMetadata metadata = metadata(k);
+      return metadata != null && Arrays.equals(s.fingerprint(), fingerprint(metadata))
+          ? Optional.of(s.table()) : Optional.empty();
+    }).orElse(null);
+  }
+
+  /** The tables of the regions of calling code {@code cc}, or {@link #NONE} if any is missing or not current. */
+  private Table[] regionsOf(int cc) {
+    if (cc < 0 || cc >= byCallingCode.length()) {
+      return NONE;
     }
+    Table[] t = byCallingCode.get(cc);
+    if (t == null) {
+      // built at most a few times under a race, always with the same result
+      List<String> regions = util.getRegionCodesForCountryCode(cc);
+      t = regions.isEmpty() ? NONE : new Table[regions.size()];
+      for (int k = 0; k < regions.size(); k++) {
+        t[k] = current(key(regions.get(k), cc));
+        if (t[k] == null) {
+          t = NONE;
+          break;
+        }
+      }
+      byCallingCode.set(cc, t);
+    }
+    return t;
   }
 
   static String key(String region, int callingCode) {
@@ -145,29 +183,28 @@ final class PhoneValidity {
     return new PhoneValidity(util, raw == null ? Map.of() : read(raw));
   }
 
-  private static Map<String, Table> read(InputStream raw) {
-    Map<String, Table> tables = new HashMap<>();
+  private static Map<String, Stored> read(InputStream raw) {
+    Map<String, Stored> tables = new HashMap<>();
     try {
-      DataInputStream data = new DataInputStream(new GZIPInputStream(raw, 1 << 16));
-      if (data.readInt() != MAGIC) {
+      // inflated at once and read with bulk copies (DataInputStream's byte-at-a-time reads cost ~1 s at start-up)
+      ByteBuffer data = ByteBuffer.wrap(new GZIPInputStream(raw).readAllBytes()); // big-endian, as written
+      if (data.getInt() != MAGIC) {
         return Map.of();
       }
-      int count = data.readInt();
+      int count = data.getInt();
       for (int r = 0; r < count; r++) {
-        String key = data.readUTF();
+        byte[] key = new byte[data.getShort() & 0xFFFF]; // DataOutput.writeUTF of an ASCII key
+        data.get(key);
         byte[] fingerprint = new byte[32];
-        data.readFully(fingerprint);
-        int states = data.readInt();
+        data.get(fingerprint);
+        int states = data.getInt();
         long[] accept = new long[(states + 63) / 64];
         short[] next = readDfa(data, states, accept);
-        int leadStates = data.readInt();
+        int leadStates = data.getInt();
         long[] leadAccept = leadStates == 0 ? null : new long[(leadStates + 63) / 64];
         short[] leadNext = leadStates == 0 ? null : readDfa(data, leadStates, leadAccept);
-        PhoneMetadata metadata = metadata(key);
-        if (next != null && (leadStates == 0 || leadNext != null) && metadata != null
-            && Arrays.equals(fingerprint, fingerprint(metadata))) {
-          tables.put(key, new Table(next, accept, leadNext, leadAccept));
-        }
+        tables.put(new String(key, StandardCharsets.US_ASCII),
+            new Stored(fingerprint, new Table(next, accept, leadNext, leadAccept)));
       }
     } catch (IOException | RuntimeException e) {
       return Map.of();
@@ -175,18 +212,19 @@ final class PhoneValidity {
     return tables;
   }
 
-  /** Reads accepting states into {@code accept} and returns the transitions; null if malformed. */
-  private static short[] readDfa(DataInputStream data, int states, long[] accept) throws IOException {
+  /** Reads accepting states into {@code accept} and returns the transitions. */
+  private static short[] readDfa(ByteBuffer data, int states, long[] accept) throws IOException {
     if (states <= 0 || states > Short.MAX_VALUE) {
       throw new IOException("malformed table");
     }
     for (int k = 0; k < accept.length; k++) {
-      accept[k] = data.readLong();
+      accept[k] = data.getLong();
     }
     short[] next = new short[states * 10];
-    for (int k = 0; k < next.length; k++) {
-      next[k] = data.readShort();
-      if (next[k] < -1 || next[k] >= states) {
+    data.asShortBuffer().get(next);
+    data.position(data.position() + 2 * next.length);
+    for (short t : next) {
+      if (t < -1 || t >= states) {
         throw new IOException("malformed table");
       }
     }
@@ -195,13 +233,13 @@ final class PhoneValidity {
 
   /** The table for {@code region} (a region code), or null if libphonenumber must answer for it. */
   Table table(String region) {
-    return NON_GEO.equals(region) ? null : tables.get(region);
+    return NON_GEO.equals(region) ? null : current(region);
   }
 
   /** Exactly {@code PhoneNumberUtil.isValidNumber(number)}. */
   boolean isValidNumber(PhoneNumber number) {
-    Table[] regions = byCallingCode.get(number.getCountryCode());
-    if (regions == null) {
+    Table[] regions = regionsOf(number.getCountryCode());
+    if (regions.length == 0) {
       return util.isValidNumber(number); // unknown calling code, or a region without a current table
     }
     String nsn = nationalSignificantNumber(number);
