@@ -5,7 +5,8 @@ import java.nio.file.*;
 import java.util.*;
 /**
  * A/B throughput per text, robust to a busy machine: two builds of veil-core (class folders) in two class
- * loaders in one JVM; many short rounds alternate old/new for the structured set, the whole engine and (with
+ * loaders in one JVM; many short rounds alternate old/new for the structured set, the whole engine (default
+ * model NER, and with the gazetteer NER) and (with
  * a sixth argument) each built-in alone and an empty analyzer (the per-text fixed cost: TextTraits and the
  * analyzer loop); reports the 20th percentile of the rounds after the first quarter, in microseconds per
  * text and MB/s, beside one JDK regex pass (the JMH baseline) over the same texts.
@@ -37,7 +38,10 @@ public class AbPerRecognizer {
       list.add(b.getClass().getMethod("build").invoke(b));
       Class<?> P = cl.loadClass("io.veil.core.Policy");
       list.add(P.getMethod("newAnalyzer").invoke(P.getMethod("defaults").invoke(null)));
-      if (k == 0) { names.add("structured"); names.add("whole"); }
+      Class<?> NE = cl.loadClass("io.veil.core.NerEngine");
+      Object gazetteer = cl.loadClass("io.veil.core.NerEngines").getMethod("byName", String.class).invoke(null, "gazetteer");
+      list.add(P.getMethod("newAnalyzer", NE).invoke(P.getMethod("defaults").invoke(null), gazetteer));
+      if (k == 0) { names.add("structured"); names.add("whole"); names.add("whole (gazetteer NER)"); }
       if (per) for (Object r : all) {
         Object bb = A.getMethod("builder").invoke(null);
         bb.getClass().getMethod("addRecognizer", cl.loadClass("io.veil.core.Recognizer")).invoke(bb, r);

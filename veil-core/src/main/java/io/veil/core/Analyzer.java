@@ -97,11 +97,18 @@ public final class Analyzer {
     // detection reads what a reader sees: zero-width and other format characters dropped,
     // full-width and other compatibility forms and non-ASCII digits folded (see DetectionText);
     // findings are mapped back to spans of the original text, hidden characters included
+    // one pass computes the text's traits (see analyzeView); it also tells whether any character is
+    // outside ASCII: only those can be folded or dropped, so a pure-ASCII text is its own view and
+    // DetectionText's scan is skipped
+    TextTraits traits = TextTraits.of(text);
+    if (!traits.hasNonAscii()) {
+      return analyzeView(text, language, traits);
+    }
     DetectionText view = DetectionText.of(text);
     if (!view.changed()) {
-      return analyzeView(text, language);
+      return analyzeView(text, language, traits);
     }
-    List<Finding> found = analyzeView(view.view(), language);
+    List<Finding> found = analyzeView(view.view(), language, TextTraits.of(view.view()));
     if (found.isEmpty()) {
       return found;
     }
@@ -112,11 +119,11 @@ public final class Analyzer {
     return out;
   }
 
-  private List<Finding> analyzeView(String text, String language) {
+  /** Detection on the view {@code text}, whose traits are {@code traits}. */
+  private List<Finding> analyzeView(String text, String language, TextTraits traits) {
     List<Finding> candidates = null;
-    // trigger-first: one pass computes the text's traits; recognizers that cannot report anything in a
-    // text with these traits (no digit, no '@', no long token, ...) are not run at all
-    TextTraits traits = TextTraits.of(text);
+    // trigger-first: recognizers that cannot report anything in a text with these traits (no digit,
+    // no '@', no long token, ...) are not run at all
     boolean hasDigit = traits.asciiDigits() > 0;
     for (int ri = 0; ri < recognizers.size(); ri++) {
       Recognizer r = recognizers.get(ri);

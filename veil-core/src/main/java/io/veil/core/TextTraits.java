@@ -57,9 +57,11 @@ public final class TextTraits {
   private final int[] wordStart;
   private final int[] wordEnd;
   private final byte[] wordFlags;
+  /** True if some character is outside ASCII ({@code >= 0x80}). */
+  private final boolean nonAscii;
 
   private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
-                     int[] wordStart, int[] wordEnd, byte[] wordFlags) {
+                     int[] wordStart, int[] wordEnd, byte[] wordFlags, boolean nonAscii) {
     this.low = low;
     this.high = high;
     this.asciiDigits = asciiDigits;
@@ -69,6 +71,7 @@ public final class TextTraits {
     this.wordStart = wordStart;
     this.wordEnd = wordEnd;
     this.wordFlags = wordFlags;
+    this.nonAscii = nonAscii;
   }
 
   private static long[] wordCharTable() {
@@ -109,6 +112,7 @@ public final class TextTraits {
     int[] ends = cap == 0 ? NO_INTS : new int[cap];
     byte[] flags = cap == 0 ? NO_BYTES : new byte[cap];
     int words = 0;
+    boolean nonAscii = false;
     int i = 0;
     while (i < n) {
       char c = buf[i];
@@ -121,6 +125,8 @@ public final class TextTraits {
           } else {
             high |= 1L << c;
           }
+        } else {
+          nonAscii = true;
         }
         if (c > ' ' && c < 127) {
           run++;
@@ -148,6 +154,7 @@ public final class TextTraits {
           }
           run++;
         } else {
+          nonAscii = true;
           f |= NOT_ALL_DIGITS | NON_ASCII;
           if (run > longest) {
             longest = run;
@@ -170,7 +177,7 @@ public final class TextTraits {
       flags[words] = (byte) f;
       words++;
     }
-    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags);
+    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags, nonAscii);
   }
 
   /** False only if {@code c} is an ASCII character that does not occur in the text. */
@@ -179,6 +186,14 @@ public final class TextTraits {
       return (low & (1L << c)) != 0;
     }
     return c >= 128 || (high & (1L << (c - 64))) != 0;
+  }
+
+  /**
+   * True if the text has a character outside ASCII. (A text without one needs no {@link DetectionText}
+   * view: every character that view folds or drops is outside ASCII.)
+   */
+  boolean hasNonAscii() {
+    return nonAscii;
   }
 
   /** The number of ASCII digits ({@code '0'}-{@code '9'}) in the text. */

@@ -37,6 +37,7 @@ class TextTraitsTest {
       assertThat(t.mayContain(c)).isEqualTo(c >= 128 || text.indexOf(c) >= 0);
     }
     assertThat(t.asciiDigits()).isEqualTo((int) text.chars().filter(c -> c >= '0' && c <= '9').count());
+    assertThat(t.hasNonAscii()).isEqualTo(text.chars().anyMatch(c -> c >= 0x80));
     int longest = 0;
     for (String run : text.split("[^!-~]+", -1)) {
       longest = Math.max(longest, run.length());

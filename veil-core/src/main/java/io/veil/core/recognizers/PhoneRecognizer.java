@@ -32,10 +32,10 @@ import java.util.Set;
  */
 final class PhoneRecognizer extends AbstractRecognizer {
   /** Regions with a national trunk prefix '0', tried for numbers written with a leading 0. */
-  private static final String[] TRUNK_ZERO_REGIONS = {
+  static final String[] TRUNK_ZERO_REGIONS = {
       "GB", "DE", "FR", "IT", "NL", "AU", "CH", "BE", "AT", "IE", "BR", "JP", "IN"};
   /** Regions whose national numbers are written without a trunk prefix (or with 1). */
-  private static final String[] NO_TRUNK_REGIONS = {"US", "IN", "IT", "ES", "MX", "BR", "CN"};
+  static final String[] NO_TRUNK_REGIONS = {"US", "IN", "IT", "ES", "MX", "BR", "CN"};
   private static final int MAX_CANDIDATE = 32;
   /** Grouped 7-9 digit numbers: as likely a house or postal number; they need a context word. */
   private static final double SHORT_VALID = 0.45;
@@ -53,6 +53,32 @@ final class PhoneRecognizer extends AbstractRecognizer {
   private final long[] trunkZeroLengths = possibleLengths(TRUNK_ZERO_REGIONS);
   private final long[] noTrunkLengths = possibleLengths(NO_TRUNK_REGIONS);
   private final long italyLengths = possibleLengths(new String[] {"IT"})[0];
+  /**
+   * libphonenumber's validity tests compiled to DFAs ({@link PhoneValidity}): same answers, without the
+   * library's regular expressions; where the tables do not match the library in use, the library answers.
+   */
+  private static final PhoneValidity VALIDITY = PhoneValidity.load(PhoneNumberUtil.getInstance());
+  private final PhoneValidity.Table[] trunkZeroTables = tables(TRUNK_ZERO_REGIONS);
+  private final PhoneValidity.Table[] noTrunkTables = tables(NO_TRUNK_REGIONS);
+  private final PhoneValidity.Table italyTable = VALIDITY.table("IT");
+
+  private static PhoneValidity.Table[] tables(String[] regions) {
+    PhoneValidity.Table[] t = new PhoneValidity.Table[regions.length];
+    for (int k = 0; k < regions.length; k++) {
+      t[k] = VALIDITY.table(regions[k]);
+    }
+    return t;
+  }
+
+  /** libphonenumber's {@code isValidNumberForRegion} for a number whose country code is the region's. */
+  private boolean validForRegion(PhoneValidity.Table table, PhoneNumber p, String region) {
+    if (table == null) {
+      return util.isValidNumberForRegion(p, region);
+    }
+    // the national significant number as libphonenumber writes it: Italian leading zero, then the digits
+    String nsn = Long.toString(p.getNationalNumber());
+    return table.valid(p.isItalianLeadingZero() ? "0" + nsn : nsn);
+  }
 
   private long[] possibleLengths(String[] regions) {
     long[] masks = new long[regions.length];
@@ -385,7 +411,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
     if (international) {
       String s = cand.startsWith("00") ? "+" + cand.substring(2) : cand;
       PhoneNumber p = parse(s, "ZZ");
-      if (p != null && util.isValidNumber(p)) {
+      if (p != null && VALIDITY.isValidNumber(p)) {
         return new Finding(start, end, EntityType.PHONE, 0.85, name());
       }
       possible = p != null && util.isPossibleNumber(p);
@@ -426,7 +452,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
           continue;
         }
         PhoneNumber p = new PhoneNumber().setCountryCode(trunkZeroCodes[k]).setNationalNumber(nsn);
-        if (util.isValidNumberForRegion(p, TRUNK_ZERO_REGIONS[k])) {
+        if (validForRegion(trunkZeroTables[k], p, TRUNK_ZERO_REGIONS[k])) {
           return true;
         }
       }
@@ -435,7 +461,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
         return false;
       }
       PhoneNumber it = new PhoneNumber().setCountryCode(39).setNationalNumber(nsn).setItalianLeadingZero(true);
-      return util.isValidNumberForRegion(it, "IT");
+      return validForRegion(italyTable, it, "IT");
     }
     String national = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
     long nsn = Long.parseLong(national);
@@ -445,7 +471,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
         continue;
       }
       PhoneNumber p = new PhoneNumber().setCountryCode(noTrunkCodes[k]).setNationalNumber(nsn);
-      if (util.isValidNumberForRegion(p, NO_TRUNK_REGIONS[k])) {
+      if (validForRegion(noTrunkTables[k], p, NO_TRUNK_REGIONS[k])) {
         return true;
       }
     }
