@@ -54,6 +54,8 @@ import java.util.Set;
  *   url: jdbc:postgresql://db/veil   # VEIL_DATABASE_URL; default: H2 file DATA_DIR/veil.mv.db
  *   user: veil                       # VEIL_DATABASE_USER
  *   password: ...                    # VEIL_DATABASE_PASSWORD
+ *   subjectStateCacheMillis: 2000    # VEIL_SUBJECT_STATE_CACHE_MILLIS; how long another instance's consent or
+ *                                    # settings change may go unseen (0-60000; 0: no cache)
  * admin:
  *   token: ...                       # VEIL_ADMIN_TOKEN; default: DATA_DIR/admin-token (generated, 0600)
  * retention:                         # overrides of the profile's periods
@@ -157,7 +159,7 @@ public final class ConfigLoader {
 
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {
     JsonNode db = root.path("database");
-    requireKnown(db, "database.", Set.of("url", "user", "password"));
+    requireKnown(db, "database.", Set.of("url", "user", "password", "subjectStateCacheMillis"));
     JsonNode admin = root.path("admin");
     requireKnown(admin, "admin.", Set.of("token"));
     JsonNode ret = root.path("retention");
@@ -184,7 +186,9 @@ public final class ConfigLoader {
         Duration.ofSeconds(parseInt(text(audit.path("checkpointSeconds"),
             Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds")),
         Duration.ofMinutes(parseInt(text(ret.path("purgeMinutes"), Long.toString(d.purgeInterval().toMinutes())),
-            "retention.purgeMinutes")));
+            "retention.purgeMinutes")),
+        Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db.path("subjectStateCacheMillis"),
+            Long.toString(d.subjectStateTtl().toMillis())), "database.subjectStateCacheMillis")));
   }
 
   private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode n, String what, ChronoUnit unit) {

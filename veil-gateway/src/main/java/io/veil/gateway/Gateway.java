@@ -70,17 +70,19 @@ public final class Gateway implements AutoCloseable {
   private final String host;
   private final GovernanceApi api;
   private final ConsolePages pages;
+  private final UpstreamTransport upstream;
 
   private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
     if (config.upstream() == null) {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
     this.metrics = new GatewayMetrics();
-    this.chain = chain(config, veil, keys, metrics, governance);
+    this.upstream = UpstreamTransport.open(config.upstream());
+    this.chain = chain(config, veil, keys, metrics, governance, upstream);
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
         AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
         PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()),
-        console(config, veil, metrics, governance),
+        console(config, veil, metrics, governance, upstream),
         Doctor.of(config).env(System.getenv()).veil(veil).keys(keys).governance(governance));
     this.pages = governance == null ? null : ConsolePages.load();
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
@@ -126,7 +128,12 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
     Gateway g = new Gateway(config, veil, keys, governance);
-    g.app.start();
+    try {
+      g.app.start();
+    } catch (RuntimeException e) {
+      g.upstream.close();
+      throw e;
+    }
     return g;
   }
 
@@ -134,12 +141,8 @@ public final class Gateway implements AutoCloseable {
    * The one place the pipeline is assembled; each stage is one class and calls {@code proceed} at
    * most once.
    */
-  static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics) {
-    return chain(config, veil, keys, metrics, null);
-  }
-
   static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics,
-      Governance governance) {
+      Governance governance, UpstreamTransport upstream) {
     GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
@@ -158,20 +161,20 @@ public final class Gateway implements AutoCloseable {
         new MinimizationInterceptor(adapters, secret),
         new ConversationScopeInterceptor(adapters, secret),
         new PiiInterceptor(veil, adapters),
-        new UpstreamInterceptor(config.upstream(), UpstreamInterceptor.newClient(config.upstream()), metrics)));
+        new UpstreamInterceptor(config.upstream(), upstream, metrics)));
     return List.copyOf(stages);
   }
 
   /** The admin console's extra routes; its try-it box runs the same stages as {@link #chain} after auth. */
-  private static ConsoleApi console(GatewayConfig config, Veil veil, GatewayMetrics metrics, Governance governance) {
+  private static ConsoleApi console(GatewayConfig config, Veil veil, GatewayMetrics metrics, Governance governance,
+      UpstreamTransport transport) {
     GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
     List<Interceptor> stages = List.of(new ParseInterceptor(), new MinimizationInterceptor(adapters, secret),
         new ConversationScopeInterceptor(adapters, secret), new PiiInterceptor(veil, adapters));
     // its own metrics: the operator's tries are not client traffic, so the dashboard does not count them
-    Interceptor upstream = new UpstreamInterceptor(config.upstream(), UpstreamInterceptor.newClient(config.upstream()),
-        new GatewayMetrics());
+    Interceptor upstream = new UpstreamInterceptor(config.upstream(), transport, new GatewayMetrics());
     return new ConsoleApi(config, governance, metrics, stages, upstream);
   }
 
@@ -220,6 +223,7 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    upstream.close();
     metrics.close();
   }
 

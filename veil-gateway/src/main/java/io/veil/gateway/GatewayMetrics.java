@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's Prometheus metrics. Tags carry endpoints, statuses, entity types and error codes
@@ -26,38 +27,52 @@ import java.util.Map;
 final class GatewayMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final DashboardSeries dashboard = new DashboardSeries();
+  // Meters by their tag values, so a request does not build and look up a Meter.Id per call. Every key
+  // set is bounded: endpoint labels, HTTP statuses, entity types and Veil's error codes.
+  private final ConcurrentHashMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> entities = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Counter> upstream = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
+
+  private record RequestKey(String endpoint, int status) {}
 
   void request(Endpoint endpoint, int status, Duration duration) {
     String ep = endpoint == null ? "unknown" : endpoint.label();
-    Counter.builder("veil.requests").description("Requests answered")
-        .tags("endpoint", ep, "status", Integer.toString(status)).register(registry).increment();
-    Timer.builder("veil.request.duration").description("Time to answer a request (streams: until the end)")
-        .tags("endpoint", ep).register(registry).record(duration);
+    requests.computeIfAbsent(new RequestKey(ep, status), k -> Counter.builder("veil.requests")
+        .description("Requests answered").tags("endpoint", k.endpoint(), "status", Integer.toString(k.status()))
+        .register(registry)).increment();
+    durations.computeIfAbsent(ep, e -> Timer.builder("veil.request.duration")
+        .description("Time to answer a request (streams: until the end)").tags("endpoint", e).register(registry))
+        .record(duration);
     dashboard.request(duration);
   }
 
   void entities(Map<String, Integer> byType) {
-    byType.forEach((type, n) -> Counter.builder("veil.entities.removed").description("Personal data values replaced")
-        .tags("type", type).register(registry).increment(n));
+    byType.forEach((type, n) -> entities.computeIfAbsent(type, t -> Counter.builder("veil.entities.removed")
+        .description("Personal data values replaced").tags("type", t).register(registry)).increment(n));
     dashboard.entities(byType);
   }
 
   void blocked(String code) {
-    Counter.builder("veil.requests.blocked").description("Requests refused by Veil")
-        .tags("code", code).register(registry).increment();
+    blocked.computeIfAbsent(code, c -> Counter.builder("veil.requests.blocked").description("Requests refused by Veil")
+        .tags("code", c).register(registry)).increment();
     dashboard.refused(code);
   }
 
   void upstream(int status) {
-    Counter.builder("veil.upstream.responses").description("Responses from the upstream provider")
-        .tags("status", Integer.toString(status)).register(registry).increment();
+    upstream.computeIfAbsent(status, st -> Counter.builder("veil.upstream.responses")
+        .description("Responses from the upstream provider").tags("status", Integer.toString(st)).register(registry))
+        .increment();
     dashboard.upstream(status);
   }
 
   void fieldsDropped(Endpoint endpoint, int n) {
     if (n > 0) {
-      Counter.builder("veil.fields.dropped").description("Request fields dropped by data minimization")
-          .tags("endpoint", endpoint.label()).register(registry).increment(n);
+      dropped.computeIfAbsent(endpoint.label(), e -> Counter.builder("veil.fields.dropped")
+          .description("Request fields dropped by data minimization").tags("endpoint", e).register(registry))
+          .increment(n);
     }
   }
 

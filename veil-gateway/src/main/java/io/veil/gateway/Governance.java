@@ -60,12 +60,6 @@ public final class Governance implements AutoCloseable {
   private final PrivacyRequestStore requests;
   private ScheduledExecutorService timers;
 
-  /**
-   * How long a consent decision or privacy setting written by <em>another</em> instance on the same
-   * database may go unseen here (this instance's own writes and erasures apply to the next request).
-   */
-  static final Duration SUBJECT_STATE_TTL = Duration.ofSeconds(2);
-
   private Governance(GovernanceConfig config, Database db, KeyManager keyManager) {
     this.config = config;
     this.db = db;
@@ -83,10 +77,11 @@ public final class Governance implements AutoCloseable {
     });
     this.audit = new AuditLog(db, keyManager, config.checkpointEvery(), config.checkpointInterval());
     // consent and settings are read on every identified request: cached per subject, invalidated at
-    // once by this process's own writes and erasures, refreshed after SUBJECT_STATE_TTL for writes made
-    // by other instances sharing the database (the documented staleness bound)
-    this.consent = new ConsentStore(db, subjectKeys, SUBJECT_STATE_TTL);
-    this.settings = new PrivacySettingsStore(db, subjectKeys, SUBJECT_STATE_TTL);
+    // once by this process's own writes and erasures, refreshed for writes made
+    // by other instances sharing the database after config.subjectStateTtl() (the documented staleness
+    // bound; 0 turns the cache off)
+    this.consent = new ConsentStore(db, subjectKeys, config.subjectStateTtl());
+    this.settings = new PrivacySettingsStore(db, subjectKeys, config.subjectStateTtl());
     this.requests = new PrivacyRequestStore(db, subjectKeys);
   }
 

@@ -21,10 +21,28 @@ import java.util.Objects;
  * @param checkpointEvery sign an audit checkpoint every this many records
  * @param checkpointInterval ... or this long after the last one (also the checkpoint timer)
  * @param purgeInterval how often the background retention purge runs
+ * @param subjectStateTtl how long a consent decision or privacy setting read from the database is reused for
+ *     the same end user (0: read on every request). This instance's own writes and erasures apply to the next
+ *     request regardless; the TTL bounds how long a write by <em>another</em> instance on the same database
+ *     may go unseen here. 0 to {@value #MAX_SUBJECT_STATE_TTL_MILLIS} ms; default 2 s
+ *     ({@link #DEFAULT_SUBJECT_STATE_TTL})
  */
 public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
     RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
-    Duration purgeInterval) {
+    Duration purgeInterval, Duration subjectStateTtl) {
+
+  /** The default of {@link #subjectStateTtl()}. */
+  public static final Duration DEFAULT_SUBJECT_STATE_TTL = Duration.ofSeconds(2);
+  /** The largest {@link #subjectStateTtl()}: a withdrawal on another instance must not go unseen for long. */
+  public static final long MAX_SUBJECT_STATE_TTL_MILLIS = 60_000;
+
+  /** With the default {@link #subjectStateTtl()}. */
+  public GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
+      RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
+      Duration purgeInterval) {
+    this(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery, checkpointInterval,
+        purgeInterval, DEFAULT_SUBJECT_STATE_TTL);
+  }
 
   public GovernanceConfig {
     Objects.requireNonNull(profile, "profile");
@@ -40,6 +58,10 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
     if (checkpointInterval.toSeconds() < 1 || purgeInterval.toSeconds() < 1) {
       throw new IllegalArgumentException("audit.checkpointSeconds and retention.purgeMinutes must be positive");
     }
+    Objects.requireNonNull(subjectStateTtl, "subjectStateTtl");
+    if (subjectStateTtl.isNegative() || subjectStateTtl.toMillis() > MAX_SUBJECT_STATE_TTL_MILLIS) {
+      throw new IllegalArgumentException("database.subjectStateCacheMillis must be 0-" + MAX_SUBJECT_STATE_TTL_MILLIS);
+    }
   }
 
   /** Embedded H2 in the data directory, GDPR retention, checkpoints every 1000 records or 5 minutes, hourly purge. */
@@ -50,12 +72,17 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
 
   public GovernanceConfig withDatabase(String url, String user, String password) {
     return new GovernanceConfig(url, user, password, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval);
+        checkpointInterval, purgeInterval, subjectStateTtl);
   }
 
   public GovernanceConfig withAdminToken(String token) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, token, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval);
+        checkpointInterval, purgeInterval, subjectStateTtl);
+  }
+
+  public GovernanceConfig withSubjectStateTtl(Duration ttl) {
+    return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
+        checkpointInterval, purgeInterval, ttl);
   }
 
   @Override

@@ -4,13 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,13 +12,14 @@ import java.util.regex.Pattern;
 
 /**
  * The last stage: sends the (already pseudonymized) request to the provider with Veil's provider
- * key and answers with its response — a stream read incrementally, or a whole JSON document.
- * Provider errors keep their status; their body is rebuilt from the error envelope's
- * message/type/code/param only, with key-like strings redacted.
+ * key and answers with its response — a stream read incrementally, or a whole JSON document of at
+ * most {@value #MAX_RESPONSE_BYTES} bytes. Provider errors keep their status; their body is rebuilt
+ * from the error envelope's message/type/code/param only, with key-like strings redacted.
  *
- * <p>Timeouts: connect ({@code connectTimeout}), until response headers ({@code timeout}), and
- * between two reads of the body ({@code timeout} again, by an {@link IdleWatchdog}). Closing a
- * returned stream cancels the upstream call.
+ * <p>The HTTP exchange itself is the {@link UpstreamTransport}'s (timeouts: connect, until response
+ * headers, and between two reads of the body; closing a returned stream cancels the upstream call);
+ * this class decides what is sent and maps every failure to the provider's error envelope with a Veil
+ * code.
  *
  * <p><b>Security:</b> no client header is forwarded (the client's Authorization is Veil's key); the
  * provider key never appears in a response or a log.
@@ -32,80 +27,80 @@ import java.util.regex.Pattern;
 final class UpstreamInterceptor implements Interceptor {
   static final int MAX_RESPONSE_BYTES = 64 << 20;
   private static final Pattern KEY_LIKE = Pattern.compile("(sk-|sk_|Bearer\\s+)[A-Za-z0-9_\\-*.]{3,}");
-  private static final Map<String, String> PASSED_HEADERS = Map.of(
-      "x-request-id", "x-request-id", "openai-processing-ms", "openai-processing-ms", "retry-after", "retry-after");
+  private static final String[] PASSED_HEADERS = {"x-request-id", "openai-processing-ms", "retry-after"};
 
   private final UpstreamConfig config;
-  private final HttpClient client;
+  private final UpstreamTransport transport;
   private final GatewayMetrics metrics;
+  private final String authName;
+  private final String authValue;
 
-  UpstreamInterceptor(UpstreamConfig config, HttpClient client, GatewayMetrics metrics) {
+  UpstreamInterceptor(UpstreamConfig config, UpstreamTransport transport, GatewayMetrics metrics) {
     this.config = config.validated();
-    this.client = client;
+    this.transport = transport;
     this.metrics = metrics;
-  }
-
-  static HttpClient newClient(UpstreamConfig config) {
-    boolean tls = config.baseUrl().getScheme().equalsIgnoreCase("https");
-    return HttpClient.newBuilder()
-        .connectTimeout(config.connectTimeout())
-        .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    if (config.apiKey() == null) {
+      authName = null;
+      authValue = null;
+    } else {
+      switch (config.authHeader()) {
+        case BEARER -> {
+          authName = "Authorization";
+          authValue = "Bearer " + config.apiKey();
+        }
+        case API_KEY -> {
+          authName = "api-key";
+          authValue = config.apiKey();
+        }
+        default -> throw new IllegalArgumentException("unknown auth header");
+      }
+    }
   }
 
   @Override
   public GatewayResponse intercept(Chain chain) {
     GatewayRequest request = chain.request();
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(request)).timeout(config.timeout());
-    if (config.apiKey() != null) {
-      switch (config.authHeader()) {
-        case BEARER -> b.header("Authorization", "Bearer " + config.apiKey());
-        case API_KEY -> b.header("api-key", config.apiKey());
+    Map<String, String> out = new HashMap<>(4);
+    if (authName != null) {
+      out.put(authName, authValue);
+    }
+    boolean post = request.endpoint().hasBody();
+    out.put("Accept", post && request.streaming() ? "text/event-stream" : "application/json");
+    UpstreamTransport.Reply response;
+    try {
+      response = transport.send(post ? "POST" : "GET", uri(request), out, post ? Json.bytes(request.json()) : null);
+    } catch (UpstreamTransport.Failure e) {
+      throw switch (e.kind()) {
+        case CONNECT_TIMEOUT -> upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "Connecting to the upstream provider timed out");
+        case TIMEOUT -> upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "The upstream provider did not answer in time");
+        case UNREACHABLE -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The upstream provider is unreachable");
+        case FAILED -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The upstream provider connection failed");
+        case INTERRUPTED -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE,
+            "Interrupted while calling the upstream provider");
+      };
+    }
+    int status = response.status();
+    metrics.upstream(status);
+    Map<String, String> headers = new HashMap<>(4);
+    for (String name : PASSED_HEADERS) {
+      String v = response.header(name);
+      if (v != null) {
+        headers.put(name, v);
       }
     }
-    if (request.endpoint().hasBody()) {
-      b.header("Content-Type", "application/json")
-          .header("Accept", request.streaming() ? "text/event-stream" : "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(request.json())));
-    } else {
-      b.header("Accept", "application/json").GET();
-    }
-    HttpResponse<InputStream> response;
-    try {
-      response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
-      throw upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "Connecting to the upstream provider timed out");
-    } catch (HttpTimeoutException e) {
-      throw upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "The upstream provider did not answer in time");
-    } catch (ConnectException e) {
-      throw upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The upstream provider is unreachable");
-    } catch (IOException e) {
-      throw upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The upstream provider connection failed");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "Interrupted while calling the upstream provider");
-    }
-    int status = response.statusCode();
-    metrics.upstream(status);
-    Map<String, String> headers = new HashMap<>();
-    PASSED_HEADERS.forEach((name, out) -> response.headers().firstValue(name).ifPresent(v -> headers.put(out, v)));
-    String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+    String ct = response.header("content-type");
+    String type = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
     InputStream body = response.body();
-    IdleWatchdog watchdog = new IdleWatchdog(body, config.timeout());
     if (status / 100 == 2 && type.startsWith("text/event-stream")) {
       SseReader reader = new SseReader(body);
       return new GatewayResponse.Stream(status, headers, new EventStream() {
         @Override
         public SseEvent next() throws IOException {
-          SseEvent e = reader.next();
-          watchdog.touch();
-          return e;
+          return reader.next();
         }
 
         @Override
         public void close() {
-          watchdog.stop();
           try {
             body.close();
           } catch (IOException ignored) {
@@ -117,12 +112,10 @@ final class UpstreamInterceptor implements Interceptor {
     byte[] bytes;
     try (body) {
       bytes = body.readNBytes(MAX_RESPONSE_BYTES + 1);
+    } catch (UpstreamTransport.SilentBodyException e) {
+      throw upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "The upstream provider stopped sending its answer");
     } catch (IOException e) {
-      throw watchdog.fired()
-          ? upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "The upstream provider stopped sending its answer")
-          : upstreamFailure(502, ErrorCodes.UPSTREAM_INVALID, "The upstream provider's response could not be read");
-    } finally {
-      watchdog.stop();
+      throw upstreamFailure(502, ErrorCodes.UPSTREAM_INVALID, "The upstream provider's response could not be read");
     }
     if (bytes.length > MAX_RESPONSE_BYTES) {
       throw upstreamFailure(502, ErrorCodes.UPSTREAM_INVALID, "The upstream provider's response is too large");

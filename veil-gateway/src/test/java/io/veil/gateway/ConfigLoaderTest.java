@@ -74,4 +74,20 @@ class ConfigLoaderTest {
     Files.writeString(broken, "upstream: [sk-secret-value\n");
     assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of())).hasMessageNotContaining("sk-secret-value");
   }
+  @Test
+  void theSubjectStateCacheTtlIsASettingWithAnEnvironmentOverrideAndBounds() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).governance().subjectStateTtl()).isEqualTo(java.time.Duration.ofSeconds(2));
+    Path f = dir.resolve("ttl.yaml");
+    Files.writeString(f, """
+        database:
+          subjectStateCacheMillis: 500
+        """);
+    assertThat(ConfigLoader.load(f, Map.of()).governance().subjectStateTtl()).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(ConfigLoader.load(f, Map.of("VEIL_SUBJECT_STATE_CACHE_MILLIS", "0")).governance().subjectStateTtl())
+        .as("0 turns the cache off").isZero();
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_SUBJECT_STATE_CACHE_MILLIS", "600000")))
+        .hasMessageContaining("subjectStateCacheMillis");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_SUBJECT_STATE_CACHE_MILLIS", "-1")))
+        .hasMessageContaining("subjectStateCacheMillis");
+  }
 }

@@ -41,6 +41,8 @@ public final class AuditLog {
   private final long checkpointIntervalMillis;
   private final ReentrantLock writer = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  /** The head as this instance last committed it, or null: a hint, confirmed by the head update (writer lock). */
+  private Head knownHead;
 
   /**
    * @param checkpointEvery sign a checkpoint after this many records (1–1,000,000)
@@ -107,12 +109,14 @@ public final class AuditLog {
 
   private void writeBatch(List<Pending> batch) {
     try {
-      long[] seqs = db.inTransaction("audit append", c -> appendInTransaction(c, batch));
+      Appended done = db.inTransaction("audit append", c -> appendInTransaction(c, batch));
+      knownHead = done.head();
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).seq = seqs[i];
+        batch.get(i).seq = done.seqs()[i];
         batch.get(i).done = true;
       }
     } catch (RuntimeException e) {
+      knownHead = null;
       if (batch.size() == 1) {
         batch.getFirst().failure = e;
         batch.getFirst().done = true;
@@ -124,59 +128,102 @@ public final class AuditLog {
     }
   }
 
-  private long[] appendInTransaction(Connection c, List<Pending> batch) throws SQLException {
+  /**
+   * Writes the batch after the head this instance committed last, if the head row still holds exactly that
+   * (a compare-and-set {@code UPDATE}, which also takes the row lock); otherwise, or with no known head,
+   * after the head read under {@code SELECT ... FOR UPDATE}. Either way the records follow the row's head
+   * while its lock is held, so several processes still build one gap-free chain; the known head only
+   * saves the read when nobody else appended (one gateway on H2 or PostgreSQL).
+   */
+  private Appended appendInTransaction(Connection c, List<Pending> batch) throws SQLException {
+    Head known = knownHead;
+    if (known != null) {
+      Planned plan = plan(known, batch);
+      if (compareAndSetHead(c, known, plan.head())) {
+        insert(c, plan);
+        return new Appended(plan.seqs(), plan.head());
+      }
+    }
     Head h = lockHead(c);
+    Planned plan = plan(h, batch);
+    insert(c, plan);
+    updateHead(c, plan.head());
+    return new Appended(plan.seqs(), plan.head());
+  }
+
+  /** The records of a batch as they will be stored after {@code h}: sequence numbers, hashes, checkpoints. */
+  private Planned plan(Head h, List<Pending> batch) {
     long seq = h.lastSeq;
     String prevHash = h.lastHash;
     long time = h.lastTime;
     long cpSeq = h.lastCheckpointSeq;
     long cpAt = h.lastCheckpointAt;
     long[] seqs = new long[batch.size()];
+    Row[] rows = new Row[batch.size()];
+    List<Checkpoint> checkpoints = new ArrayList<>(1);
+    for (int i = 0; i < batch.size(); i++) {
+      AuditRecord r = batch.get(i).record;
+      seq++;
+      long now = Math.max(db.clock().millis(), time);
+      String ref = r.subject() == null ? null : r.subject().hex();
+      String salt = ref == null ? null : Bytes.randomHex(32);
+      String commitment = ref == null ? null : AuditChain.commitment(salt, ref);
+      String counts = r.countsText();
+      String hash = AuditChain.hash(prevHash, seq, now, r.tenant(), commitment, r.endpoint(), r.model(), counts,
+          r.action().name(), r.policyVersion(), r.status(), r.latencyMillis());
+      rows[i] = new Row(seq, now, r, ref, salt, commitment, counts, prevHash, hash);
+      if (cpAt == 0) {
+        cpAt = now; // the first record starts the checkpoint timer
+      }
+      if (seq - cpSeq >= checkpointEvery || now - cpAt >= checkpointIntervalMillis) {
+        checkpoints.add(new Checkpoint(seq, hash, now, keys.sign(AuditChain.checkpointBytes(seq, hash, now))));
+        cpSeq = seq;
+        cpAt = now;
+      }
+      seqs[i] = seq;
+      prevHash = hash;
+      time = now;
+    }
+    return new Planned(rows, checkpoints, seqs, new Head(seq, prevHash, time, cpSeq, cpAt, h.purgedThrough));
+  }
+
+  private static void insert(Connection c, Planned plan) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (seq, recorded_at, tenant,"
         + " subject_ref, subject_salt, subject_commitment, endpoint, model, entity_counts, action, policy_version,"
         + " status, latency_ms, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      for (int i = 0; i < batch.size(); i++) {
-        AuditRecord r = batch.get(i).record;
-        seq++;
-        long now = Math.max(db.clock().millis(), time);
-        String ref = r.subject() == null ? null : r.subject().hex();
-        String salt = ref == null ? null : Bytes.randomHex(32);
-        String commitment = ref == null ? null : AuditChain.commitment(salt, ref);
-        String counts = r.countsText();
-        String hash = AuditChain.hash(prevHash, seq, now, r.tenant(), commitment, r.endpoint(), r.model(), counts,
-            r.action().name(), r.policyVersion(), r.status(), r.latencyMillis());
-        ps.setLong(1, seq);
-        ps.setLong(2, now);
+      for (Row row : plan.rows()) {
+        AuditRecord r = row.record();
+        ps.setLong(1, row.seq());
+        ps.setLong(2, row.at());
         ps.setString(3, r.tenant());
-        ps.setString(4, ref);
-        ps.setString(5, salt);
-        ps.setString(6, commitment);
+        ps.setString(4, row.ref());
+        ps.setString(5, row.salt());
+        ps.setString(6, row.commitment());
         ps.setString(7, r.endpoint());
         ps.setString(8, r.model());
-        ps.setString(9, counts);
+        ps.setString(9, row.counts());
         ps.setString(10, r.action().name());
         ps.setString(11, r.policyVersion());
         ps.setInt(12, r.status());
         ps.setLong(13, r.latencyMillis());
-        ps.setString(14, prevHash);
-        ps.setString(15, hash);
+        ps.setString(14, row.prevHash());
+        ps.setString(15, row.hash());
         ps.executeUpdate();
-        if (cpAt == 0) {
-          cpAt = now; // the first record starts the checkpoint timer
-        }
-        if (seq - cpSeq >= checkpointEvery || now - cpAt >= checkpointIntervalMillis) {
-          writeCheckpoint(c, seq, hash, now);
-          cpSeq = seq;
-          cpAt = now;
-        }
-        seqs[i] = seq;
-        prevHash = hash;
-        time = now;
       }
     }
-    updateHead(c, seq, prevHash, time, cpSeq, cpAt);
-    return seqs;
+    for (Checkpoint cp : plan.checkpoints()) {
+      insertCheckpoint(c, cp.seq(), cp.hash(), cp.at(), cp.signature());
+    }
   }
+
+  private record Row(long seq, long at, AuditRecord record, String ref, String salt, String commitment, String counts,
+      String prevHash, String hash) {}
+
+  private record Checkpoint(long seq, String hash, long at, byte[] signature) {}
+
+  private record Planned(Row[] rows, List<Checkpoint> checkpoints, long[] seqs, Head head) {}
+
+  private record Appended(long[] seqs, Head head) {}
 
   /** A record waiting for the group commit, and its outcome (guarded by the writer lock). */
   private static final class Pending {
@@ -203,8 +250,8 @@ public final class AuditLog {
         return h.lastCheckpointSeq;
       }
       long now = Math.max(db.clock().millis(), h.lastTime);
-      writeCheckpoint(c, h.lastSeq, h.lastHash, now);
-      updateHead(c, h.lastSeq, h.lastHash, h.lastTime, h.lastSeq, now);
+      insertCheckpoint(c, h.lastSeq, h.lastHash, now, keys.sign(AuditChain.checkpointBytes(h.lastSeq, h.lastHash, now)));
+      updateHead(c, new Head(h.lastSeq, h.lastHash, h.lastTime, h.lastSeq, now, h.purgedThrough));
       return h.lastSeq;
     });
   }
@@ -319,8 +366,7 @@ public final class AuditLog {
     }
   }
 
-  private void writeCheckpoint(Connection c, long seq, String hash, long at) throws SQLException {
-    byte[] sig = keys.sign(AuditChain.checkpointBytes(seq, hash, at));
+  private static void insertCheckpoint(Connection c, long seq, String hash, long at, byte[] sig) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES (?,?,?,?)")) {
       ps.setLong(1, seq);
@@ -331,16 +377,34 @@ public final class AuditLog {
     }
   }
 
-  private static void updateHead(Connection c, long seq, String hash, long time, long cpSeq, long cpAt)
-      throws SQLException {
+  private static void updateHead(Connection c, Head h) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET last_seq = ?, last_hash = ?, last_time = ?,"
         + " last_checkpoint_seq = ?, last_checkpoint_at = ? WHERE id = 1")) {
-      ps.setLong(1, seq);
-      ps.setString(2, hash);
-      ps.setLong(3, time);
-      ps.setLong(4, cpSeq);
-      ps.setLong(5, cpAt);
+      setHead(ps, h);
       ps.executeUpdate();
     }
+  }
+
+  /** Moves the head from {@code expected} to {@code next} if the row still holds {@code expected}; locks the row. */
+  private static boolean compareAndSetHead(Connection c, Head expected, Head next) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET last_seq = ?, last_hash = ?, last_time = ?,"
+        + " last_checkpoint_seq = ?, last_checkpoint_at = ? WHERE id = 1 AND last_seq = ? AND last_hash = ?"
+        + " AND last_time = ? AND last_checkpoint_seq = ? AND last_checkpoint_at = ?")) {
+      setHead(ps, next);
+      ps.setLong(6, expected.lastSeq);
+      ps.setString(7, expected.lastHash);
+      ps.setLong(8, expected.lastTime);
+      ps.setLong(9, expected.lastCheckpointSeq);
+      ps.setLong(10, expected.lastCheckpointAt);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private static void setHead(PreparedStatement ps, Head h) throws SQLException {
+    ps.setLong(1, h.lastSeq);
+    ps.setString(2, h.lastHash);
+    ps.setLong(3, h.lastTime);
+    ps.setLong(4, h.lastCheckpointSeq);
+    ps.setLong(5, h.lastCheckpointAt);
   }
 }

@@ -346,4 +346,58 @@ class AuditLogIT {
     assertThat(v.recordsChecked()).isEqualTo(n);
     assertThat(v.checkpointsChecked()).as("one every 5 records, as one-by-one appends sign them").isEqualTo(n / 5);
   }
+  @Test
+  void appendsFollowTheHeadRowWhenAnotherInstanceMovedIt() throws Exception {
+    Database db2 = Database.open(config);
+    try {
+      AuditLog log2 = new AuditLog(db2, keys, 5, Duration.ofMinutes(10));
+      log.append(record("a"));
+      log.append(record("b"));
+      for (int i = 0; i < 4; i++) { // crosses the checkpoint at 5 on the other instance
+        log2.append(record("c"));
+      }
+      for (int i = 0; i < 3; i++) { // this instance's remembered head is 4 records old
+        log.append(record("d"));
+      }
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(log2.checkpoint()).isEqualTo(9); // moves only the checkpoint columns of the head
+      assertThat(log.append(record("e"))).isEqualTo(10);
+      assertThat(log.append(record("e"))).isEqualTo(11);
+      sql("UPDATE audit_head SET last_time = last_time + 1"); // any change of the row is seen
+      assertThat(log.append(record("f"))).isEqualTo(12);
+      AuditVerification v = verifier.verify();
+      assertThat(v.valid()).as(v.problem()).isTrue();
+      assertThat(v.recordsChecked()).isEqualTo(12);
+      assertThat(v.checkpointsChecked()).as("at 5 (an append) and 9 (checkpoint()); the next is due at 14").isEqualTo(2);
+      assertThat(log.read(1, 100)).extracting(StoredAuditRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L,
+          9L, 10L, 11L, 12L);
+    } finally {
+      db2.close();
+    }
+  }
+
+  @Test
+  void aLoneWriterReadsTheHeadRowOnceNotPerAppend() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(backend == TestDatabases.H2, "H2's query statistics");
+    sql("SET QUERY_STATISTICS TRUE");
+    try {
+      appendN(20);
+      long headReads = 0;
+      try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+          Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
+        while (rs.next()) {
+          if (rs.getString(1).contains("FROM audit_head") && rs.getString(1).contains("FOR UPDATE")) {
+            headReads += rs.getLong(2);
+          }
+        }
+      }
+      assertThat(headReads).as("SELECT ... FOR UPDATE of the head for 20 appends").isEqualTo(1);
+    } finally {
+      sql("SET QUERY_STATISTICS FALSE");
+    }
+    AuditVerification v = verifier.verify();
+    assertThat(v.valid()).as(v.problem()).isTrue();
+    assertThat(v.checkpointsChecked()).isEqualTo(4);
+  }
 }
