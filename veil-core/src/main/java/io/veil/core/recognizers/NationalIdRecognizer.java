@@ -132,7 +132,8 @@ final class NationalIdRecognizer extends AbstractRecognizer {
           break;
         }
       }
-      if (hasDigit && groups > 0) {
+      // every format is 8-16 characters long: fewer in all cannot match (bestAt would find nothing)
+      if (hasDigit && groups > 0 && compact >= 8) {
         Finding f = bestAt(text, groupStart, groupEnd, groups);
         if (f != null) {
           out.add(f);
