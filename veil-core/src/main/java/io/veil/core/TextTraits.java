@@ -29,13 +29,9 @@ import java.util.Objects;
  * analysis of that text.
  */
 public final class TextTraits {
-  /**
-   * Bit {@code c}: {@code c} is a word character, for every {@code char} (8 KiB, copied from the JDK at
-   * class initialisation). A table for the whole Basic Multilingual Plane rather than the Latin blocks
-   * only: typographic quotes, dashes and other punctuation above U+024F are common in prompts, and
-   * {@link Character#isLetterOrDigit(char)} answers them through a call into the JDK's character data
-   * (the top frame of the trait pass in a profile).
-   */
+  /** End (exclusive) of the Latin blocks answered from {@link #WORD_CHAR}. */
+  private static final int LATIN_END = 0x0250;
+  /** Bit {@code c}: {@code c} is a word character, for {@code c < LATIN_END} (copied from the JDK). */
   private static final long[] WORD_CHAR = wordCharTable();
 
   /** Word flag: the word contains an ASCII digit. */
@@ -79,9 +75,9 @@ public final class TextTraits {
   }
 
   private static long[] wordCharTable() {
-    long[] bits = new long[(Character.MAX_VALUE + 1) / 64];
-    for (int c = 0; c <= Character.MAX_VALUE; c++) {
-      if (Character.isLetterOrDigit((char) c) || c == '_') {
+    long[] bits = new long[(LATIN_END + 63) / 64];
+    for (char c = 0; c < LATIN_END; c++) {
+      if (Character.isLetterOrDigit(c) || c == '_') {
         bits[c >> 6] |= 1L << (c & 63);
       }
     }
@@ -90,7 +86,7 @@ public final class TextTraits {
 
   /** True for a word character: a letter or digit of any script, or {@code '_'}. */
   static boolean isWordChar(char c) {
-    return (WORD_CHAR[c >> 6] & (1L << (c & 63))) != 0;
+    return c < LATIN_END ? (WORD_CHAR[c >> 6] & (1L << (c & 63))) != 0 : Character.isLetterOrDigit(c);
   }
 
   /** Computes the traits of {@code text} in one pass. */

@@ -2,21 +2,18 @@ package io.veil.core.recognizers;
 
 /** Character classes and boundary tests shared by the hand-written scanners (ASCII-fast). */
 final class Chars {
-  /**
-   * Bit {@code c}: {@link Character#isLetter(char)}, for every {@code char} (8 KiB, copied from the JDK at
-   * class initialisation): {@code Character}'s class tests call into its character data per call, which
-   * is not inlined in per-character loops; typographic quotes and dashes above U+024F are common in prompts.
-   */
+  /** End (exclusive) of the Latin blocks answered from {@link #LETTER} and {@link #LETTER_OR_DIGIT}. */
+  private static final int LATIN_END = 0x0250;
+  /** Bit {@code c}: {@link Character#isLetter(char)} for {@code c < LATIN_END}, copied from the JDK. */
   private static final long[] LETTER = table(false);
-  /** Bit {@code c}: {@link Character#isLetterOrDigit(char)}, for every {@code char}, copied from the JDK. */
+  /** Bit {@code c}: {@link Character#isLetterOrDigit(char)} for {@code c < LATIN_END}, copied from the JDK. */
   private static final long[] LETTER_OR_DIGIT = table(true);
 
   private Chars() {}
 
   private static long[] table(boolean orDigit) {
-    long[] bits = new long[(Character.MAX_VALUE + 1) / 64];
-    for (int i = 0; i <= Character.MAX_VALUE; i++) {
-      char c = (char) i;
+    long[] bits = new long[(LATIN_END + 63) / 64];
+    for (char c = 0; c < LATIN_END; c++) {
       if (orDigit ? Character.isLetterOrDigit(c) : Character.isLetter(c)) {
         bits[c >> 6] |= 1L << (c & 63);
       }
@@ -49,15 +46,18 @@ final class Chars {
     if (c < 128) {
       return isAsciiLetter(c);
     }
-    return (LETTER[c >> 6] & (1L << (c & 63))) != 0;
+    return c < LATIN_END ? (LETTER[c >> 6] & (1L << (c & 63))) != 0 : Character.isLetter(c);
   }
 
-  /** {@link Character#isLetterOrDigit(char)}, answered without a call into {@code Character}'s data tables. */
+  /**
+   * {@link Character#isLetterOrDigit(char)}, answered without a call into {@code Character}'s data
+   * tables for ASCII and the Latin blocks up to U+024F (accented names are common in prompts).
+   */
   static boolean isLetterOrDigit(char c) {
     if (c < 128) {
       return isAsciiAlnum(c);
     }
-    return (LETTER_OR_DIGIT[c >> 6] & (1L << (c & 63))) != 0;
+    return c < LATIN_END ? (LETTER_OR_DIGIT[c >> 6] & (1L << (c & 63))) != 0 : Character.isLetterOrDigit(c);
   }
 
   /** {@link Character#toLowerCase(char)}, answered without a table lookup for ASCII. */
