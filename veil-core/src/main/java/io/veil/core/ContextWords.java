@@ -21,6 +21,13 @@ final class ContextWords {
   private final int[] hashes;
   private final int mask;
   private final int longest;
+  /**
+   * Bit {@code (a << 7) | b} set if a context word starts with the ASCII characters {@code a, b}; null if
+   * some context word is shorter than two characters or starts with a character outside ASCII (no filter).
+   * A text word whose first two lower-cased characters are not such a pair matches no context word (each
+   * match, exact or prefix, compares them), so it is rejected without hashing; most words near a finding are.
+   */
+  private final long[] firstPairs;
 
   private ContextWords(Set<String> words) {
     int size = Integer.highestOneBit(Math.max(4, words.size() * 4 - 1)) << 1;
@@ -42,6 +49,22 @@ final class ContextWords {
       max = Math.max(max, w.length());
     }
     longest = max;
+    firstPairs = firstPairFilter(words);
+  }
+
+  private static long[] firstPairFilter(Set<String> words) {
+    long[] bits = new long[128 * 128 / 64];
+    for (String w : words) {
+      if (w.isEmpty()) {
+        continue; // never stored
+      }
+      if (w.length() < 2 || w.charAt(0) >= 128 || w.charAt(1) >= 128) {
+        return null;
+      }
+      int pair = (w.charAt(0) << 7) | w.charAt(1);
+      bits[pair >> 6] |= 1L << (pair & 63);
+    }
+    return bits;
   }
 
   static ContextWords of(Set<String> words) {
@@ -55,6 +78,20 @@ final class ContextWords {
   /** True if the word {@code text[start, end)} matches a context word (see the class comment). */
   boolean matchesWord(CharSequence text, int start, int end) {
     int length = end - start;
+    if (firstPairs != null) {
+      if (length < 2) {
+        return false; // every context word has two or more characters
+      }
+      char a = lower(text.charAt(start));
+      char b = lower(text.charAt(start + 1));
+      if (a >= 128 || b >= 128) {
+        return false; // every context word starts with two ASCII characters
+      }
+      int pair = (a << 7) | b;
+      if ((firstPairs[pair >> 6] & (1L << (pair & 63))) == 0) {
+        return false;
+      }
+    }
     int h = 0;
     for (int i = start; i < end; i++) {
       int prefix = i - start + 1;

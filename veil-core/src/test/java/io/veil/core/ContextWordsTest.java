@@ -2,6 +2,7 @@ package io.veil.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -33,6 +34,35 @@ class ContextWordsTest {
     boolean expected = set.contains(lower)
         || set.stream().anyMatch(c -> c.length() >= 3 && lower.length() > c.length() && lower.startsWith(c));
     assertThat(ContextWords.of(set).matchesWord(word, 0, word.length())).isEqualTo(expected);
+  }
+
+  /**
+   * The two-character filter (used when every context word starts with two ASCII characters) and the
+   * unfiltered table answer alike, per the reference rule with per-character lower-casing, also for
+   * characters whose lower case is ASCII (U+0130, the Kelvin sign).
+   */
+  @Property(tries = 3000)
+  void firstPairFilterKeepsTheRule(@ForAll("mixedWord") String word) {
+    for (Set<String> set : List.of(Set.of("card", "cc", "ki", "kin"), Set.of("card", "cc", "ki", "kin", "\u00e9t\u00e9"),
+        Set.of("card", "c", "ki"))) {
+      String lower = perCharLower(word);
+      boolean expected = set.contains(lower)
+          || set.stream().anyMatch(c -> c.length() >= 3 && lower.length() > c.length() && lower.startsWith(c));
+      assertThat(ContextWords.of(set).matchesWord("(" + word + ")", 1, 1 + word.length())).as(set.toString()).isEqualTo(expected);
+    }
+  }
+
+  private static String perCharLower(String w) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < w.length(); i++) {
+      b.append(Character.toLowerCase(w.charAt(i)));
+    }
+    return b.toString();
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> mixedWord() {
+    return net.jqwik.api.Arbitraries.strings().withChars("caCArdK\u212a\u0130iIn\u00e9\u00c9t1").ofMinLength(0).ofMaxLength(6);
   }
 
   @Property

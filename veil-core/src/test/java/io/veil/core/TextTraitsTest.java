@@ -30,6 +30,13 @@ class TextTraitsTest {
     assertThat(t.longestAsciiGraphicRun()).isEqualTo(6); // "a@b.c,"
   }
 
+  @Test
+  void wordCharacterTableAgreesWithTheJdkForEveryChar() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      assertThat(TextTraits.isWordChar((char) c)).as("U+%04X", c).isEqualTo(isWordChar((char) c));
+    }
+  }
+
   @Property(tries = 2000)
   void agreesWithANaiveScan(@ForAll("texts") String text) {
     TextTraits t = TextTraits.of(text);
@@ -107,6 +114,7 @@ class TextTraitsTest {
     return Arbitraries.oneOf(
         Arbitraries.strings().ascii().ofMaxLength(60),
         Arbitraries.strings().withChars("ab_1 -.\u00e9\u03b1").ofMaxLength(60),
+        Arbitraries.strings().withChars("a1 \u2019\u201c\u2014\u4e00\u0660\u3000\u0301").ofMaxLength(60),
         Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(60),
         Arbitraries.strings().all().ofMaxLength(30));
   }

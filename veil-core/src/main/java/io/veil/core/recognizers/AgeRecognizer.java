@@ -109,8 +109,53 @@ final class AgeRecognizer extends AbstractRecognizer {
     return i >= 0 && i < t.length() && chars.indexOf(Chars.toLowerCase(t.charAt(i))) >= 0;
   }
 
+  /** The last three characters of each of {@link #BEFORE}'s cues, packed by {@link #pack3}. */
+  private static final long[] BEFORE_TAIL = packed(BEFORE, false);
+  /** The first three characters of each of {@link #AFTER}'s cues. */
+  private static final long[] AFTER_HEAD = packed(AFTER, true);
+  /** The first three characters of each of {@link #UNIT_AFTER}'s units. */
+  private static final long[] UNIT_HEAD = packed(UNIT_AFTER, true);
+
+  /** Three characters 16 bits apiece, in text order. */
+  private static long pack3(char a, char b, char c) {
+    return (long) a << 32 | (long) b << 16 | c;
+  }
+
+  private static long[] packed(String[] cues, boolean head) {
+    long[] out = new long[cues.length];
+    for (int k = 0; k < cues.length; k++) {
+      String w = cues[k];
+      int at = head ? 0 : w.length() - 3; // every cue has three or more characters
+      out[k] = pack3(w.charAt(at), w.charAt(at + 1), w.charAt(at + 2));
+    }
+    return out;
+  }
+
+  /**
+   * False if no cue of {@code packedCues} can cover {@code t[at, at + 3)}: the three characters there,
+   * lower-cased as {@link Chars#matchesAt} does, are none of the cues' packed three. Most numbers have
+   * common words around them ("the 3 ", "in 2 days"), which this rejects without comparing each cue.
+   */
+  private static boolean mayMatch3(String t, int at, long[] packedCues) {
+    if (at < 0 || at + 3 > t.length()) {
+      return false;
+    }
+    long p = pack3(lowerAsMatched(t.charAt(at)), lowerAsMatched(t.charAt(at + 1)), lowerAsMatched(t.charAt(at + 2)));
+    for (long c : packedCues) {
+      if (c == p) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The lower case {@link Chars#matchesAt} compares. */
+  private static char lowerAsMatched(char c) {
+    return c < 128 ? (char) (c | (Chars.isAsciiLetter(c) ? 0x20 : 0)) : Character.toLowerCase(c);
+  }
+
   private static boolean cueBefore(String t, int start) {
-    if (!lowerCharIn(t, start - 1, BEFORE_LAST)) {
+    if (!lowerCharIn(t, start - 1, BEFORE_LAST) || !mayMatch3(t, start - 3, BEFORE_TAIL)) {
       return false; // no cue ends right before the number
     }
     for (String w : BEFORE) {
@@ -123,7 +168,7 @@ final class AgeRecognizer extends AbstractRecognizer {
   }
 
   private static boolean unitAfter(String t, int end) {
-    if (!lowerCharIn(t, end, UNIT_FIRST)) {
+    if (!lowerCharIn(t, end, UNIT_FIRST) || !mayMatch3(t, end, UNIT_HEAD)) {
       return false;
     }
     for (String w : UNIT_AFTER) {
@@ -161,7 +206,7 @@ final class AgeRecognizer extends AbstractRecognizer {
   }
 
   private static boolean cueAfter(String t, int end) {
-    if (!lowerCharIn(t, end, AFTER_FIRST)) {
+    if (!lowerCharIn(t, end, AFTER_FIRST) || !mayMatch3(t, end, AFTER_HEAD)) {
       return false;
     }
     for (String w : AFTER) {

@@ -30,6 +30,7 @@ final class DateRecognizer extends AbstractRecognizer {
       "nato il", "nata il", "geboortedatum"};
 
   private static final WordIndex MONTH_INDEX = new WordIndex(MONTHS);
+  private static final String[] ORDINALS = {"st", "nd", "rd", "th", "er"};
 
   DateRecognizer() {
     super("date", Set.of(EntityType.DATE, EntityType.DATE_OF_BIRTH),
@@ -70,8 +71,10 @@ final class DateRecognizer extends AbstractRecognizer {
           end = r[0];
           score = r[1] / 100.0;
         }
-      } else if (MONTH_INDEX.mayStartWith(c)) {
-        int m = monthAt(text, ws);
+      } else if (monthLength(traits.wordEnd(k) - ws) && MONTH_INDEX.mayStartWith(c)) {
+        // monthAt(text, ws) without walking the letters again: the month name must be the whole word
+        // (3-10 letters, then a boundary), and a word equal to a month name consists of letters
+        int m = MONTH_INDEX.exactly(text, ws, traits.wordEnd(k)) != null ? traits.wordEnd(k) - ws : 0;
         if (m > 0) {
           int[] r = monthNameDay(text, ws, m);
           if (r != null) {
@@ -112,6 +115,14 @@ final class DateRecognizer extends AbstractRecognizer {
       }
     }
     return true;
+  }
+
+  /**
+   * False if a word of {@code length} characters cannot be a month name for {@link #monthAt}: that needs
+   * the whole word (a month name is followed by a word boundary) to be 3-10 letters.
+   */
+  private static boolean monthLength(int length) {
+    return length >= 3 && length <= 10;
   }
 
   /** Length of the month name at {@code i} (whole word, optional trailing '.'), or 0. */
@@ -308,7 +319,7 @@ final class DateRecognizer extends AbstractRecognizer {
   }
 
   private static int skipOrdinal(String t, int j) {
-    for (String o : new String[] {"st", "nd", "rd", "th", "er"}) {
+    for (String o : ORDINALS) {
       if (Chars.matchesAt(t, j, o) && Chars.boundaryAfter(t, j + 2)) {
         return j + 2;
       }

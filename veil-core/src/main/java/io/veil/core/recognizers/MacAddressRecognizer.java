@@ -16,10 +16,14 @@ final class MacAddressRecognizer extends AbstractRecognizer {
     super("mac-address", Set.of(EntityType.MAC_ADDRESS), Set.of("mac", "hardware", "ethernet", "wifi", "device"));
   }
 
-  /** Skipped unless the groups are separated by ':', '-' or '.'. */
+  /**
+   * Skipped unless the groups are separated by ':', '-' or '.', and some run of printable ASCII characters
+   * is long enough to hold an address (14 for Cisco's form, 17 for the others: hex digits and separators only).
+   */
   @Override
   public boolean mayFind(TextTraits traits) {
-    return traits.mayContain(':') || traits.mayContain('-') || traits.mayContain('.');
+    return traits.longestAsciiGraphicRun() >= 14
+        && (traits.mayContain(':') || traits.mayContain('-') || traits.mayContain('.'));
   }
 
   @Override

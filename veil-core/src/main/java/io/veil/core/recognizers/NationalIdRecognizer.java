@@ -132,7 +132,8 @@ final class NationalIdRecognizer extends AbstractRecognizer {
           break;
         }
       }
-      if (hasDigit && groups > 0) {
+      // every format is 8-16 characters long: fewer in all cannot match (bestAt would find nothing)
+      if (hasDigit && groups > 0 && compact >= 8) {
         Finding f = bestAt(text, groupStart, groupEnd, groups);
         if (f != null) {
           out.add(f);
@@ -155,13 +156,27 @@ final class NationalIdRecognizer extends AbstractRecognizer {
     return j - i == 2 && Chars.isUpper(t.charAt(i)) && Chars.isUpper(t.charAt(i + 1));
   }
 
+  /**
+   * The most ASCII letters a value of a format that allows separators can have (the French NIR one, the
+   * Spanish NIE two, the NINO three; the others are all digits); a run of several groups with more
+   * letters can match no format, nor can any longer run from the same start.
+   */
+  private static final int MAX_LETTERS_WITH_SEPARATORS = 3;
+
   /** The best format match starting at the first group and ending at a group end. */
   private Finding bestAt(String text, int[] gs, int[] ge, int groups) {
     int start = gs[0];
     StringBuilder compact = new StringBuilder(MAX_COMPACT + 8);
     Finding best = null;
+    int letters = 0;
     for (int g = 0; g < groups; g++) {
       compact.append(text, gs[g], ge[g]);
+      for (int k = gs[g]; k < ge[g]; k++) {
+        letters += Chars.isDigit(text.charAt(k)) ? 0 : 1; // the groups hold ASCII letters and digits only
+      }
+      if (g > 0 && letters > MAX_LETTERS_WITH_SEPARATORS) {
+        break;
+      }
       int len = compact.length();
       if (len > MAX_COMPACT) {
         break;

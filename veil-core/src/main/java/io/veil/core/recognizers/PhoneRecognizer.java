@@ -70,16 +70,6 @@ final class PhoneRecognizer extends AbstractRecognizer {
     return t;
   }
 
-  /** libphonenumber's {@code isValidNumberForRegion} for a number whose country code is the region's. */
-  private boolean validForRegion(PhoneValidity.Table table, PhoneNumber p, String region) {
-    if (table == null) {
-      return util.isValidNumberForRegion(p, region);
-    }
-    // the national significant number as libphonenumber writes it: Italian leading zero, then the digits
-    String nsn = Long.toString(p.getNationalNumber());
-    return table.valid(p.isItalianLeadingZero() ? "0" + nsn : nsn);
-  }
-
   private long[] possibleLengths(String[] regions) {
     long[] masks = new long[regions.length];
     for (int k = 0; k < regions.length; k++) {
@@ -102,16 +92,6 @@ final class PhoneRecognizer extends AbstractRecognizer {
       masks[k] = mask;
     }
     return masks;
-  }
-
-  /** The number of decimal digits of {@code v >= 0} (as {@code Long.toString(v).length()}). */
-  private static int decimalLength(long v) {
-    int len = 1;
-    while (v >= 10) {
-      v /= 10;
-      len++;
-    }
-    return len;
   }
 
   private static boolean possible(long mask, int length) {
@@ -446,13 +426,14 @@ final class PhoneRecognizer extends AbstractRecognizer {
     }
     if (digits.charAt(0) == '0') {
       long nsn = Long.parseLong(digits.substring(1));
-      int length = decimalLength(nsn);
+      // the national significant number as libphonenumber writes it, the same for every region: built once
+      String written = Long.toString(nsn);
+      int length = written.length();
       for (int k = 0; k < TRUNK_ZERO_REGIONS.length; k++) {
         if (!possible(trunkZeroLengths[k], length)) {
           continue;
         }
-        PhoneNumber p = new PhoneNumber().setCountryCode(trunkZeroCodes[k]).setNationalNumber(nsn);
-        if (validForRegion(trunkZeroTables[k], p, TRUNK_ZERO_REGIONS[k])) {
+        if (validForRegion(trunkZeroTables[k], trunkZeroCodes[k], nsn, false, written, TRUNK_ZERO_REGIONS[k])) {
           return true;
         }
       }
@@ -460,22 +441,39 @@ final class PhoneRecognizer extends AbstractRecognizer {
       if (!possible(italyLengths, length + 1)) {
         return false;
       }
-      PhoneNumber it = new PhoneNumber().setCountryCode(39).setNationalNumber(nsn).setItalianLeadingZero(true);
-      return validForRegion(italyTable, it, "IT");
+      return validForRegion(italyTable, 39, nsn, true, "0" + written, "IT");
     }
     String national = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
     long nsn = Long.parseLong(national);
-    int length = decimalLength(nsn);
+    String written = Long.toString(nsn);
+    int length = written.length();
     for (int k = 0; k < NO_TRUNK_REGIONS.length; k++) {
       if (!possible(noTrunkLengths[k], length)) {
         continue;
       }
-      PhoneNumber p = new PhoneNumber().setCountryCode(noTrunkCodes[k]).setNationalNumber(nsn);
-      if (validForRegion(noTrunkTables[k], p, NO_TRUNK_REGIONS[k])) {
+      if (validForRegion(noTrunkTables[k], noTrunkCodes[k], nsn, false, written, NO_TRUNK_REGIONS[k])) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * libphonenumber's {@code isValidNumberForRegion} for the number with this calling code (the region's)
+   * and national number, whose national significant number as libphonenumber writes it ({@code
+   * Long.toString} of the national number, after a "0" for an Italian leading zero) is {@code written}:
+   * the table is asked directly, and a {@link PhoneNumber} is built only where the library must answer.
+   */
+  private boolean validForRegion(PhoneValidity.Table table, int countryCode, long nsn, boolean italianLeadingZero,
+                                 String written, String region) {
+    if (table != null) {
+      return table.valid(written);
+    }
+    PhoneNumber p = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(nsn);
+    if (italianLeadingZero) {
+      p.setItalianLeadingZero(true);
+    }
+    return util.isValidNumberForRegion(p, region);
   }
 
   private PhoneNumber parse(String s, String region) {

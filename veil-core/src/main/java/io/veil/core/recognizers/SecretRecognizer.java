@@ -35,6 +35,20 @@ final class SecretRecognizer extends AbstractRecognizer {
     return traits.longestAsciiGraphicRun() >= 20 || traits.mayContain('-');
   }
 
+  /**
+   * A text whose printable-ASCII runs are all shorter than 20 characters has no key token (every token
+   * character is printable ASCII), so only a PEM block can be found, and only where {@code "-----BEGIN "}
+   * occurs: without one, nothing is walked. Otherwise as {@link #analyze(String, String)}.
+   */
+  @Override
+  public List<Finding> analyze(String text, String language, TextTraits traits) {
+    checked(text, traits);
+    if (traits.longestAsciiGraphicRun() < 20 && !text.contains(PEM_BEGIN)) {
+      return List.of();
+    }
+    return analyze(text, language);
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     List<Finding> out = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.veil.core.recognizers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -44,6 +45,13 @@ final class WordIndex {
   private final Bucket other;
   /** Per ASCII first character: bit set of the ASCII second characters of its words, or null (no filter). */
   private final long[][] secondChars = new long[128][];
+  /**
+   * Per ASCII first character: the distinct first three characters of its words, packed as {@link #pack}
+   * packs them, or null (no filter) if one of its words is shorter than three characters. Common words
+   * pass the second-character filter ("to" for "token", "have" for "handle", "be" for "bearer"); the
+   * third character rejects most of them before any word is compared.
+   */
+  private final long[][] firstThree = new long[128][];
 
   WordIndex(String... words) {
     List<List<String>> buckets = new ArrayList<>();
@@ -62,6 +70,7 @@ final class WordIndex {
         b.sort(longestFirst);
         ascii[i] = Bucket.of(b);
         secondChars[i] = secondCharFilter(b);
+        firstThree[i] = firstThreeFilter(b);
       }
     }
     rest.sort(longestFirst);
@@ -80,6 +89,26 @@ final class WordIndex {
     return bits;
   }
 
+  /** The distinct packed first three characters of one bucket's words, or null if a word is shorter. */
+  private static long[] firstThreeFilter(List<String> bucket) {
+    long[] packed = new long[bucket.size()];
+    int count = 0;
+    for (String w : bucket) {
+      if (w.length() < 3) {
+        return null;
+      }
+      long p = w.charAt(0) | (long) w.charAt(1) << 16 | (long) w.charAt(2) << 32;
+      boolean seen = false;
+      for (int k = 0; k < count; k++) {
+        seen |= packed[k] == p;
+      }
+      if (!seen) {
+        packed[count++] = p;
+      }
+    }
+    return Arrays.copyOf(packed, count);
+  }
+
   /** The candidate words for the text at {@code at} (longest first), or null if none can match. */
   private Bucket candidates(CharSequence s, int at) {
     char l = lower(s.charAt(at));
@@ -93,6 +122,20 @@ final class WordIndex {
       }
       char l2 = lower(s.charAt(at + 1));
       if (l2 < 128 && (second[l2 >> 6] & (1L << (l2 & 63))) == 0) {
+        return null;
+      }
+    }
+    long[] three = firstThree[l];
+    if (three != null) {
+      if (at + 2 >= s.length()) {
+        return null; // every word of the bucket has three or more characters
+      }
+      long p = l | (long) lower(s.charAt(at + 1)) << 16 | (long) lower(s.charAt(at + 2)) << 32;
+      boolean any = false;
+      for (long t : three) {
+        any |= t == p;
+      }
+      if (!any) {
         return null;
       }
     }

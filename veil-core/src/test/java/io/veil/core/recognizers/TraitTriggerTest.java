@@ -53,6 +53,22 @@ class TraitTriggerTest {
     assertThat(BY_NAME.get("secret").mayFind(TextTraits.of("a".repeat(19)))).isFalse();
     assertThat(BY_NAME.get("secret").mayFind(TextTraits.of("a".repeat(20)))).isTrue();
     assertThat(BY_NAME.get("secret").mayFind(TextTraits.of("-"))).isTrue();
+    assertThat(BY_NAME.get("mac-address").mayFind(TextTraits.of("00:1A:2B:3C:4"))).isFalse();
+    assertThat(BY_NAME.get("mac-address").mayFind(TextTraits.of("001a.2b3c.4d5e"))).isTrue();
+    assertThat(BY_NAME.get("mac-address").mayFind(TextTraits.of("00112233445566"))).isFalse();
+  }
+
+  /**
+   * The path the analyzer takes (the shared traits) finds exactly what the plain call finds, for every
+   * built-in: recognizers that answer from the traits (word spans, the secret scanner's early return)
+   * must not lose or add a finding.
+   */
+  @Property(tries = 3000)
+  void theTraitsPathFindsWhatThePlainCallFinds(@ForAll("prompts") String text) {
+    TextTraits traits = TextTraits.of(text);
+    for (Recognizer r : BuiltInRecognizers.all()) {
+      assertThat(r.analyze(text, null, traits)).as(r.name()).isEqualTo(r.analyze(text, null));
+    }
   }
 
   @Property(tries = 4000)
