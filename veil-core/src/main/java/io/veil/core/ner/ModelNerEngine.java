@@ -229,8 +229,10 @@ public final class ModelNerEngine implements NerEngine {
     int start = tk.starts[first];
     int end = tk.ends[last - 1];
     // a possessive is not part of the name
+    boolean cut = false;
     if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {
       end -= 2;
+      cut = true;
     }
     boolean letter = false;
     for (int i = start; i < end && !letter; i++) {
@@ -248,10 +250,20 @@ public final class ModelNerEngine implements NerEngine {
     double score = 0.85;
     if (last - first == 1) {
       int closed = facts.closed[first];
+      int lex = facts.lex[first];
+      if (cut) {
+        // "Here's", "That's", "Everyone's": the word before a contracted 's is judged, not the token with it
+        // (unless it is also a first name: "Will's", "May's" stay as the model tagged them)
+        int stem = GazetteerNerEngine.lexicon().lookup(text, start, end);
+        if (Lexicon.first(stem) == 0) {
+          closed = Closed.mask(text, start, end);
+          lex = stem;
+        }
+      }
       if ((closed & (Closed.FUNCTION | Closed.NOT_NAMES)) != 0 && support < 0.5) {
         return;
       }
-      boolean common = (facts.lex[first] & Lexicon.COMMON) != 0;
+      boolean common = (lex & Lexicon.COMMON) != 0;
       if (common && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
         score = 0.45;
       }

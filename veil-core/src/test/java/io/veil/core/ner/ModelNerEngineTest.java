@@ -60,7 +60,10 @@ class ModelNerEngineTest {
         Arguments.of("Monday works for me.", List.of()),
         Arguments.of("Call getUserName() before saving.", List.of()),
         Arguments.of("The total was 1234 euros.", List.of()),
-        Arguments.of("Please Review The Attached Document.", List.of()));
+        Arguments.of("Please Review The Attached Document.", List.of()),
+        // a contracted 's after a function word is no possessive of a name
+        Arguments.of("Here's the report you asked for.", List.of()),
+        Arguments.of("That's what she said.", List.of()));
   }
 
   @ParameterizedTest
