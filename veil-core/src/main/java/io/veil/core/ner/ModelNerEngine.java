@@ -228,6 +228,18 @@ public final class ModelNerEngine implements NerEngine {
     String text = tk.text;
     int start = tk.starts[first];
     int end = tk.ends[last - 1];
+    // a name starts with a letter or digit ("W/Rachel Weisz" tagged from the slash on): a replacement must not
+    // swallow the punctuation around the name, or the restored text loses it
+    while (start < end && !Character.isLetterOrDigit(text.codePointAt(start))) {
+      start += Character.charCount(text.codePointAt(start));
+    }
+    while (end > start && !Character.isLetterOrDigit(text.charAt(end - 1)) && text.charAt(end - 1) != '.'
+        && !Character.isLowSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    if (end <= start) {
+      return;
+    }
     // a possessive is not part of the name
     boolean cut = false;
     if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {

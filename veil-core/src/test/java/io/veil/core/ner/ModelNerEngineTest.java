@@ -73,6 +73,18 @@ class ModelNerEngineTest {
   }
 
   @Test
+  void namesStartAndEndWithALetterOrDigitNotWithTheSlashOrBracketsAroundThem() {
+    String text = "Great movie w/Rachel Weisz . Also starring (Tom Hanks) and \"Meryl Streep\".";
+    List<Finding> findings = ANALYZER.analyze(text, null);
+    assertThat(findings).isNotEmpty();
+    for (Finding f : findings) {
+      assertThat(Character.isLetterOrDigit(text.charAt(f.start()))).as(f.value(text)).isTrue();
+      assertThat(Character.isLetterOrDigit(text.charAt(f.end() - 1)) || text.charAt(f.end() - 1) == '.')
+          .as(f.value(text)).isTrue();
+    }
+  }
+
+  @Test
   void codeIdentifiersAreRecognised() {
     assertThat(ModelNerEngine.codeIdentifier("user_id", 0, 7)).isTrue();
     assertThat(ModelNerEngine.codeIdentifier("getName", 0, 7)).isTrue();
