@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.cli.eval.DatasetScore;
 import io.veil.cli.eval.EvalRunner;
 import io.veil.cli.eval.MatchMode;
+import io.veil.cli.eval.TypeGroup;
 import io.veil.cli.eval.TypeScore;
 import io.veil.core.NerEngine;
 import io.veil.core.NerEngines;
@@ -54,6 +55,13 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Score only these entity types (comma-separated), e.g. EMAIL,PHONE.")
   List<String> types;
 
+  @Option(names = "--group", paramLabel = "TYPE+TYPE",
+      description = "Also score these types together as one (repeatable; default LOCATION+ADDRESS): a labelled span of"
+          + " any member type counts as found when a prediction of any member type matches it, and a prediction is a"
+          + " false positive only when it matches no labelled span of any member type. Shown where two or more member"
+          + " types are labelled; does not change the per-type rows or the micro average.")
+  List<String> group;
+
   @Option(names = "--ner", split = ",", paramLabel = "ENGINE",
       description = "Score each of these NER engines (comma-separated: model, model-union, gazetteer, none, or an"
           + " installed provider such as corenlp, see VEIL_PLUGINS) on the same data, one after the other, with the policy's other settings; also"
@@ -78,10 +86,18 @@ public final class EvalCommand implements Callable<Integer> {
       throw new CliException("--match must be exact or overlap, not '" + match + "'");
     }
     Set<String> filter = types == null ? Set.of() : new LinkedHashSet<>(types.stream().map(String::strip).toList());
+    List<TypeGroup> groups = new ArrayList<>();
+    try {
+      for (String g : group == null ? List.of(TypeGroup.LOCATION_ADDRESS.name()) : group) {
+        groups.add(TypeGroup.parse(g));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--group: " + e.getMessage());
+    }
     Policy loaded = Policies.load(policy);
     PrintWriter out = spec.commandLine().getOut();
     if (ner == null || ner.isEmpty()) {
-      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(), data, mode, filter);
+      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(), data, mode, filter, groups);
       if (json) {
         out.println(toJson(scores.stream().map(s -> new EngineScore(null, s, Double.NaN)).toList()));
       } else {
@@ -101,7 +117,7 @@ public final class EvalCommand implements Callable<Integer> {
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException("--ner: " + e.getMessage());
       }
-      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(engine), data, mode, filter);
+      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(engine), data, mode, filter, groups);
       for (int i = 0; i < scores.size(); i++) {
         double mbps = engine == null ? Double.NaN : EvalRunner.throughput(engine, data.get(i));
         all.add(new EngineScore(name, scores.get(i), mbps));
@@ -143,6 +159,12 @@ public final class EvalCommand implements Callable<Integer> {
       for (Map.Entry<String, TypeScore> e : s.entities().entrySet()) {
         entities.set(e.getKey(), scoreNode(mapper, e.getValue()));
       }
+      if (!s.groups().isEmpty()) {
+        ObjectNode groups = d.putObject("groups");
+        for (Map.Entry<String, TypeScore> e : s.groups().entrySet()) {
+          groups.set(e.getKey(), scoreNode(mapper, e.getValue()));
+        }
+      }
       d.put("bytes_per_second", Math.round(s.bytesPerSecond()));
       if (!Double.isNaN(es.nerBytesPerSecond())) {
         d.put("ner_bytes_per_second_one_thread", Math.round(es.nerBytesPerSecond()));
@@ -175,6 +197,9 @@ public final class EvalCommand implements Callable<Integer> {
             nerBytesPerSecond / 1e6));
     out.printf("  %-16s %6s %6s %6s %9s %7s %6s %7s%n", "type", "tp", "fp", "fn", "precision", "recall", "f1", "leaked");
     for (Map.Entry<String, TypeScore> e : s.entities().entrySet()) {
+      row(out, e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, TypeScore> e : s.groups().entrySet()) {
       row(out, e.getKey(), e.getValue());
     }
     row(out, "micro", s.micro());

@@ -39,6 +39,28 @@ class EvalCommandTest {
   }
 
   @Test
+  void locationAndAddressAreAlsoScoredTogetherAndOtherGroupsCanBeAsked() throws Exception {
+    Path f = dir.resolve("places.jsonl");
+    Files.write(f, List.of(
+        "{\"id\":\"a\",\"text\":\"Ship it to 221 Baker Street, London please\",\"spans\":["
+            + "{\"start\":11,\"end\":27,\"label\":\"ADDRESS\"},{\"start\":29,\"end\":35,\"label\":\"LOCATION\"}]}"));
+    CliRun.Result r = run("eval", "--data", f.toString(), "--json");
+    assertThat(r.exit()).isZero();
+    JsonNode d = new ObjectMapper().readTree(r.out()).get("datasets").get(0);
+    JsonNode group = d.get("groups").get("LOCATION+ADDRESS");
+    assertThat(group.get("tp").asInt() + group.get("fn").asInt()).isEqualTo(2);
+    assertThat(d.get("entities").has("LOCATION+ADDRESS")).isFalse();
+
+    CliRun.Result table = run("eval", "--data", f.toString(), "--group", "ADDRESS+LOCATION", "--group", "PERSON+LOCATION");
+    assertThat(table.exit()).isZero();
+    assertThat(table.out()).contains("ADDRESS+LOCATION").doesNotContain("PERSON+LOCATION"); // PERSON not labelled
+
+    CliRun.Result bad = run("eval", "--data", f.toString(), "--group", "LOCATION");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err().strip()).startsWith("veil: --group").doesNotContain("\n");
+  }
+
+  @Test
   void missingFileAndBadMatchModeExitWithTwoAndOneLine() {
     CliRun.Result missing = run("eval", "--data", dir.resolve("nope.jsonl").toString());
     assertThat(missing.exit()).isEqualTo(2);

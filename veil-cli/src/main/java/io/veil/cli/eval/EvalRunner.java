@@ -20,7 +20,17 @@ public final class EvalRunner {
    * @throws CliException for unreadable or malformed data files (message names file and line)
    */
   public static List<DatasetScore> run(Analyzer analyzer, List<Path> files, MatchMode mode, Set<String> types) {
-    EvalScorer scorer = new EvalScorer(analyzer, mode, types);
+    return run(analyzer, files, mode, types, List.of(TypeGroup.LOCATION_ADDRESS));
+  }
+
+  /**
+   * As {@link #run(Analyzer, List, MatchMode, Set)}, with these type groups scored as extra rows.
+   *
+   * @throws CliException for unreadable or malformed data files (message names file and line)
+   */
+  public static List<DatasetScore> run(Analyzer analyzer, List<Path> files, MatchMode mode, Set<String> types,
+                                       List<TypeGroup> groups) {
+    EvalScorer scorer = new EvalScorer(analyzer, mode, types, groups);
     List<DatasetScore> out = new ArrayList<>();
     for (Path f : files) {
       out.add(scorer.score(f.toString(), read(f)));

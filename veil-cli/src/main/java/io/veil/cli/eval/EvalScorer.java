@@ -24,6 +24,10 @@ import java.util.TreeMap;
  *       a prediction is a false positive if it matches no gold span of its type.</li>
  *   <li>Leak: a gold span leaks if its text still appears in the redacted output, where every
  *       prediction (of any type) was replaced.</li>
+ *   <li>Type groups ({@link TypeGroup}, e.g. LOCATION+ADDRESS) get a row of their own where two or more
+ *       of their types are labelled: a gold span of a member type is found if a prediction of any member
+ *       type matches it; a prediction of a member type is a false positive if it matches no gold span of
+ *       any member type. The micro average is not affected.</li>
  * </ul>
  *
  * <p>Thread safety: stateless; examples are scored in parallel.
@@ -32,11 +36,18 @@ public final class EvalScorer {
   private final Analyzer analyzer;
   private final MatchMode match;
   private final Set<String> typeFilter;
+  private final List<TypeGroup> groups;
 
+  /** A scorer with the default group {@link TypeGroup#LOCATION_ADDRESS}. */
   public EvalScorer(Analyzer analyzer, MatchMode match, Set<String> typeFilter) {
+    this(analyzer, match, typeFilter, List.of(TypeGroup.LOCATION_ADDRESS));
+  }
+
+  public EvalScorer(Analyzer analyzer, MatchMode match, Set<String> typeFilter, List<TypeGroup> groups) {
     this.analyzer = analyzer;
     this.match = match;
     this.typeFilter = typeFilter == null || typeFilter.isEmpty() ? null : Set.copyOf(typeFilter);
+    this.groups = List.copyOf(new java.util.LinkedHashSet<>(groups));
   }
 
   DatasetScore score(String name, List<EvalExample> examples) {
@@ -52,27 +63,43 @@ public final class EvalScorer {
       labelled.retainAll(typeFilter);
     }
     boolean dobAsDate = labelled.contains("DATE") && !labelled.contains("DATE_OF_BIRTH");
+    Map<String, Set<String>> scoredGroups = new java.util.LinkedHashMap<>();
+    for (TypeGroup g : groups) {
+      Set<String> in = g.scoredAmong(labelled);
+      if (!in.isEmpty()) {
+        scoredGroups.put(g.name(), in);
+      }
+    }
     long bytes = examples.stream().mapToLong(e -> e.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
     long t0 = System.nanoTime();
     List<Map<String, TypeScore>> perExample = examples.parallelStream()
-        .map(ex -> scoreExample(ex, labelled, dobAsDate))
+        .map(ex -> scoreExample(ex, labelled, dobAsDate, scoredGroups))
         .toList();
     double seconds = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
     Map<String, TypeScore> total = new TreeMap<>();
     for (String t : labelled) {
       total.put(t, TypeScore.ZERO);
     }
+    Map<String, TypeScore> groupTotal = new java.util.LinkedHashMap<>();
+    for (String g : scoredGroups.keySet()) {
+      groupTotal.put(g, TypeScore.ZERO);
+    }
     TypeScore micro = TypeScore.ZERO;
     for (Map<String, TypeScore> m : perExample) {
       for (Map.Entry<String, TypeScore> e : m.entrySet()) {
-        total.merge(e.getKey(), e.getValue(), TypeScore::plus);
-        micro = micro.plus(e.getValue());
+        if (scoredGroups.containsKey(e.getKey())) {
+          groupTotal.merge(e.getKey(), e.getValue(), TypeScore::plus);
+        } else {
+          total.merge(e.getKey(), e.getValue(), TypeScore::plus);
+          micro = micro.plus(e.getValue());
+        }
       }
     }
-    return new DatasetScore(name, examples.size(), match, micro, total, bytes / seconds);
+    return new DatasetScore(name, examples.size(), match, micro, total, groupTotal, bytes / seconds);
   }
 
-  private Map<String, TypeScore> scoreExample(EvalExample ex, Set<String> labelled, boolean dobAsDate) {
+  private Map<String, TypeScore> scoreExample(EvalExample ex, Set<String> labelled, boolean dobAsDate,
+                                              Map<String, Set<String>> scoredGroups) {
     String text = ex.text();
     List<Finding> all = analyzer.analyze(text, ex.language());
     String redacted = redact(text, all);
@@ -143,7 +170,58 @@ public final class EvalScorer {
     }
     Map<String, TypeScore> out = new HashMap<>();
     counts.forEach((k, c) -> out.put(k, new TypeScore(c[0], c[1], c[2], c[3], c[4], c[5])));
+    for (Map.Entry<String, Set<String>> group : scoredGroups.entrySet()) {
+      out.put(group.getKey(), scoreGroup(group.getValue(), text, redacted, gold, preds, predTypes));
+    }
     return out;
+  }
+
+  /** One example's counts for a type group: any member type's prediction may find any member type's gold span. */
+  private TypeScore scoreGroup(Set<String> members, String text, String redacted, List<EvalExample.GoldSpan> gold,
+                               List<Finding> preds, List<String> predTypes) {
+    long tp = 0;
+    long fp = 0;
+    long fn = 0;
+    long matchedPreds = 0;
+    long goldCount = 0;
+    long leaked = 0;
+    for (EvalExample.GoldSpan g : gold) {
+      if (!members.contains(g.label())) {
+        continue;
+      }
+      goldCount++;
+      boolean found = false;
+      for (int i = 0; i < preds.size() && !found; i++) {
+        found = members.contains(predTypes.get(i)) && matches(g, preds.get(i));
+      }
+      if (found) {
+        tp++;
+      } else {
+        fn++;
+      }
+      String value = text.substring(g.start(), g.end()).strip();
+      if (!value.isEmpty() && redacted.contains(value)) {
+        leaked++;
+      }
+    }
+    for (int i = 0; i < preds.size(); i++) {
+      if (!members.contains(predTypes.get(i))) {
+        continue;
+      }
+      boolean matched = false;
+      for (EvalExample.GoldSpan g : gold) {
+        if (members.contains(g.label()) && matches(g, preds.get(i))) {
+          matched = true;
+          break;
+        }
+      }
+      if (matched) {
+        matchedPreds++;
+      } else {
+        fp++;
+      }
+    }
+    return new TypeScore(tp, fp, fn, matchedPreds, goldCount, leaked);
   }
 
   private boolean matches(EvalExample.GoldSpan g, Finding p) {

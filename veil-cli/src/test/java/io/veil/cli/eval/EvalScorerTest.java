@@ -99,6 +99,98 @@ class EvalScorerTest {
     assertThat(s.micro().leakRate()).isEqualTo(0.5);
   }
 
+  /** Finds "Paris" as LOCATION and "1 Main St, Paris" as ADDRESS (the longer wins where both occur), "Rome" as ADDRESS. */
+  private static final Recognizer PLACES = new Recognizer() {
+    private final Pattern p = Pattern.compile("1 Main St, Paris|Paris|Rome|Oslo");
+
+    @Override
+    public String name() {
+      return "places";
+    }
+
+    @Override
+    public Set<EntityType> entityTypes() {
+      return Set.of(EntityType.LOCATION, EntityType.ADDRESS);
+    }
+
+    @Override
+    public List<Finding> analyze(String text, String language) {
+      List<Finding> out = new ArrayList<>();
+      Matcher m = p.matcher(text);
+      while (m.find()) {
+        EntityType t = m.group().equals("Paris") || m.group().equals("Oslo") ? EntityType.LOCATION : EntityType.ADDRESS;
+        out.add(new Finding(m.start(), m.end(), t, 0.9, "places"));
+      }
+      return out;
+    }
+  };
+
+  @Test
+  void aTypeGroupCountsAMatchOfAnyMemberTypeAndLeavesTheTypeRowsAlone() throws IOException {
+    // gold: "Paris" inside the address labelled LOCATION (found only by the ADDRESS prediction),
+    // "Rome" labelled LOCATION (predicted as ADDRESS), "Lyon" labelled ADDRESS (missed),
+    // "Oslo" predicted LOCATION with no gold (false positive), "Bob" PERSON (not a member)
+    String text = "At 1 Main St, Paris and Rome, not Lyon; Oslo; Bob";
+    List<EvalExample> ex = read("{\"id\":\"1\",\"text\":\"" + text + "\",\"spans\":["
+        + "{\"start\":14,\"end\":19,\"label\":\"LOCATION\"},{\"start\":24,\"end\":28,\"label\":\"LOCATION\"},"
+        + "{\"start\":34,\"end\":38,\"label\":\"ADDRESS\"},{\"start\":46,\"end\":49,\"label\":\"PERSON\"}]}");
+    Recognizer both = new Recognizer() {
+      @Override
+      public String name() {
+        return "both";
+      }
+
+      @Override
+      public Set<EntityType> entityTypes() {
+        return Set.of(EntityType.LOCATION, EntityType.ADDRESS, EntityType.PERSON);
+      }
+
+      @Override
+      public List<Finding> analyze(String t, String language) {
+        List<Finding> out = new ArrayList<>(PLACES.analyze(t, language));
+        out.addAll(FAKE.analyze(t, language).stream().filter(f -> f.type() == EntityType.PERSON).toList());
+        return out;
+      }
+    };
+    Analyzer a = Analyzer.builder().addRecognizer(both).build();
+    DatasetScore s = new EvalScorer(a, MatchMode.OVERLAP, null, List.of(TypeGroup.LOCATION_ADDRESS)).score("d", ex);
+
+    TypeScore group = s.groups().get("LOCATION+ADDRESS");
+    assertThat(group.gold()).isEqualTo(3);
+    assertThat(group.tp()).isEqualTo(2); // Paris (via ADDRESS), Rome (via ADDRESS)
+    assertThat(group.fn()).isEqualTo(1); // Lyon
+    assertThat(group.fp()).isEqualTo(1); // Oslo
+    assertThat(group.matchedPredictions()).isEqualTo(2); // the address and Rome
+    assertThat(group.recall()).isEqualTo(2.0 / 3);
+    assertThat(group.precision()).isEqualTo(2.0 / 3);
+    assertThat(group.leaked()).isEqualTo(1); // Lyon survives redaction
+    // per type nothing of the above counts across types
+    assertThat(s.entities().get("LOCATION").tp()).isZero();
+    assertThat(s.entities().get("LOCATION").fn()).isEqualTo(2);
+    assertThat(s.entities().get("ADDRESS").fp()).isEqualTo(2);
+    // the group is no entity type and not part of the micro average
+    assertThat(s.entities()).containsOnlyKeys("ADDRESS", "LOCATION", "PERSON");
+    assertThat(s.micro().gold()).isEqualTo(4);
+  }
+
+  @Test
+  void aTypeGroupIsScoredOnlyWhereTwoOfItsTypesAreLabelled() throws IOException {
+    List<EvalExample> ex = read(
+        "{\"id\":\"1\",\"text\":\"Bob in Paris\",\"spans\":[{\"start\":7,\"end\":12,\"label\":\"LOCATION\"}]}");
+    Analyzer a = Analyzer.builder().addRecognizer(FAKE).build();
+    assertThat(new EvalScorer(a, MatchMode.OVERLAP, null).score("d", ex).groups()).isEmpty();
+  }
+
+  @Test
+  void typeGroupsParseAndRefuseSingleTypes() {
+    assertThat(TypeGroup.parse("location+Address")).isEqualTo(TypeGroup.LOCATION_ADDRESS);
+    assertThat(TypeGroup.parse("PERSON+ORGANIZATION+LOCATION").name()).isEqualTo("PERSON+ORGANIZATION+LOCATION");
+    for (String bad : List.of("LOCATION", "LOCATION+", "+ADDRESS", "LOCATION+LOCATION", "")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TypeGroup.parse(bad))
+          .as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
   @Test
   void malformedLineIsNamedWithoutItsText() {
     Path f = dir.resolve("bad.jsonl");

@@ -50,6 +50,15 @@ final class AddressScanner {
       "veien", "veg", "gate", "gränd", "torget", "torg", "stig", "brekka", "gata", "braut", "stræti", "cesta",
       "ulice", "náměstí", "trída", "třída"};
 
+  /**
+   * Street words written as a word of their own after the name and before the house number
+   * ("Nordahl Rolfsens vei 187", "Hegedűs Gyula utca 7", "Dózsa György út 78", "Kossuth tér 3").
+   * Only words that are no everyday English word ("gate 23" at an airport, "tie") are listed.
+   */
+  static final Set<String> STANDALONE = Words.set(
+      "vei", "veien", "vej", "gade", "utca", "út", "útja", "tér", "tere", "körút", "sokak", "sokağı", "caddesi",
+      "gatan", "vägen", "katu", "straat", "ulica", "ulice", "strasse", "straße", "gasse");
+
   /** Unit designators. */
   static final Set<String> UNITS = Words.set(
       "apt", "apartment", "suite", "ste", "unit", "floor", "fl", "room", "rm", "bldg", "building", "flat", "box",
@@ -371,6 +380,9 @@ final class AddressScanner {
   private String findMorpheme(int t) {
     int len = tk.length(t);
     String text = tk.text;
+    if (len <= 7 && STANDALONE.contains(tk.lower(t))) {
+      return tk.lower(t);
+    }
     char lastChar = Character.toLowerCase(text.charAt(tk.end[t] - 1));
     if (lastChar < 128 && !MORPHEME_LAST[lastChar] && !tk.in(t, Closed.FULL_SUFFIXES)) {
       return null;
@@ -441,6 +453,11 @@ final class AddressScanner {
       } else if (tk.isPunct(r, '#') && tk.isNum(r + 1)) {
         next = r + 2;
       } else if (tk.isNum(r) && tk.length(r) >= 4 && tk.length(r) <= 6) {
+        if (tk.isNum(r + 1) && !tk.nlBefore[r + 1] && tk.length(r + 1) >= 4) {
+          // "0319 3649187": a phone number on the next line, no postal code; taking its first group would
+          // make the address overlap the PHONE finding, and the analyzer would then drop the whole address
+          break;
+        }
         next = r + 1;
         if (tk.isPunct(next, '-') && tk.isNum(next + 1) && tk.length(next + 1) == 4) {
           next += 2;

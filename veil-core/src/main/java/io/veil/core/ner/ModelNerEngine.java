@@ -228,9 +228,23 @@ public final class ModelNerEngine implements NerEngine {
     String text = tk.text;
     int start = tk.starts[first];
     int end = tk.ends[last - 1];
+    // a name starts with a letter or digit ("W/Rachel Weisz" tagged from the slash on): a replacement must not
+    // swallow the punctuation around the name, or the restored text loses it
+    while (start < end && !Character.isLetterOrDigit(text.codePointAt(start))) {
+      start += Character.charCount(text.codePointAt(start));
+    }
+    while (end > start && !Character.isLetterOrDigit(text.charAt(end - 1)) && text.charAt(end - 1) != '.'
+        && !Character.isLowSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    if (end <= start) {
+      return;
+    }
     // a possessive is not part of the name
+    boolean cut = false;
     if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {
       end -= 2;
+      cut = true;
     }
     boolean letter = false;
     for (int i = start; i < end && !letter; i++) {
@@ -248,10 +262,20 @@ public final class ModelNerEngine implements NerEngine {
     double score = 0.85;
     if (last - first == 1) {
       int closed = facts.closed[first];
+      int lex = facts.lex[first];
+      if (cut) {
+        // "Here's", "That's", "Everyone's": the word before a contracted 's is judged, not the token with it
+        // (unless it is also a first name: "Will's", "May's" stay as the model tagged them)
+        int stem = GazetteerNerEngine.lexicon().lookup(text, start, end);
+        if (Lexicon.first(stem) == 0) {
+          closed = Closed.mask(text, start, end);
+          lex = stem;
+        }
+      }
       if ((closed & (Closed.FUNCTION | Closed.NOT_NAMES)) != 0 && support < 0.5) {
         return;
       }
-      boolean common = (facts.lex[first] & Lexicon.COMMON) != 0;
+      boolean common = (lex & Lexicon.COMMON) != 0;
       if (common && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
         score = 0.45;
       }

@@ -18,6 +18,10 @@ import net.datafaker.Faker;
  * sees (chat requests, e-mails, lower-case and upper-case chat, lists of names, names in credits) that the
  * real corpora (tweets, clinical cases, old newspapers, one German news sample) lack or have little of.
  * Templates without slots teach what is not a name (products, weekdays, code, Title Case headings).
+ * Round 3 added places as chat prompts write them (after in/from/to/near/at, in lists, as form fields, states
+ * and regions from the GeoNames subcountry column or Datafaker, towns in capitals or lower case), firms named
+ * after people ("Ruiz, Lang and Berg") in organization contexts, people after "at"/"to" and as objects, and
+ * signature blocks.
  *
  * <p>Deterministic: the same seed, city list and Datafaker version give the same texts.
  */
@@ -25,7 +29,7 @@ final class SyntheticPrompts {
   private SyntheticPrompts() {}
 
   // {P} full name, {F} first name, {L} surname, {T} title + surname (title not labelled), {C} city,
-  // {K} country, {O} organization
+  // {K} country, {S} state or region, {O} organization, {N} organization named after people ("Ruiz, Lang and Berg")
   static final String[] TEMPLATES = {
       "Can you write an email to {P} telling them the meeting moved to Thursday?",
       "Please draft a reply to {F} about the invoice from {O}.",
@@ -140,6 +144,72 @@ final class SyntheticPrompts {
       "Tonight on Channel 4: Cooking With Friends",
       "New Release: Version 2.3 Adds Dark Mode",
       "Thanks everyone for coming today!",
+      // round 3: places in chat prompts (after in/from/to/near/at, in lists, as form fields, regions and states,
+      // upper- and lower-case towns) and firms named after people (lists of surnames that are one organization)
+      "I'm staying in {C} until Sunday, any tips?",
+      "Any good restaurants near {C}?",
+      "We're driving from {C} to {C} tomorrow morning.",
+      "How far is {C} from {C} by train?",
+      "She was born in {C}, {S}, and studied in {K}.",
+      "Our warehouse is located in {C}, {K}.",
+      "How long does shipping to {K} take?",
+      "The conference will be held in {C} this year.",
+      "I grew up near {C} but now I live in {S}.",
+      "Location: {C}, {K}",
+      "Hometown: {C}\nCountry: {K}",
+      "Ship to: {C}, {S}",
+      "Places I have lived: {C}, {C} and {C}.",
+      "Top three cities to visit: {C}, {C}, {C}",
+      "Is it safe to travel to {K} right now?",
+      "Flights to {C} are cheap in March.",
+      "He moved back to {K} after college.",
+      "The {C} office is closed today.",
+      "Meet me at the {C} train station at 5.",
+      "I'll be visiting family in {C} over the holidays.",
+      "what's the best time of year to go to {C}",
+      "my sister just moved to {S} for work",
+      "We are opening a second store in {S} next spring.",
+      "Our team is spread across {K}, {K} and {K}.",
+      "The storm hit the coast of {S} on Tuesday.",
+      "Can you recommend a hotel at {C} airport?",
+      "Delivery address changed to {C}, please confirm.",
+      "The wedding is in {C}; the reception is at a farm outside {C}.",
+      "I live in a small town called {C}.",
+      "Write a travel itinerary: {C} -> {C} -> {C}.",
+      "{F} spent a year at {O} before moving to {C}.",
+      "{F} told {F} that the meeting was cancelled.",
+      "Why is {F} always late?",
+      "Here's {F}'s new number, can you save it?",
+      "She named her son {F}.",
+      "{L} asked {F} for the keys.",
+      "I have an interview at {N} next week.",
+      "The law firm {N} represents the buyer.",
+      "Send the invoice to {N}, attention accounts payable.",
+      "{N} reported record profits this quarter.",
+      "Our supplier {N} raised its prices again.",
+      "The {N} office is moving to {C}.",
+      // people after "at"/"to" (not places) and surnames used as modifiers
+      "{F} yelled at {F} across the room.",
+      "She smiled at {F} and left.",
+      "Say hi to {F} from me!",
+      "I'll talk to {F} about it tomorrow.",
+      "Give the keys to {F} when you leave.",
+      "I prefer the early {L} albums.",
+      "Have you seen the new {L} exhibition?",
+      // people as subjects and objects where places also occur ("is from", "says X.", "gave X")
+      "{F} is from {C} originally.",
+      "\"We are on track,\" says {L}.",
+      "\"Not again!\" said {F} to {F}.",
+      "{F} gave {F} the keys to the flat.",
+      "{F} sent {F} a birthday card from {C}.",
+      // lists of surnames that are people, beside the firms above
+      "The company was started by {L}, {L} and {L} in a garage.",
+      "The authors, {L} and {L}, thank the reviewers.",
+      // signatures and quoted mail: name and firm on lines of their own
+      "Best,\n{P}\n{O}",
+      "> {P}\n> {O}\n> Sent from my phone",
+      "{P}\nAccount Manager\n{N}",
+      "-- \n{P} | {O} | {C}",
   };
 
   /**
@@ -232,11 +302,17 @@ final class SyntheticPrompts {
   static List<NerCorpus.Labelled> generate(int count, long seed, Path worldCities, NameLists names)
       throws IOException {
     List<String> cities = new ArrayList<>();
+    List<String> regions = new ArrayList<>();
     List<String> lines = Files.readAllLines(worldCities, StandardCharsets.UTF_8);
     for (int i = 1; i < lines.size(); i++) {
-      String name = lines.get(i).split(",", 2)[0].strip();
+      String[] cols = lines.get(i).split(",", 4);
+      String name = cols[0].strip();
       if (!name.isEmpty() && !name.startsWith("\"")) {
         cities.add(name);
+        String region = cols.length > 2 ? cols[2].strip() : "";
+        if (!region.isEmpty() && !region.startsWith("\"") && !region.equals(name)) {
+          regions.add(region); // one per city: populous regions come up more often
+        }
       }
     }
     Random random = new Random(seed);
@@ -295,6 +371,16 @@ final class SyntheticPrompts {
             value = (german ? f : en).address().country();
             type = 1;
           }
+          case 'S' -> {
+            value = random.nextBoolean() ? en.address().state() : regions.get(random.nextInt(regions.size()));
+            type = 1;
+          }
+          case 'N' -> {
+            do {
+              value = en.company().name();
+            } while (!(value.contains(",") || value.contains(" and ") || value.contains("-")));
+            type = 2;
+          }
           default -> {
             // "Miller, Weber and Soto" style firm names are left out: a list of surnames is more often people
             do {
@@ -304,8 +390,10 @@ final class SyntheticPrompts {
           }
         }
         value = value.strip();
-        if (lowerNames && type == 0) {
+        if (lowerNames && type <= 1) {
           value = value.toLowerCase(Locale.ROOT);
+        } else if (type == 1 && !german && random.nextInt(12) == 0) {
+          value = value.toUpperCase(Locale.ROOT); // towns in capitals, as in postal addresses and forms
         }
         int start = text.length();
         text.append(value);

@@ -76,6 +76,13 @@ class GazetteerNerEngineTest {
         Arguments.of("Meet me at 12 rue du Centre, Paris", List.of("ADDRESS=12 rue du Centre, Paris")),
         Arguments.of("Mail: PSC 2721, Box 8637\nAPO AA 06259", List.of("ADDRESS=PSC 2721, Box 8637\nAPO AA 06259")),
         Arguments.of("My zip code is 71382", List.of("ADDRESS=71382")),
+        // a phone number on the line after the address is not part of it
+        Arguments.of("96 Via Moiariello 102\n Suite 850\n Calascibetta\n Italy 07512\n0319 3649187-Office",
+            List.of("ADDRESS=96 Via Moiariello 102\n Suite 850\n Calascibetta\n Italy 07512")),
+        // street words written apart from the name, before the house number (no, hu, tr)
+        Arguments.of("He lives in Nordahl Rolfsens vei 187 now.", List.of("ADDRESS=Nordahl Rolfsens vei 187")),
+        Arguments.of("The office is at Dózsa György út 78, next to the bank.", List.of("ADDRESS=Dózsa György út 78")),
+        Arguments.of("Send it to Bağdat caddesi 12 please", List.of("ADDRESS=Bağdat caddesi 12")),
         Arguments.of("Meet at the corner of Main Street and Elm Avenue.",
             List.of("ADDRESS=the corner of Main Street and Elm Avenue")));
   }
@@ -99,6 +106,8 @@ class GazetteerNerEngineTest {
         Arguments.of("Die Rechnung wurde gestern bezahlt und der Vertrag ist unterschrieben."),
         // identifiers with digits are no names
         Arguments.of("Transfer from GB97LOWW46888763196059 to another account."),
+        // an English word before a number is no street ("gate" is a street word only in Norwegian)
+        Arguments.of("Boarding is at gate 23, the other flight leaves from Gate 7."),
         // plain numbers are no addresses
         Arguments.of("I have 3 more on the way and 16 b 17 in feb."));
   }

@@ -60,13 +60,28 @@ class ModelNerEngineTest {
         Arguments.of("Monday works for me.", List.of()),
         Arguments.of("Call getUserName() before saving.", List.of()),
         Arguments.of("The total was 1234 euros.", List.of()),
-        Arguments.of("Please Review The Attached Document.", List.of()));
+        Arguments.of("Please Review The Attached Document.", List.of()),
+        // a contracted 's after a function word is no possessive of a name
+        Arguments.of("Here's the report you asked for.", List.of()),
+        Arguments.of("That's what she said.", List.of()));
   }
 
   @ParameterizedTest
   @MethodSource("sentences")
   void findsNamesPlacesAndOrganizations(String text, List<String> expected) {
     assertThat(found(text)).isEqualTo(expected);
+  }
+
+  @Test
+  void namesStartAndEndWithALetterOrDigitNotWithTheSlashOrBracketsAroundThem() {
+    String text = "Great movie w/Rachel Weisz . Also starring (Tom Hanks) and \"Meryl Streep\".";
+    List<Finding> findings = ANALYZER.analyze(text, null);
+    assertThat(findings).isNotEmpty();
+    for (Finding f : findings) {
+      assertThat(Character.isLetterOrDigit(text.charAt(f.start()))).as(f.value(text)).isTrue();
+      assertThat(Character.isLetterOrDigit(text.charAt(f.end() - 1)) || text.charAt(f.end() - 1) == '.')
+          .as(f.value(text)).isTrue();
+    }
   }
 
   @Test

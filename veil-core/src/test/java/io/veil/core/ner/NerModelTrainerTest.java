@@ -169,6 +169,11 @@ class NerModelTrainerTest {
     assertThat(all).anyMatch(s -> s.startsWith("PERSON=") && s.contains("Zephyrine"));
     assertThat(all).anyMatch(s -> s.startsWith("PERSON=") && s.contains("Quagmire"));
     assertThat(all).noneMatch(s -> s.contains("Rarely"));
+    // round 3: states and regions (from the subcountry column or Datafaker), firms named after people as
+    // ORGANIZATION, towns in capitals
+    assertThat(all).anyMatch(s -> s.equals("LOCATION=Styria") || s.equals("LOCATION=England"));
+    assertThat(all).anyMatch(s -> s.startsWith("ORGANIZATION=") && (s.contains(", ") || s.contains(" and ")));
+    assertThat(all).anyMatch(s -> s.equals("LOCATION=LEEDS") || s.equals("LOCATION=GRAZ"));
     // German templates label the name, not the title in front of it
     assertThat(a).filteredOn(l -> l.lang().equals("de") && l.text().contains("Herr "))
         .allSatisfy(l -> assertThat(spans(l)).noneMatch(s -> s.contains("Herr")));
