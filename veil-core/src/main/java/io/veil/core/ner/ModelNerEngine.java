@@ -229,8 +229,11 @@ public final class ModelNerEngine implements NerEngine {
     int start = tk.starts[first];
     int end = tk.ends[last - 1];
     // a name starts with a letter or digit ("W/Rachel Weisz" tagged from the slash on): a replacement must not
-    // swallow the punctuation around the name, or the restored text loses it
-    while (start < end && !Character.isLetterOrDigit(text.codePointAt(start))) {
+    // swallow the punctuation around the name, or the restored text loses it. A social-media handle or
+    // hashtag keeps its '@'/'#' (it is part of how the name is written, and corpora label it so).
+    while (start < end && !Character.isLetterOrDigit(text.codePointAt(start))
+        && !(start + 1 < end && (text.charAt(start) == '@' || text.charAt(start) == '#')
+            && Character.isLetterOrDigit(text.codePointAt(start + 1)))) {
       start += Character.charCount(text.codePointAt(start));
     }
     while (end > start && !Character.isLetterOrDigit(text.charAt(end - 1)) && text.charAt(end - 1) != '.'

@@ -85,6 +85,14 @@ class ModelNerEngineTest {
   }
 
   @Test
+  void aHandleOrHashtagKeepsItsSign() {
+    // trimming punctuation off a name must not cut the '@' or '#' it is written with (BTC/WNUT label them so)
+    String text = "Just saw @TaylorSwift live with #JustinBieber tonight";
+    List<String> values = ANALYZER.analyze(text, null).stream().map(f -> f.value(text)).toList();
+    assertThat(values).contains("@TaylorSwift", "#JustinBieber");
+  }
+
+  @Test
   void codeIdentifiersAreRecognised() {
     assertThat(ModelNerEngine.codeIdentifier("user_id", 0, 7)).isTrue();
     assertThat(ModelNerEngine.codeIdentifier("getName", 0, 7)).isTrue();
