@@ -14,7 +14,7 @@ import java.util.Set;
  * before it makes it a duration ("hace 3 años", "for 5 years", "2-3 años"). Only the number is
  * reported.
  */
-final class AgeRecognizer extends AbstractRecognizer {
+final class AgeRecognizer extends DigitRunRecognizer {
   private static final String[] BEFORE = {
       "aged ", "age ", "age: ", "age:", "age of ", "age is ", "turned ", "turn ", "turning ", "alter ", "alter: ",
       "edad ", "edad: ", "âge ", "âge: ", "leeftijd ", "leeftijd: ", "età ", "is now "};
@@ -29,18 +29,7 @@ final class AgeRecognizer extends AbstractRecognizer {
       "en", "de hace", "than", "más de", "mas de", "menos de", "tot", "pour", "ou", "y", "and", "to", "-"};
 
   AgeRecognizer() {
-    super("age", Set.of(EntityType.AGE), Set.of("age", "aged", "old", "years", "birthday"));
-  }
-
-  /** True: an age is written in ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
+    super("age", Set.of(EntityType.AGE), Set.of("age", "aged", "old", "years", "birthday"), 0);
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@link EntityType#PASSWORD}, {@link EntityType#USERNAME} or {@link EntityType#API_KEY}.
  * Placeholders ({@code null}, {@code ***}, {@code <...>}, {@code ${...}}) are skipped.
  */
-final class CredentialRecognizer extends AbstractRecognizer {
+final class CredentialRecognizer extends TraitScanningRecognizer {
   private static final int MAX_VALUE = 512;
 
   private record Key(String word, EntityType type, double score) {}
@@ -47,11 +47,6 @@ final class CredentialRecognizer extends AbstractRecognizer {
   }
 
   private static final WordIndex INDEX = new WordIndex(KEYS.stream().map(Key::word).toArray(String[]::new));
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
-  }
 
   /**
    * Candidates are the starts of letter-or-digit runs: word starts, and inside words with a {@code '_'}

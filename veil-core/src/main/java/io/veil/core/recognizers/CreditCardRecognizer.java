@@ -15,27 +15,10 @@ import java.util.Set;
  * a group boundary is reported. A Luhn-valid number of 12-19 digits outside every known issuer range
  * scores 0.45 and needs a context word ("card", "visa", ...) to be reported.
  */
-final class CreditCardRecognizer extends AbstractRecognizer {
+final class CreditCardRecognizer extends DigitRunRecognizer {
   CreditCardRecognizer() {
     super("credit-card", Set.of(EntityType.CREDIT_CARD),
-        Set.of("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan", "payment"));
-  }
-
-  /** True: a card number is 12-19 ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  /** Skipped unless a card number has 12 or more ASCII digits. */
-  @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.asciiDigits() >= 12;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
+        Set.of("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan", "payment"), 12);
   }
 
   /** Candidates are words that start with an ASCII digit (a card number opens at a word boundary). */

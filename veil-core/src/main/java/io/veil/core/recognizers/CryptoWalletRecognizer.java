@@ -15,7 +15,7 @@ import java.util.Set;
  * (Bech32/Bech32m, {@code bc1...}/{@code tb1...}) and Ethereum ({@code 0x} + 40 hex digits; an
  * EIP-55 mixed-case address must carry a valid checksum, a single-case one scores lower).
  */
-final class CryptoWalletRecognizer extends AbstractRecognizer {
+final class CryptoWalletRecognizer extends TraitScanningRecognizer {
   CryptoWalletRecognizer() {
     super("crypto-wallet", Set.of(EntityType.CRYPTO_WALLET),
         Set.of("wallet", "bitcoin", "btc", "ethereum", "eth", "address", "crypto", "send", "usdt"));
@@ -25,11 +25,6 @@ final class CryptoWalletRecognizer extends AbstractRecognizer {
   @Override
   public boolean mayFind(TextTraits traits) {
     return traits.longestAsciiGraphicRun() >= 26;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
   }
 
   /** Candidates are words of 26-90 ASCII letters and digits (an address is one whole such word). */

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@link EntityType#DATE_OF_BIRTH}, others as {@link EntityType#DATE}. Bare years and weekday names
  * are not reported (too little personal data for their false-positive rate).
  */
-final class DateRecognizer extends AbstractRecognizer {
+final class DateRecognizer extends DigitRunRecognizer {
   private static final String[] MONTHS = {
       "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
       "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -34,18 +34,7 @@ final class DateRecognizer extends AbstractRecognizer {
 
   DateRecognizer() {
     super("date", Set.of(EntityType.DATE, EntityType.DATE_OF_BIRTH),
-        Set.of("date", "dated", "on", "since", "when", "day", "born", "birthday", "dob", "until", "from", "due"));
-  }
-
-  /** True: every date format has ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
+        Set.of("date", "dated", "on", "since", "when", "day", "born", "birthday", "dob", "until", "from", "due"), 0);
   }
 
   /** Candidates are word starts (a date opens with a digit or a month name at a word boundary). */

@@ -14,26 +14,9 @@ import java.util.Set;
  * form, upper or lower case: a country code with a registered IBAN length, two check digits, the
  * BBAN, and a valid ISO 7064 mod-97 checksum.
  */
-final class IbanRecognizer extends AbstractRecognizer {
+final class IbanRecognizer extends DigitRunRecognizer {
   IbanRecognizer() {
-    super("iban", Set.of(EntityType.IBAN), Set.of("iban", "account", "bank", "transfer", "sepa", "konto"));
-  }
-
-  /** True: an IBAN has ASCII check digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  /** Skipped unless an IBAN has two ASCII check digits. */
-  @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.asciiDigits() >= 2;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
+    super("iban", Set.of(EntityType.IBAN), Set.of("iban", "account", "bank", "transfer", "sepa", "konto"), 2);
   }
 
   /** Candidates are words that start with two ASCII letters and two digits (country code, check digits). */
@@ -71,7 +54,6 @@ final class IbanRecognizer extends AbstractRecognizer {
     }
     return out;
   }
-
 
   /** Collects {@code len} alphanumerics from {@code start}, allowing single spaces/dashes; end or -1. */
   private static int collect(String t, int start, int len, StringBuilder out) {

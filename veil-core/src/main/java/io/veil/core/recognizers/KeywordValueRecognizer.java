@@ -14,7 +14,7 @@ import java.util.Set;
  * words ("number", "no.", "is", ":"), by an alphanumeric value of 5-20 characters containing at
  * least two digits (single dashes or spaces inside allowed).
  */
-final class KeywordValueRecognizer extends AbstractRecognizer {
+final class KeywordValueRecognizer extends DigitRunRecognizer {
   private static final int MAX_GAP = 40;
   private static final String[] FILLERS = {
       "number", "numbers", "num", "nr", "no", "nº", "#", "is", "was", "id", "code", "of", "my", "the", "reads",
@@ -39,7 +39,7 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
 
   KeywordValueRecognizer() {
     super("keyword-id", Set.of(EntityType.PASSPORT, EntityType.DRIVER_LICENSE, EntityType.BANK_ACCOUNT,
-        EntityType.MEDICAL_ID), Set.of());
+        EntityType.MEDICAL_ID), Set.of(), 2);
     List<String> all = new ArrayList<>();
     add(all, PASSPORT, EntityType.PASSPORT);
     add(all, DRIVER_LICENSE, EntityType.DRIVER_LICENSE);
@@ -53,23 +53,6 @@ final class KeywordValueRecognizer extends AbstractRecognizer {
       all.add(w);
       typeOf.put(w, type);
     }
-  }
-
-  /** True: a value needs two or more ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  /** Skipped unless a value needs two or more ASCII digits. */
-  @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.asciiDigits() >= 2;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
   }
 
   /** Candidates are word starts whose first letter opens a keyword. */

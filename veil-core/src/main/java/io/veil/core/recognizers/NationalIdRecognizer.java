@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * "sin", "tfn", ...) stands within 40 characters before the value; the recognizer applies these
  * itself, because a generic word like "number" must not lift them.
  */
-final class NationalIdRecognizer extends AbstractRecognizer {
+final class NationalIdRecognizer extends DigitRunRecognizer {
   private static final int MAX_GROUPS = 8;
   private static final int MAX_COMPACT = 16;
 
@@ -52,22 +52,11 @@ final class NationalIdRecognizer extends AbstractRecognizer {
       new Format("au-tfn", 8, NationalIds::isAustralianTfn, 0.25, 0.75, words("tfn", "tax file"), true));
 
   NationalIdRecognizer() {
-    super("national-id", Set.of(EntityType.NATIONAL_ID), Set.of());
+    super("national-id", Set.of(EntityType.NATIONAL_ID), Set.of(), 0);
   }
 
   private static String[] words(String... w) {
     return w;
-  }
-
-  /** True: every national id format has ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
   }
 
   /**

@@ -30,7 +30,7 @@ import java.util.Set;
  *
  * Dates, dotted quads and SSN-shaped values are not proposed.
  */
-final class PhoneRecognizer extends AbstractRecognizer {
+final class PhoneRecognizer extends DigitRunRecognizer {
   /** Regions with a national trunk prefix '0', tried for numbers written with a leading 0. */
   static final String[] TRUNK_ZERO_REGIONS = {
       "GB", "DE", "FR", "IT", "NL", "AU", "CH", "BE", "AT", "IE", "BR", "JP", "IN"};
@@ -111,24 +111,7 @@ final class PhoneRecognizer extends AbstractRecognizer {
         "phone", "tel", "telephone", "call", "mobile", "cell", "fax", "contact", "reach", "dial",
         "whatsapp", "sms", "text", "message", "office", "landline", "hotline", "telefon", "telefono", "téléphone",
         "portable", "handy", "answering", "ring", "tfno", "tlf", "tlfno", "telf", "teléfono", "movil", "móvil",
-        "celular", "numéro", "rufnummer", "telefoon", "mobiel", "cellulare"));
-  }
-
-  /** True: a phone number has 6 or more ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  /** Skipped unless a phone number has 6 or more ASCII digits. */
-  @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.asciiDigits() >= 6;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
+        "celular", "numéro", "rufnummer", "telefoon", "mobiel", "cellulare"), 6);
   }
 
   /**

@@ -16,27 +16,10 @@ import java.util.Set;
  * <p>ITINs (9xx-[50-65|70-88|90-92|94-99]-xxxx) share the layout but are tax ids, not SSNs: they are
  * reported as {@link EntityType#NATIONAL_ID} by this recognizer, with the same scores.
  */
-final class UsSsnRecognizer extends AbstractRecognizer {
+final class UsSsnRecognizer extends DigitRunRecognizer {
   UsSsnRecognizer() {
     super("us-ssn", Set.of(EntityType.US_SSN, EntityType.NATIONAL_ID),
-        Set.of("ssn", "social", "security", "ss#", "ssns", "itin", "taxpayer", "tin"));
-  }
-
-  /** True: an SSN is nine ASCII digits. */
-  @Override
-  public boolean findingsContainDigit() {
-    return true;
-  }
-
-  /** Skipped unless an SSN is nine ASCII digits. */
-  @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.asciiDigits() >= 9;
-  }
-
-  @Override
-  public List<Finding> analyze(String text, String language) {
-    return analyze(text, language, TextTraits.of(text));
+        Set.of("ssn", "social", "security", "ss#", "ssns", "itin", "taxpayer", "tin"), 9);
   }
 
   /** Candidates are words that start with an ASCII digit (an SSN opens at a word boundary). */
@@ -95,7 +78,6 @@ final class UsSsnRecognizer extends AbstractRecognizer {
     }
     return out;
   }
-
 
   private static boolean digitsAt(String t, int from, int count) {
     if (from + count > t.length()) {
