@@ -274,17 +274,9 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     @Override
     public List<SseEvent> onEvent(SseEvent event) {
       if (event.isDone()) {
-        List<SseEvent> out = new ArrayList<>(onEnd());
-        out.add(event);
-        return out;
+        return endWith(event);
       }
-      JsonNode root;
-      try {
-        root = Json.MAPPER.readTree(event.data());
-      } catch (java.io.IOException e) {
-        // not JSON: nothing to restore in it and nothing an SDK can parse; end the stream clearly
-        throw StreamTransformer.malformedEvent();
-      }
+      JsonNode root = StreamTransformer.json(event);
       if (!(root instanceof ObjectNode chunk)) {
         return List.of(event);
       }

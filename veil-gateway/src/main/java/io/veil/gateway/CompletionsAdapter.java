@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.veil.core.RestoreFormat;
 import io.veil.core.StreamingRestorer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,17 +75,9 @@ final class CompletionsAdapter implements ProtocolAdapter {
       @Override
       public List<SseEvent> onEvent(SseEvent event) {
         if (event.isDone()) {
-          List<SseEvent> out = new ArrayList<>(onEnd());
-          out.add(event);
-          return out;
+          return endWith(event);
         }
-        JsonNode root;
-        try {
-          root = Json.MAPPER.readTree(event.data());
-        } catch (java.io.IOException e) {
-          // not JSON: nothing to restore in it and nothing an SDK can parse; end the stream clearly
-          throw StreamTransformer.malformedEvent();
-        }
+        JsonNode root = StreamTransformer.json(event);
         if (!(root instanceof ObjectNode chunk) || !(chunk.get("choices") instanceof ArrayNode choices)) {
           if (root instanceof ObjectNode obj) {
             JsonText.restoreAll(obj, restorers::restore);

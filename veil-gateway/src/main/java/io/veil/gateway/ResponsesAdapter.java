@@ -176,13 +176,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
     @Override
     public List<SseEvent> onEvent(SseEvent event) {
-      JsonNode root;
-      try {
-        root = Json.MAPPER.readTree(event.data());
-      } catch (java.io.IOException e) {
-        // not JSON: nothing to restore in it and nothing an SDK can parse; end the stream clearly
-        throw StreamTransformer.malformedEvent();
-      }
+      JsonNode root = StreamTransformer.json(event);
       if (!(root instanceof ObjectNode ev)) {
         return List.of(event);
       }

@@ -1,5 +1,8 @@
 package io.veil.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,6 +20,25 @@ interface StreamTransformer {
    * The failure for an event whose data is not JSON: the stream ends with an error event
    * ({@code PiiInterceptor.RestoringStream}) rather than passing bytes no SDK can parse.
    */
+  /** What {@link #onEnd()} still holds, then the stream's closing {@code [DONE]} event itself. */
+  default List<SseEvent> endWith(SseEvent done) {
+    List<SseEvent> out = new ArrayList<>(onEnd());
+    out.add(done);
+    return out;
+  }
+
+  /**
+   * The event's data as JSON. Not JSON: nothing to restore in it and nothing an SDK can parse, so the
+   * stream ends clearly ({@link #malformedEvent()}).
+   */
+  static JsonNode json(SseEvent event) {
+    try {
+      return Json.MAPPER.readTree(event.data());
+    } catch (IOException e) {
+      throw malformedEvent();
+    }
+  }
+
   static GatewayException malformedEvent() {
     return new GatewayException(502, ErrorCodes.TYPE_UPSTREAM, ErrorCodes.UPSTREAM_INVALID,
         "The upstream provider sent a malformed stream event; the answer is incomplete");
