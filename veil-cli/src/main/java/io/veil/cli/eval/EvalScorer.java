@@ -133,51 +133,26 @@ public final class EvalScorer {
       }
     }
 
-    Map<String, long[]> counts = new HashMap<>(); // tp, fp, fn, matchedPred, gold, leaked
+    // each type present in this example is scored as a group of one; type groups score the same way
+    Set<String> present = new HashSet<>(predTypes);
     for (EvalExample.GoldSpan g : gold) {
-      long[] c = counts.computeIfAbsent(g.label(), k -> new long[6]);
-      c[4]++;
-      boolean found = false;
-      for (int i = 0; i < preds.size() && !found; i++) {
-        found = predTypes.get(i).equals(g.label()) && matches(g, preds.get(i));
-      }
-      if (found) {
-        c[0]++;
-      } else {
-        c[2]++;
-      }
-      String value = text.substring(g.start(), g.end()).strip();
-      if (!value.isEmpty() && redacted.contains(value)) {
-        c[5]++;
-      }
-    }
-    for (int i = 0; i < preds.size(); i++) {
-      Finding p = preds.get(i);
-      String type = predTypes.get(i);
-      long[] c = counts.computeIfAbsent(type, k -> new long[6]);
-      boolean matched = false;
-      for (EvalExample.GoldSpan g : gold) {
-        if (g.label().equals(type) && matches(g, p)) {
-          matched = true;
-          break;
-        }
-      }
-      if (matched) {
-        c[3]++;
-      } else {
-        c[1]++;
-      }
+      present.add(g.label());
     }
     Map<String, TypeScore> out = new HashMap<>();
-    counts.forEach((k, c) -> out.put(k, new TypeScore(c[0], c[1], c[2], c[3], c[4], c[5])));
+    for (String type : present) {
+      out.put(type, score(Set.of(type), text, redacted, gold, preds, predTypes));
+    }
     for (Map.Entry<String, Set<String>> group : scoredGroups.entrySet()) {
-      out.put(group.getKey(), scoreGroup(group.getValue(), text, redacted, gold, preds, predTypes));
+      out.put(group.getKey(), score(group.getValue(), text, redacted, gold, preds, predTypes));
     }
     return out;
   }
 
-  /** One example's counts for a type group: any member type's prediction may find any member type's gold span. */
-  private TypeScore scoreGroup(Set<String> members, String text, String redacted, List<EvalExample.GoldSpan> gold,
+  /**
+   * One example's counts for a set of types (one type, or a type group): a prediction of any member type may
+   * find a gold span of any member type; a prediction that finds none is a false positive.
+   */
+  private TypeScore score(Set<String> members, String text, String redacted, List<EvalExample.GoldSpan> gold,
                                List<Finding> preds, List<String> predTypes) {
     long tp = 0;
     long fp = 0;
