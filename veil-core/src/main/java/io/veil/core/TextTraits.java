@@ -15,14 +15,15 @@ import java.util.Objects;
  *   <li>the <em>words</em> of the text: the maximal runs of word characters, where a word character is
  *       a letter or digit of any script ({@link Character#isLetterOrDigit(char)}) or {@code '_'}, each
  *       with its start and end (UTF-16 offsets) and whether it contains an ASCII digit, consists of
- *       ASCII digits only or of ASCII letters and digits only, or contains {@code '_'}.
+ *       ASCII digits only or of ASCII letters and digits only, or contains {@code '_'}; and the list of
+ *       the words that contain an ASCII digit, which digit-led recognizers visit instead of every word.
  * </ul>
  *
  * <p>Every character query answers "may the text contain ...": characters outside ASCII are never
  * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
  *
- * <p>Thread safety: immutable. Memory: three small arrays per word (a text of n characters has at
- * most n/2 + 1 words).
+ * <p>Thread safety: immutable. Memory: three small arrays with one entry per word and one with an
+ * entry per word with a digit (a text of n characters has at most n/2 + 1 words).
  *
  * <p><b>Security:</b> holds no characters of the text, only offsets, counts and a 128-bit set;
  * {@link #toString()} shows counts only. It still describes one text: do not keep it beyond the
@@ -57,11 +58,15 @@ public final class TextTraits {
   private final int[] wordStart;
   private final int[] wordEnd;
   private final byte[] wordFlags;
+  private final int digitWords;
+  /** The numbers of the words that contain an ASCII digit, in text order ({@link #digitWords} of them). */
+  private final int[] digitWord;
   /** True if some character is outside ASCII ({@code >= 0x80}). */
   private final boolean nonAscii;
 
   private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
-                     int[] wordStart, int[] wordEnd, byte[] wordFlags, boolean nonAscii) {
+                     int[] wordStart, int[] wordEnd, byte[] wordFlags, int digitWords, int[] digitWord,
+                     boolean nonAscii) {
     this.low = low;
     this.high = high;
     this.asciiDigits = asciiDigits;
@@ -71,6 +76,8 @@ public final class TextTraits {
     this.wordStart = wordStart;
     this.wordEnd = wordEnd;
     this.wordFlags = wordFlags;
+    this.digitWords = digitWords;
+    this.digitWord = digitWord;
     this.nonAscii = nonAscii;
   }
 
@@ -112,6 +119,10 @@ public final class TextTraits {
     int[] ends = cap == 0 ? NO_INTS : new int[cap];
     byte[] flags = cap == 0 ? NO_BYTES : new byte[cap];
     int words = 0;
+    // the words with an ASCII digit: most words of a text have none, and every digit-led recognizer
+    // visits only these (allocated at the first such word; most texts have none)
+    int[] digitWord = NO_INTS;
+    int digitWords = 0;
     boolean nonAscii = false;
     int i = 0;
     while (i < n) {
@@ -175,9 +186,16 @@ public final class TextTraits {
       starts[words] = start;
       ends[words] = i;
       flags[words] = (byte) f;
+      if ((f & HAS_DIGIT) != 0) {
+        if (digitWords == digitWord.length) {
+          digitWord = Arrays.copyOf(digitWord, Math.max(8, digitWords * 2));
+        }
+        digitWord[digitWords++] = words;
+      }
       words++;
     }
-    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags, nonAscii);
+    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags,
+        digitWords, digitWord, nonAscii);
   }
 
   /** False only if {@code c} is an ASCII character that does not occur in the text. */
@@ -253,6 +271,23 @@ public final class TextTraits {
   public boolean wordIsAsciiAlnum(int k) {
     Objects.checkIndex(k, words);
     return (wordFlags[k] & (HAS_UNDERSCORE | NON_ASCII)) == 0;
+  }
+
+  /**
+   * The number of words that contain an ASCII digit. Digit-led scanners visit only these words (see
+   * {@link #digitWord(int)}) instead of testing {@link #wordHasAsciiDigit(int)} on every word.
+   */
+  public int digitWordCount() {
+    return digitWords;
+  }
+
+  /**
+   * The number (for {@link #wordStart(int)} and the other word queries) of the {@code j}-th word that
+   * contains an ASCII digit ({@code 0 <= j < digitWordCount()}), in text order.
+   */
+  public int digitWord(int j) {
+    Objects.checkIndex(j, digitWords);
+    return digitWord[j];
   }
 
   /** The number of the first word that starts at or after {@code offset} ({@link #wordCount()} if none). */

@@ -76,6 +76,7 @@ class TextTraitsTest {
     TextTraits t = TextTraits.of(text);
     int k = 0;
     int i = 0;
+    java.util.List<Integer> withDigit = new java.util.ArrayList<>();
     while (i < text.length()) {
       if (!isWordChar(text.charAt(i))) {
         i++;
@@ -93,9 +94,17 @@ class TextTraitsTest {
       assertThat(t.wordIsAsciiDigits(k)).isEqualTo(w.chars().allMatch(c -> c >= '0' && c <= '9'));
       assertThat(t.wordIsAsciiAlnum(k)).isEqualTo(w.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c)));
       assertThat(t.wordHasUnderscore(k)).isEqualTo(w.indexOf('_') >= 0);
+      if (w.chars().anyMatch(c -> c >= '0' && c <= '9')) {
+        withDigit.add(k);
+      }
       k++;
     }
     assertThat(t.wordCount()).isEqualTo(k);
+    // the words with a digit, in order: exactly those with wordHasAsciiDigit
+    assertThat(t.digitWordCount()).isEqualTo(withDigit.size());
+    for (int j = 0; j < withDigit.size(); j++) {
+      assertThat(t.digitWord(j)).isEqualTo(withDigit.get(j));
+    }
     for (int at = 0; at <= text.length() + 1; at++) {
       int first = 0;
       while (first < t.wordCount() && t.wordStart(first) < at) {

@@ -41,7 +41,8 @@ final class AgeRecognizer extends DigitRunRecognizer {
     checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
-    for (int k = 0, words = traits.wordCount(); k < words; k++) {
+    for (int j = 0, digitWords = traits.digitWordCount(); j < digitWords; j++) {
+      int k = traits.digitWord(j);
       if (!traits.wordIsAsciiDigits(k)) {
         continue;
       }

@@ -29,9 +29,9 @@ final class CreditCardRecognizer extends DigitRunRecognizer {
     int n = text.length();
     int i = 0;
     StringBuilder digits = null;
-    for (int k = 0, words = traits.wordCount(); k < words; k++) {
-      int start = traits.wordStart(k);
-      if (start < i || !traits.wordHasAsciiDigit(k) || !Chars.isDigit(text.charAt(start))) {
+    for (int w = 0, digitWords = traits.digitWordCount(); w < digitWords; w++) {
+      int start = traits.wordStart(traits.digitWord(w));
+      if (start < i || !Chars.isDigit(text.charAt(start))) {
         continue;
       }
       if (digits == null) {

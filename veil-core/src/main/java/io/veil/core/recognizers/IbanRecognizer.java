@@ -27,12 +27,12 @@ final class IbanRecognizer extends DigitRunRecognizer {
     int n = text.length();
     StringBuilder compact = null;
     int i = 0;
-    for (int k = 0, words = traits.wordCount(); k < words; k++) {
-      int ws = traits.wordStart(k);
+    for (int j = 0, digitWords = traits.digitWordCount(); j < digitWords; j++) {
+      int ws = traits.wordStart(traits.digitWord(j));
       if (ws + 4 >= n) {
         break;
       }
-      if (ws < i || !traits.wordHasAsciiDigit(k)) {
+      if (ws < i) {
         continue;
       }
       char c0 = text.charAt(ws);

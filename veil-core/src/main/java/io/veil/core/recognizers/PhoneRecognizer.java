@@ -126,16 +126,16 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     boolean plusOrParen = traits.mayContain('+') || traits.mayContain('(');
     int nextPlus = -1;   // next '+' at or after i (valid while >= i), n if none
     int nextParen = -1;  // next '(' at or after i
-    int k = 0;
-    int words = traits.wordCount();
+    int j = 0;
+    int digitWords = traits.digitWordCount();
     int i = 0;
     while (true) {
-      // the next candidate at or after i: a digit word start, a '+' or a '('
-      while (k < words && (traits.wordStart(k) < i || !traits.wordHasAsciiDigit(k)
-          || !Chars.isDigit(text.charAt(traits.wordStart(k))))) {
-        k++;
+      // the next candidate at or after i: the start of a word with a digit that opens with one, a '+' or a '('
+      while (j < digitWords && (traits.wordStart(traits.digitWord(j)) < i
+          || !Chars.isDigit(text.charAt(traits.wordStart(traits.digitWord(j)))))) {
+        j++;
       }
-      int cand = k < words ? traits.wordStart(k) : n;
+      int cand = j < digitWords ? traits.wordStart(traits.digitWord(j)) : n;
       if (plusOrParen) {
         if (nextPlus < i) {
           nextPlus = indexOrEnd(text, '+', i);

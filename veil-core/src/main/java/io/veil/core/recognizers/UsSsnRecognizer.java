@@ -30,9 +30,10 @@ final class UsSsnRecognizer extends DigitRunRecognizer {
     int n = text.length();
     int i = 0;
     char[] d = null;
-    for (int w = 0, words = traits.wordCount(); w < words; w++) {
-      i = Math.max(i, traits.wordStart(w));
-      if (i != traits.wordStart(w) || !traits.wordHasAsciiDigit(w) || !Chars.isDigit(text.charAt(i))) {
+    for (int j = 0, digitWords = traits.digitWordCount(); j < digitWords; j++) {
+      int ws = traits.wordStart(traits.digitWord(j));
+      i = Math.max(i, ws);
+      if (i != ws || !Chars.isDigit(text.charAt(i))) {
         continue;
       }
       if (i + 9 > n) {
