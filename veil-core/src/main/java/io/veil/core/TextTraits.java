@@ -15,19 +15,22 @@ import java.util.Objects;
  *   <li>the <em>words</em> of the text: the maximal runs of word characters, where a word character is
  *       a letter or digit of any script ({@link Character#isLetterOrDigit(char)}) or {@code '_'}, each
  *       with its start and end (UTF-16 offsets) and whether it contains an ASCII digit, consists of
- *       ASCII digits only or of ASCII letters and digits only, or contains {@code '_'}; and the list of
+ *       ASCII digits only or of ASCII letters and digits only, or contains {@code '_'}, and its
+ *       {@linkplain #wordHead(int) head} (its first three characters ignoring case, as one number, for
+ *       keyword scanners); and the list of
  *       the words that contain an ASCII digit, which digit-led recognizers visit instead of every word.
  * </ul>
  *
  * <p>Every character query answers "may the text contain ...": characters outside ASCII are never
  * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
  *
- * <p>Thread safety: immutable. Memory: three small arrays with one entry per word and one with an
+ * <p>Thread safety: immutable. Memory: four small arrays with one entry per word and one with an
  * entry per word with a digit (a text of n characters has at most n/2 + 1 words).
  *
- * <p><b>Security:</b> holds no characters of the text, only offsets, counts and a 128-bit set;
- * {@link #toString()} shows counts only. It still describes one text: do not keep it beyond the
- * analysis of that text.
+ * <p><b>Security:</b> besides offsets, counts and a 128-bit set it holds each word's head, which
+ * encodes the word's first three characters (lower-cased ASCII letters and digits are recoverable
+ * from it): treat it like the text itself. {@link #toString()} shows counts only; do not keep or log
+ * it beyond the analysis of that text.
  */
 public final class TextTraits {
   /** End (exclusive) of the Latin blocks answered from {@link #WORD_CHAR}. */
@@ -46,6 +49,26 @@ public final class TextTraits {
 
   private static final int[] NO_INTS = new int[0];
   private static final byte[] NO_BYTES = new byte[0];
+  private static final char[] NO_CHARS = new char[0];
+
+  /** Head symbols of one character (see {@link #head}): 37 word-head symbols and the end of a word. */
+  private static final int HEAD_SYMBOLS = 39;
+  /** Head symbol of a character outside ASCII whose lower case is outside ASCII too. */
+  private static final int HEAD_OTHER = 37;
+  /** Head symbol past the end of a word shorter than three characters. */
+  private static final int HEAD_END = 38;
+  /**
+   * The number of distinct word heads: every {@link #wordHead(int)} and {@link #head} is in
+   * {@code [0, HEADS)}.
+   */
+  public static final int HEADS = HEAD_SYMBOLS * HEAD_SYMBOLS * HEAD_SYMBOLS;
+  /** Head symbol of each ASCII character: digits 0-9, letters (either case) 10-35, '_' 36, others 37. */
+  private static final byte[] ASCII_HEAD_SYMBOL = asciiHeadSymbols();
+  /**
+   * The head symbol of every char (64 KiB): one load per character, where a branch for ASCII and the
+   * JDK's case mapping for the rest made the word heads cost a third of the whole pass.
+   */
+  private static final byte[] HEAD_SYMBOL = headSymbols();
 
   /** Bit {@code c} set: ASCII character {@code c} (0-63) occurs. */
   private final long low;
@@ -58,6 +81,8 @@ public final class TextTraits {
   private final int[] wordStart;
   private final int[] wordEnd;
   private final byte[] wordFlags;
+  /** Per word: its {@linkplain #wordHead(int) head}. */
+  private final char[] wordHeads;
   private final int digitWords;
   /** The numbers of the words that contain an ASCII digit, in text order ({@link #digitWords} of them). */
   private final int[] digitWord;
@@ -65,8 +90,8 @@ public final class TextTraits {
   private final boolean nonAscii;
 
   private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
-                     int[] wordStart, int[] wordEnd, byte[] wordFlags, int digitWords, int[] digitWord,
-                     boolean nonAscii) {
+                     int[] wordStart, int[] wordEnd, byte[] wordFlags, char[] wordHeads, int digitWords,
+                     int[] digitWord, boolean nonAscii) {
     this.low = low;
     this.high = high;
     this.asciiDigits = asciiDigits;
@@ -76,6 +101,7 @@ public final class TextTraits {
     this.wordStart = wordStart;
     this.wordEnd = wordEnd;
     this.wordFlags = wordFlags;
+    this.wordHeads = wordHeads;
     this.digitWords = digitWords;
     this.digitWord = digitWord;
     this.nonAscii = nonAscii;
@@ -89,6 +115,58 @@ public final class TextTraits {
       }
     }
     return bits;
+  }
+
+  private static byte[] asciiHeadSymbols() {
+    byte[] symbols = new byte[128];
+    for (char c = 0; c < 128; c++) {
+      symbols[c] = (byte) (c >= '0' && c <= '9' ? c - '0'
+          : c >= 'a' && c <= 'z' ? 10 + c - 'a'
+          : c >= 'A' && c <= 'Z' ? 10 + c - 'A'
+          : c == '_' ? 36 : HEAD_OTHER);
+    }
+    return symbols;
+  }
+
+  /**
+   * Per char {@code c}: the head symbol of its lower case ({@link Character#toLowerCase(char)}) if that
+   * is ASCII, else {@link #HEAD_OTHER}.
+   */
+  private static byte[] headSymbols() {
+    byte[] symbols = new byte[65536];
+    for (int c = 0; c < symbols.length; c++) {
+      char lower = Character.toLowerCase((char) c);
+      symbols[c] = lower < 128 ? ASCII_HEAD_SYMBOL[lower] : (byte) HEAD_OTHER;
+    }
+    return symbols;
+  }
+
+  /** The head symbol of {@code c} (see {@link #headSymbols()}). */
+  private static int headSymbol(char c) {
+    return HEAD_SYMBOL[c];
+  }
+
+  /**
+   * The head of the characters {@code s[from, to)}: a number in {@code [0, HEADS)} that encodes the
+   * first three of them (fewer if the span is shorter), each lower-cased with
+   * {@link Character#toLowerCase(char)} and reduced to one of 38 symbols (each ASCII digit, each
+   * letter, {@code '_'}, and one symbol for every other character), and how many there are (up to
+   * three). Two spans whose first three characters are equal ignoring case have the same head; a span
+   * of one or two characters has a head of its own. Keyword scanners compare the {@link #wordHead(int)
+   * heads of a text's words} with the heads their keywords can have, so that most words are rejected
+   * with one table lookup.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= from < to <= s.length()}
+   */
+  public static int head(CharSequence s, int from, int to) {
+    Objects.checkFromToIndex(from, to, s.length());
+    if (from == to) {
+      throw new IndexOutOfBoundsException("empty span");
+    }
+    int len = to - from;
+    return (headSymbol(s.charAt(from)) * HEAD_SYMBOLS
+        + (len > 1 ? headSymbol(s.charAt(from + 1)) : HEAD_END)) * HEAD_SYMBOLS
+        + (len > 2 ? headSymbol(s.charAt(from + 2)) : HEAD_END);
   }
 
   /** True for a word character: a letter or digit of any script, or {@code '_'}. */
@@ -194,7 +272,17 @@ public final class TextTraits {
       }
       words++;
     }
-    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags,
+    // the words' heads, as head(text, start, end) computes them (a loop of its own keeps the one above
+    // as tight as it was)
+    char[] heads = words == 0 ? NO_CHARS : new char[words];
+    for (int k = 0; k < words; k++) {
+      int start = starts[k];
+      int len = ends[k] - start;
+      heads[k] = (char) ((headSymbol(buf[start]) * HEAD_SYMBOLS
+          + (len > 1 ? headSymbol(buf[start + 1]) : HEAD_END)) * HEAD_SYMBOLS
+          + (len > 2 ? headSymbol(buf[start + 2]) : HEAD_END));
+    }
+    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags, heads,
         digitWords, digitWord, nonAscii);
   }
 
@@ -271,6 +359,15 @@ public final class TextTraits {
   public boolean wordIsAsciiAlnum(int k) {
     Objects.checkIndex(k, words);
     return (wordFlags[k] & (HAS_UNDERSCORE | NON_ASCII)) == 0;
+  }
+
+  /**
+   * The {@linkplain #head head} of word {@code k}: {@code head(text, wordStart(k), wordEnd(k))}, i.e. its
+   * first three characters ignoring case (fewer if the word is shorter), as one number.
+   */
+  public int wordHead(int k) {
+    Objects.checkIndex(k, words);
+    return wordHeads[k];
   }
 
   /**

@@ -12,6 +12,22 @@ import org.junit.jupiter.api.Test;
 class TextTraitsTest {
 
   @Test
+  void headIsTheFirstThreeCharactersIgnoringCase() {
+    assertThat(TextTraits.head("Pass", 0, 4)).isEqualTo(TextTraits.head("pAsSword", 0, 8));
+    assertThat(TextTraits.head("xx pw", 3, 5)).isEqualTo(TextTraits.head("PW", 0, 2));
+    assertThat(TextTraits.head("pa", 0, 2)).isNotEqualTo(TextTraits.head("pas", 0, 3));
+    assertThat(TextTraits.head("p", 0, 1)).isNotEqualTo(TextTraits.head("pa", 0, 2));
+    assertThat(TextTraits.head("ÄBC", 0, 3)).isEqualTo(TextTraits.head("äbc", 0, 3));
+    assertThat(TextTraits.head("\u212Aey", 0, 3)).isEqualTo(TextTraits.head("key", 0, 3)); // Kelvin sign
+    assertThat(TextTraits.head("a1_", 0, 3)).isNotEqualTo(TextTraits.head("a2_", 0, 3));
+    for (String s : new String[] {"0", "zz", "___", "\u4e2d\u6587", "Ab9"}) {
+      assertThat(TextTraits.head(s, 0, s.length())).isBetween(0, TextTraits.HEADS - 1);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TextTraits.head("abc", 1, 1))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void emptyText() {
     TextTraits t = TextTraits.of("");
     assertThat(t.asciiDigits()).isZero();
@@ -94,6 +110,7 @@ class TextTraitsTest {
       assertThat(t.wordIsAsciiDigits(k)).isEqualTo(w.chars().allMatch(c -> c >= '0' && c <= '9'));
       assertThat(t.wordIsAsciiAlnum(k)).isEqualTo(w.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c)));
       assertThat(t.wordHasUnderscore(k)).isEqualTo(w.indexOf('_') >= 0);
+      assertThat(t.wordHead(k)).isEqualTo(TextTraits.head(text, start, i));
       if (w.chars().anyMatch(c -> c >= '0' && c <= '9')) {
         withDigit.add(k);
       }

@@ -61,7 +61,8 @@ final class CredentialRecognizer extends TraitScanningRecognizer {
       int ws = traits.wordStart(k);
       int we = traits.wordEnd(k);
       if (!traits.wordHasUnderscore(k)) {
-        if (ws >= i) {
+        // a key opens at the word's start only if the word's head (first three characters) allows it
+        if (ws >= i && INDEX.mayOpenWord(traits.wordHead(k))) {
           Finding f = keyValueAt(text, ws);
           if (f != null) {
             out.add(f);

@@ -60,7 +60,7 @@ final class DateRecognizer extends DigitRunRecognizer {
           end = r[0];
           score = r[1] / 100.0;
         }
-      } else if (monthLength(traits.wordEnd(k) - ws) && MONTH_INDEX.mayStartWith(c)) {
+      } else if (monthLength(traits.wordEnd(k) - ws) && MONTH_INDEX.mayOpenWord(traits.wordHead(k))) {
         // monthAt(text, ws) without walking the letters again: the month name must be the whole word
         // (3-10 letters, then a boundary), and a word equal to a month name consists of letters
         int m = MONTH_INDEX.exactly(text, ws, traits.wordEnd(k)) != null ? traits.wordEnd(k) - ws : 0;

@@ -55,7 +55,7 @@ final class KeywordValueRecognizer extends DigitRunRecognizer {
     }
   }
 
-  /** Candidates are word starts whose first letter opens a keyword. */
+  /** Candidates are word starts whose head (first three characters) can open a keyword. */
   @Override
   public List<Finding> analyze(String text, String language, TextTraits traits) {
     checked(text, traits);
@@ -63,7 +63,7 @@ final class KeywordValueRecognizer extends DigitRunRecognizer {
     int i = 0;
     for (int k = 0, words = traits.wordCount(); k < words; k++) {
       int ws = traits.wordStart(k);
-      if (ws < i || !index.mayStartWith(text.charAt(ws))) {
+      if (ws < i || !index.mayOpenWord(traits.wordHead(k))) {
         continue;
       }
       String kw = index.longestAt(text, ws);

@@ -1,5 +1,6 @@
 package io.veil.core.recognizers;
 
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,6 +16,13 @@ import java.util.List;
  * whose second character is ASCII and not among them cannot match, so the candidate comparisons are
  * skipped; keyword-led scanners ("password", "passport", month names) start at every word with a
  * common first letter, and most of those words are rejected here with one array access.
+ *
+ * <p>Word-head filter: at the start of a text's word, {@link #mayOpenWord(int)} answers from the word's
+ * {@linkplain TextTraits#wordHead(int) head} (its first three characters ignoring case, which the
+ * analyzer's one pass over the text computes for every word) whether any of these words can match
+ * there, with one bit test; scanners that open only at word starts call it before any other lookup, so
+ * that credential, keyword-id and month-name scanners do not each read and lower-case the characters of
+ * every word again.
  */
 final class WordIndex {
   /**
@@ -52,6 +60,11 @@ final class WordIndex {
    * third character rejects most of them before any word is compared.
    */
   private final long[][] firstThree = new long[128][];
+  /**
+   * Bit {@code h} set: a text word whose {@linkplain TextTraits#wordHead(int) head} is {@code h} may
+   * start with one of the words (see {@link #headFilter}).
+   */
+  private final long[] wordHeads;
 
   WordIndex(String... words) {
     List<List<String>> buckets = new ArrayList<>();
@@ -75,6 +88,66 @@ final class WordIndex {
     }
     rest.sort(longestFirst);
     other = rest.isEmpty() ? EMPTY : Bucket.of(rest);
+    wordHeads = headFilter(words);
+  }
+
+  /** One character of each head symbol (see {@link TextTraits#head}): digits, letters, '_', another letter. */
+  private static final String HEAD_REPRESENTATIVES = "0123456789abcdefghijklmnopqrstuvwxyz_\u00e9";
+
+  /**
+   * The heads a text word can have where one of {@code words} matches at its start. Word characters are
+   * exactly those whose lower case is a word character ({@code isWordChar(c) == isWordChar(toLowerCase(c))}
+   * for every char; {@code WordIndexTest} checks all of them), so where a keyword matches at a word
+   * start, the word's first characters are the keyword's, up to the keyword's first non-word character
+   * (its <em>first segment</em>), where the word ends:
+   * <ul>
+   *   <li>a first segment of three or more characters: the word's head is that of the keyword's first three;
+   *   <li>a shorter segment followed by a non-word character ("a/c", "api key" has three): the word is
+   *       the segment;
+   *   <li>a keyword of one or two word characters only ("pw"): the word is the keyword or a longer word
+   *       that starts with it, whose next characters may be anything (every symbol is enumerated).
+   * </ul>
+   * A keyword that starts with a non-word character cannot match at a word start (and opens no head).
+   */
+  private static long[] headFilter(String[] words) {
+    long[] bits = new long[(TextTraits.HEADS + 63) / 64];
+    for (String w : words) {
+      int segment = 0;
+      while (segment < w.length() && Chars.isWordChar(w.charAt(segment))) {
+        segment++;
+      }
+      if (segment == 0) {
+        continue;
+      }
+      if (segment >= 3 || segment < w.length()) {
+        set(bits, TextTraits.head(w, 0, Math.min(segment, 3)));
+        continue;
+      }
+      set(bits, TextTraits.head(w, 0, segment));
+      for (int x = 0; x < HEAD_REPRESENTATIVES.length(); x++) {
+        String longer = w + HEAD_REPRESENTATIVES.charAt(x);
+        set(bits, TextTraits.head(longer, 0, longer.length()));
+        if (longer.length() < 3) {
+          for (int y = 0; y < HEAD_REPRESENTATIVES.length(); y++) {
+            set(bits, TextTraits.head(longer + HEAD_REPRESENTATIVES.charAt(y), 0, 3));
+          }
+        }
+      }
+    }
+    return bits;
+  }
+
+  private static void set(long[] bits, int head) {
+    bits[head >>> 6] |= 1L << head;
+  }
+
+  /**
+   * False if none of the words can match at the start of a text word whose
+   * {@linkplain TextTraits#wordHead(int) head} is {@code head} (then {@link #matchesAt},
+   * {@link #longestAt} and {@link #exactly} find nothing there); true means "look".
+   */
+  boolean mayOpenWord(int head) {
+    return (wordHeads[head >>> 6] & (1L << head)) != 0;
   }
 
   /** The second-character bit set of one bucket, or null if a word is too short or has a non-ASCII second char. */

@@ -2,6 +2,7 @@ package io.veil.core.recognizers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veil.core.TextTraits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,6 +51,50 @@ class WordIndexTest {
     }
   }
 
+  /**
+   * The word-head filter relies on this: a character is a word character exactly when its lower case
+   * is, so a keyword's first segment ends where the text's word ends.
+   */
+  @Test
+  void everyCharIsAWordCharExactlyWhenItsLowerCaseIs() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      char ch = (char) c;
+      assertThat(Chars.isWordChar(Character.toLowerCase(ch))).as("U+%04X", c).isEqualTo(Chars.isWordChar(ch));
+    }
+  }
+
+  @Test
+  void headFilterExamples() {
+    assertThat(INDEX.mayOpenWord(TextTraits.head("Passenger", 0, 9))).isTrue(); // "pass", "p"
+    assertThat(INDEX.mayOpenWord(TextTraits.head("PWX", 0, 3))).isTrue(); // "pw" opens longer words
+    assertThat(INDEX.mayOpenWord(TextTraits.head("a", 0, 1))).isTrue(); // "a/c"
+    assertThat(INDEX.mayOpenWord(TextTraits.head("ab", 0, 2))).isFalse(); // "abc" needs three
+    assertThat(INDEX.mayOpenWord(TextTraits.head("\u212Aey", 0, 3))).isFalse(); // Kelvin sign: "key" is no word here
+    assertThat(INDEX.mayOpenWord(TextTraits.head("ÜBERALL", 0, 7))).isTrue();
+    assertThat(INDEX.mayOpenWord(TextTraits.head("dl", 0, 2))).isTrue(); // "dl#": the word is "dl"
+    assertThat(INDEX.mayOpenWord(TextTraits.head("dlx", 0, 3))).isFalse();
+    assertThat(INDEX.mayOpenWord(TextTraits.head("hello", 0, 5))).isFalse();
+    WordIndex kelvin = new WordIndex("key");
+    assertThat(kelvin.mayOpenWord(TextTraits.head("\u212AEY", 0, 3))).isTrue(); // lower case of U+212A is 'k'
+  }
+
+  /** Where the head filter says no at a word start, no word matches there. */
+  @Property(tries = 3000)
+  void headFilterNeverHidesAMatch(@ForAll("textsWithCaseOddities") String text) {
+    TextTraits traits = TextTraits.of(text);
+    for (int k = 0; k < traits.wordCount(); k++) {
+      if (INDEX.mayOpenWord(traits.wordHead(k))) {
+        continue;
+      }
+      int ws = traits.wordStart(k);
+      assertThat(INDEX.matchesAt(text, ws)).as("at %d", ws).isEmpty();
+      assertThat(INDEX.longestAt(text, ws)).isNull();
+      for (int to = ws + 1; to <= text.length(); to++) {
+        assertThat(INDEX.exactly(text, ws, to)).isNull();
+      }
+    }
+  }
+
   private static boolean matches(String text, int at, String w) {
     if (at + w.length() > text.length()) {
       return false;
@@ -68,6 +113,16 @@ class WordIndexTest {
         Arbitraries.of(WORDS).map(w -> w.toUpperCase(java.util.Locale.ROOT)),
         Arbitraries.of(WORDS),
         Arbitraries.strings().withChars("pasword/ckyAPIÄÉ' #º").ofMaxLength(5));
+    return piece.list().ofMaxSize(6).map(l -> String.join("", l));
+  }
+
+  /** {@link #texts()} plus characters whose lower case is ASCII (Kelvin sign, dotted capital I), digits and '_'. */
+  @Provide
+  Arbitrary<String> textsWithCaseOddities() {
+    Arbitrary<String> piece = Arbitraries.oneOf(
+        Arbitraries.of(WORDS).map(w -> w.toUpperCase(java.util.Locale.ROOT)),
+        Arbitraries.of(WORDS),
+        Arbitraries.strings().withChars("pasword/ckyAPIÄÉ' #º\u212A\u0130_9dlDLbü").ofMaxLength(5));
     return piece.list().ofMaxSize(6).map(l -> String.join("", l));
   }
 }
