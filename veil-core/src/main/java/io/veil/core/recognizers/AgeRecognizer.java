@@ -54,7 +54,7 @@ final class AgeRecognizer extends DigitRunRecognizer {
           || (i + 1 < n && (text.charAt(i) == '.' || text.charAt(i) == ',') && Chars.isDigit(text.charAt(i + 1)))) {
         continue;
       }
-      int value = Integer.parseInt(text, start, i, 10);
+      int value = Chars.asciiDigitsValue(text, start, i); // a word of one to three ASCII digits
       if (value > 125) {
         continue;
       }

@@ -25,6 +25,18 @@ final class Chars {
     return c >= '0' && c <= '9';
   }
 
+  /**
+   * The value of {@code s[from, to)}, which the caller has checked to be one to nine ASCII digits:
+   * {@code Integer.parseInt} without its checks (it was a top frame of the age and date scanners).
+   */
+  static int asciiDigitsValue(CharSequence s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      v = v * 10 + (s.charAt(i) - '0');
+    }
+    return v;
+  }
+
   static boolean isAsciiLetter(char c) {
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
   }

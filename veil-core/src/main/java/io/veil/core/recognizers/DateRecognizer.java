@@ -134,8 +134,9 @@ final class DateRecognizer extends DigitRunRecognizer {
     return e - i > max ? max + 1 : e - i;
   }
 
+  /** The value of the {@code len} ASCII digits at {@code i} (every caller has counted them with {@link #digits}). */
   private static int value(String t, int i, int len) {
-    return Integer.parseInt(t, i, i + len, 10);
+    return Chars.asciiDigitsValue(t, i, i + len);
   }
 
   /** [end, score*100] of a numeric date at {@code i}, or null. */

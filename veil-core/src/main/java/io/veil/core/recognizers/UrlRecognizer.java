@@ -65,8 +65,10 @@ final class UrlRecognizer extends AbstractRecognizer {
       int next = Math.max(dot + 1, hostEnd);
       if (hostStart < dot && hostStart >= covered && (hostStart == 0 || okBeforeHost(text.charAt(hostStart - 1)))) {
         boolean www = Chars.matchesAt(text, hostStart, "www.") && hostStart + 4 == dot + 1;
-        int lastDot = text.lastIndexOf('.', hostEnd - 1);
-        if (hostEnd > dot + 1 && lastDot > hostStart) {
+        // (a dot that ends the host, e.g. a sentence's full stop, has no TLD after it: the backward search
+        // for the last dot, which could run to the start of the text, is not needed)
+        int lastDot = hostEnd > dot + 1 ? text.lastIndexOf('.', hostEnd - 1) : -1;
+        if (lastDot > hostStart) {
           String tld = text.substring(lastDot + 1, hostEnd).toLowerCase(java.util.Locale.ROOT);
           boolean alphaTld = tld.length() >= 2 && tld.chars().allMatch(c -> Chars.isAsciiLetter((char) c));
           if (www && alphaTld) {
