@@ -39,8 +39,16 @@ final class ObservabilityInterceptor implements Interceptor {
     GatewayRequest request = chain.request();
     GatewayResponse response;
     String code = null;
+    if (audit != null) {
+      audit.started();
+    }
     try {
       response = chain.proceed(request);
+    } catch (Error e) {
+      if (audit != null) {
+        audit.abandoned();
+      }
+      throw e;
     } catch (GatewayException e) {
       code = e.code();
       response = errorResponse(e);
