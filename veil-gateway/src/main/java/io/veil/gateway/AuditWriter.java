@@ -70,6 +70,15 @@ final class AuditWriter {
     onTheirWay.decrementAndGet();
   }
 
+  /**
+   * A started request answers with a stream: its record comes when the stream ends, which may be minutes
+   * away, so it no longer counts as on its way (a group must not wait for it); its {@link #write} then
+   * passes {@code announced = false}.
+   */
+  void deferred() {
+    onTheirWay.decrementAndGet();
+  }
+
   /** Requests in flight that have not written their record yet (for tests). */
   int onTheirWay() {
     return onTheirWay.get();
@@ -80,9 +89,15 @@ final class AuditWriter {
     return backlogSize.get();
   }
 
-  /** Writes the record of a request announced by {@link #started()}; returns once it is committed (or kept). */
-  void write(GatewayRequest request, int status, String code, Duration latency) {
-    onTheirWay.decrementAndGet();
+  /**
+   * Writes the record of a request; returns once it is committed (or kept in the backlog).
+   *
+   * @param announced true if the request still counts as on its way ({@link #started()}, not {@link #deferred()})
+   */
+  void write(GatewayRequest request, int status, String code, Duration latency, boolean announced) {
+    if (announced) {
+      onTheirWay.decrementAndGet();
+    }
     RequestStats s = request.stats();
     if (s.tenant() == null || request.endpoint() == null) {
       return; // not authenticated: no tenant to account it to (the access log has it)
