@@ -50,7 +50,7 @@ final class AuditWriter {
   private final AtomicInteger backlogSize = new AtomicInteger();
   private final AtomicBoolean retryScheduled = new AtomicBoolean();
   private final Object flushLock = new Object();
-  /** Requests started and not yet at {@link #write} (or {@link #abandoned()}). */
+  /** Requests started that still count as on their way to {@link #write}. */
   private final AtomicInteger onTheirWay = new AtomicInteger();
 
   AuditWriter(Governance governance) {
@@ -60,7 +60,10 @@ final class AuditWriter {
         : new AuditLog.GroupWait(wait, GROUP_WAIT_MIN_IN_FLIGHT, onTheirWay::get));
   }
 
-  /** A request entered the chain; it will end in exactly one {@link #write} or {@link #abandoned()}. */
+  /**
+   * A request entered the chain. It leaves the count exactly once: by {@link #write} with {@code announced},
+   * by {@link #abandoned()}, or by {@link #deferred()} (then its later write passes {@code announced = false}).
+   */
   void started() {
     onTheirWay.incrementAndGet();
   }

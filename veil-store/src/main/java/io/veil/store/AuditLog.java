@@ -111,12 +111,13 @@ public final class AuditLog {
           continue;
         }
         List<Pending> batch = new ArrayList<>();
+        boolean interrupted = false;
         try {
           drainInto(batch);
           GroupWait wait = groupWait;
           int coming = wait == GroupWait.NONE ? 0 : wait.onTheirWay().getAsInt();
           if (coming >= wait.minOnTheirWay() && batch.size() < MAX_BATCH) {
-            gather(batch, Math.min(MAX_BATCH, batch.size() + coming), wait.maxWaitNanos());
+            interrupted = gather(batch, Math.min(MAX_BATCH, batch.size() + coming), wait.maxWaitNanos());
           }
           if (!batch.contains(mine)) { // cannot happen (FIFO, one writer at a time); never lose a record
             batch.add(mine);
@@ -127,6 +128,9 @@ public final class AuditLog {
           writeBatch(batch);
         } finally {
           written.signalAll(); // also after an Error: a caller whose record was not written becomes the writer
+          if (interrupted) {
+            Thread.currentThread().interrupt(); // restored only now: an interrupted thread's file I/O would fail
+          }
         }
       }
     } finally {
@@ -149,9 +153,13 @@ public final class AuditLog {
   /**
    * Waits (writer lock released meanwhile) until the group holds {@code target} records or {@code maxWaitNanos}
    * passed, whichever comes first; records that arrive meanwhile are queued by their callers and join the group.
+   * An interrupt ends the wait early (the group is written as it is).
+   *
+   * @return true if the thread was interrupted while waiting (its flag is then clear until the caller restores it)
    */
-  private void gather(List<Pending> batch, int target, long maxWaitNanos) {
+  private boolean gather(List<Pending> batch, int target, long maxWaitNanos) {
     long deadline = System.nanoTime() + maxWaitNanos;
+    boolean interrupted = false;
     gathering = true;
     try {
       long left;
@@ -159,7 +167,7 @@ public final class AuditLog {
         try {
           arrived.awaitNanos(left);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt(); // write what is there now; the caller sees its flag set
+          interrupted = true;
           break;
         }
       }
@@ -167,6 +175,7 @@ public final class AuditLog {
       gathering = false;
     }
     drainInto(batch);
+    return interrupted;
   }
 
   /**

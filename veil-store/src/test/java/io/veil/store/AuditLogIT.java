@@ -371,6 +371,29 @@ class AuditLogIT {
   }
 
   @Test
+  void anInterruptedWriterStillCommitsItsGroupAndKeepsItsInterrupt() throws Exception {
+    CountDownLatch writerAsked = new CountDownLatch(1);
+    log.groupWait(new AuditLog.GroupWait(Duration.ofSeconds(10), 1, () -> {
+      writerAsked.countDown();
+      return 1; // announced, never comes: only the interrupt ends the wait early
+    }));
+    java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer = Thread.ofVirtual().start(() -> {
+      seq.set(log.append(record("a")));
+      flag.set(Thread.currentThread().isInterrupted());
+    });
+    writerAsked.await();
+    writer.interrupt();
+    writer.join();
+    assertThat(seq).hasValue(1);
+    assertThat(flag).as("the interrupt is handed back after the commit").isTrue();
+    log.groupWait(AuditLog.GroupWait.NONE);
+    assertThat(log.append(record("b"))).as("the database still works after the interrupted writer").isEqualTo(2);
+    assertThat(verifier.verify().valid()).isTrue();
+  }
+
+  @Test
   void aGroupWaitsOnlyWhileEnoughRecordsAreOnTheirWay() {
     java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
     log.groupWait(new AuditLog.GroupWait(Duration.ofSeconds(10), 2, () -> {
