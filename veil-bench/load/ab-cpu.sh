@@ -5,18 +5,21 @@
 # /proc/PID/stat) and requests (the gateway's own veil_requests_total) are sampled per interval.
 #
 # usage: veil-bench/load/ab-cpu.sh A_ROOT B_ROOT [--seconds 300] [--warmup 120] [--interval 60]
-#          [--concurrency 32] [--data DIR]
+#          [--concurrency 32] [--data DIR] [--a-env 'VAR=VALUE ...'] [--b-env 'VAR=VALUE ...']
 #   A_ROOT, B_ROOT: checkouts (or copied builds) with an executable ./veil; the mock comes from A_ROOT.
+#   --a-env/--b-env: environment settings for that side's gateway only (e.g. one build against itself with a
+#   setting changed: ab-cpu.sh X X --a-env VEIL_AUDIT_GROUP_WAIT_MILLIS=0).
 # prints per interval and build: requests, req/s, CPU ms per request; then the ratio B / A of the sums.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 A="$(cd "${1:?usage: ab-cpu.sh A_ROOT B_ROOT [options]}" && pwd)"; B="$(cd "${2:?usage: ab-cpu.sh A_ROOT B_ROOT [options]}" && pwd)"; shift 2
-SECS=300; WARMUP=120; INTERVAL=60; CONC=32; DATA="$ROOT/../shared/data"
+SECS=300; WARMUP=120; INTERVAL=60; CONC=32; DATA="$ROOT/../shared/data"; A_ENV=""; B_ENV=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECS="$2"; shift 2 ;; --warmup) WARMUP="$2"; shift 2 ;; --interval) INTERVAL="$2"; shift 2 ;;
     --concurrency) CONC="$2"; shift 2 ;; --data) DATA="$2"; shift 2 ;;
+    --a-env) A_ENV="$2"; shift 2 ;; --b-env) B_ENV="$2"; shift 2 ;;
     *) echo "ab-cpu: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -29,9 +32,10 @@ PORT=$(( 20000 + RANDOM % 20000 ))
 "$A/veil" mock-llm --port "$PORT" >"$WORK/mock.log" 2>&1 & PIDS+=($!)
 declare -A PID URL
 for side in A B; do
-  root="$A"; [ "$side" = B ] && root="$B"
+  root="$A"; extra="$A_ENV"; [ "$side" = B ] && root="$B" && extra="$B_ENV"
   [ "$side" = A ] && p=$((PORT + 1)) || p=$((PORT + 2))
-  VEIL_JAVA_OPTS="${VEIL_JAVA_OPTS:-} -Xmx512m" "$root/veil" serve --port "$p" --upstream "http://127.0.0.1:$PORT/v1" \
+  # shellcheck disable=SC2086 # extra is a list of VAR=VALUE words
+  env $extra VEIL_JAVA_OPTS="${VEIL_JAVA_OPTS:-} -Xmx512m" "$root/veil" serve --port "$p" --upstream "http://127.0.0.1:$PORT/v1" \
     --data-dir "$WORK/data-$side" >"$WORK/serve-$side.log" 2>&1 & PID[$side]=$!; PIDS+=("${PID[$side]}")
   URL[$side]="http://127.0.0.1:$p"
 done
@@ -60,6 +64,11 @@ while [ $(( elapsed + INTERVAL )) -le "$SECS" ]; do
       'BEGIN { printf "%s t=%4ds %7d requests %8.1f req/s %6.2f CPU ms/request load %s\n", s, t, n, n / i, n ? c / n : 0, l }'
     PREV[$side]="$cur"
   done
+done
+for side in A B; do
+  curl -s "${URL[$side]}/metrics" | awk -v s="$side" '/^veil_audit_(commits|records)_total/ {v[$1] = $2}
+    END { c = v["veil_audit_commits_total"]; r = v["veil_audit_records_total"];
+      if (c) printf "%s audit: %d records in %d commits (%.2f per commit)\n", s, r, c, r / c }'
 done
 awk -v ca="${TOTC[A]}" -v na="${TOTN[A]}" -v cb="${TOTC[B]}" -v nb="${TOTN[B]}" 'BEGIN {
   a = na ? ca / na : 0; b = nb ? cb / nb : 0;

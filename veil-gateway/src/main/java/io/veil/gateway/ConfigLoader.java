@@ -67,6 +67,8 @@ import java.util.Set;
  * audit:
  *   checkpointEvery: 1000
  *   checkpointSeconds: 300
+ *   groupWaitMillis: 5               # VEIL_AUDIT_GROUP_WAIT_MILLIS; under load (8+ requests in flight) an audit
+ *                                    # commit waits up to this long for other requests' records (0-50; 0: never)
  * }</pre>
  *
  * <p>Without an upstream URL, OpenAI is used when a provider key is set, the mock LLM otherwise
@@ -166,7 +168,7 @@ public final class ConfigLoader {
     requireKnown(ret, "retention.", Set.of("vaultHours", "auditDays", "consentHistoryDays", "privacyRequestsDays",
         "purgeMinutes"));
     JsonNode audit = root.path("audit");
-    requireKnown(audit, "audit.", Set.of("checkpointEvery", "checkpointSeconds"));
+    requireKnown(audit, "audit.", Set.of("checkpointEvery", "checkpointSeconds", "groupWaitMillis"));
     RegulationProfile profile = profile(pick(env, "VEIL_PROFILE", root.path("profile"), "gdpr"));
     Map<DataClass, Duration> overrides = new EnumMap<>(DataClass.class);
     putDuration(overrides, DataClass.VAULT_ENTRIES, ret.path("vaultHours"), "retention.vaultHours", ChronoUnit.HOURS);
@@ -188,7 +190,9 @@ public final class ConfigLoader {
         Duration.ofMinutes(parseInt(text(ret.path("purgeMinutes"), Long.toString(d.purgeInterval().toMinutes())),
             "retention.purgeMinutes")),
         Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db.path("subjectStateCacheMillis"),
-            Long.toString(d.subjectStateTtl().toMillis())), "database.subjectStateCacheMillis")));
+            Long.toString(d.subjectStateTtl().toMillis())), "database.subjectStateCacheMillis")),
+        Duration.ofMillis(parseLong(pick(env, "VEIL_AUDIT_GROUP_WAIT_MILLIS", audit.path("groupWaitMillis"),
+            Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")));
   }
 
   private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode n, String what, ChronoUnit unit) {

@@ -18,8 +18,10 @@ enum Endpoint {
   private final String path;
   private final String upstreamPath;
   private final boolean hasBody;
+  private final String label;
 
   Endpoint(String method, String path, String upstreamPath, boolean hasBody) {
+    this.label = name().toLowerCase(java.util.Locale.ROOT); // once: it is read several times per request
     this.method = method;
     this.path = path;
     this.upstreamPath = upstreamPath;
@@ -64,6 +66,6 @@ enum Endpoint {
 
   /** A short label for logs and metrics. */
   String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return label;
   }
 }

@@ -77,6 +77,9 @@ public final class Gateway implements AutoCloseable {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
     this.metrics = new GatewayMetrics();
+    if (governance != null) {
+      metrics.audit(governance.audit());
+    }
     this.upstream = UpstreamTransport.open(config.upstream());
     this.chain = chain(config, veil, keys, metrics, governance, upstream);
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,

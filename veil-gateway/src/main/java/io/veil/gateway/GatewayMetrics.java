@@ -1,6 +1,7 @@
 package io.veil.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code veil_requests_blocked_total{code}} — refused by Veil (auth, limits, fail-closed)
  *   <li>{@code veil_upstream_responses_total{status}}
  *   <li>{@code veil_fields_dropped_total{endpoint}} — data minimization
+ *   <li>{@code veil_audit_commits_total} and {@code veil_audit_records_total} — with governance: the audit
+ *       trail's group commits and the records they wrote (records ÷ commits = the mean group size)
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -74,6 +77,14 @@ final class GatewayMetrics {
           .description("Request fields dropped by data minimization").tags("endpoint", e).register(registry))
           .increment(n);
     }
+  }
+
+  /** Exposes the audit log's commit and record counters (read at scrape time). */
+  void audit(io.veil.store.AuditLog log) {
+    FunctionCounter.builder("veil.audit.commits", log, l -> (double) l.commits())
+        .description("Audit trail commits (one per group of records)").register(registry);
+    FunctionCounter.builder("veil.audit.records", log, l -> (double) l.recordsWritten())
+        .description("Audit records committed").register(registry);
   }
 
   /** The last hour minute by minute, for the admin console (fed by the calls above). */

@@ -39,8 +39,16 @@ final class ObservabilityInterceptor implements Interceptor {
     GatewayRequest request = chain.request();
     GatewayResponse response;
     String code = null;
+    if (audit != null) {
+      audit.started();
+    }
     try {
       response = chain.proceed(request);
+    } catch (Error e) {
+      if (audit != null) {
+        audit.abandoned();
+      }
+      throw e;
     } catch (GatewayException e) {
       code = e.code();
       response = errorResponse(e);
@@ -59,6 +67,9 @@ final class ObservabilityInterceptor implements Interceptor {
     }
     metrics.entities(request.stats().entities());
     if (response instanceof GatewayResponse.Stream s) {
+      if (audit != null) {
+        audit.deferred(); // its record is written when the stream ends, maybe minutes from now
+      }
       String finalCode = code;
       return new GatewayResponse.Stream(s.status(), s.headers(), new EventStream() {
         private boolean done;
@@ -87,7 +98,7 @@ final class ObservabilityInterceptor implements Interceptor {
     metrics.request(request.endpoint(), status, d);
     RequestStats s = request.stats();
     if (audit != null) {
-      audit.write(request, status, code, d);
+      audit.write(request, status, code, d, !stream);
     }
     if (s.logging() == io.veil.store.PrivacySettings.Logging.NONE) {
       return; // the end user opted out of logging: the audit record is all that is kept

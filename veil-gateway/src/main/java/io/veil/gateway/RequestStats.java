@@ -17,6 +17,7 @@ import java.util.TreeMap;
  */
 final class RequestStats {
   private final Map<String, Integer> entities = new TreeMap<>();
+  private int entityCount;
   private int fieldsDropped;
   private String keyId;
   private String tenant;
@@ -92,7 +93,10 @@ final class RequestStats {
   }
 
   void addEntities(Map<EntityType, Integer> counts) {
-    counts.forEach((type, n) -> entities.merge(type.name(), n, Integer::sum));
+    counts.forEach((type, n) -> {
+      entities.merge(type.name(), n, Integer::sum);
+      entityCount += n;
+    });
   }
 
   void fieldDropped() {
@@ -100,11 +104,11 @@ final class RequestStats {
   }
 
   Map<String, Integer> entities() {
-    return entities;
+    return java.util.Collections.unmodifiableMap(entities);
   }
 
   int entityCount() {
-    return entities.values().stream().mapToInt(Integer::intValue).sum();
+    return entityCount;
   }
 
   int fieldsDropped() {

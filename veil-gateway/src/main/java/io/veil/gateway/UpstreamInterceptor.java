@@ -34,11 +34,21 @@ final class UpstreamInterceptor implements Interceptor {
   private final GatewayMetrics metrics;
   private final String authName;
   private final String authValue;
+  /** The provider URI of each endpoint without a path parameter, built once (not per request). */
+  private final java.util.EnumMap<Endpoint, URI> uris = new java.util.EnumMap<>(Endpoint.class);
+  private final String query;
 
   UpstreamInterceptor(UpstreamConfig config, UpstreamTransport transport, GatewayMetrics metrics) {
     this.config = config.validated();
     this.transport = transport;
     this.metrics = metrics;
+    this.query = this.config.apiVersion() == null ? ""
+        : "?api-version=" + java.net.URLEncoder.encode(this.config.apiVersion(), java.nio.charset.StandardCharsets.UTF_8);
+    for (Endpoint e : Endpoint.values()) {
+      if (e != Endpoint.MODEL && e.upstreamPath() != null) {
+        uris.put(e, URI.create(this.config.baseUrl().toString() + e.upstreamPath() + query));
+      }
+    }
     if (config.apiKey() == null) {
       authName = null;
       authValue = null;
@@ -136,11 +146,12 @@ final class UpstreamInterceptor implements Interceptor {
 
   private URI uri(GatewayRequest request) {
     Endpoint endpoint = request.endpoint();
-    String base = config.baseUrl().toString();
-    String query = config.apiVersion() == null ? ""
-        : "?api-version=" + java.net.URLEncoder.encode(config.apiVersion(), java.nio.charset.StandardCharsets.UTF_8);
+    URI fixed = uris.get(endpoint);
+    if (fixed != null) {
+      return fixed;
+    }
     String path = endpoint.upstreamPath() + (endpoint == Endpoint.MODEL ? request.resource() : "");
-    return URI.create(base + path + query);
+    return URI.create(config.baseUrl().toString() + path + query);
   }
 
   /** Rebuilds a provider error: its message/type/code/param, key-like strings redacted. */

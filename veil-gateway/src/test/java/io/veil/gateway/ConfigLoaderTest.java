@@ -90,4 +90,21 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_SUBJECT_STATE_CACHE_MILLIS", "-1")))
         .hasMessageContaining("subjectStateCacheMillis");
   }
+
+  @Test
+  void theAuditGroupWaitIsASettingWithAnEnvironmentOverrideAndBounds() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).governance().auditGroupWait()).isEqualTo(java.time.Duration.ofMillis(5));
+    Path f = dir.resolve("group.yaml");
+    Files.writeString(f, """
+        audit:
+          groupWaitMillis: 20
+        """);
+    assertThat(ConfigLoader.load(f, Map.of()).governance().auditGroupWait()).isEqualTo(java.time.Duration.ofMillis(20));
+    assertThat(ConfigLoader.load(f, Map.of("VEIL_AUDIT_GROUP_WAIT_MILLIS", "0")).governance().auditGroupWait())
+        .as("0: never wait").isZero();
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_AUDIT_GROUP_WAIT_MILLIS", "51")))
+        .hasMessageContaining("groupWaitMillis");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_AUDIT_GROUP_WAIT_MILLIS", "-1")))
+        .hasMessageContaining("groupWaitMillis");
+  }
 }

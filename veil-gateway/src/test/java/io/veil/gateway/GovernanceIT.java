@@ -179,6 +179,36 @@ class GovernanceIT {
 
   @ParameterizedTest
   @EnumSource(TestStores.class)
+  void theAuditGroupWaitIsWiredAndEveryRequestLeavesTheInFlightCount(TestStores store) throws Exception {
+    try (GovernedGateway g = new GovernedGateway(dir, store.fresh().withAuditGroupWait(java.time.Duration.ofMillis(20)),
+        Map.of())) {
+      io.veil.store.AuditLog.GroupWait wait = g.governance.audit().groupWait();
+      assertThat(wait.maxWait()).isEqualTo(java.time.Duration.ofMillis(20));
+      assertThat(wait.minOnTheirWay()).isEqualTo(AuditWriter.GROUP_WAIT_MIN_IN_FLIGHT);
+      g.grant(USER, "llm-processing");
+      long before = g.governance.audit().lastSeq();
+      long recordsBefore = g.governance.audit().recordsWritten();
+      g.chat(TEXT, "X-Veil-User", USER);
+      g.send("POST", "/v1/chat/completions", g.key, GovernedGateway.chatBody(TEXT, true), "X-Veil-User", USER);
+      g.chat(TEXT, "X-Veil-User", "someone-without-consent"); // refused: still audited
+      g.send("POST", "/v1/chat/completions", "not-a-key", GovernedGateway.chatBody(TEXT, false)); // 401: no record
+      g.send("POST", "/v1/chat/completions", g.key, "{not json"); // 400: audited
+      for (int i = 0; i < 50 && g.governance.audit().lastSeq() < before + 4; i++) {
+        Thread.sleep(50); // the streamed request's record is written when its stream ends
+      }
+      assertThat(g.governance.audit().lastSeq()).isEqualTo(before + 4);
+      assertThat(g.governance.audit().recordsWritten() - recordsBefore).isEqualTo(4);
+      assertThat(wait.onTheirWay().getAsInt()).as("requests in flight not yet audited, after all ended").isZero();
+      assertThat(g.send("GET", "/metrics", null, null).body()).contains("veil_audit_commits_total").contains("veil_audit_records_total");
+    }
+    try (GovernedGateway g = new GovernedGateway(java.nio.file.Files.createDirectories(dir.resolve("no-wait")),
+        store.fresh().withAuditGroupWait(java.time.Duration.ZERO), Map.of())) {
+      assertThat(g.governance.audit().groupWait()).as("0: never wait").isSameAs(io.veil.store.AuditLog.GroupWait.NONE);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestStores.class)
   void exportThenEraseThroughThePrivacyApi(TestStores store) throws Exception {
     try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), Map.of())) {
       g.grant(USER, "llm-processing");

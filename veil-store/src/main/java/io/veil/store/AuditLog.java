@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 
 /**
  * The append-only, tamper-evident audit trail: one {@link AuditRecord} per request, chained by
@@ -40,7 +44,18 @@ public final class AuditLog {
   private final int checkpointEvery;
   private final long checkpointIntervalMillis;
   private final ReentrantLock writer = new ReentrantLock();
+  /** Signalled when a record joins the queue while the writer waits for its group (writer lock). */
+  private final Condition arrived = writer.newCondition();
+  /** Signalled when a group has been written (writer lock). */
+  private final Condition written = writer.newCondition();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  /** True while the writer waits for more records of its group (writer lock). */
+  private boolean gathering;
+  private volatile GroupWait groupWait = GroupWait.NONE;
+  /** Commits (groups) and records written by this instance's appends (writer lock to write, any thread to read). */
+  private volatile long commits;
+  private volatile long recordsWritten;
   /** The head as this instance last committed it, or null: a hint, confirmed by the head update (writer lock). */
   private Head knownHead;
 
@@ -76,7 +91,9 @@ public final class AuditLog {
    * caller its sequence number; a caller whose record was written meanwhile returns at once. The chain
    * is exactly what one-by-one appends would produce (one record per call, same hashes, checkpoints at
    * the same positions). If a shared transaction fails, its records are retried one by one, so a
-   * failure is reported to exactly the callers whose record could not be written, as before.
+   * failure is reported to exactly the callers whose record could not be written, as before. With a
+   * {@link #groupWait} set, the writer may first wait (at most its {@code maxWait}) for records on their
+   * way; the records that arrive meanwhile join its group instead of each starting a commit of their own.
    *
    * @return its sequence number
    */
@@ -84,19 +101,37 @@ public final class AuditLog {
     Objects.requireNonNull(r, "record");
     Pending mine = new Pending(r);
     queue.add(mine);
+    queued.incrementAndGet();
     writer.lock();
     try {
-      if (!mine.done) {
+      while (!mine.done) {
+        if (gathering) { // another caller is the writer and waits for its group: this record joins it
+          arrived.signal();
+          written.awaitUninterruptibly();
+          continue;
+        }
         List<Pending> batch = new ArrayList<>();
-        Pending p;
-        while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
-          batch.add(p);
+        boolean interrupted = false;
+        try {
+          drainInto(batch);
+          GroupWait wait = groupWait;
+          int coming = wait == GroupWait.NONE ? 0 : wait.onTheirWay().getAsInt();
+          if (coming >= wait.minOnTheirWay() && batch.size() < MAX_BATCH) {
+            interrupted = gather(batch, Math.min(MAX_BATCH, batch.size() + coming), wait.maxWaitNanos());
+          }
+          if (!batch.contains(mine)) { // cannot happen (FIFO, one writer at a time); never lose a record
+            batch.add(mine);
+            if (queue.remove(mine)) {
+              queued.decrementAndGet();
+            }
+          }
+          writeBatch(batch);
+        } finally {
+          written.signalAll(); // also after an Error: a caller whose record was not written becomes the writer
+          if (interrupted) {
+            Thread.currentThread().interrupt(); // restored only now: an interrupted thread's file I/O would fail
+          }
         }
-        if (!batch.contains(mine)) { // cannot happen (FIFO, at most one writer); never lose a record
-          batch.add(mine);
-          queue.remove(mine);
-        }
-        writeBatch(batch);
       }
     } finally {
       writer.unlock();
@@ -107,10 +142,104 @@ public final class AuditLog {
     return mine.seq;
   }
 
+  private void drainInto(List<Pending> batch) {
+    Pending p;
+    while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+      queued.decrementAndGet();
+      batch.add(p);
+    }
+  }
+
+  /**
+   * Waits (writer lock released meanwhile) until the group holds {@code target} records or {@code maxWaitNanos}
+   * passed, whichever comes first; records that arrive meanwhile are queued by their callers and join the group.
+   * An interrupt ends the wait early (the group is written as it is).
+   *
+   * @return true if the thread was interrupted while waiting (its flag is then clear until the caller restores it)
+   */
+  private boolean gather(List<Pending> batch, int target, long maxWaitNanos) {
+    long deadline = System.nanoTime() + maxWaitNanos;
+    boolean interrupted = false;
+    gathering = true;
+    try {
+      long left;
+      while (batch.size() + queued.get() < target && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          arrived.awaitNanos(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+      }
+    } finally {
+      gathering = false;
+    }
+    drainInto(batch);
+    return interrupted;
+  }
+
+  /**
+   * Lets a group commit wait a little for records that are on their way, so that more of them share one
+   * commit (the commit, not the records, is most of an append's cost). Only while at least
+   * {@code minOnTheirWay} appends are expected — under load; a lone or lightly loaded caller never waits —
+   * and never longer than {@code maxWait}: that is what it can add to an append's latency. Each caller still
+   * returns only once its own record is committed; the chain is unchanged. Default: {@link GroupWait#NONE}.
+   *
+   * <p>Thread safety: may be called at any time; groups planned after the call use it.
+   */
+  public void groupWait(GroupWait wait) {
+    this.groupWait = Objects.requireNonNull(wait, "wait");
+  }
+
+  /** The group wait in force ({@link GroupWait#NONE} unless set). */
+  public GroupWait groupWait() {
+    return groupWait;
+  }
+
+  /**
+   * How a group commit may wait for more records (see {@link AuditLog#groupWait}).
+   *
+   * @param maxWait the longest a group waits for more records (0 to 10 s; the gateway allows at most 50 ms)
+   * @param minOnTheirWay wait only while at least this many appends are on their way (1 or more)
+   * @param onTheirWay how many appends are on their way now (e.g. requests in flight that will be audited);
+   *     called by the writer under its lock: must be cheap and must not call this log
+   */
+  public record GroupWait(Duration maxWait, int minOnTheirWay, IntSupplier onTheirWay) {
+    /** Never wait: a group is what is queued when the writer gets the lock. */
+    public static final GroupWait NONE = new GroupWait(Duration.ZERO, Integer.MAX_VALUE, () -> 0);
+
+    public GroupWait {
+      Objects.requireNonNull(maxWait, "maxWait");
+      Objects.requireNonNull(onTheirWay, "onTheirWay");
+      if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new IllegalArgumentException("maxWait must be 0-10 s");
+      }
+      if (minOnTheirWay < 1) {
+        throw new IllegalArgumentException("minOnTheirWay must be at least 1");
+      }
+    }
+
+    long maxWaitNanos() {
+      return maxWait.toNanos();
+    }
+  }
+
+  /** Commits this instance's appends made (one per group; a failed group retried record by record counts each). */
+  public long commits() {
+    return commits;
+  }
+
+  /** Records this instance's appends committed. */
+  public long recordsWritten() {
+    return recordsWritten;
+  }
+
   private void writeBatch(List<Pending> batch) {
     try {
       Appended done = db.inTransaction("audit append", c -> appendInTransaction(c, batch));
       knownHead = done.head();
+      commits++;
+      recordsWritten += batch.size();
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).seq = done.seqs()[i];
         batch.get(i).done = true;

@@ -347,6 +347,75 @@ class AuditLogIT {
     assertThat(v.checkpointsChecked()).as("one every 5 records, as one-by-one appends sign them").isEqualTo(n / 5);
   }
   @Test
+  void aGroupWaitsForARecordOnItsWaySoBothShareOneCommit() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger onTheirWay = new java.util.concurrent.atomic.AtomicInteger(1);
+    CountDownLatch writerAsked = new CountDownLatch(1);
+    // a long bound: the group must end because the announced record arrived, not because time ran out
+    log.groupWait(new AuditLog.GroupWait(Duration.ofSeconds(10), 1, () -> {
+      int n = onTheirWay.getAndSet(0); // announced once: the second record is on its way
+      writerAsked.countDown();
+      return n;
+    }));
+    long commitsBefore = log.commits();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Long> first = pool.submit(() -> log.append(record("a")));
+      writerAsked.await(); // the first caller is the writer and about to wait for the announced record
+      Future<Long> second = pool.submit(() -> log.append(record("b")));
+      assertThat(List.of(first.get(), second.get())).containsExactlyInAnyOrder(1L, 2L);
+    }
+    assertThat(log.commits() - commitsBefore).as("both records in one commit").isEqualTo(1);
+    assertThat(log.recordsWritten()).isEqualTo(2);
+    AuditVerification v = verifier.verify();
+    assertThat(v.valid()).as(v.problem()).isTrue();
+    assertThat(v.recordsChecked()).isEqualTo(2);
+  }
+
+  @Test
+  void anInterruptedWriterStillCommitsItsGroupAndKeepsItsInterrupt() throws Exception {
+    CountDownLatch writerAsked = new CountDownLatch(1);
+    log.groupWait(new AuditLog.GroupWait(Duration.ofSeconds(10), 1, () -> {
+      writerAsked.countDown();
+      return 1; // announced, never comes: only the interrupt ends the wait early
+    }));
+    java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer = Thread.ofVirtual().start(() -> {
+      seq.set(log.append(record("a")));
+      flag.set(Thread.currentThread().isInterrupted());
+    });
+    writerAsked.await();
+    writer.interrupt();
+    writer.join();
+    assertThat(seq).hasValue(1);
+    assertThat(flag).as("the interrupt is handed back after the commit").isTrue();
+    log.groupWait(AuditLog.GroupWait.NONE);
+    assertThat(log.append(record("b"))).as("the database still works after the interrupted writer").isEqualTo(2);
+    assertThat(verifier.verify().valid()).isTrue();
+  }
+
+  @Test
+  void aGroupWaitsOnlyWhileEnoughRecordsAreOnTheirWay() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    log.groupWait(new AuditLog.GroupWait(Duration.ofSeconds(10), 2, () -> {
+      asked.incrementAndGet();
+      return 1; // fewer than the minimum: a lightly loaded caller commits at once
+    }));
+    for (int i = 0; i < 3; i++) {
+      assertThat(log.append(record("a"))).isEqualTo(i + 1);
+    }
+    assertThat(asked).hasValue(3);
+    assertThat(log.commits()).isEqualTo(3);
+    assertThat(log.recordsWritten()).isEqualTo(3);
+    log.groupWait(AuditLog.GroupWait.NONE);
+    assertThat(log.append(record("a"))).isEqualTo(4);
+    assertThat(asked).as("NONE asks nobody").hasValue(3);
+    assertThatThrownBy(() -> new AuditLog.GroupWait(Duration.ofSeconds(11), 1, () -> 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AuditLog.GroupWait(Duration.ofMillis(5), 0, () -> 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void appendsFollowTheHeadRowWhenAnotherInstanceMovedIt() throws Exception {
     Database db2 = Database.open(config);
     try {

@@ -27,6 +27,29 @@ class StoreValuesTest {
     assertThat(new Pseudonym("a".repeat(64)).toString()).doesNotContain("a".repeat(9));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(nullValues = "NULL", value = {
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, true",
+      "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff, true",
+      "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef, false", // upper case
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde, false",   // 63
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0, false", // 65
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg, false",  // g
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde/, false",  // just below '0'
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde:, false",  // just above '9'
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde`, false",  // just below 'a'
+      "'', false",
+      "NULL, false"})
+  void hex64IsExactlySixtyFourLowerCaseHexDigits(String value, boolean valid) {
+    assertThat(Ids.isHex64(value)).isEqualTo(valid);
+    assertThat(Ids.isHex64(value)).as("same answer as the pattern it replaced")
+        .isEqualTo(value != null && value.matches("[0-9a-f]{64}"));
+    if (!valid) {
+      assertThatThrownBy(() -> Ids.requireHex64("subject", value)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("subject must be 64 lower-case hex digits");
+    }
+  }
+
   @Test
   void wireNamesRoundTrip() {
     for (Purpose p : Purpose.values()) {

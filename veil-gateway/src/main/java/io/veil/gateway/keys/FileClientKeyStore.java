@@ -258,10 +258,23 @@ public final class FileClientKeyStore implements ClientKeyStore {
     Files.write(path, content, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
   }
 
+  /** An unused SHA-256 digest cloned per call: the provider lookup of getInstance ran on every request. */
+  private static final MessageDigest SHA256 = newSha256();
+
+  private static MessageDigest newSha256() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.clone(); // fail at class load, not per request, if this provider's digest cannot be cloned
+      return md;
+    } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static byte[] sha256(String s) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
+      return ((MessageDigest) SHA256.clone()).digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (CloneNotSupportedException e) {
       throw new IllegalStateException(e);
     }
   }
