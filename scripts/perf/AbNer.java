@@ -22,7 +22,8 @@ import java.util.*;
  * java -cp "$(cat /tmp/cp.txt)" scripts/perf/AbNer.java OLD_CLASSES NEW_CLASSES "$(cat /tmp/cp.txt)" \
  *     ../shared/data SECONDS [FUZZ]
  * </pre>
- * SECONDS 0 only checks. (The class path from
+ * SECONDS 0 only checks; FUZZ -1 skips the checks (exploration only: a result without them proves nothing).
+ * (The class path from
  * {@code mvn -q -pl veil-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.)
  */
 public class AbNer {
@@ -62,7 +63,7 @@ public class AbNer {
     try (var ds = Files.list(data)) { ds.filter(p -> Files.exists(p.resolve("eval.jsonl"))).map(p -> p.getFileName().toString()).sorted().forEach(sets::add); }
     int bad = 0; long compared = 0;
     List<String> words = new ArrayList<>();
-    for (String set : sets) {
+    for (String set : fuzz < 0 ? List.<String>of() : sets) {
       for (Text t : texts(data, set)) {
         for (String lang : new String[] {null, t.lang()}) {
           for (int e = 0; e < ENGINES.length; e++) {
@@ -82,7 +83,7 @@ public class AbNer {
     Random rnd = new Random(42);
     String[] langs = {null, "en", "de", "es", "fr", "nl", "xx"};
     int fuzzBad = 0;
-    for (int it = 0; it < fuzz; it++) {
+    for (int it = 0; it < fuzz && !words.isEmpty(); it++) {
       StringBuilder sb = new StringBuilder();
       int parts = 1 + rnd.nextInt(it % 50 == 0 ? 800 : 40);
       for (int p = 0; p < parts; p++) {

@@ -35,7 +35,7 @@ class ModelFeaturesEquivalenceTest {
       "-", "_", "(", ")", "@", "#", "@JaneDoe", "#jane_doe", "@x", "#London2024", "@mike_smith99",
       "Mr.", "Dr.", "Frau", "Dear", "my name is", "Inc.", "GmbH", "Ltd", "Street", "Main St", "123", "4111 1111",
       "John", "Smith", "maria", "LOPEZ", "Ngozi", "Okafor", "Krisztián", "Szöllösy", "Zoë", "Ærøskøbing", "İstanbul",
-      "Berlin", "New York", "Paris", "Lagos", "O'Brien", "Jean-Luc", "U.S.A", "McDonald", "getName()", "user_id", "a::b",
+      "Berlin", "New York", "Paris", "Lagos", "O'Brien", "O\u2019Connor", "don\u2019t", "L\u2019Oréal", "Jean-Luc", "U.S.A", "McDonald", "getName()", "user_id", "a::b",
       "the", "The", "and", "is", "der", "die", "und", "el", "los", "le", "het", "een", "Monday", "May", "will",
       "Ä", "é", "ß", "ǅ", "Ⅻ", "٣", "১২", "😀", "𝐀𝐁", "Москва", "東京", "\u0301", "e\u0301", "\u00a0", "\u2028", "ｆｕｌｌ");
 
