@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Writes every finding of every built-in recognizer (alone, called directly and through an analyzer)
- * and of the default analyzer (language null and the data set's language) on the given data sets, one
+ * and of the default analyzer and the analyzer with the gazetteer NER (language null and the data set's
+ * language) on the given data sets, one
  * line per finding, so that two builds can be compared with {@code cmp}.
  *
  * <pre>
@@ -28,6 +29,7 @@ public class DumpFindings {
     Path data = Path.of(args[0]);
     ObjectMapper json = new ObjectMapper();
     Analyzer whole = Policy.defaults().newAnalyzer();
+    Analyzer wholeGazetteer = Policy.defaults().newAnalyzer(io.veil.core.NerEngines.byName("gazetteer"));
     List<Analyzer> single = new ArrayList<>();
     for (Recognizer r : BuiltInRecognizers.all()) {
       single.add(Analyzer.builder().addRecognizer(r).build());
@@ -54,6 +56,8 @@ public class DumpFindings {
           write(out, at + " structured", structured.analyze(text, null));
           write(out, at + " whole-null", whole.analyze(text, null));
           write(out, at + " whole-" + lang, whole.analyze(text, lang));
+          write(out, at + " gazetteer-null", wholeGazetteer.analyze(text, null));
+          write(out, at + " gazetteer-" + lang, wholeGazetteer.analyze(text, lang));
         }
       }
     }

@@ -41,6 +41,8 @@ final class ModelFeatures {
     final int[] suf3;
     final int[] suf4;
     final int[] lex;
+    /** {@code lexSummary(lex[t])}, used by several templates. */
+    final int[] lexS;
     final int[] closed;
     final int[] gaz;
     final int[] cap;
@@ -66,6 +68,7 @@ final class ModelFeatures {
       suf3 = new int[n];
       suf4 = new int[n];
       lex = new int[n];
+      lexS = new int[n];
       closed = new int[n];
       gaz = new int[n];
       cap = new int[n];
@@ -83,14 +86,17 @@ final class ModelFeatures {
       };
       boolean anyUpper = false;
       for (int i = 0; i < text.length() && !anyUpper; i++) {
-        anyUpper = Character.isUpperCase(text.charAt(i));
+        anyUpper = CharClass.isUpperCase(text.charAt(i));
       }
       caseless = !anyUpper;
       for (int t = 0; t < n; t++) {
         int s = tk.starts[t];
         int e = tk.ends[t];
+        // one pass over the token's characters: word, shape, prefix hashes, case counts and the lexicon's
+        // raw hash (one hash for both the lexicon and the closed lists, as Tokens does)
         int h = 0x9747b28c;
         int hs = 0x1b873593;
+        int raw = 0;
         char prevClass = 0;
         int upper = 0;
         int lower = 0;
@@ -99,23 +105,29 @@ final class ModelFeatures {
           char c = text.charAt(i);
           char lc;
           char cls;
-          if (Character.isDigit(c)) {
+          char norm;
+          if (CharClass.isDigit(c)) {
             lc = '0';
             cls = 'd';
             digit++;
-          } else if (Character.isUpperCase(c)) {
-            lc = Character.toLowerCase(c);
+            norm = CharClass.toLowerCase(c);
+          } else if (CharClass.isUpperCase(c)) {
+            lc = CharClass.toLowerCase(c);
             cls = 'X';
             upper++;
-          } else if (Character.isLetter(c)) {
-            lc = Character.toLowerCase(c);
+            norm = lc;
+          } else if (CharClass.isLetter(c)) {
+            lc = CharClass.toLowerCase(c);
             cls = 'x';
             lower++;
+            norm = lc;
           } else {
             lc = c == '\u2019' ? '\'' : c;
             cls = lc;
+            norm = Lexicon.norm(c);
           }
           h = step(h, lc);
+          raw = 31 * raw + norm;
           if (cls != prevClass) {
             hs = step(hs, cls);
             prevClass = cls;
@@ -138,22 +150,22 @@ final class ModelFeatures {
         suf2[t] = suffix(text, s, e, 2);
         suf3[t] = suffix(text, s, e, 3);
         suf4[t] = suffix(text, s, e, 4);
-        lex[t] = lexicon.lookup(text, s, e);
+        lex[t] = lexicon.lookup(text, s, e, raw);
+        lexS[t] = lexSummary(lex[t]);
         char c0 = text.charAt(s);
         if ((c0 == '@' || c0 == '#') && e - s > 2) {
           int partEnd = s + 2;
-          while (partEnd < e && text.charAt(partEnd) != '_' && !Character.isDigit(text.charAt(partEnd))
-              && !(Character.isUpperCase(text.charAt(partEnd)) && Character.isLowerCase(text.charAt(partEnd - 1)))) {
+          while (partEnd < e && text.charAt(partEnd) != '_' && !CharClass.isDigit(text.charAt(partEnd))
+              && !(CharClass.isUpperCase(text.charAt(partEnd)) && CharClass.isLowerCase(text.charAt(partEnd - 1)))) {
             partEnd++;
           }
           handle[t] = (c0 == '@' ? 1 : 2) << 16 | lexSummary(lexicon.lookup(text, s + 1, e)) << 8
               | lexSummary(partEnd < e ? lexicon.lookup(text, s + 1, partEnd) : 0);
         }
-        closed[t] = Closed.mask(text, s, e);
-        char f = text.charAt(s);
+        closed[t] = Closed.mask(text, s, e, raw);
         cap[t] = digit > 0 && upper + lower == 0 ? 1          // number
             : upper > 0 && lower == 0 && upper > 1 ? 2        // SHOUT
-            : Character.isUpperCase(f) ? 3                    // Capitalised
+            : CharClass.isUpperCase(c0) ? 3                   // Capitalised
             : lower > 0 ? 4                                   // lower
             : 5;                                              // punctuation, other
         sentStart[t] = t == 0 || tk.lineBefore[t] || tk.sentenceEnd(t - 1)
@@ -228,7 +240,7 @@ final class ModelFeatures {
       int h = 0x3c6ef372 + k;
       for (int i = Math.max(s, e - k); i < e; i++) {
         char c = text.charAt(i);
-        h = step(h, Character.isDigit(c) ? '0' : Character.toLowerCase(c));
+        h = step(h, CharClass.isDigit(c) ? '0' : CharClass.toLowerCase(c));
       }
       return h;
     }
@@ -274,73 +286,95 @@ final class ModelFeatures {
   private static final int AFTER_BITS = Closed.LEGAL_SUFFIXES | Closed.ORG_HEADS | Closed.NAME_SUFFIXES
       | Closed.PERSON_AFTER | Closed.SPEECH | Closed.SUFFIXES;
 
+  /** The bias feature's hash (template 0), the same for every token. */
+  private static final int BIAS = mix(0, 0, 0);
+
   /**
    * Writes the features of tokens {@code [from, to)} into {@code out} (PER_TOKEN per token, from index 0).
    */
   static void extract(Facts f, int from, int to, int bits, int[] out) {
     int mask = (1 << bits) - 1;
-    int n = f.n;
     int o = 0;
     for (int t = from; t < to; t++) {
-      int wl2 = t >= 2 ? f.word[t - 2] : PAD_L2;
-      int wl1 = t >= 1 ? f.word[t - 1] : PAD_L1;
-      int wr1 = t + 1 < n ? f.word[t + 1] : PAD_R1;
-      int wr2 = t + 2 < n ? f.word[t + 2] : PAD_R2;
-      int sl1 = t >= 1 ? f.shape[t - 1] : PAD_L1;
-      int sr1 = t + 1 < n ? f.shape[t + 1] : PAD_R1;
-      int w = f.word[t];
-      int s = f.shape[t];
-      int lex = lexSummary(f.lex[t]);
-      int lexL = t >= 1 ? lexSummary(f.lex[t - 1]) : 0x100;
-      int lexR = t + 1 < n ? lexSummary(f.lex[t + 1]) : 0x100;
-      int cap = f.cap[t];
-      int capL = t >= 1 ? f.cap[t - 1] : 0;
-      int capR = t + 1 < n ? f.cap[t + 1] : 0;
-      int gz = f.gaz[t];
-      int gzL = t >= 1 ? f.gaz[t - 1] : 0;
-      int gzR = t + 1 < n ? f.gaz[t + 1] : 0;
-      int start = f.sentStart[t] ? 1 : 0;
-      int cl = f.caseless ? 1 : 0;
-      out[o++] = mix(0, 0, 0) & mask;                       // bias
-      out[o++] = mix(1, w, 0) & mask;
-      out[o++] = mix(2, wl1, 0) & mask;
-      out[o++] = mix(3, wr1, 0) & mask;
-      out[o++] = mix(4, wl2, 0) & mask;
-      out[o++] = mix(5, wr2, 0) & mask;
-      out[o++] = mix(6, wl1, w) & mask;
-      out[o++] = mix(7, w, wr1) & mask;
-      out[o++] = mix(8, s, 0) & mask;
-      out[o++] = mix(9, sl1, s) & mask;
-      out[o++] = mix(10, s, sr1) & mask;
-      out[o++] = mix(11, f.pre2[t], 0) & mask;
-      out[o++] = mix(12, f.pre3[t], 0) & mask;
-      out[o++] = mix(13, f.suf2[t], 0) & mask;
-      out[o++] = mix(14, f.suf3[t], 0) & mask;
-      out[o++] = mix(15, f.suf4[t], 0) & mask;
-      out[o++] = mix(16, lex, cap) & mask;
-      out[o++] = mix(17, lexL, capL) & mask;
-      out[o++] = mix(18, lexR, capR) & mask;
-      out[o++] = mix(19, lex, lexR) & mask;
-      out[o++] = mix(20, lexL, lex) & mask;
-      out[o++] = mix(21, t >= 1 ? f.closed[t - 1] & CUE_BITS : -1, cap) & mask;
-      out[o++] = mix(22, f.closed[t] & SELF_BITS, cap) & mask;
-      out[o++] = mix(23, t + 1 < n ? f.closed[t + 1] & AFTER_BITS : -1, cap) & mask;
-      out[o++] = mix(24, start, cap * 16 + lex) & mask;
-      out[o++] = mix(25, cl, lex * 8 + cap) & mask;
-      out[o++] = mix(26, wl1, s) & mask;
-      out[o++] = mix(27, s, wr1) & mask;
-      out[o++] = mix(28, gz, 0) & mask;
-      out[o++] = mix(29, gzL, gz) & mask;
-      out[o++] = mix(30, gz, gzR) & mask;
-      out[o++] = mix(31, gz, cap * 2 + start) & mask;
-      out[o++] = mix(32, capL * 8 + cap, capR) & mask;
-      out[o++] = mix(33, cl, w) & mask;
-      out[o++] = mix(34, f.suf3[t], cap) & mask;
-      out[o++] = mix(35, f.lang, lex * 8 + cap) & mask;
-      out[o++] = mix(36, f.lineCase[t], cap * 2 + start) & mask;
-      out[o++] = mix(37, f.lang, gz * 2 + start) & mask;
-      out[o++] = mix(38, f.handle[t], f.handle[t] == 0 ? 0 : cap) & mask;
+      token(f, t, mask, out, o);
+      o += PER_TOKEN;
     }
+  }
+
+  /**
+   * Writes the {@link #PER_TOKEN} feature indices of token {@code t} into {@code out[o ...]}: the one
+   * definition of the templates, shared by training ({@link #extract}) and analysis
+   * ({@link SequenceModel#decode(Facts, int, int, int[], float[])}).
+   */
+  static void token(Facts f, int t, int mask, int[] out, int o) {
+    int n = f.n;
+    int[] word = f.word;
+    int[] shape = f.shape;
+    int[] cap = f.cap;
+    int[] gaz = f.gaz;
+    int[] lexS = f.lexS;
+    boolean left = t >= 1;
+    boolean right = t + 1 < n;
+    int wl2 = t >= 2 ? word[t - 2] : PAD_L2;
+    int wl1 = left ? word[t - 1] : PAD_L1;
+    int wr1 = right ? word[t + 1] : PAD_R1;
+    int wr2 = t + 2 < n ? word[t + 2] : PAD_R2;
+    int sl1 = left ? shape[t - 1] : PAD_L1;
+    int sr1 = right ? shape[t + 1] : PAD_R1;
+    int w = word[t];
+    int s = shape[t];
+    int lex = lexS[t];
+    int lexL = left ? lexS[t - 1] : 0x100;
+    int lexR = right ? lexS[t + 1] : 0x100;
+    int cp = cap[t];
+    int capL = left ? cap[t - 1] : 0;
+    int capR = right ? cap[t + 1] : 0;
+    int gz = gaz[t];
+    int gzL = left ? gaz[t - 1] : 0;
+    int gzR = right ? gaz[t + 1] : 0;
+    int start = f.sentStart[t] ? 1 : 0;
+    int cl = f.caseless ? 1 : 0;
+    int suf3 = f.suf3[t];
+    int hd = f.handle[t];
+    out[o] = BIAS & mask;
+    out[o + 1] = mix(1, w, 0) & mask;
+    out[o + 2] = mix(2, wl1, 0) & mask;
+    out[o + 3] = mix(3, wr1, 0) & mask;
+    out[o + 4] = mix(4, wl2, 0) & mask;
+    out[o + 5] = mix(5, wr2, 0) & mask;
+    out[o + 6] = mix(6, wl1, w) & mask;
+    out[o + 7] = mix(7, w, wr1) & mask;
+    out[o + 8] = mix(8, s, 0) & mask;
+    out[o + 9] = mix(9, sl1, s) & mask;
+    out[o + 10] = mix(10, s, sr1) & mask;
+    out[o + 11] = mix(11, f.pre2[t], 0) & mask;
+    out[o + 12] = mix(12, f.pre3[t], 0) & mask;
+    out[o + 13] = mix(13, f.suf2[t], 0) & mask;
+    out[o + 14] = mix(14, suf3, 0) & mask;
+    out[o + 15] = mix(15, f.suf4[t], 0) & mask;
+    out[o + 16] = mix(16, lex, cp) & mask;
+    out[o + 17] = mix(17, lexL, capL) & mask;
+    out[o + 18] = mix(18, lexR, capR) & mask;
+    out[o + 19] = mix(19, lex, lexR) & mask;
+    out[o + 20] = mix(20, lexL, lex) & mask;
+    out[o + 21] = mix(21, left ? f.closed[t - 1] & CUE_BITS : -1, cp) & mask;
+    out[o + 22] = mix(22, f.closed[t] & SELF_BITS, cp) & mask;
+    out[o + 23] = mix(23, right ? f.closed[t + 1] & AFTER_BITS : -1, cp) & mask;
+    out[o + 24] = mix(24, start, cp * 16 + lex) & mask;
+    out[o + 25] = mix(25, cl, lex * 8 + cp) & mask;
+    out[o + 26] = mix(26, wl1, s) & mask;
+    out[o + 27] = mix(27, s, wr1) & mask;
+    out[o + 28] = mix(28, gz, 0) & mask;
+    out[o + 29] = mix(29, gzL, gz) & mask;
+    out[o + 30] = mix(30, gz, gzR) & mask;
+    out[o + 31] = mix(31, gz, cp * 2 + start) & mask;
+    out[o + 32] = mix(32, capL * 8 + cp, capR) & mask;
+    out[o + 33] = mix(33, cl, w) & mask;
+    out[o + 34] = mix(34, suf3, cp) & mask;
+    out[o + 35] = mix(35, f.lang, lex * 8 + cp) & mask;
+    out[o + 36] = mix(36, f.lineCase[t], cp * 2 + start) & mask;
+    out[o + 37] = mix(37, f.lang, gz * 2 + start) & mask;
+    out[o + 38] = mix(38, hd, hd == 0 ? 0 : cp) & mask;
   }
 
   /** The entity types the model labels, in tag order: tag 0 is O, then B-x, I-x for each. */

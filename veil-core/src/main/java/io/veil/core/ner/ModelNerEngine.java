@@ -140,13 +140,12 @@ public final class ModelNerEngine implements NerEngine {
     ModelTokens tk = new ModelTokens(text);
     ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, language);
     List<GazetteerNerEngine.Span> spans = new ArrayList<>();
-    int[] feats = new int[Math.min(tk.size, MAX_WINDOW) * ModelFeatures.PER_TOKEN];
+    int[] scratch = new int[ModelFeatures.PER_TOKEN];
     float[] emissions = new float[Math.min(tk.size, MAX_WINDOW) * SequenceModel.TAGS];
     int from = 0;
     while (from < tk.size) {
       int to = windowEnd(tk, from);
-      ModelFeatures.extract(facts, from, to, model.bits, feats);
-      int[] tags = model.decode(feats, to - from, emissions);
+      int[] tags = model.decode(facts, from, to, scratch, emissions);
       collect(tk, facts, rules, from, tags, spans);
       from = to;
     }
@@ -163,8 +162,7 @@ public final class ModelNerEngine implements NerEngine {
       }
     }
     // the rule layer is tuned for English: there its usual findings join the model's; elsewhere only strong ones
-    boolean english = mode == Mode.UNION
-        || "en".equals(language != null ? language : LanguageGuess.guess(text));
+    boolean english = mode == Mode.UNION || facts.lang == 1; // the language given, else guessed (once, by Facts)
     double unionMin = english ? 0.5 : STRONG_RULE;
     for (Finding r : rules) {
       if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {

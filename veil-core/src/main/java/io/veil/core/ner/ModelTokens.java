@@ -35,7 +35,7 @@ final class ModelTokens {
     boolean line = true;
     while (i < n) {
       char c = t.charAt(i);
-      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+      if (CharClass.isSpace(c)) {
         if (c == '\n' || c == '\r') {
           line = true;
         }
@@ -74,6 +74,9 @@ final class ModelTokens {
   }
 
   static boolean word(char c) {
+    if (c < 128) {
+      return CharClass.isLetterOrDigit(c); // no marks below 128
+    }
     return Character.isLetterOrDigit(c) || Character.getType(c) == Character.NON_SPACING_MARK
         || Character.getType(c) == Character.COMBINING_SPACING_MARK;
   }

@@ -29,6 +29,14 @@ final class SequenceModel {
   final float scale;
   final short[] weights;
   final float[] transitions;
+  /**
+   * {@link #weights} for analysis: one 16-byte row per feature (two longs, four 16-bit lanes each, tag y in
+   * lane y, the eighth lane unused), every weight stored as {@code w + 32768} (unsigned). A row never
+   * straddles a cache line, and {@link #decode(ModelFeatures.Facts, int, int, int[], float[])} adds two
+   * tags per instruction: even and odd lanes are summed in 32-bit halves of a long, where the sum of
+   * {@link ModelFeatures#PER_TOKEN} values below 2^16 cannot carry into the next half.
+   */
+  private final long[] packed;
 
   SequenceModel(int bits, float scale, short[] weights, float[] transitions) {
     if (weights.length != (1 << bits) * TAGS || transitions.length != (TAGS + 1) * TAGS) {
@@ -38,7 +46,31 @@ final class SequenceModel {
     this.scale = scale;
     this.weights = weights;
     this.transitions = transitions;
+    this.packed = pack(weights, 1 << bits);
   }
+
+  private static long[] pack(short[] weights, int rows) {
+    long[] out = new long[rows * 2];
+    for (int r = 0; r < rows; r++) {
+      long lo = 0;
+      long hi = 0;
+      for (int y = 0; y < 8; y++) {
+        long v = (y < TAGS ? weights[r * TAGS + y] : 0) + BIAS;
+        if (y < 4) {
+          lo |= v << (16 * y);
+        } else {
+          hi |= v << (16 * (y - 4));
+        }
+      }
+      out[r * 2] = lo;
+      out[r * 2 + 1] = hi;
+    }
+    return out;
+  }
+
+  /** The bias that makes a stored weight unsigned. */
+  private static final int BIAS = 32768;
+  private static final long EVEN_LANES = 0x0000FFFF0000FFFFL;
 
   /** Quantizes float weights to 16 bits (largest magnitude maps to 32767). */
   static SequenceModel quantize(int bits, float[] w, float[] transitions) {
@@ -63,35 +95,43 @@ final class SequenceModel {
   }
 
   /**
-   * Best tag sequence for {@code n} tokens whose features are {@code feats[t * PER_TOKEN ...]}.
-   * {@code emissions} must hold at least {@code n * TAGS} floats (scratch space).
+   * Best tag sequence for the tokens {@code [from, to)} of a text, features computed token by token
+   * ({@link ModelFeatures#token}) and scored at once, so the indices never leave the first-level cache.
+   * The emission of a tag is the integer sum of its quantized weights over the token's features, times
+   * {@link #scale}, exactly as in training ({@link ModelFeatures#extract}); {@code ModelFeaturesEquivalenceTest}
+   * holds this path to the pre-optimisation one. {@code emissions} must hold at least {@code (to - from) * TAGS}
+   * floats and {@code scratch} {@link ModelFeatures#PER_TOKEN} ints.
    */
-  int[] decode(int[] feats, int n, float[] emissions) {
+  int[] decode(ModelFeatures.Facts facts, int from, int to, int[] scratch, float[] emissions) {
     int per = ModelFeatures.PER_TOKEN;
-    short[] w = weights;
-    for (int t = 0; t < n; t++) {
-      int base = t * per;
-      int s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0;
+    int mask = (1 << bits) - 1;
+    long[] w = packed;
+    float sc = scale;
+    long unbias = (long) per * BIAS;
+    for (int t = from, e = 0; t < to; t++, e += TAGS) {
+      ModelFeatures.token(facts, t, mask, scratch, 0);
+      long even0 = 0; // tags 0 and 2
+      long odd0 = 0;  // tags 1 and 3
+      long even1 = 0; // tags 4 and 6
+      long odd1 = 0;  // tag 5
       for (int k = 0; k < per; k++) {
-        int at = feats[base + k] * TAGS;
-        s0 += w[at];
-        s1 += w[at + 1];
-        s2 += w[at + 2];
-        s3 += w[at + 3];
-        s4 += w[at + 4];
-        s5 += w[at + 5];
-        s6 += w[at + 6];
+        int at = scratch[k] << 1;
+        long lo = w[at];
+        long hi = w[at + 1];
+        even0 += lo & EVEN_LANES;
+        odd0 += (lo >>> 16) & EVEN_LANES;
+        even1 += hi & EVEN_LANES;
+        odd1 += (hi >>> 16) & EVEN_LANES;
       }
-      int e = t * TAGS;
-      emissions[e] = s0 * scale;
-      emissions[e + 1] = s1 * scale;
-      emissions[e + 2] = s2 * scale;
-      emissions[e + 3] = s3 * scale;
-      emissions[e + 4] = s4 * scale;
-      emissions[e + 5] = s5 * scale;
-      emissions[e + 6] = s6 * scale;
+      emissions[e] = (int) ((even0 & 0xFFFFFFFFL) - unbias) * sc;
+      emissions[e + 1] = (int) ((odd0 & 0xFFFFFFFFL) - unbias) * sc;
+      emissions[e + 2] = (int) ((even0 >>> 32) - unbias) * sc;
+      emissions[e + 3] = (int) ((odd0 >>> 32) - unbias) * sc;
+      emissions[e + 4] = (int) ((even1 & 0xFFFFFFFFL) - unbias) * sc;
+      emissions[e + 5] = (int) ((odd1 & 0xFFFFFFFFL) - unbias) * sc;
+      emissions[e + 6] = (int) ((even1 >>> 32) - unbias) * sc;
     }
-    return viterbi(emissions, n, transitions);
+    return viterbi(emissions, to - from, transitions);
   }
 
   static int[] viterbi(float[] emissions, int n, float[] transitions) {
