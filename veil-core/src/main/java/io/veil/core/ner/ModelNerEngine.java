@@ -45,6 +45,10 @@ public final class ModelNerEngine implements NerEngine {
   static final int MAX_WINDOW = 300;
   /** Rule-layer findings this sure are kept where the model found nothing (mode MODEL). */
   static final double STRONG_RULE = 0.8;
+  /** Score of a street found as a name followed by a house number (above the default threshold). */
+  static final double STREET_SCORE = 0.6;
+  /** Words that follow a house number in an address ("188 Apt. 4", "32 St."). */
+  private static final Set<String> UNIT_WORDS = Set.of("apt", "apartment", "suite", "unit", "floor", "st", "street");
   private static final Set<EntityType> TYPES =
       Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
 
@@ -282,11 +286,109 @@ public final class ModelNerEngine implements NerEngine {
       if (common && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
         score = 0.45;
       }
+      if (support < 0.5 && type == EntityType.PERSON && Lexicon.first(lex) == 0 && Lexicon.last(lex) == 0
+          && (lowerInCasedText(text, facts, first, start) || afterPossessive(text, start))) {
+        score = 0.45;
+      }
     }
     if (support >= 0.5) {
       score = Math.max(score, Math.min(0.95, support + 0.05));
     }
+    int houseNumberEnd = type == EntityType.PERSON && text.charAt(start) != '@' ? houseNumberAfter(text, end) : -1;
+    if (houseNumberEnd > 0) {
+      // "on Peter Zuidhove 188", "at 6076 Piroska u. 97.": a name followed by a house number is a street
+      out.add(new GazetteerNerEngine.Span(start, houseNumberEnd, EntityType.ADDRESS, STREET_SCORE));
+      return;
+    }
     out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /**
+   * The end of a house number right after a name ({@code " 188"}, {@code " u. 97"}, {@code " 12b"}) that
+   * ends the line, the sentence or the clause, or is followed by a unit or street word; -1 if there is none.
+   * Numbers that look like years (1900-2099) are not house numbers ("Smith 2019)").
+   */
+  static int houseNumberAfter(String text, int end) {
+    int n = text.length();
+    int i = end;
+    if (text.startsWith(" u. ", i)) {
+      i += 3; // Hungarian "utca" abbreviation
+    }
+    if (i >= n || text.charAt(i) != ' ') {
+      return -1;
+    }
+    int digits = ++i;
+    while (i < n && i - digits < 6 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+    }
+    int count = i - digits;
+    if (count == 0 || count > 5 || i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      return -1;
+    }
+    if (count == 4 && (text.startsWith("19", digits) || text.startsWith("20", digits))) {
+      return -1;
+    }
+    if (i < n && Character.isLetter(text.charAt(i)) && (i + 1 == n || !Character.isLetter(text.charAt(i + 1)))) {
+      i++; // 12b
+    }
+    int numberEnd = i;
+    if (i == n) {
+      return numberEnd;
+    }
+    char c = text.charAt(i);
+    if (c == '\n' || c == '\r' || c == ',' || c == ';' || c == '?' || c == '!'
+        || c == '.' && (i + 1 == n || Character.isWhitespace(text.charAt(i + 1)))) {
+      return numberEnd;
+    }
+    if (c == ' ') {
+      int w = i + 1;
+      int we = w;
+      while (we < n && Character.isLetter(text.charAt(we))) {
+        we++;
+      }
+      String word = text.substring(w, we).toLowerCase(Locale.ROOT);
+      if (UNIT_WORDS.contains(word)) {
+        return numberEnd;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A lower-case word (not a handle or hashtag) in a text whose writer uses capitals: a name there is nearly
+   * always capitalised, so a lone lower-case word that no name list knows is rarely one ("the husbandry
+   * and care of", "speaking to bots").
+   */
+  private static boolean lowerInCasedText(String text, ModelFeatures.Facts facts, int token, int start) {
+    char c = text.charAt(start);
+    return !facts.caseless && facts.cap[token] == 4 && c != '@' && c != '#';
+  }
+
+  /**
+   * Directly after a possessive ("Kevin Lamovec's Cautionary Tales"): what someone owns is rarely another
+   * person, so a lone word there that no name list knows is not taken as a name on the model's word alone.
+   * A contraction is no possessive: "here's Gregorina's address", "it's Bo" (the word before the {@code 's}
+   * is a function word or a common English word).
+   */
+  static boolean afterPossessive(String text, int start) {
+    int i = start;
+    while (i > 0 && text.charAt(i - 1) == ' ') {
+      i--;
+    }
+    if (i == start || i < 3 || !(text.charAt(i - 1) == 's' || text.charAt(i - 1) == 'S')
+        || !(text.charAt(i - 2) == '\'' || text.charAt(i - 2) == '\u2019')) {
+      return false;
+    }
+    int stemEnd = i - 2;
+    int stemStart = stemEnd;
+    while (stemStart > 0 && Character.isLetter(text.charAt(stemStart - 1))) {
+      stemStart--;
+    }
+    if (stemStart == stemEnd) {
+      return false;
+    }
+    return (Closed.mask(text, stemStart, stemEnd) & Closed.FUNCTION) == 0
+        && (GazetteerNerEngine.lexicon().lookup(text, stemStart, stemEnd) & Lexicon.COMMON) == 0;
   }
 
   /** user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. */

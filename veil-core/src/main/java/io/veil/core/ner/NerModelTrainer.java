@@ -110,7 +110,7 @@ public final class NerModelTrainer {
   }
 
   /** Synthetic English prompt-style texts added to the training part ({@link SyntheticPrompts}). */
-  static final int SYNTHETIC = 12000;
+  static final int SYNTHETIC = 16000;
 
   static Split split(Path data) throws IOException {
     List<NerCorpus.Labelled> train = new ArrayList<>();

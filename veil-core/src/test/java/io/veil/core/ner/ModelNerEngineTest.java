@@ -92,6 +92,46 @@ class ModelNerEngineTest {
     assertThat(values).contains("@TaylorSwift", "#JustinBieber");
   }
 
+  static Stream<Arguments> houseNumbers() {
+    // text, offset where the name ends, expected end of the street (-1: no house number there)
+    return Stream.of(
+        Arguments.of("on Peter Zuidhove 188", 17, 21),
+        Arguments.of("on Peter Zuidhove 188\nApt. 4", 17, 21),
+        Arguments.of("at 6076 Piroska u. 97.\nPorto Alegre", 15, 21),
+        Arguments.of("the north side of Joaquin Suarez 2906.", 32, 37),
+        Arguments.of("enter on Hoge Wei 32 St. the first", 17, 20),
+        Arguments.of("Beispielweg 12b, Graz", 11, 15),
+        Arguments.of("Rua Mina 50 Suite 3", 8, 11),
+        // no house number: a year, a count, too many digits, a decimal, nothing after the name
+        Arguments.of("as Smith 2019) showed", 8, -1),
+        Arguments.of("Ask Peter 2 questions", 9, -1),
+        Arguments.of("Order 123456.", 5, -1),
+        Arguments.of("Anna 3.5 stars", 4, -1),
+        Arguments.of("Anna", 4, -1),
+        Arguments.of("Anna,", 4, -1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("houseNumbers")
+  void aHouseNumberAfterANameIsFoundOnlyWhereItEndsAClause(String text, int nameEnd, int expected) {
+    assertThat(ModelNerEngine.houseNumberAfter(text, nameEnd)).isEqualTo(expected);
+  }
+
+  @Test
+  void aPossessiveIsToldFromAContraction() {
+    String owned = "verses from Kevin Lamovec's Cautionary Tales";
+    assertThat(ModelNerEngine.afterPossessive(owned, owned.indexOf("Cautionary"))).isTrue();
+    String curly = "from Ana\u2019s Garden";
+    assertThat(ModelNerEngine.afterPossessive(curly, curly.indexOf("Garden"))).isTrue();
+    String contraction = "As promised, here's Gregorina's address";
+    assertThat(ModelNerEngine.afterPossessive(contraction, contraction.indexOf("Gregorina"))).isFalse();
+    String its = "Hi, it's Bo";
+    assertThat(ModelNerEngine.afterPossessive(its, its.indexOf("Bo"))).isFalse();
+    String none = "Ask Bo";
+    assertThat(ModelNerEngine.afterPossessive(none, none.indexOf("Bo"))).isFalse();
+    assertThat(ModelNerEngine.afterPossessive("'s Bo", 3)).isFalse();
+  }
+
   @Test
   void codeIdentifiersAreRecognised() {
     assertThat(ModelNerEngine.codeIdentifier("user_id", 0, 7)).isTrue();
