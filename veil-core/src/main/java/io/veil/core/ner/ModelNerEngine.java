@@ -222,9 +222,60 @@ public final class ModelNerEngine implements NerEngine {
       while (end < n && tags[end] == 2 + 2 * type) {
         end++;
       }
-      span(tk, facts, rules, from + t, from + end, ModelFeatures.TYPES[type], out);
-      t = end;
+      int last = type == 0 ? nameContinues(tk, facts, from + end, from + n, tags, from) : from + end;
+      span(tk, facts, rules, from + t, last, ModelFeatures.TYPES[type], out);
+      t = last - from;
     }
+  }
+
+  /**
+   * Where a person's name really ends when the model stopped at {@code end} (exclusive token index): the
+   * rest of the name often leaks otherwise. Continues over the untagged tokens that directly follow on the same
+   * line, one space apart: particles ("Maika van de Noort"), initials ("benjamin a seiler", "Ana J. Ruiz"),
+   * then one word the name lists know better as a surname than as a first name ("Ana Tom" stays two names),
+   * written in the same case and no common word or place, or a name suffix ("Kevin Veitonen II", "Sean Vizirov DVM"). Particles and initials count only when a
+   * surname or suffix follows them. A few token checks per person span, no scan.
+   */
+  static int nameContinues(ModelTokens tk, ModelFeatures.Facts facts, int end, int limit, int[] tags, int from) {
+    boolean upper = Character.isUpperCase(tk.text.charAt(tk.starts[end - 1]));
+    int j = end;
+    int taken = end;
+    while (j < limit && j - end < 4 && tags[j - from] == 0 && !tk.lineBefore[j]
+        && tk.starts[j] == tk.ends[j - 1] + 1 && tk.text.charAt(tk.ends[j - 1]) == ' ') {
+      int closed = facts.closed[j];
+      int lex = facts.lex[j];
+      char c = tk.first(j);
+      if (!Character.isLetter(c)) {
+        break;
+      }
+      if ((closed & Closed.NAME_SUFFIXES) != 0 && Character.isUpperCase(c)) {
+        taken = j + 1;
+        break;
+      }
+      if ((closed & Closed.PARTICLES) != 0 && tk.length(j) > 1) {
+        j++;
+        continue;
+      }
+      if (tk.length(j) == 1) {
+        if (Character.isUpperCase(c) != upper) {
+          break; // "Juan y Pedro", "Anna a"
+        }
+        // an initial, with its period as a token of its own
+        j++;
+        if (j < limit && tags[j - from] == 0 && tk.starts[j] == tk.ends[j - 1] && tk.first(j) == '.' && tk.length(j) == 1) {
+          j++;
+        }
+        continue;
+      }
+      boolean sameCase = Character.isUpperCase(c) == upper
+          && (upper || Character.isLowerCase(tk.text.charAt(tk.ends[j] - 1)));
+      if (sameCase && Lexicon.last(lex) > Lexicon.first(lex) && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0
+          && (closed & (Closed.FUNCTION | Closed.NOT_NAMES | Closed.TITLES)) == 0) {
+        taken = j + 1;
+      }
+      break;
+    }
+    return taken;
   }
 
   private static void span(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, int first, int last,

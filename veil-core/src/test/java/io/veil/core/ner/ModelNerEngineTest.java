@@ -63,7 +63,12 @@ class ModelNerEngineTest {
         Arguments.of("Please Review The Attached Document.", List.of()),
         // a contracted 's after a function word is no possessive of a name
         Arguments.of("Here's the report you asked for.", List.of()),
-        Arguments.of("That's what she said.", List.of()));
+        Arguments.of("That's what she said.", List.of()),
+        // round 4: a lower-case word no name list knows, in cased text, is no name on the model's word alone
+        Arguments.of("You will be responsible for the husbandry and care of the animals.", List.of()),
+        // the rest of a name the model stopped short of: a name suffix, an initial and a surname
+        Arguments.of("I met Kevin Veitonen II at the bank.", List.of("PERSON=Kevin Veitonen II")),
+        Arguments.of("Send it to Ana J. Ruiz today.", List.of("PERSON=Ana J. Ruiz")));
   }
 
   @ParameterizedTest
@@ -115,6 +120,36 @@ class ModelNerEngineTest {
   @MethodSource("houseNumbers")
   void aHouseNumberAfterANameIsFoundOnlyWhereItEndsAClause(String text, int nameEnd, int expected) {
     assertThat(ModelNerEngine.houseNumberAfter(text, nameEnd)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> nameContinuations() {
+    // text, tokens of the name the model found, expected tokens of the whole name
+    return Stream.of(
+        Arguments.of("Maika van der Berg called", 1, 4),
+        Arguments.of("benjamin a seiler called", 1, 3),
+        Arguments.of("Ana J. Ruiz today", 1, 4),
+        Arguments.of("Kevin Veitonen II at noon", 2, 3),
+        // not continued: a place, a word better known as a first name, a lower-case word after a capitalised
+        // name, a particle or initial with no surname after it, a line break, two spaces
+        Arguments.of("Anna de Paris today", 1, 1),
+        Arguments.of("Ana Tom and Eve", 1, 1),
+        Arguments.of("Anna a story", 1, 1),
+        Arguments.of("Anna van the", 1, 1),
+        Arguments.of("Ana\nRuiz", 1, 1),
+        Arguments.of("Ana  Ruiz", 1, 1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("nameContinuations")
+  void aPersonSpanContinuesOverParticlesInitialsSuffixesAndAKnownSurname(String text, int found, int expected) {
+    ModelTokens tk = new ModelTokens(text);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, GazetteerNerEngine.lexicon(), List.of(), "en");
+    int[] tags = new int[tk.size];
+    tags[0] = 1;
+    for (int t = 1; t < found; t++) {
+      tags[t] = 2;
+    }
+    assertThat(ModelNerEngine.nameContinues(tk, facts, found, tk.size, tags, 0)).isEqualTo(expected);
   }
 
   @Test
