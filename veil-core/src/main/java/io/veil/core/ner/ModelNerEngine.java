@@ -20,7 +20,10 @@ import java.util.Set;
  * street addresses are reported as they are (the model does not label addresses). Model spans then pass
  * false-positive suppression: spans without a letter, code identifiers ({@code user_id},
  * {@code getName}, {@code foo.bar()}), a lone function word or month/day name, and a lone common English
- * word at the start of a sentence that no rule supports (scored under the default threshold).
+ * word at the start of a sentence that no rule supports (scored under the default threshold); likewise a
+ * lone unknown word in lower case in cased text, or right after a possessive. A person span is continued
+ * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
+ * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS.
  *
  * <p>Where the model found nothing, the rule layer's own PERSON/LOCATION/ORGANIZATION findings are added:
  * in English text (the language given, else {@link LanguageGuess}) those at or above the default threshold,
@@ -233,8 +236,9 @@ public final class ModelNerEngine implements NerEngine {
    * rest of the name often leaks otherwise. Continues over the untagged tokens that directly follow on the same
    * line, one space apart: particles ("Maika van de Noort"), initials ("benjamin a seiler", "Ana J. Ruiz"),
    * then one word the name lists know better as a surname than as a first name ("Ana Tom" stays two names),
-   * written in the same case and no common word or place, or a name suffix ("Kevin Veitonen II", "Sean Vizirov DVM"). Particles and initials count only when a
-   * surname or suffix follows them. A few token checks per person span, no scan.
+   * written in the same case and no common word or place, or a name suffix ("Kevin Veitonen II", "Sean
+   * Vizirov DVM"). Particles and initials count only when a surname or suffix follows them. A few token
+   * checks per person span, no scan.
    */
   static int nameContinues(ModelTokens tk, ModelFeatures.Facts facts, int end, int limit, int[] tags, int from) {
     boolean upper = Character.isUpperCase(tk.text.charAt(tk.starts[end - 1]));
@@ -262,7 +266,8 @@ public final class ModelNerEngine implements NerEngine {
         }
         // an initial, with its period as a token of its own
         j++;
-        if (j < limit && tags[j - from] == 0 && tk.starts[j] == tk.ends[j - 1] && tk.first(j) == '.' && tk.length(j) == 1) {
+        if (j < limit && tags[j - from] == 0 && tk.starts[j] == tk.ends[j - 1] && tk.first(j) == '.'
+            && tk.length(j) == 1) {
           j++;
         }
         continue;

@@ -407,8 +407,7 @@ final class SyntheticPrompts {
       boolean lowerAll = casing < 5;
       boolean upperAll = casing == 5;
       // chat templates written in lower case get lower-case names half the time ("i swear dana laughs at it")
-      boolean chat = !german && template.replaceAll("\\{[A-Z]}", "").equals(template.replaceAll("\\{[A-Z]}", "").toLowerCase(Locale.ROOT));
-      boolean lowerNames = casing == 6 || casing == 7 || chat && random.nextBoolean();
+      boolean lowerNames = casing == 6 || casing == 7 || !german && lowerCaseChat(template) && random.nextBoolean();
       StringBuilder text = new StringBuilder();
       List<int[]> spans = new ArrayList<>();
       int i = 0;
@@ -494,6 +493,12 @@ final class SyntheticPrompts {
       out.add(new NerCorpus.Labelled("synthetic-" + n, s, german ? "de" : "en", st, en2, ty));
     }
     return out;
+  }
+
+  /** A template written all in lower case outside its slots ("i swear {F} laughs at everything"). */
+  static boolean lowerCaseChat(String template) {
+    String words = template.replaceAll("\\{[A-Z]}", "");
+    return words.equals(words.toLowerCase(Locale.ROOT));
   }
 
   private static String firstName(Faker f, NameLists names, Random random) {
