@@ -20,7 +20,10 @@ import java.util.Set;
  * street addresses are reported as they are (the model does not label addresses). Model spans then pass
  * false-positive suppression: spans without a letter, code identifiers ({@code user_id},
  * {@code getName}, {@code foo.bar()}), a lone function word or month/day name, and a lone common English
- * word at the start of a sentence that no rule supports (scored under the default threshold).
+ * word at the start of a sentence that no rule supports (scored under the default threshold); likewise a
+ * lone unknown word in lower case in cased text, or right after a possessive. A person span is continued
+ * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
+ * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS.
  *
  * <p>Where the model found nothing, the rule layer's own PERSON/LOCATION/ORGANIZATION findings are added:
  * in English text (the language given, else {@link LanguageGuess}) those at or above the default threshold,
@@ -45,6 +48,10 @@ public final class ModelNerEngine implements NerEngine {
   static final int MAX_WINDOW = 300;
   /** Rule-layer findings this sure are kept where the model found nothing (mode MODEL). */
   static final double STRONG_RULE = 0.8;
+  /** Score of a street found as a name followed by a house number (above the default threshold). */
+  static final double STREET_SCORE = 0.6;
+  /** Words that follow a house number in an address ("188 Apt. 4", "32 St."). */
+  private static final Set<String> UNIT_WORDS = Set.of("apt", "apartment", "suite", "unit", "floor", "st", "street");
   private static final Set<EntityType> TYPES =
       Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
 
@@ -216,9 +223,62 @@ public final class ModelNerEngine implements NerEngine {
       while (end < n && tags[end] == 2 + 2 * type) {
         end++;
       }
-      span(tk, facts, rules, from + t, from + end, ModelFeatures.TYPES[type], out);
-      t = end;
+      int last = type == 0 ? nameContinues(tk, facts, from + end, from + n, tags, from) : from + end;
+      span(tk, facts, rules, from + t, last, ModelFeatures.TYPES[type], out);
+      t = last - from;
     }
+  }
+
+  /**
+   * Where a person's name really ends when the model stopped at {@code end} (exclusive token index): the
+   * rest of the name often leaks otherwise. Continues over the untagged tokens that directly follow on the same
+   * line, one space apart: particles ("Maika van de Noort"), initials ("benjamin a seiler", "Ana J. Ruiz"),
+   * then one word the name lists know better as a surname than as a first name ("Ana Tom" stays two names),
+   * written in the same case and no common word or place, or a name suffix ("Kevin Veitonen II", "Sean
+   * Vizirov DVM"). Particles and initials count only when a surname or suffix follows them. A few token
+   * checks per person span, no scan.
+   */
+  static int nameContinues(ModelTokens tk, ModelFeatures.Facts facts, int end, int limit, int[] tags, int from) {
+    boolean upper = Character.isUpperCase(tk.text.charAt(tk.starts[end - 1]));
+    int j = end;
+    int taken = end;
+    while (j < limit && j - end < 4 && tags[j - from] == 0 && !tk.lineBefore[j]
+        && tk.starts[j] == tk.ends[j - 1] + 1 && tk.text.charAt(tk.ends[j - 1]) == ' ') {
+      int closed = facts.closed[j];
+      int lex = facts.lex[j];
+      char c = tk.first(j);
+      if (!Character.isLetter(c)) {
+        break;
+      }
+      if ((closed & Closed.NAME_SUFFIXES) != 0 && Character.isUpperCase(c)) {
+        taken = j + 1;
+        break;
+      }
+      if ((closed & Closed.PARTICLES) != 0 && tk.length(j) > 1) {
+        j++;
+        continue;
+      }
+      if (tk.length(j) == 1) {
+        if (Character.isUpperCase(c) != upper) {
+          break; // "Juan y Pedro", "Anna a"
+        }
+        // an initial, with its period as a token of its own
+        j++;
+        if (j < limit && tags[j - from] == 0 && tk.starts[j] == tk.ends[j - 1] && tk.first(j) == '.'
+            && tk.length(j) == 1) {
+          j++;
+        }
+        continue;
+      }
+      boolean sameCase = Character.isUpperCase(c) == upper
+          && (upper || Character.isLowerCase(tk.text.charAt(tk.ends[j] - 1)));
+      if (sameCase && Lexicon.last(lex) > Lexicon.first(lex) && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0
+          && (closed & (Closed.FUNCTION | Closed.NOT_NAMES | Closed.TITLES)) == 0) {
+        taken = j + 1;
+      }
+      break;
+    }
+    return taken;
   }
 
   private static void span(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, int first, int last,
@@ -280,11 +340,109 @@ public final class ModelNerEngine implements NerEngine {
       if (common && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
         score = 0.45;
       }
+      if (support < 0.5 && type == EntityType.PERSON && Lexicon.first(lex) == 0 && Lexicon.last(lex) == 0
+          && (lowerInCasedText(text, facts, first, start) || afterPossessive(text, start))) {
+        score = 0.45;
+      }
     }
     if (support >= 0.5) {
       score = Math.max(score, Math.min(0.95, support + 0.05));
     }
+    int houseNumberEnd = type == EntityType.PERSON && text.charAt(start) != '@' ? houseNumberAfter(text, end) : -1;
+    if (houseNumberEnd > 0) {
+      // "on Peter Zuidhove 188", "at 6076 Piroska u. 97.": a name followed by a house number is a street
+      out.add(new GazetteerNerEngine.Span(start, houseNumberEnd, EntityType.ADDRESS, STREET_SCORE));
+      return;
+    }
     out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /**
+   * The end of a house number right after a name ({@code " 188"}, {@code " u. 97"}, {@code " 12b"}) that
+   * ends the line, the sentence or the clause, or is followed by a unit or street word; -1 if there is none.
+   * Numbers that look like years (1900-2099) are not house numbers ("Smith 2019)").
+   */
+  static int houseNumberAfter(String text, int end) {
+    int n = text.length();
+    int i = end;
+    if (text.startsWith(" u. ", i)) {
+      i += 3; // Hungarian "utca" abbreviation
+    }
+    if (i >= n || text.charAt(i) != ' ') {
+      return -1;
+    }
+    int digits = ++i;
+    while (i < n && i - digits < 6 && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+    }
+    int count = i - digits;
+    if (count == 0 || count > 5 || i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      return -1;
+    }
+    if (count == 4 && (text.startsWith("19", digits) || text.startsWith("20", digits))) {
+      return -1;
+    }
+    if (i < n && Character.isLetter(text.charAt(i)) && (i + 1 == n || !Character.isLetter(text.charAt(i + 1)))) {
+      i++; // 12b
+    }
+    int numberEnd = i;
+    if (i == n) {
+      return numberEnd;
+    }
+    char c = text.charAt(i);
+    if (c == '\n' || c == '\r' || c == ',' || c == ';' || c == '?' || c == '!'
+        || c == '.' && (i + 1 == n || Character.isWhitespace(text.charAt(i + 1)))) {
+      return numberEnd;
+    }
+    if (c == ' ') {
+      int w = i + 1;
+      int we = w;
+      while (we < n && Character.isLetter(text.charAt(we))) {
+        we++;
+      }
+      String word = text.substring(w, we).toLowerCase(Locale.ROOT);
+      if (UNIT_WORDS.contains(word)) {
+        return numberEnd;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A lower-case word (not a handle or hashtag) in a text whose writer uses capitals: a name there is nearly
+   * always capitalised, so a lone lower-case word that no name list knows is rarely one ("the husbandry
+   * and care of", "speaking to bots").
+   */
+  private static boolean lowerInCasedText(String text, ModelFeatures.Facts facts, int token, int start) {
+    char c = text.charAt(start);
+    return !facts.caseless && facts.cap[token] == 4 && c != '@' && c != '#';
+  }
+
+  /**
+   * Directly after a possessive ("Kevin Lamovec's Cautionary Tales"): what someone owns is rarely another
+   * person, so a lone word there that no name list knows is not taken as a name on the model's word alone.
+   * A contraction is no possessive: "here's Gregorina's address", "it's Bo" (the word before the {@code 's}
+   * is a function word or a common English word).
+   */
+  static boolean afterPossessive(String text, int start) {
+    int i = start;
+    while (i > 0 && text.charAt(i - 1) == ' ') {
+      i--;
+    }
+    if (i == start || i < 3 || !(text.charAt(i - 1) == 's' || text.charAt(i - 1) == 'S')
+        || !(text.charAt(i - 2) == '\'' || text.charAt(i - 2) == '\u2019')) {
+      return false;
+    }
+    int stemEnd = i - 2;
+    int stemStart = stemEnd;
+    while (stemStart > 0 && Character.isLetter(text.charAt(stemStart - 1))) {
+      stemStart--;
+    }
+    if (stemStart == stemEnd) {
+      return false;
+    }
+    return (Closed.mask(text, stemStart, stemEnd) & Closed.FUNCTION) == 0
+        && (GazetteerNerEngine.lexicon().lookup(text, stemStart, stemEnd) & Lexicon.COMMON) == 0;
   }
 
   /** user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. */

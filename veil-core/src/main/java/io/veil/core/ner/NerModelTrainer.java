@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  *       {@code eval.jsonl} are copied to {@code heldOutDir} so {@code veil eval} can score them.</li>
  * </ul>
  * Plus {@value #SYNTHETIC} synthetic prompt-style texts, about a fifth German ({@link SyntheticPrompts}:
- * templates written for Veil, Datafaker names from 22 locales and the gazetteers' SSA first names and
+ * templates written for Veil, Datafaker names from 32 locales and the gazetteers' SSA first names and
  * Census surnames, GeoNames cities, Datafaker companies), seed 7.
  * The Presidio sets are not used at all: they are the English benchmark, and both come from one
  * template generator, so training on either would measure memory instead of generalisation.
@@ -110,7 +110,7 @@ public final class NerModelTrainer {
   }
 
   /** Synthetic English prompt-style texts added to the training part ({@link SyntheticPrompts}). */
-  static final int SYNTHETIC = 12000;
+  static final int SYNTHETIC = 16000;
 
   static Split split(Path data) throws IOException {
     List<NerCorpus.Labelled> train = new ArrayList<>();

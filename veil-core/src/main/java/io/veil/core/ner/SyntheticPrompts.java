@@ -21,7 +21,10 @@ import net.datafaker.Faker;
  * Round 3 added places as chat prompts write them (after in/from/to/near/at, in lists, as form fields, states
  * and regions from the GeoNames subcountry column or Datafaker, towns in capitals or lower case), firms named
  * after people ("Ruiz, Lang and Berg") in organization contexts, people after "at"/"to" and as objects, and
- * signature blocks.
+ * signature blocks. Round 4 added the kinds of PERSON mention that prompts and chat have and the model
+ * missed: a lone name as the subject at a sentence or line start, names after naming verbs, a name as the
+ * modifier of a work, vocatives, dialogue with speaker labels, lists of first names and of surnames, lower-case
+ * names in lower-case chat, more name locales, and one-word brands as organizations.
  *
  * <p>Deterministic: the same seed, city list and Datafaker version give the same texts.
  */
@@ -29,7 +32,8 @@ final class SyntheticPrompts {
   private SyntheticPrompts() {}
 
   // {P} full name, {F} first name, {L} surname, {T} title + surname (title not labelled), {C} city,
-  // {K} country, {S} state or region, {O} organization, {N} organization named after people ("Ruiz, Lang and Berg")
+  // {K} country, {S} state or region, {O} organization, {N} organization named after people ("Ruiz, Lang and Berg"),
+  // {B} one-word brand or start-up name (an organization)
   static final String[] TEMPLATES = {
       "Can you write an email to {P} telling them the meeting moved to Thursday?",
       "Please draft a reply to {F} about the invoice from {O}.",
@@ -210,6 +214,77 @@ final class SyntheticPrompts {
       "> {P}\n> {O}\n> Sent from my phone",
       "{P}\nAccount Manager\n{N}",
       "-- \n{P} | {O} | {C}",
+      // round 4 (PERSON recall on prompts and chat): a lone name as the subject at the start of a sentence or
+      // line, names after naming verbs ("named her", "calls me", "maiden name"), a name or surname as the
+      // modifier of a work ("the {L} biography"), vocatives, chat dialogue with speaker labels, lists of first
+      // names and of surnames that are people, and one-word brands ({B}) as organizations beside them
+      "{F} is very patient with new customers.",
+      "{L} started painting when she was forty.",
+      "{F} lives on the second floor, next to the lift.",
+      "{F} had already sent {F} the signed contract.",
+      "Why is {F} so quiet today?",
+      "{F} screamed at the referee and left the pitch.",
+      "{L} was a shy child who loved maps.",
+      "{F} is from {O}; she handles the billing.",
+      "{F} never answers emails before noon.",
+      "{L} wrote three books about the war.",
+      "{F} and I grew up on the same street.",
+      "Is {F} coming to dinner tonight?",
+      "Does {F} know about the new schedule?",
+      "How old is {F} now?",
+      "{F} thinks the plan is too expensive.",
+      "{P} has worked here for twelve years.",
+      "We named our daughter {F}.",
+      "They called the baby {F}, after her grandmother.",
+      "Everyone at the office calls me {F}.",
+      "My mother's maiden name was {L}.",
+      "His nickname at school was {F}.",
+      "Please update the name on the ticket to {P}.",
+      "Can you change the recipient to {P}?",
+      "A new series starring {P} and {P} starts in May.",
+      "Could I speak to {F}, please?",
+      "The account is registered to {P}.",
+      "I am writing on behalf of {P}.",
+      "Have you ever heard {F} sing?",
+      "Say thanks to {F} for the flowers.",
+      "I really liked the {L} biography, more than the film.",
+      "Is the {P} recording better than the original?",
+      "The {L} translation reads much better.",
+      "Compared with the early {L} paintings, these are darker.",
+      "Former {O} drummer {L} released a solo album.",
+      "The {L} family moved in next door.",
+      "{F}, can you send me the file again?",
+      "Thanks for your help, {F}!",
+      "Don't forget your umbrella, {F}.",
+      "Good morning {F}, how was the trip?",
+      "Come on, {F}, we are late!",
+      "{F}: Did you lock the door?\n{F}: Yes, twice.",
+      "{F}: where are u\n{F}: on my way, 5 min",
+      "{F}: \"Who told you that?\"\n{F}: \"Nobody, I just know.\"",
+      "We have four kids: {F}, {F}, {F} and {F}.",
+      "Guests: {F}, {F}, {F}, {F}",
+      "{L} and {L} were both lawyers before they retired.",
+      "The winners were {L}, {L} and {L}.",
+      "Invite {F}, {F} and {F} to the call.",
+      "The lab was set up by {L}, {L} and {L}, three chemists.",
+      "i swear {F} laughs at everything",
+      "does {F} still work at {O}?",
+      "{F} you're the best!!",
+      "why does {F} always text me at 3am",
+      "watching the game with {F} and {F} tonight",
+      "{B} is a design agency based in {C}.",
+      "I just started a new job at {B}.",
+      "{B} raised 20 million dollars last year.",
+      "The startup {B} was bought by {O}.",
+      "{B} and {B} both make budgeting apps.",
+      "{B} is a nonprofit that teaches kids to code.",
+      "The headquarters of {B} are in {C}.",
+      "Our partners include {B}, {B} and {O}.",
+      "{B} was founded in 2012 by {P}.",
+      "I applied for an internship at {B}.",
+      "Has anyone used {B} for payroll?",
+      "{B}'s customer service never answers the phone.",
+      "Please compare the pricing of {B} and {B}.",
   };
 
   /**
@@ -251,7 +326,10 @@ final class SyntheticPrompts {
   };
 
   private static final String[] LOCALES = {"en", "en-US", "en-GB", "en-IN", "de", "fr", "es", "nl", "it", "pt",
-      "pl", "hu", "tr", "sv", "cs", "fi", "da-DK", "nb-NO", "ro", "en-NG", "vi", "id"};
+      "pl", "hu", "tr", "sv", "cs", "fi", "da-DK", "nb-NO", "ro", "en-NG", "vi", "id",
+      // round 4: more Latin-script name traditions (Croatian, Slovak, Latvian, Estonian, Albanian, Catalan,
+      // South African, Singaporean, Ugandan, Filipino)
+      "hr", "sk", "lv", "et", "sq", "ca", "en-ZA", "en-SG", "en-UG", "en-PH"};
   /** Index in {@link #LOCALES} of the German locale (German templates take 70 % of their names from it). */
   private static final int GERMAN_LOCALE = 4;
   private static final String[] TITLES = {"Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Dr", "Mr"};
@@ -328,7 +406,8 @@ final class SyntheticPrompts {
       int casing = german ? 0 : random.nextInt(40);
       boolean lowerAll = casing < 5;
       boolean upperAll = casing == 5;
-      boolean lowerNames = casing == 6 || casing == 7;
+      // chat templates written in lower case get lower-case names half the time ("i swear dana laughs at it")
+      boolean lowerNames = casing == 6 || casing == 7 || !german && lowerCaseChat(template) && random.nextBoolean();
       StringBuilder text = new StringBuilder();
       List<int[]> spans = new ArrayList<>();
       int i = 0;
@@ -375,6 +454,10 @@ final class SyntheticPrompts {
             value = random.nextBoolean() ? en.address().state() : regions.get(random.nextInt(regions.size()));
             type = 1;
           }
+          case 'B' -> {
+            value = en.app().name();
+            type = 2;
+          }
           case 'N' -> {
             do {
               value = en.company().name();
@@ -410,6 +493,12 @@ final class SyntheticPrompts {
       out.add(new NerCorpus.Labelled("synthetic-" + n, s, german ? "de" : "en", st, en2, ty));
     }
     return out;
+  }
+
+  /** A template written all in lower case outside its slots ("i swear {F} laughs at everything"). */
+  static boolean lowerCaseChat(String template) {
+    String words = template.replaceAll("\\{[A-Z]}", "");
+    return words.equals(words.toLowerCase(Locale.ROOT));
   }
 
   private static String firstName(Faker f, NameLists names, Random random) {

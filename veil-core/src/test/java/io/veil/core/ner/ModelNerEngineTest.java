@@ -63,7 +63,12 @@ class ModelNerEngineTest {
         Arguments.of("Please Review The Attached Document.", List.of()),
         // a contracted 's after a function word is no possessive of a name
         Arguments.of("Here's the report you asked for.", List.of()),
-        Arguments.of("That's what she said.", List.of()));
+        Arguments.of("That's what she said.", List.of()),
+        // round 4: a lower-case word no name list knows, in cased text, is no name on the model's word alone
+        Arguments.of("You will be responsible for the husbandry and care of the animals.", List.of()),
+        // the rest of a name the model stopped short of: a name suffix, an initial and a surname
+        Arguments.of("I met Kevin Veitonen II at the bank.", List.of("PERSON=Kevin Veitonen II")),
+        Arguments.of("Send it to Ana J. Ruiz today.", List.of("PERSON=Ana J. Ruiz")));
   }
 
   @ParameterizedTest
@@ -90,6 +95,76 @@ class ModelNerEngineTest {
     String text = "Just saw @TaylorSwift live with #JustinBieber tonight";
     List<String> values = ANALYZER.analyze(text, null).stream().map(f -> f.value(text)).toList();
     assertThat(values).contains("@TaylorSwift", "#JustinBieber");
+  }
+
+  static Stream<Arguments> houseNumbers() {
+    // text, offset where the name ends, expected end of the street (-1: no house number there)
+    return Stream.of(
+        Arguments.of("on Peter Zuidhove 188", 17, 21),
+        Arguments.of("on Peter Zuidhove 188\nApt. 4", 17, 21),
+        Arguments.of("at 6076 Piroska u. 97.\nPorto Alegre", 15, 21),
+        Arguments.of("the north side of Joaquin Suarez 2906.", 32, 37),
+        Arguments.of("enter on Hoge Wei 32 St. the first", 17, 20),
+        Arguments.of("Beispielweg 12b, Graz", 11, 15),
+        Arguments.of("Rua Mina 50 Suite 3", 8, 11),
+        // no house number: a year, a count, too many digits, a decimal, nothing after the name
+        Arguments.of("as Smith 2019) showed", 8, -1),
+        Arguments.of("Ask Peter 2 questions", 9, -1),
+        Arguments.of("Order 123456.", 5, -1),
+        Arguments.of("Anna 3.5 stars", 4, -1),
+        Arguments.of("Anna", 4, -1),
+        Arguments.of("Anna,", 4, -1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("houseNumbers")
+  void aHouseNumberAfterANameIsFoundOnlyWhereItEndsAClause(String text, int nameEnd, int expected) {
+    assertThat(ModelNerEngine.houseNumberAfter(text, nameEnd)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> nameContinuations() {
+    // text, tokens of the name the model found, expected tokens of the whole name
+    return Stream.of(
+        Arguments.of("Maika van der Berg called", 1, 4),
+        Arguments.of("benjamin a seiler called", 1, 3),
+        Arguments.of("Ana J. Ruiz today", 1, 4),
+        Arguments.of("Kevin Veitonen II at noon", 2, 3),
+        // not continued: a place, a word better known as a first name, a lower-case word after a capitalised
+        // name, a particle or initial with no surname after it, a line break, two spaces
+        Arguments.of("Anna de Paris today", 1, 1),
+        Arguments.of("Ana Tom and Eve", 1, 1),
+        Arguments.of("Anna a story", 1, 1),
+        Arguments.of("Anna van the", 1, 1),
+        Arguments.of("Ana\nRuiz", 1, 1),
+        Arguments.of("Ana  Ruiz", 1, 1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("nameContinuations")
+  void aPersonSpanContinuesOverParticlesInitialsSuffixesAndAKnownSurname(String text, int found, int expected) {
+    ModelTokens tk = new ModelTokens(text);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, GazetteerNerEngine.lexicon(), List.of(), "en");
+    int[] tags = new int[tk.size];
+    tags[0] = 1;
+    for (int t = 1; t < found; t++) {
+      tags[t] = 2;
+    }
+    assertThat(ModelNerEngine.nameContinues(tk, facts, found, tk.size, tags, 0)).isEqualTo(expected);
+  }
+
+  @Test
+  void aPossessiveIsToldFromAContraction() {
+    String owned = "verses from Kevin Lamovec's Cautionary Tales";
+    assertThat(ModelNerEngine.afterPossessive(owned, owned.indexOf("Cautionary"))).isTrue();
+    String curly = "from Ana\u2019s Garden";
+    assertThat(ModelNerEngine.afterPossessive(curly, curly.indexOf("Garden"))).isTrue();
+    String contraction = "As promised, here's Gregorina's address";
+    assertThat(ModelNerEngine.afterPossessive(contraction, contraction.indexOf("Gregorina"))).isFalse();
+    String its = "Hi, it's Bo";
+    assertThat(ModelNerEngine.afterPossessive(its, its.indexOf("Bo"))).isFalse();
+    String none = "Ask Bo";
+    assertThat(ModelNerEngine.afterPossessive(none, none.indexOf("Bo"))).isFalse();
+    assertThat(ModelNerEngine.afterPossessive("'s Bo", 3)).isFalse();
   }
 
   @Test

@@ -178,4 +178,33 @@ class NerModelTrainerTest {
     assertThat(a).filteredOn(l -> l.lang().equals("de") && l.text().contains("Herr "))
         .allSatisfy(l -> assertThat(spans(l)).noneMatch(s -> s.contains("Herr")));
   }
+
+  @Test
+  void syntheticPromptsCoverTheRoundFourKindsOfPersonMention(@TempDir Path dir) throws Exception {
+    Path cities = dir.resolve("world-cities.csv");
+    Files.writeString(cities, "name,country,subcountry,geonameid\nLeeds,United Kingdom,England,1\nGraz,Austria,Styria,2\n");
+    List<NerCorpus.Labelled> a = SyntheticPrompts.generate(4000, 11, cities);
+    // dialogue with speaker labels: both speakers labelled, at the start of their lines
+    assertThat(a).filteredOn(l -> l.text().contains(": Did you lock the door?\n"))
+        .isNotEmpty()
+        .allSatisfy(l -> {
+          assertThat(spans(l)).hasSize(2).allMatch(s -> s.startsWith("PERSON="));
+          assertThat(l.starts()[0]).isZero();
+          assertThat(l.text().charAt(l.starts()[1] - 1)).isEqualTo('\n');
+        });
+    // a name as the modifier of a work is a person; the work is not part of the span
+    assertThat(a).filteredOn(l -> l.text().endsWith(" biography, more than the film."))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).singleElement().asString().startsWith("PERSON=").doesNotContain("biography"));
+    // lower-case chat templates get lower-case names about half the time, and still label them
+    List<NerCorpus.Labelled> chat = a.stream().filter(l -> l.text().startsWith("i swear ")).toList();
+    assertThat(chat).isNotEmpty();
+    assertThat(chat).anySatisfy(l -> assertThat(spans(l)).singleElement().satisfies(
+        s -> assertThat(s.substring("PERSON=".length())).isLowerCase()));
+    assertThat(chat).anySatisfy(l -> assertThat(Character.isUpperCase(l.text().charAt(l.starts()[0]))).isTrue());
+    // one-word brands are organizations
+    assertThat(a).filteredOn(l -> l.text().endsWith(" raised 20 million dollars last year."))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).singleElement().asString().startsWith("ORGANIZATION=").doesNotContain(" "));
+  }
 }
