@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  *
  * <p>Speed: before running the recognizers, one pass over the text computes its {@link TextTraits}
  * (ASCII characters present, digit count, longest token); a recognizer whose
- * {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
+ * {@link Recognizer#trigger() trigger} (read once, when the analyzer is built, and tested with a few bit
+ * tests per text) or, for one without a trigger, {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
  * needs a digit} in a digit-free text, is not run, which changes no result. The same traits (which
  * include the text's word spans) are handed to each recognizer through
  * {@link Recognizer#analyze(String, String, TextTraits)}, so that the built-ins visit only the word
@@ -47,6 +48,8 @@ public final class Analyzer {
   private final List<ContextWords> contextWords;
   /** Per recognizer: {@link Recognizer#findingsContainDigit()}, read once. */
   private final boolean[] needsDigit;
+  /** Per recognizer: {@link Recognizer#trigger()}, read once; null where the recognizer has none. */
+  private final Trigger[] triggers;
   private final Map<EntityType, Double> thresholds;
   private final double defaultThreshold;
   private final Set<String> allowList;
@@ -60,6 +63,10 @@ public final class Analyzer {
     this.needsDigit = new boolean[recognizers.size()];
     for (int i = 0; i < needsDigit.length; i++) {
       needsDigit[i] = recognizers.get(i).findingsContainDigit();
+    }
+    this.triggers = new Trigger[recognizers.size()];
+    for (int i = 0; i < triggers.length; i++) {
+      triggers[i] = recognizers.get(i).trigger();
     }
     this.thresholds = Map.copyOf(b.thresholds);
     this.defaultThreshold = b.defaultThreshold;
@@ -130,9 +137,13 @@ public final class Analyzer {
       if (needsDigit[ri] && !hasDigit) {
         continue;
       }
+      Trigger trigger = triggers[ri];
+      if (trigger != null && !trigger.test(traits)) {
+        continue;
+      }
       List<Finding> found;
       try {
-        if (!r.mayFind(traits)) {
+        if (trigger == null && !r.mayFind(traits)) {
           continue;
         }
         found = r.analyze(text, language, traits);
