@@ -35,12 +35,12 @@ public final class Trigger {
   public static final Trigger ALWAYS = new Trigger(new long[] {0}, new long[] {0}, new boolean[] {false},
       new int[] {0}, new int[] {0});
 
-  // one entry per clause
-  private final long[] low;
-  private final long[] high;
-  private final boolean[] needsChar;
-  private final int[] minDigits;
-  private final int[] minRun;
+  // one entry per clause (package-private: the Analyzer copies them into its flat gate table)
+  final long[] low;
+  final long[] high;
+  final boolean[] needsChar;
+  final int[] minDigits;
+  final int[] minRun;
 
   private Trigger(long[] low, long[] high, boolean[] needsChar, int[] minDigits, int[] minRun) {
     this.low = low;

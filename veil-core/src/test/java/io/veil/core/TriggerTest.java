@@ -109,9 +109,20 @@ class TriggerTest {
     final AtomicInteger mayFindCalls = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
     private final Trigger trigger;
+    private final boolean digits;
 
     Triggered(Trigger trigger) {
+      this(trigger, false);
+    }
+
+    Triggered(Trigger trigger, boolean digits) {
       this.trigger = trigger;
+      this.digits = digits;
+    }
+
+    @Override
+    public boolean findingsContainDigit() {
+      return digits;
     }
 
     @Override
@@ -150,6 +161,25 @@ class TriggerTest {
     assertThat(r.calls).hasValue(0);
     assertThat(analyzer.analyze("a@b")).hasSize(1);
     assertThat(r.calls).hasValue(1);
+    assertThat(r.mayFindCalls).hasValue(0);
+  }
+
+  /** The analyzer's own copy of the clauses: each clause of a digit-needing recognizer needs a digit. */
+  @Test
+  void theAnalyzerCombinesTriggerClausesWithTheDigitGate() {
+    Triggered r = new Triggered(Trigger.anyOf("@").or(Trigger.minAsciiGraphicRun(6)), true);
+    Triggered plain = new Triggered(Trigger.anyOf("@").or(Trigger.minAsciiGraphicRun(6)), false);
+    Analyzer analyzer = Analyzer.builder().addRecognizer(r).build();
+    Analyzer analyzerPlain = Analyzer.builder().addRecognizer(plain).build();
+    for (String text : List.of("a@b", "abcdef", "a b", "1 2", "a@1", "abcde1", "ab1 cd", "x ~ y 7")) {
+      TextTraits traits = TextTraits.of(text);
+      boolean digit = traits.asciiDigits() > 0;
+      boolean opens = r.trigger().test(traits);
+      assertThat(analyzer.analyze(text)).as(text).hasSize(opens && digit ? 1 : 0);
+      assertThat(analyzerPlain.analyze(text)).as(text).hasSize(opens ? 1 : 0);
+    }
+    assertThat(r.calls).hasValue(2);
+    assertThat(plain.calls).hasValue(4);
     assertThat(r.mayFindCalls).hasValue(0);
   }
 
