@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  *
  * <p>Speed: before running the recognizers, one pass over the text computes its {@link TextTraits}
  * (ASCII characters present, digit count, longest token); a recognizer whose
- * {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
+ * {@link Recognizer#trigger() trigger} (read once, when the analyzer is built, and tested with a few bit
+ * tests per text) or, for one without a trigger, {@link Recognizer#mayFind(TextTraits)} is false, or that {@linkplain Recognizer#findingsContainDigit()
  * needs a digit} in a digit-free text, is not run, which changes no result. The same traits (which
  * include the text's word spans) are handed to each recognizer through
  * {@link Recognizer#analyze(String, String, TextTraits)}, so that the built-ins visit only the word
@@ -47,6 +48,20 @@ public final class Analyzer {
   private final List<ContextWords> contextWords;
   /** Per recognizer: {@link Recognizer#findingsContainDigit()}, read once. */
   private final boolean[] needsDigit;
+  /**
+   * The recognizers' triggers as one flat table of clauses, read once: recognizer ri's clauses are
+   * {@code [clauseFrom[ri], clauseFrom[ri + 1])}; none where it has no trigger ({@link #callMayFind}).
+   * A recognizer that {@linkplain Recognizer#findingsContainDigit() needs a digit} has at least one
+   * digit in each of its clauses. Per clause: the fewest ASCII digits, the shortest longest graphic run,
+   * and the ASCII character set of which one must be present (both halves zero: no character needed).
+   */
+  private final int[] clauseFrom;
+  private final int[] clauseDigits;
+  private final int[] clauseRun;
+  private final long[] clauseLow;
+  private final long[] clauseHigh;
+  /** Per recognizer: it has no trigger, so {@link Recognizer#mayFind(TextTraits)} is called per text. */
+  private final boolean[] callMayFind;
   private final Map<EntityType, Double> thresholds;
   private final double defaultThreshold;
   private final Set<String> allowList;
@@ -60,6 +75,38 @@ public final class Analyzer {
     this.needsDigit = new boolean[recognizers.size()];
     for (int i = 0; i < needsDigit.length; i++) {
       needsDigit[i] = recognizers.get(i).findingsContainDigit();
+    }
+    int n = recognizers.size();
+    Trigger[] triggers = new Trigger[n];
+    this.callMayFind = new boolean[n];
+    this.clauseFrom = new int[n + 1];
+    int clauses = 0;
+    for (int i = 0; i < n; i++) {
+      triggers[i] = recognizers.get(i).trigger();
+      callMayFind[i] = triggers[i] == null;
+      clauseFrom[i] = clauses;
+      clauses += triggers[i] == null ? 1 : triggers[i].low.length;
+    }
+    clauseFrom[n] = clauses;
+    this.clauseDigits = new int[clauses];
+    this.clauseRun = new int[clauses];
+    this.clauseLow = new long[clauses];
+    this.clauseHigh = new long[clauses];
+    for (int i = 0; i < n; i++) {
+      Trigger t = triggers[i];
+      int at = clauseFrom[i];
+      int min = needsDigit[i] ? 1 : 0;
+      if (t == null) {
+        // one clause that holds for every text with the digit the recognizer may need; mayFind decides
+        clauseDigits[at] = min;
+        continue;
+      }
+      for (int c = 0; c < t.low.length; c++, at++) {
+        clauseDigits[at] = Math.max(min, t.minDigits[c]);
+        clauseRun[at] = t.minRun[c];
+        clauseLow[at] = t.needsChar[c] ? t.low[c] : 0;
+        clauseHigh[at] = t.needsChar[c] ? t.high[c] : 0;
+      }
     }
     this.thresholds = Map.copyOf(b.thresholds);
     this.defaultThreshold = b.defaultThreshold;
@@ -124,15 +171,18 @@ public final class Analyzer {
     List<Finding> candidates = null;
     // trigger-first: recognizers that cannot report anything in a text with these traits (no digit,
     // no '@', no long token, ...) are not run at all
-    boolean hasDigit = traits.asciiDigits() > 0;
+    int digits = traits.asciiDigits();
+    int run = traits.longestAsciiGraphicRun();
+    long low = traits.asciiLow();
+    long high = traits.asciiHigh();
     for (int ri = 0; ri < recognizers.size(); ri++) {
-      Recognizer r = recognizers.get(ri);
-      if (needsDigit[ri] && !hasDigit) {
+      if (!gateOpen(ri, digits, run, low, high)) {
         continue;
       }
+      Recognizer r = recognizers.get(ri);
       List<Finding> found;
       try {
-        if (!r.mayFind(traits)) {
+        if (callMayFind[ri] && !r.mayFind(traits)) {
           continue;
         }
         found = r.analyze(text, language, traits);
@@ -176,6 +226,19 @@ public final class Analyzer {
       kept.add(f);
     }
     return OverlapResolver.resolve(kept);
+  }
+
+  /** True if one of recognizer {@code ri}'s trigger clauses holds for a text with these traits. */
+  private boolean gateOpen(int ri, int digits, int run, long low, long high) {
+    for (int c = clauseFrom[ri], to = clauseFrom[ri + 1]; c < to; c++) {
+      long l = clauseLow[c];
+      long h = clauseHigh[c];
+      if (digits >= clauseDigits[c] && run >= clauseRun[c]
+          && ((l | h) == 0 || (low & l) != 0 || (high & h) != 0)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Characters analysed at once by {@link #analyze(Reader, String, Consumer)}. */

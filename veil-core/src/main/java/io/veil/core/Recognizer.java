@@ -78,4 +78,19 @@ public interface Recognizer {
   default boolean mayFind(TextTraits traits) {
     return true;
   }
+
+  /**
+   * This recognizer's trigger as data, or null (the default) if it has none. An {@link Analyzer} reads
+   * it once, when it is built; for a recognizer with a trigger it then tests {@link Trigger#test} per
+   * text (a few comparisons and bit tests) <em>instead of</em> calling {@link #mayFind(TextTraits)}; for
+   * one without, it calls {@code mayFind}. A recognizer that returns a trigger should answer
+   * {@code mayFind(traits)} with {@code trigger().test(traits)}, so that both paths agree.
+   *
+   * <p><b>Security:</b> the same rule as for {@code mayFind}: the trigger must hold for every text in
+   * which this recognizer can report anything, or the analyzer hides findings. Must return the same
+   * trigger on every call.
+   */
+  default Trigger trigger() {
+    return null;
+  }
 }

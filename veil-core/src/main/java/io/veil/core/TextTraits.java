@@ -286,6 +286,16 @@ public final class TextTraits {
         digitWords, digitWord, nonAscii);
   }
 
+  /** Bits 0-63 of the set of ASCII characters present (bit c for character c), for {@link Trigger}. */
+  long asciiLow() {
+    return low;
+  }
+
+  /** Bits 64-127 of the set of ASCII characters present (bit c - 64 for character c), for {@link Trigger}. */
+  long asciiHigh() {
+    return high;
+  }
+
   /** False only if {@code c} is an ASCII character that does not occur in the text. */
   public boolean mayContain(char c) {
     if (c < 64) {

@@ -3,6 +3,7 @@ package io.veil.core.recognizers;
 import io.veil.core.EntityType;
 import io.veil.core.Recognizer;
 import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.util.Set;
 
 /** Name, types and context words of a built-in recognizer. */
@@ -30,6 +31,21 @@ abstract class AbstractRecognizer implements Recognizer {
   @Override
   public final Set<String> contextWords() {
     return contextWords;
+  }
+
+  /**
+   * {@link Trigger#ALWAYS} unless a subclass states a narrower trigger; the analyzer reads it once and
+   * tests it per text instead of calling {@link #mayFind(TextTraits)}.
+   */
+  @Override
+  public Trigger trigger() {
+    return Trigger.ALWAYS;
+  }
+
+  /** {@code trigger().test(traits)}, so that the analyzer's path and a direct call agree. */
+  @Override
+  public final boolean mayFind(TextTraits traits) {
+    return trigger().test(traits);
   }
 
   /**

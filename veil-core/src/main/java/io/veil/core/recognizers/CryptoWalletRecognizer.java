@@ -3,6 +3,7 @@ package io.veil.core.recognizers;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import io.veil.core.validation.Base58Check;
 import io.veil.core.validation.Bech32;
 import io.veil.core.validation.Eip55;
@@ -16,6 +17,7 @@ import java.util.Set;
  * EIP-55 mixed-case address must carry a valid checksum, a single-case one scores lower).
  */
 final class CryptoWalletRecognizer extends TraitScanningRecognizer {
+  private static final Trigger TRIGGER = Trigger.minAsciiGraphicRun(26);
   CryptoWalletRecognizer() {
     super("crypto-wallet", Set.of(EntityType.CRYPTO_WALLET),
         Set.of("wallet", "bitcoin", "btc", "ethereum", "eth", "address", "crypto", "send", "usdt"));
@@ -23,8 +25,8 @@ final class CryptoWalletRecognizer extends TraitScanningRecognizer {
 
   /** Skipped unless every address is one run of 26-90 ASCII letters and digits. */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.longestAsciiGraphicRun() >= 26;
+  public Trigger trigger() {
+    return TRIGGER;
   }
 
   /** Candidates are words of 26-90 ASCII letters and digits (an address is one whole such word). */

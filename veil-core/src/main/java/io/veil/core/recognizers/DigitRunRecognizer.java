@@ -1,7 +1,7 @@
 package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
-import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.util.Set;
 
 /**
@@ -10,14 +10,14 @@ import java.util.Set;
  * it can report.
  */
 abstract class DigitRunRecognizer extends TraitScanningRecognizer {
-  private final int minAsciiDigits;
+  private final Trigger trigger;
 
   /**
    * @param minAsciiDigits the fewest ASCII digits a reported value has (0: no gate beyond "has a digit")
    */
   DigitRunRecognizer(String name, Set<EntityType> types, Set<String> contextWords, int minAsciiDigits) {
     super(name, types, contextWords);
-    this.minAsciiDigits = minAsciiDigits;
+    this.trigger = Trigger.minAsciiDigits(minAsciiDigits);
   }
 
   /** True: every finding contains an ASCII digit. */
@@ -28,7 +28,7 @@ abstract class DigitRunRecognizer extends TraitScanningRecognizer {
 
   /** Skipped unless the text has at least the minimum number of ASCII digits. */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return minAsciiDigits == 0 || traits.asciiDigits() >= minAsciiDigits;
+  public final Trigger trigger() {
+    return trigger;
   }
 }

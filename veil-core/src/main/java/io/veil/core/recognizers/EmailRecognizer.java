@@ -2,7 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
-import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,14 +12,15 @@ import java.util.Set;
  * dot-separated labels (at most 253 characters) ending in an alphabetic top-level domain.
  */
 final class EmailRecognizer extends AbstractRecognizer {
+  private static final Trigger TRIGGER = Trigger.anyOf("@");
   EmailRecognizer() {
     super("email", Set.of(EntityType.EMAIL), Set.of("email", "e-mail", "mail", "contact"));
   }
 
   /** Skipped unless every address has an '@'. */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.mayContain('@');
+  public Trigger trigger() {
+    return TRIGGER;
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
-import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +13,7 @@ import java.util.Set;
  * taken for a version number and scored low.
  */
 final class IpAddressRecognizer extends AbstractRecognizer {
+  private static final Trigger TRIGGER = Trigger.anyOf(":").or(Trigger.anyOf(".").and(Trigger.minAsciiDigits(4)));
   private static final String[] VERSION_WORDS = {"version", "ver", "v", "release", "build"};
 
   IpAddressRecognizer() {
@@ -21,8 +22,8 @@ final class IpAddressRecognizer extends AbstractRecognizer {
 
   /** Skipped unless IPv6 needs a ':', IPv4 a '.' and four or more ASCII digits. */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.mayContain(':') || (traits.mayContain('.') && traits.asciiDigits() >= 4);
+  public Trigger trigger() {
+    return TRIGGER;
   }
 
   @Override

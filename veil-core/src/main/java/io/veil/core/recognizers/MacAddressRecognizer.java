@@ -2,7 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
-import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +12,7 @@ import java.util.Set;
  * Cisco's three dot-separated groups of four.
  */
 final class MacAddressRecognizer extends AbstractRecognizer {
+  private static final Trigger TRIGGER = Trigger.minAsciiGraphicRun(14).and(Trigger.anyOf(":-."));
   MacAddressRecognizer() {
     super("mac-address", Set.of(EntityType.MAC_ADDRESS), Set.of("mac", "hardware", "ethernet", "wifi", "device"));
   }
@@ -21,9 +22,8 @@ final class MacAddressRecognizer extends AbstractRecognizer {
    * is long enough to hold an address (14 for Cisco's form, 17 for the others: hex digits and separators only).
    */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.longestAsciiGraphicRun() >= 14
-        && (traits.mayContain(':') || traits.mayContain('-') || traits.mayContain('.'));
+  public Trigger trigger() {
+    return TRIGGER;
   }
 
   @Override

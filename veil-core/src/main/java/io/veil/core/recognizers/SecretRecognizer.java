@@ -3,6 +3,7 @@ package io.veil.core.recognizers;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +20,7 @@ import java.util.Set;
  * header decodes to JSON naming an "alg"). All reported as {@link EntityType#API_KEY}.
  */
 final class SecretRecognizer extends AbstractRecognizer {
+  private static final Trigger TRIGGER = Trigger.minAsciiGraphicRun(20).or(Trigger.anyOf("-"));
   private static final String[] AWS_PREFIXES = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"};
   private static final String[] GITHUB_PREFIXES = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
   private static final String PEM_BEGIN = "-----BEGIN ";
@@ -31,8 +33,8 @@ final class SecretRecognizer extends AbstractRecognizer {
 
   /** Skipped unless every key is a token of 20 or more ASCII characters, except a PEM block, which starts with '-'. */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.longestAsciiGraphicRun() >= 20 || traits.mayContain('-');
+  public Trigger trigger() {
+    return TRIGGER;
   }
 
   /**

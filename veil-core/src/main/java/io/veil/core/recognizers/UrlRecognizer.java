@@ -2,7 +2,7 @@ package io.veil.core.recognizers;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
-import io.veil.core.TextTraits;
+import io.veil.core.Trigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +13,7 @@ import java.util.Set;
  * top-level domain (low score: they need a context word such as "website" or a path after them).
  */
 final class UrlRecognizer extends AbstractRecognizer {
+  private static final Trigger TRIGGER = Trigger.anyOf(".:");
   private static final int MAX_URL = 2048;
   private static final String[] SCHEMES = {"https", "http", "ftp", "wss", "ws"};
   private static final Set<String> TLDS = Set.of(
@@ -29,8 +30,8 @@ final class UrlRecognizer extends AbstractRecognizer {
 
   /** Skipped unless every URL has a '.' (host) or a ':' (scheme). */
   @Override
-  public boolean mayFind(TextTraits traits) {
-    return traits.mayContain('.') || traits.mayContain(':');
+  public Trigger trigger() {
+    return TRIGGER;
   }
 
   @Override

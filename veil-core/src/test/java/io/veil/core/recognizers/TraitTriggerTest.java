@@ -36,6 +36,19 @@ class TraitTriggerTest {
             "us-ssn", "keyword-id", "crypto-wallet", "secret");
   }
 
+  /** Every built-in states its trigger as data, so the analyzer never calls its mayFind. */
+  @Test
+  void everyBuiltInHasATriggerThatMayFindFollows() {
+    for (Recognizer r : BuiltInRecognizers.all()) {
+      assertThat(r.trigger()).as(r.name()).isNotNull();
+      for (String text : List.of("just some words", "a@b", "1.2.3.4", "::", "1234 5678 9012", "a".repeat(26),
+          "-", "001a.2b3c.4d5e", "12 34 56")) {
+        TextTraits traits = TextTraits.of(text);
+        assertThat(r.mayFind(traits)).as(r.name()).isEqualTo(r.trigger().test(traits));
+      }
+    }
+  }
+
   @Test
   void eachTriggerOpensItsRecognizer() {
     assertThat(BY_NAME.get("email").mayFind(TextTraits.of("a@b"))).isTrue();
