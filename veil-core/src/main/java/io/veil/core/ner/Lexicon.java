@@ -178,15 +178,15 @@ final class Lexicon {
   }
 
   /**
-   * Reads the home slot (and, where its tag matches, the first key character) of each word token
-   * {@code t < size} with {@code kind[t] == wordKind}, all before any probe depends on them: the loads are
+   * Reads the home slot (and, where its tag matches, the first key character) of each token
+   * {@code t < size} with {@code kind[t] == wordKind} (every token if {@code kind} is null), all before any probe depends on them: the loads are
    * independent, so the CPU overlaps their cache misses instead of waiting for one after the other inside
    * {@link #lookup}. Reads only; returns a value that the caller may ignore (it keeps the loads alive).
    */
   long touch(int[] starts, int[] ends, int[] rawHashes, byte[] kind, byte wordKind, int size) {
     long sink = 0;
     for (int t = 0; t < size; t++) {
-      if (kind[t] == wordKind) {
+      if (kind == null || kind[t] == wordKind) {
         int h = mix(rawHashes[t]);
         long stored = table[h & mask];
         sink += stored;
