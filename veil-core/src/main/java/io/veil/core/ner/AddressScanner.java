@@ -96,12 +96,14 @@ final class AddressScanner {
         return i;
       }
     }
-    if (tk.isWord(i) && (tk.is(i, "apo") || tk.is(i, "fpo") || tk.is(i, "dpo")) && tk.isAllCaps(i)
+    // every word the checks below compare with is one of LOWER_STARTS: one bit test rules them all out
+    boolean starter = tk.in(i, Closed.LOWER_STARTS);
+    if (starter && tk.isWord(i) && (tk.is(i, "apo") || tk.is(i, "fpo") || tk.is(i, "dpo")) && tk.isAllCaps(i)
         && tk.isWord(i + 1) && tk.length(i + 1) == 2 && tk.isNum(i + 2) && tk.length(i + 2) == 5) {
       int s = militaryStart(i);
       return emit(out, taken, s, i + 3, 0.85);
     }
-    if (tk.is(i, "corner") && tk.is(i + 1, "of")) {
+    if (starter && tk.is(i, "corner") && tk.is(i + 1, "of")) {
       int e = corner(i + 2);
       if (e > 0) {
         return emit(out, taken, tk.is(i - 1, "the") ? i - 1 : i, e, 0.8);
@@ -183,14 +185,14 @@ final class AddressScanner {
           score = 0.55;
         }
       }
-      if (core < 0 && (tk.is(i, "apt") || tk.is(i, "suite") || tk.is(i, "apartment") || tk.is(i, "ste")
+      if (core < 0 && starter && (tk.is(i, "apt") || tk.is(i, "suite") || tk.is(i, "apartment") || tk.is(i, "ste")
           || tk.is(i, "unit") && tk.isCap(i))) {
         int e = unit(i);
         if (e > 0) {
           return emit(out, taken, i, continuation(e), 0.6);
         }
       }
-      if (core < 0 && (tk.is(i, "zip") || tk.is(i, "postal") || tk.is(i, "postcode") || tk.is(i, "zipcode"))) {
+      if (core < 0 && starter && (tk.is(i, "zip") || tk.is(i, "postal") || tk.is(i, "postcode") || tk.is(i, "zipcode"))) {
         for (int z = i + 1; z < Math.min(tk.size, i + 5); z++) {
           if (tk.isNum(z) && (tk.length(z) == 5 || tk.length(z) == 4)) {
             return emit(out, taken, z, z + 1, 0.7) > 0 ? z + 1 : i + 1;
@@ -256,6 +258,9 @@ final class AddressScanner {
 
   /** "P.O. Box 41", "PO Box 41", "Postfach 12": the end, or -1. */
   private int poBox(int p) {
+    if (!tk.in(p, Closed.LOWER_STARTS)) {
+      return -1; // "p", "po", "post", "postfach", "apartado" and "bp" are all LOWER_STARTS
+    }
     int q = p;
     if (tk.is(q, "p") && tk.isPunct(q + 1, '.') && tk.is(q + 2, "o")) {
       q += 3;

@@ -26,10 +26,16 @@ final class Closed {
   static final int GERMAN_FUNCTION = 1 << 16;
   static final int ENGLISH_FUNCTION = 1 << 17;
   static final int IMPERATIVES = 1 << 18;
+  /** Last words of the person, organization and place cue phrases (only those {@link #plain}). */
+  static final int CUE_LAST = 1 << 19;
+  /** Every cue phrase's last word is punctuation or {@link #plain}, so {@link #CUE_LAST} lists all word ones. */
+  static final boolean CUE_LASTS_ALL_PLAIN;
 
   private static final int SIZE = 1 << 12;
   private static final String[] KEYS = new String[SIZE];
   private static final int[] MASKS = new int[SIZE];
+  /** {@link Lexicon#rawHash} of each key: a probe reads a key's characters only when this matches. */
+  private static final int[] RAW_HASHES = new int[SIZE];
 
   static {
     add(Words.TITLES, TITLES);
@@ -51,6 +57,42 @@ final class Closed {
     add(Words.GERMAN_FUNCTION, GERMAN_FUNCTION);
     add(Words.ENGLISH_FUNCTION, ENGLISH_FUNCTION);
     add(Words.IMPERATIVES, IMPERATIVES);
+    java.util.Set<String> cueLasts = new java.util.HashSet<>();
+    boolean allPlain = true;
+    for (String[][] cues : new String[][][] {Words.PERSON_CUES, Words.ORG_CUES, Words.PLACE_PHRASES}) {
+      for (String[] cue : cues) {
+        String last = cue[cue.length - 1];
+        if (last.length() == 1 && !Character.isLetterOrDigit(last.charAt(0))) {
+          continue; // punctuation: matched as a punctuation token, never through this table
+        }
+        if (plain(last)) {
+          cueLasts.add(last);
+        } else {
+          allPlain = false;
+        }
+      }
+    }
+    add(cueLasts, CUE_LAST);
+    CUE_LASTS_ALL_PLAIN = allPlain;
+  }
+
+  /**
+   * 1 to 16 chars, each {@code a-z} or {@code '}: a word token whose {@code toLowerCase(Locale.ROOT)} (with
+   * {@code \u2019} as {@code '}) equals such a key has exactly these {@link Lexicon#norm normalised} chars, so
+   * {@link #mask} finds it (String lower-casing and {@code Character.toLowerCase} agree wherever the result is
+   * ASCII, and no longer token can lower-case to it).
+   */
+  static boolean plain(String w) {
+    if (w.isEmpty() || w.length() > 16) {
+      return false;
+    }
+    for (int i = 0; i < w.length(); i++) {
+      char c = w.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c == '\'')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Closed() {}
@@ -64,7 +106,17 @@ final class Closed {
       }
       KEYS[slot] = w;
       MASKS[slot] |= bit;
+      RAW_HASHES[slot] = rawHash(w);
     }
+  }
+
+  /** The key's chars as they are: a text that matches has exactly these normalised chars, so this hash. */
+  private static int rawHash(String w) {
+    int h = 0;
+    for (int i = 0; i < w.length(); i++) {
+      h = 31 * h + w.charAt(i);
+    }
+    return h;
   }
 
   private static int hash(CharSequence s, int from, int to) {
@@ -91,7 +143,7 @@ final class Closed {
     int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
     String k;
     while ((k = KEYS[slot]) != null) {
-      if (k.length() == end - start && same(k, text, start)) {
+      if (RAW_HASHES[slot] == rawHash && k.length() == end - start && same(k, text, start)) {
         return MASKS[slot];
       }
       slot = (slot + 1) & (SIZE - 1);

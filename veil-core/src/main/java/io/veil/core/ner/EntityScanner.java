@@ -597,6 +597,9 @@ final class EntityScanner {
     if (q < 0) {
       return List.of();
     }
+    if (tk.kind[q] != Tokens.PUNCT && Closed.CUE_LASTS_ALL_PLAIN && (tk.closed[q] & Closed.CUE_LAST) == 0) {
+      return List.of(); // no cue ends with this word: skip lower-casing it for the map
+    }
     String key = tk.kind[q] == Tokens.PUNCT ? String.valueOf(tk.text.charAt(tk.start[q])) : tk.lower(q);
     return index.getOrDefault(key, List.of());
   }

@@ -103,20 +103,9 @@ public final class GazetteerNerEngine implements NerEngine {
     if (language != null) {
       return language.equals("de");
     }
-    // sniff: German function words among the first tokens
-    int german = 0;
-    int english = 0;
-    int limit = Math.min(tokens.size, 400);
-    for (int t = 0; t < limit; t++) {
-      if (!tokens.isWord(t) || tokens.length(t) > 5) {
-        continue;
-      }
-      if (tokens.in(t, Closed.GERMAN_FUNCTION)) {
-        german++;
-      } else if (tokens.in(t, Closed.ENGLISH_FUNCTION)) {
-        english++;
-      }
-    }
+    // sniff: German function words among the first tokens (counted by the tokenizer)
+    int german = tokens.germanWords;
+    int english = tokens.englishWords;
     return german >= 1 && german > english;
   }
 

@@ -7,7 +7,7 @@ import java.util.Set;
  * Guesses the language of a text among English, German, Spanish, French and Dutch by counting
  * frequent function words that are specific to one of them (words shared by two languages, such as
  * "de" or "en", are not counted). Looks at the first {@value #MAX_WORDS} words; allocation-free apart
- * from the result. Returns null when no function word was seen.
+ * from the result (words are looked up by their chars in place). Returns null when no function word was seen.
  *
  * <p>Stateless and thread-safe.
  */
@@ -15,6 +15,56 @@ public final class LanguageGuess {
   static final int MAX_WORDS = 300;
   private static final String[] LANGS = {"en", "de", "es", "fr", "nl"};
   private static final Map<String, Integer> WORDS = words();
+  /** {@link #WORDS} as an open-addressing table probed with a word's chars in place (no String per word). */
+  private static final int TABLE_SIZE = 1 << 9;
+  private static final String[] TABLE_KEYS = new String[TABLE_SIZE];
+  private static final int[] TABLE_LANGS = new int[TABLE_SIZE];
+
+  static {
+    for (Map.Entry<String, Integer> e : WORDS.entrySet()) {
+      String w = e.getKey();
+      int slot = slot(hash(w.toCharArray(), w.length()));
+      while (TABLE_KEYS[slot] != null) {
+        slot = (slot + 1) & (TABLE_SIZE - 1);
+      }
+      TABLE_KEYS[slot] = w;
+      TABLE_LANGS[slot] = e.getValue();
+    }
+  }
+
+  private static int hash(char[] buf, int len) {
+    int h = 0;
+    for (int k = 0; k < len; k++) {
+      h = 31 * h + buf[k];
+    }
+    return h;
+  }
+
+  private static int slot(int h) {
+    return (h ^ (h >>> 9)) & (TABLE_SIZE - 1);
+  }
+
+  /** The language index of the word {@code buf[0, len)}, or -1 if it is none of {@link #WORDS}. */
+  private static int lookup(char[] buf, int len) {
+    int slot = slot(hash(buf, len));
+    String k;
+    while ((k = TABLE_KEYS[slot]) != null) {
+      if (k.length() == len && same(k, buf)) {
+        return TABLE_LANGS[slot];
+      }
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return -1;
+  }
+
+  private static boolean same(String k, char[] buf) {
+    for (int i = 0; i < k.length(); i++) {
+      if (k.charAt(i) != buf[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   private LanguageGuess() {}
 
@@ -73,8 +123,8 @@ public final class LanguageGuess {
       for (int k = 0; k < len; k++) {
         buf[k] = Character.toLowerCase(text.charAt(s + k));
       }
-      Integer lang = WORDS.get(new String(buf, 0, len));
-      if (lang != null) {
+      int lang = lookup(buf, len);
+      if (lang >= 0) {
         counts[lang]++;
       }
     }

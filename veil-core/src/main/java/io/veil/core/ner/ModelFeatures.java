@@ -54,6 +54,8 @@ final class ModelFeatures {
     final int lang;
     /** For {@code @handle} / {@code #tag} tokens: kind and lexicon summary of body and first part; else 0. */
     final int[] handle;
+    /** What {@link Lexicon#touch} returned: kept so its loads are not optimised away. */
+    final long lexTouched;
 
     /**
      * @param language the text's language as given to the engine, or null (then it is guessed)
@@ -89,6 +91,7 @@ final class ModelFeatures {
         anyUpper = CharClass.isUpperCase(text.charAt(i));
       }
       caseless = !anyUpper;
+      int[] raws = new int[n];
       for (int t = 0; t < n; t++) {
         int s = tk.starts[t];
         int e = tk.ends[t];
@@ -150,6 +153,22 @@ final class ModelFeatures {
         suf2[t] = suffix(text, s, e, 2);
         suf3[t] = suffix(text, s, e, 3);
         suf4[t] = suffix(text, s, e, 4);
+        raws[t] = raw;
+        char c0 = text.charAt(s);
+        cap[t] = digit > 0 && upper + lower == 0 ? 1          // number
+            : upper > 0 && lower == 0 && upper > 1 ? 2        // SHOUT
+            : CharClass.isUpperCase(c0) ? 3                   // Capitalised
+            : lower > 0 ? 4                                   // lower
+            : 5;                                              // punctuation, other
+        sentStart[t] = t == 0 || tk.lineBefore[t] || tk.sentenceEnd(t - 1)
+            || tk.length(t - 1) == 1 && (tk.first(t - 1) == ':' || tk.first(t - 1) == '"');
+      }
+      // the look-ups after the hashing pass, every home slot touched first: their cache misses overlap
+      lexTouched = lexicon.touch(tk.starts, tk.ends, raws, null, (byte) 0, n);
+      for (int t = 0; t < n; t++) {
+        int s = tk.starts[t];
+        int e = tk.ends[t];
+        int raw = raws[t];
         lex[t] = lexicon.lookup(text, s, e, raw);
         lexS[t] = lexSummary(lex[t]);
         char c0 = text.charAt(s);
@@ -163,13 +182,6 @@ final class ModelFeatures {
               | lexSummary(partEnd < e ? lexicon.lookup(text, s + 1, partEnd) : 0);
         }
         closed[t] = Closed.mask(text, s, e, raw);
-        cap[t] = digit > 0 && upper + lower == 0 ? 1          // number
-            : upper > 0 && lower == 0 && upper > 1 ? 2        // SHOUT
-            : CharClass.isUpperCase(c0) ? 3                   // Capitalised
-            : lower > 0 ? 4                                   // lower
-            : 5;                                              // punctuation, other
-        sentStart[t] = t == 0 || tk.lineBefore[t] || tk.sentenceEnd(t - 1)
-            || tk.length(t - 1) == 1 && (tk.first(t - 1) == ':' || tk.first(t - 1) == '"');
       }
       lineCases(tk);
       // what the rule layer says, per token: type (1-4) * 8 + begin/inside * 4 + score band (0-2)

@@ -24,6 +24,8 @@ final class Tokens {
   /** Gap before this token contains any white space. */
   boolean[] spaceBefore;
   int[] flags;
+  /** {@link Lexicon#rawHash} of each word token (0 for other kinds). */
+  int[] rawHash;
   /** The text has no upper-case letter at all (chat typed in lower case): case carries no signal. */
   final boolean caseless;
   /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
@@ -31,6 +33,14 @@ final class Tokens {
   /** {@link Closed} list membership of each word token. */
   int[] closed;
   private final Lexicon lexicon;
+  /** How many of the first tokens {@link #germanWords} and {@link #englishWords} look at. */
+  static final int SNIFF_TOKENS = 400;
+  /** Words of at most 5 chars among the first {@link #SNIFF_TOKENS} tokens that are German function words, */
+  int germanWords;
+  /** and those that are English function words but not German ones. */
+  int englishWords;
+  /** What {@link Lexicon#touch} returned: kept so its loads are not optimised away. */
+  long touched;
 
   Tokens(String text, Lexicon lexicon) {
     this.text = text;
@@ -41,12 +51,25 @@ final class Tokens {
     kind = new byte[cap];
     nlBefore = new boolean[cap];
     spaceBefore = new boolean[cap];
-    int n = text.length();
+    rawHash = new int[cap];
+    char[] chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
+    tokenize(chars);
+    caseless = !hasUpperCase(chars);
+    titleLine = titleLines(chars);
+    lookUp();
+  }
+
+  /**
+   * Cuts {@code chars} into tokens and computes each token's {@link Lexicon#rawHash} on the way (the
+   * characters of a word are read once, not again for the lexicon and the closed lists).
+   */
+  private void tokenize(char[] chars) {
+    int n = chars.length;
     int i = 0;
     boolean nl = true;
     boolean sp = true;
     while (i < n) {
-      char c = text.charAt(i);
+      char c = chars[i];
       if (CharClass.isSpace(c)) {
         if (c == '\n' || c == '\r') {
           nl = true;
@@ -57,31 +80,49 @@ final class Tokens {
       }
       int s = i;
       byte k;
-      if (CharClass.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(text.codePointAt(i))) {
+      int h = 0;
+      if (CharClass.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
         boolean digits = true;
-        boolean letters = false;
         boolean anyDigit = false;
         while (i < n) {
-          char d = text.charAt(i);
-          if (d < 128 ? (d >= 'a' && d <= 'z' || d >= 'A' && d <= 'Z' || d >= '0' && d <= '9')
-              : Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
-                  || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
-            if (d <= '9' && d >= '0' || d > 127 && Character.isDigit(d)) {
-              anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
-            } else {
+          char d = chars[i];
+          if (d < 128) {
+            if (d >= 'a' && d <= 'z') {
               digits = false;
-              letters = true;
+              h = 31 * h + d;
+            } else if (d >= 'A' && d <= 'Z') {
+              digits = false;
+              h = 31 * h + (d | 0x20);
+            } else if (d >= '0' && d <= '9') {
+              anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
+              h = 31 * h + d;
+            } else if (d == '\'' || d == '-') {
+              if (!innerMark(chars, i, d)) {
+                break;
+              }
+              h = 31 * h + d;
+            } else {
+              break;
             }
             i++;
-          } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(text.codePointAt(i))) {
+          } else if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
+              || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
+            if (Character.isDigit(d)) {
+              anyDigit = true;
+            } else {
+              digits = false;
+            }
+            h = 31 * h + Lexicon.norm(d);
+            i++;
+          } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
             digits = false;
-            letters = true;
+            h = 31 * (31 * h + Lexicon.norm(d)) + Lexicon.norm(chars[i + 1]);
             i += 2;
-          } else if ((d == '\'' || d == '\u2019') && i + 1 < n && (text.charAt(i + 1) == 's' || text.charAt(i + 1) == 'S')
-              && (i + 2 >= n || !CharClass.isLetter(text.charAt(i + 2)))) {
-            break; // possessive 's: "Sepi's" is the name "Sepi" and the tokens "'", "s"
-          } else if ((d == '\'' || d == '\u2019' || d == '-') && i + 1 < n
-              && CharClass.isLetter(text.charAt(i - 1)) && CharClass.isLetter(text.charAt(i + 1))) {
+          } else if (d == '\u2019') {
+            if (!innerMark(chars, i, d)) {
+              break;
+            }
+            h = 31 * h + Lexicon.norm(d);
             i++;
           } else {
             break;
@@ -95,27 +136,47 @@ final class Tokens {
           k = NUM;
         }
       } else {
-        i += Character.charCount(text.codePointAt(i));
+        i += Character.charCount(Character.codePointAt(chars, i));
         k = PUNCT;
       }
-      add(s, i, k, nl, sp);
+      add(s, i, k, nl, sp, h);
       nl = false;
       sp = false;
     }
-    boolean upper = false;
-    for (int k = 0; k < n && !upper; k++) {
-      upper = CharClass.isUpperCase(text.charAt(k));
+  }
+
+  /**
+   * The apostrophe or hyphen {@code d} at {@code i} stays inside the word: not a possessive 's ("Sepi's"
+   * is the name "Sepi" and the tokens "'", "s"), and a letter on both sides.
+   */
+  private static boolean innerMark(char[] chars, int i, char d) {
+    int n = chars.length;
+    if ((d == '\'' || d == '\u2019') && i + 1 < n && (chars[i + 1] == 's' || chars[i + 1] == 'S')
+        && (i + 2 >= n || !CharClass.isLetter(chars[i + 2]))) {
+      return false;
     }
-    caseless = !upper;
-    titleLine = new boolean[size];
+    return i + 1 < n && CharClass.isLetter(chars[i - 1]) && CharClass.isLetter(chars[i + 1]);
+  }
+
+  private static boolean hasUpperCase(char[] chars) {
+    for (char c : chars) {
+      if (CharClass.isUpperCase(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean[] titleLines(char[] chars) {
+    boolean[] title = new boolean[size];
     int lineStart = 0;
     int caps = 0;
     int longWords = 0;
     for (int t = 0; t <= size; t++) {
       if (t == size || nlBefore[t] && t > 0) {
-        boolean title = longWords >= 4 && caps * 10 >= longWords * 7;
+        boolean titled = longWords >= 4 && caps * 10 >= longWords * 7;
         for (int u = lineStart; u < t; u++) {
-          titleLine[u] = title;
+          title[u] = titled;
         }
         lineStart = t;
         caps = 0;
@@ -123,24 +184,39 @@ final class Tokens {
       }
       if (t < size && kind[t] == WORD && end[t] - start[t] >= 4) {
         longWords++;
-        if (CharClass.isUpperCase(text.charAt(start[t]))) {
+        if (CharClass.isUpperCase(chars[start[t]])) {
           caps++;
         }
       }
     }
+    return title;
+  }
+
+  /** Lexicon flags and closed-list masks of the word tokens, from the hashes the tokenizer computed. */
+  private void lookUp() {
     flags = new int[size];
     closed = new int[size];
+    touched = lexicon.touch(start, end, rawHash, kind, WORD, size);
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
-        int h = Lexicon.rawHash(text, start[t], end[t]); // one hash for both tables
-        closed[t] = Closed.mask(text, start[t], end[t], h);
-        flags[t] = lexicon.lookup(text, start[t], end[t], h);
-        if (flags[t] == 0) {
-          flags[t] = hyphenated(t);
+        int h = rawHash[t]; // one hash for both tables
+        int c = Closed.mask(text, start[t], end[t], h);
+        closed[t] = c;
+        if (t < SNIFF_TOKENS && end[t] - start[t] <= 5) {
+          if ((c & Closed.GERMAN_FUNCTION) != 0) {
+            germanWords++;
+          } else if ((c & Closed.ENGLISH_FUNCTION) != 0) {
+            englishWords++;
+          }
         }
-        if (flags[t] == 0) {
-          flags[t] = folded(t);
+        int f = lexicon.lookup(text, start[t], end[t], h);
+        if (f == 0) {
+          f = hyphenated(t);
         }
+        if (f == 0) {
+          f = folded(t);
+        }
+        flags[t] = f;
       }
     }
   }
@@ -196,9 +272,10 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp) {
+  private void add(int s, int e, byte k, boolean nl, boolean sp, int h) {
     if (size == start.length) {
       int cap = size * 2;
+      rawHash = Arrays.copyOf(rawHash, cap);
       start = Arrays.copyOf(start, cap);
       end = Arrays.copyOf(end, cap);
       kind = Arrays.copyOf(kind, cap);
@@ -210,6 +287,7 @@ final class Tokens {
     kind[size] = k;
     nlBefore[size] = nl;
     spaceBefore[size] = sp;
+    rawHash[size] = h;
     size++;
   }
 
