@@ -52,14 +52,6 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
         purgeInterval, DEFAULT_SUBJECT_STATE_TTL, DEFAULT_AUDIT_GROUP_WAIT);
   }
 
-  /** With the default {@link #auditGroupWait()}. */
-  public GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
-      RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
-      Duration purgeInterval, Duration subjectStateTtl) {
-    this(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery, checkpointInterval,
-        purgeInterval, subjectStateTtl, DEFAULT_AUDIT_GROUP_WAIT);
-  }
-
   public GovernanceConfig {
     Objects.requireNonNull(profile, "profile");
     retention = Map.copyOf(retention);
