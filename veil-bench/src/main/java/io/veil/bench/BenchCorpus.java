@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The texts benchmarks run on: every {@code text} of {@code shared/data/*}/eval.jsonl, or a subset.
@@ -15,6 +18,8 @@ import java.util.List;
  */
 final class BenchCorpus {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The baseline every detection benchmark is compared with: one raw JDK regex pass for US SSNs. */
+  static final Pattern SSN_BASELINE = Pattern.compile("\\b\\d{3}-\\d{2}-\\d{4}\\b");
 
   private BenchCorpus() {}
 
@@ -51,5 +56,22 @@ final class BenchCorpus {
       n += t.getBytes(StandardCharsets.UTF_8).length;
     }
     return n;
+  }
+
+  /** Texts of one dataset, with a line saying how many and how many UTF-8 bytes (for MB/s = bytes × ops/s). */
+  static List<String> announced(String dataset) {
+    List<String> texts = texts(dataset);
+    System.out.printf("%n[corpus] %s: %d texts, %d UTF-8 bytes%n", dataset, texts.size(), utf8Bytes(texts));
+    return texts;
+  }
+
+  /** One raw regex pass over every text, each match's start consumed: the baselines' body. */
+  static void regexPass(Pattern pattern, List<String> texts, Blackhole bh) {
+    for (String t : texts) {
+      Matcher m = pattern.matcher(t);
+      while (m.find()) {
+        bh.consume(m.start());
+      }
+    }
   }
 }

@@ -7,7 +7,6 @@ import io.veil.core.Policy;
 import io.veil.core.recognizers.BuiltInRecognizers;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +35,6 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @State(Scope.Benchmark)
 public class DetectionBenchmark {
-  private static final Pattern BASELINE = Pattern.compile("\\b\\d{3}-\\d{2}-\\d{4}\\b");
   private static final Pattern EMAIL_BASELINE = Pattern.compile("[\\w.+-]+@[\\w-]+\\.[\\w.-]+");
 
   @Param({"presidio_synth_v2", "btc"})
@@ -49,31 +47,20 @@ public class DetectionBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
-    texts = BenchCorpus.texts(dataset);
+    texts = BenchCorpus.announced(dataset);
     structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
     whole = Policy.defaults().newAnalyzer();
     wholeGazetteer = Policy.defaults().newAnalyzer(NerEngines.byName("gazetteer"));
-    System.out.printf("%n[corpus] %s: %d texts, %d UTF-8 bytes%n", dataset, texts.size(), BenchCorpus.utf8Bytes(texts));
   }
 
   @Benchmark
   public void rawRegexBaseline(Blackhole bh) {
-    for (String t : texts) {
-      Matcher m = BASELINE.matcher(t);
-      while (m.find()) {
-        bh.consume(m.start());
-      }
-    }
+    BenchCorpus.regexPass(BenchCorpus.SSN_BASELINE, texts, bh);
   }
 
   @Benchmark
   public void rawEmailRegexBaseline(Blackhole bh) {
-    for (String t : texts) {
-      Matcher m = EMAIL_BASELINE.matcher(t);
-      while (m.find()) {
-        bh.consume(m.start());
-      }
-    }
+    BenchCorpus.regexPass(EMAIL_BASELINE, texts, bh);
   }
 
   @Benchmark

@@ -5,8 +5,6 @@ import io.veil.core.NerEngine;
 import io.veil.core.NerEngines;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +34,6 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @State(Scope.Benchmark)
 public class NerBenchmark {
-  private static final Pattern BASELINE = Pattern.compile("\\b\\d{3}-\\d{2}-\\d{4}\\b");
 
   @Param({"presidio_synth_v2", "meddocan"})
   public String dataset;
@@ -47,20 +44,14 @@ public class NerBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
-    texts = BenchCorpus.texts(dataset);
+    texts = BenchCorpus.announced(dataset);
     model = NerEngines.byName("model");
     gazetteer = NerEngines.byName("gazetteer");
-    System.out.printf("%n[corpus] %s: %d texts, %d UTF-8 bytes%n", dataset, texts.size(), BenchCorpus.utf8Bytes(texts));
   }
 
   @Benchmark
   public void rawRegexBaseline(Blackhole bh) {
-    for (String t : texts) {
-      Matcher m = BASELINE.matcher(t);
-      while (m.find()) {
-        bh.consume(m.start());
-      }
-    }
+    BenchCorpus.regexPass(BenchCorpus.SSN_BASELINE, texts, bh);
   }
 
   /** The default NER engine: the trained model with the rule layer. */
