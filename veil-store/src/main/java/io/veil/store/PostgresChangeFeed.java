@@ -143,9 +143,10 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
         // Subscribed: every commit from now on reaches us. What the caches hold may predate a change
         // nobody heard (before the first subscription, or while the connection was gone): drop it.
         resetAll();
+        long n = connections.incrementAndGet(); // counted before it shows as listening (status() readers)
         aliveUntil = System.nanoTime() + Duration.ofMillis(MAX_SILENCE_MILLIS).toNanos();
         listening = true;
-        if (connections.incrementAndGet() > 1) {
+        if (n > 1) {
           LOG.info("subject change listener subscribed again; caches back in use");
         }
         backoff = MIN_BACKOFF_MILLIS;

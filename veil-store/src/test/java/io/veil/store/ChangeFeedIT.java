@@ -36,6 +36,8 @@ class ChangeFeedIT {
   DatabaseConfig config;
   Instance a;
   Instance b;
+  /** What B's listener delivered, in order; subscribed after B's stores, so it hears each change after them. */
+  final List<String> heardByB = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** One gateway instance's store objects, cached as the gateway runs them. */
   record Instance(Database db, SubjectKeys keys, ConsentStore consent, PrivacySettingsStore settings,
@@ -63,6 +65,15 @@ class ChangeFeedIT {
     config = TestDatabases.POSTGRES.fresh();
     a = Instance.open(config, keyDir);
     b = Instance.open(config, keyDir);
+    b.db().subjectChanges().subscribe(new SubjectChangeFeed.Subscriber() {
+      @Override
+      public void changed(SubjectChangeFeed.Kind kind, String ref) {
+        heardByB.add(SubjectChangeFeed.payload(kind, ref));
+      }
+
+      @Override
+      public void reset() {}
+    });
     await("both listening", () -> a.db().changeFeedStatus().trusted() && b.db().changeFeedStatus().trusted());
   }
 
@@ -75,6 +86,7 @@ class ChangeFeedIT {
   @Test
   void consentWithdrawnOnOneInstanceIsHonouredByTheOtherAtOnce() {
     a.consent().grant(ALICE, Purpose.LLM_PROCESSING, "web-form", "n1");
+    awaitHeardByB(SubjectChangeFeed.Kind.CONSENT); // so that this notification cannot drop what B caches next
     assertThat(granted(b)).contains(true);
     assertThat(stateCache(b.consent()).size()).as("B holds the decision in its cache").isEqualTo(1);
 
@@ -130,6 +142,7 @@ class ChangeFeedIT {
   @Test
   void whileTheListenerIsGoneCachesAreBypassedThenUsedAgain() throws Exception {
     a.consent().grant(ALICE, Purpose.ANALYTICS, "web-form", "n1");
+    awaitHeardByB(SubjectChangeFeed.Kind.CONSENT);
     String ref = b.keys().pseudonymOf(ALICE).hex();
     String dbName = dbName();
     try (Connection admin = DriverManager.getConnection(config.jdbcUrl(), "postgres", "");
@@ -224,6 +237,11 @@ class ChangeFeedIT {
     try (Database h2 = Database.open(TestDatabases.H2.fresh())) {
       assertThat(h2.changeFeedStatus()).isEqualTo(new ChangeFeedStatus(false, true, true, 0));
     }
+  }
+
+  private void awaitHeardByB(SubjectChangeFeed.Kind kind) {
+    String expected = SubjectChangeFeed.payload(kind, b.keys().pseudonymOf(ALICE).hex());
+    await("B hears " + kind, () -> heardByB.contains(expected));
   }
 
   private static Optional<Boolean> granted(Instance i) {
