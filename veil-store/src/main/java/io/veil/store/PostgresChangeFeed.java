@@ -126,7 +126,9 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
 
   private void run() {
     long backoff = MIN_BACKOFF_MILLIS;
+    boolean outageReported = false; // one warning per outage, not one per reconnect attempt
     while (running) {
+      boolean subscribed = false;
       try (Connection c = new org.postgresql.Driver().connect(url, properties)) {
         if (c == null) {
           throw new SQLException("not a PostgreSQL URL");
@@ -146,15 +148,20 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
         long n = connections.incrementAndGet(); // counted before it shows as listening (status() readers)
         aliveUntil = System.nanoTime() + Duration.ofMillis(MAX_SILENCE_MILLIS).toNanos();
         listening = true;
+        subscribed = true;
         if (n > 1) {
           LOG.info("subject change listener subscribed again; caches back in use");
         }
+        outageReported = false;
         backoff = MIN_BACKOFF_MILLIS;
         listen(c, pg);
       } catch (SQLException | RuntimeException e) {
-        if (running) {
-          LOG.warn("subject change listener lost its connection ({}); caches bypassed until it is back",
-              e.getClass().getSimpleName());
+        if (running && !outageReported) {
+          LOG.warn("subject change listener {} ({}); per-user caches bypassed until it is back",
+              subscribed ? "lost its connection" : "cannot connect", e.getClass().getSimpleName());
+          outageReported = true;
+        } else if (running) {
+          LOG.debug("subject change listener still cannot connect ({})", e.getClass().getSimpleName());
         }
       } finally {
         boolean was = listening;
