@@ -54,8 +54,9 @@ import java.util.Set;
  *   url: jdbc:postgresql://db/veil   # VEIL_DATABASE_URL; default: H2 file DATA_DIR/veil.mv.db
  *   user: veil                       # VEIL_DATABASE_USER
  *   password: ...                    # VEIL_DATABASE_PASSWORD
- *   subjectStateCacheMillis: 2000    # VEIL_SUBJECT_STATE_CACHE_MILLIS; how long another instance's consent or
- *                                    # settings change may go unseen (0-60000; 0: no cache)
+ *   subjectStateCacheMillis: 2000    # VEIL_SUBJECT_STATE_CACHE_MILLIS; how long a user's consent and settings
+ *                                    # are cached (0-60000; 0: no cache); other instances' changes on PostgreSQL
+ *                                    # arrive by NOTIFY at once, this is only a last bound
  * admin:
  *   token: ...                       # VEIL_ADMIN_TOKEN; default: DATA_DIR/admin-token (generated, 0600)
  * retention:                         # overrides of the profile's periods

@@ -79,6 +79,7 @@ public final class Gateway implements AutoCloseable {
     this.metrics = new GatewayMetrics();
     if (governance != null) {
       metrics.audit(governance.audit());
+      metrics.changeFeed(governance.database());
     }
     this.upstream = UpstreamTransport.open(config.upstream());
     this.chain = chain(config, veil, keys, metrics, governance, upstream);

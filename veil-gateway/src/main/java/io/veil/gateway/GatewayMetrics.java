@@ -2,6 +2,7 @@ package io.veil.gateway;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code veil_fields_dropped_total{endpoint}} — data minimization
  *   <li>{@code veil_audit_commits_total} and {@code veil_audit_records_total} — with governance: the audit
  *       trail's group commits and the records they wrote (records ÷ commits = the mean group size)
+ *   <li>{@code veil_store_change_listener_up} and {@code veil_store_change_listener_connections_total} — with
+ *       governance on PostgreSQL: 1 while this instance hears the consent, settings and erasure changes other
+ *       instances commit (its per-user caches are in use), 0 while its listener is down (every request reads
+ *       the database); and how often the listener has subscribed (more than 1: it lost its connection)
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -85,6 +90,19 @@ final class GatewayMetrics {
         .description("Audit trail commits (one per group of records)").register(registry);
     FunctionCounter.builder("veil.audit.records", log, l -> (double) l.recordsWritten())
         .description("Audit records committed").register(registry);
+  }
+
+  /** Exposes the store's change listener (PostgreSQL only; an H2 store has none), read at scrape time. */
+  void changeFeed(io.veil.store.Database db) {
+    if (!db.changeFeedStatus().shared()) {
+      return;
+    }
+    Gauge.builder("veil.store.change.listener.up", db, d -> d.changeFeedStatus().trusted() ? 1 : 0)
+        .description("1 while other instances' consent, settings and erasure changes reach this one's caches")
+        .register(registry);
+    FunctionCounter.builder("veil.store.change.listener.connections", db, d -> d.changeFeedStatus().connections())
+        .description("Subscriptions of the change listener (each after the first follows a lost connection)")
+        .register(registry);
   }
 
   /** The last hour minute by minute, for the admin console (fed by the calls above). */

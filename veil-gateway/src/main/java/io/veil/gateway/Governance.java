@@ -76,10 +76,10 @@ public final class Governance implements AutoCloseable {
           : new Subject(scope.tenant(), "conversation:" + scope.conversation());
     });
     this.audit = new AuditLog(db, keyManager, config.checkpointEvery(), config.checkpointInterval());
-    // consent and settings are read on every identified request: cached per subject, invalidated at
-    // once by this process's own writes and erasures, refreshed for writes made
-    // by other instances sharing the database after config.subjectStateTtl() (the documented staleness
-    // bound; 0 turns the cache off)
+    // consent and settings are read on every identified request: cached per subject for up to
+    // config.subjectStateTtl() (0 turns the cache off), invalidated at once by this process's own writes and
+    // erasures and, on PostgreSQL, by the NOTIFY of every write or erasure another instance commits; while
+    // this instance's change listener is down the caches read through (Database.changeFeedStatus())
     this.consent = new ConsentStore(db, subjectKeys, config.subjectStateTtl());
     this.settings = new PrivacySettingsStore(db, subjectKeys, config.subjectStateTtl());
     this.requests = new PrivacyRequestStore(db, subjectKeys);

@@ -23,9 +23,10 @@ import java.util.Objects;
  * @param purgeInterval how often the background retention purge runs
  * @param subjectStateTtl how long a consent decision or privacy setting read from the database is reused for
  *     the same end user (0: read on every request). This instance's own writes and erasures apply to the next
- *     request regardless; the TTL bounds how long a write by <em>another</em> instance on the same database
- *     may go unseen here. 0 to {@value #MAX_SUBJECT_STATE_TTL_MILLIS} ms; default 2 s
- *     ({@link #DEFAULT_SUBJECT_STATE_TTL})
+ *     request regardless. On PostgreSQL a write or erasure by <em>another</em> instance reaches this one's
+ *     cache by LISTEN/NOTIFY when it commits (and the cache reads through while the listener is down), so the
+ *     TTL is only a last bound; on H2 there is no other instance. 0 to {@value #MAX_SUBJECT_STATE_TTL_MILLIS}
+ *     ms; default 2 s ({@link #DEFAULT_SUBJECT_STATE_TTL})
  * @param auditGroupWait the longest an audit group commit waits for the records of other requests in flight
  *     (only while at least 8 of them are): what it may add to a request's
  *     latency under load, traded for fewer commits. 0 to {@value #MAX_AUDIT_GROUP_WAIT_MILLIS} ms, 0 = never

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -363,6 +364,42 @@ class GovernanceIT {
         s.executeUpdate("UPDATE audit_records SET status = 299 WHERE seq = 2");
       }
       assertThat(b.governance.verifier().verify().firstBadSeq()).hasValue(2);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void consentWithdrawnOnOneInstanceIsEnforcedByTheOtherBeforeItsCacheExpires() throws Exception {
+    // the longest cache allowed: B may only refuse in time because A's withdrawal is NOTIFY'd to it
+    GovernanceConfig cfg = TestStores.POSTGRES.fresh()
+        .withSubjectStateTtl(Duration.ofMillis(GovernanceConfig.MAX_SUBJECT_STATE_TTL_MILLIS));
+    Path shared = dir.resolve("shared-notify");
+    java.nio.file.Files.createDirectories(shared);
+    try (GovernedGateway a = new GovernedGateway(shared, cfg, Map.of());
+        GovernedGateway b = new GovernedGateway(shared, cfg, Map.of())) {
+      awaitTrue(() -> b.send("GET", "/metrics", null, null).body().contains("veil_store_change_listener_up 1.0"));
+      a.grant(USER, "llm-processing");
+      assertThat(b.chat("hello", "X-Veil-User", USER).statusCode()).isEqualTo(200); // B caches the grant
+      HttpResponse<String> w = a.privacy("POST", "/privacy/consent", USER,
+          "{\"purpose\":\"llm-processing\",\"granted\":false}");
+      assertThat(w.statusCode()).isEqualTo(200);
+      awaitTrue(() -> b.chat("hello", "X-Veil-User", USER).statusCode() == 403);
+      assertThat(b.send("GET", "/metrics", null, null).body())
+          .contains("veil_store_change_listener_connections_total 1.0");
+    }
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  /** Polls for at most 15 s (the cache above lives 60 s). */
+  private static void awaitTrue(Check check) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!check.ok()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not reached within 15 s");
+      }
+      Thread.sleep(50);
     }
   }
 }

@@ -43,12 +43,14 @@ public final class ConsentStore {
   /**
    * With {@link #current} answers cached per subject for up to {@code cacheTtl} (zero: no cache).
    * Decisions recorded and erasures made in this process take effect on the next lookup; a decision
-   * recorded by another process sharing the database, within {@code cacheTtl}.
+   * recorded by another process sharing the (PostgreSQL) database, as soon as its notification arrives
+   * here (see {@link SubjectStateCache}); while this process's change listener is down, nothing is
+   * served from the cache.
    */
   public ConsentStore(Database db, SubjectKeys keys, Duration cacheTtl) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.cache = cacheTtl.isZero() ? null : new SubjectStateCache<>(keys, cacheTtl, 100_000);
+    this.cache = cacheTtl.isZero() ? null : new SubjectStateCache<>(keys, db.subjectChanges(), cacheTtl, 100_000);
   }
 
   /** Records that the subject granted {@code purpose} now. */
@@ -134,6 +136,8 @@ public final class ConsentStore {
           ps.setString(7, purpose.wireName());
           ps.executeUpdate();
         }
+        // other instances' caches drop this subject when (and only if) this transaction commits
+        db.subjectChanges().publish(c, SubjectChangeFeed.Kind.CONSENT, ref);
       }
       return new ConsentDecision(id, purpose, granted, Instant.ofEpochMilli(decidedAt.toEpochMilli()), source,
           noticeVersion, Instant.ofEpochMilli(now));

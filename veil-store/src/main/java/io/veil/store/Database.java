@@ -20,6 +20,11 @@ import org.flywaydb.core.api.FlywayException;
  * for that (unique constraints with retry, row locks on the audit chain head). An H2 file database
  * belongs to one process.
  *
+ * <p>On PostgreSQL each open database also runs a change listener ({@code LISTEN}, one connection of
+ * its own outside the pool, see {@link #changeFeedStatus()}): consent, privacy-settings and erasure
+ * changes committed by any process reach every other process's caches at once, and while the
+ * listener is down those caches read through instead of serving what they hold.
+ *
  * <p>Thread safety: safe for concurrent use. Close once, when the application stops.
  *
  * <p>Failure: an unreachable database surfaces as {@link StoreUnavailableException}, any other SQL
@@ -30,12 +35,15 @@ public final class Database implements AutoCloseable {
   private final boolean postgres;
   private final Clock clock;
   private final H2FileCompactor compactor;
+  private final SubjectChangeFeed changes;
 
-  private Database(HikariDataSource pool, boolean postgres, Clock clock, H2FileCompactor compactor) {
+  private Database(HikariDataSource pool, boolean postgres, Clock clock, H2FileCompactor compactor,
+      SubjectChangeFeed changes) {
     this.pool = pool;
     this.postgres = postgres;
     this.clock = clock;
     this.compactor = compactor;
+    this.changes = changes;
   }
 
   /**
@@ -81,7 +89,10 @@ public final class Database implements AutoCloseable {
     }
     // an H2 file opened with WRITE_DELAY=0 has no background writer to compact it (H2FileCompactor)
     H2FileCompactor compactor = config.isH2File() ? H2FileCompactor.start(ds, Duration.ofSeconds(1)) : null;
-    return new Database(ds, config.isPostgres(), config.clock(), compactor);
+    // several processes may share a PostgreSQL database: tell each other about consent, settings and
+    // erasure changes (NOTIFY on commit, one LISTEN connection per process; see PostgresChangeFeed)
+    SubjectChangeFeed changes = config.isPostgres() ? PostgresChangeFeed.start(config) : LocalChangeFeed.INSTANCE;
+    return new Database(ds, config.isPostgres(), config.clock(), compactor, changes);
   }
 
   /**
@@ -130,6 +141,20 @@ public final class Database implements AutoCloseable {
   /** True when this is a PostgreSQL database (else H2). */
   public boolean isPostgres() {
     return postgres;
+  }
+
+  /** How this process learns of per-subject changes made by others sharing the database. */
+  SubjectChangeFeed subjectChanges() {
+    return changes;
+  }
+
+  /**
+   * The state of the change listener (PostgreSQL): whether this process currently hears the consent,
+   * settings and erasure changes other instances commit, so that its per-subject caches may serve.
+   * On H2 (one process) always listening. For health checks and metrics; cheap, no I/O.
+   */
+  public ChangeFeedStatus changeFeedStatus() {
+    return changes.status();
   }
 
   /** The time source the store uses for timestamps and expiry. */
@@ -222,9 +247,10 @@ public final class Database implements AutoCloseable {
     return false;
   }
 
-  /** Closes the pool. Idempotent. */
+  /** Stops the change listener and closes the pool. Idempotent. */
   @Override
   public void close() {
+    changes.close();
     if (compactor != null) {
       compactor.close();
     }

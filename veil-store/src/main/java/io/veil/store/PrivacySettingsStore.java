@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,12 +27,14 @@ public final class PrivacySettingsStore {
   /**
    * With {@link #get} answers cached per subject for up to {@code cacheTtl} (zero: no cache). Changes
    * and erasures made in this process take effect on the next lookup; a change made by another
-   * process sharing the database, within {@code cacheTtl}.
+   * process sharing the (PostgreSQL) database, as soon as its notification arrives here (see
+   * {@link SubjectStateCache}); while this process's change listener is down, nothing is served from
+   * the cache.
    */
   public PrivacySettingsStore(Database db, SubjectKeys keys, Duration cacheTtl) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.cache = cacheTtl.isZero() ? null : new SubjectStateCache<>(keys, cacheTtl, 100_000);
+    this.cache = cacheTtl.isZero() ? null : new SubjectStateCache<>(keys, db.subjectChanges(), cacheTtl, 100_000);
   }
 
   /** The subject's settings; empty when never set (apply {@link PrivacySettings#DEFAULT} or the policy's). */
@@ -71,7 +74,10 @@ public final class PrivacySettingsStore {
   }
 
   private void update(Subject subject, PrivacySettings settings, String ref, long now) {
-    db.withConnection("settings update", c -> {
+    // one transaction with the change notification, so other instances hear of it exactly when it commits;
+    // a concurrent first insert by another writer is retried as an update (savepoint: PostgreSQL aborts
+    // the whole transaction on a failed statement otherwise)
+    db.inTransaction("settings update", c -> {
       for (int attempt = 0; attempt < 3; attempt++) {
         try (PreparedStatement up = c.prepareStatement(
             "UPDATE privacy_settings SET logging = ?, mode = ?, updated_at = ? WHERE subject_ref = ?")) {
@@ -80,9 +86,11 @@ public final class PrivacySettingsStore {
           up.setLong(3, now);
           up.setString(4, ref);
           if (up.executeUpdate() > 0) {
+            db.subjectChanges().publish(c, SubjectChangeFeed.Kind.SETTINGS, ref);
             return null;
           }
         }
+        Savepoint sp = c.setSavepoint();
         try (PreparedStatement in = c.prepareStatement(
             "INSERT INTO privacy_settings (subject_ref, tenant, logging, mode, updated_at) VALUES (?,?,?,?,?)")) {
           in.setString(1, ref);
@@ -91,11 +99,14 @@ public final class PrivacySettingsStore {
           in.setString(4, settings.mode().wireName());
           in.setLong(5, now);
           in.executeUpdate();
+          c.releaseSavepoint(sp);
+          db.subjectChanges().publish(c, SubjectChangeFeed.Kind.SETTINGS, ref);
           return null;
         } catch (SQLException e) {
           if (!Database.isUniqueViolation(e)) {
             throw e;
           }
+          c.rollback(sp);
         }
       }
       throw new StoreException("settings update kept conflicting");
@@ -106,10 +117,14 @@ public final class PrivacySettingsStore {
   public boolean delete(Subject subject) {
     String ref = keys.pseudonymOf(Objects.requireNonNull(subject, "subject")).hex();
     try {
-      return db.withConnection("settings delete", c -> {
+      return db.inTransaction("settings delete", c -> {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM privacy_settings WHERE subject_ref = ?")) {
           ps.setString(1, ref);
-          return ps.executeUpdate() > 0;
+          boolean deleted = ps.executeUpdate() > 0;
+          if (deleted) {
+            db.subjectChanges().publish(c, SubjectChangeFeed.Kind.SETTINGS, ref);
+          }
+          return deleted;
         }
       });
     } finally {

@@ -13,7 +13,9 @@ import java.util.UUID;
  * Answers an erasure request. In one transaction it deletes the subject's vault entries, destroys the
  * subject's data key (crypto-shredding: copies in backups become unreadable), unlinks the subject's
  * audit records (they keep verifying, see {@link AuditLog}), deletes consent state and history and
- * privacy settings; then it returns an {@link ErasureReceipt} signed with the Ed25519 signing key.
+ * privacy settings, and (PostgreSQL) notifies the other instances sharing the database, which drop
+ * the subject's cached consent, settings and data key when the transaction commits; then it returns an
+ * {@link ErasureReceipt} signed with the Ed25519 signing key.
  *
  * <p>Kept on purpose: the privacy-request rows themselves (proof that the request was handled; they
  * expire with {@link DataClass#PRIVACY_REQUESTS}), and the audit records without their subject link.
@@ -36,13 +38,18 @@ public final class SubjectEraser {
     Objects.requireNonNull(subject, "subject");
     String ref = keys.pseudonymOf(subject).hex();
     long now = db.clock().millis();
-    long[] counts = db.inTransaction("subject erasure", c -> new long[] {
-        delete(c, "DELETE FROM vault_entries WHERE subject_ref = ?", ref),
-        delete(c, "DELETE FROM subject_keys WHERE subject_ref = ?", ref),
-        delete(c, "UPDATE audit_records SET subject_ref = NULL, subject_salt = NULL WHERE subject_ref = ?", ref),
-        delete(c, "DELETE FROM consent_events WHERE subject_ref = ?", ref)
-            + delete(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),
-        delete(c, "DELETE FROM privacy_settings WHERE subject_ref = ?", ref)
+    long[] counts = db.inTransaction("subject erasure", c -> {
+      long[] n = {
+          delete(c, "DELETE FROM vault_entries WHERE subject_ref = ?", ref),
+          delete(c, "DELETE FROM subject_keys WHERE subject_ref = ?", ref),
+          delete(c, "UPDATE audit_records SET subject_ref = NULL, subject_salt = NULL WHERE subject_ref = ?", ref),
+          delete(c, "DELETE FROM consent_events WHERE subject_ref = ?", ref)
+              + delete(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),
+          delete(c, "DELETE FROM privacy_settings WHERE subject_ref = ?", ref)
+      };
+      // the other instances drop the subject's cached consent, settings and data key when this commits
+      db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref);
+      return n;
     });
     keys.erased(ref);
     ErasureReceipt unsigned = new ErasureReceipt(UUID.randomUUID().toString(), subject.tenant(), ref,

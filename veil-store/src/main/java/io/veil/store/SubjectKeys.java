@@ -47,7 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * before), and the cached primitive is used only when that row exists and holds exactly the bytes it
  * was unwrapped from. A key destroyed by any instance sharing the database is therefore unusable by
  * all of them for every read that starts after the deletion commits (bound: zero, not a TTL); a re-wrapped key
- * (master rotation) is unwrapped afresh. {@link #destroy} and erasure also drop the local entry.
+ * (master rotation) is unwrapped afresh. {@link #destroy} and erasure also drop the local entry, and
+ * (PostgreSQL) notify the other instances, which drop theirs when the deletion commits
+ * ({@link SubjectChangeFeed}): a shredded key does not linger in any instance's heap. While this
+ * process's change listener is down, no data key is kept at all (each use unwraps afresh).
  *
  * <p><b>Security:</b> no method returns key material. Unwrapped data keys of recently active subjects
  * stay in this process's heap for up to {@link #DATA_KEY_CACHE_IDLE} (as they did for the length of
@@ -76,6 +79,22 @@ public final class SubjectKeys {
   public SubjectKeys(Database db, KeyManager keys) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
+    db.subjectChanges().subscribe(new SubjectChangeFeed.Subscriber() {
+      @Override
+      public void changed(SubjectChangeFeed.Kind kind, String ref) {
+        if (kind == SubjectChangeFeed.Kind.ERASURE) {
+          erased(ref); // another instance shredded the subject: drop its key here too, re-read snapshots
+        }
+      }
+
+      @Override
+      public void reset() {
+        // an erasure may have gone unheard: drop every cached key, make every vault snapshot and every
+        // subject-state cache of this process read again
+        erasures.incrementAndGet();
+        dataKeys.invalidateAll();
+      }
+    });
   }
 
   /** The subject's keyed pseudonym; the same subject always gets the same one. */
@@ -106,15 +125,25 @@ public final class SubjectKeys {
 
   boolean destroy(Pseudonym ref) {
     try {
-      return db.withConnection("subject key destruction", c -> {
+      return db.inTransaction("subject key destruction", c -> {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
           ps.setString(1, ref.hex());
-          return ps.executeUpdate() > 0;
+          boolean deleted = ps.executeUpdate() > 0;
+          if (deleted) {
+            db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref.hex()); // heard on commit
+          }
+          return deleted;
         }
       });
     } finally {
       erased(ref.hex());
     }
+  }
+
+  /** Cached data keys (tests). */
+  long cachedDataKeys() {
+    dataKeys.cleanUp();
+    return dataKeys.estimatedSize();
   }
 
   /** Drops this process's cached copy of a subject's data key (after its row was deleted). */
@@ -287,13 +316,23 @@ public final class SubjectKeys {
   }
 
   private Aead aead(String ref, byte[] wrapped) {
-    UnwrappedKey cached = dataKeys.getIfPresent(ref);
-    if (cached != null && MessageDigest.isEqual(cached.wrapped(), wrapped)) {
-      return cached.aead();
+    boolean keep = db.subjectChanges().trusted();
+    if (!keep) {
+      // the change listener is down: an erasure elsewhere may go unheard, so hold no data key meanwhile
+      if (dataKeys.estimatedSize() > 0) {
+        dataKeys.invalidateAll();
+      }
+    } else {
+      UnwrappedKey cached = dataKeys.getIfPresent(ref);
+      if (cached != null && MessageDigest.isEqual(cached.wrapped(), wrapped)) {
+        return cached.aead();
+      }
     }
     try {
       Aead aead = unwrap(wrapped, subjectAd(ref)).getPrimitive(CONFIG, Aead.class);
-      dataKeys.put(ref, new UnwrappedKey(wrapped.clone(), aead));
+      if (keep) {
+        dataKeys.put(ref, new UnwrappedKey(wrapped.clone(), aead));
+      }
       return aead;
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot use a subject key", e);
