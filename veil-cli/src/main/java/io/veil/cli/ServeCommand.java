@@ -107,6 +107,9 @@ final class ServeCommand implements Callable<Integer> {
         cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, cfg.upstream()));
       }
       useMock = cfg.upstream() == null;
+      if (cfg.tls() != null) {
+        cfg.tls().check(); // before the data directory, keys or database are touched
+      }
     } catch (IllegalArgumentException e) {
       err.println("veil: " + e.getMessage());
       err.flush();
