@@ -87,6 +87,19 @@ class ServeCommandTest {
     assertThat(data.resolve("dev-key")).doesNotExist();
   }
 
+  /** Before: "veil: internal error (JavalinBindException)" and exit 1. */
+  @Test
+  void aPortInUseIsAClearUsageError() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      StringWriter err = new StringWriter();
+      int code = cli(new ServeCommand(Map.of()), new StringWriter(), err).execute("--data-dir", dir.toString(),
+          "--port", String.valueOf(taken.getLocalPort()), "--upstream", "http://127.0.0.1:9/v1");
+      assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+      assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("in use")
+          .doesNotContain("internal error");
+    }
+  }
+
   @Test
   void keysCreateListRevoke() {
     StringWriter out = new StringWriter();
