@@ -95,6 +95,8 @@ public final class AnalyzeCommand extends TextCommand {
   private void report(List<InputSource> inputs) throws IOException {
     gen = new JsonSupport("", 1).mapper().getFactory().createGenerator(out);
     gen.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    // one object per line: without this Jackson puts a space before every root value after the first
+    gen.setRootValueSeparator(null);
     for (InputSource in : inputs) {
       analyzeInput(in, inputs.size() > 1);
     }

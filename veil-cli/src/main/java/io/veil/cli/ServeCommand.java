@@ -107,6 +107,9 @@ final class ServeCommand implements Callable<Integer> {
         cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, cfg.upstream()));
       }
       useMock = cfg.upstream() == null;
+      if (cfg.tls() != null) {
+        cfg.tls().check(); // before the data directory, keys or database are touched
+      }
     } catch (IllegalArgumentException e) {
       err.println("veil: " + e.getMessage());
       err.flush();
@@ -148,6 +151,12 @@ final class ServeCommand implements Callable<Integer> {
         mock.close();
       }
       governance.close();
+      if (e instanceof io.javalin.util.JavalinBindException) {
+        err.println("veil: cannot listen on " + cfg.host() + ":" + cfg.port()
+            + ": the port is in use or the address is not available here (choose another with --port or VEIL_PORT)");
+        err.flush();
+        return null;
+      }
       throw e;
     }
     banner(out, cfg, gateway, devKey, useMock);

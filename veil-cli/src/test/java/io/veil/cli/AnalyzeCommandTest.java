@@ -64,6 +64,22 @@ class AnalyzeCommandTest {
     assertThat(json(lines.get(2)).at("/findings/0").has("path")).isFalse();
   }
 
+  /** Jackson separates root values with a space by default: every line after the first began with one. */
+  @Test
+  void jsonOutputLinesAreExactlyOneObjectEachWithNothingBeforeIt() throws Exception {
+    String in = "{\"id\":1,\"text\":\"a@example.com\"}\n{\"id\":2,\"text\":\"b\"}\n{\"id\":3,\"text\":\"c\"}\n";
+    CliRun.Result r = cli().withTestAnalyzer().stdin(in).run("analyze", "--format", "jsonl", "--json");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out().lines().toList()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
+
+    Path a = dir.resolve("a.txt");
+    Path b = dir.resolve("b.txt");
+    java.nio.file.Files.writeString(a, "mail a@example.com");
+    java.nio.file.Files.writeString(b, "mail b@example.com");
+    CliRun.Result files = cli().withTestAnalyzer().run("analyze", "--json", a.toString(), b.toString());
+    assertThat(files.out().lines().toList()).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("{"));
+  }
+
   @Test
   void fieldSelectsWhatToAnalyseAndIndefinitePathsNameEachString() throws Exception {
     String in = "{\"id\":1,\"messages\":[{\"content\":\"a@example.com\"},{\"content\":\"ok\"},{\"content\":\"b@example.com\"}]}\n";

@@ -62,6 +62,44 @@ class ServeCommandTest {
     assertThat(err.toString()).contains("HTTPS only");
   }
 
+  /** Before: "veil: internal error (IllegalArgumentException)", exit 1, after the dev key and database were made. */
+  @Test
+  void missingOrUnreadableTlsFilesAreAUsageErrorNamingTheFileBeforeAnythingIsCreated() throws Exception {
+    Path missing = dir.resolve("no-such-cert.pem");
+    Path notPem = dir.resolve("not-a-key.pem");
+    Files.writeString(notPem, "hello\n");
+    Path data = dir.resolve("data");
+
+    StringWriter err = new StringWriter();
+    int code = cli(new ServeCommand(Map.of("VEIL_TLS_CERT", missing.toString(), "VEIL_TLS_KEY", notPem.toString())),
+        new StringWriter(), err).execute("--data-dir", data.toString(), "--port", "0", "--upstream", "mock");
+    assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("TLS certificate").contains(missing.toString()).doesNotContain("internal error");
+    assertThat(data.resolve("dev-key")).doesNotExist();
+
+    Path cert = dir.resolve("cert.pem");
+    Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    StringWriter err2 = new StringWriter();
+    int code2 = cli(new ServeCommand(Map.of("VEIL_TLS_CERT", cert.toString(), "VEIL_TLS_KEY", notPem.toString())),
+        new StringWriter(), err2).execute("--data-dir", data.toString(), "--port", "0", "--upstream", "mock");
+    assertThat(code2).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(err2.toString()).contains("TLS").doesNotContain("internal error");
+    assertThat(data.resolve("dev-key")).doesNotExist();
+  }
+
+  /** Before: "veil: internal error (JavalinBindException)" and exit 1. */
+  @Test
+  void aPortInUseIsAClearUsageError() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      StringWriter err = new StringWriter();
+      int code = cli(new ServeCommand(Map.of()), new StringWriter(), err).execute("--data-dir", dir.toString(),
+          "--port", String.valueOf(taken.getLocalPort()), "--upstream", "http://127.0.0.1:9/v1");
+      assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+      assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("in use")
+          .doesNotContain("internal error");
+    }
+  }
+
   @Test
   void keysCreateListRevoke() {
     StringWriter out = new StringWriter();

@@ -12,7 +12,10 @@ import java.text.Normalizer;
  * thin, ideographic spaces) become an ASCII space; decimal digits of any script become ASCII digits;
  * compatibility forms that fold (NFKC) to one ASCII character become it (full-width letters, digits
  * and punctuation, small form variants such as the small commercial at, mathematical alphanumerics,
- * circled letters and digits), and the Latin ligatures their letters. Anything else is kept as it is, so accented letters and other
+ * circled letters and digits), and the Latin ligatures their letters. A combining mark that composes
+ * (NFC) with the character before it into one character is folded into it ("e" + U+0301 reads "é"),
+ * so decomposed (NFD) text, as macOS and some keyboards write it, reads like composed text and a
+ * finding covers the marks. Anything else is kept as it is, so accented letters and other
  * scripts are untouched. A text without any such character is its own view (no copy).
  *
  * <p>Not handled: homoglyphs from other scripts (a Cyrillic "а" in a Latin word) have no
@@ -51,6 +54,15 @@ final class DetectionText {
       int cp = text.codePointAt(i);
       int next = i + Character.charCount(cp);
       String replacement = cp < 0x80 ? null : replacement(cp);
+      if (replacement == null && n > 0 && to[n - 1] == i && isMark(cp)) {
+        String composed = composed(sb.charAt(n - 1), text, i, next);
+        if (composed != null) {
+          sb.setCharAt(n - 1, composed.charAt(0));
+          to[n - 1] = next;
+          i = next;
+          continue;
+        }
+      }
       if (replacement == null) {
         for (int k = i; k < next; k++) {
           if (n == from.length) {
@@ -99,11 +111,33 @@ final class DetectionText {
   private static int firstChanged(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c >= 0x80 && replacement(text.codePointAt(i)) != null) {
-        return i;
+      if (c >= 0x80) {
+        int cp = text.codePointAt(i);
+        if (replacement(cp) != null
+            || (i > 0 && isMark(cp) && composed(text.charAt(i - 1), text, i, i + Character.charCount(cp)) != null)) {
+          return i;
+        }
       }
     }
     return -1;
+  }
+
+  /** A combining mark (nonspacing or spacing), the kind NFC may compose with the character before it. */
+  private static boolean isMark(int cp) {
+    if (cp < 0x300) {
+      return false;
+    }
+    int type = Character.getType(cp);
+    return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
+  }
+
+  /** {@code base} followed by the mark text[from, to) as one NFC character, or null if they do not compose. */
+  private static String composed(char base, String text, int from, int to) {
+    if (Character.isSurrogate(base)) {
+      return null;
+    }
+    String nfc = Normalizer.normalize(base + text.substring(from, to), Normalizer.Form.NFC);
+    return nfc.length() == 1 ? nfc : null;
   }
 
   /** What code point {@code cp} (not ASCII) reads as for detection: "" to drop it, null to keep it. */

@@ -110,6 +110,21 @@ public final class Veil {
     return restorers.restorer(vault, scope, format);
   }
 
+  /**
+   * As {@link #restorer(Scope, RestoreFormat)}, restoring only the tokens in {@code onlyTokens}; any
+   * other token of the scope is left as it is.
+   *
+   * <p><b>Security:</b> use it where a scope may be shared by callers who must not see each other's
+   * values (a scope derived from content rather than from an identity): pass the tokens the current
+   * caller's own request produced, so an answer can only hold values the caller sent.
+   */
+  public Restorer restorer(Scope scope, RestoreFormat format, java.util.Set<String> onlyTokens) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(onlyTokens, "onlyTokens");
+    return restorers.restorer(vault, scope, format, onlyTokens);
+  }
+
   /** Builds a {@link Veil}. Not thread-safe. */
   public static final class Builder {
     private Analyzer analyzer;

@@ -31,6 +31,8 @@ class DetectionTextTest {
       word joiners in an IBAN             | iban DE89\u20603704\u20600044\u20600532\u20600130\u206000 ok | DE89\u20603704\u20600044\u20600532\u20600130\u206000 | IBAN
       full-width IBAN                     | iban ＤＥ８９ ３７０４ ００４４ ０５３２ ０１３０ ００ ok  | ＤＥ８９ ３７０４ ００４４ ０５３２ ０１３０ ００  | IBAN
       zero-width in an SSN                | ssn 078\u200B-05-1120 ok                              | 078\u200B-05-1120                         | US_SSN
+      decomposed accents in an e-mail     | mail jose\u0301.mu\u0308ller@exa\u0308mple.com today   | jose\u0301.mu\u0308ller@exa\u0308mple.com   | EMAIL
+      decomposed accents in a name        | Write to Jose\u0301 Mu\u0308ller today, and Zoe\u0308 Saldan\u0303a. | Jose\u0301 Mu\u0308ller | PERSON
       """)
   void hiddenValuesAreFoundWithTheirOriginalSpan(String name, String text, String value, EntityType type) {
     List<Finding> findings = ANALYZER.analyze(text);
@@ -48,6 +50,15 @@ class DetectionTextTest {
       assertThat(view.changed()).isFalse();
     }
     assertThat(view.view() == text).isEqualTo(!view.changed());
+  }
+
+  @org.junit.jupiter.api.Test
+  void combiningMarksComposeWithTheCharacterBeforeThemAndMapBackToBoth() {
+    String text = "Jose\u0301 Mu\u0308ller, q\u0301";
+    DetectionText view = DetectionText.of(text);
+    assertThat(view.view()).isEqualTo("Jos\u00E9 M\u00FCller, q\u0301");
+    Finding f = view.toOriginal(new Finding(0, 11, EntityType.PERSON, 1, "t"));
+    assertThat(f.value(text)).isEqualTo("Jose\u0301 Mu\u0308ller");
   }
 
   @Property(tries = 500)

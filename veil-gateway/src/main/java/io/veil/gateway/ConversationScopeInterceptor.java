@@ -17,10 +17,16 @@ import java.util.regex.Pattern;
  * </ol>
  * For an identified end user the conversation is prefixed with (the start of) the user's keyed
  * pseudonym ({@code u:HASH:}), so users never share tokens.
+ *
+ * <p><b>Security:</b> the fallback scope is shared by every anonymous caller of the tenant whose
+ * conversation starts with the same message ("Hello", an app's fixed first prompt). Such a scope is
+ * marked ({@link #sharedByContent(Scope)}) and {@link PiiInterceptor} restores in it only the tokens
+ * of the request at hand, so a caller cannot read another's values by sending their placeholders.
  */
 final class ConversationScopeInterceptor implements Interceptor {
   static final String HEADER = "x-veil-conversation";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  private static final String BY_CONTENT = "h:";
 
   private final Map<Endpoint, ProtocolAdapter> adapters;
   private final GatewaySecret secret;
@@ -45,7 +51,7 @@ final class ConversationScopeInterceptor implements Interceptor {
     } else {
       ProtocolAdapter adapter = adapters.get(request.endpoint());
       String first = adapter == null || request.json() == null ? null : adapter.firstUserText(request.json());
-      conversation = first == null ? "r:" + UUID.randomUUID() : "h:" + secret.hash("conversation", tenant, first);
+      conversation = first == null ? "r:" + UUID.randomUUID() : BY_CONTENT + secret.hash("conversation", tenant, first);
     }
     if (request.stats().pseudonym() != null) {
       // an identified user's tokens never meet another user's, even under the same conversation id; the
@@ -53,5 +59,13 @@ final class ConversationScopeInterceptor implements Interceptor {
       conversation = "u:" + request.stats().pseudonym().hex().substring(0, 22) + ":" + conversation;
     }
     return chain.proceed(request.withScope(new Scope(tenant, conversation)));
+  }
+
+  /**
+   * True for a scope derived from the first user message of an anonymous request (no
+   * {@code X-Veil-Conversation}, no end-user identity): strangers may share it.
+   */
+  static boolean sharedByContent(Scope scope) {
+    return scope.conversation().startsWith(BY_CONTENT);
   }
 }

@@ -26,11 +26,18 @@ final class PemKeyStore {
 
   static KeyStore load(TlsConfig tls, char[] password) {
     try {
-      List<? extends Certificate> chain = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(tls.certificate()))).stream().toList();
+      List<? extends Certificate> chain;
+      try {
+        chain = CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(read("certificate", tls.certificate()))).stream().toList();
+      } catch (java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("invalid TLS certificate in " + tls.certificate()
+            + " (a PEM X.509 chain expected): " + e.getClass().getSimpleName(), e);
+      }
       if (chain.isEmpty()) {
         throw new IllegalArgumentException("no certificate found in " + tls.certificate());
       }
+      read("private key", tls.privateKey());
       PrivateKey key = privateKey(tls.privateKey());
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -40,6 +47,18 @@ final class PemKeyStore {
       throw new IllegalArgumentException("cannot read TLS certificate or key: " + e.getClass().getSimpleName(), e);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("invalid TLS certificate or key: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** The file's bytes, or an error that names the file and the reason (not found, not readable). */
+  private static byte[] read(String what, Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("TLS " + what + " file not found: " + file, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read TLS " + what + " file " + file + ": "
+          + e.getClass().getSimpleName(), e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.veil.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.core.DetectionException;
 import io.veil.core.PseudonymizedText;
+import io.veil.core.Replacement;
 import io.veil.core.RestoreFormat;
 import io.veil.core.Scope;
 import io.veil.core.StreamingRestorer;
@@ -17,6 +18,8 @@ import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +56,15 @@ final class PiiInterceptor implements Interceptor {
     RequestStats stats = request.stats();
     PrivacySettings.Mode mode = stats.mode();
     boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS || mode != PrivacySettings.Mode.PSEUDONYMIZE;
+    // what this request's texts were replaced with: in a scope strangers may share, only these are restored
+    Set<String> produced = ConcurrentHashMap.newKeySet();
     java.util.function.Function<String, PseudonymizedText> run = text -> {
       PseudonymizedText out = guarded(() -> irreversible
           ? veil.anonymize(scope.tenant(), text)
           : Governance.withSubject(stats.subject(), () -> veil.pseudonymize(scope, text)));
+      for (Replacement r : out.replacements()) {
+        produced.add(out.text().substring(r.start(), r.end()));
+      }
       stats.addEntities(out.countsByType());
       if (mode == PrivacySettings.Mode.BLOCK && !out.countsByType().isEmpty()) {
         stats.action(AuditAction.BLOCKED);
@@ -85,7 +93,8 @@ final class PiiInterceptor implements Interceptor {
       adapter.pseudonymize(body, transform);
       stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
           : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
-      return restore(chain.proceed(request.withJson(body)), scope, adapter, irreversible);
+      Set<String> restorable = ConversationScopeInterceptor.sharedByContent(scope) ? produced : null;
+      return restore(chain.proceed(request.withJson(body)), scope, restorable, adapter, irreversible);
     };
     if (veil.vault() instanceof JdbcTokenVault jdbc) {
       // One vault batch for the request: one read of the scope's tokens for all its texts instead of
@@ -97,12 +106,16 @@ final class PiiInterceptor implements Interceptor {
     return exchange.get();
   }
 
-  /** Restores a JSON answer in place, or wraps a stream in a restoring one; others pass unchanged. */
-  private GatewayResponse restore(GatewayResponse response, Scope scope, ProtocolAdapter adapter, boolean irreversible) {
+  /**
+   * Restores a JSON answer in place, or wraps a stream in a restoring one; others pass unchanged.
+   * {@code restorable}: the only tokens restored ({@code null}: every token of the scope).
+   */
+  private GatewayResponse restore(GatewayResponse response, Scope scope, Set<String> restorable,
+                                  ProtocolAdapter adapter, boolean irreversible) {
     if (irreversible || response.status() / 100 != 2) {
       return response;
     }
-    Restorers restorers = new SnapshotRestorers(scope);
+    Restorers restorers = new SnapshotRestorers(scope, restorable);
     return switch (response) {
       case GatewayResponse.Json json -> {
         try {
@@ -127,16 +140,18 @@ final class PiiInterceptor implements Interceptor {
    */
   private final class SnapshotRestorers implements Restorers {
     private final Scope scope;
+    private final Set<String> restorable;
     private final EnumMap<RestoreFormat, Restorer> byFormat = new EnumMap<>(RestoreFormat.class);
 
-    SnapshotRestorers(Scope scope) {
+    SnapshotRestorers(Scope scope, Set<String> restorable) {
       this.scope = scope;
+      this.restorable = restorable;
     }
 
     private synchronized Restorer restorer(RestoreFormat format) {
       Restorer r = byFormat.get(format);
       if (r == null) {
-        r = guarded(() -> veil.restorer(scope, format));
+        r = guarded(() -> restorable == null ? veil.restorer(scope, format) : veil.restorer(scope, format, restorable));
         byFormat.put(format, r);
       }
       return r;

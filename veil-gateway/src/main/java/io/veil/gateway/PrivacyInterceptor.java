@@ -35,11 +35,26 @@ final class PrivacyInterceptor implements Interceptor {
   static final String GPC_HEADER = "sec-gpc";
   private static final Logger LOG = LoggerFactory.getLogger(PrivacyInterceptor.class);
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,127}");
+  /** An e-mail address inside a model name: '@' then a dotted domain ending in letters. */
+  private static final Pattern EMAIL_SHAPE = Pattern.compile("@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
 
   private final Governance governance;
 
   PrivacyInterceptor(Governance governance) {
     this.governance = governance;
+  }
+
+  /**
+   * The model name as the audit record may hold it, or null. The field is the client's free text:
+   * only a name shaped like a model id is kept, and never one that holds an e-mail address
+   * ({@code "model": "jane@example.com"} would otherwise land in the audit trail verbatim).
+   * {@code @} stays allowed for version suffixes such as {@code claude-3-5-sonnet@20240620}.
+   */
+  static String auditableModel(String model) {
+    if (model == null || !MODEL.matcher(model).matches() || EMAIL_SHAPE.matcher(model).find()) {
+      return null;
+    }
+    return model;
   }
 
   @Override
@@ -50,8 +65,8 @@ final class PrivacyInterceptor implements Interceptor {
     stats.policyVersion(policy.version());
     if (request.json() != null) {
       JsonNode m = request.json().get("model");
-      if (m != null && m.isTextual() && MODEL.matcher(m.asText()).matches()) {
-        stats.model(m.asText());
+      if (m != null && m.isTextual()) {
+        stats.model(auditableModel(m.asText()));
       }
     }
     String userId = userId(request);

@@ -12,4 +12,14 @@ public record TlsConfig(Path certificate, Path privateKey) {
     Objects.requireNonNull(certificate, "certificate");
     Objects.requireNonNull(privateKey, "privateKey");
   }
+
+  /**
+   * Reads and parses the certificate chain and the key once, so a deployment mistake is reported
+   * before anything is started or created.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it (never its content)
+   */
+  public void check() {
+    PemKeyStore.load(this, new char[0]);
+  }
 }

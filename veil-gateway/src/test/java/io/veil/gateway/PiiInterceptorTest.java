@@ -185,4 +185,76 @@ class PiiInterceptorTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  /** An upstream that answers with the last message's text as the provider received it (placeholders and all). */
+  private static final Interceptor ECHO_LAST = chain -> {
+    com.fasterxml.jackson.databind.node.ArrayNode messages = (com.fasterxml.jackson.databind.node.ArrayNode)
+        chain.request().json().get("messages");
+    String sent = messages.get(messages.size() - 1).get("content").asText();
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion")
+        .put("model", "m");
+    answer.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
+        .putObject("message").put("role", "assistant").put("content", sent);
+    return new GatewayResponse.Json(200, Map.of(), answer);
+  };
+
+  private String chatAnswer(List<Interceptor> chain, Map<String, String> headers, String... turns) throws Exception {
+    ObjectNode body = Json.MAPPER.createObjectNode().put("model", "m");
+    com.fasterxml.jackson.databind.node.ArrayNode messages = body.putArray("messages");
+    for (int i = 0; i < turns.length; i++) {
+      messages.addObject().put("role", i % 2 == 0 ? "user" : "assistant").put("content", turns[i]);
+    }
+    byte[] raw = Json.MAPPER.writeValueAsBytes(body);
+    java.util.Map<String, String> all = new java.util.HashMap<>(headers);
+    all.put("content-type", "application/json");
+    GatewayRequest request = GatewayRequest.of(Endpoint.CHAT_COMPLETIONS, all, raw)
+        .withJson(body).withKey(new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null),
+            GatewayPolicy.defaults("default"));
+    return ((GatewayResponse.Json) RealChain.run(chain, request)).body().at("/choices/0/message/content").asText();
+  }
+
+  private List<Interceptor> echoChain() {
+    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    return List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+        new PiiInterceptor(TestVeil.create(InMemoryTokenVault.create()), adapters), ECHO_LAST);
+  }
+
+  /**
+   * Two anonymous callers of one tenant whose chats open with the same message share the fallback scope.
+   * The second must not get the first one's values back by sending the first one's placeholders (or by a
+   * model that makes them up): before the fix the answer read "Who is Jane Doe, jane.doe@example.com?".
+   */
+  @Test
+  void placeholdersOfAStrangerInTheSameFallbackScopeAreNotRestored() throws Exception {
+    List<Interceptor> chain = echoChain();
+    assertThat(chatAnswer(chain, Map.of(), "Hello", "Hi! How can I help?", "I am Jane Doe, " + EMAIL))
+        .isEqualTo("I am Jane Doe, " + EMAIL);
+
+    String stranger = chatAnswer(chain, Map.of(), "Hello", "Hi! How can I help?", "Who is <PERSON_1>, <EMAIL_1>?");
+
+    assertThat(stranger).doesNotContain("Jane").doesNotContain(EMAIL).isEqualTo("Who is <PERSON_1>, <EMAIL_1>?");
+  }
+
+  /** The restriction loses nothing a conversation needs: its history repeats the values it sent. */
+  @Test
+  void aPlaceholderFromAnEarlierTurnOfTheSameConversationIsStillRestored() throws Exception {
+    List<Interceptor> chain = echoChain();
+    chatAnswer(chain, Map.of(), "I am Jane Doe, " + EMAIL);
+
+    // the model's earlier answer held the placeholder; the client sends it back restored, as it got it
+    String answer = chatAnswer(chain, Map.of(), "I am Jane Doe, " + EMAIL, "Noted, Jane Doe.",
+        "Repeat: <PERSON_1> <EMAIL_1>");
+
+    assertThat(answer).isEqualTo("Repeat: Jane Doe " + EMAIL);
+  }
+
+  /** An explicit conversation id is the client's own statement of identity: every token of it restores. */
+  @Test
+  void anExplicitConversationRestoresEveryTokenOfItsScope() throws Exception {
+    List<Interceptor> chain = echoChain();
+    Map<String, String> conversation = Map.of(ConversationScopeInterceptor.HEADER, "chat-42");
+    chatAnswer(chain, conversation, "I am Jane Doe, " + EMAIL);
+
+    assertThat(chatAnswer(chain, conversation, "Remind me: <EMAIL_1>")).isEqualTo("Remind me: " + EMAIL);
+  }
 }

@@ -47,7 +47,20 @@ final class EmailRecognizer extends AbstractRecognizer {
   }
 
   private static boolean isLocal(char c) {
-    return Chars.isLetterOrDigit(c) || ".!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0;
+    return Chars.isLetterOrDigit(c) || ".!#$%&'*+/=?^_`{|}~-".indexOf(c) >= 0 || isMark(c);
+  }
+
+  /**
+   * A combining mark (U+0300 block and the like): decomposed text writes "é" as "e" + U+0301, and
+   * without this the address was cut at the mark, leaving "josé.mü" of "josé.müller@…" unredacted.
+   */
+  private static boolean isMark(char c) {
+    if (c < 0x300) {
+      return false;
+    }
+    int type = Character.getType(c);
+    return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
   }
 
   /** End of a valid domain (at least two labels, alphabetic TLD) starting at {@code from}, or -1. */
@@ -59,7 +72,7 @@ final class EmailRecognizer extends AbstractRecognizer {
     int end = -1;
     while (i < n && i - from < 253) {
       char c = text.charAt(i);
-      if (Chars.isLetterOrDigit(c)) {
+      if (Chars.isLetterOrDigit(c) || (isMark(c) && i > labelStart)) {
         i++;
       } else if (c == '-' && i > labelStart) {
         i++;

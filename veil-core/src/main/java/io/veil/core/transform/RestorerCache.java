@@ -7,8 +7,10 @@ import io.veil.core.RestoreFormat;
 import io.veil.core.Scope;
 import io.veil.core.TokenVault;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Reuses a scope's {@link Restorer} while the scope's vault entries stay the same. Building the
@@ -45,10 +47,34 @@ public final class RestorerCache {
 
   /** The restorer for the scope's current entries in {@code vault}. */
   public Restorer restorer(TokenVault vault, Scope scope, RestoreFormat format) {
+    return restorer(vault, scope, format, null);
+  }
+
+  /**
+   * The restorer for those of the scope's current entries whose token is in {@code onlyTokens}
+   * ({@code null}: all of them). Where the set holds every token of the scope this is the cached
+   * restorer of {@link #restorer(TokenVault, Scope, RestoreFormat)}; otherwise a restorer over the
+   * subset is built for this call and not cached.
+   */
+  public Restorer restorer(TokenVault vault, Scope scope, RestoreFormat format, Set<String> onlyTokens) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(format, "format");
     Map<String, String> entries = vault.entries(scope);
     Map<String, EntityType> types = vault.tokenTypes(scope);
+    if (onlyTokens != null && !onlyTokens.containsAll(entries.keySet())) {
+      Map<String, String> subset = new HashMap<>();
+      Map<String, EntityType> subsetTypes = new HashMap<>();
+      entries.forEach((token, value) -> {
+        if (onlyTokens.contains(token)) {
+          subset.put(token, value);
+          EntityType type = types.get(token);
+          if (type != null) {
+            subsetTypes.put(token, type);
+          }
+        }
+      });
+      return Restorer.of(subset, subsetTypes, format);
+    }
     Key key = new Key(scope, format);
     Built built = cache.getIfPresent(key);
     if (built != null && built.entries().equals(entries) && built.types().equals(types)) {

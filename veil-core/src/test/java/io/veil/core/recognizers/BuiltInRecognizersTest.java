@@ -25,6 +25,9 @@ class BuiltInRecognizersTest {
         row("Write to jane.doe+news@example.co.uk today.", EntityType.EMAIL, "jane.doe+news@example.co.uk"),
         row("mail me: MatthiasHimmel@armyspy.com", EntityType.EMAIL, "MatthiasHimmel@armyspy.com"),
         row("the handle @jane is not an address", EntityType.EMAIL, null),
+        // decomposed accents (NFD, as macOS and some keyboards produce): combining marks are part of the address
+        row("Mail jose\u0301.mu\u0308ller@example.com now", EntityType.EMAIL, "jose\u0301.mu\u0308ller@example.com"),
+        row("Mail jane@exa\u0308mple.com now", EntityType.EMAIL, "jane@exa\u0308mple.com"),
         row("user@localhost has no TLD", EntityType.EMAIL, null),
         // URL
         row("See https://example.com/a?b=c (docs).", EntityType.URL, "https://example.com/a?b=c"),

@@ -47,4 +47,16 @@ class RestorerCacheTest {
     Scope other = new Scope("other-tenant", "c1");
     assertThat(cache.restorer(vault, other, RestoreFormat.TEXT).restore(t1)).isEqualTo(t1);
   }
+
+  @Test
+  void aTokenSubsetRestoresOnlyThoseTokensAndTheFullSetUsesTheCachedRestorer() {
+    String t1 = mint("a@x.org");
+    String t2 = mint("b@x.org");
+    Restorer cached = cache.restorer(vault, scope, RestoreFormat.TEXT);
+
+    Restorer subset = cache.restorer(vault, scope, RestoreFormat.TEXT, java.util.Set.of(t2));
+    assertThat(subset.restore(t1 + " " + t2)).isEqualTo(t1 + " b@x.org");
+    assertThat(cache.restorer(vault, scope, RestoreFormat.TEXT, java.util.Set.of()).restore(t1)).isEqualTo(t1);
+    assertThat(cache.restorer(vault, scope, RestoreFormat.TEXT, java.util.Set.of(t1, t2, "<OTHER>"))).isSameAs(cached);
+  }
 }
