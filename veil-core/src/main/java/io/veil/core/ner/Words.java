@@ -64,7 +64,15 @@ final class Words {
       "pakistani", "bangladeshi", "indonesian", "malaysian", "peruvian", "chilean", "argentinian", "colombian",
       // articles and conjunctions of German, Dutch, French and Spanish that are also surnames
       "der", "die", "das", "dem", "des", "ein", "eine", "einer", "und", "oder", "im", "am", "zum", "zur", "vom",
-      "het", "een", "les", "une", "et", "los", "las", "und", "aber", "mit", "für", "auf", "bei", "nach");
+      "het", "een", "les", "une", "et", "los", "las", "und", "aber", "mit", "für", "auf", "bei", "nach",
+      // German pronouns, pronominal adverbs, conjunctions and prepositions, capitalised at a sentence start
+      // ("Darin …", "Mich …", "Dabei …"); none is a given name or an English word (not "weil", "nur", "man", "hat")
+      "ich", "er", "es", "wir", "sie", "mich", "dich", "ihn", "ihm", "ihr", "ihre", "ihren", "ihrem", "ihrer", "uns",
+      "euch", "sich", "sein", "seine", "seinen", "seinem", "seiner", "darin", "darauf", "damit", "dabei", "dafür",
+      "davon", "daran", "darüber", "dazu", "daher", "deshalb", "dennoch", "trotzdem", "jedoch", "sondern", "denn",
+      "doch", "noch", "schon", "sehr", "hier", "dort", "dann", "wenn", "dass", "daß", "ob", "als", "wie", "wer",
+      "wo", "nicht", "auch", "vor", "gegen", "durch", "ohne", "seit", "bis", "während", "über", "unter",
+      "zwischen", "wegen", "trotz");
 
   /** Name particles that may stand between the parts of a name. */
   static final Set<String> PARTICLES = Words.set(
