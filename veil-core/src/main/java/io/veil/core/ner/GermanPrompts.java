@@ -173,7 +173,57 @@ final class GermanPrompts {
       "{O} will in {C} rund 500 neue Stellen schaffen.",
       "Die Zentrale von {O} liegt am Stadtrand von {C}.",
       "Der Zug von {C} nach {C} fällt heute aus.",
+      // round 5b: more sentences without names, full of capitalised nouns, as German news and requests have them
+      "Nach Angaben der Feuerwehr brach das Feuer im Keller des Wohnhauses aus.",
+      "Die Arbeitslosigkeit ist im vergangenen Jahr leicht gesunken.",
+      "Im Mittelpunkt der Debatte steht die Frage nach der Finanzierung der Rente.",
+      "Der Verein sucht noch Helfer für das Sommerfest am Samstag.",
+      "Die Ausstellung im Stadtmuseum ist bis Ende Oktober zu sehen.",
+      "Wegen Bauarbeiten bleibt die Brücke bis Montag gesperrt.",
+      "Ja, das Angebot gilt auch für Studenten und Rentner.",
+      "Nein, die Lieferung kommt erst nächste Woche.",
+      "Der Sieger erhält eine Urkunde und ein Preisgeld von 5000 Euro.",
+      "Bitte formuliere die Kündigung meines Handyvertrags höflich.",
+      "Erkläre mir den Unterschied zwischen Zinsen und Rendite.",
+      "Die Mannschaft verlor das Heimspiel gegen den Tabellenletzten.",
+      "Das Gericht wies die Klage der Anwohner ab.",
+      "Der Umsatz des Konzerns stieg im dritten Quartal um vier Prozent.",
+      "Das Museum zeigt Gemälde, Skulpturen und Fotografien aus drei Jahrhunderten.",
+      "Bei dem Unfall auf der Autobahn wurden zwei Menschen verletzt.",
+      "Der Schüleraustausch mit der Partnerstadt findet jedes Jahr im Mai statt.",
+      "Die Kirche wurde im 14. Jahrhundert im gotischen Stil erbaut.",
+      "Auf dem Markt gibt es frisches Gemüse, Obst und Käse aus der Region.",
+      "Gott sei Dank ist niemand verletzt worden.",
+      "Die Gewerkschaft fordert mehr Lohn und kürzere Arbeitszeiten.",
+      "Der Wanderweg führt vom Tal hinauf zur Hütte am See.",
+      "Kannst du mir ein Gedicht über den Herbst schreiben?",
+      "Welche Unterlagen brauche ich für den Antrag auf Elterngeld?",
+      // towns as German text writes them
+      "Der Zug aus {C} hatte wieder Verspätung.",
+      "Am Wochenende fahren wir nach {C}.",
+      "Die Konferenz findet in diesem Jahr in {C} statt.",
+      "{P} lebt seit 2008 in {C}.",
   };
+
+  /**
+   * Towns as German text writes them ({@code {C}} in German templates, one time in three): German, Austrian
+   * and Swiss towns with their umlauts and the German names of foreign cities and regions ("Mailand",
+   * "Wien"), which GeoNames' English names ("Milan", "Vienna") do not teach.
+   */
+  static final String[] CITIES = {
+      "Berlin", "Hamburg", "München", "Köln", "Frankfurt am Main", "Stuttgart", "Düsseldorf", "Leipzig",
+      "Dortmund", "Essen", "Bremen", "Dresden", "Hannover", "Nürnberg", "Duisburg", "Bochum", "Wuppertal",
+      "Bielefeld", "Bonn", "Münster", "Mannheim", "Karlsruhe", "Augsburg", "Wiesbaden", "Mönchengladbach",
+      "Gelsenkirchen", "Braunschweig", "Aachen", "Kiel", "Chemnitz", "Halle (Saale)", "Magdeburg", "Freiburg im Breisgau",
+      "Krefeld", "Lübeck", "Mainz", "Erfurt", "Rostock", "Kassel", "Saarbrücken", "Potsdam", "Osnabrück",
+      "Göttingen", "Würzburg", "Regensburg", "Ingolstadt", "Ulm", "Heilbronn", "Pforzheim", "Wolfsburg",
+      "Tübingen", "Konstanz", "Jena", "Gütersloh", "Fürth", "Bad Homburg", "Garmisch-Partenkirchen", "Lüneburg",
+      "Wien", "Graz", "Linz", "Salzburg", "Innsbruck", "Klagenfurt", "Villach", "Wels", "St. Pölten", "Bregenz",
+      "Zürich", "Genf", "Basel", "Bern", "Lausanne", "Winterthur", "Luzern", "St. Gallen", "Lugano", "Biel",
+      "Mailand", "Rom", "Venedig", "Florenz", "Neapel", "Turin", "Prag", "Warschau", "Krakau", "Breslau",
+      "Danzig", "Moskau", "Sankt Petersburg", "Kiew", "Athen", "Lissabon", "Brüssel", "Kopenhagen", "Den Haag",
+      "Straßburg", "Bukarest", "Belgrad", "Sofia", "Peking", "Neu-Delhi", "Kairo", "Tokio", "Südtirol",
+      "Bayern", "Sachsen", "Thüringen", "Niedersachsen", "Nordrhein-Westfalen", "Hessen", "Tirol", "Kärnten"};
 
   /** Roles and professions that stand as one capitalised noun before a name in German news ({@code {R}}). */
   static final String[] ROLES = {

@@ -435,7 +435,8 @@ final class SyntheticPrompts {
             type = 0;
           }
           case 'C' -> {
-            value = random.nextInt(3) == 0 ? f.address().city() : cities.get(random.nextInt(cities.size()));
+            value = german && random.nextInt(3) == 0 ? GermanPrompts.CITIES[random.nextInt(GermanPrompts.CITIES.length)]
+                : random.nextInt(3) == 0 ? f.address().city() : cities.get(random.nextInt(cities.size()));
             type = 1;
           }
           case 'K' -> {

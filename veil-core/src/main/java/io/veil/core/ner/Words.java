@@ -72,7 +72,7 @@ final class Words {
       "davon", "daran", "darüber", "dazu", "daher", "deshalb", "dennoch", "trotzdem", "jedoch", "sondern", "denn",
       "doch", "noch", "schon", "sehr", "hier", "dort", "dann", "wenn", "dass", "daß", "ob", "als", "wie", "wer",
       "wo", "nicht", "auch", "vor", "gegen", "durch", "ohne", "seit", "bis", "während", "über", "unter",
-      "zwischen", "wegen", "trotz");
+      "zwischen", "wegen", "trotz", "ja", "nein");
 
   /** Name particles that may stand between the parts of a name. */
   static final Set<String> PARTICLES = Words.set(

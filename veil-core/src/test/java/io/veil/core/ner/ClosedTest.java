@@ -58,6 +58,7 @@ class ClosedTest {
       Darüber  | true
       DAFÜR    | true
       Trotzdem | true
+      Ja       | true
       Weil     | false
       Nur      | false
       Mann     | false

@@ -70,6 +70,9 @@ class GermanPromptsTest {
           assertThat(span).startsWith("PERSON=").matches("PERSON=.*(s|')");
           assertThat(l.ends()[0]).isEqualTo(l.text().indexOf(" Amtszeit"));
         });
+    // towns as German writes them ("München", "Mailand") are places
+    List<String> places = german.stream().flatMap(l -> spans(l).stream()).filter(x -> x.startsWith("LOCATION=")).toList();
+    assertThat(places).anyMatch(x -> Arrays.asList(GermanPrompts.CITIES).contains(x.substring("LOCATION=".length())));
     // {M}: a later mention by surname alone is the surname of the earlier full name
     assertThat(german.stream().filter(l -> l.text().contains(" studierte Physik in ")).toList())
         .isNotEmpty()
