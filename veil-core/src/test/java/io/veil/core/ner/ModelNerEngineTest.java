@@ -68,7 +68,13 @@ class ModelNerEngineTest {
         Arguments.of("You will be responsible for the husbandry and care of the animals.", List.of()),
         // the rest of a name the model stopped short of: a name suffix, an initial and a surname
         Arguments.of("I met Kevin Veitonen II at the bank.", List.of("PERSON=Kevin Veitonen II")),
-        Arguments.of("Send it to Ana J. Ruiz today.", List.of("PERSON=Ana J. Ruiz")));
+        Arguments.of("Send it to Ana J. Ruiz today.", List.of("PERSON=Ana J. Ruiz")),
+        // German round: a role noun before the name is not part of it; a surname alone after a verb; a German
+        // pronominal adverb at the sentence start is no name
+        Arguments.of("Gestern eröffnete Landrätin Sabine Kuhlmann die neue Schule in Jena.",
+            List.of("PERSON=Sabine Kuhlmann", "LOCATION=Jena")),
+        Arguments.of("Danach verließ Brandauer wütend den Saal.", List.of("PERSON=Brandauer")),
+        Arguments.of("Darin sind sich alle Fraktionen einig.", List.of()));
   }
 
   @ParameterizedTest
