@@ -170,6 +170,19 @@ final class Words {
       {"hired", "by"}, {"acquired", "by"}, {"intern", "at"}, {"job", "at"}, {"office", "of"},
       {"subsidiary", "of"}, {"shares", "of"}, {"stock", "of"}};
 
+  /**
+   * German determiners and prepositions fused with an article, which open a noun phrase ("an der rechten Wade",
+   * "mit einem alten Freund"). Used by {@code ModelNerEngine} only, not a feature: changing it needs no retraining.
+   */
+  static final Set<String> GERMAN_DETERMINERS = Words.set(
+      "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "kein", "keine",
+      "keinen", "keinem", "keiner", "keines", "im", "am", "beim", "vom", "zum", "zur", "ins", "ans", "aufs", "mein",
+      "meine", "meinen", "meinem", "meiner", "dein", "deine", "deinen", "deinem", "deiner", "sein", "seine",
+      "seinen", "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "unseren",
+      "unserem", "unserer", "dieser", "diese", "dieses", "diesen", "diesem", "jeder", "jede", "jedes", "jeden",
+      "jedem", "alle", "allen", "allem", "aller", "vor", "mit", "von", "bei", "nach", "aus", "zu", "an", "auf", "in",
+      "für", "über", "unter", "gegen", "durch", "ohne", "wie");
+
   /** Frequent German function words: a text with more of them than of {@link #ENGLISH_FUNCTION} is treated as German. */
   static final Set<String> GERMAN_FUNCTION = Words.set(
       "der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "wir", "wurde", "sind", "auch",
