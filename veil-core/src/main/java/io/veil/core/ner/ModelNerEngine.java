@@ -344,6 +344,9 @@ public final class ModelNerEngine implements NerEngine {
           && (lowerInCasedText(text, facts, first, start) || afterPossessive(text, start))) {
         score = 0.45;
       }
+      if (support < 0.5 && type == EntityType.PERSON && facts.lang == GERMAN && afterGermanAttribute(text, start)) {
+        score = 0.45;
+      }
     }
     if (support >= 0.5) {
       score = Math.max(score, Math.min(0.95, support + 0.05));
@@ -416,6 +419,50 @@ public final class ModelNerEngine implements NerEngine {
   private static boolean lowerInCasedText(String text, ModelFeatures.Facts facts, int token, int start) {
     char c = text.charAt(start);
     return !facts.caseless && facts.cap[token] == 4 && c != '@' && c != '#';
+  }
+
+  /** {@link ModelFeatures.Facts#lang} of German. */
+  private static final int GERMAN = 2;
+
+  /**
+   * German only: inside a noun phrase, determiner + inflected attribute in lower case + capitalised word ("die
+   * infektiösen Viren", "an der rechten Wade", "vor allem Wert"), the capitalised word is the phrase's noun, not a
+   * name: German puts a role noun between attribute and name ("der neue Trainer Müller"). The attribute has at
+   * least four letters, all lower case, ends in -en, -em, -er or -es and is on no closed list; the word before it
+   * is a determiner or preposition ({@link Words#GERMAN_DETERMINERS}), so a verb ("hatten Pinnick") is not taken for
+   * an attribute. Ages are left alone: "der 14-jährigen Wise" is a name after an attribute.
+   */
+  static boolean afterGermanAttribute(String text, int start) {
+    int end = skipSpacesBack(text, start);
+    if (end == start || end < 4) {
+      return false;
+    }
+    int from = end;
+    while (from > 0 && Character.isLowerCase(text.charAt(from - 1))) {
+      from--;
+    }
+    if (end - from < 4 || from > 0 && text.charAt(from - 1) != ' ' || text.startsWith("jährig", from)) {
+      return false;
+    }
+    char a = text.charAt(end - 2);
+    char b = text.charAt(end - 1);
+    if (a != 'e' || !(b == 'n' || b == 'm' || b == 'r' || b == 's') || Closed.mask(text, from, end) != 0) {
+      return false;
+    }
+    int detEnd = skipSpacesBack(text, from);
+    int detFrom = detEnd;
+    while (detFrom > 0 && Character.isLetter(text.charAt(detFrom - 1))) {
+      detFrom--;
+    }
+    return detEnd < from && detFrom < detEnd
+        && Words.GERMAN_DETERMINERS.contains(text.substring(detFrom, detEnd).toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static int skipSpacesBack(String text, int i) {
+    while (i > 0 && text.charAt(i - 1) == ' ') {
+      i--;
+    }
+    return i;
   }
 
   /**

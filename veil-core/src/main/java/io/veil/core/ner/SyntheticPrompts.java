@@ -11,7 +11,7 @@ import java.util.Random;
 import net.datafaker.Faker;
 
 /**
- * Synthetic prompt-style training texts, English and (about a fifth) German: hand-written
+ * Synthetic prompt-style training texts, English and (one in {@value #GERMAN_SHARE}) German: hand-written
  * request/e-mail/chat/news templates (written for Veil, not taken from any evaluation set) filled with
  * Datafaker names from many locales and names from the gazetteers (SSA first names, Census surnames),
  * GeoNames cities, Datafaker countries and company names. They teach the model the kind of text a gateway
@@ -24,7 +24,9 @@ import net.datafaker.Faker;
  * signature blocks. Round 4 added the kinds of PERSON mention that prompts and chat have and the model
  * missed: a lone name as the subject at a sentence or line start, names after naming verbs, a name as the
  * modifier of a work, vocatives, dialogue with speaker labels, lists of first names and of surnames, lower-case
- * names in lower-case chat, more name locales, and one-word brands as organizations.
+ * names in lower-case chat, more name locales, and one-word brands as organizations. The German templates
+ * live in {@link GermanPrompts} (round 5: German news, encyclopedia, letter and chat kinds; names from the
+ * German, Austrian and Swiss Datafaker locales).
  *
  * <p>Deterministic: the same seed, city list and Datafaker version give the same texts.
  */
@@ -287,51 +289,16 @@ final class SyntheticPrompts {
       "Please compare the pricing of {B} and {B}.",
   };
 
-  /**
-   * German news- and letter-style templates (written for Veil); the slots take German-language names
-   * most of the time. German capitalises every noun, so the model must learn names from context there.
-   */
-  static final String[] GERMAN = {
-      "{P} ist seit 2010 Bürgermeister von {C}.",
-      "Nach Angaben von {P} wurde das Gebäude im Jahr 1905 errichtet.",
-      "Der Trainer {P} sagte am Sonntag, die Mannschaft habe gut gespielt.",
-      "In {C} trafen sich {P} und {P} zu Gesprächen über die Zukunft von {O}.",
-      "{P} (geboren 1954 in {C}) ist ein deutscher Schauspieler.",
-      "Die Firma {O} hat ihren Sitz in {C}.",
-      "Laut {L} soll die Entscheidung im Herbst fallen.",
-      "Frau {L} arbeitet seit Jahren bei {O} in {C}.",
-      "Herr {L} wohnt seit drei Jahren in {C}.",
-      "Der Roman von {P} erschien 1998 und wurde ein Erfolg.",
-      "Gestern hat {F} mit ihrer Schwester {F} in {C} gefeiert.",
-      "{P}, Sprecher von {O}, bestätigte den Bericht am Dienstag.",
-      "Die Ausstellung zeigt Werke von {P} und {P}.",
-      "Der Minister {P} reiste am Montag nach {K}.",
-      "Sehr geehrte Frau {L},\nvielen Dank für Ihre Nachricht.\nMit freundlichen Grüßen\n{P}",
-      "Kannst du {F} sagen, dass das Treffen in {C} verschoben wird?",
-      "Das Tor zum 2:1 erzielte {L} in der 80. Minute.",
-      "{F} {L} studierte in {C} Rechtswissenschaften und arbeitete später für {O}.",
-      "Die Polizei in {C} sucht Zeugen des Unfalls.",
-      "Mit {P} verliert die Partei eine ihrer bekanntesten Stimmen.",
-      "Im Finale trifft {L} auf den Titelverteidiger {P}.",
-      "Schreib bitte eine E-Mail an {P} wegen der Rechnung von {O}.",
-      "{L} sagte der Zeitung, er sei mit dem Ergebnis zufrieden.",
-      "Die Kinder von {F} und {F} gehen in {C} zur Schule.",
-      // ohne Namen
-      "Die Regierung hat am Dienstag neue Regeln für den Verkehr beschlossen.",
-      "Der Bericht wurde von der Kommission geprüft und am Freitag veröffentlicht.",
-      "Das Wetter bleibt am Wochenende sonnig und warm.",
-      "Nach dem Spiel gab es heftige Kritik am Schiedsrichter.",
-      "Die Preise für Strom und Gas sind im Winter deutlich gestiegen.",
-      "Viele Schüler haben Angst vor der Prüfung in Mathematik.",
-  };
+  /** One synthetic text in this many is German ({@link GermanPrompts}, language "de"). */
+  static final int GERMAN_SHARE = 4;
 
   private static final String[] LOCALES = {"en", "en-US", "en-GB", "en-IN", "de", "fr", "es", "nl", "it", "pt",
       "pl", "hu", "tr", "sv", "cs", "fi", "da-DK", "nb-NO", "ro", "en-NG", "vi", "id",
       // round 4: more Latin-script name traditions (Croatian, Slovak, Latvian, Estonian, Albanian, Catalan,
       // South African, Singaporean, Ugandan, Filipino)
       "hr", "sk", "lv", "et", "sq", "ca", "en-ZA", "en-SG", "en-UG", "en-PH"};
-  /** Index in {@link #LOCALES} of the German locale (German templates take 70 % of their names from it). */
-  private static final int GERMAN_LOCALE = 4;
+  /** German-language name locales: German templates take 70 % of their names from these (Germany, Austria, Switzerland). */
+  private static final String[] GERMAN_LOCALES = {"de", "de-AT", "de-CH"};
   private static final String[] TITLES = {"Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Dr", "Mr"};
   private static final String[] GERMAN_TITLES = {"Dr.", "Prof.", "Herr", "Frau"};
 
@@ -374,7 +341,8 @@ final class SyntheticPrompts {
   }
 
   /**
-   * {@code count} texts, about a fifth of them German ({@link #GERMAN}, language "de"), the rest English;
+   * {@code count} texts, one in {@value #GERMAN_SHARE} of them German ({@link GermanPrompts}, language "de"),
+   * the rest English;
    * {@code worldCities} is GeoNames' world-cities.csv (name in the first column).
    */
   static List<NerCorpus.Labelled> generate(int count, long seed, Path worldCities, NameLists names)
@@ -398,12 +366,21 @@ final class SyntheticPrompts {
     for (int i = 0; i < LOCALES.length; i++) {
       fakers[i] = new Faker(Locale.forLanguageTag(LOCALES[i]), new Random(seed + i + 1));
     }
+    Faker[] germanFakers = new Faker[GERMAN_LOCALES.length];
+    for (int i = 0; i < GERMAN_LOCALES.length; i++) {
+      germanFakers[i] = new Faker(Locale.forLanguageTag(GERMAN_LOCALES[i]), new Random(seed + 101 + i));
+    }
     Faker en = fakers[0];
     List<NerCorpus.Labelled> out = new ArrayList<>(count);
     for (int n = 0; n < count; n++) {
-      boolean german = random.nextInt(5) == 0;
-      String template = german ? GERMAN[random.nextInt(GERMAN.length)] : TEMPLATES[random.nextInt(TEMPLATES.length)];
-      int casing = german ? 0 : random.nextInt(40);
+      boolean german = random.nextInt(GERMAN_SHARE) == 0;
+      String template = german ? GermanPrompts.TEMPLATES[random.nextInt(GermanPrompts.TEMPLATES.length)]
+          : TEMPLATES[random.nextInt(TEMPLATES.length)];
+      String lastSurname = null; // of the last {P}, for {M}
+      // casing 0-4: all lower case, 5: all upper case, 6-7: lower-case names, 8-39: as written. German texts
+      // keep their case (until round 5 they drew 0 and were all lower case, so the model never saw cased
+      // synthetic German), except one in twenty, written all lower case as in chat
+      int casing = german ? (random.nextInt(20) == 0 ? 0 : 8) : random.nextInt(40);
       boolean lowerAll = casing < 5;
       boolean upperAll = casing == 5;
       // chat templates written in lower case get lower-case names half the time ("i swear dana laughs at it")
@@ -420,12 +397,27 @@ final class SyntheticPrompts {
         }
         char slot = template.charAt(i + 1);
         i += 3;
-        Faker f = german && random.nextInt(10) < 7 ? fakers[GERMAN_LOCALE] : fakers[random.nextInt(fakers.length)];
+        if (slot == 'R') { // a role before a name, not part of it
+          text.append(GermanPrompts.ROLES[random.nextInt(GermanPrompts.ROLES.length)]);
+          continue;
+        }
+        Faker f = german && random.nextInt(10) < 7 ? germanFakers[random.nextInt(germanFakers.length)]
+            : fakers[random.nextInt(fakers.length)];
         String value;
         int type;
         switch (slot) {
           case 'P' -> {
             value = fullName(f, names, random);
+            lastSurname = value.substring(value.lastIndexOf(' ') + 1);
+            type = 0;
+          }
+          case 'M' -> {
+            value = lastSurname != null ? lastSurname : lastName(f, names, random);
+            type = 0;
+          }
+          case 'G' -> {
+            value = GermanPrompts.genitive(random.nextInt(3) == 0 ? fullName(f, names, random)
+                : lastName(f, names, random).strip());
             type = 0;
           }
           case 'F' -> {
@@ -443,7 +435,8 @@ final class SyntheticPrompts {
             type = 0;
           }
           case 'C' -> {
-            value = random.nextInt(3) == 0 ? f.address().city() : cities.get(random.nextInt(cities.size()));
+            value = german && random.nextInt(3) == 0 ? GermanPrompts.CITIES[random.nextInt(GermanPrompts.CITIES.length)]
+                : random.nextInt(3) == 0 ? f.address().city() : cities.get(random.nextInt(cities.size()));
             type = 1;
           }
           case 'K' -> {
@@ -455,7 +448,9 @@ final class SyntheticPrompts {
             type = 1;
           }
           case 'B' -> {
-            value = en.app().name();
+            do {
+              value = en.app().name(); // one word: Datafaker has a few two-word app names ("Quo Lux")
+            } while (value.strip().contains(" "));
             type = 2;
           }
           case 'N' -> {

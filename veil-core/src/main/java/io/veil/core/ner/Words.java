@@ -64,7 +64,15 @@ final class Words {
       "pakistani", "bangladeshi", "indonesian", "malaysian", "peruvian", "chilean", "argentinian", "colombian",
       // articles and conjunctions of German, Dutch, French and Spanish that are also surnames
       "der", "die", "das", "dem", "des", "ein", "eine", "einer", "und", "oder", "im", "am", "zum", "zur", "vom",
-      "het", "een", "les", "une", "et", "los", "las", "und", "aber", "mit", "für", "auf", "bei", "nach");
+      "het", "een", "les", "une", "et", "los", "las", "und", "aber", "mit", "für", "auf", "bei", "nach",
+      // German pronouns, pronominal adverbs, conjunctions and prepositions, capitalised at a sentence start
+      // ("Darin …", "Mich …", "Dabei …"); none is a given name or an English word (not "weil", "nur", "man", "hat")
+      "ich", "er", "es", "wir", "sie", "mich", "dich", "ihn", "ihm", "ihr", "ihre", "ihren", "ihrem", "ihrer", "uns",
+      "euch", "sich", "sein", "seine", "seinen", "seinem", "seiner", "darin", "darauf", "damit", "dabei", "dafür",
+      "davon", "daran", "darüber", "dazu", "daher", "deshalb", "dennoch", "trotzdem", "jedoch", "sondern", "denn",
+      "doch", "noch", "schon", "sehr", "hier", "dort", "dann", "wenn", "dass", "daß", "ob", "als", "wie", "wer",
+      "wo", "nicht", "auch", "vor", "gegen", "durch", "ohne", "seit", "bis", "während", "über", "unter",
+      "zwischen", "wegen", "trotz", "ja", "nein");
 
   /** Name particles that may stand between the parts of a name. */
   static final Set<String> PARTICLES = Words.set(
@@ -161,6 +169,19 @@ final class Words {
       {"employer", ":"}, {"company", ":"}, {"organization", ":"}, {"organisation", ":"}, {"joined"},
       {"hired", "by"}, {"acquired", "by"}, {"intern", "at"}, {"job", "at"}, {"office", "of"},
       {"subsidiary", "of"}, {"shares", "of"}, {"stock", "of"}};
+
+  /**
+   * German determiners and prepositions fused with an article, which open a noun phrase ("an der rechten Wade",
+   * "mit einem alten Freund"). Used by {@code ModelNerEngine} only, not a feature: changing it needs no retraining.
+   */
+  static final Set<String> GERMAN_DETERMINERS = Words.set(
+      "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "kein", "keine",
+      "keinen", "keinem", "keiner", "keines", "im", "am", "beim", "vom", "zum", "zur", "ins", "ans", "aufs", "mein",
+      "meine", "meinen", "meinem", "meiner", "dein", "deine", "deinen", "deinem", "deiner", "sein", "seine",
+      "seinen", "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "unseren",
+      "unserem", "unserer", "dieser", "diese", "dieses", "diesen", "diesem", "jeder", "jede", "jedes", "jeden",
+      "jedem", "alle", "allen", "allem", "aller", "vor", "mit", "von", "bei", "nach", "aus", "zu", "an", "auf", "in",
+      "für", "über", "unter", "gegen", "durch", "ohne", "wie");
 
   /** Frequent German function words: a text with more of them than of {@link #ENGLISH_FUNCTION} is treated as German. */
   static final Set<String> GERMAN_FUNCTION = Words.set(

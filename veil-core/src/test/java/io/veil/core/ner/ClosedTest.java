@@ -48,4 +48,23 @@ class ClosedTest {
   void plainKeysAreShortLowerCaseAscii(String word, boolean plain) {
     assertThat(Closed.plain(word)).isEqualTo(plain);
   }
+
+  /** German pronouns and pronominal adverbs at a sentence start are function words; names that look alike are not. */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      Darin    | true
+      Mich     | true
+      Dabei    | true
+      Darüber  | true
+      DAFÜR    | true
+      Trotzdem | true
+      Ja       | true
+      Weil     | false
+      Nur      | false
+      Mann     | false
+      Hill     | false
+      """)
+  void germanFunctionWordsAtASentenceStartAreFunctionWords(String word, boolean function) {
+    assertThat((Closed.mask(word, 0, word.length()) & Closed.FUNCTION) != 0).isEqualTo(function);
+  }
 }

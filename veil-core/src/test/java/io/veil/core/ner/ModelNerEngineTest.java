@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The bundled model with its rule layer, through an analyzer at the default threshold (0.5). */
@@ -68,7 +69,22 @@ class ModelNerEngineTest {
         Arguments.of("You will be responsible for the husbandry and care of the animals.", List.of()),
         // the rest of a name the model stopped short of: a name suffix, an initial and a surname
         Arguments.of("I met Kevin Veitonen II at the bank.", List.of("PERSON=Kevin Veitonen II")),
-        Arguments.of("Send it to Ana J. Ruiz today.", List.of("PERSON=Ana J. Ruiz")));
+        Arguments.of("Send it to Ana J. Ruiz today.", List.of("PERSON=Ana J. Ruiz")),
+        // German round: a role noun before the name is not part of it; a surname alone after a verb; a German
+        // pronominal adverb at the sentence start is no name
+        Arguments.of("Gestern eröffnete Landrätin Sabine Kuhlmann die neue Schule in Jena.",
+            List.of("PERSON=Sabine Kuhlmann", "LOCATION=Jena")),
+        Arguments.of("Danach verließ Brandauer wütend den Saal.", List.of("PERSON=Brandauer")),
+        Arguments.of("Darin sind sich alle Fraktionen einig.", List.of()));
+  }
+
+  @Test
+  void germanNounsAfterAnAttributeAreNoNames() {
+    Analyzer german = Analyzer.builder().addRecognizer(ENGINE).build();
+    for (String text : List.of("Die Ärzte untersuchten die infektiösen Viren im Labor.",
+        "Er verletzte sich beim Training an der rechten Wade.")) {
+      assertThat(german.analyze(text, "de")).noneMatch(f -> f.type() == io.veil.core.EntityType.PERSON);
+    }
   }
 
   @ParameterizedTest
@@ -150,6 +166,26 @@ class ModelNerEngineTest {
       tags[t] = 2;
     }
     assertThat(ModelNerEngine.nameContinues(tk, facts, found, tk.size, tags, 0)).isEqualTo(expected);
+  }
+
+  /** German: a capitalised word right after an inflected attribute in lower case is a noun, not a name. */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      Die Ärzte fanden die infektiösen Viren.       | Viren     | true
+      Er verletzte sich an der rechten Wade.        | Wade      | true
+      Sie wohnt in einem kleinen Dorf.              | Dorf      | true
+      Sie sprach mit dem alten Freund.              | Freund    | true
+      Die Werke zahlreicher Autoren lagen dort.     | Autoren   | false
+      Bis dahin hatten Pinnick und Tabor Zeit.      | Pinnick   | false
+      Dort traf er den 14-jährigen Wise.            | Wise      | false
+      Das Spiel gegen Mario ging verloren.          | Mario     | false
+      Er sprach mit dem Trainer.                    | Trainer   | false
+      Danach sagte Brandauer nichts mehr.           | Brandauer | false
+      Viren                                         | Viren     | false
+      Das Ende der AUSGABEN Liste.                  | Liste     | false
+      """)
+  void aGermanAttributeBeforeACapitalisedWordMakesItANoun(String text, String word, boolean expected) {
+    assertThat(ModelNerEngine.afterGermanAttribute(text, text.indexOf(word))).isEqualTo(expected);
   }
 
   @Test
