@@ -207,4 +207,31 @@ class NerModelTrainerTest {
         .isNotEmpty()
         .allSatisfy(l -> assertThat(spans(l)).singleElement().asString().startsWith("ORGANIZATION=").doesNotContain(" "));
   }
+
+  @Test
+  void syntheticPromptsCoverTheRoundFiveKinds(@TempDir Path dir) throws Exception {
+    Path cities = dir.resolve("world-cities.csv");
+    Files.writeString(cities, "name,country,subcountry,geonameid\nLeeds,United Kingdom,England,1\nGraz,Austria,Styria,2\n");
+    List<NerCorpus.Labelled> a = SyntheticPrompts.generate(6000, 13, cities);
+    // a product or make ({V}) is in the text but carries no label: the only span is the person
+    List<NerCorpus.Labelled> lent = a.stream().filter(l -> l.text().endsWith(" for the trip.")
+        && l.text().contains(" lent me her ")).toList();
+    assertThat(lent).isNotEmpty().allSatisfy(l -> {
+      assertThat(spans(l)).singleElement().asString().startsWith("PERSON=");
+      String product = l.text().substring(l.text().indexOf(" lent me her ") + 13, l.text().length() - 14);
+      assertThat(product).isNotBlank().doesNotContain("{");
+    });
+    // products with no person around them give texts without spans
+    assertThat(a).filteredOn(l -> l.text().endsWith(" worth the money?") && l.text().startsWith("Is the "))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).isEmpty());
+    // a firm named after its partners is one organization; a list of surnames that are founders is three people
+    assertThat(a).filteredOn(l -> l.text().endsWith(" is a consulting firm based in Leeds.")
+            || l.text().endsWith(" is a consulting firm based in Graz."))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).first().asString().startsWith("ORGANIZATION="));
+    assertThat(a).filteredOn(l -> l.text().startsWith("Our three founders, "))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).hasSize(3).allMatch(s -> s.startsWith("PERSON=")));
+  }
 }
