@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,8 +56,10 @@ public final class NerCommand implements Runnable {
     @Option(names = "--bits", defaultValue = "18", description = "log2 of the hashed feature buckets (default ${DEFAULT-VALUE}).")
     int bits;
 
-    @Option(names = "--seed", defaultValue = "20261126", description = "Shuffling seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", defaultValue = "20261126", split = ",", paramLabel = "SEED[,SEED...]",
+        description = "Shuffling seed (default ${DEFAULT-VALUE}). Several seeds (comma-separated, up to 8) train one "
+            + "model each and average their weights into the model written.")
+    List<Long> seeds;
 
     @Override
     public Integer call() {
@@ -65,7 +68,7 @@ public final class NerCommand implements Runnable {
       }
       NerModelTrainer.Options options;
       try {
-        options = new NerModelTrainer.Options(epochs, bits, seed);
+        options = new NerModelTrainer.Options(epochs, bits, seeds);
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
@@ -83,8 +86,10 @@ public final class NerCommand implements Runnable {
             + (e.getMessage() == null ? "" : " " + e.getMessage()));
       }
       outw.printf("model %s: %d bytes, sha256 %s%n", r.model(), r.bytes(), r.sha256());
-      outw.printf("trained on %d texts (%d tokens); epoch %d kept (selection span F1 %.4f on %d texts)%n",
-          r.trainTexts(), r.trainTokens(), r.bestEpoch(), r.selectF1(), r.selectTexts());
+      outw.printf("trained on %d texts (%d tokens); %s %s kept (selection span F1 %.4f on %d texts)%n",
+          r.trainTexts(), r.trainTokens(), r.bestEpochs().size() == 1 ? "epoch" : "epochs",
+          r.bestEpochs().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")),
+          r.selectF1(), r.selectTexts());
       for (String f : r.heldOutFiles()) {
         outw.println("held-out: " + f);
       }

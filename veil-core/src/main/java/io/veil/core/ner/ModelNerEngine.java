@@ -23,7 +23,9 @@ import java.util.Set;
  * word at the start of a sentence that no rule supports (scored under the default threshold); likewise a
  * lone unknown word in lower case in cased text, or right after a possessive. A person span is continued
  * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
- * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS.
+ * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. In English text (or text
+ * of unknown language) a lone LOCATION that the name lists know as one of the most frequent first names and as
+ * a town only, with no place cue around it, is reported as a PERSON ("She named him Brandon").
  *
  * <p>Where the model found nothing, the rule layer's own PERSON/LOCATION/ORGANIZATION findings are added:
  * in English text (the language given, else {@link LanguageGuess}) those at or above the default threshold,
@@ -52,6 +54,12 @@ public final class ModelNerEngine implements NerEngine {
   static final double STREET_SCORE = 0.6;
   /** Words that follow a house number in an address ("188 Apt. 4", "32 St."). */
   private static final Set<String> UNIT_WORDS = Set.of("apt", "apartment", "suite", "unit", "floor", "st", "street");
+  /** First-name band (log scale, 15 = most frequent) from which a town's name is rather a person's. */
+  static final int TOP_FIRST_NAME = 13;
+  /** Verbs after which "at" points at someone, not somewhere ("shouted at Gary"). */
+  private static final Set<String> AIMED_AT = Set.of("shouted", "yelled", "screamed", "smiled", "laughed",
+      "looked", "stared", "glared", "waved", "winked", "nodded", "pointed", "grinned", "snapped", "swore", "shout",
+      "yell", "scream", "smile", "laugh", "look", "stare", "glare", "wave", "wink", "nod", "point", "grin", "snap");
   private static final Set<EntityType> TYPES =
       Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
 
@@ -314,6 +322,9 @@ public final class ModelNerEngine implements NerEngine {
     if (!letter || codeIdentifier(text, start, end)) {
       return;
     }
+    if (type == EntityType.LOCATION && last - first == 1 && personRatherThanPlace(tk, facts, first)) {
+      type = EntityType.PERSON; // "She named him Brandon", "Don't go, Tyler!": a top first name that is also a town
+    }
     double support = 0;
     for (Finding r : rules) {
       if (r.start() < end && start < r.end() && r.type().equals(type)) {
@@ -358,6 +369,35 @@ public final class ModelNerEngine implements NerEngine {
       return;
     }
     out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /**
+   * Whether a one-token LOCATION span of the model in English text (or text with no function word of any
+   * language, such as a short prompt) is rather a person: the name lists know the
+   * word as one of the most frequent first names (first-name band at least {@value #TOP_FIRST_NAME}, above its
+   * surname band) and as a town only (no country, region or common English word), and nothing around it says
+   * place: no place cue right before it ("in", "from", "to", "near", "of", ...; "at" only after a verb aimed at
+   * someone: "shouted at Gary") and no ", Region" after it ("Brandon, Manitoba"). Reads two tokens back and two
+   * ahead.
+   */
+  static boolean personRatherThanPlace(ModelTokens tk, ModelFeatures.Facts facts, int t) {
+    int lex = facts.lex[t];
+    if (facts.lang > 1 || Lexicon.first(lex) < TOP_FIRST_NAME || Lexicon.first(lex) <= Lexicon.last(lex)
+        || (lex & (Lexicon.COUNTRY | Lexicon.REGION | Lexicon.COMMON)) != 0
+        || !Character.isUpperCase(tk.first(t))) {
+      return false;
+    }
+    if (t > 0 && !tk.lineBefore[t] && (facts.closed[t - 1] & Closed.PLACE_CUES) != 0) {
+      boolean at = tk.length(t - 1) == 2 && tk.text.regionMatches(true, tk.starts[t - 1], "at", 0, 2);
+      if (!at || t < 2 || !AIMED_AT.contains(tk.text.substring(tk.starts[t - 2], tk.ends[t - 2]).toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+    }
+    if (t + 2 < tk.size && tk.first(t + 1) == ',' && tk.length(t + 1) == 1 && !tk.lineBefore[t + 2]
+        && (facts.lex[t + 2] & Lexicon.PLACE) != 0 && Character.isUpperCase(tk.first(t + 2))) {
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -42,7 +42,10 @@ import java.util.function.Consumer;
  * <p>Learning: averaged structured perceptron (Collins 2002) over {@link ModelFeatures}, first-order
  * Viterbi with the BIO constraint, texts shuffled each epoch by {@code java.util.Random(seed)}, one
  * thread. The averaged weights of the epoch with the best span F1 on the selection part are kept and
- * quantized to 16 bits.
+ * quantized to 16 bits. With several seeds, one model is trained per seed (each keeps its own best
+ * epoch) and their weights are averaged element by element before quantization: the shuffle order alone
+ * moves single models' scores by up to 0.015, and the average removes that lottery instead of picking
+ * a winner.
  *
  * <p>Not thread-safe; run one training at a time. Memory: about 150 MB for the shared data.
  */
@@ -51,13 +54,26 @@ public final class NerModelTrainer {
   /**
    * @param epochs passes over the training data (the best one on the selection part is kept)
    * @param bits log2 of the number of hashed feature buckets (model size = 2^bits * 7 * 2 bytes before gzip)
-   * @param seed shuffling seed
+   * @param seeds shuffling seeds, 1 to {@value #MAX_SEEDS}, no repeats: one model is trained per seed and
+   *     their weights are averaged (one seed: that seed's model)
    */
-  public record Options(int epochs, int bits, long seed) {
+  public record Options(int epochs, int bits, List<Long> seeds) {
+    /** The most seeds one training averages (each costs one full training run). */
+    public static final int MAX_SEEDS = 8;
+
     public Options {
       if (epochs < 1 || epochs > 100 || bits < 10 || bits > 24) {
         throw new IllegalArgumentException("epochs must be 1-100 and bits 10-24");
       }
+      seeds = List.copyOf(seeds);
+      if (seeds.isEmpty() || seeds.size() > MAX_SEEDS || new HashSet<>(seeds).size() != seeds.size()) {
+        throw new IllegalArgumentException("give 1-" + MAX_SEEDS + " different seeds");
+      }
+    }
+
+    /** One seed. */
+    public Options(int epochs, int bits, long seed) {
+      this(epochs, bits, List.of(seed));
     }
 
     public static Options defaults() {
@@ -66,8 +82,14 @@ public final class NerModelTrainer {
   }
 
   /** What a training run did. */
+  /**
+   * What a training run did.
+   *
+   * @param bestEpochs the epoch kept per seed, in the order of {@link Options#seeds()}
+   * @param selectF1 span F1 on the selection part of the model written (the average, with several seeds)
+   */
   public record Result(Path model, String sha256, long bytes, int trainTexts, long trainTokens, int selectTexts,
-                       int bestEpoch, double selectF1, List<String> heldOutFiles) {}
+                       List<Integer> bestEpochs, double selectF1, List<String> heldOutFiles) {}
 
   private final Options options;
   private final Consumer<String> log;
@@ -107,7 +129,7 @@ public final class NerModelTrainer {
       tokens += new ModelTokens(l.text()).size;
     }
     return new Result(modelOut, sha256(bytes), bytes.length, split.train().size(), tokens, split.select().size(),
-        bestEpoch, bestF1, heldOut);
+        List.copyOf(bestEpochs), bestF1, heldOut);
   }
 
   /**
@@ -161,16 +183,55 @@ public final class NerModelTrainer {
     }
   }
 
-  private int bestEpoch;
   private double bestF1 = -1;
+  private final List<Integer> bestEpochs = new ArrayList<>();
 
-  /** Trains on {@code train}, keeping the epoch that does best on {@code select}. */
+  /**
+   * Trains on {@code train}, per seed keeping the epoch that does best on {@code select}; with several seeds
+   * the kept weights are averaged.
+   */
   SequenceModel train(List<NerCorpus.Labelled> train, List<NerCorpus.Labelled> select) {
     int bits = options.bits();
-    int tagCount = SequenceModel.TAGS;
     List<Example> trainEx = examples(train, bits);
     List<Example> selectEx = examples(select, bits);
     log.accept("windows: train " + trainEx.size() + ", selection " + selectEx.size());
+    bestEpochs.clear();
+    float[][] kept = null;
+    List<Long> seeds = options.seeds();
+    for (long seed : seeds) {
+      if (seeds.size() > 1) {
+        log.accept("seed " + seed);
+      }
+      float[][] one = trainOne(trainEx, selectEx, seed);
+      if (kept == null) {
+        kept = one;
+      } else {
+        for (int a = 0; a < kept.length; a++) {
+          for (int i = 0; i < kept[a].length; i++) {
+            kept[a][i] += one[a][i];
+          }
+        }
+      }
+    }
+    if (seeds.size() > 1) {
+      for (float[] arr : kept) {
+        for (int i = 0; i < arr.length; i++) {
+          arr[i] /= seeds.size();
+        }
+      }
+      bestF1 = f1(kept[0], kept[1], selectEx, new float[ModelNerEngine.MAX_WINDOW * SequenceModel.TAGS]);
+      log.accept(String.format(java.util.Locale.ROOT, "average of %d seeds: selection span F1 %.4f",
+          seeds.size(), bestF1));
+    }
+    return SequenceModel.quantize(bits, kept[0], kept[1]);
+  }
+
+  /** One seed's training: the averaged weights of its best epoch on the selection part. */
+  private float[][] trainOne(List<Example> trainEx, List<Example> selectEx, long seed) {
+    int bits = options.bits();
+    int tagCount = SequenceModel.TAGS;
+    double seedBestF1 = -1;
+    int seedBestEpoch = 0;
     float[] w = new float[(1 << bits) * tagCount];
     double[] acc = new double[w.length];
     float[] tw = new float[(tagCount + 1) * tagCount];
@@ -181,7 +242,7 @@ public final class NerModelTrainer {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Random random = new Random(options.seed());
+    Random random = new Random(seed);
     double c = 1;
     float[] emissions = new float[ModelNerEngine.MAX_WINDOW * tagCount];
     int per = ModelFeatures.PER_TOKEN;
@@ -232,15 +293,17 @@ public final class NerModelTrainer {
       double f1 = f1(avg, avgT, selectEx, emissions);
       log.accept(String.format(java.util.Locale.ROOT, "epoch %d: %d of %d windows wrong; selection span F1 %.4f",
           epoch, errors, order.length, f1));
-      if (f1 > bestF1) {
-        bestF1 = f1;
-        bestEpoch = epoch;
+      if (f1 > seedBestF1) {
+        seedBestF1 = f1;
+        seedBestEpoch = epoch;
         best = avg;
         bestT = avgT;
       }
     }
-    log.accept("kept epoch " + bestEpoch);
-    return SequenceModel.quantize(bits, best, bestT);
+    log.accept("kept epoch " + seedBestEpoch);
+    bestEpochs.add(seedBestEpoch);
+    bestF1 = seedBestF1;
+    return new float[][] {best, bestT};
   }
 
   private static float[] average(float[] w, double[] acc, double c) {

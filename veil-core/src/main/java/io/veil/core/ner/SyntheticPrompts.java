@@ -24,9 +24,11 @@ import net.datafaker.Faker;
  * signature blocks. Round 4 added the kinds of PERSON mention that prompts and chat have and the model
  * missed: a lone name as the subject at a sentence or line start, names after naming verbs, a name as the
  * modifier of a work, vocatives, dialogue with speaker labels, lists of first names and of surnames, lower-case
- * names in lower-case chat, more name locales, and one-word brands as organizations. The German templates
- * live in {@link GermanPrompts} (round 5: German news, encyclopedia, letter and chat kinds; names from the
- * German, Austrian and Swiss Datafaker locales).
+ * names in lower-case chat, more name locales, and one-word brands as organizations. Round 5 added products
+ * and makes in chat prompts (not labelled), firms named after their partners in more organization contexts,
+ * and unknown surnames as subjects and as modifiers of works. The German templates live in
+ * {@link GermanPrompts} (round 5: German news, encyclopedia, letter and chat kinds; names from the German,
+ * Austrian and Swiss Datafaker locales).
  *
  * <p>Deterministic: the same seed, city list and Datafaker version give the same texts.
  */
@@ -35,7 +37,8 @@ final class SyntheticPrompts {
 
   // {P} full name, {F} first name, {L} surname, {T} title + surname (title not labelled), {C} city,
   // {K} country, {S} state or region, {O} organization, {N} organization named after people ("Ruiz, Lang and Berg"),
-  // {B} one-word brand or start-up name (an organization)
+  // {B} one-word brand or start-up name (an organization), {V} a product, make or model ("Canon EOS 5D",
+  // "Toyota Corolla", "Casio"; not labelled)
   static final String[] TEMPLATES = {
       "Can you write an email to {P} telling them the meeting moved to Thursday?",
       "Please draft a reply to {F} about the invoice from {O}.",
@@ -287,6 +290,42 @@ final class SyntheticPrompts {
       "Has anyone used {B} for payroll?",
       "{B}'s customer service never answers the phone.",
       "Please compare the pricing of {B} and {B}.",
+      // round 5: products and brands in chat prompts ({V}, not labelled: a capitalised product or make is
+      // no person), firms named after their partners ({N}) in more organization contexts beside lists of
+      // surnames that are people, and unknown surnames as the subject or as the modifier of a work
+      "My {V} keeps restarting, what should I do?",
+      "Is the {V} worth the money?",
+      "Compare the {V} and the {V} for a beginner.",
+      "I'm looking at my {V} and it won't turn on.",
+      "Where can I get my {V} repaired in {C}?",
+      "just got a {V} and i love it",
+      "Should I buy a used {V} or a new {V}?",
+      "{V} or {V}: which one lasts longer?",
+      "Write a short review of the {V}.",
+      "{F} lent me her {V} for the trip.",
+      "The {V} ad made me laugh.",
+      "{V} is discontinued, what should I buy instead?",
+      "How do I reset a {V} to factory settings?",
+      "{P}\n{N}\n{C}, {K}",
+      "{F} is from {N}.",
+      "{P} of {N} will join the call on Friday.",
+      "{N} is a consulting firm based in {C}.",
+      "I got a letter from {N} about the lease.",
+      "Our accountants, {N}, sent the annual report.",
+      "{P} works for {N} in {C}.",
+      "Thanks to our sponsors {N} and {O}.",
+      "We hired {N} to handle the audit.",
+      "Our three founders, {L}, {L} and {L}, met at university.",
+      "{L} and {L} were the best engineers we ever had.",
+      "Speakers: {L}, {L} and {L}.",
+      "{L} began her career as a journalist in {C}.",
+      "{L} studied law before turning to music.",
+      "{L} had lent {F} the money.",
+      "That {L} song is stuck in my head.",
+      "Did you read the new {L} thriller?",
+      "The {L} paintings are in the east wing.",
+      "I prefer the {P} version of this song.",
+      "The latest {L} film was a flop.",
   };
 
   /** One synthetic text in this many is German ({@link GermanPrompts}, language "de"). */
@@ -299,6 +338,8 @@ final class SyntheticPrompts {
       "hr", "sk", "lv", "et", "sq", "ca", "en-ZA", "en-SG", "en-UG", "en-PH"};
   /** German-language name locales: German templates take 70 % of their names from these (Germany, Austria, Switzerland). */
   private static final String[] GERMAN_LOCALES = {"de", "de-AT", "de-CH"};
+  /** Slot type of a value that is no entity ({V}). */
+  private static final int NO_LABEL = -1;
   private static final String[] TITLES = {"Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Dr", "Mr"};
   private static final String[] GERMAN_TITLES = {"Dr.", "Prof.", "Herr", "Frau"};
 
@@ -453,6 +494,17 @@ final class SyntheticPrompts {
             } while (value.strip().contains(" "));
             type = 2;
           }
+          case 'V' -> {
+            value = switch (random.nextInt(6)) {
+              case 0 -> en.vehicle().makeAndModel();
+              case 1 -> en.vehicle().make();
+              case 2 -> en.camera().brandWithModel();
+              case 3 -> en.device().modelName();
+              case 4 -> en.appliance().brand();
+              default -> random.nextBoolean() ? en.brand().watch() : en.camera().brand();
+            };
+            type = NO_LABEL;
+          }
           case 'N' -> {
             do {
               value = en.company().name();
@@ -475,7 +527,9 @@ final class SyntheticPrompts {
         }
         int start = text.length();
         text.append(value);
-        spans.add(new int[] {start, text.length(), type});
+        if (type != NO_LABEL) {
+          spans.add(new int[] {start, text.length(), type});
+        }
       }
       String s = lowerAll ? text.toString().toLowerCase(Locale.ROOT)
           : upperAll ? text.toString().toUpperCase(Locale.ROOT) : text.toString();

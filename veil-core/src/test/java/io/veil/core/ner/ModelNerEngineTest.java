@@ -75,7 +75,44 @@ class ModelNerEngineTest {
         Arguments.of("Gestern eröffnete Landrätin Sabine Kuhlmann die neue Schule in Jena.",
             List.of("PERSON=Sabine Kuhlmann", "LOCATION=Jena")),
         Arguments.of("Danach verließ Brandauer wütend den Saal.", List.of("PERSON=Brandauer")),
-        Arguments.of("Darin sind sich alle Fraktionen einig.", List.of()));
+        Arguments.of("Darin sind sich alle Fraktionen einig.", List.of()),
+        // round 5: a top first name that is also a town, with no place cue, is a person in English text
+        Arguments.of("She named him Brandon.", List.of("PERSON=Brandon")),
+        Arguments.of("We drove from Tyler to Dallas.", List.of("LOCATION=Tyler", "LOCATION=Dallas")));
+  }
+
+  static Stream<Arguments> townsThatArePeople() {
+    // text, the one-token LOCATION span, language, whether it is taken as a person
+    return Stream.of(
+        Arguments.of("She named him Brandon", "Brandon", "en", true),
+        Arguments.of("Don't go to town, Brandon!", "Brandon", "en", true),
+        Arguments.of("Leon shouted at Gary: \"What are you doing here?\"", "Gary", "en", true),
+        Arguments.of("Tyler\nwhere are you", "Tyler", "en", true),
+        // a place cue before it, "at" after no verb aimed at someone, ", Region" after it
+        Arguments.of("We flew to Brandon last week.", "Brandon", "en", false),
+        Arguments.of("She is originally from Tyler.", "Tyler", "en", false),
+        Arguments.of("Meet me at Tyler tomorrow.", "Tyler", "en", false),
+        Arguments.of("Brandon, Manitoba is cold in winter.", "Brandon", "en", false),
+        // not a top first name, also a country, region or common word, lower case, not English
+        Arguments.of("She named him Paris", "Paris", "en", false),
+        Arguments.of("She named him Chad", "Chad", "en", false),
+        Arguments.of("She named him Sofia", "Sofia", "en", false),
+        Arguments.of("She named him Mark", "Mark", "en", false),
+        Arguments.of("she named him brandon", "brandon", "en", false),
+        Arguments.of("Sie nannte ihn Brandon", "Brandon", "de", false));
+  }
+
+  @ParameterizedTest
+  @MethodSource("townsThatArePeople")
+  void aTopFirstNameThatIsAlsoATownIsAPersonWhereNoPlaceCueSaysOtherwise(String text, String word, String lang,
+      boolean person) {
+    ModelTokens tk = new ModelTokens(text);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, GazetteerNerEngine.lexicon(), List.of(), lang);
+    int t = 0;
+    while (tk.starts[t] != text.indexOf(word)) {
+      t++;
+    }
+    assertThat(ModelNerEngine.personRatherThanPlace(tk, facts, t)).isEqualTo(person);
   }
 
   @Test

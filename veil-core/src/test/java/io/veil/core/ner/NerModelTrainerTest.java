@@ -1,6 +1,7 @@
 package io.veil.core.ner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
@@ -68,6 +69,44 @@ class NerModelTrainerTest {
       found.add(f.type() + "=" + f.value(text));
     }
     assertThat(found).containsExactly("PERSON=Greta Novak", "PERSON=Hiro Dahl", "LOCATION=Turku");
+  }
+
+  @Test
+  void severalSeedsAverageTheirModelsDeterministically() throws Exception {
+    List<NerCorpus.Labelled> train = corpus(1, 300);
+    List<NerCorpus.Labelled> select = corpus(2, 60);
+    byte[] five = bytes(new NerModelTrainer(new NerModelTrainer.Options(4, 14, 5), s -> {}).train(train, select));
+    byte[] six = bytes(new NerModelTrainer(new NerModelTrainer.Options(4, 14, 6), s -> {}).train(train, select));
+    List<String> log = new ArrayList<>();
+    NerModelTrainer both = new NerModelTrainer(new NerModelTrainer.Options(4, 14, List.of(5L, 6L)), log::add);
+    SequenceModel avg = both.train(train, select);
+    byte[] fiveSix = bytes(avg);
+    // an average, not one of the two models (nor the last one trained), and independent of the order
+    assertThat(fiveSix).isNotEqualTo(five).isNotEqualTo(six);
+    assertThat(bytes(new NerModelTrainer(new NerModelTrainer.Options(4, 14, List.of(6L, 5L)), s -> {})
+        .train(train, select))).isEqualTo(fiveSix);
+    assertThat(bytes(new NerModelTrainer(new NerModelTrainer.Options(4, 14, List.of(5L, 6L)), s -> {})
+        .train(train, select))).isEqualTo(fiveSix);
+    assertThat(log).anyMatch(l -> l.startsWith("average of 2 seeds: selection span F1"));
+
+    ModelNerEngine engine = new ModelNerEngine(avg, ModelNerEngine.Mode.MODEL);
+    String text = "Yesterday Greta Novak met Hiro Dahl in Turku .";
+    List<String> found = new ArrayList<>();
+    for (Finding f : engine.analyze(text, "en")) {
+      found.add(f.type() + "=" + f.value(text));
+    }
+    assertThat(found).containsExactly("PERSON=Greta Novak", "PERSON=Hiro Dahl", "LOCATION=Turku");
+  }
+
+  @Test
+  void seedsMustBeOneToEightDifferentOnes() {
+    assertThatThrownBy(() -> new NerModelTrainer.Options(4, 14, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new NerModelTrainer.Options(4, 14, List.of(1L, 1L)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new NerModelTrainer.Options(4, 14, List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new NerModelTrainer.Options(4, 14, List.of(1L, 2L, 3L)).seeds()).containsExactly(1L, 2L, 3L);
   }
 
   @Test
@@ -206,5 +245,32 @@ class NerModelTrainerTest {
     assertThat(a).filteredOn(l -> l.text().endsWith(" raised 20 million dollars last year."))
         .isNotEmpty()
         .allSatisfy(l -> assertThat(spans(l)).singleElement().asString().startsWith("ORGANIZATION=").doesNotContain(" "));
+  }
+
+  @Test
+  void syntheticPromptsCoverTheRoundFiveKinds(@TempDir Path dir) throws Exception {
+    Path cities = dir.resolve("world-cities.csv");
+    Files.writeString(cities, "name,country,subcountry,geonameid\nLeeds,United Kingdom,England,1\nGraz,Austria,Styria,2\n");
+    List<NerCorpus.Labelled> a = SyntheticPrompts.generate(6000, 13, cities);
+    // a product or make ({V}) is in the text but carries no label: the only span is the person
+    List<NerCorpus.Labelled> lent = a.stream().filter(l -> l.text().endsWith(" for the trip.")
+        && l.text().contains(" lent me her ")).toList();
+    assertThat(lent).isNotEmpty().allSatisfy(l -> {
+      assertThat(spans(l)).singleElement().asString().startsWith("PERSON=");
+      String product = l.text().substring(l.text().indexOf(" lent me her ") + 13, l.text().length() - 14);
+      assertThat(product).isNotBlank().doesNotContain("{");
+    });
+    // products with no person around them give texts without spans
+    assertThat(a).filteredOn(l -> l.text().endsWith(" worth the money?") && l.text().startsWith("Is the "))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).isEmpty());
+    // a firm named after its partners is one organization; a list of surnames that are founders is three people
+    assertThat(a).filteredOn(l -> l.text().endsWith(" is a consulting firm based in Leeds.")
+            || l.text().endsWith(" is a consulting firm based in Graz."))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).first().asString().startsWith("ORGANIZATION="));
+    assertThat(a).filteredOn(l -> l.text().startsWith("Our three founders, "))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(spans(l)).hasSize(3).allMatch(s -> s.startsWith("PERSON=")));
   }
 }
