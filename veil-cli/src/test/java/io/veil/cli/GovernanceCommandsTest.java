@@ -158,7 +158,8 @@ class GovernanceCommandsTest {
       assertThat(veil("retention", "run").out()).contains("\"deleted\"");
       assertThat(veil("keys", "rotate").out()).contains("\"keys_in_keyset\":2");
       Run erase = veil("dsr", "erase", "--tenant", "default", "--user", "dora");
-      assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":3");
+      // two decisions (grant, withdraw): two consent events plus two current-state rows
+      assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":4");
       assertThat(veil("audit", "verify").exit()).isZero();
     } finally {
       serve.destroy();
