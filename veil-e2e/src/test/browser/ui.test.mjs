@@ -219,8 +219,13 @@ test('admin console: login, live dashboard, try-it, keys, audit, doctor, privacy
   await page.click('#link-form button[type=submit]');
   await page.getByRole('status').filter({ hasText: 'Link made' }).waitFor();
   const href = await page.getAttribute('#link-href', 'href');
-  assert.match(href, /\/ui\/privacy\/#token=v1\./);
+  assert.match(href, /\/ui\/privacy\/#token=v2\./);
   tokensSeen.push(href.split('#token=')[1]);
+  // the token is opaque: no user id or tenant, in the text or base64-decoded
+  const tok = href.split('#token=')[1];
+  assert.ok(!tok.includes('link-user-1'));
+  const decoded = Buffer.from(tok.slice(3), 'base64url').toString('latin1');
+  assert.ok(!decoded.includes('link-user-1') && !decoded.includes('default'));
 
   await shot(page, 'admin-console-full.png');
   await assertAccessible(page, 'the admin console');
@@ -265,6 +270,7 @@ test('privacy center: consent, settings, history, download, erasure with receipt
   const link = await adminPost('/admin/privacy-links', { tenant: 'default', user, ttl_seconds: 900 });
   tokensSeen.push(link.token);
   assert.equal(link.center_path, `/ui/privacy/#token=${link.token}`);
+  assert.ok(!link.token.includes(user) && !Buffer.from(link.token.slice(3), 'base64url').toString('latin1').includes(user));
 
   // GDPR opt-in: before consent the user's requests are refused and nothing is forwarded
   const mark = recorded().length;
@@ -379,6 +385,7 @@ test('admin console: the privacy request queue lists requests with due dates and
 
 test('privacy center: a tampered or missing link is refused plainly', async () => {
   const page = await newPage();
+  // an old signed v1 link (tenant and user in base64) is refused like a forgery
   await page.goto(`${BASE}/ui/privacy/#token=v1.ZGVmYXVsdApib2IKOTk5OTk5OTk5OQ.AAAAAAAAAAAAAAAAAAAAAA`);
   await page.getByRole('alert').filter({ hasText: 'invalid or has expired' }).waitFor();
   assert.ok(await page.isHidden('#center'));

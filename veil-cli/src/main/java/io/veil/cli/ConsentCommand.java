@@ -1,9 +1,14 @@
 package io.veil.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.gateway.Governance;
 import io.veil.store.ConsentDecision;
 import io.veil.store.Purpose;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,10 +17,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code veil consent show|grant|withdraw}: an end user's consent, recorded with source {@code cli}. */
+/**
+ * {@code veil consent show|grant|withdraw}: an end user's consent, recorded with source {@code cli}
+ * whether the command opens the store itself or, while a gateway holds it, goes through that gateway's
+ * admin API ({@code POST /admin/consent}); both paths print the same text.
+ */
 @Command(name = "consent", mixinStandardHelpOptions = true, description = "Show or record an end user's consent.",
     subcommands = {ConsentCommand.Show.class, ConsentCommand.Grant.class, ConsentCommand.Withdraw.class})
 final class ConsentCommand implements Runnable {
+  /** Provenance of every decision this command records, with the gateway running or not. */
+  static final String SOURCE = "cli";
+
   @Spec
   CommandSpec spec;
 
@@ -38,24 +50,66 @@ final class ConsentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
-        PrintWriter out = spec.commandLine().getOut();
         Map<Purpose, ConsentDecision> cur = g.consent().current(who.subject());
+        List<Decision> current = new ArrayList<>();
         for (Purpose p : Purpose.values()) {
-          ConsentDecision d = cur.get(p);
-          out.printf("%-15s %s%n", p.wireName(), d == null ? "no decision (profile default applies)"
-              : (d.granted() ? "granted" : "withdrawn") + " at " + d.decidedAt() + " via " + d.source()
-                  + " (notice " + d.noticeVersion() + ")");
+          current.add(cur.get(p) == null ? null : Decision.of(cur.get(p)));
         }
-        out.println("history:");
-        for (ConsentDecision d : g.consent().history(who.subject())) {
-          out.printf("  %s %-15s %-9s via %s (notice %s)%n", d.decidedAt(), d.purpose().wireName(),
-              d.granted() ? "granted" : "withdrawn", d.source(), d.noticeVersion());
-        }
-        out.flush();
+        print(spec.commandLine().getOut(), current, g.consent().history(who.subject()).stream().map(Decision::of).toList());
         return 0;
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).privacy("GET", "/privacy/consent", who.subject(), null));
+        // reading needs no provenance: the privacy API through a one-minute link, printed like the local path
+        RunningGateway.Response r = location.remote(e).privacy("GET", "/privacy/consent", who.subject(), null);
+        if (!r.ok()) {
+          return RunningGateway.print(spec, r);
+        }
+        JsonNode body = RunningGateway.json(r);
+        List<Decision> current = new ArrayList<>();
+        for (Purpose p : Purpose.values()) {
+          JsonNode d = body.path("purposes").path(p.wireName()).path("decision");
+          current.add(d.isObject() ? Decision.of(d) : null);
+        }
+        List<Decision> history = new ArrayList<>();
+        body.path("history").forEach(d -> history.add(Decision.of(d)));
+        print(spec.commandLine().getOut(), current, history);
+        return 0;
       }
+    }
+
+    /** {@code current} holds one entry per {@link Purpose} value, in order; null where nothing is recorded. */
+    private static void print(PrintWriter out, List<Decision> current, List<Decision> history) {
+      Purpose[] purposes = Purpose.values();
+      for (int i = 0; i < purposes.length; i++) {
+        Decision d = current.get(i);
+        out.printf("%-15s %s%n", purposes[i].wireName(), d == null ? "no decision (profile default applies)"
+            : (d.granted() ? "granted" : "withdrawn") + " at " + d.decidedAt() + " via " + d.source()
+                + " (notice " + d.noticeVersion() + ")");
+      }
+      out.println("history:");
+      for (Decision d : history) {
+        out.printf("  %s %-15s %-9s via %s (notice %s)%n", d.decidedAt(), d.purpose(),
+            d.granted() ? "granted" : "withdrawn", d.source(), d.noticeVersion());
+      }
+      out.flush();
+    }
+  }
+
+  /** One consent decision as printed, read from the store (local) or the API's JSON (remote). */
+  record Decision(String purpose, boolean granted, String decidedAt, String source, String noticeVersion) {
+    static Decision of(ConsentDecision d) {
+      return new Decision(d.purpose().wireName(), d.granted(), d.decidedAt().toString(), d.source(), d.noticeVersion());
+    }
+
+    static Decision of(JsonNode d) {
+      if (!d.path("purpose").isTextual() || !d.path("granted").isBoolean() || !d.path("decided_at").isTextual()) {
+        throw new CliException("the running gateway answered an unexpected consent format");
+      }
+      return new Decision(d.path("purpose").asText(), d.path("granted").asBoolean(), d.path("decided_at").asText(),
+          d.path("source").asText("?"), d.path("notice_version").asText("?"));
+    }
+
+    String line() {
+      return purpose + " " + (granted ? "granted" : "withdrawn") + " at " + decidedAt;
     }
   }
 
@@ -88,16 +142,24 @@ final class ConsentCommand implements Runnable {
         throw new CliException(e.getMessage());
       }
       try (Governance g = location.open()) {
-        ConsentDecision d = granted() ? g.consent().grant(who.subject(), p, "cli", noticeVersion)
-            : g.consent().withdraw(who.subject(), p, "cli", noticeVersion);
-        spec.commandLine().getOut().println(p.wireName() + " " + (d.granted() ? "granted" : "withdrawn") + " at " + d.decidedAt());
+        ConsentDecision d = granted() ? g.consent().grant(who.subject(), p, SOURCE, noticeVersion)
+            : g.consent().withdraw(who.subject(), p, SOURCE, noticeVersion);
+        spec.commandLine().getOut().println(Decision.of(d).line());
         return 0;
       } catch (StoreLocation.InUse e) {
         if (!noticeVersion.matches("[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,63}")) {
           throw new CliException("--notice-version must be 1-64 characters of [A-Za-z0-9_.:/+-]");
         }
-        return RunningGateway.print(spec, location.remote(e).privacy("POST", "/privacy/consent", who.subject(),
-            "{\"purpose\":\"" + p.wireName() + "\",\"granted\":" + granted() + ",\"notice_version\":\"" + noticeVersion + "\"}"));
+        // the admin consent route, so that the decision is recorded with source "cli" as on the local path
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("tenant", who.subject().tenant())
+            .put("user", who.subject().id()).put("purpose", p.wireName()).put("granted", granted())
+            .put("notice_version", noticeVersion).put("source", SOURCE);
+        RunningGateway.Response r = location.remote(e).admin("POST", "/admin/consent", body.toString());
+        if (!r.ok()) {
+          return RunningGateway.print(spec, r);
+        }
+        spec.commandLine().getOut().println(Decision.of(RunningGateway.json(r)).line());
+        return 0;
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }

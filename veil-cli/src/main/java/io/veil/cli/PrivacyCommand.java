@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code veil privacy link}: mints a signed, short-lived link token for an end user. */
+/** {@code veil privacy link}: mints an opaque (encrypted, authenticated), short-lived link token for an end user. */
 @Command(name = "privacy", mixinStandardHelpOptions = true, description = "End-user privacy tools.",
     subcommands = {PrivacyCommand.Link.class})
 final class PrivacyCommand implements Runnable {

@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 final class RunningGateway {
   static final String URL_FILE = "gateway.url";
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** An answer: status and body text. */
   record Response(int status, String body) {
@@ -76,6 +77,15 @@ final class RunningGateway {
     }
     spec.commandLine().getErr().println("veil: the running gateway answered " + r.status() + ": " + r.body());
     return 1;
+  }
+
+  /** The body of a successful answer as JSON. */
+  static com.fasterxml.jackson.databind.JsonNode json(Response r) {
+    try {
+      return MAPPER.readTree(r.body());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CliException("the running gateway answered " + r.status() + " with a body that is not JSON");
+    }
   }
 
   URI base() {

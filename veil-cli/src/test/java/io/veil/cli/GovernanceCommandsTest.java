@@ -97,14 +97,17 @@ class GovernanceCommandsTest {
     assertThat(veil("audit", "verify").exit()).as("still verifies after erasure").isZero();
     assertThat(veil("dsr", "list", "--tenant", "default", "--all").out()).contains("erasure").contains("completed");
 
-    assertThat(veil("consent", "grant", "--tenant", "default", "--user", "carol").exit()).isZero();
+    Run localGrant = veil("consent", "grant", "--tenant", "default", "--user", "carol");
+    assertThat(localGrant.exit()).isZero();
+    assertThat(localGrant.out()).matches("llm-processing granted at \\d{4}-\\d\\d-\\d\\dT\\S+Z\\R");
     Run rotate = veil("keys", "rotate");
     assertThat(rotate.exit()).as(rotate.err()).isZero();
     assertThat(rotate.out()).contains("2 keys in the keyset");
     Run show = veil("consent", "show", "--tenant", "default", "--user", "carol");
-    assertThat(show.out()).contains("llm-processing  granted");
+    assertThat(show.out()).contains("llm-processing  granted").contains(" via cli (notice cli)");
     assertThat(veil("retention", "run").out()).contains("vault_entries").contains("deleted 0");
-    assertThat(veil("privacy", "link", "--tenant", "default", "--user", "carol").out()).startsWith("v1.");
+    assertThat(veil("privacy", "link", "--tenant", "default", "--user", "carol").out()).startsWith("v2.")
+        .doesNotContain("carol");
 
     Path auditFile = dir.resolve("audit.jsonl");
     assertThat(veil("audit", "export", "--out", auditFile.toString()).exit()).isZero();
@@ -132,19 +135,31 @@ class GovernanceCommandsTest {
         Thread.sleep(100);
       }
       assertThat(urlFile).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log")) : "").exists();
+      // consent through the running gateway: recorded with source "cli", printed as on the local path
       Run grant = veil("consent", "grant", "--tenant", "default", "--user", "dora");
       assertThat(grant.exit()).as(grant.err()).isZero();
-      assertThat(grant.out()).contains("\"granted\":true").contains("\"source\":\"privacy-link\"");
+      assertThat(grant.out()).matches("llm-processing granted at \\d{4}-\\d\\d-\\d\\dT\\S+Z\\R");
+      Run withdraw = veil("consent", "withdraw", "--tenant", "default", "--user", "dora", "--purpose", "analytics",
+          "--notice-version", "2026-11");
+      assertThat(withdraw.exit()).as(withdraw.err()).isZero();
+      assertThat(withdraw.out()).matches("analytics withdrawn at \\S+Z\\R");
+      Run shown = veil("consent", "show", "--tenant", "default", "--user", "dora");
+      assertThat(shown.exit()).as(shown.err()).isZero();
+      assertThat(shown.out()).contains("llm-processing  granted at").contains("via cli (notice cli)")
+          .contains("analytics       withdrawn at").contains("via cli (notice 2026-11)")
+          .contains("history:").doesNotContain("privacy-link").doesNotContain("{");
+      Run badPurpose = veil("consent", "grant", "--tenant", "default", "--user", "dora", "--purpose", "nope");
+      assertThat(badPurpose.exit()).isNotZero();
       Run verify = veil("audit", "verify");
       assertThat(verify.exit()).as(verify.err()).isZero();
       assertThat(verify.out()).contains("intact").contains("via the running gateway");
-      assertThat(veil("consent", "show", "--tenant", "default", "--user", "dora").out()).contains("\"recorded\":true");
       assertThat(veil("dsr", "export", "--tenant", "default", "--user", "dora").out()).contains("\"llm-processing\"");
       assertThat(veil("dsr", "list", "--tenant", "default", "--all").out()).contains("\"kind\":\"access\"");
       assertThat(veil("retention", "run").out()).contains("\"deleted\"");
       assertThat(veil("keys", "rotate").out()).contains("\"keys_in_keyset\":2");
       Run erase = veil("dsr", "erase", "--tenant", "default", "--user", "dora");
-      assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":2");
+      // two decisions (grant, withdraw): two consent events plus two current-state rows
+      assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":4");
       assertThat(veil("audit", "verify").exit()).isZero();
     } finally {
       serve.destroy();

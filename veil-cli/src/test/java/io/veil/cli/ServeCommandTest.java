@@ -53,6 +53,19 @@ class ServeCommandTest {
     }
   }
 
+  /** Before: only "JacksonYAMLParseException (line 3, column 1)"; now the parser's problem too, never the line. */
+  @Test
+  void aBrokenYamlFileIsReportedWithTheParsersProblemButNotItsContent() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "upstream:\n  apiKey: [sk-proj-SECRET123\nserver:\n  port: 1\n");
+    StringWriter err = new StringWriter();
+    int code = cli(new ServeCommand(Map.of()), new StringWriter(), err)
+        .execute("--data-dir", dir.resolve("data").toString(), "--config", bad.toString());
+    assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("bad.yaml").contains("(line ").contains("while parsing a flow sequence")
+        .contains("expected ',' or ']'").doesNotContain("SECRET123").doesNotContain("apiKey");
+    assertThat(dir.resolve("data")).as("nothing created").doesNotExist();
+  }
+
   @Test
   void plainHttpToARemoteUpstreamIsAUsageError() throws Exception {
     StringWriter err = new StringWriter();

@@ -81,6 +81,33 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Longest parser problem text repeated in an error. */
+  private static final int MAX_PROBLEM = 160;
+
+  /**
+   * The YAML parser's own description of the problem ({@code ": while parsing a flow sequence:
+   * expected ',' or ']', but got <stream end>"}), or "" when there is none. Only SnakeYAML's
+   * problem and context texts are used, never its message or snippet (those quote the offending line,
+   * which may be a secret); the texts name at most the offending token (a character or a tag handle),
+   * are stripped of control characters and cut to {@value #MAX_PROBLEM} characters.
+   */
+  static String yamlProblem(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+        String text = (m.getContext() == null ? "" : m.getContext() + ": ")
+            + (m.getProblem() == null ? "" : m.getProblem());
+        StringBuilder clean = new StringBuilder(text.length());
+        text.codePoints().forEach(ch -> clean.appendCodePoint(Character.isISOControl(ch) ? ' ' : ch));
+        text = clean.toString().strip();
+        if (text.isEmpty()) {
+          return "";
+        }
+        return ": " + (text.length() > MAX_PROBLEM ? text.substring(0, MAX_PROBLEM) + "…" : text);
+      }
+    }
+    return "";
+  }
+
   /** Loads from the file (null for none) and the given environment. */
   public static GatewayConfig load(Path file, Map<String, String> env) {
     JsonNode root = MissingNode.getInstance();
@@ -91,10 +118,11 @@ public final class ConfigLoader {
           root = MissingNode.getInstance();
         }
       } catch (IOException e) {
-        // no parser message: it may quote the file, and the file may hold the provider key
+        // not the exception's message: it quotes the offending line, and the file may hold the provider key
         String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException jp && jp.getLocation() != null
             ? " (line " + jp.getLocation().getLineNr() + ", column " + jp.getLocation().getColumnNr() + ")" : "";
-        throw new IllegalArgumentException("cannot read configuration " + file + ": " + e.getClass().getSimpleName() + where, e);
+        throw new IllegalArgumentException("cannot read configuration " + file + ": " + e.getClass().getSimpleName() + where
+            + yamlProblem(e), e);
       }
       if (!root.isObject() && !root.isMissingNode()) {
         throw new IllegalArgumentException("configuration " + file + " must be a YAML mapping");

@@ -1,5 +1,6 @@
 package io.veil.gateway;
 
+import com.google.crypto.tink.subtle.Hkdf;
 import io.veil.gateway.keys.FileClientKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The gateway's own 256-bit secret ({@code DIR/gateway-secret}, mode 0600), used for keyed hashes:
- * the {@code user} field sent upstream and the conversation fallback. Callers only get hashes.
+ * the {@code user} field sent upstream and the conversation fallback, and the key of privacy links
+ * (derived by HKDF). Callers only get hashes or derived keys, never the secret itself.
  *
  * <p>Thread safety: thread-safe.
  */
@@ -66,6 +68,21 @@ final class GatewaySecret {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(key);
     return mac;
+  }
+
+  /**
+   * A key of {@code size} bytes for one purpose, derived by HKDF-SHA256 (Tink) from the secret; distinct
+   * {@code info} labels give independent keys. The caller should wipe the array after use.
+   */
+  byte[] deriveKey(String info, int size) {
+    byte[] raw = key.getEncoded();
+    try {
+      return Hkdf.computeHkdf("HMACSHA256", raw, new byte[0], info.getBytes(StandardCharsets.UTF_8), size);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HKDF-SHA256 unavailable", e);
+    } finally {
+      java.util.Arrays.fill(raw, (byte) 0);
+    }
   }
 
   /** A URL-safe keyed hash (128 bits) of the parts, separated so that no two inputs collide. */

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API ({@code /admin/...}, admin token) and the end-user privacy API ({@code /privacy/...},
- * the app's virtual key plus {@code X-Veil-User}, or a signed privacy link). Every answer is JSON
+ * the app's virtual key plus {@code X-Veil-User}, or an encrypted privacy link). Every answer is JSON
  * (errors in the provider's envelope) except the export (streamed JSON) and the HTML notice.
  *
  * <p>Routes (see docs/notes/governance.md for bodies and answers):
@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * POST /admin/privacy-requests/{id}/verify | /deny {reason}
  * GET  /admin/audit/verify               GET  /admin/audit/export
  * POST /admin/privacy-links {tenant, user, ttl_seconds?}
+ * POST /admin/consent {tenant, user, purpose, granted, notice_version?, source?: admin|cli}
  * POST /admin/retention/run              POST /admin/master-key/rotate
  * GET  /admin/doctor                     (the self-audit: {status, checks:[{id,status,title,message,fix}]})
  * GET  /privacy/notice[.json|.html]      (public)
@@ -57,12 +58,14 @@ import org.slf4j.LoggerFactory;
  * {@code /privacy/history}).
  *
  * <p><b>Security:</b> the admin token and privacy links are compared in constant time; a privacy
- * link names its tenant and user, a virtual key binds the tenant (the user id comes from the app);
+ * link carries its tenant and user encrypted (see {@link PrivacyLinks}), a virtual key binds the tenant (the user id comes from the app);
  * no message repeats a user id or a body.
  */
 final class GovernanceApi {
   private static final Logger LOG = LoggerFactory.getLogger(GovernanceApi.class);
   static final String LINK_HEADER = "x-veil-privacy-link";
+  /** Provenance values the admin consent route accepts: the operator's channels only. */
+  static final java.util.List<String> ADMIN_CONSENT_SOURCES = java.util.List.of("admin", "cli");
   private static final Pattern KEY_ID = Pattern.compile("vk_[A-Za-z0-9]{1,64}");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -258,6 +261,21 @@ final class GovernanceApi {
       adminAudit("system", "/admin/master-key/rotate");
       return ok(obj().put("keys_in_keyset", keysInSet).put("rewrapped", rewrapped));
     }
+    if (p.length == 2 && p[1].equals("consent") && m.equals("POST")) {
+      // consent recorded by the operator on the user's behalf (e.g. `veil consent grant` while the
+      // gateway holds the store): provenance is the operator's channel, never "privacy-link" or "api"
+      ObjectNode b = body(call);
+      String tenant = requiredText(b, "tenant");
+      validTenant(tenant);
+      Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
+      String source = b.path("source").asText("admin");
+      if (!ADMIN_CONSENT_SOURCES.contains(source)) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'source' must be one of " + ADMIN_CONSENT_SOURCES);
+      }
+      ConsentDecision d = recordConsent(s, b, source);
+      privacyAudit(s, "/admin/consent", AuditAction.PRIVACY_CHANGE);
+      return ok(decisionJson(d));
+    }
     if (p.length == 2 && p[1].equals("privacy-links") && m.equals("POST")) {
       ObjectNode b = body(call);
       String tenant = requiredText(b, "tenant");
@@ -300,15 +318,7 @@ final class GovernanceApi {
           return ok(consentJson(s, caller.profile()));
         }
         if (m.equals("POST") || m.equals("PUT")) {
-          ObjectNode b = body(call);
-          Purpose purpose = Purpose.fromWire(requiredText(b, "purpose"));
-          JsonNode g = b.get("granted");
-          if (g == null || !g.isBoolean()) {
-            throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'granted' must be true or false");
-          }
-          String nv = b.path("notice_version").asText(notice.version());
-          ConsentStore cs = gov.consent();
-          ConsentDecision d = g.asBoolean() ? cs.grant(s, purpose, caller.source(), nv) : cs.withdraw(s, purpose, caller.source(), nv);
+          ConsentDecision d = recordConsent(s, body(call), caller.source());
           privacyAudit(s, "/privacy/consent", AuditAction.PRIVACY_CHANGE);
           return ok(decisionJson(d));
         }
@@ -376,6 +386,18 @@ final class GovernanceApi {
     }
     throw new GatewayException(405, ErrorCodes.TYPE_INVALID_REQUEST, "veil_method_not_allowed",
         "method not allowed on this privacy route");
+  }
+
+  /** Records {@code {purpose, granted, notice_version?}} for the subject with the given provenance. */
+  private ConsentDecision recordConsent(Subject s, ObjectNode b, String source) {
+    Purpose purpose = Purpose.fromWire(requiredText(b, "purpose"));
+    JsonNode g = b.get("granted");
+    if (g == null || !g.isBoolean()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'granted' must be true or false");
+    }
+    String nv = b.path("notice_version").asText(notice.version());
+    ConsentStore cs = gov.consent();
+    return g.asBoolean() ? cs.grant(s, purpose, source, nv) : cs.withdraw(s, purpose, source, nv);
   }
 
   /** Who is calling the privacy API on behalf of which subject. */

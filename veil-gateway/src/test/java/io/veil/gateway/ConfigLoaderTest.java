@@ -74,6 +74,34 @@ class ConfigLoaderTest {
     Files.writeString(broken, "upstream: [sk-secret-value\n");
     assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of())).hasMessageNotContaining("sk-secret-value");
   }
+  /**
+   * Broken YAML names the parser's problem (SnakeYAML's problem and context texts) and position, but
+   * never the offending line; the one thing a problem text may repeat is the offending token itself
+   * (here an undefined tag handle), which is why the snippet and the exception message stay out.
+   */
+  @Test
+  void brokenYamlNamesTheParsersProblemWithoutTheLine() throws Exception {
+    Map<String, String> cases = Map.of(
+        "upstream: [sk-secret-value\n", "while parsing a flow sequence",
+        "upstream:\n  apiKey: sk-secret-value\n   bad: x\n", "mapping values are not allowed here",
+        "upstream:\n\tapiKey: sk-secret-value\n", "cannot start any token",
+        "upstream:\n  apiKey: \"sk-secret-value\\q\"\n", "found unknown escape character");
+    int i = 0;
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path f = dir.resolve("broken" + i++ + ".yaml");
+      Files.writeString(f, c.getKey());
+      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c.getKey())
+          .hasMessageContaining(c.getValue()).hasMessageContaining("(line ")
+          .hasMessageNotContaining("sk-secret-value").hasMessageNotContaining("apiKey");
+    }
+    // the known limit: a problem text may name the offending token itself (here a tag handle)
+    Path tag = dir.resolve("tag.yaml");
+    Files.writeString(tag, "upstream:\n  apiKey: !undefined!x sk-secret-value\n");
+    assertThatThrownBy(() -> ConfigLoader.load(tag, Map.of())).hasMessageContaining("found undefined tag handle !undefined!")
+        .hasMessageNotContaining("sk-secret-value").hasMessageNotContaining("apiKey");
+    assertThat(ConfigLoader.yamlProblem(new java.io.IOException("x"))).isEmpty();
+  }
+
   @Test
   void theSubjectStateCacheTtlIsASettingWithAnEnvironmentOverrideAndBounds() throws Exception {
     assertThat(ConfigLoader.load(null, Map.of()).governance().subjectStateTtl()).isEqualTo(java.time.Duration.ofSeconds(2));

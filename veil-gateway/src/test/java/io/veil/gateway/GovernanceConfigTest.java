@@ -108,18 +108,73 @@ class GovernanceConfigTest {
     Subject s = new Subject("acme", "user-42");
     String token = links.mint(s, Duration.ofMinutes(15));
     assertThat(links.verify(token)).contains(s);
+    assertThat(links.verify(" " + token + "\n")).contains(s);
+    // a link minted a second before its expiry still works; one second after, it does not
+    assertThat(new PrivacyLinks(secret, Clock.fixed(now.plus(Duration.ofMinutes(15)), ZoneOffset.UTC)).verify(token)).contains(s);
     PrivacyLinks later = new PrivacyLinks(secret, Clock.fixed(now.plus(Duration.ofMinutes(16)), ZoneOffset.UTC));
     assertThat(later.verify(token)).isEmpty();
-    String[] parts = token.split("\\.");
-    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-        "acme\nadmin\n9999999999".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(links.verify(parts[0] + "." + forged + "." + parts[2])).isEmpty();
+    // every single flipped bit of the ciphertext (nonce, body, tag) is refused
+    byte[] raw = java.util.Base64.getUrlDecoder().decode(token.substring(3));
+    for (int i = 0; i < raw.length; i++) {
+      byte[] t = raw.clone();
+      t[i] ^= 1;
+      assertThat(links.verify("v2." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(t)))
+          .as("bit flipped at byte %d", i).isEmpty();
+    }
+    assertThat(links.verify(token.substring(0, token.length() - 4))).isEmpty();
     assertThat(links.verify(token + "x")).isEmpty();
+    assertThat(links.verify("v2.")).isEmpty();
+    assertThat(links.verify("v2.***")).isEmpty();
     assertThat(links.verify("garbage")).isEmpty();
     assertThat(links.verify(null)).isEmpty();
+    assertThat(links.verify("v2." + "A".repeat(5000))).isEmpty();
     PrivacyLinks other = new PrivacyLinks(GatewaySecret.loadOrCreate(dir.resolve("other")), Clock.fixed(now, ZoneOffset.UTC));
     assertThat(other.verify(token)).isEmpty();
     assertThatThrownBy(() -> links.mint(s, Duration.ofDays(8))).hasMessageContaining("7 days");
+    assertThatThrownBy(() -> links.mint(s, Duration.ZERO)).hasMessageContaining("7 days");
+  }
+
+  /** The old signed format (tenant and user in base64, HMAC under the same secret) is refused. */
+  @Test
+  void privacyLinksRefuseTheOldSignedFormat() {
+    GatewaySecret secret = GatewaySecret.loadOrCreate(dir);
+    PrivacyLinks links = new PrivacyLinks(secret, Clock.systemUTC());
+    String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("acme\nuser-42\n" + (Instant.now().getEpochSecond() + 600)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String v1 = "v1." + payload + "." + secret.hash("privacy-link", payload);
+    assertThat(links.verify(v1)).isEmpty();
+    assertThat(links.verify("v2." + payload + "." + secret.hash("privacy-link", payload))).isEmpty();
+  }
+
+  private static PrivacyLinks opaqueLinksInstance;
+
+  /** One secret for all tries (min length 8 keeps a chance match of the id in random base64 negligible). */
+  private static synchronized PrivacyLinks opaqueLinks() throws java.io.IOException {
+    if (opaqueLinksInstance == null) {
+      Path d = Files.createTempDirectory("veil-link");
+      opaqueLinksInstance = new PrivacyLinks(GatewaySecret.loadOrCreate(d), Clock.systemUTC());
+    }
+    return opaqueLinksInstance;
+  }
+
+  /** Neither the tenant nor the user id shows in the token, as text or base64-decoded, and equal subjects get unequal tokens. */
+  @net.jqwik.api.Property(tries = 200)
+  void privacyLinksAreOpaque(
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.StringLength(min = 8, max = 256)
+      @net.jqwik.api.constraints.AlphaChars @net.jqwik.api.constraints.Chars({'@', '.', '-', '_', 'é'}) String user)
+      throws java.io.IOException {
+    PrivacyLinks links = opaqueLinks();
+    Subject s = new Subject("tenant-acme", user);
+    String token = links.mint(s, Duration.ofMinutes(5));
+    assertThat(token).startsWith("v2.").doesNotContain(user).doesNotContain("tenant-acme");
+    String decoded = new String(java.util.Base64.getUrlDecoder().decode(token.substring(3)), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String decodedUtf8 = new String(java.util.Base64.getUrlDecoder().decode(token.substring(3)), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(decoded).doesNotContain(user).doesNotContain("tenant-acme");
+    assertThat(decodedUtf8).doesNotContain(user).doesNotContain("tenant-acme");
+    assertThat(links.mint(s, Duration.ofMinutes(5))).isNotEqualTo(token);
+    assertThat(links.verify(token)).contains(s);
+    // 12-byte nonce + payload padded to whole blocks + 16-byte tag: the length says only the block count
+    assertThat((java.util.Base64.getUrlDecoder().decode(token.substring(3)).length - 28) % PrivacyLinks.BLOCK).isZero();
   }
 
   @Test

@@ -322,6 +322,30 @@ class GovernanceIT {
       assertThat(g.privacy("GET", "/privacy/export", USER, null).body()).as("old data readable after rotation")
           .contains(EMAIL);
 
+      // consent recorded by the operator: the admin route takes the operator's channel as provenance
+      String change = "{\"tenant\":\"acme\",\"user\":\"" + USER + "\",\"purpose\":\"analytics\",\"granted\":false";
+      assertThat(g.send("POST", "/admin/consent", null, change + ",\"source\":\"cli\"}").statusCode()).isEqualTo(401);
+      assertThat(g.send("POST", "/admin/consent", g.key, change + ",\"source\":\"cli\"}").statusCode())
+          .as("a client key is not admin").isEqualTo(401);
+      assertThat(g.send("POST", "/admin/consent", t, change + ",\"source\":\"cli\"}").statusCode())
+          .as("nor is a privacy link").isEqualTo(401);
+      for (String forged : List.of("privacy-link", "api", "", "CLI")) {
+        assertThat(g.admin("POST", "/admin/consent", change + ",\"source\":\"" + forged + "\"}").statusCode())
+            .as("source " + forged).isEqualTo(400);
+      }
+      assertThat(g.admin("POST", "/admin/consent", "{\"tenant\":\"acme\",\"user\":\"" + USER
+          + "\",\"purpose\":\"nope\",\"granted\":true}").statusCode()).isEqualTo(400);
+      HttpResponse<String> byCli = g.admin("POST", "/admin/consent", change + ",\"source\":\"cli\",\"notice_version\":\"n-7\"}");
+      assertThat(byCli.statusCode()).isEqualTo(200);
+      assertThat(GovernedGateway.json(byCli).get("source").asText()).isEqualTo("cli");
+      assertThat(GovernedGateway.json(byCli).get("notice_version").asText()).isEqualTo("n-7");
+      assertThat(GovernedGateway.json(byCli).get("granted").asBoolean()).isFalse();
+      HttpResponse<String> byAdmin = g.admin("POST", "/admin/consent", change + "}");
+      assertThat(GovernedGateway.json(byAdmin).get("source").asText()).isEqualTo("admin");
+      com.fasterxml.jackson.databind.JsonNode history = GovernedGateway.json(
+          g.send("GET", "/privacy/consent?token=" + t, null, null)).get("history");
+      assertThat(history.findValuesAsText("source")).containsExactlyInAnyOrder("privacy-link", "cli", "admin");
+
       HttpResponse<String> stats = g.admin("GET", "/admin/consent/stats?tenant=acme", null);
       assertThat(GovernedGateway.json(stats).at("/purposes/llm-processing/granted").asLong()).isEqualTo(1);
     }
