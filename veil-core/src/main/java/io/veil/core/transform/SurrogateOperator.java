@@ -35,9 +35,9 @@ final class SurrogateOperator implements Operator {
     if (ctx.irreversibleOnly()) {
       throw new VaultException("surrogate needs a vault");
     }
-    // the minter runs only when the value has no token yet: fold the text there, not once per finding
+    // the minter runs only when the value has no token yet; ctx.lookup() folds the text once per text
     return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
-      String folded = ctx.text().toLowerCase(Locale.ROOT);
+      String folded = ctx.lookup().folded();
       for (int i = 0; i < ATTEMPTS; i++) {
         String s = surrogates.generate(type, value);
         if (!clashes(s, value, folded)) {
