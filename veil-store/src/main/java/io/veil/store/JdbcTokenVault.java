@@ -280,6 +280,22 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /**
+   * Inside {@link #batched}, tests the tokens of the batch's lookup cache (no value read or decrypted, no
+   * query after the first of the scope; expired tokens included, tokens another instance mints during
+   * the batch not), once per predicate instance and then only this thread's new mints; outside a batch,
+   * the tokens of {@link #entries}.
+   */
+  @Override
+  public boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+    Objects.requireNonNull(scope, "scope");
+    Batch batch = BATCH.get();
+    if (batch == null) {
+      return TokenVault.super.anyToken(scope, test);
+    }
+    return batch.anyToken(scope, test);
+  }
+
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
@@ -288,6 +304,7 @@ public final class JdbcTokenVault implements TokenVault {
       batch.lookups.remove(scope);
       batch.entries.remove(scope);
       batch.counts.remove(scope);
+      batch.anyTokenAnswers.remove(scope);
     }
     try {
       db.withConnection("vault clear", c -> {
@@ -371,6 +388,21 @@ public final class JdbcTokenVault implements TokenVault {
       return n;
     }
 
+    /** {@link #anyToken} answers per scope and predicate instance, kept current by {@link #minted}. */
+    final Map<Scope, Map<java.util.function.Predicate<String>, Boolean>> anyTokenAnswers = new HashMap<>();
+
+    boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+      Map<String, Existing> known = lookups(scope);
+      Map<java.util.function.Predicate<String>, Boolean> answers =
+          anyTokenAnswers.computeIfAbsent(scope, s -> new HashMap<>());
+      Boolean any = answers.get(test);
+      if (any == null) {
+        any = known.values().stream().anyMatch(e -> test.test(e.token()));
+        answers.put(test, any);
+      }
+      return any;
+    }
+
     void forgetCount(Scope scope, EntityType type) {
       Map<EntityType, Integer> m = counts.get(scope);
       if (m != null) {
@@ -397,6 +429,10 @@ public final class JdbcTokenVault implements TokenVault {
         m.put(lookup, new Existing(-1, token, expiresAt));
       }
       entries.remove(scope);
+      Map<java.util.function.Predicate<String>, Boolean> answers = anyTokenAnswers.get(scope);
+      if (answers != null) {
+        answers.replaceAll((test, any) -> any || test.test(token));
+      }
       Map<EntityType, Integer> c = counts.get(scope);
       if (c != null) {
         c.computeIfPresent(type, (t, n) -> n + 1);

@@ -119,6 +119,23 @@ class JdbcTokenVaultIT {
   }
 
   @Test
+  void anyTokenInABatchFollowsItsMintsAndClears() {
+    java.util.function.Predicate<String> notPlaceholder = t -> !t.startsWith("<");
+    vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON);
+    assertThat(vault.anyToken(SCOPE, notPlaceholder)).isFalse();
+    vault.batched(() -> {
+      assertThat(vault.anyToken(SCOPE, notPlaceholder)).isFalse();
+      vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "Maria Lopez");
+      assertThat(vault.anyToken(SCOPE, notPlaceholder)).isTrue();
+      vault.clear(SCOPE);
+      assertThat(vault.anyToken(SCOPE, notPlaceholder)).isFalse();
+      return null;
+    });
+    vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "Maria Lopez");
+    assertThat(vault.anyToken(SCOPE, notPlaceholder)).isTrue();
+  }
+
+  @Test
   void noPlaintextInTheDatabase() throws Exception {
     vault.tokenize(SCOPE, EntityType.EMAIL, "anna.secret@example.org", n -> "<EMAIL_" + n + ">");
     try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());

@@ -116,4 +116,71 @@ class DenseTransformTest {
       }
     }
   }
+
+  @Property(tries = 3000)
+  void placeholderCheckEqualsTheRestorePattern(@ForAll("tokenLike") String token) {
+    assertThat(RestoreIndex.isPlaceholder(token))
+        .isEqualTo(java.util.regex.Pattern.matches("<([A-Za-z][A-Za-z0-9_]*)_([0-9]+)>", token));
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> tokenLike() {
+    net.jqwik.api.Arbitrary<String> body = net.jqwik.api.Arbitraries.strings().withChars("aZ_09<>-é٣").ofMaxLength(8);
+    return net.jqwik.api.Arbitraries.oneOf(body, body.map(b -> "<" + b + ">"),
+        body.map(b -> "<P" + b + "_" + b.length() + ">"));
+  }
+
+  /**
+   * The collision check is skipped for scopes whose tokens are all placeholders: whatever the text holds
+   * (tokens in every spelling restore accepts, uncovered by findings), such a scope has no collision.
+   */
+  @Property(tries = 300)
+  void aScopeOfPlaceholdersHasNoCollision(@ForAll long seed) {
+    Random r = new Random(seed);
+    Map<String, String> entries = new java.util.HashMap<>();
+    Map<String, EntityType> types = new java.util.HashMap<>();
+    StringBuilder text = new StringBuilder();
+    for (int i = r.nextInt(20); i >= 0; i--) {
+      EntityType type = TYPES.get(r.nextInt(TYPES.size()));
+      String token = PlaceholderOperator.token(type, 1 + r.nextInt(9));
+      entries.put(token, "value " + i);
+      types.put(token, type);
+      String bare = token.substring(1, token.length() - 1);
+      text.append(switch (r.nextInt(4)) {
+        case 0 -> token;
+        case 1 -> bare;
+        case 2 -> bare.replace("_", "\\_");
+        default -> "&lt;" + bare.toLowerCase(Locale.ROOT) + "&gt;";
+      }).append(" x ");
+    }
+    assertThat(entries.keySet()).noneMatch(RestoreIndex::mayBeRetirable);
+    Restorer restorer = Restorer.of(entries, types, io.veil.core.RestoreFormat.TEXT);
+    assertThat(restorer.collisions(text.toString(), List.of())).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void surrogatesMayBeRetiredOtherTokensNot() {
+    assertThat(RestoreIndex.mayBeRetirable("Maria Lopez")).isTrue();
+    assertThat(RestoreIndex.mayBeRetirable("PERSON_1")).isTrue(); // not the placeholder spelling
+    assertThat(RestoreIndex.mayBeRetirable("<PERSON_1>")).isFalse();
+    assertThat(RestoreIndex.mayBeRetirable("<MY_OWN_TYPE_12>")).isFalse();
+    assertThat(RestoreIndex.mayBeRetirable("<PERSON_enc:AbC>")).isFalse();
+    assertThat(RestoreIndex.mayBeRetirable(RestoreIndex.RETIRED_PREFIX + "Maria")).isFalse();
+    assertThat(RestoreIndex.mayBeRetirable("")).isFalse();
+  }
+
+  /** The in-memory vault remembers anyToken per predicate; a later mint must still change the answer. */
+  @org.junit.jupiter.api.Test
+  void anyTokenFollowsMints() {
+    InMemoryTokenVault vault = InMemoryTokenVault.create();
+    Scope scope = new Scope("t", "c");
+    java.util.function.Predicate<String> surrogate = RestoreIndex::mayBeRetirable;
+    assertThat(vault.anyToken(scope, surrogate)).isFalse();
+    vault.tokenize(scope, EntityType.EMAIL, "a@b.example", n -> "<EMAIL_" + n + ">");
+    assertThat(vault.anyToken(scope, surrogate)).isFalse();
+    vault.tokenize(scope, EntityType.PERSON, "Anna Schmidt", n -> "Maria Lopez");
+    assertThat(vault.anyToken(scope, surrogate)).isTrue();
+    vault.clear(scope);
+    assertThat(vault.anyToken(scope, surrogate)).isFalse();
+  }
 }
