@@ -24,6 +24,13 @@ public final class TextLookup {
   private final String text;
   private String folded;
   private final Map<String, Set<Integer>> ordinalsAfter = new HashMap<>();
+  /** Containment questions answered by scanning; past {@link #SCANS_BEFORE_INDEX} a suffix array answers. */
+  private int scans;
+  private int[] suffixes;
+  private Set<String> words;
+
+  /** Scans of the text cheaper than building its suffix array (about 20 passes over it). */
+  static final int SCANS_BEFORE_INDEX = 16;
 
   TextLookup(String text) {
     this.text = Objects.requireNonNull(text, "text");
@@ -69,6 +76,63 @@ public final class TextLookup {
       }
     }
     return found;
+  }
+
+  /** As {@code folded().contains(foldedNeedle)}. */
+  boolean contains(String foldedNeedle) {
+    if (suffixes == null && scans < SCANS_BEFORE_INDEX) {
+      scans++;
+      return folded().contains(foldedNeedle);
+    }
+    if (suffixes == null) {
+      suffixes = SuffixArray.of(folded());
+    }
+    return SuffixArray.contains(folded(), suffixes, foldedNeedle);
+  }
+
+  /**
+   * Whether {@code foldedWord} occurs in the folded text with no letter or digit right before or after it
+   * (as a scan of every occurrence answers).
+   */
+  boolean containsWord(String foldedWord) {
+    if (!foldedWord.isEmpty() && foldedWord.chars().allMatch(c -> Character.isLetterOrDigit((char) c))) {
+      // a bounded occurrence of letters and digits only is exactly one maximal run of them
+      if (words == null) {
+        words = wordsOf(folded());
+      }
+      return words.contains(foldedWord);
+    }
+    return contains(foldedWord) && scanForWord(folded(), foldedWord);
+  }
+
+  private static Set<String> wordsOf(String text) {
+    Set<String> out = new HashSet<>();
+    int start = -1;
+    for (int i = 0; i <= text.length(); i++) {
+      boolean word = i < text.length() && Character.isLetterOrDigit(text.charAt(i));
+      if (word && start < 0) {
+        start = i;
+      } else if (!word && start >= 0) {
+        out.add(text.substring(start, i));
+        start = -1;
+      }
+    }
+    return out;
+  }
+
+  static boolean scanForWord(String text, String word) {
+    int from = 0;
+    int at;
+    while ((at = text.indexOf(word, from)) >= 0) {
+      int end = at + word.length();
+      boolean before = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
+      boolean after = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
+      if (before && after) {
+        return true;
+      }
+      from = at + 1;
+    }
+    return false;
   }
 
   private static boolean isAsciiDigit(char c) {

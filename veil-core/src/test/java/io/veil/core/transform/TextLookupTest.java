@@ -57,4 +57,52 @@ class TextLookupTest {
     return Arbitraries.oneOf(Arbitraries.integers().between(-3, 120),
         Arbitraries.integers().between(0, Integer.MAX_VALUE));
   }
+
+  /** Substring and word questions, asked past the point where the suffix array takes over. */
+  @Property(tries = 500)
+  void containmentEqualsScans(@ForAll("texts") String text, @ForAll("needles") java.util.List<String> needles) {
+    TextLookup l = new TextLookup(text);
+    String folded = text.toLowerCase(Locale.ROOT);
+    for (int round = 0; round < 2; round++) { // the second round runs on the suffix array
+      for (String needle : needles) {
+        String n = needle.toLowerCase(Locale.ROOT);
+        assertThat(l.contains(n)).as("contains %s in %s", n, folded).isEqualTo(folded.contains(n));
+        assertThat(l.containsWord(n)).as("word %s in %s", n, folded)
+            .isEqualTo(TextLookup.scanForWord(folded, n));
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<java.util.List<String>> needles() {
+    return Arbitraries.strings().withChars("aAb_\\01 <>-İ").ofMinLength(1).ofMaxLength(5)
+        .list().ofMinSize(TextLookup.SCANS_BEFORE_INDEX).ofMaxSize(TextLookup.SCANS_BEFORE_INDEX + 10);
+  }
+
+  @Test
+  void suffixArraySortsSuffixes() {
+    for (String text : java.util.List.of("banana", "aaaaaaa", "abcabcabc", "", "b\u0000a\uffffz", "mississippi")) {
+      int[] sa = SuffixArray.of(text);
+      java.util.List<String> sorted = new java.util.ArrayList<>();
+      for (int i = 0; i < text.length(); i++) {
+        sorted.add(text.substring(i));
+      }
+      java.util.Collections.sort(sorted);
+      java.util.List<String> actual = new java.util.ArrayList<>();
+      for (int i : sa) {
+        actual.add(text.substring(i));
+      }
+      assertThat(actual).as(text).isEqualTo(sorted);
+    }
+  }
+
+  @Property(tries = 500)
+  void suffixArrayAnswersContains(@ForAll("texts") String text, @ForAll("texts") String needle) {
+    int[] sa = SuffixArray.of(text);
+    assertThat(SuffixArray.contains(text, sa, needle)).isEqualTo(text.contains(needle));
+    if (text.length() > 2) {
+      String inside = text.substring(1, text.length() - 1);
+      assertThat(SuffixArray.contains(text, sa, inside)).isTrue();
+    }
+  }
 }
