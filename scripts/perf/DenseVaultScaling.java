@@ -21,7 +21,7 @@ import java.time.Duration;
  * <pre>
  * java -cp VEIL_CORE_CLASSES:VEIL_STORE_CLASSES:DEPS scripts/perf/DenseVaultScaling.java [smallestChars] [doublings]
  * </pre>
- * (compile DenseScaling.java next to it first, or run with both sources: see docs/notes/dense.md)
+ * (JDK 22+ finds DenseScaling.java next to it: multi-file source launch)
  */
 public class DenseVaultScaling {
   public static void main(String[] a) throws Exception {
