@@ -56,6 +56,19 @@ public interface TokenVault {
     return Map.of();
   }
 
+  /**
+   * Whether some token of the scope satisfies {@code test}. Lets a caller skip work that only tokens of
+   * one kind need (the collision check of pseudonymization needs surrogates) without a snapshot of the
+   * scope's entries per text. May answer from tokens as current as those {@link #entries} would give (a
+   * vault may include expired tokens: callers use it to decide whether to look closer). {@code test} must
+   * be a pure function of the token, and callers should pass one constant instance: a vault may remember
+   * the answer per instance and test only tokens minted since. The default implementation tests the
+   * tokens of {@link #entries}.
+   */
+  default boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+    return entries(scope).keySet().stream().anyMatch(test);
+  }
+
   /** Forgets everything held for the scope. */
   void clear(Scope scope);
 }

@@ -124,9 +124,12 @@ public final class JdbcTokenVault implements TokenVault {
           return existing.token;
         }
         db.withConnection("vault expiry", c -> deleteExpired(c, existing.id, now));
+        if (batch != null) {
+          batch.forgetCount(scope, type);
+        }
         continue;
       }
-      int counted = db.withConnection("vault count", c -> countType(c, scope, type)) + 1;
+      int counted = (batch != null ? batch.count(scope, type) : countType(scope, type)) + 1;
       int ordinal = Math.max(counted, lastOrdinal + 1);
       lastOrdinal = ordinal;
       String token = minter.apply(ordinal);
@@ -158,9 +161,12 @@ public final class JdbcTokenVault implements TokenVault {
       });
       if (inserted) {
         if (batch != null) {
-          batch.minted(scope, lookup, token, now + retention.toMillis());
+          batch.minted(scope, type, lookup, token, now + retention.toMillis());
         }
         return token;
+      }
+      if (batch != null) {
+        batch.forgetCount(scope, type); // another writer minted in the scope: count again
       }
     }
     throw new StoreException("could not mint a unique token after " + MAX_ATTEMPTS + " attempts");
@@ -274,6 +280,22 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /**
+   * Inside {@link #batched}, tests the tokens of the batch's lookup cache (no value read or decrypted, no
+   * query after the first of the scope; expired tokens included, tokens another instance mints during
+   * the batch not), once per predicate instance and then only this thread's new mints; outside a batch,
+   * the tokens of {@link #entries}.
+   */
+  @Override
+  public boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+    Objects.requireNonNull(scope, "scope");
+    Batch batch = BATCH.get();
+    if (batch == null) {
+      return TokenVault.super.anyToken(scope, test);
+    }
+    return batch.anyToken(scope, test);
+  }
+
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
@@ -281,6 +303,8 @@ public final class JdbcTokenVault implements TokenVault {
     if (batch != null) {
       batch.lookups.remove(scope);
       batch.entries.remove(scope);
+      batch.counts.remove(scope);
+      batch.anyTokenAnswers.remove(scope);
     }
     try {
       db.withConnection("vault clear", c -> {
@@ -336,6 +360,55 @@ public final class JdbcTokenVault implements TokenVault {
   private final class Batch {
     final Map<Scope, Map<String, Existing>> lookups = new HashMap<>();
     final Map<Scope, Snapshot> entries = new HashMap<>();
+    /**
+     * Per scope and type, the number of entries as last counted plus those this thread minted since: the
+     * ordinal a mint starts from. Counting with a query per mint scanned the scope's rows each time (time
+     * quadratic in the values of a request); a failed insert or an expiry delete drops the count, so the
+     * next mint counts again, and so does one after an erasure or clear in this process.
+     */
+    final Map<Scope, Map<EntityType, Integer>> counts = new HashMap<>();
+
+    private long countsErasures = -1;
+    private long countsClears = -1;
+
+    int count(Scope scope, EntityType type) {
+      long erasuresNow = keys.erasures();
+      long clearsNow = clears.get();
+      if (erasuresNow != countsErasures || clearsNow != countsClears) {
+        counts.clear(); // an erasure or clear in this process deleted rows: count again
+        countsErasures = erasuresNow;
+        countsClears = clearsNow;
+      }
+      Map<EntityType, Integer> m = counts.computeIfAbsent(scope, s -> new HashMap<>());
+      Integer n = m.get(type);
+      if (n == null) {
+        n = countType(scope, type);
+        m.put(type, n);
+      }
+      return n;
+    }
+
+    /** {@link #anyToken} answers per scope and predicate instance, kept current by {@link #minted}. */
+    final Map<Scope, Map<java.util.function.Predicate<String>, Boolean>> anyTokenAnswers = new HashMap<>();
+
+    boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+      Map<String, Existing> known = lookups(scope);
+      Map<java.util.function.Predicate<String>, Boolean> answers =
+          anyTokenAnswers.computeIfAbsent(scope, s -> new HashMap<>());
+      Boolean any = answers.get(test);
+      if (any == null) {
+        any = known.values().stream().anyMatch(e -> test.test(e.token()));
+        answers.put(test, any);
+      }
+      return any;
+    }
+
+    void forgetCount(Scope scope, EntityType type) {
+      Map<EntityType, Integer> m = counts.get(scope);
+      if (m != null) {
+        m.remove(type);
+      }
+    }
 
     Map<String, Existing> lookups(Scope scope) {
       Map<String, Existing> m = lookups.get(scope);
@@ -350,12 +423,20 @@ public final class JdbcTokenVault implements TokenVault {
       return m;
     }
 
-    void minted(Scope scope, String lookup, String token, long expiresAt) {
+    void minted(Scope scope, EntityType type, String lookup, String token, long expiresAt) {
       Map<String, Existing> m = lookups.get(scope);
       if (m != null) {
         m.put(lookup, new Existing(-1, token, expiresAt));
       }
       entries.remove(scope);
+      Map<java.util.function.Predicate<String>, Boolean> answers = anyTokenAnswers.get(scope);
+      if (answers != null) {
+        answers.replaceAll((test, any) -> any || test.test(token));
+      }
+      Map<EntityType, Integer> c = counts.get(scope);
+      if (c != null) {
+        c.computeIfPresent(type, (t, n) -> n + 1);
+      }
     }
   }
 
@@ -406,6 +487,10 @@ public final class JdbcTokenVault implements TokenVault {
       ps.setLong(2, now);
       return ps.executeUpdate();
     }
+  }
+
+  private int countType(Scope scope, EntityType type) {
+    return db.withConnection("vault count", c -> countType(c, scope, type));
   }
 
   private static int countType(Connection c, Scope scope, EntityType type) throws SQLException {

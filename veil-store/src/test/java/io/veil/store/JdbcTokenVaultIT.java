@@ -73,6 +73,68 @@ class JdbcTokenVaultIT {
     assertThat(vault.reveal(new Scope("other", "conv-1"), t1)).isEmpty();
   }
 
+  /**
+   * A batch counts each type once and then counts its own mints instead of querying per value: the tokens
+   * must be those the query per value gives (repeated values, three types, a minter that skips ordinals,
+   * values already in the scope before the batch, a second batch on top).
+   */
+  @Test
+  void batchedMintsEqualUnbatchedOnes() {
+    List<EntityType> types = List.of(EntityType.PERSON, EntityType.EMAIL, EntityType.of("MY_OWN_TYPE"));
+    java.util.Random r = new java.util.Random(7);
+    List<String[]> requests = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      requests.add(new String[] {types.get(r.nextInt(3)).name(), "value " + r.nextInt(120)});
+    }
+    // skips ordinals divisible by 5, as a placeholder minter skips ordinals the text already holds
+    Function<EntityType, Function<Integer, String>> minter =
+        type -> n -> "<" + type.name() + "_" + (n % 5 == 0 ? n + 1 : n) + ">";
+    Scope plain = new Scope("acme", "plain");
+    Scope batched = new Scope("acme", "batched");
+    List<String> expected = new ArrayList<>();
+    List<String> actual = new ArrayList<>();
+    for (int part = 0; part < 3; part++) {
+      List<String[]> slice = requests.subList(part * 100, part * 100 + 100);
+      for (String[] q : slice) {
+        EntityType type = EntityType.of(q[0]);
+        expected.add(vault.tokenize(plain, type, q[1], minter.apply(type)));
+      }
+      if (part == 0) { // values already in the scope before any batch
+        for (String[] q : slice) {
+          EntityType type = EntityType.of(q[0]);
+          actual.add(vault.tokenize(batched, type, q[1], minter.apply(type)));
+        }
+        continue;
+      }
+      vault.batched(() -> {
+        for (String[] q : slice) {
+          EntityType type = EntityType.of(q[0]);
+          actual.add(vault.tokenize(batched, type, q[1], minter.apply(type)));
+        }
+        return null;
+      });
+    }
+    assertThat(actual).isEqualTo(expected);
+    assertThat(vault.entries(batched)).isEqualTo(vault.entries(plain));
+  }
+
+  @Test
+  void anyTokenInABatchFollowsItsMintsAndClears() {
+    java.util.function.Predicate<String> notPlaceholder = t -> !t.startsWith("<");
+    vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON);
+    assertThat(vault.anyToken(SCOPE, notPlaceholder)).isFalse();
+    vault.batched(() -> {
+      assertThat(vault.anyToken(SCOPE, notPlaceholder)).isFalse();
+      vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "Maria Lopez");
+      assertThat(vault.anyToken(SCOPE, notPlaceholder)).isTrue();
+      vault.clear(SCOPE);
+      assertThat(vault.anyToken(SCOPE, notPlaceholder)).isFalse();
+      return null;
+    });
+    vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "Maria Lopez");
+    assertThat(vault.anyToken(SCOPE, notPlaceholder)).isTrue();
+  }
+
   @Test
   void noPlaintextInTheDatabase() throws Exception {
     vault.tokenize(SCOPE, EntityType.EMAIL, "anna.secret@example.org", n -> "<EMAIL_" + n + ">");

@@ -16,15 +16,23 @@ import java.util.Objects;
  * @param vault the vault of the scope, or null when anonymizing
  * @param keys the keys for hash and encrypt
  * @param text the whole text being transformed
+ * @param lookup lookups over {@code text} shared by every value minted in it (built lazily, once per text)
  */
-public record OperatorContext(String tenant, Scope scope, TokenVault vault, VeilKeys keys, String text) {
+public record OperatorContext(String tenant, Scope scope, TokenVault vault, VeilKeys keys, String text,
+                              TextLookup lookup) {
   public OperatorContext {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(lookup, "lookup");
     if ((scope == null) != (vault == null)) {
       throw new IllegalArgumentException("scope and vault go together");
     }
+  }
+
+  /** A context with fresh lookups over {@code text}; not shareable between threads (see {@link TextLookup}). */
+  public OperatorContext(String tenant, Scope scope, TokenVault vault, VeilKeys keys, String text) {
+    this(tenant, scope, vault, keys, text, new TextLookup(text));
   }
 
   /** True when nothing may be stored (anonymization). */

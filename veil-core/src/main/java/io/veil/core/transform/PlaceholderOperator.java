@@ -27,13 +27,14 @@ final class PlaceholderOperator implements Operator {
     if (ctx.irreversibleOnly()) {
       throw new VaultException("placeholder needs a vault");
     }
-    // the minter runs only when the value has no token yet: fold the text there, not once per finding
+    // the minter runs only when the value has no token yet; ctx.lookup() folds the text once per text
     return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
-      String folded = ctx.text().toLowerCase(Locale.ROOT);
+      // type names are ASCII, so folding the prefix alone equals folding prefix + digits
+      String bare = (type.name() + "_").toLowerCase(Locale.ROOT);
+      String escaped = (type.name().replace("_", "\\_") + "\\_").toLowerCase(Locale.ROOT);
       int n = ordinal;
       // the bare form covers <T_n>, T_n, and escaped spellings restore would also accept
-      while (folded.contains((type.name() + "_" + n).toLowerCase(Locale.ROOT))
-          || folded.contains((type.name().replace("_", "\\_") + "\\_" + n).toLowerCase(Locale.ROOT))) {
+      while (ctx.lookup().containsOrdinal(bare, n) || ctx.lookup().containsOrdinal(escaped, n)) {
         n++;
       }
       return token(type, n);

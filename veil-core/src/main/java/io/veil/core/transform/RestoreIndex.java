@@ -44,6 +44,42 @@ final class RestoreIndex {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z][A-Za-z0-9_]*)_([0-9]+)>");
 
+  /**
+   * Whether {@link #build} could make a retirable target (a surrogate or one of its name parts) of this
+   * token: true for every token that is not empty, not a retirement mark, not a placeholder and not an
+   * encrypted token. (A retired surrogate still answers true: conservative.)
+   */
+  static boolean mayBeRetirable(String token) {
+    return !token.isEmpty() && !token.startsWith(RETIRED_PREFIX) && !isPlaceholder(token)
+        && !token.contains("_enc:");
+  }
+
+  /** As {@code PLACEHOLDER.matcher(token).matches()}, without a matcher (it runs once per token and text). */
+  static boolean isPlaceholder(String token) {
+    int n = token.length();
+    if (n < 5 || token.charAt(0) != '<' || token.charAt(n - 1) != '>' || !isAsciiLetter(token.charAt(1))) {
+      return false;
+    }
+    int digits = n - 1; // start of the trailing digit run of the body token[1, n - 1)
+    while (digits > 1 && token.charAt(digits - 1) >= '0' && token.charAt(digits - 1) <= '9') {
+      digits--;
+    }
+    if (digits == n - 1 || digits < 3 || token.charAt(digits - 1) != '_') {
+      return false;
+    }
+    for (int i = 2; i < digits - 1; i++) {
+      char c = token.charAt(i);
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
   /** One accepted spelling. */
   record Target(String key, boolean caseSensitive, boolean wordStart, boolean wordEnd, String value,
       boolean underscoreIsWord, String retirable) {

@@ -64,17 +64,14 @@ public final class Restorer {
   List<String> collisions(String text, List<io.veil.core.Finding> spans) {
     List<String> found = new java.util.ArrayList<>();
     Scan scan = new Scan(text);
+    SpanSet covered = new SpanSet(spans);
     scan.collector = (start, target) -> {
       if (target.retirable() == null) {
         return;
       }
-      int end = start + target.key().length();
-      for (io.veil.core.Finding f : spans) {
-        if (f.start() < end && start < f.end()) {
-          return;
-        }
+      if (!covered.overlaps(start, start + target.key().length())) {
+        found.add(target.retirable());
       }
-      found.add(target.retirable());
     };
     scan.run(true, new StringBuilder());
     return found;
@@ -97,6 +94,55 @@ public final class Restorer {
 
   private String encode(String value) {
     return format == RestoreFormat.JSON_STRING ? new String(JsonStringEncoder.getInstance().quoteAsString(value)) : value;
+  }
+
+  /**
+   * The findings' spans, asked whether any overlaps a range: a binary search over the spans sorted by start
+   * (for the non-overlapping findings an analyzer returns), so that a text with many findings and many
+   * matches does not cost matches × findings; overlapping spans fall back to a scan of every span.
+   */
+  static final class SpanSet {
+    private final int[] starts;
+    private final int[] ends;
+    private final boolean disjoint;
+
+    SpanSet(List<io.veil.core.Finding> spans) {
+      List<io.veil.core.Finding> sorted = new java.util.ArrayList<>(spans);
+      sorted.sort(java.util.Comparator.comparingInt(io.veil.core.Finding::start));
+      starts = new int[sorted.size()];
+      ends = new int[sorted.size()];
+      boolean ok = true;
+      for (int i = 0; i < starts.length; i++) {
+        starts[i] = sorted.get(i).start();
+        ends[i] = sorted.get(i).end();
+        ok &= i == 0 || starts[i] >= ends[i - 1];
+      }
+      disjoint = ok;
+    }
+
+    /** Whether some span {@code [s, e)} has {@code s < end && start < e}. */
+    boolean overlaps(int start, int end) {
+      if (!disjoint) {
+        for (int i = 0; i < starts.length; i++) {
+          if (starts[i] < end && start < ends[i]) {
+            return true;
+          }
+        }
+        return false;
+      }
+      // disjoint and sorted by start, so ends are sorted too: the first span ending after start decides
+      int lo = 0;
+      int hi = starts.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (ends[mid] <= start) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo < starts.length && starts[lo] < end;
+    }
   }
 
   /** The scan state over a buffer: the char before position 0 is {@code prev} (or none). */

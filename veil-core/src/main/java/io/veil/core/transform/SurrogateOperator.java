@@ -35,12 +35,11 @@ final class SurrogateOperator implements Operator {
     if (ctx.irreversibleOnly()) {
       throw new VaultException("surrogate needs a vault");
     }
-    // the minter runs only when the value has no token yet: fold the text there, not once per finding
+    // the minter runs only when the value has no token yet; ctx.lookup() folds the text once per text
     return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
-      String folded = ctx.text().toLowerCase(Locale.ROOT);
       for (int i = 0; i < ATTEMPTS; i++) {
         String s = surrogates.generate(type, value);
-        if (!clashes(s, value, folded)) {
+        if (!clashes(s, value, ctx.lookup())) {
           return s;
         }
       }
@@ -48,30 +47,15 @@ final class SurrogateOperator implements Operator {
     });
   }
 
-  private static boolean clashes(String surrogate, String value, String foldedText) {
+  private static boolean clashes(String surrogate, String value, TextLookup text) {
     String s = surrogate.toLowerCase(Locale.ROOT);
-    if (s.equals(value.toLowerCase(Locale.ROOT)) || foldedText.contains(s)) {
+    if (s.equals(value.toLowerCase(Locale.ROOT)) || text.contains(s)) {
       return true;
     }
     for (String word : s.split("\\s+")) {
-      if (word.length() > 1 && containsWord(foldedText, word)) {
+      if (word.length() > 1 && text.containsWord(word)) {
         return true;
       }
-    }
-    return false;
-  }
-
-  private static boolean containsWord(String text, String word) {
-    int from = 0;
-    int at;
-    while ((at = text.indexOf(word, from)) >= 0) {
-      int end = at + word.length();
-      boolean before = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
-      boolean after = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
-      if (before && after) {
-        return true;
-      }
-      from = at + 1;
     }
     return false;
   }

@@ -25,6 +25,8 @@ import java.util.function.Function;
  */
 public final class Transformer {
   private static final EntityType RETIRED = EntityType.of("VEIL_RETIRED");
+  /** One instance, so that a vault may remember {@link TokenVault#anyToken} answers for it. */
+  private static final java.util.function.Predicate<String> MAY_BE_RETIRABLE = RestoreIndex::mayBeRetirable;
   private final Function<EntityType, Operator> operatorFor;
   private final TokenVault vault;
   private final VeilKeys keys;
@@ -65,6 +67,11 @@ public final class Transformer {
    * {@link RestoreIndex#RETIRED_PREFIX} — and no longer restored. Placeholders are never retired.
    */
   private void retireCollisions(Scope scope, String text, List<Finding> findings) {
+    // only surrogates can be retired: a scope without any (placeholders only, the default) has no
+    // collision, and building its restore index for every text cost O(texts x values) per conversation
+    if (!vault.anyToken(scope, MAY_BE_RETIRABLE)) {
+      return;
+    }
     Restorer restorer = restorers.restorer(vault, scope, RestoreFormat.TEXT);
     for (String key : restorer.collisions(text, findings)) {
       vault.tokenize(scope, RETIRED, key, "", n -> RestoreIndex.RETIRED_PREFIX + key);

@@ -106,6 +106,7 @@ public final class InMemoryTokenVault implements TokenVault {
         table.typeByToken.put(token, type);
         table.foldedTokens.add(folded);
         table.foldedValues.add(value.toLowerCase(Locale.ROOT));
+        table.anyTokenAnswers.replaceAll((test, any) -> any || test.test(token));
         return token;
       }
       throw new VaultException("could not mint a unique token for a " + type + " value");
@@ -145,6 +146,32 @@ public final class InMemoryTokenVault implements TokenVault {
     }
   }
 
+  /**
+   * Tests the scope's tokens in place (no snapshot) once per predicate instance, then only tokens minted
+   * since: constant time per call, where a scan per text cost O(texts x values) per conversation.
+   */
+  @Override
+  public boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+    ScopeTable table = scopes.getIfPresent(scope);
+    if (table == null) {
+      return false;
+    }
+    synchronized (table) {
+      Boolean known = table.anyTokenAnswers.get(test);
+      if (known == null) {
+        known = false;
+        for (String token : table.valueByToken.keySet()) {
+          if (test.test(token)) {
+            known = true;
+            break;
+          }
+        }
+        table.anyTokenAnswers.put(test, known);
+      }
+      return known;
+    }
+  }
+
   @Override
   public void clear(Scope scope) {
     scopes.invalidate(scope);
@@ -168,6 +195,8 @@ public final class InMemoryTokenVault implements TokenVault {
     final Map<EntityType, Integer> counters = new HashMap<>();
     final Set<String> foldedTokens = new HashSet<>();
     final Set<String> foldedValues = new HashSet<>();
+    /** {@link #anyToken} answers per predicate instance, kept current by every mint. */
+    final Map<java.util.function.Predicate<String>, Boolean> anyTokenAnswers = new HashMap<>();
 
     @Override
     public String toString() {
