@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,11 +35,7 @@ class GermanPromptsTest {
   }
 
   private static List<String> spans(NerCorpus.Labelled l) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < l.starts().length; i++) {
-      out.add(ModelFeatures.TYPES[l.types()[i]] + "=" + l.text().substring(l.starts()[i], l.ends()[i]));
-    }
-    return out;
+    return NerModelTrainerTest.spans(l);
   }
 
   @Test

@@ -62,13 +62,7 @@ class NerModelTrainerTest {
         .train(corpus(1, 300), corpus(2, 60));
     assertThat(bytes(c)).isNotEqualTo(bytes(a));
 
-    ModelNerEngine engine = new ModelNerEngine(a, ModelNerEngine.Mode.MODEL);
-    String text = "Yesterday Greta Novak met Hiro Dahl in Turku .";
-    List<String> found = new ArrayList<>();
-    for (Finding f : engine.analyze(text, "en")) {
-      found.add(f.type() + "=" + f.value(text));
-    }
-    assertThat(found).containsExactly("PERSON=Greta Novak", "PERSON=Hiro Dahl", "LOCATION=Turku");
+    assertFindsTheCorpusNames(a);
   }
 
   @Test
@@ -89,13 +83,7 @@ class NerModelTrainerTest {
         .train(train, select))).isEqualTo(fiveSix);
     assertThat(log).anyMatch(l -> l.startsWith("average of 2 seeds: selection span F1"));
 
-    ModelNerEngine engine = new ModelNerEngine(avg, ModelNerEngine.Mode.MODEL);
-    String text = "Yesterday Greta Novak met Hiro Dahl in Turku .";
-    List<String> found = new ArrayList<>();
-    for (Finding f : engine.analyze(text, "en")) {
-      found.add(f.type() + "=" + f.value(text));
-    }
-    assertThat(found).containsExactly("PERSON=Greta Novak", "PERSON=Hiro Dahl", "LOCATION=Turku");
+    assertFindsTheCorpusNames(avg);
   }
 
   @Test
@@ -156,7 +144,18 @@ class NerModelTrainerTest {
     assertThat(spans(m.get(0))).containsExactly("PERSON=Ana Ruiz", "LOCATION=Madrid");
   }
 
-  private static List<String> spans(NerCorpus.Labelled l) {
+  private static void assertFindsTheCorpusNames(SequenceModel model) {
+    ModelNerEngine engine = new ModelNerEngine(model, ModelNerEngine.Mode.MODEL);
+    String text = "Yesterday Greta Novak met Hiro Dahl in Turku .";
+    List<String> found = new ArrayList<>();
+    for (Finding f : engine.analyze(text, "en")) {
+      found.add(f.type() + "=" + f.value(text));
+    }
+    assertThat(found).containsExactly("PERSON=Greta Novak", "PERSON=Hiro Dahl", "LOCATION=Turku");
+  }
+
+  /** A labelled text's spans as TYPE=text (shared with the other generator tests of this package). */
+  static List<String> spans(NerCorpus.Labelled l) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < l.starts().length; i++) {
       out.add(ModelFeatures.TYPES[l.types()[i]] + "=" + l.text().substring(l.starts()[i], l.ends()[i]));
