@@ -69,6 +69,22 @@ public interface TokenVault {
     return entries(scope).keySet().stream().anyMatch(test);
   }
 
+  /**
+   * Answers {@code query} over an index of the scope's tokens. A vault may keep one index per scope and
+   * {@code newIndex} instance, built once from the scope's tokens and then fed each token minted since, so
+   * that a question per text costs no snapshot of the scope (callers should pass one constant
+   * {@code newIndex} instance). Like {@link #anyToken}, the tokens may be as current as those
+   * {@link #entries} would give and may include expired ones: use it to decide whether to look closer.
+   * The index must not be used after {@code query} returns. The default implementation builds a fresh
+   * index from {@link #entries} for every call.
+   */
+  default <I extends TokenIndex, R> R withTokenIndex(
+      Scope scope, java.util.function.Supplier<I> newIndex, java.util.function.Function<? super I, R> query) {
+    I index = newIndex.get();
+    entries(scope).keySet().forEach(index::add);
+    return query.apply(index);
+  }
+
   /** Forgets everything held for the scope. */
   void clear(Scope scope);
 }

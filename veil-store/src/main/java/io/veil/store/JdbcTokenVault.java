@@ -296,6 +296,23 @@ public final class JdbcTokenVault implements TokenVault {
     return batch.anyToken(scope, test);
   }
 
+  /**
+   * Inside {@link #batched}, keeps one index per scope and {@code newIndex} instance for the batch, built from
+   * the tokens of the batch's lookup cache (as {@link #anyToken}: expired tokens included, tokens another
+   * instance mints during the batch not) and fed this thread's mints; outside a batch, a fresh index over
+   * the tokens of {@link #entries} per call.
+   */
+  @Override
+  public <I extends io.veil.core.TokenIndex, R> R withTokenIndex(
+      Scope scope, java.util.function.Supplier<I> newIndex, java.util.function.Function<? super I, R> query) {
+    Objects.requireNonNull(scope, "scope");
+    Batch batch = BATCH.get();
+    if (batch == null) {
+      return TokenVault.super.withTokenIndex(scope, newIndex, query);
+    }
+    return query.apply(batch.tokenIndex(scope, newIndex));
+  }
+
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
@@ -305,6 +322,7 @@ public final class JdbcTokenVault implements TokenVault {
       batch.entries.remove(scope);
       batch.counts.remove(scope);
       batch.anyTokenAnswers.remove(scope);
+      batch.tokenIndexes.remove(scope);
     }
     try {
       db.withConnection("vault clear", c -> {
@@ -403,6 +421,25 @@ public final class JdbcTokenVault implements TokenVault {
       return any;
     }
 
+    /** {@link #withTokenIndex} indexes per scope and supplier instance, fed by {@link #minted}. */
+    final Map<Scope, Map<java.util.function.Supplier<?>, io.veil.core.TokenIndex>> tokenIndexes = new HashMap<>();
+
+    <I extends io.veil.core.TokenIndex> I tokenIndex(Scope scope, java.util.function.Supplier<I> newIndex) {
+      Map<String, Existing> known = lookups(scope);
+      Map<java.util.function.Supplier<?>, io.veil.core.TokenIndex> indexes =
+          tokenIndexes.computeIfAbsent(scope, s -> new HashMap<>());
+      io.veil.core.TokenIndex index = indexes.get(newIndex);
+      if (index == null) {
+        I fresh = newIndex.get();
+        known.values().forEach(e -> fresh.add(e.token()));
+        indexes.put(newIndex, fresh);
+        return fresh;
+      }
+      @SuppressWarnings("unchecked") // stored under the supplier that made it
+      I typed = (I) index;
+      return typed;
+    }
+
     void forgetCount(Scope scope, EntityType type) {
       Map<EntityType, Integer> m = counts.get(scope);
       if (m != null) {
@@ -432,6 +469,10 @@ public final class JdbcTokenVault implements TokenVault {
       Map<java.util.function.Predicate<String>, Boolean> answers = anyTokenAnswers.get(scope);
       if (answers != null) {
         answers.replaceAll((test, any) -> any || test.test(token));
+      }
+      Map<java.util.function.Supplier<?>, io.veil.core.TokenIndex> indexes = tokenIndexes.get(scope);
+      if (indexes != null) {
+        indexes.values().forEach(index -> index.add(token));
       }
       Map<EntityType, Integer> c = counts.get(scope);
       if (c != null) {

@@ -135,6 +135,39 @@ class JdbcTokenVaultIT {
     assertThat(vault.anyToken(SCOPE, notPlaceholder)).isTrue();
   }
 
+  /** A token index that records what it was fed, in order. */
+  static final class Recorded implements io.veil.core.TokenIndex {
+    final List<String> tokens = new ArrayList<>();
+
+    @Override
+    public void add(String token) {
+      tokens.add(token);
+    }
+  }
+
+  @Test
+  void tokenIndexInABatchFollowsItsMintsAndClears() {
+    java.util.function.Supplier<Recorded> recorded = Recorded::new;
+    vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON);
+    assertThat(vault.<Recorded, List<String>>withTokenIndex(SCOPE, recorded, r -> List.copyOf(r.tokens)))
+        .containsExactly("<PERSON_1>");
+    vault.batched(() -> {
+      Recorded first = vault.withTokenIndex(SCOPE, recorded, r -> r);
+      assertThat(first.tokens).containsExactly("<PERSON_1>");
+      vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "Maria Lopez");
+      vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "never minted");
+      // the same index, fed the mint once
+      assertThat(vault.<Recorded, Recorded>withTokenIndex(SCOPE, recorded, r -> r)).isSameAs(first);
+      assertThat(first.tokens).containsExactly("<PERSON_1>", "Maria Lopez");
+      vault.clear(SCOPE);
+      assertThat(vault.<Recorded, List<String>>withTokenIndex(SCOPE, recorded, r -> r.tokens)).isEmpty();
+      return null;
+    });
+    vault.tokenize(SCOPE, EntityType.PERSON, "Bob Jones", n -> "Maria Lopez");
+    assertThat(vault.<Recorded, List<String>>withTokenIndex(SCOPE, recorded, r -> r.tokens))
+        .containsExactly("Maria Lopez");
+  }
+
   @Test
   void noPlaintextInTheDatabase() throws Exception {
     vault.tokenize(SCOPE, EntityType.EMAIL, "anna.secret@example.org", n -> "<EMAIL_" + n + ">");

@@ -27,6 +27,8 @@ public final class Transformer {
   private static final EntityType RETIRED = EntityType.of("VEIL_RETIRED");
   /** One instance, so that a vault may remember {@link TokenVault#anyToken} answers for it. */
   private static final java.util.function.Predicate<String> MAY_BE_RETIRABLE = RestoreIndex::mayBeRetirable;
+  /** One instance, so that a vault may keep one {@link RetirableWords} per scope, fed by its mints. */
+  private static final java.util.function.Supplier<RetirableWords> RETIRABLE_WORDS = RetirableWords::new;
   private final Function<EntityType, Operator> operatorFor;
   private final TokenVault vault;
   private final VeilKeys keys;
@@ -70,6 +72,10 @@ public final class Transformer {
     // only surrogates can be retired: a scope without any (placeholders only, the default) has no
     // collision, and building its restore index for every text cost O(texts x values) per conversation
     if (!vault.anyToken(scope, MAY_BE_RETIRABLE)) {
+      return;
+    }
+    // the whole restore index costs O(values) to build: build it only if a surrogate may occur in the text
+    if (!vault.withTokenIndex(scope, RETIRABLE_WORDS, words -> words.mayOccurIn(text))) {
       return;
     }
     Restorer restorer = restorers.restorer(vault, scope, RestoreFormat.TEXT);

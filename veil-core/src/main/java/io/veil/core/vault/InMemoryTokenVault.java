@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.veil.core.EntityType;
 import io.veil.core.Scope;
+import io.veil.core.TokenIndex;
 import io.veil.core.TokenVault;
 import io.veil.core.VaultException;
 import java.time.Duration;
@@ -107,6 +108,9 @@ public final class InMemoryTokenVault implements TokenVault {
         table.foldedTokens.add(folded);
         table.foldedValues.add(value.toLowerCase(Locale.ROOT));
         table.anyTokenAnswers.replaceAll((test, any) -> any || test.test(token));
+        for (TokenIndex index : table.indexes.values()) {
+          index.add(token);
+        }
         return token;
       }
       throw new VaultException("could not mint a unique token for a " + type + " value");
@@ -172,6 +176,33 @@ public final class InMemoryTokenVault implements TokenVault {
     }
   }
 
+  /**
+   * Keeps one index per scope and {@code newIndex} instance, fed each token as it is minted; the query runs
+   * under the scope's lock (so it sees no half-made mint, and mints of the scope wait for it).
+   */
+  @Override
+  public <I extends TokenIndex, R> R withTokenIndex(
+      Scope scope, java.util.function.Supplier<I> newIndex, java.util.function.Function<? super I, R> query) {
+    Objects.requireNonNull(newIndex, "newIndex");
+    Objects.requireNonNull(query, "query");
+    ScopeTable table = scopes.getIfPresent(scope);
+    if (table == null) {
+      return query.apply(newIndex.get());
+    }
+    synchronized (table) {
+      TokenIndex index = table.indexes.get(newIndex);
+      if (index == null) {
+        I fresh = newIndex.get();
+        table.valueByToken.keySet().forEach(fresh::add);
+        table.indexes.put(newIndex, fresh);
+        index = fresh;
+      }
+      @SuppressWarnings("unchecked") // stored under the supplier that made it
+      I typed = (I) index;
+      return query.apply(typed);
+    }
+  }
+
   @Override
   public void clear(Scope scope) {
     scopes.invalidate(scope);
@@ -197,6 +228,8 @@ public final class InMemoryTokenVault implements TokenVault {
     final Set<String> foldedValues = new HashSet<>();
     /** {@link #anyToken} answers per predicate instance, kept current by every mint. */
     final Map<java.util.function.Predicate<String>, Boolean> anyTokenAnswers = new HashMap<>();
+    /** {@link #withTokenIndex} indexes per supplier instance, fed every mint. */
+    final Map<java.util.function.Supplier<?>, TokenIndex> indexes = new HashMap<>();
 
     @Override
     public String toString() {
