@@ -167,10 +167,7 @@ final class GovernanceApi {
       if (!config.policies().containsKey(policy)) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "unknown policy; configured: " + config.policies().keySet());
       }
-      int rate = b.path("rate_per_minute").asInt(0);
-      if (rate < 0) {
-        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "rate_per_minute must be >= 0");
-      }
+      int rate = (int) wholeNumber(b, "rate_per_minute", 0, 0, Integer.MAX_VALUE);
       JsonNode exp = b.get("expires_in_seconds");
       if (exp != null && !exp.isNull() && (!exp.canConvertToLong() || exp.asLong() < 1)) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "expires_in_seconds must be a positive whole number");
@@ -281,7 +278,7 @@ final class GovernanceApi {
       String tenant = requiredText(b, "tenant");
       validTenant(tenant);
       Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
-      long ttl = b.path("ttl_seconds").asLong(900);
+      long ttl = wholeNumber(b, "ttl_seconds", 900, 1, PrivacyLinks.MAX_TTL.toSeconds());
       String link = links.mint(s, Duration.ofSeconds(ttl));
       // center_path: the Privacy Center page; the token rides in the fragment, which browsers never send
       return new JsonAnswer(201, obj().put("token", link).put("expires_in", ttl)
@@ -549,6 +546,24 @@ final class GovernanceApi {
       throw GatewayException.badRequest(ErrorCodes.MALFORMED_JSON, "the body is not valid JSON");
     }
     throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "the body must be a JSON object");
+  }
+
+  /**
+   * An optional whole-number field: absent or null gives {@code dflt}; anything else must be an integral JSON
+   * number in {@code [min, max]}. Jackson's {@code asInt}/{@code asLong} would turn {@code "x"} into the
+   * default, {@code 1.5} into 1, {@code true} into 1 and wrap large numbers, so a mistyped request would
+   * create a key or a link other than the one asked for.
+   */
+  static long wholeNumber(JsonNode b, String field, long dflt, long min, long max) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+          "'" + field + "' must be a whole number from " + min + " to " + max);
+    }
+    return n.asLong();
   }
 
   private static String requiredText(JsonNode b, String field) {
