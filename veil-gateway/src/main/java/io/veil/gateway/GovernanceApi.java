@@ -177,9 +177,12 @@ final class GovernanceApi {
       return new JsonAnswer(201, keyJson(k.key()).put("secret", k.secret()));
     }
     if (p.length == 4 && p[1].equals("keys") && p[3].equals("revoke") && m.equals("POST")) {
-      if (!KEY_ID.matcher(p[2]).matches() || !keys.revoke(p[2])) {
+      String revokedTenant = KEY_ID.matcher(p[2]).matches()
+          ? keys.list().stream().filter(k -> k.id().equals(p[2])).map(ClientKey::tenant).findFirst().orElse(null) : null;
+      if (revokedTenant == null || !keys.revoke(p[2])) {
         throw notFound("no such key");
       }
+      adminAudit(revokedTenant, "/admin/keys/revoke");
       return ok(obj().put("id", p[2]).put("revoked", true));
     }
     if (p.length == 2 && p[1].equals("doctor") && m.equals("GET")) {
@@ -230,6 +233,8 @@ final class GovernanceApi {
         case "deny" -> gov.requests().deny(p[2], denialReason(requiredText(body(call), "reason")));
         default -> throw notFound("unknown action; use verify or deny (erasure and export complete through /privacy or veil dsr)");
       };
+      appendAudit(new AuditRecord(r.tenant(), r.subject(), "/admin/privacy-requests/" + p[3], null, new TreeMap<>(),
+          AuditAction.ADMIN, "privacy-api", 200, 0));
       return ok(requestJson(r));
     }
     if (p.length == 3 && p[1].equals("audit") && p[2].equals("verify") && m.equals("GET")) {
@@ -241,6 +246,7 @@ final class GovernanceApi {
     }
     if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
       io.veil.store.RetentionPurger.Report r = gov.purger().run();
+      adminAudit("system", "/admin/retention/run");
       ObjectNode deleted = obj();
       r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
       ObjectNode periods = obj();
@@ -280,6 +286,8 @@ final class GovernanceApi {
       Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
       long ttl = wholeNumber(b, "ttl_seconds", 900, 1, PrivacyLinks.MAX_TTL.toSeconds());
       String link = links.mint(s, Duration.ofSeconds(ttl));
+      // a link is a credential to the subject's data (export, erase): who was given one belongs in the trail
+      privacyAudit(s, "/admin/privacy-links", AuditAction.ADMIN);
       // center_path: the Privacy Center page; the token rides in the fragment, which browsers never send
       return new JsonAnswer(201, obj().put("token", link).put("expires_in", ttl)
           .put("path", "/privacy/consent?token=" + link)

@@ -71,4 +71,55 @@ class AdminApiInputIT {
     HttpResponse<String> linkDefault = g.admin("POST", "/admin/privacy-links", "{\"tenant\":\"acme\",\"user\":\"bob\"}");
     assertThat(GovernedGateway.json(linkDefault).get("expires_in").asLong()).isEqualTo(900);
   }
+
+  /** The audit export's records (not checkpoints) with this endpoint. */
+  private static java.util.List<com.fasterxml.jackson.databind.JsonNode> audited(String endpoint) throws Exception {
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+    for (String line : g.admin("GET", "/admin/audit/export", null).body().split("\n")) {
+      com.fasterxml.jackson.databind.JsonNode n = line.isBlank() ? null : Json.MAPPER.readTree(line);
+      if (n != null && "record".equals(n.path("type").asText()) && endpoint.equals(n.path("endpoint").asText())) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Admin actions that change who can reach data, or delete it, are in the tamper-evident trail, not only key
+   * creation: revoking a key, issuing a privacy link (a credential to one subject's export and erasure), moving a
+   * privacy request, running the retention purge. Never with the user id in the record.
+   */
+  @Test
+  void adminActionsThatGrantAccessOrDeleteDataAreAudited() throws Exception {
+    String id = GovernedGateway.json(g.admin("POST", "/admin/keys", "{\"tenant\":\"t4\"}")).get("id").asText();
+    assertThat(g.admin("POST", "/admin/keys/" + id + "/revoke", null).statusCode()).isEqualTo(200);
+    assertThat(audited("/admin/keys/revoke")).singleElement()
+        .satisfies(r -> assertThat(r.path("tenant").asText()).isEqualTo("t4"));
+    assertThat(g.admin("POST", "/admin/keys/vk_0000000000000000/revoke", null).statusCode()).isEqualTo(404);
+    assertThat(audited("/admin/keys/revoke")).as("nothing revoked, nothing audited").hasSize(1);
+
+    int links = audited("/admin/privacy-links").size(); // another test of this class issues links too
+    assertThat(g.admin("POST", "/admin/privacy-links", "{\"tenant\":\"acme\",\"user\":\"carol@example.com\"}")
+        .statusCode()).isEqualTo(201);
+    assertThat(audited("/admin/privacy-links")).hasSize(links + 1).last().satisfies(r -> {
+      assertThat(r.path("tenant").asText()).isEqualTo("acme");
+      assertThat(r.path("subject").asText()).as("linked to the subject's pseudonym").hasSize(64);
+      assertThat(r.path("action").asText()).isEqualTo("ADMIN");
+    });
+
+    String reqId = g.governance.requests().open(new io.veil.store.Subject("acme", "dan"),
+        io.veil.store.PrivacyRequest.Kind.ERASURE, io.veil.store.RegulationProfile.GDPR).id();
+    assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/verify", "{}").statusCode()).isEqualTo(200);
+    assertThat(g.admin("POST", "/admin/privacy-requests/" + reqId + "/deny", "{\"reason\":\"excessive\"}").statusCode())
+        .isEqualTo(200);
+    assertThat(audited("/admin/privacy-requests/verify")).hasSize(1);
+    assertThat(audited("/admin/privacy-requests/deny")).hasSize(1);
+
+    assertThat(g.admin("POST", "/admin/retention/run", "{}").statusCode()).isEqualTo(200);
+    assertThat(audited("/admin/retention/run")).hasSize(1);
+
+    String export = g.admin("GET", "/admin/audit/export", null).body();
+    assertThat(export).doesNotContain("carol").doesNotContain("dan\"");
+    assertThat(g.admin("GET", "/admin/audit/verify", null).statusCode()).isEqualTo(200);
+  }
 }
