@@ -216,8 +216,11 @@ final class GovernanceApi {
     if (p.length == 2 && p[1].equals("privacy-requests") && m.equals("GET")) {
       String tenant = requiredQuery(call, "tenant");
       validTenant(tenant);
-      boolean overdue = "true".equals(call.query().get("overdue"));
-      boolean all = "true".equals(call.query().get("all"));
+      boolean overdue = flag(call, "overdue");
+      boolean all = flag(call, "all");
+      if (overdue && all) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "use overdue=true or all=true, not both");
+      }
       List<PrivacyRequest> list = all ? gov.requests().all(tenant, 1000)
           : overdue ? gov.requests().overdue(tenant, 1000) : gov.requests().queue(tenant, 1000);
       ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -598,6 +601,18 @@ final class GovernanceApi {
     }
     throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
         "reason must be identity-not-verified, manifestly-unfounded, excessive or legal-exemption");
+  }
+
+  /** A boolean query parameter: absent, {@code true} or {@code false}; anything else is a 400, not a silent "no". */
+  private static boolean flag(Call call, String name) {
+    String v = call.query().get(name);
+    if (v == null || v.equals("false")) {
+      return false;
+    }
+    if (v.equals("true")) {
+      return true;
+    }
+    throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "query parameter '" + name + "' must be true or false");
   }
 
   private static String requiredQuery(Call call, String name) {

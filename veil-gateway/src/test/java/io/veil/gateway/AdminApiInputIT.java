@@ -122,4 +122,22 @@ class AdminApiInputIT {
     assertThat(export).doesNotContain("carol").doesNotContain("dan\"");
     assertThat(g.admin("GET", "/admin/audit/verify", null).statusCode()).isEqualTo(200);
   }
+
+  /**
+   * The privacy-request queue's filters: a mistyped one ({@code overdue=yes}, {@code all=1}) used to answer the open
+   * queue with 200, so a DPO script checking for overdue requests saw a list that was not what it asked for.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"overdue=yes", "overdue=1", "all=TRUE", "all=", "overdue=true&all=true"})
+  void aMistypedQueueFilterIsRefused(String query) throws Exception {
+    HttpResponse<String> r = g.admin("GET", "/admin/privacy-requests?tenant=acme&" + query, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(code(r)).isEqualTo("veil_invalid_request");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"''", "overdue=true", "overdue=false", "all=true", "all=false&overdue=false"})
+  void wellFormedQueueFiltersWork(String query) throws Exception {
+    assertThat(g.admin("GET", "/admin/privacy-requests?tenant=acme&" + query, null).statusCode()).isEqualTo(200);
+  }
 }
