@@ -408,6 +408,23 @@ final class GovernanceApi {
     return g.asBoolean() ? cs.grant(s, purpose, source, nv) : cs.withdraw(s, purpose, source, nv);
   }
 
+  /**
+   * The regulation profile a privacy link's subject is served under. A link names a tenant, not a key, so this is
+   * the profile of the policies of that tenant's live keys when they agree; the configured default profile when
+   * the tenant has no key or keys under policies with different profiles. (The global default answered a CCPA
+   * tenant's user that nothing was permitted, and gave their privacy requests the GDPR due date.)
+   */
+  private RegulationProfile tenantProfile(String tenant) {
+    java.util.Set<RegulationProfile> profiles = java.util.EnumSet.noneOf(RegulationProfile.class);
+    for (ClientKey k : keys.list()) {
+      GatewayPolicy policy = config.policies().get(k.policy());
+      if (k.tenant().equals(tenant) && k.revokedAt() == null && policy != null) {
+        profiles.add(policy.profile());
+      }
+    }
+    return profiles.size() == 1 ? profiles.iterator().next() : gov.config().profile();
+  }
+
   /** Who is calling the privacy API on behalf of which subject. */
   record Caller(Subject subject, String source, RegulationProfile profile) {}
 
@@ -419,7 +436,7 @@ final class GovernanceApi {
     if (link != null) {
       Subject s = links.verify(link).orElseThrow(() -> new GatewayException(401, ErrorCodes.TYPE_AUTH,
           "veil_invalid_privacy_link", "The privacy link is invalid or has expired; ask for a new one"));
-      return new Caller(s, "privacy-link", gov.config().profile());
+      return new Caller(s, "privacy-link", tenantProfile(s.tenant()));
     }
     String auth = call.header("authorization");
     String secret = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip()
