@@ -207,11 +207,16 @@ final class DsrCommand implements Runnable {
       } catch (StoreLocation.InUse e) {
         return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
             + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/verify", "{}"));
-      } catch (IllegalStateException | IllegalArgumentException e) {
+      } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());
+      } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+        throw new CliException(NO_SUCH_REQUEST); // not an id the store issued, or none with this id
       }
     }
   }
+
+  /** The one message for an id that names no request (never the store's parse error). */
+  static final String NO_SUCH_REQUEST = "no such privacy request (see veil dsr list --tenant T --all)";
 
   @Command(name = "deny", mixinStandardHelpOptions = true, description = "Deny an open request with a lawful reason.")
   static final class Deny implements Callable<Integer> {
@@ -245,6 +250,8 @@ final class DsrCommand implements Runnable {
             "{\"reason\":\"" + why.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}"));
       } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());
+      } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+        throw new CliException(NO_SUCH_REQUEST);
       }
     }
   }

@@ -167,10 +167,7 @@ final class GovernanceApi {
       if (!config.policies().containsKey(policy)) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "unknown policy; configured: " + config.policies().keySet());
       }
-      int rate = b.path("rate_per_minute").asInt(0);
-      if (rate < 0) {
-        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "rate_per_minute must be >= 0");
-      }
+      int rate = (int) wholeNumber(b, "rate_per_minute", 0, 0, Integer.MAX_VALUE);
       JsonNode exp = b.get("expires_in_seconds");
       if (exp != null && !exp.isNull() && (!exp.canConvertToLong() || exp.asLong() < 1)) {
         throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "expires_in_seconds must be a positive whole number");
@@ -180,9 +177,12 @@ final class GovernanceApi {
       return new JsonAnswer(201, keyJson(k.key()).put("secret", k.secret()));
     }
     if (p.length == 4 && p[1].equals("keys") && p[3].equals("revoke") && m.equals("POST")) {
-      if (!KEY_ID.matcher(p[2]).matches() || !keys.revoke(p[2])) {
+      String revokedTenant = KEY_ID.matcher(p[2]).matches()
+          ? keys.list().stream().filter(k -> k.id().equals(p[2])).map(ClientKey::tenant).findFirst().orElse(null) : null;
+      if (revokedTenant == null || !keys.revoke(p[2])) {
         throw notFound("no such key");
       }
+      adminAudit(revokedTenant, "/admin/keys/revoke");
       return ok(obj().put("id", p[2]).put("revoked", true));
     }
     if (p.length == 2 && p[1].equals("doctor") && m.equals("GET")) {
@@ -216,8 +216,11 @@ final class GovernanceApi {
     if (p.length == 2 && p[1].equals("privacy-requests") && m.equals("GET")) {
       String tenant = requiredQuery(call, "tenant");
       validTenant(tenant);
-      boolean overdue = "true".equals(call.query().get("overdue"));
-      boolean all = "true".equals(call.query().get("all"));
+      boolean overdue = flag(call, "overdue");
+      boolean all = flag(call, "all");
+      if (overdue && all) {
+        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "use overdue=true or all=true, not both");
+      }
       List<PrivacyRequest> list = all ? gov.requests().all(tenant, 1000)
           : overdue ? gov.requests().overdue(tenant, 1000) : gov.requests().queue(tenant, 1000);
       ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -233,6 +236,8 @@ final class GovernanceApi {
         case "deny" -> gov.requests().deny(p[2], denialReason(requiredText(body(call), "reason")));
         default -> throw notFound("unknown action; use verify or deny (erasure and export complete through /privacy or veil dsr)");
       };
+      appendAudit(new AuditRecord(r.tenant(), r.subject(), "/admin/privacy-requests/" + p[3], null, new TreeMap<>(),
+          AuditAction.ADMIN, "privacy-api", 200, 0));
       return ok(requestJson(r));
     }
     if (p.length == 3 && p[1].equals("audit") && p[2].equals("verify") && m.equals("GET")) {
@@ -244,6 +249,7 @@ final class GovernanceApi {
     }
     if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
       io.veil.store.RetentionPurger.Report r = gov.purger().run();
+      adminAudit("system", "/admin/retention/run");
       ObjectNode deleted = obj();
       r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
       ObjectNode periods = obj();
@@ -281,8 +287,10 @@ final class GovernanceApi {
       String tenant = requiredText(b, "tenant");
       validTenant(tenant);
       Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
-      long ttl = b.path("ttl_seconds").asLong(900);
+      long ttl = wholeNumber(b, "ttl_seconds", 900, 1, PrivacyLinks.MAX_TTL.toSeconds());
       String link = links.mint(s, Duration.ofSeconds(ttl));
+      // a link is a credential to the subject's data (export, erase): who was given one belongs in the trail
+      privacyAudit(s, "/admin/privacy-links", AuditAction.ADMIN);
       // center_path: the Privacy Center page; the token rides in the fragment, which browsers never send
       return new JsonAnswer(201, obj().put("token", link).put("expires_in", ttl)
           .put("path", "/privacy/consent?token=" + link)
@@ -400,6 +408,23 @@ final class GovernanceApi {
     return g.asBoolean() ? cs.grant(s, purpose, source, nv) : cs.withdraw(s, purpose, source, nv);
   }
 
+  /**
+   * The regulation profile a privacy link's subject is served under. A link names a tenant, not a key, so this is
+   * the profile of the policies of that tenant's live keys when they agree; the configured default profile when
+   * the tenant has no key or keys under policies with different profiles. (The global default answered a CCPA
+   * tenant's user that nothing was permitted, and gave their privacy requests the GDPR due date.)
+   */
+  private RegulationProfile tenantProfile(String tenant) {
+    java.util.Set<RegulationProfile> profiles = java.util.EnumSet.noneOf(RegulationProfile.class);
+    for (ClientKey k : keys.list()) {
+      GatewayPolicy policy = config.policies().get(k.policy());
+      if (k.tenant().equals(tenant) && k.revokedAt() == null && policy != null) {
+        profiles.add(policy.profile());
+      }
+    }
+    return profiles.size() == 1 ? profiles.iterator().next() : gov.config().profile();
+  }
+
   /** Who is calling the privacy API on behalf of which subject. */
   record Caller(Subject subject, String source, RegulationProfile profile) {}
 
@@ -411,7 +436,7 @@ final class GovernanceApi {
     if (link != null) {
       Subject s = links.verify(link).orElseThrow(() -> new GatewayException(401, ErrorCodes.TYPE_AUTH,
           "veil_invalid_privacy_link", "The privacy link is invalid or has expired; ask for a new one"));
-      return new Caller(s, "privacy-link", gov.config().profile());
+      return new Caller(s, "privacy-link", tenantProfile(s.tenant()));
     }
     String auth = call.header("authorization");
     String secret = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip()
@@ -551,6 +576,24 @@ final class GovernanceApi {
     throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "the body must be a JSON object");
   }
 
+  /**
+   * An optional whole-number field: absent or null gives {@code dflt}; anything else must be an integral JSON
+   * number in {@code [min, max]}. Jackson's {@code asInt}/{@code asLong} would turn {@code "x"} into the
+   * default, {@code 1.5} into 1, {@code true} into 1 and wrap large numbers, so a mistyped request would
+   * create a key or a link other than the one asked for.
+   */
+  static long wholeNumber(JsonNode b, String field, long dflt, long min, long max) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
+          "'" + field + "' must be a whole number from " + min + " to " + max);
+    }
+    return n.asLong();
+  }
+
   private static String requiredText(JsonNode b, String field) {
     JsonNode n = b.get(field);
     if (n == null || !n.isTextual() || n.asText().isBlank()) {
@@ -575,6 +618,18 @@ final class GovernanceApi {
     }
     throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST,
         "reason must be identity-not-verified, manifestly-unfounded, excessive or legal-exemption");
+  }
+
+  /** A boolean query parameter: absent, {@code true} or {@code false}; anything else is a 400, not a silent "no". */
+  private static boolean flag(Call call, String name) {
+    String v = call.query().get(name);
+    if (v == null || v.equals("false")) {
+      return false;
+    }
+    if (v.equals("true")) {
+      return true;
+    }
+    throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "query parameter '" + name + "' must be true or false");
   }
 
   private static String requiredQuery(Call call, String name) {

@@ -147,17 +147,20 @@ class ConsoleIT {
       HttpResponse<String> h = g.send("GET", "/privacy/history", null, null, "X-Veil-Privacy-Link", token);
       assertThat(h.statusCode()).as(h.body()).isEqualTo(200);
       JsonNode data = GovernedGateway.json(h).get("data");
-      assertThat(data).hasSize(2); // the consent change and the chat request, newest first
-      JsonNode chat = data.get(0);
+      // the consent change, the chat request and the issuing of this link (qa3: audited), newest first
+      assertThat(data).hasSize(3);
+      assertThat(data.get(0).get("endpoint").asText()).isEqualTo("/admin/privacy-links");
+      assertThat(data.get(0).get("action").asText()).isEqualTo("admin");
+      JsonNode chat = data.get(1);
       assertThat(chat.get("endpoint").asText()).isEqualTo("/v1/chat/completions");
       assertThat(chat.get("model").asText()).isEqualTo("gpt-4o-mini");
       assertThat(chat.get("action").asText()).isEqualTo("pseudonymized");
       assertThat(chat.at("/entities/EMAIL").asInt()).isEqualTo(1);
-      assertThat(data.get(1).get("action").asText()).isEqualTo("privacy_change");
+      assertThat(data.get(2).get("action").asText()).isEqualTo("privacy_change");
       assertThat(h.body()).doesNotContain(EMAIL).doesNotContain(USER);
 
       // the app's backend sees the same with its key + X-Veil-User; another user sees only their own
-      assertThat(GovernedGateway.json(g.privacy("GET", "/privacy/history", USER, null)).get("data")).hasSize(2);
+      assertThat(GovernedGateway.json(g.privacy("GET", "/privacy/history", USER, null)).get("data")).hasSize(3);
       assertThat(GovernedGateway.json(g.privacy("GET", "/privacy/history?limit=1", USER, null)).get("data")).hasSize(1);
       JsonNode other = GovernedGateway.json(g.privacy("GET", "/privacy/history", "someone.else@example.org", null));
       assertThat(other.get("data")).hasSize(1);
