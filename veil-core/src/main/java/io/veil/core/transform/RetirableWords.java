@@ -101,19 +101,7 @@ final class RetirableWords implements TokenIndex {
       return false;
     }
     String folded = RestoreIndex.fold(text);
-    List<int[]> runs = new ArrayList<>();
-    int n = folded.length();
-    for (int i = 0; i < n; ) {
-      if (!Character.isLetterOrDigit(folded.charAt(i))) {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < n && Character.isLetterOrDigit(folded.charAt(i))) {
-        i++;
-      }
-      runs.add(new int[] {start, i});
-    }
+    List<int[]> runs = runBounds(folded);
     int checks = 0;
     StringBuilder window = new StringBuilder();
     for (int size : new TreeSet<>(runCounts.keySet())) {
@@ -145,6 +133,15 @@ final class RetirableWords implements TokenIndex {
   /** The maximal runs of letters and digits of a folded string. */
   static List<String> runs(String folded) {
     List<String> out = new ArrayList<>();
+    for (int[] r : runBounds(folded)) {
+      out.add(folded.substring(r[0], r[1]));
+    }
+    return out;
+  }
+
+  /** The {start, end} bounds of the maximal runs of letters and digits of a folded string. */
+  private static List<int[]> runBounds(String folded) {
+    List<int[]> out = new ArrayList<>();
     int n = folded.length();
     for (int i = 0; i < n; ) {
       if (!Character.isLetterOrDigit(folded.charAt(i))) {
@@ -155,7 +152,7 @@ final class RetirableWords implements TokenIndex {
       while (i < n && Character.isLetterOrDigit(folded.charAt(i))) {
         i++;
       }
-      out.add(folded.substring(start, i));
+      out.add(new int[] {start, i});
     }
     return out;
   }
