@@ -98,26 +98,11 @@ public final class TextLookup {
     if (!foldedWord.isEmpty() && foldedWord.chars().allMatch(c -> Character.isLetterOrDigit((char) c))) {
       // a bounded occurrence of letters and digits only is exactly one maximal run of them
       if (words == null) {
-        words = wordsOf(folded());
+        words = new HashSet<>(RetirableWords.runs(folded()));
       }
       return words.contains(foldedWord);
     }
     return contains(foldedWord) && scanForWord(folded(), foldedWord);
-  }
-
-  private static Set<String> wordsOf(String text) {
-    Set<String> out = new HashSet<>();
-    int start = -1;
-    for (int i = 0; i <= text.length(); i++) {
-      boolean word = i < text.length() && Character.isLetterOrDigit(text.charAt(i));
-      if (word && start < 0) {
-        start = i;
-      } else if (!word && start >= 0) {
-        out.add(text.substring(start, i));
-        start = -1;
-      }
-    }
-    return out;
   }
 
   static boolean scanForWord(String text, String word) {
