@@ -13,6 +13,7 @@ import io.veil.store.ConsentDecision;
 import io.veil.store.ConsentStore;
 import io.veil.store.ErasureReceipt;
 import io.veil.store.PrivacyRequest;
+import io.veil.store.Pseudonym;
 import io.veil.store.PrivacySettings;
 import io.veil.store.Purpose;
 import io.veil.store.RegulationProfile;
@@ -236,8 +237,7 @@ final class GovernanceApi {
         case "deny" -> gov.requests().deny(p[2], denialReason(requiredText(body(call), "reason")));
         default -> throw notFound("unknown action; use verify or deny (erasure and export complete through /privacy or veil dsr)");
       };
-      appendAudit(new AuditRecord(r.tenant(), r.subject(), "/admin/privacy-requests/" + p[3], null, new TreeMap<>(),
-          AuditAction.ADMIN, "privacy-api", 200, 0));
+      audit(r.tenant(), r.subject(), "/admin/privacy-requests/" + p[3], AuditAction.ADMIN);
       return ok(requestJson(r));
     }
     if (p.length == 3 && p[1].equals("audit") && p[2].equals("verify") && m.equals("GET")) {
@@ -527,8 +527,7 @@ final class GovernanceApi {
   // ---------------------------------------------------------------- audit of privacy operations
 
   private void privacyAudit(Subject s, String endpoint, AuditAction action) {
-    appendAudit(new AuditRecord(s.tenant(), gov.subjectKeys().pseudonymOf(s), endpoint, null, new TreeMap<>(),
-        action, "privacy-api", 200, 0));
+    audit(s.tenant(), gov.subjectKeys().pseudonymOf(s), endpoint, action);
   }
 
   private void adminAudit(String tenant, String endpoint) {
@@ -536,10 +535,12 @@ final class GovernanceApi {
   }
 
   private void adminAuditAction(String tenant, String endpoint, AuditAction action) {
-    appendAudit(new AuditRecord(tenant, null, endpoint, null, new TreeMap<>(), action, "privacy-api", 200, 0));
+    audit(tenant, null, endpoint, action);
   }
 
-  private void appendAudit(AuditRecord r) {
+  /** One successful privacy-API or admin record: tenant, subject pseudonym (or null), endpoint, action. */
+  private void audit(String tenant, Pseudonym subjectRef, String endpoint, AuditAction action) {
+    AuditRecord r = new AuditRecord(tenant, subjectRef, endpoint, null, new TreeMap<>(), action, "privacy-api", 200, 0);
     try {
       gov.audit().append(r);
     } catch (RuntimeException e) {
