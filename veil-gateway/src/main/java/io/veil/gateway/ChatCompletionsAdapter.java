@@ -107,7 +107,12 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       // stage must not depend on it)
       keepOnly(msg, MESSAGE_FIELDS);
       requireText(msg, "tool_call_id", "refusal");
-      transformContent(msg, "content", t);
+      String role = msg.path("role").asText("");
+      if ((role.equals("tool") || role.equals("function")) && msg.path("content").isTextual()) {
+        msg.put("content", transformToolResult(msg.get("content").asText(), t));
+      } else {
+        transformContent(msg, "content", t);
+      }
       if (msg.get("refusal") != null && msg.get("refusal").isTextual()) {
         msg.put("refusal", t.apply(msg.get("refusal").asText()));
       }
@@ -176,6 +181,18 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
 
   static String safeType(String type) {
     return type.matches("[a-z_]{1,32}") ? type : "?";
+  }
+
+  /**
+   * A tool's result: when it is a JSON object or array (the usual case), its string values are read
+   * decoded, as tool-call arguments are: serializers such as Python's {@code json.dumps} escape every
+   * non-ASCII letter, and detection over the escaped text misses or cuts names and e-mails. Anything
+   * else is transformed as text.
+   */
+  static String transformToolResult(String result, TextTransform t) {
+    String s = result.strip();
+    boolean document = (s.startsWith("{") && s.endsWith("}")) || (s.startsWith("[") && s.endsWith("]"));
+    return document ? JsonText.transformJsonDocument(result, t) : t.apply(result);
   }
 
   static void transformArguments(JsonNode function, TextTransform t) {

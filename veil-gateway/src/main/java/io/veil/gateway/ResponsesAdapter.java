@@ -113,7 +113,13 @@ final class ResponsesAdapter implements ProtocolAdapter {
           }
         }
         case "item_reference" -> { } // an id only
-        default -> ChatCompletionsAdapter.transformContent(item, "output", t);
+        default -> {
+          if (item.path("output").isTextual()) {
+            item.put("output", ChatCompletionsAdapter.transformToolResult(item.get("output").asText(), t));
+          } else {
+            ChatCompletionsAdapter.transformContent(item, "output", t);
+          }
+        }
       }
     }
   }
