@@ -60,7 +60,9 @@ final class JsonText {
   /**
    * Restores every string value of a response in place. Values of fields named {@code arguments}
    * hold JSON documents (tool-call arguments) and are restored as JSON string content, so a restored
-   * value cannot break out of its string.
+   * value cannot break out of its string. Values of fields named {@code logprobs} are the provider's
+   * own tokens (a placeholder spans several; each entry's {@code bytes} must stay its token's UTF-8)
+   * and are left as they are, whole as streamed.
    */
   static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore) {
     restoreAll(node, restore, NO_DOCUMENTS, RestoreFormat.TEXT);
@@ -83,6 +85,9 @@ final class JsonText {
     if (node instanceof ObjectNode obj) {
       for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("logprobs")) {
+          continue;
+        }
         RestoreFormat f = e.getKey().equals("arguments") || jsonDocument.test(obj, e.getKey())
             ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
         if (e.getValue().isTextual()) {

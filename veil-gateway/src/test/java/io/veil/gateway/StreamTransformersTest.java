@@ -180,4 +180,28 @@ class StreamTransformersTest {
     assertThat(out).hasSize(2);
     assertThat(out.getLast().get("item_id").asText()).isEqualTo("m");
   }
+
+  /**
+   * Logprobs describe the provider's own tokens: a placeholder is several of them, and each entry's
+   * {@code bytes} must stay the UTF-8 of its {@code token}. The streamed path never restored them; the
+   * whole answer restored an entry whose token happened to be a whole placeholder (or, in surrogate
+   * mode, a surrogate first name), so {@code token} and {@code bytes} disagreed and a streamed and a
+   * whole answer differed. Now neither restores them; the text itself is restored.
+   */
+  @Test
+  void logprobsAreTheProvidersTokensAndAreNotRestored() throws Exception {
+    String lp = "{\"content\":[{\"token\":\"<PERSON_1>\",\"logprob\":-0.1,\"bytes\":[60,80,69,82,83,79,78,95,49,62],"
+        + "\"top_logprobs\":[{\"token\":\"<EMAIL_1>\",\"logprob\":-2,\"bytes\":[60]}]}],\"refusal\":null}";
+    JsonNode answer = Json.MAPPER.readTree("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+        + "\"content\":\"<PERSON_1>\"},\"logprobs\":" + lp + ",\"finish_reason\":\"stop\"}]}");
+    new ChatCompletionsAdapter().restoreAnswer(answer, restorers, io.veil.core.RestoreFormat.TEXT);
+    assertThat(answer.at("/choices/0/message/content").asText()).isEqualTo("Jane Doe");
+    assertThat(answer.at("/choices/0/logprobs")).isEqualTo(Json.MAPPER.readTree(lp));
+
+    JsonNode responses = Json.MAPPER.readTree("{\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\","
+        + "\"text\":\"<PERSON_1>\",\"logprobs\":[{\"token\":\"<PERSON_1>\",\"logprob\":-0.1,\"bytes\":[60],\"top_logprobs\":[]}]}]}]}");
+    new ResponsesAdapter().restoreAnswer(responses, restorers, io.veil.core.RestoreFormat.TEXT);
+    assertThat(responses.at("/output/0/content/0/text").asText()).isEqualTo("Jane Doe");
+    assertThat(responses.at("/output/0/content/0/logprobs/0/token").asText()).isEqualTo("<PERSON_1>");
+  }
 }
