@@ -107,7 +107,12 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       // stage must not depend on it)
       keepOnly(msg, MESSAGE_FIELDS);
       requireText(msg, "tool_call_id", "refusal");
-      transformContent(msg, "content", t);
+      String role = msg.path("role").asText("");
+      if ((role.equals("tool") || role.equals("function")) && msg.path("content").isTextual()) {
+        msg.put("content", transformToolResult(msg.get("content").asText(), t));
+      } else {
+        transformContent(msg, "content", t);
+      }
       if (msg.get("refusal") != null && msg.get("refusal").isTextual()) {
         msg.put("refusal", t.apply(msg.get("refusal").asText()));
       }
@@ -176,6 +181,18 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
 
   static String safeType(String type) {
     return type.matches("[a-z_]{1,32}") ? type : "?";
+  }
+
+  /**
+   * A tool's result: when it is a JSON object or array (the usual case), its string values are read
+   * decoded, as tool-call arguments are: serializers such as Python's {@code json.dumps} escape every
+   * non-ASCII letter, and detection over the escaped text misses or cuts names and e-mails. Anything
+   * else is transformed as text.
+   */
+  static String transformToolResult(String result, TextTransform t) {
+    String s = result.strip();
+    boolean document = (s.startsWith("{") && s.endsWith("}")) || (s.startsWith("[") && s.endsWith("]"));
+    return document ? JsonText.transformJsonDocument(result, t) : t.apply(result);
   }
 
   static void transformArguments(JsonNode function, TextTransform t) {
@@ -252,19 +269,55 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     return sb.isEmpty() ? null : sb.toString();
   }
 
+  /** JSON mode and structured outputs: the answer's {@code content} is a JSON document. */
   @Override
-  public StreamTransformer streamTransformer(Restorers restorers) {
-    return new ChatStream(restorers);
+  public RestoreFormat answerTextFormat(ObjectNode request) {
+    return jsonDocumentFormat(request.path("response_format"));
   }
 
-  /** Restores chunks: content and refusal per choice, arguments per choice and tool-call index. */
+  /** {@code {"type":"json_object"|"json_schema", …}}: JSON string content; anything else: text. */
+  static RestoreFormat jsonDocumentFormat(JsonNode format) {
+    String type = format.path("type").asText("");
+    return type.equals("json_object") || type.equals("json_schema") ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
+  }
+
+  /** A message's {@code content} (the answer text; a message is the object that has a {@code role}). */
+  private static boolean messageContent(ObjectNode owner, String field) {
+    return field.equals("content") && owner.has("role");
+  }
+
+  @Override
+  public void restoreAnswer(JsonNode answer, Restorers restorers, RestoreFormat answerText) {
+    if (answerText == RestoreFormat.JSON_STRING) {
+      JsonText.restoreAll(answer, restorers::restore, ChatCompletionsAdapter::messageContent);
+    } else {
+      JsonText.restoreAll(answer, restorers::restore);
+    }
+  }
+
+  @Override
+  public StreamTransformer streamTransformer(Restorers restorers, RestoreFormat answerText) {
+    return new ChatStream(restorers, answerText);
+  }
+
+  /**
+   * Restores chunks: the text fields of each choice's delta (content, refusal, and the reasoning text
+   * some OpenAI-compatible providers stream as {@code reasoning_content} / {@code reasoning}) per
+   * choice, arguments per choice and tool-call index.
+   */
   static final class ChatStream implements StreamTransformer {
+    /** Delta fields that carry streamed text. */
+    private static final List<String> TEXT_FIELDS = List.of("content", "refusal", "reasoning_content", "reasoning");
+
     private final Restorers restorers;
+    private final RestoreFormat contentFormat;
+    /** Keys: {@code <choice>/<field>} for text, {@code <choice>:<call index>} for tool-call arguments. */
     private final Map<String, StreamingRestorer> open = new LinkedHashMap<>();
     private ObjectNode template;
 
-    ChatStream(Restorers restorers) {
+    ChatStream(Restorers restorers, RestoreFormat contentFormat) {
       this.restorers = restorers;
+      this.contentFormat = contentFormat;
     }
 
     private StreamingRestorer restorer(String key, RestoreFormat format) {
@@ -294,12 +347,16 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
         JsonNode d = choice.get("delta");
         ObjectNode delta = d instanceof ObjectNode od ? od : null;
         if (delta != null) {
-          pushText(delta, "content", "c" + index);
-          pushText(delta, "refusal", "r" + index);
+          for (String field : TEXT_FIELDS) {
+            if (delta.path(field).isTextual()) {
+              RestoreFormat format = field.equals("content") ? contentFormat : RestoreFormat.TEXT;
+              delta.put(field, restorer(index + "/" + field, format).push(delta.get(field).asText()));
+            }
+          }
           if (delta.get("tool_calls") instanceof ArrayNode calls) {
             for (JsonNode call : calls) {
               if (call.path("function") instanceof ObjectNode fn && fn.path("arguments").isTextual()) {
-                String key = "t" + index + ":" + call.path("index").asInt(0);
+                String key = index + ":" + call.path("index").asInt(0);
                 fn.put("arguments", restorer(key, RestoreFormat.JSON_STRING).push(fn.get("arguments").asText()));
               }
             }
@@ -311,38 +368,36 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
           }
           flushChoice(index, delta);
         }
-        if (choice.get("message") != null) {
-          JsonText.restoreAll(choice.get("message"), restorers::restore);
+        if (choice.get("message") instanceof ObjectNode message) {
+          if (contentFormat == RestoreFormat.JSON_STRING) {
+            JsonText.restoreAll(message, restorers::restore, ChatCompletionsAdapter::messageContent);
+          } else {
+            JsonText.restoreAll(message, restorers::restore);
+          }
         }
       }
       return List.of(new SseEvent(event.event(), Json.write(chunk)));
     }
 
-    private void pushText(ObjectNode delta, String field, String key) {
-      if (delta.path(field).isTextual()) {
-        delta.put(field, restorer(key, RestoreFormat.TEXT).push(delta.get(field).asText()));
-      }
-    }
-
     /** Appends what is held back for this choice to its last delta. */
     private void flushChoice(int index, ObjectNode delta) {
+      String textPrefix = index + "/";
+      String callPrefix = index + ":";
       for (Iterator<Map.Entry<String, StreamingRestorer>> it = open.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, StreamingRestorer> e = it.next();
         String key = e.getKey();
-        String tail;
-        if (key.equals("c" + index) || key.equals("r" + index)) {
-          tail = e.getValue().finish();
+        if (key.startsWith(textPrefix)) {
+          String tail = e.getValue().finish();
           it.remove();
           if (!tail.isEmpty()) {
-            String field = key.startsWith("c") ? "content" : "refusal";
+            String field = key.substring(textPrefix.length());
             delta.put(field, delta.path(field).asText("") + tail);
           }
-        } else if (key.startsWith("t" + index + ":")) {
-          tail = e.getValue().finish();
+        } else if (key.startsWith(callPrefix)) {
+          String tail = e.getValue().finish();
           it.remove();
           if (!tail.isEmpty()) {
-            int callIndex = Integer.parseInt(key.substring(key.indexOf(':') + 1));
-            appendArguments(delta, callIndex, tail);
+            appendArguments(delta, Integer.parseInt(key.substring(callPrefix.length())), tail);
           }
         }
       }
@@ -371,7 +426,11 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       ArrayNode choices = chunk.putArray("choices");
       Map<Integer, ObjectNode> deltas = new LinkedHashMap<>();
       for (String key : List.copyOf(open.keySet())) {
-        int index = Integer.parseInt(key.substring(1, key.contains(":") ? key.indexOf(':') : key.length()));
+        int end = 1; // past a sign
+        while (key.charAt(end) != '/' && key.charAt(end) != ':') {
+          end++;
+        }
+        int index = Integer.parseInt(key.substring(0, end));
         ObjectNode delta = deltas.computeIfAbsent(index, i -> {
           ObjectNode choice = choices.addObject();
           choice.put("index", i);

@@ -67,7 +67,7 @@ final class CompletionsAdapter implements ProtocolAdapter {
   }
 
   @Override
-  public StreamTransformer streamTransformer(Restorers restorers) {
+  public StreamTransformer streamTransformer(Restorers restorers, RestoreFormat answerText) {
     return new StreamTransformer() {
       private final Map<Integer, StreamingRestorer> open = new TreeMap<>();
       private ObjectNode template;

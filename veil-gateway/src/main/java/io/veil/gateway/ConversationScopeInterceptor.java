@@ -18,6 +18,10 @@ import java.util.regex.Pattern;
  * For an identified end user the conversation is prefixed with (the start of) the user's keyed
  * pseudonym ({@code u:HASH:}), so users never share tokens.
  *
+ * <p>A Responses request with {@code previous_response_id} and no header is refused (400
+ * {@code veil_conversation_required}): its earlier turns are stored at the provider, so no scope
+ * derived from the request itself would keep their placeholders.
+ *
  * <p><b>Security:</b> the fallback scope is shared by every anonymous caller of the tenant whose
  * conversation starts with the same message ("Hello", an app's fixed first prompt). Such a scope is
  * marked ({@link #sharedByContent(Scope)}) and {@link PiiInterceptor} restores in it only the tokens
@@ -49,6 +53,14 @@ final class ConversationScopeInterceptor implements Interceptor {
       }
       conversation = "c:" + header;
     } else {
+      if (request.json() != null && request.json().path("previous_response_id").isTextual()) {
+        // the earlier turns are at the provider, not in this request: a scope derived from this
+        // request would number its placeholders from 1 again, and they would collide with the
+        // earlier turns' placeholders in the model's context
+        throw GatewayException.badRequest(ErrorCodes.CONVERSATION_REQUIRED, "A request with 'previous_response_id' "
+            + "needs the header X-Veil-Conversation (one id for the whole conversation), so that its placeholders "
+            + "stay the same across turns");
+      }
       ProtocolAdapter adapter = adapters.get(request.endpoint());
       String first = adapter == null || request.json() == null ? null : adapter.firstUserText(request.json());
       conversation = first == null ? "r:" + UUID.randomUUID() : BY_CONTENT + secret.hash("conversation", tenant, first);

@@ -1,6 +1,7 @@
 package io.veil.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veil.core.RestoreFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -27,7 +28,7 @@ final class EmbeddingsAdapter implements ProtocolAdapter {
   }
 
   @Override
-  public StreamTransformer streamTransformer(Restorers restorers) {
+  public StreamTransformer streamTransformer(Restorers restorers, RestoreFormat answerText) {
     return new StreamTransformer() {
       @Override
       public List<SseEvent> onEvent(SseEvent event) {

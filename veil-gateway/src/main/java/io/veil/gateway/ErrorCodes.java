@@ -11,6 +11,7 @@ final class ErrorCodes {
   static final String INVALID_REQUEST = "veil_invalid_request";
   static final String UNSUPPORTED_CONTENT = "veil_unsupported_content";
   static final String INVALID_CONVERSATION = "veil_invalid_conversation_id";
+  static final String CONVERSATION_REQUIRED = "veil_conversation_required";
   static final String DETECTION_FAILED = "veil_detection_failed";
   static final String VAULT_FAILED = "veil_vault_failed";
   static final String POLICY_UNAVAILABLE = "veil_policy_unavailable";

@@ -8,6 +8,7 @@ import io.veil.core.RestoreFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /** Walks JSON trees to transform string values. */
 final class JsonText {
@@ -59,17 +60,36 @@ final class JsonText {
   /**
    * Restores every string value of a response in place. Values of fields named {@code arguments}
    * hold JSON documents (tool-call arguments) and are restored as JSON string content, so a restored
-   * value cannot break out of its string.
+   * value cannot break out of its string. Values of fields named {@code logprobs} are the provider's
+   * own tokens (a placeholder spans several; each entry's {@code bytes} must stay its token's UTF-8)
+   * and are left as they are, whole as streamed.
    */
   static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore) {
-    restoreAll(node, restore, RestoreFormat.TEXT);
+    restoreAll(node, restore, NO_DOCUMENTS, RestoreFormat.TEXT);
   }
 
-  private static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore, RestoreFormat format) {
+  private static final BiPredicate<ObjectNode, String> NO_DOCUMENTS = (owner, field) -> false;
+
+  /**
+   * As {@link #restoreAll(JsonNode, BiFunction)}; in addition the fields for which
+   * {@code jsonDocument(owner, fieldName)} is true hold JSON documents as text (an answer in JSON
+   * mode) and are restored as JSON string content too.
+   */
+  static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore,
+                         BiPredicate<ObjectNode, String> jsonDocument) {
+    restoreAll(node, restore, jsonDocument, RestoreFormat.TEXT);
+  }
+
+  private static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore,
+                                 BiPredicate<ObjectNode, String> jsonDocument, RestoreFormat format) {
     if (node instanceof ObjectNode obj) {
       for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        RestoreFormat f = e.getKey().equals("arguments") ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
+        if (e.getKey().equals("logprobs")) {
+          continue;
+        }
+        RestoreFormat f = e.getKey().equals("arguments") || jsonDocument.test(obj, e.getKey())
+            ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
         if (e.getValue().isTextual()) {
           String v = e.getValue().asText();
           String r = restore.apply(v, f);
@@ -77,7 +97,7 @@ final class JsonText {
             e.setValue(TextNode.valueOf(r));
           }
         } else {
-          restoreAll(e.getValue(), restore, f);
+          restoreAll(e.getValue(), restore, jsonDocument, f);
         }
       }
     } else if (node instanceof ArrayNode arr) {
@@ -85,7 +105,7 @@ final class JsonText {
         if (arr.get(i).isTextual()) {
           arr.set(i, TextNode.valueOf(restore.apply(arr.get(i).asText(), format)));
         } else {
-          restoreAll(arr.get(i), restore, format);
+          restoreAll(arr.get(i), restore, jsonDocument, format);
         }
       }
     }

@@ -94,7 +94,8 @@ final class PiiInterceptor implements Interceptor {
       stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
           : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
       Set<String> restorable = ConversationScopeInterceptor.sharedByContent(scope) ? produced : null;
-      return restore(chain.proceed(request.withJson(body)), scope, restorable, adapter, irreversible);
+      RestoreFormat answerText = adapter.answerTextFormat(body);
+      return restore(chain.proceed(request.withJson(body)), scope, restorable, adapter, irreversible, answerText);
     };
     if (veil.vault() instanceof JdbcTokenVault jdbc) {
       // One vault batch for the request: one read of the scope's tokens for all its texts instead of
@@ -108,10 +109,11 @@ final class PiiInterceptor implements Interceptor {
 
   /**
    * Restores a JSON answer in place, or wraps a stream in a restoring one; others pass unchanged.
-   * {@code restorable}: the only tokens restored ({@code null}: every token of the scope).
+   * {@code restorable}: the only tokens restored ({@code null}: every token of the scope);
+   * {@code answerText}: how the answer's text is written (JSON mode: as JSON string content).
    */
   private GatewayResponse restore(GatewayResponse response, Scope scope, Set<String> restorable,
-                                  ProtocolAdapter adapter, boolean irreversible) {
+                                  ProtocolAdapter adapter, boolean irreversible, RestoreFormat answerText) {
     if (irreversible || response.status() / 100 != 2) {
       return response;
     }
@@ -119,14 +121,14 @@ final class PiiInterceptor implements Interceptor {
     return switch (response) {
       case GatewayResponse.Json json -> {
         try {
-          JsonText.restoreAll(json.body(), restorers::restore);
+          adapter.restoreAnswer(json.body(), restorers, answerText);
         } catch (GatewayException e) {
           throw e;
         }
         yield json;
       }
       case GatewayResponse.Stream stream -> new GatewayResponse.Stream(stream.status(), stream.headers(),
-          new RestoringStream(stream.events(), adapter.streamTransformer(restorers)));
+          new RestoringStream(stream.events(), adapter.streamTransformer(restorers, answerText)));
     };
   }
 

@@ -1,6 +1,8 @@
 package io.veil.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veil.core.RestoreFormat;
 import java.util.Set;
 
 /**
@@ -28,6 +30,35 @@ interface ProtocolAdapter {
   /** The first user text of the request (for the conversation fallback), or null. */
   String firstUserText(ObjectNode body);
 
-  /** A transformer restoring this endpoint's streamed events. */
-  StreamTransformer streamTransformer(Restorers restorers);
+  /**
+   * How the answer's text is written, as the request asked for it: {@link RestoreFormat#JSON_STRING}
+   * when the answer text is a JSON document (structured outputs, JSON mode), so a restored value with
+   * a quote, backslash or line break is escaped inside its JSON string instead of breaking the
+   * document; {@link RestoreFormat#TEXT} otherwise.
+   *
+   * @param request the request as forwarded
+   */
+  default RestoreFormat answerTextFormat(ObjectNode request) {
+    return RestoreFormat.TEXT;
+  }
+
+  /** A transformer restoring this endpoint's streamed events, answer text as plain text. */
+  default StreamTransformer streamTransformer(Restorers restorers) {
+    return streamTransformer(restorers, RestoreFormat.TEXT);
+  }
+
+  /**
+   * A transformer restoring this endpoint's streamed events.
+   *
+   * @param answerText how the answer's text is written ({@link #answerTextFormat(ObjectNode)})
+   */
+  StreamTransformer streamTransformer(Restorers restorers, RestoreFormat answerText);
+
+  /**
+   * Restores a whole JSON answer in place: every string, tool-call arguments as JSON string content,
+   * and the answer's text in {@code answerText} format.
+   */
+  default void restoreAnswer(JsonNode answer, Restorers restorers, RestoreFormat answerText) {
+    JsonText.restoreAll(answer, restorers::restore);
+  }
 }

@@ -7,6 +7,7 @@ import io.veil.core.RestoreFormat;
 import io.veil.core.StreamingRestorer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,7 +113,13 @@ final class ResponsesAdapter implements ProtocolAdapter {
           }
         }
         case "item_reference" -> { } // an id only
-        default -> ChatCompletionsAdapter.transformContent(item, "output", t);
+        default -> {
+          if (item.path("output").isTextual()) {
+            item.put("output", ChatCompletionsAdapter.transformToolResult(item.get("output").asText(), t));
+          } else {
+            ChatCompletionsAdapter.transformContent(item, "output", t);
+          }
+        }
       }
     }
   }
@@ -154,24 +161,61 @@ final class ResponsesAdapter implements ProtocolAdapter {
     return null;
   }
 
+  /** JSON mode and structured outputs ({@code text.format}): the output text is a JSON document. */
   @Override
-  public StreamTransformer streamTransformer(Restorers restorers) {
-    return new ResponsesStream(restorers);
+  public RestoreFormat answerTextFormat(ObjectNode request) {
+    return ChatCompletionsAdapter.jsonDocumentFormat(request.path("text").path("format"));
   }
 
   /**
-   * Delta events go through streaming restorers (text per output/content index, arguments per
-   * output index); before the matching {@code .done} event, what was held back leaves as one more
-   * delta event; every other event is restored whole.
+   * The output text: {@code text} of an {@code output_text} part (in {@code response.output},
+   * {@code content_part.*} and {@code output_item.*} events) and of the {@code output_text.done} event.
+   */
+  private static boolean outputText(ObjectNode owner, String field) {
+    if (!field.equals("text")) {
+      return false;
+    }
+    String type = owner.path("type").asText("");
+    return type.equals("output_text") || type.equals("response.output_text.done");
+  }
+
+  private static void restoreWhole(JsonNode node, Restorers restorers, RestoreFormat answerText) {
+    if (answerText == RestoreFormat.JSON_STRING) {
+      JsonText.restoreAll(node, restorers::restore, ResponsesAdapter::outputText);
+    } else {
+      JsonText.restoreAll(node, restorers::restore);
+    }
+  }
+
+  @Override
+  public void restoreAnswer(JsonNode answer, Restorers restorers, RestoreFormat answerText) {
+    restoreWhole(answer, restorers, answerText);
+  }
+
+  @Override
+  public StreamTransformer streamTransformer(Restorers restorers, RestoreFormat answerText) {
+    return new ResponsesStream(restorers, answerText);
+  }
+
+  /**
+   * Delta events go through streaming restorers (output text and refusal per output/content index,
+   * reasoning text per output/content index, reasoning summaries per output/summary index, arguments
+   * per output index); before the matching {@code .done} event, what was held back leaves as one
+   * more delta event; every other event is restored whole. If the stream ends without the
+   * {@code .done}, the held-back text leaves as a last delta event.
    */
   static final class ResponsesStream implements StreamTransformer {
     private final Restorers restorers;
-    private final Map<String, StreamingRestorer> open = new HashMap<>();
+    private final RestoreFormat answerText;
+    private final Map<String, StreamingRestorer> open = new LinkedHashMap<>();
     /** The last delta event per key: the shape of the extra delta that carries the held-back tail. */
     private final Map<String, ObjectNode> lastDelta = new HashMap<>();
+    /** The SSE event name of the last delta per key ({@code null}: the provider sent none). */
+    private final Map<String, String> lastEventName = new HashMap<>();
 
-    ResponsesStream(Restorers restorers) {
+    ResponsesStream(Restorers restorers, RestoreFormat answerText) {
       this.restorers = restorers;
+      this.answerText = answerText;
     }
 
     @Override
@@ -181,61 +225,92 @@ final class ResponsesAdapter implements ProtocolAdapter {
         return List.of(event);
       }
       String type = ev.path("type").asText(event.event() == null ? "" : event.event());
-      String key = ev.path("output_index").asInt(0) + ":" + ev.path("content_index").asInt(0);
+      int output = ev.path("output_index").asInt(0);
+      String part = output + ":" + ev.path("content_index").asInt(0);
+      // the restorer a streamed text belongs to: its delta events and its .done event share it
+      String key = switch (type) {
+        case "response.output_text.delta", "response.output_text.done",
+             "response.refusal.delta", "response.refusal.done" -> "text" + part;
+        case "response.reasoning_text.delta", "response.reasoning_text.done" -> "reasoning" + part;
+        case "response.reasoning_summary_text.delta", "response.reasoning_summary_text.done" ->
+            "summary" + output + ":" + ev.path("summary_index").asInt(0);
+        case "response.function_call_arguments.delta", "response.function_call_arguments.done" -> "args" + output;
+        default -> null;
+      };
       List<SseEvent> out = new ArrayList<>(2);
-      switch (type) {
-        case "response.output_text.delta", "response.refusal.delta" -> push(ev, "text" + key, RestoreFormat.TEXT);
-        case "response.function_call_arguments.delta" -> push(ev, "args" + ev.path("output_index").asInt(0), RestoreFormat.JSON_STRING);
-        case "response.output_text.done", "response.refusal.done" -> {
-          flush(event, ev, "text" + key, type.replace(".done", ".delta"), out);
-          JsonText.restoreAll(ev, restorers::restore);
+      if (key != null && type.endsWith(".delta") && ev.path("delta").isTextual()) {
+        RestoreFormat format = type.equals("response.output_text.delta") ? answerText
+            : type.equals("response.function_call_arguments.delta") ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
+        push(event, ev, key, format);
+      } else {
+        if (key != null && type.endsWith(".done")) {
+          flush(event, ev, key, out);
         }
-        case "response.function_call_arguments.done" -> {
-          flush(event, ev, "args" + ev.path("output_index").asInt(0), "response.function_call_arguments.delta", out);
-          JsonText.restoreAll(ev, restorers::restore);
-        }
-        default -> JsonText.restoreAll(ev, restorers::restore);
+        restoreWhole(ev, restorers, answerText);
       }
       out.add(new SseEvent(event.event(), Json.write(ev)));
       return out;
     }
 
-    private void push(ObjectNode ev, String key, RestoreFormat format) {
+    private void push(SseEvent event, ObjectNode ev, String key, RestoreFormat format) {
       lastDelta.put(key, ev);
-      if (ev.path("delta").isTextual()) {
-        ev.put("delta", open.computeIfAbsent(key, k -> restorers.streaming(format)).push(ev.get("delta").asText()));
+      lastEventName.put(key, event.event());
+      ev.put("delta", open.computeIfAbsent(key, k -> restorers.streaming(format)).push(ev.get("delta").asText()));
+    }
+
+    /** Before a {@code .done} event: what is held back for its key, as one more delta event. */
+    private void flush(SseEvent event, ObjectNode done, String key, List<SseEvent> out) {
+      String deltaType = done.path("type").asText(event.event() == null ? "" : event.event()).replace(".done", ".delta");
+      ObjectNode delta = tail(key, done);
+      if (delta != null) {
+        delta.put("type", deltaType);
+        out.add(new SseEvent(event.event() == null ? null : deltaType, Json.write(delta)));
       }
     }
 
-    private void flush(SseEvent event, ObjectNode done, String key, String deltaType, List<SseEvent> out) {
+    /**
+     * The held-back text of {@code key} as a delta event shaped like the provider's last one (its ids
+     * and indices from {@code ids} where given), or null when nothing is held back.
+     */
+    private ObjectNode tail(String key, ObjectNode ids) {
       StreamingRestorer r = open.remove(key);
+      ObjectNode template = lastDelta.remove(key);
       if (r == null) {
-        return;
+        return null;
       }
       String tail = r.finish();
       if (tail.isEmpty()) {
-        return;
+        return null;
       }
-      ObjectNode template = lastDelta.remove(key);
       ObjectNode delta = template == null ? Json.MAPPER.createObjectNode() : template.deepCopy();
-      delta.put("type", deltaType);
-      for (String f : List.of("sequence_number", "item_id", "output_index", "content_index")) {
-        if (done.has(f)) {
-          delta.set(f, done.get(f));
+      if (ids != null) {
+        for (String f : List.of("sequence_number", "item_id", "output_index", "content_index", "summary_index")) {
+          if (ids.has(f)) {
+            delta.set(f, ids.get(f));
+          }
         }
       }
       if (delta.path("logprobs").isArray()) {
         delta.putArray("logprobs");
       }
       delta.put("delta", tail);
-      out.add(new SseEvent(event.event() == null ? null : deltaType, Json.write(delta)));
+      return delta;
     }
 
     @Override
     public List<SseEvent> onEnd() {
+      List<SseEvent> out = new ArrayList<>();
+      for (String key : List.copyOf(open.keySet())) {
+        String name = lastEventName.get(key);
+        ObjectNode delta = tail(key, null);
+        if (delta != null) {
+          out.add(new SseEvent(name, Json.write(delta)));
+        }
+      }
       open.clear();
       lastDelta.clear();
-      return List.of();
+      lastEventName.clear();
+      return out;
     }
   }
 }

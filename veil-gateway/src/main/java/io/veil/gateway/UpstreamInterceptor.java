@@ -27,7 +27,15 @@ import java.util.regex.Pattern;
 final class UpstreamInterceptor implements Interceptor {
   static final int MAX_RESPONSE_BYTES = 64 << 20;
   private static final Pattern KEY_LIKE = Pattern.compile("(sk-|sk_|Bearer\\s+)[A-Za-z0-9_\\-*.]{3,}");
-  private static final String[] PASSED_HEADERS = {"x-request-id", "openai-processing-ms", "retry-after"};
+  /**
+   * Provider response headers passed to the client: request id and timing, and what the SDKs' retry
+   * logic and rate-limit monitoring read. Values are passed only when they look like such values
+   * ({@link #headerValue}), so no header carries text.
+   */
+  private static final String[] PASSED_HEADERS = {"x-request-id", "openai-processing-ms", "retry-after",
+      "retry-after-ms", "x-should-retry", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
+      "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
+      "x-ratelimit-reset-tokens"};
 
   private final UpstreamConfig config;
   private final UpstreamTransport transport;
@@ -94,7 +102,7 @@ final class UpstreamInterceptor implements Interceptor {
     Map<String, String> headers = new HashMap<>(4);
     for (String name : PASSED_HEADERS) {
       String v = response.header(name);
-      if (v != null) {
+      if (v != null && headerValue(v)) {
         headers.put(name, v);
       }
     }
@@ -152,6 +160,25 @@ final class UpstreamInterceptor implements Interceptor {
     }
     String path = endpoint.upstreamPath() + (endpoint == Endpoint.MODEL ? request.resource() : "");
     return URI.create(config.baseUrl().toString() + path + query);
+  }
+
+  /**
+   * A value of the passed headers: ids, numbers, durations ({@code 1m2.5s}) and HTTP dates, at most
+   * 100 characters of letters, digits, space and {@code , . : _ -}.
+   */
+  static boolean headerValue(String v) {
+    if (v.isEmpty() || v.length() > 100) {
+      return false;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == ' ' || c == ',' || c == '.' || c == ':' || c == '_' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Rebuilds a provider error: its message/type/code/param, key-like strings redacted. */

@@ -79,4 +79,40 @@ class AdaptersTest {
         + "\"encrypted_content\":\"mail Jane at jane@x.io\"}]}"), MARK))
         .isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
   }
+
+  /**
+   * Tool results are JSON documents as text, and Python's {@code json.dumps} (ensure_ascii) writes every
+   * non-ASCII letter as a JSON unicode escape (backslash, u, four hex digits). Detection read the escaped
+   * text: of "François Müller" written that way only "Fran" was replaced and the escaped rest
+   * reached the provider (reproduced against veil serve); an e-mail lost only its ASCII tail. The
+   * string values of a tool result that is a JSON document are now read decoded, as tool-call
+   * arguments are; a result that is not JSON stays text.
+   */
+  @Test
+  void toolResultsThatAreJsonAreReadAsDecodedStringValues() throws Exception {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    TextTransform record = s -> {
+      seen.add(s);
+      return s.replace("Fran\u00e7ois M\u00fcller", "<PERSON_1>").replace("j\u00f6rg@example.de", "<EMAIL_1>");
+    };
+    String result = "{\\\"customer\\\": \\\"Fran\\\\u00e7ois M\\\\u00fcller\\\", \\\"n\\\": 2, "
+        + "\\\"mails\\\": [\\\"j\\\\u00f6rg@example.de\\\"]}";
+    ObjectNode chat = json("{\"messages\":[{\"role\":\"tool\",\"tool_call_id\":\"1\",\"content\":\"" + result + "\"},"
+        + "{\"role\":\"tool\",\"tool_call_id\":\"2\",\"content\":\"3 results for Fran\u00e7ois M\u00fcller\"}]}");
+    new ChatCompletionsAdapter().pseudonymize(chat, record);
+    JsonNodeAssert.doc(chat.at("/messages/0/content").asText(), "{\"customer\":\"<PERSON_1>\",\"n\":2,\"mails\":[\"<EMAIL_1>\"]}");
+    assertThat(chat.at("/messages/1/content").asText()).as("not JSON: text").isEqualTo("3 results for <PERSON_1>");
+
+    ObjectNode responses = json("{\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"" + result + "\"}]}");
+    new ResponsesAdapter().pseudonymize(responses, record);
+    JsonNodeAssert.doc(responses.at("/input/0/output").asText(), "{\"customer\":\"<PERSON_1>\",\"n\":2,\"mails\":[\"<EMAIL_1>\"]}");
+    assertThat(seen).noneMatch(s -> s.contains("\\u00"));
+  }
+
+  /** JSON text compared as documents. */
+  static final class JsonNodeAssert {
+    static void doc(String actual, String expected) throws Exception {
+      assertThat(Json.MAPPER.readTree(actual)).isEqualTo(Json.MAPPER.readTree(expected));
+    }
+  }
 }

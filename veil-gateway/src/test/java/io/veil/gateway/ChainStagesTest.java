@@ -90,6 +90,39 @@ class ChainStagesTest {
     assertThatThrownBy(() -> RealChain.run(List.of(scope, terminal), bad)).isInstanceOf(GatewayException.class);
   }
 
+  /**
+   * {@code previous_response_id} continues a conversation whose earlier turns live at the provider: Veil
+   * sees only the new input, so the fallback scope was a fresh one per turn and its placeholders were
+   * numbered from 1 again. Turn 1's {@code <PERSON_1>} (Jane) and turn 2's {@code <PERSON_1>} (Bob) then met
+   * in the model's context, and an answer about Jane was restored as Bob. Without an explicit
+   * conversation id such a request is refused; with one it goes on in that conversation's scope.
+   */
+  @Test
+  void previousResponseIdNeedsAnExplicitConversation() throws Exception {
+    GatewaySecret secret = GatewaySecret.loadOrCreate(dir);
+    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.RESPONSES, new ResponsesAdapter());
+    GatewayPolicy policy = GatewayPolicy.defaults("default");
+    ConversationScopeInterceptor scope = new ConversationScopeInterceptor(adapters, secret);
+    String turn2 = "{\"model\":\"m\",\"previous_response_id\":\"resp_123\",\"input\":\"My colleague is Bob Smith\"}";
+
+    assertThatThrownBy(() -> RealChain.run(List.of(scope, terminal), request(Endpoint.RESPONSES, turn2, policy)))
+        .isInstanceOfSatisfying(GatewayException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.code()).isEqualTo("veil_conversation_required");
+          assertThat(e.getMessage()).contains("X-Veil-Conversation").doesNotContain("Bob").doesNotContain("resp_123");
+        });
+
+    GatewayRequest withHeader = new GatewayRequest(Endpoint.RESPONSES, Map.of("x-veil-conversation", "chat-7"),
+        new byte[0], (ObjectNode) Json.MAPPER.readTree(turn2), new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null),
+        policy, null, new RequestStats(), null);
+    RealChain.run(List.of(scope, terminal), withHeader);
+    assertThat(seen.get().scope().conversation()).isEqualTo("c:chat-7");
+
+    String first = "{\"model\":\"m\",\"previous_response_id\":null,\"input\":\"I am Jane Doe\"}";
+    RealChain.run(List.of(scope, terminal), request(Endpoint.RESPONSES, first, policy));
+    assertThat(seen.get().scope().conversation()).startsWith("h:");
+  }
+
   @Test
   void toolArgumentsStayJsonWhenPseudonymized() {
     String out = JsonText.transformJsonDocument("{\"to\":\"bob\",\"n\":3,\"l\":[\"bob\"]}", s -> s.replace("bob", "<PERSON_1>"));

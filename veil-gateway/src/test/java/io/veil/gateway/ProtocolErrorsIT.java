@@ -159,6 +159,36 @@ class ProtocolErrorsIT {
     assertThat(error(html).get("message").asText()).doesNotContain("boom");
   }
 
+  /**
+   * The SDKs' retry logic reads {@code retry-after-ms} and {@code x-should-retry} (openai-node, openai-python);
+   * rate-limit dashboards read {@code x-ratelimit-*}. Before: only {@code retry-after} came through, so an
+   * SDK behind Veil retried on its own schedule and retried what the provider said not to.
+   */
+  @Test
+  void theProvidersRetryAndRateLimitHeadersReachTheClientOthersDoNot() throws Exception {
+    fx.echo.override = new MockResponse.Builder().code(429).addHeader("Content-Type", "application/json")
+        .addHeader("retry-after-ms", "1250").addHeader("retry-after", "2").addHeader("x-should-retry", "false")
+        .addHeader("x-ratelimit-limit-requests", "500").addHeader("x-ratelimit-remaining-requests", "0")
+        .addHeader("x-ratelimit-reset-requests", "1m2.5s").addHeader("x-ratelimit-limit-tokens", "30000")
+        .addHeader("x-ratelimit-remaining-tokens", "29000").addHeader("x-ratelimit-reset-tokens", "<jane@example.com>")
+        .addHeader("openai-organization", "org-secret").addHeader("set-cookie", "a=b")
+        .body("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}")
+        .build();
+    HttpResponse<String> r = fx.get("/v1/models", fx.key);
+    assertThat(r.statusCode()).isEqualTo(429);
+    assertThat(r.headers().firstValue("retry-after-ms")).hasValue("1250");
+    assertThat(r.headers().firstValue("retry-after")).hasValue("2");
+    assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+    assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue("500");
+    assertThat(r.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+    assertThat(r.headers().firstValue("x-ratelimit-reset-requests")).hasValue("1m2.5s");
+    assertThat(r.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("30000");
+    assertThat(r.headers().firstValue("x-ratelimit-remaining-tokens")).hasValue("29000");
+    assertThat(r.headers().firstValue("x-ratelimit-reset-tokens")).as("not a header value of that kind").isEmpty();
+    assertThat(r.headers().firstValue("openai-organization")).isEmpty();
+    assertThat(r.headers().firstValue("set-cookie")).isEmpty();
+  }
+
   @Test
   void unreachableUpstreamIs502() throws Exception {
     fx.upstream.close();

@@ -115,4 +115,93 @@ class StreamTransformersTest {
     assertThat(out.get(0).at("/choices/0/text").asText() + out.get(1).at("/choices/0/text").asText()).isEqualTo("a Jane Doe");
     assertThat(out.get(0).at("/choices/1/text").asText()).isEqualTo("jo\"e@x.org");
   }
+
+  @Test
+  void theAnswerTextFormatFollowsTheRequestedResponseFormat() throws Exception {
+    ChatCompletionsAdapter chat = new ChatCompletionsAdapter();
+    ResponsesAdapter responses = new ResponsesAdapter();
+    java.util.function.Function<String, com.fasterxml.jackson.databind.node.ObjectNode> json = s -> {
+      try {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(s);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    Map<String, io.veil.core.RestoreFormat> chatRows = Map.of(
+        "{\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}}", io.veil.core.RestoreFormat.JSON_STRING,
+        "{\"response_format\":{\"type\":\"json_object\"}}", io.veil.core.RestoreFormat.JSON_STRING,
+        "{\"response_format\":{\"type\":\"text\"}}", io.veil.core.RestoreFormat.TEXT,
+        "{\"response_format\":\"json_object\"}", io.veil.core.RestoreFormat.TEXT,
+        "{}", io.veil.core.RestoreFormat.TEXT);
+    chatRows.forEach((req, format) -> assertThat(chat.answerTextFormat(json.apply(req))).as(req).isEqualTo(format));
+    Map<String, io.veil.core.RestoreFormat> responsesRows = Map.of(
+        "{\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"x\",\"schema\":{}}}}", io.veil.core.RestoreFormat.JSON_STRING,
+        "{\"text\":{\"format\":{\"type\":\"json_object\"}}}", io.veil.core.RestoreFormat.JSON_STRING,
+        "{\"text\":{\"format\":{\"type\":\"text\"},\"verbosity\":\"low\"}}", io.veil.core.RestoreFormat.TEXT,
+        "{\"response_format\":{\"type\":\"json_object\"}}", io.veil.core.RestoreFormat.TEXT);
+    responsesRows.forEach((req, format) -> assertThat(responses.answerTextFormat(json.apply(req))).as(req).isEqualTo(format));
+  }
+
+  /** In JSON mode every event that carries the output text keeps it a JSON document; other text stays text. */
+  @Test
+  void responsesOutputTextInJsonModeIsJsonStringContentInEveryEvent() throws Exception {
+    StreamTransformer t = new ResponsesAdapter().streamTransformer(restorers, io.veil.core.RestoreFormat.JSON_STRING);
+    String doc = "{\\\"to\\\":\\\"<EMAIL_1>\\\"}";
+    List<JsonNode> out = run(t, List.of(
+        "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"content_index\":0,\"delta\":\"{\\\"to\\\":\\\"<EMA\"}",
+        "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"content_index\":0,\"delta\":\"IL_1>\\\"}\"}",
+        "{\"type\":\"response.output_text.done\",\"output_index\":0,\"content_index\":0,\"text\":\"" + doc + "\"}",
+        "{\"type\":\"response.content_part.done\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"" + doc + "\"}}",
+        "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + doc + "\"}]}}",
+        "{\"type\":\"response.completed\",\"response\":{\"instructions\":\"Mail <EMAIL_1>\",\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + doc + "\"}]}]}}"));
+    StringBuilder deltas = new StringBuilder();
+    for (JsonNode n : out) {
+      if (n.get("type").asText().endsWith(".delta")) {
+        deltas.append(n.get("delta").asText());
+      }
+    }
+    assertThat(Json.MAPPER.readTree(deltas.toString()).get("to").asText()).isEqualTo("jo\"e@x.org");
+    for (String path : List.of("/text", "/part/text", "/item/content/0/text", "/response/output/0/content/0/text")) {
+      String text = out.stream().filter(n -> !n.at(path).isMissingNode()).findFirst().orElseThrow().at(path).asText();
+      assertThat(Json.MAPPER.readTree(text).get("to").asText()).as(path).isEqualTo("jo\"e@x.org");
+    }
+    assertThat(out.getLast().at("/response/instructions").asText()).isEqualTo("Mail jo\"e@x.org");
+  }
+
+  /** A Responses stream that ends before the .done event still gives the client what was held back. */
+  @Test
+  void responsesHeldBackTextLeavesWhenTheStreamEndsWithoutDone() throws Exception {
+    StreamTransformer t = new ResponsesAdapter().streamTransformer(restorers);
+    List<JsonNode> out = run(t, List.of(
+        "{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"Dear <PERSON_1\"}"));
+    StringBuilder deltas = new StringBuilder();
+    out.forEach(n -> deltas.append(n.get("delta").asText()));
+    assertThat(deltas.toString()).isEqualTo("Dear <PERSON_1");
+    assertThat(out).hasSize(2);
+    assertThat(out.getLast().get("item_id").asText()).isEqualTo("m");
+  }
+
+  /**
+   * Logprobs describe the provider's own tokens: a placeholder is several of them, and each entry's
+   * {@code bytes} must stay the UTF-8 of its {@code token}. The streamed path never restored them; the
+   * whole answer restored an entry whose token happened to be a whole placeholder (or, in surrogate
+   * mode, a surrogate first name), so {@code token} and {@code bytes} disagreed and a streamed and a
+   * whole answer differed. Now neither restores them; the text itself is restored.
+   */
+  @Test
+  void logprobsAreTheProvidersTokensAndAreNotRestored() throws Exception {
+    String lp = "{\"content\":[{\"token\":\"<PERSON_1>\",\"logprob\":-0.1,\"bytes\":[60,80,69,82,83,79,78,95,49,62],"
+        + "\"top_logprobs\":[{\"token\":\"<EMAIL_1>\",\"logprob\":-2,\"bytes\":[60]}]}],\"refusal\":null}";
+    JsonNode answer = Json.MAPPER.readTree("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+        + "\"content\":\"<PERSON_1>\"},\"logprobs\":" + lp + ",\"finish_reason\":\"stop\"}]}");
+    new ChatCompletionsAdapter().restoreAnswer(answer, restorers, io.veil.core.RestoreFormat.TEXT);
+    assertThat(answer.at("/choices/0/message/content").asText()).isEqualTo("Jane Doe");
+    assertThat(answer.at("/choices/0/logprobs")).isEqualTo(Json.MAPPER.readTree(lp));
+
+    JsonNode responses = Json.MAPPER.readTree("{\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\","
+        + "\"text\":\"<PERSON_1>\",\"logprobs\":[{\"token\":\"<PERSON_1>\",\"logprob\":-0.1,\"bytes\":[60],\"top_logprobs\":[]}]}]}]}");
+    new ResponsesAdapter().restoreAnswer(responses, restorers, io.veil.core.RestoreFormat.TEXT);
+    assertThat(responses.at("/output/0/content/0/text").asText()).isEqualTo("Jane Doe");
+    assertThat(responses.at("/output/0/content/0/logprobs/0/token").asText()).isEqualTo("<PERSON_1>");
+  }
 }
