@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
  *       backslash-escaped {@code \<TYPE_N\>}; markdown-escaped underscore {@code <TYPE\_N>}; in
  *       {@link RestoreFormat#JSON_STRING} also {@code \u003cTYPE_N\u003e}; and bare {@code TYPE_N} (or
  *       {@code TYPE\_N}) where it stands alone: no letter, digit or underscore on either side. The digits
- *       make a bare token unambiguous ({@code PERSON_12} never restores as {@code PERSON_1} + "2").
+ *       make a bare token unambiguous ({@code PERSON_12} never restores as {@code PERSON_1} + "2"). A bare
+ *       token that ends the text is restored only if no longer token of the scope continues it with a
+ *       digit: an answer cut short by a token limit ({@code Dear <PERSON_1} while the model was writing
+ *       {@code <PERSON_12>}) must not restore another person's value.
  *   <li>Surrogates: any letter case, as whole words where they begin or end with a letter or digit; a
  *       surrogate that is one word of letters only ("Paris") matches in its exact case only. For
  *       surrogates and name parts an underscore is a boundary ({@code @Cowboy_Paris}), for bare
@@ -87,6 +90,14 @@ final class RestoreIndex {
       this(key, caseSensitive, wordStart, wordEnd, value, false, null);
     }
 
+    /**
+     * True for the bare spellings of a placeholder ({@code PERSON_1}, {@code PERSON\_1}): the only targets
+     * for which an underscore continues a word.
+     */
+    boolean barePlaceholder() {
+      return underscoreIsWord;
+    }
+
     /** True if {@code c} would continue a word across this target's edge. */
     boolean continuesWord(char c) {
       return underscoreIsWord ? isWord(c) : Character.isLetterOrDigit(c);
@@ -138,6 +149,16 @@ final class RestoreIndex {
       labels[size] = c;
       kids[size++] = n;
       return n;
+    }
+
+    /** True if some longer key continues this node's with an ASCII digit. */
+    boolean continuesWithDigit() {
+      for (char c = '0'; c <= '9'; c++) {
+        if (child(c) != null) {
+          return true;
+        }
+      }
+      return false;
     }
 
     boolean hasChildren() {

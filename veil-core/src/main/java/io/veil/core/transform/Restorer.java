@@ -208,6 +208,10 @@ public final class Restorer {
             if (r == PENDING) {
               return PENDING;
             }
+            if (r == 1 && i + d == n && t.barePlaceholder() && node.continuesWithDigit()) {
+              // the text ends in a bare token a longer one continues: maybe cut short, so ambiguous
+              continue;
+            }
             if (r == 1) {
               bestLen = d;
               best = t;

@@ -67,6 +67,13 @@ class RestoreToleranceTest {
       XPERSON_1                          | XPERSON_1
       PERSON_1X                          | PERSON_1X
       MY_PERSON_1                        | MY_PERSON_1
+      # a bare token that ends the text may be a longer one cut short (max_tokens): restored only if no
+      # longer token of the scope continues it with a digit
+      Dear <PERSON_1                     | Dear <PERSON_1
+      Dear PERSON_1                      | Dear PERSON_1
+      Dear <PERSON_12                    | Dear <Bob Stone
+      Dear <PERSON_1 and                 | Dear <Jane Doe and
+      Dear <EMAIL_1                      | Dear <jane@corp.example
       # surrogates: whole, any case, as whole words
       John Smith called                  | Maria Garcia called
       JOHN SMITH called                  | Maria Garcia called
