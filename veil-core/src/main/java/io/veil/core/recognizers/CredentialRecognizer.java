@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code token: ...}, {@code api_key=...}, {@code secret: ...}, {@code username: ...},
  * {@code Authorization: Bearer ...}, and the chat forms "my password is ...", "username is ...".
  * Keys may be part of a longer identifier ({@code DB_PASSWORD}, {@code x-api-key}). The value is
- * reported (quoted: the text between the quotes; else up to whitespace or a delimiter), as
+ * reported (quoted: the text between the quotes; else up to whitespace or a delimiter, where a quote or
+ * closing bracket ends the value only at its end, not inside it: {@code Tr0u"b4dor} is one value), as
  * {@link EntityType#PASSWORD}, {@link EntityType#USERNAME} or {@link EntityType#API_KEY}.
  * Placeholders ({@code null}, {@code ***}, {@code <...>}, {@code ${...}}) are skipped.
  */
@@ -179,11 +180,13 @@ final class CredentialRecognizer extends TraitScanningRecognizer {
       end = start;
       while (end < n && end - start < MAX_VALUE) {
         char c = t.charAt(end);
-        if (Character.isWhitespace(c) || c == ',' || c == ';' || c == '"' || c == '\'' || c == '}' || c == ')'
-            || c == ']' || (c == '&' && equals) || c == '<') {
+        if (Character.isWhitespace(c) || c == ',' || c == ';' || (c == '&' && equals) || c == '<') {
           break;
         }
-        end++;
+        if (isCloser(c) && closesValue(t, end + 1, n, equals)) {
+          break; // "password=abc" in quotes, {password: abc}, f(password=abc)
+        }
+        end++; // a quote or bracket inside the value (Tr0u"b4dor) is part of it
       }
       // a sentence's full stop is not part of the value
       while (end > start && t.charAt(end - 1) == '.') {
@@ -200,6 +203,24 @@ final class CredentialRecognizer extends TraitScanningRecognizer {
       return null;
     }
     return new Finding(start, end, key.type(), key.score(), name());
+  }
+
+  private static boolean isCloser(char c) {
+    return c == '"' || c == '\'' || c == '}' || c == ')' || c == ']';
+  }
+
+  /**
+   * Whether a quote or closing bracket before position {@code i} ends the unquoted value: it does when the
+   * text ends there or goes on with whitespace, another delimiter or closer; inside a word it is part of the
+   * value, so a password with a quote in it is reported whole rather than cut (the rest would leak).
+   */
+  private static boolean closesValue(String t, int i, int n, boolean equals) {
+    if (i >= n) {
+      return true;
+    }
+    char c = t.charAt(i);
+    return Character.isWhitespace(c) || isCloser(c) || c == ',' || c == ';' || c == '.' || c == ':' || c == '<'
+        || (c == '&' && equals);
   }
 
   /** A digit, a symbol or an inner capital: what a chosen password or user name has and prose lacks. */
