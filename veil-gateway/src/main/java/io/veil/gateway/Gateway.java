@@ -80,6 +80,7 @@ public final class Gateway implements AutoCloseable {
     if (governance != null) {
       metrics.audit(governance.audit());
       metrics.changeFeed(governance.database());
+      metrics.retention(governance);
     }
     this.upstream = UpstreamTransport.open(config.upstream());
     this.chain = chain(config, veil, keys, metrics, governance, upstream);

@@ -7,7 +7,6 @@ import io.veil.gateway.keys.ClientKey;
 import io.veil.gateway.keys.ClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
 import io.veil.store.AuditAction;
-import io.veil.store.AuditRecord;
 import io.veil.store.AuditVerification;
 import io.veil.store.ConsentDecision;
 import io.veil.store.ConsentStore;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -248,10 +246,11 @@ final class GovernanceApi {
       return new StreamAnswer(200, out -> gov.verifier().export(out));
     }
     if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
-      io.veil.store.RetentionPurger.Report r = gov.purger().run();
+      io.veil.store.RetentionPurger.Report r = gov.runRetention();
       adminAudit("system", "/admin/retention/run");
       ObjectNode deleted = obj();
       r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
+      deleted.put("idle_subject_keys", r.subjectKeysPurged());
       ObjectNode periods = obj();
       for (io.veil.store.DataClass c : io.veil.store.DataClass.values()) {
         periods.put(c.name().toLowerCase(java.util.Locale.ROOT), gov.retention().periodOf(c).toString());
@@ -540,9 +539,8 @@ final class GovernanceApi {
 
   /** One successful privacy-API or admin record: tenant, subject pseudonym (or null), endpoint, action. */
   private void audit(String tenant, Pseudonym subjectRef, String endpoint, AuditAction action) {
-    AuditRecord r = new AuditRecord(tenant, subjectRef, endpoint, null, new TreeMap<>(), action, "privacy-api", 200, 0);
     try {
-      gov.audit().append(r);
+      gov.auditAction(tenant, subjectRef, endpoint, action, Governance.ActionSource.API);
     } catch (RuntimeException e) {
       LOG.error("audit record could not be written: {}", e.getClass().getSimpleName());
     }
