@@ -70,7 +70,9 @@ public final class Governance implements AutoCloseable {
     /** The gateway's admin or privacy HTTP API. */
     API("privacy-api"),
     /** The {@code veil} command acting on the store directly (gateway stopped, or PostgreSQL). */
-    CLI("cli");
+    CLI("cli"),
+    /** A Global Privacy Control signal ({@code Sec-GPC: 1}) on an identified user's request under CCPA. */
+    GPC("gpc");
 
     private final String recorded;
 
