@@ -140,7 +140,10 @@ final class GovernanceApi {
     }
   }
 
-  /** Every route the API answers (the console's only when it is on); kept beside the dispatch below. */
+  /**
+   * Every route the API answers (the console's only when it is on), for the 405 answer: a new route goes
+   * into the dispatch below and here.
+   */
   private static final List<Route> ROUTES = List.of(
       new Route("/admin/keys", List.of("GET", "POST")),
       new Route("/admin/keys/*/revoke", List.of("POST")),
