@@ -146,11 +146,20 @@ class ChangeFeedIT {
     // B is in the middle of a request: its batch holds a snapshot of the scope's entries
     b.vault().batched(() -> {
       assertThat(b.vault().entries(scope)).containsEntry(token, "Cleo Cruz");
-      a.vault().clear(scope);
+      // on another thread: the batch cache is per thread, A's clear must not touch B's batch directly
+      Thread clearer = new Thread(() -> a.vault().clear(scope));
+      clearer.start();
+      try {
+        clearer.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      // (nothing of A's is called on this thread in here: the batch cache is per thread, not per vault)
       await("B's snapshot of the cleared scope is read again", () -> b.vault().entries(scope).isEmpty());
       return null;
     });
     assertThat(b.vault().reveal(scope, token)).isEmpty();
+    assertThat(a.vault().entries(scope)).isEmpty();
   }
 
   @Test
