@@ -202,7 +202,9 @@ final class DsrCommand implements Runnable {
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
-        print(spec.commandLine().getOut(), List.of(g.requests().markVerified(id)));
+        PrivacyRequest r = g.requests().markVerified(id);
+        auditRequestMove(g, r, "verify");
+        print(spec.commandLine().getOut(), List.of(r));
         return 0;
       } catch (StoreLocation.InUse e) {
         return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
@@ -212,6 +214,17 @@ final class DsrCommand implements Runnable {
       } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
         throw new CliException(NO_SUCH_REQUEST); // not an id the store issued, or none with this id
       }
+    }
+  }
+
+  /** Records a verify/deny done here as the admin API records it, linked to the request's subject, source {@code cli}. */
+  static void auditRequestMove(Governance g, PrivacyRequest r, String move) {
+    try {
+      g.auditAction(r.tenant(), r.subject(), "/admin/privacy-requests/" + move, io.veil.store.AuditAction.ADMIN,
+          Governance.ActionSource.CLI);
+    } catch (io.veil.store.StoreException e) {
+      throw new CliException("the request was moved (" + move + "), but its audit record could not be written: "
+          + e.getMessage());
     }
   }
 
@@ -242,7 +255,9 @@ final class DsrCommand implements Runnable {
         throw new CliException("--reason must be identity-not-verified, manifestly-unfounded, excessive or legal-exemption");
       }
       try (Governance g = location.open()) {
-        print(spec.commandLine().getOut(), List.of(g.requests().deny(id, why)));
+        PrivacyRequest r = g.requests().deny(id, why);
+        auditRequestMove(g, r, "deny");
+        print(spec.commandLine().getOut(), List.of(r));
         return 0;
       } catch (StoreLocation.InUse e) {
         return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"

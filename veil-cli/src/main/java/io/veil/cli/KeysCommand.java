@@ -2,6 +2,8 @@ package io.veil.cli;
 
 import io.veil.gateway.ConfigLoader;
 import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.Governance;
+import io.veil.store.AuditAction;
 import io.veil.gateway.keys.ClientKey;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
@@ -56,7 +58,7 @@ final class KeysCommand implements Runnable {
     CommandSpec spec;
 
     @Mixin
-    Location location;
+    StoreLocation location;
 
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant the key belongs to")
     String tenant;
@@ -103,7 +105,24 @@ final class KeysCommand implements Runnable {
           err.println("veil: no policy named '" + policy + "' in the configuration (known: " + cfg.policies().keySet() + ")");
           return VeilCli.EXIT_USAGE;
         }
-        IssuedKey key = FileClientKeyStore.open(cfg.dataDir()).create(tenant, policy, perMinute, lifetime);
+        Governance g;
+        try {
+          g = location.open(); // the audit trail: a key created here is recorded like one created by the API
+        } catch (StoreLocation.InUse e) {
+          com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("tenant", tenant).put("policy", policy);
+          if (perMinute > 0) {
+            body.put("rate_per_minute", perMinute);
+          }
+          if (lifetime != null) {
+            body.put("expires_in_seconds", lifetime.toSeconds());
+          }
+          return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/keys", body.toString()));
+        }
+        IssuedKey key;
+        try (g) {
+          key = FileClientKeyStore.open(cfg.dataDir()).create(tenant, policy, perMinute, lifetime);
+          auditOrFail(g, key.key().tenant(), "/admin/keys", "the key was created (id " + key.key().id() + ")");
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("id:     " + key.key().id());
         out.println("tenant: " + key.key().tenant());
@@ -156,7 +175,7 @@ final class KeysCommand implements Runnable {
     CommandSpec spec;
 
     @Mixin
-    Location location;
+    StoreLocation location;
 
     @Parameters(paramLabel = "ID", description = "The key id (vk_...)")
     String id;
@@ -164,9 +183,25 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        if (!FileClientKeyStore.open(location.load().dataDir()).revoke(id)) {
+        FileClientKeyStore store = FileClientKeyStore.open(location.load().dataDir());
+        String tenant = store.list().stream().filter(k -> k.id().equals(id)).map(ClientKey::tenant).findFirst().orElse(null);
+        if (tenant == null) {
           spec.commandLine().getErr().println("veil: no key with id " + id);
           return 1;
+        }
+        Governance g;
+        try {
+          g = location.open();
+        } catch (StoreLocation.InUse e) {
+          return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/keys/"
+              + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/revoke", "{}"));
+        }
+        try (g) {
+          if (!store.revoke(id)) {
+            spec.commandLine().getErr().println("veil: no key with id " + id);
+            return 1;
+          }
+          auditOrFail(g, tenant, "/admin/keys/revoke", "the key was revoked");
         }
         spec.commandLine().getOut().println("revoked " + id + " (the gateway stops accepting it within a second)");
         return 0;
@@ -192,6 +227,7 @@ final class KeysCommand implements Runnable {
       try (io.veil.gateway.Governance g = location.open()) {
         int keysInSet = g.keyManager().rotateMaster();
         int rewrapped = g.subjectKeys().rewrapAll();
+        auditOrFail(g, "system", "/admin/master-key/rotate", "the master key was rotated");
         spec.commandLine().getOut().println("master key rotated: " + keysInSet + " keys in the keyset, "
             + rewrapped + " wrapped keys re-wrapped with the new primary");
         return 0;
@@ -200,6 +236,18 @@ final class KeysCommand implements Runnable {
       } catch (io.veil.store.StoreException e) {
         throw new CliException(e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Records an admin action the CLI carried out on the store ({@link Governance#auditAction}, source
+   * {@code cli}); when the record cannot be written, fails with a message saying that the action itself was done.
+   */
+  static void auditOrFail(Governance g, String tenant, String endpoint, String done) {
+    try {
+      g.auditAction(tenant, null, endpoint, AuditAction.ADMIN, Governance.ActionSource.CLI);
+    } catch (io.veil.store.StoreException e) {
+      throw new CliException(done + ", but its audit record could not be written: " + e.getMessage());
     }
   }
 }

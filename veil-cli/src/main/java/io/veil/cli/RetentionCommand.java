@@ -35,12 +35,14 @@ final class RetentionCommand implements Runnable {
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
-        RetentionPurger.Report r = g.purger().run();
+        RetentionPurger.Report r = g.runRetention();
+        KeysCommand.auditOrFail(g, "system", "/admin/retention/run", "the retention run was done");
         PrintWriter out = spec.commandLine().getOut();
         for (DataClass c : DataClass.values()) {
           out.printf("%-18s kept %-10s deleted %d%n", c.name().toLowerCase(Locale.ROOT), human(g.retention().periodOf(c)),
               r.deleted().getOrDefault(c, 0L));
         }
+        out.printf("%-18s %-15s deleted %d%n", "idle_subject_keys", "", r.subjectKeysPurged());
         out.flush();
         return 0;
       } catch (StoreLocation.InUse e) {

@@ -80,6 +80,7 @@ public final class Gateway implements AutoCloseable {
     if (governance != null) {
       metrics.audit(governance.audit());
       metrics.changeFeed(governance.database());
+      metrics.retention(governance);
     }
     this.upstream = UpstreamTransport.open(config.upstream());
     this.chain = chain(config, veil, keys, metrics, governance, upstream);
@@ -279,7 +280,7 @@ public final class Gateway implements AutoCloseable {
   private void handleGovernance(Context ctx, String method) {
     Map<String, String> headers = new HashMap<>();
     for (String name : new String[] {"authorization", "api-key", "accept", PrivacyInterceptor.USER_HEADER,
-        GovernanceApi.LINK_HEADER}) {
+        GovernanceApi.LINK_HEADER, PrivacyInterceptor.GPC_HEADER}) {
       String v = ctx.header(name);
       if (v != null) {
         headers.put(name, v);

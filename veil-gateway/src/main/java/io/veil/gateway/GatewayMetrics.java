@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       governance on PostgreSQL: 1 while this instance hears the consent, settings and erasure changes other
  *       instances commit (its per-user caches are in use), 0 while its listener is down (every request reads
  *       the database); and how often the listener has subscribed (more than 1: it lost its connection)
+ *   <li>{@code veil_retention_rows_purged_total} and {@code veil_retention_subject_keys_purged_total} — with
+ *       governance: rows this instance's retention runs deleted, and idle per-conversation subject keys
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -90,6 +92,16 @@ final class GatewayMetrics {
         .description("Audit trail commits (one per group of records)").register(registry);
     FunctionCounter.builder("veil.audit.records", log, l -> (double) l.recordsWritten())
         .description("Audit records committed").register(registry);
+  }
+
+  /** Exposes what this instance's retention runs deleted (read at scrape time). */
+  void retention(Governance governance) {
+    FunctionCounter.builder("veil.retention.rows.purged", governance, g -> (double) g.retentionRowsPurged())
+        .description("Rows deleted by retention runs (vault entries, audit records, consent history, requests)")
+        .register(registry);
+    FunctionCounter.builder("veil.retention.subject.keys.purged", governance, g -> (double) g.subjectKeysPurged())
+        .description("Idle subject keys deleted by retention runs (per-conversation subjects with nothing left)")
+        .register(registry);
   }
 
   /** Exposes the store's change listener (PostgreSQL only; an H2 store has none), read at scrape time. */

@@ -1,6 +1,8 @@
 package io.veil.gateway;
 
+import io.veil.store.AuditAction;
 import io.veil.store.AuditLog;
+import io.veil.store.AuditRecord;
 import io.veil.store.AuditVerifier;
 import io.veil.store.ConsentStore;
 import io.veil.store.DataClass;
@@ -8,6 +10,7 @@ import io.veil.store.Database;
 import io.veil.store.DatabaseConfig;
 import io.veil.store.JdbcTokenVault;
 import io.veil.store.KeyManager;
+import io.veil.store.Pseudonym;
 import io.veil.store.PrivacyRequestStore;
 import io.veil.store.PrivacySettingsStore;
 import io.veil.store.RetentionPolicy;
@@ -59,6 +62,29 @@ public final class Governance implements AutoCloseable {
   private final PrivacySettingsStore settings;
   private final PrivacyRequestStore requests;
   private ScheduledExecutorService timers;
+  private final java.util.concurrent.atomic.AtomicLong subjectKeysPurged = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong retentionRowsPurged = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Where an audited admin or privacy action came from: the value of the record's policy-version field. */
+  public enum ActionSource {
+    /** The gateway's admin or privacy HTTP API. */
+    API("privacy-api"),
+    /** The {@code veil} command acting on the store directly (gateway stopped, or PostgreSQL). */
+    CLI("cli"),
+    /** A Global Privacy Control signal ({@code Sec-GPC: 1}) on an identified user's request under CCPA. */
+    GPC("gpc");
+
+    private final String recorded;
+
+    ActionSource(String recorded) {
+      this.recorded = recorded;
+    }
+
+    /** The value written into the audit record. */
+    public String recorded() {
+      return recorded;
+    }
+  }
 
   private Governance(GovernanceConfig config, Database db, KeyManager keyManager) {
     this.config = config;
@@ -133,13 +159,48 @@ public final class Governance implements AutoCloseable {
 
   private void purgeQuietly() {
     try {
-      RetentionPurger.Report report = new RetentionPurger(db, retention).run();
-      if (report.total() > 0) {
-        LOG.info("retention purge deleted {}", report.deleted());
+      RetentionPurger.Report report = runRetention();
+      if (report.total() > 0 || report.subjectKeysPurged() > 0) {
+        LOG.info("retention purge deleted {} and {} idle subject keys", report.deleted(), report.subjectKeysPurged());
       }
     } catch (RuntimeException e) {
       LOG.warn("retention purge failed: {}", e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * One retention purge now (the timer, {@code POST /admin/retention/run} and {@code veil retention run}
+   * all come here), counted in {@link #subjectKeysPurged()} and {@link #retentionRowsPurged()}.
+   */
+  public RetentionPurger.Report runRetention() {
+    RetentionPurger.Report report = purger().run();
+    subjectKeysPurged.addAndGet(report.subjectKeysPurged());
+    retentionRowsPurged.addAndGet(report.total());
+    return report;
+  }
+
+  /** Idle subject keys this process's retention runs deleted since it started (a metric). */
+  public long subjectKeysPurged() {
+    return subjectKeysPurged.get();
+  }
+
+  /** Rows of the retention data classes this process's retention runs deleted since it started (a metric). */
+  public long retentionRowsPurged() {
+    return retentionRowsPurged.get();
+  }
+
+  /**
+   * Appends the audit record of one successful admin or privacy action: tenant, the subject's pseudonym
+   * (or null when the action concerns no one subject), the action's route name (the API's path, also for
+   * the CLI, so both paths read the same in the trail), the action and where it came from. The one way
+   * both the admin API and the CLI record what an operator did.
+   *
+   * @throws io.veil.store.StoreException when the record cannot be written (the API logs it, the CLI fails)
+   */
+  public void auditAction(String tenant, Pseudonym subject, String endpoint, AuditAction action, ActionSource source) {
+    Objects.requireNonNull(source, "source");
+    audit.append(new AuditRecord(tenant, subject, endpoint, null, new java.util.TreeMap<>(), action,
+        source.recorded(), 200, 0));
   }
 
   /** Runs {@code work} with {@code subject} as the owner of every value the vault stores meanwhile. */

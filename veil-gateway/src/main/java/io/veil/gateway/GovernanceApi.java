@@ -7,7 +7,6 @@ import io.veil.gateway.keys.ClientKey;
 import io.veil.gateway.keys.ClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
 import io.veil.store.AuditAction;
-import io.veil.store.AuditRecord;
 import io.veil.store.AuditVerification;
 import io.veil.store.ConsentDecision;
 import io.veil.store.ConsentStore;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +114,80 @@ final class GovernanceApi {
   record HtmlAnswer(int status, String html) implements Answer {}
 
   record StreamAnswer(int status, StreamBody body) implements Answer {}
+
+  /** 405 on an existing route: the provider's error envelope, and the route's methods in {@code Allow}. */
+  record MethodNotAllowed(String allow, JsonNode body) implements Answer {
+    @Override
+    public int status() {
+      return 405;
+    }
+  }
+
+  /** A route of the admin or privacy API: its path ('*' = any one segment, an id) and the methods it answers. */
+  private record Route(String path, List<String> methods) {
+    boolean matches(String actual) {
+      String[] want = path.split("/");
+      String[] got = actual.split("/");
+      if (want.length != got.length) {
+        return false;
+      }
+      for (int i = 0; i < want.length; i++) {
+        if (!want[i].equals("*") && !want[i].equals(got[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Every route the API answers (the console's only when it is on), for the 405 answer: a new route goes
+   * into the dispatch below and here.
+   */
+  private static final List<Route> ROUTES = List.of(
+      new Route("/admin/keys", List.of("GET", "POST")),
+      new Route("/admin/keys/*/revoke", List.of("POST")),
+      new Route("/admin/doctor", List.of("GET")),
+      new Route("/admin/policies", List.of("GET")),
+      new Route("/admin/consent/stats", List.of("GET")),
+      new Route("/admin/privacy-requests", List.of("GET")),
+      new Route("/admin/privacy-requests/*/verify", List.of("POST")),
+      new Route("/admin/privacy-requests/*/deny", List.of("POST")),
+      new Route("/admin/audit/verify", List.of("GET")),
+      new Route("/admin/audit/export", List.of("GET")),
+      new Route("/admin/retention/run", List.of("POST")),
+      new Route("/admin/master-key/rotate", List.of("POST")),
+      new Route("/admin/consent", List.of("POST")),
+      new Route("/admin/privacy-links", List.of("POST")),
+      new Route("/privacy/consent", List.of("GET", "POST", "PUT")),
+      new Route("/privacy/settings", List.of("GET", "POST", "PUT")),
+      new Route("/privacy/export", List.of("GET", "POST")),
+      new Route("/privacy/erase", List.of("POST", "DELETE")),
+      new Route("/privacy/requests", List.of("GET")));
+  private static final List<Route> CONSOLE_ROUTES = List.of(
+      new Route("/admin/dashboard", List.of("GET")),
+      new Route("/admin/try", List.of("POST")),
+      new Route("/privacy/history", List.of("GET")));
+
+  /**
+   * The 405 answer for a path that names a route but not with this method, or null when no route has
+   * this path (then it is a 404).
+   */
+  private Answer methodNotAllowed(Call call) {
+    for (List<Route> table : console == null ? List.of(ROUTES) : List.of(ROUTES, CONSOLE_ROUTES)) {
+      for (Route r : table) {
+        if (r.matches(call.path()) && !r.methods().contains(call.method())) {
+          String allow = String.join(", ", r.methods());
+          return new MethodNotAllowed(allow, Json.error("Method " + (METHOD.matcher(call.method()).matches()
+              ? call.method() : "") + " not allowed on this route; use " + allow, ErrorCodes.TYPE_INVALID_REQUEST,
+              "veil_method_not_allowed"));
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,10}");
 
   @FunctionalInterface
   interface StreamBody {
@@ -248,10 +320,11 @@ final class GovernanceApi {
       return new StreamAnswer(200, out -> gov.verifier().export(out));
     }
     if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
-      io.veil.store.RetentionPurger.Report r = gov.purger().run();
+      io.veil.store.RetentionPurger.Report r = gov.runRetention();
       adminAudit("system", "/admin/retention/run");
       ObjectNode deleted = obj();
       r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
+      deleted.put("idle_subject_keys", r.subjectKeysPurged());
       ObjectNode periods = obj();
       for (io.veil.store.DataClass c : io.veil.store.DataClass.values()) {
         periods.put(c.name().toLowerCase(java.util.Locale.ROOT), gov.retention().periodOf(c).toString());
@@ -302,6 +375,10 @@ final class GovernanceApi {
         return a;
       }
     }
+    Answer wrongMethod = methodNotAllowed(call);
+    if (wrongMethod != null) {
+      return wrongMethod;
+    }
     throw notFound("unknown admin route");
   }
 
@@ -323,7 +400,7 @@ final class GovernanceApi {
     switch (path) {
       case "/privacy/consent" -> {
         if (m.equals("GET")) {
-          return ok(consentJson(s, caller.profile()));
+          return ok(consentJson(s, caller.profile(), PrivacyInterceptor.gpcSignal(call.header(PrivacyInterceptor.GPC_HEADER))));
         }
         if (m.equals("POST") || m.equals("PUT")) {
           ConsentDecision d = recordConsent(s, body(call), caller.source());
@@ -392,6 +469,10 @@ final class GovernanceApi {
       }
       default -> throw notFound("unknown privacy route");
     }
+    Answer wrongMethod = methodNotAllowed(call);
+    if (wrongMethod != null) {
+      return wrongMethod;
+    }
     throw new GatewayException(405, ErrorCodes.TYPE_INVALID_REQUEST, "veil_method_not_allowed",
         "method not allowed on this privacy route");
   }
@@ -458,14 +539,24 @@ final class GovernanceApi {
 
   // ---------------------------------------------------------------- JSON
 
-  private ObjectNode consentJson(Subject s, RegulationProfile profile) {
+  /**
+   * The consent view. {@code gpc}: the request carried {@code Sec-GPC: 1}; under CCPA the gateway treats
+   * such requests as opted out of sale-sharing and logging, so the view says the same ({@code effective}
+   * false, {@code gpc_opt_out} true) whatever is recorded.
+   */
+  private ObjectNode consentJson(Subject s, RegulationProfile profile, boolean gpc) {
     Map<Purpose, ConsentDecision> current = gov.consent().current(s);
+    boolean gpcApplies = gpc && profile == RegulationProfile.CCPA;
     ObjectNode purposes = obj();
     for (Purpose p : Purpose.values()) {
       ConsentDecision d = current.get(p);
       ObjectNode n = obj();
-      n.put("effective", d != null ? d.granted() : profile == RegulationProfile.CCPA);
+      boolean optedOutByGpc = gpcApplies && (p == Purpose.SALE_SHARING || p == Purpose.LOGGING);
+      n.put("effective", !optedOutByGpc && (d != null ? d.granted() : profile == RegulationProfile.CCPA));
       n.put("recorded", d != null);
+      if (optedOutByGpc) {
+        n.put("gpc_opt_out", true);
+      }
       if (d != null) {
         n.set("decision", decisionJson(d));
       }
@@ -473,7 +564,8 @@ final class GovernanceApi {
     }
     ArrayNode history = Json.MAPPER.createArrayNode();
     gov.consent().history(s).forEach(d -> history.add(decisionJson(d)));
-    ObjectNode out = obj().put("profile", profile.wireName()).put("notice_version", notice.version());
+    ObjectNode out = obj().put("profile", profile.wireName()).put("notice_version", notice.version())
+        .put("gpc", gpcApplies);
     out.set("purposes", purposes);
     out.set("history", history);
     return out;
@@ -540,9 +632,8 @@ final class GovernanceApi {
 
   /** One successful privacy-API or admin record: tenant, subject pseudonym (or null), endpoint, action. */
   private void audit(String tenant, Pseudonym subjectRef, String endpoint, AuditAction action) {
-    AuditRecord r = new AuditRecord(tenant, subjectRef, endpoint, null, new TreeMap<>(), action, "privacy-api", 200, 0);
     try {
-      gov.audit().append(r);
+      gov.auditAction(tenant, subjectRef, endpoint, action, Governance.ActionSource.API);
     } catch (RuntimeException e) {
       LOG.error("audit record could not be written: {}", e.getClass().getSimpleName());
     }
@@ -653,6 +744,15 @@ final class GovernanceApi {
     res.setHeader("Cache-Control", "no-store");
     try {
       switch (a) {
+        case MethodNotAllowed n -> {
+          res.setHeader("Allow", n.allow());
+          byte[] b = Json.bytes(n.body());
+          res.setContentType("application/json");
+          res.setContentLength(b.length);
+          try (OutputStream out = res.getOutputStream()) {
+            out.write(b);
+          }
+        }
         case JsonAnswer j -> {
           byte[] b = Json.bytes(j.body());
           res.setContentType("application/json");

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the database is checked first: unreachable → 503 {@code veil_store_unavailable}, nothing forwarded;
  *   <li>an identified user must hold the consent the policy requires: GDPR counts only a recorded
  *       grant (opt-in), CCPA everything but a recorded withdrawal (opt-out); {@code Sec-GPC: 1} under CCPA
- *       withdraws {@code sale-sharing} and {@code logging}. Missing → 403 {@code consent_required};
+ *       withdraws {@code sale-sharing} and {@code logging} for the request, and for an identified user it
+ *       is also recorded as a withdrawal of {@code sale-sharing} (source {@code gpc}, 11 CCR §7025: the
+ *       signal is the consumer's opt-out request, applied to the known consumer), once per change, with a
+ *       {@code PRIVACY_CHANGE} audit record. Missing → 403 {@code consent_required};
  *   <li>the user's settings ({@code mode}, {@code logging}) go into the request's stats for the later stages;
  *   <li>a request without a user is refused when the policy says {@code requireIdentity}, else processed
  *       with the default settings and audited without a subject.
@@ -70,7 +73,7 @@ final class PrivacyInterceptor implements Interceptor {
       }
     }
     String userId = userId(request);
-    boolean gpc = "1".equals(strip(request.header(GPC_HEADER)));
+    boolean gpc = gpcSignal(request.header(GPC_HEADER));
     try {
       governance.database().ping();
       if (userId == null) {
@@ -85,6 +88,9 @@ final class PrivacyInterceptor implements Interceptor {
       }
       Subject subject = new Subject(request.key().tenant(), userId);
       stats.identified(subject, governance.subjectKeys().pseudonymOf(subject));
+      if (gpc && policy.profile() == RegulationProfile.CCPA) {
+        recordGpcOptOut(subject);
+      }
       // listing models sends nothing of the user's: consent governs requests that carry content
       for (Purpose p : request.endpoint().hasBody() ? policy.requiredPurposes() : Set.<Purpose>of()) {
         if (!permitted(subject, p, policy.profile(), gpc)) {
@@ -104,6 +110,25 @@ final class PrivacyInterceptor implements Interceptor {
       throw unavailable();
     }
     return chain.proceed(request);
+  }
+
+  /** The notice version a withdrawal recorded from the browser signal names: no notice was shown for it. */
+  static final String GPC_NOTICE = "sec-gpc";
+
+  /**
+   * An identified user's GPC signal under CCPA is their request to opt out of sale and sharing: recorded as
+   * a withdrawal of {@code sale-sharing} unless the current decision already is one, so that the
+   * consent view, the consent statistics and every later request of the user (with or without the
+   * signal, on any device) agree with how this request is treated.
+   */
+  private void recordGpcOptOut(Subject subject) {
+    Optional<ConsentDecision> current = governance.consent().current(subject, Purpose.SALE_SHARING);
+    if (current.isPresent() && !current.get().granted()) {
+      return;
+    }
+    governance.consent().withdraw(subject, Purpose.SALE_SHARING, Governance.ActionSource.GPC.recorded(), GPC_NOTICE);
+    governance.auditAction(subject.tenant(), governance.subjectKeys().pseudonymOf(subject), "/privacy/consent",
+        io.veil.store.AuditAction.PRIVACY_CHANGE, Governance.ActionSource.GPC);
   }
 
   /**
@@ -152,5 +177,10 @@ final class PrivacyInterceptor implements Interceptor {
 
   private static String strip(String s) {
     return s == null ? null : s.strip();
+  }
+
+  /** True when a {@code Sec-GPC} header value is the Global Privacy Control signal ({@code 1}). */
+  static boolean gpcSignal(String headerValue) {
+    return "1".equals(strip(headerValue));
   }
 }

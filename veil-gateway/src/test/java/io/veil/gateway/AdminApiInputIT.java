@@ -57,6 +57,36 @@ class AdminApiInputIT {
     assertThat(r.body()).contains("ttl_seconds").doesNotContain("v2.").doesNotContain("alice");
   }
 
+  /** qa3: a wrong method on an existing admin route answered 404 "unknown admin route"; now 405 with Allow. */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', value = {
+      "GET    | /admin/retention/run                                   | POST",
+      "DELETE | /admin/keys                                            | GET, POST",
+      "GET    | /admin/keys/vk_abc/revoke                              | POST",
+      "POST   | /admin/audit/verify                                    | GET",
+      "PUT    | /admin/master-key/rotate                               | POST",
+      "GET    | /admin/privacy-links                                   | POST",
+      "GET    | /admin/privacy-requests/00000000-0000-0000-0000-000000000000/deny | POST",
+      "DELETE | /admin/consent/stats                                   | GET"})
+  void aWrongMethodOnAnAdminRouteIs405WithAllow(String method, String path, String allow) throws Exception {
+    HttpResponse<String> r = g.admin(method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).contains(allow);
+    assertThat(code(r)).isEqualTo("veil_method_not_allowed");
+    assertThat(GovernedGateway.json(r).at("/error/type").asText()).isEqualTo("invalid_request_error");
+    assertThat(GovernedGateway.json(r).at("/error/message").asText()).contains(allow);
+  }
+
+  @Test
+  void unknownAdminRoutesStay404AndAWrongMethodWithoutTheTokenIs401() throws Exception {
+    assertThat(g.admin("GET", "/admin/nosuch", null).statusCode()).isEqualTo(404);
+    assertThat(g.admin("GET", "/admin/keys/vk_abc/nosuch", null).statusCode()).isEqualTo(404);
+    assertThat(g.send("GET", "/admin/retention/run", "wrong-token", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> privacy = g.send("DELETE", "/privacy/settings", g.key, null, "X-Veil-User", "bob");
+    assertThat(privacy.statusCode()).isEqualTo(405);
+    assertThat(privacy.headers().firstValue("Allow")).contains("GET, POST, PUT");
+  }
+
   @Test
   void wellTypedValuesAndOmittedOnesStillWork() throws Exception {
     HttpResponse<String> key = g.admin("POST", "/admin/keys", "{\"tenant\":\"t3\",\"rate_per_minute\":120}");

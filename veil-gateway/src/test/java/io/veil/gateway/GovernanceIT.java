@@ -110,6 +110,61 @@ class GovernanceIT {
     }
   }
 
+  /**
+   * qa3: under CCPA the consent view said sale-sharing and logging were effective for a request carrying
+   * {@code Sec-GPC: 1}, which the gateway treats as opted out. The view now agrees, and a known user's
+   * signal is recorded as their sale-sharing opt-out (source gpc, once), which later requests honour.
+   */
+  @ParameterizedTest
+  @EnumSource(TestStores.class)
+  void gpcUnderCcpaIsWhatTheConsentViewShowsAndAKnownUsersOptOutIsRecorded(TestStores store) throws Exception {
+    GatewayPolicy ccpa = new GatewayPolicy("ccpa", 1 << 20, 0, true, true, RegulationProfile.CCPA,
+        Set.of(Purpose.LLM_PROCESSING), false);
+    GatewayPolicy ccpaSale = new GatewayPolicy("ccpa-sale", 1 << 20, 0, true, true, RegulationProfile.CCPA,
+        Set.of(Purpose.LLM_PROCESSING, Purpose.SALE_SHARING), false);
+    try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), Map.of("ccpa", ccpa, "ccpa-sale", ccpaSale))) {
+      String k = g.keyFor("acme", "ccpa");
+      String ks = g.keyFor("acme", "ccpa-sale");
+      String body = GovernedGateway.chatBody(TEXT, false);
+
+      var withSignal = GovernedGateway.json(g.send("GET", "/privacy/consent", k, null, "X-Veil-User", USER, "Sec-GPC", "1"));
+      assertThat(withSignal.path("gpc").asBoolean()).isTrue();
+      assertThat(withSignal.at("/purposes/sale-sharing/effective").asBoolean()).isFalse();
+      assertThat(withSignal.at("/purposes/sale-sharing/gpc_opt_out").asBoolean()).isTrue();
+      assertThat(withSignal.at("/purposes/logging/effective").asBoolean()).isFalse();
+      assertThat(withSignal.at("/purposes/llm-processing/effective").asBoolean()).isTrue();
+      var without = GovernedGateway.json(g.send("GET", "/privacy/consent", k, null, "X-Veil-User", USER));
+      assertThat(without.path("gpc").asBoolean()).isFalse();
+      assertThat(without.at("/purposes/sale-sharing/effective").asBoolean()).as("opt-out, nothing recorded").isTrue();
+
+      assertThat(g.send("POST", "/v1/chat/completions", k, body, "X-Veil-User", USER, "Sec-GPC", "1").statusCode())
+          .isEqualTo(200);
+      assertThat(g.send("POST", "/v1/chat/completions", k, body, "X-Veil-User", USER, "Sec-GPC", "1").statusCode())
+          .isEqualTo(200);
+      var after = GovernedGateway.json(g.send("GET", "/privacy/consent", k, null, "X-Veil-User", USER));
+      assertThat(after.at("/purposes/sale-sharing/effective").asBoolean()).as("the known user's opt-out stays").isFalse();
+      assertThat(after.at("/purposes/sale-sharing/recorded").asBoolean()).isTrue();
+      assertThat(after.at("/purposes/sale-sharing/decision/source").asText()).isEqualTo("gpc");
+      assertThat(after.at("/purposes/logging/effective").asBoolean()).as("logging: per request only").isTrue();
+      assertThat(after.path("history")).as("recorded once, not per request").hasSize(1);
+      // a later request without the signal (another device) is treated as opted out of sale/sharing too
+      HttpResponse<String> later = g.send("POST", "/v1/chat/completions", ks, body, "X-Veil-User", USER);
+      assertThat(later.statusCode()).isEqualTo(403);
+      assertThat(GovernedGateway.json(later).at("/error/code").asText()).isEqualTo("consent_required");
+      // the user may opt in again; the signal then withdraws it again (it wins over a business setting)
+      g.send("POST", "/privacy/consent", k, "{\"purpose\":\"sale-sharing\",\"granted\":true}", "X-Veil-User", USER);
+      assertThat(g.send("POST", "/v1/chat/completions", ks, body, "X-Veil-User", USER).statusCode()).isEqualTo(200);
+
+      List<StoredAuditRecord> gpcRecords = g.governance.audit().read(1, 100).stream()
+          .filter(r -> r.record().policyVersion().equals("gpc")).toList();
+      assertThat(gpcRecords).hasSize(1);
+      assertThat(gpcRecords.getFirst().record().action()).isEqualTo(io.veil.store.AuditAction.PRIVACY_CHANGE);
+      assertThat(gpcRecords.getFirst().record().endpoint()).isEqualTo("/privacy/consent");
+      assertThat(gpcRecords.getFirst().record().subject()).isEqualTo(
+          g.governance.subjectKeys().pseudonymOf(new io.veil.store.Subject("acme", USER)));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(TestStores.class)
   void blockAndAnonymizeModes(TestStores store) throws Exception {

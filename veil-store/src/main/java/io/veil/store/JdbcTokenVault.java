@@ -52,6 +52,8 @@ public final class JdbcTokenVault implements TokenVault {
   private final SubjectKeys keys;
   private final Duration retention;
   private final SubjectResolver resolver;
+  /** Tests only: runs between sealing a value and storing it (the window a key purge must not exploit). */
+  volatile Runnable afterSeal;
   /** Scopes cleared by this process so far (see {@link Snapshot}). */
   private final java.util.concurrent.atomic.AtomicLong clears = new java.util.concurrent.atomic.AtomicLong();
 
@@ -67,6 +69,19 @@ public final class JdbcTokenVault implements TokenVault {
     if (retention.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("vault retention must be at least one second");
     }
+    db.subjectChanges().subscribe(new SubjectChangeFeed.Subscriber() {
+      @Override
+      public void changed(SubjectChangeFeed.Kind kind, String ref) {
+        if (kind == SubjectChangeFeed.Kind.VAULT_CLEAR) {
+          clears.incrementAndGet(); // another instance cleared a scope: snapshots of this process are read again
+        }
+      }
+
+      @Override
+      public void reset() {
+        clears.incrementAndGet(); // a clear may have gone unheard
+      }
+    });
   }
 
   @Override
@@ -136,9 +151,19 @@ public final class JdbcTokenVault implements TokenVault {
       if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
         throw new IllegalArgumentException("the minter must return a token of 1-" + MAX_TOKEN_CHARS + " characters");
       }
-      byte[] ciphertext = keys.encrypt(ref, scope.tenant(), value.getBytes(StandardCharsets.UTF_8),
+      SubjectKeys.Sealed sealed = keys.encrypt(ref, scope.tenant(), value.getBytes(StandardCharsets.UTF_8),
           ad(scope, token, type.name()));
-      boolean inserted = db.withConnection("vault insert", c -> {
+      Runnable hook = afterSeal;
+      if (hook != null) {
+        hook.run();
+      }
+      // one transaction: the key row is claimed (locked, marked used) before the row that needs it is
+      // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
+      // deleted the key first and this attempt seals the value again under a new key
+      Insert outcome = db.inTransaction("vault insert", c -> {
+        if (!keys.claim(c, ref, sealed.wrappedKey(), now)) {
+          return Insert.KEY_GONE;
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (tenant, conversation, entity_type,"
             + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
           ps.setString(1, scope.tenant());
@@ -147,18 +172,24 @@ public final class JdbcTokenVault implements TokenVault {
           ps.setString(4, token);
           ps.setString(5, lookup);
           ps.setString(6, ref.hex());
-          ps.setBytes(7, ciphertext);
+          ps.setBytes(7, sealed.ciphertext());
           ps.setLong(8, now);
           ps.setLong(9, now + retention.toMillis());
           ps.executeUpdate();
-          return true;
+          return Insert.INSERTED;
         } catch (SQLException e) {
           if (Database.isUniqueViolation(e)) {
-            return false; // someone else minted this value or this token first: look again
+            c.rollback(); // PostgreSQL aborted the transaction; nothing of it is kept
+            return Insert.TAKEN; // someone else minted this value or this token first: look again
           }
           throw e;
         }
       });
+      if (outcome == Insert.KEY_GONE) {
+        lastOrdinal = ordinal - 1; // the token was not used: mint the same ordinal again
+        continue;
+      }
+      boolean inserted = outcome == Insert.INSERTED;
       if (inserted) {
         if (batch != null) {
           batch.minted(scope, type, lookup, token, now + retention.toMillis());
@@ -325,12 +356,18 @@ public final class JdbcTokenVault implements TokenVault {
       batch.tokenIndexes.remove(scope);
     }
     try {
-      db.withConnection("vault clear", c -> {
+      String scopeRef = keys.lookupHash(Bytes.fields("veil.vault-scope.v1", scope.tenant(), scope.conversation()));
+      db.inTransaction("vault clear", c -> {
         try (PreparedStatement ps = c.prepareStatement(
             "DELETE FROM vault_entries WHERE tenant = ? AND conversation = ?")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
-          return ps.executeUpdate();
+          int n = ps.executeUpdate();
+          if (n > 0) {
+            // the other instances sharing the database drop their snapshots when this commits
+            db.subjectChanges().publish(c, SubjectChangeFeed.Kind.VAULT_CLEAR, scopeRef);
+          }
+          return n;
         }
       });
     } catch (StoreException e) {
@@ -509,6 +546,9 @@ public final class JdbcTokenVault implements TokenVault {
   }
 
   private record Existing(long id, String token, long expiresAt) {}
+
+  /** What one insert attempt of {@link #doTokenize} found. */
+  private enum Insert { INSERTED, TAKEN, KEY_GONE }
 
   private static Existing findByLookup(Connection c, Scope scope, String lookup) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at FROM vault_entries"

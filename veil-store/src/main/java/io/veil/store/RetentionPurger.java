@@ -1,8 +1,12 @@
 package io.veil.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +23,20 @@ import java.util.Objects;
  *       checkpoint are never deleted early);</li>
  *   <li>consent history: superseded decisions older than the period (the current one stays);</li>
  *   <li>privacy requests: completed or denied ones closed longer ago than the period.</li>
+ *   <li>subject keys left idle: a data key that seals no vault entry any more, has not sealed one for
+ *       the vault period, and whose subject has no consent record, privacy settings or privacy request
+ *       (in practice: the key of each per-conversation subject, one per anonymous conversation). It
+ *       protects nothing, so deleting it loses nothing; the subject gets a new key with its next value.
+ *       Counted in {@link Report#subjectKeysPurged()}, announced to the other instances like a key
+ *       destruction.</li>
  * </ul>
+ *
+ * <p>Race with the vault (several instances): the vault stores a value only in a transaction that
+ * first locks and marks its key row ({@link SubjectKeys#claim}); the purge locks its candidate key rows
+ * and only then checks, in a new statement, that they are still idle and unreferenced. Either the
+ * vault's transaction committed first (the purge sees its row or its mark and keeps the key), or the
+ * purge committed first (the vault finds the key gone and seals the value again under a new key). No
+ * value is ever stored under a deleted key, and no request fails because of the purge.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -32,12 +49,25 @@ public final class RetentionPurger {
     this.policy = Objects.requireNonNull(policy, "policy");
   }
 
-  /** Rows deleted per data class. */
-  public record Report(Map<DataClass, Long> deleted) {
+  private static final int PAGE = 500;
+
+  /**
+   * Rows deleted per data class, and the idle subject keys deleted (not a data class of its own: a
+   * key goes when nothing it sealed is left).
+   */
+  public record Report(Map<DataClass, Long> deleted, long subjectKeysPurged) {
     public Report {
       deleted = Collections.unmodifiableMap(new EnumMap<>(deleted));
+      if (subjectKeysPurged < 0) {
+        throw new IllegalArgumentException("subjectKeysPurged must not be negative");
+      }
     }
 
+    public Report(Map<DataClass, Long> deleted) {
+      this(deleted, 0);
+    }
+
+    /** Rows of the data classes deleted (subject keys not included). */
     public long total() {
       return deleted.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -69,7 +99,92 @@ public final class RetentionPurger {
         return (long) ps.executeUpdate();
       }
     }));
-    return new Report(out);
+    long keys = purgeIdleSubjectKeys(now - policy.periodOf(DataClass.VAULT_ENTRIES).toMillis());
+    return new Report(out, keys);
+  }
+
+  /** Deletes idle subject keys (see the class comment), a page at a time; returns how many. */
+  private long purgeIdleSubjectKeys(long idleSince) {
+    long purged = 0;
+    String after = "";
+    while (true) {
+      String from = after;
+      List<String> page = db.withConnection("retention (subject keys)", c -> idleKeys(c, from, idleSince, null));
+      if (page.isEmpty()) {
+        return purged;
+      }
+      purged += db.inTransaction("retention (subject keys)", c -> {
+        // 1. lock the candidates: a vault insert that claimed one of them first has committed when this returns
+        try (PreparedStatement ps = c.prepareStatement("SELECT subject_ref FROM subject_keys WHERE subject_ref IN ("
+            + placeholders(page.size()) + ") FOR UPDATE")) {
+          for (int i = 0; i < page.size(); i++) {
+            ps.setString(i + 1, page.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              // locked
+            }
+          }
+        }
+        // 2. check again in a new statement (it sees everything committed before the locks were granted);
+        //    nobody can claim these rows until this transaction ends
+        List<String> idle = idleKeys(c, "", idleSince, page);
+        if (idle.isEmpty()) {
+          return 0L;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref IN ("
+            + placeholders(idle.size()) + ")")) {
+          for (int i = 0; i < idle.size(); i++) {
+            ps.setString(i + 1, idle.get(i));
+          }
+          ps.executeUpdate();
+        }
+        for (String ref : idle) {
+          db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref); // other instances drop cached copies
+        }
+        return (long) idle.size();
+      });
+      after = page.get(page.size() - 1);
+    }
+  }
+
+  /**
+   * Up to {@link #PAGE} refs after {@code after} (in order) of keys that seal no vault entry, were last
+   * used (or made) at or before {@code idleSince} and belong to no subject with consent, settings or
+   * privacy requests; only among {@code among} when it is not null.
+   */
+  private static List<String> idleKeys(Connection c, String after, long idleSince, List<String> among)
+      throws SQLException {
+    String sql = "SELECT k.subject_ref FROM subject_keys k WHERE k.subject_ref > ?"
+        + " AND COALESCE(k.used_at, k.created_at) <= ?"
+        + (among == null ? "" : " AND k.subject_ref IN (" + placeholders(among.size()) + ")")
+        + " AND NOT EXISTS (SELECT 1 FROM vault_entries v WHERE v.subject_ref = k.subject_ref)"
+        + " AND NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.subject_ref = k.subject_ref)"
+        + " AND NOT EXISTS (SELECT 1 FROM consent_events e WHERE e.subject_ref = k.subject_ref)"
+        + " AND NOT EXISTS (SELECT 1 FROM privacy_settings p WHERE p.subject_ref = k.subject_ref)"
+        + " AND NOT EXISTS (SELECT 1 FROM privacy_requests r WHERE r.subject_ref = k.subject_ref)"
+        + " ORDER BY k.subject_ref";
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, after);
+      ps.setLong(2, idleSince);
+      if (among != null) {
+        for (int i = 0; i < among.size(); i++) {
+          ps.setString(3 + i, among.get(i));
+        }
+      }
+      ps.setMaxRows(PAGE);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String placeholders(int n) {
+    return String.join(",", Collections.nCopies(n, "?"));
   }
 
   private long purgeAudit(long cutoff) {

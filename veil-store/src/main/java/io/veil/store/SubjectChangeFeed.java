@@ -7,15 +7,18 @@ import java.util.Optional;
 
 /**
  * Tells every process sharing the database that a subject's cached state changed: consent recorded,
- * privacy settings changed, subject erased or its data key destroyed. The per-process caches
- * ({@link SubjectStateCache}, the data-key cache of {@link SubjectKeys}) subscribe to it.
+ * privacy settings changed, subject erased or its data key destroyed (by erasure, by
+ * {@link SubjectKeys#destroy} or by the retention purge of idle keys), or a conversation's vault entries
+ * cleared. The per-process caches ({@link SubjectStateCache}, the data-key cache of {@link SubjectKeys},
+ * the per-request snapshots of {@link JdbcTokenVault}) subscribe to it.
  *
  * <p>Two kinds, one per database: {@link LocalChangeFeed} (H2, one process: nothing to tell anyone
  * else, the caches are always {@linkplain #trusted() trusted}) and {@link PostgresChangeFeed}
  * ({@code NOTIFY} inside the writing transaction, one {@code LISTEN} connection per process).
  *
  * <p>The payload of a change is {@code <kind letter>:<pseudonym hex>}: the subject's keyed hash that
- * the tables already hold, never the subject id (see {@link #payload}).
+ * the tables already hold, never the subject id (see {@link #payload}); for {@link Kind#VAULT_CLEAR}
+ * the 64 hex digits are a keyed hash of the cleared scope (tenant and conversation id), never the ids.
  *
  * <p>Thread safety: implementations are thread-safe.
  */
@@ -23,7 +26,9 @@ sealed interface SubjectChangeFeed extends AutoCloseable permits LocalChangeFeed
 
   /** What changed; the receivers decide what to drop. */
   enum Kind {
-    CONSENT('c'), SETTINGS('s'), ERASURE('e');
+    CONSENT('c'), SETTINGS('s'), ERASURE('e'),
+    /** A conversation's vault entries were cleared ({@link JdbcTokenVault#clear}); the ref is a keyed hash of the scope. */
+    VAULT_CLEAR('v');
 
     final char letter;
 

@@ -250,13 +250,50 @@ public final class SubjectKeys {
     return rewrapAll();
   }
 
+  /**
+   * A value sealed with a subject's data key, and the exact wrapped key row it was sealed under: the
+   * writer stores the ciphertext only in a transaction where {@link #claim} finds that row unchanged.
+   */
+  record Sealed(byte[] ciphertext, byte[] wrappedKey) {}
+
   /** Encrypts with the subject's data key, creating the key on first use. */
-  byte[] encrypt(Pseudonym ref, String tenant, byte[] plaintext, byte[] ad) {
-    Aead aead = db.withConnection("subject key", c -> dataKey(c, ref, tenant, true)).orElseThrow();
+  Sealed encrypt(Pseudonym ref, String tenant, byte[] plaintext, byte[] ad) {
+    byte[][] wrapped = new byte[1][];
+    Aead aead = db.withConnection("subject key", c -> {
+      byte[] w = readWrapped(c, ref.hex());
+      if (w != null) {
+        wrapped[0] = w;
+        return Optional.of(aead(ref.hex(), w));
+      }
+      Optional<Aead> created = dataKey(c, ref, tenant, true);
+      wrapped[0] = readWrapped(c, ref.hex());
+      if (wrapped[0] == null) {
+        throw new StoreException("subject key vanished while being created");
+      }
+      return created;
+    }).orElseThrow();
     try {
-      return aead.encrypt(plaintext, ad);
+      return new Sealed(aead.encrypt(plaintext, ad), wrapped[0]);
     } catch (GeneralSecurityException e) {
       throw new StoreException("encryption failed", e);
+    }
+  }
+
+  /**
+   * Inside the transaction that stores a value sealed under {@code wrappedKey}: marks the key used now
+   * and locks its row until the transaction ends, so that neither the retention purge nor an erasure
+   * can delete it before the value's row is committed (and both see that row once they get the lock).
+   *
+   * @return false when the row is gone or holds other bytes (destroyed, purged, re-created or
+   *     re-wrapped since the value was sealed): the caller must not store the value, and seals it again
+   */
+  boolean claim(Connection c, Pseudonym ref, byte[] wrappedKey, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE subject_keys SET used_at = ? WHERE subject_ref = ? AND wrapped_key = ?")) {
+      ps.setLong(1, now);
+      ps.setString(2, ref.hex());
+      ps.setBytes(3, wrappedKey);
+      return ps.executeUpdate() > 0;
     }
   }
 
@@ -280,11 +317,13 @@ public final class SubjectKeys {
         KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
         byte[] w = wrap(fresh, ad);
         try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
+          long now = db.clock().millis();
           ps.setString(1, ref.hex());
           ps.setString(2, tenant);
           ps.setBytes(3, w);
-          ps.setLong(4, db.clock().millis());
+          ps.setLong(4, now);
+          ps.setLong(5, now);
           ps.executeUpdate();
           wrapped = w;
         }

@@ -140,6 +140,43 @@ class ChangeFeedIT {
   }
 
   @Test
+  void aScopeClearedOnOneInstanceIsNotRestoredFromTheOthersSnapshot() {
+    Scope scope = new Scope("acme", "c3");
+    String token = a.vault().tokenize(scope, EntityType.PERSON, "Cleo Cruz", n -> "<PERSON_" + n + ">");
+    // B is in the middle of a request: its batch holds a snapshot of the scope's entries
+    b.vault().batched(() -> {
+      assertThat(b.vault().entries(scope)).containsEntry(token, "Cleo Cruz");
+      // on another thread: the batch cache is per thread, A's clear must not touch B's batch directly
+      Thread clearer = new Thread(() -> a.vault().clear(scope));
+      clearer.start();
+      try {
+        clearer.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      // (nothing of A's is called on this thread in here: the batch cache is per thread, not per vault)
+      await("B's snapshot of the cleared scope is read again", () -> b.vault().entries(scope).isEmpty());
+      return null;
+    });
+    assertThat(b.vault().reveal(scope, token)).isEmpty();
+    assertThat(a.vault().entries(scope)).isEmpty();
+  }
+
+  @Test
+  void anIdleKeyPurgedOnOneInstanceLeavesTheOthersHeap() throws Exception {
+    Scope scope = new Scope("acme", "c4");
+    String token = a.vault().tokenize(scope, EntityType.PERSON, "Dan Dale", n -> "<PERSON_" + n + ">");
+    assertThat(b.vault().reveal(scope, token)).contains("Dan Dale");
+    assertThat(b.keys().cachedDataKeys()).isEqualTo(1);
+    a.vault().clear(scope); // nothing sealed with Alice's key is left
+    Thread.sleep(1_100);
+    RetentionPolicy policy = RetentionPolicy.defaults(RegulationProfile.GDPR)
+        .with(DataClass.VAULT_ENTRIES, Duration.ofSeconds(1));
+    assertThat(new RetentionPurger(a.db(), policy).run().subjectKeysPurged()).isEqualTo(1);
+    await("B forgets the purged key", () -> b.keys().cachedDataKeys() == 0);
+  }
+
+  @Test
   void whileTheListenerIsGoneCachesAreBypassedThenUsedAgain() throws Exception {
     a.consent().grant(ALICE, Purpose.ANALYTICS, "web-form", "n1");
     awaitHeardByB(SubjectChangeFeed.Kind.CONSENT);
@@ -300,7 +337,7 @@ class ChangeFeedIT {
         throw new AssertionError("not within " + WAIT + ": " + what);
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(1_100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);

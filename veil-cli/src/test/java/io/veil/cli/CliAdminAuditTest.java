@@ -1,0 +1,93 @@
+package io.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veil.gateway.ConfigLoader;
+import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.Governance;
+import io.veil.store.AuditAction;
+import io.veil.store.AuditRecord;
+import io.veil.store.PrivacyRequest;
+import io.veil.store.RegulationProfile;
+import io.veil.store.Subject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * With the gateway stopped, the admin commands that act on the store leave the same {@code ADMIN} audit
+ * records the admin API writes for them, marked as coming from the CLI (qa3: they left none).
+ */
+class CliAdminAuditTest {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private Run veil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = dir.toString();
+    return new Run(cl.execute(all), out.toString(), err.toString());
+  }
+
+  private Governance open() {
+    GatewayConfig cfg = ConfigLoader.load(null, Map.of()).withDataDir(dir);
+    return Governance.open(cfg.governance(), dir, Map.of());
+  }
+
+  @Test
+  void adminCommandsOnTheStoreAreAuditedAsCliActions() {
+    Run created = veil("keys", "create", "--tenant", "acme");
+    assertThat(created.exit()).as(created.err()).isZero();
+    Matcher id = Pattern.compile("id:\\s+(vk_\\S+)").matcher(created.out());
+    assertThat(id.find()).as(created.out()).isTrue();
+    Run revoked = veil("keys", "revoke", id.group(1));
+    assertThat(revoked.exit()).as(revoked.err()).isZero();
+
+    Subject dana = new Subject("acme", "dana@example.org");
+    String toVerify;
+    String toDeny;
+    String danaRef;
+    try (Governance g = open()) {
+      toVerify = g.requests().open(dana, PrivacyRequest.Kind.ACCESS, RegulationProfile.GDPR).id();
+      toDeny = g.requests().open(dana, PrivacyRequest.Kind.ERASURE, RegulationProfile.GDPR).id();
+      danaRef = g.subjectKeys().pseudonymOf(dana).hex();
+    }
+    Run verified = veil("dsr", "verify", toVerify);
+    assertThat(verified.exit()).as(verified.err()).isZero();
+    Run denied = veil("dsr", "deny", toDeny, "--reason", "excessive");
+    assertThat(denied.exit()).as(denied.err()).isZero();
+    Run retention = veil("retention", "run");
+    assertThat(retention.exit()).as(retention.err()).isZero();
+    assertThat(retention.out()).contains("idle_subject_keys");
+    Run rotated = veil("keys", "rotate");
+    assertThat(rotated.exit()).as(rotated.err()).isZero();
+
+    try (Governance g = open()) {
+      List<AuditRecord> admin = g.audit().read(1, 1000).stream().map(r -> r.record())
+          .filter(r -> r.action() == AuditAction.ADMIN).toList();
+      assertThat(admin).extracting(AuditRecord::endpoint).containsExactly("/admin/keys", "/admin/keys/revoke",
+          "/admin/privacy-requests/verify", "/admin/privacy-requests/deny", "/admin/retention/run",
+          "/admin/master-key/rotate");
+      assertThat(admin).extracting(AuditRecord::policyVersion).containsOnly("cli");
+      assertThat(admin).extracting(AuditRecord::tenant).containsExactly("acme", "acme", "acme", "acme", "system", "system");
+      assertThat(admin.get(2).subject().hex()).as("a request move is linked to its subject").isEqualTo(danaRef);
+      assertThat(admin.get(3).subject().hex()).isEqualTo(danaRef);
+      assertThat(g.verifier().verify().valid()).isTrue();
+    }
+    assertThat(veil("audit", "verify").exit()).isZero();
+  }
+}
