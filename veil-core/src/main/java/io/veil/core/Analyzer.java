@@ -145,10 +145,10 @@ public final class Analyzer {
     // full-width and other compatibility forms and non-ASCII digits folded (see DetectionText);
     // findings are mapped back to spans of the original text, hidden characters included
     // one pass computes the text's traits (see analyzeView); it also tells whether any character is
-    // outside ASCII: only those can be folded or dropped, so a pure-ASCII text is its own view and
-    // DetectionText's scan is skipped
+    // one DetectionText may fold or drop (outside Latin-1, a no-break space or a soft hyphen): a text
+    // without one (ASCII, accented Latin-1 letters) is its own view and DetectionText's scan is skipped
     TextTraits traits = TextTraits.of(text);
-    if (!traits.hasNonAscii()) {
+    if (!traits.mayNeedView()) {
       return analyzeView(text, language, traits);
     }
     DetectionText view = DetectionText.of(text);

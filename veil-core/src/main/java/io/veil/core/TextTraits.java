@@ -88,10 +88,15 @@ public final class TextTraits {
   private final int[] digitWord;
   /** True if some character is outside ASCII ({@code >= 0x80}). */
   private final boolean nonAscii;
+  /**
+   * True if some character is outside Latin-1 ({@code >= 0x100}) or is a no-break space (U+00A0) or a
+   * soft hyphen (U+00AD): the only characters {@link DetectionText} may fold or drop.
+   */
+  private final boolean mayNeedView;
 
   private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
                      int[] wordStart, int[] wordEnd, byte[] wordFlags, char[] wordHeads, int digitWords,
-                     int[] digitWord, boolean nonAscii) {
+                     int[] digitWord, boolean nonAscii, boolean mayNeedView) {
     this.low = low;
     this.high = high;
     this.asciiDigits = asciiDigits;
@@ -105,6 +110,7 @@ public final class TextTraits {
     this.digitWords = digitWords;
     this.digitWord = digitWord;
     this.nonAscii = nonAscii;
+    this.mayNeedView = mayNeedView;
   }
 
   private static long[] wordCharTable() {
@@ -202,6 +208,7 @@ public final class TextTraits {
     int[] digitWord = NO_INTS;
     int digitWords = 0;
     boolean nonAscii = false;
+    boolean mayNeedView = false;
     int i = 0;
     while (i < n) {
       char c = buf[i];
@@ -216,6 +223,9 @@ public final class TextTraits {
           }
         } else {
           nonAscii = true;
+          if (c >= 0x100 || c == '\u00a0' || c == '\u00ad') {
+            mayNeedView = true;
+          }
         }
         if (c > ' ' && c < 127) {
           run++;
@@ -244,6 +254,9 @@ public final class TextTraits {
           run++;
         } else {
           nonAscii = true;
+          if (c >= 0x100) {
+            mayNeedView = true; // (the word characters below it are Latin-1 letters, which stay as they are)
+          }
           f |= NOT_ALL_DIGITS | NON_ASCII;
           if (run > longest) {
             longest = run;
@@ -283,7 +296,7 @@ public final class TextTraits {
           + (len > 2 ? headSymbol(buf[start + 2]) : HEAD_END));
     }
     return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags, heads,
-        digitWords, digitWord, nonAscii);
+        digitWords, digitWord, nonAscii, mayNeedView);
   }
 
   /** Bits 0-63 of the set of ASCII characters present (bit c for character c), for {@link Trigger}. */
@@ -310,6 +323,16 @@ public final class TextTraits {
    */
   boolean hasNonAscii() {
     return nonAscii;
+  }
+
+  /**
+   * False if no character of the text can be folded or dropped by {@link DetectionText}: every one is
+   * ASCII or a Latin-1 character other than the no-break space and the soft hyphen (accented letters
+   * such as "é" are kept as they are), so the text is its own view and DetectionText's scan, which
+   * asks the JDK for the type of every non-ASCII character, is skipped.
+   */
+  boolean mayNeedView() {
+    return mayNeedView;
   }
 
   /** The number of ASCII digits ({@code '0'}-{@code '9'}) in the text. */

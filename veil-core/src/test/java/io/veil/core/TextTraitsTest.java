@@ -69,6 +69,27 @@ class TextTraitsTest {
   }
 
   @Test
+  void latin1CharactersOtherThanNoBreakSpaceAndSoftHyphenNeedNoView() {
+    for (char c = 0; c < 0x100; c++) {
+      String text = "a" + c + "1 " + c;
+      boolean changed = DetectionText.of(text).changed();
+      assertThat(changed).as("U+%04X", (int) c).isEqualTo(c == '\u00a0' || c == '\u00ad');
+      assertThat(TextTraits.of(text).mayNeedView()).as("U+%04X", (int) c).isEqualTo(changed);
+    }
+    assertThat(TextTraits.of("café").mayNeedView()).isFalse();
+    assertThat(TextTraits.of("cafe\u0301").mayNeedView()).as("a combining mark").isTrue();
+    assertThat(TextTraits.of("１２３").mayNeedView()).as("full-width digits").isTrue();
+    assertThat(TextTraits.of("a\u200bb").mayNeedView()).as("a zero-width space").isTrue();
+  }
+
+  @Property(tries = 2000)
+  void aTextThatNeedsNoViewIsItsOwnView(@ForAll("texts") String text) {
+    if (!TextTraits.of(text).mayNeedView()) {
+      assertThat(DetectionText.of(text).changed()).isFalse();
+    }
+  }
+
+  @Test
   void words() {
     TextTraits t = TextTraits.of("Call 555-0100, DB_PASS=xé αβ 42");
     assertThat(t.length()).isEqualTo(31);

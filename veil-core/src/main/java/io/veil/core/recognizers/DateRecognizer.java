@@ -48,10 +48,10 @@ final class DateRecognizer extends DigitRunRecognizer {
       if (ws < i) {
         continue; // inside a date already reported
       }
-      char c = text.charAt(ws);
       int end = -1;
       double score = 0;
-      if (Chars.isDigit(c)) {
+      // (a word without a digit is not read: most words go to the month-name test on their head alone)
+      if (traits.wordHasAsciiDigit(k) && Chars.isDigit(text.charAt(ws))) {
         int[] r = numeric(text, ws);
         if (r == null) {
           r = dayMonthName(text, ws);

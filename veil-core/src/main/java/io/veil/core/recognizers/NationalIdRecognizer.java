@@ -96,27 +96,31 @@ final class NationalIdRecognizer extends DigitRunRecognizer {
         groupStart = new int[MAX_GROUPS];
         groupEnd = new int[MAX_GROUPS];
       }
-      // collect up to MAX_GROUPS alphanumeric groups separated by single separators
+      // collect up to MAX_GROUPS alphanumeric groups separated by single separators. A group is a
+      // whole word of ASCII letters and digits (a run of them that a word character other than those
+      // follows is no group), so the groups are read from the words' bounds and flags instead of
+      // walking their characters again
       int groups = 0;
-      int j = ws;
       int compact = 0;
       boolean hasDigit = false;
-      while (groups < MAX_GROUPS && j < n && compact <= MAX_COMPACT) {
-        int gs = j;
-        while (j < n && Chars.isAsciiAlnum(text.charAt(j))) {
-          hasDigit |= Chars.isDigit(text.charAt(j));
-          j++;
-        }
-        if (j == gs || (j < n && Chars.isWordChar(text.charAt(j)))) {
+      int w = k;
+      while (groups < MAX_GROUPS && compact <= MAX_COMPACT) {
+        if (!traits.wordIsAsciiAlnum(w)) {
+          // no group; its leading letters and digits still count for hasDigit, as they always did
+          hasDigit |= leadingAlnumHasDigit(text, traits.wordStart(w), n);
           break;
         }
+        int gs = traits.wordStart(w);
+        int ge = traits.wordEnd(w);
+        hasDigit |= traits.wordHasAsciiDigit(w);
         groupStart[groups] = gs;
-        groupEnd[groups] = j;
+        groupEnd[groups] = ge;
         groups++;
-        compact += j - gs;
-        if (j + 1 < n && (text.charAt(j) == ' ' || text.charAt(j) == '-' || text.charAt(j) == '.')
-            && Chars.isAsciiAlnum(text.charAt(j + 1))) {
-          j++;
+        compact += ge - gs;
+        // a separator, then the next group: a word that starts right after it with an ASCII letter or digit
+        if (ge + 1 < n && (text.charAt(ge) == ' ' || text.charAt(ge) == '-' || text.charAt(ge) == '.')
+            && Chars.isAsciiAlnum(text.charAt(ge + 1))) {
+          w++; // the character after a separator opens the next word
         } else {
           break;
         }
@@ -131,6 +135,16 @@ final class NationalIdRecognizer extends DigitRunRecognizer {
       }
     }
     return out;
+  }
+
+  /** True if the run of ASCII letters and digits at {@code from} has a digit. */
+  private static boolean leadingAlnumHasDigit(String t, int from, int n) {
+    for (int j = from; j < n && Chars.isAsciiAlnum(t.charAt(j)); j++) {
+      if (Chars.isDigit(t.charAt(j))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A word that could open an id: has a digit within its first 16 characters, or is two letters. */
@@ -155,21 +169,23 @@ final class NationalIdRecognizer extends DigitRunRecognizer {
   /** The best format match starting at the first group and ending at a group end. */
   private Finding bestAt(String text, int[] gs, int[] ge, int groups) {
     int start = gs[0];
-    StringBuilder compact = new StringBuilder(MAX_COMPACT + 8);
+    char[] compact = new char[MAX_COMPACT];
+    int len = 0;
     Finding best = null;
     int letters = 0;
     for (int g = 0; g < groups; g++) {
-      compact.append(text, gs[g], ge[g]);
       for (int k = gs[g]; k < ge[g]; k++) {
         letters += Chars.isDigit(text.charAt(k)) ? 0 : 1; // the groups hold ASCII letters and digits only
       }
       if (g > 0 && letters > MAX_LETTERS_WITH_SEPARATORS) {
         break;
       }
-      int len = compact.length();
-      if (len > MAX_COMPACT) {
+      int groupLength = ge[g] - gs[g];
+      if (len + groupLength > MAX_COMPACT) {
         break;
       }
+      text.getChars(gs[g], ge[g], compact, len);
+      len += groupLength;
       if (len < 8) {
         continue;
       }
@@ -179,7 +195,7 @@ final class NationalIdRecognizer extends DigitRunRecognizer {
           continue;
         }
         if (value == null) {
-          value = compact.toString();
+          value = new String(compact, 0, len);
         }
         if (f.valid().test(value)) {
           boolean ctx = Chars.hasWordIn(text, start - 40, start, f.context());

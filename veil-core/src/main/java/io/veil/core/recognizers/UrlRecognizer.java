@@ -58,6 +58,12 @@ final class UrlRecognizer extends AbstractRecognizer {
         continue;
       }
       // a dot: www.host or a bare host.tld
+      if (dot + 1 >= n || !isHostChar(text.charAt(dot + 1))) {
+        // no host character after the dot (a sentence's full stop): the host ends at or before it, so no
+        // TLD follows it; the walks over the word before it would find nothing
+        dot = dot + 1 < n ? text.indexOf('.', dot + 1) : -1;
+        continue;
+      }
       int hostStart = dot;
       while (hostStart > covered && dot - hostStart < 253 && isHostChar(text.charAt(hostStart - 1))) {
         hostStart--;

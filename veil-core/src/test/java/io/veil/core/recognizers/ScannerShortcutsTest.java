@@ -1,0 +1,58 @@
+package io.veil.core.recognizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veil.core.Analyzer;
+import io.veil.core.Finding;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The shortcuts that spare the scanners work (speed round 8) at their edges, pinned to what the
+ * scanners reported before them: national-id reads a candidate's groups from the words (a group is a
+ * whole word of ASCII letters and digits, so a run that a non-ASCII letter or {@code '_'} continues is
+ * none), url passes over a dot without a host character after it, and date sends a word without a
+ * digit straight to the month-name test. Each row: text, then the findings as
+ * {@code recognizer start-end TYPE}, joined by {@code ;} (empty: none).
+ */
+class ScannerShortcutsTest {
+  private static final Analyzer STRUCTURED = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      NINO: AB 12 34 56 C.                | uk-nino 6-19 NATIONAL_ID
+      NINO AB123456C                      | uk-nino 5-14 NATIONAL_ID
+      ref AB 12 34 56é                    |
+      AB 12 34 56_C                       |
+      ref AB 12 34 56 Cé                  |
+      Aadhaar 2341 2341 2346.             | in-aadhaar 8-22 NATIONAL_ID
+      Aadhaar 2341 2341 2346é             |
+      DNI 12345678Z                       | es-dni-nie 4-13 NATIONAL_ID
+      x12345678Z                          |
+      Codice fiscale RSSMRA85T10A562S.    | it-codice-fiscale 15-31 NATIONAL_ID
+      NIE X1234567L                       | es-dni-nie 4-13 NATIONAL_ID
+      NRIC S1234567D                      | sg-nric 5-14 NATIONAL_ID
+      12 34 56 78 90 12 34 56 78          |
+      Visit example.com. Then stop.       | url 6-17 URL
+      See www.example.org/path.           | url 4-24 URL
+      End of a sentence. Next one.        |
+      v1.2.3 and 3.5                      |
+      mail me at a.b@example.com.         | email 11-26 EMAIL
+      site.                               |
+      go to my-site..com now              |
+      see example.-x.com now              |
+      x.y                                 |
+      Born 12.05.1990 in May 3, 2021.     | date 5-15 DATE_OF_BIRTH;date 19-30 DATE_OF_BIRTH
+      """)
+  void findingsAtTheShortcutsEdges(String text, String expected) {
+    String found = STRUCTURED.analyze(text, null).stream()
+        .map(ScannerShortcutsTest::describe)
+        .collect(Collectors.joining(";"));
+    assertThat(found).isEqualTo(expected == null ? "" : expected);
+  }
+
+  private static String describe(Finding f) {
+    return f.recognizer() + " " + f.start() + "-" + f.end() + " " + f.type();
+  }
+}
