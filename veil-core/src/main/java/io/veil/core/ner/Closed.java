@@ -31,7 +31,8 @@ final class Closed {
   /** Every cue phrase's last word is punctuation or {@link #plain}, so {@link #CUE_LAST} lists all word ones. */
   static final boolean CUE_LASTS_ALL_PLAIN;
 
-  private static final int SIZE = 1 << 12;
+  /** Slots of the table ({@link #slot}). */
+  static final int SIZE = 1 << 12;
   private static final String[] KEYS = new String[SIZE];
   private static final int[] MASKS = new int[SIZE];
   /** {@link Lexicon#rawHash} of each key: a probe reads a key's characters only when this matches. */
@@ -137,18 +138,39 @@ final class Closed {
 
   /** {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash}, computed once by the caller. */
   static int mask(String text, int start, int end, int rawHash) {
+    int slot = slot(text, start, end, rawHash);
+    return slot < 0 ? 0 : MASKS[slot];
+  }
+
+  /**
+   * The slot of the key {@code text[start, end)} (compared lower-case, {@link Lexicon#norm}) in this table,
+   * or -1 if the word is in no list; {@code rawHash} is its {@link Lexicon#rawHash}. A word found here has
+   * exactly the normalised characters of {@link #keyAt}{@code (slot)}, so anything that depends only on
+   * those characters (its {@link Lexicon} flags) can be computed once per slot.
+   */
+  static int slot(String text, int start, int end, int rawHash) {
     if (end - start > 16) {
-      return 0;
+      return -1;
     }
     int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
     String k;
     while ((k = KEYS[slot]) != null) {
       if (RAW_HASHES[slot] == rawHash && k.length() == end - start && same(k, text, start)) {
-        return MASKS[slot];
+        return slot;
       }
       slot = (slot + 1) & (SIZE - 1);
     }
-    return 0;
+    return -1;
+  }
+
+  /** The lists of the key in {@code slot} (a value {@link #slot} returned). */
+  static int maskAt(int slot) {
+    return MASKS[slot];
+  }
+
+  /** The key in {@code slot}, or null for an empty slot. */
+  static String keyAt(int slot) {
+    return KEYS[slot];
   }
 
   private static boolean same(String k, String text, int start) {

@@ -57,6 +57,7 @@ final class Tokens {
     caseless = !hasUpperCase(chars);
     titleLine = titleLines(chars);
     lookUp();
+    computeCase();
   }
 
   /**
@@ -192,16 +193,23 @@ final class Tokens {
     return title;
   }
 
-  /** Lexicon flags and closed-list masks of the word tokens, from the hashes the tokenizer computed. */
+  /**
+   * Lexicon flags and closed-list masks of the word tokens, from the hashes the tokenizer computed. The
+   * closed lists (function words, cue words: about half of a prompt's words) come first, and their lexicon
+   * flags from {@link Lexicon#closedFlags}; only the other words are probed in the lexicon's table.
+   */
   private void lookUp() {
     flags = new int[size];
     closed = new int[size];
-    touched = lexicon.touch(start, end, rawHash, kind, WORD, size);
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
-        int h = rawHash[t]; // one hash for both tables
-        int c = Closed.mask(text, start[t], end[t], h);
+        int slot = Closed.slot(text, start[t], end[t], rawHash[t]);
+        if (slot < 0) {
+          continue;
+        }
+        int c = Closed.maskAt(slot); // never 0: every key is in a list
         closed[t] = c;
+        flags[t] = lexicon.closedFlags(slot);
         if (t < SNIFF_TOKENS && end[t] - start[t] <= 5) {
           if ((c & Closed.GERMAN_FUNCTION) != 0) {
             germanWords++;
@@ -209,7 +217,15 @@ final class Tokens {
             englishWords++;
           }
         }
-        int f = lexicon.lookup(text, start[t], end[t], h);
+      }
+    }
+    touched = lexicon.touch(start, end, rawHash, kind, WORD, size, closed);
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == WORD) {
+        int f = closed[t] != 0 ? flags[t] : Lexicon.UNKNOWN;
+        if (f == Lexicon.UNKNOWN) {
+          f = lexicon.lookup(text, start[t], end[t], rawHash[t]);
+        }
         if (f == 0) {
           f = hyphenated(t);
         }
@@ -316,11 +332,29 @@ final class Tokens {
     return t >= 0 && t < size && (closed[t] & bits) != 0;
   }
 
-  /** First letter upper-case (Title or UPPER). */
-  boolean isCap(int t) {
-    if (!isWord(t)) {
-      return false;
+  /** {@link #caseOf} bit: {@link #isCap}. */
+  private static final byte CAP = 1;
+  /** {@link #caseOf} bit: {@link #isLower}. */
+  private static final byte LOWER = 2;
+  /**
+   * Per token, {@link #CAP} and {@link #LOWER}: the scanners ask for each token's case many times, so it
+   * is computed once, after the look-ups (without case in the text it depends on the lexicon flags).
+   */
+  private byte[] caseOf;
+
+  private void computeCase() {
+    caseOf = new byte[size];
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == WORD) {
+        boolean cap = capital(t);
+        boolean lower = caseless ? !cap : CharClass.isLowerCase(text.charAt(start[t]));
+        caseOf[t] = (byte) ((cap ? CAP : 0) | (lower ? LOWER : 0));
+      }
     }
+  }
+
+  /** {@link #isCap} of the word token {@code t}, computed. */
+  private boolean capital(int t) {
     if (caseless) {
       // without case, only lexicon words that are not common English words may start a name or place
       int f = flags[t];
@@ -329,6 +363,14 @@ final class Tokens {
     }
     char c = text.charAt(start[t]);
     return c < 128 ? CharClass.isUpperCase(c) : Character.isUpperCase(text.codePointAt(start[t]));
+  }
+
+  /**
+   * First letter upper-case (Title or UPPER); in a {@link #caseless} text, a lexicon word that may start a
+   * name or place. False for anything but a word token (and for an index outside the text).
+   */
+  boolean isCap(int t) {
+    return t >= 0 && t < size && (caseOf[t] & CAP) != 0;
   }
 
   /** Every letter upper-case and at least two letters. */
@@ -345,8 +387,9 @@ final class Tokens {
     return true;
   }
 
+  /** A word token that starts lower-case (in a {@link #caseless} text: one that is not {@link #isCap}). */
   boolean isLower(int t) {
-    return isWord(t) && (caseless ? !isCap(t) : CharClass.isLowerCase(text.charAt(start[t])));
+    return t >= 0 && t < size && (caseOf[t] & LOWER) != 0;
   }
 
   /** Token text equals {@code lower} ignoring case. */
