@@ -37,6 +37,8 @@ final class Closed {
   private static final int[] MASKS = new int[SIZE];
   /** {@link Lexicon#rawHash} of each key: a probe reads a key's characters only when this matches. */
   private static final int[] RAW_HASHES = new int[SIZE];
+  /** Each key's chars (the probe of {@link #slot(char[], int, int, int)} compares arrays). */
+  private static final char[][] KEY_CHARS = new char[SIZE][];
 
   static {
     add(Words.TITLES, TITLES);
@@ -106,6 +108,7 @@ final class Closed {
         slot = (slot + 1) & (SIZE - 1);
       }
       KEYS[slot] = w;
+      KEY_CHARS[slot] = w.toCharArray();
       MASKS[slot] |= bit;
       RAW_HASHES[slot] = rawHash(w);
     }
@@ -161,6 +164,32 @@ final class Closed {
       slot = (slot + 1) & (SIZE - 1);
     }
     return -1;
+  }
+
+  /** {@link #slot(String, int, int, int)} of the word {@code chars[start, end)}. */
+  static int slot(char[] chars, int start, int end, int rawHash) {
+    int len = end - start;
+    if (len > 16) {
+      return -1;
+    }
+    int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
+    char[] k;
+    while ((k = KEY_CHARS[slot]) != null) {
+      if (RAW_HASHES[slot] == rawHash && k.length == len && same(k, chars, start)) {
+        return slot;
+      }
+      slot = (slot + 1) & (SIZE - 1);
+    }
+    return -1;
+  }
+
+  private static boolean same(char[] k, char[] chars, int start) {
+    for (int i = 0; i < k.length; i++) {
+      if (k[i] != Lexicon.norm(chars[start + i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The lists of the key in {@code slot} (a value {@link #slot} returned). */

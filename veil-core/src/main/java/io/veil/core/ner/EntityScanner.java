@@ -211,9 +211,9 @@ final class EntityScanner {
     int lowerRun = 0;
     for (int k = tk.start[t]; k < tk.end[t]; k++) {
       char c = tk.text.charAt(k);
-      if (Character.isLowerCase(c)) {
+      if (CharClass.isLowerCase(c)) {
         lowerRun++;
-      } else if (Character.isUpperCase(c)) {
+      } else if (CharClass.isUpperCase(c)) {
         if (lowerRun >= 3) {
           return true;
         }

@@ -113,10 +113,15 @@ public final class GazetteerNerEngine implements NerEngine {
   /** A candidate before overlap resolution. */
   record Span(int start, int end, EntityType type, double score) {}
 
-  /** Higher score first, then longer, then earlier. */
-  private static final Comparator<Span> BEST_FIRST = Comparator.comparingDouble(Span::score).reversed()
-      .thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
-      .thenComparingInt(Span::start);
+  /** Higher score first ({@link Double#compare}), then longer, then earlier. */
+  private static final Comparator<Span> BEST_FIRST = (a, b) -> {
+    int c = Double.compare(b.score(), a.score());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(b.end() - b.start(), a.end() - a.start());
+    return c != 0 ? c : Integer.compare(a.start(), b.start());
+  };
 
   /**
    * Keeps the best spans (higher score, then longer, then earlier) that overlap no better one; returns them

@@ -41,6 +41,8 @@ final class Tokens {
   int englishWords;
   /** What {@link Lexicon#touch} returned: kept so its loads are not optimised away. */
   long touched;
+  /** The text's chars (array loads in the per-character loops, not {@code String.charAt}). */
+  private final char[] chars;
 
   Tokens(String text, Lexicon lexicon) {
     this.text = text;
@@ -52,10 +54,11 @@ final class Tokens {
     nlBefore = new boolean[cap];
     spaceBefore = new boolean[cap];
     rawHash = new int[cap];
-    char[] chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
+    caseOf = new byte[cap];
+    titleLine = new boolean[cap];
+    chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
     tokenize(chars);
     caseless = !hasUpperCase(chars);
-    titleLine = titleLines(chars);
     lookUp();
     computeCase();
   }
@@ -69,6 +72,10 @@ final class Tokens {
     int i = 0;
     boolean nl = true;
     boolean sp = true;
+    // the current line's words of 4+ chars and how many of them are capitalised (see closeLine)
+    int lineStart = 0;
+    int longWords = 0;
+    int caps = 0;
     while (i < n) {
       char c = chars[i];
       if (CharClass.isSpace(c)) {
@@ -82,6 +89,7 @@ final class Tokens {
       int s = i;
       byte k;
       int h = 0;
+      boolean wide = false; // a char outside ASCII
       if (CharClass.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
         boolean digits = true;
         boolean anyDigit = false;
@@ -106,8 +114,8 @@ final class Tokens {
               break;
             }
             i++;
-          } else if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
-              || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
+          } else if (CharClass.isLetterDigitOrMark(d)) {
+            wide = true;
             if (Character.isDigit(d)) {
               anyDigit = true;
             } else {
@@ -116,6 +124,7 @@ final class Tokens {
             h = 31 * h + Lexicon.norm(d);
             i++;
           } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
+            wide = true;
             digits = false;
             h = 31 * (31 * h + Lexicon.norm(d)) + Lexicon.norm(chars[i + 1]);
             i += 2;
@@ -123,6 +132,7 @@ final class Tokens {
             if (!innerMark(chars, i, d)) {
               break;
             }
+            wide = true;
             h = 31 * h + Lexicon.norm(d);
             i++;
           } else {
@@ -140,10 +150,23 @@ final class Tokens {
         i += Character.charCount(Character.codePointAt(chars, i));
         k = PUNCT;
       }
-      add(s, i, k, nl, sp, h);
+      if (nl && size > 0) {
+        closeLine(lineStart, caps, longWords);
+        lineStart = size;
+        longWords = 0;
+        caps = 0;
+      }
+      if (k == WORD && i - s >= 4) {
+        longWords++;
+        if (CharClass.isUpperCase(c)) {
+          caps++;
+        }
+      }
+      add(s, i, k, nl, sp, h, wide);
       nl = false;
       sp = false;
     }
+    closeLine(lineStart, caps, longWords);
   }
 
   /**
@@ -168,29 +191,14 @@ final class Tokens {
     return false;
   }
 
-  private boolean[] titleLines(char[] chars) {
-    boolean[] title = new boolean[size];
-    int lineStart = 0;
-    int caps = 0;
-    int longWords = 0;
-    for (int t = 0; t <= size; t++) {
-      if (t == size || nlBefore[t] && t > 0) {
-        boolean titled = longWords >= 4 && caps * 10 >= longWords * 7;
-        for (int u = lineStart; u < t; u++) {
-          title[u] = titled;
-        }
-        lineStart = t;
-        caps = 0;
-        longWords = 0;
-      }
-      if (t < size && kind[t] == WORD && end[t] - start[t] >= 4) {
-        longWords++;
-        if (CharClass.isUpperCase(chars[start[t]])) {
-          caps++;
-        }
-      }
+  /**
+   * Marks the tokens {@code [lineStart, size)} of one line as {@link #titleLine} if it is Title Case:
+   * at least 4 words of 4 or more chars ({@code longWords}), 70 % of them capitalised ({@code caps}).
+   */
+  private void closeLine(int lineStart, int caps, int longWords) {
+    if (longWords >= 4 && caps * 10 >= longWords * 7) {
+      Arrays.fill(titleLine, lineStart, size, true);
     }
-    return title;
   }
 
   /**
@@ -203,7 +211,7 @@ final class Tokens {
     closed = new int[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
-        int slot = Closed.slot(text, start[t], end[t], rawHash[t]);
+        int slot = Closed.slot(chars, start[t], end[t], rawHash[t]);
         if (slot < 0) {
           continue;
         }
@@ -226,8 +234,8 @@ final class Tokens {
         if (f == Lexicon.UNKNOWN) {
           f = lexicon.lookup(text, start[t], end[t], rawHash[t]);
         }
-        if (f == 0) {
-          f = hyphenated(t);
+        if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
+          f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
         }
         if (f == 0) {
           f = folded(t);
@@ -269,6 +277,9 @@ final class Tokens {
 
   /** "Júlia" → "julia": name strengths of the accent-free spelling (see {@link AccentFolding}). */
   private int folded(int t) {
+    if ((caseOf[t] & WIDE) == 0) {
+      return 0; // ASCII only: no accented letter
+    }
     boolean accented = false;
     for (int i = start[t]; i < end[t] && !accented; i++) {
       char c = text.charAt(i);
@@ -288,7 +299,7 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp, int h) {
+  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, boolean wide) {
     if (size == start.length) {
       int cap = size * 2;
       rawHash = Arrays.copyOf(rawHash, cap);
@@ -297,6 +308,8 @@ final class Tokens {
       kind = Arrays.copyOf(kind, cap);
       nlBefore = Arrays.copyOf(nlBefore, cap);
       spaceBefore = Arrays.copyOf(spaceBefore, cap);
+      caseOf = Arrays.copyOf(caseOf, cap);
+      titleLine = Arrays.copyOf(titleLine, cap);
     }
     start[size] = s;
     end[size] = e;
@@ -304,6 +317,7 @@ final class Tokens {
     nlBefore[size] = nl;
     spaceBefore[size] = sp;
     rawHash[size] = h;
+    caseOf[size] = wide ? WIDE : 0;
     size++;
   }
 
@@ -336,19 +350,21 @@ final class Tokens {
   private static final byte CAP = 1;
   /** {@link #caseOf} bit: {@link #isLower}. */
   private static final byte LOWER = 2;
+  /** {@link #caseOf} bit: the word has a char outside ASCII (set by the tokenizer, for word tokens). */
+  private static final byte WIDE = 4;
   /**
    * Per token, {@link #CAP} and {@link #LOWER}: the scanners ask for each token's case many times, so it
-   * is computed once, after the look-ups (without case in the text it depends on the lexicon flags).
+   * is computed once, after the look-ups (without case in the text it depends on the lexicon flags); and
+   * {@link #WIDE}.
    */
   private byte[] caseOf;
 
   private void computeCase() {
-    caseOf = new byte[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
         boolean cap = capital(t);
-        boolean lower = caseless ? !cap : CharClass.isLowerCase(text.charAt(start[t]));
-        caseOf[t] = (byte) ((cap ? CAP : 0) | (lower ? LOWER : 0));
+        boolean lower = caseless ? !cap : CharClass.isLowerCase(chars[start[t]]);
+        caseOf[t] |= (byte) ((cap ? CAP : 0) | (lower ? LOWER : 0));
       }
     }
   }
