@@ -208,21 +208,7 @@ final class EntityScanner {
    * Names with inner capitals ("McDonald", "MacArthur", "DeShawn", "LeBron") have shorter runs.
    */
   private boolean isCodeIdentifier(int t) {
-    int lowerRun = 0;
-    for (int k = tk.start[t]; k < tk.end[t]; k++) {
-      char c = tk.text.charAt(k);
-      if (CharClass.isLowerCase(c)) {
-        lowerRun++;
-      } else if (CharClass.isUpperCase(c)) {
-        if (lowerRun >= 3) {
-          return true;
-        }
-        lowerRun = 0;
-      } else {
-        lowerRun = 0;
-      }
-    }
-    return false;
+    return tk.isCamelCase(t);
   }
 
   /** Capitalised, not a dictionary word, no name or place flags. */

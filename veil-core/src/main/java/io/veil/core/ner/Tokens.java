@@ -39,6 +39,10 @@ final class Tokens {
   int germanWords;
   /** and those that are English function words but not German ones. */
   int englishWords;
+  /** The text has a {@link #NUM} token. */
+  boolean anyNumber;
+  /** The {@link #closed} masks of all tokens, or-ed. */
+  int closedUnion;
   /** What {@link Lexicon#touch} returned: kept so its loads are not optimised away. */
   long touched;
   /** The text's chars (array loads in the per-character loops, not {@code String.charAt}). */
@@ -90,6 +94,8 @@ final class Tokens {
       byte k;
       int h = 0;
       boolean wide = false; // a char outside ASCII
+      boolean camel = false; // an ASCII upper-case letter after 3+ ASCII lower-case ones (see isCamelCase)
+      int lowerRun = 0;
       if (CharClass.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
         boolean digits = true;
         boolean anyDigit = false;
@@ -99,17 +105,22 @@ final class Tokens {
             if (d >= 'a' && d <= 'z') {
               digits = false;
               h = 31 * h + d;
+              lowerRun++;
             } else if (d >= 'A' && d <= 'Z') {
               digits = false;
               h = 31 * h + (d | 0x20);
+              camel |= lowerRun >= 3;
+              lowerRun = 0;
             } else if (d >= '0' && d <= '9') {
               anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
               h = 31 * h + d;
+              lowerRun = 0;
             } else if (d == '\'' || d == '-') {
               if (!innerMark(chars, i, d)) {
                 break;
               }
               h = 31 * h + d;
+              lowerRun = 0;
             } else {
               break;
             }
@@ -162,7 +173,10 @@ final class Tokens {
           caps++;
         }
       }
-      add(s, i, k, nl, sp, h, wide);
+      if (k == NUM) {
+        anyNumber = true;
+      }
+      add(s, i, k, nl, sp, h, (byte) ((wide ? WIDE : 0) | (camel ? CAMEL : 0)));
       nl = false;
       sp = false;
     }
@@ -217,6 +231,7 @@ final class Tokens {
         }
         int c = Closed.maskAt(slot); // never 0: every key is in a list
         closed[t] = c;
+        closedUnion |= c;
         flags[t] = lexicon.closedFlags(slot);
         if (t < SNIFF_TOKENS && end[t] - start[t] <= 5) {
           if ((c & Closed.GERMAN_FUNCTION) != 0) {
@@ -299,7 +314,7 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, boolean wide) {
+  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, byte charBits) {
     if (size == start.length) {
       int cap = size * 2;
       rawHash = Arrays.copyOf(rawHash, cap);
@@ -317,7 +332,7 @@ final class Tokens {
     nlBefore[size] = nl;
     spaceBefore[size] = sp;
     rawHash[size] = h;
-    caseOf[size] = wide ? WIDE : 0;
+    caseOf[size] = charBits;
     size++;
   }
 
@@ -352,6 +367,33 @@ final class Tokens {
   private static final byte LOWER = 2;
   /** {@link #caseOf} bit: the word has a char outside ASCII (set by the tokenizer, for word tokens). */
   private static final byte WIDE = 4;
+  /** {@link #caseOf} bit, meaningful without {@link #WIDE}: {@link #isCamelCase} (set by the tokenizer). */
+  private static final byte CAMEL = 8;
+
+  /**
+   * An upper-case letter after three or more lower-case ones ({@link Character#isLowerCase}; any other
+   * char ends the run) in token {@code t}. Known from the tokenizer for an ASCII word; counted here otherwise.
+   */
+  boolean isCamelCase(int t) {
+    if ((caseOf[t] & WIDE) == 0) {
+      return (caseOf[t] & CAMEL) != 0;
+    }
+    int lowerRun = 0;
+    for (int k = start[t]; k < end[t]; k++) {
+      char c = chars[k];
+      if (CharClass.isLowerCase(c)) {
+        lowerRun++;
+      } else if (CharClass.isUpperCase(c)) {
+        if (lowerRun >= 3) {
+          return true;
+        }
+        lowerRun = 0;
+      } else {
+        lowerRun = 0;
+      }
+    }
+    return false;
+  }
   /**
    * Per token, {@link #CAP} and {@link #LOWER}: the scanners ask for each token's case many times, so it
    * is computed once, after the look-ups (without case in the text it depends on the lexicon flags); and
