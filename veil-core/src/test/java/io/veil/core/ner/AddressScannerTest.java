@@ -22,6 +22,17 @@ class AddressScannerTest {
     assertThat(found).extracting(f -> f.value(text)).contains(address);
   }
 
+  /**
+   * The farthest house number a street can reach from a capitalised word: three name words, the street
+   * word, its period, the number (5 tokens on); the address starts at the first name word.
+   */
+  @org.junit.jupiter.api.Test
+  void aStreetReachesItsNumberFiveTokensOn() {
+    String text = "Sie wohnt in der Große Alte Neue Michaelkirchstr. 15 seit Jahren.";
+    List<Finding> found = GazetteerNerEngine.addressRecognizer().analyze(text, "en");
+    assertThat(found).extracting(f -> f.value(text)).anySatisfy(v -> assertThat(v).startsWith("Große Alte Neue Michaelkirchstr. 15"));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiterString = "|", textBlock = """
       We talked about it yesterday.
