@@ -6,11 +6,19 @@ import java.util.List;
 
 /** Applies the overlap rule documented on {@link Analyzer}. */
 final class OverlapResolver {
-  private static final Comparator<Finding> RANK = Comparator
-      .comparingDouble(Finding::score).reversed()
-      .thenComparing(Comparator.comparingInt(Finding::length).reversed())
-      .thenComparingInt(Finding::start)
-      .thenComparing(Finding::type);
+  /** Higher score first ({@link Double#compare}), then longer, then earlier, then by type. */
+  private static final Comparator<Finding> RANK = (a, b) -> {
+    int c = Double.compare(b.score(), a.score());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(b.length(), a.length());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.start(), b.start());
+    return c != 0 ? c : a.type().compareTo(b.type());
+  };
 
   private OverlapResolver() {}
 

@@ -73,6 +73,11 @@ final class AddressScanner {
   }
 
   void scan(List<Span> out, boolean[] taken) {
+    if (!tk.anyNumber && (tk.closedUnion & (Closed.LOWER_STARTS | Closed.PREFIXES | Closed.FULL_SUFFIXES)) == 0) {
+      // every address tryAt finds has a house number, P.O. box or zip number, a prefix word ("rue",
+      // "via"), a full street suffix ("Street") or a LOWER_STARTS word ("apt", "corner"): none here
+      return;
+    }
     int i = 0;
     while (i < tk.size) {
       int e = tryAt(i, out, taken);

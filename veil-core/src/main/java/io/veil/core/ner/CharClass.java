@@ -11,6 +11,34 @@ package io.veil.core.ner;
 final class CharClass {
   private CharClass() {}
 
+  /** Chars below this have their classes in {@link #CLASSES}: Latin, Greek, Cyrillic, ..., punctuation. */
+  private static final int TABLE = 0x3000;
+  private static final byte LETTER = 1;
+  private static final byte DIGIT = 2;
+  private static final byte MARK = 4;
+  /** Per char below {@link #TABLE}: {@link #LETTER}, {@link #DIGIT}, {@link #MARK}, from {@link Character}. */
+  private static final byte[] CLASSES = new byte[TABLE];
+
+  static {
+    for (char c = 0; c < TABLE; c++) {
+      int type = Character.getType(c);
+      CLASSES[c] = (byte) ((Character.isLetter(c) ? LETTER : 0) | (Character.isDigit(c) ? DIGIT : 0)
+          | (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK ? MARK : 0));
+    }
+  }
+
+  /**
+   * {@code Character.isLetterOrDigit(c)}, or {@code c} is a non-spacing or combining spacing mark: a char
+   * that continues a word. Answered from a table for chars below U+3000.
+   */
+  static boolean isLetterDigitOrMark(char c) {
+    if (c < TABLE) {
+      return CLASSES[c] != 0;
+    }
+    int type = Character.getType(c);
+    return Character.isLetterOrDigit(c) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
+  }
+
   /** {@code Character.isWhitespace(c) || Character.isSpaceChar(c)}. */
   static boolean isSpace(char c) {
     if (c < 128) {
@@ -24,6 +52,9 @@ final class CharClass {
     if (c < 128) {
       return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
+    if (c < TABLE) {
+      return (CLASSES[c] & (LETTER | DIGIT)) != 0;
+    }
     return Character.isLetterOrDigit(c);
   }
 
@@ -31,6 +62,9 @@ final class CharClass {
   static boolean isLetter(char c) {
     if (c < 128) {
       return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+    if (c < TABLE) {
+      return (CLASSES[c] & LETTER) != 0;
     }
     return Character.isLetter(c);
   }

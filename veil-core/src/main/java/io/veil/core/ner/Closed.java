@@ -31,11 +31,14 @@ final class Closed {
   /** Every cue phrase's last word is punctuation or {@link #plain}, so {@link #CUE_LAST} lists all word ones. */
   static final boolean CUE_LASTS_ALL_PLAIN;
 
-  private static final int SIZE = 1 << 12;
+  /** Slots of the table ({@link #slot}). */
+  static final int SIZE = 1 << 12;
   private static final String[] KEYS = new String[SIZE];
   private static final int[] MASKS = new int[SIZE];
   /** {@link Lexicon#rawHash} of each key: a probe reads a key's characters only when this matches. */
   private static final int[] RAW_HASHES = new int[SIZE];
+  /** Each key's chars (the probe of {@link #slot(char[], int, int, int)} compares arrays). */
+  private static final char[][] KEY_CHARS = new char[SIZE][];
 
   static {
     add(Words.TITLES, TITLES);
@@ -105,6 +108,7 @@ final class Closed {
         slot = (slot + 1) & (SIZE - 1);
       }
       KEYS[slot] = w;
+      KEY_CHARS[slot] = w.toCharArray();
       MASKS[slot] |= bit;
       RAW_HASHES[slot] = rawHash(w);
     }
@@ -137,18 +141,65 @@ final class Closed {
 
   /** {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash}, computed once by the caller. */
   static int mask(String text, int start, int end, int rawHash) {
+    int slot = slot(text, start, end, rawHash);
+    return slot < 0 ? 0 : MASKS[slot];
+  }
+
+  /**
+   * The slot of the key {@code text[start, end)} (compared lower-case, {@link Lexicon#norm}) in this table,
+   * or -1 if the word is in no list; {@code rawHash} is its {@link Lexicon#rawHash}. A word found here has
+   * exactly the normalised characters of {@link #keyAt}{@code (slot)}, so anything that depends only on
+   * those characters (its {@link Lexicon} flags) can be computed once per slot.
+   */
+  static int slot(String text, int start, int end, int rawHash) {
     if (end - start > 16) {
-      return 0;
+      return -1;
     }
     int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
     String k;
     while ((k = KEYS[slot]) != null) {
       if (RAW_HASHES[slot] == rawHash && k.length() == end - start && same(k, text, start)) {
-        return MASKS[slot];
+        return slot;
       }
       slot = (slot + 1) & (SIZE - 1);
     }
-    return 0;
+    return -1;
+  }
+
+  /** {@link #slot(String, int, int, int)} of the word {@code chars[start, end)}. */
+  static int slot(char[] chars, int start, int end, int rawHash) {
+    int len = end - start;
+    if (len > 16) {
+      return -1;
+    }
+    int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
+    char[] k;
+    while ((k = KEY_CHARS[slot]) != null) {
+      if (RAW_HASHES[slot] == rawHash && k.length == len && same(k, chars, start)) {
+        return slot;
+      }
+      slot = (slot + 1) & (SIZE - 1);
+    }
+    return -1;
+  }
+
+  private static boolean same(char[] k, char[] chars, int start) {
+    for (int i = 0; i < k.length; i++) {
+      if (k[i] != Lexicon.norm(chars[start + i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The lists of the key in {@code slot} (a value {@link #slot} returned). */
+  static int maskAt(int slot) {
+    return MASKS[slot];
+  }
+
+  /** The key in {@code slot}, or null for an empty slot. */
+  static String keyAt(int slot) {
+    return KEYS[slot];
   }
 
   private static boolean same(String k, String text, int start) {

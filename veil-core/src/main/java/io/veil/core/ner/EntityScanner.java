@@ -208,21 +208,7 @@ final class EntityScanner {
    * Names with inner capitals ("McDonald", "MacArthur", "DeShawn", "LeBron") have shorter runs.
    */
   private boolean isCodeIdentifier(int t) {
-    int lowerRun = 0;
-    for (int k = tk.start[t]; k < tk.end[t]; k++) {
-      char c = tk.text.charAt(k);
-      if (Character.isLowerCase(c)) {
-        lowerRun++;
-      } else if (Character.isUpperCase(c)) {
-        if (lowerRun >= 3) {
-          return true;
-        }
-        lowerRun = 0;
-      } else {
-        lowerRun = 0;
-      }
-    }
-    return false;
+    return tk.isCamelCase(t);
   }
 
   /** Capitalised, not a dictionary word, no name or place flags. */
@@ -446,7 +432,7 @@ final class EntityScanner {
 
   /** "flew to X", "originally from X", "grew up in X": a place whatever X is. */
   private boolean strongPlaceCue(int p) {
-    for (String[] cue : candidates(PLACE_CUES_BY_LAST, p)) {
+    for (String[] cue : candidates(PLACE_CUES, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -536,7 +522,7 @@ final class EntityScanner {
   }
 
   private boolean orgCue(int p) {
-    for (String[] cue : candidates(ORG_CUES_BY_LAST, p)) {
+    for (String[] cue : candidates(ORG_CUES, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -579,29 +565,73 @@ final class EntityScanner {
 
   enum Cue { NONE, WEAK, STRONG }
 
-  /** Person cues indexed by their last token, so one hash lookup finds the candidates. */
-  private static final java.util.Map<String, List<String[]>> CUES_BY_LAST = index(Words.PERSON_CUES);
-  private static final java.util.Map<String, List<String[]>> ORG_CUES_BY_LAST = index(Words.ORG_CUES);
-  private static final java.util.Map<String, List<String[]>> PLACE_CUES_BY_LAST = index(Words.PLACE_PHRASES);
+  /**
+   * Cue phrases (lower-case words; punctuation tokens as themselves) indexed by their last token, so one
+   * look-up finds the candidates: by {@link Closed} slot for a plain last word (the slot of the token
+   * before the candidate names the word exactly), by char for ASCII punctuation, by string otherwise.
+   * Each phrase knows whether it is a {@link Words#STRONG_PERSON_CUES strong} one.
+   */
+  private static final class CueIndex {
+    private static final String[][] NONE = new String[0][];
+    final java.util.Map<String, String[][]> byLast;
+    final String[][][] bySlot = new String[Closed.SIZE][][];
+    final String[][][] byChar = new String[128][][];
+    /** Per phrase (by identity): it is a strong person cue. */
+    private final java.util.Set<String[]> strong = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-  private static java.util.Map<String, List<String[]>> index(String[][] cues) {
-    java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
-    for (String[] c : cues) {
-      m.computeIfAbsent(c[c.length - 1], k -> new java.util.ArrayList<>()).add(c);
+    CueIndex(String[][] cues) {
+      java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
+      for (String[] c : cues) {
+        m.computeIfAbsent(c[c.length - 1], k -> new java.util.ArrayList<>()).add(c);
+        if (Words.STRONG_PERSON_CUES.contains(String.join(" ", c))) {
+          strong.add(c);
+        }
+      }
+      java.util.Map<String, String[][]> a = new java.util.HashMap<>();
+      m.forEach((k, v) -> a.put(k, v.toArray(String[][]::new)));
+      byLast = java.util.Map.copyOf(a);
+      byLast.forEach((last, phrases) -> {
+        if (last.length() == 1 && last.charAt(0) < 128 && !Character.isLetterOrDigit(last.charAt(0))) {
+          byChar[last.charAt(0)] = phrases;
+        } else if (Closed.plain(last)) {
+          int slot = Closed.slot(last, 0, last.length(), Lexicon.rawHash(last, 0, last.length()));
+          if (slot < 0 || !Closed.keyAt(slot).equals(last)) {
+            throw new IllegalStateException("cue word missing from the closed lists");
+          }
+          bySlot[slot] = phrases;
+        }
+      });
     }
-    return java.util.Map.copyOf(m);
+
+    boolean strong(String[] phrase) {
+      return strong.contains(phrase);
+    }
   }
 
-  private List<String[]> candidates(java.util.Map<String, List<String[]>> index, int p) {
+  private static final CueIndex PERSON_CUES = new CueIndex(Words.PERSON_CUES);
+  private static final CueIndex ORG_CUES = new CueIndex(Words.ORG_CUES);
+  private static final CueIndex PLACE_CUES = new CueIndex(Words.PLACE_PHRASES);
+
+  /** The cue phrases of {@code index} whose last token is the token before {@code p}. */
+  private String[][] candidates(CueIndex index, int p) {
     int q = p - 1;
     if (q < 0) {
-      return List.of();
+      return CueIndex.NONE;
     }
-    if (tk.kind[q] != Tokens.PUNCT && Closed.CUE_LASTS_ALL_PLAIN && (tk.closed[q] & Closed.CUE_LAST) == 0) {
-      return List.of(); // no cue ends with this word: skip lower-casing it for the map
+    if (tk.kind[q] == Tokens.PUNCT) {
+      char c = tk.text.charAt(tk.start[q]);
+      String[][] phrases = c < 128 ? index.byChar[c] : index.byLast.get(String.valueOf(c));
+      return phrases == null ? CueIndex.NONE : phrases;
     }
-    String key = tk.kind[q] == Tokens.PUNCT ? String.valueOf(tk.text.charAt(tk.start[q])) : tk.lower(q);
-    return index.getOrDefault(key, List.of());
+    if (Closed.CUE_LASTS_ALL_PLAIN) {
+      if ((tk.closed[q] & Closed.CUE_LAST) == 0) {
+        return CueIndex.NONE; // no cue ends with this word
+      }
+      // a plain key: the word's normalised chars are the key, so its lower-case form is the key too
+      String[][] phrases = index.bySlot[Closed.slot(tk.text, tk.start[q], tk.end[q], tk.rawHash[q])];
+      return phrases == null ? CueIndex.NONE : phrases;
+    }
+    return index.byLast.getOrDefault(tk.lower(q), CueIndex.NONE);
   }
 
   private Cue personCue(int p) {
@@ -614,12 +644,12 @@ final class EntityScanner {
 
   private Cue personCueAt(int p) {
     Cue best = Cue.NONE;
-    for (String[] cue : candidates(CUES_BY_LAST, p)) {
+    for (String[] cue : candidates(PERSON_CUES, p)) {
       if (conservative && cue.length == 1 && (cue[0].equals("im") || cue[0].equals("hi"))) {
         continue; // German "im Garten"
       }
       if (precededBy(p, cue)) {
-        if (Words.STRONG_PERSON_CUES.contains(String.join(" ", cue))) {
+        if (PERSON_CUES.strong(cue)) {
           return Cue.STRONG;
         }
         best = Cue.WEAK;

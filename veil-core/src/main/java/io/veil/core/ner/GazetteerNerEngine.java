@@ -113,15 +113,26 @@ public final class GazetteerNerEngine implements NerEngine {
   /** A candidate before overlap resolution. */
   record Span(int start, int end, EntityType type, double score) {}
 
+  /** Higher score first ({@link Double#compare}), then longer, then earlier. */
+  private static final Comparator<Span> BEST_FIRST = (a, b) -> {
+    int c = Double.compare(b.score(), a.score());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(b.end() - b.start(), a.end() - a.start());
+    return c != 0 ? c : Integer.compare(a.start(), b.start());
+  };
+
   /**
    * Keeps the best spans (higher score, then longer, then earlier) that overlap no better one; returns them
    * sorted by start. The kept spans stay in a start-sorted list searched by bisection (a text yields a few
    * dozen spans at most, so inserting into the list costs less than a tree map's nodes).
    */
   static List<Finding> resolve(List<Span> spans, String recognizer) {
-    spans.sort(Comparator.comparingDouble(Span::score).reversed()
-        .thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
-        .thenComparingInt(Span::start));
+    if (spans.isEmpty()) {
+      return List.of();
+    }
+    spans.sort(BEST_FIRST);
     List<Span> kept = new ArrayList<>(spans.size());
     for (Span s : spans) {
       int at = firstStartingAtOrAfter(kept, s.start());

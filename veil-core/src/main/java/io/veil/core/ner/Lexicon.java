@@ -55,11 +55,44 @@ final class Lexicon {
   private final char[] pool;
   /** Number of slots minus one. */
   private final int mask;
+  /**
+   * Per {@link Closed} slot: this lexicon's flags of the key there ({@link #closedFlags}); {@link #UNKNOWN}
+   * for an empty slot or a key that is not its own {@link #norm normal form} (no word's look-up can be
+   * answered from it).
+   */
+  private final int[] closedFlags;
+  /** {@link #closedFlags} of a slot whose flags must be looked up in the table. */
+  static final int UNKNOWN = -1;
 
   private Lexicon(long[] table, char[] pool) {
     this.table = table;
     this.pool = pool;
     this.mask = table.length - 1;
+    this.closedFlags = new int[Closed.SIZE];
+    for (int slot = 0; slot < Closed.SIZE; slot++) {
+      String key = Closed.keyAt(slot);
+      closedFlags[slot] = key != null && normalised(key) ? lookup(key, 0, key.length()) : UNKNOWN;
+    }
+  }
+
+  /** Every char of {@code key} is its own {@link #norm}: a word whose normalised chars are the key looks up as the key does. */
+  private static boolean normalised(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      if (norm(key.charAt(i)) != key.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The flags of every word that {@link Closed#slot} finds in {@code slot}, as {@link #lookup} returns them
+   * (its normalised chars are the key's, and look-ups compare nothing else), or {@link #UNKNOWN}: then call
+   * {@link #lookup}. Read from a 16 KB array instead of the 4 MB table: the closed lists hold the function
+   * words, about half of the words of a prompt.
+   */
+  int closedFlags(int slot) {
+    return closedFlags[slot];
   }
 
   /** The hash and length bits a slot holding a key of this mixed hash and length has. */
@@ -187,6 +220,25 @@ final class Lexicon {
     long sink = 0;
     for (int t = 0; t < size; t++) {
       if (kind == null || kind[t] == wordKind) {
+        int h = mix(rawHashes[t]);
+        long stored = table[h & mask];
+        sink += stored;
+        if ((stored & TAG_MASK) == tag(h, ends[t] - starts[t])) {
+          sink += pool[offset(stored)];
+        }
+      }
+    }
+    return sink;
+  }
+
+  /**
+   * {@link #touch(int[], int[], int[], byte[], byte, int)} of the word tokens ({@code kind[t] == wordKind})
+   * whose {@code skip[t]} is 0 (the others' flags come from elsewhere, {@link #closedFlags}).
+   */
+  long touch(int[] starts, int[] ends, int[] rawHashes, byte[] kind, byte wordKind, int size, int[] skip) {
+    long sink = 0;
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == wordKind && skip[t] == 0) {
         int h = mix(rawHashes[t]);
         long stored = table[h & mask];
         sink += stored;

@@ -39,8 +39,14 @@ final class Tokens {
   int germanWords;
   /** and those that are English function words but not German ones. */
   int englishWords;
+  /** The text has a {@link #NUM} token. */
+  boolean anyNumber;
+  /** The {@link #closed} masks of all tokens, or-ed. */
+  int closedUnion;
   /** What {@link Lexicon#touch} returned: kept so its loads are not optimised away. */
   long touched;
+  /** The text's chars (array loads in the per-character loops, not {@code String.charAt}). */
+  private final char[] chars;
 
   Tokens(String text, Lexicon lexicon) {
     this.text = text;
@@ -52,11 +58,13 @@ final class Tokens {
     nlBefore = new boolean[cap];
     spaceBefore = new boolean[cap];
     rawHash = new int[cap];
-    char[] chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
+    caseOf = new byte[cap];
+    titleLine = new boolean[cap];
+    chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
     tokenize(chars);
     caseless = !hasUpperCase(chars);
-    titleLine = titleLines(chars);
     lookUp();
+    computeCase();
   }
 
   /**
@@ -68,6 +76,10 @@ final class Tokens {
     int i = 0;
     boolean nl = true;
     boolean sp = true;
+    // the current line's words of 4+ chars and how many of them are capitalised (see closeLine)
+    int lineStart = 0;
+    int longWords = 0;
+    int caps = 0;
     while (i < n) {
       char c = chars[i];
       if (CharClass.isSpace(c)) {
@@ -81,6 +93,9 @@ final class Tokens {
       int s = i;
       byte k;
       int h = 0;
+      boolean wide = false; // a char outside ASCII
+      boolean camel = false; // an ASCII upper-case letter after 3+ ASCII lower-case ones (see isCamelCase)
+      int lowerRun = 0;
       if (CharClass.isLetterOrDigit(c) || Character.isSurrogate(c) && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
         boolean digits = true;
         boolean anyDigit = false;
@@ -90,23 +105,28 @@ final class Tokens {
             if (d >= 'a' && d <= 'z') {
               digits = false;
               h = 31 * h + d;
+              lowerRun++;
             } else if (d >= 'A' && d <= 'Z') {
               digits = false;
               h = 31 * h + (d | 0x20);
+              camel |= lowerRun >= 3;
+              lowerRun = 0;
             } else if (d >= '0' && d <= '9') {
               anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
               h = 31 * h + d;
+              lowerRun = 0;
             } else if (d == '\'' || d == '-') {
               if (!innerMark(chars, i, d)) {
                 break;
               }
               h = 31 * h + d;
+              lowerRun = 0;
             } else {
               break;
             }
             i++;
-          } else if (Character.isLetterOrDigit(d) || Character.getType(d) == Character.NON_SPACING_MARK
-              || Character.getType(d) == Character.COMBINING_SPACING_MARK) {
+          } else if (CharClass.isLetterDigitOrMark(d)) {
+            wide = true;
             if (Character.isDigit(d)) {
               anyDigit = true;
             } else {
@@ -115,6 +135,7 @@ final class Tokens {
             h = 31 * h + Lexicon.norm(d);
             i++;
           } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
+            wide = true;
             digits = false;
             h = 31 * (31 * h + Lexicon.norm(d)) + Lexicon.norm(chars[i + 1]);
             i += 2;
@@ -122,6 +143,7 @@ final class Tokens {
             if (!innerMark(chars, i, d)) {
               break;
             }
+            wide = true;
             h = 31 * h + Lexicon.norm(d);
             i++;
           } else {
@@ -139,10 +161,26 @@ final class Tokens {
         i += Character.charCount(Character.codePointAt(chars, i));
         k = PUNCT;
       }
-      add(s, i, k, nl, sp, h);
+      if (nl && size > 0) {
+        closeLine(lineStart, caps, longWords);
+        lineStart = size;
+        longWords = 0;
+        caps = 0;
+      }
+      if (k == WORD && i - s >= 4) {
+        longWords++;
+        if (CharClass.isUpperCase(c)) {
+          caps++;
+        }
+      }
+      if (k == NUM) {
+        anyNumber = true;
+      }
+      add(s, i, k, nl, sp, h, (byte) ((wide ? WIDE : 0) | (camel ? CAMEL : 0)));
       nl = false;
       sp = false;
     }
+    closeLine(lineStart, caps, longWords);
   }
 
   /**
@@ -167,41 +205,34 @@ final class Tokens {
     return false;
   }
 
-  private boolean[] titleLines(char[] chars) {
-    boolean[] title = new boolean[size];
-    int lineStart = 0;
-    int caps = 0;
-    int longWords = 0;
-    for (int t = 0; t <= size; t++) {
-      if (t == size || nlBefore[t] && t > 0) {
-        boolean titled = longWords >= 4 && caps * 10 >= longWords * 7;
-        for (int u = lineStart; u < t; u++) {
-          title[u] = titled;
-        }
-        lineStart = t;
-        caps = 0;
-        longWords = 0;
-      }
-      if (t < size && kind[t] == WORD && end[t] - start[t] >= 4) {
-        longWords++;
-        if (CharClass.isUpperCase(chars[start[t]])) {
-          caps++;
-        }
-      }
+  /**
+   * Marks the tokens {@code [lineStart, size)} of one line as {@link #titleLine} if it is Title Case:
+   * at least 4 words of 4 or more chars ({@code longWords}), 70 % of them capitalised ({@code caps}).
+   */
+  private void closeLine(int lineStart, int caps, int longWords) {
+    if (longWords >= 4 && caps * 10 >= longWords * 7) {
+      Arrays.fill(titleLine, lineStart, size, true);
     }
-    return title;
   }
 
-  /** Lexicon flags and closed-list masks of the word tokens, from the hashes the tokenizer computed. */
+  /**
+   * Lexicon flags and closed-list masks of the word tokens, from the hashes the tokenizer computed. The
+   * closed lists (function words, cue words: about half of a prompt's words) come first, and their lexicon
+   * flags from {@link Lexicon#closedFlags}; only the other words are probed in the lexicon's table.
+   */
   private void lookUp() {
     flags = new int[size];
     closed = new int[size];
-    touched = lexicon.touch(start, end, rawHash, kind, WORD, size);
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
-        int h = rawHash[t]; // one hash for both tables
-        int c = Closed.mask(text, start[t], end[t], h);
+        int slot = Closed.slot(chars, start[t], end[t], rawHash[t]);
+        if (slot < 0) {
+          continue;
+        }
+        int c = Closed.maskAt(slot); // never 0: every key is in a list
         closed[t] = c;
+        closedUnion |= c;
+        flags[t] = lexicon.closedFlags(slot);
         if (t < SNIFF_TOKENS && end[t] - start[t] <= 5) {
           if ((c & Closed.GERMAN_FUNCTION) != 0) {
             germanWords++;
@@ -209,9 +240,17 @@ final class Tokens {
             englishWords++;
           }
         }
-        int f = lexicon.lookup(text, start[t], end[t], h);
-        if (f == 0) {
-          f = hyphenated(t);
+      }
+    }
+    touched = lexicon.touch(start, end, rawHash, kind, WORD, size, closed);
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == WORD) {
+        int f = closed[t] != 0 ? flags[t] : Lexicon.UNKNOWN;
+        if (f == Lexicon.UNKNOWN) {
+          f = lexicon.lookup(text, start[t], end[t], rawHash[t]);
+        }
+        if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
+          f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
         }
         if (f == 0) {
           f = folded(t);
@@ -253,6 +292,9 @@ final class Tokens {
 
   /** "Júlia" → "julia": name strengths of the accent-free spelling (see {@link AccentFolding}). */
   private int folded(int t) {
+    if ((caseOf[t] & WIDE) == 0) {
+      return 0; // ASCII only: no accented letter
+    }
     boolean accented = false;
     for (int i = start[t]; i < end[t] && !accented; i++) {
       char c = text.charAt(i);
@@ -272,7 +314,7 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp, int h) {
+  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, byte charBits) {
     if (size == start.length) {
       int cap = size * 2;
       rawHash = Arrays.copyOf(rawHash, cap);
@@ -281,6 +323,8 @@ final class Tokens {
       kind = Arrays.copyOf(kind, cap);
       nlBefore = Arrays.copyOf(nlBefore, cap);
       spaceBefore = Arrays.copyOf(spaceBefore, cap);
+      caseOf = Arrays.copyOf(caseOf, cap);
+      titleLine = Arrays.copyOf(titleLine, cap);
     }
     start[size] = s;
     end[size] = e;
@@ -288,6 +332,7 @@ final class Tokens {
     nlBefore[size] = nl;
     spaceBefore[size] = sp;
     rawHash[size] = h;
+    caseOf[size] = charBits;
     size++;
   }
 
@@ -316,11 +361,58 @@ final class Tokens {
     return t >= 0 && t < size && (closed[t] & bits) != 0;
   }
 
-  /** First letter upper-case (Title or UPPER). */
-  boolean isCap(int t) {
-    if (!isWord(t)) {
-      return false;
+  /** {@link #caseOf} bit: {@link #isCap}. */
+  private static final byte CAP = 1;
+  /** {@link #caseOf} bit: {@link #isLower}. */
+  private static final byte LOWER = 2;
+  /** {@link #caseOf} bit: the word has a char outside ASCII (set by the tokenizer, for word tokens). */
+  private static final byte WIDE = 4;
+  /** {@link #caseOf} bit, meaningful without {@link #WIDE}: {@link #isCamelCase} (set by the tokenizer). */
+  private static final byte CAMEL = 8;
+
+  /**
+   * An upper-case letter after three or more lower-case ones ({@link Character#isLowerCase}; any other
+   * char ends the run) in token {@code t}. Known from the tokenizer for an ASCII word; counted here otherwise.
+   */
+  boolean isCamelCase(int t) {
+    if ((caseOf[t] & WIDE) == 0) {
+      return (caseOf[t] & CAMEL) != 0;
     }
+    int lowerRun = 0;
+    for (int k = start[t]; k < end[t]; k++) {
+      char c = chars[k];
+      if (CharClass.isLowerCase(c)) {
+        lowerRun++;
+      } else if (CharClass.isUpperCase(c)) {
+        if (lowerRun >= 3) {
+          return true;
+        }
+        lowerRun = 0;
+      } else {
+        lowerRun = 0;
+      }
+    }
+    return false;
+  }
+  /**
+   * Per token, {@link #CAP} and {@link #LOWER}: the scanners ask for each token's case many times, so it
+   * is computed once, after the look-ups (without case in the text it depends on the lexicon flags); and
+   * {@link #WIDE}.
+   */
+  private byte[] caseOf;
+
+  private void computeCase() {
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == WORD) {
+        boolean cap = capital(t);
+        boolean lower = caseless ? !cap : CharClass.isLowerCase(chars[start[t]]);
+        caseOf[t] |= (byte) ((cap ? CAP : 0) | (lower ? LOWER : 0));
+      }
+    }
+  }
+
+  /** {@link #isCap} of the word token {@code t}, computed. */
+  private boolean capital(int t) {
     if (caseless) {
       // without case, only lexicon words that are not common English words may start a name or place
       int f = flags[t];
@@ -329,6 +421,14 @@ final class Tokens {
     }
     char c = text.charAt(start[t]);
     return c < 128 ? CharClass.isUpperCase(c) : Character.isUpperCase(text.codePointAt(start[t]));
+  }
+
+  /**
+   * First letter upper-case (Title or UPPER); in a {@link #caseless} text, a lexicon word that may start a
+   * name or place. False for anything but a word token (and for an index outside the text).
+   */
+  boolean isCap(int t) {
+    return t >= 0 && t < size && (caseOf[t] & CAP) != 0;
   }
 
   /** Every letter upper-case and at least two letters. */
@@ -345,8 +445,9 @@ final class Tokens {
     return true;
   }
 
+  /** A word token that starts lower-case (in a {@link #caseless} text: one that is not {@link #isCap}). */
   boolean isLower(int t) {
-    return isWord(t) && (caseless ? !isCap(t) : CharClass.isLowerCase(text.charAt(start[t])));
+    return t >= 0 && t < size && (caseOf[t] & LOWER) != 0;
   }
 
   /** Token text equals {@code lower} ignoring case. */

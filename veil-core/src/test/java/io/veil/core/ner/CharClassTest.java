@@ -14,6 +14,9 @@ class CharClassTest {
       assertThat(CharClass.isSpace(c)).as("isSpace %04x", i).isEqualTo(Character.isWhitespace(c) || Character.isSpaceChar(c));
       assertThat(CharClass.isLetterOrDigit(c)).as("isLetterOrDigit %04x", i).isEqualTo(Character.isLetterOrDigit(c));
       assertThat(CharClass.isLetter(c)).as("isLetter %04x", i).isEqualTo(Character.isLetter(c));
+      int type = Character.getType(c);
+      assertThat(CharClass.isLetterDigitOrMark(c)).as("isLetterDigitOrMark %04x", i).isEqualTo(Character.isLetterOrDigit(c)
+          || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK);
       assertThat(CharClass.isDigit(c)).as("isDigit %04x", i).isEqualTo(Character.isDigit(c));
       assertThat(CharClass.isUpperCase(c)).as("isUpperCase %04x", i).isEqualTo(Character.isUpperCase(c));
       assertThat(CharClass.isLowerCase(c)).as("isLowerCase %04x", i).isEqualTo(Character.isLowerCase(c));
