@@ -26,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       governance on PostgreSQL: 1 while this instance hears the consent, settings and erasure changes other
  *       instances commit (its per-user caches are in use), 0 while its listener is down (every request reads
  *       the database); and how often the listener has subscribed (more than 1: it lost its connection)
+ *   <li>{@code veil_detection_cache_hits_total}, {@code veil_detection_cache_misses_total},
+ *       {@code veil_detection_cache_evictions_total} (size or expiry), {@code veil_detection_cache_bypassed_total}
+ *       (texts analysed without the cache: shorter than {@code minChars}, or the cache off), and the gauges
+ *       {@code veil_detection_cache_entries} and {@code veil_detection_cache_weight_bytes}
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -90,6 +94,22 @@ final class GatewayMetrics {
         .description("Audit trail commits (one per group of records)").register(registry);
     FunctionCounter.builder("veil.audit.records", log, l -> (double) l.recordsWritten())
         .description("Audit records committed").register(registry);
+  }
+
+  /** Exposes the detection cache's counters (read at scrape time). */
+  void detectionCache(DetectionCache cache) {
+    FunctionCounter.builder("veil.detection.cache.hits", cache, c -> c.stats().hitCount())
+        .description("Texts whose findings came from the detection cache").register(registry);
+    FunctionCounter.builder("veil.detection.cache.misses", cache, c -> c.stats().missCount())
+        .description("Texts analysed and then cached").register(registry);
+    FunctionCounter.builder("veil.detection.cache.evictions", cache, c -> c.stats().evictionCount())
+        .description("Detection cache entries dropped for size or expiry").register(registry);
+    FunctionCounter.builder("veil.detection.cache.bypassed", cache, DetectionCache::bypassed)
+        .description("Texts analysed without the cache (shorter than minChars, or the cache off)").register(registry);
+    Gauge.builder("veil.detection.cache.entries", cache, DetectionCache::entries)
+        .description("Texts whose findings the detection cache holds").register(registry);
+    Gauge.builder("veil.detection.cache.weight", cache, DetectionCache::weightBytes).baseUnit("bytes")
+        .description("Estimated heap held by the detection cache's entries").register(registry);
   }
 
   /** Exposes the store's change listener (PostgreSQL only; an H2 store has none), read at scrape time. */
