@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * (reversible, values in the vault under the user's key), {@code anonymize} (irreversible, nothing in
  * the vault) or {@code block} (any personal data → 403 {@code veil_pii_blocked}).
  *
+ * <p>Detection runs once per text: its findings feed both the transform and, for content parts, the
+ * split back into parts; with a {@link DetectionCache} a text the tenant sent before (the system prompt,
+ * the history a chat client resends every turn) is not analysed again. The cache returns exactly the
+ * analyzer's findings for the same text, so what is forwarded is the same with and without it.
+ *
  * <p><b>Security:</b> fails closed — if detection, the policy or the vault fails, the request is
  * refused and nothing is forwarded.
  */

@@ -38,6 +38,9 @@ class PiiInterceptorCacheTest {
       "Thanks. Please send the confirmation to thomas.mueller@example.de as well.",
       "One more thing: the hotel in Lisbon billed Anna Schmidt separately.");
 
+  /** The default detection (recognizers and the NER model), built once: it is immutable. */
+  static final io.veil.core.Analyzer ANALYZER = io.veil.core.Policy.defaults().newAnalyzer();
+
   @TempDir
   Path dir;
 
@@ -104,8 +107,8 @@ class PiiInterceptorCacheTest {
   @Test
   void aMultiTurnConversationReachesTheUpstreamByteIdenticalWithAndWithoutTheCache() throws Exception {
     VeilKeys keys = VeilKeys.generate();
-    Veil plain = Veil.builder().keys(keys).vault(InMemoryTokenVault.create()).build();
-    Veil cached = Veil.builder().keys(keys).vault(InMemoryTokenVault.create()).build();
+    Veil plain = Veil.builder().analyzer(ANALYZER).keys(keys).vault(InMemoryTokenVault.create()).build();
+    Veil cached = Veil.builder().analyzer(ANALYZER).keys(keys).vault(InMemoryTokenVault.create()).build();
     DetectionCache cache = on();
 
     List<String> without = converse(plain, DetectionCache.create(DetectionCacheConfig.off()), "acme", "c-1");
@@ -122,7 +125,7 @@ class PiiInterceptorCacheTest {
 
   @Test
   void anotherTenantSendingTheSameConversationMissesTheCacheAndGetsItsOwnTokens() throws Exception {
-    Veil veil = Veil.builder().vault(InMemoryTokenVault.create()).build();
+    Veil veil = Veil.builder().analyzer(ANALYZER).vault(InMemoryTokenVault.create()).build();
     DetectionCache cache = on();
     converse(veil, cache, "acme", "c-1");
     long hits = cache.stats().hitCount();
@@ -131,5 +134,59 @@ class PiiInterceptorCacheTest {
     // the second tenant's first turn: the system prompt and first message miss, as they did for acme
     assertThat(cache.stats().missCount() - misses).isEqualTo(misses);
     assertThat(cache.stats().hitCount() - hits).isEqualTo(hits);
+  }
+
+  /**
+   * Erasure: the cache holds findings (offsets, types), no values, so a DSR erase leaves nothing restorable.
+   * The second turn takes its findings from the cache; the subject is erased while its upstream call is in
+   * flight; the answer keeps its placeholders, and the scope restores nothing any more.
+   */
+  @Test
+  void anErasedSubjectsValuesAreNotRestorableThoughItsTextsFindingsAreStillCached() throws Exception {
+    io.veil.store.Database db = io.veil.store.Database.open(io.veil.store.DatabaseConfig.h2(dir.resolve("db")));
+    try {
+      var km = io.veil.store.KeyManager.openOrCreate(dir.resolve("keys"));
+      var subjectKeys = new io.veil.store.SubjectKeys(db, km);
+      var resolver = io.veil.store.SubjectResolver.perConversation();
+      var vault = new io.veil.store.JdbcTokenVault(db, subjectKeys, Duration.ofHours(1), resolver);
+      Veil veil = Veil.builder().analyzer(ANALYZER).vault(vault).build();
+      DetectionCache cache = on();
+      Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+      String text = USER_TURNS.get(1) + " " + USER_TURNS.get(0);
+      java.util.concurrent.atomic.AtomicBoolean erase = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicReference<io.veil.core.Scope> scope = new java.util.concurrent.atomic.AtomicReference<>();
+      Interceptor upstream = chain -> {
+        String sent = chain.request().json().at("/messages/0/content").asText();
+        scope.set(chain.request().scope());
+        if (erase.get()) {
+          new io.veil.store.SubjectEraser(db, subjectKeys, km).erase(resolver.subjectOf(chain.request().scope()));
+        }
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("id", "chatcmpl-1");
+        answer.putArray("choices").addObject().putObject("message").put("role", "assistant").put("content", sent);
+        return new GatewayResponse.Json(200, Map.of(), answer);
+      };
+      List<Interceptor> chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+          new PiiInterceptor(veil, adapters, cache), upstream);
+      String body = Json.write(Json.MAPPER.createObjectNode().put("model", "m").set("messages",
+          Json.MAPPER.createArrayNode().add(Json.MAPPER.createObjectNode().put("role", "user").put("content", text))));
+      ClientKey key = new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null);
+      GatewayRequest request = GatewayRequest.of(Endpoint.CHAT_COMPLETIONS,
+              Map.of("content-type", "application/json", "x-veil-conversation", "erase-me"),
+              body.getBytes(StandardCharsets.UTF_8))
+          .withJson((ObjectNode) Json.MAPPER.readTree(body)).withKey(key, GatewayPolicy.defaults("default"));
+
+      assertThat(((GatewayResponse.Json) RealChain.run(chain, request)).body().at("/choices/0/message/content")
+          .asText()).isEqualTo(text);
+      erase.set(true);
+      String second = ((GatewayResponse.Json) RealChain.run(chain, request)).body()
+          .at("/choices/0/message/content").asText();
+
+      assertThat(cache.stats().hitCount()).as("the second turn's findings came from the cache").isEqualTo(1);
+      assertThat(second).as("erased during the upstream call: nothing restored").doesNotContain("4111 1111 1111 1111")
+          .doesNotContain("thomas.mueller@example.de");
+      assertThat(veil.restore(scope.get(), second)).as("and nothing restorable afterwards").isEqualTo(second);
+    } finally {
+      db.close();
+    }
   }
 }
