@@ -64,11 +64,17 @@ class PiiInterceptorCacheTest {
   }
 
   /** Runs the conversation for {@code tenant}; returns the upstream bodies and checks each answer is restored. */
-  private List<String> converse(Veil veil, DetectionCache cache, String tenant, String conversation) throws Exception {
-    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+  static final Map<Endpoint, ProtocolAdapter> ADAPTERS = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+
+  /** The PII stage as the gateway builds it: one per gateway, shared by every tenant. */
+  static PiiInterceptor pii(Veil veil, DetectionCache cache) {
+    return new PiiInterceptor(veil, ADAPTERS, cache);
+  }
+
+  private List<String> converse(PiiInterceptor pii, String tenant, String conversation) throws Exception {
     RecordingEcho upstream = new RecordingEcho();
-    List<Interceptor> chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
-        new PiiInterceptor(veil, adapters, cache), upstream);
+    List<Interceptor> chain = List.of(new ConversationScopeInterceptor(ADAPTERS, GatewaySecret.loadOrCreate(dir)),
+        pii, upstream);
     ClientKey key = new ClientKey("vk_" + tenant, tenant, "default", 0, Instant.EPOCH, null);
     ObjectNode body = Json.MAPPER.createObjectNode().put("model", "m");
     ArrayNode messages = body.putArray("messages");
@@ -111,8 +117,8 @@ class PiiInterceptorCacheTest {
     Veil cached = Veil.builder().analyzer(ANALYZER).keys(keys).vault(InMemoryTokenVault.create()).build();
     DetectionCache cache = on();
 
-    List<String> without = converse(plain, DetectionCache.create(DetectionCacheConfig.off()), "acme", "c-1");
-    List<String> with = converse(cached, cache, "acme", "c-1");
+    List<String> without = converse(pii(plain, DetectionCache.create(DetectionCacheConfig.off())), "acme", "c-1");
+    List<String> with = converse(pii(cached, cache), "acme", "c-1");
 
     assertThat(with).hasSize(USER_TURNS.size()).containsExactlyElementsOf(without);
     assertThat(String.join("\n", with)).as("detection did run")
@@ -127,10 +133,12 @@ class PiiInterceptorCacheTest {
   void anotherTenantSendingTheSameConversationMissesTheCacheAndGetsItsOwnTokens() throws Exception {
     Veil veil = Veil.builder().analyzer(ANALYZER).vault(InMemoryTokenVault.create()).build();
     DetectionCache cache = on();
-    converse(veil, cache, "acme", "c-1");
+    PiiInterceptor pii = pii(veil, cache);
+    converse(pii, "acme", "c-1");
     long hits = cache.stats().hitCount();
     long misses = cache.stats().missCount();
-    converse(veil, cache, "globex", "c-1");
+    assertThat(hits).as("the conversation hits within the tenant").isPositive();
+    converse(pii, "globex", "c-1");
     // the second tenant's first turn: the system prompt and first message miss, as they did for acme
     assertThat(cache.stats().missCount() - misses).isEqualTo(misses);
     assertThat(cache.stats().hitCount() - hits).isEqualTo(hits);
