@@ -1,6 +1,13 @@
 // Helper of run-load.sh, run as a single-file source program (java LoadTool.java ...; JDK 21+, JDK classes only):
 //   prompts DATA_DIR OUT_DIR [COUNT]   writes OUT_DIR/bodies.jsonl and bodies-stream.jsonl: chat requests whose
 //                                      user message is ~1 KB of PII-rich text built from presidio_synth_v2
+//   multiturn DATA_DIR OUT_DIR [CONVERSATIONS] [TURNS]
+//                                      writes OUT_DIR/bodies-multiturn.jsonl: chat conversations as clients send them,
+//                                      turn after turn: one ~1.5 KB system prompt (the same in every request), the
+//                                      whole history so far (PII-rich user messages of ~400 bytes, assistant answers)
+//                                      and the new user message; each user message holds {{PASS}}, which post.lua
+//                                      (UNIQUE=1) replaces by its pass over the file, so a conversation is new on
+//                                      every pass and only the system prompt and the history within a pass repeat
 //   report RESULTS_JSONL [DURATION]   prints the results of run-load.sh as Markdown, with the ratios
 //   ttfb URL KEY BODIES REQUESTS CONCURRENCY
 //                                      sends streamed requests; prints one JSON line with p50/p99 of the time to
@@ -36,9 +43,11 @@ public class LoadTool {
       case "prompts" -> prompts(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 64);
       case "ttfb" -> ttfb(URI.create(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]),
           Integer.parseInt(args[5]));
+      case "multiturn" -> multiturn(Path.of(args[1]), Path.of(args[2]),
+          args.length > 3 ? Integer.parseInt(args[3]) : 40, args.length > 4 ? Integer.parseInt(args[4]) : 10);
       case "report" -> report(Path.of(args[1]), args.length > 2 ? args[2] : "?");
       default -> {
-        System.err.println("usage: LoadTool report RESULTS_JSONL [DURATION] | prompts DATA_DIR OUT_DIR [COUNT] | ttfb URL KEY BODIES REQUESTS CONCURRENCY");
+        System.err.println("usage: LoadTool report RESULTS_JSONL [DURATION] | prompts DATA_DIR OUT_DIR [COUNT] | multiturn DATA_DIR OUT_DIR [CONVERSATIONS] [TURNS] | ttfb URL KEY BODIES REQUESTS CONCURRENCY");
         System.exit(2);
       }
     }
@@ -85,10 +94,81 @@ public class LoadTool {
     System.out.printf("%d prompt bodies of ~%d bytes of PII-rich text in %s%n", bodies.size(), PROMPT_BYTES, outDir);
   }
 
+  /** An app's system prompt: instructions with a few contacts in them, ~1.5 KB, identical in every request. */
+  static final String SYSTEM_PROMPT = ("You are the customer-support assistant of Northwind Travel Ltd. Answer in the"
+      + " customer's language, briefly and precisely. Never promise refunds above 500 EUR: escalate those to the duty"
+      + " manager Margaret Okafor (margaret.okafor@northwind-travel.example, +44 20 7946 0958). Booking changes within"
+      + " 24 hours of departure go to the operations desk of Daniel Brooks (ops@northwind-travel.example). Our office"
+      + " is at 221B Baker Street, London NW1 6XE. Refunds are paid to the card or account the booking was paid with;"
+      + " never read a full card number or IBAN back to a customer. If a customer is upset, apologise once, then"
+      + " solve the problem. Do not give legal or medical advice. Do not discuss other customers. Use the booking"
+      + " reference (NW- followed by five digits) to identify a booking, never the customer's date of birth alone."
+      + " Formats: dates as 12 March 2025, prices with the currency after the amount. ").repeat(2).strip();
+
+  /**
+   * Multi-turn chat conversations as chat clients send them: every request repeats the system prompt and the
+   * whole history. User messages are PII-rich texts of presidio_synth_v2 (each ~400 bytes, marked {{PASS}}),
+   * assistant answers short acknowledgements that quote part of the user's message.
+   */
+  static void multiturn(Path dataDir, Path outDir, int conversations, int turns) throws IOException {
+    Path eval = dataDir.resolve("presidio_synth_v2/eval.jsonl");
+    List<String> texts = new ArrayList<>();
+    for (String line : Files.readAllLines(eval, StandardCharsets.UTF_8)) {
+      if (line.contains("\"label\"")) {
+        Matcher m = TEXT.matcher(line);
+        if (m.find()) {
+          texts.add(m.group(1)); // still JSON-escaped: pasted back into JSON below as is
+        }
+      }
+    }
+    Iterator<String> it = texts.iterator();
+    List<String> bodies = new ArrayList<>();
+    long bytes = 0;
+    int made = 0;
+    for (int c = 0; c < conversations && it.hasNext(); c++) {
+      made++;
+      StringBuilder history = new StringBuilder("{\"role\":\"system\",\"content\":\"" + SYSTEM_PROMPT + "\"}");
+      for (int t = 0; t < turns && it.hasNext(); t++) {
+        StringBuilder user = new StringBuilder("[{{PASS}}] ");
+        while (it.hasNext() && decodedLength(user.toString()) < 400) {
+          user.append(it.next()).append(' ');
+        }
+        String u = user.toString().strip();
+        history.append(",{\"role\":\"user\",\"content\":\"").append(u).append("\"}");
+        String body = "{\"model\":\"gpt-4o-mini\",\"stream\":false,\"messages\":[" + history + "]}";
+        bodies.add(body);
+        bytes += body.length();
+        int cut = u.lastIndexOf(' ', Math.min(u.length() - 1, 160));
+        history.append(",{\"role\":\"assistant\",\"content\":\"Thank you. I have noted: ")
+            .append(u, 0, Math.max(cut, 1)).append(". Is there anything else I can help you with?\"}");
+      }
+    }
+    Files.createDirectories(outDir);
+    Files.write(outDir.resolve("bodies-multiturn.jsonl"), bodies, StandardCharsets.UTF_8);
+    System.out.printf("%d multi-turn bodies (%d conversations of up to %d turns), mean %d bytes, system prompt %d"
+        + " bytes, in %s%n", bodies.size(), made, turns, bodies.isEmpty() ? 0 : bytes / bodies.size(),
+        SYSTEM_PROMPT.length(), outDir);
+  }
+
   /** Bytes the JSON-escaped text stands for (approximately: escapes count as one byte). */
   static int decodedLength(String escaped) {
     return escaped.replaceAll("\\\\u[0-9a-fA-F]{4}", "xx").replaceAll("\\\\.", "x")
         .getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  static final String LAST_USER = "\"role\":\"user\",\"content\":\"";
+
+  /**
+   * With UNIQUE=1 in the environment (as post.lua): the body with {@code #tag } put at the start of its last user
+   * message, so no request repeats an earlier one and a detection cache in Veil answers none of them.
+   */
+  static String distinct(String body, String tag) {
+    if (!"1".equals(System.getenv("UNIQUE"))) {
+      return body;
+    }
+    int at = body.lastIndexOf(LAST_USER);
+    return at < 0 ? body : body.substring(0, at + LAST_USER.length()) + "#" + tag + " "
+        + body.substring(at + LAST_USER.length());
   }
 
   static void ttfb(URI url, String key, Path bodiesFile, int requests, int concurrency) throws Exception {
@@ -100,7 +180,7 @@ public class LoadTool {
     AtomicInteger failures = new AtomicInteger();
     // warm-up of this client JVM, not measured
     for (int i = 0; i < Math.min(200, requests); i++) {
-      once(http, url, key, bodies.get(i % bodies.size()));
+      once(http, url, key, distinct(bodies.get(i % bodies.size()), "w" + i));
     }
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int w = 0; w < concurrency; w++) {
@@ -108,7 +188,7 @@ public class LoadTool {
           int i;
           while ((i = next.getAndIncrement()) < requests) {
             try {
-              long[] s = once(http, url, key, bodies.get(i % bodies.size()));
+              long[] s = once(http, url, key, distinct(bodies.get(i % bodies.size()), "m" + i));
               if (s == null) {
                 failures.incrementAndGet();
               } else {

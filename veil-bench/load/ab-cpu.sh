@@ -6,20 +6,27 @@
 #
 # usage: veil-bench/load/ab-cpu.sh A_ROOT B_ROOT [--seconds 300] [--warmup 120] [--interval 60]
 #          [--concurrency 32] [--data DIR] [--a-env 'VAR=VALUE ...'] [--b-env 'VAR=VALUE ...']
+#          [--workload prompts|multiturn] [--unique]
 #   A_ROOT, B_ROOT: checkouts (or copied builds) with an executable ./veil; the mock comes from A_ROOT.
 #   --a-env/--b-env: environment settings for that side's gateway only (e.g. one build against itself with a
 #   setting changed: ab-cpu.sh X X --a-env VEIL_AUDIT_GROUP_WAIT_MILLIS=0).
+#   --workload: prompts (default: 64 bodies with a ~1 KB PII-rich user message) or multiturn (LoadTool multiturn:
+#   40 conversations of 10 turns, each request a ~1.5 KB system prompt + the history so far + a new message).
+#   --unique: no request repeats an earlier one (post.lua UNIQUE=1): a prompt gets its request number, a multi-turn
+#   pass over the file is new conversations. Use it whenever a cache (detection.cache) is on: without it, wrk
+#   cycles through the same bodies and every repeat is a cache hit that the real workload would not have.
 # prints per interval and build: requests, req/s, CPU ms per request; then the ratio B / A of the sums.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 A="$(cd "${1:?usage: ab-cpu.sh A_ROOT B_ROOT [options]}" && pwd)"; B="$(cd "${2:?usage: ab-cpu.sh A_ROOT B_ROOT [options]}" && pwd)"; shift 2
-SECS=300; WARMUP=120; INTERVAL=60; CONC=32; DATA="$ROOT/../shared/data"; A_ENV=""; B_ENV=""
+SECS=300; WARMUP=120; INTERVAL=60; CONC=32; DATA="$ROOT/../shared/data"; A_ENV=""; B_ENV=""; WORKLOAD=prompts; UNIQUE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECS="$2"; shift 2 ;; --warmup) WARMUP="$2"; shift 2 ;; --interval) INTERVAL="$2"; shift 2 ;;
     --concurrency) CONC="$2"; shift 2 ;; --data) DATA="$2"; shift 2 ;;
     --a-env) A_ENV="$2"; shift 2 ;; --b-env) B_ENV="$2"; shift 2 ;;
+    --workload) WORKLOAD="$2"; shift 2 ;; --unique) UNIQUE=1; shift ;;
     *) echo "ab-cpu: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -27,7 +34,11 @@ JAVA="$("$ROOT/veil" --print-java-home)/bin/java"
 WORK="$(mktemp -d /tmp/veil-abcpu.XXXXXX)"
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
-"$JAVA" "$HERE/LoadTool.java" prompts "$DATA" "$WORK" 64 >&2
+case "$WORKLOAD" in
+  prompts) "$JAVA" "$HERE/LoadTool.java" prompts "$DATA" "$WORK" 64 >&2; BODYFILE="$WORK/bodies.jsonl" ;;
+  multiturn) "$JAVA" "$HERE/LoadTool.java" multiturn "$DATA" "$WORK" 40 10 >&2; BODYFILE="$WORK/bodies-multiturn.jsonl" ;;
+  *) echo "ab-cpu: --workload prompts|multiturn" >&2; exit 2 ;;
+esac
 PORT=$(( 20000 + RANDOM % 20000 ))
 "$A/veil" mock-llm --port "$PORT" >"$WORK/mock.log" 2>&1 & PIDS+=($!)
 declare -A PID URL
@@ -43,7 +54,7 @@ for side in A B; do
   for _ in $(seq 1 900); do curl -fs "${URL[$side]}/health" >/dev/null 2>&1 && break; sleep 0.2; done
 done
 for side in A B; do
-  BODIES="$WORK/bodies.jsonl" API_KEY="$(cat "$WORK/data-$side/dev-key")" wrk -t1 -c"$CONC" -d"$(( SECS + 30 ))s" --timeout 10s \
+  UNIQUE="$UNIQUE" BODIES="$BODYFILE" API_KEY="$(cat "$WORK/data-$side/dev-key")" wrk -t1 -c"$CONC" -d"$(( SECS + 30 ))s" --timeout 10s \
     -s "$HERE/post.lua" "${URL[$side]}" >"$WORK/wrk-$side.txt" 2>&1 & PIDS+=($!)
 done
 snap() { echo "$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat") $(curl -s "${URL[$1]}/metrics" \
@@ -66,6 +77,10 @@ while [ $(( elapsed + INTERVAL )) -le "$SECS" ]; do
   done
 done
 for side in A B; do
+  curl -s "${URL[$side]}/metrics" | awk -v s="$side" '/^veil_detection_cache_(hits|misses|bypassed|evictions)_total/ {
+      v[$1] = $2 } END { printf "%s detection cache: %d hits, %d misses, %d bypassed, %d evictions\n", s,
+      v["veil_detection_cache_hits_total"], v["veil_detection_cache_misses_total"],
+      v["veil_detection_cache_bypassed_total"], v["veil_detection_cache_evictions_total"] }'
   curl -s "${URL[$side]}/metrics" | awk -v s="$side" '/^veil_audit_(commits|records)_total/ {v[$1] = $2}
     END { c = v["veil_audit_commits_total"]; r = v["veil_audit_records_total"];
       if (c) printf "%s audit: %d records in %d commits (%.2f per commit)\n", s, r, c, r / c }'

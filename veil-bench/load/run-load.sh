@@ -15,9 +15,13 @@
 # usage: veil-bench/load/run-load.sh [--duration 10s] [--warmup 10s] [--concurrency "8 64"] [--threads 2]
 #          [--ttfb-requests 300] [--soak SECONDS] [--data DIR] [--out DIR] [--no-veil] [--no-nginx] [--keep]
 #          [--baseline DIR] [--xmx SIZE] [--rounds N] [--soak-probe]
+# Every request is distinct (post.lua UNIQUE=1, the default here; UNIQUE=0 in the environment cycles through the 64
+# bodies as before): Veil's detection cache would otherwise answer the repeats, which the issue's workload of
+# distinct prompts does not have.
 # needs: wrk and nginx (Debian packages `wrk`, `nginx`; installed with apt-get when missing and running as root),
 #        a JDK >= 21 (found like ./veil does), ../shared/data next to the repository (or --data DIR).
 set -euo pipefail
+export UNIQUE="${UNIQUE:-1}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/veil-bench/load"

@@ -72,6 +72,24 @@ public final class Veil {
   }
 
   /**
+   * As {@link #pseudonymize(Scope, String)}, with the findings of this instance's {@link #analyzer()}
+   * for exactly {@code text} computed earlier (for example taken from a cache of detection results),
+   * so detection is not run again.
+   *
+   * <p><b>Security:</b> whatever is not in {@code findings} is forwarded as it is. Pass only what
+   * {@code analyzer().analyze(text, language)} returned for this very text (same characters, same
+   * analyzer); findings of another text or another analyzer leak personal data.
+   *
+   * @throws IllegalArgumentException if findings overlap or lie outside the text
+   */
+  public PseudonymizedText pseudonymizeWith(Scope scope, String text, java.util.List<Finding> findings) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(findings, "findings");
+    return transformer.pseudonymize(scope, text, findings);
+  }
+
+  /**
    * Replaces personal data irreversibly: nothing is kept in the vault; the same value gets the same
    * token for the same tenant (a keyed hash), so embeddings stay consistent.
    */
@@ -79,6 +97,17 @@ public final class Veil {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(text, "text");
     return transformer.anonymize(tenant, text, analyzer.analyze(text, null));
+  }
+
+  /**
+   * As {@link #anonymize(String, String)}, with findings computed earlier; the same
+   * <b>Security</b> rule as {@link #pseudonymizeWith(Scope, String, java.util.List)} applies.
+   */
+  public PseudonymizedText anonymizeWith(String tenant, String text, java.util.List<Finding> findings) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(findings, "findings");
+    return transformer.anonymize(tenant, text, findings);
   }
 
   /**

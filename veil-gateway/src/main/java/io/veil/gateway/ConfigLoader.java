@@ -70,6 +70,13 @@ import java.util.Set;
  *   checkpointSeconds: 300
  *   groupWaitMillis: 5               # VEIL_AUDIT_GROUP_WAIT_MILLIS; under load (8+ requests in flight) an audit
  *                                    # commit waits up to this long for other requests' records (0-50; 0: never)
+ * detection:
+ *   cache:                           # findings of texts seen before (system prompts, resent history); no text kept
+ *     enabled: true                  # VEIL_DETECTION_CACHE_ENABLED; false: every text analysed on every request
+ *     maxEntries: 20000              # VEIL_DETECTION_CACHE_MAX_ENTRIES
+ *     maxWeightBytes: 33554432       # VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES; estimated heap of the entries
+ *     expireSeconds: 600             # VEIL_DETECTION_CACHE_EXPIRE_SECONDS; after computation, used or not
+ *     minChars: 64                   # VEIL_DETECTION_CACHE_MIN_CHARS; shorter texts are never cached
  * }</pre>
  *
  * <p>Without an upstream URL, OpenAI is used when a provider key is set, the mock LLM otherwise
@@ -129,7 +136,7 @@ public final class ConfigLoader {
       }
     }
     requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
-        "profile"));
+        "profile", "detection"));
     JsonNode server = root.path("server");
     requireKnown(server, "server.", Set.of("host", "port", "tls"));
     JsonNode upstream = root.path("upstream");
@@ -185,7 +192,35 @@ public final class ConfigLoader {
           d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser(), d.profile(), d.requiredPurposes(),
           d.requireIdentity()));
     }
-    return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env));
+    return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env),
+        detectionCache(root.path("detection"), env));
+  }
+
+  private static DetectionCacheConfig detectionCache(JsonNode detection, Map<String, String> env) {
+    requireKnown(detection, "detection.", Set.of("cache"));
+    JsonNode c = detection.path("cache");
+    requireKnown(c, "detection.cache.", Set.of("enabled", "maxEntries", "maxWeightBytes", "expireSeconds", "minChars"));
+    DetectionCacheConfig d = DetectionCacheConfig.defaults();
+    return new DetectionCacheConfig(
+        parseBoolean(pick(env, "VEIL_DETECTION_CACHE_ENABLED", c.path("enabled"), Boolean.toString(d.enabled())),
+            "detection.cache.enabled"),
+        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_ENTRIES", c.path("maxEntries"), Long.toString(d.maxEntries())),
+            "detection.cache.maxEntries"),
+        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", c.path("maxWeightBytes"),
+            Long.toString(d.maxWeightBytes())), "detection.cache.maxWeightBytes"),
+        Duration.ofSeconds(parseLong(pick(env, "VEIL_DETECTION_CACHE_EXPIRE_SECONDS", c.path("expireSeconds"),
+            Long.toString(d.expireAfterWrite().toSeconds())), "detection.cache.expireSeconds")),
+        parseInt(pick(env, "VEIL_DETECTION_CACHE_MIN_CHARS", c.path("minChars"), Integer.toString(d.minChars())),
+            "detection.cache.minChars"));
+  }
+
+  /** Only {@code true} or {@code false} (any case): a typo must not silently switch a setting. */
+  private static boolean parseBoolean(String s, String what) {
+    return switch (s.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(what + " must be true or false");
+    };
   }
 
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {

@@ -154,6 +154,9 @@ public final class Gateway implements AutoCloseable {
     adapters.put(Endpoint.RESPONSES, new ResponsesAdapter());
     adapters.put(Endpoint.COMPLETIONS, new CompletionsAdapter());
     adapters.put(Endpoint.EMBEDDINGS, new EmbeddingsAdapter());
+    // one per gateway: its /metrics are the gateway's, its per-process HMAC key dies with it
+    DetectionCache detectionCache = DetectionCache.create(config.detectionCache());
+    metrics.detectionCache(detectionCache);
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
         new ObservabilityInterceptor(metrics, governance == null ? null : new AuditWriter(governance)),
         new AuthInterceptor(keys, config.policies()),
@@ -165,7 +168,7 @@ public final class Gateway implements AutoCloseable {
     stages.addAll(List.of(
         new MinimizationInterceptor(adapters, secret),
         new ConversationScopeInterceptor(adapters, secret),
-        new PiiInterceptor(veil, adapters),
+        new PiiInterceptor(veil, adapters, detectionCache),
         new UpstreamInterceptor(config.upstream(), upstream, metrics)));
     return List.copyOf(stages);
   }

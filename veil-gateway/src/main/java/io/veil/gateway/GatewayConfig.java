@@ -14,12 +14,14 @@ import java.util.Objects;
  * @param tls the TLS listener, or null for plain HTTP (HTTP/1.1 and h2c)
  * @param policies gateway policies by name; always contains {@code default}
  * @param governance the governance store (database, admin token, retention, audit checkpoints)
+ * @param detectionCache the detection result cache ({@code detection.cache.*})
  */
 public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
-    Map<String, GatewayPolicy> policies, GovernanceConfig governance) {
+    Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache) {
   public GatewayConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(governance, "governance");
+    Objects.requireNonNull(detectionCache, "detectionCache");
     Objects.requireNonNull(dataDir, "dataDir");
     policies = Map.copyOf(policies);
     if (!policies.containsKey(GatewayPolicy.DEFAULT)) {
@@ -28,6 +30,12 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535");
     }
+  }
+
+  /** With the default detection cache. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies, GovernanceConfig governance) {
+    this(host, port, dataDir, upstream, tls, policies, governance, DetectionCacheConfig.defaults());
   }
 
   /** With the default governance configuration. */
@@ -42,18 +50,22 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
   }
 
   public GatewayConfig withUpstream(UpstreamConfig u) {
-    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance);
+    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache);
   }
 
   public GatewayConfig withPort(int p) {
-    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance);
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache);
   }
 
   public GatewayConfig withGovernance(GovernanceConfig g) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache);
+  }
+
+  public GatewayConfig withDetectionCache(DetectionCacheConfig c) {
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c);
   }
 
   public GatewayConfig withDataDir(Path d) {
-    return new GatewayConfig(host, port, d, upstream, tls, policies, governance);
+    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache);
   }
 }

@@ -28,6 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the database); and how often the listener has subscribed (more than 1: it lost its connection)
  *   <li>{@code veil_retention_rows_purged_total} and {@code veil_retention_subject_keys_purged_total} — with
  *       governance: rows this instance's retention runs deleted, and idle per-conversation subject keys
+ *   <li>{@code veil_detection_cache_hits_total}, {@code veil_detection_cache_misses_total},
+ *       {@code veil_detection_cache_evictions_total} (size or expiry), {@code veil_detection_cache_bypassed_total}
+ *       (texts analysed without the cache: shorter than {@code minChars}, or the cache off), and the gauges
+ *       {@code veil_detection_cache_entries} and {@code veil_detection_cache_weight_bytes}
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -102,6 +106,22 @@ final class GatewayMetrics {
     FunctionCounter.builder("veil.retention.subject.keys.purged", governance, g -> (double) g.subjectKeysPurged())
         .description("Idle subject keys deleted by retention runs (per-conversation subjects with nothing left)")
         .register(registry);
+  }
+
+  /** Exposes the detection cache's counters (read at scrape time). */
+  void detectionCache(DetectionCache cache) {
+    FunctionCounter.builder("veil.detection.cache.hits", cache, c -> c.stats().hitCount())
+        .description("Texts whose findings came from the detection cache").register(registry);
+    FunctionCounter.builder("veil.detection.cache.misses", cache, c -> c.stats().missCount())
+        .description("Texts analysed and then cached").register(registry);
+    FunctionCounter.builder("veil.detection.cache.evictions", cache, c -> c.stats().evictionCount())
+        .description("Detection cache entries dropped for size or expiry").register(registry);
+    FunctionCounter.builder("veil.detection.cache.bypassed", cache, DetectionCache::bypassed)
+        .description("Texts analysed without the cache (shorter than minChars, or the cache off)").register(registry);
+    Gauge.builder("veil.detection.cache.entries", cache, DetectionCache::entries)
+        .description("Texts whose findings the detection cache holds").register(registry);
+    Gauge.builder("veil.detection.cache.weight", cache, DetectionCache::weightBytes).baseUnit("bytes")
+        .description("Estimated heap held by the detection cache's entries").register(registry);
   }
 
   /** Exposes the store's change listener (PostgreSQL only; an H2 store has none), read at scrape time. */

@@ -2,6 +2,7 @@ package io.veil.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.core.DetectionException;
+import io.veil.core.Finding;
 import io.veil.core.PseudonymizedText;
 import io.veil.core.Replacement;
 import io.veil.core.RestoreFormat;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * (reversible, values in the vault under the user's key), {@code anonymize} (irreversible, nothing in
  * the vault) or {@code block} (any personal data → 403 {@code veil_pii_blocked}).
  *
+ * <p>Detection runs once per text: its findings feed both the transform and, for content parts, the
+ * split back into parts; with a {@link DetectionCache} a text the tenant sent before (the system prompt,
+ * the history a chat client resends every turn) is not analysed again. The cache returns exactly the
+ * analyzer's findings for the same text, so what is forwarded is the same with and without it.
+ *
  * <p><b>Security:</b> fails closed — if detection, the policy or the vault fails, the request is
  * refused and nothing is forwarded.
  */
@@ -39,10 +45,18 @@ final class PiiInterceptor implements Interceptor {
 
   private final Veil veil;
   private final Map<Endpoint, ProtocolAdapter> adapters;
+  private final DetectionCache.Detector detector;
 
+  /** Detection runs on every text of every request (no cache). */
   PiiInterceptor(Veil veil, Map<Endpoint, ProtocolAdapter> adapters) {
+    this(veil, adapters, DetectionCache.create(DetectionCacheConfig.off()));
+  }
+
+  /** Detection through {@code cache}: a text seen before by the same tenant is not analysed again. */
+  PiiInterceptor(Veil veil, Map<Endpoint, ProtocolAdapter> adapters, DetectionCache cache) {
     this.veil = veil;
     this.adapters = adapters;
+    this.detector = cache.detector(veil.analyzer());
   }
 
   @Override
@@ -58,10 +72,11 @@ final class PiiInterceptor implements Interceptor {
     boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS || mode != PrivacySettings.Mode.PSEUDONYMIZE;
     // what this request's texts were replaced with: in a scope strangers may share, only these are restored
     Set<String> produced = ConcurrentHashMap.newKeySet();
-    java.util.function.Function<String, PseudonymizedText> run = text -> {
+    // the findings of each text, computed once (or taken from the detection cache); language unknown
+    java.util.function.BiFunction<String, List<Finding>, PseudonymizedText> run = (text, findings) -> {
       PseudonymizedText out = guarded(() -> irreversible
-          ? veil.anonymize(scope.tenant(), text)
-          : Governance.withSubject(stats.subject(), () -> veil.pseudonymize(scope, text)));
+          ? veil.anonymizeWith(scope.tenant(), text, findings)
+          : Governance.withSubject(stats.subject(), () -> veil.pseudonymizeWith(scope, text, findings)));
       for (Replacement r : out.replacements()) {
         produced.add(out.text().substring(r.start(), r.end()));
       }
@@ -76,15 +91,16 @@ final class PiiInterceptor implements Interceptor {
     TextTransform transform = new TextTransform() {
       @Override
       public String apply(String text) {
-        return run.apply(text).text();
+        return run.apply(text, guarded(() -> detector.findings(scope.tenant(), null, text))).text();
       }
 
       @Override
       public List<String> applyJoined(List<String> pieces) {
         String joined = String.join("", pieces);
-        PseudonymizedText out = run.apply(joined);
-        // the same (deterministic) analysis again, for the original offsets of what was replaced
-        return guarded(() -> JoinedPieces.split(pieces, veil.analyzer().analyze(joined).stream()
+        List<Finding> findings = guarded(() -> detector.findings(scope.tenant(), null, joined));
+        PseudonymizedText out = run.apply(joined, findings);
+        // the same findings give the original offsets of what was replaced
+        return guarded(() -> JoinedPieces.split(pieces, findings.stream()
             .filter(f -> !veil.policy().operatorSpec(f.type()).name().equals("keep")).toList(), out));
       }
     };

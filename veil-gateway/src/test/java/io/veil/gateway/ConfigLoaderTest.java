@@ -135,4 +135,42 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_AUDIT_GROUP_WAIT_MILLIS", "-1")))
         .hasMessageContaining("groupWaitMillis");
   }
+
+  @Test
+  void theDetectionCacheIsOnByDefaultConfigurableInYamlOverriddenByTheEnvironmentAndCanBeSwitchedOff() throws Exception {
+    DetectionCacheConfig d = ConfigLoader.load(null, Map.of()).detectionCache();
+    assertThat(d).isEqualTo(DetectionCacheConfig.defaults());
+    assertThat(d.enabled()).isTrue();
+    Path f = dir.resolve("cache.yaml");
+    Files.writeString(f, """
+        detection:
+          cache:
+            enabled: true
+            maxEntries: 500
+            maxWeightBytes: 1048576
+            expireSeconds: 30
+            minChars: 10
+        """);
+    assertThat(ConfigLoader.load(f, Map.of()).detectionCache())
+        .isEqualTo(new DetectionCacheConfig(true, 500, 1 << 20, java.time.Duration.ofSeconds(30), 10));
+    DetectionCacheConfig env = ConfigLoader.load(f, Map.of("VEIL_DETECTION_CACHE_ENABLED", "false",
+        "VEIL_DETECTION_CACHE_MAX_ENTRIES", "7", "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", "4096",
+        "VEIL_DETECTION_CACHE_EXPIRE_SECONDS", "5", "VEIL_DETECTION_CACHE_MIN_CHARS", "0")).detectionCache();
+    assertThat(env).isEqualTo(new DetectionCacheConfig(false, 7, 4096, java.time.Duration.ofSeconds(5), 0));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_ENABLED", "ture")))
+        .as("a typo must not silently leave a setting as it was").hasMessageContaining("detection.cache.enabled");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_MAX_ENTRIES", "0")))
+        .hasMessageContaining("maxEntries");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_EXPIRE_SECONDS", "0")))
+        .hasMessageContaining("expireSeconds");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", "12")))
+        .hasMessageContaining("maxWeightBytes");
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, """
+        detection:
+          cache:
+            maxEntry: 5
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(typo, Map.of())).hasMessageContaining("detection.cache.maxEntry");
+  }
 }
