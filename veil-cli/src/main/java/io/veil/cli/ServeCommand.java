@@ -66,11 +66,18 @@ final class ServeCommand implements Callable<Integer> {
       } catch (IOException e) {
         // best effort: a stale file only makes CLI commands try an address that does not answer
       }
-      gateway.close();
-      if (mock != null) {
-        mock.close();
+      // each step runs even if one before it fails: the store must always be closed (audit backlog, H2 file)
+      try {
+        gateway.close();
+      } finally {
+        try {
+          if (mock != null) {
+            mock.close();
+          }
+        } finally {
+          governance.close();
+        }
       }
-      governance.close();
     }
   }
 

@@ -29,6 +29,9 @@ import java.util.Set;
  * server:
  *   host: 127.0.0.1          # VEIL_HOST
  *   port: 8080               # VEIL_PORT
+ *   shutdownTimeoutSeconds: 20   # VEIL_SHUTDOWN_TIMEOUT_SECONDS; SIGTERM: in-flight requests get this long
+ *   maxConnections: 10000    # VEIL_MAX_CONNECTIONS; open client connections at once
+ *   idleTimeoutSeconds: 30   # a connection with no bytes moving this long is closed
  *   tls:                     # VEIL_TLS_CERT / VEIL_TLS_KEY
  *     certificate: /etc/veil/cert.pem
  *     privateKey: /etc/veil/key.pem
@@ -139,7 +142,8 @@ public final class ConfigLoader {
     requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
         "profile"));
     JsonNode server = section(root, "server", "server");
-    requireKnown(server, "server.", Set.of("host", "port", "tls"));
+    requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
+        "idleTimeoutSeconds"));
     JsonNode upstream = section(root, "upstream", "upstream");
     requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader",
         "connectTimeoutSeconds", "timeoutSeconds"));
@@ -204,7 +208,15 @@ public final class ConfigLoader {
           d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser(), d.profile(), d.requiredPurposes(),
           d.requireIdentity()));
     }
-    return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env));
+    ServerOptions d = ServerOptions.DEFAULTS;
+    ServerOptions serverOptions = new ServerOptions(
+        Duration.ofSeconds(parseInt(pick(env, "VEIL_SHUTDOWN_TIMEOUT_SECONDS", server, "shutdownTimeoutSeconds",
+            "server.shutdownTimeoutSeconds", Long.toString(d.shutdownTimeout().toSeconds())), "server.shutdownTimeoutSeconds")),
+        parseInt(pick(env, "VEIL_MAX_CONNECTIONS", server, "maxConnections", "server.maxConnections",
+            Integer.toString(d.maxConnections())), "server.maxConnections"),
+        Duration.ofSeconds(parseInt(text(server, "idleTimeoutSeconds", "server.idleTimeoutSeconds",
+            Long.toString(d.idleTimeout().toSeconds())), "server.idleTimeoutSeconds")));
+    return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env), serverOptions);
   }
 
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {

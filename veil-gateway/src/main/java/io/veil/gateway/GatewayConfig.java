@@ -14,11 +14,13 @@ import java.util.Objects;
  * @param tls the TLS listener, or null for plain HTTP (HTTP/1.1 and h2c)
  * @param policies gateway policies by name; always contains {@code default}
  * @param governance the governance store (database, admin token, retention, audit checkpoints)
+ * @param server connection limits and the shutdown timeout
  */
 public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
-    Map<String, GatewayPolicy> policies, GovernanceConfig governance) {
+    Map<String, GatewayPolicy> policies, GovernanceConfig governance, ServerOptions server) {
   public GatewayConfig {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(server, "server");
     Objects.requireNonNull(governance, "governance");
     Objects.requireNonNull(dataDir, "dataDir");
     policies = Map.copyOf(policies);
@@ -28,6 +30,12 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535");
     }
+  }
+
+  /** With the default server options. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies, GovernanceConfig governance) {
+    this(host, port, dataDir, upstream, tls, policies, governance, ServerOptions.DEFAULTS);
   }
 
   /** With the default governance configuration. */
@@ -42,18 +50,22 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
   }
 
   public GatewayConfig withUpstream(UpstreamConfig u) {
-    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance);
+    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, server);
   }
 
   public GatewayConfig withPort(int p) {
-    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance);
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, server);
   }
 
   public GatewayConfig withGovernance(GovernanceConfig g) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, server);
+  }
+
+  public GatewayConfig withServer(ServerOptions s) {
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, s);
   }
 
   public GatewayConfig withDataDir(Path d) {
-    return new GatewayConfig(host, port, d, upstream, tls, policies, governance);
+    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, server);
   }
 }
