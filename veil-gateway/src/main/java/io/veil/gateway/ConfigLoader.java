@@ -32,6 +32,7 @@ import java.util.Set;
  *   shutdownTimeoutSeconds: 20   # VEIL_SHUTDOWN_TIMEOUT_SECONDS; SIGTERM: in-flight requests get this long
  *   maxConnections: 10000    # VEIL_MAX_CONNECTIONS; open client connections at once
  *   idleTimeoutSeconds: 30   # a connection with no bytes moving this long is closed
+ *   drainDelaySeconds: 0     # VEIL_DRAIN_DELAY_SECONDS; SIGTERM: /ready answers 503 this long before the listener closes
  *   tls:                     # VEIL_TLS_CERT / VEIL_TLS_KEY
  *     certificate: /etc/veil/cert.pem
  *     privateKey: /etc/veil/key.pem
@@ -143,7 +144,7 @@ public final class ConfigLoader {
         "profile"));
     JsonNode server = section(root, "server", "server");
     requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
-        "idleTimeoutSeconds"));
+        "idleTimeoutSeconds", "drainDelaySeconds"));
     JsonNode upstream = section(root, "upstream", "upstream");
     requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader",
         "connectTimeoutSeconds", "timeoutSeconds"));
@@ -215,7 +216,9 @@ public final class ConfigLoader {
         parseInt(pick(env, "VEIL_MAX_CONNECTIONS", server, "maxConnections", "server.maxConnections",
             Integer.toString(d.maxConnections())), "server.maxConnections"),
         Duration.ofSeconds(parseInt(text(server, "idleTimeoutSeconds", "server.idleTimeoutSeconds",
-            Long.toString(d.idleTimeout().toSeconds())), "server.idleTimeoutSeconds")));
+            Long.toString(d.idleTimeout().toSeconds())), "server.idleTimeoutSeconds")),
+        Duration.ofSeconds(parseInt(pick(env, "VEIL_DRAIN_DELAY_SECONDS", server, "drainDelaySeconds",
+            "server.drainDelaySeconds", Long.toString(d.drainDelay().toSeconds())), "server.drainDelaySeconds")));
     return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env), serverOptions);
   }
 

@@ -73,6 +73,8 @@ public final class Gateway implements AutoCloseable {
   private final ConsolePages pages;
   private final UpstreamTransport upstream;
   private final Duration shutdownTimeout;
+  private final Duration drainDelay;
+  private final Readiness readiness;
   /** {@link System#nanoTime()} after which running streams end with {@code veil_shutting_down}; set by close(). */
   private volatile long cutStreamsAt;
   private volatile boolean closing;
@@ -99,6 +101,8 @@ public final class Gateway implements AutoCloseable {
     this.tls = config.tls() != null;
     this.host = config.host();
     this.shutdownTimeout = config.server().shutdownTimeout();
+    this.drainDelay = config.server().drainDelay();
+    this.readiness = new Readiness(governance == null ? null : governance.database()::ping);
     KeyStore keyStore = tls ? PemKeyStore.load(config.tls(), new char[0]) : null;
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -246,6 +250,16 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     closing = true;
+    readiness.stopping();
+    if (drainDelay.isPositive()) {
+      // /ready answers 503 while requests are still served, so the load balancer stops sending new ones
+      LOG.info("draining: /ready answers 503 for {} s before the listener closes", drainDelay.toSeconds());
+      try {
+        Thread.sleep(drainDelay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     cutStreamsAt = System.nanoTime() + shutdownTimeout.toNanos() * 3 / 4;
     try {
       app.stop();
@@ -259,7 +273,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private boolean streamsToBeCut() {
-    return closing && System.nanoTime() - cutStreamsAt >= 0;
+    return cutStreamsAt != 0 && System.nanoTime() - cutStreamsAt >= 0;
   }
 
   private void handle(Context ctx) {
@@ -278,6 +292,11 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     Endpoint ep = endpoint.get();
+    if (ep == Endpoint.READY) {
+      Readiness.State state = readiness.check();
+      ctx.status(state.ready() ? 200 : 503).contentType("application/json").result(state.json());
+      return;
+    }
     if (ep == Endpoint.HEALTH) {
       ctx.status(200).contentType("application/json").result("{\"status\":\"ok\"}");
       return;

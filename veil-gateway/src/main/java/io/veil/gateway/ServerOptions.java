@@ -12,14 +12,22 @@ import java.util.Objects;
  * @param maxConnections open client connections accepted at once; beyond it the listener stops accepting
  *     until some close (bounds file descriptors and memory against floods of idle or slow connections)
  * @param idleTimeout a connection with no bytes moving for this long is closed
+ * @param drainDelay on {@link Gateway#close()}, how long {@code /ready} answers 503 while requests are still
+ *     served, before the listener closes: the time a load balancer needs to notice and stop sending new
+ *     requests (its health-check interval times its unhealthy threshold). 0: close the listener at once.
  */
-public record ServerOptions(Duration shutdownTimeout, int maxConnections, Duration idleTimeout) {
-  /** 20 s to stop, 10,000 connections, 30 s idle. */
-  public static final ServerOptions DEFAULTS = new ServerOptions(Duration.ofSeconds(20), 10_000, Duration.ofSeconds(30));
+public record ServerOptions(Duration shutdownTimeout, int maxConnections, Duration idleTimeout, Duration drainDelay) {
+  /** 20 s to stop, 10,000 connections, 30 s idle, no drain delay. */
+  public static final ServerOptions DEFAULTS = new ServerOptions(Duration.ofSeconds(20), 10_000, Duration.ofSeconds(30),
+      Duration.ZERO);
 
   public ServerOptions {
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(drainDelay, "drainDelay");
+    if (drainDelay.isNegative() || drainDelay.toSeconds() > 600) {
+      throw new IllegalArgumentException("server.drainDelaySeconds must be 0-600");
+    }
     if (shutdownTimeout.isNegative() || shutdownTimeout.toSeconds() > 3600) {
       throw new IllegalArgumentException("server.shutdownTimeoutSeconds must be 0-3600");
     }

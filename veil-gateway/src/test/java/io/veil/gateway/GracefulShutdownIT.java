@@ -48,7 +48,7 @@ class GracefulShutdownIT {
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dir, up, null,
         Map.of("default", GatewayPolicy.defaults("default")))
         .withServer(new ServerOptions(Duration.ofSeconds(3), ServerOptions.DEFAULTS.maxConnections(),
-            ServerOptions.DEFAULTS.idleTimeout()));
+            ServerOptions.DEFAULTS.idleTimeout(), Duration.ZERO));
     gateway = Gateway.start(config, TestVeil.create(), keys);
   }
 
