@@ -83,7 +83,7 @@ public final class Gateway implements AutoCloseable {
     if (config.upstream() == null) {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
-    this.metrics = new GatewayMetrics();
+    this.metrics = new GatewayMetrics().withJvmMetrics();
     if (governance != null) {
       metrics.audit(governance.audit());
       metrics.changeFeed(governance.database());
