@@ -30,6 +30,9 @@ class LogFormatTest {
       JoranConfigurator config = new JoranConfigurator();
       config.setContext(ctx);
       config.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+      // a WARN or ERROR while configuring makes logback print its whole status report on every CLI start
+      assertThat(ctx.getStatusManager().getCopyOfStatusList()).as("configuration status")
+          .allSatisfy(st -> assertThat(st.getLevel()).as(st.getMessage()).isLessThan(ch.qos.logback.core.status.Status.WARN));
       ctx.getLogger("veil.access").info("chat_completions status={} ms={}", 200, 7);
       ctx.getLogger("io.veil.gateway.Gateway").warn("upstream stream ended abnormally",
           new java.io.IOException("broken pipe"));
