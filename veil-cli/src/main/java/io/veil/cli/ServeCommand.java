@@ -29,7 +29,18 @@ import picocli.CommandLine.Model.CommandSpec;
  * Precedence: embedded defaults, then the YAML file, then {@code VEIL_*} variables, then flags.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the Veil gateway (OpenAI-compatible; pseudonymizes requests, restores answers).")
+    description = "Run the Veil gateway (OpenAI-compatible; pseudonymizes requests, restores answers).",
+    footer = {"",
+        "Precedence: defaults < --config YAML < environment < options. Unknown or mistyped YAML keys are refused.",
+        "Environment: VEIL_HOST, VEIL_PORT, VEIL_DATA_DIR, VEIL_TLS_CERT, VEIL_TLS_KEY (PEM, PKCS#8),",
+        "  VEIL_UPSTREAM_URL, VEIL_UPSTREAM_API_KEY[_FILE], VEIL_UPSTREAM_API_VERSION, VEIL_UPSTREAM_AUTH_HEADER,",
+        "  VEIL_DATABASE_URL, VEIL_DATABASE_USER, VEIL_DATABASE_PASSWORD[_FILE], VEIL_ADMIN_TOKEN[_FILE],",
+        "  VEIL_PROFILE, VEIL_MAX_BODY_BYTES, VEIL_SHUTDOWN_TIMEOUT_SECONDS, VEIL_DRAIN_DELAY_SECONDS,",
+        "  VEIL_MAX_CONNECTIONS, VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS;",
+        "  logs: VEIL_LOG_LEVEL, VEIL_ACCESS_LOG_LEVEL, VEIL_LOG_FORMAT=text|json (stderr).",
+        "  A *_FILE variable names a file holding the secret (Docker/Kubernetes secrets).",
+        "Probes: GET /health (liveness), GET /ready (503 while the store is unreachable or while draining),",
+        "  GET /metrics (Prometheus). SIGTERM: stops gracefully (exit status 143)."})
 final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -66,11 +77,18 @@ final class ServeCommand implements Callable<Integer> {
       } catch (IOException e) {
         // best effort: a stale file only makes CLI commands try an address that does not answer
       }
-      gateway.close();
-      if (mock != null) {
-        mock.close();
+      // each step runs even if one before it fails: the store must always be closed (audit backlog, H2 file)
+      try {
+        gateway.close();
+      } finally {
+        try {
+          if (mock != null) {
+            mock.close();
+          }
+        } finally {
+          governance.close();
+        }
       }
-      governance.close();
     }
   }
 
@@ -96,6 +114,11 @@ final class ServeCommand implements Callable<Integer> {
     GatewayConfig cfg;
     boolean useMock;
     try {
+      String logFormat = env.get("VEIL_LOG_FORMAT");
+      if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+        // logback would find no appender of that name and drop every log line
+        throw new IllegalArgumentException("VEIL_LOG_FORMAT must be text or json");
+      }
       cfg = ConfigLoader.load(config, env);
       if (dataDir != null) {
         cfg = cfg.withDataDir(dataDir);

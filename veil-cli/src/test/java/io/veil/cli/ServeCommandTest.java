@@ -66,6 +66,48 @@ class ServeCommandTest {
     assertThat(dir.resolve("data")).as("nothing created").doesNotExist();
   }
 
+  /**
+   * Secrets from files (Docker/Kubernetes secrets): the provider key and admin token are read from the
+   * files VEIL_*_FILE name; neither appears in the banner, /health or /ready.
+   */
+  @Test
+  void secretsFromFilesAreUsedAndNeverShown() throws Exception {
+    Path providerKey = Files.writeString(dir.resolve("provider-key"), "sk-proj-FROMFILE-0123456789\n");
+    Path adminToken = Files.writeString(dir.resolve("admin"), "admin-FROMFILE-0123456789abcdef0123456789\n");
+    StringWriter out = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of("VEIL_UPSTREAM_API_KEY_FILE", providerKey.toString(),
+        "VEIL_ADMIN_TOKEN_FILE", adminToken.toString()));
+    cli(serve, out, new StringWriter()).parseArgs("--data-dir", dir.resolve("data").toString(), "--port", "0",
+        "--upstream", "http://127.0.0.1:9/v1");
+    try (ServeCommand.Running running = serve.start()) {
+      assertThat(out.toString()).contains("(provider key configured)").doesNotContain("FROMFILE");
+      HttpClient http = HttpClient.newHttpClient();
+      for (String probe : new String[] {"/health", "/ready"}) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + running.gateway().port() + probe)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(probe).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("FROMFILE");
+      }
+      HttpResponse<String> admin = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + running.gateway().port() + "/admin/audit/verify"))
+          .header("Authorization", "Bearer admin-FROMFILE-0123456789abcdef0123456789").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(admin.statusCode()).as("the admin token from the file is the one in force").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anUnknownLogFormatIsAUsageErrorAndHelpListsTheEnvironment() throws Exception {
+    StringWriter err = new StringWriter();
+    int code = cli(new ServeCommand(Map.of("VEIL_LOG_FORMAT", "JSON")), new StringWriter(), err)
+        .execute("--data-dir", dir.resolve("data").toString());
+    assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("VEIL_LOG_FORMAT must be text or json");
+    StringWriter help = new StringWriter();
+    cli(new ServeCommand(Map.of()), help, new StringWriter()).execute("--help");
+    assertThat(help.toString()).contains("VEIL_UPSTREAM_API_KEY[_FILE]", "VEIL_LOG_FORMAT", "GET /ready");
+  }
+
   @Test
   void plainHttpToARemoteUpstreamIsAUsageError() throws Exception {
     StringWriter err = new StringWriter();

@@ -29,6 +29,10 @@ import java.util.Set;
  * server:
  *   host: 127.0.0.1          # VEIL_HOST
  *   port: 8080               # VEIL_PORT
+ *   shutdownTimeoutSeconds: 20   # VEIL_SHUTDOWN_TIMEOUT_SECONDS; SIGTERM: in-flight requests get this long
+ *   maxConnections: 10000    # VEIL_MAX_CONNECTIONS; open client connections at once
+ *   idleTimeoutSeconds: 30   # a connection with no bytes moving this long is closed
+ *   drainDelaySeconds: 0     # VEIL_DRAIN_DELAY_SECONDS; SIGTERM: /ready answers 503 this long before the listener closes
  *   tls:                     # VEIL_TLS_CERT / VEIL_TLS_KEY
  *     certificate: /etc/veil/cert.pem
  *     privateKey: /etc/veil/key.pem
@@ -36,6 +40,7 @@ import java.util.Set;
  * upstream:
  *   url: https://api.openai.com/v1   # VEIL_UPSTREAM_URL; "mock" for the built-in mock LLM
  *   apiKey: sk-...                   # VEIL_UPSTREAM_API_KEY
+ *   apiKeyFile: /run/secrets/openai  # VEIL_UPSTREAM_API_KEY_FILE: the key read from a file instead
  *   apiVersion: 2024-10-21           # VEIL_UPSTREAM_API_VERSION (Azure)
  *   authHeader: bearer               # VEIL_UPSTREAM_AUTH_HEADER: bearer | api-key
  *   connectTimeoutSeconds: 10
@@ -54,11 +59,13 @@ import java.util.Set;
  *   url: jdbc:postgresql://db/veil   # VEIL_DATABASE_URL; default: H2 file DATA_DIR/veil.mv.db
  *   user: veil                       # VEIL_DATABASE_USER
  *   password: ...                    # VEIL_DATABASE_PASSWORD
+ *   passwordFile: /run/secrets/db    # VEIL_DATABASE_PASSWORD_FILE
  *   subjectStateCacheMillis: 2000    # VEIL_SUBJECT_STATE_CACHE_MILLIS; how long a user's consent and settings
  *                                    # are cached (0-60000; 0: no cache); other instances' changes on PostgreSQL
  *                                    # arrive by NOTIFY at once, this is only a last bound
  * admin:
  *   token: ...                       # VEIL_ADMIN_TOKEN; default: DATA_DIR/admin-token (generated, 0600)
+ *   tokenFile: /run/secrets/admin    # VEIL_ADMIN_TOKEN_FILE
  * retention:                         # overrides of the profile's periods
  *   vaultHours: 24
  *   auditDays: 180
@@ -81,7 +88,12 @@ import java.util.Set;
  *
  * <p>Without an upstream URL, OpenAI is used when a provider key is set, the mock LLM otherwise
  * ({@link GatewayConfig#upstream()} null). Unknown keys are errors (typos must not silently weaken
- * a setting). Upstream URLs are checked against the HTTPS-only rule here, at configuration time.
+ * a setting), and so are values of the wrong shape: a scalar or list where a section belongs, a list
+ * or mapping where a value belongs, a boolean other than {@code true}/{@code false}, a timeout below
+ * one second. Each secret (provider key, database password, admin token) may instead come from a
+ * file: {@code VEIL_..._FILE} or the YAML key with the suffix {@code File} (Docker and Kubernetes
+ * secrets); setting one secret two ways is an error. Error messages name keys and files, never
+ * values. Upstream URLs are checked against the HTTPS-only rule here, at configuration time.
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -137,19 +149,24 @@ public final class ConfigLoader {
     }
     requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
         "profile", "detection"));
-    JsonNode server = root.path("server");
-    requireKnown(server, "server.", Set.of("host", "port", "tls"));
-    JsonNode upstream = root.path("upstream");
-    requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiVersion", "authHeader", "connectTimeoutSeconds", "timeoutSeconds"));
+    JsonNode server = section(root, "server", "server");
+    requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
+        "idleTimeoutSeconds", "drainDelaySeconds"));
+    JsonNode upstream = section(root, "upstream", "upstream");
+    requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader",
+        "connectTimeoutSeconds", "timeoutSeconds"));
 
-    String host = pick(env, "VEIL_HOST", server.path("host"), "127.0.0.1");
-    int port = parseInt(pick(env, "VEIL_PORT", server.path("port"), "8080"), "port");
-    Path dataDir = Path.of(pick(env, "VEIL_DATA_DIR", root.path("dataDir"), "veil-data"));
+    String host = pick(env, "VEIL_HOST", server, "host", "server.host", "127.0.0.1");
+    int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "port");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535");
+    }
+    Path dataDir = Path.of(pick(env, "VEIL_DATA_DIR", root, "dataDir", "dataDir", "veil-data"));
 
-    JsonNode tlsNode = server.path("tls");
+    JsonNode tlsNode = section(server, "tls", "server.tls");
     requireKnown(tlsNode, "server.tls.", Set.of("certificate", "privateKey"));
-    String cert = pick(env, "VEIL_TLS_CERT", tlsNode.path("certificate"), null);
-    String key = pick(env, "VEIL_TLS_KEY", tlsNode.path("privateKey"), null);
+    String cert = pick(env, "VEIL_TLS_CERT", tlsNode, "certificate", "server.tls.certificate", null);
+    String key = pick(env, "VEIL_TLS_KEY", tlsNode, "privateKey", "server.tls.privateKey", null);
     TlsConfig tls = null;
     if (cert != null || key != null) {
       if (cert == null || key == null) {
@@ -158,17 +175,19 @@ public final class ConfigLoader {
       tls = new TlsConfig(Path.of(cert), Path.of(key));
     }
 
-    String url = pick(env, "VEIL_UPSTREAM_URL", upstream.path("url"), null);
-    String apiKey = pick(env, "VEIL_UPSTREAM_API_KEY", upstream.path("apiKey"), null);
-    String apiVersion = pick(env, "VEIL_UPSTREAM_API_VERSION", upstream.path("apiVersion"), null);
-    String auth = pick(env, "VEIL_UPSTREAM_AUTH_HEADER", upstream.path("authHeader"), "bearer");
+    String url = pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
+    String apiKey = secret(env, "VEIL_UPSTREAM_API_KEY", upstream, "apiKey", "upstream.apiKey");
+    String apiVersion = pick(env, "VEIL_UPSTREAM_API_VERSION", upstream, "apiVersion", "upstream.apiVersion", null);
+    String auth = pick(env, "VEIL_UPSTREAM_AUTH_HEADER", upstream, "authHeader", "upstream.authHeader", "bearer");
     UpstreamConfig.AuthHeader authHeader = switch (auth.toLowerCase(Locale.ROOT)) {
       case "bearer" -> UpstreamConfig.AuthHeader.BEARER;
       case "api-key", "api_key" -> UpstreamConfig.AuthHeader.API_KEY;
       default -> throw new IllegalArgumentException("upstream.authHeader must be bearer or api-key");
     };
-    Duration connect = Duration.ofSeconds(parseInt(text(upstream.path("connectTimeoutSeconds"), "10"), "upstream.connectTimeoutSeconds"));
-    Duration timeout = Duration.ofSeconds(parseInt(text(upstream.path("timeoutSeconds"), "120"), "upstream.timeoutSeconds"));
+    Duration connect = Duration.ofSeconds(positive(parseInt(text(upstream, "connectTimeoutSeconds",
+        "upstream.connectTimeoutSeconds", "10"), "upstream.connectTimeoutSeconds"), "upstream.connectTimeoutSeconds"));
+    Duration timeout = Duration.ofSeconds(positive(parseInt(text(upstream, "timeoutSeconds", "upstream.timeoutSeconds",
+        "120"), "upstream.timeoutSeconds"), "upstream.timeoutSeconds"));
     UpstreamConfig up = null;
     if (url != null && url.equalsIgnoreCase("mock")) {
       up = null;
@@ -177,12 +196,17 @@ public final class ConfigLoader {
       up = new UpstreamConfig(base, apiKey, apiVersion, authHeader, connect, timeout).validated();
     }
 
-    RegulationProfile globalProfile = profile(pick(env, "VEIL_PROFILE", root.path("profile"), "gdpr"));
+    RegulationProfile globalProfile = profile(pick(env, "VEIL_PROFILE", root, "profile", "profile", "gdpr"));
     Map<String, GatewayPolicy> policies = new HashMap<>();
-    JsonNode pol = root.path("policies");
+    JsonNode pol = section(root, "policies", "policies");
     for (Iterator<Map.Entry<String, JsonNode>> it = pol.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      policies.put(e.getKey(), policy(e.getKey(), e.getValue(), globalProfile));
+      JsonNode body = e.getValue();
+      if (!body.isObject() && !body.isNull()) {
+        throw new IllegalArgumentException("configuration key 'policies." + e.getKey() + "' must be a mapping"
+            + " (of maxBodyBytes, maxHistoryMessages, …)");
+      }
+      policies.put(e.getKey(), policy(e.getKey(), body.isNull() ? MissingNode.getInstance() : body, globalProfile));
     }
     policies.putIfAbsent(GatewayPolicy.DEFAULT, policy(GatewayPolicy.DEFAULT, MissingNode.getInstance(), globalProfile));
     String maxBody = env.get("VEIL_MAX_BODY_BYTES");
@@ -192,26 +216,39 @@ public final class ConfigLoader {
           d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser(), d.profile(), d.requiredPurposes(),
           d.requireIdentity()));
     }
+    ServerOptions d = ServerOptions.DEFAULTS;
+    ServerOptions serverOptions = new ServerOptions(
+        Duration.ofSeconds(parseInt(pick(env, "VEIL_SHUTDOWN_TIMEOUT_SECONDS", server, "shutdownTimeoutSeconds",
+            "server.shutdownTimeoutSeconds", Long.toString(d.shutdownTimeout().toSeconds())), "server.shutdownTimeoutSeconds")),
+        parseInt(pick(env, "VEIL_MAX_CONNECTIONS", server, "maxConnections", "server.maxConnections",
+            Integer.toString(d.maxConnections())), "server.maxConnections"),
+        Duration.ofSeconds(parseInt(text(server, "idleTimeoutSeconds", "server.idleTimeoutSeconds",
+            Long.toString(d.idleTimeout().toSeconds())), "server.idleTimeoutSeconds")),
+        Duration.ofSeconds(parseInt(pick(env, "VEIL_DRAIN_DELAY_SECONDS", server, "drainDelaySeconds",
+            "server.drainDelaySeconds", Long.toString(d.drainDelay().toSeconds())), "server.drainDelaySeconds")));
     return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env),
-        detectionCache(root.path("detection"), env));
+        detectionCache(section(root, "detection", "detection"), env), serverOptions);
   }
 
   private static DetectionCacheConfig detectionCache(JsonNode detection, Map<String, String> env) {
     requireKnown(detection, "detection.", Set.of("cache"));
-    JsonNode c = detection.path("cache");
+    JsonNode c = section(detection, "cache", "detection.cache");
     requireKnown(c, "detection.cache.", Set.of("enabled", "maxEntries", "maxWeightBytes", "expireSeconds", "minChars"));
     DetectionCacheConfig d = DetectionCacheConfig.defaults();
-    return new DetectionCacheConfig(
-        parseBoolean(pick(env, "VEIL_DETECTION_CACHE_ENABLED", c.path("enabled"), Boolean.toString(d.enabled())),
-            "detection.cache.enabled"),
-        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_ENTRIES", c.path("maxEntries"), Long.toString(d.maxEntries())),
-            "detection.cache.maxEntries"),
-        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", c.path("maxWeightBytes"),
-            Long.toString(d.maxWeightBytes())), "detection.cache.maxWeightBytes"),
-        Duration.ofSeconds(parseLong(pick(env, "VEIL_DETECTION_CACHE_EXPIRE_SECONDS", c.path("expireSeconds"),
-            Long.toString(d.expireAfterWrite().toSeconds())), "detection.cache.expireSeconds")),
-        parseInt(pick(env, "VEIL_DETECTION_CACHE_MIN_CHARS", c.path("minChars"), Integer.toString(d.minChars())),
-            "detection.cache.minChars"));
+    String envEnabled = env.get("VEIL_DETECTION_CACHE_ENABLED");
+    boolean enabled = envEnabled != null && !envEnabled.isBlank()
+        ? parseBoolean(envEnabled, "detection.cache.enabled (VEIL_DETECTION_CACHE_ENABLED)")
+        : bool(c, "enabled", "detection.cache.enabled", d.enabled());
+    return new DetectionCacheConfig(enabled,
+        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_ENTRIES", c, "maxEntries", "detection.cache.maxEntries",
+            Long.toString(d.maxEntries())), "detection.cache.maxEntries"),
+        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", c, "maxWeightBytes",
+            "detection.cache.maxWeightBytes", Long.toString(d.maxWeightBytes())), "detection.cache.maxWeightBytes"),
+        Duration.ofSeconds(parseLong(pick(env, "VEIL_DETECTION_CACHE_EXPIRE_SECONDS", c, "expireSeconds",
+            "detection.cache.expireSeconds", Long.toString(d.expireAfterWrite().toSeconds())),
+            "detection.cache.expireSeconds")),
+        parseInt(pick(env, "VEIL_DETECTION_CACHE_MIN_CHARS", c, "minChars", "detection.cache.minChars",
+            Integer.toString(d.minChars())), "detection.cache.minChars"));
   }
 
   /** Only {@code true} or {@code false} (any case): a typo must not silently switch a setting. */
@@ -224,44 +261,48 @@ public final class ConfigLoader {
   }
 
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {
-    JsonNode db = root.path("database");
-    requireKnown(db, "database.", Set.of("url", "user", "password", "subjectStateCacheMillis"));
-    JsonNode admin = root.path("admin");
-    requireKnown(admin, "admin.", Set.of("token"));
-    JsonNode ret = root.path("retention");
+    JsonNode db = section(root, "database", "database");
+    requireKnown(db, "database.", Set.of("url", "user", "password", "passwordFile", "subjectStateCacheMillis"));
+    JsonNode admin = section(root, "admin", "admin");
+    requireKnown(admin, "admin.", Set.of("token", "tokenFile"));
+    JsonNode ret = section(root, "retention", "retention");
     requireKnown(ret, "retention.", Set.of("vaultHours", "auditDays", "consentHistoryDays", "privacyRequestsDays",
         "purgeMinutes"));
-    JsonNode audit = root.path("audit");
+    JsonNode audit = section(root, "audit", "audit");
     requireKnown(audit, "audit.", Set.of("checkpointEvery", "checkpointSeconds", "groupWaitMillis"));
-    RegulationProfile profile = profile(pick(env, "VEIL_PROFILE", root.path("profile"), "gdpr"));
+    RegulationProfile profile = profile(pick(env, "VEIL_PROFILE", root, "profile", "profile", "gdpr"));
     Map<DataClass, Duration> overrides = new EnumMap<>(DataClass.class);
-    putDuration(overrides, DataClass.VAULT_ENTRIES, ret.path("vaultHours"), "retention.vaultHours", ChronoUnit.HOURS);
-    putDuration(overrides, DataClass.AUDIT_RECORDS, ret.path("auditDays"), "retention.auditDays", ChronoUnit.DAYS);
-    putDuration(overrides, DataClass.CONSENT_HISTORY, ret.path("consentHistoryDays"), "retention.consentHistoryDays",
+    putDuration(overrides, DataClass.VAULT_ENTRIES, ret, "vaultHours", "retention.vaultHours", ChronoUnit.HOURS);
+    putDuration(overrides, DataClass.AUDIT_RECORDS, ret, "auditDays", "retention.auditDays", ChronoUnit.DAYS);
+    putDuration(overrides, DataClass.CONSENT_HISTORY, ret, "consentHistoryDays", "retention.consentHistoryDays",
         ChronoUnit.DAYS);
-    putDuration(overrides, DataClass.PRIVACY_REQUESTS, ret.path("privacyRequestsDays"),
+    putDuration(overrides, DataClass.PRIVACY_REQUESTS, ret, "privacyRequestsDays",
         "retention.privacyRequestsDays", ChronoUnit.DAYS);
     GovernanceConfig d = GovernanceConfig.defaults();
     return new GovernanceConfig(
-        pick(env, "VEIL_DATABASE_URL", db.path("url"), null),
-        pick(env, "VEIL_DATABASE_USER", db.path("user"), null),
-        pick(env, "VEIL_DATABASE_PASSWORD", db.path("password"), null),
-        pick(env, "VEIL_ADMIN_TOKEN", admin.path("token"), null),
+        pick(env, "VEIL_DATABASE_URL", db, "url", "database.url", null),
+        pick(env, "VEIL_DATABASE_USER", db, "user", "database.user", null),
+        secret(env, "VEIL_DATABASE_PASSWORD", db, "password", "database.password"),
+        secret(env, "VEIL_ADMIN_TOKEN", admin, "token", "admin.token"),
         profile, overrides,
-        parseInt(text(audit.path("checkpointEvery"), Integer.toString(d.checkpointEvery())), "audit.checkpointEvery"),
-        Duration.ofSeconds(parseInt(text(audit.path("checkpointSeconds"),
+        parseInt(text(audit, "checkpointEvery", "audit.checkpointEvery", Integer.toString(d.checkpointEvery())),
+            "audit.checkpointEvery"),
+        Duration.ofSeconds(parseInt(text(audit, "checkpointSeconds", "audit.checkpointSeconds",
             Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds")),
-        Duration.ofMinutes(parseInt(text(ret.path("purgeMinutes"), Long.toString(d.purgeInterval().toMinutes())),
-            "retention.purgeMinutes")),
-        Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db.path("subjectStateCacheMillis"),
-            Long.toString(d.subjectStateTtl().toMillis())), "database.subjectStateCacheMillis")),
-        Duration.ofMillis(parseLong(pick(env, "VEIL_AUDIT_GROUP_WAIT_MILLIS", audit.path("groupWaitMillis"),
-            Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")));
+        Duration.ofMinutes(parseInt(text(ret, "purgeMinutes", "retention.purgeMinutes",
+            Long.toString(d.purgeInterval().toMinutes())), "retention.purgeMinutes")),
+        Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db, "subjectStateCacheMillis",
+            "database.subjectStateCacheMillis", Long.toString(d.subjectStateTtl().toMillis())),
+            "database.subjectStateCacheMillis")),
+        Duration.ofMillis(parseLong(pick(env, "VEIL_AUDIT_GROUP_WAIT_MILLIS", audit, "groupWaitMillis",
+            "audit.groupWaitMillis", Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")));
   }
 
-  private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode n, String what, ChronoUnit unit) {
-    if (!n.isMissingNode() && !n.isNull()) {
-      int v = parseInt(n.asText(), what);
+  private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode parent, String field, String what,
+      ChronoUnit unit) {
+    String s = text(parent, field, what, null);
+    if (s != null) {
+      int v = parseInt(s, what);
       if (v < 1) {
         throw new IllegalArgumentException(what + " must be >= 1");
       }
@@ -298,18 +339,28 @@ public final class ConfigLoader {
       }
       Set<Purpose> set = EnumSet.noneOf(Purpose.class);
       for (JsonNode e : rp) {
-        set.add(Purpose.fromWire(e.asText()));
+        if (!e.isValueNode()) {
+          throw new IllegalArgumentException("policies." + name + ".requiredPurposes must be a list of purpose names");
+        }
+        try {
+          set.add(Purpose.fromWire(e.asText()));
+        } catch (IllegalArgumentException bad) {
+          throw new IllegalArgumentException("policies." + name + ".requiredPurposes: " + bad.getMessage());
+        }
       }
       purposes = set;
     }
+    String p = "policies." + name + ".";
+    String profileName = text(n, "profile", p + "profile", null);
     return new GatewayPolicy(name,
-        parseLong(text(n.path("maxBodyBytes"), Long.toString(d.maxBodyBytes())), "maxBodyBytes"),
-        parseInt(text(n.path("maxHistoryMessages"), Integer.toString(d.maxHistoryMessages())), "maxHistoryMessages"),
-        n.path("forceStoreFalse").asBoolean(d.forceStoreFalse()),
-        n.path("hashUser").asBoolean(d.hashUser()),
-        n.has("profile") ? profile(n.get("profile").asText()) : defaultProfile,
+        parseLong(text(n, "maxBodyBytes", p + "maxBodyBytes", Long.toString(d.maxBodyBytes())), p + "maxBodyBytes"),
+        parseInt(text(n, "maxHistoryMessages", p + "maxHistoryMessages", Integer.toString(d.maxHistoryMessages())),
+            p + "maxHistoryMessages"),
+        bool(n, "forceStoreFalse", p + "forceStoreFalse", d.forceStoreFalse()),
+        bool(n, "hashUser", p + "hashUser", d.hashUser()),
+        profileName != null ? profile(profileName) : defaultProfile,
         purposes,
-        n.path("requireIdentity").asBoolean(d.requireIdentity()));
+        bool(n, "requireIdentity", p + "requireIdentity", d.requireIdentity()));
   }
 
   private static URI parseUrl(String url) {
@@ -336,16 +387,134 @@ public final class ConfigLoader {
     }
   }
 
-  private static String pick(Map<String, String> env, String var, JsonNode node, String fallback) {
+  private static String pick(Map<String, String> env, String var, JsonNode parent, String field, String key,
+      String fallback) {
     String v = env.get(var);
     if (v != null && !v.isBlank()) {
       return v.strip();
     }
-    return text(node, fallback);
+    return text(parent, field, key, fallback);
   }
 
-  private static String text(JsonNode node, String fallback) {
-    return node.isMissingNode() || node.isNull() ? fallback : node.asText();
+  /**
+   * A secret from, in this order: the variable {@code VAR}, the file named by {@code VAR_FILE}, the
+   * YAML key {@code field}, the file named by the YAML key {@code fieldFile}; null when none is set.
+   * Giving one secret two ways is an error (which one wins would be a guess). Files are read whole,
+   * surrounding white space (a trailing newline) removed; errors name the variable or key and the
+   * file, never the content.
+   */
+  private static String secret(Map<String, String> env, String var, JsonNode parent, String field, String key) {
+    String fromEnv = blankToNull(env.get(var));
+    String fileVar = var + "_FILE";
+    String envFile = blankToNull(env.get(fileVar));
+    String fromYaml = text(parent, field, key, null);
+    String yamlFile = text(parent, field + "File", key + "File", null);
+    if (fromEnv != null && envFile != null) {
+      throw new IllegalArgumentException(var + " and " + fileVar + " are both set; set one");
+    }
+    if (fromYaml != null && yamlFile != null) {
+      throw new IllegalArgumentException(key + " and " + key + "File are both set; set one");
+    }
+    if (fromEnv != null) {
+      return fromEnv.strip();
+    }
+    if (envFile != null) {
+      return readSecret(Path.of(envFile.strip()), fileVar);
+    }
+    if (fromYaml != null) {
+      return fromYaml;
+    }
+    return yamlFile == null ? null : readSecret(Path.of(yamlFile), key + "File");
+  }
+
+  /** Longest secret file read (a key or a password, not a document). */
+  private static final int MAX_SECRET_BYTES = 64 * 1024;
+
+  private static String readSecret(Path file, String what) {
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_SECRET_BYTES) {
+        throw new IllegalArgumentException(what + ": " + file + " is larger than " + MAX_SECRET_BYTES
+            + " bytes; it should hold only the secret");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(what + ": file not found: " + file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(what + ": cannot read " + file + ": " + e.getClass().getSimpleName());
+    }
+    String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException(what + ": " + file + " is empty");
+    }
+    return s;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  /**
+   * The value of {@code parent.field} as text, or {@code fallback} when absent or null. A list or a
+   * mapping where a single value belongs is an error naming {@code key}: {@code asText()} would read
+   * it as "" and the setting would silently become something else.
+   */
+  private static String text(JsonNode parent, String field, String key, String fallback) {
+    JsonNode node = parent.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isValueNode()) {
+      throw new IllegalArgumentException("configuration key '" + key + "' must be a single value, not a "
+          + (node.isArray() ? "list" : "mapping"));
+    }
+    return node.asText();
+  }
+
+  /** {@code true} or {@code false} (a YAML boolean or that text); anything else is an error naming {@code key}. */
+  private static boolean bool(JsonNode parent, String field, String key, boolean fallback) {
+    JsonNode node = parent.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return fallback;
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isTextual()) {
+      switch (node.textValue().strip().toLowerCase(Locale.ROOT)) {
+        case "true" -> {
+          return true;
+        }
+        case "false" -> {
+          return false;
+        }
+        default -> { }
+      }
+    }
+    throw new IllegalArgumentException("configuration key '" + key + "' must be true or false");
+  }
+
+  /**
+   * The mapping {@code parent.field}: absent or null reads as an empty section; a scalar or list is an
+   * error naming {@code key} (before, {@code server.tls: cert.pem} was ignored and TLS stayed off).
+   */
+  private static JsonNode section(JsonNode parent, String field, String key) {
+    JsonNode node = parent.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return MissingNode.getInstance();
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("configuration key '" + key + "' must be a mapping (a section of keys), not "
+          + (node.isArray() ? "a list" : "a single value"));
+    }
+    return node;
+  }
+
+  private static int positive(int v, String what) {
+    if (v < 1) {
+      throw new IllegalArgumentException(what + " must be >= 1");
+    }
+    return v;
   }
 
   private static int parseInt(String s, String what) {

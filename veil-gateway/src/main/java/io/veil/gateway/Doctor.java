@@ -845,8 +845,33 @@ public final class Doctor {
   // ------------------------------------------------------------------ helpers
 
   /** True when the setting with this environment variable came from the file (the variable is unset). */
+  /**
+   * Whether the secret that {@code envVar} would carry is written in the configuration file: a file was
+   * given and the secret comes neither from {@code envVar}, nor from the file {@code envVar_FILE} names,
+   * nor from the file the YAML's {@code ...File} key names.
+   */
   private boolean fromFile(String envVar) {
-    return configFile != null && !notBlank(env.get(envVar));
+    if (configFile == null || notBlank(env.get(envVar)) || notBlank(env.get(envVar + "_FILE"))) {
+      return false;
+    }
+    String fileKey = switch (envVar) {
+      case "VEIL_UPSTREAM_API_KEY" -> "/upstream/apiKeyFile";
+      case "VEIL_ADMIN_TOKEN" -> "/admin/tokenFile";
+      case "VEIL_DATABASE_PASSWORD" -> "/database/passwordFile";
+      default -> null;
+    };
+    return fileKey == null || !yamlHas(fileKey);
+  }
+
+  /** Whether the configuration file sets the key at this JSON pointer (false when it cannot be read). */
+  private boolean yamlHas(String pointer) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper(
+          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(configFile.toFile());
+      return root != null && !root.at(pointer).isMissingNode() && !root.at(pointer).isNull();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static boolean notBlank(String s) {

@@ -12,6 +12,8 @@ enum Endpoint {
   /** {@code GET /v1/models/{id}}: the path ends with a model id (see {@link #resourceId}). */
   MODEL("GET", "/v1/models/", "/models/", false),
   HEALTH("GET", "/health", null, false),
+  /** Readiness for load balancers: 503 while the store is unreachable or the gateway is draining. */
+  READY("GET", "/ready", null, false),
   METRICS("GET", "/metrics", null, false);
 
   private final String method;

@@ -25,6 +25,8 @@ final class ErrorCodes {
   static final String INVALID_USER = "veil_invalid_user";
   static final String PII_BLOCKED = "veil_pii_blocked";
   static final String STORE_UNAVAILABLE = "veil_store_unavailable";
+  /** A stream ended early because the gateway is stopping (SIGTERM); the client should retry. */
+  static final String SHUTTING_DOWN = "veil_shutting_down";
 
   static final String TYPE_INVALID_REQUEST = "invalid_request_error";
   static final String TYPE_AUTH = "authentication_error";

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
@@ -59,7 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-  private static final long STOP_TIMEOUT_MS = 10_000;
 
   private final Javalin app;
   private final GatewayMetrics metrics;
@@ -71,12 +72,18 @@ public final class Gateway implements AutoCloseable {
   private final GovernanceApi api;
   private final ConsolePages pages;
   private final UpstreamTransport upstream;
+  private final Duration shutdownTimeout;
+  private final Duration drainDelay;
+  private final Readiness readiness;
+  /** {@link System#nanoTime()} after which running streams end with {@code veil_shutting_down}; set by close(). */
+  private volatile long cutStreamsAt;
+  private volatile boolean closing;
 
   private Gateway(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
     if (config.upstream() == null) {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
-    this.metrics = new GatewayMetrics();
+    this.metrics = new GatewayMetrics().withJvmMetrics();
     if (governance != null) {
       metrics.audit(governance.audit());
       metrics.changeFeed(governance.database());
@@ -94,6 +101,9 @@ public final class Gateway implements AutoCloseable {
     this.maxBodyBytes = config.maxBodyBytes();
     this.tls = config.tls() != null;
     this.host = config.host();
+    this.shutdownTimeout = config.server().shutdownTimeout();
+    this.drainDelay = config.server().drainDelay();
+    this.readiness = new Readiness(governance == null ? null : governance.database()::ping);
     KeyStore keyStore = tls ? PemKeyStore.load(config.tls(), new char[0]) : null;
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -210,7 +220,10 @@ public final class Gateway implements AutoCloseable {
     }
     connector.setHost(config.host());
     connector.setPort(config.port());
-    server.setStopTimeout(STOP_TIMEOUT_MS);
+    connector.setIdleTimeout(config.server().idleTimeout().toMillis());
+    // bounds open connections (idle, slow or flooding clients): beyond it the listener stops accepting for a while
+    server.addBean(new NetworkConnectionLimit(config.server().maxConnections(), connector));
+    server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     return connector;
   }
 
@@ -228,11 +241,43 @@ public final class Gateway implements AutoCloseable {
     return URI.create((tls ? "https" : "http") + "://" + h + ":" + port());
   }
 
+  /**
+   * Stops gracefully: the listener closes at once (new connections are refused), requests in flight
+   * get {@link ServerOptions#shutdownTimeout()} to finish; streams still running after three quarters
+   * of it end with an in-stream error event ({@code veil_shutting_down}) so clients know the answer is
+   * incomplete; Jetty cuts whatever remains at the timeout. Returns normally in every case, so the
+   * caller can go on to close the store. Idempotent.
+   */
   @Override
   public void close() {
-    app.stop();
-    upstream.close();
-    metrics.close();
+    if (closing) {
+      return;
+    }
+    closing = true;
+    readiness.stopping();
+    if (drainDelay.isPositive()) {
+      // /ready answers 503 while requests are still served, so the load balancer stops sending new ones
+      LOG.info("draining: /ready answers 503 for {} s before the listener closes", drainDelay.toSeconds());
+      try {
+        Thread.sleep(drainDelay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    cutStreamsAt = System.nanoTime() + shutdownTimeout.toNanos() * 3 / 4;
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("requests still running after the {}-second shutdown timeout were cut off ({})",
+          shutdownTimeout.toSeconds(), e.getClass().getSimpleName());
+    } finally {
+      upstream.close();
+      metrics.close();
+    }
+  }
+
+  private boolean streamsToBeCut() {
+    return cutStreamsAt != 0 && System.nanoTime() - cutStreamsAt >= 0;
   }
 
   private void handle(Context ctx) {
@@ -251,6 +296,11 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     Endpoint ep = endpoint.get();
+    if (ep == Endpoint.READY) {
+      Readiness.State state = readiness.check();
+      ctx.status(state.ready() ? 200 : 503).contentType("application/json").result(state.json());
+      return;
+    }
     if (ep == Endpoint.HEALTH) {
       ctx.status(200).contentType("application/json").result("{\"status\":\"ok\"}");
       return;
@@ -362,7 +412,7 @@ public final class Gateway implements AutoCloseable {
         "Request body exceeds the " + maxBodyBytes + "-byte limit");
   }
 
-  private static void write(Context ctx, GatewayResponse response) {
+  private void write(Context ctx, GatewayResponse response) {
     HttpServletResponse res = ctx.res();
     res.setStatus(response.status());
     response.headers().forEach(res::setHeader);
@@ -381,8 +431,11 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Writes event by event, flushing each; a client that goes away cancels the upstream call. */
-  private static void writeStream(HttpServletResponse res, GatewayResponse.Stream stream) {
+  /**
+   * Writes event by event, flushing each; a client that goes away cancels the upstream call. While
+   * the gateway stops, a stream still running near the shutdown timeout ends with an error event.
+   */
+  private void writeStream(HttpServletResponse res, GatewayResponse.Stream stream) {
     res.setContentType("text/event-stream; charset=utf-8");
     res.setHeader("Cache-Control", "no-cache");
     res.setHeader("X-Accel-Buffering", "no");
@@ -404,6 +457,14 @@ public final class Gateway implements AutoCloseable {
           break;
         }
         if (e == null) {
+          break;
+        }
+        if (streamsToBeCut()) {
+          LOG.info("stream ended by the gateway's shutdown");
+          out.write(SseReader.encode(new SseEvent(null, Json.write(Json.error(
+              "The gateway is shutting down; the answer is incomplete, retry the request",
+              ErrorCodes.TYPE_UNAVAILABLE, ErrorCodes.SHUTTING_DOWN)))));
+          out.flush();
           break;
         }
         out.write(SseReader.encode(e));

@@ -15,11 +15,14 @@ import java.util.Objects;
  * @param policies gateway policies by name; always contains {@code default}
  * @param governance the governance store (database, admin token, retention, audit checkpoints)
  * @param detectionCache the detection result cache ({@code detection.cache.*})
+ * @param server connection limits and the shutdown timeout
  */
 public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
-    Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache) {
+    Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache,
+    ServerOptions server) {
   public GatewayConfig {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(server, "server");
     Objects.requireNonNull(governance, "governance");
     Objects.requireNonNull(detectionCache, "detectionCache");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -32,10 +35,23 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
     }
   }
 
-  /** With the default detection cache. */
+  /** With the default detection cache and server options. */
   public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
       Map<String, GatewayPolicy> policies, GovernanceConfig governance) {
-    this(host, port, dataDir, upstream, tls, policies, governance, DetectionCacheConfig.defaults());
+    this(host, port, dataDir, upstream, tls, policies, governance, DetectionCacheConfig.defaults(),
+        ServerOptions.DEFAULTS);
+  }
+
+  /** With the default server options. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache) {
+    this(host, port, dataDir, upstream, tls, policies, governance, detectionCache, ServerOptions.DEFAULTS);
+  }
+
+  /** With the default detection cache. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies, GovernanceConfig governance, ServerOptions server) {
+    this(host, port, dataDir, upstream, tls, policies, governance, DetectionCacheConfig.defaults(), server);
   }
 
   /** With the default governance configuration. */
@@ -50,22 +66,26 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
   }
 
   public GatewayConfig withUpstream(UpstreamConfig u) {
-    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache);
+    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache, server);
   }
 
   public GatewayConfig withPort(int p) {
-    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache);
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache, server);
   }
 
   public GatewayConfig withGovernance(GovernanceConfig g) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache, server);
   }
 
   public GatewayConfig withDetectionCache(DetectionCacheConfig c) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c, server);
+  }
+
+  public GatewayConfig withServer(ServerOptions s) {
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, s);
   }
 
   public GatewayConfig withDataDir(Path d) {
-    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache);
+    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache, server);
   }
 }

@@ -52,13 +52,37 @@ final class GatewayMetrics {
 
   private record RequestKey(String endpoint, int status) {}
 
+  private static final Duration[] DURATION_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000,
+      2500, 5000, 10_000, 30_000, 60_000, 120_000).map(Duration::ofMillis).toArray(Duration[]::new);
+  private final java.util.List<AutoCloseable> binders = new java.util.ArrayList<>();
+
+  /**
+   * Adds the JVM and process families ({@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*},
+   * {@code jvm_classes_*}, {@code process_cpu_usage}, {@code process_uptime_seconds},
+   * {@code process_files_open_files}, {@code system_cpu_*}); once per process, for the registry {@code /metrics} shows.
+   */
+  GatewayMetrics withJvmMetrics() {
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+    gc.bindTo(registry);
+    binders.add(gc);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+    return this;
+  }
+
   void request(Endpoint endpoint, int status, Duration duration) {
     String ep = endpoint == null ? "unknown" : endpoint.label();
     requests.computeIfAbsent(new RequestKey(ep, status), k -> Counter.builder("veil.requests")
         .description("Requests answered").tags("endpoint", k.endpoint(), "status", Integer.toString(k.status()))
         .register(registry)).increment();
     durations.computeIfAbsent(ep, e -> Timer.builder("veil.request.duration")
-        .description("Time to answer a request (streams: until the end)").tags("endpoint", e).register(registry))
+        .description("Time to answer a request (streams: until the end)").tags("endpoint", e)
+        // buckets, not only count/sum/max: a p99 can then be computed across instances (histogram_quantile)
+        .serviceLevelObjectives(DURATION_BUCKETS).register(registry))
         .record(duration);
     dashboard.request(duration);
   }
@@ -148,6 +172,13 @@ final class GatewayMetrics {
   }
 
   void close() {
+    for (AutoCloseable b : binders) {
+      try {
+        b.close();
+      } catch (Exception e) {
+        // a GC listener that cannot be removed keeps counting into a closed registry: harmless
+      }
+    }
     registry.close();
   }
 }

@@ -54,6 +54,7 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * <p>Thread safety: thread-safe. Its threads are daemon threads; {@link #close()} stops them.
  */
 final class JettyUpstreamTransport implements UpstreamTransport {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JettyUpstreamTransport.class);
   static final int MAX_CONNECTIONS = 4096;
   static final int MAX_QUEUED = 8192;
 
@@ -128,14 +129,34 @@ final class JettyUpstreamTransport implements UpstreamTransport {
       Thread.currentThread().interrupt();
       throw new Failure(Failure.Kind.INTERRUPTED);
     } catch (ExecutionException e) {
-      throw new Failure(kindOf(e.getCause()));
+      Failure.Kind kind = kindOf(e.getCause());
+      if (kind == Failure.Kind.TLS) {
+        // the operator's problem to fix (trust store, URL, the provider's certificate): say which, once per failure;
+        // the handshake's message names the certificate problem and the upstream host, no request content
+        LOG.warn("TLS handshake with the upstream {} failed: {}", uri.getHost(), tlsReason(e.getCause()));
+      }
+      throw new Failure(kind);
     }
     return new JettyReply(response, new Body(listener.getInputStream()));
+  }
+
+  /** The innermost TLS exception's message (the JDK's text: no request content), cut to 300 characters. */
+  static String tlsReason(Throwable failure) {
+    String reason = "unknown";
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+        reason = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+      }
+    }
+    return reason.length() > 300 ? reason.substring(0, 300) + "…" : reason;
   }
 
   /** What a failure before the response headers was, by its cause chain. */
   static Failure.Kind kindOf(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return Failure.Kind.TLS;
+      }
       if (t instanceof ConnectException) {
         return Failure.Kind.UNREACHABLE;
       }

@@ -92,6 +92,8 @@ final class UpstreamInterceptor implements Interceptor {
         case CONNECT_TIMEOUT -> upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "Connecting to the upstream provider timed out");
         case TIMEOUT -> upstreamFailure(504, ErrorCodes.UPSTREAM_TIMEOUT, "The upstream provider did not answer in time");
         case UNREACHABLE -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The upstream provider is unreachable");
+        case TLS -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The TLS handshake with the upstream provider"
+            + " failed (its TLS certificate is not trusted, has expired or names another host); nothing was sent");
         case FAILED -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE, "The upstream provider connection failed");
         case INTERRUPTED -> upstreamFailure(502, ErrorCodes.UPSTREAM_UNREACHABLE,
             "Interrupted while calling the upstream provider");

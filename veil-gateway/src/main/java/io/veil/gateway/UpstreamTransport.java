@@ -61,7 +61,8 @@ interface UpstreamTransport extends AutoCloseable {
 
   /** Why no response headers arrived. Messages are fixed texts: no URL, header or body in them. */
   final class Failure extends Exception {
-    enum Kind { CONNECT_TIMEOUT, TIMEOUT, UNREACHABLE, FAILED, INTERRUPTED }
+    /** {@code TLS}: the handshake failed (certificate not trusted, expired, for another host; no common protocol). */
+    enum Kind { CONNECT_TIMEOUT, TIMEOUT, UNREACHABLE, TLS, FAILED, INTERRUPTED }
 
     private final Kind kind;
 

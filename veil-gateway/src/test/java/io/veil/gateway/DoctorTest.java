@@ -52,6 +52,26 @@ class DoctorTest {
     return r.check(id).orElseThrow(() -> new AssertionError("no check " + id));
   }
 
+  /**
+   * Secrets read from files (VEIL_*_FILE, or the YAML keys apiKeyFile / tokenFile / passwordFile) are not
+   * "written in the configuration file". Before: with a config file given, every secret not in a plain
+   * VEIL_* variable was reported as written in it.
+   */
+  @Test
+  void secretsFromSecretFilesAreNotReportedAsWrittenInTheConfigurationFile() throws Exception {
+    Path yaml = java.nio.file.Files.writeString(dir.resolve("veil.yaml"), "admin:\n  tokenFile: /run/secrets/admin\n");
+    java.nio.file.Files.setPosixFilePermissions(yaml, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    GatewayConfig cfg = config("127.0.0.1", gov(STRONG));
+    DoctorReport r = Doctor.of(cfg).configFile(yaml)
+        .env(Map.of("VEIL_UPSTREAM_API_KEY_FILE", "/run/secrets/openai")).examine();
+    assertThat(check(r, "upstream.credentials").status()).isEqualTo(DoctorStatus.OK);
+    assertThat(check(r, "admin.token").message()).doesNotContain("configuration file");
+    // a key really written in the file is still reported
+    Path plain = java.nio.file.Files.writeString(dir.resolve("plain.yaml"), "upstream:\n  apiKey: sk-x\n");
+    assertThat(check(Doctor.of(cfg).configFile(plain).env(Map.of()).examine(), "upstream.credentials").status())
+        .isEqualTo(DoctorStatus.WARN);
+  }
+
   @Test
   void safeConfigurationHasNoFailureAndTheExactWireShape() throws Exception {
     GatewayPolicy strict = new GatewayPolicy("default", 1 << 20, 0, true, true, RegulationProfile.GDPR,

@@ -179,7 +179,7 @@ class JettyUpstreamTransportTest {
       try (UpstreamTransport defaults = new JettyUpstreamTransport(cfg)) {
         UpstreamTransport.Failure f = catchThrowableOfType(UpstreamTransport.Failure.class,
             () -> defaults.send("GET", uri, JSON, null));
-        assertThat(f.kind()).as("a self-signed certificate is refused").isEqualTo(UpstreamTransport.Failure.Kind.FAILED);
+        assertThat(f.kind()).as("a self-signed certificate is refused").isEqualTo(UpstreamTransport.Failure.Kind.TLS);
         assertThat(server.getRequestCount()).as("nothing sent over an unverified connection").isEqualTo(1);
       }
     }

@@ -67,6 +67,8 @@ class TlsListenerIT {
             .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("veil_upstream_unreachable");
+        assertThat(r.body()).as("the error says why: the operator must fix the certificate or the URL, not wait")
+            .contains("TLS certificate");
         assertThat(upstream.getRequestCount()).as("nothing sent over an unverified connection").isZero();
       }
     }

@@ -1,0 +1,119 @@
+package io.veil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A configuration value of the wrong shape or type is refused at start with a line that names the key
+ * (never its value), instead of being read as a default: a scalar where a section belongs, a list
+ * where a value belongs, a boolean that is not {@code true}/{@code false}, a timeout of zero.
+ * Secrets can come from files ({@code *File} keys and {@code VEIL_*_FILE} variables).
+ */
+class ConfigLoaderStrictTest {
+  @TempDir
+  Path dir;
+
+  private GatewayConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, yaml);
+    return ConfigLoader.load(f, Map.of());
+  }
+
+  private void refused(String yaml, String key) throws Exception {
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, yaml);
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(yaml)
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key)
+        .hasMessageNotContaining("s3cr3t-value");
+  }
+
+  @Test
+  void aScalarWhereASectionBelongsIsRefusedNotIgnored() throws Exception {
+    // before: `tls: FILE` was ignored and the gateway served plain HTTP
+    refused("server:\n  tls: s3cr3t-value.pem\n", "server.tls");
+    refused("server: s3cr3t-value\n", "server");
+    refused("upstream: s3cr3t-value\n", "upstream");
+    refused("database: s3cr3t-value\n", "database");
+    refused("policies: [s3cr3t-value]\n", "policies");
+    refused("policies:\n  strict: s3cr3t-value\n", "policies.strict");
+    refused("retention: 5\n", "retention");
+    refused("audit: [1]\n", "audit");
+    refused("admin: s3cr3t-value\n", "admin");
+  }
+
+  @Test
+  void aListOrSectionWhereAValueBelongsIsRefused() throws Exception {
+    refused("dataDir: {a: s3cr3t-value}\n", "dataDir");
+    refused("upstream:\n  apiKey: [s3cr3t-value]\n", "upstream.apiKey");
+    refused("server:\n  port: [8080]\n", "server.port");
+    refused("policies:\n  default:\n    maxBodyBytes: {a: 1}\n", "maxBodyBytes");
+  }
+
+  @Test
+  void booleansMustBeTrueOrFalse() throws Exception {
+    // before: anything but true/false silently meant the default (requireIdentity: false)
+    refused("policies:\n  default:\n    requireIdentity: ture\n", "policies.default.requireIdentity");
+    refused("policies:\n  default:\n    forceStoreFalse: 1\n", "policies.default.forceStoreFalse");
+    refused("policies:\n  default:\n    hashUser: [true]\n", "policies.default.hashUser");
+    assertThat(load("policies:\n  default:\n    requireIdentity: true\n").policies().get("default").requireIdentity())
+        .isTrue();
+    assertThat(load("policies:\n  default:\n    hashUser: \"false\"\n").policies().get("default").hashUser()).isFalse();
+  }
+
+  @Test
+  void timeoutsMustBePositiveAndPortsInRange() throws Exception {
+    // before: 0 reached Jetty, where an idle timeout of 0 means none (a stalled provider held requests forever)
+    refused("upstream:\n  url: mock\n  timeoutSeconds: 0\n", "upstream.timeoutSeconds");
+    refused("upstream:\n  url: mock\n  connectTimeoutSeconds: -1\n", "upstream.connectTimeoutSeconds");
+    refused("server:\n  port: 70000\n", "port");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_PORT", "-1"))).hasMessageContaining("port");
+  }
+
+  @Test
+  void secretsComeFromFilesByKeyOrByVariable() throws Exception {
+    Path key = dir.resolve("provider-key");
+    Files.writeString(key, "sk-from-file\n");
+    Path pw = dir.resolve("db-password");
+    Files.writeString(pw, "pw-from-file");
+    Path admin = dir.resolve("admin-token");
+    Files.writeString(admin, "admin-token-from-file-0123456789abcdef\n");
+    for (Path p : List.of(key, pw, admin)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+    }
+    GatewayConfig byKey = load("upstream:\n  apiKeyFile: " + key + "\ndatabase:\n  url: jdbc:postgresql://db/veil\n"
+        + "  passwordFile: " + pw + "\nadmin:\n  tokenFile: " + admin + "\n");
+    assertThat(byKey.upstream().apiKey()).isEqualTo("sk-from-file");
+    assertThat(byKey.governance().dbPassword()).isEqualTo("pw-from-file");
+    assertThat(byKey.governance().adminToken()).isEqualTo("admin-token-from-file-0123456789abcdef");
+
+    GatewayConfig byEnv = ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_API_KEY_FILE", key.toString(),
+        "VEIL_DATABASE_PASSWORD_FILE", pw.toString(), "VEIL_ADMIN_TOKEN_FILE", admin.toString()));
+    assertThat(byEnv.upstream().apiKey()).isEqualTo("sk-from-file");
+    assertThat(byEnv.governance().dbPassword()).isEqualTo("pw-from-file");
+    assertThat(byEnv.governance().adminToken()).isEqualTo("admin-token-from-file-0123456789abcdef");
+  }
+
+  @Test
+  void aSecretGivenTwiceOrAMissingSecretFileIsAClearError() throws Exception {
+    Path key = dir.resolve("provider-key");
+    Files.writeString(key, "s3cr3t-value");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_API_KEY", "sk-x",
+        "VEIL_UPSTREAM_API_KEY_FILE", key.toString())))
+        .hasMessageContaining("VEIL_UPSTREAM_API_KEY").hasMessageNotContaining("sk-x");
+    refused("upstream:\n  apiKey: sk-x\n  apiKeyFile: " + key + "\n", "upstream.apiKey");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_API_KEY_FILE", dir.resolve("nope").toString())))
+        .hasMessageContaining("VEIL_UPSTREAM_API_KEY_FILE").hasMessageContaining("not found");
+    Path empty = dir.resolve("empty");
+    Files.writeString(empty, "\n");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_ADMIN_TOKEN_FILE", empty.toString())))
+        .hasMessageContaining("empty");
+  }
+}
