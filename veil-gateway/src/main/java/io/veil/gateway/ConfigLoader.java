@@ -84,6 +84,8 @@ import java.util.Set;
  *     maxWeightBytes: 33554432       # VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES; estimated heap of the entries
  *     expireSeconds: 600             # VEIL_DETECTION_CACHE_EXPIRE_SECONDS; after computation, used or not
  *     minChars: 64                   # VEIL_DETECTION_CACHE_MIN_CHARS; shorter texts are never cached
+ *     sharing: conversation          # VEIL_DETECTION_CACHE_SHARING; or tenant (system prompts hit across
+ *                                    # conversations; a tenant's callers can then time whether a text was seen)
  * }</pre>
  *
  * <p>Without an upstream URL, OpenAI is used when a provider key is set, the mock LLM otherwise
@@ -233,7 +235,8 @@ public final class ConfigLoader {
   private static DetectionCacheConfig detectionCache(JsonNode detection, Map<String, String> env) {
     requireKnown(detection, "detection.", Set.of("cache"));
     JsonNode c = section(detection, "cache", "detection.cache");
-    requireKnown(c, "detection.cache.", Set.of("enabled", "maxEntries", "maxWeightBytes", "expireSeconds", "minChars"));
+    requireKnown(c, "detection.cache.", Set.of("enabled", "maxEntries", "maxWeightBytes", "expireSeconds", "minChars",
+        "sharing"));
     DetectionCacheConfig d = DetectionCacheConfig.defaults();
     String envEnabled = env.get("VEIL_DETECTION_CACHE_ENABLED");
     boolean enabled = envEnabled != null && !envEnabled.isBlank()
@@ -248,7 +251,13 @@ public final class ConfigLoader {
             "detection.cache.expireSeconds", Long.toString(d.expireAfterWrite().toSeconds())),
             "detection.cache.expireSeconds")),
         parseInt(pick(env, "VEIL_DETECTION_CACHE_MIN_CHARS", c, "minChars", "detection.cache.minChars",
-            Integer.toString(d.minChars())), "detection.cache.minChars"));
+            Integer.toString(d.minChars())), "detection.cache.minChars"),
+        switch (pick(env, "VEIL_DETECTION_CACHE_SHARING", c, "sharing", "detection.cache.sharing", "conversation")
+            .strip().toLowerCase(Locale.ROOT)) {
+          case "conversation" -> DetectionCacheConfig.Sharing.CONVERSATION;
+          case "tenant" -> DetectionCacheConfig.Sharing.TENANT;
+          default -> throw new IllegalArgumentException("detection.cache.sharing must be conversation or tenant");
+        });
   }
 
   /** Only {@code true} or {@code false} (any case): a typo must not silently switch a setting. */

@@ -24,7 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  * everything a result depends on: which analyzer (an id per {@link #detector(Analyzer)} view; an
  * {@link Analyzer} is immutable, so its identity stands for its recognizers, NER engine, thresholds,
  * enabled types and allow/deny lists), the tenant, the language hint and the exact UTF-16 characters of
- * the text (length-prefixed, lone surrogates included). Value: the findings the analyzer returned
+ * the text (length-prefixed, lone surrogates included), and the conversation scope unless the cache is
+ * shared per tenant. Value: the findings the analyzer returned
  * (offsets, types, scores, recognizer names), an immutable list. <b>No text is held</b>: neither the
  * analysed text nor any value in it, nor the tenant.
  *
@@ -40,9 +41,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Failure: a detection failure propagates ({@link io.veil.core.DetectionException}) and nothing is
  * cached, so the caller fails closed as without the cache.
  *
- * <p><b>Security:</b> the tenant is part of the key, so whether a text is cached (answer time) tells a
- * tenant nothing about other tenants' texts; within one tenant it can tell that the same text was sent
- * in the last {@code expireAfterWrite} (see docs/notes/cache.md). A heap dump yields the HMAC key with
+ * <p><b>Security:</b> the tenant and, by default, the conversation scope are part of the key, so whether a
+ * text is cached (answer time) tells a caller nothing about other tenants' or other conversations' texts;
+ * with {@link DetectionCacheConfig.Sharing#TENANT} a tenant's callers can tell that the same exact text
+ * was sent in the last {@code expireAfterWrite} (see docs/notes/cache.md). A heap dump yields the HMAC key with
  * the entries, so whoever has one can confirm a guessed text and learn where in it, and of which types,
  * personal data was found, but reads no value. The analyzer is deterministic, so a hit returns exactly
  * what detection would: the cache cannot change what is forwarded.
@@ -124,20 +126,29 @@ final class DetectionCache {
       this.analyzerId = analyzerId;
     }
 
+    /** As {@link #findings(String, String, String, String)} with no conversation: shared by the tenant. */
+    List<Finding> findings(String tenant, String language, String text) {
+      return findings(tenant, null, language, text);
+    }
+
     /**
      * What {@code analyzer.analyze(text, language)} returns (an immutable list), from the cache when the
-     * same tenant had the same text analysed with the same language hint within the expiry.
+     * same text was analysed with the same language hint within the expiry for the same tenant and, unless
+     * the cache is shared per {@linkplain DetectionCacheConfig.Sharing#TENANT tenant}, the same
+     * conversation scope.
      *
+     * @param conversation the conversation scope, or null for an entry of the tenant as a whole
      * @throws io.veil.core.DetectionException if detection fails (nothing is cached then)
      */
-    List<Finding> findings(String tenant, String language, String text) {
+    List<Finding> findings(String tenant, String conversation, String language, String text) {
       Objects.requireNonNull(tenant, "tenant");
       Objects.requireNonNull(text, "text");
       if (cache == null || text.length() < config.minChars()) {
         bypassed.incrementAndGet();
         return analyzer.analyze(text, language);
       }
-      Key key = key(analyzerId, tenant, language, text);
+      String partition = config.sharing() == DetectionCacheConfig.Sharing.TENANT ? null : conversation;
+      Key key = key(analyzerId, tenant, partition, language, text);
       List<Finding> found = cache.getIfPresent(key);
       if (found == null) {
         found = List.copyOf(analyzer.analyze(text, language));
@@ -147,7 +158,7 @@ final class DetectionCache {
     }
   }
 
-  private Key key(long analyzerId, String tenant, String language, String text) {
+  private Key key(long analyzerId, String tenant, String conversation, String language, String text) {
     Mac mac;
     try {
       mac = (Mac) prototype.clone();
@@ -161,6 +172,7 @@ final class DetectionCache {
     }
     mac.update(buf, 0, 8);
     update(mac, buf, tenant);
+    update(mac, buf, conversation);
     update(mac, buf, language);
     update(mac, buf, text);
     byte[] d = mac.doFinal();

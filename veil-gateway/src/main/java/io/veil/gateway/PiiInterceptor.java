@@ -91,13 +91,13 @@ final class PiiInterceptor implements Interceptor {
     TextTransform transform = new TextTransform() {
       @Override
       public String apply(String text) {
-        return run.apply(text, guarded(() -> detector.findings(scope.tenant(), null, text))).text();
+        return run.apply(text, guarded(() -> detector.findings(scope.tenant(), scope.conversation(), null, text))).text();
       }
 
       @Override
       public List<String> applyJoined(List<String> pieces) {
         String joined = String.join("", pieces);
-        List<Finding> findings = guarded(() -> detector.findings(scope.tenant(), null, joined));
+        List<Finding> findings = guarded(() -> detector.findings(scope.tenant(), scope.conversation(), null, joined));
         PseudonymizedText out = run.apply(joined, findings);
         // the same findings give the original offsets of what was replaced
         return guarded(() -> JoinedPieces.split(pieces, findings.stream()

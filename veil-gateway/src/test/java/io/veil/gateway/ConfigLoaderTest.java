@@ -157,6 +157,12 @@ class ConfigLoaderTest {
         "VEIL_DETECTION_CACHE_MAX_ENTRIES", "7", "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", "4096",
         "VEIL_DETECTION_CACHE_EXPIRE_SECONDS", "5", "VEIL_DETECTION_CACHE_MIN_CHARS", "0")).detectionCache();
     assertThat(env).isEqualTo(new DetectionCacheConfig(false, 7, 4096, java.time.Duration.ofSeconds(5), 0));
+    assertThat(ConfigLoader.load(null, Map.of()).detectionCache().sharing())
+        .isEqualTo(DetectionCacheConfig.Sharing.CONVERSATION);
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_SHARING", "tenant")).detectionCache().sharing())
+        .isEqualTo(DetectionCacheConfig.Sharing.TENANT);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_SHARING", "everyone")))
+        .hasMessageContaining("detection.cache.sharing");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_ENABLED", "ture")))
         .as("a typo must not silently leave a setting as it was").hasMessageContaining("detection.cache.enabled");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_DETECTION_CACHE_MAX_ENTRIES", "0")))

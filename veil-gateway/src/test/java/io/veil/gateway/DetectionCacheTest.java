@@ -113,6 +113,29 @@ class DetectionCacheTest {
   }
 
   @Test
+  void byDefaultOnlyTheSameConversationScopeSharesEntriesTenantSharingSharesAcrossConversations() {
+    DetectionCache.Detector d = cache().detector(analyzer);
+    d.findings(TENANT, "c:one", null, TEXT);
+    d.findings(TENANT, "c:one", null, TEXT);
+    assertThat(recognizer.runs).as("the same conversation hits").hasValue(1);
+    d.findings(TENANT, "c:two", null, TEXT);
+    assertThat(recognizer.runs).as("another conversation of the tenant misses: no timing signal between them")
+        .hasValue(2);
+    d.findings(TENANT, null, null, TEXT);
+    assertThat(recognizer.runs).as("no conversation is a partition of its own").hasValue(3);
+
+    recognizer.runs.set(0);
+    DetectionCache tenantWide = DetectionCache.create(
+        config(1000, 1 << 20, 16).withSharing(DetectionCacheConfig.Sharing.TENANT), () -> 0L);
+    DetectionCache.Detector t = tenantWide.detector(analyzer);
+    t.findings(TENANT, "c:one", null, TEXT);
+    t.findings(TENANT, "c:two", null, TEXT);
+    assertThat(recognizer.runs).as("shared per tenant: a system prompt hits across conversations").hasValue(1);
+    t.findings("other-tenant", "c:one", null, TEXT);
+    assertThat(recognizer.runs).as("never across tenants").hasValue(2);
+  }
+
+  @Test
   void anotherAnalyzerAnotherPolicyNerEngineAllowOrDenyListNeverSharesEntries() {
     DetectionCache cache = cache();
     // the same recognizer, but an allow-list entry: detection differs, so the result must not be shared
