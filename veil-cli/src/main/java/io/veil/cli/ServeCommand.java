@@ -127,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         cfg = cfg.withPort(port);
       }
       if (upstream != null) {
-        cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, cfg.upstream()));
+        cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, config, env));
       }
       useMock = cfg.upstream() == null;
       if (cfg.tls() != null) {

@@ -131,6 +131,55 @@ public final class ConfigLoader {
 
   /** Loads from the file (null for none) and the given environment. */
   public static GatewayConfig load(Path file, Map<String, String> env) {
+    JsonNode root = readRoot(file);
+    requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
+        "profile", "detection"));
+    JsonNode server = section(root, "server", "server");
+    requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
+        "idleTimeoutSeconds", "drainDelaySeconds"));
+    JsonNode upstream = upstreamSection(root);
+    return load(root, server, upstream, env);
+  }
+
+  /**
+   * The upstream for a base URL given on the command line ({@code veil serve --upstream URL}), with the
+   * other upstream settings of the file and environment: key, authentication header, API version and
+   * timeouts. They apply even where the file names no upstream URL or key (before, its timeouts were
+   * replaced by the defaults then).
+   *
+   * @throws IllegalArgumentException for a bad URL or bad settings (as {@link #load})
+   */
+  public static UpstreamConfig upstreamFor(String url, Path file, Map<String, String> env) {
+    return upstreamSettings(upstreamSection(readRoot(file)), env).withBaseUrl(parseUrl(url)).validated();
+  }
+
+  private static JsonNode upstreamSection(JsonNode root) {
+    JsonNode upstream = section(root, "upstream", "upstream");
+    requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader",
+        "connectTimeoutSeconds", "timeoutSeconds"));
+    return upstream;
+  }
+
+  /** The upstream settings with the configured base URL, or OpenAI's where none (or {@code mock}) is set. */
+  private static UpstreamConfig upstreamSettings(JsonNode upstream, Map<String, String> env) {
+    String url = pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
+    String apiKey = secret(env, "VEIL_UPSTREAM_API_KEY", upstream, "apiKey", "upstream.apiKey");
+    String apiVersion = pick(env, "VEIL_UPSTREAM_API_VERSION", upstream, "apiVersion", "upstream.apiVersion", null);
+    String auth = pick(env, "VEIL_UPSTREAM_AUTH_HEADER", upstream, "authHeader", "upstream.authHeader", "bearer");
+    UpstreamConfig.AuthHeader authHeader = switch (auth.toLowerCase(Locale.ROOT)) {
+      case "bearer" -> UpstreamConfig.AuthHeader.BEARER;
+      case "api-key", "api_key" -> UpstreamConfig.AuthHeader.API_KEY;
+      default -> throw new IllegalArgumentException("upstream.authHeader must be bearer or api-key");
+    };
+    Duration connect = Duration.ofSeconds(positive(parseInt(text(upstream, "connectTimeoutSeconds",
+        "upstream.connectTimeoutSeconds", "10"), "upstream.connectTimeoutSeconds"), "upstream.connectTimeoutSeconds"));
+    Duration timeout = Duration.ofSeconds(positive(parseInt(text(upstream, "timeoutSeconds", "upstream.timeoutSeconds",
+        "120"), "upstream.timeoutSeconds"), "upstream.timeoutSeconds"));
+    URI base = url == null || url.equalsIgnoreCase("mock") ? UpstreamConfig.OPENAI : parseUrl(url);
+    return new UpstreamConfig(base, apiKey, apiVersion, authHeader, connect, timeout);
+  }
+
+  private static JsonNode readRoot(Path file) {
     JsonNode root = MissingNode.getInstance();
     if (file != null) {
       try {
@@ -149,15 +198,10 @@ public final class ConfigLoader {
         throw new IllegalArgumentException("configuration " + file + " must be a YAML mapping");
       }
     }
-    requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
-        "profile", "detection"));
-    JsonNode server = section(root, "server", "server");
-    requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
-        "idleTimeoutSeconds", "drainDelaySeconds"));
-    JsonNode upstream = section(root, "upstream", "upstream");
-    requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader",
-        "connectTimeoutSeconds", "timeoutSeconds"));
+    return root;
+  }
 
+  private static GatewayConfig load(JsonNode root, JsonNode server, JsonNode upstream, Map<String, String> env) {
     String host = pick(env, "VEIL_HOST", server, "host", "server.host", "127.0.0.1");
     int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "port");
     if (port < 0 || port > 65535) {
@@ -178,24 +222,12 @@ public final class ConfigLoader {
     }
 
     String url = pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
-    String apiKey = secret(env, "VEIL_UPSTREAM_API_KEY", upstream, "apiKey", "upstream.apiKey");
-    String apiVersion = pick(env, "VEIL_UPSTREAM_API_VERSION", upstream, "apiVersion", "upstream.apiVersion", null);
-    String auth = pick(env, "VEIL_UPSTREAM_AUTH_HEADER", upstream, "authHeader", "upstream.authHeader", "bearer");
-    UpstreamConfig.AuthHeader authHeader = switch (auth.toLowerCase(Locale.ROOT)) {
-      case "bearer" -> UpstreamConfig.AuthHeader.BEARER;
-      case "api-key", "api_key" -> UpstreamConfig.AuthHeader.API_KEY;
-      default -> throw new IllegalArgumentException("upstream.authHeader must be bearer or api-key");
-    };
-    Duration connect = Duration.ofSeconds(positive(parseInt(text(upstream, "connectTimeoutSeconds",
-        "upstream.connectTimeoutSeconds", "10"), "upstream.connectTimeoutSeconds"), "upstream.connectTimeoutSeconds"));
-    Duration timeout = Duration.ofSeconds(positive(parseInt(text(upstream, "timeoutSeconds", "upstream.timeoutSeconds",
-        "120"), "upstream.timeoutSeconds"), "upstream.timeoutSeconds"));
+    UpstreamConfig settings = upstreamSettings(upstream, env);
     UpstreamConfig up = null;
     if (url != null && url.equalsIgnoreCase("mock")) {
       up = null;
-    } else if (url != null || apiKey != null) {
-      URI base = url == null ? UpstreamConfig.OPENAI : parseUrl(url);
-      up = new UpstreamConfig(base, apiKey, apiVersion, authHeader, connect, timeout).validated();
+    } else if (url != null || settings.apiKey() != null) {
+      up = settings.validated();
     }
 
     RegulationProfile globalProfile = profile(pick(env, "VEIL_PROFILE", root, "profile", "profile", "gdpr"));

@@ -179,4 +179,25 @@ class ConfigLoaderTest {
         """);
     assertThatThrownBy(() -> ConfigLoader.load(typo, Map.of())).hasMessageContaining("detection.cache.maxEntry");
   }
+
+  @Test
+  void anUpstreamUrlFromTheCommandLineKeepsTheFilesUpstreamSettings() throws Exception {
+    Path f = dir.resolve("timeouts.yaml");
+    Files.writeString(f, """
+        upstream:
+          timeoutSeconds: 7
+          connectTimeoutSeconds: 3
+          authHeader: api-key
+          apiVersion: 2024-10-21
+        """);
+    assertThat(ConfigLoader.load(f, Map.of()).upstream()).as("no url or key in the file: the mock").isNull();
+    UpstreamConfig u = ConfigLoader.upstreamFor("http://127.0.0.1:9/v1", f, Map.of());
+    assertThat(u.timeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+    assertThat(u.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(u.authHeader()).isEqualTo(UpstreamConfig.AuthHeader.API_KEY);
+    assertThat(u.apiVersion()).isEqualTo("2024-10-21");
+    assertThat(u.baseUrl().toString()).isEqualTo("http://127.0.0.1:9/v1");
+    assertThat(ConfigLoader.upstreamFor("http://127.0.0.1:9/v1", null, Map.of("VEIL_UPSTREAM_API_KEY", "sk-x")).apiKey())
+        .isEqualTo("sk-x");
+  }
 }
