@@ -16,7 +16,13 @@ import java.util.List;
  * or guessed) with lexicon and capitalisation, the line's capitalisation pattern (lower-case, mixed, Title
  * Case, SHOUTED), the rule layer's finding per language, and for a social-media handle or hashtag
  * ({@code @JaneDoe}, {@code #jane_doe}) the lexicon entry of its body and of its first camel-case or
- * underscore part.
+ * underscore part. Version 3 adds list context ({@link ListContext}): for a word in a list of capitalised
+ * words joined by commas or "and"/"or"/"&amp;" ("Kónya, Becker and Vasquez"), a coarse summary of the other items
+ * (whether the name lists or the rule layer vouch for one or more of them as names, a company suffix in or
+ * after the list, a place among them), with case and with the word's lexicon entry, and the words right
+ * before and after the list ("founders: ...", "worked at ...", "... met"), so the model learns how much a
+ * known name vouches for the words listed beside it and which governing words make a list of people. Not in
+ * German text (given or guessed), where every noun is capitalised.
  *
  * <p>Changing any template changes the meaning of a trained model: bump {@link #VERSION}, which the
  * model file records and checks.
@@ -25,8 +31,8 @@ import java.util.List;
  */
 final class ModelFeatures {
   /** Version of the feature templates; stored in the model file. */
-  static final int VERSION = 2;
-  static final int PER_TOKEN = 39;
+  static final int VERSION = 3;
+  static final int PER_TOKEN = 43;
 
   private ModelFeatures() {}
 
@@ -54,6 +60,10 @@ final class ModelFeatures {
     final int lang;
     /** For {@code @handle} / {@code #tag} tokens: kind and lexicon summary of body and first part; else 0. */
     final int[] handle;
+    /** List context (version 3), see {@link ListContext}: summary of the other items, words before and after. */
+    final int[] listRun;
+    final int[] listGov;
+    final int[] listNext;
     /** What {@link Lexicon#touch} returned: kept so its loads are not optimised away. */
     final long lexTouched;
 
@@ -203,6 +213,12 @@ final class ModelFeatures {
           begin = false;
         }
       }
+      listRun = new int[n];
+      listGov = new int[n];
+      listNext = new int[n];
+      if (lang != 2) { // German capitalises every noun: a capitalised list says nothing about names there
+        ListContext.compute(tk, cap, lexS, gaz, closed, sentStart, word, listRun, listGov, listNext);
+      }
     }
 
     /**
@@ -282,7 +298,7 @@ final class ModelFeatures {
   private static final int PAD_R2 = 0x6c8e9cf5;
 
   /** Lexicon summary: first-name band, surname band, place bits, common word. */
-  private static int lexSummary(int flags) {
+  static int lexSummary(int flags) {
     int first = Lexicon.first(flags);
     int last = Lexicon.last(flags);
     return (first == 0 ? 0 : first < 6 ? 1 : first < 10 ? 2 : 3)
@@ -387,6 +403,11 @@ final class ModelFeatures {
     out[o + 36] = mix(36, f.lineCase[t], cp * 2 + start) & mask;
     out[o + 37] = mix(37, f.lang, gz * 2 + start) & mask;
     out[o + 38] = mix(38, hd, hd == 0 ? 0 : cp) & mask;
+    int list = ListContext.coarse(f.listRun[t]);
+    out[o + 39] = mix(39, list, cp) & mask;
+    out[o + 40] = mix(40, list, lex) & mask;
+    out[o + 41] = mix(41, f.listGov[t], list == 0 ? 0 : cp) & mask;
+    out[o + 42] = mix(42, f.listNext[t], list == 0 ? 0 : cp) & mask;
   }
 
   /** The entity types the model labels, in tag order: tag 0 is O, then B-x, I-x for each. */

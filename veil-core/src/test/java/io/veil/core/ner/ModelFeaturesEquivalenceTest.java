@@ -36,7 +36,7 @@ class ModelFeaturesEquivalenceTest {
       "Mr.", "Dr.", "Frau", "Dear", "my name is", "Inc.", "GmbH", "Ltd", "Street", "Main St", "123", "4111 1111",
       "John", "Smith", "maria", "LOPEZ", "Ngozi", "Okafor", "Krisztián", "Szöllösy", "Zoë", "Ærøskøbing", "İstanbul",
       "Berlin", "New York", "Paris", "Lagos", "O'Brien", "O\u2019Connor", "don\u2019t", "L\u2019Oréal", "Jean-Luc", "U.S.A", "McDonald", "getName()", "user_id", "a::b",
-      "the", "The", "and", "is", "der", "die", "und", "el", "los", "le", "het", "een", "Monday", "May", "will",
+      "the", "The", "and", "or", "&", "y", "et", "is", "der", "die", "und", "el", "los", "le", "het", "een", "Monday", "May", "will",
       "Ä", "é", "ß", "ǅ", "Ⅻ", "٣", "১২", "😀", "𝐀𝐁", "Москва", "東京", "\u0301", "e\u0301", "\u00a0", "\u2028", "ｆｕｌｌ");
 
   @Provide
@@ -66,6 +66,7 @@ class ModelFeaturesEquivalenceTest {
       "MARIA LOPEZ WAS AMAZING LAST NIGHT @JenniferLopez #london",
       "Der Bericht wurde von Frau Müller in Köln geprüft.",
       "Krisztián Szöllösy listed his top 20 songs for Entertainment Weekly (#15).",
+      "Founders: Kónya, Becker, and Vasquez met Barnett, Melton & Garcia LLC in Ohio.",
   })
   void fastPathMatchesOnTypicalTexts(String text) {
     assertSame(text, null);
@@ -101,6 +102,9 @@ class ModelFeaturesEquivalenceTest {
     assertThat(fast.sentStart).isEqualTo(ref.sentStart);
     assertThat(fast.lineCase).isEqualTo(ref.lineCase);
     assertThat(fast.handle).isEqualTo(ref.handle);
+    assertThat(fast.listRun).isEqualTo(ref.listRun);
+    assertThat(fast.listGov).isEqualTo(ref.listGov);
+    assertThat(fast.listNext).isEqualTo(ref.listNext);
     assertThat(fast.caseless).isEqualTo(ref.caseless);
     assertThat(fast.lang).isEqualTo(ref.lang);
     int per = ModelFeatures.PER_TOKEN;

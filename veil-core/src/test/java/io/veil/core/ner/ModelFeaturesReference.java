@@ -7,10 +7,14 @@ import java.util.List;
  * The feature extraction of {@link ModelFeatures} as it was before it was made faster (main at
  * c38da1b), kept verbatim as the reference the fast path must match bit for bit: the shipped model was
  * trained on exactly these values. Test-only; do not "fix" it, it is the specification.
+ *
+ * <p>Version 3 appended templates 39-41 (list context): here they come from {@link ListContext} over this
+ * class's own per-token arrays, so the fast path's arrays must feed it the same values; {@code ListContextTest}
+ * specifies {@link ListContext} itself.
  */
 final class ModelFeaturesReference {
   /** Version of the feature templates; stored in the model file. */
-  static final int PER_TOKEN = 39;
+  static final int PER_TOKEN = 43;
 
   private ModelFeaturesReference() {}
 
@@ -36,6 +40,10 @@ final class ModelFeaturesReference {
     final int lang;
     /** For {@code @handle} / {@code #tag} tokens: kind and lexicon summary of body and first part; else 0. */
     final int[] handle;
+    /** List context (version 3), see {@link ListContext}: summary of the other items, words before and after. */
+    final int[] listRun;
+    final int[] listGov;
+    final int[] listNext;
 
     /**
      * @param language the text's language as given to the engine, or null (then it is guessed)
@@ -162,6 +170,16 @@ final class ModelFeaturesReference {
           gaz[u] = type * 8 + (begin ? 4 : 0) + band + 1;
           begin = false;
         }
+      }
+      int[] lexS = new int[n];
+      for (int u = 0; u < n; u++) {
+        lexS[u] = lexSummary(lex[u]);
+      }
+      listRun = new int[n];
+      listGov = new int[n];
+      listNext = new int[n];
+      if (lang != 2) { // German capitalises every noun: a capitalised list says nothing about names there
+        ListContext.compute(tk, cap, lexS, gaz, closed, sentStart, word, listRun, listGov, listNext);
       }
     }
 
@@ -324,6 +342,10 @@ final class ModelFeaturesReference {
       out[o++] = mix(36, f.lineCase[t], cap * 2 + start) & mask;
       out[o++] = mix(37, f.lang, gz * 2 + start) & mask;
       out[o++] = mix(38, f.handle[t], f.handle[t] == 0 ? 0 : cap) & mask;
+      out[o++] = mix(39, ListContext.coarse(f.listRun[t]), cap) & mask;
+      out[o++] = mix(40, ListContext.coarse(f.listRun[t]), lex) & mask;
+      out[o++] = mix(41, f.listGov[t], f.listRun[t] == 0 ? 0 : cap) & mask;
+      out[o++] = mix(42, f.listNext[t], f.listRun[t] == 0 ? 0 : cap) & mask;
     }
   }
 
