@@ -169,6 +169,35 @@ final class ListContext {
     return 1 | names << 1 | (run >> 7 & 1) << 3 | (run >> 4 & 1) << 4;
   }
 
+  private static final int ITEM_PERSON = 1;
+  private static final int ITEM_UNKNOWN = 2;
+  private static final int ITEM_PLACE = 4;
+  private static final int ITEM_RULE_PERSON = 8;
+  private static final int ITEM_END = 8;
+
+  /**
+   * The item starting at token {@code s} (its tokens run while {@code isItem}): its end token index
+   * {@code << ITEM_END} | {@code ITEM_PERSON} if a token has name evidence in the lists | {@code ITEM_UNKNOWN}
+   * if no token is in the lexicon | {@code ITEM_PLACE} if a token is a place | {@code ITEM_RULE_PERSON} if
+   * the rule layer tagged a token a person.
+   */
+  private static long item(boolean[] isItem, int[] lexS, int[] gaz, int s, int end) {
+    int e = s;
+    boolean p = false;
+    boolean u = true;
+    boolean pl = false;
+    boolean rp = false;
+    while (e < end && isItem[e]) {
+      p |= person(lexS[e]);
+      u &= lexS[e] == 0;
+      pl |= (lexS[e] & 0x70) != 0;
+      rp |= gaz[e] >> 3 == 1;
+      e++;
+    }
+    return (long) e << ITEM_END | (p ? ITEM_PERSON : 0) | (u ? ITEM_UNKNOWN : 0) | (pl ? ITEM_PLACE : 0)
+        | (rp ? ITEM_RULE_PERSON : 0);
+  }
+
   private static boolean person(int lexS) {
     return (lexS & 3) >= 2 || (lexS >> 2 & 3) >= 2;
   }
@@ -184,18 +213,14 @@ final class ListContext {
     int rulePersons = 0;
     // totals over the items (an item counts once per kind)
     for (int s = first; s < end; ) {
-      int e = s;
-      boolean p = false;
-      boolean u = true;
-      boolean pl = false;
-      boolean rp = false;
-      while (e < end && isItem[e]) {
-        p |= person(lexS[e]);
-        u &= lexS[e] == 0;
-        pl |= (lexS[e] & 0x70) != 0;
-        rp |= gaz[e] >> 3 == 1;
-        org |= (closed[e] & orgMask) != 0;
-        e++;
+      long item = item(isItem, lexS, gaz, s, end);
+      int e = (int) (item >>> ITEM_END);
+      boolean p = (item & ITEM_PERSON) != 0;
+      boolean u = (item & ITEM_UNKNOWN) != 0;
+      boolean pl = (item & ITEM_PLACE) != 0;
+      boolean rp = (item & ITEM_RULE_PERSON) != 0;
+      for (int k = s; k < e; k++) {
+        org |= (closed[k] & orgMask) != 0;
       }
       persons += p ? 1 : 0;
       unknown += u ? 1 : 0;
@@ -208,18 +233,12 @@ final class ListContext {
     }
     int index = 0;
     for (int s = first; s < end; index++) {
-      int e = s;
-      boolean p = false;
-      boolean u = true;
-      boolean pl = false;
-      boolean rp = false;
-      while (e < end && isItem[e]) {
-        p |= person(lexS[e]);
-        u &= lexS[e] == 0;
-        pl |= (lexS[e] & 0x70) != 0;
-        rp |= gaz[e] >> 3 == 1;
-        e++;
-      }
+      long item = item(isItem, lexS, gaz, s, end);
+      int e = (int) (item >>> ITEM_END);
+      boolean p = (item & ITEM_PERSON) != 0;
+      boolean u = (item & ITEM_UNKNOWN) != 0;
+      boolean pl = (item & ITEM_PLACE) != 0;
+      boolean rp = (item & ITEM_RULE_PERSON) != 0;
       int nextFirst = e;
       while (nextFirst < end && !(isItem[nextFirst])) {
         nextFirst++;
