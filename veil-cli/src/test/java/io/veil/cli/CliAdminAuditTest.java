@@ -10,8 +10,6 @@ import io.veil.store.AuditRecord;
 import io.veil.store.PrivacyRequest;
 import io.veil.store.RegulationProfile;
 import io.veil.store.Subject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * With the gateway stopped, the admin commands that act on the store leave the same {@code ADMIN} audit
@@ -28,19 +25,12 @@ import picocli.CommandLine;
 class CliAdminAuditTest {
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run veil(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = VeilCli.newCommandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
+  /** {@code veil ARGS --data-dir DIR}, in-process. */
+  private CliRun.Result veil(String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
     all[args.length] = "--data-dir";
     all[args.length + 1] = dir.toString();
-    return new Run(cl.execute(all), out.toString(), err.toString());
+    return CliRun.cli().run(all);
   }
 
   private Governance open() {
@@ -50,11 +40,11 @@ class CliAdminAuditTest {
 
   @Test
   void adminCommandsOnTheStoreAreAuditedAsCliActions() {
-    Run created = veil("keys", "create", "--tenant", "acme");
+    CliRun.Result created = veil("keys", "create", "--tenant", "acme");
     assertThat(created.exit()).as(created.err()).isZero();
     Matcher id = Pattern.compile("id:\\s+(vk_\\S+)").matcher(created.out());
     assertThat(id.find()).as(created.out()).isTrue();
-    Run revoked = veil("keys", "revoke", id.group(1));
+    CliRun.Result revoked = veil("keys", "revoke", id.group(1));
     assertThat(revoked.exit()).as(revoked.err()).isZero();
 
     Subject dana = new Subject("acme", "dana@example.org");
@@ -66,14 +56,14 @@ class CliAdminAuditTest {
       toDeny = g.requests().open(dana, PrivacyRequest.Kind.ERASURE, RegulationProfile.GDPR).id();
       danaRef = g.subjectKeys().pseudonymOf(dana).hex();
     }
-    Run verified = veil("dsr", "verify", toVerify);
+    CliRun.Result verified = veil("dsr", "verify", toVerify);
     assertThat(verified.exit()).as(verified.err()).isZero();
-    Run denied = veil("dsr", "deny", toDeny, "--reason", "excessive");
+    CliRun.Result denied = veil("dsr", "deny", toDeny, "--reason", "excessive");
     assertThat(denied.exit()).as(denied.err()).isZero();
-    Run retention = veil("retention", "run");
+    CliRun.Result retention = veil("retention", "run");
     assertThat(retention.exit()).as(retention.err()).isZero();
     assertThat(retention.out()).contains("idle_subject_keys");
-    Run rotated = veil("keys", "rotate");
+    CliRun.Result rotated = veil("keys", "rotate");
     assertThat(rotated.exit()).as(rotated.err()).isZero();
 
     try (Governance g = open()) {

@@ -217,28 +217,18 @@ final class Lexicon {
    * {@link #lookup}. Reads only; returns a value that the caller may ignore (it keeps the loads alive).
    */
   long touch(int[] starts, int[] ends, int[] rawHashes, byte[] kind, byte wordKind, int size) {
-    long sink = 0;
-    for (int t = 0; t < size; t++) {
-      if (kind == null || kind[t] == wordKind) {
-        int h = mix(rawHashes[t]);
-        long stored = table[h & mask];
-        sink += stored;
-        if ((stored & TAG_MASK) == tag(h, ends[t] - starts[t])) {
-          sink += pool[offset(stored)];
-        }
-      }
-    }
-    return sink;
+    return touch(starts, ends, rawHashes, kind, wordKind, size, null);
   }
 
   /**
    * {@link #touch(int[], int[], int[], byte[], byte, int)} of the word tokens ({@code kind[t] == wordKind})
-   * whose {@code skip[t]} is 0 (the others' flags come from elsewhere, {@link #closedFlags}).
+   * whose {@code skip[t]} is 0 (the others' flags come from elsewhere, {@link #closedFlags}); a null
+   * {@code kind} or {@code skip} does not filter.
    */
   long touch(int[] starts, int[] ends, int[] rawHashes, byte[] kind, byte wordKind, int size, int[] skip) {
     long sink = 0;
     for (int t = 0; t < size; t++) {
-      if (kind[t] == wordKind && skip[t] == 0) {
+      if ((kind == null || kind[t] == wordKind) && (skip == null || skip[t] == 0)) {
         int h = mix(rawHashes[t]);
         long stored = table[h & mask];
         sink += stored;
