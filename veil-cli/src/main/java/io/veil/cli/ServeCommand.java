@@ -7,6 +7,7 @@ import io.veil.gateway.Governance;
 import io.veil.store.StoreException;
 import io.veil.gateway.Gateway;
 import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.KnownEnvironment;
 import io.veil.gateway.UpstreamConfig;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  VEIL_MAX_CONNECTIONS, VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS;",
         "  logs: VEIL_LOG_LEVEL, VEIL_ACCESS_LOG_LEVEL, VEIL_LOG_FORMAT=text|json (stderr).",
         "  A *_FILE variable names a file holding the secret (Docker/Kubernetes secrets).",
+        "  Other VEIL_* variables are ignored; a warning at start names them (veil doctor too).",
         "Probes: GET /health (liveness), GET /ready (503 while the store is unreachable or while draining),",
         "  GET /metrics (Prometheus). SIGTERM: stops gracefully (exit status 143)."})
 final class ServeCommand implements Callable<Integer> {
@@ -111,6 +113,11 @@ final class ServeCommand implements Callable<Integer> {
   Running start() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // a misspelt variable is ignored by everything below: say so once, by name only (values may be secrets)
+    KnownEnvironment.warning(KnownEnvironment.unknown(env)).ifPresent(w -> {
+      err.println("veil: warning: " + w);
+      err.flush();
+    });
     GatewayConfig cfg;
     boolean useMock;
     try {

@@ -103,4 +103,44 @@ class DoctorCommandTest {
     }
     throw new AssertionError("no check " + id);
   }
+  /** A misspelt variable is named with the likely intended one, as a warning; its value never appears. */
+  @Test
+  void misspeltEnvironmentVariablesAreWarnedAboutByNameOnly() throws Exception {
+    String secret = "sk-proj-DOCTOR-ENV-SECRET-0123456789abcdef";
+    Map<String, String> env = Map.of("VEIL_UPSTREAM_APIKEY", secret, "VEIL_ADMIN_TOKN", secret + "-admin",
+        "VEIL_PORT", "8080");
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new DoctorCommand(env));
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    int exit = cl.execute("--data-dir", tmp.resolve("data").toString());
+    assertThat(exit).as(out + "" + err).isEqualTo(1);
+    String text = out.toString();
+    assertThat(text).containsPattern("WARN +environment\\.variables")
+        .contains("VEIL_ADMIN_TOKN (did you mean VEIL_ADMIN_TOKEN?)")
+        .contains("VEIL_UPSTREAM_APIKEY (did you mean VEIL_UPSTREAM_API_KEY?)")
+        .doesNotContain(secret);
+    assertThat(err.toString()).doesNotContain(secret);
+
+    java.io.StringWriter json = new java.io.StringWriter();
+    picocli.CommandLine j = new picocli.CommandLine(new DoctorCommand(env));
+    j.setOut(new java.io.PrintWriter(json, true));
+    j.execute("--json", "--data-dir", tmp.resolve("data").toString());
+    assertThat(json.toString()).doesNotContain(secret);
+    JsonNode check = null;
+    for (JsonNode c : JSON.readTree(json.toString()).get("checks")) {
+      if (c.get("id").asText().equals("environment.variables")) {
+        check = c;
+      }
+    }
+    assertThat(check).isNotNull();
+    assertThat(check.get("status").asText()).isEqualTo("warn");
+
+    java.io.StringWriter clean = new java.io.StringWriter();
+    picocli.CommandLine c = new picocli.CommandLine(new DoctorCommand(Map.of("VEIL_PORT", "8080")));
+    c.setOut(new java.io.PrintWriter(clean, true));
+    c.execute("--data-dir", tmp.resolve("data").toString());
+    assertThat(clean.toString()).doesNotContainPattern("WARN +environment\\.variables");
+  }
 }

@@ -173,4 +173,28 @@ class ServeCommandTest {
     assertThat(cl.execute("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme", "--policy", "nope")).isEqualTo(VeilCli.EXIT_USAGE);
     assertThat(cl.execute("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme", "--rate", "fast")).isEqualTo(VeilCli.EXIT_USAGE);
   }
+  /** veil serve starts anyway and says once, on stderr, which VEIL_* variables it ignores: names, never values. */
+  @Test
+  void unknownVeilVariablesGiveOneWarningLineAtStartWithoutValues() throws Exception {
+    String secret = "sk-proj-SERVE-ENV-SECRET-0123456789abcdef";
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of("VEIL_UPSTREAM_APIKEY", secret, "VEIL_PROT", "8443",
+        "VEIL_LOG_LEVEL", "INFO"));
+    cli(serve, out, err).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1");
+    try (ServeCommand.Running running = serve.start()) {
+      assertThat(running).as("started despite the unknown variables").isNotNull();
+      assertThat(err.toString().lines().filter(l -> l.contains("VEIL_")).toList()).containsExactly(
+          "veil: warning: ignoring unknown environment variables (not read by Veil): VEIL_PROT (did you mean"
+              + " VEIL_PORT?), VEIL_UPSTREAM_APIKEY (did you mean VEIL_UPSTREAM_API_KEY?)");
+      assertThat(out.toString() + err).doesNotContain(secret).doesNotContain("8443");
+    }
+    StringWriter quiet = new StringWriter();
+    ServeCommand clean = new ServeCommand(Map.of("VEIL_LOG_LEVEL", "INFO"));
+    cli(clean, new StringWriter(), quiet).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream",
+        "http://127.0.0.1:9/v1");
+    try (ServeCommand.Running ignored = clean.start()) {
+      assertThat(quiet.toString()).doesNotContain("warning");
+    }
+  }
 }

@@ -47,6 +47,7 @@ import java.util.function.Supplier;
  *
  * <p>Checks (ids are stable): {@code tls.listener}, {@code upstream.transport}, {@code upstream.credentials},
  * {@code admin.token}, {@code credentials.defaults}, {@code files.permissions}, {@code config.file},
+ * {@code environment.variables} (names only, see {@link KnownEnvironment}),
  * {@code database.connection}, {@code database.reachable}, {@code retention.periods},
  * {@code consent.enforcement}, {@code minimization}, {@code detection.coverage}, {@code keys.clients},
  * {@code audit.chain}, {@code audit.checkpoints}. Each is {@code ok}, {@code warn} (weaker than it
@@ -136,6 +137,7 @@ public final class Doctor {
     out.add(defaultCredentials());
     out.add(filePermissions());
     out.add(configFileCheck());
+    out.add(environmentVariables());
     out.add(databaseConnection());
     out.add(databaseReachable());
     out.add(retention());
@@ -440,6 +442,20 @@ public final class Doctor {
     }
     return DoctorCheck.ok(id, title, checked.size() + " key and secret files readable by their owner only"
         + (envKeys ? "; master and signing keysets come from the environment" : ""));
+  }
+
+  /** {@code VEIL_*} variables that are set but read by nothing (misspelt, or from another version): names only. */
+  private DoctorCheck environmentVariables() {
+    String id = "environment.variables";
+    String title = "VEIL_* environment variables";
+    List<KnownEnvironment.Unknown> unknown = KnownEnvironment.unknown(env);
+    if (unknown.isEmpty()) {
+      return DoctorCheck.ok(id, title, "every VEIL_* variable set is one Veil reads");
+    }
+    return DoctorCheck.warn(id, title, unknown.size() + " VEIL_* variable" + (unknown.size() == 1 ? " is" : "s are")
+        + " set but not read by Veil, so " + (unknown.size() == 1 ? "it has" : "they have") + " no effect: "
+        + KnownEnvironment.list(unknown),
+        "rename each misspelt variable to the name suggested, or unset it (veil serve --help lists the gateway's variables)");
   }
 
   private DoctorCheck configFileCheck() {

@@ -344,4 +344,25 @@ class DoctorTest {
     assertThat(DoctorStatus.FAIL.exitCode()).isEqualTo(2);
     assertThat(DoctorReport.of(List.of()).status()).isEqualTo(DoctorStatus.OK);
   }
+  /** A misspelt variable does nothing; the doctor names it (never its value) and the name it probably meant. */
+  @Test
+  void unknownVeilVariablesWarnByNameWithTheClosestKnownName() throws Exception {
+    GatewayConfig cfg = config("127.0.0.1", gov(STRONG));
+    String secret = "sk-proj-MISSPELT-VALUE-0123456789abcdef";
+    DoctorReport r = Doctor.of(cfg).env(Map.of("VEIL_UPSTREAM_APIKEY", secret, "VEIL_PROT", "8443",
+        "VEIL_ADMIN_TOKEN", STRONG, "PATH", "/usr/bin")).examine();
+    DoctorCheck c = check(r, "environment.variables");
+    assertThat(c.status()).isEqualTo(DoctorStatus.WARN);
+    assertThat(c.message()).contains("2 VEIL_* variables")
+        .contains("VEIL_PROT (did you mean VEIL_PORT?)")
+        .contains("VEIL_UPSTREAM_APIKEY (did you mean VEIL_UPSTREAM_API_KEY?)")
+        .doesNotContain("VEIL_ADMIN_TOKEN").doesNotContain("PATH");
+    assertThat(c.fix()).isNotBlank();
+    String all = Json.write(r.toJson()) + r.toText();
+    assertThat(all).doesNotContain(secret).doesNotContain("MISSPELT").doesNotContain("8443").doesNotContain(STRONG);
+
+    DoctorCheck clean = check(Doctor.of(cfg).env(Map.of("VEIL_PORT", "8443", "HOME", "/root")).examine(),
+        "environment.variables");
+    assertThat(clean.status()).isEqualTo(DoctorStatus.OK);
+  }
 }
