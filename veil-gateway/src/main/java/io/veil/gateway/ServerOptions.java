@@ -15,16 +15,29 @@ import java.util.Objects;
  * @param drainDelay on {@link Gateway#close()}, how long {@code /ready} answers 503 while requests are still
  *     served, before the listener closes: the time a load balancer needs to notice and stop sending new
  *     requests (its health-check interval times its unhealthy threshold). 0: close the listener at once.
+ * @param headerTimeout an HTTP/1.x request's line and headers must arrive within this long of its first byte,
+ *     else the client gets 408 and its connection is closed (the slowloris defence: the idle timeout alone
+ *     restarts with every byte). Checked about every quarter of it, at most every second.
  */
-public record ServerOptions(Duration shutdownTimeout, int maxConnections, Duration idleTimeout, Duration drainDelay) {
-  /** 20 s to stop, 10,000 connections, 30 s idle, no drain delay. */
+public record ServerOptions(Duration shutdownTimeout, int maxConnections, Duration idleTimeout, Duration drainDelay,
+    Duration headerTimeout) {
+  /** 20 s to stop, 10,000 connections, 30 s idle, no drain delay, 10 s for a request's headers. */
   public static final ServerOptions DEFAULTS = new ServerOptions(Duration.ofSeconds(20), 10_000, Duration.ofSeconds(30),
-      Duration.ZERO);
+      Duration.ZERO, Duration.ofSeconds(10));
+
+  /** With the default header timeout (10 s). */
+  public ServerOptions(Duration shutdownTimeout, int maxConnections, Duration idleTimeout, Duration drainDelay) {
+    this(shutdownTimeout, maxConnections, idleTimeout, drainDelay, Duration.ofSeconds(10));
+  }
 
   public ServerOptions {
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(drainDelay, "drainDelay");
+    Objects.requireNonNull(headerTimeout, "headerTimeout");
+    if (headerTimeout.toMillis() < 1000 || headerTimeout.toSeconds() > 3600) {
+      throw new IllegalArgumentException("server.headerTimeoutSeconds must be 1-3600");
+    }
     if (drainDelay.isNegative() || drainDelay.toSeconds() > 600) {
       throw new IllegalArgumentException("server.drainDelaySeconds must be 0-600");
     }
