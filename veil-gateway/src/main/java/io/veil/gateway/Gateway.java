@@ -221,8 +221,9 @@ public final class Gateway implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.server().idleTimeout().toMillis());
-    // the idle timeout restarts with every byte: a deadline for the whole request line and headers (slowloris)
-    connector.addBean(new HeaderDeadline(config.server().headerTimeout(), connector.getScheduler()));
+    // the idle timeout restarts with every byte: a deadline for the headers, a minimum rate for the body
+    connector.addBean(new SlowClientGuard(config.server().headerTimeout(), config.server().minBodyBytesPerSecond(),
+        connector.getScheduler()));
     // bounds open connections (idle, slow or flooding clients): beyond it the listener stops accepting for a while
     server.addBean(new NetworkConnectionLimit(config.server().maxConnections(), connector));
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());

@@ -132,4 +132,15 @@ class ConfigLoaderStrictTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_HEADER_TIMEOUT_SECONDS", "-1")))
         .hasMessageContaining("server.headerTimeoutSeconds");
   }
+
+  @Test
+  void theMinimumBodyRateComesFromTheFileOrTheEnvironmentAndZeroTurnsItOff() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).server().minBodyBytesPerSecond()).isEqualTo(1024);
+    assertThat(load("server:\n  minBodyBytesPerSecond: 0\n").server().minBodyBytesPerSecond()).isZero();
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_MIN_BODY_BYTES_PER_SECOND", "4096")).server()
+        .minBodyBytesPerSecond()).isEqualTo(4096);
+    refused("server:\n  minBodyBytesPerSecond: -1\n", "server.minBodyBytesPerSecond");
+    refused("server:\n  minBodyBytesPerSecond: fast\n", "server.minBodyBytesPerSecond");
+    refused("server:\n  minBodyBytesPerSecond: 2000000000\n", "server.minBodyBytesPerSecond");
+  }
 }

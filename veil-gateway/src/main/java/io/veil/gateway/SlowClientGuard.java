@@ -18,15 +18,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A deadline for receiving a request's headers on HTTP/1.x connections (the slowloris defence): Jetty's
- * idle timeout restarts with every byte, so a client that sends one header line every few seconds would
- * otherwise hold its connection for ever. The clock starts with the request's first byte (an idle
- * keep-alive connection is left to the idle timeout); a request whose headers are not complete when it
- * runs out gets {@code 408} in the provider's error envelope and its connection is closed.
+ * Bounds how slowly a client may send a request on HTTP/1.x connections (slowloris and slow-body attacks):
+ * Jetty's idle timeout restarts with every byte, so a client that sends one header line or a few body bytes
+ * every few seconds would otherwise hold its connection for ever.
+ * <ul>
+ *   <li><b>Headers</b>: the request line and headers must be complete within the header timeout of the
+ *       request's first byte (an idle keep-alive connection is left to the idle timeout); otherwise the client
+ *       gets {@code 408} in the provider's error envelope and the connection is closed.
+ *   <li><b>Body</b>: after a grace period equal to the header timeout, counted from the request's first byte,
+ *       the body must keep up with the minimum rate: at {@code t} seconds at least
+ *       {@code minBodyBytesPerSecond * (t - grace)} bytes must have arrived; otherwise the connection is closed
+ *       (the handler is reading, so no response can be written; the handler sees the client as gone). 0 turns
+ *       the body rule off. Jetty 12 keeps {@code HttpConfiguration.setMinRequestDataRate} but no longer
+ *       enforces it, and its {@code MinimumDataRateHandler} measures bytes of all requests together, hence this.
+ * </ul>
  *
- * <p>One sweep over the open HTTP/1.x connections runs every quarter of the deadline (at most once a second),
- * so a connection is closed between the deadline and the deadline plus one sweep period. Register it on the
- * connector as a bean: it is then a {@link Connection.Listener} of every connection the connector opens.
+ * <p>One sweep over the open HTTP/1.x connections runs every quarter of the header timeout (at most once a
+ * second), so a connection is closed at most one sweep period after its limit. Register it on the connector as
+ * a bean: it is then a {@link Connection.Listener} of every connection the connector opens.
  *
  * <p>Thread safety: safe; the connection set is concurrent and the parser's state is read through its
  * volatile field. HTTP/2 streams and TLS handshakes are not covered (Jetty's own limits and the idle
@@ -34,22 +43,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Security:</b> logs neither the client's address nor anything it sent.
  */
-final class HeaderDeadline extends AbstractLifeCycle implements Connection.Listener {
-  private static final Logger LOG = LoggerFactory.getLogger(HeaderDeadline.class);
+final class SlowClientGuard extends AbstractLifeCycle implements Connection.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(SlowClientGuard.class);
 
   private final long timeoutNanos;
+  private final long minBodyBytesPerSecond;
   private final long periodMillis;
   private final Scheduler scheduler;
   private final byte[] response;
   private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
   private volatile Scheduler.Task next;
 
-  /** @param scheduler the connector's scheduler (started before this bean). */
-  HeaderDeadline(Duration timeout, Scheduler scheduler) {
-    if (timeout.toMillis() < 1) {
-      throw new IllegalArgumentException("header timeout must be positive");
+  /**
+   * @param timeout the header timeout, also the body's grace period
+   * @param minBodyBytesPerSecond the body's minimum average rate after the grace period; 0: no body rule
+   * @param scheduler the connector's scheduler (started before this bean)
+   */
+  SlowClientGuard(Duration timeout, long minBodyBytesPerSecond, Scheduler scheduler) {
+    if (timeout.toMillis() < 1 || minBodyBytesPerSecond < 0) {
+      throw new IllegalArgumentException("header timeout must be positive, minimum body rate not negative");
     }
     this.timeoutNanos = timeout.toNanos();
+    this.minBodyBytesPerSecond = minBodyBytesPerSecond;
     this.periodMillis = Math.clamp(timeout.toMillis() / 4, 50, 1000);
     this.scheduler = scheduler;
     this.response = response(timeout);
@@ -110,25 +125,49 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
     try {
       long now = NanoTime.now();
       for (HttpConnection c : open) {
-        if (overdue(c.getParser(), now)) {
+        HttpParser p = c.getParser();
+        if (headersOverdue(p, now)) {
           expire(c);
+        } else if (bodyTooSlow(p, now)) {
+          cut(c);
         }
       }
     } catch (RuntimeException e) {
-      LOG.warn("header deadline sweep failed: {}", e.getClass().getName());
+      LOG.warn("slow client sweep failed: {}", e.getClass().getName());
     } finally {
       schedule();
     }
   }
 
   /** True while the parser is inside a request's line or headers (bytes seen, headers not complete) for too long. */
-  private boolean overdue(HttpParser p, long now) {
+  private boolean headersOverdue(HttpParser p, long now) {
     if (p.isStart() || !p.inHeaderState()) {
       return false;
     }
     long began = p.getBeginNanoTime(); // written before the volatile state left START
     // read the state again: had the parser moved on to a new request meanwhile, began would be that one's
     return !p.isStart() && p.inHeaderState() && NanoTime.elapsed(began, now) >= timeoutNanos;
+  }
+
+  /** True while the parser is inside a body that has fallen behind the minimum rate after the grace period. */
+  private boolean bodyTooSlow(HttpParser p, long now) {
+    if (minBodyBytesPerSecond == 0 || !p.inContentState()) {
+      return false;
+    }
+    long began = p.getBeginNanoTime();
+    long read = p.getContentRead(); // a plain field: at worst a sweep late
+    if (!p.inContentState()) {
+      return false;
+    }
+    long late = NanoTime.elapsed(began, now) - timeoutNanos;
+    return late > 0 && read < minBodyBytesPerSecond * (late / 1e9);
+  }
+
+  /** Closes a connection whose handler is reading the body: no response can be written in between. */
+  private void cut(HttpConnection c) {
+    open.remove(c);
+    LOG.debug("request body below the minimum rate; connection closed");
+    c.getEndPoint().close();
   }
 
   private void expire(HttpConnection c) {
