@@ -370,9 +370,9 @@ public final class Gateway implements AutoCloseable {
     long start = System.nanoTime();
     GovernanceApi.Answer answer = api.handle(new GovernanceApi.Call(method, stripSlash(ctx.path()), headers, query, body));
     GovernanceApi.write(ctx.res(), answer);
-    LoggerFactory.getLogger("veil.access").info("governance {} {} id={} status={} ms={}", method,
-        ctx.path().startsWith("/admin") ? "admin" : "privacy", requestId, answer.status(),
-        (System.nanoTime() - start) / 1_000_000);
+    LoggerFactory.getLogger("veil.access").info("governance {} {} status={} ms={} id={}", method,
+        ctx.path().startsWith("/admin") ? "admin" : "privacy", answer.status(), (System.nanoTime() - start) / 1_000_000,
+        requestId);
   }
 
   private static String stripSlash(String p) {

@@ -103,10 +103,10 @@ final class ObservabilityInterceptor implements Interceptor {
     if (s.logging() == io.veil.store.PrivacySettings.Logging.NONE) {
       return; // the end user opted out of logging: the audit record is all that is kept
     }
-    ACCESS.info("{} id={} status={} ms={} key={} tenant={} entities={} dropped={} stream={}{}", label(request),
-        s.requestId(), status,
+    // the id goes last: parsers of the line as it was (endpoint first, then status) keep working
+    ACCESS.info("{} status={} ms={} key={} tenant={} entities={} dropped={} stream={}{} id={}", label(request), status,
         d.toMillis(), s.keyId() == null ? "-" : s.keyId(), s.tenant() == null ? "-" : s.tenant(), s.entityCount(),
-        s.fieldsDropped(), stream, code == null ? "" : " code=" + code);
+        s.fieldsDropped(), stream, code == null ? "" : " code=" + code, s.requestId());
   }
 
   private static String label(GatewayRequest r) {
