@@ -33,6 +33,8 @@ import java.util.Set;
  *   maxConnections: 10000    # VEIL_MAX_CONNECTIONS; open client connections at once
  *   idleTimeoutSeconds: 30   # a connection with no bytes moving this long is closed
  *   drainDelaySeconds: 0     # VEIL_DRAIN_DELAY_SECONDS; SIGTERM: /ready answers 503 this long before the listener closes
+ *   headerTimeoutSeconds: 10 # VEIL_HEADER_TIMEOUT_SECONDS; a request's line and headers must arrive this fast (else 408)
+ *   minBodyBytesPerSecond: 1024  # VEIL_MIN_BODY_BYTES_PER_SECOND; a body's minimum rate after that grace; 0: off
  *   tls:                     # VEIL_TLS_CERT / VEIL_TLS_KEY
  *     certificate: /etc/veil/cert.pem
  *     privateKey: /etc/veil/key.pem
@@ -136,7 +138,8 @@ public final class ConfigLoader {
         "profile", "detection"));
     JsonNode server = section(root, "server", "server");
     requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
-        "idleTimeoutSeconds", "drainDelaySeconds"));
+        "idleTimeoutSeconds", "drainDelaySeconds", "headerTimeoutSeconds",
+        "minBodyBytesPerSecond"));
     JsonNode upstream = upstreamSection(root);
     return load(root, server, upstream, env);
   }
@@ -259,7 +262,11 @@ public final class ConfigLoader {
         Duration.ofSeconds(parseInt(text(server, "idleTimeoutSeconds", "server.idleTimeoutSeconds",
             Long.toString(d.idleTimeout().toSeconds())), "server.idleTimeoutSeconds")),
         Duration.ofSeconds(parseInt(pick(env, "VEIL_DRAIN_DELAY_SECONDS", server, "drainDelaySeconds",
-            "server.drainDelaySeconds", Long.toString(d.drainDelay().toSeconds())), "server.drainDelaySeconds")));
+            "server.drainDelaySeconds", Long.toString(d.drainDelay().toSeconds())), "server.drainDelaySeconds")),
+        Duration.ofSeconds(parseInt(pick(env, "VEIL_HEADER_TIMEOUT_SECONDS", server, "headerTimeoutSeconds",
+            "server.headerTimeoutSeconds", Long.toString(d.headerTimeout().toSeconds())), "server.headerTimeoutSeconds")),
+        parseInt(pick(env, "VEIL_MIN_BODY_BYTES_PER_SECOND", server, "minBodyBytesPerSecond",
+            "server.minBodyBytesPerSecond", Integer.toString(d.minBodyBytesPerSecond())), "server.minBodyBytesPerSecond"));
     return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env),
         detectionCache(section(root, "detection", "detection"), env), serverOptions);
   }

@@ -25,6 +25,8 @@ final class ErrorCodes {
   static final String INVALID_USER = "veil_invalid_user";
   static final String PII_BLOCKED = "veil_pii_blocked";
   static final String STORE_UNAVAILABLE = "veil_store_unavailable";
+  /** The request's headers did not arrive within {@code server.headerTimeoutSeconds}. */
+  static final String REQUEST_TIMEOUT = "veil_request_timeout";
   /** A stream ended early because the gateway is stopping (SIGTERM); the client should retry. */
   static final String SHUTTING_DOWN = "veil_shutting_down";
 

@@ -221,6 +221,9 @@ public final class Gateway implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.server().idleTimeout().toMillis());
+    // the idle timeout restarts with every byte: a deadline for the headers, a minimum rate for the body
+    connector.addBean(new SlowClientGuard(config.server().headerTimeout(), config.server().minBodyBytesPerSecond(),
+        connector.getScheduler()));
     // bounds open connections (idle, slow or flooding clients): beyond it the listener stops accepting for a while
     server.addBean(new NetworkConnectionLimit(config.server().maxConnections(), connector));
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
@@ -281,18 +284,22 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void handle(Context ctx) {
+    // the client's X-Request-Id when it is a plain token, else a random one; never the provider's x-request-id
+    String requestId = RequestId.accept(ctx.header(RequestId.REQUEST_HEADER));
+    ctx.res().setHeader(RequestId.RESPONSE_HEADER, requestId);
     String method = ctx.method().name();
     if (pages != null && ConsolePages.handles(ctx.path())) {
       pages.serve(method, ctx.path(), ctx.res());
       return;
     }
     if (api != null && GovernanceApi.handles(ctx.path())) {
-      handleGovernance(ctx, method);
+      handleGovernance(ctx, method, requestId);
       return;
     }
     Optional<Endpoint> endpoint = Endpoint.resolve(method, ctx.path());
     if (endpoint.isEmpty()) {
-      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(notFound())), GatewayRequest.of(null, Map.of(), new byte[0])));
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(notFound())),
+          identified(GatewayRequest.of(null, Map.of(), new byte[0]), requestId)));
       return;
     }
     Endpoint ep = endpoint.get();
@@ -321,16 +328,22 @@ public final class Gateway implements AutoCloseable {
     try {
       body = ep.hasBody() ? readBounded(ctx) : new byte[0];
     } catch (GatewayException e) {
-      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(e)), GatewayRequest.of(ep, Map.of(), new byte[0])));
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(e)),
+          identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
       return;
     } catch (IOException e) {
       return; // the client went away while sending
     }
     String resource = ep == Endpoint.MODEL ? Endpoint.resourceId(stripSlash(ctx.path())) : null;
-    write(ctx, RealChain.run(chain, GatewayRequest.of(ep, resource, headers, body)));
+    write(ctx, RealChain.run(chain, identified(GatewayRequest.of(ep, resource, headers, body), requestId)));
   }
 
-  private void handleGovernance(Context ctx, String method) {
+  private static GatewayRequest identified(GatewayRequest request, String requestId) {
+    request.stats().requestId(requestId);
+    return request;
+  }
+
+  private void handleGovernance(Context ctx, String method, String requestId) {
     Map<String, String> headers = new HashMap<>();
     for (String name : new String[] {"authorization", "api-key", "accept", PrivacyInterceptor.USER_HEADER,
         GovernanceApi.LINK_HEADER, PrivacyInterceptor.GPC_HEADER}) {
@@ -357,8 +370,9 @@ public final class Gateway implements AutoCloseable {
     long start = System.nanoTime();
     GovernanceApi.Answer answer = api.handle(new GovernanceApi.Call(method, stripSlash(ctx.path()), headers, query, body));
     GovernanceApi.write(ctx.res(), answer);
-    LoggerFactory.getLogger("veil.access").info("governance {} {} status={} ms={}", method,
-        ctx.path().startsWith("/admin") ? "admin" : "privacy", answer.status(), (System.nanoTime() - start) / 1_000_000);
+    LoggerFactory.getLogger("veil.access").info("governance {} {} status={} ms={} id={}", method,
+        ctx.path().startsWith("/admin") ? "admin" : "privacy", answer.status(), (System.nanoTime() - start) / 1_000_000,
+        requestId);
   }
 
   private static String stripSlash(String p) {

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * The outermost stage: turns refusals into error envelopes, records metrics and writes one access
  * log line per request (logger {@code veil.access}).
  *
- * <p><b>Security:</b> the log line holds the endpoint, status, duration, key id, tenant, counts of
- * removed entities and dropped fields — never a path beyond the known endpoints, a header value, a
+ * <p><b>Security:</b> the log line holds the request id (checked by {@link RequestId}), the endpoint, status,
+ * duration, key id, tenant, counts of removed entities and dropped fields — never a path beyond the known endpoints, a header value, a
  * body or an exception message from a library (those may quote input).
  */
 final class ObservabilityInterceptor implements Interceptor {
@@ -54,8 +54,8 @@ final class ObservabilityInterceptor implements Interceptor {
       response = errorResponse(e);
     } catch (RuntimeException e) {
       code = ErrorCodes.INTERNAL;
-      LOG.error("internal error on {}: {} at {}", label(request), e.getClass().getName(),
-          e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+      LOG.error("internal error on {} id={}: {} at {}", label(request), request.stats().requestId(),
+          e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
       response = errorResponse(new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.INTERNAL,
           "Veil could not process the request; it was not forwarded"));
     }
@@ -103,9 +103,10 @@ final class ObservabilityInterceptor implements Interceptor {
     if (s.logging() == io.veil.store.PrivacySettings.Logging.NONE) {
       return; // the end user opted out of logging: the audit record is all that is kept
     }
-    ACCESS.info("{} status={} ms={} key={} tenant={} entities={} dropped={} stream={}{}", label(request), status,
+    // the id goes last: parsers of the line as it was (endpoint first, then status) keep working
+    ACCESS.info("{} status={} ms={} key={} tenant={} entities={} dropped={} stream={}{} id={}", label(request), status,
         d.toMillis(), s.keyId() == null ? "-" : s.keyId(), s.tenant() == null ? "-" : s.tenant(), s.entityCount(),
-        s.fieldsDropped(), stream, code == null ? "" : " code=" + code);
+        s.fieldsDropped(), stream, code == null ? "" : " code=" + code, s.requestId());
   }
 
   private static String label(GatewayRequest r) {

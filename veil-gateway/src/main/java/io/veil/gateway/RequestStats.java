@@ -28,6 +28,20 @@ final class RequestStats {
   private String model;
   private String policyVersion;
   private AuditAction action;
+  private String requestId;
+
+  /** Sets the correlation id, already checked by {@link RequestId#accept}. */
+  void requestId(String id) {
+    this.requestId = id;
+  }
+
+  /** The correlation id; a random one is drawn on first use when none was set. */
+  String requestId() {
+    if (requestId == null) {
+      requestId = RequestId.generate();
+    }
+    return requestId;
+  }
 
   void identified(Subject s, Pseudonym p) {
     this.subject = s;

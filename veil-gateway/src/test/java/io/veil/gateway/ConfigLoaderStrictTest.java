@@ -116,4 +116,31 @@ class ConfigLoaderStrictTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_ADMIN_TOKEN_FILE", empty.toString())))
         .hasMessageContaining("empty");
   }
+
+  @Test
+  void theHeaderTimeoutComesFromTheFileOrTheEnvironmentAndIsBounded() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).server().headerTimeout()).hasSeconds(10);
+    assertThat(load("server:\n  headerTimeoutSeconds: 4\n").server().headerTimeout()).hasSeconds(4);
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, "server:\n  headerTimeoutSeconds: 4\n");
+    assertThat(ConfigLoader.load(f, Map.of("VEIL_HEADER_TIMEOUT_SECONDS", "7")).server().headerTimeout())
+        .as("the environment wins over the file").hasSeconds(7);
+    refused("server:\n  headerTimeoutSeconds: 0\n", "server.headerTimeoutSeconds");
+    refused("server:\n  headerTimeoutSeconds: 3601\n", "server.headerTimeoutSeconds");
+    refused("server:\n  headerTimeoutSeconds: ten\n", "server.headerTimeoutSeconds");
+    refused("server:\n  headerTimeoutSeconds: [10]\n", "server.headerTimeoutSeconds");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_HEADER_TIMEOUT_SECONDS", "-1")))
+        .hasMessageContaining("server.headerTimeoutSeconds");
+  }
+
+  @Test
+  void theMinimumBodyRateComesFromTheFileOrTheEnvironmentAndZeroTurnsItOff() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).server().minBodyBytesPerSecond()).isEqualTo(1024);
+    assertThat(load("server:\n  minBodyBytesPerSecond: 0\n").server().minBodyBytesPerSecond()).isZero();
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_MIN_BODY_BYTES_PER_SECOND", "4096")).server()
+        .minBodyBytesPerSecond()).isEqualTo(4096);
+    refused("server:\n  minBodyBytesPerSecond: -1\n", "server.minBodyBytesPerSecond");
+    refused("server:\n  minBodyBytesPerSecond: fast\n", "server.minBodyBytesPerSecond");
+    refused("server:\n  minBodyBytesPerSecond: 2000000000\n", "server.minBodyBytesPerSecond");
+  }
 }
