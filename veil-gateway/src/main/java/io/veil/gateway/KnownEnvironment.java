@@ -100,6 +100,8 @@ public final class KnownEnvironment {
       gateway("VEIL_SHUTDOWN_TIMEOUT_SECONDS", "graceful stop deadline (server.shutdownTimeoutSeconds)"),
       gateway("VEIL_MAX_CONNECTIONS", "open client connections at once (server.maxConnections)"),
       gateway("VEIL_DRAIN_DELAY_SECONDS", "/ready answers 503 this long before the listener closes"),
+      gateway("VEIL_HEADER_TIMEOUT_SECONDS", "a request's line and headers must arrive this fast (server.headerTimeoutSeconds)"),
+      gateway("VEIL_MIN_BODY_BYTES_PER_SECOND", "a request body's minimum rate (server.minBodyBytesPerSecond)"),
       gateway("VEIL_UPSTREAM_URL", "provider base URL, or mock (upstream.url)"),
       gateway("VEIL_UPSTREAM_API_KEY", "provider key (upstream.apiKey)"),
       gateway("VEIL_UPSTREAM_API_KEY_FILE", "file holding the provider key (upstream.apiKeyFile)"),
