@@ -383,6 +383,30 @@ test('admin console: the privacy request queue lists requests with due dates and
   await page.context().close();
 });
 
+test('admin console: a late answer to an older queue choice does not overwrite the current one', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/ui/admin/`);
+  await page.fill('#token', ADMIN);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#tiles .tile');
+  await page.selectOption('#req-tenant', 'default');
+  // hold back the answer for the open queue (no all/overdue parameter) until the "all" answer is shown
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const isOpenQueue = (url) => /\/admin\/privacy-requests\?tenant=default$/.test(url);
+  await page.route((url) => isOpenQueue(url.toString()), async (route) => { await held; await route.continue(); });
+  await page.click('#req-refresh'); // asks for the open queue: held
+  await page.selectOption('#req-filter', 'all');
+  await page.locator('#req-table tbody tr', { hasText: 'erasure' }).first().waitFor();
+  const late = page.waitForResponse((r) => isOpenQueue(r.url()));
+  release();
+  await late;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300))); // let the late answer be handled
+  const rows = await page.$$eval('#req-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.some((r) => /^erasure/.test(r)), 'the open queue\'s late answer replaced the "all" table: ' + rows.join('\n'));
+  await page.context().close();
+});
+
 test('privacy center: a tampered or missing link is refused plainly', async () => {
   const page = await newPage();
   // an old signed v1 link (tenant and user in base64) is refused like a forgery

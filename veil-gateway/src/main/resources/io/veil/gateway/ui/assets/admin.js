@@ -200,12 +200,19 @@ $('#req-refresh').addEventListener('click', () => { loadRequests(); loadConsent(
 $('#req-tenant').addEventListener('change', () => { loadRequests(); loadConsent(); });
 $('#req-filter').addEventListener('change', () => loadRequests());
 
+// Each loader numbers its calls and renders only the answer to the latest one: answers can arrive out of
+// order (tenant and filter changed in quick succession), and a late answer to an older choice must not
+// overwrite the table of the current one.
+let requestsCall = 0;
+let consentCall = 0;
+
 async function loadRequests() {
+  const call = ++requestsCall;
   const tenant = $('#req-tenant').value || 'default';
   const filter = $('#req-filter').value;
   const q = filter === 'all' ? '&all=true' : filter === 'overdue' ? '&overdue=true' : '';
   const r = await guarded(() => adminApi(`/admin/privacy-requests?tenant=${encodeURIComponent(tenant)}${q}`), $('#req-status'));
-  if (!r) return;
+  if (!r || call !== requestsCall) return;
   say($('#req-status'), `${r.data.length} request(s) for tenant ${tenant}.`);
   fill($('#req-table tbody'), r.data.length ? r.data.map((p) => el('tr', {},
     el('td', {}, p.kind), el('td', {}, p.status), el('td', {}, fmtTime(p.received_at)), el('td', {}, fmtTime(p.due_at)),
@@ -237,9 +244,10 @@ async function requestAction(id, action) {
 }
 
 async function loadConsent() {
+  const call = ++consentCall;
   const tenant = $('#req-tenant').value || 'default';
   const r = await guarded(() => adminApi(`/admin/consent/stats?tenant=${encodeURIComponent(tenant)}`));
-  if (!r) return;
+  if (!r || call !== consentCall) return;
   $('#consent-caption').textContent = `Consent of tenant ${tenant}`;
   fill($('#consent-table tbody'), Object.entries(r.purposes).map(([p, c]) => el('tr', {},
     el('th', { scope: 'row' }, p), el('td', { class: 'num' }, c.granted), el('td', { class: 'num' }, c.withdrawn))));
