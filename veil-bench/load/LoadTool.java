@@ -53,18 +53,24 @@ public class LoadTool {
     }
   }
 
-  /** Joins labelled example texts (those with at least one span) into prompts of at most 1 KB of UTF-8. */
-  static void prompts(Path dataDir, Path outDir, int count) throws IOException {
+  /** The texts of presidio_synth_v2 with at least one labelled span, still JSON-escaped (pasted into JSON as is). */
+  static List<String> labelledTexts(Path dataDir) throws IOException {
     Path eval = dataDir.resolve("presidio_synth_v2/eval.jsonl");
     List<String> texts = new ArrayList<>();
     for (String line : Files.readAllLines(eval, StandardCharsets.UTF_8)) {
       if (line.contains("\"label\"")) {
         Matcher m = TEXT.matcher(line);
         if (m.find()) {
-          texts.add(m.group(1)); // still JSON-escaped: pasted back into JSON below as is
+          texts.add(m.group(1));
         }
       }
     }
+    return texts;
+  }
+
+  /** Joins labelled example texts (those with at least one span) into prompts of at most 1 KB of UTF-8. */
+  static void prompts(Path dataDir, Path outDir, int count) throws IOException {
+    List<String> texts = labelledTexts(dataDir);
     Files.createDirectories(outDir);
     List<String> bodies = new ArrayList<>();
     List<String> streamBodies = new ArrayList<>();
@@ -111,16 +117,7 @@ public class LoadTool {
    * assistant answers short acknowledgements that quote part of the user's message.
    */
   static void multiturn(Path dataDir, Path outDir, int conversations, int turns) throws IOException {
-    Path eval = dataDir.resolve("presidio_synth_v2/eval.jsonl");
-    List<String> texts = new ArrayList<>();
-    for (String line : Files.readAllLines(eval, StandardCharsets.UTF_8)) {
-      if (line.contains("\"label\"")) {
-        Matcher m = TEXT.matcher(line);
-        if (m.find()) {
-          texts.add(m.group(1)); // still JSON-escaped: pasted back into JSON below as is
-        }
-      }
-    }
+    List<String> texts = labelledTexts(dataDir);
     Iterator<String> it = texts.iterator();
     List<String> bodies = new ArrayList<>();
     long bytes = 0;

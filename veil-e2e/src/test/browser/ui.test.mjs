@@ -361,13 +361,19 @@ test('privacy center: consent, settings, history, download, erasure with receipt
   await page.context().close();
 });
 
-test('admin console: the privacy request queue lists requests with due dates and overdue flags', async () => {
+/** A logged-in admin console showing tenant default's privacy request queue. */
+async function openRequestQueue() {
   const page = await newPage();
   await page.goto(`${BASE}/ui/admin/`);
   await page.fill('#token', ADMIN);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#tiles .tile');
   await page.selectOption('#req-tenant', 'default');
+  return page;
+}
+
+test('admin console: the privacy request queue lists requests with due dates and overdue flags', async () => {
+  const page = await openRequestQueue();
   await page.selectOption('#req-filter', 'all');
   // the open queue (shown first) is empty: wait for the "all" answer to be rendered
   await page.locator('#req-table tbody tr', { hasText: 'erasure' }).first().waitFor();
@@ -384,12 +390,7 @@ test('admin console: the privacy request queue lists requests with due dates and
 });
 
 test('admin console: a late answer to an older queue choice does not overwrite the current one', async () => {
-  const page = await newPage();
-  await page.goto(`${BASE}/ui/admin/`);
-  await page.fill('#token', ADMIN);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#tiles .tile');
-  await page.selectOption('#req-tenant', 'default');
+  const page = await openRequestQueue();
   // hold back the answer for the open queue (no all/overdue parameter) until the "all" answer is shown
   let release;
   const held = new Promise((resolve) => { release = resolve; });

@@ -75,14 +75,19 @@ class GovernanceIT {
     }
   }
 
+  /** Two CCPA policies: {@code ccpa} needs llm-processing only, {@code ccpa-sale} also sale-sharing. */
+  private static Map<String, GatewayPolicy> ccpaPolicies() {
+    return Map.of(
+        "ccpa", new GatewayPolicy("ccpa", 1 << 20, 0, true, true, RegulationProfile.CCPA,
+            Set.of(Purpose.LLM_PROCESSING), false),
+        "ccpa-sale", new GatewayPolicy("ccpa-sale", 1 << 20, 0, true, true, RegulationProfile.CCPA,
+            Set.of(Purpose.LLM_PROCESSING, Purpose.SALE_SHARING), false));
+  }
+
   @ParameterizedTest
   @EnumSource(TestStores.class)
   void ccpaIsOptOutAndGpcOptsOutOfSaleSharingAndLogging(TestStores store) throws Exception {
-    GatewayPolicy ccpa = new GatewayPolicy("ccpa", 1 << 20, 0, true, true, RegulationProfile.CCPA,
-        Set.of(Purpose.LLM_PROCESSING), false);
-    GatewayPolicy ccpaSale = new GatewayPolicy("ccpa-sale", 1 << 20, 0, true, true, RegulationProfile.CCPA,
-        Set.of(Purpose.LLM_PROCESSING, Purpose.SALE_SHARING), false);
-    try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), Map.of("ccpa", ccpa, "ccpa-sale", ccpaSale))) {
+    try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), ccpaPolicies())) {
       String k = g.keyFor("acme", "ccpa");
       String ks = g.keyFor("acme", "ccpa-sale");
       String body = GovernedGateway.chatBody(TEXT, false);
@@ -118,11 +123,7 @@ class GovernanceIT {
   @ParameterizedTest
   @EnumSource(TestStores.class)
   void gpcUnderCcpaIsWhatTheConsentViewShowsAndAKnownUsersOptOutIsRecorded(TestStores store) throws Exception {
-    GatewayPolicy ccpa = new GatewayPolicy("ccpa", 1 << 20, 0, true, true, RegulationProfile.CCPA,
-        Set.of(Purpose.LLM_PROCESSING), false);
-    GatewayPolicy ccpaSale = new GatewayPolicy("ccpa-sale", 1 << 20, 0, true, true, RegulationProfile.CCPA,
-        Set.of(Purpose.LLM_PROCESSING, Purpose.SALE_SHARING), false);
-    try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), Map.of("ccpa", ccpa, "ccpa-sale", ccpaSale))) {
+    try (GovernedGateway g = new GovernedGateway(dir, store.fresh(), ccpaPolicies())) {
       String k = g.keyFor("acme", "ccpa");
       String ks = g.keyFor("acme", "ccpa-sale");
       String body = GovernedGateway.chatBody(TEXT, false);
