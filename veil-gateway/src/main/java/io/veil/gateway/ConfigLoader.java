@@ -528,18 +528,11 @@ public final class ConfigLoader {
     if (node.isBoolean()) {
       return node.booleanValue();
     }
+    String what = "configuration key '" + key + "'";
     if (node.isTextual()) {
-      switch (node.textValue().strip().toLowerCase(Locale.ROOT)) {
-        case "true" -> {
-          return true;
-        }
-        case "false" -> {
-          return false;
-        }
-        default -> { }
-      }
+      return parseBoolean(node.textValue(), what);
     }
-    throw new IllegalArgumentException("configuration key '" + key + "' must be true or false");
+    throw new IllegalArgumentException(what + " must be true or false");
   }
 
   /**
