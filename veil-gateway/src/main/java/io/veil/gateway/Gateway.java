@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
       cfg.concurrency.useVirtualThreads = true;
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.http.maxRequestSize = maxBodyBytes + 1;
-      cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore));
+      cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore, metrics));
       // Jetty's own refusals (unparsable or ambiguous requests) in the provider's error envelope
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       for (HandlerType type : new HandlerType[] {HandlerType.GET, HandlerType.POST, HandlerType.PUT,
@@ -197,7 +197,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
-      GatewayConfig config, KeyStore keyStore) {
+      GatewayConfig config, KeyStore keyStore, GatewayMetrics metrics) {
     httpConfig.setSendServerVersion(false);
     httpConfig.setSendXPoweredBy(false);
     ServerConnector connector;
@@ -222,8 +222,10 @@ public final class Gateway implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(config.server().idleTimeout().toMillis());
     // the idle timeout restarts with every byte: a deadline for the headers, a minimum rate for the body
-    connector.addBean(new SlowClientGuard(config.server().headerTimeout(), config.server().minBodyBytesPerSecond(),
-        connector.getScheduler()));
+    SlowClientGuard slowClients = new SlowClientGuard(config.server().headerTimeout(),
+        config.server().minBodyBytesPerSecond(), connector.getScheduler());
+    metrics.slowClients(slowClients);
+    connector.addBean(slowClients);
     // bounds open connections (idle, slow or flooding clients): beyond it the listener stops accepting for a while
     server.addBean(new NetworkConnectionLimit(config.server().maxConnections(), connector));
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
