@@ -137,6 +137,8 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       }
       transformFunction(msg.get("function_call"), t);
     }
+    // what the tools and schemas tell the model (descriptions, enum values) is text too
+    ToolDefinitions.chat(body, t);
   }
 
   /** Transforms a string content or the text of every text part; refuses parts Veil cannot read. */

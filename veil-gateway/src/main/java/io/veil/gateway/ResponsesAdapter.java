@@ -56,6 +56,8 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    // what the tools and schemas tell the model (descriptions, enum values) is text too
+    ToolDefinitions.responses(body, t);
     ChatCompletionsAdapter.requireText(body, "instructions");
     if (body.path("instructions").isTextual()) {
       body.put("instructions", t.apply(body.get("instructions").asText()));
