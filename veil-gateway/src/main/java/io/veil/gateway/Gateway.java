@@ -167,6 +167,10 @@ public final class Gateway implements AutoCloseable {
     // one per gateway: its /metrics are the gateway's, its per-process HMAC key dies with it
     DetectionCache detectionCache = DetectionCache.create(config.detectionCache());
     metrics.detectionCache(detectionCache);
+    if (governance != null) {
+      // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache)
+      governance.onErasure(ref -> detectionCache.dropSubject(ref.hex()));
+    }
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
         new ObservabilityInterceptor(metrics, governance == null ? null : new AuditWriter(governance)),
         new AuthInterceptor(keys, config.policies()),
