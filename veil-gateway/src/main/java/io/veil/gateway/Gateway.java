@@ -170,6 +170,14 @@ public final class Gateway implements AutoCloseable {
     if (governance != null) {
       // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache)
       governance.onErasure(ref -> detectionCache.dropSubject(ref.hex()));
+      // and those other instances sharing the PostgreSQL database erase (their NOTIFY; a missed one: all)
+      governance.database().onSubjectErased(ref -> {
+        if (ref == null) {
+          detectionCache.clear();
+        } else {
+          detectionCache.dropSubject(ref);
+        }
+      });
     }
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
         new ObservabilityInterceptor(metrics, governance == null ? null : new AuditWriter(governance)),

@@ -483,6 +483,33 @@ class GovernanceIT {
     }
   }
 
+  /**
+   * An erasure on instance A drops the user's cached findings on instance B too (A's NOTIFY), long before
+   * they would expire (10 minutes).
+   */
+  @org.junit.jupiter.api.Test
+  void anErasureOnOneInstanceDropsTheOthersCachedFindings() throws Exception {
+    String text = "Please write to " + EMAIL + " today about the order that arrived damaged last week.";
+    GovernanceConfig cfg = TestStores.POSTGRES.fresh();
+    Path shared = dir.resolve("shared-erase");
+    java.nio.file.Files.createDirectories(shared);
+    try (GovernedGateway a = new GovernedGateway(shared, cfg, Map.of());
+        GovernedGateway b = new GovernedGateway(shared, cfg, Map.of())) {
+      awaitTrue(() -> b.send("GET", "/metrics", null, null).body().contains("veil_store_change_listener_up 1.0"));
+      a.grant(USER, "llm-processing");
+      assertThat(b.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      double misses = cacheMisses(b);
+      assertThat(b.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      assertThat(cacheMisses(b)).as("cached on B").isEqualTo(misses);
+
+      assertThat(a.privacy("POST", "/privacy/erase", USER, "{}").statusCode()).isEqualTo(200);
+      a.grant(USER, "llm-processing"); // consent was erased with everything else
+
+      awaitTrue(() -> b.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode() == 200
+          && cacheMisses(b) > misses);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void consentWithdrawnOnOneInstanceIsEnforcedByTheOtherBeforeItsCacheExpires() throws Exception {
     // the longest cache allowed: B may only refuse in time because A's withdrawal is NOTIFY'd to it
