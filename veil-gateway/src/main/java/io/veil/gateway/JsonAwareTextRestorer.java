@@ -67,12 +67,15 @@ final class JsonAwareTextRestorer implements StreamingRestorer {
 
   @Override
   public String push(CharSequence chunk) {
-    StringBuilder out = new StringBuilder(chunk.length() + 16);
+    StringBuilder out = null; // only when the context changes inside this chunk
     int runStart = 0;
     for (int i = 0; i < chunk.length(); i++) {
       RestoreFormat f = formatOf(chunk.charAt(i));
       if (f != currentFormat) {
         if (current != null) {
+          if (out == null) {
+            out = new StringBuilder(chunk.length() + 16);
+          }
           out.append(current.push(chunk.subSequence(runStart, i))).append(current.finish());
         }
         current = restorers.streaming(f);
@@ -80,10 +83,9 @@ final class JsonAwareTextRestorer implements StreamingRestorer {
         runStart = i;
       }
     }
-    if (current != null && runStart < chunk.length()) {
-      out.append(current.push(chunk.subSequence(runStart, chunk.length())));
-    }
-    return out.toString();
+    String last = current == null || runStart == chunk.length() ? ""
+        : current.push(runStart == 0 ? chunk : chunk.subSequence(runStart, chunk.length()));
+    return out == null ? last : out.append(last).toString();
   }
 
   @Override
