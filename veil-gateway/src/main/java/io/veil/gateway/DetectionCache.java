@@ -55,11 +55,13 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link #dropSubject} drops at once every entry of those scopes when the user is erased, instead of
  * letting them expire. With {@link DetectionCacheConfig.Sharing#TENANT tenant sharing} an entry belongs to
  * the tenant as a whole, so an erasure drops the tenant's entries. The links are bounded like the entries
- * and expire as they do; if one was evicted for size within the expiry, an erasure drops every entry.
+ * and expire as they do (about 120 bytes each, outside the weight bound: at most {@code maxEntries} of
+ * them); if one was evicted for size within the expiry, an erasure drops every entry. A request of the
+ * user still in flight when the erasure runs may cache its texts' findings afterwards; they expire.
  */
 final class DetectionCache {
-  /** Estimated heap bytes of one entry without findings: key record, Caffeine node, list. */
-  static final int ENTRY_BYTES = 160;
+  /** Estimated heap bytes of one entry without findings: key record, Caffeine node, entry record, list. */
+  static final int ENTRY_BYTES = 184;
   /** Estimated heap bytes per finding: the record and its slot in the list. */
   static final int FINDING_BYTES = 48;
 
