@@ -41,7 +41,8 @@ public final class EvalCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "PATH",
-      description = "A labelled eval.jsonl file; repeat for several datasets. Each is named by its path as given.")
+      description = "A labelled eval.jsonl file; repeat for several datasets. Each is named by its path as given."
+          + " '-' reads standard input (once).")
   List<Path> data;
 
   @Option(names = "--match", defaultValue = "overlap", paramLabel = "exact|overlap",
@@ -77,6 +78,9 @@ public final class EvalCommand implements Callable<Integer> {
       description = "A YAML policy whose detection settings to evaluate (default: the built-in policy).")
   Path policy;
 
+  /** Standard input, for {@code --data -} (tests replace it). */
+  java.io.InputStream stdin = System.in;
+
   @Override
   public Integer call() throws Exception {
     MatchMode mode;
@@ -95,9 +99,10 @@ public final class EvalCommand implements Callable<Integer> {
       throw new CliException("--group: " + e.getMessage());
     }
     Policy loaded = Policies.load(policy);
+    List<EvalRunner.Dataset> datasets = EvalRunner.load(data, stdin);
     PrintWriter out = spec.commandLine().getOut();
     if (ner == null || ner.isEmpty()) {
-      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(), data, mode, filter, groups);
+      List<DatasetScore> scores = EvalRunner.score(loaded.newAnalyzer(), datasets, mode, filter, groups);
       if (json) {
         out.println(toJson(scores.stream().map(s -> new EngineScore(null, s, Double.NaN)).toList()));
       } else {
@@ -117,9 +122,9 @@ public final class EvalCommand implements Callable<Integer> {
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException("--ner: " + e.getMessage());
       }
-      List<DatasetScore> scores = EvalRunner.run(loaded.newAnalyzer(engine), data, mode, filter, groups);
+      List<DatasetScore> scores = EvalRunner.score(loaded.newAnalyzer(engine), datasets, mode, filter, groups);
       for (int i = 0; i < scores.size(); i++) {
-        double mbps = engine == null ? Double.NaN : EvalRunner.throughput(engine, data.get(i));
+        double mbps = engine == null ? Double.NaN : EvalRunner.throughput(engine, datasets.get(i));
         all.add(new EngineScore(name, scores.get(i), mbps));
       }
     }

@@ -56,6 +56,8 @@ final class CliRun {
     RedactCommand redact = cl.getSubcommands().get("redact").getCommand();
     analyze.stdin = new ByteArrayInputStream(stdin);
     redact.stdin = new ByteArrayInputStream(stdin);
+    EvalCommand eval = cl.getSubcommands().get("eval").getCommand();
+    eval.stdin = new ByteArrayInputStream(stdin);
     analyze.analyzerOverride = analyzer;
     redact.transformOverride = transform;
     int exit = cl.execute(args);

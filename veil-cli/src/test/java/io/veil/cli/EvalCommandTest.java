@@ -39,6 +39,31 @@ class EvalCommandTest {
   }
 
   @Test
+  void dashReadsTheDatasetFromStandardInputOnce() throws Exception {
+    String line = "{\"text\":\"Write to jane.doe@example.com today\",\"spans\":[{\"start\":9,\"end\":29,\"label\":\"EMAIL\"}]}";
+    Path f = dir.resolve("eval.jsonl");
+    Files.write(f, List.of(line));
+    CliRun.Result fromFile = run("eval", "--data", f.toString(), "--json");
+    CliRun.Result r = CliRun.cli().stdin(line + "\n").run("eval", "--data", "-", "--data", f.toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode datasets = new ObjectMapper().readTree(r.out()).get("datasets");
+    assertThat(datasets.get(0).get("name").asText()).isEqualTo("-");
+    assertThat(datasets.get(0).get("examples").asInt()).isEqualTo(1);
+    JsonNode file = new ObjectMapper().readTree(fromFile.out()).get("datasets").get(0);
+    assertThat(datasets.get(0).get("micro")).isEqualTo(file.get("micro"));
+    assertThat(datasets.get(0).get("entities")).isEqualTo(file.get("entities"));
+
+    CliRun.Result twice = CliRun.cli().stdin(line).run("eval", "--data", "-", "--data", "-");
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).contains("standard input can be given only once");
+
+    CliRun.Result bad = CliRun.cli().stdin(line + "\n{\"text\": 3, \"secret\": \"jane.doe@example.com\"}\n")
+        .run("eval", "--data", "-");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("<stdin>:2: no \"text\" string").doesNotContain("jane.doe");
+  }
+
+  @Test
   void locationAndAddressAreAlsoScoredTogetherAndOtherGroupsCanBeAsked() throws Exception {
     Path f = dir.resolve("places.jsonl");
     Files.write(f, List.of(

@@ -137,6 +137,8 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       }
       transformFunction(msg.get("function_call"), t);
     }
+    // what the tools and schemas tell the model (descriptions, enum values) is text too
+    ToolDefinitions.chat(body, t);
   }
 
   /** Transforms a string content or the text of every text part; refuses parts Veil cannot read. */
@@ -288,10 +290,19 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
 
   @Override
   public void restoreAnswer(JsonNode answer, Restorers restorers, RestoreFormat answerText) {
+    restoreMessage(answer, restorers, answerText);
+  }
+
+  /**
+   * Restores a whole answer or message: the message content as JSON string content in JSON mode, else by
+   * {@link JsonAwareTextRestorer} (JSON the model wrote in a text answer stays JSON); every other string as text.
+   */
+  private static void restoreMessage(JsonNode node, Restorers restorers, RestoreFormat answerText) {
     if (answerText == RestoreFormat.JSON_STRING) {
-      JsonText.restoreAll(answer, restorers::restore, ChatCompletionsAdapter::messageContent);
+      JsonText.restoreAll(node, restorers::restore, ChatCompletionsAdapter::messageContent);
     } else {
-      JsonText.restoreAll(answer, restorers::restore);
+      JsonText.restoreAll(node, restorers::restore, ChatCompletionsAdapter::messageContent,
+          s -> JsonAwareTextRestorer.restore(s, restorers));
     }
   }
 
@@ -324,6 +335,12 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       return open.computeIfAbsent(key, k -> restorers.streaming(format));
     }
 
+    /** The content's restorer: JSON string content in JSON mode, else text that may hold JSON. */
+    private StreamingRestorer contentRestorer(String key) {
+      return open.computeIfAbsent(key, k -> contentFormat == RestoreFormat.JSON_STRING
+          ? restorers.streaming(RestoreFormat.JSON_STRING) : new JsonAwareTextRestorer(restorers));
+    }
+
     @Override
     public List<SseEvent> onEvent(SseEvent event) {
       if (event.isDone()) {
@@ -349,8 +366,9 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
         if (delta != null) {
           for (String field : TEXT_FIELDS) {
             if (delta.path(field).isTextual()) {
-              RestoreFormat format = field.equals("content") ? contentFormat : RestoreFormat.TEXT;
-              delta.put(field, restorer(index + "/" + field, format).push(delta.get(field).asText()));
+              StreamingRestorer r = field.equals("content") ? contentRestorer(index + "/" + field)
+                  : restorer(index + "/" + field, RestoreFormat.TEXT);
+              delta.put(field, r.push(delta.get(field).asText()));
             }
           }
           if (delta.get("tool_calls") instanceof ArrayNode calls) {
@@ -369,11 +387,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
           flushChoice(index, delta);
         }
         if (choice.get("message") instanceof ObjectNode message) {
-          if (contentFormat == RestoreFormat.JSON_STRING) {
-            JsonText.restoreAll(message, restorers::restore, ChatCompletionsAdapter::messageContent);
-          } else {
-            JsonText.restoreAll(message, restorers::restore);
-          }
+          restoreMessage(message, restorers, contentFormat);
         }
       }
       return List.of(new SseEvent(event.event(), Json.write(chunk)));

@@ -2,6 +2,7 @@ package io.veil.gateway;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.veil.core.Analyzer;
@@ -48,37 +49,71 @@ import javax.crypto.spec.SecretKeySpec;
  * the entries, so whoever has one can confirm a guessed text and learn where in it, and of which types,
  * personal data was found, but reads no value. The analyzer is deterministic, so a hit returns exactly
  * what detection would: the cache cannot change what is forwarded.
+ *
+ * <p>Erasure: {@link #linkSubject} notes which conversation scopes an identified end user's requests used
+ * (as pairs of 64-bit keyed hashes of the subject's pseudonym and of the scope, no ids), and
+ * {@link #dropSubject} drops at once every entry of those scopes when the user is erased, instead of
+ * letting them expire. With {@link DetectionCacheConfig.Sharing#TENANT tenant sharing} an entry belongs to
+ * the tenant as a whole, so an erasure drops the tenant's entries. The links are bounded like the entries
+ * and expire as they do (about 120 bytes each, outside the weight bound: at most {@code maxEntries} of
+ * them); if one was evicted for size within the expiry, an erasure drops every entry. A request of the
+ * user still in flight when the erasure runs may cache its texts' findings afterwards; they expire.
  */
 final class DetectionCache {
-  /** Estimated heap bytes of one entry without findings: key record, Caffeine node, list. */
-  static final int ENTRY_BYTES = 160;
+  /** Estimated heap bytes of one entry without findings: key record, Caffeine node, entry record, list. */
+  static final int ENTRY_BYTES = 184;
   /** Estimated heap bytes per finding: the record and its slot in the list. */
   static final int FINDING_BYTES = 48;
 
   private record Key(long h0, long h1, long h2, long h3) {}
 
+  /** A cached result and the partition (tenant and conversation scope, hashed) it was computed in. */
+  private record Entry(List<Finding> findings, long scope) {}
+
+  /** An identified end user (its pseudonym, hashed) sent a request in this partition. */
+  private record Link(long subject, long scope) {}
+
   private final DetectionCacheConfig config;
-  private final Cache<Key, List<Finding>> cache;
+  private final Ticker ticker;
+  private final Cache<Key, Entry> cache;
+  private final Cache<Link, Boolean> links;
+  /** When a link was last evicted for size (ticker nanos); erasures within the expiry after it drop all. */
+  private volatile long linkLostAt;
+  private volatile boolean linkLost;
   private final Mac prototype;
   private final AtomicLong analyzerIds = new AtomicLong();
   private final AtomicLong bypassed = new AtomicLong();
 
   private DetectionCache(DetectionCacheConfig config, Ticker ticker, Executor executor) {
     this.config = Objects.requireNonNull(config, "config");
+    this.ticker = ticker;
     if (!config.enabled()) {
       this.cache = null;
+      this.links = null;
       this.prototype = null;
       return;
     }
     long floor = Math.ceilDiv(config.maxWeightBytes(), config.maxEntries());
     this.cache = Caffeine.newBuilder()
         .maximumWeight(config.maxWeightBytes())
-        .weigher((Key k, List<Finding> v) -> (int) Math.min(Integer.MAX_VALUE,
-            Math.max(floor, ENTRY_BYTES + (long) FINDING_BYTES * v.size())))
+        .weigher((Key k, Entry v) -> (int) Math.min(Integer.MAX_VALUE,
+            Math.max(floor, ENTRY_BYTES + (long) FINDING_BYTES * v.findings().size())))
         .expireAfterWrite(config.expireAfterWrite())
         .ticker(ticker)
         .executor(executor)
         .recordStats()
+        .build();
+    this.links = Caffeine.newBuilder()
+        .maximumSize(config.maxEntries())
+        .expireAfterWrite(config.expireAfterWrite())
+        .ticker(ticker)
+        .executor(executor)
+        .evictionListener((Link k, Boolean v, RemovalCause cause) -> {
+          if (cause == RemovalCause.SIZE) {
+            linkLostAt = ticker.read();
+            linkLost = true;
+          }
+        })
         .build();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -147,14 +182,98 @@ final class DetectionCache {
         bypassed.incrementAndGet();
         return analyzer.analyze(text, language);
       }
-      String partition = config.sharing() == DetectionCacheConfig.Sharing.TENANT ? null : conversation;
+      String partition = partition(conversation);
       Key key = key(analyzerId, tenant, partition, language, text);
-      List<Finding> found = cache.getIfPresent(key);
+      Entry found = cache.getIfPresent(key);
       if (found == null) {
-        found = List.copyOf(analyzer.analyze(text, language));
+        found = new Entry(List.copyOf(analyzer.analyze(text, language)), scope(tenant, partition));
         cache.put(key, found);
       }
-      return found;
+      return found.findings();
+    }
+  }
+
+  /**
+   * Notes that an identified end user sent a request in this conversation scope, so that erasing the user
+   * drops the scope's entries ({@link #dropSubject}). Call once per request; no-op when the cache is off.
+   *
+   * @param subjectRef the user's pseudonym ({@link io.veil.store.Pseudonym#hex()}), a keyed hash already
+   */
+  void linkSubject(String subjectRef, String tenant, String conversation) {
+    Objects.requireNonNull(subjectRef, "subjectRef");
+    Objects.requireNonNull(tenant, "tenant");
+    if (cache == null) {
+      return;
+    }
+    links.put(new Link(subject(subjectRef), scope(tenant, partition(conversation))), Boolean.TRUE);
+  }
+
+  /**
+   * Drops every entry of the conversation scopes the end user used within the expiry (all entries, when a
+   * link may have been lost to the size bound); for an erasure of that user.
+   *
+   * @param subjectRef the erased user's pseudonym ({@link io.veil.store.Pseudonym#hex()})
+   * @return how many entries were dropped
+   */
+  long dropSubject(String subjectRef) {
+    Objects.requireNonNull(subjectRef, "subjectRef");
+    if (cache == null) {
+      return 0;
+    }
+    long before = cache.estimatedSize();
+    if (linkLost && ticker.read() - linkLostAt < config.expireAfterWrite().toNanos()) {
+      cache.invalidateAll();
+      links.invalidateAll();
+      return before;
+    }
+    long subject = subject(subjectRef);
+    java.util.Set<Long> scopes = new java.util.HashSet<>();
+    for (java.util.Iterator<Link> it = links.asMap().keySet().iterator(); it.hasNext(); ) {
+      Link l = it.next();
+      if (l.subject() == subject) {
+        scopes.add(l.scope());
+        it.remove();
+      }
+    }
+    long dropped = 0;
+    for (java.util.Iterator<Entry> it = cache.asMap().values().iterator(); !scopes.isEmpty() && it.hasNext(); ) {
+      if (scopes.contains(it.next().scope())) {
+        it.remove();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  private String partition(String conversation) {
+    return config.sharing() == DetectionCacheConfig.Sharing.TENANT ? null : conversation;
+  }
+
+  /** 64 bits of the keyed hash of a partition: a tag to find its entries by, not a lookup key. */
+  private long scope(String tenant, String partition) {
+    Mac mac = mac();
+    byte[] buf = new byte[1024];
+    buf[0] = 's';
+    mac.update(buf, 0, 1);
+    update(mac, buf, tenant);
+    update(mac, buf, partition);
+    return longAt(mac.doFinal(), 0);
+  }
+
+  private long subject(String subjectRef) {
+    Mac mac = mac();
+    byte[] buf = new byte[1024];
+    buf[0] = 'u';
+    mac.update(buf, 0, 1);
+    update(mac, buf, subjectRef);
+    return longAt(mac.doFinal(), 0);
+  }
+
+  private Mac mac() {
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
     }
   }
 
@@ -234,6 +353,7 @@ final class DetectionCache {
   void cleanUp() {
     if (cache != null) {
       cache.cleanUp();
+      links.cleanUp();
     }
   }
 
@@ -241,6 +361,7 @@ final class DetectionCache {
   void clear() {
     if (cache != null) {
       cache.invalidateAll();
+      links.invalidateAll();
     }
   }
 

@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
       cfg.concurrency.useVirtualThreads = true;
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.http.maxRequestSize = maxBodyBytes + 1;
-      cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore));
+      cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore, metrics));
       // Jetty's own refusals (unparsable or ambiguous requests) in the provider's error envelope
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       for (HandlerType type : new HandlerType[] {HandlerType.GET, HandlerType.POST, HandlerType.PUT,
@@ -167,6 +167,18 @@ public final class Gateway implements AutoCloseable {
     // one per gateway: its /metrics are the gateway's, its per-process HMAC key dies with it
     DetectionCache detectionCache = DetectionCache.create(config.detectionCache());
     metrics.detectionCache(detectionCache);
+    if (governance != null) {
+      // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache)
+      governance.onErasure(ref -> detectionCache.dropSubject(ref.hex()));
+      // and those other instances sharing the PostgreSQL database erase (their NOTIFY; a missed one: all)
+      governance.database().onSubjectErased(ref -> {
+        if (ref == null) {
+          detectionCache.clear();
+        } else {
+          detectionCache.dropSubject(ref);
+        }
+      });
+    }
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
         new ObservabilityInterceptor(metrics, governance == null ? null : new AuditWriter(governance)),
         new AuthInterceptor(keys, config.policies()),
@@ -197,7 +209,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
-      GatewayConfig config, KeyStore keyStore) {
+      GatewayConfig config, KeyStore keyStore, GatewayMetrics metrics) {
     httpConfig.setSendServerVersion(false);
     httpConfig.setSendXPoweredBy(false);
     ServerConnector connector;
@@ -222,8 +234,10 @@ public final class Gateway implements AutoCloseable {
     connector.setPort(config.port());
     connector.setIdleTimeout(config.server().idleTimeout().toMillis());
     // the idle timeout restarts with every byte: a deadline for the headers, a minimum rate for the body
-    connector.addBean(new SlowClientGuard(config.server().headerTimeout(), config.server().minBodyBytesPerSecond(),
-        connector.getScheduler()));
+    SlowClientGuard slowClients = new SlowClientGuard(config.server().headerTimeout(),
+        config.server().minBodyBytesPerSecond(), connector.getScheduler());
+    metrics.slowClients(slowClients);
+    connector.addBean(slowClients);
     // bounds open connections (idle, slow or flooding clients): beyond it the listener stops accepting for a while
     server.addBean(new NetworkConnectionLimit(config.server().maxConnections(), connector));
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());

@@ -32,6 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code veil_detection_cache_evictions_total} (size or expiry), {@code veil_detection_cache_bypassed_total}
  *       (texts analysed without the cache: shorter than {@code minChars}, or the cache off), and the gauges
  *       {@code veil_detection_cache_entries} and {@code veil_detection_cache_weight_bytes}
+ *   <li>{@code veil_slow_client_disconnections_total{reason}} — connections {@link SlowClientGuard} closed:
+ *       {@code reason="headers"} (408: request line and headers not complete in time), {@code reason="body"}
+ *       (body below the minimum rate after the grace period, cut without an answer)
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -146,6 +149,15 @@ final class GatewayMetrics {
         .description("Texts whose findings the detection cache holds").register(registry);
     Gauge.builder("veil.detection.cache.weight", cache, DetectionCache::weightBytes).baseUnit("bytes")
         .description("Estimated heap held by the detection cache's entries").register(registry);
+  }
+
+  /** Exposes the slow-client guard's disconnections by reason (read at scrape time). */
+  void slowClients(SlowClientGuard guard) {
+    for (SlowClientGuard.Reason r : SlowClientGuard.Reason.values()) {
+      FunctionCounter.builder("veil.slow.client.disconnections", guard, g -> g.disconnections(r))
+          .description("Connections closed for sending a request too slowly (headers: 408; body: cut)")
+          .tags("reason", r.label()).register(registry);
+    }
   }
 
   /** Exposes the store's change listener (PostgreSQL only; an H2 store has none), read at scrape time. */

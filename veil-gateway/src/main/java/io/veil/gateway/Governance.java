@@ -62,6 +62,8 @@ public final class Governance implements AutoCloseable {
   private final PrivacySettingsStore settings;
   private final PrivacyRequestStore requests;
   private ScheduledExecutorService timers;
+  private final java.util.List<java.util.function.Consumer<io.veil.store.Pseudonym>> erasureListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicLong subjectKeysPurged = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong retentionRowsPurged = new java.util.concurrent.atomic.AtomicLong();
 
@@ -272,6 +274,29 @@ public final class Governance implements AutoCloseable {
 
   public SubjectEraser eraser() {
     return new SubjectEraser(db, subjectKeys, keyManager);
+  }
+
+  /**
+   * Answers an erasure request ({@link SubjectEraser#erase}), then tells this process's in-memory caches
+   * that hold derived state of the subject (the detection cache) to drop it at once. A listener that fails
+   * is logged by exception class and does not undo or fail the erasure.
+   */
+  public io.veil.store.ErasureReceipt erase(Subject subject) {
+    io.veil.store.Pseudonym ref = subjectKeys.pseudonymOf(subject);
+    io.veil.store.ErasureReceipt receipt = eraser().erase(subject);
+    for (java.util.function.Consumer<io.veil.store.Pseudonym> l : erasureListeners) {
+      try {
+        l.accept(ref);
+      } catch (RuntimeException e) {
+        LOG.warn("an erasure listener failed: {}", e.getClass().getName());
+      }
+    }
+    return receipt;
+  }
+
+  /** Called with the erased subject's pseudonym after each {@link #erase} of this process. */
+  void onErasure(java.util.function.Consumer<io.veil.store.Pseudonym> listener) {
+    erasureListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public RetentionPurger purger() {

@@ -438,7 +438,7 @@ final class GovernanceApi {
         if (m.equals("POST") || m.equals("DELETE")) {
           PrivacyRequest r = gov.requests().open(s, PrivacyRequest.Kind.ERASURE, caller.profile());
           gov.requests().markVerified(r.id());
-          ErasureReceipt receipt = gov.eraser().erase(s);
+          ErasureReceipt receipt = gov.erase(s);
           PrivacyRequest done = gov.requests().complete(r.id());
           adminAuditAction(s.tenant(), "/privacy/erase", AuditAction.SUBJECT_ERASURE);
           try {

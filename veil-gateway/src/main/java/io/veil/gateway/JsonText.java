@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 
 /** Walks JSON trees to transform string values. */
 final class JsonText {
@@ -65,7 +66,7 @@ final class JsonText {
    * and are left as they are, whole as streamed.
    */
   static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore) {
-    restoreAll(node, restore, NO_DOCUMENTS, RestoreFormat.TEXT);
+    restoreAll(node, restore, NO_DOCUMENTS, null, RestoreFormat.TEXT);
   }
 
   private static final BiPredicate<ObjectNode, String> NO_DOCUMENTS = (owner, field) -> false;
@@ -77,27 +78,39 @@ final class JsonText {
    */
   static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore,
                          BiPredicate<ObjectNode, String> jsonDocument) {
-    restoreAll(node, restore, jsonDocument, RestoreFormat.TEXT);
+    restoreAll(node, restore, jsonDocument, null, RestoreFormat.TEXT);
+  }
+
+  /**
+   * As {@link #restoreAll(JsonNode, BiFunction)}; in addition the string values of the fields for which
+   * {@code answerField(owner, fieldName)} is true (the answer's text) are restored by {@code answerText}
+   * (a text answer that may hold JSON: {@link JsonAwareTextRestorer}).
+   */
+  static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore,
+                         BiPredicate<ObjectNode, String> answerField, UnaryOperator<String> answerText) {
+    restoreAll(node, restore, answerField, answerText, RestoreFormat.TEXT);
   }
 
   private static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore,
-                                 BiPredicate<ObjectNode, String> jsonDocument, RestoreFormat format) {
+                                 BiPredicate<ObjectNode, String> jsonDocument, UnaryOperator<String> answerText,
+                                 RestoreFormat format) {
     if (node instanceof ObjectNode obj) {
       for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getKey().equals("logprobs")) {
           continue;
         }
-        RestoreFormat f = e.getKey().equals("arguments") || jsonDocument.test(obj, e.getKey())
+        boolean special = jsonDocument.test(obj, e.getKey());
+        RestoreFormat f = e.getKey().equals("arguments") || (special && answerText == null)
             ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
         if (e.getValue().isTextual()) {
           String v = e.getValue().asText();
-          String r = restore.apply(v, f);
+          String r = special && answerText != null ? answerText.apply(v) : restore.apply(v, f);
           if (!r.equals(v)) {
             e.setValue(TextNode.valueOf(r));
           }
         } else {
-          restoreAll(e.getValue(), restore, jsonDocument, f);
+          restoreAll(e.getValue(), restore, jsonDocument, answerText, f);
         }
       }
     } else if (node instanceof ArrayNode arr) {
@@ -105,7 +118,7 @@ final class JsonText {
         if (arr.get(i).isTextual()) {
           arr.set(i, TextNode.valueOf(restore.apply(arr.get(i).asText(), format)));
         } else {
-          restoreAll(arr.get(i), restore, jsonDocument, format);
+          restoreAll(arr.get(i), restore, jsonDocument, answerText, format);
         }
       }
     }

@@ -45,6 +45,7 @@ final class PiiInterceptor implements Interceptor {
 
   private final Veil veil;
   private final Map<Endpoint, ProtocolAdapter> adapters;
+  private final DetectionCache cache;
   private final DetectionCache.Detector detector;
 
   /** Detection runs on every text of every request (no cache). */
@@ -56,6 +57,7 @@ final class PiiInterceptor implements Interceptor {
   PiiInterceptor(Veil veil, Map<Endpoint, ProtocolAdapter> adapters, DetectionCache cache) {
     this.veil = veil;
     this.adapters = adapters;
+    this.cache = cache;
     this.detector = cache.detector(veil.analyzer());
   }
 
@@ -69,6 +71,10 @@ final class PiiInterceptor implements Interceptor {
     Scope scope = request.scope();
     RequestStats stats = request.stats();
     PrivacySettings.Mode mode = stats.mode();
+    if (stats.pseudonym() != null) {
+      // an erasure of this user drops this scope's cached findings at once
+      cache.linkSubject(stats.pseudonym().hex(), scope.tenant(), scope.conversation());
+    }
     boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS || mode != PrivacySettings.Mode.PSEUDONYMIZE;
     // what this request's texts were replaced with: in a scope strangers may share, only these are restored
     Set<String> produced = ConcurrentHashMap.newKeySet();

@@ -56,6 +56,8 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    // what the tools and schemas tell the model (descriptions, enum values) is text too
+    ToolDefinitions.responses(body, t);
     ChatCompletionsAdapter.requireText(body, "instructions");
     if (body.path("instructions").isTextual()) {
       body.put("instructions", t.apply(body.get("instructions").asText()));
@@ -183,7 +185,9 @@ final class ResponsesAdapter implements ProtocolAdapter {
     if (answerText == RestoreFormat.JSON_STRING) {
       JsonText.restoreAll(node, restorers::restore, ResponsesAdapter::outputText);
     } else {
-      JsonText.restoreAll(node, restorers::restore);
+      // JSON the model wrote in a text answer stays JSON (JsonAwareTextRestorer)
+      JsonText.restoreAll(node, restorers::restore, ResponsesAdapter::outputText,
+          s -> JsonAwareTextRestorer.restore(s, restorers));
     }
   }
 
@@ -241,7 +245,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
       if (key != null && type.endsWith(".delta") && ev.path("delta").isTextual()) {
         RestoreFormat format = type.equals("response.output_text.delta") ? answerText
             : type.equals("response.function_call_arguments.delta") ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
-        push(event, ev, key, format);
+        push(event, ev, key, format, type.equals("response.output_text.delta"));
       } else {
         if (key != null && type.endsWith(".done")) {
           flush(event, ev, key, out);
@@ -252,10 +256,11 @@ final class ResponsesAdapter implements ProtocolAdapter {
       return out;
     }
 
-    private void push(SseEvent event, ObjectNode ev, String key, RestoreFormat format) {
+    private void push(SseEvent event, ObjectNode ev, String key, RestoreFormat format, boolean outputText) {
       lastDelta.put(key, ev);
       lastEventName.put(key, event.event());
-      ev.put("delta", open.computeIfAbsent(key, k -> restorers.streaming(format)).push(ev.get("delta").asText()));
+      ev.put("delta", open.computeIfAbsent(key, k -> outputText && format == RestoreFormat.TEXT
+          ? new JsonAwareTextRestorer(restorers) : restorers.streaming(format)).push(ev.get("delta").asText()));
     }
 
     /** Before a {@code .done} event: what is held back for its key, as one more delta event. */

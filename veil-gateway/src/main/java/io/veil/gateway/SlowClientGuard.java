@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -41,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * volatile field. HTTP/2 streams and TLS handshakes are not covered (Jetty's own limits and the idle
  * timeout bound those).
  *
- * <p><b>Security:</b> logs neither the client's address nor anything it sent.
+ * <p>Counts its disconnections by {@link Reason} ({@link #disconnections(Reason)}; exported by
+ * {@link GatewayMetrics#slowClients(SlowClientGuard)} as {@code veil_slow_client_disconnections_total{reason}}).
+ *
+ * <p><b>Security:</b> logs and counts neither the client's address nor anything it sent.
  */
 final class SlowClientGuard extends AbstractLifeCycle implements Connection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(SlowClientGuard.class);
@@ -53,6 +57,27 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
   private final byte[] response;
   private final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
   private volatile Scheduler.Task next;
+  private final AtomicLong headersTimedOut = new AtomicLong();
+  private final AtomicLong bodiesCut = new AtomicLong();
+
+  /** Why a connection was closed. */
+  enum Reason {
+    /** The request line and headers were not complete in time: 408, then closed. */
+    HEADERS("headers"),
+    /** The body fell below the minimum rate after the grace period: closed without an answer. */
+    BODY("body");
+
+    private final String label;
+
+    Reason(String label) {
+      this.label = label;
+    }
+
+    /** The metric label value. */
+    String label() {
+      return label;
+    }
+  }
 
   /**
    * @param timeout the header timeout, also the body's grace period
@@ -116,6 +141,14 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     }
   }
 
+  /** Connections this guard has closed for {@code reason} since it was built. */
+  long disconnections(Reason reason) {
+    return switch (reason) {
+      case HEADERS -> headersTimedOut.get();
+      case BODY -> bodiesCut.get();
+    };
+  }
+
   /** Open HTTP/1.x connections being watched; for tests. */
   int watched() {
     return open.size();
@@ -166,6 +199,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
   /** Closes a connection whose handler is reading the body: no response can be written in between. */
   private void cut(HttpConnection c) {
     open.remove(c);
+    bodiesCut.incrementAndGet();
     LOG.debug("request body below the minimum rate; connection closed");
     c.getEndPoint().close();
   }
@@ -176,6 +210,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     if (ep.getConnection() != c || !ep.isOpen()) {
       return; // upgraded (h2c) or already closing
     }
+    headersTimedOut.incrementAndGet();
     LOG.debug("request headers not received within the deadline; connection closed");
     try {
       ep.write(Callback.from(ep::close, ep::close), ByteBuffer.wrap(response));

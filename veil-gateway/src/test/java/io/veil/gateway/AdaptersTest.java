@@ -15,7 +15,7 @@ class AdaptersTest {
   }
 
   @Test
-  void chatTransformsEveryRoleAndPartButNotToolSchemas() throws Exception {
+  void chatTransformsEveryRoleAndPartButNotToolNames() throws Exception {
     ObjectNode body = json("{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"Jane\",\"description\":\"x\"}}],"
         + "\"messages\":[{\"role\":\"developer\",\"content\":\"Jane\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Jane\"}]},"
         + "{\"role\":\"assistant\",\"refusal\":\"Jane\",\"function_call\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\\\"Jane\\\"}\"}},"

@@ -131,21 +131,104 @@ class AnswerShapesTest {
     assertThat(Json.MAPPER.readTree(content.toString()).get("name").asText()).isEqualTo(VALUE);
   }
 
-  /** Without JSON mode the answer is text: the value goes in as it is, line break and all. */
-  @Test
-  void aTextAnswerGetsTheValueAsItIs() throws Exception {
-    List<Interceptor> chain = chain(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(), t -> {
+  private static final String CHAT_TEXT_MODE = CHAT_JSON_MODE.replace(
+      "\"json_schema\",\"json_schema\":{\"name\":\"contact\",\"schema\":{\"type\":\"object\"}}", "\"text\"");
+
+  private List<Interceptor> chatAnswering(String content) {
+    return chain(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(), t -> {
       ObjectNode answer = Json.MAPPER.createObjectNode().put("id", "c1").put("object", "chat.completion");
       ObjectNode choice = answer.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
-      choice.putObject("message").put("role", "assistant").put("content", "{\"name\": \"" + t + "\"}");
+      choice.putObject("message").put("role", "assistant").put("content", content.replace("TOKEN", t));
+      return new GatewayResponse.Json(200, Map.of(), answer);
+    });
+  }
+
+  /** Without JSON mode, text that is not JSON gets the value as it is, quotes, line break and all. */
+  @Test
+  void aTextAnswerGetsTheValueAsItIs() throws Exception {
+    JsonNode answer = ((GatewayResponse.Json) call(chatAnswering("Write to \"TOKEN\" today."),
+        Endpoint.CHAT_COMPLETIONS, CHAT_TEXT_MODE)).body();
+
+    assertThat(answer.at("/choices/0/message/content").asText()).isEqualTo("Write to \"" + VALUE + "\" today.");
+  }
+
+  /**
+   * "Reply in JSON" without {@code response_format}: the answer text is a JSON document (or has a fenced
+   * json block), so the value is escaped inside its string literal. Before: inserted raw, and the client's
+   * {@code JSON.parse} failed.
+   */
+  @Test
+  void aTextAnswerThatIsJsonStaysJson() throws Exception {
+    JsonNode answer = ((GatewayResponse.Json) call(chatAnswering("{\"name\": \"TOKEN\"}"),
+        Endpoint.CHAT_COMPLETIONS, CHAT_TEXT_MODE)).body();
+    assertThat(Json.MAPPER.readTree(answer.at("/choices/0/message/content").asText()).get("name").asText())
+        .isEqualTo(VALUE);
+
+    JsonNode fenced = ((GatewayResponse.Json) call(chatAnswering("Sure:\n```json\n{\"name\": \"TOKEN\"}\n```\n"),
+        Endpoint.CHAT_COMPLETIONS, CHAT_TEXT_MODE)).body();
+    String text = fenced.at("/choices/0/message/content").asText();
+    String block = text.substring(text.indexOf("```json\n") + 8, text.lastIndexOf("\n```"));
+    assertThat(Json.MAPPER.readTree(block).get("name").asText()).isEqualTo(VALUE);
+  }
+
+  @Test
+  void aStreamedTextAnswerThatIsJsonStaysJson() throws Exception {
+    List<Interceptor> chain = chain(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(), t -> stream(List.of(
+        chunk("{\"role\":\"assistant\",\"content\":\" {\\\"name\\\": \\\"<PER\"}", "null"),
+        chunk("{\"content\":" + q(t.substring(4)) + "}", "null"),
+        chunk("{\"content\":\"\\\"}\"}", "null"),
+        chunk("{}", "\"stop\""),
+        "[DONE]")));
+
+    StringBuilder content = new StringBuilder();
+    for (JsonNode n : drain(call(chain, Endpoint.CHAT_COMPLETIONS, CHAT_TEXT_MODE.replace("{\"model\"",
+        "{\"stream\":true,\"model\"")))) {
+      content.append(n.at("/choices/0/delta/content").asText(""));
+    }
+
+    assertThat(Json.MAPPER.readTree(content.toString()).get("name").asText()).isEqualTo(VALUE);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aResponsesTextAnswerThatIsJsonStaysJson(boolean streamed) throws Exception {
+    List<Interceptor> chain = chain(Endpoint.RESPONSES, new ResponsesAdapter(), t -> {
+      String text = "[{\"name\":\"" + t + "\"}]";
+      if (streamed) {
+        return stream(List.of(
+            "{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,"
+                + "\"delta\":" + q(text.substring(0, 14)) + "}",
+            "{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,"
+                + "\"delta\":" + q(text.substring(14)) + "}",
+            "{\"type\":\"response.output_text.done\",\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,"
+                + "\"text\":" + q(text) + "}"));
+      }
+      ObjectNode answer = Json.MAPPER.createObjectNode().put("id", "resp_1").put("object", "response");
+      answer.putArray("output").addObject().put("type", "message").put("role", "assistant")
+          .putArray("content").addObject().put("type", "output_text").put("text", text);
       return new GatewayResponse.Json(200, Map.of(), answer);
     });
 
-    JsonNode answer = ((GatewayResponse.Json) call(chain, Endpoint.CHAT_COMPLETIONS,
-        CHAT_JSON_MODE.replace("\"json_schema\",\"json_schema\":{\"name\":\"contact\",\"schema\":{\"type\":\"object\"}}",
-            "\"text\""))).body();
+    GatewayResponse r = call(chain, Endpoint.RESPONSES,
+        "{\"model\":\"m\",\"stream\":" + streamed + ",\"input\":\"Contact as JSON\"}");
 
-    assertThat(answer.at("/choices/0/message/content").asText()).isEqualTo("{\"name\": \"" + VALUE + "\"}");
+    if (streamed) {
+      StringBuilder deltas = new StringBuilder();
+      String done = null;
+      for (JsonNode n : drain(r)) {
+        if (n.get("type").asText().endsWith(".delta")) {
+          deltas.append(n.get("delta").asText());
+        } else {
+          done = n.get("text").asText();
+        }
+      }
+      assertThat(Json.MAPPER.readTree(deltas.toString()).at("/0/name").asText()).isEqualTo(VALUE);
+      assertThat(done).isEqualTo(deltas.toString());
+    } else {
+      JsonNode answer = ((GatewayResponse.Json) r).body();
+      assertThat(Json.MAPPER.readTree(answer.at("/output/0/content/0/text").asText()).at("/0/name").asText())
+          .isEqualTo(VALUE);
+    }
   }
 
   @ParameterizedTest

@@ -224,12 +224,80 @@ class DetectionCacheTest {
     assertThat(recognizer.runs).as("30 s after it was computed, used or not").hasValue(2);
   }
 
+  static final String ALICE = "a".repeat(64);
+  static final String BOB = "b".repeat(64);
+
+  /**
+   * Before: an erased user's conversations kept their cached findings (where in which text personal data
+   * of which type was) until they expired, 10 minutes by default.
+   */
+  @Test
+  void anErasureDropsTheEntriesOfTheUsersConversationScopesAtOnceAndNoOthers() {
+    DetectionCache cache = cache();
+    DetectionCache.Detector d = cache.detector(analyzer);
+    cache.linkSubject(ALICE, TENANT, "c:one");
+    cache.linkSubject(BOB, TENANT, "c:one"); // Bob in Alice's conversation: it is still hers
+    cache.linkSubject(BOB, TENANT, "c:two");
+    d.findings(TENANT, "c:one", null, TEXT);
+    d.findings(TENANT, "c:one", null, TEXT + " Thanks.");
+    d.findings(TENANT, "c:two", null, TEXT);
+    d.findings("globex", "c:one", null, TEXT);
+    assertThat(recognizer.runs).hasValue(4);
+
+    assertThat(cache.dropSubject(ALICE)).isEqualTo(2);
+
+    d.findings(TENANT, "c:one", null, TEXT);
+    assertThat(recognizer.runs).as("Alice's conversation is analysed afresh").hasValue(5);
+    d.findings(TENANT, "c:two", null, TEXT);
+    d.findings("globex", "c:one", null, TEXT);
+    assertThat(recognizer.runs).as("Bob's own conversation and another tenant's are kept").hasValue(5);
+    assertThat(cache.dropSubject(ALICE)).as("her links went with the erasure").isZero();
+    assertThat(cache.dropSubject("c".repeat(64))).as("a user never seen").isZero();
+  }
+
+  @Test
+  void withTenantSharingAnErasureDropsTheTenantsEntries() {
+    DetectionCache cache = DetectionCache.create(
+        config(1000, 1 << 20, 16).withSharing(DetectionCacheConfig.Sharing.TENANT), () -> 0L);
+    DetectionCache.Detector d = cache.detector(analyzer);
+    cache.linkSubject(ALICE, TENANT, "c:one");
+    d.findings(TENANT, "c:one", null, TEXT);
+    d.findings(TENANT, "c:two", null, TEXT + " Thanks.");
+    d.findings("globex", "c:one", null, TEXT);
+    assertThat(cache.dropSubject(ALICE)).as("the tenant's entries are shared by all its conversations").isEqualTo(2);
+    d.findings("globex", "c:one", null, TEXT);
+    assertThat(recognizer.runs).as("another tenant's entry is kept").hasValue(3);
+  }
+
+  @Test
+  void whenALinkWasLostToTheSizeBoundAnErasureDropsEverything() {
+    AtomicLong nanos = new AtomicLong();
+    DetectionCache cache = DetectionCache.create(config(2, 1 << 20, 16), nanos::get);
+    DetectionCache.Detector d = cache.detector(analyzer);
+    d.findings("globex", "c:x", null, TEXT);
+    for (int i = 0; i < 20; i++) {
+      cache.linkSubject(Integer.toHexString(i).repeat(64).substring(0, 64), TENANT, "c:" + i);
+    }
+    cache.cleanUp();
+    assertThat(cache.dropSubject(ALICE)).as("Alice's link may be among the lost ones").isEqualTo(1);
+    d.findings("globex", "c:x", null, TEXT);
+    assertThat(recognizer.runs).hasValue(2);
+
+    nanos.addAndGet(Duration.ofMinutes(11).toNanos());
+    d.findings("globex", "c:x", null, TEXT);
+    assertThat(cache.dropSubject(ALICE)).as("a lost link older than the expiry points at nothing left").isZero();
+  }
+
   /** What a heap dump of the cache holds: hash words as keys, offsets/types/scores as values. */
   @Test
   void theCacheHoldsNoText() throws Exception {
     Class<?> key = Class.forName(DetectionCache.class.getName() + "$Key");
     for (RecordComponent c : key.getRecordComponents()) {
       assertThat(c.getType()).as("a key is a hash, nothing else").isEqualTo(long.class);
+    }
+    Class<?> link = Class.forName(DetectionCache.class.getName() + "$Link");
+    for (RecordComponent c : link.getRecordComponents()) {
+      assertThat(c.getType()).as("a user's link to a scope is two hashes, no ids").isEqualTo(long.class);
     }
     for (Field f : Finding.class.getDeclaredFields()) {
       if (f.getType() == String.class) {

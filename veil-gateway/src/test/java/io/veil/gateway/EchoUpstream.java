@@ -12,7 +12,8 @@ import mockwebserver3.RecordedRequest;
 /**
  * A scripted OpenAI-compatible upstream for gateway tests (the real MockLlm replaces it where it
  * exists): echoes the last user text; with {@code tools}, answers with a tool call whose arguments
- * are {@code {"text": <echo>}}; streams in 3-character pieces so tokens split across events.
+ * are {@code {"text": <echo>}}, or, when the first tool's parameters have a property with an {@code enum},
+ * {@code {"<property>": <its first enum value>}} (a model choosing from the enum); streams in 3-character pieces so tokens split across events.
  * Records every body it receives.
  */
 final class EchoUpstream extends Dispatcher {
@@ -45,7 +46,7 @@ final class EchoUpstream extends Dispatcher {
             msg.putNull("content");
             ObjectNode call = msg.putArray("tool_calls").addObject();
             call.put("id", "call_1").put("type", "function");
-            call.putObject("function").put("name", "lookup").put("arguments", Json.write(Json.MAPPER.createObjectNode().put("text", text)));
+            call.putObject("function").put("name", "lookup").put("arguments", toolArguments(req, text));
           } else {
             msg.put("content", text);
           }
@@ -57,7 +58,7 @@ final class EchoUpstream extends Dispatcher {
         }
         StringBuilder sse = new StringBuilder();
         if (tools) {
-          String args = Json.write(Json.MAPPER.createObjectNode().put("text", text));
+          String args = toolArguments(req, text);
           sse.append(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"\"}}]}", null));
           for (String piece : pieces(args)) {
             ObjectNode d = Json.MAPPER.createObjectNode();
@@ -112,6 +113,18 @@ final class EchoUpstream extends Dispatcher {
       return new MockResponse.Builder().code(500).body("{\"error\":{\"message\":\"echo upstream: " + e + "\"}}").build();
     }
     return new MockResponse.Builder().code(404).build();
+  }
+
+  /** The arguments of the answer's tool call: the first enum choice of the first tool, else the echo. */
+  private static String toolArguments(JsonNode req, String text) {
+    for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it =
+         req.at("/tools/0/function/parameters/properties").fields(); it.hasNext(); ) {
+      java.util.Map.Entry<String, JsonNode> p = it.next();
+      if (p.getValue().path("enum").isArray() && !p.getValue().path("enum").isEmpty()) {
+        return Json.write(Json.MAPPER.createObjectNode().set(p.getKey(), p.getValue().get("enum").get(0)));
+      }
+    }
+    return Json.write(Json.MAPPER.createObjectNode().put("text", text));
   }
 
   static String lastUser(JsonNode messages) {

@@ -264,6 +264,42 @@ class GovernanceIT {
     }
   }
 
+  /** The gateway's {@code veil_detection_cache_misses_total}. */
+  private static double cacheMisses(GovernedGateway g) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^veil_detection_cache_misses_total (\\S+)$")
+        .matcher(g.send("GET", "/metrics", null, null).body());
+    assertThat(m.find()).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  /**
+   * An erasure through the privacy API drops the user's conversations' cached findings at once: the next
+   * request there is analysed afresh, while another user's conversation still hits. Before: they stayed
+   * until they expired (10 minutes).
+   */
+  @org.junit.jupiter.api.Test
+  void anErasureDropsTheUsersCachedFindingsAtOnce() throws Exception {
+    String text = "Please write to " + EMAIL + " today about the order that arrived damaged last week.";
+    String other = "bob.other@example.org";
+    try (GovernedGateway g = new GovernedGateway(dir, TestStores.H2.fresh(), Map.of())) {
+      g.grant(USER, "llm-processing");
+      g.grant(other, "llm-processing");
+      assertThat(g.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      assertThat(g.chat(text, "X-Veil-User", other, "X-Veil-Conversation", "c2").statusCode()).isEqualTo(200);
+      double misses = cacheMisses(g);
+      assertThat(g.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      assertThat(cacheMisses(g)).as("cached").isEqualTo(misses);
+
+      assertThat(g.privacy("POST", "/privacy/erase", USER, "{}").statusCode()).isEqualTo(200);
+
+      g.grant(USER, "llm-processing"); // consent was erased with everything else
+      assertThat(g.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      assertThat(cacheMisses(g)).as("the erased user's conversation is analysed afresh").isEqualTo(misses + 1);
+      assertThat(g.chat(text, "X-Veil-User", other, "X-Veil-Conversation", "c2").statusCode()).isEqualTo(200);
+      assertThat(cacheMisses(g)).as("another user's conversation still hits").isEqualTo(misses + 1);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(TestStores.class)
   void exportThenEraseThroughThePrivacyApi(TestStores store) throws Exception {
@@ -444,6 +480,33 @@ class GovernanceIT {
         s.executeUpdate("UPDATE audit_records SET status = 299 WHERE seq = 2");
       }
       assertThat(b.governance.verifier().verify().firstBadSeq()).hasValue(2);
+    }
+  }
+
+  /**
+   * An erasure on instance A drops the user's cached findings on instance B too (A's NOTIFY), long before
+   * they would expire (10 minutes).
+   */
+  @org.junit.jupiter.api.Test
+  void anErasureOnOneInstanceDropsTheOthersCachedFindings() throws Exception {
+    String text = "Please write to " + EMAIL + " today about the order that arrived damaged last week.";
+    GovernanceConfig cfg = TestStores.POSTGRES.fresh();
+    Path shared = dir.resolve("shared-erase");
+    java.nio.file.Files.createDirectories(shared);
+    try (GovernedGateway a = new GovernedGateway(shared, cfg, Map.of());
+        GovernedGateway b = new GovernedGateway(shared, cfg, Map.of())) {
+      awaitTrue(() -> b.send("GET", "/metrics", null, null).body().contains("veil_store_change_listener_up 1.0"));
+      a.grant(USER, "llm-processing");
+      assertThat(b.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      double misses = cacheMisses(b);
+      assertThat(b.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      assertThat(cacheMisses(b)).as("cached on B").isEqualTo(misses);
+
+      assertThat(a.privacy("POST", "/privacy/erase", USER, "{}").statusCode()).isEqualTo(200);
+      a.grant(USER, "llm-processing"); // consent was erased with everything else
+
+      awaitTrue(() -> b.chat(text, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode() == 200
+          && cacheMisses(b) > misses);
     }
   }
 

@@ -24,6 +24,7 @@ class MetricsConventionsTest {
       m.entities(Map.of("EMAIL", 2));
       m.blocked("veil_invalid_api_key");
       m.upstream(200);
+      m.slowClients(new SlowClientGuard(Duration.ofSeconds(1), 0, new org.eclipse.jetty.util.thread.ScheduledExecutorScheduler()));
       return m.scrape();
     } finally {
       m.close();

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the provider receives holds no personal data; what the client gets back holds the
@@ -92,6 +94,42 @@ class PiiRoundTripIT {
     }
     assertThat(Json.MAPPER.readTree(args.toString()).get("text").asText()).isEqualTo(tricky);
     assertNoPiiUpstream();
+  }
+
+  /**
+   * Tool definitions reach the provider pseudonymized (description, parameter description, enum), with the
+   * code as it was; the model's choice of an enum token comes back as the value, whole and streamed. Before:
+   * the tools were forwarded as they came, the e-mail and card in them included.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void toolDefinitionsArePseudonymizedAndAnEnumChoiceIsRestored(boolean stream) throws Exception {
+    String other = "bob.smith@example.org";
+    String body = "{\"model\":\"m\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":"
+        + "\"Which account?\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"description\":"
+        + "\"Looks up accounts such as " + EMAIL + "\",\"parameters\":{\"type\":\"object\",\"properties\":{\"account\":"
+        + "{\"type\":\"string\",\"description\":\"paid with " + CARD + "\",\"enum\":[\"" + EMAIL + "\",\"" + other + "\"]}},"
+        + "\"required\":[\"account\"]}}}]}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertNoPiiUpstream();
+    JsonNode sent = Json.MAPPER.readTree(fx.echo.bodies.getLast());
+    assertThat(fx.echo.bodies.getLast()).doesNotContain(other);
+    JsonNode account = sent.at("/tools/0/function/parameters/properties/account");
+    assertThat(account.get("type").asText()).isEqualTo("string");
+    assertThat(sent.at("/tools/0/function/parameters/required/0").asText()).isEqualTo("account");
+    assertThat(account.at("/enum/0").asText()).startsWith("<EMAIL_");
+    String arguments;
+    if (stream) {
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode e : GatewayFixture.events(r.body())) {
+        sb.append(e.at("/choices/0/delta/tool_calls/0/function/arguments").asText(""));
+      }
+      arguments = sb.toString();
+    } else {
+      arguments = Json.MAPPER.readTree(r.body()).at("/choices/0/message/tool_calls/0/function/arguments").asText();
+    }
+    assertThat(Json.MAPPER.readTree(arguments).get("account").asText()).isEqualTo(EMAIL);
   }
 
   @Test

@@ -75,8 +75,24 @@ class SlowClientIT {
 
   @Test
   void aClientTricklingItsHeadersGets408AndIsDisconnected() throws Exception {
+    assertThat(metrics(gateway)).contains("veil_slow_client_disconnections_total{reason=\"headers\"} 0.0");
     try (Socket s = new Socket("127.0.0.1", gateway.port())) {
       trickleUntilClosed(s);
+    }
+    assertThat(metrics(gateway)).as("counted by reason, with no client address or header in it")
+        .contains("veil_slow_client_disconnections_total{reason=\"headers\"} 1.0")
+        .contains("veil_slow_client_disconnections_total{reason=\"body\"} 0.0")
+        .doesNotContain("127.0.0.1").doesNotContain("X-Slow");
+  }
+
+  /** The gateway's {@code /metrics} text, read over a plain connection. */
+  private static String metrics(Gateway g) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", g.port())) {
+      s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
+      s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: veil\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -155,6 +171,8 @@ class SlowClientIT {
         // the server closed the connection while we were still writing
       }
       assertThat(answer.get(5, TimeUnit.SECONDS)).as("closed without an answer").isEmpty();
+      assertThat(metrics(strict)).contains("veil_slow_client_disconnections_total{reason=\"body\"} 1.0")
+          .contains("veil_slow_client_disconnections_total{reason=\"headers\"} 0.0");
     }
   }
 

@@ -149,6 +149,31 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Registers {@code listener} for the erasures (and data-key destructions) that any process sharing this
+   * database commits: it is called with the subject's pseudonym hex ({@link Pseudonym#hex()}), or with
+   * {@code null} when such changes may have been missed (the change listener lost its connection), meaning
+   * "drop everything derived from any subject". Only a shared PostgreSQL database delivers (its
+   * {@code LISTEN} connection hears this process's erasures too); on H2 (one process) nothing is delivered
+   * and the caller handles its own erasures. Called on the listener thread: must be quick and not throw.
+   */
+  public void onSubjectErased(java.util.function.Consumer<String> listener) {
+    Objects.requireNonNull(listener, "listener");
+    changes.subscribe(new SubjectChangeFeed.Subscriber() {
+      @Override
+      public void changed(SubjectChangeFeed.Kind kind, String ref) {
+        if (kind == SubjectChangeFeed.Kind.ERASURE) {
+          listener.accept(ref);
+        }
+      }
+
+      @Override
+      public void reset() {
+        listener.accept(null);
+      }
+    });
+  }
+
+  /**
    * The state of the change listener (PostgreSQL): whether this process currently hears the consent,
    * settings and erasure changes other instances commit, so that its per-subject caches may serve.
    * On H2 (one process) always listening. For health checks and metrics; cheap, no I/O.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,26 @@ final class EvalDatasetReader {
    * @throws EvalDataException naming the file and line for malformed lines or spans outside the text
    */
   static List<EvalExample> read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(file.toString(), file.getFileName().toString(), in);
+    }
+  }
+
+  /**
+   * Reads a whole stream (standard input); does not close it.
+   *
+   * @param name how messages name the stream (for example {@code <stdin>})
+   * @param idPrefix what a line's default id starts with ({@code <idPrefix>:<line>}) when it has no {@code id}
+   * @throws EvalDataException naming the stream and line for malformed lines or spans outside the text
+   */
+  static List<EvalExample> read(String name, String idPrefix, InputStream stream) throws IOException {
     var decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
     List<EvalExample> out = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
+    // not closed: closing it would close the stream, which the caller owns
+    BufferedReader in = new BufferedReader(new InputStreamReader(stream, decoder));
+    try {
       String line;
       int lineNo = 0;
       while ((line = in.readLine()) != null) {
@@ -39,15 +55,15 @@ final class EvalDatasetReader {
         if (line.isBlank()) {
           continue;
         }
-        out.add(parse(file, lineNo, line));
+        out.add(parse(name, idPrefix, lineNo, line));
       }
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw new EvalDataException(file + ": not valid UTF-8");
+      throw new EvalDataException(name + ": not valid UTF-8");
     }
     return out;
   }
 
-  private static EvalExample parse(Path file, int lineNo, String line) {
+  private static EvalExample parse(String file, String idPrefix, int lineNo, String line) {
     JsonNode node;
     try {
       node = JSON.readTree(line);
@@ -72,7 +88,7 @@ final class EvalDatasetReader {
       spans.add(new EvalExample.GoldSpan(
           text.offsetByCodePoints(0, start), text.offsetByCodePoints(0, end), label));
     }
-    String id = node.hasNonNull("id") ? node.get("id").asText() : file.getFileName() + ":" + lineNo;
+    String id = node.hasNonNull("id") ? node.get("id").asText() : idPrefix + ":" + lineNo;
     String lang = node.hasNonNull("lang") ? node.get("lang").asText() : null;
     return new EvalExample(id, text, lang, List.copyOf(spans));
   }

@@ -1,0 +1,170 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The text a request's tool definitions and JSON schemas carry for the model: what a tool is for
+ * ({@code description}), what its parameters mean, and the values a schema names ({@code enum},
+ * {@code const}, {@code default}, {@code examples}). Apps put personal data there (an {@code enum} of
+ * employee names, a description naming a customer), so it is pseudonymized with the conversation's
+ * tokens like any message: the model sees {@code "enum": ["<PERSON_1>", "<PERSON_2>"]}, chooses
+ * {@code <PERSON_1>} exactly (strict mode makes it), and the tool call's arguments are restored on the
+ * way back as any arguments are.
+ *
+ * <p>What stays as it is, because it is code the app and the provider both read: tool and function
+ * names, schema keywords, {@code type}, {@code format}, {@code pattern}, {@code $ref}, {@code required},
+ * property names (the keys of {@code properties}, {@code $defs}, …) and every non-string value. A schema
+ * keyword Veil does not know is kept as it is, except vendor extensions ({@code x-…}), whose strings are
+ * pseudonymized.
+ *
+ * <p>An {@code enum} whose values become equal after the transform (anonymization writes one
+ * {@code <PERSON>} for every name) keeps the first of them: a schema with repeated enum values is
+ * refused by strict providers, and the model's choice between them could not be told apart anyway.
+ *
+ * <p>Covered: chat {@code tools[].function} and {@code tools[].custom}, the legacy {@code functions[]},
+ * chat {@code response_format.json_schema}; Responses {@code tools[]} of type {@code function} and
+ * {@code custom}, {@code text.format} of type {@code json_schema}. Built-in tools of other types are
+ * forwarded as they are.
+ *
+ * <p>Stateless; thread-safe. <b>Security:</b> a {@code description} that is not a string is refused
+ * (400), since it would carry text past the transform.
+ */
+final class ToolDefinitions {
+  private ToolDefinitions() {}
+
+  /** Keywords whose value is text for the model. */
+  private static final Set<String> TEXT = Set.of("description", "title", "$comment");
+  /** Keywords whose value is an instance (any JSON): its strings, not its keys. */
+  private static final Set<String> VALUE = Set.of("const", "default");
+  /** Keywords whose value is an array of instances. */
+  private static final Set<String> VALUES = Set.of("enum", "examples");
+  /** Keywords whose value maps names (code) to subschemas. */
+  private static final Set<String> SCHEMA_MAP = Set.of("properties", "patternProperties", "$defs", "definitions",
+      "dependentSchemas");
+  /** Keywords whose value is a subschema, or an array of subschemas. */
+  private static final Set<String> SUBSCHEMA = Set.of("items", "additionalProperties", "not", "if", "then", "else",
+      "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems", "anyOf", "oneOf",
+      "allOf", "prefixItems");
+
+  /** Chat completions: {@code tools}, {@code functions} and {@code response_format}. */
+  static void chat(ObjectNode body, TextTransform t) {
+    for (JsonNode tool : body.path("tools")) {
+      if (tool instanceof ObjectNode tl) {
+        if (tl.get("function") instanceof ObjectNode fn) {
+          function(fn, t);
+        }
+        if (tl.get("custom") instanceof ObjectNode custom) {
+          text(custom, "description", t);
+        }
+      }
+    }
+    for (JsonNode fn : body.path("functions")) {
+      if (fn instanceof ObjectNode f) {
+        function(f, t);
+      }
+    }
+    if (body.path("response_format").get("json_schema") instanceof ObjectNode js) {
+      text(js, "description", t);
+      schema(js.get("schema"), t);
+    }
+  }
+
+  /** Responses: {@code tools} and {@code text.format}. */
+  static void responses(ObjectNode body, TextTransform t) {
+    for (JsonNode tool : body.path("tools")) {
+      if (tool instanceof ObjectNode tl) {
+        String type = tl.path("type").asText("");
+        if (type.equals("function")) {
+          function(tl, t);
+        } else if (type.equals("custom")) {
+          text(tl, "description", t);
+        }
+      }
+    }
+    if (body.path("text").get("format") instanceof ObjectNode format
+        && format.path("type").asText("").equals("json_schema")) {
+      text(format, "description", t);
+      schema(format.get("schema"), t);
+    }
+  }
+
+  /** A function definition: its description and its parameters' schema; the name is code. */
+  private static void function(ObjectNode fn, TextTransform t) {
+    text(fn, "description", t);
+    schema(fn.get("parameters"), t);
+  }
+
+  private static void text(ObjectNode owner, String field, TextTransform t) {
+    JsonNode v = owner.get(field);
+    if (v == null || v.isNull()) {
+      return;
+    }
+    if (!v.isTextual()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a tool or schema '" + field + "' must be a string");
+    }
+    owner.put(field, t.apply(v.asText()));
+  }
+
+  /** Transforms the text of a JSON schema in place (booleans and other non-objects are schemas too). */
+  static void schema(JsonNode node, TextTransform t) {
+    if (node instanceof ArrayNode arr) {
+      // the array forms of items / anyOf / oneOf / allOf / prefixItems
+      for (JsonNode s : arr) {
+        schema(s, t);
+      }
+      return;
+    }
+    if (!(node instanceof ObjectNode schema)) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      JsonNode v = e.getValue();
+      if (TEXT.contains(key)) {
+        if (v.isTextual()) {
+          e.setValue(TextNode.valueOf(t.apply(v.asText())));
+        } else if (!v.isNull()) {
+          throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a schema '" + key + "' must be a string");
+        }
+      } else if (VALUE.contains(key) || key.startsWith("x-")) {
+        if (v.isTextual()) {
+          e.setValue(TextNode.valueOf(t.apply(v.asText())));
+        } else {
+          JsonText.transformStrings(v, t);
+        }
+      } else if (VALUES.contains(key) && v instanceof ArrayNode values) {
+        instances(values, t, key.equals("enum"));
+      } else if (SCHEMA_MAP.contains(key) && v instanceof ObjectNode map) {
+        for (JsonNode sub : map) {
+          schema(sub, t);
+        }
+      } else if (SUBSCHEMA.contains(key)) {
+        schema(v, t);
+      }
+    }
+  }
+
+  /** The strings in a list of instances; for an {@code enum}, later duplicates of a transformed value go. */
+  private static void instances(ArrayNode values, TextTransform t, boolean distinct) {
+    JsonText.transformStrings(values, t);
+    if (!distinct) {
+      return;
+    }
+    Set<JsonNode> seen = new HashSet<>();
+    for (int i = 0; i < values.size(); ) {
+      if (seen.add(values.get(i))) {
+        i++;
+      } else {
+        values.remove(i);
+      }
+    }
+  }
+}
