@@ -124,7 +124,7 @@ public final class JdbcTokenVault implements TokenVault {
     String normalized = Normalizer.normalize(value, Normalizer.Form.NFC);
     String lookup = keys.lookupHash(Bytes.fields("veil.vault.v1", scope.tenant(), scope.conversation(),
         type.name(), normalized));
-    Pseudonym ref = keys.pseudonymOf(owner);
+    Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
     int lastOrdinal = 0;
     Batch batch = BATCH.get();
     Deferred deferred = batch != null && batch.deferring != null && batch.deferring.scope.equals(scope)
@@ -168,6 +168,9 @@ public final class JdbcTokenVault implements TokenVault {
         }
         // a token the batch knows in the scope is taken (its insert would fail): mint the next ordinal at once
       } while (batch != null && batch.tokenTaken(scope, token) && ++skipped < MAX_ATTEMPTS);
+      if (ref == null) {
+        ref = keys.pseudonymOf(owner);
+      }
       SubjectKeys.Sealed sealed = keys.encrypt(ref, scope.tenant(), value.getBytes(StandardCharsets.UTF_8),
           ad(scope, token, type.name()));
       Runnable hook = afterSeal;
@@ -259,6 +262,8 @@ public final class JdbcTokenVault implements TokenVault {
 
   /** The values one {@link #tokenizeTogether} call has minted in its scope and not stored yet. */
   private static final class Deferred {
+    /** Marks a call that defers nothing (the one-by-one run after a conflict). */
+    static final Deferred NONE = new Deferred(null, new Scope("-", "-"));
     final JdbcTokenVault vault;
     final Scope scope;
     final java.util.List<Row> rows = new java.util.ArrayList<>();
@@ -319,7 +324,42 @@ public final class JdbcTokenVault implements TokenVault {
         batch.forget(scope); // provisional tokens were never stored: never answer from them
       }
     }
-    return stored ? result : work.get();
+    if (stored) {
+      return result;
+    }
+    // one value at a time, as without deferral; under the scope's lock, so that this process's other
+    // requests in the scope store theirs before or after, not against these in the database
+    java.util.concurrent.locks.ReentrantLock lock = lockOf(scope);
+    lock.lock();
+    batch.deferring = Deferred.NONE; // nested calls store at once too, and take no lock
+    try {
+      return work.get();
+    } finally {
+      batch.deferring = null;
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Per scope (striped), this process's writers of deferred rows. A text's rows are stored in one
+   * transaction that holds the subject's key row from its claim to its commit; concurrent requests of one
+   * conversation (the turns a client sends at once) would otherwise meet on that row and on the unique
+   * indexes inside H2, whose lock waits starved the transaction they waited for when the waiters occupied
+   * every carrier thread (the load test hung). In-process they wait here, on a lock virtual threads park
+   * on; other instances sharing a PostgreSQL database still meet in the database, as before.
+   */
+  private final java.util.concurrent.locks.ReentrantLock[] scopeLocks = newLocks(64);
+
+  private static java.util.concurrent.locks.ReentrantLock[] newLocks(int n) {
+    java.util.concurrent.locks.ReentrantLock[] locks = new java.util.concurrent.locks.ReentrantLock[n];
+    for (int i = 0; i < n; i++) {
+      locks[i] = new java.util.concurrent.locks.ReentrantLock();
+    }
+    return locks;
+  }
+
+  private java.util.concurrent.locks.ReentrantLock lockOf(Scope scope) {
+    return scopeLocks[Math.floorMod(scope.hashCode(), scopeLocks.length)];
   }
 
   /** Inserts a deferred call's rows in one transaction; false when they could not all be stored (none was). */
@@ -327,6 +367,8 @@ public final class JdbcTokenVault implements TokenVault {
     if (deferred.rows.isEmpty()) {
       return true;
     }
+    java.util.concurrent.locks.ReentrantLock lock = lockOf(deferred.scope);
+    lock.lock();
     try {
       Insert outcome = db.inTransaction("vault insert",
           c -> insert(c, deferred.scope, deferred.rows, db.clock().millis()));
@@ -336,6 +378,8 @@ public final class JdbcTokenVault implements TokenVault {
       return outcome == Insert.INSERTED;
     } catch (StoreException e) {
       throw new VaultException("the vault could not store a value: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -208,6 +208,55 @@ class TokenizeTogetherIT {
   }
 
   /**
+   * The turns of one new conversation arrive at once (virtual threads, as the gateway runs requests), each
+   * with the same values in its texts (the system prompt, the history): every request completes, all agree
+   * on one token per value, and each value is stored once. (Under the gateway's load, H2 hung on such
+   * requests without the vault's per-scope lock; this test does not reproduce that hang: without the lock
+   * it passed, in 58 s on H2 instead of 12 s.)
+   */
+  @Test
+  void concurrentRequestsOfOneConversationStoringTheSameValuesAllCompleteAndAgree() throws Exception {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      values.add("Person Number " + i);
+    }
+    List<java.util.concurrent.Future<List<String>>> requests = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int r = 0; r < 24; r++) {
+        JdbcTokenVault v = r % 2 == 0 ? vault : vault2;
+        int shift = r % 3;
+        requests.add(pool.submit(() -> v.batched(() -> {
+          List<String> out = new ArrayList<>();
+          for (int text = 0; text < 3; text++) { // three texts of four values each, in an order per request
+            int t = (text + shift) % 3;
+            out.addAll(v.tokenizeTogether(SCOPE, () -> {
+              List<String> tokens = new ArrayList<>();
+              for (int i = 0; i < 4; i++) {
+                tokens.add(v.tokenize(SCOPE, EntityType.PERSON, values.get(t * 4 + i), PERSON));
+              }
+              return tokens;
+            }));
+          }
+          return out;
+        })));
+      }
+      java.util.Map<String, String> tokenOf = new java.util.HashMap<>();
+      for (int r = 0; r < requests.size(); r++) {
+        List<String> tokens = requests.get(r).get(120, java.util.concurrent.TimeUnit.SECONDS); // a bound on a hang
+        int shift = r % 3;
+        for (int k = 0; k < 12; k++) {
+          String value = values.get(((k / 4 + shift) % 3) * 4 + k % 4);
+          String before = tokenOf.putIfAbsent(value, tokens.get(k));
+          assertThat(before == null || before.equals(tokens.get(k))).as("one token per value").isTrue();
+        }
+      }
+      assertThat(rows(SCOPE)).isEqualTo(12);
+      assertThat(vault.entries(SCOPE)).hasSize(12);
+      tokenOf.forEach((value, token) -> assertThat(vault2.entries(SCOPE)).containsEntry(token, value));
+    }
+  }
+
+  /**
    * Runs another instance's call on another thread, as another process would: the batch of
    * {@link JdbcTokenVault#batched} is per thread and shared by the instances of one process.
    */
