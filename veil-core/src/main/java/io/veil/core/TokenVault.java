@@ -85,6 +85,26 @@ public interface TokenVault {
     return query.apply(index);
   }
 
+  /**
+   * Runs {@code work}, which tokenizes values of {@code scope} and nothing else (no {@link #entries},
+   * {@link #reveal} or {@link #clear} of the scope), and returns its result. A vault may hand out the
+   * tokens of new values at once but store them only when {@code work} returns, all together (one write
+   * instead of one per value). Either every token {@code work} was given is stored when this method
+   * returns, or none is and {@code work} runs again (so it must have no effect other than its vault calls,
+   * and must not let a token out before it returns): a vault that cannot store them all as minted (another
+   * writer minted one of the values or tokens meanwhile) stores none and runs {@code work} once more, storing
+   * each new value at once. If {@code work} throws, nothing it minted is kept and the exception propagates.
+   *
+   * <p>The default implementation runs {@code work} once; every {@link #tokenize} stores at once.
+   *
+   * <p><b>Security:</b> a token must not leave the process (upstream, client, log) before this method
+   * returns it (inside the result of {@code work}): until then it may not be stored and may not restore.
+   */
+  default <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
+    java.util.Objects.requireNonNull(scope, "scope");
+    return work.get();
+  }
+
   /** Forgets everything held for the scope. */
   void clear(Scope scope);
 }

@@ -264,9 +264,36 @@ public final class Database implements AutoCloseable {
 
   /** True for a unique-constraint violation (SQLState 23505 on both H2 and PostgreSQL). */
   static boolean isUniqueViolation(SQLException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
-        return true;
+    return hasState(e, "23505");
+  }
+
+  /**
+   * True for a deadlock or serialization failure (SQLState 40001, or PostgreSQL's 40P01): the transaction was
+   * chosen to give way to a concurrent one and may be retried.
+   */
+  static boolean isTransactionConflict(SQLException e) {
+    return hasState(e, "40001") || hasState(e, "40P01");
+  }
+
+  /** Looks through the causes and (for JDBC batches) the next exceptions of {@code e}. */
+  private static boolean hasState(SQLException e, String state) {
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(java.util.List.of(e));
+    while (!todo.isEmpty() && seen.size() < 64) {
+      Throwable t = todo.pop();
+      if (!seen.add(t)) {
+        continue;
+      }
+      if (t instanceof SQLException s) {
+        if (state.equals(s.getSQLState())) {
+          return true;
+        }
+        if (s.getNextException() != null) {
+          todo.push(s.getNextException());
+        }
+      }
+      if (t.getCause() != null) {
+        todo.push(t.getCause());
       }
     }
     return false;

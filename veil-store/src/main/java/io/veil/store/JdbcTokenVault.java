@@ -124,19 +124,30 @@ public final class JdbcTokenVault implements TokenVault {
     String normalized = Normalizer.normalize(value, Normalizer.Form.NFC);
     String lookup = keys.lookupHash(Bytes.fields("veil.vault.v1", scope.tenant(), scope.conversation(),
         type.name(), normalized));
-    Pseudonym ref = keys.pseudonymOf(owner);
+    Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
     int lastOrdinal = 0;
     Batch batch = BATCH.get();
+    Deferred deferred = batch != null && batch.deferring != null && batch.deferring.scope.equals(scope)
+        && batch.deferring.vault == this ? batch.deferring : null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       long now = db.clock().millis();
-      Existing cached = attempt == 0 && batch != null ? batch.lookups(scope).get(lookup) : null;
-      if (cached != null && cached.expiresAt > now) {
-        return cached.token;
+      Existing existing;
+      if (attempt == 0 && batch != null) {
+        // the batch read every row of the scope (live and expired) and has learnt each mint since: a value it
+        // does not know had no row when the request began; if another writer has stored it since, the insert
+        // hits the unique constraint on the lookup hash and the next attempt queries
+        existing = batch.lookups(scope).get(lookup);
+      } else {
+        existing = db.withConnection("vault lookup", c -> findByLookup(c, scope, lookup));
       }
-      Existing existing = db.withConnection("vault lookup", c -> findByLookup(c, scope, lookup));
       if (existing != null) {
         if (existing.expiresAt > now) {
           return existing.token;
+        }
+        if (deferred != null && existing.id < 0) {
+          // minted by this call and not stored yet (it expired before the work ended): store the call's
+          // values one by one instead
+          throw new DeferralConflict();
         }
         db.withConnection("vault expiry", c -> deleteExpired(c, existing.id, now));
         if (batch != null) {
@@ -145,11 +156,20 @@ public final class JdbcTokenVault implements TokenVault {
         continue;
       }
       int counted = (batch != null ? batch.count(scope, type) : countType(scope, type)) + 1;
-      int ordinal = Math.max(counted, lastOrdinal + 1);
-      lastOrdinal = ordinal;
-      String token = minter.apply(ordinal);
-      if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
-        throw new IllegalArgumentException("the minter must return a token of 1-" + MAX_TOKEN_CHARS + " characters");
+      String token;
+      int ordinal;
+      int skipped = 0;
+      do {
+        ordinal = Math.max(counted, lastOrdinal + 1);
+        lastOrdinal = ordinal;
+        token = minter.apply(ordinal);
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+          throw new IllegalArgumentException("the minter must return a token of 1-" + MAX_TOKEN_CHARS + " characters");
+        }
+        // a token the batch knows in the scope is taken (its insert would fail): mint the next ordinal at once
+      } while (batch != null && batch.tokenTaken(scope, token) && ++skipped < MAX_ATTEMPTS);
+      if (ref == null) {
+        ref = keys.pseudonymOf(owner);
       }
       SubjectKeys.Sealed sealed = keys.encrypt(ref, scope.tenant(), value.getBytes(StandardCharsets.UTF_8),
           ad(scope, token, type.name()));
@@ -157,40 +177,23 @@ public final class JdbcTokenVault implements TokenVault {
       if (hook != null) {
         hook.run();
       }
+      if (deferred != null) {
+        // stored with the call's other new values when its work returns (tokenizeTogether)
+        deferred.rows.add(new Row(type, token, lookup, ref, sealed, now, now + retention.toMillis()));
+        batch.minted(scope, type, lookup, token, now + retention.toMillis());
+        return token;
+      }
       // one transaction: the key row is claimed (locked, marked used) before the row that needs it is
       // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
       // deleted the key first and this attempt seals the value again under a new key
-      Insert outcome = db.inTransaction("vault insert", c -> {
-        if (!keys.claim(c, ref, sealed.wrappedKey(), now)) {
-          return Insert.KEY_GONE;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (tenant, conversation, entity_type,"
-            + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-          ps.setString(1, scope.tenant());
-          ps.setString(2, scope.conversation());
-          ps.setString(3, type.name());
-          ps.setString(4, token);
-          ps.setString(5, lookup);
-          ps.setString(6, ref.hex());
-          ps.setBytes(7, sealed.ciphertext());
-          ps.setLong(8, now);
-          ps.setLong(9, now + retention.toMillis());
-          ps.executeUpdate();
-          return Insert.INSERTED;
-        } catch (SQLException e) {
-          if (Database.isUniqueViolation(e)) {
-            c.rollback(); // PostgreSQL aborted the transaction; nothing of it is kept
-            return Insert.TAKEN; // someone else minted this value or this token first: look again
-          }
-          throw e;
-        }
-      });
+      Row row = new Row(type, token, lookup, ref, sealed, now, now + retention.toMillis());
+      Insert outcome = db.inTransaction("vault insert", c -> insert(c, scope, java.util.List.of(row), now));
       if (outcome == Insert.KEY_GONE) {
+        keys.forget(ref.hex()); // seal the next attempt under the key row as it is now, not a cached copy
         lastOrdinal = ordinal - 1; // the token was not used: mint the same ordinal again
         continue;
       }
-      boolean inserted = outcome == Insert.INSERTED;
-      if (inserted) {
+      if (outcome == Insert.INSERTED) {
         if (batch != null) {
           batch.minted(scope, type, lookup, token, now + retention.toMillis());
         }
@@ -203,12 +206,193 @@ public final class JdbcTokenVault implements TokenVault {
     throw new StoreException("could not mint a unique token after " + MAX_ATTEMPTS + " attempts");
   }
 
+  /** A value sealed and given its token, to be inserted into {@code vault_entries}. */
+  private record Row(EntityType type, String token, String lookup, Pseudonym ref, SubjectKeys.Sealed sealed,
+                     long createdAt, long expiresAt) {}
+
+  /**
+   * Inside a transaction: claims the key of every row's subject once (in subject order, so two writers never
+   * wait on each other's claims), then inserts the rows in one JDBC batch. On {@link Insert#KEY_GONE} or
+   * {@link Insert#TAKEN} the transaction has been rolled back and nothing is stored.
+   */
+  private Insert insert(Connection c, Scope scope, java.util.List<Row> rows, long now) throws SQLException {
+    java.util.TreeMap<String, Row> bySubject = new java.util.TreeMap<>();
+    for (Row r : rows) {
+      Row first = bySubject.putIfAbsent(r.ref().hex(), r);
+      if (first != null && !java.util.Arrays.equals(first.sealed().wrappedKey(), r.sealed().wrappedKey())) {
+        return Insert.KEY_GONE; // sealed under two versions of one subject's key: the older one is gone
+      }
+    }
+    for (Row r : bySubject.values()) {
+      if (!keys.claim(c, r.ref(), r.sealed().wrappedKey(), now)) {
+        c.rollback();
+        return Insert.KEY_GONE;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (tenant, conversation, entity_type,"
+        + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      for (Row r : rows) {
+        ps.setString(1, scope.tenant());
+        ps.setString(2, scope.conversation());
+        ps.setString(3, r.type().name());
+        ps.setString(4, r.token());
+        ps.setString(5, r.lookup());
+        ps.setString(6, r.ref().hex());
+        ps.setBytes(7, r.sealed().ciphertext());
+        ps.setLong(8, r.createdAt());
+        ps.setLong(9, r.expiresAt());
+        if (rows.size() == 1) {
+          ps.executeUpdate();
+        } else {
+          ps.addBatch();
+        }
+      }
+      if (rows.size() > 1) {
+        ps.executeBatch();
+      }
+      return Insert.INSERTED;
+    } catch (SQLException e) {
+      if (Database.isUniqueViolation(e) || (rows.size() > 1 && Database.isTransactionConflict(e))) {
+        c.rollback(); // PostgreSQL aborted the transaction; nothing of it is kept
+        return Insert.TAKEN; // someone else minted a value or a token first: look again
+      }
+      throw e;
+    }
+  }
+
+  /** The values one {@link #tokenizeTogether} call has minted in its scope and not stored yet. */
+  private static final class Deferred {
+    /** Marks a call that defers nothing (the one-by-one run after a conflict). */
+    static final Deferred NONE = new Deferred(null, new Scope("-", "-"));
+    final JdbcTokenVault vault;
+    final Scope scope;
+    final java.util.List<Row> rows = new java.util.ArrayList<>();
+
+    Deferred(JdbcTokenVault vault, Scope scope) {
+      this.vault = vault;
+      this.scope = scope;
+    }
+  }
+
+  /** Thrown inside a deferred call's work when its mints cannot be stored together; caught by tokenizeTogether. */
+  private static final class DeferralConflict extends RuntimeException {
+    DeferralConflict() {
+      super("deferred vault writes conflict", null, false, false);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: new values of {@code scope} get their token and are sealed at once; their rows are inserted
+   * when {@code work} returns, all in one transaction that claims each subject's key once and inserts the
+   * rows in one JDBC batch: one commit per call instead of one per new value (H2 writes a chunk per commit).
+   * Values already in the scope are answered from the batch's read of the scope as in {@link #batched}
+   * (the call opens a batch if none is open). If the transaction cannot store every row as minted (another
+   * writer stored one of the values or tokens first, or a subject key was purged, erased or re-wrapped
+   * since sealing), it stores none: the batch forgets all it knew of the scope and {@code work} runs again,
+   * each new value then stored at once as {@link #tokenize} does. If {@code work} throws, nothing it minted
+   * is stored or remembered. Nested calls, and tokenize calls for other scopes, store at once.
+   *
+   * <p><b>Security:</b> until this method returns, the tokens {@code work} was given may not be stored;
+   * {@code work} must not let them out, and must call nothing but {@code tokenize} on the scope
+   * ({@link #entries}, {@link #reveal} and {@link #clear} of the scope fail with IllegalStateException).
+   */
+  @Override
+  public <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(work, "work");
+    Batch batch = BATCH.get();
+    if (batch == null) {
+      return batched(() -> tokenizeTogether(scope, work));
+    }
+    if (batch.deferring != null) {
+      return work.get(); // nested: the outer call stores what it defers; the rest is stored at once
+    }
+    Deferred deferred = new Deferred(this, scope);
+    batch.deferring = deferred;
+    boolean stored = false;
+    T result = null;
+    try {
+      result = work.get();
+      stored = store(deferred);
+    } catch (DeferralConflict conflict) {
+      stored = false;
+    } finally {
+      batch.deferring = null;
+      if (!stored) {
+        batch.forget(scope); // provisional tokens were never stored: never answer from them
+      }
+    }
+    if (stored) {
+      return result;
+    }
+    // one value at a time, as without deferral; under the scope's lock, so that this process's other
+    // requests in the scope store theirs before or after, not against these in the database
+    java.util.concurrent.locks.ReentrantLock lock = lockOf(scope);
+    lock.lock();
+    batch.deferring = Deferred.NONE; // nested calls store at once too, and take no lock
+    try {
+      return work.get();
+    } finally {
+      batch.deferring = null;
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Per scope (striped), this process's writers of deferred rows. A text's rows are stored in one
+   * transaction that holds the subject's key row from its claim to its commit; concurrent requests of one
+   * conversation (the turns a client sends at once) would otherwise meet on that row and on the unique
+   * indexes inside H2, whose lock waits starved the transaction they waited for when the waiters occupied
+   * every carrier thread (the load test hung). In-process they wait here, on a lock virtual threads park
+   * on; other instances sharing a PostgreSQL database still meet in the database, as before.
+   */
+  private final java.util.concurrent.locks.ReentrantLock[] scopeLocks = newLocks(64);
+
+  private static java.util.concurrent.locks.ReentrantLock[] newLocks(int n) {
+    java.util.concurrent.locks.ReentrantLock[] locks = new java.util.concurrent.locks.ReentrantLock[n];
+    for (int i = 0; i < n; i++) {
+      locks[i] = new java.util.concurrent.locks.ReentrantLock();
+    }
+    return locks;
+  }
+
+  private java.util.concurrent.locks.ReentrantLock lockOf(Scope scope) {
+    return scopeLocks[Math.floorMod(scope.hashCode(), scopeLocks.length)];
+  }
+
+  /** Inserts a deferred call's rows in one transaction; false when they could not all be stored (none was). */
+  private boolean store(Deferred deferred) {
+    if (deferred.rows.isEmpty()) {
+      return true;
+    }
+    java.util.concurrent.locks.ReentrantLock lock = lockOf(deferred.scope);
+    lock.lock();
+    try {
+      Insert outcome = db.inTransaction("vault insert",
+          c -> insert(c, deferred.scope, deferred.rows, db.clock().millis()));
+      if (outcome == Insert.KEY_GONE) {
+        deferred.rows.forEach(r -> keys.forget(r.ref().hex()));
+      }
+      return outcome == Insert.INSERTED;
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not store a value: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public Optional<String> reveal(Scope scope, String token) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(token, "token");
     if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return Optional.empty();
+    }
+    Batch batch = BATCH.get();
+    if (batch != null) {
+      requireNotDeferring(batch, scope);
     }
     try {
       return db.withConnection("vault reveal", c -> {
@@ -243,6 +427,7 @@ public final class JdbcTokenVault implements TokenVault {
     if (batch == null) {
       return readEntries(scope, null).entries();
     }
+    requireNotDeferring(batch, scope);
     Snapshot s = batch.entries.get(scope);
     if (s == null || !s.current(keys.erasures(), clears.get(), db.clock().millis())) {
       // the same rows also give the batch its token lookups when it has none for the scope yet (the
@@ -281,16 +466,19 @@ public final class JdbcTokenVault implements TokenVault {
         try (PreparedStatement ps = c.prepareStatement("SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
             + " k.wrapped_key, v.expires_at, v.id, v.lookup_hash FROM vault_entries v"
             + " LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
-            + " WHERE v.tenant = ? AND v.conversation = ? AND v.expires_at > ? ORDER BY v.id")) {
+            + " WHERE v.tenant = ? AND v.conversation = ? ORDER BY v.id")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
-          ps.setLong(3, db.clock().millis());
+          long now = db.clock().millis();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               String token = rs.getString(1);
               String ref = rs.getString(3);
-              if (lookups != null) { // every live row, shredded ones too, as readLookups gives them
-                lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6)));
+              if (lookups != null) { // every row, expired and shredded ones too, as readLookups gives them
+                lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6), rs.getString(2)));
+              }
+              if (rs.getLong(6) <= now) {
+                continue; // expired: invisible to reads (the purge deletes it)
               }
               Optional<Aead> key = keyCache.get(ref);
               if (key == null) {
@@ -349,11 +537,8 @@ public final class JdbcTokenVault implements TokenVault {
     Objects.requireNonNull(scope, "scope");
     Batch batch = BATCH.get();
     if (batch != null) {
-      batch.lookups.remove(scope);
-      batch.entries.remove(scope);
-      batch.counts.remove(scope);
-      batch.anyTokenAnswers.remove(scope);
-      batch.tokenIndexes.remove(scope);
+      requireNotDeferring(batch, scope);
+      batch.forget(scope);
     }
     try {
       String scopeRef = keys.lookupHash(Bytes.fields("veil.vault-scope.v1", scope.tenant(), scope.conversation()));
@@ -411,9 +596,20 @@ public final class JdbcTokenVault implements TokenVault {
 
   private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
 
+  /** Reads and clears of a scope whose mints are deferred would miss them or outlive them. */
+  private void requireNotDeferring(Batch batch, Scope scope) {
+    if (batch.deferring != null && batch.deferring.scope.equals(scope) && batch.deferring.vault == this) {
+      throw new IllegalStateException("only tokenize may run on the scope inside tokenizeTogether");
+    }
+  }
+
   /** The per-thread cache of {@link #batched}. */
   private final class Batch {
     final Map<Scope, Map<String, Existing>> lookups = new HashMap<>();
+    /** Per scope, every token of {@link #lookups} (built on first use, fed by {@link #minted}). */
+    final Map<Scope, java.util.Set<String>> tokens = new HashMap<>();
+    /** The {@link #tokenizeTogether} call running on this thread, if any. */
+    Deferred deferring;
     final Map<Scope, Snapshot> entries = new HashMap<>();
     /**
      * Per scope and type, the number of entries as last counted plus those this thread minted since: the
@@ -423,21 +619,42 @@ public final class JdbcTokenVault implements TokenVault {
      */
     final Map<Scope, Map<EntityType, Integer>> counts = new HashMap<>();
 
-    private long countsErasures = -1;
-    private long countsClears = -1;
+    private long countsErasures = keys.erasures();
+    private long countsClears = clears.get();
+    /**
+     * Scopes whose rows may differ from what {@link #lookups} knows of them beyond this thread's mints
+     * (another writer minted, an expired row was deleted): counted by a query, not from the lookups.
+     */
+    private final java.util.Set<Scope> countByQuery = new java.util.HashSet<>();
+    /** An erasure or clear in this process since the batch began: every scope is counted by a query. */
+    private boolean countAllByQuery;
 
     int count(Scope scope, EntityType type) {
       long erasuresNow = keys.erasures();
       long clearsNow = clears.get();
       if (erasuresNow != countsErasures || clearsNow != countsClears) {
         counts.clear(); // an erasure or clear in this process deleted rows: count again
+        countAllByQuery = true;
         countsErasures = erasuresNow;
         countsClears = clearsNow;
       }
       Map<EntityType, Integer> m = counts.computeIfAbsent(scope, s -> new HashMap<>());
       Integer n = m.get(type);
       if (n == null) {
-        n = countType(scope, type);
+        // the batch's read of the scope holds every row (expired ones too, as COUNT(*) counts them) and its
+        // mints since: count there, without a query per type
+        Map<String, Existing> known = countAllByQuery || countByQuery.contains(scope) ? null : lookups.get(scope);
+        if (known != null) {
+          int k = 0;
+          for (Existing e : known.values()) {
+            if (type.name().equals(e.type())) {
+              k++;
+            }
+          }
+          n = k;
+        } else {
+          n = countType(scope, type);
+        }
         m.put(type, n);
       }
       return n;
@@ -477,7 +694,32 @@ public final class JdbcTokenVault implements TokenVault {
       return typed;
     }
 
+    /** Whether a row of the scope known to the batch (live or expired, or minted by this thread) holds the token. */
+    boolean tokenTaken(Scope scope, String token) {
+      java.util.Set<String> known = tokens.get(scope);
+      if (known == null) {
+        known = new java.util.HashSet<>();
+        for (Existing e : lookups(scope).values()) {
+          known.add(e.token());
+        }
+        tokens.put(scope, known);
+      }
+      return known.contains(token);
+    }
+
+    /** Forgets all the batch knows of the scope: the next use reads it again. */
+    void forget(Scope scope) {
+      lookups.remove(scope);
+      tokens.remove(scope);
+      entries.remove(scope);
+      counts.remove(scope);
+      anyTokenAnswers.remove(scope);
+      tokenIndexes.remove(scope);
+      countByQuery.remove(scope);
+    }
+
     void forgetCount(Scope scope, EntityType type) {
+      countByQuery.add(scope);
       Map<EntityType, Integer> m = counts.get(scope);
       if (m != null) {
         m.remove(type);
@@ -500,7 +742,11 @@ public final class JdbcTokenVault implements TokenVault {
     void minted(Scope scope, EntityType type, String lookup, String token, long expiresAt) {
       Map<String, Existing> m = lookups.get(scope);
       if (m != null) {
-        m.put(lookup, new Existing(-1, token, expiresAt));
+        m.put(lookup, new Existing(-1, token, expiresAt, type.name()));
+      }
+      java.util.Set<String> known = tokens.get(scope);
+      if (known != null) {
+        known.add(token);
       }
       entries.remove(scope);
       Map<java.util.function.Predicate<String>, Boolean> answers = anyTokenAnswers.get(scope);
@@ -520,13 +766,13 @@ public final class JdbcTokenVault implements TokenVault {
 
   private static Map<String, Existing> readLookups(Connection c, Scope scope) throws SQLException {
     Map<String, Existing> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, lookup_hash FROM vault_entries"
-        + " WHERE tenant = ? AND conversation = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, lookup_hash, entity_type"
+        + " FROM vault_entries WHERE tenant = ? AND conversation = ?")) {
       ps.setString(1, scope.tenant());
       ps.setString(2, scope.conversation());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.put(rs.getString(4), new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+          out.put(rs.getString(4), new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(5)));
         }
       }
     }
@@ -545,19 +791,20 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
-  private record Existing(long id, String token, long expiresAt) {}
+  /** A row of the scope: {@code id} -1 for one this thread minted, {@code type} null where not read. */
+  private record Existing(long id, String token, long expiresAt, String type) {}
 
   /** What one insert attempt of {@link #doTokenize} found. */
   private enum Insert { INSERTED, TAKEN, KEY_GONE }
 
   private static Existing findByLookup(Connection c, Scope scope, String lookup) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at FROM vault_entries"
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, entity_type FROM vault_entries"
         + " WHERE tenant = ? AND conversation = ? AND lookup_hash = ?")) {
       ps.setString(1, scope.tenant());
       ps.setString(2, scope.conversation());
       ps.setString(3, lookup);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3)) : null;
+        return rs.next() ? new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)) : null;
       }
     }
   }

@@ -258,6 +258,17 @@ public final class SubjectKeys {
 
   /** Encrypts with the subject's data key, creating the key on first use. */
   Sealed encrypt(Pseudonym ref, String tenant, byte[] plaintext, byte[] ad) {
+    UnwrappedKey cached = db.subjectChanges().trusted() ? dataKeys.getIfPresent(ref.hex()) : null;
+    if (cached != null) {
+      // no read of the key row: the writer's claim checks, in the transaction that stores the value, that
+      // the row still holds exactly these bytes (else the value is sealed again, after forget(ref)); a key
+      // destroyed or purged by any instance has left this cache when the deletion was heard
+      try {
+        return new Sealed(cached.aead().encrypt(plaintext, ad), cached.wrapped());
+      } catch (GeneralSecurityException e) {
+        throw new StoreException("encryption failed", e);
+      }
+    }
     byte[][] wrapped = new byte[1][];
     Aead aead = db.withConnection("subject key", c -> {
       byte[] w = readWrapped(c, ref.hex());

@@ -136,6 +136,36 @@ class SubjectKeyPurgeIT {
   }
 
   /**
+   * As above, for the values of one text stored together ({@code tokenizeTogether}): the key is purged after
+   * the first value was sealed and before the text's values are stored; the store's claim fails, nothing is
+   * stored under the purged key, and the text is transformed again under a new key.
+   */
+  @Test
+  void aKeyPurgedBeforeATextsValuesAreStoredTogetherIsReplacedNotUsed() throws Exception {
+    Scope s = new Scope("acme", "window-together");
+    vault.tokenize(s, EntityType.PERSON, "Seed", PERSON);
+    vault.clear(s);
+    clock.advance(Duration.ofDays(2));
+    AtomicLong purgedInWindow = new AtomicLong();
+    vault.afterSeal = () -> {
+      vault.afterSeal = null; // once
+      purgedInWindow.set(new RetentionPurger(db, policy).run().subjectKeysPurged());
+    };
+    AtomicLong runs = new AtomicLong();
+    List<String> tokens = vault.tokenizeTogether(s, () -> {
+      runs.incrementAndGet();
+      return List.of(vault.tokenize(s, EntityType.PERSON, "Frank Fox", PERSON),
+          vault.tokenize(s, EntityType.PERSON, "Gina Gold", PERSON));
+    });
+    assertThat(purgedInWindow.get()).as("the purge ran in the window and deleted the key").isEqualTo(1);
+    assertThat(runs.get()).as("the text was transformed again").isEqualTo(2);
+    assertThat(orphanedVaultRows()).isZero();
+    assertThat(tokens).containsExactly("<PERSON_1>", "<PERSON_2>");
+    assertThat(vault.reveal(s, tokens.get(0))).contains("Frank Fox");
+    assertThat(vault.reveal(s, tokens.get(1))).contains("Gina Gold");
+  }
+
+  /**
    * Requests mint values in conversations whose keys the purge is deleting at the same moment (two
    * instances on one database, several threads each): every request succeeds and every value stored
    * is under a key that still exists, so every token restores.

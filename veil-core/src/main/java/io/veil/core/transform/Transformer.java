@@ -59,7 +59,10 @@ public final class Transformer {
    */
   public PseudonymizedText pseudonymize(Scope scope, String text, List<Finding> findings) {
     retireCollisions(scope, text, findings);
-    return apply(new OperatorContext(scope.tenant(), scope, vault, keys, text), findings, false);
+    // the text's new values are stored together when it is done (one write per text, not per value); the
+    // text leaves this method only after they are stored, and is transformed again if they could not be
+    return vault.tokenizeTogether(scope,
+        () -> apply(new OperatorContext(scope.tenant(), scope, vault, keys, text), findings, false));
   }
 
   /**
