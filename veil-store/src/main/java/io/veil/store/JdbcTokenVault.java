@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.text.Normalizer;
 
@@ -329,7 +330,7 @@ public final class JdbcTokenVault implements TokenVault {
     }
     // one value at a time, as without deferral; under the scope's lock, so that this process's other
     // requests in the scope store theirs before or after, not against these in the database
-    java.util.concurrent.locks.ReentrantLock lock = lockOf(scope);
+    ReentrantLock lock = lockOf(scope);
     lock.lock();
     batch.deferring = Deferred.NONE; // nested calls store at once too, and take no lock
     try {
@@ -348,17 +349,17 @@ public final class JdbcTokenVault implements TokenVault {
    * every carrier thread (the load test hung). In-process they wait here, on a lock virtual threads park
    * on; other instances sharing a PostgreSQL database still meet in the database, as before.
    */
-  private final java.util.concurrent.locks.ReentrantLock[] scopeLocks = newLocks(64);
+  private final ReentrantLock[] scopeLocks = newLocks(64);
 
-  private static java.util.concurrent.locks.ReentrantLock[] newLocks(int n) {
-    java.util.concurrent.locks.ReentrantLock[] locks = new java.util.concurrent.locks.ReentrantLock[n];
+  private static ReentrantLock[] newLocks(int n) {
+    ReentrantLock[] locks = new ReentrantLock[n];
     for (int i = 0; i < n; i++) {
-      locks[i] = new java.util.concurrent.locks.ReentrantLock();
+      locks[i] = new ReentrantLock();
     }
     return locks;
   }
 
-  private java.util.concurrent.locks.ReentrantLock lockOf(Scope scope) {
+  private ReentrantLock lockOf(Scope scope) {
     return scopeLocks[Math.floorMod(scope.hashCode(), scopeLocks.length)];
   }
 
@@ -367,7 +368,7 @@ public final class JdbcTokenVault implements TokenVault {
     if (deferred.rows.isEmpty()) {
       return true;
     }
-    java.util.concurrent.locks.ReentrantLock lock = lockOf(deferred.scope);
+    ReentrantLock lock = lockOf(deferred.scope);
     lock.lock();
     try {
       Insert outcome = db.inTransaction("vault insert",
