@@ -174,7 +174,7 @@ final class ModelFeatures {
             || tk.length(t - 1) == 1 && (tk.first(t - 1) == ':' || tk.first(t - 1) == '"');
       }
       // the look-ups after the hashing pass, every home slot touched first: their cache misses overlap
-      lexTouched = lexicon.touch(tk.starts, tk.ends, raws, null, (byte) 0, n);
+      lexTouched = lexicon.touch(text, tk.starts, tk.ends, raws, n);
       for (int t = 0; t < n; t++) {
         int s = tk.starts[t];
         int e = tk.ends[t];

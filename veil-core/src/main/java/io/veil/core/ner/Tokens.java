@@ -26,6 +26,8 @@ final class Tokens {
   int[] flags;
   /** {@link Lexicon#rawHash} of each word token (0 for other kinds). */
   int[] rawHash;
+  /** {@link Lexicon#plainCode} of each word token (0 for other kinds and for words that are not plain). */
+  long[] plainCode;
   /** The text has no upper-case letter at all (chat typed in lower case): case carries no signal. */
   final boolean caseless;
   /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
@@ -58,6 +60,7 @@ final class Tokens {
     nlBefore = new boolean[cap];
     spaceBefore = new boolean[cap];
     rawHash = new int[cap];
+    plainCode = new long[cap];
     caseOf = new byte[cap];
     titleLine = new boolean[cap];
     chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
@@ -68,8 +71,9 @@ final class Tokens {
   }
 
   /**
-   * Cuts {@code chars} into tokens and computes each token's {@link Lexicon#rawHash} on the way (the
-   * characters of a word are read once, not again for the lexicon and the closed lists).
+   * Cuts {@code chars} into tokens and computes each token's {@link Lexicon#rawHash} and
+   * {@link Lexicon#plainCode} on the way (the characters of a word are read once, not again for the
+   * lexicon and the closed lists).
    */
   private void tokenize(char[] chars) {
     int n = chars.length;
@@ -93,6 +97,7 @@ final class Tokens {
       int s = i;
       byte k;
       int h = 0;
+      long code = 0; // Lexicon.plainCode while every normalised char has a symbol (then -1: not plain)
       boolean wide = false; // a char outside ASCII
       boolean camel = false; // an ASCII upper-case letter after 3+ ASCII lower-case ones (see isCamelCase)
       int lowerRun = 0;
@@ -105,21 +110,25 @@ final class Tokens {
             if (d >= 'a' && d <= 'z') {
               digits = false;
               h = 31 * h + d;
+              code = code << 5 | (d - ('a' - 1));
               lowerRun++;
             } else if (d >= 'A' && d <= 'Z') {
               digits = false;
               h = 31 * h + (d | 0x20);
+              code = code << 5 | ((d | 0x20) - ('a' - 1));
               camel |= lowerRun >= 3;
               lowerRun = 0;
             } else if (d >= '0' && d <= '9') {
               anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
               h = 31 * h + d;
+              code = -1;
               lowerRun = 0;
             } else if (d == '\'' || d == '-') {
               if (!innerMark(chars, i, d)) {
                 break;
               }
               h = 31 * h + d;
+              code = code << 5 | Lexicon.symbol(d);
               lowerRun = 0;
             } else {
               break;
@@ -132,12 +141,16 @@ final class Tokens {
             } else {
               digits = false;
             }
-            h = 31 * h + Lexicon.norm(d);
+            char nd = Lexicon.norm(d);
+            h = 31 * h + nd;
+            int sym = Lexicon.symbol(nd); // "İ" and the Kelvin sign normalise to ASCII letters
+            code = sym == 0 ? -1 : code << 5 | sym;
             i++;
           } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
             wide = true;
             digits = false;
             h = 31 * (31 * h + Lexicon.norm(d)) + Lexicon.norm(chars[i + 1]);
+            code = -1;
             i += 2;
           } else if (d == '\u2019') {
             if (!innerMark(chars, i, d)) {
@@ -145,6 +158,7 @@ final class Tokens {
             }
             wide = true;
             h = 31 * h + Lexicon.norm(d);
+            code = code << 5 | Lexicon.symbol('\'');
             i++;
           } else {
             break;
@@ -176,7 +190,8 @@ final class Tokens {
       if (k == NUM) {
         anyNumber = true;
       }
-      add(s, i, k, nl, sp, h, (byte) ((wide ? WIDE : 0) | (camel ? CAMEL : 0)));
+      // -1 (a char without a symbol) shifted left stays negative: only a plain word keeps a positive code
+      add(s, i, k, nl, sp, h, k == WORD && code > 0 && i - s <= Lexicon.PLAIN_MAX ? code : 0, (byte) ((wide ? WIDE : 0) | (camel ? CAMEL : 0)));
       nl = false;
       sp = false;
     }
@@ -242,12 +257,12 @@ final class Tokens {
         }
       }
     }
-    touched = lexicon.touch(start, end, rawHash, kind, WORD, size, closed);
+    touched = lexicon.touch(start, end, rawHash, plainCode, kind, WORD, size, closed);
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
         int f = closed[t] != 0 ? flags[t] : Lexicon.UNKNOWN;
         if (f == Lexicon.UNKNOWN) {
-          f = lexicon.lookup(text, start[t], end[t], rawHash[t]);
+          f = lexicon.lookup(text, start[t], end[t], rawHash[t], plainCode[t]);
         }
         if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
           f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
@@ -314,10 +329,11 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, byte charBits) {
+  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, long code, byte charBits) {
     if (size == start.length) {
       int cap = size * 2;
       rawHash = Arrays.copyOf(rawHash, cap);
+      plainCode = Arrays.copyOf(plainCode, cap);
       start = Arrays.copyOf(start, cap);
       end = Arrays.copyOf(end, cap);
       kind = Arrays.copyOf(kind, cap);
@@ -332,6 +348,7 @@ final class Tokens {
     nlBefore[size] = nl;
     spaceBefore[size] = sp;
     rawHash[size] = h;
+    plainCode[size] = code;
     caseOf[size] = charBits;
     size++;
   }

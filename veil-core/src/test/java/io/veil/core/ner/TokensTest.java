@@ -43,10 +43,12 @@ class TokensTest {
     for (int t = 0; t < tk.size; t++) {
       if (tk.kind[t] != Tokens.WORD) {
         assertThat(tk.flags[t]).isZero();
+        assertThat(tk.plainCode[t]).isZero();
         continue;
       }
       int s = tk.start[t];
       int e = tk.end[t];
+      assertThat(tk.plainCode[t]).as("plain code %s", text.substring(s, e)).isEqualTo(Lexicon.plainCode(text, s, e));
       assertThat(tk.closed[t]).as("closed %s", text.substring(s, e)).isEqualTo(Closed.mask(text, s, e));
       int direct = LEXICON.lookup(text, s, e);
       if (direct != 0) {
