@@ -334,16 +334,6 @@ final class Lexicon {
     return sink;
   }
 
-  /** {@link #touch} of every token {@code t < size} of {@code text}, computing each one's {@link #plainCode}. */
-  long touch(String text, int[] starts, int[] ends, int[] rawHashes, int size) {
-    long sink = 0;
-    for (int t = 0; t < size; t++) {
-      long code = plainCode(text, starts[t], ends[t]);
-      sink += code != 0 ? plainTable[plainHome(code, plainShift)] : touchOther(rawHashes[t], ends[t] - starts[t]);
-    }
-    return sink;
-  }
-
   private long touchOther(int rawHash, int length) {
     int h = mix(rawHash);
     long stored = table[h & mask];

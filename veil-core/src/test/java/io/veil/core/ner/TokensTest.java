@@ -26,7 +26,7 @@ class TokensTest {
       "Mayo-Walters", "Júlia", "José", "Zoë", "Müller", "München", "Paris", "paris", "New", "York", "OrderService",
       "JavaScript", "PayPal", "McDonald", "iPhone", "ÉCOLE", "naïve", "Ärger", "the-end", "well-known", "O'Brien",
       "don't", "it’s", "Sepi's", "42", "12B", "19th", "A1B", "GB82WEST", ",", ".", ":", "!", "\"", "(", "@", "#",
-      "😀", "𝐀bc", "e\u0301", "ǅemal", "ß", "İstanbul");
+      "😀", "𝐀bc", "e\u0301", "ǅemal", "ß", "İstanbul", "\u24b6", "a\u216b", "\u24d0");
 
   @Provide
   Arbitrary<String> texts() {
