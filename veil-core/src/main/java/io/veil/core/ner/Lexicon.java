@@ -37,13 +37,13 @@ final class Lexicon {
   static final String RESOURCE = "lexicon.tsv.gz";
 
   /*
-   * One long per slot (0 = empty):
+   * The table of the keys that are not plain: one long per slot (0 = empty):
    *   bits 63..43  the upper 21 bits of the key's mixed hash (its lower bits chose the home slot),
    *   bits 42..21  the key's offset in {@link #pool},
    *   bits 20..13  the key's length (keys are at most 255 chars),
    *   bits 12..0   the key's flags.
-   * A probe compares hash bits and length in one masked compare and reads the pool only then; half the
-   * bytes of the former four-int slot, so the 2^19-slot table takes 4 MB of cache instead of 8 MB.
+   * A probe compares hash bits and length in one masked compare and reads the pool only then.
+   * (The plain keys' table, {@link #plainTable}, needs no pool: see there.)
    */
   private static final int VALUE_BITS = 13;
   private static final long VALUE_MASK = (1L << VALUE_BITS) - 1;
