@@ -22,12 +22,13 @@ import java.util.*;
  * java -cp "$(cat /tmp/cp.txt)" scripts/perf/AbNer.java OLD_CLASSES NEW_CLASSES "$(cat /tmp/cp.txt)" \
  *     ../shared/data SECONDS [FUZZ]
  * </pre>
- * SECONDS 0 only checks; FUZZ -1 skips the checks (exploration only: a result without them proves nothing).
+ * {@code -Dengines=gazetteer} checks and times only the named engine (more rounds in the same time);
+ * {@code -Dshort=btc} times only that data set. SECONDS 0 only checks; FUZZ -1 skips the checks (exploration only: a result without them proves nothing).
  * (The class path from
  * {@code mvn -q -pl veil-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.)
  */
 public class AbNer {
-  static final String[] ENGINES = {"model", "model-union", "gazetteer"};
+  static final String[] ENGINES = System.getProperty("engines", "model,model-union,gazetteer").split(",");
 
   static Object[] load(String classes, String deps) throws Exception {
     List<URL> urls = new ArrayList<>(); urls.add(Path.of(classes).toUri().toURL());
@@ -102,15 +103,16 @@ public class AbNer {
     if (bad + fuzzBad > 0) System.exit(1);
     if (seconds == 0) return;
 
-    String[][] cases = {{"short", "presidio_synth_v2"}, {"long", "meddocan"}};
+    String[][] cases = System.getProperty("short") != null ? new String[][] {{"short", System.getProperty("short")}}
+        : new String[][] {{"short", "presidio_synth_v2"}, {"long", "meddocan"}};
     java.util.regex.Pattern re = java.util.regex.Pattern.compile("\\b\\d{3}-\\d{2}-\\d{4}\\b");
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long sink = 0;
     for (String[] c : cases) {
       List<String> ts = new ArrayList<>(); for (Text t : texts(data, c[1])) ts.add(t.text());
       long bytes = 0; for (String t : ts) bytes += t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-      int engines = 2; // model, gazetteer
-      int[] which = {0, 2};
+      int engines = ENGINES.length == 1 ? 1 : 2; // model, gazetteer; or the one engine named
+      int[] which = ENGINES.length == 1 ? new int[] {0} : new int[] {0, 2};
       List<List<Double>>[] res = new List[2]; for (int k = 0; k < 2; k++) { res[k] = new ArrayList<>(); for (int e = 0; e < engines; e++) res[k].add(new ArrayList<>()); }
       List<Double> rx = new ArrayList<>();
       long until = System.nanoTime() + seconds * 1_000_000_000L / cases.length; int round = 0;

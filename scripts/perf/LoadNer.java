@@ -1,11 +1,11 @@
 import java.lang.management.ManagementFactory;
 /**
- * Load time and retained heap of the model NER engine in a fresh JVM: wall and CPU time (of this thread) of the first
+ * Load time and retained heap of the model NER engine (or the engine named, e.g. {@code gazetteer}) in a fresh JVM: wall and CPU time (of this thread) of the first
  * {@code NerEngines.byName("model").analyze(...)} (class loading, lexicon, model file, packing) and heap
  * in use after a full GC, minus the same before loading.
  *
  * <pre>
- * java -cp veil-core/target/classes:$(cat /tmp/cp.txt) scripts/perf/LoadNer.java
+ * java -cp veil-core/target/classes:$(cat /tmp/cp.txt) scripts/perf/LoadNer.java [ENGINE]
  * </pre>
  */
 public class LoadNer {
@@ -16,7 +16,7 @@ public class LoadNer {
     var threads = ManagementFactory.getThreadMXBean();
     long c0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
-    io.veil.core.NerEngine e = io.veil.core.NerEngines.byName("model");
+    io.veil.core.NerEngine e = io.veil.core.NerEngines.byName(a.length > 0 ? a[0] : "model");
     int n = e.analyze("Dear Maria Lopez, the meeting in Berlin is moved.", null).size();
     long t1 = System.nanoTime();
     long c1 = threads.getCurrentThreadCpuTime();

@@ -387,13 +387,22 @@ final class AddressScanner {
     }
   }
 
+  /**
+   * {@link Lexicon#plainCode}s of the {@link #STANDALONE} words that have one: an ASCII word is one of
+   * them exactly when its code is here (its lower-case form is its normalised chars).
+   */
+  private static final long[] STANDALONE_CODES = STANDALONE.stream()
+      .mapToLong(w -> Lexicon.plainCode(w, 0, w.length())).filter(c -> c != 0).sorted().toArray();
+
   private String findMorpheme(int t) {
     int len = tk.length(t);
     String text = tk.text;
-    if (len <= 7 && STANDALONE.contains(tk.lower(t))) {
+    boolean ascii = tk.ascii(t);
+    if (len <= 7 && (ascii ? java.util.Arrays.binarySearch(STANDALONE_CODES, tk.plainCode[t]) >= 0
+        : STANDALONE.contains(tk.lower(t)))) {
       return tk.lower(t);
     }
-    char lastChar = Character.toLowerCase(text.charAt(tk.end[t] - 1));
+    char lastChar = CharClass.toLowerCase(text.charAt(tk.end[t] - 1));
     if (lastChar < 128 && !MORPHEME_LAST[lastChar] && !tk.in(t, Closed.FULL_SUFFIXES)) {
       return null;
     }
@@ -403,6 +412,10 @@ final class AddressScanner {
           && text.regionMatches(true, tk.end[t] - ml, m, 0, ml)) {
         return m;
       }
+    }
+    if (ascii) {
+      // the lower-case form of an ASCII word is its normalised chars: the closed list answers for the set
+      return tk.in(t, Closed.FULL_SUFFIXES) ? tk.lower(t) : null;
     }
     String low = tk.lower(t);
     return FULL_SUFFIXES.contains(low) ? low : null;

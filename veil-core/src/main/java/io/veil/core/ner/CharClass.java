@@ -6,7 +6,9 @@ package io.veil.core.ner;
  * <p>Why: {@link Character}'s class tests dispatch through a per-block {@code CharacterData} object;
  * on the tokenizer's per-character loop that call is not inlined and dominated the profile. For
  * characters below 128 each method here answers from a plain range test with exactly the result of
- * the {@link Character} method named in its Javadoc; other characters go to that method.
+ * the {@link Character} method named in its Javadoc; other characters below U+3000 (Latin, Greek,
+ * Cyrillic, Hebrew, ... and their punctuation) from tables filled from {@link Character} at class load;
+ * the rest go to that method.
  */
 final class CharClass {
   private CharClass() {}
@@ -16,14 +18,26 @@ final class CharClass {
   private static final byte LETTER = 1;
   private static final byte DIGIT = 2;
   private static final byte MARK = 4;
-  /** Per char below {@link #TABLE}: {@link #LETTER}, {@link #DIGIT}, {@link #MARK}, from {@link Character}. */
+  /** Not a word class: {@link Character#isUpperCase(char)} (not part of {@link #isLetterDigitOrMark}). */
+  private static final byte UPPER = 8;
+  /** Not a word class: {@link Character#isLowerCase(char)}. */
+  private static final byte LOWER = 16;
+  private static final byte WORD_CLASSES = LETTER | DIGIT | MARK;
+  /**
+   * Per char below {@link #TABLE}: {@link #LETTER}, {@link #DIGIT}, {@link #MARK}, {@link #UPPER},
+   * {@link #LOWER}, from {@link Character}.
+   */
   private static final byte[] CLASSES = new byte[TABLE];
+  /** Per char below {@link #TABLE}: {@link Character#toLowerCase(char)}. */
+  private static final char[] LOWER_CASE = new char[TABLE];
 
   static {
     for (char c = 0; c < TABLE; c++) {
       int type = Character.getType(c);
       CLASSES[c] = (byte) ((Character.isLetter(c) ? LETTER : 0) | (Character.isDigit(c) ? DIGIT : 0)
-          | (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK ? MARK : 0));
+          | (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK ? MARK : 0)
+          | (Character.isUpperCase(c) ? UPPER : 0) | (Character.isLowerCase(c) ? LOWER : 0));
+      LOWER_CASE[c] = Character.toLowerCase(c);
     }
   }
 
@@ -33,7 +47,7 @@ final class CharClass {
    */
   static boolean isLetterDigitOrMark(char c) {
     if (c < TABLE) {
-      return CLASSES[c] != 0;
+      return (CLASSES[c] & WORD_CLASSES) != 0;
     }
     int type = Character.getType(c);
     return Character.isLetterOrDigit(c) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
@@ -74,6 +88,9 @@ final class CharClass {
     if (c < 128) {
       return c >= '0' && c <= '9';
     }
+    if (c < TABLE) {
+      return (CLASSES[c] & DIGIT) != 0;
+    }
     return Character.isDigit(c);
   }
 
@@ -81,6 +98,9 @@ final class CharClass {
   static boolean isUpperCase(char c) {
     if (c < 128) {
       return c >= 'A' && c <= 'Z';
+    }
+    if (c < TABLE) {
+      return (CLASSES[c] & UPPER) != 0;
     }
     return Character.isUpperCase(c);
   }
@@ -90,6 +110,9 @@ final class CharClass {
     if (c < 128) {
       return c >= 'a' && c <= 'z';
     }
+    if (c < TABLE) {
+      return (CLASSES[c] & LOWER) != 0;
+    }
     return Character.isLowerCase(c);
   }
 
@@ -97,6 +120,9 @@ final class CharClass {
   static char toLowerCase(char c) {
     if (c < 128) {
       return c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c;
+    }
+    if (c < TABLE) {
+      return LOWER_CASE[c];
     }
     return Character.toLowerCase(c);
   }

@@ -39,6 +39,12 @@ final class Closed {
   private static final int[] RAW_HASHES = new int[SIZE];
   /** Each key's chars (the probe of {@link #slot(char[], int, int, int)} compares arrays). */
   private static final char[][] KEY_CHARS = new char[SIZE][];
+  /**
+   * Each key's {@link Lexicon#plainCode} if its chars as they are ({@link Lexicon#symbol}, not lower-cased)
+   * make one, else 0: a plain word matches the key exactly when the codes are equal
+   * ({@link #slot(long, int)}).
+   */
+  private static final long[] CODES = new long[SIZE];
 
   static {
     add(Words.TITLES, TITLES);
@@ -111,6 +117,7 @@ final class Closed {
       KEY_CHARS[slot] = w.toCharArray();
       MASKS[slot] |= bit;
       RAW_HASHES[slot] = rawHash(w);
+      CODES[slot] = codeAsIs(w);
     }
   }
 
@@ -121,6 +128,22 @@ final class Closed {
       h = 31 * h + w.charAt(i);
     }
     return h;
+  }
+
+  /** {@link Lexicon#plainCode} of {@code w} from its chars as they are; 0 if one has no symbol (an upper-case letter, say). */
+  private static long codeAsIs(String w) {
+    if (w.isEmpty() || w.length() > Lexicon.PLAIN_MAX) {
+      return 0;
+    }
+    long code = 0;
+    for (int i = 0; i < w.length(); i++) {
+      int sym = Lexicon.symbol(w.charAt(i));
+      if (sym == 0) {
+        return 0;
+      }
+      code = code << 5 | sym;
+    }
+    return code;
   }
 
   private static int hash(CharSequence s, int from, int to) {
@@ -176,6 +199,23 @@ final class Closed {
     char[] k;
     while ((k = KEY_CHARS[slot]) != null) {
       if (RAW_HASHES[slot] == rawHash && k.length == len && same(k, chars, start)) {
+        return slot;
+      }
+      slot = (slot + 1) & (SIZE - 1);
+    }
+    return -1;
+  }
+
+  /**
+   * {@link #slot(char[], int, int, int)} of a plain word, from its {@link Lexicon#plainCode} (non-zero) and
+   * {@link Lexicon#rawHash}: the same probe sequence, a key matched by one compare of its code instead of
+   * its hash, length and chars (a key matches exactly when its chars are the word's normalised chars, and
+   * for a plain word that is exactly when the codes are equal).
+   */
+  static int slot(long plainCode, int rawHash) {
+    int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
+    while (MASKS[slot] != 0) { // every key is in at least one list
+      if (CODES[slot] == plainCode) {
         return slot;
       }
       slot = (slot + 1) & (SIZE - 1);

@@ -628,7 +628,9 @@ final class EntityScanner {
         return CueIndex.NONE; // no cue ends with this word
       }
       // a plain key: the word's normalised chars are the key, so its lower-case form is the key too
-      String[][] phrases = index.bySlot[Closed.slot(tk.text, tk.start[q], tk.end[q], tk.rawHash[q])];
+      long code = tk.plainCode[q];
+      String[][] phrases = index.bySlot[code != 0 ? Closed.slot(code, tk.rawHash[q])
+          : Closed.slot(tk.text, tk.start[q], tk.end[q], tk.rawHash[q])];
       return phrases == null ? CueIndex.NONE : phrases;
     }
     return index.byLast.getOrDefault(tk.lower(q), CueIndex.NONE);
@@ -667,7 +669,7 @@ final class EntityScanner {
         return false;
       }
       String w = cue[k];
-      if (w.length() == 1 && !Character.isLetterOrDigit(w.charAt(0))) {
+      if (w.length() == 1 && !CharClass.isLetterOrDigit(w.charAt(0))) {
         if (!tk.isPunct(q, w.charAt(0))) {
           return false;
         }

@@ -15,7 +15,7 @@ import java.util.Set;
  * list) and context cues ("my name is", titles, "works at", "in", legal suffixes, street suffixes).
  *
  * <p>One linear pass over the tokens with hash lookups; no regular expressions. The lexicon is loaded
- * once, lazily, on the first {@link #load()} (about 0.25 s of CPU, ~13 MB of heap) and shared.
+ * once, lazily, on the first {@link #load()} (about 0.25 s of CPU, ~10 MB of heap) and shared.
  *
  * <p>Output: findings of {@link EntityType#PERSON}, {@link EntityType#LOCATION},
  * {@link EntityType#ORGANIZATION} and {@link EntityType#ADDRESS}, never overlapping one another.

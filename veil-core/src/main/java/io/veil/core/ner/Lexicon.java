@@ -10,11 +10,15 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The bundled lexicon: lower-case keys (single words, or words joined by one space) mapped to a bit set
- * of {@code FIRST}/{@code LAST} strengths and place/common-word flags. An open-addressing table whose
- * slots (hash bits, key offset, key length, flags) are packed into one {@code long}, so a probe touches one
- * cache line of a 4 MB table and a hit one more (the key characters in the pool); lookups hash the text's characters in
- * place, so they allocate nothing. (One array per field cost a cache miss per field on every lookup, the
- * largest single cost of the tokenizer.)
+ * of {@code FIRST}/{@code LAST} strengths and place/common-word flags.
+ *
+ * <p>Two open-addressing tables of {@code long}s. Keys of at most {@value #PLAIN_MAX} chars from
+ * {@code a-z ' -} (87 % of the keys, and nearly every word a look-up asks for) are <i>plain</i>: their
+ * chars pack into a {@link #plainCode} of 5 bits per char, which is stored in the slot beside the flags,
+ * so such a look-up compares the whole key in one masked compare of one slot: one cache line, no key
+ * characters to read, exact (the packing is injective). The other keys (longer, with digits, accents or
+ * spaces) keep a slot of hash bits, key offset, key length and flags, and their characters in a pool.
+ * Look-ups hash the text's characters in place, so they allocate nothing.
  *
  * <p>Built by {@code scripts/ner/BuildGazetteers.java}; the flag layout must match that program.
  *
@@ -33,13 +37,13 @@ final class Lexicon {
   static final String RESOURCE = "lexicon.tsv.gz";
 
   /*
-   * One long per slot (0 = empty):
+   * The table of the keys that are not plain: one long per slot (0 = empty):
    *   bits 63..43  the upper 21 bits of the key's mixed hash (its lower bits chose the home slot),
    *   bits 42..21  the key's offset in {@link #pool},
    *   bits 20..13  the key's length (keys are at most 255 chars),
    *   bits 12..0   the key's flags.
-   * A probe compares hash bits and length in one masked compare and reads the pool only then; half the
-   * bytes of the former four-int slot, so the 2^19-slot table takes 4 MB of cache instead of 8 MB.
+   * A probe compares hash bits and length in one masked compare and reads the pool only then.
+   * (The plain keys' table, {@link #plainTable}, needs no pool: see there.)
    */
   private static final int VALUE_BITS = 13;
   private static final long VALUE_MASK = (1L << VALUE_BITS) - 1;
@@ -50,11 +54,21 @@ final class Lexicon {
   private static final int HASH_SHIFT = OFFSET_SHIFT + OFFSET_BITS;
   /** The hash and length bits of a slot. */
   private static final long TAG_MASK = ~(((1L << OFFSET_BITS) - 1) << OFFSET_SHIFT | VALUE_MASK);
+  /** The keys that are not {@link #plainCode plain}. */
   private final long[] table;
-  /** All keys, one after another. */
+  /** All keys of {@link #table}, one after another. */
   private final char[] pool;
-  /** Number of slots minus one. */
+  /** Number of slots of {@link #table} minus one. */
   private final int mask;
+  /**
+   * The plain keys: one long per slot (0 = empty), the key's {@link #plainCode} in bits 63..13 and its
+   * flags in bits 12..0; home slot {@link #plainHome}.
+   */
+  private final long[] plainTable;
+  /** 64 minus log2 of the number of slots of {@link #plainTable}. */
+  private final int plainShift;
+  /** The longest plain key: 10 chars of 5 bits fit beside the 13 flag bits. */
+  static final int PLAIN_MAX = 10;
   /**
    * Per {@link Closed} slot: this lexicon's flags of the key there ({@link #closedFlags}); {@link #UNKNOWN}
    * for an empty slot or a key that is not its own {@link #norm normal form} (no word's look-up can be
@@ -64,10 +78,12 @@ final class Lexicon {
   /** {@link #closedFlags} of a slot whose flags must be looked up in the table. */
   static final int UNKNOWN = -1;
 
-  private Lexicon(long[] table, char[] pool) {
+  private Lexicon(long[] table, char[] pool, long[] plainTable) {
     this.table = table;
     this.pool = pool;
     this.mask = table.length - 1;
+    this.plainTable = plainTable;
+    this.plainShift = 64 - Integer.numberOfTrailingZeros(plainTable.length);
     this.closedFlags = new int[Closed.SIZE];
     for (int slot = 0; slot < Closed.SIZE; slot++) {
       String key = Closed.keyAt(slot);
@@ -123,11 +139,12 @@ final class Lexicon {
   }
 
   private static Lexicon read(BufferedReader r) throws IOException {
-    int cap = 1 << 19; // 524288 slots, load factor ~0.4 for the ~215k keys shipped
-    long[] table = new long[cap];
-    char[] pool = new char[1 << 22];
-    int used = 0;
-    int count = 0;
+    int plainCap = 1 << 19; // 524288 slots, load factor ~0.36 for the ~188k plain keys shipped
+    long[] plain = new long[plainCap];
+    int plainShift = 64 - 19;
+    int plainCount = 0;
+    java.util.List<String> otherKeys = new java.util.ArrayList<>();
+    java.util.List<Integer> otherValues = new java.util.ArrayList<>();
     for (String line; (line = r.readLine()) != null; ) {
       int tab = line.indexOf('\t');
       if (tab <= 0 || tab > MAX_LENGTH) {
@@ -137,25 +154,94 @@ final class Lexicon {
       if (value < 0 || value > VALUE_MASK) {
         throw new IOException("flags out of range");
       }
-      if (++count > cap / 2) {
+      String key = line.substring(0, tab);
+      long code = plainCode(key, 0, tab);
+      if (code == 0) {
+        otherKeys.add(key);
+        otherValues.add(value);
+        continue;
+      }
+      if (++plainCount > plainCap / 2) {
         throw new IOException("too many keys");
       }
-      if (used + tab > 1 << OFFSET_BITS) {
-        throw new IOException("key pool too large");
+      int slot = plainHome(code, plainShift);
+      while (plain[slot] != 0 && plain[slot] >>> VALUE_BITS != code) {
+        slot = (slot + 1) & (plainCap - 1);
       }
-      if (used + tab > pool.length) {
-        pool = java.util.Arrays.copyOf(pool, pool.length * 2);
+      if (plain[slot] == 0) { // a repeated key keeps its first flags, as in the other table
+        plain[slot] = code << VALUE_BITS | value;
       }
-      line.getChars(0, tab, pool, used);
-      int h = hash(line.substring(0, tab));
+    }
+    int cap = Integer.highestOneBit(Math.max(512, otherKeys.size())) * 4; // load factor at most 0.5
+    long[] table = new long[cap];
+    int poolSize = 0;
+    for (String k : otherKeys) {
+      poolSize += k.length();
+    }
+    if (poolSize > 1 << OFFSET_BITS) {
+      throw new IOException("key pool too large");
+    }
+    char[] pool = new char[poolSize];
+    int used = 0;
+    for (int i = 0; i < otherKeys.size(); i++) {
+      String key = otherKeys.get(i);
+      key.getChars(0, key.length(), pool, used);
+      int h = hash(key);
       int slot = h & (cap - 1);
       while (table[slot] != 0) {
         slot = (slot + 1) & (cap - 1);
       }
-      table[slot] = tag(h, tab) | (long) used << OFFSET_SHIFT | value;
-      used += tab;
+      table[slot] = tag(h, key.length()) | (long) used << OFFSET_SHIFT | otherValues.get(i);
+      used += key.length();
     }
-    return new Lexicon(table, java.util.Arrays.copyOf(pool, used));
+    return new Lexicon(table, pool, plain);
+  }
+
+  /**
+   * The packed key of {@code text[start, end)} lower-cased ({@link #norm}) if it is plain: 1 to
+   * {@link #PLAIN_MAX} chars, each normalised char one of {@code a-z ' -}, packed 5 bits a char ({@link #symbol},
+   * never 0), first char highest; otherwise 0. Injective: two texts have the same non-zero code exactly
+   * when their normalised chars are the same.
+   */
+  static long plainCode(CharSequence text, int start, int end) {
+    if (end - start > PLAIN_MAX || end <= start) {
+      return 0;
+    }
+    long code = 0;
+    for (int i = start; i < end; i++) {
+      int sym = symbol(norm(text.charAt(i)));
+      if (sym == 0) {
+        return 0;
+      }
+      code = code << 5 | sym;
+    }
+    return code;
+  }
+
+  /** The 5-bit symbol of a normalised char of a plain key: {@code a-z} 1-26, {@code '} 27, {@code -} 28; 0 for any other char. */
+  static int symbol(char c) {
+    if (c >= 'a' && c <= 'z') {
+      return c - ('a' - 1);
+    }
+    return c == '\'' ? 27 : c == '-' ? 28 : 0;
+  }
+
+  private static int plainHome(long code, int shift) {
+    return (int) ((code * 0x9E3779B97F4A7C15L) >>> shift);
+  }
+
+  /** Flags of the plain key with this non-zero {@link #plainCode}; 0 if absent. */
+  int lookupPlain(long code) {
+    int m = plainTable.length - 1;
+    int slot = plainHome(code, plainShift);
+    long stored;
+    while ((stored = plainTable[slot]) != 0) {
+      if (stored >>> VALUE_BITS == code) {
+        return (int) (stored & VALUE_MASK);
+      }
+      slot = (slot + 1) & m;
+    }
+    return 0;
   }
 
   static int hash(CharSequence s) {
@@ -179,7 +265,8 @@ final class Lexicon {
 
   /** Flags of {@code text[start, end)} compared lower-case; 0 if absent. */
   int lookup(String text, int start, int end) {
-    return lookup(text, start, end, rawHash(text, start, end));
+    long code = plainCode(text, start, end);
+    return code != 0 ? lookupPlain(code) : lookupOther(text, start, end, rawHash(text, start, end));
   }
 
   /** The unmixed hash of {@code text[start, end)} lower-cased ({@link #norm}), shared with {@link Closed}. */
@@ -193,6 +280,20 @@ final class Lexicon {
 
   /** {@link #lookup(String, int, int)} with the word's {@link #rawHash}, computed once by the caller. */
   int lookup(String text, int start, int end, int rawHash) {
+    long code = plainCode(text, start, end);
+    return code != 0 ? lookupPlain(code) : lookupOther(text, start, end, rawHash);
+  }
+
+  /**
+   * {@link #lookup(String, int, int)} with the word's {@link #rawHash} and {@link #plainCode}, both
+   * computed once by the caller (the tokenizer).
+   */
+  int lookup(String text, int start, int end, int rawHash, long plainCode) {
+    return plainCode != 0 ? lookupPlain(plainCode) : lookupOther(text, start, end, rawHash);
+  }
+
+  /** {@link #lookup(String, int, int)} of a text that is not plain, in the table of the other keys. */
+  private int lookupOther(String text, int start, int end, int rawHash) {
     int len = end - start;
     if (len > MAX_LENGTH) {
       return 0; // no key is that long
@@ -211,33 +312,35 @@ final class Lexicon {
   }
 
   /**
-   * Reads the home slot (and, where its tag matches, the first key character) of each token
-   * {@code t < size} with {@code kind[t] == wordKind} (every token if {@code kind} is null), all before any probe depends on them: the loads are
+   * Reads the home slot (and, for a key that is not plain, where its tag matches, the first key character)
+   * of each token {@code t < size} with {@code kind[t] == wordKind} and {@code skip[t] == 0} (a null
+   * {@code kind} or {@code skip} does not filter), all before any look-up depends on them: the loads are
    * independent, so the CPU overlaps their cache misses instead of waiting for one after the other inside
-   * {@link #lookup}. Reads only; returns a value that the caller may ignore (it keeps the loads alive).
+   * {@link #lookup}. {@code plainCodes[t]} is the token's {@link #plainCode}. Reads only; returns a value
+   * that the caller may ignore (it keeps the loads alive).
    */
-  long touch(int[] starts, int[] ends, int[] rawHashes, byte[] kind, byte wordKind, int size) {
-    return touch(starts, ends, rawHashes, kind, wordKind, size, null);
-  }
-
-  /**
-   * {@link #touch(int[], int[], int[], byte[], byte, int)} of the word tokens ({@code kind[t] == wordKind})
-   * whose {@code skip[t]} is 0 (the others' flags come from elsewhere, {@link #closedFlags}); a null
-   * {@code kind} or {@code skip} does not filter.
-   */
-  long touch(int[] starts, int[] ends, int[] rawHashes, byte[] kind, byte wordKind, int size, int[] skip) {
+  long touch(int[] starts, int[] ends, int[] rawHashes, long[] plainCodes, byte[] kind, byte wordKind, int size, int[] skip) {
     long sink = 0;
     for (int t = 0; t < size; t++) {
       if ((kind == null || kind[t] == wordKind) && (skip == null || skip[t] == 0)) {
-        int h = mix(rawHashes[t]);
-        long stored = table[h & mask];
-        sink += stored;
-        if ((stored & TAG_MASK) == tag(h, ends[t] - starts[t])) {
-          sink += pool[offset(stored)];
+        long code = plainCodes[t];
+        if (code != 0) {
+          sink += plainTable[plainHome(code, plainShift)];
+          continue;
         }
+        sink += touchOther(rawHashes[t], ends[t] - starts[t]);
       }
     }
     return sink;
+  }
+
+  private long touchOther(int rawHash, int length) {
+    int h = mix(rawHash);
+    long stored = table[h & mask];
+    if ((stored & TAG_MASK) == tag(h, length)) {
+      return stored + pool[offset(stored)];
+    }
+    return stored;
   }
 
   private static int offset(long slot) {
@@ -246,6 +349,10 @@ final class Lexicon {
 
   /** Flags of the tokens {@code [from, to)} joined by one space; 0 if absent. */
   int lookup(String text, int[] starts, int[] ends, int from, int to) {
+    if (to - from == 1) {
+      return lookup(text, starts[from], ends[from]);
+    }
+    // two or more words: the key has a space, so it is not plain
     int h = 0;
     int len = 0;
     for (int t = from; t < to; t++) {

@@ -102,6 +102,7 @@ final class ModelFeatures {
       }
       caseless = !anyUpper;
       int[] raws = new int[n];
+      long[] codes = new long[n]; // Lexicon.plainCode of each token, from the same pass
       for (int t = 0; t < n; t++) {
         int s = tk.starts[t];
         int e = tk.ends[t];
@@ -110,6 +111,7 @@ final class ModelFeatures {
         int h = 0x9747b28c;
         int hs = 0x1b873593;
         int raw = 0;
+        long code = 0; // -1 once a char has no Lexicon.symbol (then it stays negative: at most 10 shifts)
         char prevClass = 0;
         int upper = 0;
         int lower = 0;
@@ -141,6 +143,8 @@ final class ModelFeatures {
           }
           h = step(h, lc);
           raw = 31 * raw + norm;
+          int sym = Lexicon.symbol(norm);
+          code = sym == 0 ? -1 : code << 5 | sym;
           if (cls != prevClass) {
             hs = step(hs, cls);
             prevClass = cls;
@@ -164,6 +168,7 @@ final class ModelFeatures {
         suf3[t] = suffix(text, s, e, 3);
         suf4[t] = suffix(text, s, e, 4);
         raws[t] = raw;
+        codes[t] = code > 0 && e - s <= Lexicon.PLAIN_MAX ? code : 0;
         char c0 = text.charAt(s);
         cap[t] = digit > 0 && upper + lower == 0 ? 1          // number
             : upper > 0 && lower == 0 && upper > 1 ? 2        // SHOUT
@@ -174,12 +179,12 @@ final class ModelFeatures {
             || tk.length(t - 1) == 1 && (tk.first(t - 1) == ':' || tk.first(t - 1) == '"');
       }
       // the look-ups after the hashing pass, every home slot touched first: their cache misses overlap
-      lexTouched = lexicon.touch(tk.starts, tk.ends, raws, null, (byte) 0, n);
+      lexTouched = lexicon.touch(tk.starts, tk.ends, raws, codes, null, (byte) 0, n, null);
       for (int t = 0; t < n; t++) {
         int s = tk.starts[t];
         int e = tk.ends[t];
         int raw = raws[t];
-        lex[t] = lexicon.lookup(text, s, e, raw);
+        lex[t] = lexicon.lookup(text, s, e, raw, codes[t]);
         lexS[t] = lexSummary(lex[t]);
         char c0 = text.charAt(s);
         if ((c0 == '@' || c0 == '#') && e - s > 2) {

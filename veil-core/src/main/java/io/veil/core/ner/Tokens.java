@@ -26,6 +26,8 @@ final class Tokens {
   int[] flags;
   /** {@link Lexicon#rawHash} of each word token (0 for other kinds). */
   int[] rawHash;
+  /** {@link Lexicon#plainCode} of each word token (0 for other kinds and for words that are not plain). */
+  long[] plainCode;
   /** The text has no upper-case letter at all (chat typed in lower case): case carries no signal. */
   final boolean caseless;
   /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
@@ -51,27 +53,32 @@ final class Tokens {
   Tokens(String text, Lexicon lexicon) {
     this.text = text;
     this.lexicon = lexicon;
-    int cap = Math.max(16, text.length() / 4);
+    int cap = Math.max(16, text.length() / 3); // about 4 chars a token: rarely grown
     start = new int[cap];
     end = new int[cap];
     kind = new byte[cap];
     nlBefore = new boolean[cap];
     spaceBefore = new boolean[cap];
     rawHash = new int[cap];
+    plainCode = new long[cap];
     caseOf = new byte[cap];
     titleLine = new boolean[cap];
     chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
-    tokenize(chars);
-    caseless = !hasUpperCase(chars);
+    caseless = !tokenize(chars);
     lookUp();
-    computeCase();
+    if (caseless) {
+      computeCaseless();
+    }
   }
 
   /**
-   * Cuts {@code chars} into tokens and computes each token's {@link Lexicon#rawHash} on the way (the
-   * characters of a word are read once, not again for the lexicon and the closed lists).
+   * Cuts {@code chars} into tokens and computes each token's {@link Lexicon#rawHash} and
+   * {@link Lexicon#plainCode} on the way (the characters of a word are read once, not again for the
+   * lexicon and the closed lists). Returns whether the text has an upper-case char
+   * ({@link CharClass#isUpperCase}; white space never is one, and every other char is read here).
    */
-  private void tokenize(char[] chars) {
+  private boolean tokenize(char[] chars) {
+    boolean anyUpper = false;
     int n = chars.length;
     int i = 0;
     boolean nl = true;
@@ -93,6 +100,7 @@ final class Tokens {
       int s = i;
       byte k;
       int h = 0;
+      long code = 0; // Lexicon.plainCode while every normalised char has a symbol (then -1: not plain)
       boolean wide = false; // a char outside ASCII
       boolean camel = false; // an ASCII upper-case letter after 3+ ASCII lower-case ones (see isCamelCase)
       int lowerRun = 0;
@@ -105,21 +113,26 @@ final class Tokens {
             if (d >= 'a' && d <= 'z') {
               digits = false;
               h = 31 * h + d;
+              code = code << 5 | (d - ('a' - 1));
               lowerRun++;
             } else if (d >= 'A' && d <= 'Z') {
               digits = false;
               h = 31 * h + (d | 0x20);
+              code = code << 5 | ((d | 0x20) - ('a' - 1));
+              anyUpper = true;
               camel |= lowerRun >= 3;
               lowerRun = 0;
             } else if (d >= '0' && d <= '9') {
               anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
               h = 31 * h + d;
+              code = -1;
               lowerRun = 0;
             } else if (d == '\'' || d == '-') {
               if (!innerMark(chars, i, d)) {
                 break;
               }
               h = 31 * h + d;
+              code = code << 5 | Lexicon.symbol(d);
               lowerRun = 0;
             } else {
               break;
@@ -127,17 +140,22 @@ final class Tokens {
             i++;
           } else if (CharClass.isLetterDigitOrMark(d)) {
             wide = true;
-            if (Character.isDigit(d)) {
+            if (CharClass.isDigit(d)) {
               anyDigit = true;
             } else {
               digits = false;
             }
-            h = 31 * h + Lexicon.norm(d);
+            anyUpper |= CharClass.isUpperCase(d);
+            char nd = Lexicon.norm(d);
+            h = 31 * h + nd;
+            int sym = Lexicon.symbol(nd); // "İ" and the Kelvin sign normalise to ASCII letters
+            code = sym == 0 ? -1 : code << 5 | sym;
             i++;
           } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
             wide = true;
             digits = false;
             h = 31 * (31 * h + Lexicon.norm(d)) + Lexicon.norm(chars[i + 1]);
+            code = -1;
             i += 2;
           } else if (d == '\u2019') {
             if (!innerMark(chars, i, d)) {
@@ -145,6 +163,7 @@ final class Tokens {
             }
             wide = true;
             h = 31 * h + Lexicon.norm(d);
+            code = code << 5 | Lexicon.symbol('\'');
             i++;
           } else {
             break;
@@ -158,6 +177,7 @@ final class Tokens {
           k = NUM;
         }
       } else {
+        anyUpper |= c >= 128 && CharClass.isUpperCase(c); // no ASCII punctuation is; a surrogate char never is
         i += Character.charCount(Character.codePointAt(chars, i));
         k = PUNCT;
       }
@@ -176,11 +196,17 @@ final class Tokens {
       if (k == NUM) {
         anyNumber = true;
       }
-      add(s, i, k, nl, sp, h, (byte) ((wide ? WIDE : 0) | (camel ? CAMEL : 0)));
+      // -1 (a char without a symbol) shifted left stays negative: only a plain word keeps a positive code
+      int bits = (wide ? WIDE : 0) | (camel ? CAMEL : 0);
+      if (k == WORD) {
+        bits |= caseBits(c, chars, s);
+      }
+      add(s, i, k, nl, sp, h, k == WORD && code > 0 && i - s <= Lexicon.PLAIN_MAX ? code : 0, (byte) bits);
       nl = false;
       sp = false;
     }
     closeLine(lineStart, caps, longWords);
+    return anyUpper;
   }
 
   /**
@@ -194,15 +220,6 @@ final class Tokens {
       return false;
     }
     return i + 1 < n && CharClass.isLetter(chars[i - 1]) && CharClass.isLetter(chars[i + 1]);
-  }
-
-  private static boolean hasUpperCase(char[] chars) {
-    for (char c : chars) {
-      if (CharClass.isUpperCase(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -225,7 +242,8 @@ final class Tokens {
     closed = new int[size];
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
-        int slot = Closed.slot(chars, start[t], end[t], rawHash[t]);
+        long code = plainCode[t];
+        int slot = code != 0 ? Closed.slot(code, rawHash[t]) : Closed.slot(chars, start[t], end[t], rawHash[t]);
         if (slot < 0) {
           continue;
         }
@@ -242,12 +260,12 @@ final class Tokens {
         }
       }
     }
-    touched = lexicon.touch(start, end, rawHash, kind, WORD, size, closed);
+    touched = lexicon.touch(start, end, rawHash, plainCode, kind, WORD, size, closed);
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
         int f = closed[t] != 0 ? flags[t] : Lexicon.UNKNOWN;
         if (f == Lexicon.UNKNOWN) {
-          f = lexicon.lookup(text, start[t], end[t], rawHash[t]);
+          f = lexicon.lookup(text, start[t], end[t], rawHash[t], plainCode[t]);
         }
         if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
           f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
@@ -314,10 +332,11 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, byte charBits) {
+  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, long code, byte charBits) {
     if (size == start.length) {
       int cap = size * 2;
       rawHash = Arrays.copyOf(rawHash, cap);
+      plainCode = Arrays.copyOf(plainCode, cap);
       start = Arrays.copyOf(start, cap);
       end = Arrays.copyOf(end, cap);
       kind = Arrays.copyOf(kind, cap);
@@ -332,6 +351,7 @@ final class Tokens {
     nlBefore[size] = nl;
     spaceBefore[size] = sp;
     rawHash[size] = h;
+    plainCode[size] = code;
     caseOf[size] = charBits;
     size++;
   }
@@ -359,6 +379,11 @@ final class Tokens {
   /** Token {@code t} is a word in one of the {@link Closed} lists {@code bits}. */
   boolean in(int t, int bits) {
     return t >= 0 && t < size && (closed[t] & bits) != 0;
+  }
+
+  /** Word token {@code t} has only ASCII chars. */
+  boolean ascii(int t) {
+    return (caseOf[t] & WIDE) == 0;
   }
 
   /** {@link #caseOf} bit: {@link #isCap}. */
@@ -396,31 +421,32 @@ final class Tokens {
   }
   /**
    * Per token, {@link #CAP} and {@link #LOWER}: the scanners ask for each token's case many times, so it
-   * is computed once, after the look-ups (without case in the text it depends on the lexicon flags); and
-   * {@link #WIDE}.
+   * is computed once: from the first char by the tokenizer ({@link #caseBits}), and again after the
+   * look-ups for a {@link #caseless} text, where it depends on the lexicon flags ({@link #computeCaseless});
+   * and {@link #WIDE}, {@link #CAMEL}.
    */
   private byte[] caseOf;
 
-  private void computeCase() {
-    for (int t = 0; t < size; t++) {
-      if (kind[t] == WORD) {
-        boolean cap = capital(t);
-        boolean lower = caseless ? !cap : CharClass.isLowerCase(chars[start[t]]);
-        caseOf[t] |= (byte) ((cap ? CAP : 0) | (lower ? LOWER : 0));
-      }
-    }
+  /**
+   * {@link #CAP} and {@link #LOWER} of a word token that starts with {@code c} at {@code s}, in a text that
+   * is not {@link #caseless}: first letter upper-case (its code point), or lower-case.
+   */
+  private static int caseBits(char c, char[] chars, int s) {
+    boolean cap = c < 128 ? CharClass.isUpperCase(c) : Character.isUpperCase(Character.codePointAt(chars, s));
+    return (cap ? CAP : 0) | (CharClass.isLowerCase(c) ? LOWER : 0);
   }
 
-  /** {@link #isCap} of the word token {@code t}, computed. */
-  private boolean capital(int t) {
-    if (caseless) {
-      // without case, only lexicon words that are not common English words may start a name or place
-      int f = flags[t];
-      return (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0 && (f & Lexicon.COMMON) == 0
-          && CharClass.isLetter(text.charAt(start[t]));
+  /** {@link #CAP} and {@link #LOWER} of the word tokens of a {@link #caseless} text, replacing the tokenizer's. */
+  private void computeCaseless() {
+    for (int t = 0; t < size; t++) {
+      if (kind[t] == WORD) {
+        // without case, only lexicon words that are not common English words may start a name or place
+        int f = flags[t];
+        boolean cap = (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0
+            && (f & Lexicon.COMMON) == 0 && CharClass.isLetter(text.charAt(start[t]));
+        caseOf[t] = (byte) (caseOf[t] & ~(CAP | LOWER) | (cap ? CAP : LOWER));
+      }
     }
-    char c = text.charAt(start[t]);
-    return c < 128 ? CharClass.isUpperCase(c) : Character.isUpperCase(text.codePointAt(start[t]));
   }
 
   /**

@@ -33,6 +33,28 @@ class AddressScannerTest {
     assertThat(found).extracting(f -> f.value(text)).anySatisfy(v -> assertThat(v).startsWith("Große Alte Neue Michaelkirchstr. 15"));
   }
 
+  /**
+   * Street words written on their own before the house number ({@code STANDALONE}) and full suffixes, in
+   * every case: an ASCII word is matched by its plain code or the closed list, a word with other chars by
+   * its lower-case String.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      Send it to Nordahl Rolfsens vei 187 please. | Nordahl Rolfsens vei 187
+      Send it to Nordahl Rolfsens VEI 187 please. | Nordahl Rolfsens VEI 187
+      Send it to Nordahl Rolfsens Vei 187 please. | Nordahl Rolfsens Vei 187
+      Send it to Hegedűs Gyula utca 7 please. | Hegedűs Gyula utca 7
+      Send it to Dózsa György út 78 please. | Dózsa György út 78
+      Send it to Dózsa György ÚT 78 please. | Dózsa György ÚT 78
+      Send it to Kossuth tér 3 please. | Kossuth tér 3
+      Send it to Marienburger Straße 12 please. | Marienburger Straße 12
+      Send it to Marienburger STRASSE 12 please. | Marienburger STRASSE 12
+      """)
+  void standaloneStreetWordsInAnyCase(String text, String address) {
+    List<Finding> found = GazetteerNerEngine.addressRecognizer().analyze(text, "en");
+    assertThat(found).extracting(f -> f.value(text)).anySatisfy(v -> assertThat(v).startsWith(address));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiterString = "|", textBlock = """
       We talked about it yesterday.

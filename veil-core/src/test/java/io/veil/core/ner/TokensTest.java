@@ -26,7 +26,7 @@ class TokensTest {
       "Mayo-Walters", "Júlia", "José", "Zoë", "Müller", "München", "Paris", "paris", "New", "York", "OrderService",
       "JavaScript", "PayPal", "McDonald", "iPhone", "ÉCOLE", "naïve", "Ärger", "the-end", "well-known", "O'Brien",
       "don't", "it’s", "Sepi's", "42", "12B", "19th", "A1B", "GB82WEST", ",", ".", ":", "!", "\"", "(", "@", "#",
-      "😀", "𝐀bc", "e\u0301", "ǅemal", "ß", "İstanbul");
+      "😀", "𝐀bc", "e\u0301", "ǅemal", "ß", "İstanbul", "\u24b6", "a\u216b", "\u24d0");
 
   @Provide
   Arbitrary<String> texts() {
@@ -43,10 +43,12 @@ class TokensTest {
     for (int t = 0; t < tk.size; t++) {
       if (tk.kind[t] != Tokens.WORD) {
         assertThat(tk.flags[t]).isZero();
+        assertThat(tk.plainCode[t]).isZero();
         continue;
       }
       int s = tk.start[t];
       int e = tk.end[t];
+      assertThat(tk.plainCode[t]).as("plain code %s", text.substring(s, e)).isEqualTo(Lexicon.plainCode(text, s, e));
       assertThat(tk.closed[t]).as("closed %s", text.substring(s, e)).isEqualTo(Closed.mask(text, s, e));
       int direct = LEXICON.lookup(text, s, e);
       if (direct != 0) {
