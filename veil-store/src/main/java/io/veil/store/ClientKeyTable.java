@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * every lookup reads the database; {@code ttl} is only a last bound. A lookup that raced with a change
  * does not keep what it read.
  *
- * <p>Thread safety: thread-safe. Memory: at most {@value #MAX_CACHED_KEYS} cached keys and
- * {@value #MAX_CACHED_MISSES} cached unknown hashes.
+ * <p>Thread safety: thread-safe. Memory: at most {@value #MAX_CACHED_KEYS} cached keys,
+ * {@value #MAX_CACHED_MISSES} cached unknown hashes and {@value #MAX_CACHED_KEYS} keys as last read
+ * ({@link #lastKnown}, for accounting refused requests only).
  *
  * <p>Failure: {@link StoreUnavailableException} when the database is unreachable (the gateway then
  * refuses the request: fail closed), {@link StoreException} for any other database failure or a row
@@ -54,6 +55,8 @@ public final class ClientKeyTable {
   static final int MAX_CACHED_KEYS = 100_000;
   /** The most unknown hashes (wrong keys) cached per process. */
   static final int MAX_CACHED_MISSES = 10_000;
+  /** How long a key read from the database is remembered for {@link #lastKnown}. */
+  static final Duration LAST_KNOWN_FOR = Duration.ofMinutes(10);
   private static final String COLUMNS =
       "id, secret_sha256, tenant, policy, rate_per_minute, created_at, revoked_at, expires_at";
 
@@ -61,6 +64,8 @@ public final class ClientKeyTable {
   private final boolean caching;
   private final Cache<String, Found> found;
   private final Cache<String, Boolean> missing;
+  /** Keys as last read from the database; never used to authenticate (see {@link #lastKnown}). */
+  private final Cache<String, Found> lastRead;
   private final AtomicLong changes = new AtomicLong();
 
   /** A stored key with its hash, as cached. */
@@ -109,6 +114,7 @@ public final class ClientKeyTable {
         .maximumSize(MAX_CACHED_KEYS).build();
     this.missing = Caffeine.newBuilder().expireAfterWrite(caching ? ttl : Duration.ofMillis(1))
         .maximumSize(MAX_CACHED_MISSES).build();
+    this.lastRead = Caffeine.newBuilder().expireAfterWrite(LAST_KNOWN_FOR).maximumSize(MAX_CACHED_KEYS).build();
     db.subjectChanges().subscribe(new SubjectChangeFeed.Subscriber() {
       @Override
       public void changed(SubjectChangeFeed.Kind kind, String ref) {
@@ -164,11 +170,26 @@ public final class ClientKeyTable {
     return fresh.flatMap(f -> matching(f, secretSha256));
   }
 
+  /**
+   * The key this hash belonged to when this process last read it from the database (within
+   * {@link #LAST_KNOWN_FOR}), without asking the database. <b>Never a reason to let a request
+   * through</b>: it may have been revoked since. It lets the gateway account a request it refuses
+   * because the database is unreachable to the key's tenant (its audit record), as it did when keys
+   * were read from a file.
+   */
+  public Optional<ClientKeyRow> lastKnown(byte[] secretSha256) {
+    if (secretSha256 == null || secretSha256.length != 32) {
+      return Optional.empty();
+    }
+    Found f = lastRead.getIfPresent(HexFormat.of().formatHex(secretSha256));
+    return f == null ? Optional.empty() : matching(f, secretSha256);
+  }
+
   /** All keys, revoked and expired ones included, oldest first. Reads the database. */
   public List<ClientKeyRow> list() {
     return db.withConnection("client key list", c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM client_keys ORDER BY created_at, id");
+          "SELECT " + COLUMNS + " FROM client_keys ORDER BY created_at, seq");
           ResultSet rs = ps.executeQuery()) {
         List<ClientKeyRow> out = new ArrayList<>();
         while (rs.next()) {
@@ -295,7 +316,7 @@ public final class ClientKeyTable {
   }
 
   private Optional<Found> read(String hex) {
-    return db.withConnection("client key lookup", c -> {
+    Optional<Found> f = db.withConnection("client key lookup", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT " + COLUMNS + " FROM client_keys WHERE secret_sha256 = ?")) {
         ps.setString(1, hex);
@@ -304,6 +325,12 @@ public final class ClientKeyTable {
         }
       }
     });
+    if (f.isPresent()) {
+      lastRead.put(hex, f.get());
+    } else {
+      lastRead.invalidate(hex);
+    }
+    return f;
   }
 
   private static Optional<ClientKeyRow> matching(Found f, byte[] presented) {

@@ -46,6 +46,12 @@ class ClientKeyTableIT {
       assertThat(t.findBySecretHash(new byte[31])).isEmpty();
       assertThat(t.findBySecretHash(null)).isEmpty();
       assertThat(t.list()).containsExactly(a, b);
+      // created in the same millisecond: listed in the order they were created, not by id
+      t.insert(new ClientKeyRow("vk_z", "acme", "default", 0, T0.plusSeconds(2), null, null), sha("secret-z"));
+      t.insert(new ClientKeyRow("vk_y", "acme", "default", 0, T0.plusSeconds(2), null, null), sha("secret-y"));
+      assertThat(t.list()).extracting(ClientKeyRow::id).containsExactly("vk_a", "vk_b", "vk_z", "vk_y");
+      assertThat(t.lastKnown(sha("secret-a"))).as("as last read, without a query").contains(a);
+      assertThat(t.lastKnown(sha("secret-c"))).isEmpty();
 
       assertThat(t.revoke("vk_a", T0.plusSeconds(10))).isTrue();
       assertThat(t.findBySecretHash(sha("secret-a"))).get().extracting(ClientKeyRow::revokedAt)
