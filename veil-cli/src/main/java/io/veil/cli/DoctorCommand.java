@@ -9,7 +9,9 @@ import io.veil.gateway.DoctorReport;
 import io.veil.gateway.DoctorStatus;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.Governance;
+import io.veil.gateway.keys.ClientKeyStorage;
 import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.gateway.keys.JdbcClientKeyStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 ok, 1 warnings, 2 failures (or the configuration does not load)."})
 final class DoctorCommand implements Callable<Integer> {
   /** Checks that need the store; a running gateway answers them when it holds the H2 file. */
-  private static final List<String> STORE_CHECKS = List.of("database.reachable", "audit.chain");
+  private static final List<String> STORE_CHECKS = List.of("database.reachable", "audit.chain", "keys.clients");
 
   @Spec
   CommandSpec spec;
@@ -84,7 +86,8 @@ final class DoctorCommand implements Callable<Integer> {
 
   private DoctorReport localReport(GatewayConfig cfg) {
     Doctor doctor = Doctor.of(cfg).env(env).configFile(location.config).veil(Veil.builder().build());
-    if (Files.exists(cfg.dataDir().resolve("keys.json"))) {
+    boolean keysInDatabase = cfg.governance().clientKeys() == ClientKeyStorage.DATABASE;
+    if (!keysInDatabase && Files.exists(cfg.dataDir().resolve("keys.json"))) {
       doctor.keys(FileClientKeyStore.open(cfg.dataDir()));
     }
     boolean storeExists = cfg.governance().jdbcUrl() != null || Files.exists(cfg.dataDir().resolve("veil.mv.db"));
@@ -96,6 +99,9 @@ final class DoctorCommand implements Callable<Integer> {
     try {
       g = location.open();
       doctor.governance(g);
+      if (keysInDatabase) {
+        doctor.keys(JdbcClientKeyStore.open(g.clientKeyTable())); // read only: no import from keys.json here
+      }
     } catch (StoreLocation.InUse e) {
       try {
         RunningGateway.find(cfg).ifPresent(rg -> ask(rg).checks().stream()

@@ -1,14 +1,17 @@
 package io.veil.cli;
 
-import io.veil.gateway.ConfigLoader;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.Governance;
 import io.veil.store.AuditAction;
 import io.veil.gateway.keys.ClientKey;
+import io.veil.gateway.keys.ClientKeyStorage;
+import io.veil.gateway.keys.ClientKeyStore;
+import io.veil.gateway.keys.ClientKeyStores;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,20 +36,6 @@ final class KeysCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** Where the keys live: --data-dir, else the configuration's data directory. */
-  static final class Location {
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
-    Path config;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory (default ./veil-data)")
-    Path dataDir;
-
-    GatewayConfig load() {
-      GatewayConfig cfg = ConfigLoader.load(config, System.getenv());
-      return dataDir == null ? cfg : cfg.withDataDir(dataDir);
-    }
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; prints its secret once.")
@@ -120,7 +109,7 @@ final class KeysCommand implements Runnable {
         }
         IssuedKey key;
         try (g) {
-          key = FileClientKeyStore.open(cfg.dataDir()).create(tenant, policy, perMinute, lifetime);
+          key = store(cfg, g).create(tenant, policy, perMinute, lifetime);
           auditOrFail(g, key.key().tenant(), "/admin/keys", "the key was created (id " + key.key().id() + ")");
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -146,14 +135,25 @@ final class KeysCommand implements Runnable {
     CommandSpec spec;
 
     @Mixin
-    Location location;
+    StoreLocation location;
 
     @Override
     public Integer call() {
       try {
+        GatewayConfig cfg = location.load();
+        List<ClientKey> keys;
+        try {
+          keys = keys(cfg);
+        } catch (StoreLocation.InUse e) {
+          RunningGateway.Response r = location.remote(e).admin("GET", "/admin/keys", null);
+          if (!r.ok()) {
+            return RunningGateway.print(spec, r);
+          }
+          keys = fromJson(RunningGateway.json(r));
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", "ID", "TENANT", "POLICY", "RATE", "CREATED", "STATUS");
-        for (ClientKey k : FileClientKeyStore.open(location.load().dataDir()).list()) {
+        for (ClientKey k : keys) {
           out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", k.id(), k.tenant(), k.policy(),
               k.ratePerMinute() == 0 ? "-" : k.ratePerMinute() + "/min", k.createdAt().toString().substring(0, 19) + "Z",
               k.revoked() ? "revoked " + k.revokedAt()
@@ -165,6 +165,16 @@ final class KeysCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println("veil: " + e.getMessage());
         return VeilCli.EXIT_USAGE;
+      }
+    }
+
+    /** The keys, read here: from keys.json, or from the database (InUse: a gateway holds the H2 file). */
+    private List<ClientKey> keys(GatewayConfig cfg) {
+      if (cfg.governance().clientKeys() == ClientKeyStorage.FILE) {
+        return FileClientKeyStore.open(cfg.dataDir()).list();
+      }
+      try (Governance g = location.open()) {
+        return store(cfg, g).list();
       }
     }
   }
@@ -183,12 +193,7 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        FileClientKeyStore store = FileClientKeyStore.open(location.load().dataDir());
-        String tenant = store.list().stream().filter(k -> k.id().equals(id)).map(ClientKey::tenant).findFirst().orElse(null);
-        if (tenant == null) {
-          spec.commandLine().getErr().println("veil: no key with id " + id);
-          return 1;
-        }
+        GatewayConfig cfg = location.load();
         Governance g;
         try {
           g = location.open();
@@ -197,13 +202,17 @@ final class KeysCommand implements Runnable {
               + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/revoke", "{}"));
         }
         try (g) {
-          if (!store.revoke(id)) {
+          ClientKeyStore store = store(cfg, g);
+          String tenant = store.list().stream().filter(k -> k.id().equals(id)).map(ClientKey::tenant).findFirst().orElse(null);
+          if (tenant == null || !store.revoke(id)) {
             spec.commandLine().getErr().println("veil: no key with id " + id);
             return 1;
           }
           auditOrFail(g, tenant, "/admin/keys/revoke", "the key was revoked");
         }
-        spec.commandLine().getOut().println("revoked " + id + " (the gateway stops accepting it within a second)");
+        spec.commandLine().getOut().println("revoked " + id + (cfg.governance().clientKeys() == ClientKeyStorage.FILE
+            ? " (the gateway stops accepting it within a second)"
+            : " (every gateway on this database refuses it from now on)"));
         return 0;
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println("veil: " + e.getMessage());
@@ -237,6 +246,30 @@ final class KeysCommand implements Runnable {
         throw new CliException(e.getMessage());
       }
     }
+  }
+
+  /** The key store the configuration names, on the store {@code g} opened (imports keys.json once, see ClientKeyStores). */
+  static ClientKeyStore store(GatewayConfig cfg, Governance g) {
+    return ClientKeyStores.open(cfg.governance().clientKeys(), cfg.dataDir(), g::clientKeyTable);
+  }
+
+  /** The keys of a running gateway's {@code GET /admin/keys} answer. */
+  static List<ClientKey> fromJson(com.fasterxml.jackson.databind.JsonNode answer) {
+    List<ClientKey> keys = new java.util.ArrayList<>();
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode n : answer.path("data")) {
+        keys.add(new ClientKey(n.path("id").asText(), n.path("tenant").asText(), n.path("policy").asText(),
+            n.path("rate_per_minute").asInt(0), java.time.Instant.parse(n.path("created_at").asText()),
+            instant(n, "revoked_at"), instant(n, "expires_at")));
+      }
+    } catch (RuntimeException e) {
+      throw new CliException("the running gateway's key list was not understood");
+    }
+    return keys;
+  }
+
+  private static java.time.Instant instant(com.fasterxml.jackson.databind.JsonNode n, String field) {
+    return n.hasNonNull(field) ? java.time.Instant.parse(n.get(field).asText()) : null;
   }
 
   /**

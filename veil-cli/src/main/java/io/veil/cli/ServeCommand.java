@@ -9,6 +9,8 @@ import io.veil.gateway.Gateway;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.KnownEnvironment;
 import io.veil.gateway.UpstreamConfig;
+import io.veil.gateway.keys.ClientKeyStore;
+import io.veil.gateway.keys.ClientKeyStores;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.IssuedKey;
 import io.veil.gateway.mock.MockLlm;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "  VEIL_UPSTREAM_URL, VEIL_UPSTREAM_API_KEY[_FILE], VEIL_UPSTREAM_API_VERSION, VEIL_UPSTREAM_AUTH_HEADER,",
         "  VEIL_DATABASE_URL, VEIL_DATABASE_USER, VEIL_DATABASE_PASSWORD[_FILE], VEIL_ADMIN_TOKEN[_FILE],",
         "  VEIL_PROFILE, VEIL_MAX_BODY_BYTES, VEIL_SHUTDOWN_TIMEOUT_SECONDS, VEIL_DRAIN_DELAY_SECONDS,",
-        "  VEIL_MAX_CONNECTIONS, VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS;",
+        "  VEIL_MAX_CONNECTIONS, VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS,",
+        "  VEIL_CLIENT_KEYS=database|file (client keys in the database, the default, or in DATA_DIR/keys.json);",
         "  logs: VEIL_LOG_LEVEL, VEIL_ACCESS_LOG_LEVEL, VEIL_LOG_FORMAT=text|json (stderr).",
         "  A *_FILE variable names a file holding the secret (Docker/Kubernetes secrets).",
         "  Other VEIL_* variables are ignored; a warning at start names them (veil doctor too).",
@@ -146,15 +149,14 @@ final class ServeCommand implements Callable<Integer> {
       return null;
     }
 
-    FileClientKeyStore keys = FileClientKeyStore.open(cfg.dataDir());
-    IssuedKey devKey = null;
-    if (keys.list().isEmpty()) {
-      devKey = keys.create("default", "default", 0);
-      Path file = cfg.dataDir().resolve("dev-key");
-      Files.deleteIfExists(file);
-      FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));
+    try {
+      // a new data directory is private (0700) before anything is written into it
+      FileClientKeyStore.createPrivateDirectory(cfg.dataDir());
+    } catch (java.io.UncheckedIOException e) {
+      err.println("veil: " + e.getMessage());
+      err.flush();
+      return null;
     }
-
     MockLlm mock = null;
     if (useMock) {
       mock = MockLlm.start(0, null);
@@ -168,6 +170,27 @@ final class ServeCommand implements Callable<Integer> {
         mock.close();
       }
       err.println("veil: cannot open the governance store: " + e.getMessage());
+      err.flush();
+      return null;
+    }
+    // the client keys live in the database by default (shared by every instance on it), else in keys.json
+    ClientKeyStore keys;
+    IssuedKey devKey = null;
+    try {
+      final Governance g = governance;
+      keys = ClientKeyStores.open(cfg.governance().clientKeys(), cfg.dataDir(), g::clientKeyTable);
+      if (keys.list().isEmpty()) {
+        devKey = keys.create("default", "default", 0);
+        Path file = cfg.dataDir().resolve("dev-key");
+        Files.deleteIfExists(file);
+        FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));
+      }
+    } catch (RuntimeException | IOException e) {
+      if (mock != null) {
+        mock.close();
+      }
+      governance.close();
+      err.println("veil: cannot open the client keys: " + e.getMessage());
       err.flush();
       return null;
     }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * Azure clients send it) and binds the request to the key's tenant and policy.
  *
  * <p><b>Security:</b> the tenant comes from the key only, never from the request. A key bound to a
- * policy the configuration lacks is refused (fail closed).
+ * policy the configuration lacks is refused (fail closed), and so is every request while the key
+ * store's database is unreachable (503) or failing (500).
  */
 final class AuthInterceptor implements Interceptor {
   private final ClientKeyStore keys;
@@ -28,7 +29,25 @@ final class AuthInterceptor implements Interceptor {
     if (secret == null) {
       throw unauthorized("Missing Veil API key: send it as 'Authorization: Bearer <key>'");
     }
-    Optional<ClientKey> key = keys.authenticate(secret);
+    Optional<ClientKey> key;
+    try {
+      key = keys.authenticate(secret);
+    } catch (io.veil.store.StoreUnavailableException e) {
+      // a key that cannot be checked lets nothing through; a key this process checked before is named,
+      // so that the refusal is audited under its tenant (kept until the database is back), as it was
+      // when the keys came from a file and the refusal came from the next stage
+      keys.lastKnown(secret).ifPresent(k -> {
+        request.stats().authenticated(k.id(), k.tenant());
+        GatewayPolicy p = policies.get(k.policy());
+        if (p != null) {
+          request.stats().policyVersion(p.version());
+        }
+      });
+      throw PrivacyInterceptor.unavailable();
+    } catch (io.veil.store.StoreException e) {
+      throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.INTERNAL,
+          "The client key store failed; the request was not forwarded");
+    }
     if (key.isEmpty()) {
       throw unauthorized("Invalid or revoked Veil API key");
     }

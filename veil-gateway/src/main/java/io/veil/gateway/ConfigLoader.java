@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.veil.gateway.keys.ClientKeyStorage;
 import io.veil.store.DataClass;
 import io.veil.store.Purpose;
 import io.veil.store.RegulationProfile;
@@ -65,6 +66,11 @@ import java.util.Set;
  *   subjectStateCacheMillis: 2000    # VEIL_SUBJECT_STATE_CACHE_MILLIS; how long a user's consent and settings
  *                                    # are cached (0-60000; 0: no cache); other instances' changes on PostgreSQL
  *                                    # arrive by NOTIFY at once, this is only a last bound
+ *   clientKeys: database             # VEIL_CLIENT_KEYS; database (default) | file: where client keys live.
+ *                                    # database: the client_keys table, shared by every instance on the
+ *                                    # database (a revocation applies everywhere at once); DATA_DIR/keys.json
+ *                                    # is imported once (hashes only) and then no longer read.
+ *                                    # file: DATA_DIR/keys.json only (the former store, for going back)
  * admin:
  *   token: ...                       # VEIL_ADMIN_TOKEN; default: DATA_DIR/admin-token (generated, 0600)
  *   tokenFile: /run/secrets/admin    # VEIL_ADMIN_TOKEN_FILE
@@ -310,7 +316,8 @@ public final class ConfigLoader {
 
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {
     JsonNode db = section(root, "database", "database");
-    requireKnown(db, "database.", Set.of("url", "user", "password", "passwordFile", "subjectStateCacheMillis"));
+    requireKnown(db, "database.", Set.of("url", "user", "password", "passwordFile", "subjectStateCacheMillis",
+        "clientKeys"));
     JsonNode admin = section(root, "admin", "admin");
     requireKnown(admin, "admin.", Set.of("token", "tokenFile"));
     JsonNode ret = section(root, "retention", "retention");
@@ -343,7 +350,9 @@ public final class ConfigLoader {
             "database.subjectStateCacheMillis", Long.toString(d.subjectStateTtl().toMillis())),
             "database.subjectStateCacheMillis")),
         Duration.ofMillis(parseLong(pick(env, "VEIL_AUDIT_GROUP_WAIT_MILLIS", audit, "groupWaitMillis",
-            "audit.groupWaitMillis", Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")));
+            "audit.groupWaitMillis", Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")),
+        ClientKeyStorage.parse(pick(env, "VEIL_CLIENT_KEYS", db, "clientKeys", "database.clientKeys",
+            d.clientKeys().wireName())));
   }
 
   private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode parent, String field, String what,

@@ -4,6 +4,7 @@ import io.veil.store.AuditAction;
 import io.veil.store.AuditLog;
 import io.veil.store.AuditRecord;
 import io.veil.store.AuditVerifier;
+import io.veil.store.ClientKeyTable;
 import io.veil.store.ConsentStore;
 import io.veil.store.DataClass;
 import io.veil.store.Database;
@@ -61,6 +62,7 @@ public final class Governance implements AutoCloseable {
   private final ConsentStore consent;
   private final PrivacySettingsStore settings;
   private final PrivacyRequestStore requests;
+  private final ClientKeyTable clientKeys;
   private ScheduledExecutorService timers;
   private final java.util.List<java.util.function.Consumer<io.veil.store.Pseudonym>> erasureListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -111,6 +113,9 @@ public final class Governance implements AutoCloseable {
     this.consent = new ConsentStore(db, subjectKeys, config.subjectStateTtl());
     this.settings = new PrivacySettingsStore(db, subjectKeys, config.subjectStateTtl());
     this.requests = new PrivacyRequestStore(db, subjectKeys);
+    // client keys are looked up on every request: cached per secret hash for the same bound, emptied at once
+    // by this process's key changes and, on PostgreSQL, by the NOTIFY of another instance's (see ClientKeyTable)
+    this.clientKeys = new ClientKeyTable(db, config.subjectStateTtl());
   }
 
   /**
@@ -297,6 +302,14 @@ public final class Governance implements AutoCloseable {
   /** Called with the erased subject's pseudonym after each {@link #erase} of this process. */
   void onErasure(java.util.function.Consumer<io.veil.store.Pseudonym> listener) {
     erasureListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * The client keys in this database (the {@code client_keys} table); the gateway's key store when
+   * {@link GovernanceConfig#clientKeys()} is {@code database} ({@link io.veil.gateway.keys.ClientKeyStores}).
+   */
+  public ClientKeyTable clientKeyTable() {
+    return clientKeys;
   }
 
   public RetentionPurger purger() {

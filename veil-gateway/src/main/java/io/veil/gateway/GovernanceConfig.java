@@ -1,5 +1,6 @@
 package io.veil.gateway;
 
+import io.veil.gateway.keys.ClientKeyStorage;
 import io.veil.store.DataClass;
 import io.veil.store.RegulationProfile;
 import java.time.Duration;
@@ -31,10 +32,13 @@ import java.util.Objects;
  *     (only while at least 8 of them are): what it may add to a request's
  *     latency under load, traded for fewer commits. 0 to {@value #MAX_AUDIT_GROUP_WAIT_MILLIS} ms, 0 = never
  *     wait; default {@link #DEFAULT_AUDIT_GROUP_WAIT}
+ * @param clientKeys where the gateway's client keys live ({@code database.clientKeys}): in this database
+ *     (default, on H2 and PostgreSQL: every instance on the database shares them, a revocation applies
+ *     everywhere at once) or in {@code DATA_DIR/keys.json} (the former store, for going back)
  */
 public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
     RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
-    Duration purgeInterval, Duration subjectStateTtl, Duration auditGroupWait) {
+    Duration purgeInterval, Duration subjectStateTtl, Duration auditGroupWait, ClientKeyStorage clientKeys) {
 
   /** The default of {@link #auditGroupWait()}. */
   public static final Duration DEFAULT_AUDIT_GROUP_WAIT = Duration.ofMillis(5);
@@ -44,6 +48,14 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
   public static final Duration DEFAULT_SUBJECT_STATE_TTL = Duration.ofSeconds(2);
   /** The largest {@link #subjectStateTtl()}: a withdrawal on another instance must not go unseen for long. */
   public static final long MAX_SUBJECT_STATE_TTL_MILLIS = 60_000;
+
+  /** Client keys in the database ({@link ClientKeyStorage#DATABASE}). */
+  public GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
+      RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
+      Duration purgeInterval, Duration subjectStateTtl, Duration auditGroupWait) {
+    this(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery, checkpointInterval,
+        purgeInterval, subjectStateTtl, auditGroupWait, ClientKeyStorage.DATABASE);
+  }
 
   /** With the default {@link #subjectStateTtl()} and {@link #auditGroupWait()}. */
   public GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
@@ -75,6 +87,7 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
     if (auditGroupWait.isNegative() || auditGroupWait.toMillis() > MAX_AUDIT_GROUP_WAIT_MILLIS) {
       throw new IllegalArgumentException("audit.groupWaitMillis must be 0-" + MAX_AUDIT_GROUP_WAIT_MILLIS);
     }
+    Objects.requireNonNull(clientKeys, "clientKeys");
   }
 
   /** Embedded H2 in the data directory, GDPR retention, checkpoints every 1000 records or 5 minutes, hourly purge. */
@@ -85,27 +98,32 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
 
   public GovernanceConfig withDatabase(String url, String user, String password) {
     return new GovernanceConfig(url, user, password, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait);
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys);
   }
 
   public GovernanceConfig withAdminToken(String token) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, token, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait);
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys);
   }
 
   public GovernanceConfig withSubjectStateTtl(Duration ttl) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, ttl, auditGroupWait);
+        checkpointInterval, purgeInterval, ttl, auditGroupWait, clientKeys);
   }
 
   public GovernanceConfig withAuditGroupWait(Duration wait) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, wait);
+        checkpointInterval, purgeInterval, subjectStateTtl, wait, clientKeys);
+  }
+
+  public GovernanceConfig withClientKeys(ClientKeyStorage storage) {
+    return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, storage);
   }
 
   @Override
   public String toString() {
     return "GovernanceConfig[db=" + (jdbcUrl == null ? "h2 (data dir)" : jdbcUrl.replaceAll("\\?.*", "?…"))
-        + ", profile=" + profile.wireName() + ", adminToken=" + (adminToken == null ? "file" : "<set>") + "]";
+        + ", profile=" + profile.wireName() + ", clientKeys=" + clientKeys.wireName() + ", adminToken=" + (adminToken == null ? "file" : "<set>") + "]";
   }
 }

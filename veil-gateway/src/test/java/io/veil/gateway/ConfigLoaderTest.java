@@ -120,6 +120,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clientKeysLiveInTheDatabaseUnlessTheConfigurationOrTheEnvironmentSaysFile() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).governance().clientKeys())
+        .as("the default, on H2 as on PostgreSQL").isEqualTo(io.veil.gateway.keys.ClientKeyStorage.DATABASE);
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_DATABASE_URL", "jdbc:postgresql://db/veil")).governance()
+        .clientKeys()).isEqualTo(io.veil.gateway.keys.ClientKeyStorage.DATABASE);
+    Path f = dir.resolve("keys.yaml");
+    Files.writeString(f, """
+        database:
+          clientKeys: file
+        """);
+    assertThat(ConfigLoader.load(f, Map.of()).governance().clientKeys())
+        .isEqualTo(io.veil.gateway.keys.ClientKeyStorage.FILE);
+    assertThat(ConfigLoader.load(f, Map.of("VEIL_CLIENT_KEYS", "Database")).governance().clientKeys())
+        .as("the environment wins").isEqualTo(io.veil.gateway.keys.ClientKeyStorage.DATABASE);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_CLIENT_KEYS", "redis")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("database.clientKeys must be database or file");
+  }
+
+  @Test
   void theAuditGroupWaitIsASettingWithAnEnvironmentOverrideAndBounds() throws Exception {
     assertThat(ConfigLoader.load(null, Map.of()).governance().auditGroupWait()).isEqualTo(java.time.Duration.ofMillis(5));
     Path f = dir.resolve("group.yaml");

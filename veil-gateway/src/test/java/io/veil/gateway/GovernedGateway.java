@@ -1,7 +1,8 @@
 package io.veil.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.gateway.keys.ClientKeyStore;
+import io.veil.gateway.keys.ClientKeyStores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,8 @@ final class GovernedGateway implements AutoCloseable {
   final Gateway gateway;
   final String key;
   final String adminToken;
-  final FileClientKeyStore keys;
+  /** The key store {@code govConfig.clientKeys()} names (the database by default), as {@code veil serve} opens it. */
+  final ClientKeyStore keys;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   GovernedGateway(Path dataDir, GovernanceConfig govConfig, Map<String, GatewayPolicy> extraPolicies) throws Exception {
@@ -53,7 +55,8 @@ final class GovernedGateway implements AutoCloseable {
     this.govConfig = govConfig;
     upstream.setDispatcher(echo);
     upstream.start();
-    keys = FileClientKeyStore.open(dataDir);
+    governance = Governance.open(govConfig, dataDir, Map.of());
+    keys = ClientKeyStores.open(govConfig.clientKeys(), dataDir, governance::clientKeyTable);
     key = keys.list().isEmpty() ? keys.create("acme", "default", 0).secret()
         : Files.readString(dataDir.resolve("test-key"));
     Files.writeString(dataDir.resolve("test-key"), key);
@@ -63,7 +66,6 @@ final class GovernedGateway implements AutoCloseable {
         : upstream.url("/v1").toString().replaceAll("/$", "")),
         "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), upstreamTimeout);
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, up, null, policies, govConfig);
-    governance = Governance.open(govConfig, dataDir, Map.of());
     gateway = Gateway.start(config, TestVeil.create(governance.vault()), keys, governance);
     adminToken = Files.readString(dataDir.resolve(AdminToken.FILE)).strip();
   }

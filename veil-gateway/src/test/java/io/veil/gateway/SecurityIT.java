@@ -88,9 +88,11 @@ class SecurityIT {
       assertThat(g.admin("GET", "/admin/keys", null).body()).contains(k.get("id").asText())
           .doesNotContain(k.get("secret").asText());
       assertThat(g.admin("POST", "/admin/keys", "{\"tenant\":\"beta\",\"expires_in_seconds\":0}").statusCode()).isEqualTo(400);
-      // keys.json holds SHA-256 digests only
-      String file = Files.readString(dir.resolve("keys.json"));
-      assertThat(file).doesNotContain(g.key).doesNotContain(longLived).doesNotContain(expiring).contains("\"sha256\"");
+      // the database holds SHA-256 digests only (client_keys; no keys.json with the default store)
+      assertThat(dir.resolve("keys.json")).doesNotExist();
+      String digest = sha256Hex(longLived);
+      assertThat(g.allCells()).noneMatch(c -> c.contains(g.key) || c.contains(longLived) || c.contains(expiring))
+          .anyMatch(c -> c.equalsIgnoreCase("client_keys:" + digest));
     }
   }
 
@@ -176,8 +178,9 @@ class SecurityIT {
         "java/lang/String.equalsIgnoreCase(Ljava/lang/String;)Z",
         "java/util/Objects.equals(Ljava/lang/Object;Ljava/lang/Object;)Z");
     String stringEquals = "java/lang/String.equals(Ljava/lang/Object;)Z";
-    for (Class<?> c : List.of(FileClientKeyStore.class, AdminToken.class)) {
-      String m = c == AdminToken.class ? "matches" : "authenticate";
+    for (Class<?> c : List.of(FileClientKeyStore.class, AdminToken.class, io.veil.store.ClientKeyTable.class)) {
+      // the database store compares the stored digest with the presented one in ClientKeyTable.matching
+      String m = c == AdminToken.class ? "matches" : c == FileClientKeyStore.class ? "authenticate" : "matching";
       List<String> calls = ClassCalls.of(c, m);
       assertThat(calls).as(c.getSimpleName() + "." + m).contains(isEqual).doesNotContainAnyElementsOf(earlyExit)
           .doesNotContain(stringEquals);
@@ -187,7 +190,8 @@ class SecurityIT {
     assertThat(link).contains("com/google/crypto/tink/Aead.decrypt([B[B)[B")
         .doesNotContainAnyElementsOf(earlyExit).doesNotContain(stringEquals).doesNotContain(isEqual);
     // what is compared has a fixed length whatever was presented: digests of 32 bytes / 32 hex chars
-    assertThat(ClassCalls.of(FileClientKeyStore.class, "sha256")).contains("java/security/MessageDigest.digest([B)[B");
+    assertThat(ClassCalls.of(Class.forName("io.veil.gateway.keys.ClientKeySecrets"), "sha256"))
+        .contains("java/security/MessageDigest.digest([B)[B");
     AdminToken t = AdminToken.loadOrCreate(dir, "correct-horse-battery-staple-0123456789");
     assertThat(t.matches("c")).isFalse();
     assertThat(t.matches("x".repeat(10_000))).isFalse();
@@ -368,6 +372,11 @@ class SecurityIT {
   // ------------------------------------------------------------------ class-file reading
 
   /** The methods a compiled method calls, as {@code owner.name(descriptor)}, read from its bytecode. */
+  static String sha256Hex(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   static final class ClassCalls {
     private ClassCalls() {}
 

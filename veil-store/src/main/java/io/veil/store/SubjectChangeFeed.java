@@ -18,7 +18,8 @@ import java.util.Optional;
  *
  * <p>The payload of a change is {@code <kind letter>:<pseudonym hex>}: the subject's keyed hash that
  * the tables already hold, never the subject id (see {@link #payload}); for {@link Kind#VAULT_CLEAR}
- * the 64 hex digits are a keyed hash of the cleared scope (tenant and conversation id), never the ids.
+ * the 64 hex digits are a keyed hash of the cleared scope (tenant and conversation id), never the ids;
+ * for {@link Kind#CLIENT_KEYS} the SHA-256 of the changed key's public id.
  *
  * <p>Thread safety: implementations are thread-safe.
  */
@@ -28,7 +29,13 @@ sealed interface SubjectChangeFeed extends AutoCloseable permits LocalChangeFeed
   enum Kind {
     CONSENT('c'), SETTINGS('s'), ERASURE('e'),
     /** A conversation's vault entries were cleared ({@link JdbcTokenVault#clear}); the ref is a keyed hash of the scope. */
-    VAULT_CLEAR('v');
+    VAULT_CLEAR('v'),
+    /**
+     * A gateway client key was created, revoked or imported ({@link ClientKeyTable}); the ref is the
+     * SHA-256 of the key's public id (never its secret or the secret's hash). Receivers drop every
+     * cached key lookup.
+     */
+    CLIENT_KEYS('k');
 
     final char letter;
 

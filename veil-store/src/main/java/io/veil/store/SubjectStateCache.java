@@ -78,6 +78,9 @@ final class SubjectStateCache<V> implements SubjectChangeFeed.Subscriber {
   /** A change of {@code ref} committed by some process (the feed's listener thread). */
   @Override
   public void changed(SubjectChangeFeed.Kind kind, String ref) {
+    if (kind == SubjectChangeFeed.Kind.CLIENT_KEYS) {
+      return; // a gateway client key, not a subject's state
+    }
     written(ref);
   }
 

@@ -31,6 +31,16 @@ public interface ClientKeyStore {
   /** The key whose secret this is, if it exists, is not revoked and has not expired. */
   Optional<ClientKey> authenticate(String secret);
 
+  /**
+   * The key this secret belonged to when this process last checked it, without asking the store: for
+   * accounting a request that is refused because {@link #authenticate} could not check its key (the
+   * store is unreachable) to the key's tenant. <b>Never</b> a reason to let a request through.
+   * Stores that cannot fail that way return empty.
+   */
+  default Optional<ClientKey> lastKnown(String secret) {
+    return Optional.empty();
+  }
+
   /** All keys, revoked ones included, oldest first. */
   List<ClientKey> list();
 

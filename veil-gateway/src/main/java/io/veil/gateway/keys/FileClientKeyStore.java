@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,16 +16,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Client keys in a JSON file ({@code keys.json}, mode 0600) in the data directory. Each key is
@@ -43,17 +38,20 @@ import java.util.regex.Pattern;
 public final class FileClientKeyStore implements ClientKeyStore {
   /** The prefix of every secret, so leaked keys are easy to recognize and scan for. */
   public static final String SECRET_PREFIX = "sk-veil-";
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern POLICY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final long RELOAD_INTERVAL_NANOS = 1_000_000_000L;
 
   private final Path file;
   private final Path lockFile;
   private final ObjectMapper json = new ObjectMapper();
-  private final SecureRandom random = new SecureRandom();
   private final Clock clock;
 
-  private record Entry(ClientKey key, byte[] hash) {}
+  /** A stored key and the SHA-256 of its secret. */
+  record Entry(ClientKey key, byte[] hash) {
+    @Override
+    public String toString() {
+      return "Entry[" + key.id() + "]";
+    }
+  }
 
   private volatile List<Entry> entries = List.of();
   private volatile long loadedStamp = -1;
@@ -71,18 +69,7 @@ public final class FileClientKeyStore implements ClientKeyStore {
   }
 
   static FileClientKeyStore open(Path dataDir, Clock clock) {
-    try {
-      if (!Files.isDirectory(dataDir)) {
-        // a new data directory is private: it will hold the keysets, the database and the tokens
-        try {
-          Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dataDir);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data directory " + dataDir, e);
-    }
+    createPrivateDirectory(dataDir);
     FileClientKeyStore store = new FileClientKeyStore(dataDir, clock);
     store.reload();
     return store;
@@ -95,35 +82,23 @@ public final class FileClientKeyStore implements ClientKeyStore {
 
   @Override
   public IssuedKey create(String tenant, String policy, int ratePerMinute, java.time.Duration lifetime) {
-    if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
-      throw new IllegalArgumentException("a key's lifetime must be positive");
-    }
-    if (tenant == null || !TENANT.matcher(tenant).matches()) {
-      throw new IllegalArgumentException("tenant must be 1-128 characters of letters, digits, '.', '_' or '-'");
-    }
-    if (policy == null || !POLICY.matcher(policy).matches()) {
-      throw new IllegalArgumentException("policy must be 1-64 characters of letters, digits, '.', '_' or '-'");
-    }
-    byte[] secretBytes = new byte[32];
-    random.nextBytes(secretBytes);
-    String secret = SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-    byte[] idBytes = new byte[8];
-    random.nextBytes(idBytes);
+    ClientKeySecrets.checkNew(tenant, policy, ratePerMinute, lifetime);
+    String secret = ClientKeySecrets.newSecret();
     Instant now = clock.instant();
-    ClientKey key = new ClientKey("vk_" + HexFormat.of().formatHex(idBytes), tenant, policy, ratePerMinute,
+    ClientKey key = new ClientKey(ClientKeySecrets.newId(), tenant, policy, ratePerMinute,
         now, null, lifetime == null ? null : now.plus(lifetime));
-    Entry entry = new Entry(key, sha256(secret));
+    Entry entry = new Entry(key, ClientKeySecrets.sha256(secret));
     modify(list -> list.add(entry));
     return new IssuedKey(key, secret);
   }
 
   @Override
   public Optional<ClientKey> authenticate(String secret) {
-    if (secret == null || secret.isEmpty() || secret.length() > 256) {
+    if (!ClientKeySecrets.plausible(secret)) {
       return Optional.empty();
     }
     maybeReload();
-    byte[] presented = sha256(secret);
+    byte[] presented = ClientKeySecrets.sha256(secret);
     ClientKey found = null;
     for (Entry e : entries) {
       if (MessageDigest.isEqual(presented, e.hash()) && found == null) {
@@ -137,6 +112,12 @@ public final class FileClientKeyStore implements ClientKeyStore {
   public List<ClientKey> list() {
     maybeReload();
     return entries.stream().map(Entry::key).toList();
+  }
+
+  /** Every key with the SHA-256 of its secret, as the file holds them (for the import into the database). */
+  List<Entry> hashedKeys() {
+    maybeReload();
+    return entries;
   }
 
   @Override
@@ -242,6 +223,27 @@ public final class FileClientKeyStore implements ClientKeyStore {
     }
   }
 
+  /**
+   * Creates the data directory, readable by its owner only (mode 0700 where POSIX permissions exist),
+   * if it does not exist yet: it will hold the keysets, the database and the tokens. An existing
+   * directory is left as it is.
+   *
+   * @throws UncheckedIOException if it cannot be created
+   */
+  public static void createPrivateDirectory(Path dataDir) {
+    try {
+      if (!Files.isDirectory(dataDir)) {
+        try {
+          Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dataDir);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+    }
+  }
+
   /** Writes a new file readable by its owner only (mode 0600 where POSIX permissions exist). */
   public static void writePrivate(Path path, byte[] content) throws IOException {
     try {
@@ -256,26 +258,5 @@ public final class FileClientKeyStore implements ClientKeyStore {
       }
     }
     Files.write(path, content, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-  }
-
-  /** An unused SHA-256 digest cloned per call: the provider lookup of getInstance ran on every request. */
-  private static final MessageDigest SHA256 = newSha256();
-
-  private static MessageDigest newSha256() {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.clone(); // fail at class load, not per request, if this provider's digest cannot be cloned
-      return md;
-    } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static byte[] sha256(String s) {
-    try {
-      return ((MessageDigest) SHA256.clone()).digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

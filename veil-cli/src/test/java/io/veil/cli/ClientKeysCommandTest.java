@@ -1,0 +1,131 @@
+package io.veil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.gateway.keys.IssuedKey;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code veil keys} and {@code veil serve} with the client keys in the database (the default): through
+ * a running gateway's admin API while it holds the H2 file, on the file itself otherwise; the import of
+ * an existing {@code keys.json}; and {@code database.clientKeys: file} for going back.
+ */
+class ClientKeysCommandTest {
+  @TempDir
+  Path dir;
+
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  private int veil(String... args) {
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private ServeCommand.Running serve(Path config) throws Exception {
+    ServeCommand serve = new ServeCommand(Map.of());
+    CommandLine cl = new CommandLine(serve);
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
+    if (config == null) {
+      cl.parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1");
+    } else {
+      cl.parseArgs("--config", config.toString(), "--data-dir", dir.toString(), "--port", "0", "--upstream",
+          "http://127.0.0.1:9/v1");
+    }
+    return serve.start();
+  }
+
+  private static int chat(ServeCommand.Running running, String key) throws Exception {
+    return chat(URI.create("http://127.0.0.1:" + running.gateway().port()), key);
+  }
+
+  private static int chat(URI base, String key) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  /** A gateway in a child process (H2 allows one process: the commands must go through its admin API). */
+  @Test
+  void keysCreatedAndRevokedWhileTheGatewayRunsApplyToItsNextRequest() throws Exception {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
+        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--data-dir", dir.toString(),
+        "--port", "0", "--upstream", "mock")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+    try {
+      Path urlFile = dir.resolve("gateway.url");
+      for (int i = 0; i < 600 && !Files.exists(urlFile); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(urlFile).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log")) : "").exists();
+      URI base = URI.create(Files.readString(urlFile).strip());
+      assertThat(veil("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme")).as(err.toString()).isZero();
+      Matcher secret = Pattern.compile("\"secret\"\\s*:\\s*\"(sk-veil-[^\"]+)\"").matcher(out.toString());
+      Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"(vk_[0-9a-f]+)\"").matcher(out.toString());
+      assertThat(secret.find() && id.find()).as("through the admin API: " + out).isTrue();
+      assertThat(chat(base, secret.group(1))).isEqualTo(200);
+
+      assertThat(veil("keys", "list", "--data-dir", dir.toString())).as(err.toString()).isZero();
+      assertThat(out.toString()).contains(id.group(1) + " ").contains("acme");
+      assertThat(veil("keys", "revoke", "--data-dir", dir.toString(), id.group(1))).isZero();
+      assertThat(chat(base, secret.group(1))).as("refused on the next request").isEqualTo(401);
+      out.getBuffer().setLength(0);
+      assertThat(veil("keys", "list", "--data-dir", dir.toString())).isZero();
+      assertThat(out.toString()).contains("revoked").doesNotContain(secret.group(1));
+    } finally {
+      serve.destroy();
+      serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(dir.resolve("keys.json")).doesNotExist();
+    // the gateway stopped: the same commands open the database themselves
+    out.getBuffer().setLength(0);
+    assertThat(veil("keys", "list", "--data-dir", dir.toString())).isZero();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("vk_"))).hasSize(2); // the dev key and ours
+    assertThat(out.toString()).contains("revoked");
+  }
+
+  @Test
+  void anExistingKeysJsonIsImportedAndItsKeysKeepWorking() throws Exception {
+    IssuedKey old = FileClientKeyStore.open(dir).create("acme", "default", 0);
+    try (ServeCommand.Running running = serve(null)) {
+      assertThat(dir.resolve("dev-key")).as("keys exist: no first-run key").doesNotExist();
+      assertThat(chat(running, old.secret())).isNotEqualTo(401);
+    }
+    assertThat(veil("keys", "revoke", "--data-dir", dir.toString(), old.key().id())).isZero();
+    assertThat(out.toString()).contains("every gateway on this database refuses it");
+    assertThat(FileClientKeyStore.open(dir).list().getFirst().revoked()).as("the file is not written").isFalse();
+    try (ServeCommand.Running running = serve(null)) {
+      assertThat(chat(running, old.secret())).as("revoked in the database, not revived from the file").isEqualTo(401);
+    }
+  }
+
+  @Test
+  void theFileStoreIsStillThereForGoingBack() throws Exception {
+    Path config = Files.writeString(dir.resolve("veil.yaml"), "database:\n  clientKeys: file\n");
+    assertThat(veil("keys", "create", "--config", config.toString(), "--data-dir", dir.toString(), "--tenant",
+        "acme")).isZero();
+    assertThat(dir.resolve("keys.json")).exists();
+    assertThat(FileClientKeyStore.open(dir).list()).hasSize(1);
+    assertThat(veil("keys", "list", "--config", config.toString(), "--data-dir", dir.toString())).isZero();
+    assertThat(out.toString()).contains(FileClientKeyStore.open(dir).list().getFirst().id());
+  }
+}
