@@ -24,7 +24,8 @@ import java.util.Objects;
  * <p>Every character query answers "may the text contain ...": characters outside ASCII are never
  * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
  *
- * <p>Thread safety: immutable. Memory: four small arrays with one entry per word and one with an
+ * <p>Thread safety: immutable (the {@link #digitRuns digit runs} are computed on first use and then
+ * kept; a race at most computes them twice). Memory: four small arrays with one entry per word and one with an
  * entry per word with a digit (a text of n characters has at most n/2 + 1 words).
  *
  * <p><b>Security:</b> besides offsets, counts and a 128-bit set it holds each word's head, which
@@ -93,6 +94,12 @@ public final class TextTraits {
    * soft hyphen (U+00AD): the only characters {@link DetectionText} may fold or drop.
    */
   private final boolean mayNeedView;
+  /**
+   * The text's {@link DigitRuns}, computed on the first {@link #digitRuns} call (null before). A race
+   * computes it twice at most, with equal results; DigitRuns is immutable with final fields only, so a
+   * thread that reads the reference sees a complete object.
+   */
+  private DigitRuns digitRuns;
 
   private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
                      int[] wordStart, int[] wordEnd, byte[] wordFlags, char[] wordHeads, int digitWords,
@@ -418,6 +425,30 @@ public final class TextTraits {
   public int digitWord(int j) {
     Objects.checkIndex(j, digitWords);
     return digitWord[j];
+  }
+
+  /**
+   * The digit runs of {@code text}, which must be the text these traits were computed from: computed on
+   * the first call from the {@linkplain #digitWord(int) words with a digit} and kept, so that every
+   * digit-led recognizer of one analysis reads the same runs instead of walking the digits again. A text
+   * without ASCII digits has none (and costs nothing).
+   *
+   * <p><b>Security:</b> traits must not be shared between texts; a different text of the same length
+   * would get the first text's runs (a text of another length is rejected).
+   *
+   * @throws IllegalArgumentException if {@code text} is not as long as the text of these traits (the
+   *     message holds no part of either)
+   */
+  public DigitRuns digitRuns(CharSequence text) {
+    if (text.length() != length) {
+      throw new IllegalArgumentException("text traits do not belong to this text");
+    }
+    DigitRuns runs = digitRuns;
+    if (runs == null) {
+      runs = DigitRuns.of(text, this);
+      digitRuns = runs;
+    }
+    return runs;
   }
 
   /** The number of the first word that starts at or after {@code offset} ({@link #wordCount()} if none). */
