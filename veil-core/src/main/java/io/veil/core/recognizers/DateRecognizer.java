@@ -1,6 +1,5 @@
 package io.veil.core.recognizers;
 
-import io.veil.core.DigitRuns;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
@@ -43,8 +42,6 @@ final class DateRecognizer extends DigitRunRecognizer {
   public List<Finding> analyze(String text, String language, TextTraits traits) {
     checked(text, traits);
     List<Finding> out = new ArrayList<>();
-    DigitRuns runs = null; // read at the first word that opens with a digit
-    int run = 0;           // the first digit run at or after the current word
     int i = 0;
     for (int k = 0, words = traits.wordCount(); k < words; k++) {
       int ws = traits.wordStart(k);
@@ -55,13 +52,7 @@ final class DateRecognizer extends DigitRunRecognizer {
       double score = 0;
       // (a word without a digit is not read: most words go to the month-name test on their head alone)
       if (traits.wordHasAsciiDigit(k) && Chars.isDigit(text.charAt(ws))) {
-        if (runs == null) {
-          runs = traits.digitRuns(text);
-        }
-        while (runs.start(run) < ws) {
-          run++; // (the word opens with a digit: a run starts at ws)
-        }
-        int[] r = numeric(text, runs, run);
+        int[] r = numeric(text, ws);
         if (r == null) {
           r = dayMonthName(text, ws);
         }
@@ -148,34 +139,29 @@ final class DateRecognizer extends DigitRunRecognizer {
     return Chars.asciiDigitsValue(t, i, i + len);
   }
 
-  /**
-   * [end, score*100] of a numeric date at the start of digit run {@code g} (which opens a word), or null:
-   * its first three runs, each joined to the next by the same separator ('-', '/' or '.'), as
-   * {@code a-b-c} with one, two or four digits in {@code a}, one or two in {@code b}, two or four in
-   * {@code c}, and no fourth run joined by that separator after {@code c}.
-   */
-  private static int[] numeric(String t, DigitRuns runs, int g) {
-    int i = runs.start(g);
-    int a = runs.length(g);
-    if (a == 3 || a > 4 || g + 2 >= runs.count()) {
+  /** [end, score*100] of a numeric date at {@code i}, or null. */
+  private static int[] numeric(String t, int i) {
+    int n = t.length();
+    int a = digits(t, i, 4);
+    if (a == 0 || a == 3 || a > 4 || i + a >= n) {
       return null;
     }
-    int sep = runs.joint(g);
+    char sep = t.charAt(i + a);
     if (sep != '-' && sep != '/' && sep != '.') {
       return null;
     }
-    int j = runs.start(g + 1);
-    int b = runs.length(g + 1);
-    if (b > 2 || runs.joint(g + 1) != sep) {
+    int j = i + a + 1;
+    int b = digits(t, j, 2);
+    if (b == 0 || b > 2 || j + b >= n || t.charAt(j + b) != sep) {
       return null;
     }
-    int k = runs.start(g + 2);
-    int c = runs.length(g + 2);
-    if (c == 1 || c == 3 || c > 4) {
+    int k = j + b + 1;
+    int c = digits(t, k, 4);
+    if (c == 0 || c == 1 || c == 3 || c > 4) {
       return null;
     }
     int end = k + c;
-    if (!runs.closesWord(g + 2) || runs.joint(g + 2) == sep) {
+    if (!Chars.boundaryAfter(t, end) || (end + 1 < n && t.charAt(end) == sep && Chars.isDigit(t.charAt(end + 1)))) {
       return null;
     }
     int va = value(t, i, a);
