@@ -11,11 +11,11 @@ import java.util.Objects;
  * ({@code "555-0100"}: the runs {@code 555} and {@code 0100} joined by {@code '-'}).
  *
  * <p>Computed once per text, on first request, by {@link TextTraits#digitRuns(CharSequence)} from the
- * words that contain a digit, and shared by the digit-led recognizers (phone, credit card, US SSN,
- * date), which read their candidates and the digit groups of a value from it instead of each walking
+ * words that contain a digit, and shared by the digit-led recognizers (phone, credit card, US SSN),
+ * which read their candidates and the digit groups of a value from it instead of each walking
  * the characters of the same digit words again. Every query is exact.
  *
- * <p>Thread safety: immutable. Memory: three int arrays and one char array with one entry per run (at
+ * <p>Thread safety: immutable. Memory: two int arrays, a byte array and a char array with one entry per run (at
  * most one run per ASCII digit of the text).
  *
  * <p><b>Security:</b> holds offsets and the separator characters between runs, never a digit; still,

@@ -389,7 +389,7 @@ public final class TextTraits {
    * from a table), and the words and the runs of printable characters are read from where those bits
    * change, so the loop has no branch per character.
    */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exact for Latin-1
   private static TextTraits ofLatin1(String s, char[] buf, int n, long low, long high) {
     int padded = (n + 7) & ~7;
     byte[] bytes = new byte[padded]; // (the padding is NUL: no class, so it ends a word or run at n)

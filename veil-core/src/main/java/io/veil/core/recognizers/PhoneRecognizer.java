@@ -333,9 +333,11 @@ final class PhoneRecognizer extends DigitRunRecognizer {
 
   /**
    * True if {@code t[from, to)}, lower-cased with {@code String.toLowerCase(Locale.ROOT)}, is one of the
-   * words of {@code index} ({@code words}). The index compares char by char with
-   * {@link Character#toLowerCase(char)}, which agrees with the string's lower case for every letter but
-   * U+0130 (capital I with dot, which becomes two characters): a word with one is lower-cased as a string.
+   * unit words ({@code unit}, looked up in {@link #UNIT_INDEX}) or street words ({@link #STREET_INDEX}).
+   * The index compares char by char with {@link Character#toLowerCase(char)}, which agrees with the
+   * string's lower case for every letter but two: U+0130 (capital I with dot, which becomes two
+   * characters), so a word with one is lower-cased as a string, and the capital sigma (its string lower
+   * case depends on the position), which no address word has in either form.
    */
   private static boolean isAddressWord(String t, int from, int to, WordIndex index, boolean unit) {
     if (to - from > LONGEST_ADDRESS_WORD) {
