@@ -1,5 +1,8 @@
 package io.veil.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -24,7 +27,8 @@ import java.util.Objects;
  * <p>Every character query answers "may the text contain ...": characters outside ASCII are never
  * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
  *
- * <p>Thread safety: immutable. Memory: four small arrays with one entry per word and one with an
+ * <p>Thread safety: immutable (the {@link #digitRuns digit runs} are computed on first use and then
+ * kept; a race at most computes them twice). Memory: four small arrays with one entry per word and one with an
  * entry per word with a digit (a text of n characters has at most n/2 + 1 words).
  *
  * <p><b>Security:</b> besides offsets, counts and a 128-bit set it holds each word's head, which
@@ -93,6 +97,12 @@ public final class TextTraits {
    * soft hyphen (U+00AD): the only characters {@link DetectionText} may fold or drop.
    */
   private final boolean mayNeedView;
+  /**
+   * The text's {@link DigitRuns}, computed on the first {@link #digitRuns} call (null before). A race
+   * computes it twice at most, with equal results; DigitRuns is immutable with final fields only, so a
+   * thread that reads the reference sees a complete object.
+   */
+  private DigitRuns digitRuns;
 
   private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
                      int[] wordStart, int[] wordEnd, byte[] wordFlags, char[] wordHeads, int digitWords,
@@ -188,6 +198,23 @@ public final class TextTraits {
     char[] buf = new char[n];
     if (text instanceof String s) {
       s.getChars(0, n, buf, 0);
+      // the set of ASCII characters present, and whether all are Latin-1 (then the rest is read eight
+      // characters at a time), in one loop without a branch per character
+      int all = 0;
+      long asciiLow = 0;
+      long asciiHigh = 0;
+      for (int i = 0; i < n; i++) {
+        int c = buf[i];
+        all |= c;
+        long bit = 1L << c; // (a long shift uses the count's low six bits)
+        long isLow = (c - 64) >> 31; // all ones for c < 64
+        long isAscii = (c - 128) >> 31; // all ones for c < 128
+        asciiLow |= bit & isLow;
+        asciiHigh |= bit & ~isLow & isAscii;
+      }
+      if (all < 0x100) {
+        return ofLatin1(s, buf, n, asciiLow, asciiHigh);
+      }
     } else {
       for (int i = 0; i < n; i++) {
         buf[i] = text.charAt(i);
@@ -297,6 +324,212 @@ public final class TextTraits {
     }
     return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags, heads,
         digitWords, digitWord, nonAscii, mayNeedView);
+  }
+
+  /** Eight bytes of a byte array as one long, the first byte lowest. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** 0x01 in every byte. */
+  private static final long ONES = 0x0101010101010101L;
+  /** 0x80 in every byte. */
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Per byte of {@code x} (eight ASCII characters, each below 0x80): 0x80 if it is in {@code [lo, hi]},
+   * else 0. (Each sum stays within its byte: no carry crosses into the next character.)
+   */
+  private static long inRange(long x, int lo, int hi) {
+    return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7F - hi)) & HIGHS;
+  }
+
+  /** Per byte of {@code x} (ASCII characters): 0x80 if it equals {@code c}, else 0. */
+  private static long equalTo(long x, int c) {
+    long y = x ^ (ONES * c);
+    return ~((y + ONES * 0x7F) | y) & HIGHS;
+  }
+
+  /** The 0x80 bits of the eight bytes of {@code m} as bits 0-7 (byte k to bit k). */
+  private static long gather(long m) {
+    return ((m >>> 7) * 0x0102040810204080L) >>> 56;
+  }
+
+  /**
+   * The word flags of the characters whose bits {@code mask} selects, from the chunk's class bits
+   * ({@code high}: the characters outside ASCII).
+   */
+  private static int flagsOf(long mask, long word, long digit, long underscore, long high) {
+    return ((digit & mask) != 0 ? HAS_DIGIT : 0)
+        | ((word & ~digit & mask) != 0 ? NOT_ALL_DIGITS : 0)
+        | ((underscore & mask) != 0 ? HAS_UNDERSCORE : 0)
+        | ((word & high & mask) != 0 ? NON_ASCII : 0);
+  }
+
+  /** Class bits of a Latin-1 character, for the blocks of {@link #ofLatin1} that hold one outside ASCII. */
+  private static final int C_WORD = 1;
+  private static final int C_DIGIT = 2;
+  private static final int C_UNDERSCORE = 4;
+  private static final int C_GRAPHIC = 8;
+  private static final int C_HIGH = 16;
+  private static final byte[] LATIN1_CLASS = latin1Classes();
+
+  private static byte[] latin1Classes() {
+    byte[] classes = new byte[256];
+    for (char c = 0; c < 256; c++) {
+      classes[c] = (byte) ((isWordChar(c) ? C_WORD : 0) | (c >= '0' && c <= '9' ? C_DIGIT : 0)
+          | (c == '_' ? C_UNDERSCORE : 0) | (c > ' ' && c < 127 ? C_GRAPHIC : 0) | (c >= 128 ? C_HIGH : 0));
+    }
+    return classes;
+  }
+
+  /**
+   * {@link #of} for a string of Latin-1 characters only ({@code buf} holds its chars; {@code low} and
+   * {@code high} the set of ASCII characters present): the same traits, computed eight characters at a
+   * time. The characters are copied once more as bytes (for a Latin-1 string a plain array copy); each
+   * eight ASCII characters are classified at once (word character, ASCII digit, '_', printable non-space)
+   * into one bit per character, 64 characters per long (eight with a character outside ASCII one by one,
+   * from a table), and the words and the runs of printable characters are read from where those bits
+   * change, so the loop has no branch per character.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exact for Latin-1
+  private static TextTraits ofLatin1(String s, char[] buf, int n, long low, long high) {
+    int padded = (n + 7) & ~7;
+    byte[] bytes = new byte[padded]; // (the padding is NUL: no class, so it ends a word or run at n)
+    s.getBytes(0, n, bytes, 0);
+    int digits = 0;
+    int longest = 0;
+    int runStart = 0;    // of the printable run open at the previous chunk's end
+    long carryRun = 0;   // 1 if one is open
+    int wordStart = 0;   // of the word open at the previous chunk's end
+    int wordFlags = 0;   // the flags of its characters so far
+    long carryWord = 0;  // 1 if one is open
+    boolean nonAscii = false;
+    boolean mayNeedView = false;
+    WordList list = new WordList(Math.min(n / 2 + 1, 32));
+    for (int base = 0; base < padded; base += 64) {
+      long word = 0;
+      long digit = 0;
+      long underscore = 0;
+      long graphic = 0;
+      long outside = 0; // the characters outside ASCII
+      int chunk = Math.min(64, padded - base);
+      for (int k = 0; k < chunk; k += 8) {
+        long x = (long) LONGS.get(bytes, base + k);
+        if ((x & HIGHS) == 0) {
+          long d = inRange(x, '0', '9');
+          long u = equalTo(x, '_');
+          long w = d | u | inRange(x | ONES * 0x20, 'a', 'z'); // (x | 0x20 maps only 'A'-'Z' into 'a'-'z')
+          digit |= gather(d) << k;
+          underscore |= gather(u) << k;
+          word |= gather(w) << k;
+          graphic |= gather(inRange(x, '!', '~')) << k;
+          continue;
+        }
+        for (int j = 0; j < 8; j++) {
+          int c = bytes[base + k + j] & 0xFF;
+          long cls = LATIN1_CLASS[c];
+          int at = k + j;
+          word |= (cls & C_WORD) << at;
+          digit |= (cls >> 1 & 1) << at;
+          underscore |= (cls >> 2 & 1) << at;
+          graphic |= (cls >> 3 & 1) << at;
+          outside |= (cls >> 4 & 1) << at;
+          mayNeedView |= c == 0xA0 || c == 0xAD; // the only Latin-1 characters DetectionText changes
+        }
+        nonAscii = true;
+      }
+      digits += Long.bitCount(digit);
+      // runs of printable characters: their starts and ends alternate (an end first if one is open)
+      long before = (graphic << 1) | carryRun;
+      long runStarts = graphic & ~before;
+      long runEnds = before & ~graphic;
+      if (carryRun != 0 && runEnds != 0) {
+        longest = Math.max(longest, base + Long.numberOfTrailingZeros(runEnds) - runStart);
+        runEnds &= runEnds - 1;
+      }
+      for (; runEnds != 0; runEnds &= runEnds - 1, runStarts &= runStarts - 1) {
+        longest = Math.max(longest, Long.numberOfTrailingZeros(runEnds) - Long.numberOfTrailingZeros(runStarts));
+      }
+      if (runStarts != 0) {
+        runStart = base + Long.numberOfTrailingZeros(runStarts);
+      }
+      carryRun = graphic >>> 63;
+      // words likewise
+      before = (word << 1) | carryWord;
+      long wordStarts = word & ~before;
+      long wordEnds = before & ~word;
+      if (carryWord != 0) {
+        if (wordEnds == 0) {
+          wordFlags |= flagsOf(-1L, word, digit, underscore, outside); // the word goes on through the chunk
+        } else {
+          int e = Long.numberOfTrailingZeros(wordEnds);
+          list.add(wordStart, base + e, wordFlags | flagsOf((1L << e) - 1, word, digit, underscore, outside));
+          wordEnds &= wordEnds - 1;
+        }
+      }
+      for (; wordEnds != 0; wordEnds &= wordEnds - 1, wordStarts &= wordStarts - 1) {
+        int st = Long.numberOfTrailingZeros(wordStarts);
+        int e = Long.numberOfTrailingZeros(wordEnds);
+        list.add(base + st, base + e, flagsOf(((1L << e) - 1) & (-1L << st), word, digit, underscore, outside));
+      }
+      if (wordStarts != 0) {
+        int st = Long.numberOfTrailingZeros(wordStarts);
+        wordStart = base + st;
+        wordFlags = flagsOf(-1L << st, word, digit, underscore, outside);
+      }
+      carryWord = word >>> 63;
+    }
+    // (open only when n is a multiple of 64: otherwise the padding closed them at n)
+    if (carryRun != 0) {
+      longest = Math.max(longest, n - runStart);
+    }
+    if (carryWord != 0) {
+      list.add(wordStart, n, wordFlags);
+    }
+    int words = list.count;
+    char[] heads = words == 0 ? NO_CHARS : new char[words];
+    for (int k = 0; k < words; k++) {
+      int start = list.starts[k];
+      int len = list.ends[k] - start;
+      heads[k] = (char) ((headSymbol(buf[start]) * HEAD_SYMBOLS
+          + (len > 1 ? headSymbol(buf[start + 1]) : HEAD_END)) * HEAD_SYMBOLS
+          + (len > 2 ? headSymbol(buf[start + 2]) : HEAD_END));
+    }
+    return new TextTraits(low, high, digits, longest, n, words, list.starts, list.ends, list.flags, heads,
+        list.digitWords, list.digitWord, nonAscii, mayNeedView);
+  }
+
+  /** The words of {@link #ofLatin1} as they are found: growing arrays of starts, ends and flags. */
+  private static final class WordList {
+    int[] starts;
+    int[] ends;
+    byte[] flags;
+    int count;
+    int[] digitWord = NO_INTS;
+    int digitWords;
+
+    WordList(int capacity) {
+      starts = new int[capacity];
+      ends = new int[capacity];
+      flags = new byte[capacity];
+    }
+
+    void add(int start, int end, int f) {
+      if (count == starts.length) {
+        int grown = Math.max(8, count * 2);
+        starts = Arrays.copyOf(starts, grown);
+        ends = Arrays.copyOf(ends, grown);
+        flags = Arrays.copyOf(flags, grown);
+      }
+      starts[count] = start;
+      ends[count] = end;
+      flags[count] = (byte) f;
+      if ((f & HAS_DIGIT) != 0) {
+        if (digitWords == digitWord.length) {
+          digitWord = Arrays.copyOf(digitWord, Math.max(8, digitWords * 2));
+        }
+        digitWord[digitWords++] = count;
+      }
+      count++;
+    }
   }
 
   /** Bits 0-63 of the set of ASCII characters present (bit c for character c), for {@link Trigger}. */
@@ -418,6 +651,30 @@ public final class TextTraits {
   public int digitWord(int j) {
     Objects.checkIndex(j, digitWords);
     return digitWord[j];
+  }
+
+  /**
+   * The digit runs of {@code text}, which must be the text these traits were computed from: computed on
+   * the first call from the {@linkplain #digitWord(int) words with a digit} and kept, so that every
+   * digit-led recognizer of one analysis reads the same runs instead of walking the digits again. A text
+   * without ASCII digits has none (and costs nothing).
+   *
+   * <p><b>Security:</b> traits must not be shared between texts; a different text of the same length
+   * would get the first text's runs (a text of another length is rejected).
+   *
+   * @throws IllegalArgumentException if {@code text} is not as long as the text of these traits (the
+   *     message holds no part of either)
+   */
+  public DigitRuns digitRuns(CharSequence text) {
+    if (text.length() != length) {
+      throw new IllegalArgumentException("text traits do not belong to this text");
+    }
+    DigitRuns runs = digitRuns;
+    if (runs == null) {
+      runs = DigitRuns.of(text, this);
+      digitRuns = runs;
+    }
+    return runs;
   }
 
   /** The number of the first word that starts at or after {@code offset} ({@link #wordCount()} if none). */

@@ -61,6 +61,7 @@ class TextTraitsTest {
     }
     assertThat(t.asciiDigits()).isEqualTo((int) text.chars().filter(c -> c >= '0' && c <= '9').count());
     assertThat(t.hasNonAscii()).isEqualTo(text.chars().anyMatch(c -> c >= 0x80));
+    assertThat(t.mayNeedView()).isEqualTo(text.chars().anyMatch(c -> c >= 0x100 || c == 0xa0 || c == 0xad));
     int longest = 0;
     for (String run : text.split("[^!-~]+", -1)) {
       longest = Math.max(longest, run.length());
@@ -152,6 +153,22 @@ class TextTraitsTest {
     }
   }
 
+  /** The eight-at-a-time Latin-1 path at the edges of its 8-character blocks and 64-character chunks. */
+  @Test
+  void asciiTextsAtBlockAndChunkEdges() {
+    String[] patterns = {"a", "7", "_", " ", "ab1_ ", "x9 ", "!", "Zz09__~ .", "1 ", "\u00e9", "a\u00e91 ", "1\u00a0",
+        "\u00d7\u00ad2"};
+    for (int len : new int[] {0, 1, 7, 8, 9, 15, 16, 63, 64, 65, 127, 128, 129, 191, 192, 200}) {
+      for (String p : patterns) {
+        String text = p.repeat(len / p.length() + 1).substring(0, len);
+        agreesWithANaiveScan(text);
+        wordsAgreeWithANaiveScan(text);
+        agreesWithANaiveScan(" " + text.substring(Math.min(1, len)));
+        wordsAgreeWithANaiveScan(text.isEmpty() ? text : text.substring(0, len - 1) + "\t");
+      }
+    }
+  }
+
   private static boolean isWordChar(char c) {
     return Character.isLetterOrDigit(c) || c == '_';
   }
@@ -163,6 +180,13 @@ class TextTraitsTest {
         Arbitraries.strings().withChars("ab_1 -.\u00e9\u03b1").ofMaxLength(60),
         Arbitraries.strings().withChars("a1 \u2019\u201c\u2014\u4e00\u0660\u3000\u0301").ofMaxLength(60),
         Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(60),
-        Arbitraries.strings().all().ofMaxLength(30));
+        Arbitraries.strings().all().ofMaxLength(30),
+        // ASCII and Latin-1 texts longer than one 64-character chunk of the eight-at-a-time path, with long words
+        // and runs that cross chunk ends
+        Arbitraries.strings().withChars("ab_19Z -.\t~").ofMinLength(50).ofMaxLength(300),
+        Arbitraries.strings().withChars("aZ9_").ofMinLength(60).ofMaxLength(200),
+        Arbitraries.strings().ascii().ofMinLength(60).ofMaxLength(200),
+        Arbitraries.strings().withChars("a\u00e9_1 \u00a0\u00ad9\u00ff\u00d7\u00b5.").ofMinLength(50).ofMaxLength(300),
+        Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMinLength(60).ofMaxLength(200));
   }
 }

@@ -1,5 +1,6 @@
 package io.veil.core.recognizers;
 
+import io.veil.core.DigitRuns;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
@@ -21,47 +22,53 @@ final class CreditCardRecognizer extends DigitRunRecognizer {
         Set.of("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan", "payment"), 12);
   }
 
-  /** Candidates are words that start with an ASCII digit (a card number opens at a word boundary). */
+  /**
+   * Candidates are the {@linkplain DigitRuns digit runs} that open a word (a card number opens at a word
+   * boundary); a number's groups are the runs that follow, joined by one space or dash each.
+   */
   @Override
   public List<Finding> analyze(String text, String language, TextTraits traits) {
     checked(text, traits);
     List<Finding> out = new ArrayList<>();
-    int n = text.length();
+    DigitRuns runs = traits.digitRuns(text);
     int i = 0;
     StringBuilder digits = null;
-    for (int w = 0, digitWords = traits.digitWordCount(); w < digitWords; w++) {
-      int start = traits.wordStart(traits.digitWord(w));
-      if (start < i || !Chars.isDigit(text.charAt(start))) {
+    for (int g = 0, count = runs.count(); g < count; g++) {
+      int start = runs.start(g);
+      if (start < i || !runs.opensWord(g)) {
         continue;
       }
-      if (digits == null) {
-        digits = new StringBuilder(20);
-      }
-      digits.setLength(0);
-      char sep = 0;
+      int sep = 0;
       int bestEnd = -1;
       boolean known = false;
-      int j = start;
+      int len = 0;
+      int r = g;
       while (true) {
-        while (j < n && Chars.isDigit(text.charAt(j)) && digits.length() <= 19) {
-          digits.append(text.charAt(j));
-          j++;
-        }
-        if (digits.length() > 19) {
+        len += runs.length(r);
+        if (len > 19) {
           break;
         }
-        int len = digits.length();
-        if (len >= 12 && Chars.boundaryAfter(text, j) && Luhn.isValid(digits)) {
-          boolean network = CardIssuers.networkOf(digits) != null;
-          if (network || !known) {
-            bestEnd = j;
-            known = network;
+        // a Luhn test where the digits so far end at a word boundary (the digits are copied only then)
+        if (len >= 12 && runs.closesWord(r)) {
+          if (digits == null) {
+            digits = new StringBuilder(20);
+          }
+          digits.setLength(0);
+          for (int q = g; q <= r; q++) {
+            digits.append(text, runs.start(q), runs.end(q));
+          }
+          if (Luhn.isValid(digits)) {
+            boolean network = CardIssuers.networkOf(digits) != null;
+            if (network || !known) {
+              bestEnd = runs.end(r);
+              known = network;
+            }
           }
         }
-        if (j + 1 < n && (text.charAt(j) == ' ' || text.charAt(j) == '-') && Chars.isDigit(text.charAt(j + 1))
-            && (sep == 0 || sep == text.charAt(j))) {
-          sep = text.charAt(j);
-          j++;
+        int joint = runs.joint(r);
+        if ((joint == ' ' || joint == '-') && (sep == 0 || sep == joint)) {
+          sep = joint;
+          r++;
         } else {
           break;
         }

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonemetadata;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import io.veil.core.DigitRuns;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
@@ -115,27 +116,27 @@ final class PhoneRecognizer extends DigitRunRecognizer {
   }
 
   /**
-   * Candidates are word starts with an ASCII digit and the characters {@code '+'} and {@code '('}: a
-   * phone number opens with one of them, never inside a word.
+   * Candidates are the {@linkplain DigitRuns digit runs} that open a word and the characters {@code '+'}
+   * and {@code '('}: a phone number opens with one of them, never inside a word.
    */
   @Override
   public List<Finding> analyze(String text, String language, TextTraits traits) {
     checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
+    DigitRuns runs = traits.digitRuns(text);
     boolean plusOrParen = traits.mayContain('+') || traits.mayContain('(');
     int nextPlus = -1;   // next '+' at or after i (valid while >= i), n if none
     int nextParen = -1;  // next '(' at or after i
-    int j = 0;
-    int digitWords = traits.digitWordCount();
+    int g = 0;
+    int count = runs.count();
     int i = 0;
     while (true) {
-      // the next candidate at or after i: the start of a word with a digit that opens with one, a '+' or a '('
-      while (j < digitWords && (traits.wordStart(traits.digitWord(j)) < i
-          || !Chars.isDigit(text.charAt(traits.wordStart(traits.digitWord(j)))))) {
-        j++;
+      // the next candidate at or after i: a run that opens a word, a '+' or a '('
+      while (g < count && (runs.start(g) < i || !runs.opensWord(g))) {
+        g++;
       }
-      int cand = j < digitWords ? traits.wordStart(traits.digitWord(j)) : n;
+      int cand = g < count ? runs.start(g) : n;
       if (plusOrParen) {
         if (nextPlus < i) {
           nextPlus = indexOrEnd(text, '+', i);
@@ -156,7 +157,7 @@ final class PhoneRecognizer extends DigitRunRecognizer {
         i = skipToken(text, i);
         continue;
       }
-      int end = scanCandidate(text, i, n);
+      int end = scanCandidate(text, i, n, runs, g < count && runs.start(g) == i ? g : runs.firstFrom(i));
       if (end < 0) {
         i = skipToken(text, i);
         continue;
@@ -197,8 +198,12 @@ final class PhoneRecognizer extends DigitRunRecognizer {
         && Chars.isDigit(text.charAt(i - 2)));
   }
 
-  /** End of a phone-shaped run starting at {@code start}, or -1. */
-  private static int scanCandidate(String t, int start, int n) {
+  /**
+   * End of a phone-shaped run starting at {@code start}, or -1. {@code run} is the first digit run at or
+   * after {@code start}: the walk passes over every character from {@code start}, so each digit it meets
+   * opens the next run, whose digits it then takes at once.
+   */
+  private static int scanCandidate(String t, int start, int n, DigitRuns runs, int run) {
     int i = start;
     int digits = 0;
     int lastDigitEnd = -1;
@@ -210,11 +215,14 @@ final class PhoneRecognizer extends DigitRunRecognizer {
         i++;
       }
     }
-    while (i < n && i - start < MAX_CANDIDATE) {
+    int limit = start + MAX_CANDIDATE; // the walk reads no character at or after this
+    while (i < n && i < limit) {
       char c = t.charAt(i);
       if (Chars.isDigit(c)) {
-        digits++;
-        i++;
+        // i == runs.start(run): its digits, up to the limit
+        int e = Math.min(runs.end(run++), limit);
+        digits += e - i;
+        i = e;
         lastDigitEnd = i;
         prevSep = 0;
       } else if (c == '(' && !openParen && prevSep != '(' && i + 1 < n && Chars.isDigit(t.charAt(i + 1))) {
@@ -276,12 +284,12 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     return Chars.boundaryAfter(t, end) ? end : -1;
   }
 
+  /** The finding for the candidate {@code t[start, end)}, or null (read in place: no substring). */
   private Finding score(String t, int start, int end) {
-    String cand = t.substring(start, end);
-    if (looksLikeOtherValue(cand)) {
+    if (looksLikeOtherValue(t, start, end)) {
       return null;
     }
-    Finding f = libphonenumberScore(t, start, end, cand);
+    Finding f = libphonenumberScore(t, start, end);
     if (f != null && f.score() < 0.85 && houseNumber(t, start, end)) {
       // "Apt. 675 62314 Mellemvej", "370 3911 Fourth Avenue": numbers of an address, not a phone
       return f.withScore(0.1);
@@ -298,6 +306,22 @@ final class PhoneRecognizer extends DigitRunRecognizer {
       "chemin", "impasse", "quai");
   private static final String[] UNIT_WORDS = {"apt", "apartment", "suite", "ste", "unit", "flat", "box", "no", "house"};
 
+  /** {@link #STREET_WORDS} and {@link #UNIT_WORDS}, looked up in the text without a substring. */
+  private static final WordIndex STREET_INDEX = new WordIndex(STREET_WORDS.toArray(String[]::new));
+  private static final WordIndex UNIT_INDEX = new WordIndex(UNIT_WORDS);
+  /** The longest of {@link #STREET_WORDS} and {@link #UNIT_WORDS}: a longer word is neither. */
+  private static final int LONGEST_ADDRESS_WORD = longest(STREET_WORDS.toArray(String[]::new), UNIT_WORDS);
+
+  private static int longest(String[]... lists) {
+    int max = 0;
+    for (String[] list : lists) {
+      for (String w : list) {
+        max = Math.max(max, w.length());
+      }
+    }
+    return max;
+  }
+
   private static boolean isUnitWord(String w) {
     for (String u : UNIT_WORDS) {
       if (u.equals(w)) {
@@ -307,9 +331,31 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     return false;
   }
 
+  /**
+   * True if {@code t[from, to)}, lower-cased with {@code String.toLowerCase(Locale.ROOT)}, is one of the
+   * unit words ({@code unit}, looked up in {@link #UNIT_INDEX}) or street words ({@link #STREET_INDEX}).
+   * The index compares char by char with {@link Character#toLowerCase(char)}, which agrees with the
+   * string's lower case for every letter but two: U+0130 (capital I with dot, which becomes two
+   * characters), so a word with one is lower-cased as a string, and the capital sigma (its string lower
+   * case depends on the position), which no address word has in either form.
+   */
+  private static boolean isAddressWord(String t, int from, int to, WordIndex index, boolean unit) {
+    if (to - from > LONGEST_ADDRESS_WORD) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      if (t.charAt(k) == '\u0130') {
+        String w = t.substring(from, to).toLowerCase(java.util.Locale.ROOT);
+        return unit ? isUnitWord(w) : STREET_WORDS.contains(w);
+      }
+    }
+    return index.exactly(t, from, to) != null;
+  }
+
   /** True if the number sits where an address puts house/unit numbers. */
   static boolean houseNumber(String t, int start, int end) {
-    // a unit word right before: "Apt. 675 62314"
+    // a unit word right before: "Apt. 675 62314" (its letters are ASCII: lower-cased by the index as by
+    // toLowerCase)
     int b = start - 1;
     while (b >= 0 && (t.charAt(b) == ' ' || t.charAt(b) == '.' || t.charAt(b) == '#')) {
       b--;
@@ -318,7 +364,7 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     while (ws >= 0 && Chars.isAsciiLetter(t.charAt(ws))) {
       ws--;
     }
-    if (b - ws >= 2 && isUnitWord(t.substring(ws + 1, b + 1).toLowerCase(java.util.Locale.ROOT))) {
+    if (b - ws >= 2 && isAddressWord(t, ws + 1, b + 1, UNIT_INDEX, true)) {
       return true;
     }
     // a street name right after: "3911 Fourth Avenue", "9816 214 Pavlou Drandaki St."
@@ -336,8 +382,7 @@ final class PhoneRecognizer extends DigitRunRecognizer {
       if (i == s) {
         return false;
       }
-      String w = t.substring(s, i).toLowerCase(java.util.Locale.ROOT);
-      if (STREET_WORDS.contains(w) || (words == 0 && isUnitWord(w))) {
+      if (isAddressWord(t, s, i, STREET_INDEX, false) || (words == 0 && isAddressWord(t, s, i, UNIT_INDEX, true))) {
         return true;
       }
       words++;
@@ -345,24 +390,23 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     return false;
   }
 
-  private Finding libphonenumberScore(String t, int start, int end, String cand) {
+  private Finding libphonenumberScore(String t, int start, int end) {
     boolean grouped = false;
-    for (int k = 0; k < cand.length(); k++) {
-      char c = cand.charAt(k);
+    int digitCount = 0;
+    for (int k = start; k < end; k++) {
+      char c = t.charAt(k);
       if (c == ' ' || c == '-' || c == '.' || c == '(') {
         grouped = true;
-        break;
+      } else if (Chars.isDigit(c)) {
+        digitCount++;
       }
     }
-    boolean international = cand.startsWith("+") || cand.startsWith("00");
-    int digitCount = 0;
-    for (int k = 0; k < cand.length(); k++) {
-      digitCount += Chars.isDigit(cand.charAt(k)) ? 1 : 0;
-    }
+    boolean zeroZero = end - start >= 2 && t.charAt(start) == '0' && t.charAt(start + 1) == '0';
+    boolean international = t.charAt(start) == '+' || zeroZero;
     if (digitCount == 6) {
       // only "12 34 56": short local numbers of some countries, reported with a context word
-      boolean pairs = cand.length() == 8 && cand.charAt(2) == cand.charAt(5) && (cand.charAt(2) == ' '
-          || cand.charAt(2) == '.' || cand.charAt(2) == '-');
+      boolean pairs = end - start == 8 && t.charAt(start + 2) == t.charAt(start + 5) && (t.charAt(start + 2) == ' '
+          || t.charAt(start + 2) == '.' || t.charAt(start + 2) == '-');
       return pairs ? new Finding(start, end, EntityType.PHONE, 0.3, name()) : null;
     }
     if (!international && digitCount < 10) {
@@ -372,14 +416,14 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     }
     boolean possible = false;
     if (international) {
-      String s = cand.startsWith("00") ? "+" + cand.substring(2) : cand;
+      String s = zeroZero ? "+" + t.substring(start + 2, end) : t.substring(start, end);
       PhoneNumber p = parse(s, "ZZ");
       if (p != null && VALIDITY.isValidNumber(p)) {
         return new Finding(start, end, EntityType.PHONE, 0.85, name());
       }
       possible = p != null && util.isPossibleNumber(p);
     }
-    if (!international && nationalValid(cand)) {
+    if (!international && nationalValid(t, start, end)) {
       return new Finding(start, end, EntityType.PHONE, grouped ? 0.75 : 0.6, name());
     }
     if (grouped && possible) {
@@ -389,52 +433,57 @@ final class PhoneRecognizer extends DigitRunRecognizer {
   }
 
   /**
-   * True if the digits, read as a national number (trunk prefix 0 stripped where the region uses
-   * one), are valid in a default region. Builds the number directly instead of calling
-   * {@code parse} once per region: parsing dominates the cost otherwise.
+   * True if the digits of {@code t[start, end)}, read as a national number (trunk prefix 0 stripped where
+   * the region uses one), are valid in a default region. Builds the number directly instead of calling
+   * {@code parse} once per region: parsing dominates the cost otherwise. The national significant number
+   * as libphonenumber writes it ({@code Long.toString} of the number: its digits without leading zeros)
+   * is a range of one char array, so no string is built unless the library must answer.
    */
-  private boolean nationalValid(String cand) {
-    StringBuilder d = new StringBuilder(16);
-    for (int k = 0; k < cand.length(); k++) {
-      char c = cand.charAt(k);
+  private boolean nationalValid(String t, int start, int end) {
+    char[] d = new char[13];
+    int length = 0;
+    for (int k = start; k < end; k++) {
+      char c = t.charAt(k);
       if (Chars.isDigit(c)) {
-        d.append(c);
+        if (length < d.length) {
+          d[length] = c;
+        }
+        length++;
       } else if (c == 'x' || c == 'X' || c == 'e' || c == 'E') {
         break; // extension
       }
     }
-    String digits = d.toString();
-    if (digits.length() < 7 || digits.length() > 13) {
+    if (length < 7 || length > 13) {
       return false;
     }
-    if (digits.charAt(0) == '0') {
-      long nsn = Long.parseLong(digits.substring(1));
-      // the national significant number as libphonenumber writes it, the same for every region: built once
-      String written = Long.toString(nsn);
-      int length = written.length();
+    if (d[0] == '0') {
+      // the national significant number, the same for every region: d[from, length)
+      int from = withoutLeadingZeros(d, 1, length);
+      long nsn = value(d, from, length);
+      int written = length - from;
       for (int k = 0; k < TRUNK_ZERO_REGIONS.length; k++) {
-        if (!possible(trunkZeroLengths[k], length)) {
+        if (!possible(trunkZeroLengths[k], written)) {
           continue;
         }
-        if (validForRegion(trunkZeroTables[k], trunkZeroCodes[k], nsn, false, written, TRUNK_ZERO_REGIONS[k])) {
+        if (validForRegion(trunkZeroTables[k], trunkZeroCodes[k], nsn, false, d, from, length,
+            TRUNK_ZERO_REGIONS[k])) {
           return true;
         }
       }
-      // Italy keeps its leading zero (one zero before the number: one more digit)
-      if (!possible(italyLengths, length + 1)) {
+      // Italy keeps its leading zero (one zero before the number: one more digit; d[from - 1] is a zero)
+      if (!possible(italyLengths, written + 1)) {
         return false;
       }
-      return validForRegion(italyTable, 39, nsn, true, "0" + written, "IT");
+      return validForRegion(italyTable, 39, nsn, true, d, from - 1, length, "IT");
     }
-    String national = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
-    long nsn = Long.parseLong(national);
-    String written = Long.toString(nsn);
-    int length = written.length();
+    int from = withoutLeadingZeros(d, length == 11 && d[0] == '1' ? 1 : 0, length);
+    long nsn = value(d, from, length);
+    int written = length - from;
     for (int k = 0; k < NO_TRUNK_REGIONS.length; k++) {
-      if (!possible(noTrunkLengths[k], length)) {
+      if (!possible(noTrunkLengths[k], written)) {
         continue;
       }
-      if (validForRegion(noTrunkTables[k], noTrunkCodes[k], nsn, false, written, NO_TRUNK_REGIONS[k])) {
+      if (validForRegion(noTrunkTables[k], noTrunkCodes[k], nsn, false, d, from, length, NO_TRUNK_REGIONS[k])) {
         return true;
       }
     }
@@ -442,15 +491,36 @@ final class PhoneRecognizer extends DigitRunRecognizer {
   }
 
   /**
+   * The start of {@code Long.toString(Long.parseLong(d[from, to)))} in {@code d}: the first digit that is
+   * not a leading zero, or the last digit if all are zeros ("0").
+   */
+  private static int withoutLeadingZeros(char[] d, int from, int to) {
+    int k = from;
+    while (k < to - 1 && d[k] == '0') {
+      k++;
+    }
+    return k;
+  }
+
+  /** The value of the ASCII digits {@code d[from, to)} (at most 13 of them). */
+  private static long value(char[] d, int from, int to) {
+    long v = 0;
+    for (int k = from; k < to; k++) {
+      v = v * 10 + (d[k] - '0');
+    }
+    return v;
+  }
+
+  /**
    * libphonenumber's {@code isValidNumberForRegion} for the number with this calling code (the region's)
    * and national number, whose national significant number as libphonenumber writes it ({@code
-   * Long.toString} of the national number, after a "0" for an Italian leading zero) is {@code written}:
+   * Long.toString} of the national number, after a "0" for an Italian leading zero) is {@code written[from, to)}:
    * the table is asked directly, and a {@link PhoneNumber} is built only where the library must answer.
    */
   private boolean validForRegion(PhoneValidity.Table table, int countryCode, long nsn, boolean italianLeadingZero,
-                                 String written, String region) {
+                                 char[] written, int from, int to, String region) {
     if (table != null) {
-      return table.valid(written);
+      return table.valid(written, from, to);
     }
     PhoneNumber p = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(nsn);
     if (italianLeadingZero) {
@@ -467,64 +537,91 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     }
   }
 
-  /** Dates (yyyy-mm-dd, dd.mm.yyyy), SSN layout, year ranges: digits that are not phones. */
-  static boolean looksLikeOtherValue(String c) {
-    int[] groups = new int[8];
-    int g = 0;
+  /**
+   * Dates (yyyy-mm-dd, dd.mm.yyyy), SSN layout, year ranges: digits that are not phones. Reads the
+   * candidate {@code t[from, to)} in place: its first eight digit groups and which separators it has.
+   */
+  static boolean looksLikeOtherValue(String t, int from, int to) {
+    int g = 0;        // digit groups seen, up to 8
+    int g0 = 0;       // the lengths of the first three
+    int g1 = 0;
+    int g2 = 0;
+    boolean singleAfterFirst = false; // a group of one digit after the first
     int len = 0;
-    for (int k = 0; k < c.length() && g < 8; k++) {
-      if (Chars.isDigit(c.charAt(k))) {
+    boolean dashes = false;
+    boolean dots = false;
+    boolean spaces = false;
+    boolean paren = false;
+    for (int k = from; k < to; k++) {
+      char c = t.charAt(k);
+      if (Chars.isDigit(c)) {
         len++;
-      } else if (len > 0) {
-        groups[g++] = len;
-        len = 0;
+        continue;
       }
+      dashes |= c == '-';
+      dots |= c == '.';
+      spaces |= c == ' ';
+      paren |= c == '(';
+      if (len > 0 && g < 8) {
+        switch (g) {
+          case 0 -> g0 = len;
+          case 1 -> g1 = len;
+          case 2 -> g2 = len;
+          default -> { }
+        }
+        singleAfterFirst |= g > 0 && len == 1;
+        g++;
+      }
+      len = 0;
     }
     if (len > 0 && g < 8) {
-      groups[g++] = len;
+      switch (g) {
+        case 0 -> g0 = len;
+        case 1 -> g1 = len;
+        case 2 -> g2 = len;
+        default -> { }
+      }
+      singleAfterFirst |= g > 0 && len == 1;
+      g++;
     }
-    boolean dashes = c.indexOf('-') >= 0;
-    boolean dots = c.indexOf('.') >= 0;
-    if (dots && c.indexOf(' ') >= 0 && !c.startsWith("+")) {
+    if (dots && spaces && t.charAt(from) != '+') {
       return true; // "5.237 174.465": numbers with thousands separators, as in tables
     }
-    for (int k = 1; k < g; k++) {
-      if (groups[k] == 1) {
-        return true; // "1 36 1 48 1": phone groups have two digits or more after the first
-      }
+    if (singleAfterFirst) {
+      return true; // "1 36 1 48 1": phone groups have two digits or more after the first
     }
-    if (g == 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2 && (dashes || dots)) {
+    if (g == 3 && g0 == 4 && g1 <= 2 && g2 <= 2 && (dashes || dots)) {
       return true; // 2024-05-17
     }
-    if (g >= 3 && groups[0] <= 2 && groups[1] <= 2 && groups[2] == 4 && (dots || dashes)
-        && c.charAt(0) != '(' && validDayMonth(c)) {
+    if (g >= 3 && g0 <= 2 && g1 <= 2 && g2 == 4 && (dots || dashes)
+        && t.charAt(from) != '(' && validDayMonth(t, from, to)) {
       return true; // 17.05.2024
     }
-    if (g == 3 && groups[0] == 3 && groups[1] == 2 && groups[2] == 4 && dashes && c.indexOf(' ') < 0
-        && c.indexOf('(') < 0) {
+    if (g == 3 && g0 == 3 && g1 == 2 && g2 == 4 && dashes && !spaces && !paren) {
       return true; // 123-45-6789 is an SSN's layout
     }
-    if (g == 2 && (groups[0] == 4 || groups[0] == 5) && groups[1] == 3 && dashes && c.indexOf(' ') < 0) {
+    if (g == 2 && (g0 == 4 || g0 == 5) && g1 == 3 && dashes && !spaces) {
       return true; // 01310-100, 3610-114: Brazilian and Portuguese postal codes
     }
-    return g == 2 && groups[0] == 4 && groups[1] == 4 && dashes && isYear(c, 0) && isYear(c, 5);
+    return g == 2 && g0 == 4 && g1 == 4 && dashes && isYear(t, from, to, 0) && isYear(t, from, to, 5);
   }
 
-  private static boolean validDayMonth(String c) {
+  private static boolean validDayMonth(String t, int from, int to) {
     int a = 0;
     int b = 0;
-    int k = 0;
-    while (Chars.isDigit(c.charAt(k))) {
-      a = a * 10 + c.charAt(k++) - '0';
+    int k = from;
+    while (k < to && Chars.isDigit(t.charAt(k))) {
+      a = a * 10 + t.charAt(k++) - '0';
     }
     k++;
-    while (k < c.length() && Chars.isDigit(c.charAt(k))) {
-      b = b * 10 + c.charAt(k++) - '0';
+    while (k < to && Chars.isDigit(t.charAt(k))) {
+      b = b * 10 + t.charAt(k++) - '0';
     }
     return a >= 1 && a <= 31 && b >= 1 && b <= 31 && (a <= 12 || b <= 12);
   }
 
-  private static boolean isYear(String c, int at) {
-    return c.length() >= at + 4 && (c.startsWith("19", at) || c.startsWith("20", at));
+  /** True if {@code t[from, to)} has "19" or "20" at {@code from + at} and four characters from there. */
+  private static boolean isYear(String t, int from, int to, int at) {
+    return to - from >= at + 4 && (t.startsWith("19", from + at) || t.startsWith("20", from + at));
   }
 }

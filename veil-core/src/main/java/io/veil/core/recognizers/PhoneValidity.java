@@ -77,6 +77,22 @@ final class PhoneValidity {
       return accepts(accept, s);
     }
 
+    /** {@link #valid(String)} for the national significant number {@code nsn[from, to)}. */
+    boolean valid(char[] nsn, int from, int to) {
+      int s = 0;
+      for (int k = from; k < to; k++) {
+        int d = nsn[k] - '0';
+        if (d < 0 || d > 9) {
+          return false;
+        }
+        s = next[s * 10 + d];
+        if (s < 0) {
+          return false;
+        }
+      }
+      return accepts(accept, s);
+    }
+
     boolean hasLeadingDigits() {
       return leadNext != null;
     }

@@ -1,5 +1,6 @@
 package io.veil.core.recognizers;
 
+import io.veil.core.DigitRuns;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import io.veil.core.TextTraits;
@@ -22,18 +23,26 @@ final class UsSsnRecognizer extends DigitRunRecognizer {
         Set.of("ssn", "social", "security", "ss#", "ssns", "itin", "taxpayer", "tin"), 9);
   }
 
-  /** Candidates are words that start with an ASCII digit (an SSN opens at a word boundary). */
+  /**
+   * Candidates are the {@linkplain DigitRuns digit runs} that open a word (an SSN opens at a word
+   * boundary): three digits joined to two and then to four or more by one and the same separator, or
+   * nine digits or more in one run.
+   */
   @Override
   public List<Finding> analyze(String text, String language, TextTraits traits) {
     checked(text, traits);
     List<Finding> out = new ArrayList<>();
     int n = text.length();
+    DigitRuns runs = traits.digitRuns(text);
     int i = 0;
     char[] d = null;
-    for (int j = 0, digitWords = traits.digitWordCount(); j < digitWords; j++) {
-      int ws = traits.wordStart(traits.digitWord(j));
+    for (int g = 0, count = runs.count(); g < count; g++) {
+      int ws = runs.start(g);
+      if (!runs.opensWord(g)) {
+        continue;
+      }
       i = Math.max(i, ws);
-      if (i != ws || !Chars.isDigit(text.charAt(i))) {
+      if (i != ws) {
         continue;
       }
       if (i + 9 > n) {
@@ -44,15 +53,18 @@ final class UsSsnRecognizer extends DigitRunRecognizer {
       }
       int end = -1;
       double score = 0;
-      if (i + 11 <= n && Chars.isDigit(text.charAt(i + 1)) && Chars.isDigit(text.charAt(i + 2))) {
-        char s1 = text.charAt(i + 3);
-        if ((s1 == '-' || s1 == ' ' || s1 == '.') && text.charAt(i + 6) == s1
-            && digitsAt(text, i + 4, 2) && digitsAt(text, i + 7, 4)) {
+      int length = runs.length(g);
+      if (length == 3 && g + 2 < count) {
+        // ddd-dd-dddd: the runs joined by one separator twice, the last of four digits or more (more
+        // fail the boundary test below, as before)
+        int s1 = runs.joint(g);
+        if ((s1 == '-' || s1 == ' ' || s1 == '.') && runs.length(g + 1) == 2 && runs.joint(g + 1) == s1
+            && runs.length(g + 2) >= 4) {
           end = i + 11;
           score = s1 == '-' ? 0.85 : 0.45;
         }
       }
-      if (end < 0 && digitsAt(text, i, 9)) {
+      if (end < 0 && length >= 9) {
         end = i + 9;
         score = 0.3;
       }
@@ -78,17 +90,5 @@ final class UsSsnRecognizer extends DigitRunRecognizer {
       }
     }
     return out;
-  }
-
-  private static boolean digitsAt(String t, int from, int count) {
-    if (from + count > t.length()) {
-      return false;
-    }
-    for (int k = from; k < from + count; k++) {
-      if (!Chars.isDigit(t.charAt(k))) {
-        return false;
-      }
-    }
-    return true;
   }
 }
