@@ -269,22 +269,12 @@ public final class SubjectKeys {
         throw new StoreException("encryption failed", e);
       }
     }
-    byte[][] wrapped = new byte[1][];
-    Aead aead = db.withConnection("subject key", c -> {
+    UnwrappedKey key = db.withConnection("subject key", c -> {
       byte[] w = readWrapped(c, ref.hex());
-      if (w != null) {
-        wrapped[0] = w;
-        return Optional.of(aead(ref.hex(), w));
-      }
-      Optional<Aead> created = dataKey(c, ref, tenant, true);
-      wrapped[0] = readWrapped(c, ref.hex());
-      if (wrapped[0] == null) {
-        throw new StoreException("subject key vanished while being created");
-      }
-      return created;
-    }).orElseThrow();
+      return w != null ? new UnwrappedKey(w, aead(ref.hex(), w)) : create(c, ref, tenant);
+    });
     try {
-      return new Sealed(aead.encrypt(plaintext, ad), wrapped[0]);
+      return new Sealed(key.aead().encrypt(plaintext, ad), key.wrapped());
     } catch (GeneralSecurityException e) {
       throw new StoreException("encryption failed", e);
     }
@@ -310,47 +300,57 @@ public final class SubjectKeys {
 
   /** The subject's data key if it still exists (an empty result means: crypto-shredded). */
   Optional<Aead> dataKey(Connection c, Pseudonym ref) throws SQLException {
-    return dataKey(c, ref, null, false);
+    byte[] wrapped = readWrapped(c, ref.hex());
+    return wrapped == null ? Optional.empty() : Optional.of(aead(ref.hex(), wrapped));
   }
 
   Optional<Aead> dataKey(Pseudonym ref) {
     return db.withConnection("subject key", c -> dataKey(c, ref));
   }
 
-  private Optional<Aead> dataKey(Connection c, Pseudonym ref, String tenant, boolean create) throws SQLException {
+  /**
+   * Creates the subject's data key (on an auto-commit connection) and returns it with the bytes stored,
+   * without reading the row back or unwrapping what was just wrapped; if a concurrent writer created the
+   * key first, returns theirs. A purge or erasure racing with this leaves a sealed value whose key row is
+   * gone or different: the writer's {@link #claim} then fails and the value is sealed again.
+   */
+  private UnwrappedKey create(Connection c, Pseudonym ref, String tenant) throws SQLException {
     byte[] ad = subjectAd(ref.hex());
-    byte[] wrapped = readWrapped(c, ref.hex());
-    if (wrapped == null) {
-      if (!create) {
-        return Optional.empty();
-      }
-      try {
-        KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
-        byte[] w = wrap(fresh, ad);
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
-          long now = db.clock().millis();
-          ps.setString(1, ref.hex());
-          ps.setString(2, tenant);
-          ps.setBytes(3, w);
-          ps.setLong(4, now);
-          ps.setLong(5, now);
-          ps.executeUpdate();
-          wrapped = w;
-        }
-      } catch (GeneralSecurityException e) {
-        throw new StoreException("cannot create a subject key", e);
-      } catch (SQLException e) {
-        if (!Database.isUniqueViolation(e) || !c.getAutoCommit()) {
-          throw e;
-        }
-        wrapped = readWrapped(c, ref.hex()); // a concurrent writer created it first
-        if (wrapped == null) {
-          throw new StoreException("subject key vanished while being created");
-        }
-      }
+    KeysetHandle fresh;
+    byte[] w;
+    Aead aead;
+    try {
+      fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
+      w = wrap(fresh, ad);
+      aead = fresh.getPrimitive(CONFIG, Aead.class);
+    } catch (GeneralSecurityException e) {
+      throw new StoreException("cannot create a subject key", e);
     }
-    return Optional.of(aead(ref.hex(), wrapped));
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
+      long now = db.clock().millis();
+      ps.setString(1, ref.hex());
+      ps.setString(2, tenant);
+      ps.setBytes(3, w);
+      ps.setLong(4, now);
+      ps.setLong(5, now);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (!Database.isUniqueViolation(e) || !c.getAutoCommit()) {
+        throw e;
+      }
+      byte[] theirs = readWrapped(c, ref.hex()); // a concurrent writer created it first
+      if (theirs == null) {
+        throw new StoreException("subject key vanished while being created");
+      }
+      return new UnwrappedKey(theirs, aead(ref.hex(), theirs));
+    }
+    if (db.subjectChanges().trusted()) {
+      dataKeys.put(ref.hex(), new UnwrappedKey(w.clone(), aead));
+    } else if (dataKeys.estimatedSize() > 0) {
+      dataKeys.invalidateAll(); // as aead(): hold no data key while the change listener is down
+    }
+    return new UnwrappedKey(w, aead);
   }
 
   /**
