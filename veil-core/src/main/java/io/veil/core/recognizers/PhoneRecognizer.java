@@ -552,16 +552,18 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     boolean dots = false;
     boolean spaces = false;
     boolean paren = false;
-    for (int k = from; k < to; k++) {
-      char c = t.charAt(k);
-      if (Chars.isDigit(c)) {
-        len++;
-        continue;
+    for (int k = from; k <= to; k++) { // k == to closes the last group
+      if (k < to) {
+        char c = t.charAt(k);
+        if (Chars.isDigit(c)) {
+          len++;
+          continue;
+        }
+        dashes |= c == '-';
+        dots |= c == '.';
+        spaces |= c == ' ';
+        paren |= c == '(';
       }
-      dashes |= c == '-';
-      dots |= c == '.';
-      spaces |= c == ' ';
-      paren |= c == '(';
       if (len > 0 && g < 8) {
         switch (g) {
           case 0 -> g0 = len;
@@ -573,16 +575,6 @@ final class PhoneRecognizer extends DigitRunRecognizer {
         g++;
       }
       len = 0;
-    }
-    if (len > 0 && g < 8) {
-      switch (g) {
-        case 0 -> g0 = len;
-        case 1 -> g1 = len;
-        case 2 -> g2 = len;
-        default -> { }
-      }
-      singleAfterFirst |= g > 0 && len == 1;
-      g++;
     }
     if (dots && spaces && t.charAt(from) != '+') {
       return true; // "5.237 174.465": numbers with thousands separators, as in tables
