@@ -345,11 +345,7 @@ public final class SubjectKeys {
       }
       return new UnwrappedKey(theirs, aead(ref.hex(), theirs));
     }
-    if (db.subjectChanges().trusted()) {
-      dataKeys.put(ref.hex(), new UnwrappedKey(w.clone(), aead));
-    } else if (dataKeys.estimatedSize() > 0) {
-      dataKeys.invalidateAll(); // as aead(): hold no data key while the change listener is down
-    }
+    remember(ref.hex(), w, aead);
     return new UnwrappedKey(w, aead);
   }
 
@@ -366,13 +362,7 @@ public final class SubjectKeys {
   }
 
   private Aead aead(String ref, byte[] wrapped) {
-    boolean keep = db.subjectChanges().trusted();
-    if (!keep) {
-      // the change listener is down: an erasure elsewhere may go unheard, so hold no data key meanwhile
-      if (dataKeys.estimatedSize() > 0) {
-        dataKeys.invalidateAll();
-      }
-    } else {
+    if (db.subjectChanges().trusted()) {
       UnwrappedKey cached = dataKeys.getIfPresent(ref);
       if (cached != null && MessageDigest.isEqual(cached.wrapped(), wrapped)) {
         return cached.aead();
@@ -380,12 +370,22 @@ public final class SubjectKeys {
     }
     try {
       Aead aead = unwrap(wrapped, subjectAd(ref)).getPrimitive(CONFIG, Aead.class);
-      if (keep) {
-        dataKeys.put(ref, new UnwrappedKey(wrapped.clone(), aead));
-      }
+      remember(ref, wrapped, aead);
       return aead;
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot use a subject key", e);
+    }
+  }
+
+  /**
+   * Keeps an unwrapped data key for later use while the change listener is trusted; while it is down an
+   * erasure elsewhere may go unheard, so no data key is held meanwhile (the cache is emptied instead).
+   */
+  private void remember(String ref, byte[] wrapped, Aead aead) {
+    if (db.subjectChanges().trusted()) {
+      dataKeys.put(ref, new UnwrappedKey(wrapped.clone(), aead));
+    } else if (dataKeys.estimatedSize() > 0) {
+      dataKeys.invalidateAll();
     }
   }
 
