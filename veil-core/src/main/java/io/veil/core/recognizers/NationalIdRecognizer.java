@@ -77,6 +77,11 @@ final class NationalIdRecognizer extends DigitRunRecognizer {
       if (ws < i) {
         continue;
       }
+      if (!traits.wordHasAsciiDigit(k) && traits.wordIsAsciiAlnum(k) && traits.wordEnd(k) - ws != 2) {
+        // a word of ASCII letters without a digit opens an id only as two capitals (below): its run of ASCII
+        // letters and digits is the whole word, so one of another length is passed over without reading it
+        continue;
+      }
       char c = text.charAt(ws);
       if (!Chars.isAsciiAlnum(c)) {
         continue;
