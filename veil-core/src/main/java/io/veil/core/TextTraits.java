@@ -28,8 +28,11 @@ import java.util.Objects;
  * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
  *
  * <p>Thread safety: immutable (the {@link #digitRuns digit runs} are computed on first use and then
- * kept; a race at most computes them twice). Memory: four small arrays with one entry per word and one with an
- * entry per word with a digit (a text of n characters has at most n/2 + 1 words).
+ * kept; a race at most computes them twice). Memory: one array of three ints per word and one with an
+ * entry per word with a digit (a text of n characters has at most n/2 + 1 words). While they are computed,
+ * a {@code String} gets one byte array (n rounded up to 8, plus a 256-entry table of the Latin-1 characters
+ * present) that receives its characters when all are Latin-1; other texts are copied once as chars.
+ * Nothing is kept or reused between texts.
  *
  * <p><b>Security:</b> besides offsets, counts and a 128-bit set it holds each word's head, which
  * encodes the word's first three characters (lower-cased ASCII letters and digits are recoverable
