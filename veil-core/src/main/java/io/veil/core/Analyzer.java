@@ -215,17 +215,33 @@ public final class Analyzer {
     if (candidates == null || candidates.isEmpty()) {
       return List.of();
     }
+    if (candidates.size() == 1) {
+      // (what the general path below returns for one candidate, without its lists)
+      Finding f = candidates.get(0);
+      return reported(text, f) ? List.of(f) : List.of();
+    }
     List<Finding> kept = new ArrayList<>(candidates.size());
     for (Finding f : candidates) {
-      if (f.score() < thresholds.getOrDefault(f.type(), defaultThreshold)) {
-        continue;
+      if (reported(text, f)) {
+        kept.add(f);
       }
-      if (!allowList.isEmpty() && allowList.contains(f.value(text).toLowerCase(Locale.ROOT))) {
-        continue;
-      }
-      kept.add(f);
     }
     return OverlapResolver.resolve(kept);
+  }
+
+  /** True unless {@code f} scores under its type's threshold or its value is on the allow-list. */
+  private boolean reported(String text, Finding f) {
+    double min = defaultThreshold;
+    if (!thresholds.isEmpty()) {
+      Double own = thresholds.get(f.type());
+      if (own != null) {
+        min = own;
+      }
+    }
+    if (f.score() < min) {
+      return false;
+    }
+    return allowList.isEmpty() || !allowList.contains(f.value(text).toLowerCase(Locale.ROOT));
   }
 
   /** True if one of recognizer {@code ri}'s trigger clauses holds for a text with these traits. */

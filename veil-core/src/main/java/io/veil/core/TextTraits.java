@@ -28,8 +28,11 @@ import java.util.Objects;
  * ruled out, so a recognizer that tests for them stays correct. Word facts are exact.
  *
  * <p>Thread safety: immutable (the {@link #digitRuns digit runs} are computed on first use and then
- * kept; a race at most computes them twice). Memory: four small arrays with one entry per word and one with an
- * entry per word with a digit (a text of n characters has at most n/2 + 1 words).
+ * kept; a race at most computes them twice). Memory: one array of three ints per word and one with an
+ * entry per word with a digit (a text of n characters has at most n/2 + 1 words). While they are computed,
+ * a {@code String} gets one byte array (n rounded up to 8, plus a 256-entry table of the Latin-1 characters
+ * present) that receives its characters when all are Latin-1; other texts are copied once as chars.
+ * Nothing is kept or reused between texts.
  *
  * <p><b>Security:</b> besides offsets, counts and a 128-bit set it holds each word's head, which
  * encodes the word's first three characters (lower-cased ASCII letters and digits are recoverable
@@ -51,9 +54,12 @@ public final class TextTraits {
   /** Word flag: the word contains a character outside ASCII. */
   private static final byte NON_ASCII = 8;
 
+  /** Where a word's head starts in its packed flags (see {@link #word}). */
+  private static final int HEAD_SHIFT = 8;
+  /** Size of the table of Latin-1 characters present that {@link #of} keeps after a text's bytes. */
+  private static final int SEEN = 256;
+
   private static final int[] NO_INTS = new int[0];
-  private static final byte[] NO_BYTES = new byte[0];
-  private static final char[] NO_CHARS = new char[0];
 
   /** Head symbols of one character (see {@link #head}): 37 word-head symbols and the end of a word. */
   private static final int HEAD_SYMBOLS = 39;
@@ -82,11 +88,12 @@ public final class TextTraits {
   private final int longestGraphicRun;
   private final int length;
   private final int words;
-  private final int[] wordStart;
-  private final int[] wordEnd;
-  private final byte[] wordFlags;
-  /** Per word: its {@linkplain #wordHead(int) head}. */
-  private final char[] wordHeads;
+  /**
+   * Per word k, three ints: at {@code 3k} its start, at {@code 3k + 1} its end, at {@code 3k + 2} its
+   * flags (low 8 bits) and its {@linkplain #wordHead(int) head} (the bits above). One array instead of
+   * one per fact: one allocation per text, and a word's facts on one cache line.
+   */
+  private final int[] word;
   private final int digitWords;
   /** The numbers of the words that contain an ASCII digit, in text order ({@link #digitWords} of them). */
   private final int[] digitWord;
@@ -104,21 +111,17 @@ public final class TextTraits {
    */
   private DigitRuns digitRuns;
 
-  private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, int words,
-                     int[] wordStart, int[] wordEnd, byte[] wordFlags, char[] wordHeads, int digitWords,
-                     int[] digitWord, boolean nonAscii, boolean mayNeedView) {
+  private TextTraits(long low, long high, int asciiDigits, int longestGraphicRun, int length, WordList list,
+                     boolean nonAscii, boolean mayNeedView) {
     this.low = low;
     this.high = high;
     this.asciiDigits = asciiDigits;
     this.longestGraphicRun = longestGraphicRun;
     this.length = length;
-    this.words = words;
-    this.wordStart = wordStart;
-    this.wordEnd = wordEnd;
-    this.wordFlags = wordFlags;
-    this.wordHeads = wordHeads;
-    this.digitWords = digitWords;
-    this.digitWord = digitWord;
+    this.words = list.count;
+    this.word = list.word;
+    this.digitWords = list.digitWords;
+    this.digitWord = list.digitWord;
     this.nonAscii = nonAscii;
     this.mayNeedView = mayNeedView;
   }
@@ -194,27 +197,26 @@ public final class TextTraits {
   public static TextTraits of(CharSequence text) {
     Objects.requireNonNull(text, "text");
     int n = text.length();
-    // one bulk copy (vectorised for Latin-1 strings) makes the loop below a plain array walk
+    if (text instanceof String s) {
+      // one loop over the chars without a branch: whether all are Latin-1 (then the rest is read eight
+      // characters at a time from the string's bytes) and, in a 256-entry table after those bytes,
+      // which Latin-1 characters occur (one store per character; folded into the ASCII set later)
+      int padded = (n + 7) & ~7;
+      byte[] bytes = new byte[padded + SEEN];
+      int all = 0;
+      for (int i = 0; i < n; i++) {
+        int c = s.charAt(i);
+        all |= c;
+        bytes[padded + (c & 0xFF)] = 1;
+      }
+      if (all < 0x100) {
+        return ofLatin1(s, bytes, n, padded);
+      }
+    }
+    // one bulk copy makes the loop below a plain array walk
     char[] buf = new char[n];
     if (text instanceof String s) {
       s.getChars(0, n, buf, 0);
-      // the set of ASCII characters present, and whether all are Latin-1 (then the rest is read eight
-      // characters at a time), in one loop without a branch per character
-      int all = 0;
-      long asciiLow = 0;
-      long asciiHigh = 0;
-      for (int i = 0; i < n; i++) {
-        int c = buf[i];
-        all |= c;
-        long bit = 1L << c; // (a long shift uses the count's low six bits)
-        long isLow = (c - 64) >> 31; // all ones for c < 64
-        long isAscii = (c - 128) >> 31; // all ones for c < 128
-        asciiLow |= bit & isLow;
-        asciiHigh |= bit & ~isLow & isAscii;
-      }
-      if (all < 0x100) {
-        return ofLatin1(s, buf, n, asciiLow, asciiHigh);
-      }
     } else {
       for (int i = 0; i < n; i++) {
         buf[i] = text.charAt(i);
@@ -225,15 +227,7 @@ public final class TextTraits {
     int digits = 0;
     int run = 0;
     int longest = 0;
-    int cap = Math.min(n / 2 + 1, 32);
-    int[] starts = cap == 0 ? NO_INTS : new int[cap];
-    int[] ends = cap == 0 ? NO_INTS : new int[cap];
-    byte[] flags = cap == 0 ? NO_BYTES : new byte[cap];
-    int words = 0;
-    // the words with an ASCII digit: most words of a text have none, and every digit-led recognizer
-    // visits only these (allocated at the first such word; most texts have none)
-    int[] digitWord = NO_INTS;
-    int digitWords = 0;
+    WordList list = new WordList(Math.min(n / 4 + 4, 32));
     boolean nonAscii = false;
     boolean mayNeedView = false;
     int i = 0;
@@ -295,35 +289,19 @@ public final class TextTraits {
         }
         c = buf[i];
       } while (isWordChar(c));
-      if (words == starts.length) {
-        int grown = Math.max(8, words * 2);
-        starts = Arrays.copyOf(starts, grown);
-        ends = Arrays.copyOf(ends, grown);
-        flags = Arrays.copyOf(flags, grown);
-      }
-      starts[words] = start;
-      ends[words] = i;
-      flags[words] = (byte) f;
-      if ((f & HAS_DIGIT) != 0) {
-        if (digitWords == digitWord.length) {
-          digitWord = Arrays.copyOf(digitWord, Math.max(8, digitWords * 2));
-        }
-        digitWord[digitWords++] = words;
-      }
-      words++;
+      list.add(start, i, f);
     }
     // the words' heads, as head(text, start, end) computes them (a loop of its own keeps the one above
     // as tight as it was)
-    char[] heads = words == 0 ? NO_CHARS : new char[words];
-    for (int k = 0; k < words; k++) {
-      int start = starts[k];
-      int len = ends[k] - start;
-      heads[k] = (char) ((headSymbol(buf[start]) * HEAD_SYMBOLS
+    int[] word = list.word;
+    for (int k = 0, at = 0; k < list.count; k++, at += 3) {
+      int start = word[at];
+      int len = word[at + 1] - start;
+      word[at + 2] |= ((headSymbol(buf[start]) * HEAD_SYMBOLS
           + (len > 1 ? headSymbol(buf[start + 1]) : HEAD_END)) * HEAD_SYMBOLS
-          + (len > 2 ? headSymbol(buf[start + 2]) : HEAD_END));
+          + (len > 2 ? headSymbol(buf[start + 2]) : HEAD_END)) << HEAD_SHIFT;
     }
-    return new TextTraits(low, high, digits, Math.max(longest, run), n, words, starts, ends, flags, heads,
-        digitWords, digitWord, nonAscii, mayNeedView);
+    return new TextTraits(low, high, digits, Math.max(longest, run), n, list, nonAscii, mayNeedView);
   }
 
   /** Eight bytes of a byte array as one long, the first byte lowest. */
@@ -345,6 +323,11 @@ public final class TextTraits {
   private static long equalTo(long x, int c) {
     long y = x ^ (ONES * c);
     return ~((y + ONES * 0x7F) | y) & HIGHS;
+  }
+
+  /** The eight bytes of {@code v}, each 0 or 1, as bits 0-7 (byte k to bit k). */
+  private static long gatherOnes(long v) {
+    return (v * 0x0102040810204080L) >>> 56;
   }
 
   /** The 0x80 bits of the eight bytes of {@code m} as bits 0-7 (byte k to bit k). */
@@ -381,19 +364,25 @@ public final class TextTraits {
   }
 
   /**
-   * {@link #of} for a string of Latin-1 characters only ({@code buf} holds its chars; {@code low} and
-   * {@code high} the set of ASCII characters present): the same traits, computed eight characters at a
-   * time. The characters are copied once more as bytes (for a Latin-1 string a plain array copy); each
-   * eight ASCII characters are classified at once (word character, ASCII digit, '_', printable non-space)
-   * into one bit per character, 64 characters per long (eight with a character outside ASCII one by one,
-   * from a table), and the words and the runs of printable characters are read from where those bits
-   * change, so the loop has no branch per character.
+   * {@link #of} for a string of Latin-1 characters only: the same traits, computed eight characters at a
+   * time. {@code bytes} has {@code padded} (n rounded up to a multiple of 8) bytes for the characters,
+   * then {@link #SEEN} bytes whose entry {@code c} is 1 where character {@code c} occurs. The characters
+   * are copied into it as bytes (for a Latin-1 string a plain array copy); each eight ASCII characters
+   * are classified at once (word character, ASCII digit, '_', printable non-space) into one bit per
+   * character, 64 characters per long (eight with a character outside ASCII one by one, from a table),
+   * and the words and the runs of printable characters are read from where those bits change, so the
+   * loop has no branch per character.
    */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exact for Latin-1
-  private static TextTraits ofLatin1(String s, char[] buf, int n, long low, long high) {
-    int padded = (n + 7) & ~7;
-    byte[] bytes = new byte[padded]; // (the padding is NUL: no class, so it ends a word or run at n)
-    s.getBytes(0, n, bytes, 0);
+  private static TextTraits ofLatin1(String s, byte[] bytes, int n, int padded) {
+    s.getBytes(0, n, bytes, 0); // (the padding up to `padded` stays NUL: no class, so it ends a word or run at n)
+    // the set of ASCII characters present: the first 128 entries of the table, eight at a time
+    long low = 0;
+    long high = 0;
+    for (int k = 0; k < 64; k += 8) {
+      low |= gatherOnes((long) LONGS.get(bytes, padded + k)) << k;
+      high |= gatherOnes((long) LONGS.get(bytes, padded + 64 + k)) << k;
+    }
     int digits = 0;
     int longest = 0;
     int runStart = 0;    // of the printable run open at the previous chunk's end
@@ -403,7 +392,7 @@ public final class TextTraits {
     long carryWord = 0;  // 1 if one is open
     boolean nonAscii = false;
     boolean mayNeedView = false;
-    WordList list = new WordList(Math.min(n / 2 + 1, 32));
+    WordList list = new WordList(Math.min(n / 4 + 4, 32));
     for (int base = 0; base < padded; base += 64) {
       long word = 0;
       long digit = 0;
@@ -484,44 +473,37 @@ public final class TextTraits {
     if (carryWord != 0) {
       list.add(wordStart, n, wordFlags);
     }
-    int words = list.count;
-    char[] heads = words == 0 ? NO_CHARS : new char[words];
-    for (int k = 0; k < words; k++) {
-      int start = list.starts[k];
-      int len = list.ends[k] - start;
-      heads[k] = (char) ((headSymbol(buf[start]) * HEAD_SYMBOLS
-          + (len > 1 ? headSymbol(buf[start + 1]) : HEAD_END)) * HEAD_SYMBOLS
-          + (len > 2 ? headSymbol(buf[start + 2]) : HEAD_END));
+    // the words' heads, from the bytes (a Latin-1 char's head symbol is its byte's)
+    int[] w = list.word;
+    for (int k = 0, at = 0; k < list.count; k++, at += 3) {
+      int start = w[at];
+      int len = w[at + 1] - start;
+      w[at + 2] |= ((headSymbol((char) (bytes[start] & 0xFF)) * HEAD_SYMBOLS
+          + (len > 1 ? headSymbol((char) (bytes[start + 1] & 0xFF)) : HEAD_END)) * HEAD_SYMBOLS
+          + (len > 2 ? headSymbol((char) (bytes[start + 2] & 0xFF)) : HEAD_END)) << HEAD_SHIFT;
     }
-    return new TextTraits(low, high, digits, longest, n, words, list.starts, list.ends, list.flags, heads,
-        list.digitWords, list.digitWord, nonAscii, mayNeedView);
+    return new TextTraits(low, high, digits, longest, n, list, nonAscii, mayNeedView);
   }
 
-  /** The words of {@link #ofLatin1} as they are found: growing arrays of starts, ends and flags. */
+  /** The words as they are found: a growing packed array (see {@link #word}) and the words with a digit. */
   private static final class WordList {
-    int[] starts;
-    int[] ends;
-    byte[] flags;
+    int[] word;
     int count;
     int[] digitWord = NO_INTS;
     int digitWords;
 
     WordList(int capacity) {
-      starts = new int[capacity];
-      ends = new int[capacity];
-      flags = new byte[capacity];
+      word = capacity == 0 ? NO_INTS : new int[3 * capacity];
     }
 
     void add(int start, int end, int f) {
-      if (count == starts.length) {
-        int grown = Math.max(8, count * 2);
-        starts = Arrays.copyOf(starts, grown);
-        ends = Arrays.copyOf(ends, grown);
-        flags = Arrays.copyOf(flags, grown);
+      int at = 3 * count;
+      if (at == word.length) {
+        word = Arrays.copyOf(word, 3 * Math.max(8, count * 2));
       }
-      starts[count] = start;
-      ends[count] = end;
-      flags[count] = (byte) f;
+      word[at] = start;
+      word[at + 1] = end;
+      word[at + 2] = f;
       if ((f & HAS_DIGIT) != 0) {
         if (digitWords == digitWord.length) {
           digitWord = Arrays.copyOf(digitWord, Math.max(8, digitWords * 2));
@@ -594,37 +576,37 @@ public final class TextTraits {
   /** Offset of the first character of word {@code k} ({@code 0 <= k < wordCount()}). */
   public int wordStart(int k) {
     Objects.checkIndex(k, words);
-    return wordStart[k];
+    return word[3 * k];
   }
 
   /** Offset just after the last character of word {@code k}. */
   public int wordEnd(int k) {
     Objects.checkIndex(k, words);
-    return wordEnd[k];
+    return word[3 * k + 1];
   }
 
   /** True if word {@code k} contains an ASCII digit. */
   public boolean wordHasAsciiDigit(int k) {
     Objects.checkIndex(k, words);
-    return (wordFlags[k] & HAS_DIGIT) != 0;
+    return (word[3 * k + 2] & HAS_DIGIT) != 0;
   }
 
   /** True if word {@code k} consists of ASCII digits only. */
   public boolean wordIsAsciiDigits(int k) {
     Objects.checkIndex(k, words);
-    return (wordFlags[k] & NOT_ALL_DIGITS) == 0;
+    return (word[3 * k + 2] & NOT_ALL_DIGITS) == 0;
   }
 
   /** True if word {@code k} contains {@code '_'}. */
   public boolean wordHasUnderscore(int k) {
     Objects.checkIndex(k, words);
-    return (wordFlags[k] & HAS_UNDERSCORE) != 0;
+    return (word[3 * k + 2] & HAS_UNDERSCORE) != 0;
   }
 
   /** True if word {@code k} consists of ASCII letters and digits only. */
   public boolean wordIsAsciiAlnum(int k) {
     Objects.checkIndex(k, words);
-    return (wordFlags[k] & (HAS_UNDERSCORE | NON_ASCII)) == 0;
+    return (word[3 * k + 2] & (HAS_UNDERSCORE | NON_ASCII)) == 0;
   }
 
   /**
@@ -633,7 +615,7 @@ public final class TextTraits {
    */
   public int wordHead(int k) {
     Objects.checkIndex(k, words);
-    return wordHeads[k];
+    return word[3 * k + 2] >>> HEAD_SHIFT;
   }
 
   /**
@@ -683,7 +665,7 @@ public final class TextTraits {
     int hi = words;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (wordStart[mid] < offset) {
+      if (word[3 * mid] < offset) {
         lo = mid + 1;
       } else {
         hi = mid;

@@ -2,6 +2,7 @@ package io.veil.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -151,6 +152,49 @@ class TextTraitsTest {
       }
       assertThat(t.firstWordFrom(at)).isEqualTo(first);
     }
+  }
+
+  /**
+   * The string paths (Latin-1 bytes with their table of the characters present, or the char loop) and
+   * the char loop a non-String CharSequence takes give the same traits, word for word.
+   */
+  @Property(tries = 2000)
+  void aStringAndACharSequenceOfTheSameTextHaveTheSameTraits(@ForAll("texts") String text) {
+    TextTraits s = TextTraits.of(text);
+    TextTraits b = TextTraits.of(new StringBuilder(text));
+    assertThat(s.asciiLow()).isEqualTo(b.asciiLow());
+    assertThat(s.asciiHigh()).isEqualTo(b.asciiHigh());
+    assertThat(s.asciiDigits()).isEqualTo(b.asciiDigits());
+    assertThat(s.longestAsciiGraphicRun()).isEqualTo(b.longestAsciiGraphicRun());
+    assertThat(s.hasNonAscii()).isEqualTo(b.hasNonAscii());
+    assertThat(s.mayNeedView()).isEqualTo(b.mayNeedView());
+    assertThat(s.length()).isEqualTo(b.length());
+    assertThat(s.wordCount()).isEqualTo(b.wordCount());
+    for (int k = 0; k < s.wordCount(); k++) {
+      assertThat(List.of(s.wordStart(k), s.wordEnd(k), s.wordHead(k))).isEqualTo(List.of(b.wordStart(k), b.wordEnd(k), b.wordHead(k)));
+      assertThat(List.of(s.wordHasAsciiDigit(k), s.wordIsAsciiDigits(k), s.wordHasUnderscore(k), s.wordIsAsciiAlnum(k)))
+          .isEqualTo(List.of(b.wordHasAsciiDigit(k), b.wordIsAsciiDigits(k), b.wordHasUnderscore(k), b.wordIsAsciiAlnum(k)));
+    }
+    assertThat(s.digitWordCount()).isEqualTo(b.digitWordCount());
+    for (int j = 0; j < s.digitWordCount(); j++) {
+      assertThat(s.digitWord(j)).isEqualTo(b.digitWord(j));
+    }
+  }
+
+  /** Traits computed one after another share nothing: a text's words and characters never show in the next's. */
+  @Test
+  void consecutiveTextsDoNotSeeEachOther() {
+    TextTraits first = TextTraits.of("zebra 12345 @ ~~~~~~~~~~ quux_1");
+    TextTraits second = TextTraits.of("a b");
+    assertThat(second.mayContain('z')).isFalse();
+    assertThat(second.mayContain('@')).isFalse();
+    assertThat(second.mayContain('1')).isFalse();
+    assertThat(second.asciiDigits()).isZero();
+    assertThat(second.wordCount()).isEqualTo(2);
+    assertThat(second.digitWordCount()).isZero();
+    assertThat(second.longestAsciiGraphicRun()).isEqualTo(1);
+    assertThat(first.wordCount()).isEqualTo(3);
+    assertThat(first.mayContain('b')).isTrue();
   }
 
   /** The eight-at-a-time Latin-1 path at the edges of its 8-character blocks and 64-character chunks. */

@@ -72,67 +72,80 @@ final class NationalIdRecognizer extends DigitRunRecognizer {
     int[] groupStart = null;
     int[] groupEnd = null;
     int i = 0;
-    for (int k = 0, words = traits.wordCount(); k < words; k++) {
-      int ws = traits.wordStart(k);
-      if (ws < i) {
-        continue;
-      }
-      char c = text.charAt(ws);
-      if (!Chars.isAsciiAlnum(c)) {
-        continue;
-      }
-      if (!Chars.isDigit(c)) {
-        if (!traits.wordHasAsciiDigit(k)) {
-          // plausibleLetterStart needs a digit or exactly two capitals
-          if (!(Chars.isUpper(c) && ws + 1 < n && Chars.isUpper(text.charAt(ws + 1)))
-              || !plausibleLetterStart(text, ws, n)) {
-            continue;
-          }
-        } else if (!plausibleLetterStart(text, ws, n)) {
+    // a run of groups holds at most MAX_GROUPS words and must hold a digit, so it starts at most
+    // MAX_GROUPS - 1 words before a word with a digit: only those words and the digit words are visited
+    // (every other word would be passed over below without any effect)
+    int next = 0;
+    for (int j = 0, digitWords = traits.digitWordCount(); j < digitWords; j++) {
+      int d = traits.digitWord(j);
+      for (int k = Math.max(next, d - (MAX_GROUPS - 1)); k <= d; k++) {
+        int ws = traits.wordStart(k);
+        if (ws < i) {
           continue;
         }
-      }
-      if (groupStart == null) {
-        groupStart = new int[MAX_GROUPS];
-        groupEnd = new int[MAX_GROUPS];
-      }
-      // collect up to MAX_GROUPS alphanumeric groups separated by single separators. A group is a
-      // whole word of ASCII letters and digits (a run of them that a word character other than those
-      // follows is no group), so the groups are read from the words' bounds and flags instead of
-      // walking their characters again
-      int groups = 0;
-      int compact = 0;
-      boolean hasDigit = false;
-      int w = k;
-      while (groups < MAX_GROUPS && compact <= MAX_COMPACT) {
-        if (!traits.wordIsAsciiAlnum(w)) {
-          // no group; its leading letters and digits still count for hasDigit, as they always did
-          hasDigit |= leadingAlnumHasDigit(text, traits.wordStart(w), n);
-          break;
+        if (!traits.wordHasAsciiDigit(k) && traits.wordIsAsciiAlnum(k) && traits.wordEnd(k) - ws != 2) {
+          // a word of ASCII letters without a digit opens an id only as two capitals (below): its run of ASCII
+          // letters and digits is the whole word, so one of another length is passed over without reading it
+          continue;
         }
-        int gs = traits.wordStart(w);
-        int ge = traits.wordEnd(w);
-        hasDigit |= traits.wordHasAsciiDigit(w);
-        groupStart[groups] = gs;
-        groupEnd[groups] = ge;
-        groups++;
-        compact += ge - gs;
-        // a separator, then the next group: a word that starts right after it with an ASCII letter or digit
-        if (ge + 1 < n && (text.charAt(ge) == ' ' || text.charAt(ge) == '-' || text.charAt(ge) == '.')
-            && Chars.isAsciiAlnum(text.charAt(ge + 1))) {
-          w++; // the character after a separator opens the next word
-        } else {
-          break;
+        char c = text.charAt(ws);
+        if (!Chars.isAsciiAlnum(c)) {
+          continue;
+        }
+        if (!Chars.isDigit(c)) {
+          if (!traits.wordHasAsciiDigit(k)) {
+            // plausibleLetterStart needs a digit or exactly two capitals
+            if (!(Chars.isUpper(c) && ws + 1 < n && Chars.isUpper(text.charAt(ws + 1)))
+                || !plausibleLetterStart(text, ws, n)) {
+              continue;
+            }
+          } else if (!plausibleLetterStart(text, ws, n)) {
+            continue;
+          }
+        }
+        if (groupStart == null) {
+          groupStart = new int[MAX_GROUPS];
+          groupEnd = new int[MAX_GROUPS];
+        }
+        // collect up to MAX_GROUPS alphanumeric groups separated by single separators. A group is a
+        // whole word of ASCII letters and digits (a run of them that a word character other than those
+        // follows is no group), so the groups are read from the words' bounds and flags instead of
+        // walking their characters again
+        int groups = 0;
+        int compact = 0;
+        boolean hasDigit = false;
+        int w = k;
+        while (groups < MAX_GROUPS && compact <= MAX_COMPACT) {
+          if (!traits.wordIsAsciiAlnum(w)) {
+            // no group; its leading letters and digits still count for hasDigit, as they always did
+            hasDigit |= leadingAlnumHasDigit(text, traits.wordStart(w), n);
+            break;
+          }
+          int gs = traits.wordStart(w);
+          int ge = traits.wordEnd(w);
+          hasDigit |= traits.wordHasAsciiDigit(w);
+          groupStart[groups] = gs;
+          groupEnd[groups] = ge;
+          groups++;
+          compact += ge - gs;
+          // a separator, then the next group: a word that starts right after it with an ASCII letter or digit
+          if (ge + 1 < n && (text.charAt(ge) == ' ' || text.charAt(ge) == '-' || text.charAt(ge) == '.')
+              && Chars.isAsciiAlnum(text.charAt(ge + 1))) {
+            w++; // the character after a separator opens the next word
+          } else {
+            break;
+          }
+        }
+        // every format is 8-16 characters long: fewer in all cannot match (bestAt would find nothing)
+        if (hasDigit && groups > 0 && compact >= 8) {
+          Finding f = bestAt(text, groupStart, groupEnd, groups);
+          if (f != null) {
+            out.add(f);
+            i = f.end();
+          }
         }
       }
-      // every format is 8-16 characters long: fewer in all cannot match (bestAt would find nothing)
-      if (hasDigit && groups > 0 && compact >= 8) {
-        Finding f = bestAt(text, groupStart, groupEnd, groups);
-        if (f != null) {
-          out.add(f);
-          i = f.end();
-        }
-      }
+      next = d + 1;
     }
     return out;
   }
