@@ -179,8 +179,9 @@ final class ServeCommand implements Callable<Integer> {
     try {
       final Governance g = governance;
       keys = ClientKeyStores.open(cfg.governance().clientKeys(), cfg.dataDir(), g::clientKeyTable);
-      if (keys.list().isEmpty()) {
-        devKey = keys.create("default", "default", 0);
+      // once per store: of several instances starting at once on an empty PostgreSQL database, one creates it
+      devKey = keys.createFirst("default", "default", 0).orElse(null);
+      if (devKey != null) {
         Path file = cfg.dataDir().resolve("dev-key");
         Files.deleteIfExists(file);
         FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));
