@@ -129,15 +129,13 @@ final class ServeCommand implements Callable<Integer> {
         // logback would find no appender of that name and drop every log line
         throw new IllegalArgumentException("VEIL_LOG_FORMAT must be text or json");
       }
-      cfg = ConfigLoader.load(config, env);
+      // --upstream replaces the configured upstream in the one reading of the file and environment
+      cfg = ConfigLoader.load(config, env, upstream);
       if (dataDir != null) {
         cfg = cfg.withDataDir(dataDir);
       }
       if (port != null) {
         cfg = cfg.withPort(port);
-      }
-      if (upstream != null) {
-        cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, config, env));
       }
       useMock = cfg.upstream() == null;
       if (cfg.tls() != null) {
