@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     description = {"Audit the gateway's configuration and state: TLS, upstream HTTPS, admin token, key file"
         + " permissions, retention, consent, detection policy, client keys, audit chain.",
         "Exit codes: 0 ok, 1 warnings, 2 failures (or the configuration does not load)."})
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand implements Callable<Integer>, VeilCli.ReportsEnvironment {
   /** Checks that need the store; a running gateway answers them when it holds the H2 file. */
   private static final List<String> STORE_CHECKS = List.of("database.reachable", "audit.chain", "keys.clients");
 

@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  Other VEIL_* variables are ignored; a warning at start names them (veil doctor too).",
         "Probes: GET /health (liveness), GET /ready (503 while the store is unreachable or while draining),",
         "  GET /metrics (Prometheus). SIGTERM: stops gracefully (exit status 143)."})
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironment {
   @Spec
   CommandSpec spec;
 
