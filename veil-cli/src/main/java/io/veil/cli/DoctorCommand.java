@@ -10,6 +10,7 @@ import io.veil.gateway.DoctorStatus;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.Governance;
 import io.veil.gateway.keys.ClientKeyStorage;
+import io.veil.gateway.keys.ClientKeyStores;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.gateway.keys.JdbcClientKeyStore;
 import java.io.IOException;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
     description = {"Audit the gateway's configuration and state: TLS, upstream HTTPS, admin token, key file"
         + " permissions, retention, consent, detection policy, client keys, audit chain.",
         "Exit codes: 0 ok, 1 warnings, 2 failures (or the configuration does not load)."})
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand implements Callable<Integer>, VeilCli.ReportsEnvironment {
   /** Checks that need the store; a running gateway answers them when it holds the H2 file. */
   private static final List<String> STORE_CHECKS = List.of("database.reachable", "audit.chain", "keys.clients");
 
@@ -91,16 +92,23 @@ final class DoctorCommand implements Callable<Integer> {
       doctor.keys(FileClientKeyStore.open(cfg.dataDir()));
     }
     boolean storeExists = cfg.governance().jdbcUrl() != null || Files.exists(cfg.dataDir().resolve("veil.mv.db"));
+    List<DoctorCheck> fromGateway = new ArrayList<>();
     if (!storeExists) {
-      return doctor.examine();
+      if (keysInDatabase) {
+        // what serve's first start will do: create the store, import keys.json, else create a first key
+        doctor.beforeFirstStart();
+        keysToImport(doctor, cfg, null).ifPresent(fromGateway::add);
+      }
+      return doctor.examine().replacing(fromGateway);
     }
     Governance g = null;
-    List<DoctorCheck> fromGateway = new ArrayList<>();
     try {
       g = location.open();
       doctor.governance(g);
       if (keysInDatabase) {
-        doctor.keys(JdbcClientKeyStore.open(g.clientKeyTable())); // read only: no import from keys.json here
+        // read only: the keys serve would import from keys.json are counted, not imported here
+        doctor.keys(JdbcClientKeyStore.open(g.clientKeyTable()));
+        keysToImport(doctor, cfg, g.clientKeyTable()).ifPresent(fromGateway::add);
       }
     } catch (StoreLocation.InUse e) {
       try {
@@ -120,6 +128,18 @@ final class DoctorCommand implements Callable<Integer> {
       if (g != null) {
         g.close();
       }
+    }
+  }
+
+  /** Hands the doctor the keys serve would import from keys.json; a finding instead if the file cannot be read. */
+  private static java.util.Optional<DoctorCheck> keysToImport(Doctor doctor, GatewayConfig cfg,
+      io.veil.store.ClientKeyTable table) {
+    try {
+      doctor.keysToImport(ClientKeyStores.notYetImported(cfg.dataDir(), table));
+      return java.util.Optional.empty();
+    } catch (IllegalStateException e) {
+      return java.util.Optional.of(new DoctorCheck("keys.clients", DoctorStatus.FAIL, "Client keys",
+          "veil serve will not start: " + e.getMessage(), "fix or remove the file"));
     }
   }
 

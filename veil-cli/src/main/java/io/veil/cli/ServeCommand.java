@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  Other VEIL_* variables are ignored; a warning at start names them (veil doctor too).",
         "Probes: GET /health (liveness), GET /ready (503 while the store is unreachable or while draining),",
         "  GET /metrics (Prometheus). SIGTERM: stops gracefully (exit status 143)."})
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironment {
   @Spec
   CommandSpec spec;
 
@@ -129,15 +129,13 @@ final class ServeCommand implements Callable<Integer> {
         // logback would find no appender of that name and drop every log line
         throw new IllegalArgumentException("VEIL_LOG_FORMAT must be text or json");
       }
-      cfg = ConfigLoader.load(config, env);
+      // --upstream replaces the configured upstream in the one reading of the file and environment
+      cfg = ConfigLoader.load(config, env, upstream);
       if (dataDir != null) {
         cfg = cfg.withDataDir(dataDir);
       }
       if (port != null) {
         cfg = cfg.withPort(port);
-      }
-      if (upstream != null) {
-        cfg = cfg.withUpstream(upstream.equalsIgnoreCase("mock") ? null : ConfigLoader.upstreamFor(upstream, config, env));
       }
       useMock = cfg.upstream() == null;
       if (cfg.tls() != null) {
@@ -179,8 +177,9 @@ final class ServeCommand implements Callable<Integer> {
     try {
       final Governance g = governance;
       keys = ClientKeyStores.open(cfg.governance().clientKeys(), cfg.dataDir(), g::clientKeyTable);
-      if (keys.list().isEmpty()) {
-        devKey = keys.create("default", "default", 0);
+      // once per store: of several instances starting at once on an empty PostgreSQL database, one creates it
+      devKey = keys.createFirst("default", "default", 0).orElse(null);
+      if (devKey != null) {
         Path file = cfg.dataDir().resolve("dev-key");
         Files.deleteIfExists(file);
         FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));

@@ -40,7 +40,22 @@ public final class VeilCli implements Runnable {
 
   /** Builds the command line with Veil's error handling, for {@link #main} and for tests. */
   public static CommandLine newCommandLine() {
+    return newCommandLine(System.getenv());
+  }
+
+  /**
+   * ... with this environment for the check of {@code VEIL_*} names: before a command runs, one line on
+   * standard error names the {@code VEIL_*} variables that Veil does not read (misspelt ones do
+   * nothing, silently, otherwise), with the likely intended name. Names only, never values (they may be
+   * secrets). Commands that report the environment themselves ({@link ReportsEnvironment}: serve,
+   * doctor) and help, version and completion output are left alone.
+   */
+  static CommandLine newCommandLine(java.util.Map<String, String> env) {
     CommandLine cl = new CommandLine(new VeilCli());
+    cl.setExecutionStrategy(parseResult -> {
+      warnAboutUnknownVariables(parseResult, env);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println("veil: " + ex.getMessage());
       return EXIT_USAGE;
@@ -55,6 +70,27 @@ public final class VeilCli implements Runnable {
       return 1;
     });
     return cl;
+  }
+
+  /** A command that checks the {@code VEIL_*} environment itself (so the command line does not warn twice). */
+  interface ReportsEnvironment {}
+
+  private static void warnAboutUnknownVariables(CommandLine.ParseResult parseResult, java.util.Map<String, String> env) {
+    java.util.List<CommandLine> commands = parseResult.asCommandLineList();
+    CommandLine last = commands.get(commands.size() - 1);
+    Object command = last.getCommand();
+    boolean helpOnly = false;
+    for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+      helpOnly |= p.isUsageHelpRequested() || p.isVersionHelpRequested();
+    }
+    if (helpOnly || command instanceof VeilCli || command instanceof ReportsEnvironment
+        || command instanceof CommandLine.HelpCommand || command instanceof picocli.AutoComplete.GenerateCompletion) {
+      return;
+    }
+    io.veil.gateway.KnownEnvironment.warning(io.veil.gateway.KnownEnvironment.unknown(env)).ifPresent(w -> {
+      last.getErr().println("veil: warning: " + w);
+      last.getErr().flush();
+    });
   }
 
   @Override

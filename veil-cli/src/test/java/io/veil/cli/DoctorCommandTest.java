@@ -95,6 +95,45 @@ class DoctorCommandTest {
     assertThat(bad.out()).contains("FAIL  audit.chain").contains("#2");
   }
 
+  /**
+   * Before the first start on the database key store, {@code keys.json}'s keys are counted as serve will hold
+   * them after importing them, and the message says the import is still to come. Before, doctor reported
+   * "not checked" (no database yet) or "0 active of 0 keys" (database not yet started on) while the file held keys.
+   */
+  @Test
+  void keysServeWillImportFromKeysJsonAreCountedAndAnnounced() throws Exception {
+    Path dir = tmp.resolve("moving");
+    io.veil.gateway.keys.FileClientKeyStore file = io.veil.gateway.keys.FileClientKeyStore.open(dir);
+    file.create("acme", "default", 0);
+    file.revoke(file.create("acme", "default", 0).key().id());
+
+    JsonNode keys = check(JSON.readTree(CliRun.cli().run("doctor", "--json", "--data-dir", dir.toString()).out()),
+        "keys.clients");
+    assertThat(keys.get("status").asText()).as(keys.toString()).isEqualTo("ok");
+    assertThat(keys.get("message").asText()).contains("1 active of 2 keys")
+        .contains("2 of them still only in").contains("keys.json").contains("which creates the database");
+    assertThat(dir.resolve("veil.mv.db")).as("doctor creates no database").doesNotExist();
+
+    try (Governance g = Governance.open(GovernanceConfig.defaults(), dir, Map.of())) {
+      assertThat(g.clientKeyTable().list()).as("the database exists, nothing imported yet").isEmpty();
+    }
+    keys = check(JSON.readTree(CliRun.cli().run("doctor", "--json", "--data-dir", dir.toString()).out()), "keys.clients");
+    assertThat(keys.get("message").asText()).as(keys.toString()).contains("1 active of 2 keys")
+        .contains("2 of them still only in").doesNotContain("creates the database");
+    try (Governance g = Governance.open(GovernanceConfig.defaults(), dir, Map.of())) {
+      assertThat(g.clientKeyTable().list()).as("doctor imported nothing").isEmpty();
+      io.veil.gateway.keys.ClientKeyStores.open(io.veil.gateway.keys.ClientKeyStorage.DATABASE, dir, g::clientKeyTable);
+    }
+    keys = check(JSON.readTree(CliRun.cli().run("doctor", "--json", "--data-dir", dir.toString()).out()), "keys.clients");
+    assertThat(keys.get("message").asText()).as("after serve's import").contains("1 active of 2 keys")
+        .doesNotContain("still only in");
+
+    JsonNode first = check(JSON.readTree(CliRun.cli().run("doctor", "--json", "--data-dir",
+        tmp.resolve("new").toString()).out()), "keys.clients");
+    assertThat(first.get("message").asText()).as("no keys.json, no database: serve creates the first key")
+        .contains("veil serve creates it on its first start").contains("dev-key");
+  }
+
   private static JsonNode check(JsonNode report, String id) {
     for (JsonNode c : report.get("checks")) {
       if (c.get("id").asText().equals(id)) {

@@ -53,6 +53,31 @@ class ServeCommandTest {
     }
   }
 
+  /**
+   * {@code --upstream} replaces the configured upstream (read once, with the rest of the file). Before, the
+   * file was loaded whole first, so its upstream URL, about to be replaced, still stopped the start.
+   */
+  @Test
+  void theUpstreamOptionWinsOverTheConfiguredUpstream() throws Exception {
+    Path config = Files.writeString(dir.resolve("veil.yaml"), "upstream:\n  url: http://provider.example/v1\n");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of());
+    cli(serve, out, err).parseArgs("--config", config.toString(), "--data-dir", dir.toString(), "--port", "0",
+        "--upstream", "http://127.0.0.1:9/v1");
+    try (ServeCommand.Running running = serve.start()) {
+      assertThat(running).as(err.toString()).isNotNull();
+      assertThat(out.toString()).contains("Upstream: http://127.0.0.1:9/v1");
+    }
+    StringWriter out2 = new StringWriter();
+    ServeCommand mock = new ServeCommand(Map.of("VEIL_UPSTREAM_URL", "https://api.example.com/v1",
+        "VEIL_UPSTREAM_API_KEY", "sk-proj-NOT-USED-0123456789"));
+    cli(mock, out2, new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running running = mock.start()) {
+      assertThat(out2.toString()).contains("Upstream: the built-in mock LLM").doesNotContain("api.example.com");
+    }
+  }
+
   /** Before: only "JacksonYAMLParseException (line 3, column 1)"; now the parser's problem too, never the line. */
   @Test
   void aBrokenYamlFileIsReportedWithTheParsersProblemButNotItsContent() throws Exception {

@@ -139,6 +139,20 @@ public final class ConfigLoader {
 
   /** Loads from the file (null for none) and the given environment. */
   public static GatewayConfig load(Path file, Map<String, String> env) {
+    return load(file, env, null);
+  }
+
+  /**
+   * Loads from the file (null for none) and the given environment, with the upstream named on the
+   * command line ({@code veil serve --upstream URL|mock}; null: none) in place of the configured one:
+   * {@code mock} means the built-in mock LLM; a URL keeps the other upstream settings of the file and
+   * environment (key, authentication header, API version, timeouts), also where the file names no
+   * upstream URL or key. The configured URL ({@code upstream.url}, {@code VEIL_UPSTREAM_URL}) is then
+   * neither used nor checked. The file is read once, so what is used comes from one version of it.
+   *
+   * @throws IllegalArgumentException for a bad URL or bad settings
+   */
+  public static GatewayConfig load(Path file, Map<String, String> env, String upstreamOverride) {
     JsonNode root = readRoot(file);
     requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
         "profile", "detection"));
@@ -147,19 +161,7 @@ public final class ConfigLoader {
         "idleTimeoutSeconds", "drainDelaySeconds", "headerTimeoutSeconds",
         "minBodyBytesPerSecond"));
     JsonNode upstream = upstreamSection(root);
-    return load(root, server, upstream, env);
-  }
-
-  /**
-   * The upstream for a base URL given on the command line ({@code veil serve --upstream URL}), with the
-   * other upstream settings of the file and environment: key, authentication header, API version and
-   * timeouts. They apply even where the file names no upstream URL or key (before, its timeouts were
-   * replaced by the defaults then).
-   *
-   * @throws IllegalArgumentException for a bad URL or bad settings (as {@link #load})
-   */
-  public static UpstreamConfig upstreamFor(String url, Path file, Map<String, String> env) {
-    return upstreamSettings(upstreamSection(readRoot(file)), env).withBaseUrl(parseUrl(url)).validated();
+    return load(root, server, upstream, env, upstreamOverride);
   }
 
   private static JsonNode upstreamSection(JsonNode root) {
@@ -169,9 +171,8 @@ public final class ConfigLoader {
     return upstream;
   }
 
-  /** The upstream settings with the configured base URL, or OpenAI's where none (or {@code mock}) is set. */
-  private static UpstreamConfig upstreamSettings(JsonNode upstream, Map<String, String> env) {
-    String url = pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
+  /** The upstream settings with base URL {@code url}, or OpenAI's where it is null (or {@code mock}). */
+  private static UpstreamConfig upstreamSettings(JsonNode upstream, Map<String, String> env, String url) {
     String apiKey = secret(env, "VEIL_UPSTREAM_API_KEY", upstream, "apiKey", "upstream.apiKey");
     String apiVersion = pick(env, "VEIL_UPSTREAM_API_VERSION", upstream, "apiVersion", "upstream.apiVersion", null);
     String auth = pick(env, "VEIL_UPSTREAM_AUTH_HEADER", upstream, "authHeader", "upstream.authHeader", "bearer");
@@ -210,7 +211,8 @@ public final class ConfigLoader {
     return root;
   }
 
-  private static GatewayConfig load(JsonNode root, JsonNode server, JsonNode upstream, Map<String, String> env) {
+  private static GatewayConfig load(JsonNode root, JsonNode server, JsonNode upstream, Map<String, String> env,
+      String upstreamOverride) {
     String host = pick(env, "VEIL_HOST", server, "host", "server.host", "127.0.0.1");
     int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "port");
     if (port < 0 || port > 65535) {
@@ -230,8 +232,10 @@ public final class ConfigLoader {
       tls = new TlsConfig(Path.of(cert), Path.of(key));
     }
 
-    String url = pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
-    UpstreamConfig settings = upstreamSettings(upstream, env);
+    // the command line's upstream wins over the configured one (which is then not even looked at)
+    String url = upstreamOverride != null ? upstreamOverride.strip()
+        : pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
+    UpstreamConfig settings = upstreamSettings(upstream, env, url);
     UpstreamConfig up = null;
     if (url != null && url.equalsIgnoreCase("mock")) {
       up = null;

@@ -78,6 +78,8 @@ public final class Doctor {
   private Policy detection;
   private Set<EntityType> detectable;
   private ClientKeyStore keys;
+  private List<ClientKey> keysToImport = List.of();
+  private boolean beforeFirstStart;
   private Governance governance;
   private Supplier<AuditVerification> remoteAudit;
   private Clock clock = Clock.systemUTC();
@@ -113,6 +115,26 @@ public final class Doctor {
   /** The client key store (for the key checks). */
   public Doctor keys(ClientKeyStore keys) {
     this.keys = keys;
+    return this;
+  }
+
+  /**
+   * Keys that {@code veil serve} will import from {@code keys.json} into the database on its next start
+   * ({@link io.veil.gateway.keys.ClientKeyStores#notYetImported}): the key checks count them as the
+   * gateway will, and say so. With no {@link #keys} store given (the database does not exist yet), these
+   * are all the keys the gateway will start with.
+   */
+  public Doctor keysToImport(List<ClientKey> pending) {
+    this.keysToImport = List.copyOf(Objects.requireNonNull(pending, "pending"));
+    return this;
+  }
+
+  /**
+   * The store does not exist yet (first start ahead): {@code veil serve} will create it, import
+   * {@link #keysToImport} and, if that leaves no key, create the first client key.
+   */
+  public Doctor beforeFirstStart() {
+    this.beforeFirstStart = true;
     return this;
   }
 
@@ -766,10 +788,18 @@ public final class Doctor {
   private DoctorCheck clientKeys() {
     String id = "keys.clients";
     String title = "Client keys";
-    if (keys == null) {
+    if (keys == null && keysToImport.isEmpty()) {
+      if (beforeFirstStart) {
+        return DoctorCheck.warn(id, title, "no keys yet: the store does not exist; veil serve creates it on its"
+            + " first start, with one client key for tenant 'default' (printed once and written to "
+            + config.dataDir().resolve("dev-key") + ")", "start veil serve, then create keys per application:"
+            + " veil keys create --tenant T");
+      }
       return DoctorCheck.warn(id, title, "not checked: no key store given", "run veil doctor with the gateway's data directory");
     }
-    List<ClientKey> all = keys.list();
+    // what the gateway will hold after its next start: the database's keys and those it imports from keys.json
+    List<ClientKey> all = new ArrayList<>(keys == null ? List.of() : keys.list());
+    all.addAll(keysToImport);
     List<ClientKey> active = all.stream().filter(k -> !k.revoked() && !k.expiredAt(clock.instant())).toList();
     Set<String> unknownPolicy = new TreeSet<>();
     long unlimited = 0;
@@ -786,7 +816,9 @@ public final class Doctor {
       }
     }
     String summary = active.size() + " active of " + all.size() + " keys (" + unlimited + " without a rate limit, "
-        + noExpiry + " without an expiry)";
+        + noExpiry + " without an expiry)" + (keysToImport.isEmpty() ? "" : ", " + keysToImport.size()
+        + " of them still only in " + config.dataDir().resolve("keys.json") + ": veil serve imports them into the"
+        + " database on its next start" + (keys == null ? " (which creates the database)" : ""));
     if (!unknownPolicy.isEmpty()) {
       return DoctorCheck.fail(id, title, summary + "; keys " + unknownPolicy + " are bound to policies the"
           + " configuration lacks (their requests are refused)", "add the policies or revoke those keys");

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Every request runs through one interceptor chain (built in {@link #chain}):
- * observability → auth → rate limit → parse → minimization → conversation scope → PII → upstream.
+ * observability → auth → rate limit (buckets shared through the database when it is PostgreSQL) →
+ * parse → minimization → conversation scope → PII → upstream.
  * Javalin is only the edge: it hands over method, path, headers and body, and writes what the chain
  * answers.
  *
@@ -179,10 +180,14 @@ public final class Gateway implements AutoCloseable {
         }
       });
     }
+    // several instances share a PostgreSQL database: their keys' buckets too, so a key gets its rate once
+    RateLimiter limiter = governance != null && governance.database().isPostgres()
+        ? RateLimiter.shared(io.veil.store.SharedRateLimits.open(governance.database()))
+        : RateLimiter.inMemory();
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
         new ObservabilityInterceptor(metrics, governance == null ? null : new AuditWriter(governance)),
         new AuthInterceptor(keys, config.policies()),
-        new RateLimitInterceptor(),
+        new RateLimitInterceptor(limiter),
         new ParseInterceptor()));
     if (governance != null) {
       stages.add(new PrivacyInterceptor(governance));

@@ -211,13 +211,42 @@ class ConfigLoaderTest {
           apiVersion: 2024-10-21
         """);
     assertThat(ConfigLoader.load(f, Map.of()).upstream()).as("no url or key in the file: the mock").isNull();
-    UpstreamConfig u = ConfigLoader.upstreamFor("http://127.0.0.1:9/v1", f, Map.of());
+    UpstreamConfig u = ConfigLoader.load(f, Map.of(), "http://127.0.0.1:9/v1").upstream();
     assertThat(u.timeout()).isEqualTo(java.time.Duration.ofSeconds(7));
     assertThat(u.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
     assertThat(u.authHeader()).isEqualTo(UpstreamConfig.AuthHeader.API_KEY);
     assertThat(u.apiVersion()).isEqualTo("2024-10-21");
     assertThat(u.baseUrl().toString()).isEqualTo("http://127.0.0.1:9/v1");
-    assertThat(ConfigLoader.upstreamFor("http://127.0.0.1:9/v1", null, Map.of("VEIL_UPSTREAM_API_KEY", "sk-x")).apiKey())
-        .isEqualTo("sk-x");
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_UPSTREAM_API_KEY", "sk-x"), "http://127.0.0.1:9/v1").upstream()
+        .apiKey()).isEqualTo("sk-x");
+  }
+
+  /**
+   * {@code veil serve --upstream}: the command line's upstream replaces the configured one in the same
+   * (single) reading of file and environment. Before, the file was loaded whole first, so a configured
+   * URL that the command line was about to replace could still stop the start.
+   */
+  @Test
+  void theCommandLinesUpstreamWinsOverTheFileAndTheEnvironment() throws Exception {
+    Path f = dir.resolve("remote.yaml");
+    Files.writeString(f, """
+        upstream:
+          url: http://provider.example/v1
+          apiKey: sk-from-file
+          timeoutSeconds: 9
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as("plain HTTP to a remote host, when used")
+        .hasMessageContaining("HTTPS");
+    GatewayConfig cfg = ConfigLoader.load(f, Map.of(), "http://127.0.0.1:9/v1");
+    assertThat(cfg.upstream().baseUrl().toString()).isEqualTo("http://127.0.0.1:9/v1");
+    assertThat(cfg.upstream().apiKey()).as("the other settings stay").isEqualTo("sk-from-file");
+    assertThat(cfg.upstream().timeout()).isEqualTo(java.time.Duration.ofSeconds(9));
+    Map<String, String> env = Map.of("VEIL_UPSTREAM_URL", "https://api.example.com/v1");
+    assertThat(ConfigLoader.load(null, env, "https://llm.example.org/v1").upstream().baseUrl().toString())
+        .isEqualTo("https://llm.example.org/v1");
+    assertThat(ConfigLoader.load(f, env, "mock").upstream()).as("mock: the built-in mock LLM").isNull();
+    assertThat(ConfigLoader.load(null, env, null).upstream().baseUrl().toString()).isEqualTo("https://api.example.com/v1");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), "http://api.example.com/v1"))
+        .as("the command line's URL is checked like any other").hasMessageContaining("HTTPS");
   }
 }

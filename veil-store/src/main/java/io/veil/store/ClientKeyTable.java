@@ -219,6 +219,43 @@ public final class ClientKeyTable {
   }
 
   /**
+   * Stores the first start's key: only if no process sharing the database decided the first key
+   * before (table {@code veil_first_key}, one row at most) and the table holds no key (imported or
+   * created by an older version). The decision and the key commit in one transaction; an instance
+   * starting at the same moment waits on the marker row's unique key and then finds it taken. So of
+   * several instances starting at once on an empty database exactly one creates a key.
+   *
+   * @return true if this call stored the key; false if the first key was decided already
+   * @throws StoreException if the database cannot be written
+   */
+  public boolean insertFirst(ClientKeyRow row, byte[] secretSha256) {
+    Objects.requireNonNull(row, "row");
+    checkHash(secretSha256);
+    try {
+      return db.inTransaction("first client key", c -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO veil_first_key (id, decided_at) VALUES (1, ?)")) {
+          ps.setLong(1, db.clock().millis());
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM client_keys FETCH FIRST 1 ROWS ONLY");
+            ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            return false; // keys exist: this is not a first start (the marker stays: decided)
+          }
+        }
+        return insertIfAbsent(c, row, secretSha256);
+      });
+    } catch (StoreException e) {
+      if (e.getCause() instanceof SQLException s && Database.isUniqueViolation(s)) {
+        return false; // another instance decided first (its transaction committed)
+      }
+      throw e;
+    } finally {
+      changed();
+    }
+  }
+
+  /**
    * Marks the key revoked at {@code at}; every instance refuses it from its next lookup on (other
    * instances: as soon as the notification arrives, or at once while their listener is down). A key
    * already revoked keeps its first revocation time.

@@ -187,6 +187,14 @@ public final class Database implements AutoCloseable {
     return clock;
   }
 
+  /**
+   * The pool itself, for a library that runs its own JDBC transactions ({@link SharedRateLimits}:
+   * Bucket4j). Its failures do not pass through {@link #translate}; the caller maps them.
+   */
+  javax.sql.DataSource dataSource() {
+    return pool;
+  }
+
   /** Work done with one connection. */
   @FunctionalInterface
   interface SqlWork<T> {

@@ -28,6 +28,17 @@ public interface ClientKeyStore {
     return create(tenant, policy, ratePerMinute);
   }
 
+  /**
+   * The first start's key ({@code veil serve} on an empty store): creates a key if the store holds no
+   * key at all (revoked ones count) and no other process sharing the store created its first key
+   * first; empty otherwise. At most one such key is ever created per store, however many instances
+   * start at once. This default suits stores of one process ({@code keys.json}); shared stores override
+   * it atomically.
+   */
+  default Optional<IssuedKey> createFirst(String tenant, String policy, int ratePerMinute) {
+    return list().isEmpty() ? Optional.of(create(tenant, policy, ratePerMinute)) : Optional.empty();
+  }
+
   /** The key whose secret this is, if it exists, is not revoked and has not expired. */
   Optional<ClientKey> authenticate(String secret);
 

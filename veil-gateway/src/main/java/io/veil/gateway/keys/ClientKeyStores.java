@@ -3,7 +3,11 @@ package io.veil.gateway.keys;
 import io.veil.store.ClientKeyTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,34 @@ public final class ClientKeyStores {
         yield store;
       }
     };
+  }
+
+  /**
+   * The keys of {@code dataDir/keys.json} that the next open of the database store ({@code veil serve})
+   * would import: those whose id and secret hash {@code table} does not hold yet (null: no database yet,
+   * so all of them). Reads only; for {@code veil doctor}, whose view of the keys should be the one the
+   * gateway will have.
+   *
+   * @throws IllegalStateException if {@code keys.json} exists but cannot be read (serve would not start)
+   */
+  public static List<ClientKey> notYetImported(Path dataDir, ClientKeyTable table) {
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (!Files.isRegularFile(dataDir.resolve(KEYS_FILE))) {
+      return List.of();
+    }
+    List<FileClientKeyStore.Entry> inFile = FileClientKeyStore.open(dataDir).hashedKeys();
+    if (table == null) {
+      return inFile.stream().map(FileClientKeyStore.Entry::key).toList();
+    }
+    Set<String> ids = new HashSet<>();
+    table.list().forEach(r -> ids.add(r.id()));
+    List<ClientKey> missing = new ArrayList<>();
+    for (FileClientKeyStore.Entry e : inFile) {
+      if (!ids.contains(e.key().id()) && table.findBySecretHash(e.hash()).isEmpty()) {
+        missing.add(e.key());
+      }
+    }
+    return List.copyOf(missing);
   }
 
   /** Imports {@code dataDir/keys.json}'s missing keys into {@code store}; returns how many. */

@@ -69,6 +69,20 @@ public final class JdbcClientKeyStore implements ClientKeyStore {
     return new IssuedKey(key, secret);
   }
 
+  /**
+   * Atomic across every instance on the database ({@link ClientKeyTable#insertFirst}): of several
+   * instances starting at once on an empty database, exactly one creates the key.
+   */
+  @Override
+  public Optional<IssuedKey> createFirst(String tenant, String policy, int ratePerMinute) {
+    ClientKeySecrets.checkNew(tenant, policy, ratePerMinute, null);
+    String secret = ClientKeySecrets.newSecret();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    ClientKey key = new ClientKey(ClientKeySecrets.newId(), tenant, policy, ratePerMinute, now, null, null);
+    return table.insertFirst(row(key), ClientKeySecrets.sha256(secret))
+        ? Optional.of(new IssuedKey(key, secret)) : Optional.empty();
+  }
+
   @Override
   public Optional<ClientKey> authenticate(String secret) {
     if (!ClientKeySecrets.plausible(secret)) {
