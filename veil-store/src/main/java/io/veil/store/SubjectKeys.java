@@ -7,7 +7,6 @@ import com.google.crypto.tink.Configuration;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.HmacParameters;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -52,6 +51,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link SubjectChangeFeed}): a shredded key does not linger in any instance's heap. While this
  * process's change listener is down, no data key is kept at all (each use unwraps afresh).
  *
+ * <p>Cost of a new subject ({@link DataKeys}, {@link DataKeyPool}): the key is taken from a small pool of
+ * keys generated ahead by a background virtual thread (generated on the caller's thread when the pool is
+ * empty), wrapped for its subject and stored; its AEAD is built straight from the keyset's one AES-GCM key.
+ * A pooled key belongs to no subject and has sealed nothing until it is wrapped and stored for one, so
+ * crash and erasure semantics are those of a key generated on the spot. The stored format (a Tink
+ * encrypted keyset, ciphertexts with Tink's prefix) is unchanged.
+ *
  * <p><b>Security:</b> no method returns key material. Unwrapped data keys of recently active subjects
  * stay in this process's heap for up to {@link #DATA_KEY_CACHE_IDLE} (as they did for the length of
  * a request before); a heap dump of a running gateway exposes them either way.
@@ -69,6 +75,7 @@ public final class SubjectKeys {
 
   private final Database db;
   private final KeyManager keys;
+  private final DataKeyPool freshKeys;
   private final ConcurrentHashMap<String, Mac> systemMacs = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong erasures = new java.util.concurrent.atomic.AtomicLong();
   private final Cache<String, UnwrappedKey> dataKeys = Caffeine.newBuilder()
@@ -77,8 +84,14 @@ public final class SubjectKeys {
       .build();
 
   public SubjectKeys(Database db, KeyManager keys) {
+    this(db, keys, DataKeyPool.DEFAULT_CAPACITY);
+  }
+
+  /** With a pool of {@code freshKeyPool} pre-generated data keys (0: none; {@link DataKeyPool}). */
+  SubjectKeys(Database db, KeyManager keys, int freshKeyPool) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.freshKeys = new DataKeyPool(freshKeyPool);
     db.subjectChanges().subscribe(new SubjectChangeFeed.Subscriber() {
       @Override
       public void changed(SubjectChangeFeed.Kind kind, String ref) {
@@ -315,17 +328,9 @@ public final class SubjectKeys {
    * gone or different: the writer's {@link #claim} then fails and the value is sealed again.
    */
   private UnwrappedKey create(Connection c, Pseudonym ref, String tenant) throws SQLException {
-    byte[] ad = subjectAd(ref.hex());
-    KeysetHandle fresh;
-    byte[] w;
-    Aead aead;
-    try {
-      fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
-      w = wrap(fresh, ad);
-      aead = fresh.getPrimitive(CONFIG, Aead.class);
-    } catch (GeneralSecurityException e) {
-      throw new StoreException("cannot create a subject key", e);
-    }
+    UnwrappedKey fresh = freshKey(ref.hex());
+    byte[] w = fresh.wrapped();
+    Aead aead = fresh.aead();
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
       long now = db.clock().millis();
@@ -350,6 +355,25 @@ public final class SubjectKeys {
   }
 
   /**
+   * A new data key for the subject, wrapped for its row (the key itself from the pool of pre-generated
+   * keys, or generated now when the pool is empty): not stored yet.
+   */
+  private UnwrappedKey freshKey(String ref) {
+    DataKeys.DataKey fresh;
+    try {
+      fresh = freshKeys.take();
+    } catch (GeneralSecurityException e) {
+      throw new StoreException("cannot create a subject key", e);
+    }
+    return new UnwrappedKey(wrap(fresh.keyset(), subjectAd(ref)), fresh.aead());
+  }
+
+  /** The pool of pre-generated data keys (tests). */
+  DataKeyPool freshKeyPool() {
+    return freshKeys;
+  }
+
+  /**
    * The data key held in a {@code subject_keys} row just read (with the data it decrypts, in one
    * query); {@code wrapped == null} (no row: destroyed) gives empty.
    */
@@ -369,7 +393,7 @@ public final class SubjectKeys {
       }
     }
     try {
-      Aead aead = unwrap(wrapped, subjectAd(ref)).getPrimitive(CONFIG, Aead.class);
+      Aead aead = DataKeys.aead(unwrap(wrapped, subjectAd(ref)));
       remember(ref, wrapped, aead);
       return aead;
     } catch (GeneralSecurityException e) {
