@@ -9,7 +9,7 @@ import java.util.List;
  * Old against new for {@link SubjectKeyCryptoWork}, interleaved in one JVM so that a shared, loaded machine
  * shifts every variant alike: rounds of {@code block} operations of each variant in turn (the order rotates
  * every round), after a warm-up. Two clocks: this thread's CPU time (the caller's cost: what a request pays
- * on its own thread) and the process's CPU time (everything: the pool's filler thread, GC, JIT).
+ * on its own thread) and the process's CPU time (everything: GC, JIT included).
  * {@code fresh thread} variants run each operation on a new virtual thread, as the gateway runs each request:
  * Tink keeps a SecureRandom, a Cipher and a Mac per thread, so a new thread sets them up again; their thread
  * CPU is not measurable from here (virtual threads), the process column has it.
@@ -34,7 +34,8 @@ public final class SubjectKeyCryptoAB {
     List<Variant> variants = List.of(
         new Variant("old: new subject + " + values + " values", w::oldNewSubject, false),
         new Variant("new: new subject + " + values + " values", w::newNewSubject, false),
-        new Variant("new: same, key from the pool", w::newNewSubjectPooled, false),
+        new Variant("step: generate a key (what a key pool would save)", () -> DataKeys.generate().keyset().size(), false),
+        new Variant("step: wrap a key (encrypted keyset)", w::wrapOnly, false),
         new Variant("old: unwrap stored key + open " + values + " values", w::oldReadSubject, false),
         new Variant("new: unwrap stored key + open " + values + " values", w::newReadSubject, false),
         new Variant("fresh thread: nothing", () -> 0, true),
@@ -64,7 +65,7 @@ public final class SubjectKeyCryptoAB {
       System.out.printf("%-52s %16s %17.2f%n", variants.get(i).name(),
           variants.get(i).freshThread() ? "-" : String.format("%.2f", thread[i] / n / 1000), process[i] / n / 1000);
     }
-    System.out.println(sink == 42 ? "" : "pool: " + w.pool.generatedOnCaller() + " keys generated on the caller (pool empty)");
+    System.out.println(sink == 42 ? "" : "(done)");
   }
 
   private static void run(Variant v, int n) throws Exception {

@@ -53,12 +53,6 @@ public class SubjectKeyCryptoBenchmark {
     return work.newNewSubject();
   }
 
-  /** The request thread's time only: the pool's filler generates on another thread (same process CPU). */
-  @Benchmark
-  public int newNewSubjectPooled() throws GeneralSecurityException {
-    return work.newNewSubjectPooled();
-  }
-
   @Benchmark
   public int oldReadSubject() throws GeneralSecurityException {
     return work.oldReadSubject();

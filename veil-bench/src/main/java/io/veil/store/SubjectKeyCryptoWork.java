@@ -12,8 +12,7 @@ import java.security.GeneralSecurityException;
  * The work measured by {@link SubjectKeyCryptoBenchmark} and {@link SubjectKeyCryptoAB}: a new conversation's
  * subject key (generate, wrap with the master key, make the AEAD) and {@code values} values sealed with it, the
  * way the store did it before keycost ({@code old*}: Tink's keyset generation and keyset primitive, verbatim
- * from the earlier {@code SubjectKeys.create}) and now ({@code new*}: {@link DataKeys}, optionally the
- * {@link DataKeyPool}); and a stored key unwrapped and its values opened. No database: the SQL around these
+ * from the earlier {@code SubjectKeys.create}) and now ({@code new*}: {@link DataKeys}); and a stored key unwrapped and its values opened. No database: the SQL around these
  * calls is the same on both sides. Each method returns a number derived from its output so nothing is dead code.
  */
 final class SubjectKeyCryptoWork {
@@ -21,7 +20,6 @@ final class SubjectKeyCryptoWork {
 
   final int values;
   final Aead master;
-  final DataKeyPool pool = new DataKeyPool(DataKeyPool.DEFAULT_CAPACITY);
   final byte[] keyAd;
   final byte[][] plain;
   final byte[][] valueAd;
@@ -62,16 +60,16 @@ final class SubjectKeyCryptoWork {
     return sealWith(DataKeys.generate());
   }
 
-  int newNewSubjectPooled() throws GeneralSecurityException {
-    return sealWith(pool.take());
-  }
-
   private int sealWith(DataKeys.DataKey fresh) throws GeneralSecurityException {
     int n = TinkProtoKeysetFormat.serializeEncryptedKeyset(fresh.keyset(), master, keyAd, CONFIG).length;
     for (int i = 0; i < values; i++) {
       n += fresh.aead().encrypt(plain[i], valueAd[i])[20];
     }
     return n;
+  }
+
+  int wrapOnly() throws GeneralSecurityException {
+    return TinkProtoKeysetFormat.serializeEncryptedKeyset(storedKeyset, master, keyAd, CONFIG).length;
   }
 
   int oldReadSubject() throws GeneralSecurityException {

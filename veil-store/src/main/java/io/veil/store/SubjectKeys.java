@@ -51,12 +51,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link SubjectChangeFeed}): a shredded key does not linger in any instance's heap. While this
  * process's change listener is down, no data key is kept at all (each use unwraps afresh).
  *
- * <p>Cost of a new subject ({@link DataKeys}, {@link DataKeyPool}): the key is taken from a small pool of
- * keys generated ahead by a background virtual thread (generated on the caller's thread when the pool is
- * empty), wrapped for its subject and stored; its AEAD is built straight from the keyset's one AES-GCM key.
- * A pooled key belongs to no subject and has sealed nothing until it is wrapped and stored for one, so
- * crash and erasure semantics are those of a key generated on the spot. The stored format (a Tink
- * encrypted keyset, ciphertexts with Tink's prefix) is unchanged.
+ * <p>Data-key cryptography ({@link DataKeys}): a subject's AEAD is built straight from its keyset's one
+ * AES-GCM key, for new keys and unwrapped ones alike. The stored format (a Tink encrypted keyset, ciphertexts
+ * with Tink's prefix) is unchanged, so databases written before read as they are.
  *
  * <p><b>Security:</b> no method returns key material. Unwrapped data keys of recently active subjects
  * stay in this process's heap for up to {@link #DATA_KEY_CACHE_IDLE} (as they did for the length of
@@ -75,7 +72,6 @@ public final class SubjectKeys {
 
   private final Database db;
   private final KeyManager keys;
-  private final DataKeyPool freshKeys;
   private final ConcurrentHashMap<String, Mac> systemMacs = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong erasures = new java.util.concurrent.atomic.AtomicLong();
   private final Cache<String, UnwrappedKey> dataKeys = Caffeine.newBuilder()
@@ -84,14 +80,8 @@ public final class SubjectKeys {
       .build();
 
   public SubjectKeys(Database db, KeyManager keys) {
-    this(db, keys, DataKeyPool.DEFAULT_CAPACITY);
-  }
-
-  /** With a pool of {@code freshKeyPool} pre-generated data keys (0: none; {@link DataKeyPool}). */
-  SubjectKeys(Database db, KeyManager keys, int freshKeyPool) {
     this.db = Objects.requireNonNull(db, "db");
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.freshKeys = new DataKeyPool(freshKeyPool);
     db.subjectChanges().subscribe(new SubjectChangeFeed.Subscriber() {
       @Override
       public void changed(SubjectChangeFeed.Kind kind, String ref) {
@@ -354,23 +344,15 @@ public final class SubjectKeys {
     return new UnwrappedKey(w, aead);
   }
 
-  /**
-   * A new data key for the subject, wrapped for its row (the key itself from the pool of pre-generated
-   * keys, or generated now when the pool is empty): not stored yet.
-   */
+  /** A new data key for the subject, wrapped for its row: not stored yet. */
   private UnwrappedKey freshKey(String ref) {
     DataKeys.DataKey fresh;
     try {
-      fresh = freshKeys.take();
+      fresh = DataKeys.generate();
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot create a subject key", e);
     }
     return new UnwrappedKey(wrap(fresh.keyset(), subjectAd(ref)), fresh.aead());
-  }
-
-  /** The pool of pre-generated data keys (tests). */
-  DataKeyPool freshKeyPool() {
-    return freshKeys;
   }
 
   /**

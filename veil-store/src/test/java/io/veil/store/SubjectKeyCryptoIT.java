@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The store's data-key cryptography after keycost (pooled fresh keys, AEAD made from the key: docs/notes/keycost.md)
+ * The store's data-key cryptography after keycost (the AEAD made from the key itself: docs/notes/keycost.md)
  * against databases written before it: a key row wrapped and values sealed the old way (Tink's keyset
  * generation and keyset primitive, as every earlier release did) are read, and what the new code seals opens
  * with the old primitive; crypto-shredding, re-creation and master rotation behave as before.
@@ -112,7 +112,7 @@ class SubjectKeyCryptoIT {
   void newSubjectsGetDistinctKeysAndAShreddedSubjectStaysUnreadableAfterItsKeyIsCreatedAgain() throws Exception {
     List<Scope> scopes = new ArrayList<>();
     List<String> tokens = new ArrayList<>();
-    for (int i = 0; i < 40; i++) { // more new subjects than the pool holds: pooled and caller-generated keys
+    for (int i = 0; i < 40; i++) {
       Scope s = new Scope("acme", "c-" + i);
       scopes.add(s);
       tokens.add(vault.tokenize(s, EntityType.PERSON, "Person Number " + i, PERSON));
@@ -130,7 +130,7 @@ class SubjectKeyCryptoIT {
     assertThat(vault.reveal(shredded, tokens.get(7))).isEmpty();
     assertThat(vault.entries(shredded)).isEmpty();
 
-    // the conversation goes on: a new key (from the pool) for the same subject; the old value stays shredded
+    // the conversation goes on: a new key for the same subject; the old value stays shredded
     String later = vault.tokenize(shredded, EntityType.PERSON, "Someone Else", PERSON);
     byte[] after = wrappedKey(keys.pseudonymOf(subject)).orElseThrow();
     assertThat(after).isNotEqualTo(before);
@@ -155,16 +155,6 @@ class SubjectKeyCryptoIT {
     JdbcTokenVault fresh = newVault(new SubjectKeys(db, KeyManager.openOrCreate(keyDir)));
     assertThat(fresh.reveal(a, before)).contains("Alan Turing");
     assertThat(fresh.reveal(b, after)).contains("Joan Clarke");
-  }
-
-  @Test
-  void withoutAPoolEveryKeyIsGeneratedOnTheCallersThreadAndWorksTheSame() {
-    SubjectKeys unpooled = new SubjectKeys(db, km, 0);
-    JdbcTokenVault v = newVault(unpooled);
-    Scope s = new Scope("acme", "unpooled");
-    String t = v.tokenize(s, EntityType.PERSON, "Hedy Lamarr", PERSON);
-    assertThat(unpooled.freshKeyPool().capacity()).isZero();
-    assertThat(newVault(new SubjectKeys(db, km)).reveal(s, t)).contains("Hedy Lamarr");
   }
 
   /** The value, or a description of the failure: a shredded value must be neither. */
