@@ -7,7 +7,6 @@ import com.google.crypto.tink.Configuration;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.HmacParameters;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -51,6 +50,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * (PostgreSQL) notify the other instances, which drop theirs when the deletion commits
  * ({@link SubjectChangeFeed}): a shredded key does not linger in any instance's heap. While this
  * process's change listener is down, no data key is kept at all (each use unwraps afresh).
+ *
+ * <p>Data-key cryptography ({@link DataKeys}): a subject's AEAD is built straight from its keyset's one
+ * AES-GCM key, for new keys and unwrapped ones alike. The stored format (a Tink encrypted keyset, ciphertexts
+ * with Tink's prefix) is unchanged, so databases written before read as they are.
  *
  * <p><b>Security:</b> no method returns key material. Unwrapped data keys of recently active subjects
  * stay in this process's heap for up to {@link #DATA_KEY_CACHE_IDLE} (as they did for the length of
@@ -315,17 +318,9 @@ public final class SubjectKeys {
    * gone or different: the writer's {@link #claim} then fails and the value is sealed again.
    */
   private UnwrappedKey create(Connection c, Pseudonym ref, String tenant) throws SQLException {
-    byte[] ad = subjectAd(ref.hex());
-    KeysetHandle fresh;
-    byte[] w;
-    Aead aead;
-    try {
-      fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
-      w = wrap(fresh, ad);
-      aead = fresh.getPrimitive(CONFIG, Aead.class);
-    } catch (GeneralSecurityException e) {
-      throw new StoreException("cannot create a subject key", e);
-    }
+    UnwrappedKey fresh = freshKey(ref.hex());
+    byte[] w = fresh.wrapped();
+    Aead aead = fresh.aead();
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
       long now = db.clock().millis();
@@ -349,6 +344,17 @@ public final class SubjectKeys {
     return new UnwrappedKey(w, aead);
   }
 
+  /** A new data key for the subject, wrapped for its row: not stored yet. */
+  private UnwrappedKey freshKey(String ref) {
+    DataKeys.DataKey fresh;
+    try {
+      fresh = DataKeys.generate();
+    } catch (GeneralSecurityException e) {
+      throw new StoreException("cannot create a subject key", e);
+    }
+    return new UnwrappedKey(wrap(fresh.keyset(), subjectAd(ref)), fresh.aead());
+  }
+
   /**
    * The data key held in a {@code subject_keys} row just read (with the data it decrypts, in one
    * query); {@code wrapped == null} (no row: destroyed) gives empty.
@@ -369,7 +375,7 @@ public final class SubjectKeys {
       }
     }
     try {
-      Aead aead = unwrap(wrapped, subjectAd(ref)).getPrimitive(CONFIG, Aead.class);
+      Aead aead = DataKeys.aead(unwrap(wrapped, subjectAd(ref)));
       remember(ref, wrapped, aead);
       return aead;
     } catch (GeneralSecurityException e) {
