@@ -117,7 +117,13 @@ final class PiiInterceptor implements Interceptor {
           : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
       Set<String> restorable = ConversationScopeInterceptor.sharedByContent(scope) ? produced : null;
       RestoreFormat answerText = adapter.answerTextFormat(body);
-      return restore(chain.proceed(request.withJson(body)), scope, restorable, adapter, irreversible, answerText);
+      SnapshotRestorers restorers = irreversible ? null : new SnapshotRestorers(scope, restorable);
+      if (restorers != null && veil.vault() instanceof JdbcTokenVault jdbc) {
+        // every token the answer can hold exists now (its rows are committed): read and index them while the
+        // provider works on the answer instead of after it arrives
+        restorers.prefetch(answerText, jdbc);
+      }
+      return restore(chain.proceed(request.withJson(body)), restorers, adapter, answerText);
     };
     if (veil.vault() instanceof JdbcTokenVault jdbc) {
       // One vault batch for the request: one read of the scope's tokens for all its texts instead of
@@ -134,12 +140,11 @@ final class PiiInterceptor implements Interceptor {
    * {@code restorable}: the only tokens restored ({@code null}: every token of the scope);
    * {@code answerText}: how the answer's text is written (JSON mode: as JSON string content).
    */
-  private GatewayResponse restore(GatewayResponse response, Scope scope, Set<String> restorable,
-                                  ProtocolAdapter adapter, boolean irreversible, RestoreFormat answerText) {
-    if (irreversible || response.status() / 100 != 2) {
+  private GatewayResponse restore(GatewayResponse response, SnapshotRestorers restorers, ProtocolAdapter adapter,
+                                  RestoreFormat answerText) {
+    if (restorers == null || response.status() / 100 != 2) {
       return response;
     }
-    Restorers restorers = new SnapshotRestorers(scope, restorable);
     return switch (response) {
       case GatewayResponse.Json json -> {
         try {
@@ -161,21 +166,68 @@ final class PiiInterceptor implements Interceptor {
    * that is restored whole read (and decrypted) the whole scope from the vault again. An answer can
    * only hold tokens of its own request and earlier turns, all minted before the upstream call, so
    * one snapshot per answer restores exactly what the per-string reads did.
+   *
+   * <p>With a {@link JdbcTokenVault}, the restorer of the answer's text format is built by {@link #prefetch}
+   * on a virtual thread while the upstream call runs (the vault read, the decryption and the restore index
+   * are then off the answer's critical path: the end of a JSON answer, the first event of a stream). It is
+   * used only if no erasure, key destruction or clear happened in this process (or was announced by another
+   * instance) between the start of the prefetch and its use ({@link JdbcTokenVault#snapshotEpoch()});
+   * otherwise, and if the prefetch failed, the restorer is built at first use as it always was, so an
+   * erasure during the upstream call still wins and a vault failure is refused the same way.
    */
   private final class SnapshotRestorers implements Restorers {
     private final Scope scope;
     private final Set<String> restorable;
     private final EnumMap<RestoreFormat, Restorer> byFormat = new EnumMap<>(RestoreFormat.class);
+    private RestoreFormat prefetchedFormat;
+    private java.util.concurrent.FutureTask<Restorer> prefetched;
+    private JdbcTokenVault prefetchVault;
+    private long prefetchEpoch;
 
     SnapshotRestorers(Scope scope, Set<String> restorable) {
       this.scope = scope;
       this.restorable = restorable;
     }
 
+    private Restorer build(RestoreFormat format) {
+      return restorable == null ? veil.restorer(scope, format) : veil.restorer(scope, format, restorable);
+    }
+
+    /** Starts building the restorer of {@code format} on a virtual thread. Call once, before the upstream call. */
+    synchronized void prefetch(RestoreFormat format, JdbcTokenVault vault) {
+      prefetchVault = vault;
+      prefetchEpoch = vault.snapshotEpoch(); // before the read: a change after this point discards the result
+      prefetchedFormat = format;
+      prefetched = new java.util.concurrent.FutureTask<>(() -> build(format));
+      Thread.ofVirtual().name("veil-restore-prefetch").start(prefetched);
+    }
+
+    /** The prefetched restorer of {@code format}, if there is one that may still be used; else null. */
+    private Restorer takePrefetched(RestoreFormat format) {
+      if (prefetched == null || format != prefetchedFormat) {
+        return null;
+      }
+      java.util.concurrent.FutureTask<Restorer> task = prefetched;
+      prefetched = null;
+      try {
+        Restorer r = task.get(); // at worst waits for the work the first use would otherwise do itself
+        return prefetchVault.snapshotEpoch() == prefetchEpoch ? r : null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return null; // built again below; a failure there is refused as always
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.VAULT_FAILED,
+            "Interrupted while reading the token vault");
+      }
+    }
+
     private synchronized Restorer restorer(RestoreFormat format) {
       Restorer r = byFormat.get(format);
       if (r == null) {
-        r = guarded(() -> restorable == null ? veil.restorer(scope, format) : veil.restorer(scope, format, restorable));
+        r = takePrefetched(format);
+        if (r == null) {
+          r = guarded(() -> build(format));
+        }
         byFormat.put(format, r);
       }
       return r;

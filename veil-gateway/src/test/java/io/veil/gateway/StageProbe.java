@@ -1,0 +1,313 @@
+package io.veil.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.core.Veil;
+import io.veil.gateway.keys.ClientKeyStore;
+import io.veil.gateway.keys.ClientKeyStores;
+import io.veil.gateway.mock.MockLlm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The critical path of one request at concurrency 1, stage by stage (not a test; a measuring harness for
+ * docs/notes/gwpath.md). Everything runs in one JVM, so {@link System#nanoTime()} stamps taken by the client,
+ * by timing wrappers put around each interceptor of the gateway's real chain, and by a timing wrapper around
+ * the upstream transport are on one clock. The gateway is {@code veil serve}'s: governance on H2 (vault, keys,
+ * audit), the default {@code Veil} (all recognizers, the NER model), the in-process {@link MockLlm} upstream.
+ * Every request is a new conversation with new values (distinct prompts, like {@code run-load.sh --unique}).
+ *
+ * <pre>
+ * java -cp ... io.veil.gateway.StageProbe DATA_DIR [N]
+ * </pre>
+ *
+ * <p>The wrappers are installed by reflection on the running gateway (test harness only; production code has
+ * no hook for them); they cost two {@code nanoTime} calls per stage.
+ */
+public final class StageProbe {
+  /** The one request in flight (concurrency 1). */
+  static volatile Trace current;
+
+  static final class Trace {
+    long client0;
+    long[] stageIn = new long[16];
+    long[] stageOut = new long[16];
+    long send;
+    long headers;
+    long upFirst;
+    long upEof;
+    long clientFirstEvent;
+    long clientFirstContent;
+    long clientEnd;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path data = Path.of(args[0]);
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+    List<String> prompts = prompts(data);
+    Path dir = Files.createTempDirectory("veil-stage-probe");
+    GovernanceConfig govConfig = GovernanceConfig.defaults();
+    try (MockLlm mock = MockLlm.start(0, null);
+        Governance gov = Governance.open(govConfig, dir, Map.of())) {
+      ClientKeyStore keys = ClientKeyStores.open(govConfig.clientKeys(), dir, gov::clientKeyTable);
+      String key = keys.create("bench", "default", 0).secret();
+      UpstreamConfig up = new UpstreamConfig(URI.create(mock.baseUrl() + "/v1"), null, null,
+          UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), Duration.ofSeconds(30));
+      GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dir, up, null,
+          Map.of("default", GatewayPolicy.defaults("default")), govConfig);
+      Veil veil = Veil.builder().vault(gov.vault()).build();
+      try (Gateway g = Gateway.start(config, veil, keys, gov)) {
+        List<String> names = instrument(g);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI direct = URI.create(mock.baseUrl() + "/v1/chat/completions");
+        URI via = URI.create(g.baseUrl() + "/v1/chat/completions");
+        // warm-up: JIT, pools, connections
+        int warm = Math.max(200, n);
+        for (int i = 0; i < warm; i++) {
+          String p = "#w" + i + " " + prompts.get(i % prompts.size());
+          once(http, direct, null, body(p, i % 2 == 1));
+          once(http, via, key, body(p, i % 2 == 1));
+        }
+        for (boolean stream : new boolean[] {false, true}) {
+          List<Trace> mockTraces = new ArrayList<>();
+          List<Trace> veilTraces = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            String p = "#m" + i + (stream ? "s " : " ") + prompts.get(i % prompts.size());
+            mockTraces.add(once(http, direct, null, body(p, stream)));
+            veilTraces.add(once(http, via, key, body("#v" + i + p, stream)));
+          }
+          report(stream, names, mockTraces, veilTraces);
+        }
+        detectionAlone(veil, prompts, n);
+      }
+    }
+  }
+
+  /** Wraps each interceptor of the gateway's chain, and the upstream transport, with timestamping. */
+  @SuppressWarnings("unchecked")
+  static List<String> instrument(Gateway g) throws ReflectiveOperationException {
+    Field chainField = Gateway.class.getDeclaredField("chain");
+    chainField.setAccessible(true);
+    List<Interceptor> chain = (List<Interceptor>) chainField.get(g);
+    List<Interceptor> wrapped = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < chain.size(); i++) {
+      Interceptor inner = chain.get(i);
+      names.add(inner.getClass().getSimpleName().replace("Interceptor", ""));
+      int at = i;
+      if (inner instanceof UpstreamInterceptor u) {
+        Field t = UpstreamInterceptor.class.getDeclaredField("transport");
+        t.setAccessible(true);
+        t.set(u, new TimedTransport((UpstreamTransport) t.get(u)));
+      }
+      wrapped.add(c -> {
+        Trace tr = current;
+        tr.stageIn[at] = System.nanoTime();
+        try {
+          return inner.intercept(c);
+        } finally {
+          tr.stageOut[at] = System.nanoTime();
+        }
+      });
+    }
+    chainField.set(g, List.copyOf(wrapped));
+    return names;
+  }
+
+  static final class TimedTransport implements UpstreamTransport {
+    private final UpstreamTransport inner;
+
+    TimedTransport(UpstreamTransport inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Reply send(String method, URI uri, Map<String, String> headers, byte[] body) throws Failure {
+      Trace tr = current;
+      tr.send = System.nanoTime();
+      Reply r = inner.send(method, uri, headers, body);
+      tr.headers = System.nanoTime();
+      InputStream in = r.body();
+      InputStream timed = new InputStream() {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int k = in.read(b, off, len);
+          long now = System.nanoTime();
+          if (k > 0 && tr.upFirst == 0) {
+            tr.upFirst = now;
+          }
+          if (k < 0 && tr.upEof == 0) {
+            tr.upEof = now;
+          }
+          return k;
+        }
+
+        @Override
+        public void close() throws IOException {
+          in.close();
+        }
+      };
+      return new Reply() {
+        @Override
+        public int status() {
+          return r.status();
+        }
+
+        @Override
+        public String header(String name) {
+          return r.header(name);
+        }
+
+        @Override
+        public InputStream body() {
+          return timed;
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  static Trace once(HttpClient http, URI uri, String key, String body) throws Exception {
+    Trace tr = new Trace();
+    current = tr;
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    tr.client0 = System.nanoTime();
+    HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        long now = System.nanoTime();
+        if (line.startsWith("data:")) {
+          if (tr.clientFirstEvent == 0) {
+            tr.clientFirstEvent = now;
+          }
+          if (tr.clientFirstContent == 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+            tr.clientFirstContent = now;
+          }
+        }
+      }
+    }
+    tr.clientEnd = System.nanoTime();
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("status " + r.statusCode());
+    }
+    return tr;
+  }
+
+  static void report(boolean stream, List<String> names, List<Trace> mock, List<Trace> veil) {
+    Map<String, long[]> rows = new LinkedHashMap<>();
+    int s = names.size();
+    int last = s - 1;
+    rows.put("client send -> chain start (client, Jetty, Javalin, body read)",
+        col(veil, t -> t.stageIn[0] - t.client0));
+    for (int i = 0; i < last; i++) {
+      int k = i;
+      rows.put("  " + names.get(i) + " (before next stage)", col(veil, t -> t.stageIn[k + 1] - t.stageIn[k]));
+    }
+    rows.put("  Upstream: build + serialise request", col(veil, t -> t.send - t.stageIn[last]));
+    rows.put("upstream send -> response headers (mock + Jetty client)", col(veil, t -> t.headers - t.send));
+    if (!stream) {
+      rows.put("upstream headers -> body end", col(veil, t -> t.upEof - t.headers));
+      rows.put("  Upstream: parse answer", col(veil, t -> t.stageOut[last] - t.upEof));
+      for (int i = last - 1; i >= 0; i--) {
+        int k = i;
+        rows.put("  " + names.get(i) + " (after next stage)", col(veil, t -> t.stageOut[k] - t.stageOut[k + 1]));
+      }
+      rows.put("chain end -> client has the whole answer (serialise, write)", col(veil, t -> t.clientEnd - t.stageOut[0]));
+    } else {
+      rows.put("upstream headers -> chain returns the stream", col(veil, t -> t.stageOut[0] - t.headers));
+      rows.put("upstream first body byte at Veil -> client first event", col(veil, t -> t.clientFirstEvent - t.upFirst));
+      rows.put("upstream first body byte at Veil -> client first content", col(veil, t -> t.clientFirstContent - t.upFirst));
+      rows.put("client send -> first content (via Veil)", col(veil, t -> t.clientFirstContent - t.client0));
+      rows.put("client send -> first content (mock direct)", col(mock, t -> t.clientFirstContent - t.client0));
+    }
+    rows.put("total via Veil", col(veil, t -> t.clientEnd - t.client0));
+    rows.put("total mock direct", col(mock, t -> t.clientEnd - t.client0));
+    System.out.printf(Locale.ROOT, "%n## %s, concurrency 1, %d requests%n%n| stage | p50 ms | mean ms | p90 ms |%n|---|---:|---:|---:|%n",
+        stream ? "streamed" : "non-streamed", veil.size());
+    rows.forEach((name, v) -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", name, pct(v, 50),
+        Arrays.stream(v).average().orElse(0) / 1e6, pct(v, 90)));
+  }
+
+  static void detectionAlone(Veil veil, List<String> prompts, int n) {
+    long[] t = new long[n];
+    for (int i = 0; i < n; i++) {
+      String p = "#d" + i + " " + prompts.get(i % prompts.size());
+      long a = System.nanoTime();
+      veil.analyzer().analyze(p);
+      t[i] = System.nanoTime() - a;
+    }
+    System.out.printf(Locale.ROOT, "%ndetection alone (veil.analyzer().analyze, same prompts): p50 %.3f ms, mean %.3f ms%n",
+        pct(t, 50), Arrays.stream(t).average().orElse(0) / 1e6);
+  }
+
+  interface Get {
+    long of(Trace t);
+  }
+
+  static long[] col(List<Trace> ts, Get g) {
+    return ts.stream().mapToLong(g::of).toArray();
+  }
+
+  static double pct(long[] v, int p) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s[Math.min(s.length - 1, Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1))] / 1e6;
+  }
+
+  static String body(String prompt, boolean stream) {
+    return "{\"model\":\"gpt-4o-mini\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":"
+        + Json.write(Json.MAPPER.getNodeFactory().textNode(prompt)) + "}]}";
+  }
+
+  /** ~1 KB prompts joined from presidio_synth_v2 texts with labelled spans (as LoadTool's prompts). */
+  static List<String> prompts(Path data) throws IOException {
+    List<String> texts = new ArrayList<>();
+    for (String line : Files.readAllLines(data.resolve("presidio_synth_v2/eval.jsonl"), StandardCharsets.UTF_8)) {
+      JsonNode n = Json.MAPPER.readTree(line);
+      if (n.path("spans").size() > 0 || line.contains("\"label\"")) {
+        texts.add(n.path("text").asText());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    StringBuilder b = new StringBuilder();
+    for (String t : texts) {
+      if (b.length() + t.length() + 1 > 1024 && b.length() > 0) {
+        out.add(b.toString());
+        b.setLength(0);
+      }
+      b.append(t).append(' ');
+    }
+    return out;
+  }
+}
