@@ -47,6 +47,11 @@ final class PiiInterceptor implements Interceptor {
   private final Map<Endpoint, ProtocolAdapter> adapters;
   private final DetectionCache cache;
   private final DetectionCache.Detector detector;
+  /**
+   * Whether the answer's restorer is built during the upstream call ({@link SnapshotRestorers#prefetch}); always
+   * true in the gateway (a measuring harness turns it off by reflection to compare both paths in one JVM).
+   */
+  private final boolean prefetchRestorers;
 
   /** Detection runs on every text of every request (no cache). */
   PiiInterceptor(Veil veil, Map<Endpoint, ProtocolAdapter> adapters) {
@@ -59,6 +64,7 @@ final class PiiInterceptor implements Interceptor {
     this.adapters = adapters;
     this.cache = cache;
     this.detector = cache.detector(veil.analyzer());
+    this.prefetchRestorers = true;
   }
 
   @Override
@@ -118,7 +124,7 @@ final class PiiInterceptor implements Interceptor {
       Set<String> restorable = ConversationScopeInterceptor.sharedByContent(scope) ? produced : null;
       RestoreFormat answerText = adapter.answerTextFormat(body);
       SnapshotRestorers restorers = irreversible ? null : new SnapshotRestorers(scope, restorable);
-      if (restorers != null && veil.vault() instanceof JdbcTokenVault jdbc) {
+      if (restorers != null && prefetchRestorers && veil.vault() instanceof JdbcTokenVault jdbc) {
         // every token the answer can hold exists now (its rows are committed): read and index them while the
         // provider works on the answer instead of after it arrives
         restorers.prefetch(answerText, jdbc);

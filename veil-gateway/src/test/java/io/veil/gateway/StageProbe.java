@@ -52,6 +52,8 @@ public final class StageProbe {
     long headers;
     long upFirst;
     long upEof;
+    long veilFirstEvent;
+    long veilFirstContent;
     long clientFirstEvent;
     long clientFirstContent;
     long clientEnd;
@@ -73,6 +75,7 @@ public final class StageProbe {
           Map.of("default", GatewayPolicy.defaults("default")), govConfig);
       Veil veil = Veil.builder().vault(gov.vault()).build();
       try (Gateway g = Gateway.start(config, veil, keys, gov)) {
+        PiiInterceptor pii = piiOf(g);
         List<String> names = instrument(g);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI direct = URI.create(mock.baseUrl() + "/v1/chat/completions");
@@ -84,19 +87,39 @@ public final class StageProbe {
           once(http, direct, null, body(p, i % 2 == 1));
           once(http, via, key, body(p, i % 2 == 1));
         }
+        // each request of the gateway alternates between the two restore paths (same JVM, same minutes): the
+        // answer's restorer built during the upstream call (prefetch, the gateway's default) or after it
+        Field prefetch = PiiInterceptor.class.getDeclaredField("prefetchRestorers");
+        prefetch.setAccessible(true);
         for (boolean stream : new boolean[] {false, true}) {
           List<Trace> mockTraces = new ArrayList<>();
-          List<Trace> veilTraces = new ArrayList<>();
+          List<Trace> onTraces = new ArrayList<>();
+          List<Trace> offTraces = new ArrayList<>();
           for (int i = 0; i < n; i++) {
             String p = "#m" + i + (stream ? "s " : " ") + prompts.get(i % prompts.size());
             mockTraces.add(once(http, direct, null, body(p, stream)));
-            veilTraces.add(once(http, via, key, body("#v" + i + p, stream)));
+            boolean on = i % 2 == 0;
+            prefetch.setBoolean(pii, on);
+            (on ? onTraces : offTraces).add(once(http, via, key, body("#v" + i + p, stream)));
           }
-          report(stream, names, mockTraces, veilTraces);
+          prefetch.setBoolean(pii, true);
+          report(stream, names, mockTraces, onTraces, offTraces);
         }
         detectionAlone(veil, prompts, n);
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  static PiiInterceptor piiOf(Gateway g) throws ReflectiveOperationException {
+    Field chainField = Gateway.class.getDeclaredField("chain");
+    chainField.setAccessible(true);
+    for (Interceptor i : (List<Interceptor>) chainField.get(g)) {
+      if (i instanceof PiiInterceptor p) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no PiiInterceptor in the chain");
   }
 
   /** Wraps each interceptor of the gateway's chain, and the upstream transport, with timestamping. */
@@ -119,11 +142,36 @@ public final class StageProbe {
       wrapped.add(c -> {
         Trace tr = current;
         tr.stageIn[at] = System.nanoTime();
+        GatewayResponse r;
         try {
-          return inner.intercept(c);
+          r = inner.intercept(c);
         } finally {
           tr.stageOut[at] = System.nanoTime();
         }
+        if (at == 0 && r instanceof GatewayResponse.Stream s) {
+          // when the gateway's writer gets each restored event (before it writes and flushes it)
+          return new GatewayResponse.Stream(s.status(), s.headers(), new EventStream() {
+            @Override
+            public SseEvent next() throws IOException {
+              SseEvent e = s.events().next();
+              long now = System.nanoTime();
+              if (e != null && tr.veilFirstEvent == 0) {
+                tr.veilFirstEvent = now;
+              }
+              if (e != null && tr.veilFirstContent == 0 && e.data().contains("\"content\":\"")
+                  && !e.data().contains("\"content\":\"\"")) {
+                tr.veilFirstContent = now;
+              }
+              return e;
+            }
+
+            @Override
+            public void close() {
+              s.events().close();
+            }
+          });
+        }
+        return r;
       });
     }
     chainField.set(g, List.copyOf(wrapped));
@@ -224,39 +272,54 @@ public final class StageProbe {
     return tr;
   }
 
-  static void report(boolean stream, List<String> names, List<Trace> mock, List<Trace> veil) {
-    Map<String, long[]> rows = new LinkedHashMap<>();
-    int s = names.size();
-    int last = s - 1;
-    rows.put("client send -> chain start (client, Jetty, Javalin, body read)",
-        col(veil, t -> t.stageIn[0] - t.client0));
+  static void report(boolean stream, List<String> names, List<Trace> mock, List<Trace> on, List<Trace> off) {
+    Map<String, Get> rows = new LinkedHashMap<>();
+    int last = names.size() - 1;
+    rows.put("client send -> chain start (client, Jetty, Javalin, body read)", t -> t.stageIn[0] - t.client0);
     for (int i = 0; i < last; i++) {
       int k = i;
-      rows.put("  " + names.get(i) + " (before next stage)", col(veil, t -> t.stageIn[k + 1] - t.stageIn[k]));
+      rows.put("  " + names.get(i) + " (before next stage)", t -> t.stageIn[k + 1] - t.stageIn[k]);
     }
-    rows.put("  Upstream: build + serialise request", col(veil, t -> t.send - t.stageIn[last]));
-    rows.put("upstream send -> response headers (mock + Jetty client)", col(veil, t -> t.headers - t.send));
+    rows.put("  Upstream: build + serialise request", t -> t.send - t.stageIn[last]);
+    rows.put("upstream send -> response headers (mock + Jetty client)", t -> t.headers - t.send);
     if (!stream) {
-      rows.put("upstream headers -> body end", col(veil, t -> t.upEof - t.headers));
-      rows.put("  Upstream: parse answer", col(veil, t -> t.stageOut[last] - t.upEof));
+      rows.put("upstream headers -> body end", t -> t.upEof - t.headers);
+      rows.put("  Upstream: parse answer", t -> t.stageOut[last] - t.upEof);
       for (int i = last - 1; i >= 0; i--) {
         int k = i;
-        rows.put("  " + names.get(i) + " (after next stage)", col(veil, t -> t.stageOut[k] - t.stageOut[k + 1]));
+        rows.put("  " + names.get(i) + " (after next stage)", t -> t.stageOut[k] - t.stageOut[k + 1]);
       }
-      rows.put("chain end -> client has the whole answer (serialise, write)", col(veil, t -> t.clientEnd - t.stageOut[0]));
+      rows.put("chain end -> client has the whole answer (serialise, write)", t -> t.clientEnd - t.stageOut[0]);
     } else {
-      rows.put("upstream headers -> chain returns the stream", col(veil, t -> t.stageOut[0] - t.headers));
-      rows.put("upstream first body byte at Veil -> client first event", col(veil, t -> t.clientFirstEvent - t.upFirst));
-      rows.put("upstream first body byte at Veil -> client first content", col(veil, t -> t.clientFirstContent - t.upFirst));
-      rows.put("client send -> first content (via Veil)", col(veil, t -> t.clientFirstContent - t.client0));
-      rows.put("client send -> first content (mock direct)", col(mock, t -> t.clientFirstContent - t.client0));
+      rows.put("upstream headers -> chain returns the stream", t -> t.stageOut[0] - t.headers);
+      rows.put("upstream first body byte at Veil -> first restored event ready to write", t -> t.veilFirstEvent - t.upFirst);
+      rows.put("first restored event ready -> client has it (write, flush, client)", t -> t.clientFirstEvent - t.veilFirstEvent);
+      rows.put("upstream first body byte at Veil -> client first event", t -> t.clientFirstEvent - t.upFirst);
+      rows.put("upstream first body byte at Veil -> first restored content ready", t -> t.veilFirstContent - t.upFirst);
+      rows.put("upstream first body byte at Veil -> client first content", t -> t.clientFirstContent - t.upFirst);
+      rows.put("client send -> first content", t -> t.clientFirstContent - t.client0);
     }
-    rows.put("total via Veil", col(veil, t -> t.clientEnd - t.client0));
-    rows.put("total mock direct", col(mock, t -> t.clientEnd - t.client0));
-    System.out.printf(Locale.ROOT, "%n## %s, concurrency 1, %d requests%n%n| stage | p50 ms | mean ms | p90 ms |%n|---|---:|---:|---:|%n",
-        stream ? "streamed" : "non-streamed", veil.size());
-    rows.forEach((name, v) -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", name, pct(v, 50),
-        Arrays.stream(v).average().orElse(0) / 1e6, pct(v, 90)));
+    rows.put("total", t -> t.clientEnd - t.client0);
+    System.out.printf(Locale.ROOT, "%n## %s, concurrency 1, %d + %d requests (interleaved)%n%n"
+            + "| stage | prefetch p50 ms | mean | p90 | no prefetch p50 ms | mean | p90 |%n|---|---:|---:|---:|---:|---:|---:|%n",
+        stream ? "streamed" : "non-streamed", on.size(), off.size());
+    rows.forEach((name, g) -> {
+      long[] a = col(on, g);
+      long[] b = col(off, g);
+      System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, pct(a, 50), mean(a), pct(a, 90),
+          pct(b, 50), mean(b), pct(b, 90));
+    });
+    long[] m = col(mock, t -> t.clientEnd - t.client0);
+    System.out.printf(Locale.ROOT, "| mock direct: total | %.3f | %.3f | %.3f | | | |%n", pct(m, 50), mean(m), pct(m, 90));
+    if (stream) {
+      long[] mf = col(mock, t -> t.clientFirstContent - t.client0);
+      System.out.printf(Locale.ROOT, "| mock direct: client send -> first content | %.3f | %.3f | %.3f | | | |%n", pct(mf, 50),
+          mean(mf), pct(mf, 90));
+    }
+  }
+
+  static double mean(long[] v) {
+    return Arrays.stream(v).average().orElse(0) / 1e6;
   }
 
   static void detectionAlone(Veil veil, List<String> prompts, int n) {
