@@ -179,7 +179,9 @@ final class PiiInterceptor implements Interceptor {
    * used only if no erasure, key destruction or clear happened in this process (or was announced by another
    * instance) between the start of the prefetch and its use ({@link JdbcTokenVault#snapshotEpoch()});
    * otherwise, and if the prefetch failed, the restorer is built at first use as it always was, so an
-   * erasure during the upstream call still wins and a vault failure is refused the same way.
+   * erasure during the upstream call still wins and a vault failure is refused the same way. <b>Security:</b> a
+   * value whose retention ends during the upstream call can still be restored into this answer (a stream's
+   * snapshot was always held for the whole stream); erasures and clears are not subject to that.
    */
   private final class SnapshotRestorers implements Restorers {
     private final Scope scope;

@@ -34,13 +34,15 @@ import java.util.Map;
  * Every request is a new conversation with new values (distinct prompts, like {@code run-load.sh --unique}).
  *
  * <pre>
- * java -cp ... io.veil.gateway.StageProbe DATA_DIR [N]
+ * java -cp ... io.veil.gateway.StageProbe DATA_DIR [N] [UPSTREAM_DELAY_MS]
  * </pre>
  *
  * <p>The wrappers are installed by reflection on the running gateway (test harness only; production code has
  * no hook for them); they cost two {@code nanoTime} calls per stage.
  */
 public final class StageProbe {
+  static long upstreamDelayMillis;
+
   /** The one request in flight (concurrency 1). */
   static volatile Trace current;
 
@@ -62,6 +64,8 @@ public final class StageProbe {
   public static void main(String[] args) throws Exception {
     Path data = Path.of(args[0]);
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+    // a provider's think time before its answer (time to first token), added by the transport wrapper
+    upstreamDelayMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
     List<String> prompts = prompts(data);
     Path dir = Files.createTempDirectory("veil-stage-probe");
     GovernanceConfig govConfig = GovernanceConfig.defaults();
@@ -190,6 +194,13 @@ public final class StageProbe {
       Trace tr = current;
       tr.send = System.nanoTime();
       Reply r = inner.send(method, uri, headers, body);
+      if (upstreamDelayMillis > 0) {
+        try {
+          Thread.sleep(upstreamDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       tr.headers = System.nanoTime();
       InputStream in = r.body();
       InputStream timed = new InputStream() {
