@@ -187,6 +187,7 @@ final class PiiInterceptor implements Interceptor {
     private final Scope scope;
     private final Set<String> restorable;
     private final EnumMap<RestoreFormat, Restorer> byFormat = new EnumMap<>(RestoreFormat.class);
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private RestoreFormat prefetchedFormat;
     private java.util.concurrent.FutureTask<Restorer> prefetched;
     private JdbcTokenVault prefetchVault;
@@ -202,12 +203,17 @@ final class PiiInterceptor implements Interceptor {
     }
 
     /** Starts building the restorer of {@code format} on a virtual thread. Call once, before the upstream call. */
-    synchronized void prefetch(RestoreFormat format, JdbcTokenVault vault) {
-      prefetchVault = vault;
-      prefetchEpoch = vault.snapshotEpoch(); // before the read: a change after this point discards the result
-      prefetchedFormat = format;
-      prefetched = new java.util.concurrent.FutureTask<>(() -> build(format));
-      Thread.ofVirtual().name("veil-restore-prefetch").start(prefetched);
+    void prefetch(RestoreFormat format, JdbcTokenVault vault) {
+      lock.lock();
+      try {
+        prefetchVault = vault;
+        prefetchEpoch = vault.snapshotEpoch(); // before the read: a change after this point discards the result
+        prefetchedFormat = format;
+        prefetched = new java.util.concurrent.FutureTask<>(() -> build(format));
+        Thread.ofVirtual().name("veil-restore-prefetch").start(prefetched);
+      } finally {
+        lock.unlock();
+      }
     }
 
     /** The prefetched restorer of {@code format}, if there is one that may still be used; else null. */
@@ -229,16 +235,23 @@ final class PiiInterceptor implements Interceptor {
       }
     }
 
-    private synchronized Restorer restorer(RestoreFormat format) {
-      Restorer r = byFormat.get(format);
-      if (r == null) {
-        r = takePrefetched(format);
+    private Restorer restorer(RestoreFormat format) {
+      // a lock, not a monitor: waiting for the prefetch inside synchronized would pin the carrier thread of this
+      // virtual thread on Java 21-23, and with every carrier pinned so, the prefetch threads could never run
+      lock.lock();
+      try {
+        Restorer r = byFormat.get(format);
         if (r == null) {
-          r = guarded(() -> build(format));
+          r = takePrefetched(format);
+          if (r == null) {
+            r = guarded(() -> build(format));
+          }
+          byFormat.put(format, r);
         }
-        byFormat.put(format, r);
+        return r;
+      } finally {
+        lock.unlock();
       }
-      return r;
     }
 
     @Override
