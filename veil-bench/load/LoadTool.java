@@ -154,6 +154,8 @@ public class LoadTool {
   }
 
   static final String LAST_USER = "\"role\":\"user\",\"content\":\"";
+  /** With UNIQUE=1: TAG_PREFIX from the environment starts every tag, so repeated runs against one gateway stay distinct. */
+  static final String TAG_PREFIX = System.getenv().getOrDefault("TAG_PREFIX", "");
 
   /**
    * With UNIQUE=1 in the environment (as post.lua): the body with {@code #tag } put at the start of its last user
@@ -177,7 +179,7 @@ public class LoadTool {
     AtomicInteger failures = new AtomicInteger();
     // warm-up of this client JVM, not measured
     for (int i = 0; i < Math.min(200, requests); i++) {
-      once(http, url, key, distinct(bodies.get(i % bodies.size()), "w" + i));
+      once(http, url, key, distinct(bodies.get(i % bodies.size()), TAG_PREFIX + "w" + i));
     }
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int w = 0; w < concurrency; w++) {
@@ -185,7 +187,7 @@ public class LoadTool {
           int i;
           while ((i = next.getAndIncrement()) < requests) {
             try {
-              long[] s = once(http, url, key, distinct(bodies.get(i % bodies.size()), "m" + i));
+              long[] s = once(http, url, key, distinct(bodies.get(i % bodies.size()), TAG_PREFIX + "m" + i));
               if (s == null) {
                 failures.incrementAndGet();
               } else {

@@ -47,6 +47,11 @@ final class PiiInterceptor implements Interceptor {
   private final Map<Endpoint, ProtocolAdapter> adapters;
   private final DetectionCache cache;
   private final DetectionCache.Detector detector;
+  /**
+   * Whether the answer's restorer is built during the upstream call ({@link SnapshotRestorers#prefetch}); always
+   * true in the gateway (a measuring harness turns it off by reflection to compare both paths in one JVM).
+   */
+  private final boolean prefetchRestorers;
 
   /** Detection runs on every text of every request (no cache). */
   PiiInterceptor(Veil veil, Map<Endpoint, ProtocolAdapter> adapters) {
@@ -59,6 +64,7 @@ final class PiiInterceptor implements Interceptor {
     this.adapters = adapters;
     this.cache = cache;
     this.detector = cache.detector(veil.analyzer());
+    this.prefetchRestorers = true;
   }
 
   @Override
@@ -117,7 +123,13 @@ final class PiiInterceptor implements Interceptor {
           : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
       Set<String> restorable = ConversationScopeInterceptor.sharedByContent(scope) ? produced : null;
       RestoreFormat answerText = adapter.answerTextFormat(body);
-      return restore(chain.proceed(request.withJson(body)), scope, restorable, adapter, irreversible, answerText);
+      SnapshotRestorers restorers = irreversible ? null : new SnapshotRestorers(scope, restorable);
+      if (restorers != null && prefetchRestorers && veil.vault() instanceof JdbcTokenVault jdbc) {
+        // every token the answer can hold exists now (its rows are committed): read and index them while the
+        // provider works on the answer instead of after it arrives
+        restorers.prefetch(answerText, jdbc);
+      }
+      return restore(chain.proceed(request.withJson(body)), restorers, adapter, answerText);
     };
     if (veil.vault() instanceof JdbcTokenVault jdbc) {
       // One vault batch for the request: one read of the scope's tokens for all its texts instead of
@@ -134,12 +146,11 @@ final class PiiInterceptor implements Interceptor {
    * {@code restorable}: the only tokens restored ({@code null}: every token of the scope);
    * {@code answerText}: how the answer's text is written (JSON mode: as JSON string content).
    */
-  private GatewayResponse restore(GatewayResponse response, Scope scope, Set<String> restorable,
-                                  ProtocolAdapter adapter, boolean irreversible, RestoreFormat answerText) {
-    if (irreversible || response.status() / 100 != 2) {
+  private GatewayResponse restore(GatewayResponse response, SnapshotRestorers restorers, ProtocolAdapter adapter,
+                                  RestoreFormat answerText) {
+    if (restorers == null || response.status() / 100 != 2) {
       return response;
     }
-    Restorers restorers = new SnapshotRestorers(scope, restorable);
     return switch (response) {
       case GatewayResponse.Json json -> {
         try {
@@ -161,24 +172,86 @@ final class PiiInterceptor implements Interceptor {
    * that is restored whole read (and decrypted) the whole scope from the vault again. An answer can
    * only hold tokens of its own request and earlier turns, all minted before the upstream call, so
    * one snapshot per answer restores exactly what the per-string reads did.
+   *
+   * <p>With a {@link JdbcTokenVault}, the restorer of the answer's text format is built by {@link #prefetch}
+   * on a virtual thread while the upstream call runs (the vault read, the decryption and the restore index
+   * are then off the answer's critical path: the end of a JSON answer, the first event of a stream). It is
+   * used only if no erasure, key destruction or clear happened in this process (or was announced by another
+   * instance) between the start of the prefetch and its use ({@link JdbcTokenVault#snapshotEpoch()});
+   * otherwise, and if the prefetch failed, the restorer is built at first use as it always was, so an
+   * erasure during the upstream call still wins and a vault failure is refused the same way. <b>Security:</b> a
+   * value whose retention ends during the upstream call can still be restored into this answer (a stream's
+   * snapshot was always held for the whole stream); erasures and clears are not subject to that.
    */
   private final class SnapshotRestorers implements Restorers {
     private final Scope scope;
     private final Set<String> restorable;
     private final EnumMap<RestoreFormat, Restorer> byFormat = new EnumMap<>(RestoreFormat.class);
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private RestoreFormat prefetchedFormat;
+    private java.util.concurrent.FutureTask<Restorer> prefetched;
+    private JdbcTokenVault prefetchVault;
+    private long prefetchEpoch;
 
     SnapshotRestorers(Scope scope, Set<String> restorable) {
       this.scope = scope;
       this.restorable = restorable;
     }
 
-    private synchronized Restorer restorer(RestoreFormat format) {
-      Restorer r = byFormat.get(format);
-      if (r == null) {
-        r = guarded(() -> restorable == null ? veil.restorer(scope, format) : veil.restorer(scope, format, restorable));
-        byFormat.put(format, r);
+    private Restorer build(RestoreFormat format) {
+      return restorable == null ? veil.restorer(scope, format) : veil.restorer(scope, format, restorable);
+    }
+
+    /** Starts building the restorer of {@code format} on a virtual thread. Call once, before the upstream call. */
+    void prefetch(RestoreFormat format, JdbcTokenVault vault) {
+      lock.lock();
+      try {
+        prefetchVault = vault;
+        prefetchEpoch = vault.snapshotEpoch(); // before the read: a change after this point discards the result
+        prefetchedFormat = format;
+        prefetched = new java.util.concurrent.FutureTask<>(() -> build(format));
+        Thread.ofVirtual().name("veil-restore-prefetch").start(prefetched);
+      } finally {
+        lock.unlock();
       }
-      return r;
+    }
+
+    /** The prefetched restorer of {@code format}, if there is one that may still be used; else null. */
+    private Restorer takePrefetched(RestoreFormat format) {
+      if (prefetched == null || format != prefetchedFormat) {
+        return null;
+      }
+      java.util.concurrent.FutureTask<Restorer> task = prefetched;
+      prefetched = null;
+      try {
+        Restorer r = task.get(); // at worst waits for the work the first use would otherwise do itself
+        return prefetchVault.snapshotEpoch() == prefetchEpoch ? r : null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return null; // built again below; a failure there is refused as always
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GatewayException(500, ErrorCodes.TYPE_VEIL, ErrorCodes.VAULT_FAILED,
+            "Interrupted while reading the token vault");
+      }
+    }
+
+    private Restorer restorer(RestoreFormat format) {
+      // a lock, not a monitor: waiting for the prefetch inside synchronized would pin the carrier thread of this
+      // virtual thread on Java 21-23, and with every carrier pinned so, the prefetch threads could never run
+      lock.lock();
+      try {
+        Restorer r = byFormat.get(format);
+        if (r == null) {
+          r = takePrefetched(format);
+          if (r == null) {
+            r = guarded(() -> build(format));
+          }
+          byFormat.put(format, r);
+        }
+        return r;
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override

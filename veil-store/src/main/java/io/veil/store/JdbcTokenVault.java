@@ -597,6 +597,18 @@ public final class JdbcTokenVault implements TokenVault {
 
   private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
 
+  /**
+   * A counter that advances whenever a snapshot of {@link #entries} taken before may no longer be served:
+   * an erasure or key destruction ({@link SubjectKeys#destroy}, {@link SubjectEraser#erase}) or a
+   * {@link #clear} in this process, or one another instance announced on the change feed. A caller that
+   * reads entries on one thread and uses them later (the gateway builds an answer's restorer while the
+   * upstream call runs) compares the value taken before the read with the value at use, and reads again
+   * if they differ. Expiry is not counted.
+   */
+  public long snapshotEpoch() {
+    return keys.erasures() + clears.get();
+  }
+
   /** Reads and clears of a scope whose mints are deferred would miss them or outlive them. */
   private void requireNotDeferring(Batch batch, Scope scope) {
     if (batch.deferring != null && batch.deferring.scope.equals(scope) && batch.deferring.vault == this) {
