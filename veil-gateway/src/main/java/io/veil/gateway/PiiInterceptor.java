@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,9 +190,9 @@ final class PiiInterceptor implements Interceptor {
     private final Scope scope;
     private final Set<String> restorable;
     private final EnumMap<RestoreFormat, Restorer> byFormat = new EnumMap<>(RestoreFormat.class);
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private RestoreFormat prefetchedFormat;
-    private java.util.concurrent.FutureTask<Restorer> prefetched;
+    private FutureTask<Restorer> prefetched;
     private JdbcTokenVault prefetchVault;
     private long prefetchEpoch;
 
@@ -209,7 +212,7 @@ final class PiiInterceptor implements Interceptor {
         prefetchVault = vault;
         prefetchEpoch = vault.snapshotEpoch(); // before the read: a change after this point discards the result
         prefetchedFormat = format;
-        prefetched = new java.util.concurrent.FutureTask<>(() -> build(format));
+        prefetched = new FutureTask<>(() -> build(format));
         Thread.ofVirtual().name("veil-restore-prefetch").start(prefetched);
       } finally {
         lock.unlock();
@@ -221,12 +224,12 @@ final class PiiInterceptor implements Interceptor {
       if (prefetched == null || format != prefetchedFormat) {
         return null;
       }
-      java.util.concurrent.FutureTask<Restorer> task = prefetched;
+      FutureTask<Restorer> task = prefetched;
       prefetched = null;
       try {
         Restorer r = task.get(); // at worst waits for the work the first use would otherwise do itself
         return prefetchVault.snapshotEpoch() == prefetchEpoch ? r : null;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         return null; // built again below; a failure there is refused as always
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
