@@ -48,8 +48,6 @@ public final class ModelNerEngine implements NerEngine {
   public static final String RESOURCE = "ner-model.bin.gz";
   static final int MIN_WINDOW = 40;
   static final int MAX_WINDOW = 300;
-  /** Tokens whose features {@link SequenceModel#decode} computes before it reads their weights. */
-  static final int DECODE_BLOCK = 16;
   /** Rule-layer findings this sure are kept where the model found nothing (mode MODEL). */
   static final double STRONG_RULE = 0.8;
   /** Score of a street found as a name followed by a house number (above the default threshold). */
@@ -157,8 +155,7 @@ public final class ModelNerEngine implements NerEngine {
     ModelTokens tk = new ModelTokens(text);
     ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, language);
     List<GazetteerNerEngine.Span> spans = new ArrayList<>();
-    // features of DECODE_BLOCK tokens at a time (see SequenceModel#decode): 16 * 43 ints, in the first-level cache
-    int[] scratch = new int[Math.min(tk.size, DECODE_BLOCK) * ModelFeatures.PER_TOKEN];
+    int[] scratch = new int[ModelFeatures.PER_TOKEN];
     float[] emissions = new float[Math.min(tk.size, MAX_WINDOW) * SequenceModel.TAGS];
     int from = 0;
     while (from < tk.size) {

@@ -95,50 +95,27 @@ final class SequenceModel {
   }
 
   /**
-   * Best tag sequence for the tokens {@code [from, to)} of a text. Features are computed ({@link ModelFeatures#token})
-   * for a block of tokens at a time, as many as {@code scratch} holds ({@code scratch.length / }{@link ModelFeatures#PER_TOKEN}),
-   * and then the block's weights are summed: the weight rows are scattered over a table far larger than the
-   * caches, and with the indices of several tokens known before the first row is read, the processor has
-   * many independent reads in flight instead of the 43 of one token. The indices stay in the first-level
-   * cache. The emission of a tag is the integer sum of its quantized weights over the token's features, times
+   * Best tag sequence for the tokens {@code [from, to)} of a text, features computed token by token
+   * ({@link ModelFeatures#token}) and scored at once, so the indices never leave the first-level cache.
+   * The emission of a tag is the integer sum of its quantized weights over the token's features, times
    * {@link #scale}, exactly as in training ({@link ModelFeatures#extract}); {@code ModelFeaturesEquivalenceTest}
-   * holds this path to the pre-optimisation one, with blocks of one token and of several. {@code emissions}
-   * must hold at least {@code (to - from) * TAGS} floats and {@code scratch} at least {@link ModelFeatures#PER_TOKEN}
-   * ints; the result does not depend on the block size.
+   * holds this path to the pre-optimisation one. {@code emissions} must hold at least {@code (to - from) * TAGS}
+   * floats and {@code scratch} {@link ModelFeatures#PER_TOKEN} ints.
    */
   int[] decode(ModelFeatures.Facts facts, int from, int to, int[] scratch, float[] emissions) {
     int per = ModelFeatures.PER_TOKEN;
-    int block = scratch.length / per;
-    if (block < 1) {
-      throw new IllegalArgumentException("scratch holds less than one token's features");
-    }
     int mask = (1 << bits) - 1;
-    for (int b = from; b < to; b += block) {
-      int bEnd = Math.min(to, b + block);
-      for (int t = b; t < bEnd; t++) {
-        ModelFeatures.token(facts, t, mask, scratch, (t - b) * per);
-      }
-      sumWeights(scratch, bEnd - b, emissions, (b - from) * TAGS);
-    }
-    return viterbi(emissions, to - from, transitions);
-  }
-
-  /**
-   * The emissions of {@code tokens} tokens whose feature indices are {@code features[k * PER_TOKEN ...]},
-   * written from {@code emissions[e]} on ({@link #TAGS} per token).
-   */
-  private void sumWeights(int[] features, int tokens, float[] emissions, int e) {
-    int per = ModelFeatures.PER_TOKEN;
     long[] w = packed;
     float sc = scale;
     long unbias = (long) per * BIAS;
-    for (int k = 0, o = 0; k < tokens; k++, e += TAGS) {
+    for (int t = from, e = 0; t < to; t++, e += TAGS) {
+      ModelFeatures.token(facts, t, mask, scratch, 0);
       long even0 = 0; // tags 0 and 2
       long odd0 = 0;  // tags 1 and 3
       long even1 = 0; // tags 4 and 6
       long odd1 = 0;  // tag 5
-      for (int end = o + per; o < end; o++) {
-        int at = features[o] << 1;
+      for (int k = 0; k < per; k++) {
+        int at = scratch[k] << 1;
         long lo = w[at];
         long hi = w[at + 1];
         even0 += lo & EVEN_LANES;
@@ -154,6 +131,7 @@ final class SequenceModel {
       emissions[e + 5] = (int) ((odd1 & 0xFFFFFFFFL) - unbias) * sc;
       emissions[e + 6] = (int) ((even1 >>> 32) - unbias) * sc;
     }
+    return viterbi(emissions, to - from, transitions);
   }
 
   static int[] viterbi(float[] emissions, int n, float[] transitions) {

@@ -124,13 +124,6 @@ class ModelFeaturesEquivalenceTest {
       int[] tags = MODEL.decode(fast, from, to, scratch, emissions);
       assertThat(emissions).isEqualTo(refEmissions);
       assertThat(tags).isEqualTo(refTags);
-      // blocks of several tokens (features of a block first, then its weights): the same numbers
-      for (int block : new int[] {3, ModelNerEngine.DECODE_BLOCK}) {
-        float[] blockEmissions = new float[n * SequenceModel.TAGS];
-        int[] blockTags = MODEL.decode(fast, from, to, new int[block * per], blockEmissions);
-        assertThat(blockEmissions).as("block %d", block).isEqualTo(refEmissions);
-        assertThat(blockTags).as("block %d", block).isEqualTo(refTags);
-      }
       from = to;
     }
   }
