@@ -172,6 +172,18 @@ final class Closed {
     return mask(text, start, end, Lexicon.rawHash(text, start, end));
   }
 
+  /**
+   * {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash} and its {@link Lexicon#plainCode},
+   * both computed once by the caller; a code of 0 is computed again here (so only a non-zero code must be exact).
+   */
+  static int mask(String text, int start, int end, int rawHash, long plainCode) {
+    if (plainCode != 0) {
+      int slot = slot(plainCode);
+      return slot < 0 ? 0 : MASKS[slot];
+    }
+    return mask(text, start, end, rawHash);
+  }
+
   /** {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash}, computed once by the caller. */
   static int mask(String text, int start, int end, int rawHash) {
     int slot = slot(text, start, end, rawHash);

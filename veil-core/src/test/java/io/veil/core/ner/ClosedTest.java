@@ -94,6 +94,12 @@ class ClosedTest {
   void anyWordGetsTheBitsOfTheListsItsNormalisedCharsAreIn(@ForAll("words") String w) {
     assertThat(Closed.mask(w, 0, w.length())).as(w).isEqualTo(expected(w));
     long code = Lexicon.plainCode(w, 0, w.length());
+    int raw = Lexicon.rawHash(w, 0, w.length());
+    if (w.length() <= 16) {
+      // the caller's code (the model features compute it), and a code of 0 that makes the table compute it
+      assertThat(Closed.mask(w, 0, w.length(), raw, code)).as(w).isEqualTo(expected(w));
+      assertThat(Closed.mask(w, 0, w.length(), raw, 0)).as(w).isEqualTo(expected(w));
+    }
     if (code != 0) {
       int slot = Closed.slot(code);
       assertThat(slot < 0 ? 0 : Closed.maskAt(slot)).as(w).isEqualTo(expected(w));
