@@ -120,7 +120,7 @@ final class AddressScanner {
     if (tk.isNum(i) && tk.length(i) <= 6) {
       // house number(s), street name words, suffix
       int p = i + 1;
-      if (tk.isNum(p) && !tk.nlBefore[p] && tk.length(p) <= 5) {
+      if (tk.isNum(p) && !tk.nlBefore(p) && tk.length(p) <= 5) {
         p++;
       }
       int e = poBox(p);
@@ -130,19 +130,19 @@ final class AddressScanner {
       if (e > 0) {
         core = e;
         score = 0.8;
-      } else if (tk.isWord(p) && !tk.nlBefore[p] && tk.in(p, Closed.PREFIXES) && !tk.is(p, "the")) {
+      } else if (tk.isWord(p) && !tk.nlBefore(p) && tk.in(p, Closed.PREFIXES) && !tk.is(p, "the")) {
         e = prefixed(p, true);
         if (e > 0) {
           core = e;
           score = 0.8;
         }
-      } else if (isCapOrLowerWord(p) && !tk.nlBefore[p]) {
+      } else if (isCapOrLowerWord(p) && !tk.nlBefore(p)) {
         // "9721 Dalmatinova 43": number, name, number
         int q = p;
-        while (q < p + 3 && isCapOrLowerWord(q) && !tk.nlBefore[q]) {
+        while (q < p + 3 && isCapOrLowerWord(q) && !tk.nlBefore(q)) {
           q++;
         }
-        if (q > p && tk.isNum(q) && tk.length(q) <= 4 && !tk.nlBefore[q] && morphemeOrUnknown(p, q)) {
+        if (q > p && tk.isNum(q) && tk.length(q) <= 4 && !tk.nlBefore(q) && morphemeOrUnknown(p, q)) {
           core = q + 1;
           score = 0.45;
         }
@@ -160,7 +160,7 @@ final class AddressScanner {
       int q = i;
       // the words before the street word are capitalised name parts ("Neuendorfer Straße 90", "Hegedűs Gyula utca 7")
       int street = -1;
-      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore[q])) {
+      while (q < i + 4 && tk.isWord(q) && (q == i || !tk.nlBefore(q))) {
         if (numberAfter(q) && endsWithMorpheme(q)) {
           street = q;
           break;
@@ -175,17 +175,17 @@ final class AddressScanner {
         if (tk.isPunct(e, '.')) {
           e++;
         }
-        if (isHouseNumber(e) && !tk.nlBefore[e]) {
+        if (isHouseNumber(e) && !tk.nlBefore(e)) {
           core = e + 1;
           score = 0.8;
         }
-      } else if (tk.isCap(i) && !tk.sentenceStart(i) && !tk.titleLine[i] && !conservative) {
+      } else if (tk.isCap(i) && !tk.sentenceStart(i) && !tk.titleLine(i) && !conservative) {
         // "Vizirov Street": capitalised name + full suffix, no number
         int e = i;
-        while (e < i + 3 && tk.isCap(e) && !tk.nlBefore[e] && !tk.in(e, Closed.FULL_SUFFIXES)) {
+        while (e < i + 3 && tk.isCap(e) && !tk.nlBefore(e) && !tk.in(e, Closed.FULL_SUFFIXES)) {
           e++;
         }
-        if (e > i && e < tk.size && tk.isCap(e) && tk.in(e, Closed.FULL_SUFFIXES) && !tk.nlBefore[e]) {
+        if (e > i && e < tk.size && tk.isCap(e) && tk.in(e, Closed.FULL_SUFFIXES) && !tk.nlBefore(e)) {
           core = e + 1;
           score = 0.55;
         }
@@ -221,7 +221,7 @@ final class AddressScanner {
   /** After the house number(s) at {@code p}: 1–4 name words then a suffix; returns the end or -1. */
   private int streetAfterNumber(int p) {
     int q = p;
-    while (q < p + 5 && q < tk.size && !tk.nlBefore[q] && (tk.isWord(q) || tk.isNum(q) && isOrdinal(q))) {
+    while (q < p + 5 && q < tk.size && !tk.nlBefore(q) && (tk.isWord(q) || tk.isNum(q) && isOrdinal(q))) {
       if (q > p && tk.isWord(q) && tk.in(q, Closed.SUFFIXES) && (tk.isCap(q) || tk.caseless)) {
         int e = q + 1;
         if (tk.isPunct(e, '.')) {
@@ -241,7 +241,7 @@ final class AddressScanner {
   /** "the corner of A Street and B Avenue": the end of the second street, or -1. */
   private int corner(int p) {
     int and = -1;
-    for (int q = p; q < Math.min(tk.size, p + 10) && !tk.nlBefore[q]; q++) {
+    for (int q = p; q < Math.min(tk.size, p + 10) && !tk.nlBefore(q); q++) {
       if (tk.is(q, "and") || tk.isPunct(q, '&')) {
         and = q;
         break;
@@ -251,7 +251,7 @@ final class AddressScanner {
       return -1;
     }
     int e = and + 1;
-    while (e < Math.min(tk.size, and + 7) && !tk.nlBefore[e]
+    while (e < Math.min(tk.size, and + 7) && !tk.nlBefore(e)
         && (tk.isCap(e) || tk.isNum(e) || tk.isPunct(e, '.') && e > and + 1 || tk.isWord(e) && tk.caseless)) {
       e++;
     }
@@ -317,7 +317,7 @@ final class AddressScanner {
       q++;
     }
     int words = 0;
-    while (q < tk.size && words < 6 && !tk.nlBefore[q] && tk.isWord(q) && !tk.in(q, Closed.UNITS)) {
+    while (q < tk.size && words < 6 && !tk.nlBefore(q) && tk.isWord(q) && !tk.in(q, Closed.UNITS)) {
       q++;
       words++;
     }
@@ -328,7 +328,7 @@ final class AddressScanner {
     if (tk.isPunct(q, ',') && tk.isNum(q + 1)) {
       q++;
     }
-    if (isHouseNumber(q) && !tk.nlBefore[q]) {
+    if (isHouseNumber(q) && !tk.nlBefore(q)) {
       return q + 1;
     }
     return numbered && words <= 4 ? wordsEnd : -1;
@@ -430,7 +430,7 @@ final class AddressScanner {
     if (tk.isPunct(q, '#')) {
       q++;
     }
-    if (q < tk.size && !tk.nlBefore[q] && (tk.isNum(q) || tk.isWord(q) && tk.length(q) <= 2 && tk.isAllCaps(q))) {
+    if (q < tk.size && !tk.nlBefore(q) && (tk.isNum(q) || tk.isWord(q) && tk.length(q) <= 2 && tk.isAllCaps(q))) {
       return q + 1;
     }
     return -1;
@@ -449,7 +449,7 @@ final class AddressScanner {
         separated = true;
         r++;
       }
-      if (r < tk.size && tk.nlBefore[r]) {
+      if (r < tk.size && tk.nlBefore(r)) {
         if (++lines > 4) {
           break;
         }
@@ -464,7 +464,7 @@ final class AddressScanner {
       }
       // quoted or bulleted lines: "> Suite 12", "??? Rotterdam"
       while (separated && r < tk.size && tk.kind[r] == Tokens.PUNCT && !tk.isPunct(r, '#') && !tk.isPunct(r, ',')
-          && (tk.nlBefore[r] || r > 0 && tk.kind[r - 1] == Tokens.PUNCT && !tk.spaceBefore[r])) {
+          && (tk.nlBefore(r) || r > 0 && tk.kind[r - 1] == Tokens.PUNCT && !tk.spaceBefore(r))) {
         r++;
       }
       if (r >= tk.size) {
@@ -476,7 +476,7 @@ final class AddressScanner {
       } else if (tk.isPunct(r, '#') && tk.isNum(r + 1)) {
         next = r + 2;
       } else if (tk.isNum(r) && tk.length(r) >= 4 && tk.length(r) <= 6) {
-        if (tk.isNum(r + 1) && !tk.nlBefore[r + 1] && tk.length(r + 1) >= 4) {
+        if (tk.isNum(r + 1) && !tk.nlBefore(r + 1) && tk.length(r + 1) >= 4) {
           // "0319 3649187": a phone number on the next line, no postal code; taking its first group would
           // make the address overlap the PHONE finding, and the analyzer would then drop the whole address
           break;
@@ -490,7 +490,7 @@ final class AddressScanner {
       } else if (tk.isWord(r) && (tk.isCap(r) || tk.isLower(r) && separated)) {
         int w = r;
         while (w < r + 5 && w < tk.size && (tk.isWord(w) && (tk.isCap(w) || tk.isLower(w) && separated)
-            || tk.isPunct(w, '.') && w > r) && (w == r || !tk.nlBefore[w])) {
+            || tk.isPunct(w, '.') && w > r) && (w == r || !tk.nlBefore(w))) {
           if (tk.isLower(w) && (tk.flags[w] & Lexicon.COMMON) != 0 && !tk.in(w, Closed.PARTICLES)
               && (tk.flags[w] & Lexicon.PLACE) == 0) {
             break;
@@ -502,7 +502,7 @@ final class AddressScanner {
         }
         if (w > r) {
           boolean place = (tk.lexiconLookup(r, w) & Lexicon.PLACE) != 0 || (tk.flags[r] & Lexicon.PLACE) != 0;
-          boolean closes = w >= tk.size || tk.isPunct(w, ',') || tk.nlBefore[w]
+          boolean closes = w >= tk.size || tk.isPunct(w, ',') || tk.nlBefore(w)
               || tk.isNum(w) && tk.length(w) >= 4;
           if (closes || place) {
             next = w;
@@ -521,7 +521,7 @@ final class AddressScanner {
 
   private int militaryStart(int i) {
     // the line before: "PSC 2721, Box 8637", "Unit 8464 Box 4410", "USNS Name", "USCGC Name"
-    if (!tk.nlBefore[i]) {
+    if (!tk.nlBefore(i)) {
       return i;
     }
     for (int s = i - 1; s >= Math.max(0, i - 6); s--) {
@@ -529,7 +529,7 @@ final class AddressScanner {
           || tk.is(s, "uscgc") || tk.is(s, "usnv")) {
         return s;
       }
-      if (tk.nlBefore[s]) {
+      if (tk.nlBefore(s)) {
         break;
       }
     }

@@ -31,8 +31,13 @@ final class Closed {
   /** Every cue phrase's last word is punctuation or {@link #plain}, so {@link #CUE_LAST} lists all word ones. */
   static final boolean CUE_LASTS_ALL_PLAIN;
 
-  /** Slots of the table ({@link #slot}). */
+  /**
+   * Slots of the table ({@link #slot}). A key with a {@link #CODES code} has its home slot from that code
+   * ({@link #codeHome}), any other key from its {@link Lexicon#rawHash}: a plain word is found from its code
+   * alone, so the tokenizer need not hash the characters of a plain word (most words) at all.
+   */
   static final int SIZE = 1 << 12;
+  private static final int SIZE_BITS = Integer.numberOfTrailingZeros(SIZE);
   private static final String[] KEYS = new String[SIZE];
   private static final int[] MASKS = new int[SIZE];
   /** {@link Lexicon#rawHash} of each key: a probe reads a key's characters only when this matches. */
@@ -108,8 +113,8 @@ final class Closed {
 
   private static void add(Set<String> words, int bit) {
     for (String w : words) {
-      int h = hash(w, 0, w.length());
-      int slot = h & (SIZE - 1);
+      long code = codeAsIs(w);
+      int slot = code != 0 ? codeHome(code) : hash(w, 0, w.length()) & (SIZE - 1);
       while (KEYS[slot] != null && !KEYS[slot].equals(w)) {
         slot = (slot + 1) & (SIZE - 1);
       }
@@ -117,7 +122,7 @@ final class Closed {
       KEY_CHARS[slot] = w.toCharArray();
       MASKS[slot] |= bit;
       RAW_HASHES[slot] = rawHash(w);
-      CODES[slot] = codeAsIs(w);
+      CODES[slot] = code;
     }
   }
 
@@ -146,6 +151,11 @@ final class Closed {
     return code;
   }
 
+  /** The home slot of a key or word with this non-zero {@link Lexicon#plainCode}. */
+  private static int codeHome(long code) {
+    return (int) ((code * 0x9E3779B97F4A7C15L) >>> (64 - SIZE_BITS));
+  }
+
   private static int hash(CharSequence s, int from, int to) {
     int h = 0;
     for (int i = from; i < to; i++) {
@@ -160,6 +170,18 @@ final class Closed {
       return 0;
     }
     return mask(text, start, end, Lexicon.rawHash(text, start, end));
+  }
+
+  /**
+   * {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash} and its {@link Lexicon#plainCode},
+   * both computed once by the caller; a code of 0 is computed again here (so only a non-zero code must be exact).
+   */
+  static int mask(String text, int start, int end, int rawHash, long plainCode) {
+    if (plainCode != 0) {
+      int slot = slot(plainCode);
+      return slot < 0 ? 0 : MASKS[slot];
+    }
+    return mask(text, start, end, rawHash);
   }
 
   /** {@link #mask(String, int, int)} with the word's {@link Lexicon#rawHash}, computed once by the caller. */
@@ -178,6 +200,10 @@ final class Closed {
     if (end - start > 16) {
       return -1;
     }
+    long code = Lexicon.plainCode(text, start, end);
+    if (code != 0) {
+      return slot(code);
+    }
     int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
     String k;
     while ((k = KEYS[slot]) != null) {
@@ -189,8 +215,11 @@ final class Closed {
     return -1;
   }
 
-  /** {@link #slot(String, int, int, int)} of the word {@code chars[start, end)}. */
-  static int slot(char[] chars, int start, int end, int rawHash) {
+  /**
+   * {@link #slot(String, int, int, int)} of the word {@code chars[start, end)}, which must not be plain
+   * ({@link Lexicon#plainCode} 0: the tokenizer knows): a plain word is looked up by {@link #slot(long)}.
+   */
+  static int slotNotPlain(char[] chars, int start, int end, int rawHash) {
     int len = end - start;
     if (len > 16) {
       return -1;
@@ -207,13 +236,13 @@ final class Closed {
   }
 
   /**
-   * {@link #slot(char[], int, int, int)} of a plain word, from its {@link Lexicon#plainCode} (non-zero) and
-   * {@link Lexicon#rawHash}: the same probe sequence, a key matched by one compare of its code instead of
-   * its hash, length and chars (a key matches exactly when its chars are the word's normalised chars, and
-   * for a plain word that is exactly when the codes are equal).
+   * {@link #slot(String, int, int, int)} of a plain word, from its {@link Lexicon#plainCode} (non-zero)
+   * alone: probed from {@link #codeHome}, a key matched by one compare of its code (a key matches exactly
+   * when its chars are the word's normalised chars, and for a plain word that is exactly when the codes are
+   * equal; a key without a code is never equal to a plain word).
    */
-  static int slot(long plainCode, int rawHash) {
-    int slot = (rawHash ^ (rawHash >>> 15)) & (SIZE - 1);
+  static int slot(long plainCode) {
+    int slot = codeHome(plainCode);
     while (MASKS[slot] != 0) { // every key is in at least one list
       if (CODES[slot] == plainCode) {
         return slot;

@@ -48,7 +48,7 @@ final class EntityScanner {
     int j = i;
     int words = 0;
     while (j < tk.size && !taken[j] && words < MAX_CHAIN) {
-      if (j > i && tk.nlBefore[j]) {
+      if (j > i && tk.nlBefore(j)) {
         break;
       }
       if (tk.isCap(j)) {
@@ -56,12 +56,12 @@ final class EntityScanner {
         j++;
         // "J." "Dr." "St." keep the period inside the chain when a capitalised word follows
         if (tk.isPunct(j, '.') && (tk.length(j - 1) <= 3 || tk.in(j - 1, Closed.TITLES))
-            && tk.isCap(j + 1) && !tk.nlBefore[j + 1] && tk.spaceBefore[j + 1]) {
+            && tk.isCap(j + 1) && !tk.nlBefore(j + 1) && tk.spaceBefore(j + 1)) {
           j++;
         }
         continue;
       }
-      if (j > i && tk.isLower(j) && tk.in(j, Closed.PARTICLES) && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
+      if (j > i && tk.isLower(j) && tk.in(j, Closed.PARTICLES) && tk.isCap(j + 1) && !tk.nlBefore(j + 1)) {
         j++;
         continue;
       }
@@ -280,7 +280,7 @@ final class EntityScanner {
         person += 0.1;
       }
       // a speaker label: "Rafaela: ..." at the start of a line
-      if (tk.isPunct(e, ':') && tk.sentenceStart(p) && !common && tk.nlBefore.length > p) {
+      if (tk.isPunct(e, ':') && tk.sentenceStart(p) && !common) {
         person += 0.25;
       }
       if (tk.isPunct(p - 1, '@') || tk.isPunct(p - 1, '#')) {
@@ -313,7 +313,7 @@ final class EntityScanner {
     if (allCaps && words >= 1) {
       person -= 0.3;
     }
-    if (tk.titleLine[p] && nameWords < words) {
+    if (tk.titleLine(p) && nameWords < words) {
       person -= 0.2;
     }
     if (commonWords == words) {
@@ -413,7 +413,7 @@ final class EntityScanner {
     if (placeCue(p)) {
       s += 0.25;
     }
-    if (tk.isPunct(e, ',') && e + 1 < tk.size && !tk.nlBefore[e + 1]
+    if (tk.isPunct(e, ',') && e + 1 < tk.size && !tk.nlBefore(e + 1)
         && ((tk.flags[e + 1] & Lexicon.PLACE) != 0 || tk.isAllCaps(e + 1) && tk.length(e + 1) == 2)) {
       s += 0.2;
     }
@@ -432,7 +432,7 @@ final class EntityScanner {
 
   /** "flew to X", "originally from X", "grew up in X": a place whatever X is. */
   private boolean strongPlaceCue(int p) {
-    for (String[] cue : candidates(PLACE_CUES, p)) {
+    for (Phrase cue : candidates(PLACE_CUES, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -458,7 +458,7 @@ final class EntityScanner {
     // "X, Y and Z" with three surnames (law firms, agencies)
     int f0 = j == i + 2 && tk.is(i, "the") ? i + 1 : i;
     if (j == f0 + 1 && surname(f0) && tk.isPunct(f0 + 1, ',') && surname(f0 + 2) && tk.is(f0 + 3, "and")
-        && surname(f0 + 4) && !tk.nlBefore[f0 + 2]) {
+        && surname(f0 + 4) && !tk.nlBefore(f0 + 2)) {
       add(out, taken, f0, f0 + 5, EntityType.ORGANIZATION, 0.75);
       return f0 + 5;
     }
@@ -479,13 +479,13 @@ final class EntityScanner {
       score = 0.7;
     } else if (tk.in(lastWordTok, Closed.ORG_OPENERS) && tk.is(j, "of") && tk.isCap(j + 1)) {
       int e = j + 1;
-      while (e < tk.size && tk.isCap(e) && !tk.nlBefore[e] && e < j + 5) {
+      while (e < tk.size && tk.isCap(e) && !tk.nlBefore(e) && e < j + 5) {
         e++;
       }
       end = e;
       score = 0.8;
     } else if (tk.isPunct(j, ',') && j + 1 < tk.size && tk.in(j + 1, Closed.LEGAL_SUFFIXES)
-        && tk.isCap(j + 1) && !tk.nlBefore[j + 1]) {
+        && tk.isCap(j + 1) && !tk.nlBefore(j + 1)) {
       end = j + 2;
       if (tk.isPunct(end, '.')) {
         end++;
@@ -522,7 +522,7 @@ final class EntityScanner {
   }
 
   private boolean orgCue(int p) {
-    for (String[] cue : candidates(ORG_CUES, p)) {
+    for (Phrase cue : candidates(ORG_CUES, p)) {
       if (precededBy(p, cue)) {
         return true;
       }
@@ -537,7 +537,7 @@ final class EntityScanner {
     int f = tk.flags[i];
     if ((f & Lexicon.COMMON) == 0 && (Lexicon.first(f) > 0 || Lexicon.last(f) > 0) && personCue(i) == Cue.STRONG) {
       int e = i;
-      while (e < tk.size && e < i + 3 && tk.isWord(e) && !taken[e] && !tk.nlBefore[e] || e == i) {
+      while (e < tk.size && e < i + 3 && tk.isWord(e) && !taken[e] && !tk.nlBefore(e) || e == i) {
         int g = tk.flags[e];
         if ((g & Lexicon.COMMON) != 0 || Lexicon.first(g) == 0 && Lexicon.last(g) == 0) {
           break;
@@ -566,29 +566,57 @@ final class EntityScanner {
   enum Cue { NONE, WEAK, STRONG }
 
   /**
-   * Cue phrases (lower-case words; punctuation tokens as themselves) indexed by their last token, so one
-   * look-up finds the candidates: by {@link Closed} slot for a plain last word (the slot of the token
-   * before the candidate names the word exactly), by char for ASCII punctuation, by string otherwise.
-   * Each phrase knows whether it is a {@link Words#STRONG_PERSON_CUES strong} one.
+   * One cue phrase: its tokens (lower-case words; punctuation tokens as themselves), per token the
+   * {@link Lexicon#plainCode} of a word made of {@code a-z ' -} only (at most {@link Lexicon#PLAIN_MAX}
+   * chars; 0 for punctuation and other words), and whether it is a {@link Words#STRONG_PERSON_CUES strong}
+   * person cue. A token equals such a word ({@link Tokens#is}) exactly when its plain code is the word's:
+   * only a word token with exactly those normalised chars has that code.
+   */
+  record Phrase(String[] words, long[] codes, boolean strong) {
+    static Phrase of(String[] words) {
+      long[] codes = new long[words.length];
+      for (int k = 0; k < words.length; k++) {
+        codes[k] = codeAsIs(words[k]);
+      }
+      return new Phrase(words, codes, Words.STRONG_PERSON_CUES.contains(String.join(" ", words)));
+    }
+
+    /** The code of {@code w}'s chars as they are (not lower-cased): 0 unless every char is {@code a-z ' -}. */
+    private static long codeAsIs(String w) {
+      if (w.isEmpty() || w.length() > Lexicon.PLAIN_MAX) {
+        return 0;
+      }
+      long code = 0;
+      for (int i = 0; i < w.length(); i++) {
+        char c = w.charAt(i);
+        int sym = Lexicon.symbol(c);
+        if (sym == 0 || c == '\'' && w.length() == 1 || c == '-' && w.length() == 1) {
+          return 0; // a lone mark is a punctuation token, matched as such
+        }
+        code = code << 5 | sym;
+      }
+      return code;
+    }
+  }
+
+  /**
+   * Cue phrases indexed by their last token, so one look-up finds the candidates: by {@link Closed} slot
+   * for a plain last word (the slot of the token before the candidate names the word exactly), by char for
+   * ASCII punctuation, by string otherwise.
    */
   private static final class CueIndex {
-    private static final String[][] NONE = new String[0][];
-    final java.util.Map<String, String[][]> byLast;
-    final String[][][] bySlot = new String[Closed.SIZE][][];
-    final String[][][] byChar = new String[128][][];
-    /** Per phrase (by identity): it is a strong person cue. */
-    private final java.util.Set<String[]> strong = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private static final Phrase[] NONE = new Phrase[0];
+    final java.util.Map<String, Phrase[]> byLast;
+    final Phrase[][] bySlot = new Phrase[Closed.SIZE][];
+    final Phrase[][] byChar = new Phrase[128][];
 
     CueIndex(String[][] cues) {
-      java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
+      java.util.Map<String, List<Phrase>> m = new java.util.HashMap<>();
       for (String[] c : cues) {
-        m.computeIfAbsent(c[c.length - 1], k -> new java.util.ArrayList<>()).add(c);
-        if (Words.STRONG_PERSON_CUES.contains(String.join(" ", c))) {
-          strong.add(c);
-        }
+        m.computeIfAbsent(c[c.length - 1], k -> new java.util.ArrayList<>()).add(Phrase.of(c));
       }
-      java.util.Map<String, String[][]> a = new java.util.HashMap<>();
-      m.forEach((k, v) -> a.put(k, v.toArray(String[][]::new)));
+      java.util.Map<String, Phrase[]> a = new java.util.HashMap<>();
+      m.forEach((k, v) -> a.put(k, v.toArray(Phrase[]::new)));
       byLast = java.util.Map.copyOf(a);
       byLast.forEach((last, phrases) -> {
         if (last.length() == 1 && last.charAt(0) < 128 && !Character.isLetterOrDigit(last.charAt(0))) {
@@ -602,10 +630,6 @@ final class EntityScanner {
         }
       });
     }
-
-    boolean strong(String[] phrase) {
-      return strong.contains(phrase);
-    }
   }
 
   private static final CueIndex PERSON_CUES = new CueIndex(Words.PERSON_CUES);
@@ -613,14 +637,14 @@ final class EntityScanner {
   private static final CueIndex PLACE_CUES = new CueIndex(Words.PLACE_PHRASES);
 
   /** The cue phrases of {@code index} whose last token is the token before {@code p}. */
-  private String[][] candidates(CueIndex index, int p) {
+  private Phrase[] candidates(CueIndex index, int p) {
     int q = p - 1;
     if (q < 0) {
       return CueIndex.NONE;
     }
     if (tk.kind[q] == Tokens.PUNCT) {
       char c = tk.text.charAt(tk.start[q]);
-      String[][] phrases = c < 128 ? index.byChar[c] : index.byLast.get(String.valueOf(c));
+      Phrase[] phrases = c < 128 ? index.byChar[c] : index.byLast.get(String.valueOf(c));
       return phrases == null ? CueIndex.NONE : phrases;
     }
     if (Closed.CUE_LASTS_ALL_PLAIN) {
@@ -629,7 +653,7 @@ final class EntityScanner {
       }
       // a plain key: the word's normalised chars are the key, so its lower-case form is the key too
       long code = tk.plainCode[q];
-      String[][] phrases = index.bySlot[code != 0 ? Closed.slot(code, tk.rawHash[q])
+      Phrase[] phrases = index.bySlot[code != 0 ? Closed.slot(code)
           : Closed.slot(tk.text, tk.start[q], tk.end[q], tk.rawHash[q])];
       return phrases == null ? CueIndex.NONE : phrases;
     }
@@ -646,12 +670,12 @@ final class EntityScanner {
 
   private Cue personCueAt(int p) {
     Cue best = Cue.NONE;
-    for (String[] cue : candidates(PERSON_CUES, p)) {
-      if (conservative && cue.length == 1 && (cue[0].equals("im") || cue[0].equals("hi"))) {
+    for (Phrase cue : candidates(PERSON_CUES, p)) {
+      if (conservative && cue.words().length == 1 && (cue.words()[0].equals("im") || cue.words()[0].equals("hi"))) {
         continue; // German "im Garten"
       }
       if (precededBy(p, cue)) {
-        if (PERSON_CUES.strong(cue)) {
+        if (cue.strong()) {
           return Cue.STRONG;
         }
         best = Cue.WEAK;
@@ -660,15 +684,26 @@ final class EntityScanner {
     return best;
   }
 
-  /** The tokens right before {@code p} are {@code cue} (lower-case; punctuation tokens match literally). */
-  private boolean precededBy(int p, String[] cue) {
+  /**
+   * The tokens right before {@code p} are {@code cue} (lower-case; punctuation tokens match literally). A
+   * word with a plain code is compared by code, one {@code long} compare instead of its chars.
+   */
+  private boolean precededBy(int p, Phrase cue) {
+    String[] words = cue.words();
+    long[] codes = cue.codes();
     int q = p - 1;
-    // a comma or colon right before the name may stand after any cue ("Dear John," / "Regards,\nJohn")
-    for (int k = cue.length - 1; k >= 0; k--, q--) {
+    for (int k = words.length - 1; k >= 0; k--, q--) {
       if (q < 0) {
         return false;
       }
-      String w = cue[k];
+      long code = codes[k];
+      if (code != 0) {
+        if (tk.plainCode[q] != code) {
+          return false;
+        }
+        continue;
+      }
+      String w = words[k];
       if (w.length() == 1 && !CharClass.isLetterOrDigit(w.charAt(0))) {
         if (!tk.isPunct(q, w.charAt(0))) {
           return false;

@@ -196,7 +196,7 @@ final class ModelFeatures {
           handle[t] = (c0 == '@' ? 1 : 2) << 16 | lexSummary(lexicon.lookup(text, s + 1, e)) << 8
               | lexSummary(partEnd < e ? lexicon.lookup(text, s + 1, partEnd) : 0);
         }
-        closed[t] = Closed.mask(text, s, e, raw);
+        closed[t] = Closed.mask(text, s, e, raw, codes[t]);
       }
       lineCases(tk);
       // what the rule layer says, per token: type (1-4) * 8 + begin/inside * 4 + score band (0-2)

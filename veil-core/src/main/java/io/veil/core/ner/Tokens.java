@@ -19,19 +19,13 @@ final class Tokens {
   int[] start;
   int[] end;
   byte[] kind;
-  /** Gap before this token contains a line break. */
-  boolean[] nlBefore;
-  /** Gap before this token contains any white space. */
-  boolean[] spaceBefore;
   int[] flags;
-  /** {@link Lexicon#rawHash} of each word token (0 for other kinds). */
+  /** {@link Lexicon#rawHash} of each word token that is not plain ({@link #plainCode} 0); 0 for the others. */
   int[] rawHash;
   /** {@link Lexicon#plainCode} of each word token (0 for other kinds and for words that are not plain). */
   long[] plainCode;
   /** The text has no upper-case letter at all (chat typed in lower case): case carries no signal. */
   final boolean caseless;
-  /** The token's line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
-  boolean[] titleLine;
   /** {@link Closed} list membership of each word token. */
   int[] closed;
   private final Lexicon lexicon;
@@ -57,12 +51,9 @@ final class Tokens {
     start = new int[cap];
     end = new int[cap];
     kind = new byte[cap];
-    nlBefore = new boolean[cap];
-    spaceBefore = new boolean[cap];
     rawHash = new int[cap];
     plainCode = new long[cap];
-    caseOf = new byte[cap];
-    titleLine = new boolean[cap];
+    bits = new byte[cap];
     chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
     caseless = !tokenize(chars);
     lookUp();
@@ -72,9 +63,9 @@ final class Tokens {
   }
 
   /**
-   * Cuts {@code chars} into tokens and computes each token's {@link Lexicon#rawHash} and
-   * {@link Lexicon#plainCode} on the way (the characters of a word are read once, not again for the
-   * lexicon and the closed lists). Returns whether the text has an upper-case char
+   * Cuts {@code chars} into tokens and computes each word's {@link Lexicon#plainCode} on the way (the
+   * characters of a word are read once, not again for the lexicon and the closed lists); only a word that is
+   * not plain (about one in ten) is read again, for its {@link Lexicon#rawHash}. Returns whether the text has an upper-case char
    * ({@link CharClass#isUpperCase}; white space never is one, and every other char is read here).
    */
   private boolean tokenize(char[] chars) {
@@ -99,7 +90,6 @@ final class Tokens {
       }
       int s = i;
       byte k;
-      int h = 0;
       long code = 0; // Lexicon.plainCode while every normalised char has a symbol (then -1: not plain)
       boolean wide = false; // a char outside ASCII
       boolean camel = false; // an ASCII upper-case letter after 3+ ASCII lower-case ones (see isCamelCase)
@@ -112,26 +102,22 @@ final class Tokens {
           if (d < 128) {
             if (d >= 'a' && d <= 'z') {
               digits = false;
-              h = 31 * h + d;
               code = code << 5 | (d - ('a' - 1));
               lowerRun++;
             } else if (d >= 'A' && d <= 'Z') {
               digits = false;
-              h = 31 * h + (d | 0x20);
               code = code << 5 | ((d | 0x20) - ('a' - 1));
               anyUpper = true;
               camel |= lowerRun >= 3;
               lowerRun = 0;
             } else if (d >= '0' && d <= '9') {
               anyDigit = true; // digits after letters stay in the word ("184th" starts with digits: a number)
-              h = 31 * h + d;
               code = -1;
               lowerRun = 0;
             } else if (d == '\'' || d == '-') {
               if (!innerMark(chars, i, d)) {
                 break;
               }
-              h = 31 * h + d;
               code = code << 5 | Lexicon.symbol(d);
               lowerRun = 0;
             } else {
@@ -147,14 +133,12 @@ final class Tokens {
             }
             anyUpper |= CharClass.isUpperCase(d);
             char nd = Lexicon.norm(d);
-            h = 31 * h + nd;
             int sym = Lexicon.symbol(nd); // "İ" and the Kelvin sign normalise to ASCII letters
             code = sym == 0 ? -1 : code << 5 | sym;
             i++;
           } else if (Character.isHighSurrogate(d) && i + 1 < n && Character.isLetterOrDigit(Character.codePointAt(chars, i))) {
             wide = true;
             digits = false;
-            h = 31 * (31 * h + Lexicon.norm(d)) + Lexicon.norm(chars[i + 1]);
             code = -1;
             i += 2;
           } else if (d == '\u2019') {
@@ -162,7 +146,6 @@ final class Tokens {
               break;
             }
             wide = true;
-            h = 31 * h + Lexicon.norm(d);
             code = code << 5 | Lexicon.symbol('\'');
             i++;
           } else {
@@ -197,11 +180,12 @@ final class Tokens {
         anyNumber = true;
       }
       // -1 (a char without a symbol) shifted left stays negative: only a plain word keeps a positive code
-      int bits = (wide ? WIDE : 0) | (camel ? CAMEL : 0);
+      int b = (wide ? WIDE : 0) | (camel ? CAMEL : 0) | (nl ? NL_BEFORE : 0) | (sp ? SPACE_BEFORE : 0);
       if (k == WORD) {
-        bits |= caseBits(c, chars, s);
+        b |= caseBits(c, chars, s);
       }
-      add(s, i, k, nl, sp, h, k == WORD && code > 0 && i - s <= Lexicon.PLAIN_MAX ? code : 0, (byte) bits);
+      long plain = k == WORD && code > 0 && i - s <= Lexicon.PLAIN_MAX ? code : 0;
+      add(s, i, k, k == WORD && plain == 0 ? rawHash(chars, s, i) : 0, plain, (byte) b);
       nl = false;
       sp = false;
     }
@@ -228,7 +212,9 @@ final class Tokens {
    */
   private void closeLine(int lineStart, int caps, int longWords) {
     if (longWords >= 4 && caps * 10 >= longWords * 7) {
-      Arrays.fill(titleLine, lineStart, size, true);
+      for (int t = lineStart; t < size; t++) {
+        bits[t] |= TITLE_LINE;
+      }
     }
   }
 
@@ -243,7 +229,7 @@ final class Tokens {
     for (int t = 0; t < size; t++) {
       if (kind[t] == WORD) {
         long code = plainCode[t];
-        int slot = code != 0 ? Closed.slot(code, rawHash[t]) : Closed.slot(chars, start[t], end[t], rawHash[t]);
+        int slot = code != 0 ? Closed.slot(code) : Closed.slotNotPlain(chars, start[t], end[t], rawHash[t]);
         if (slot < 0) {
           continue;
         }
@@ -310,7 +296,7 @@ final class Tokens {
 
   /** "Júlia" → "julia": name strengths of the accent-free spelling (see {@link AccentFolding}). */
   private int folded(int t) {
-    if ((caseOf[t] & WIDE) == 0) {
+    if ((bits[t] & WIDE) == 0) {
       return 0; // ASCII only: no accented letter
     }
     boolean accented = false;
@@ -332,7 +318,16 @@ final class Tokens {
     return to - from == 1 ? flags[from] : lexicon.lookup(text, start, end, from, to);
   }
 
-  private void add(int s, int e, byte k, boolean nl, boolean sp, int h, long code, byte charBits) {
+  /** {@link Lexicon#rawHash} of {@code chars[start, end)}. */
+  static int rawHash(char[] chars, int start, int end) {
+    int h = 0;
+    for (int i = start; i < end; i++) {
+      h = 31 * h + Lexicon.norm(chars[i]);
+    }
+    return h;
+  }
+
+  private void add(int s, int e, byte k, int h, long code, byte tokenBits) {
     if (size == start.length) {
       int cap = size * 2;
       rawHash = Arrays.copyOf(rawHash, cap);
@@ -340,19 +335,14 @@ final class Tokens {
       start = Arrays.copyOf(start, cap);
       end = Arrays.copyOf(end, cap);
       kind = Arrays.copyOf(kind, cap);
-      nlBefore = Arrays.copyOf(nlBefore, cap);
-      spaceBefore = Arrays.copyOf(spaceBefore, cap);
-      caseOf = Arrays.copyOf(caseOf, cap);
-      titleLine = Arrays.copyOf(titleLine, cap);
+      bits = Arrays.copyOf(bits, cap);
     }
     start[size] = s;
     end[size] = e;
     kind[size] = k;
-    nlBefore[size] = nl;
-    spaceBefore[size] = sp;
     rawHash[size] = h;
     plainCode[size] = code;
-    caseOf[size] = charBits;
+    bits[size] = tokenBits;
     size++;
   }
 
@@ -383,25 +373,46 @@ final class Tokens {
 
   /** Word token {@code t} has only ASCII chars. */
   boolean ascii(int t) {
-    return (caseOf[t] & WIDE) == 0;
+    return (bits[t] & WIDE) == 0;
   }
 
-  /** {@link #caseOf} bit: {@link #isCap}. */
+  /** {@link #bits} bit: {@link #isCap}. */
   private static final byte CAP = 1;
-  /** {@link #caseOf} bit: {@link #isLower}. */
+  /** {@link #bits} bit: {@link #isLower}. */
   private static final byte LOWER = 2;
-  /** {@link #caseOf} bit: the word has a char outside ASCII (set by the tokenizer, for word tokens). */
+  /** {@link #bits} bit: the word has a char outside ASCII (set by the tokenizer, for word tokens). */
   private static final byte WIDE = 4;
-  /** {@link #caseOf} bit, meaningful without {@link #WIDE}: {@link #isCamelCase} (set by the tokenizer). */
+  /** {@link #bits} bit, meaningful without {@link #WIDE}: {@link #isCamelCase} (set by the tokenizer). */
   private static final byte CAMEL = 8;
+  /** {@link #bits} bit: {@link #nlBefore}. */
+  private static final byte NL_BEFORE = 16;
+  /** {@link #bits} bit: {@link #spaceBefore}. */
+  private static final byte SPACE_BEFORE = 32;
+  /** {@link #bits} bit: {@link #titleLine}. */
+  private static final byte TITLE_LINE = 64;
+
+  /** The gap before token {@code t} (a token index of this text) contains a line break; true for the first token. */
+  boolean nlBefore(int t) {
+    return (bits[t] & NL_BEFORE) != 0;
+  }
+
+  /** The gap before token {@code t} contains any white space; true for the first token. */
+  boolean spaceBefore(int t) {
+    return (bits[t] & SPACE_BEFORE) != 0;
+  }
+
+  /** Token {@code t}'s line is Title Case or SHOUTED (most words capitalised): capitals say little there. */
+  boolean titleLine(int t) {
+    return (bits[t] & TITLE_LINE) != 0;
+  }
 
   /**
    * An upper-case letter after three or more lower-case ones ({@link Character#isLowerCase}; any other
    * char ends the run) in token {@code t}. Known from the tokenizer for an ASCII word; counted here otherwise.
    */
   boolean isCamelCase(int t) {
-    if ((caseOf[t] & WIDE) == 0) {
-      return (caseOf[t] & CAMEL) != 0;
+    if ((bits[t] & WIDE) == 0) {
+      return (bits[t] & CAMEL) != 0;
     }
     int lowerRun = 0;
     for (int k = start[t]; k < end[t]; k++) {
@@ -423,9 +434,10 @@ final class Tokens {
    * Per token, {@link #CAP} and {@link #LOWER}: the scanners ask for each token's case many times, so it
    * is computed once: from the first char by the tokenizer ({@link #caseBits}), and again after the
    * look-ups for a {@link #caseless} text, where it depends on the lexicon flags ({@link #computeCaseless});
-   * and {@link #WIDE}, {@link #CAMEL}.
+   * {@link #WIDE}, {@link #CAMEL}; and the layout bits {@link #NL_BEFORE}, {@link #SPACE_BEFORE},
+   * {@link #TITLE_LINE}: one byte a token instead of one array per property.
    */
-  private byte[] caseOf;
+  private byte[] bits;
 
   /**
    * {@link #CAP} and {@link #LOWER} of a word token that starts with {@code c} at {@code s}, in a text that
@@ -444,7 +456,7 @@ final class Tokens {
         int f = flags[t];
         boolean cap = (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0
             && (f & Lexicon.COMMON) == 0 && CharClass.isLetter(text.charAt(start[t]));
-        caseOf[t] = (byte) (caseOf[t] & ~(CAP | LOWER) | (cap ? CAP : LOWER));
+        bits[t] = (byte) (bits[t] & ~(CAP | LOWER) | (cap ? CAP : LOWER));
       }
     }
   }
@@ -454,7 +466,7 @@ final class Tokens {
    * name or place. False for anything but a word token (and for an index outside the text).
    */
   boolean isCap(int t) {
-    return t >= 0 && t < size && (caseOf[t] & CAP) != 0;
+    return t >= 0 && t < size && (bits[t] & CAP) != 0;
   }
 
   /** Every letter upper-case and at least two letters. */
@@ -473,7 +485,7 @@ final class Tokens {
 
   /** A word token that starts lower-case (in a {@link #caseless} text: one that is not {@link #isCap}). */
   boolean isLower(int t) {
-    return t >= 0 && t < size && (caseOf[t] & LOWER) != 0;
+    return t >= 0 && t < size && (bits[t] & LOWER) != 0;
   }
 
   /** Token text equals {@code lower} ignoring case. */
@@ -506,16 +518,16 @@ final class Tokens {
 
   /** Tokens {@code t-1} and {@code t} are separated by nothing but spaces on one line. */
   boolean joined(int t) {
-    return t > 0 && !nlBefore[t];
+    return t > 0 && !nlBefore(t);
   }
 
   /** The token starts a sentence: first token, after a line break, or after . ! ? : ; or a quote/bullet at line start. */
   boolean sentenceStart(int t) {
     int p = t - 1;
-    while (p >= 0 && kind[p] == PUNCT && isOpener(text.charAt(start[p])) && !nlBefore[p + 1]) {
+    while (p >= 0 && kind[p] == PUNCT && isOpener(text.charAt(start[p])) && !nlBefore(p + 1)) {
       p--;
     }
-    if (p < 0 || nlBefore[p + 1]) {
+    if (p < 0 || nlBefore(p + 1)) {
       return true;
     }
     if (kind[p] == PUNCT) {

@@ -49,12 +49,78 @@ class TokensTest {
       int s = tk.start[t];
       int e = tk.end[t];
       assertThat(tk.plainCode[t]).as("plain code %s", text.substring(s, e)).isEqualTo(Lexicon.plainCode(text, s, e));
+      // the chars of a plain word are not hashed: its code finds it; every other word has its hash
+      assertThat(tk.rawHash[t]).as("raw hash %s", text.substring(s, e))
+          .isEqualTo(tk.plainCode[t] != 0 ? 0 : Lexicon.rawHash(text, s, e));
       assertThat(tk.closed[t]).as("closed %s", text.substring(s, e)).isEqualTo(Closed.mask(text, s, e));
       int direct = LEXICON.lookup(text, s, e);
       if (direct != 0) {
         assertThat(tk.flags[t]).as("flags %s", text.substring(s, e)).isEqualTo(direct);
       }
     }
+  }
+
+  /** Every word of every cue phrase, and the phrase words' kin (upper case, one char more or less). */
+  private static final List<String> CUE_WORDS = cueWords();
+
+  private static List<String> cueWords() {
+    java.util.Set<String> words = new java.util.TreeSet<>();
+    for (String[][] cues : new String[][][] {Words.PERSON_CUES, Words.ORG_CUES, Words.PLACE_PHRASES}) {
+      for (String[] cue : cues) {
+        for (String w : cue) {
+          words.add(w);
+          words.add(w.toUpperCase(java.util.Locale.ROOT));
+          words.add(w + "s");
+          words.add(w.substring(1));
+        }
+      }
+    }
+    words.remove("");
+    return List.copyOf(words);
+  }
+
+  @Provide
+  Arbitrary<String> cueTexts() {
+    Arbitrary<String> word = Arbitraries.oneOf(Arbitraries.of(CUE_WORDS), Arbitraries.of(FRAGMENTS));
+    return Combinators.combine(word.list().ofMinSize(1).ofMaxSize(30), Arbitraries.of(" ", "\n", "", ", "))
+        .as((l, sep) -> String.join(sep, l));
+  }
+
+  /**
+   * The cue-phrase fast path ({@code EntityScanner.Phrase}): a token equals a cue word ({@link Tokens#is}) exactly
+   * when the word has a code and the token's plain code is that code, for every word with a code; words
+   * without one are compared by {@link Tokens#is} as before.
+   */
+  @Property(tries = 1000)
+  void cueWordCodesMatchExactlyTheTokensThatEqualTheWord(@ForAll("cueTexts") String text) {
+    Tokens tk = new Tokens(text, LEXICON);
+    for (String[][] cues : new String[][][] {Words.PERSON_CUES, Words.ORG_CUES, Words.PLACE_PHRASES}) {
+      for (String[] cue : cues) {
+        EntityScanner.Phrase phrase = EntityScanner.Phrase.of(cue);
+        for (int k = 0; k < cue.length; k++) {
+          long code = phrase.codes()[k];
+          if (code == 0) {
+            continue;
+          }
+          for (int t = 0; t < tk.size; t++) {
+            assertThat(tk.plainCode[t] == code).as("%s vs token %s", cue[k], text.substring(tk.start[t], tk.end[t]))
+                .isEqualTo(tk.is(t, cue[k]));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void cueWordsOfLettersHaveCodesAndPunctuationHasNone() {
+    EntityScanner.Phrase p = EntityScanner.Phrase.of(new String[] {"my", "name", "is", ":", "'", "-", "o'neil", "Mr"});
+    assertThat(p.codes()[0]).isEqualTo(Lexicon.plainCode("my", 0, 2));
+    assertThat(p.codes()[2]).isEqualTo(Lexicon.plainCode("is", 0, 2));
+    assertThat(p.codes()[3]).isZero();
+    assertThat(p.codes()[4]).isZero();
+    assertThat(p.codes()[5]).isZero();
+    assertThat(p.codes()[6]).isEqualTo(Lexicon.plainCode("o'neil", 0, 6));
+    assertThat(p.codes()[7]).as("an upper-case char never equals a normalised one").isZero();
   }
 
   @Property(tries = 1500)
@@ -75,7 +141,7 @@ class TokensTest {
     }
     boolean[] title = titleLines(tk);
     for (int t = 0; t < tk.size; t++) {
-      assertThat(tk.titleLine[t]).as("title line %d in %s", t, text).isEqualTo(title[t]);
+      assertThat(tk.titleLine(t)).as("title line %d in %s", t, text).isEqualTo(title[t]);
     }
   }
 
@@ -144,7 +210,7 @@ class TokensTest {
     int caps = 0;
     int longWords = 0;
     for (int t = 0; t <= tk.size; t++) {
-      if (t == tk.size || tk.nlBefore[t] && t > 0) {
+      if (t == tk.size || tk.nlBefore(t) && t > 0) {
         boolean titled = longWords >= 4 && caps * 10 >= longWords * 7;
         for (int u = lineStart; u < t; u++) {
           title[u] = titled;
