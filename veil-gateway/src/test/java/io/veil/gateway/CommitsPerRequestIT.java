@@ -64,9 +64,10 @@ class CommitsPerRequestIT {
           commits / (double) REQUESTS, commits, REQUESTS, g.governance.audit().commits() - auditCommits);
       System.out.printf("statements per request: %.2f%n", total / (double) REQUESTS);
       statements.forEach((sql, n) -> System.out.printf("  %6.2f  %s%n", n / (double) REQUESTS, sql));
-      // the H2 file compactor (every second) may write a version of its own now and then: allow one per request
-      // pair at most on top of the two commits a request needs (vault rows with the subject key, audit record)
-      assertThat(commits).isLessThanOrEqualTo(2L * REQUESTS + REQUESTS / 2);
+      // two commits a request: its vault rows with the new subject's key, its audit record (main: 3.25, the key
+      // alone and an identity-sequence flush every 32 vault rows); the H2 file compactor (1 s timer) may write a
+      // version of its own now and then
+      assertThat(commits).isLessThanOrEqualTo(2L * REQUESTS + 2);
     }
   }
 
