@@ -67,9 +67,20 @@ final class GroupCommit {
    * @throws StoreException (or {@link StoreUnavailableException}) when the unit could not be run and committed
    */
   <T> T run(Unit<T> unit, Predicate<? super T> keep) {
+    return run("", unit, keep);
+  }
+
+  /**
+   * As {@link #run(Unit, Predicate)}; a group runs its units in the order of their {@code order} keys (then in
+   * arrival order). Units that lock rows should pass the key of the first row they lock: the group then takes its
+   * row locks in one ascending order, as other transactions that lock several of those rows do (a retention
+   * purge locks its page of subject keys in key order), and cannot deadlock with them.
+   */
+  <T> T run(String order, Unit<T> unit, Predicate<? super T> keep) {
+    Objects.requireNonNull(order, "order");
     Objects.requireNonNull(unit, "unit");
     Objects.requireNonNull(keep, "keep");
-    Pending<T> mine = new Pending<>(unit, keep);
+    Pending<T> mine = new Pending<>(order, unit, keep);
     queue.add(mine);
     writer.lock();
     try {
@@ -83,6 +94,7 @@ final class GroupCommit {
           queue.remove(mine);
           group.add(mine);
         }
+        group.sort(java.util.Comparator.comparing(x -> x.order)); // stable: arrival order among equal keys
         write(group);
       }
     } finally {
@@ -138,13 +150,15 @@ final class GroupCommit {
 
   /** A queued unit and its result (guarded by the writer lock). */
   private final class Pending<T> {
+    final String order;
     final Unit<T> unit;
     final Predicate<? super T> keep;
     boolean done;
     T outcome;
     StoreException failure;
 
-    Pending(Unit<T> unit, Predicate<? super T> keep) {
+    Pending(String order, Unit<T> unit, Predicate<? super T> keep) {
+      this.order = order;
       this.unit = unit;
       this.keep = keep;
     }
@@ -170,8 +184,8 @@ final class GroupCommit {
         }
         outcome = out;
       } catch (SQLException e) {
-        if (Database.isConnectionFailure(e)) {
-          throw e; // the group cannot go on: retried unit by unit
+        if (Database.isConnectionFailure(e) || (shared && Database.isTransactionConflict(e))) {
+          throw e; // the group cannot go on (or was a deadlock victim): retried unit by unit
         }
         undo(c, sp);
         failure = Database.translate(what, e);

@@ -191,7 +191,8 @@ public final class JdbcTokenVault implements TokenVault {
       // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
       // deleted the key first and this attempt seals the value again under a new key
       Row row = new Row(type, token, lookup, ref, sealed, now, now + retention.toMillis());
-      Insert outcome = writes.run(c -> insert(c, scope, java.util.List.of(row), Map.of(), now), Insert::stored);
+      Insert outcome = writes.run(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now),
+          Insert::stored);
       if (outcome == Insert.KEY_GONE) {
         keys.forget(ref.hex()); // seal the next attempt under the key row as it is now, not a cached copy
         lastOrdinal = ordinal - 1; // the token was not used: mint the same ordinal again
@@ -387,7 +388,10 @@ public final class JdbcTokenVault implements TokenVault {
     ReentrantLock lock = lockOf(deferred.scope);
     lock.lock();
     try {
-      Insert outcome = writes.run(
+      // the group runs units in the order of their first subject, insert() claims a unit's subjects in order:
+      // with one subject per unit (a conversation's), the group locks key rows in ascending order, as the purge does
+      String first = deferred.rows.stream().map(r -> r.ref().hex()).min(String::compareTo).orElse("");
+      Insert outcome = writes.run(first,
           c -> insert(c, deferred.scope, deferred.rows, deferred.newKeys, db.clock().millis()), Insert::stored);
       if (outcome == Insert.KEY_GONE) {
         deferred.rows.forEach(r -> keys.forget(r.ref().hex()));
