@@ -84,6 +84,9 @@ for side in A B; do
   curl -s "${URL[$side]}/metrics" | awk -v s="$side" '/^veil_audit_(commits|records)_total/ {v[$1] = $2}
     END { c = v["veil_audit_commits_total"]; r = v["veil_audit_records_total"];
       if (c) printf "%s audit: %d records in %d commits (%.2f per commit)\n", s, r, c, r / c }'
+  curl -s "${URL[$side]}/metrics" | awk -v s="$side" '/^veil_vault_(insert_commits|inserts)_total/ {v[$1] = $2}
+    END { c = v["veil_vault_insert_commits_total"]; r = v["veil_vault_inserts_total"];
+      if (c) printf "%s vault: %d inserts in %d commits (%.2f per commit)\n", s, r, c, r / c }'
 done
 awk -v ca="${TOTC[A]}" -v na="${TOTN[A]}" -v cb="${TOTC[B]}" -v nb="${TOTN[B]}" 'BEGIN {
   a = na ? ca / na : 0; b = nb ? cb / nb : 0;

@@ -87,6 +87,7 @@ public final class Gateway implements AutoCloseable {
     this.metrics = new GatewayMetrics().withJvmMetrics();
     if (governance != null) {
       metrics.audit(governance.audit());
+      metrics.vault(governance.vault());
       metrics.changeFeed(governance.database());
       metrics.retention(governance);
     }

@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code veil_fields_dropped_total{endpoint}} — data minimization
  *   <li>{@code veil_audit_commits_total} and {@code veil_audit_records_total} — with governance: the audit
  *       trail's group commits and the records they wrote (records ÷ commits = the mean group size)
+ *   <li>{@code veil_vault_insert_commits_total} and {@code veil_vault_inserts_total} — with governance: the
+ *       vault's group commits and the inserts (one per text with new values) they held (inserts ÷ commits = the
+ *       mean group size)
  *   <li>{@code veil_store_change_listener_up} and {@code veil_store_change_listener_connections_total} — with
  *       governance on PostgreSQL: 1 while this instance hears the consent, settings and erasure changes other
  *       instances commit (its per-user caches are in use), 0 while its listener is down (every request reads
@@ -123,6 +126,15 @@ final class GatewayMetrics {
         .description("Audit trail commits (one per group of records)").register(registry);
     FunctionCounter.builder("veil.audit.records", log, l -> (double) l.recordsWritten())
         .description("Audit records committed").register(registry);
+  }
+
+  /** Exposes the vault's insert group commits and the inserts they held (read at scrape time). */
+  void vault(io.veil.store.JdbcTokenVault vault) {
+    FunctionCounter.builder("veil.vault.insert.commits", vault, v -> (double) v.insertCommits())
+        .description("Vault insert commits (one per group of concurrent requests' inserts)").register(registry);
+    FunctionCounter.builder("veil.vault.inserts", vault, v -> (double) v.insertsCommitted())
+        .description("Vault inserts committed (one per text with new values, or per value stored alone)")
+        .register(registry);
   }
 
   /** Exposes what this instance's retention runs deleted (read at scrape time). */

@@ -370,19 +370,28 @@ public final class AuditLog {
    * Signs a checkpoint over the current head if records were appended since the last one (call it on
    * shutdown and from a timer).
    *
+   * <p>Runs under the appenders' writer lock: this process's appends wait for it in-process (a virtual thread
+   * parks there without holding a carrier) instead of inside the database on the head row's lock.
+   *
    * @return the sequence number the newest checkpoint covers (0 if the chain is empty)
    */
   public long checkpoint() {
-    return db.inTransaction("audit checkpoint", c -> {
-      Head h = lockHead(c);
-      if (h.lastSeq == 0 || h.lastSeq == h.lastCheckpointSeq) {
-        return h.lastCheckpointSeq;
-      }
-      long now = Math.max(db.clock().millis(), h.lastTime);
-      insertCheckpoint(c, h.lastSeq, h.lastHash, now, keys.sign(AuditChain.checkpointBytes(h.lastSeq, h.lastHash, now)));
-      updateHead(c, new Head(h.lastSeq, h.lastHash, h.lastTime, h.lastSeq, now, h.purgedThrough));
-      return h.lastSeq;
-    });
+    writer.lock();
+    try {
+      knownHead = null; // the head row changes: the next group reads it under its lock
+      return db.inTransaction("audit checkpoint", c -> {
+        Head h = lockHead(c);
+        if (h.lastSeq == 0 || h.lastSeq == h.lastCheckpointSeq) {
+          return h.lastCheckpointSeq;
+        }
+        long now = Math.max(db.clock().millis(), h.lastTime);
+        insertCheckpoint(c, h.lastSeq, h.lastHash, now, keys.sign(AuditChain.checkpointBytes(h.lastSeq, h.lastHash, now)));
+        updateHead(c, new Head(h.lastSeq, h.lastHash, h.lastTime, h.lastSeq, now, h.purgedThrough));
+        return h.lastSeq;
+      });
+    } finally {
+      writer.unlock();
+    }
   }
 
   /** Removes the link between a subject and its audit records (erasure); the chain stays verifiable. */

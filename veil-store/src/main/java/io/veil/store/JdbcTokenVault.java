@@ -57,6 +57,8 @@ public final class JdbcTokenVault implements TokenVault {
   volatile Runnable afterSeal;
   /** Scopes cleared by this process so far (see {@link Snapshot}). */
   private final java.util.concurrent.atomic.AtomicLong clears = new java.util.concurrent.atomic.AtomicLong();
+  /** Every insert of vault rows (and of the new subject keys they need) goes through here: see {@link #insert}. */
+  private final GroupCommit writes;
 
   /**
    * @param retention how long an entry lives after it is minted (at least one second)
@@ -67,6 +69,7 @@ public final class JdbcTokenVault implements TokenVault {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.writes = new GroupCommit(db, "vault insert");
     if (retention.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("vault retention must be at least one second");
     }
@@ -173,7 +176,7 @@ public final class JdbcTokenVault implements TokenVault {
         ref = keys.pseudonymOf(owner);
       }
       SubjectKeys.Sealed sealed = keys.encrypt(ref, scope.tenant(), value.getBytes(StandardCharsets.UTF_8),
-          ad(scope, token, type.name()));
+          ad(scope, token, type.name()), deferred != null ? deferred.newKeys : null);
       Runnable hook = afterSeal;
       if (hook != null) {
         hook.run();
@@ -188,7 +191,8 @@ public final class JdbcTokenVault implements TokenVault {
       // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
       // deleted the key first and this attempt seals the value again under a new key
       Row row = new Row(type, token, lookup, ref, sealed, now, now + retention.toMillis());
-      Insert outcome = db.inTransaction("vault insert", c -> insert(c, scope, java.util.List.of(row), now));
+      Insert outcome = writes.run(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now),
+          Insert::stored);
       if (outcome == Insert.KEY_GONE) {
         keys.forget(ref.hex()); // seal the next attempt under the key row as it is now, not a cached copy
         lastOrdinal = ordinal - 1; // the token was not used: mint the same ordinal again
@@ -212,11 +216,14 @@ public final class JdbcTokenVault implements TokenVault {
                      long createdAt, long expiresAt) {}
 
   /**
-   * Inside a transaction: claims the key of every row's subject once (in subject order, so two writers never
-   * wait on each other's claims), then inserts the rows in one JDBC batch. On {@link Insert#KEY_GONE} or
-   * {@link Insert#TAKEN} the transaction has been rolled back and nothing is stored.
+   * Inside a transaction (a {@link GroupCommit} unit): claims the key of every row's subject once (in subject
+   * order, so two writers never wait on each other's claims), or inserts it where it is one of {@code newKeys}
+   * (generated for these rows, not stored yet: key and values share one commit), then inserts the rows in one
+   * JDBC batch. On {@link Insert#KEY_GONE} or {@link Insert#TAKEN} the group commit rolls back what this did and
+   * nothing of it is stored.
    */
-  private Insert insert(Connection c, Scope scope, java.util.List<Row> rows, long now) throws SQLException {
+  private Insert insert(Connection c, Scope scope, java.util.List<Row> rows, Map<String, SubjectKeys.NewKey> newKeys,
+      long now) throws SQLException {
     java.util.TreeMap<String, Row> bySubject = new java.util.TreeMap<>();
     for (Row r : rows) {
       Row first = bySubject.putIfAbsent(r.ref().hex(), r);
@@ -225,8 +232,17 @@ public final class JdbcTokenVault implements TokenVault {
       }
     }
     for (Row r : bySubject.values()) {
-      if (!keys.claim(c, r.ref(), r.sealed().wrappedKey(), now)) {
-        c.rollback();
+      SubjectKeys.NewKey fresh = newKeys.get(r.ref().hex());
+      if (fresh != null && java.util.Arrays.equals(fresh.wrapped(), r.sealed().wrappedKey())) {
+        try {
+          keys.insertKey(c, r.ref(), fresh, now);
+        } catch (SQLException e) {
+          if (Database.isUniqueViolation(e)) {
+            return Insert.KEY_GONE; // another writer created the subject's key first: seal under theirs
+          }
+          throw e;
+        }
+      } else if (!keys.claim(c, r.ref(), r.sealed().wrappedKey(), now)) {
         return Insert.KEY_GONE;
       }
     }
@@ -254,8 +270,7 @@ public final class JdbcTokenVault implements TokenVault {
       return Insert.INSERTED;
     } catch (SQLException e) {
       if (Database.isUniqueViolation(e) || (rows.size() > 1 && Database.isTransactionConflict(e))) {
-        c.rollback(); // PostgreSQL aborted the transaction; nothing of it is kept
-        return Insert.TAKEN; // someone else minted a value or a token first: look again
+        return Insert.TAKEN; // someone else minted a value or a token first: look again (nothing of it is kept)
       }
       throw e;
     }
@@ -268,6 +283,8 @@ public final class JdbcTokenVault implements TokenVault {
     final JdbcTokenVault vault;
     final Scope scope;
     final java.util.List<Row> rows = new java.util.ArrayList<>();
+    /** Subject keys generated for these rows, inserted with them (see {@link SubjectKeys.NewKey}). */
+    final Map<String, SubjectKeys.NewKey> newKeys = new HashMap<>();
 
     Deferred(JdbcTokenVault vault, Scope scope) {
       this.vault = vault;
@@ -371,10 +388,21 @@ public final class JdbcTokenVault implements TokenVault {
     ReentrantLock lock = lockOf(deferred.scope);
     lock.lock();
     try {
-      Insert outcome = db.inTransaction("vault insert",
-          c -> insert(c, deferred.scope, deferred.rows, db.clock().millis()));
+      // the group runs units in the order of their first subject, insert() claims a unit's subjects in order:
+      // with one subject per unit (a conversation's), the group locks key rows in ascending order, as the purge does
+      String first = deferred.rows.stream().map(r -> r.ref().hex()).min(String::compareTo).orElse("");
+      Insert outcome = writes.run(first,
+          c -> insert(c, deferred.scope, deferred.rows, deferred.newKeys, db.clock().millis()), Insert::stored);
       if (outcome == Insert.KEY_GONE) {
         deferred.rows.forEach(r -> keys.forget(r.ref().hex()));
+      }
+      if (outcome == Insert.INSERTED) {
+        deferred.rows.forEach(r -> {
+          SubjectKeys.NewKey fresh = deferred.newKeys.remove(r.ref().hex());
+          if (fresh != null) {
+            keys.stored(r.ref(), fresh); // committed: later requests use it as generated
+          }
+        });
       }
       return outcome == Insert.INSERTED;
     } catch (StoreException e) {
@@ -808,7 +836,27 @@ public final class JdbcTokenVault implements TokenVault {
   private record Existing(long id, String token, long expiresAt, String type) {}
 
   /** What one insert attempt of {@link #doTokenize} found. */
-  private enum Insert { INSERTED, TAKEN, KEY_GONE }
+  private enum Insert {
+    INSERTED, TAKEN, KEY_GONE;
+
+    /** Whether the insert's writes are kept (committed with its group); else they are rolled back. */
+    boolean stored() {
+      return this == INSERTED;
+    }
+  }
+
+  /**
+   * Transactions this instance committed to insert vault rows (a group of concurrent requests' inserts shares
+   * one); with {@link #insertsCommitted()}, the group size. For measurements and metrics.
+   */
+  public long insertCommits() {
+    return writes.commits();
+  }
+
+  /** Inserts (of one text's new values, or of one value) committed by this instance, kept or given up on a conflict. */
+  public long insertsCommitted() {
+    return writes.units();
+  }
 
   private static Existing findByLookup(Connection c, Scope scope, String lookup) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, entity_type FROM vault_entries"

@@ -114,9 +114,12 @@ public final class RetentionPurger {
         return purged;
       }
       purged += db.inTransaction("retention (subject keys)", c -> {
-        // 1. lock the candidates: a vault insert that claimed one of them first has committed when this returns
+        // 1. lock the candidates: a vault insert that claimed one of them first has committed when this returns.
+        //    In key order (PostgreSQL locks the rows in the order the query returns them, without ORDER BY in
+        //    their physical order): the vault's group commits claim keys in ascending order too, and so does the
+        //    purge of another instance, so none of them can deadlock with this
         try (PreparedStatement ps = c.prepareStatement("SELECT subject_ref FROM subject_keys WHERE subject_ref IN ("
-            + placeholders(page.size()) + ") FOR UPDATE")) {
+            + placeholders(page.size()) + ") ORDER BY subject_ref FOR UPDATE")) {
           for (int i = 0; i < page.size(); i++) {
             ps.setString(i + 1, page.get(i));
           }

@@ -261,6 +261,31 @@ public final class SubjectKeys {
 
   /** Encrypts with the subject's data key, creating the key on first use. */
   Sealed encrypt(Pseudonym ref, String tenant, byte[] plaintext, byte[] ad) {
+    return encrypt(ref, tenant, plaintext, ad, null);
+  }
+
+  /**
+   * A subject key generated (and wrapped) but not stored yet: the writer inserts it with {@link #insertKey} in
+   * the transaction that stores the first values sealed under it, and hands it to {@link #stored} once that
+   * committed. Until then no other request can use it (it is in no cache and no row).
+   */
+  record NewKey(String tenant, byte[] wrapped, Aead aead) {}
+
+  /**
+   * As {@link #encrypt(Pseudonym, String, byte[], byte[])}; with {@code pending} non-null, a subject that has
+   * no key yet gets one generated <em>without</em> storing it: it is put in {@code pending} (and reused from
+   * there for the subject's next values), and the caller must insert it ({@link #insertKey}) in the transaction
+   * that stores the values, or drop them. One commit for the key and the values instead of one each.
+   */
+  Sealed encrypt(Pseudonym ref, String tenant, byte[] plaintext, byte[] ad, java.util.Map<String, NewKey> pending) {
+    NewKey fresh = pending == null ? null : pending.get(ref.hex());
+    if (fresh != null) {
+      try {
+        return new Sealed(fresh.aead().encrypt(plaintext, ad), fresh.wrapped());
+      } catch (GeneralSecurityException e) {
+        throw new StoreException("encryption failed", e);
+      }
+    }
     UnwrappedKey cached = db.subjectChanges().trusted() ? dataKeys.getIfPresent(ref.hex()) : null;
     if (cached != null) {
       // no read of the key row: the writer's claim checks, in the transaction that stores the value, that
@@ -274,7 +299,15 @@ public final class SubjectKeys {
     }
     UnwrappedKey key = db.withConnection("subject key", c -> {
       byte[] w = readWrapped(c, ref.hex());
-      return w != null ? new UnwrappedKey(w, aead(ref.hex(), w)) : create(c, ref, tenant);
+      if (w != null) {
+        return new UnwrappedKey(w, aead(ref.hex(), w));
+      }
+      if (pending != null) {
+        NewKey generated = generate(ref, tenant);
+        pending.put(ref.hex(), generated);
+        return new UnwrappedKey(generated.wrapped(), generated.aead());
+      }
+      return create(c, ref, tenant);
     });
     try {
       return new Sealed(key.aead().encrypt(plaintext, ad), key.wrapped());
@@ -318,18 +351,11 @@ public final class SubjectKeys {
    * gone or different: the writer's {@link #claim} then fails and the value is sealed again.
    */
   private UnwrappedKey create(Connection c, Pseudonym ref, String tenant) throws SQLException {
-    UnwrappedKey fresh = freshKey(ref.hex());
-    byte[] w = fresh.wrapped();
-    Aead aead = fresh.aead();
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
-      long now = db.clock().millis();
-      ps.setString(1, ref.hex());
-      ps.setString(2, tenant);
-      ps.setBytes(3, w);
-      ps.setLong(4, now);
-      ps.setLong(5, now);
-      ps.executeUpdate();
+    NewKey generated = generate(ref, tenant);
+    byte[] w = generated.wrapped();
+    Aead aead = generated.aead();
+    try {
+      insertKey(c, ref, generated, db.clock().millis());
     } catch (SQLException e) {
       if (!Database.isUniqueViolation(e) || !c.getAutoCommit()) {
         throw e;
@@ -344,15 +370,37 @@ public final class SubjectKeys {
     return new UnwrappedKey(w, aead);
   }
 
-  /** A new data key for the subject, wrapped for its row: not stored yet. */
-  private UnwrappedKey freshKey(String ref) {
+  /** A fresh data key for the subject, wrapped for its row; nothing is stored. */
+  private NewKey generate(Pseudonym ref, String tenant) {
     DataKeys.DataKey fresh;
     try {
       fresh = DataKeys.generate();
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot create a subject key", e);
     }
-    return new UnwrappedKey(wrap(fresh.keyset(), subjectAd(ref)), fresh.aead());
+    return new NewKey(tenant, wrap(fresh.keyset(), subjectAd(ref.hex())), fresh.aead());
+  }
+
+  /**
+   * Inserts a generated key's row, marked used at {@code now}; the row stays locked until the transaction ends,
+   * as a {@link #claim} would leave it. A unique violation (SQLState 23505) means another writer created the
+   * subject's key first: the values sealed under this one must not be stored.
+   */
+  void insertKey(Connection c, Pseudonym ref, NewKey key, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at) VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, ref.hex());
+      ps.setString(2, key.tenant());
+      ps.setBytes(3, key.wrapped());
+      ps.setLong(4, now);
+      ps.setLong(5, now);
+      ps.executeUpdate();
+    }
+  }
+
+  /** After the transaction that inserted {@code key} committed: later requests use it without unwrapping it. */
+  void stored(Pseudonym ref, NewKey key) {
+    remember(ref.hex(), key.wrapped(), key.aead());
   }
 
   /**

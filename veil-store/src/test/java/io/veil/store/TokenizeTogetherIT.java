@@ -257,6 +257,130 @@ class TokenizeTogetherIT {
   }
 
   /**
+   * A new subject's key is inserted in the transaction that stores its first values (one commit, not two): not
+   * before the text is done, and not at all when the work fails.
+   */
+  @Test
+  void aNewSubjectsKeyIsStoredWithItsFirstValuesAndNotBefore() {
+    assertThatThrownBy(() -> vault.tokenizeTogether(SCOPE, () -> {
+      vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+      throw new IllegalStateException("detection failed");
+    })).hasMessage("detection failed");
+    assertThat(keyRows()).as("no key for values never stored").isZero();
+    long commits = vault.insertCommits();
+    List<String> tokens = vault.tokenizeTogether(SCOPE, () -> {
+      List<String> out = new ArrayList<>();
+      out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON));
+      out.add(vault.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON));
+      assertThat(keyRows()).as("the key is stored with the values").isZero();
+      return out;
+    });
+    assertThat(vault.insertCommits() - commits).isEqualTo(1);
+    assertThat(keyRows()).isEqualTo(1);
+    assertThat(tokens).containsExactly("<PERSON_1>", "<PERSON_2>");
+    assertThat(vault2.entries(SCOPE)).containsOnly(java.util.Map.entry("<PERSON_1>", "Anna"),
+        java.util.Map.entry("<PERSON_2>", "Bert"));
+    // the next text of the subject uses the stored key (claimed, not created again)
+    vault.tokenizeTogether(SCOPE, () -> vault.tokenize(SCOPE, EntityType.PERSON, "Carl", PERSON));
+    assertThat(keyRows()).isEqualTo(1);
+    assertThat(vault2.entries(SCOPE)).containsEntry("<PERSON_3>", "Carl");
+  }
+
+  /** Another instance creates the subject's key first: the text runs again under that key, nothing is lost. */
+  @Test
+  void aKeyCreatedMeanwhileByAnotherInstanceMakesTheTextRunAgainUnderThatKey() {
+    AtomicInteger runs = new AtomicInteger();
+    String token = vault.tokenizeTogether(SCOPE, () -> {
+      String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+      if (runs.getAndIncrement() == 0) {
+        elsewhere(() -> vault2.tokenize(new Scope("acme", "conv-1"), EntityType.EMAIL, "a@example.org",
+            n -> "<EMAIL_" + n + ">"));
+      }
+      return t;
+    });
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(keyRows()).isEqualTo(1);
+    assertThat(vault2.entries(SCOPE)).containsEntry(token, "Anna").containsEntry("<EMAIL_1>", "a@example.org");
+  }
+
+  /**
+   * Many new conversations at once (virtual threads): their inserts share group commits. Every request's values
+   * are stored exactly once and readable by another instance; a request whose insert fails (a CHECK constraint
+   * refuses one of its rows) fails with the store's error and stores nothing, not even its subject's key, and
+   * the requests grouped with it are not affected.
+   */
+  @Test
+  void concurrentNewConversationsAreStoredExactlyOnceAndAFailingOneFailsAlone() throws Exception {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+         java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE vault_entries ADD CONSTRAINT test_poison CHECK (entity_type <> 'POISON')");
+    }
+    int n = 48;
+    List<java.util.concurrent.Future<List<String>>> requests = new ArrayList<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int r = 0; r < n; r++) {
+        int req = r;
+        Scope scope = new Scope("acme", "new-" + r);
+        requests.add(pool.submit(() -> {
+          start.await();
+          return vault.batched(() -> {
+            List<String> out = new ArrayList<>();
+            for (int text = 0; text < 2; text++) {
+              int t = text;
+              out.addAll(vault.tokenizeTogether(scope, () -> {
+                List<String> tokens = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                  tokens.add(vault.tokenize(scope, EntityType.PERSON, "Person " + req + "." + t + "." + i, PERSON));
+                }
+                if (req % 8 == 5 && t == 0) {
+                  tokens.add(vault.tokenize(scope, EntityType.of("POISON"), "refused", k -> "<POISON_" + k + ">"));
+                }
+                return tokens;
+              }));
+            }
+            return out;
+          });
+        }));
+      }
+      start.countDown();
+      int failed = 0;
+      for (int r = 0; r < n; r++) {
+        Scope scope = new Scope("acme", "new-" + r);
+        if (r % 8 == 5) {
+          failed++;
+          int req = r;
+          assertThatThrownBy(() -> requests.get(req).get(120, java.util.concurrent.TimeUnit.SECONDS))
+              .cause().isInstanceOf(io.veil.core.VaultException.class).cause().isInstanceOf(StoreException.class);
+          assertThat(rows(scope)).isZero();
+          continue;
+        }
+        List<String> tokens = requests.get(r).get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(tokens).containsExactly("<PERSON_1>", "<PERSON_2>", "<PERSON_3>", "<PERSON_4>",
+            "<PERSON_5>", "<PERSON_6>", "<PERSON_7>", "<PERSON_8>");
+        assertThat(rows(scope)).isEqualTo(8);
+        java.util.Map<String, String> entries = vault2.entries(scope);
+        for (int k = 0; k < 8; k++) {
+          assertThat(entries).containsEntry("<PERSON_" + (k + 1) + ">", "Person " + r + "." + (k / 4) + "." + (k % 4));
+        }
+      }
+      assertThat(keyRows()).isEqualTo(n - failed);
+      assertThat(vault.insertCommits()).isLessThanOrEqualTo(vault.insertsCommitted());
+    }
+  }
+
+  private long keyRows() {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM subject_keys");
+         ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Runs another instance's call on another thread, as another process would: the batch of
    * {@link JdbcTokenVault#batched} is per thread and shared by the instances of one process.
    */
