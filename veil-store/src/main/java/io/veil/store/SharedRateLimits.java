@@ -5,6 +5,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Per-key request rate limits kept in the shared PostgreSQL database, so that every gateway instance
@@ -52,7 +54,7 @@ public final class SharedRateLimits {
 
   private final Database db;
   private final PostgreSQLSelectForUpdateBasedProxyManager<String> manager;
-  private final ConcurrentMap<String, BucketProxy> buckets = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Proxies> buckets = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
   private SharedRateLimits(Database db, PostgreSQLSelectForUpdateBasedProxyManager<String> manager) {
@@ -95,20 +97,51 @@ public final class SharedRateLimits {
       throw new IllegalArgumentException("ratePerMinute must be positive");
     }
     String id = keyId + "/" + ratePerMinute;
-    BucketProxy bucket = buckets.computeIfAbsent(id, k -> manager.builder()
-        .withOptimization(Optimizations.batching())
-        .build(k, () -> BucketConfiguration.builder()
-            .addLimit(limit -> limit.capacity(ratePerMinute).refillGreedy(ratePerMinute, Duration.ofMinutes(1)))
-            .build()));
+    Proxies bucket = buckets.computeIfAbsent(id, k -> {
+      Supplier<BucketConfiguration> config = () -> BucketConfiguration.builder()
+          .addLimit(limit -> limit.capacity(ratePerMinute).refillGreedy(ratePerMinute, Duration.ofMinutes(1)))
+          .build();
+      return new Proxies(manager.builder().withOptimization(Optimizations.batching()).build(k, config),
+          manager.builder().build(k, config));
+    });
     ConsumptionProbe probe;
     try {
-      probe = bucket.tryConsumeAndReturnRemaining(1);
+      probe = consume(bucket);
     } catch (RuntimeException e) {
       throw failure(e);
     }
     sweepNowAndThen();
     return new Decision(probe.isConsumed(), probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill());
   }
+
+  /**
+   * One token through the batching proxy. Bucket4j's batching does not create a bucket that does not exist
+   * (yet, or any more after the sweep): a batch of concurrent first requests fails as a whole with
+   * {@link BucketNotFoundException}, having consumed nothing. Such a request is then made once through the
+   * plain proxy, which creates the bucket from its configuration.
+   */
+  private static ConsumptionProbe consume(Proxies bucket) {
+    try {
+      return bucket.batched().tryConsumeAndReturnRemaining(1);
+    } catch (RuntimeException e) {
+      if (!bucketNotFound(e)) {
+        throw e;
+      }
+      return bucket.plain().tryConsumeAndReturnRemaining(1);
+    }
+  }
+
+  private static boolean bucketNotFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BucketNotFoundException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The two proxies of one bucket: batching for the steady state, plain for a bucket still to be created. */
+  private record Proxies(BucketProxy batched, BucketProxy plain) {}
 
   /** Deletes up to one batch of expired bucket rows (the periodic sweep, callable directly); returns how many. */
   public int removeExpired() {

@@ -74,6 +74,41 @@ class SharedRateLimitsIT {
     }
   }
 
+  /**
+   * Regression: concurrent first requests of a key at one instance were batched into one command against a
+   * bucket row that did not exist yet, and Bucket4j's batching failed them all with BucketNotFoundException
+   * (a fresh-clone CI run failed so) instead of creating the bucket.
+   */
+  @Test
+  void concurrentFirstRequestsOfANewKeyCreateItsBucket() throws Exception {
+    DatabaseConfig cfg = TestDatabases.POSTGRES.fresh();
+    try (Database db = Database.open(cfg)) {
+      SharedRateLimits limits = SharedRateLimits.open(db);
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int round = 0; round < 20; round++) {
+          String key = "new-" + round;
+          AtomicInteger allowed = new AtomicInteger();
+          CountDownLatch go = new CountDownLatch(1);
+          List<Future<?>> done = new ArrayList<>();
+          for (int t = 0; t < 16; t++) {
+            done.add(pool.submit(() -> {
+              go.await();
+              if (limits.tryConsume(key, 10).allowed()) {
+                allowed.incrementAndGet();
+              }
+              return null;
+            }));
+          }
+          go.countDown();
+          for (Future<?> f : done) {
+            f.get();
+          }
+          assertThat(allowed.get()).as("round %d", round).isEqualTo(10);
+        }
+      }
+    }
+  }
+
   @Test
   void refusesH2() {
     try (Database h2 = Database.open(TestDatabases.H2.fresh())) {
