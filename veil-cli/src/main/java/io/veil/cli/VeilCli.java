@@ -1,5 +1,8 @@
 package io.veil.cli;
 
+import io.veil.gateway.KnownEnvironment;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -50,7 +53,7 @@ public final class VeilCli implements Runnable {
    * secrets). Commands that report the environment themselves ({@link ReportsEnvironment}: serve,
    * doctor) and help, version and completion output are left alone.
    */
-  static CommandLine newCommandLine(java.util.Map<String, String> env) {
+  static CommandLine newCommandLine(Map<String, String> env) {
     CommandLine cl = new CommandLine(new VeilCli());
     cl.setExecutionStrategy(parseResult -> {
       warnAboutUnknownVariables(parseResult, env);
@@ -75,8 +78,8 @@ public final class VeilCli implements Runnable {
   /** A command that checks the {@code VEIL_*} environment itself (so the command line does not warn twice). */
   interface ReportsEnvironment {}
 
-  private static void warnAboutUnknownVariables(CommandLine.ParseResult parseResult, java.util.Map<String, String> env) {
-    java.util.List<CommandLine> commands = parseResult.asCommandLineList();
+  private static void warnAboutUnknownVariables(CommandLine.ParseResult parseResult, Map<String, String> env) {
+    List<CommandLine> commands = parseResult.asCommandLineList();
     CommandLine last = commands.get(commands.size() - 1);
     Object command = last.getCommand();
     boolean helpOnly = false;
@@ -87,7 +90,7 @@ public final class VeilCli implements Runnable {
         || command instanceof CommandLine.HelpCommand || command instanceof picocli.AutoComplete.GenerateCompletion) {
       return;
     }
-    io.veil.gateway.KnownEnvironment.warning(io.veil.gateway.KnownEnvironment.unknown(env)).ifPresent(w -> {
+    KnownEnvironment.warning(KnownEnvironment.unknown(env)).ifPresent(w -> {
       last.getErr().println("veil: warning: " + w);
       last.getErr().flush();
     });

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -94,7 +95,7 @@ final class GroupCommit {
           queue.remove(mine);
           group.add(mine);
         }
-        group.sort(java.util.Comparator.comparing(x -> x.order)); // stable: arrival order among equal keys
+        group.sort(Comparator.comparing(x -> x.order)); // stable: arrival order among equal keys
         write(group);
       }
     } finally {
