@@ -164,15 +164,20 @@ public final class ModelNerEngine implements NerEngine {
       collect(tk, facts, rules, from, tags, spans);
       from = to;
     }
+    selfIntroductions(tk, facts, spans);
     // the rule layer's street addresses win over model spans inside them (a city within an address)
-    List<GazetteerNerEngine.Span> out = new ArrayList<>(spans.size() + 4);
+    List<Finding> addresses = new ArrayList<>(4);
     for (Finding r : rules) {
-      if (r.type().equals(EntityType.ADDRESS)) {
-        out.add(new GazetteerNerEngine.Span(r.start(), r.end(), r.type(), r.score()));
+      if (r.type().equals(EntityType.ADDRESS) && !articleAfterName(text, r.start())) {
+        addresses.add(r);
       }
     }
+    List<GazetteerNerEngine.Span> out = new ArrayList<>(spans.size() + 4);
+    for (Finding r : addresses) {
+      out.add(new GazetteerNerEngine.Span(r.start(), r.end(), r.type(), r.score()));
+    }
     for (GazetteerNerEngine.Span s : spans) {
-      if (!overlapsAddress(s, rules)) {
+      if (!overlapsAddress(s, addresses)) {
         out.add(s);
       }
     }
@@ -181,7 +186,8 @@ public final class ModelNerEngine implements NerEngine {
     double unionMin = english ? 0.5 : STRONG_RULE;
     for (Finding r : rules) {
       if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
-        out.add(new GazetteerNerEngine.Span(r.start(), r.end(), r.type(), r.score()));
+        int end = r.type().equals(EntityType.PERSON) ? surnameAfterParticle(text, r.start(), r.end()) : r.end();
+        out.add(new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score()));
       }
     }
     return GazetteerNerEngine.resolve(out, name());
@@ -196,6 +202,175 @@ public final class ModelNerEngine implements NerEngine {
       }
     }
     return limit;
+  }
+
+  /**
+   * The end of a rule-layer name that stops on a particle ("rania el" in "tell rania el amrani"): a name does not
+   * end on its particle, so the word after it belongs to the name when no list knows it as a first name, common
+   * word or place; the name {@code [start, end)} must hold a word before the particle that is no particle itself
+   * ("de la" alone is no name). Returns {@code end} itself otherwise.
+   */
+  static int surnameAfterParticle(String text, int start, int end) {
+    int from = end;
+    while (from > start && Character.isLetter(text.charAt(from - 1))) {
+      from--;
+    }
+    int n = text.length();
+    if (end - from < 2 || end + 1 >= n || text.charAt(end) != ' ' || (Closed.mask(text, from, end) & Closed.PARTICLES) == 0
+        || from - 2 < start || text.charAt(from - 1) != ' ') {
+      return end;
+    }
+    int before = from - 1;
+    while (before > start && Character.isLetter(text.charAt(before - 1))) {
+      before--;
+    }
+    if (before == from - 1 || (Closed.mask(text, before, from - 1) & Closed.PARTICLES) != 0) {
+      return end;
+    }
+    int w = end + 1;
+    int we = w;
+    while (we < n && (Character.isLetter(text.charAt(we)) || we > w && (text.charAt(we) == '-' || text.charAt(we) == '\''))) {
+      we++;
+    }
+    if (we - w < 3 || Character.isUpperCase(text.charAt(w)) != Character.isUpperCase(text.charAt(from))
+        || Closed.mask(text, w, we) != 0) {
+      return end;
+    }
+    int lex = GazetteerNerEngine.lexicon().lookup(text, w, we);
+    return Lexicon.first(lex) == 0 && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0 ? we : end;
+  }
+
+  /**
+   * Whether an address the rule layer found at {@code start} really begins with the Arabic article of a name:
+   * "Al"/"El" written without a period right after a capitalised word on the same line ("Nasser Al Suwaidi, 54"
+   * is a patient and his age, not the Polish "al." of an avenue). A street prefix after a name is written
+   * "Al." or starts its own line or clause ("Warszawa, Al. Jerozolimskie 54").
+   */
+  static boolean articleAfterName(String text, int start) {
+    if (start < 3 || start + 3 > text.length() || text.charAt(start + 1) != 'l' || text.charAt(start + 2) != ' '
+        || text.charAt(start) != 'A' && text.charAt(start) != 'E' || text.charAt(start - 1) != ' ') {
+      return false;
+    }
+    int wordEnd = start - 1;
+    int wordStart = wordEnd;
+    while (wordStart > 0 && Character.isLetter(text.charAt(wordStart - 1))) {
+      wordStart--;
+    }
+    return wordEnd - wordStart >= 2 && Character.isUpperCase(text.charAt(wordStart))
+        && Character.isLowerCase(text.charAt(wordEnd - 1));
+  }
+
+  /**
+   * Adds the lower-case names of chat self-introductions that the model left out: one or two words right after
+   * "my name is", "name is", "call me", "i'm"/"im" or "this is" in English text (or text of unknown language):
+   * "my name is krisztian", "call me tendai", "hi im oluwaseun adeyemi from lagos". A word counts when it is
+   * written in lower case, has at least three letters and is no common English word, place or closed-list word
+   * ({@link #lowerNameWord}).
+   * After "i'm" and "this is", which also introduce states ("im sooo tired", "i'm subed and ..."), the name must
+   * end the clause: the text, the line, a punctuation mark, "from", "here" or "btw" follows. A person span of
+   * the model that begins inside the words found is merged into them.
+   * Reads the two tokens before each lower-case word; no allocation unless a name is found.
+   */
+  static void selfIntroductions(ModelTokens tk, ModelFeatures.Facts facts, List<GazetteerNerEngine.Span> spans) {
+    if (facts.lang > 1) {
+      return; // the cues are English ("im" is German for "in the")
+    }
+    for (int t = 1; t < tk.size; t++) {
+      if (!Character.isLowerCase(tk.first(t)) || !lowerNameWord(tk, facts, t) || !adjacent(tk, t - 1)) {
+        continue;
+      }
+      int cue = introductionCue(tk, t - 1);
+      if (cue == 0) {
+        continue;
+      }
+      int end = t + 1;
+      if (end < tk.size && adjacent(tk, end - 1) && lowerNameWord(tk, facts, end)) {
+        end++;
+      }
+      if (cue == 1 && end < tk.size && !tk.lineBefore[end] && tk.isWord(end) && !is(tk, end, "from")
+          && !is(tk, end, "here") && !is(tk, end, "btw")) {
+        continue;
+      }
+      int start = tk.starts[t];
+      int stop = tk.ends[end - 1];
+      double score = INTRODUCED_SCORE;
+      boolean free = true;
+      for (int k = spans.size() - 1; k >= 0 && free; k--) {
+        GazetteerNerEngine.Span s = spans.get(k);
+        if (s.start() < stop && start < s.end()) {
+          // the model found part of it ("this is wanjiru [kamau]"): one name, from the first word on
+          free = s.type() == EntityType.PERSON && s.start() >= start;
+          if (free) {
+            stop = Math.max(stop, s.end());
+            score = Math.max(score, s.score());
+            spans.remove(k);
+          }
+        }
+      }
+      if (free) {
+        spans.add(new GazetteerNerEngine.Span(start, stop, EntityType.PERSON, score));
+      }
+      t = end - 1;
+    }
+  }
+
+  /** Chat abbreviations that no name list has and that follow "call me" or "i'm" ("call me asap"). */
+  private static final Set<String> CHAT_WORDS = Set.of("asap", "pls", "plz", "thx", "btw", "idk", "tbh", "brb",
+      "ttyl", "lmk", "imo", "imho", "smh", "ngl", "tho", "tmrw", "tmr", "cuz", "coz", "lmao", "rofl", "yall", "bruh",
+      "omw", "irl", "afaik", "fyi", "srsly", "ded", "sooo", "soooo");
+
+  /** Score of a lower-case name after a self-introduction (above the default threshold). */
+  static final double INTRODUCED_SCORE = 0.7;
+
+  /** Token {@code t} and the next are one space apart on the same line. */
+  private static boolean adjacent(ModelTokens tk, int t) {
+    return t + 1 < tk.size && !tk.lineBefore[t + 1] && tk.starts[t + 1] == tk.ends[t] + 1
+        && tk.text.charAt(tk.ends[t]) == ' ';
+  }
+
+  /**
+   * A lower-case word of three or more letters that no list knows as a common word, a place (unless also a first
+   * name: "ngozi"), a closed-list word or a chat abbreviation.
+   */
+  private static boolean lowerNameWord(ModelTokens tk, ModelFeatures.Facts facts, int t) {
+    int lex = facts.lex[t];
+    if (tk.length(t) < 3 || facts.closed[t] != 0 || (lex & Lexicon.COMMON) != 0
+        || (lex & Lexicon.PLACE) != 0 && Lexicon.first(lex) == 0
+        || tk.length(t) <= 6 && CHAT_WORDS.contains(tk.text.substring(tk.starts[t], tk.ends[t]))) {
+      return false;
+    }
+    for (int i = tk.starts[t]; i < tk.ends[t]; i++) {
+      char c = tk.text.charAt(i);
+      if (!Character.isLowerCase(c) && c != '-' && c != '\'' && c != '\u2019') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The self-introduction that ends with token {@code t}: 2 for "name is" and "call(s) me" (what follows is a
+   * name), 1 for "i'm", "im" and "this is" (what follows may be a state), 0 for none.
+   */
+  private static int introductionCue(ModelTokens tk, int t) {
+    int len = tk.length(t);
+    if (len < 2 || len > 3) {
+      return 0;
+    }
+    if (is(tk, t, "i'm") || is(tk, t, "i\u2019m") || is(tk, t, "im")) {
+      return 1;
+    }
+    if (t == 0 || !adjacent(tk, t - 1)) {
+      return 0;
+    }
+    if (is(tk, t, "is") && is(tk, t - 1, "name") || is(tk, t, "me") && (is(tk, t - 1, "call") || is(tk, t - 1, "calls"))) {
+      return 2;
+    }
+    return is(tk, t, "is") && is(tk, t - 1, "this") ? 1 : 0;
+  }
+
+  private static boolean is(ModelTokens tk, int t, String word) {
+    return tk.length(t) == word.length() && tk.text.regionMatches(true, tk.starts[t], word, 0, word.length());
   }
 
   private static boolean overlapsAddress(GazetteerNerEngine.Span s, List<Finding> rules) {
@@ -243,11 +418,21 @@ public final class ModelNerEngine implements NerEngine {
    * line, one space apart: particles ("Maika van de Noort"), initials ("benjamin a seiler", "Ana J. Ruiz"),
    * then one word the name lists know better as a surname than as a first name ("Ana Tom" stays two names),
    * written in the same case and no common word or place, or a name suffix ("Kevin Veitonen II", "Sean
-   * Vizirov DVM"). Particles and initials count only when a surname or suffix follows them. A few token
-   * checks per person span, no scan.
+   * Vizirov DVM"). Particles and initials count only when a surname or suffix follows them; right after a
+   * particle a word no name list knows counts as the surname too, since a name does not end on its particle
+   * ("Rania el Amrani", "Youssef al Hariri"; the particle may be the last word the model tagged). A few
+   * token checks per person span, no scan.
    */
   static int nameContinues(ModelTokens tk, ModelFeatures.Facts facts, int end, int limit, int[] tags, int from) {
-    boolean upper = Character.isUpperCase(tk.text.charAt(tk.starts[end - 1]));
+    // the name's case: a particle the model took in ("Rania el") is written in lower case whatever the name's
+    int caseToken = end - 1;
+    if (caseToken > from && tags[caseToken - from] != 1 && (facts.closed[caseToken] & Closed.PARTICLES) != 0
+        && Character.isLowerCase(tk.first(caseToken))) {
+      caseToken--;
+    }
+    boolean upper = Character.isUpperCase(tk.text.charAt(tk.starts[caseToken]));
+    // a span of particles alone ("de la") is no name whose surname could follow
+    boolean named = (facts.closed[caseToken] & Closed.PARTICLES) == 0;
     int j = end;
     int taken = end;
     while (j < limit && j - end < 4 && tags[j - from] == 0 && !tk.lineBefore[j]
@@ -280,7 +465,11 @@ public final class ModelNerEngine implements NerEngine {
       }
       boolean sameCase = Character.isUpperCase(c) == upper
           && (upper || Character.isLowerCase(tk.text.charAt(tk.ends[j] - 1)));
-      if (sameCase && Lexicon.last(lex) > Lexicon.first(lex) && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0
+      // after a particle a word no list knows is the surname too ("Rania el Amrani", "rania el amrani"): a name
+      // does not end on its particle
+      boolean surname = Lexicon.last(lex) > Lexicon.first(lex)
+          || named && Lexicon.first(lex) == 0 && (facts.closed[j - 1] & Closed.PARTICLES) != 0 && tk.length(j - 1) > 1;
+      if (sameCase && surname && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0
           && (closed & (Closed.FUNCTION | Closed.NOT_NAMES | Closed.TITLES)) == 0) {
         taken = j + 1;
       }
