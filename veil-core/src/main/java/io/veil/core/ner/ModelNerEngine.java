@@ -262,9 +262,8 @@ public final class ModelNerEngine implements NerEngine {
 
   /**
    * Adds the lower-case names of chat self-introductions that the model left out: one or two words right after
-   * "my name is", "name is", "call me", "i'm"/"im" or "this is", or after a greeting ("hey", "hi", "hello"), in
-   * English text (or text of unknown language): "my name is krisztian", "call me tendai", "hi im oluwaseun adeyemi
-   * from lagos", "hey titi nice video". A word counts when it is
+   * "my name is", "name is", "call me", "i'm"/"im" or "this is" in English text (or text of unknown language):
+   * "my name is krisztian", "call me tendai", "hi im oluwaseun adeyemi from lagos". A word counts when it is
    * written in lower case, has at least three letters and is no common English word, place or closed-list word
    * ({@link #lowerNameWord}).
    * After "i'm" and "this is", which also introduce states ("im sooo tired", "i'm subed and ..."), the name must
@@ -277,11 +276,11 @@ public final class ModelNerEngine implements NerEngine {
       return; // the cues are English ("im" is German for "in the")
     }
     for (int t = 1; t < tk.size; t++) {
-      if (!Character.isLowerCase(tk.first(t)) || !adjacent(tk, t - 1)) {
+      if (!Character.isLowerCase(tk.first(t)) || !lowerNameWord(tk, facts, t) || !adjacent(tk, t - 1)) {
         continue;
       }
       int cue = introductionCue(tk, t - 1);
-      if (cue == 0 || !lowerNameWord(tk, facts, t)) {
+      if (cue == 0) {
         continue;
       }
       int end = t + 1;
@@ -350,19 +349,16 @@ public final class ModelNerEngine implements NerEngine {
   }
 
   /**
-   * The self-introduction or greeting that ends with token {@code t}: 2 for "name is", "call(s) me", "hey", "hi" and
-   * "hello" (what follows is a name), 1 for "i'm", "im" and "this is" (what follows may be a state), 0 for none.
+   * The self-introduction that ends with token {@code t}: 2 for "name is" and "call(s) me" (what follows is a
+   * name), 1 for "i'm", "im" and "this is" (what follows may be a state), 0 for none.
    */
   private static int introductionCue(ModelTokens tk, int t) {
     int len = tk.length(t);
-    if (len < 2 || len > 5) {
+    if (len < 2 || len > 3) {
       return 0;
     }
     if (is(tk, t, "i'm") || is(tk, t, "i\u2019m") || is(tk, t, "im")) {
       return 1;
-    }
-    if (is(tk, t, "hey") || is(tk, t, "hi") || is(tk, t, "hello")) {
-      return 2; // a greeting: the word after it is whom it greets
     }
     if (t == 0 || !adjacent(tk, t - 1)) {
       return 0;
