@@ -276,11 +276,11 @@ public final class ModelNerEngine implements NerEngine {
       return; // the cues are English ("im" is German for "in the")
     }
     for (int t = 1; t < tk.size; t++) {
-      if (!Character.isLowerCase(tk.first(t)) || !lowerNameWord(tk, facts, t) || !adjacent(tk, t - 1)) {
+      if (!Character.isLowerCase(tk.first(t)) || !adjacent(tk, t - 1)) {
         continue;
       }
       int cue = introductionCue(tk, t - 1);
-      if (cue == 0) {
+      if (cue == 0 || !lowerNameWord(tk, facts, t)) {
         continue;
       }
       int end = t + 1;
