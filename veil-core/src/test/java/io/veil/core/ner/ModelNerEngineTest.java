@@ -233,6 +233,15 @@ class ModelNerEngineTest {
   }
 
   @Test
+  void lowerCaseNamesAfterASelfIntroductionAreFoundThroughTheEngine() {
+    for (String[] c : new String[][] {{"my name is krisztian and i need help", "krisztian"},
+        {"call me tendai", "tendai"}, {"hi im oluwaseun adeyemi from lagos", "oluwaseun adeyemi"}}) {
+      assertThat(ANALYZER.analyze(c[0], "en")).as(c[0])
+          .anyMatch(f -> f.type() == io.veil.core.EntityType.PERSON && f.value(c[0]).equals(c[1]));
+    }
+  }
+
+  @Test
   void aSelfIntroductionJoinsTheModelsPartOfTheName() {
     String text = "this is wanjiru kamau, checking on my order";
     ModelTokens tk = new ModelTokens(text);
