@@ -23,7 +23,10 @@ import java.util.Set;
  * word at the start of a sentence that no rule supports (scored under the default threshold); likewise a
  * lone unknown word in lower case in cased text, or right after a possessive. A person span is continued
  * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
- * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. In English text (or text
+ * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. A name does not end on its
+ * particle ("rania el amrani"), a lower-case name right after a self-introduction ("my name is krisztian", "call
+ * me tendai") is a PERSON in English text, and "Al"/"El" right after a capitalised name is the Arabic article, not
+ * the street prefix of an address the rule layer found ("Nasser Al Suwaidi, 54"). In English text (or text
  * of unknown language) a lone LOCATION that the name lists know as one of the most frequent first names and as
  * a town only, with no place cue around it, is reported as a PERSON ("She named him Brandon").
  *
@@ -269,7 +272,8 @@ public final class ModelNerEngine implements NerEngine {
    * After "i'm" and "this is", which also introduce states ("im sooo tired", "i'm subed and ..."), the name must
    * end the clause: the text, the line, a punctuation mark, "from", "here" or "btw" follows. A person span of
    * the model that begins inside the words found is merged into them.
-   * Reads the two tokens before each lower-case word; no allocation unless a name is found.
+   * Reads the two tokens before each lower-case word; allocates only where such a cue is followed by a word that
+   * passes the other checks.
    */
   static void selfIntroductions(ModelTokens tk, ModelFeatures.Facts facts, List<GazetteerNerEngine.Span> spans) {
     if (facts.lang > 1) {
