@@ -170,10 +170,16 @@ public final class Gateway implements AutoCloseable {
     DetectionCache detectionCache = DetectionCache.create(config.detectionCache());
     metrics.detectionCache(detectionCache);
     if (governance != null) {
-      // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache)
-      governance.onErasure(ref -> detectionCache.dropSubject(ref.hex()));
+      // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache),
+      // and the cached restore indexes, which hold values (never used for changed entries, but kept in the heap
+      // for up to two minutes)
+      governance.onErasure(ref -> {
+        detectionCache.dropSubject(ref.hex());
+        veil.forgetCachedValues();
+      });
       // and those other instances sharing the PostgreSQL database erase (their NOTIFY; a missed one: all)
       governance.database().onSubjectErased(ref -> {
+        veil.forgetCachedValues();
         if (ref == null) {
           detectionCache.clear();
         } else {
