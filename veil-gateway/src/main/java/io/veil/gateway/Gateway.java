@@ -188,7 +188,9 @@ public final class Gateway implements AutoCloseable {
       });
     }
     // several instances share a PostgreSQL database: their keys' buckets too, so a key gets its rate once
+    // (unless database.rateLimits: memory, which trades that for no database work per limited request)
     RateLimiter limiter = governance != null && governance.database().isPostgres()
+        && governance.config().sharedRateLimits()
         ? RateLimiter.shared(io.veil.store.SharedRateLimits.open(governance.database()))
         : RateLimiter.inMemory();
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
