@@ -360,7 +360,10 @@ public final class Gateway implements AutoCloseable {
           identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
       return;
     } catch (IOException e) {
-      return; // the client went away while sending
+      // the body did not arrive whole (see incompleteBody); answered, or Jetty would send 200 with no body
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(incompleteBody(e))),
+          identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
+      return;
     }
     String resource = ep == Endpoint.MODEL ? Endpoint.resourceId(stripSlash(ctx.path())) : null;
     write(ctx, RealChain.run(chain, identified(GatewayRequest.of(ep, resource, headers, body), requestId)));
@@ -393,6 +396,9 @@ public final class Gateway implements AutoCloseable {
       GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(e.status(), Json.error(e.getMessage(), e.type(), e.code())));
       return;
     } catch (IOException e) {
+      GatewayException refused = incompleteBody(e);
+      GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(refused.status(),
+          Json.error(refused.getMessage(), refused.type(), refused.code())));
       return;
     }
     long start = System.nanoTime();
@@ -447,6 +453,24 @@ public final class Gateway implements AutoCloseable {
     while (budget > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, budget))) > 0) {
       budget -= n;
     }
+  }
+
+  /**
+   * The refusal of a request whose body did not arrive whole: the client stopped sending until the idle timeout
+   * (408), or ended the body before its declared length or went away (400). Before, the handler returned without
+   * an answer and Jetty completed the exchange as {@code 200} with an empty body: over HTTP/2, whose connection
+   * outlives the stream, the client took a request that was never processed for a success. (Over HTTP/1.1 the
+   * connection is usually gone and the answer goes nowhere.) Nothing was forwarded either way.
+   */
+  static GatewayException incompleteBody(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
+        return new GatewayException(408, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.REQUEST_TIMEOUT,
+            "The request body stopped arriving (idle timeout); nothing was forwarded");
+      }
+    }
+    return new GatewayException(400, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.INVALID_REQUEST,
+        "The request body ended before it was complete; nothing was forwarded");
   }
 
   private GatewayException tooLarge() {
