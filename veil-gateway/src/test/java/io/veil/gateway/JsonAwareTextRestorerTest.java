@@ -35,20 +35,24 @@ class JsonAwareTextRestorerTest {
   static final Map<String, EntityType> TYPES = Map.of("<PERSON_1>", EntityType.PERSON, "<EMAIL_1>", EntityType.EMAIL);
 
   /** Restorers over the real core restorer, one per format. */
-  static final Restorers RESTORERS = new Restorers() {
-    private final Restorer text = Restorer.of(ENTRIES, TYPES, RestoreFormat.TEXT);
-    private final Restorer json = Restorer.of(ENTRIES, TYPES, RestoreFormat.JSON_STRING);
+  static final Restorers RESTORERS = restorers(ENTRIES);
 
-    @Override
-    public String restore(String s, RestoreFormat format) {
-      return (format == RestoreFormat.JSON_STRING ? json : text).restore(s);
-    }
+  /** Restorers of the given entries (types as {@link #TYPES}) over the real core restorer, one per format. */
+  static Restorers restorers(Map<String, String> entries) {
+    Restorer text = Restorer.of(entries, TYPES, RestoreFormat.TEXT);
+    Restorer json = Restorer.of(entries, TYPES, RestoreFormat.JSON_STRING);
+    return new Restorers() {
+      @Override
+      public String restore(String s, RestoreFormat format) {
+        return (format == RestoreFormat.JSON_STRING ? json : text).restore(s);
+      }
 
-    @Override
-    public StreamingRestorer streaming(RestoreFormat format) {
-      return (format == RestoreFormat.JSON_STRING ? json : text).streaming();
-    }
-  };
+      @Override
+      public StreamingRestorer streaming(RestoreFormat format) {
+        return (format == RestoreFormat.JSON_STRING ? json : text).streaming();
+      }
+    };
+  }
 
   static final String ESCAPED = VALUE.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
 
@@ -172,19 +176,7 @@ class JsonAwareTextRestorerTest {
       @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 12) Integer> chunkSizes,
       @ForAll boolean pretty, @ForAll @IntRange(min = 0, max = 2) int where) throws Exception {
     Map<String, String> entries = Map.of("<PERSON_1>", person, "<EMAIL_1>", email);
-    Restorer text = Restorer.of(entries, TYPES, RestoreFormat.TEXT);
-    Restorer json = Restorer.of(entries, TYPES, RestoreFormat.JSON_STRING);
-    Restorers restorers = new Restorers() {
-      @Override
-      public String restore(String s, RestoreFormat format) {
-        return (format == RestoreFormat.JSON_STRING ? json : text).restore(s);
-      }
-
-      @Override
-      public StreamingRestorer streaming(RestoreFormat format) {
-        return (format == RestoreFormat.JSON_STRING ? json : text).streaming();
-      }
-    };
+    Restorers restorers = restorers(entries);
     ObjectNode doc = Json.MAPPER.createObjectNode();
     doc.put("name", "<PERSON_1>");
     List<String> expected = new ArrayList<>();
@@ -198,7 +190,7 @@ class JsonAwareTextRestorerTest {
     String restored = switch (where) {
       case 0 -> streamedWith(new JsonAwareTextRestorer(restorers), prose + document + "\nThanks <PERSON_1>.", chunkSizes);
       case 1 -> streamedWith(new JsonAwareTextRestorer(restorers), document, chunkSizes);
-      default -> streamedWith(json.streaming(), document, chunkSizes); // declared JSON mode
+      default -> streamedWith(restorers.streaming(RestoreFormat.JSON_STRING), document, chunkSizes); // JSON mode
     };
     if (where == 0) {
       assertThat(restored).startsWith(prose).endsWith("\nThanks " + person + ".");
