@@ -128,6 +128,12 @@ final class JsonAwareTextRestorer implements StreamingRestorer {
 
   /** Outside JSON and fences: brackets followed by a quote open a JSON document (JSON inside prose). */
   private void prose(char c) {
+    if (pendingOpens == 0) { // the common case, one test per character of prose
+      if (c == '{' || c == '[') {
+        pendingOpens = 1;
+      }
+      return;
+    }
     if (c == '{' || c == '[') {
       pendingOpens = Math.min(pendingOpens + 1, MAX_PENDING_OPENS);
     } else if (c == '"' && pendingOpens > 0) {
