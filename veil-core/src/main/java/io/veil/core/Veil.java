@@ -154,6 +154,23 @@ public final class Veil {
     return restorers.restorer(vault, scope, format, onlyTokens);
   }
 
+  /**
+   * Drops the restore indexes this instance keeps in memory for recently used scopes (each holds original
+   * values, for up to two minutes after the scope's last use). Restores afterwards read the vault again.
+   *
+   * <p><b>Security:</b> call it when values were erased from the vault (a data subject's erasure), so the erased
+   * values leave this process's heap at once; a cached index is never used for a scope whose entries changed,
+   * so this is about memory, not about what is restored.
+   */
+  public void forgetCachedValues() {
+    restorers.invalidateAll();
+  }
+
+  /** How many restore indexes (one per recently used scope and format) this instance holds in memory. */
+  public long cachedRestoreIndexes() {
+    return restorers.size();
+  }
+
   /** Builds a {@link Veil}. Not thread-safe. */
   public static final class Builder {
     private Analyzer analyzer;

@@ -3,6 +3,7 @@ package io.veil.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veil.core.transform.Restorer;
 import io.veil.core.vault.InMemoryTokenVault;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,22 @@ class VeilTest {
     // another conversation or tenant restores nothing
     assertThat(veil.restore(new Scope("acme", "conv-2"), "<PERSON_1>")).isEqualTo("<PERSON_1>");
     assertThat(veil.restore(new Scope("globex", "conv-1"), "<PERSON_1>")).isEqualTo("<PERSON_1>");
+  }
+
+  @Test
+  void forgettingCachedValuesDropsEveryRestoreIndexAndRestoresStillWork() {
+    veil.pseudonymize(scope, "Mail Jane Doe at jane.doe@corp.example.");
+    veil.pseudonymize(new Scope("acme", "conv-2"), "Mail Bob Stone.");
+    Restorer first = veil.restorer(scope, RestoreFormat.TEXT);
+    veil.restorer(new Scope("acme", "conv-2"), RestoreFormat.TEXT);
+    assertThat(veil.restorer(scope, RestoreFormat.TEXT)).as("cached while the entries stay").isSameAs(first);
+    assertThat(veil.cachedRestoreIndexes()).isEqualTo(2);
+
+    veil.forgetCachedValues();
+    assertThat(veil.cachedRestoreIndexes()).isZero();
+    Restorer again = veil.restorer(scope, RestoreFormat.TEXT);
+    assertThat(again).isNotSameAs(first);
+    assertThat(again.restore("<PERSON_1>")).isEqualTo("Jane Doe");
   }
 
   @Test

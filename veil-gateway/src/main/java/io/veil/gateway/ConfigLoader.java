@@ -71,6 +71,11 @@ import java.util.Set;
  *                                    # database (a revocation applies everywhere at once); DATA_DIR/keys.json
  *                                    # is imported once (hashes only) and then no longer read.
  *                                    # file: DATA_DIR/keys.json only (the former store, for going back)
+ *   rateLimits: database             # VEIL_RATE_LIMITS; database (default) | memory: on PostgreSQL, where
+ *                                    # per-key rate-limit buckets live. database: one bucket per key for all
+ *                                    # instances (one transaction per limited request; 503 while the database is
+ *                                    # down). memory: a bucket per instance (N instances allow N times the
+ *                                    # rate). H2: always memory.
  * admin:
  *   token: ...                       # VEIL_ADMIN_TOKEN; default: DATA_DIR/admin-token (generated, 0600)
  *   tokenFile: /run/secrets/admin    # VEIL_ADMIN_TOKEN_FILE
@@ -321,7 +326,7 @@ public final class ConfigLoader {
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {
     JsonNode db = section(root, "database", "database");
     requireKnown(db, "database.", Set.of("url", "user", "password", "passwordFile", "subjectStateCacheMillis",
-        "clientKeys"));
+        "clientKeys", "rateLimits"));
     JsonNode admin = section(root, "admin", "admin");
     requireKnown(admin, "admin.", Set.of("token", "tokenFile"));
     JsonNode ret = section(root, "retention", "retention");
@@ -356,7 +361,16 @@ public final class ConfigLoader {
         Duration.ofMillis(parseLong(pick(env, "VEIL_AUDIT_GROUP_WAIT_MILLIS", audit, "groupWaitMillis",
             "audit.groupWaitMillis", Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")),
         ClientKeyStorage.parse(pick(env, "VEIL_CLIENT_KEYS", db, "clientKeys", "database.clientKeys",
-            d.clientKeys().wireName())));
+            d.clientKeys().wireName())),
+        rateLimitsShared(pick(env, "VEIL_RATE_LIMITS", db, "rateLimits", "database.rateLimits", "database")));
+  }
+
+  private static boolean rateLimitsShared(String value) {
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "database" -> true;
+      case "memory" -> false;
+      default -> throw new IllegalArgumentException("database.rateLimits must be database or memory");
+    };
   }
 
   private static void putDuration(Map<DataClass, Duration> m, DataClass c, JsonNode parent, String field, String what,

@@ -170,10 +170,16 @@ public final class Gateway implements AutoCloseable {
     DetectionCache detectionCache = DetectionCache.create(config.detectionCache());
     metrics.detectionCache(detectionCache);
     if (governance != null) {
-      // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache)
-      governance.onErasure(ref -> detectionCache.dropSubject(ref.hex()));
+      // an erasure drops the user's conversations' cached findings at once (this instance; see DetectionCache),
+      // and the cached restore indexes, which hold values (never used for changed entries, but kept in the heap
+      // for up to two minutes)
+      governance.onErasure(ref -> {
+        detectionCache.dropSubject(ref.hex());
+        veil.forgetCachedValues();
+      });
       // and those other instances sharing the PostgreSQL database erase (their NOTIFY; a missed one: all)
       governance.database().onSubjectErased(ref -> {
+        veil.forgetCachedValues();
         if (ref == null) {
           detectionCache.clear();
         } else {
@@ -182,7 +188,9 @@ public final class Gateway implements AutoCloseable {
       });
     }
     // several instances share a PostgreSQL database: their keys' buckets too, so a key gets its rate once
+    // (unless database.rateLimits: memory, which trades that for no database work per limited request)
     RateLimiter limiter = governance != null && governance.database().isPostgres()
+        && governance.config().sharedRateLimits()
         ? RateLimiter.shared(io.veil.store.SharedRateLimits.open(governance.database()))
         : RateLimiter.inMemory();
     List<Interceptor> stages = new java.util.ArrayList<>(List.of(
@@ -352,7 +360,10 @@ public final class Gateway implements AutoCloseable {
           identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
       return;
     } catch (IOException e) {
-      return; // the client went away while sending
+      // the body did not arrive whole (see incompleteBody); answered, or Jetty would send 200 with no body
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(incompleteBody(e))),
+          identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
+      return;
     }
     String resource = ep == Endpoint.MODEL ? Endpoint.resourceId(stripSlash(ctx.path())) : null;
     write(ctx, RealChain.run(chain, identified(GatewayRequest.of(ep, resource, headers, body), requestId)));
@@ -385,6 +396,9 @@ public final class Gateway implements AutoCloseable {
       GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(e.status(), Json.error(e.getMessage(), e.type(), e.code())));
       return;
     } catch (IOException e) {
+      GatewayException refused = incompleteBody(e);
+      GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(refused.status(),
+          Json.error(refused.getMessage(), refused.type(), refused.code())));
       return;
     }
     long start = System.nanoTime();
@@ -439,6 +453,24 @@ public final class Gateway implements AutoCloseable {
     while (budget > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, budget))) > 0) {
       budget -= n;
     }
+  }
+
+  /**
+   * The refusal of a request whose body did not arrive whole: the client stopped sending until the idle timeout
+   * (408), or ended the body before its declared length or went away (400). Before, the handler returned without
+   * an answer and Jetty completed the exchange as {@code 200} with an empty body: over HTTP/2, whose connection
+   * outlives the stream, the client took a request that was never processed for a success. (Over HTTP/1.1 the
+   * connection is usually gone and the answer goes nowhere.) Nothing was forwarded either way.
+   */
+  static GatewayException incompleteBody(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
+        return new GatewayException(408, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.REQUEST_TIMEOUT,
+            "The request body stopped arriving (idle timeout); nothing was forwarded");
+      }
+    }
+    return new GatewayException(400, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.INVALID_REQUEST,
+        "The request body ended before it was complete; nothing was forwarded");
   }
 
   private GatewayException tooLarge() {

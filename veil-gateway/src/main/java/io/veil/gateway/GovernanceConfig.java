@@ -35,10 +35,16 @@ import java.util.Objects;
  * @param clientKeys where the gateway's client keys live ({@code database.clientKeys}): in this database
  *     (default, on H2 and PostgreSQL: every instance on the database shares them, a revocation applies
  *     everywhere at once) or in {@code DATA_DIR/keys.json} (the former store, for going back)
+ * @param sharedRateLimits on PostgreSQL, whether the per-key rate-limit buckets live in the database
+ *     ({@code database.rateLimits: database}, the default: a key gets its rate once across all instances, each
+ *     decision costs one database transaction, and a database outage refuses rate-limited requests with 503) or
+ *     in each instance's memory ({@code memory}: no database work, no refusal while the database is down, but N
+ *     instances allow a key up to N times its rate). On H2 the buckets are always in memory.
  */
 public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
     RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
-    Duration purgeInterval, Duration subjectStateTtl, Duration auditGroupWait, ClientKeyStorage clientKeys) {
+    Duration purgeInterval, Duration subjectStateTtl, Duration auditGroupWait, ClientKeyStorage clientKeys,
+    boolean sharedRateLimits) {
 
   /** The default of {@link #auditGroupWait()}. */
   public static final Duration DEFAULT_AUDIT_GROUP_WAIT = Duration.ofMillis(5);
@@ -48,6 +54,14 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
   public static final Duration DEFAULT_SUBJECT_STATE_TTL = Duration.ofSeconds(2);
   /** The largest {@link #subjectStateTtl()}: a withdrawal on another instance must not go unseen for long. */
   public static final long MAX_SUBJECT_STATE_TTL_MILLIS = 60_000;
+
+  /** Rate limits shared in the database where it is PostgreSQL ({@link #sharedRateLimits()}). */
+  public GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
+      RegulationProfile profile, Map<DataClass, Duration> retention, int checkpointEvery, Duration checkpointInterval,
+      Duration purgeInterval, Duration subjectStateTtl, Duration auditGroupWait, ClientKeyStorage clientKeys) {
+    this(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery, checkpointInterval,
+        purgeInterval, subjectStateTtl, auditGroupWait, clientKeys, true);
+  }
 
   /** Client keys in the database ({@link ClientKeyStorage#DATABASE}). */
   public GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword, String adminToken,
@@ -98,32 +112,38 @@ public record GovernanceConfig(String jdbcUrl, String dbUser, String dbPassword,
 
   public GovernanceConfig withDatabase(String url, String user, String password) {
     return new GovernanceConfig(url, user, password, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys);
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys, sharedRateLimits);
   }
 
   public GovernanceConfig withAdminToken(String token) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, token, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys);
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys, sharedRateLimits);
   }
 
   public GovernanceConfig withSubjectStateTtl(Duration ttl) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, ttl, auditGroupWait, clientKeys);
+        checkpointInterval, purgeInterval, ttl, auditGroupWait, clientKeys, sharedRateLimits);
   }
 
   public GovernanceConfig withAuditGroupWait(Duration wait) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, wait, clientKeys);
+        checkpointInterval, purgeInterval, subjectStateTtl, wait, clientKeys, sharedRateLimits);
   }
 
   public GovernanceConfig withClientKeys(ClientKeyStorage storage) {
     return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
-        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, storage);
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, storage, sharedRateLimits);
+  }
+
+  public GovernanceConfig withSharedRateLimits(boolean shared) {
+    return new GovernanceConfig(jdbcUrl, dbUser, dbPassword, adminToken, profile, retention, checkpointEvery,
+        checkpointInterval, purgeInterval, subjectStateTtl, auditGroupWait, clientKeys, shared);
   }
 
   @Override
   public String toString() {
     return "GovernanceConfig[db=" + (jdbcUrl == null ? "h2 (data dir)" : jdbcUrl.replaceAll("\\?.*", "?…"))
-        + ", profile=" + profile.wireName() + ", clientKeys=" + clientKeys.wireName() + ", adminToken=" + (adminToken == null ? "file" : "<set>") + "]";
+        + ", profile=" + profile.wireName() + ", clientKeys=" + clientKeys.wireName()
+        + ", rateLimits=" + (sharedRateLimits ? "database" : "memory") + ", adminToken=" + (adminToken == null ? "file" : "<set>") + "]";
   }
 }

@@ -13,6 +13,10 @@ import io.veil.core.StreamingRestorer;
  *   <li><b>The answer is a JSON document</b> when its first non-blank character is {@code {} or {@code [}:
  *       from there to the bracket that closes it, JSON's lexical rules apply (strings, escapes, nesting);
  *       after it, the answer is text again.
+ *   <li><b>JSON inside prose</b>: outside a code fence, a {@code {} or {@code [} (or several, with only blanks
+ *       between them) followed, after blanks or line breaks, by a {@code "} opens a JSON document there
+ *       (“Here is the record: {"name": …}”); it ends at the bracket that closes it, as above. The quote that
+ *       decides it comes before any string content, so this too is decided on what came before.
  *   <li><b>A fenced JSON block</b> in a text answer: a line opening a Markdown code fence ({@code ```} or
  *       {@code ~~~}, at most three spaces in) whose info string's first word is {@code json},
  *       {@code jsonc}, {@code json5}, {@code jsonl} or {@code ndjson} (any case), up to the line that
@@ -27,8 +31,8 @@ import io.veil.core.StreamingRestorer;
  * the concatenation of a stream's output equals {@link #restore(String, Restorers)} of the whole answer,
  * for any cutting into chunks.
  *
- * <p>What it does not do: text that merely looks like JSON later in an answer without a fence (“Here is
- * the record: {"name": …}”) is text, since whether it is JSON could only be known after it ended.
+ * <p>What it does not do: brackets in prose not followed by a quote ({@code {1, 2}}, {@code [link](url)}),
+ * and JSON inside a fence of another language, are text.
  *
  * <p>Memory: the streaming restorers' hold-back plus a line prefix of at most {@value #LINE_PREFIX} characters.
  * Not thread-safe; one per streamed text.
@@ -36,6 +40,8 @@ import io.veil.core.StreamingRestorer;
 final class JsonAwareTextRestorer implements StreamingRestorer {
   /** Characters of a line kept to recognise a fence line: enough for the fence and its info word. */
   static final int LINE_PREFIX = 48;
+  /** Nesting counted for brackets in prose before the quote that makes them JSON ({@code [[{"}). */
+  private static final int MAX_PENDING_OPENS = 16;
 
   private final Restorers restorers;
   private StreamingRestorer current;
@@ -51,6 +57,8 @@ final class JsonAwareTextRestorer implements StreamingRestorer {
   private boolean inString;
   private boolean escaped;
   private boolean lineStartsOutsideDocument = true;
+  /** Opening brackets seen in prose with only blanks after them: a quote next opens a JSON document. */
+  private int pendingOpens;
   private final StringBuilder line = new StringBuilder(LINE_PREFIX);
 
   private enum Fence { NONE, JSON, OTHER }
@@ -111,9 +119,32 @@ final class JsonAwareTextRestorer implements StreamingRestorer {
     }
     if (document || fence == Fence.JSON) {
       lex(c);
+    } else if (fence == Fence.NONE) {
+      prose(c);
     }
     noteLine(c);
     return wasString && inString ? RestoreFormat.JSON_STRING : RestoreFormat.TEXT;
+  }
+
+  /** Outside JSON and fences: brackets followed by a quote open a JSON document (JSON inside prose). */
+  private void prose(char c) {
+    if (pendingOpens == 0) { // the common case, one test per character of prose
+      if (c == '{' || c == '[') {
+        pendingOpens = 1;
+      }
+      return;
+    }
+    if (c == '{' || c == '[') {
+      pendingOpens = Math.min(pendingOpens + 1, MAX_PENDING_OPENS);
+    } else if (c == '"' && pendingOpens > 0) {
+      document = true;
+      depth = pendingOpens;
+      pendingOpens = 0;
+      inString = true;
+      escaped = false;
+    } else if (!Character.isWhitespace(c)) {
+      pendingOpens = 0;
+    }
   }
 
   /** JSON's lexical rules: strings with escapes; nesting for a whole-answer document. */

@@ -114,6 +114,7 @@ public final class KnownEnvironment {
       gateway("VEIL_DATABASE_PASSWORD", "database password (database.password)"),
       gateway("VEIL_DATABASE_PASSWORD_FILE", "file holding the database password (database.passwordFile)"),
       gateway("VEIL_CLIENT_KEYS", "where client keys live: database or file (database.clientKeys)"),
+      gateway("VEIL_RATE_LIMITS", "where rate-limit buckets live on PostgreSQL: database or memory (database.rateLimits)"),
       gateway("VEIL_SUBJECT_STATE_CACHE_MILLIS", "cache time of a user's consent state (database.subjectStateCacheMillis)"),
       gateway("VEIL_ADMIN_TOKEN", "admin API bearer token (admin.token)"),
       gateway("VEIL_ADMIN_TOKEN_FILE", "file holding the admin token (admin.tokenFile)"),

@@ -140,6 +140,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rateLimitsAreSharedInTheDatabaseUnlessTheConfigurationOrTheEnvironmentSaysMemory() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of()).governance().sharedRateLimits()).isTrue();
+    Path f = dir.resolve("limits.yaml");
+    Files.writeString(f, """
+        database:
+          url: jdbc:postgresql://db/veil
+          rateLimits: memory
+        """);
+    assertThat(ConfigLoader.load(f, Map.of()).governance().sharedRateLimits()).isFalse();
+    assertThat(ConfigLoader.load(f, Map.of()).governance().toString()).contains("rateLimits=memory");
+    assertThat(ConfigLoader.load(f, Map.of("VEIL_RATE_LIMITS", "Database")).governance().sharedRateLimits())
+        .as("the environment wins").isTrue();
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_RATE_LIMITS", "memory")).governance()
+        .withClientKeys(io.veil.gateway.keys.ClientKeyStorage.FILE).sharedRateLimits()).as("kept by with…").isFalse();
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_RATE_LIMITS", "redis")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("database.rateLimits must be database or memory");
+  }
+
+  @Test
   void theAuditGroupWaitIsASettingWithAnEnvironmentOverrideAndBounds() throws Exception {
     assertThat(ConfigLoader.load(null, Map.of()).governance().auditGroupWait()).isEqualTo(java.time.Duration.ofMillis(5));
     Path f = dir.resolve("group.yaml");

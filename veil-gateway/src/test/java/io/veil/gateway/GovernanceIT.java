@@ -301,6 +301,23 @@ class GovernanceIT {
     }
   }
 
+  /**
+   * The restore indexes Veil caches per scope hold the original values. An erased user's never restore again
+   * (an index is used only while its scope's entries are unchanged), but they stayed in the heap until two
+   * minutes after their scope's last use; an erasure now drops them at once.
+   */
+  @org.junit.jupiter.api.Test
+  void anErasureDropsTheCachedRestoreIndexesAndTheirValuesAtOnce() throws Exception {
+    try (GovernedGateway g = new GovernedGateway(dir, TestStores.H2.fresh(), Map.of())) {
+      g.grant(USER, "llm-processing");
+      assertThat(g.chat(TEXT, "X-Veil-User", USER, "X-Veil-Conversation", "c1").statusCode()).isEqualTo(200);
+      assertThat(g.veil.cachedRestoreIndexes()).as("the answer's restore index is cached").isPositive();
+
+      assertThat(g.privacy("POST", "/privacy/erase", USER, "{}").statusCode()).isEqualTo(200);
+      assertThat(g.veil.cachedRestoreIndexes()).as("gone with the erasure").isZero();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(TestStores.class)
   void exportThenEraseThroughThePrivacyApi(TestStores store) throws Exception {

@@ -32,6 +32,7 @@ final class GovernedGateway implements AutoCloseable {
   final GovernanceConfig govConfig;
   final Governance governance;
   final Gateway gateway;
+  final io.veil.core.Veil veil;
   final String key;
   final String adminToken;
   /** The key store {@code govConfig.clientKeys()} names (the database by default), as {@code veil serve} opens it. */
@@ -66,7 +67,8 @@ final class GovernedGateway implements AutoCloseable {
         : upstream.url("/v1").toString().replaceAll("/$", "")),
         "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), upstreamTimeout);
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, up, null, policies, govConfig);
-    gateway = Gateway.start(config, TestVeil.create(governance.vault()), keys, governance);
+    veil = TestVeil.create(governance.vault());
+    gateway = Gateway.start(config, veil, keys, governance);
     adminToken = Files.readString(dataDir.resolve(AdminToken.FILE)).strip();
   }
 

@@ -173,6 +173,11 @@ class PiiInterceptorTest {
         assertThat(content).as("erased during the upstream call: nothing restored").doesNotContain(EMAIL)
             .doesNotContain(CARD);
       }
+      // the conversation goes on: what was shredded, erased or cleared is a new value in the next turn
+      // (before, after a key destruction alone, the shredded rows kept their tokens and nothing restored)
+      secondTurn.set(false);
+      assertThat(((GatewayResponse.Json) RealChain.run(chain, request)).body().at("/choices/0/message/content")
+          .asText()).as("the next turn").isEqualTo(text);
     } finally {
       db.close();
     }

@@ -46,6 +46,46 @@ class SharedRateLimitIT {
       assertThat(refused.body()).contains("rate_limit_exceeded").doesNotContain(limited.secret());
       assertThat(Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 60L);
       assertThat(chat(b, a.key).statusCode()).as("a key without a limit is not affected").isEqualTo(200);
+      // refusals are counted per instance, by code, without the key or anything of the request
+      double refusals = blocked(a, "veil_rate_limit_exceeded") + blocked(b, "veil_rate_limit_exceeded");
+      assertThat(refusals).as("refused requests in the two instances' metrics").isEqualTo(8 - allowed);
+      assertThat(a.send("GET", "/metrics", null, null).body()).doesNotContain(limited.secret());
+    }
+  }
+
+  /** {@code veil_requests_blocked_total{code="…"}} of the instance's {@code /metrics}, 0 when absent. */
+  static double blocked(GovernedGateway g, String code) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "(?m)^veil_requests_blocked_total\\{code=\"" + code + "\"[^}]*} (\\S+)$")
+        .matcher(g.send("GET", "/metrics", null, null).body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /**
+   * {@code database.rateLimits: memory} on PostgreSQL: each instance keeps its own buckets (no database work per
+   * limited request), so two instances allow a key twice its rate; refusals are counted as with shared buckets.
+   */
+  @Test
+  void withInMemoryRateLimitsEachInstanceHasItsOwnBucket() throws Exception {
+    GovernanceConfig cfg = TestStores.POSTGRES.fresh().withSharedRateLimits(false);
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    try (GovernedGateway a = new GovernedGateway(shared, cfg, Map.of());
+        GovernedGateway b = new GovernedGateway(shared, cfg, Map.of())) {
+      IssuedKey limited = a.keys.create("acme", "default", 3);
+      int allowed = 0;
+      for (int i = 0; i < 8; i++) {
+        int status = chat(i % 2 == 0 ? a : b, limited.secret()).statusCode();
+        assertThat(status).isIn(200, 429);
+        allowed += status == 200 ? 1 : 0;
+      }
+      assertThat(allowed).as("3 per instance (a refill of one more at most on a slow machine)").isBetween(6, 7);
+      assertThat(blocked(a, "veil_rate_limit_exceeded") + blocked(b, "veil_rate_limit_exceeded")).isEqualTo(8 - allowed);
+      try (Connection c = java.sql.DriverManager.getConnection(cfg.jdbcUrl(), cfg.dbUser(), cfg.dbPassword());
+          Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM veil_rate_buckets")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).as("no bucket in the database").isZero();
+      }
     }
   }
 
@@ -68,6 +108,7 @@ class SharedRateLimitIT {
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("veil_store_unavailable");
         assertThat(g.echo.bodies).as("nothing forwarded").hasSize(forwardedBefore);
+        assertThat(blocked(g, "veil_store_unavailable")).as("the refusal is counted").isEqualTo(1);
       } finally {
         try (Connection admin = TestStores.postgres().getPostgresDatabase().getConnection();
             Statement s = admin.createStatement()) {

@@ -31,9 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * hashes). Wrapping binds each keyset to its row with associated data, so wrapped keys cannot be
  * swapped between subjects.
  *
- * <p>Crypto-shredding: {@link #destroy(Subject)} deletes the subject's wrapped key; every ciphertext
- * made with it, in this database, its replicas and its backups, becomes unreadable once the backups
- * that still hold the key row expire.
+ * <p>Crypto-shredding: {@link #destroy(Subject)} deletes the subject's wrapped key (and the vault rows it
+ * sealed); every ciphertext made with it, in this database, its replicas and its backups, becomes unreadable
+ * once the backups that still hold the key row expire.
  *
  * <p>Thread safety: safe for concurrent use, also by several processes sharing one database (key
  * creation races are resolved by the primary key: the loser reads the winner's key).
@@ -118,7 +118,12 @@ public final class SubjectKeys {
   }
 
   /**
-   * Crypto-shreds the subject: deletes its wrapped data key.
+   * Crypto-shreds the subject: deletes its wrapped data key and, in the same transaction, the vault rows sealed
+   * under it (ciphertexts no key can open any more; copies of them in backups stay unreadable). The subject's
+   * old tokens never restore again, and its conversations go on: a value sent again is a new value and gets a
+   * token that restores. (Rows left behind would be tried with the key the subject's next value creates under
+   * the same reference, fail authentication, and make every later request of the conversation fail closed.)
+   * Unlike {@link SubjectEraser#erase} it keeps consent, settings and audit links.
    *
    * @return true if there was a key to destroy
    */
@@ -129,14 +134,21 @@ public final class SubjectKeys {
   boolean destroy(Pseudonym ref) {
     try {
       return db.inTransaction("subject key destruction", c -> {
+        boolean deleted;
+        // the key row first, as an erasure does: it waits for a vault insert that claimed the key to commit, so
+        // the delete below sees that insert's rows too; an insert after it finds no key and seals again
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
           ps.setString(1, ref.hex());
-          boolean deleted = ps.executeUpdate() > 0;
-          if (deleted) {
-            db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref.hex()); // heard on commit
-          }
-          return deleted;
+          deleted = ps.executeUpdate() > 0;
         }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE subject_ref = ?")) {
+          ps.setString(1, ref.hex());
+          ps.executeUpdate();
+        }
+        if (deleted) {
+          db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref.hex()); // heard on commit
+        }
+        return deleted;
       });
     } finally {
       erased(ref.hex());

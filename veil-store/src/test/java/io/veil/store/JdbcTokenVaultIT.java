@@ -228,6 +228,38 @@ class JdbcTokenVaultIT {
     assertThat(vault.entries(SCOPE)).containsOnlyKeys(other);
   }
 
+  /**
+   * Crypto-shredding alone ({@link SubjectKeys#destroy}, no erasure): the subject's old tokens never restore
+   * again, and the conversation goes on. Before, the shredded rows stayed under the subject's reference, the
+   * next value created a new key for that reference, and every later read of the scope tried the old rows with
+   * the new key: authentication failed and each request of the conversation was refused from then on.
+   */
+  @Test
+  void aConversationWorksAgainAfterItsSubjectKeyAloneWasDestroyed() {
+    Subject alice = new Subject("acme", "alice@example.org");
+    String old = vault.tokenize(SCOPE, alice, EntityType.PERSON, "Alice A.", PERSON);
+    String carol = vault.tokenize(SCOPE, EntityType.PERSON, "Carol", PERSON);
+    assertThat(subjectKeys.destroy(alice)).isTrue();
+    assertThat(vault.reveal(SCOPE, old)).isEmpty();
+
+    // a new value of the same subject: a new key under the same reference
+    String email = vault.tokenize(SCOPE, alice, EntityType.EMAIL, "alice@example.org", n -> "<EMAIL_" + n + ">");
+    assertThat(vault.entries(SCOPE)).as("the scope reads again").containsEntry(email, "alice@example.org")
+        .containsEntry(carol, "Carol").doesNotContainValue("Alice A.");
+    // the shredded value sent again is a new value: it gets a token that restores
+    String again = vault.tokenize(SCOPE, alice, EntityType.PERSON, "Alice A.", PERSON);
+    assertThat(vault.reveal(SCOPE, again)).contains("Alice A.");
+    assertThat(again).isNotEqualTo(carol);
+    assertThat(vault.batched(() -> vault.entries(SCOPE))).containsEntry(again, "Alice A.")
+        .containsEntry(email, "alice@example.org").containsEntry(carol, "Carol");
+    // and inside a request's batch too (the batch reads the scope's lookups once)
+    assertThat(subjectKeys.destroy(alice)).isTrue();
+    String third = vault.batched(() -> vault.tokenizeTogether(SCOPE,
+        () -> vault.tokenize(SCOPE, alice, EntityType.PERSON, "Alice A.", PERSON)));
+    assertThat(vault.entries(SCOPE)).containsEntry(third, "Alice A.").containsEntry(carol, "Carol")
+        .doesNotContainValue("alice@example.org");
+  }
+
   @Test
   void anErasedSubjectsCachedKeyIsUnusableAtOnceAlsoOnASecondInstance() {
     Subject alice = new Subject("acme", "alice@example.org");

@@ -85,6 +85,21 @@ public final class RestorerCache {
     return fresh;
   }
 
+  /**
+   * Forgets every cached restorer, and with them the original values they hold (after an erasure: the erased
+   * values then leave the heap at once instead of up to two minutes after their scope's last use).
+   */
+  public void invalidateAll() {
+    cache.invalidateAll();
+    cache.cleanUp();
+  }
+
+  /** How many restorers are cached (each holds the values of one scope and format). */
+  public long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
   /** Forgets what is cached for the scope (all formats). */
   public void invalidate(Scope scope) {
     for (RestoreFormat f : RestoreFormat.values()) {
