@@ -14,8 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
  * The MAC of a Tink keyset holding one HMAC-SHA256 key without output prefix and with the full 32-byte tag
  * (Veil's system keys: pseudonyms and vault lookup hashes), done with a JCE {@link javax.crypto.Mac} this class
  * owns: the tag is the plain HMAC, byte for byte what Tink computes, so stored lookup hashes and pseudonyms stay
- * valid. Each call works on a clone of one initialised prototype, so no per-thread state is set up (Tink keeps
- * its {@code Mac} in a {@code ThreadLocal}, set up again on every new virtual thread: docs/notes/gwcpu.md).
+ * valid. Each call takes an initialised MAC from a pool shared by all threads ({@link BoundedPool}; a clone of one
+ * initialised prototype when the pool is empty), so no per-thread state is set up (Tink keeps its {@code Mac} in a
+ * {@code ThreadLocal}, set up again on every new virtual thread: docs/notes/gwcpu.md).
  *
  * <p>Thread safety: immutable; safe for concurrent use.
  *
@@ -26,6 +27,8 @@ final class JceHmac implements Mac {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final javax.crypto.Mac prototype;
+  /** Initialised MACs of this key, reset by each {@code doFinal}: cheaper than a clone per call. */
+  private final BoundedPool<javax.crypto.Mac> idle = new BoundedPool<>(64);
 
   private JceHmac(javax.crypto.Mac prototype) {
     this.prototype = prototype;
@@ -51,12 +54,17 @@ final class JceHmac implements Mac {
 
   @Override
   public byte[] computeMac(byte[] data) throws GeneralSecurityException {
-    try {
-      javax.crypto.Mac m = (javax.crypto.Mac) prototype.clone();
-      return m.doFinal(data);
-    } catch (CloneNotSupportedException e) {
-      throw new GeneralSecurityException("HMAC unavailable", e); // checked in of(): not reached
+    javax.crypto.Mac m = idle.take();
+    if (m == null) {
+      try {
+        m = (javax.crypto.Mac) prototype.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new GeneralSecurityException("HMAC unavailable", e); // checked in of(): not reached
+      }
     }
+    byte[] tag = m.doFinal(data); // leaves m reset, with its key, for the next caller
+    idle.give(m);
+    return tag;
   }
 
   @Override

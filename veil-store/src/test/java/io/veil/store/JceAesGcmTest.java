@@ -118,6 +118,45 @@ class JceAesGcmTest {
   }
 
   @Test
+  void concurrentSealsAndOpensWithPooledCiphersStayCorrect() throws Exception {
+    Aead one = JceAesGcm.of(ONE, KeyManager.CONFIG);
+    Aead rotated = JceAesGcm.of(ROTATED, KeyManager.CONFIG);
+    Aead tinkOne = tink(ONE);
+    Aead tinkRotated = tink(ROTATED);
+    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] threads = new Thread[12];
+    for (int t = 0; t < threads.length; t++) {
+      int me = t;
+      threads[t] = Thread.ofVirtual().start(() -> {
+        try {
+          for (int i = 0; i < 300; i++) {
+            byte[] pt = ("value " + me + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] ad = {(byte) me, (byte) i};
+            boolean first = (i + me) % 2 == 0;
+            byte[] sealed = (first ? one : rotated).encrypt(pt, ad);
+            if (!Arrays.equals((first ? tinkOne : tinkRotated).decrypt(sealed, ad), pt)
+                || !Arrays.equals((first ? one : rotated).decrypt(sealed, ad), pt)) {
+              wrong.incrementAndGet();
+            }
+            try {
+              (first ? rotated : one).decrypt(sealed, ad); // the other keyset must refuse it
+              wrong.incrementAndGet();
+            } catch (GeneralSecurityException expected) {
+              // fails closed, and the pooled cipher stays usable
+            }
+          }
+        } catch (GeneralSecurityException e) {
+          wrong.incrementAndGet();
+        }
+      });
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(wrong.get()).isZero();
+  }
+
+  @Test
   void toStringNamesNoKeyMaterial() throws GeneralSecurityException {
     assertThat(JceAesGcm.of(ROTATED, KeyManager.CONFIG).toString()).isEqualTo("JceAesGcm[3 key(s)]");
   }
