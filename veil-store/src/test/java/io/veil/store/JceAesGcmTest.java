@@ -123,37 +123,21 @@ class JceAesGcmTest {
     Aead rotated = JceAesGcm.of(ROTATED, KeyManager.CONFIG);
     Aead tinkOne = tink(ONE);
     Aead tinkRotated = tink(ROTATED);
-    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
-    Thread[] threads = new Thread[12];
-    for (int t = 0; t < threads.length; t++) {
-      int me = t;
-      threads[t] = Thread.ofVirtual().start(() -> {
-        try {
-          for (int i = 0; i < 300; i++) {
-            byte[] pt = ("value " + me + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] ad = {(byte) me, (byte) i};
-            boolean first = (i + me) % 2 == 0;
-            byte[] sealed = (first ? one : rotated).encrypt(pt, ad);
-            if (!Arrays.equals((first ? tinkOne : tinkRotated).decrypt(sealed, ad), pt)
-                || !Arrays.equals((first ? one : rotated).decrypt(sealed, ad), pt)) {
-              wrong.incrementAndGet();
-            }
-            try {
-              (first ? rotated : one).decrypt(sealed, ad); // the other keyset must refuse it
-              wrong.incrementAndGet();
-            } catch (GeneralSecurityException expected) {
-              // fails closed, and the pooled cipher stays usable
-            }
-          }
-        } catch (GeneralSecurityException e) {
-          wrong.incrementAndGet();
-        }
-      });
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertThat(wrong.get()).isZero();
+    int wrong = ConcurrentChecks.wrong(12, 300, (me, i) -> {
+      byte[] pt = ("value " + me + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] ad = {(byte) me, (byte) i};
+      boolean first = (i + me) % 2 == 0;
+      byte[] sealed = (first ? one : rotated).encrypt(pt, ad);
+      boolean right = Arrays.equals((first ? tinkOne : tinkRotated).decrypt(sealed, ad), pt)
+          && Arrays.equals((first ? one : rotated).decrypt(sealed, ad), pt);
+      try {
+        (first ? rotated : one).decrypt(sealed, ad); // the other keyset must refuse it
+        return false;
+      } catch (GeneralSecurityException expected) {
+        return right; // fails closed, and the pooled cipher stays usable
+      }
+    });
+    assertThat(wrong).isZero();
   }
 
   @Test

@@ -65,27 +65,11 @@ class JceHmacTest {
   void concurrentCallsWithPooledMacsGiveTinksTags() throws Exception {
     Mac jce = JceHmac.of(KEY, KeyManager.CONFIG);
     Mac tink = KEY.getPrimitive(KeyManager.CONFIG, Mac.class);
-    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
-    Thread[] threads = new Thread[12];
-    for (int t = 0; t < threads.length; t++) {
-      int me = t;
-      threads[t] = Thread.ofVirtual().start(() -> {
-        try {
-          for (int i = 0; i < 500; i++) {
-            byte[] data = ("lookup " + me + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (!java.util.Arrays.equals(jce.computeMac(data), tink.computeMac(data))) {
-              wrong.incrementAndGet();
-            }
-          }
-        } catch (GeneralSecurityException e) {
-          wrong.incrementAndGet();
-        }
-      });
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertThat(wrong.get()).isZero();
+    int wrong = ConcurrentChecks.wrong(12, 500, (me, i) -> {
+      byte[] data = ("lookup " + me + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return java.util.Arrays.equals(jce.computeMac(data), tink.computeMac(data));
+    });
+    assertThat(wrong).isZero();
   }
 
   @Test
