@@ -7,6 +7,8 @@
 # detection cache answers no repeat the workload does not have; WORKLOAD=multiturn profiles the multi-turn bodies
 # of LoadTool multiturn instead of the 1 KB prompts.
 #
+# CONCURRENCY=N (default 64) sets wrk's connections.
+#
 # usage: veil-bench/load/profile.sh VEIL_ROOT OUT [SECONDS=300] [--data DIR]
 set -euo pipefail
 export UNIQUE="${UNIQUE:-1}"
@@ -26,7 +28,7 @@ fi
 VEIL_JAVA_OPTS="-Xmx512m -XX:FlightRecorderOptions:stackdepth=256" "$TARGET/veil" serve --port $((PORT + 1)) \
   --upstream "http://127.0.0.1:$PORT/v1" --data-dir "$WORK/data" >"$WORK/serve.log" 2>&1 & VEIL=$!; PIDS+=("$VEIL")
 for _ in $(seq 1 900); do curl -fs "http://127.0.0.1:$((PORT + 1))/health" >/dev/null 2>&1 && break; sleep 0.2; done
-BODIES="$BODYFILE" API_KEY="$(cat "$WORK/data/dev-key")" wrk -t2 -c64 -d"${SECS}s" --timeout 10s \
+BODIES="$BODYFILE" API_KEY="$(cat "$WORK/data/dev-key")" wrk -t2 -c"${CONCURRENCY:-64}" -d"${SECS}s" --timeout 10s \
   -s "$HERE/post.lua" "http://127.0.0.1:$((PORT + 1))" >"$WORK/wrk.txt" 2>&1 & WRK=$!
 reqs() { curl -s "http://127.0.0.1:$((PORT + 1))/metrics" | awk '/^veil_requests_total/ {s += $2} END {print s + 0}'; }
 sleep $(( SECS * 2 / 5 ))

@@ -10,16 +10,22 @@ import java.security.GeneralSecurityException;
 
 /**
  * The work measured by {@link SubjectKeyCryptoBenchmark} and {@link SubjectKeyCryptoAB}: a new conversation's
- * subject key (generate, wrap with the master key, make the AEAD) and {@code values} values sealed with it, the
- * way the store did it before keycost ({@code old*}: Tink's keyset generation and keyset primitive, verbatim
- * from the earlier {@code SubjectKeys.create}) and now ({@code new*}: {@link DataKeys}); and a stored key unwrapped and its values opened. No database: the SQL around these
- * calls is the same on both sides. Each method returns a number derived from its output so nothing is dead code.
+ * subject key (generate, wrap with the master key, make the AEAD), {@code values} values sealed with it and their
+ * lookup hashes plus the subject's pseudonym (HMAC), the way the store did it before keycost ({@code old*}:
+ * Tink's keyset generation, keyset primitives and MAC, verbatim from the earlier {@code SubjectKeys.create}) and
+ * now ({@code new*}: {@link DataKeys}, the master key and the system MAC through {@link JceAesGcm} and
+ * {@link JceHmac}, docs/notes/gwcpu.md); and a stored key unwrapped and its values opened. No database: the SQL
+ * around these calls is the same on both sides. Each method returns a number derived from its output so nothing
+ * is dead code.
  */
 final class SubjectKeyCryptoWork {
   private static final Configuration CONFIG = KeyManager.CONFIG;
 
   final int values;
   final Aead master;
+  final Aead newMaster;
+  final com.google.crypto.tink.Mac mac;
+  final com.google.crypto.tink.Mac newMac;
   final byte[] keyAd;
   final byte[][] plain;
   final byte[][] valueAd;
@@ -29,7 +35,14 @@ final class SubjectKeyCryptoWork {
 
   SubjectKeyCryptoWork(int values) throws GeneralSecurityException {
     this.values = values;
-    master = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG).getPrimitive(CONFIG, Aead.class);
+    KeysetHandle masterKeyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
+    master = masterKeyset.getPrimitive(CONFIG, Aead.class);
+    newMaster = JceAesGcm.of(masterKeyset, CONFIG);
+    KeysetHandle macKeyset = KeysetHandle.generateNew(com.google.crypto.tink.mac.HmacParameters.builder()
+        .setKeySizeBytes(32).setTagSizeBytes(32).setHashType(com.google.crypto.tink.mac.HmacParameters.HashType.SHA256)
+        .setVariant(com.google.crypto.tink.mac.HmacParameters.Variant.NO_PREFIX).build(), CONFIG);
+    mac = macKeyset.getPrimitive(CONFIG, com.google.crypto.tink.Mac.class);
+    newMac = JceHmac.of(macKeyset, CONFIG);
     keyAd = Bytes.fields("veil.subject-key.v1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     plain = new byte[values][];
     valueAd = new byte[values][];
@@ -50,8 +63,9 @@ final class SubjectKeyCryptoWork {
     KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG);
     int n = TinkProtoKeysetFormat.serializeEncryptedKeyset(fresh, master, keyAd, CONFIG).length;
     Aead aead = fresh.getPrimitive(CONFIG, Aead.class);
+    n += mac.computeMac(keyAd)[0];
     for (int i = 0; i < values; i++) {
-      n += aead.encrypt(plain[i], valueAd[i])[20];
+      n += aead.encrypt(plain[i], valueAd[i])[20] + mac.computeMac(plain[i])[0];
     }
     return n;
   }
@@ -61,9 +75,10 @@ final class SubjectKeyCryptoWork {
   }
 
   private int sealWith(DataKeys.DataKey fresh) throws GeneralSecurityException {
-    int n = TinkProtoKeysetFormat.serializeEncryptedKeyset(fresh.keyset(), master, keyAd, CONFIG).length;
+    int n = TinkProtoKeysetFormat.serializeEncryptedKeyset(fresh.keyset(), newMaster, keyAd, CONFIG).length;
+    n += newMac.computeMac(keyAd)[0];
     for (int i = 0; i < values; i++) {
-      n += fresh.aead().encrypt(plain[i], valueAd[i])[20];
+      n += fresh.aead().encrypt(plain[i], valueAd[i])[20] + newMac.computeMac(plain[i])[0];
     }
     return n;
   }
@@ -77,7 +92,7 @@ final class SubjectKeyCryptoWork {
   }
 
   int newReadSubject() throws GeneralSecurityException {
-    return open(DataKeys.aead(TinkProtoKeysetFormat.parseEncryptedKeyset(storedKey, master, keyAd, CONFIG)));
+    return open(DataKeys.aead(TinkProtoKeysetFormat.parseEncryptedKeyset(storedKey, newMaster, keyAd, CONFIG)));
   }
 
   private int open(Aead aead) throws GeneralSecurityException {

@@ -72,7 +72,7 @@ public final class KeyManager {
   private KeyManager(Path keyDir, KeysetHandle master, KeysetHandle signing) throws GeneralSecurityException {
     this.keyDir = keyDir;
     this.master = master;
-    this.masterAead = master.getPrimitive(CONFIG, Aead.class);
+    this.masterAead = JceAesGcm.of(master, CONFIG);
     this.signing = signing;
     this.signer = signing.getPrimitive(CONFIG, PublicKeySign.class);
     this.verifier = signing.getPublicKeysetHandle().getPrimitive(CONFIG, PublicKeyVerify.class);
@@ -146,7 +146,7 @@ public final class KeyManager {
               .withRandomId().makePrimary())
           .build();
       writeSecret(keyDir.resolve(MASTER_FILE), rotated, false);
-      Aead aead = rotated.getPrimitive(CONFIG, Aead.class);
+      Aead aead = JceAesGcm.of(rotated, CONFIG);
       master = rotated;
       masterAead = aead;
       return rotated.size();
@@ -169,7 +169,7 @@ public final class KeyManager {
       if (h.equalsKeyset(master)) {
         return false;
       }
-      masterAead = h.getPrimitive(CONFIG, Aead.class);
+      masterAead = JceAesGcm.of(h, CONFIG);
       master = h;
       return true;
     } catch (IOException | GeneralSecurityException e) {

@@ -503,7 +503,7 @@ public final class SubjectKeys {
       }
     });
     try {
-      return unwrap(wrapped, ad).getPrimitive(CONFIG, Mac.class);
+      return JceHmac.of(unwrap(wrapped, ad), CONFIG);
     } catch (GeneralSecurityException e) {
       throw new StoreException("cannot use a system key", e);
     }

@@ -9,7 +9,6 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import com.google.crypto.tink.subtle.AesGcmJce;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;
@@ -68,23 +67,30 @@ class DataKeysTest {
     for (DataKeys.DataKey k : new DataKeys.DataKey[] {a, b}) {
       assertThat(k.keyset().size()).isEqualTo(1);
       assertThat(k.keyset().getPrimary().getKey().getParameters()).isEqualTo(DataKeys.PARAMETERS);
-      assertThat(k.aead()).isInstanceOf(AesGcmJce.class);
+      assertThat(k.aead()).isInstanceOf(JceAesGcm.class);
+      int id = k.keyset().getPrimary().getId();
+      assertThat(id).isPositive(); // as Tink's generateNew: a non-zero 31-bit id
       byte[] sealed = k.aead().encrypt(new byte[] {1, 2, 3}, new byte[0]);
       assertThat(sealed.length).isEqualTo(5 + 12 + 3 + 16); // Tink prefix, nonce, ciphertext, tag
       assertThat(sealed[0]).isEqualTo((byte) 1); // Tink's prefix version byte
+      assertThat(Arrays.copyOfRange(sealed, 1, 5)).isEqualTo(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+      assertThat(keysetPrimitive(k.keyset()).decrypt(sealed, new byte[0])).containsExactly(1, 2, 3);
     }
     assertThat(keyBytes(a)).isNotEqualTo(keyBytes(b));
   }
 
   @Test
-  void aKeysetOfSeveralKeysGetsTinksKeysetPrimitiveAndOpensWhatEachKeySealed() throws GeneralSecurityException {
+  void aKeysetOfSeveralKeysOpensWhatEachKeySealed() throws GeneralSecurityException {
     KeysetHandle two = KeysetHandle.newBuilder(KEYSET)
         .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId().makePrimary())
         .build();
     Aead aead = DataKeys.aead(two);
-    assertThat(aead).isNotInstanceOf(AesGcmJce.class);
     byte[] byFirst = DataKeys.aead(KEYSET).encrypt(new byte[] {7}, new byte[] {9});
     assertThat(aead.decrypt(byFirst, new byte[] {9})).containsExactly(7);
+    byte[] byPrimary = aead.encrypt(new byte[] {8}, new byte[] {9});
+    assertThat(keysetPrimitive(two).decrypt(byPrimary, new byte[] {9})).containsExactly(8);
+    assertThatThrownBy(() -> DataKeys.aead(KEYSET).decrypt(byPrimary, new byte[] {9}))
+        .isInstanceOf(GeneralSecurityException.class); // sealed by the new primary, not the first key
   }
 
   @Test
