@@ -54,7 +54,7 @@ class InternationalNumbersTest {
         Arbitraries.strings().withChars("0123456789 -.()").ofMinLength(0).ofMaxLength(22),
         Arbitraries.strings().withChars("01").ofMinLength(1).ofMaxLength(12),
         Arbitraries.strings().withChars("0123456789 x#;e").ofMinLength(1).ofMaxLength(16));
-    Arbitrary<String> gap = Arbitraries.of("", " ", "-", ".", "(", ") ");
+    Arbitrary<String> gap = Arbitraries.of("", " ", "-", ".", "(", ") ", " (0)", " (0) ", "0", " 1", "8");
     return Combinators.combine(code, gap, national).as((c, g, n) -> c + g + n);
   }
 
@@ -63,7 +63,8 @@ class InternationalNumbersTest {
   @CsvSource(delimiter = '|', value = {
       "44 20 7946 0958|true", "1 415-555-0100|true", "49 30 1234567|true", "33 1 42 68 53 00|true",
       "39 06 6982 0000|true", "91 98765 43210|true", "61 2 9374 4000|true", "800 1234 5678|true",
-      "44 (0) 20 7946 0958|false", "44 20 7946 0958 x12|false", "0 123 456 789|false", "99|false"})
+      "44 (0) 20 7946 0958|true", "49 (0)30 1234567|true", "41 (0)44 668 18 00|true",
+      "44 20 7946 0958 x12|false", "0 123 456 789|false", "99|false"})
   void commonNumbersAreAnsweredHere(String rest, boolean answered) {
     String candidate = "+" + rest;
     assertThat(NUMBERS.parse(candidate, 1, candidate.length()) != null).isEqualTo(answered);
