@@ -29,7 +29,12 @@ import java.nio.CharBuffer;
  * {@code InternationalNumbersTest} compares every answer with the library's own parse.
  *
  * <p>Thread-safe: immutable after construction (compiled patterns are shared; each call makes its own
- * matcher).
+ * matcher). Memory per call: a 20-char array and the returned number. Failure: null, never an exception,
+ * for any candidate inside the text (offsets outside it throw {@link IndexOutOfBoundsException}).
+ *
+ * <p><b>Security:</b> keeps nothing between calls (no cache of numbers: a phone number must not outlive
+ * the analysis of its text); the returned {@link PhoneNumber} holds the number's digits, so it must not be
+ * logged or put into an error message.
  */
 final class InternationalNumbers {
   /** The library's bound on a country calling code's digits. */
