@@ -59,6 +59,8 @@ final class PhoneRecognizer extends DigitRunRecognizer {
    * library's regular expressions; where the tables do not match the library in use, the library answers.
    */
   private static final PhoneValidity VALIDITY = PhoneValidity.load(PhoneNumberUtil.getInstance());
+  /** libphonenumber's parse of most international candidates, without its regular expressions. */
+  private static final InternationalNumbers INTERNATIONAL = new InternationalNumbers(PhoneNumberUtil.getInstance());
   private final PhoneValidity.Table[] trunkZeroTables = tables(TRUNK_ZERO_REGIONS);
   private final PhoneValidity.Table[] noTrunkTables = tables(NO_TRUNK_REGIONS);
   private final PhoneValidity.Table italyTable = VALIDITY.table("IT");
@@ -416,8 +418,11 @@ final class PhoneRecognizer extends DigitRunRecognizer {
     }
     boolean possible = false;
     if (international) {
-      String s = zeroZero ? "+" + t.substring(start + 2, end) : t.substring(start, end);
-      PhoneNumber p = parse(s, "ZZ");
+      PhoneNumber p = INTERNATIONAL.parse(t, zeroZero ? start + 2 : start + 1, end);
+      if (p == null) {
+        String s = zeroZero ? "+" + t.substring(start + 2, end) : t.substring(start, end);
+        p = parse(s, "ZZ");
+      }
       if (p != null && VALIDITY.isValidNumber(p)) {
         return new Finding(start, end, EntityType.PHONE, 0.85, name());
       }
