@@ -16,7 +16,9 @@
 # bucket, as production keys do).
 #
 # usage: veil-bench/load/pg-load.sh [--seconds 20] [--warmup 15] [--concurrency "8 64"] [--turns 6]
-#          [--scenarios "pg2 pg1 h2"] [--xmx SIZE] [--data DIR] [--out DIR] [--keep]
+#          [--scenarios "pg2 pg1 h2"] [--xmx SIZE] [--histo] [--data DIR] [--out DIR] [--keep]
+# --histo writes gateway A's class histogram (live objects, after a full GC) after each scenario (histo-*.txt):
+# --concurrency "8 8" then shows what the second run added to the heap.
 # --xmx SIZE runs the gateways with -Xmx SIZE and a GC log each (gc-A.log, gc-B.log, gc-H.log); with
 # --scenarios pg1 --concurrency 8 --seconds 600 that is the memory soak (heap after GC: gc-heap.sh gc-A.log).
 # needs: Debian's postgresql server binaries (see pg.sh), a JDK >= 21, ../shared/data next to the repository.
@@ -33,6 +35,7 @@ DATA="$ROOT/../shared/data"
 OUT=""
 KEEP=0
 XMX=""
+HISTO=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER="$2"; shift 2 ;;
@@ -44,7 +47,8 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --xmx) XMX="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --histo) HISTO=1; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "pg-load: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -67,22 +71,7 @@ cleanup() {
   [ "$KEEP" = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-}
-wait_http() { # url timeout_s pid
-  local i
-  for i in $(seq 1 $(( $2 * 10 ))); do
-    curl -fs -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+. "$HERE/lib.sh" # free_port, wait_http
 
 log "building the CLI if needed"
 "$ROOT/veil" --version >/dev/null
@@ -190,6 +179,7 @@ for c in $CONCURRENCY; do
       > "$OUT/statements-$s-c$c.txt"
     echo "{\"scenario\":\"$s\",\"concurrency\":$c,\"loadavg\":$(cut -d' ' -f1 /proc/loadavg),$cpu\"pg_commits\":$(( com1 - com0 )),\"pg_rollbacks\":$(( rb1 - rb0 )),\"pg_deadlocks\":$(( dl1 - dl0 )),\"pg_statements\":$stmts,\"pg_lock_waits\":$(( $(lock_waits) - lw0 )),${line#\{}" \
       | tee -a "$RESULTS" >&2
+    [ "$HISTO" = 1 ] && "$(dirname "$JAVA")/jcmd" "${JP[A]}" GC.class_histogram > "$OUT/histo-A-$RUN-$s-c$c.txt" 2>&1
   done
 done
 log "token stability across turns and instances (mock record)"
