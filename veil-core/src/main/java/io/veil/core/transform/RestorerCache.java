@@ -69,12 +69,6 @@ public final class RestorerCache {
     return cache.policy().eviction().orElseThrow().weightedSize().orElse(0);
   }
 
-  /** Scopes (and formats) held now (after pending evictions). */
-  long size() {
-    cache.cleanUp();
-    return cache.estimatedSize();
-  }
-
   /** The restorer for the scope's current entries in {@code vault}. */
   public Restorer restorer(TokenVault vault, Scope scope, RestoreFormat format) {
     return restorer(vault, scope, format, null);

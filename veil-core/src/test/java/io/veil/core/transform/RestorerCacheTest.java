@@ -33,9 +33,9 @@ class RestorerCacheTest {
       }
       last = bounded.restorer(vault, big, RestoreFormat.TEXT);
     }
+    // 64 such restorers weigh more than the budget: within it, some were evicted
     assertThat(last.estimatedBytes()).as("one scope's restorer").isGreaterThan(budget / 64);
-    assertThat(bounded.heldBytes()).isLessThanOrEqualTo(budget);
-    assertThat(bounded.size()).isBetween(1L, 63L);
+    assertThat(bounded.heldBytes()).isPositive().isLessThanOrEqualTo(budget);
   }
 
   @Test
