@@ -20,7 +20,7 @@
 # --histo writes gateway A's class histogram (live objects, after a full GC) after each scenario (histo-*.txt):
 # --concurrency "8 8" then shows what the second run added to the heap.
 # --xmx SIZE runs the gateways with -Xmx SIZE and a GC log each (gc-A.log, gc-B.log, gc-H.log); with
-# --scenarios pg1 --concurrency 8 --seconds 600 that is the memory soak (heap after GC: gc-heap.sh gc-A.log).
+# --scenarios pg1 --concurrency 8 --seconds 600 that is the memory soak (heap after GC: the "->NM" of each "Pause Young" line of gc-A.log).
 # needs: Debian's postgresql server binaries (see pg.sh), a JDK >= 21, ../shared/data next to the repository.
 set -euo pipefail
 
