@@ -122,6 +122,9 @@ public final class Governance implements AutoCloseable {
    * Opens the database named by the configuration (the H2 file {@code dataDir/veil} by default) and
    * the keys ({@code VEIL_MASTER_KEYSET}/{@code VEIL_SIGNING_KEYSET} from {@code env} when set, else
    * {@code dataDir/keys}).
+   *
+   * @throws StoreException if the database cannot be opened, or if the master keyset does not unwrap the
+   *     database's keys (instances sharing a database must load the same keysets): the start is refused
    */
   public static Governance open(GovernanceConfig config, Path dataDir, Map<String, String> env) {
     Objects.requireNonNull(config, "config");
@@ -136,7 +139,14 @@ public final class Governance implements AutoCloseable {
             : DatabaseConfig.postgres(config.jdbcUrl(), config.dbUser(), config.dbPassword());
     // a request must not wait 10 s for a dead database: fail fast, answer 503
     dbc = dbc.withPool(dbc.maxPoolSize(), Duration.ofSeconds(3));
-    return new Governance(config, Database.open(dbc), km);
+    Governance g = new Governance(config, Database.open(dbc), km);
+    try {
+      g.subjectKeys.requireMasterKeysetOfDatabase(); // a wrong keyset stops the start, not every later request
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+    return g;
   }
 
   /** Starts the audit checkpoint timer and the retention purge (daemon threads). Idempotent. */

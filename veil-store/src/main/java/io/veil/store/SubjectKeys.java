@@ -106,6 +106,31 @@ public final class SubjectKeys {
     return new Pseudonym(Bytes.hex(mac(PSEUDONYM_KEY, Bytes.fields("veil.subject.v1", subject.tenant(), subject.id()))));
   }
 
+  /**
+   * Unwraps the database's system keys (the pseudonym and vault-lookup keys; created first on an empty
+   * database) with this process's master keyset. Called when an instance opens its store, so that an instance
+   * started with another master keyset than the one that wrapped them (a second instance on a shared
+   * PostgreSQL given its own {@code DATA_DIR/keys}, a data directory restored with the wrong key backup) refuses
+   * to start, instead of starting, answering probes and then refusing every request that tokenizes.
+   *
+   * @throws StoreUnavailableException if the database cannot be reached
+   * @throws StoreException if a system key cannot be unwrapped with this master keyset (the message says what
+   *     to do; it names no key material)
+   */
+  public void requireMasterKeysetOfDatabase() {
+    for (String name : java.util.List.of(PSEUDONYM_KEY, LOOKUP_KEY)) {
+      try {
+        systemMacs.computeIfAbsent(name, this::loadOrCreateMac);
+      } catch (StoreUnavailableException e) {
+        throw e;
+      } catch (StoreException e) {
+        throw new StoreException("the master keyset does not unwrap this database's keys: every instance on one"
+            + " database must load the same keysets (the same DATA_DIR/keys files, or VEIL_MASTER_KEYSET and"
+            + " VEIL_SIGNING_KEYSET)", e);
+      }
+    }
+  }
+
   /** Keyed hash used by the vault to find a value without storing it. */
   String lookupHash(byte[] data) {
     return Bytes.hex(mac(LOOKUP_KEY, data));

@@ -185,6 +185,34 @@ final class RestoreIndex {
     return maxKeyLength;
   }
 
+  /**
+   * Heap bytes this index holds, estimated from its node count: about {@value #BYTES_PER_NODE} bytes per node
+   * with its arrays, targets and keys (the heap histogram of the multi-instance load run: 150 MB over 1.55
+   * million nodes). O(nodes), like the build.
+   */
+  long estimatedBytes() {
+    long nodes = 0;
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      nodes++;
+      if (n.ascii != null) {
+        for (Node k : n.ascii) {
+          if (k != null) {
+            todo.push(k);
+          }
+        }
+      }
+      for (int i = 0; i < n.size; i++) {
+        todo.push(n.kids[i]);
+      }
+    }
+    return nodes * BYTES_PER_NODE;
+  }
+
+  static final int BYTES_PER_NODE = 100;
+
   static RestoreIndex build(Map<String, String> entries, Map<String, EntityType> types, RestoreFormat format) {
     RestoreIndex index = new RestoreIndex();
     List<Target> primary = new ArrayList<>();

@@ -49,6 +49,11 @@ public final class Restorer {
     return new Restorer(RestoreIndex.build(entries, types, format), format);
   }
 
+  /** Heap bytes this restorer holds, estimated (for caches that bound their memory). */
+  long estimatedBytes() {
+    return index.estimatedBytes();
+  }
+
   /** Restores a whole text. */
   public String restore(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);

@@ -22,8 +22,9 @@ import java.util.Set;
  * was built from (an O(entries) comparison), so a restore never misses a token minted since, and a
  * scope cleared or erased in the vault is never restored from the cache.
  *
- * <p>Thread safety: thread-safe. Memory: bounded by {@code maxScopes}; entries expire after two
- * minutes without use.
+ * <p>Thread safety: thread-safe. Memory: bounded by {@code maxScopes} and by {@code maxBytes} of estimated heap
+ * (a conversation's restorer holds every spelling of every token: ~200 KB for six turns of 1 KB messages, so a
+ * bound by count alone let 4096 of them take ~800 MB); entries expire after two minutes without use.
  *
  * <p><b>Security:</b> holds original values in memory for up to two minutes after a scope's last use,
  * as the in-memory vault does; nothing is written anywhere.
@@ -31,18 +32,41 @@ import java.util.Set;
 public final class RestorerCache {
   private record Key(Scope scope, RestoreFormat format) {}
 
-  private record Built(Map<String, String> entries, Map<String, EntityType> types, Restorer restorer) {}
+  private record Built(Map<String, String> entries, Map<String, EntityType> types, Restorer restorer, long bytes) {}
 
   private final Cache<Key, Built> cache;
 
+  /** The heap budget of {@link #RestorerCache(int)}. */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
   public RestorerCache(int maxScopes) {
+    this(maxScopes, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * @param maxScopes at most this many scopes' restorers are held
+   * @param maxBytes at most about this many bytes of heap are held by them (each weighs its estimated size,
+   *     and at least {@code maxBytes / maxScopes}, so the count bound holds too)
+   */
+  public RestorerCache(int maxScopes, long maxBytes) {
     if (maxScopes < 1) {
       throw new IllegalArgumentException("maxScopes must be positive");
     }
+    if (maxBytes < maxScopes) {
+      throw new IllegalArgumentException("maxBytes must be at least maxScopes");
+    }
+    long floor = Math.ceilDiv(maxBytes, maxScopes);
     this.cache = Caffeine.newBuilder()
-        .maximumSize(maxScopes)
+        .maximumWeight(maxBytes)
+        .<Key, Built>weigher((k, b) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, b.bytes())))
         .expireAfterAccess(Duration.ofMinutes(2))
         .build();
+  }
+
+  /** Estimated heap bytes held now (after pending evictions). */
+  long heldBytes() {
+    cache.cleanUp();
+    return cache.policy().eviction().orElseThrow().weightedSize().orElse(0);
   }
 
   /** The restorer for the scope's current entries in {@code vault}. */
@@ -81,7 +105,7 @@ public final class RestorerCache {
       return built.restorer();
     }
     Restorer fresh = Restorer.of(entries, types, format);
-    cache.put(key, new Built(Map.copyOf(entries), Map.copyOf(types), fresh));
+    cache.put(key, new Built(Map.copyOf(entries), Map.copyOf(types), fresh, fresh.estimatedBytes()));
     return fresh;
   }
 

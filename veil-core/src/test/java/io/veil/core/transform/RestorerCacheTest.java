@@ -17,6 +17,27 @@ class RestorerCacheTest {
     return vault.tokenize(scope, EntityType.EMAIL, value, n -> "<EMAIL_" + n + ">");
   }
 
+  /**
+   * Scopes with many tokens are held within the byte budget, not only within the count: the load run's heap
+   * grew by ~200 KB per conversation held (a bound of 4096 scopes allowed ~800 MB).
+   */
+  @Test
+  void restorersOfLargeScopesAreHeldWithinTheByteBudget() {
+    long budget = 1 << 20;
+    RestorerCache bounded = new RestorerCache(4096, budget);
+    Restorer last = null;
+    for (int s = 0; s < 64; s++) {
+      Scope big = new Scope("acme", "big-" + s);
+      for (int i = 0; i < 100; i++) {
+        vault.tokenize(big, EntityType.PERSON, "Person " + s + " number " + i, n -> "<PERSON_" + n + ">");
+      }
+      last = bounded.restorer(vault, big, RestoreFormat.TEXT);
+    }
+    // 64 such restorers weigh more than the budget: within it, some were evicted
+    assertThat(last.estimatedBytes()).as("one scope's restorer").isGreaterThan(budget / 64);
+    assertThat(bounded.heldBytes()).isPositive().isLessThanOrEqualTo(budget);
+  }
+
   @Test
   void reusesTheRestorerWhileEntriesAreUnchanged() {
     mint("a@x.org");
