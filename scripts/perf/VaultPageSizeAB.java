@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * machine. Prints CPU ms per request per side, the ratio B/A, and the H2 file sizes.
  *
  * <pre>
- * java -cp VEIL_CORE:VEIL_STORE:DEPS scripts/perf/VaultPageSizeAB.java [rounds=20] [block=100] [threads=4] [suffix=;PAGE_SIZE=4096]
+ * java -cp VEIL_CORE_CLASSES:VEIL_STORE_CLASSES:DEPS scripts/perf/VaultPageSizeAB.java [rounds=20] [block=100] [threads=4] [suffix=;PAGE_SIZE=4096]
  * </pre>
  */
 public class VaultPageSizeAB {
