@@ -89,6 +89,7 @@ public final class Gateway implements AutoCloseable {
       metrics.audit(governance.audit());
       metrics.vault(governance.vault());
       metrics.changeFeed(governance.database());
+      metrics.pool(governance.database());
       metrics.retention(governance);
     }
     this.upstream = UpstreamTransport.open(config.upstream());

@@ -29,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       governance on PostgreSQL: 1 while this instance hears the consent, settings and erasure changes other
  *       instances commit (its per-user caches are in use), 0 while its listener is down (every request reads
  *       the database); and how often the listener has subscribed (more than 1: it lost its connection)
+ *   <li>{@code veil_store_pool_connections{state=active|idle}}, {@code veil_store_pool_pending} and
+ *       {@code veil_store_pool_max} — with governance: the store's connection pool (pending above zero for long:
+ *       the pool or the database is the limit)
  *   <li>{@code veil_retention_rows_purged_total} and {@code veil_retention_subject_keys_purged_total} — with
  *       governance: rows this instance's retention runs deleted, and idle per-conversation subject keys
  *   <li>{@code veil_detection_cache_hits_total}, {@code veil_detection_cache_misses_total},
@@ -135,6 +138,18 @@ final class GatewayMetrics {
     FunctionCounter.builder("veil.vault.inserts", vault, v -> (double) v.insertsCommitted())
         .description("Vault inserts committed (one per text with new values, or per value stored alone)")
         .register(registry);
+  }
+
+  /** Exposes the store's connection pool: connections by state and the pool's maximum (read at scrape time). */
+  void pool(io.veil.store.Database database) {
+    Gauge.builder("veil.store.pool.connections", database, d -> d.poolState().active())
+        .description("Store connections by state").tags("state", "active").register(registry);
+    Gauge.builder("veil.store.pool.connections", database, d -> d.poolState().idle())
+        .description("Store connections by state").tags("state", "idle").register(registry);
+    Gauge.builder("veil.store.pool.pending", database, d -> d.poolState().pending())
+        .description("Requests waiting for a store connection").register(registry);
+    Gauge.builder("veil.store.pool.max", database, d -> d.poolState().max())
+        .description("The store connection pool's maximum size").register(registry);
   }
 
   /** Exposes what this instance's retention runs deleted (read at scrape time). */

@@ -257,7 +257,9 @@ class GovernanceIT {
       assertThat(g.governance.audit().recordsWritten() - recordsBefore).isEqualTo(4);
       assertThat(wait.onTheirWay().getAsInt()).as("requests in flight not yet audited, after all ended").isZero();
       assertThat(g.send("GET", "/metrics", null, null).body()).contains("veil_audit_commits_total").contains("veil_audit_records_total")
-          .contains("veil_vault_insert_commits_total").contains("veil_vault_inserts_total");
+          .contains("veil_vault_insert_commits_total").contains("veil_vault_inserts_total")
+          .contains("veil_store_pool_connections{state=\"active\"}").contains("veil_store_pool_connections{state=\"idle\"}")
+          .contains("veil_store_pool_pending").containsPattern("veil_store_pool_max [1-9]");
     }
     try (GovernedGateway g = new GovernedGateway(java.nio.file.Files.createDirectories(dir.resolve("no-wait")),
         store.fresh().withAuditGroupWait(java.time.Duration.ZERO), Map.of())) {

@@ -143,6 +143,29 @@ public final class Database implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The connection pool's state now: connections in use, idle, callers waiting for one, and the pool's maximum.
+   * All zero once the pool is closed. Cheap (reads the pool's counters); for gauges read at scrape time.
+   */
+  public PoolState poolState() {
+    com.zaxxer.hikari.HikariPoolMXBean bean = pool.isClosed() ? null : pool.getHikariPoolMXBean();
+    if (bean == null) {
+      return new PoolState(0, 0, 0, pool.getMaximumPoolSize());
+    }
+    return new PoolState(bean.getActiveConnections(), bean.getIdleConnections(), bean.getThreadsAwaitingConnection(),
+        pool.getMaximumPoolSize());
+  }
+
+  /**
+   * A snapshot of the connection pool (see {@link #poolState()}).
+   *
+   * @param active connections lent out
+   * @param idle connections waiting in the pool
+   * @param pending callers waiting for a connection (above zero for long: the pool or the database is the limit)
+   * @param max the pool's maximum size
+   */
+  public record PoolState(int active, int idle, int pending, int max) {}
+
   /** True when this is a PostgreSQL database (else H2). */
   public boolean isPostgres() {
     return postgres;
