@@ -39,12 +39,10 @@ public final class SubjectEraser {
     String ref = keys.pseudonymOf(subject).hex();
     long now = db.clock().millis();
     long[] counts = db.inTransaction("subject erasure", c -> {
-      // the key row first: it waits for a vault insert that claimed the key (SubjectKeys.claim) to
-      // commit, so the vault delete after it sees that row too; an insert after it finds no key
-      long keysDeleted = delete(c, "DELETE FROM subject_keys WHERE subject_ref = ?", ref);
+      SubjectKeys.Shredded shredded = SubjectKeys.deleteKeyAndSealedRows(c, ref); // the key row first, then its rows
       long[] n = {
-          delete(c, "DELETE FROM vault_entries WHERE subject_ref = ?", ref),
-          keysDeleted,
+          shredded.vaultRows(),
+          shredded.keys(),
           delete(c, "UPDATE audit_records SET subject_ref = NULL, subject_salt = NULL WHERE subject_ref = ?", ref),
           delete(c, "DELETE FROM consent_events WHERE subject_ref = ?", ref)
               + delete(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),

@@ -142,6 +142,26 @@ public final class SubjectKeys {
     return db.withConnection("subject key lookup", c -> readWrapped(c, ref.hex()) != null);
   }
 
+  /** What {@link #deleteKeyAndSealedRows} deleted. */
+  record Shredded(long vaultRows, long keys) {}
+
+  /**
+   * Deletes the subject's key row and then the vault rows sealed under it, in the caller's transaction. The key
+   * row first: deleting it waits for a vault insert that claimed the key ({@link #claim}) to commit, so the vault
+   * delete after it sees that insert's rows too; an insert after it finds no key and seals again under a new one.
+   */
+  static Shredded deleteKeyAndSealedRows(Connection c, String ref) throws SQLException {
+    long keys;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
+      ps.setString(1, ref);
+      keys = ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE subject_ref = ?")) {
+      ps.setString(1, ref);
+      return new Shredded(ps.executeUpdate(), keys);
+    }
+  }
+
   /**
    * Crypto-shreds the subject: deletes its wrapped data key and, in the same transaction, the vault rows sealed
    * under it (ciphertexts no key can open any more; copies of them in backups stay unreadable). The subject's
@@ -159,17 +179,7 @@ public final class SubjectKeys {
   boolean destroy(Pseudonym ref) {
     try {
       return db.inTransaction("subject key destruction", c -> {
-        boolean deleted;
-        // the key row first, as an erasure does: it waits for a vault insert that claimed the key to commit, so
-        // the delete below sees that insert's rows too; an insert after it finds no key and seals again
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
-          ps.setString(1, ref.hex());
-          deleted = ps.executeUpdate() > 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE subject_ref = ?")) {
-          ps.setString(1, ref.hex());
-          ps.executeUpdate();
-        }
+        boolean deleted = deleteKeyAndSealedRows(c, ref.hex()).keys() > 0;
         if (deleted) {
           db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref.hex()); // heard on commit
         }
