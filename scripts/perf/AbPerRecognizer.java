@@ -13,8 +13,9 @@ import java.util.*;
  *
  * <pre>
  * java -cp "$(cat /tmp/cp.txt)" scripts/perf/AbPerRecognizer.java OLD_CLASSES NEW_CLASSES "$(cat /tmp/cp.txt)" \
- *     ../shared/data/presidio_synth_v2/eval.jsonl SECONDS [per]
+ *     ../shared/data/presidio_synth_v2/eval.jsonl[,MORE.jsonl] SECONDS [per]
  * </pre>
+ * ({@code -DnoModel=true}: without the whole engine with the default model NER, the slowest configuration.)
  * (the class path from {@code mvn -q -pl veil-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}).
  */
 @SuppressWarnings("unchecked")
@@ -22,7 +23,8 @@ public class AbPerRecognizer {
   public static void main(String[] a) throws Exception {
     List<String> texts = new ArrayList<>();
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-    for (String l : Files.readAllLines(Path.of(a[3]))) { if (l.isBlank()) continue; texts.add(json.readTree(l).get("text").asText()); }
+    for (String f : a[3].split(",")) for (String l : Files.readAllLines(Path.of(f))) { if (l.isBlank()) continue; texts.add(json.readTree(l).get("text").asText()); }
+    boolean noModel = Boolean.getBoolean("noModel");
     long bytes = 0; for (String t : texts) bytes += t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     boolean per = a.length > 5;
     List<String> names = new ArrayList<>(); List<Object[]> an = new ArrayList<>(); Method[] m = new Method[2];
@@ -37,11 +39,11 @@ public class AbPerRecognizer {
       b.getClass().getMethod("addRecognizers", Iterable.class).invoke(b, all);
       list.add(b.getClass().getMethod("build").invoke(b));
       Class<?> P = cl.loadClass("io.veil.core.Policy");
-      list.add(P.getMethod("newAnalyzer").invoke(P.getMethod("defaults").invoke(null)));
+      if (!noModel) list.add(P.getMethod("newAnalyzer").invoke(P.getMethod("defaults").invoke(null)));
       Class<?> NE = cl.loadClass("io.veil.core.NerEngine");
       Object gazetteer = cl.loadClass("io.veil.core.NerEngines").getMethod("byName", String.class).invoke(null, "gazetteer");
       list.add(P.getMethod("newAnalyzer", NE).invoke(P.getMethod("defaults").invoke(null), gazetteer));
-      if (k == 0) { names.add("structured"); names.add("whole"); names.add("whole (gazetteer NER)"); }
+      if (k == 0) { names.add("structured"); if (!noModel) names.add("whole"); names.add("whole (gazetteer NER)"); }
       if (per) for (Object r : all) {
         Object bb = A.getMethod("builder").invoke(null);
         bb.getClass().getMethod("addRecognizer", cl.loadClass("io.veil.core.Recognizer")).invoke(bb, r);
@@ -76,8 +78,9 @@ public class AbPerRecognizer {
     System.out.printf("%-22s %8.3f us (%6.1f MB/s)%n", "regex baseline", r, bpt / r);
     for (int c = 0; c < cfg; c++) {
       double o = pct(res[0].get(c)), n = pct(res[1].get(c));
-      System.out.printf("%-22s old %8.3f us (%6.1f MB/s, %.3f of regex)  new %8.3f us (%6.1f MB/s, %.3f of regex)  x%.2f%n", names.get(c), o, bpt / o, r / o, n, bpt / n, r / n, o / n);
+      System.out.printf("%-22s old %8.3f us (%6.1f MB/s, %.3f of regex)  new %8.3f us (%6.1f MB/s, %.3f of regex)  x%.3f (medians x%.3f)%n", names.get(c), o, bpt / o, r / o, n, bpt / n, r / n, o / n, med(res[0].get(c)) / med(res[1].get(c)));
     }
   }
+  static double med(List<Double> v) { List<Double> w = new ArrayList<>(v.subList(v.size() / 4, v.size())); Collections.sort(w); return w.get(w.size() / 2); }
   static double pct(List<Double> v) { List<Double> w = new ArrayList<>(v.subList(v.size() / 4, v.size())); Collections.sort(w); return w.get(w.size() / 5); }
 }
