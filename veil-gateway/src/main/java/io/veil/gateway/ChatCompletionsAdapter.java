@@ -33,6 +33,10 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   private static final Set<String> REFUSAL_PART_FIELDS = Set.of("type", "refusal");
   private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "type", "function");
   private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
+  /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
+  private static final Set<String> REVIEWED = Set.of("messages", "tools", "functions", "stop", "user",
+      "safety_identifier");
+  private static final Map<String, String> SCHEMA_OWNERS = Map.of("response_format", "/json_schema");
 
   @Override
   public Set<String> allowedFields() {
@@ -91,6 +95,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    VerbatimFields.check(body, REVIEWED, SCHEMA_OWNERS);
     JsonNode messages = body.get("messages");
     if (messages == null) {
       throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'messages' is required");
@@ -139,6 +144,9 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
     // what the tools and schemas tell the model (descriptions, enum values) is text too
     ToolDefinitions.chat(body, t);
+    // stop sequences are text ("\nJane Doe:" for a transcript), pseudonymized with the conversation's tokens so
+    // the model still stops where the placeholder or surrogate of that text begins
+    CompletionsAdapter.transformStrings(body, "stop", t, false);
   }
 
   /** Transforms a string content or the text of every text part; refuses parts Veil cannot read. */

@@ -33,6 +33,9 @@ final class ResponsesAdapter implements ProtocolAdapter {
       "reasoning", Set.of("type", "id", "summary", "content", "encrypted_content"),
       "item_reference", Set.of("type", "id"));
   private static final Set<String> SUMMARY_FIELDS = Set.of("type", "text");
+  /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
+  private static final Set<String> REVIEWED = Set.of("input", "instructions", "tools", "user", "safety_identifier");
+  private static final Map<String, String> SCHEMA_OWNERS = Map.of("text", "/format");
 
   @Override
   public Set<String> allowedFields() {
@@ -56,6 +59,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    VerbatimFields.check(body, REVIEWED, SCHEMA_OWNERS);
     // what the tools and schemas tell the model (descriptions, enum values) is text too
     ToolDefinitions.responses(body, t);
     ChatCompletionsAdapter.requireText(body, "instructions");
