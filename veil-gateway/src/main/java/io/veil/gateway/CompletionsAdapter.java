@@ -96,6 +96,7 @@ final class CompletionsAdapter implements ProtocolAdapter {
           if (c instanceof ObjectNode choice) {
             int index = choice.path("index").asInt(0);
             if (choice.path("text").isTextual()) {
+              StreamTransformer.checkOpen(open, index);
               String text = open.computeIfAbsent(index, i -> restorers.streaming(RestoreFormat.TEXT)).push(choice.get("text").asText());
               choice.put("text", text);
             }

@@ -261,10 +261,28 @@ final class ResponsesAdapter implements ProtocolAdapter {
     }
 
     private void push(SseEvent event, ObjectNode ev, String key, RestoreFormat format, boolean outputText) {
-      lastDelta.put(key, ev);
+      StreamTransformer.checkOpen(open, key);
+      lastDelta.put(key, template(ev));
       lastEventName.put(key, event.event());
       ev.put("delta", open.computeIfAbsent(key, k -> outputText && format == RestoreFormat.TEXT
           ? new JsonAwareTextRestorer(restorers) : restorers.streaming(format)).push(ev.get("delta").asText()));
+    }
+
+    /**
+     * What {@link #tail} needs of a delta event: its scalar fields but the text (type, ids, indices) and an empty
+     * {@code logprobs} where it had them. Not the event itself: the provider's arrays and objects in it would stay
+     * in memory for every open text until the stream ends.
+     */
+    private static ObjectNode template(ObjectNode ev) {
+      ObjectNode t = Json.MAPPER.createObjectNode();
+      for (Map.Entry<String, JsonNode> e : ev.properties()) {
+        if (e.getValue().isValueNode() && !e.getKey().equals("delta")) {
+          t.set(e.getKey(), e.getValue());
+        } else if (e.getKey().equals("logprobs") && e.getValue().isArray()) {
+          t.putArray("logprobs");
+        }
+      }
+      return t;
     }
 
     /** Before a {@code .done} event: what is held back for its key, as one more delta event. */
@@ -284,6 +302,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
     private ObjectNode tail(String key, ObjectNode ids) {
       StreamingRestorer r = open.remove(key);
       ObjectNode template = lastDelta.remove(key);
+      lastEventName.remove(key);
       if (r == null) {
         return null;
       }
@@ -291,7 +310,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
       if (tail.isEmpty()) {
         return null;
       }
-      ObjectNode delta = template == null ? Json.MAPPER.createObjectNode() : template.deepCopy();
+      ObjectNode delta = template == null ? Json.MAPPER.createObjectNode() : template; // a copy, removed from the map
       if (ids != null) {
         for (String f : List.of("sequence_number", "item_id", "output_index", "content_index", "summary_index")) {
           if (ids.has(f)) {
