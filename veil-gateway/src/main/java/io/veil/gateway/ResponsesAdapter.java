@@ -59,7 +59,9 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
-    VerbatimFields.check(body, REVIEWED, SCHEMA_OWNERS);
+    // text.format's schema and description are transformed only for a json_schema format (ToolDefinitions)
+    boolean schemaFormat = body.path("text").path("format").path("type").asText("").equals("json_schema");
+    VerbatimFields.check(body, REVIEWED, schemaFormat ? SCHEMA_OWNERS : Map.of());
     // what the tools and schemas tell the model (descriptions, enum values) is text too
     ToolDefinitions.responses(body, t);
     ChatCompletionsAdapter.requireText(body, "instructions");

@@ -57,6 +57,7 @@ class VerbatimFieldsTest {
       "responses   | \"reasoning\":{\"effort\":\"low\",\"summary\":\"about Jane Doe\"}",
       "responses   | \"text\":{\"verbosity\":\"low\",\"hint\":\"Jane Doe\"}",
       "responses   | \"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"jane.doe@example.com\",\"schema\":{}}}",
+      "responses   | \"text\":{\"format\":{\"type\":\"text\",\"description\":\"Jane Doe\"}}",
       "responses   | \"include\":[\"message.output_text.logprobs\",\"Jane Doe\"]",
       "responses   | \"previous_response_id\":\"resp 1 of Jane Doe\"",
       "completions | \"logit_bias\":{\"50256\":-100,\"x\":\"Jane Doe\"}",
