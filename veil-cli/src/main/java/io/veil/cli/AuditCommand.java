@@ -110,7 +110,7 @@ final class AuditCommand implements Runnable {
           g.verifier().export(o);
           o.flush();
         } else {
-          PrivateFile.write(outFile, ".veil-audit", o -> g.verifier().export(o));
+          AtomicFileWriter.write(outFile, o -> g.verifier().export(o));
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;
@@ -123,7 +123,7 @@ final class AuditCommand implements Runnable {
           spec.commandLine().getOut().print(r.body());
           spec.commandLine().getOut().flush();
         } else {
-          PrivateFile.write(outFile, ".veil-audit", r.body());
+          AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;

@@ -133,7 +133,7 @@ final class DsrCommand implements Runnable {
           o.write('\n');
           o.flush();
         } else {
-          PrivateFile.write(outFile, ".veil-export", o -> g.exporter().export(s, o));
+          AtomicFileWriter.write(outFile, o -> g.exporter().export(s, o));
         }
         g.requests().complete(r.id());
         spec.commandLine().getErr().println("access request " + r.id() + " completed");
@@ -143,7 +143,7 @@ final class DsrCommand implements Runnable {
         if (!r.ok() || outFile == null) {
           return RunningGateway.print(spec, r);
         }
-        PrivateFile.write(outFile, ".veil-export", r.body());
+        AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return 0;
       }
     }
