@@ -112,6 +112,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       // stage must not depend on it)
       keepOnly(msg, MESSAGE_FIELDS);
       requireText(msg, "tool_call_id", "refusal");
+      VerbatimFields.requireWords(msg, "tool_call_id");
       String role = msg.path("role").asText("");
       if ((role.equals("tool") || role.equals("function")) && msg.path("content").isTextual()) {
         msg.put("content", transformToolResult(msg.get("content").asText(), t));
@@ -132,6 +133,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
           }
           keepOnly(c, TOOL_CALL_FIELDS);
           requireText(c, "id");
+          VerbatimFields.requireWords(c, "id");
           JsonNode type = c.get("type");
           if (type != null && !type.isNull() && !"function".equals(type.asText(null))) {
             throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT,
@@ -221,6 +223,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
     keepOnly(fn, FUNCTION_FIELDS);
     requireText(fn, "name", "arguments");
+    VerbatimFields.requireWords(fn, "name");
     transformArguments(fn, t);
   }
 

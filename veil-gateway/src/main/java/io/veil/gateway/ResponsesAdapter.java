@@ -90,6 +90,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
       }
       ChatCompletionsAdapter.keepOnly(item, ITEM_FIELDS.get(type));
       ChatCompletionsAdapter.requireText(item, "type", "id", "call_id", "name", "arguments", "encrypted_content");
+      VerbatimFields.requireWords(item, "id", "call_id", "name");
       checkOpaque(item.get("encrypted_content"));
       switch (type) {
         case "message" -> {

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * objects and arrays. Anything else (a sentence, a name with a space, an address, an e-mail) is refused with 400
  * {@code veil_unsupported_content}, so no text rides past the transform in a field Veil does not read.
  *
+ * <p>Identifiers inside messages, items and tool definitions ({@code id}, {@code call_id}, {@code tool_call_id},
+ * function and tool {@code name}s) follow the same rule ({@link #requireWords}).
+ *
  * <p>Checked before the transform. Not checked: the fields the adapter transforms (or the minimization stage
  * hashes), given per call, and sub-trees the adapter transforms itself ({@code json_schema.schema},
  * {@code format.schema} and their descriptions: {@link ToolDefinitions}).
@@ -78,6 +81,23 @@ final class VerbatimFields {
       return true;
     }
     return node.isNumber() || node.isBoolean() || node.isNull();
+  }
+
+  /**
+   * Refuses an identifier inside the request (a tool call's {@code id}, a {@code tool_call_id} or {@code call_id},
+   * a function's {@code name}) that is not a protocol word: they are forwarded as they are too.
+   *
+   * @throws GatewayException 400 {@code veil_unsupported_content}, naming the field, never the value
+   */
+  static void requireWords(ObjectNode obj, String... fields) {
+    for (String f : fields) {
+      JsonNode v = obj.get(f);
+      if (v != null && v.isTextual() && !word(v.asText())) {
+        throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "'" + f + "' is an identifier forwarded as"
+            + " it is and may hold only protocol words (no spaces, no e-mail addresses); it cannot be inspected for"
+            + " personal data and was not forwarded");
+      }
+    }
   }
 
   static boolean word(String s) {

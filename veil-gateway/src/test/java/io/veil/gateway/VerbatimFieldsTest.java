@@ -60,6 +60,10 @@ class VerbatimFieldsTest {
       "responses   | \"text\":{\"format\":{\"type\":\"text\",\"description\":\"Jane Doe\"}}",
       "responses   | \"include\":[\"message.output_text.logprobs\",\"Jane Doe\"]",
       "responses   | \"previous_response_id\":\"resp 1 of Jane Doe\"",
+      "chat        | \"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"jane.doe@example.com\"}}]",
+      "chat        | \"functions\":[{\"name\":\"call Jane Doe\"}]",
+      "chat        | \"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"Jane Doe\"}}]",
+      "responses   | \"tools\":[{\"type\":\"function\",\"name\":\"Jane Doe\",\"parameters\":{}}]",
       "completions | \"logit_bias\":{\"50256\":-100,\"x\":\"Jane Doe\"}",
       "embeddings  | \"encoding_format\":\"float for Jane Doe\"",
   })
@@ -100,5 +104,24 @@ class VerbatimFieldsTest {
   @ValueSource(strings = {"Jane Doe", "jane.doe@example.com", "a\tb", "Zoë", "line\nbreak", "é"})
   void notProtocolWords(String s) {
     assertThat(VerbatimFields.word(s)).isFalse();
+  }
+
+  /** Identifiers inside messages and items are forwarded as they are: they must be protocol words too (review7). */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "chat      | {\"messages\":[{\"role\":\"tool\",\"tool_call_id\":\"jane.doe@example.com\",\"content\":\"ok\"}]}",
+      "chat      | {\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call for Jane Doe\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}]}",
+      "chat      | {\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"Jane Doe\",\"arguments\":\"{}\"}}]}]}",
+      "chat      | {\"messages\":[{\"role\":\"assistant\",\"function_call\":{\"name\":\"jane.doe@example.com\",\"arguments\":\"{}\"}}]}",
+      "responses | {\"input\":[{\"type\":\"function_call\",\"call_id\":\"Jane Doe\",\"name\":\"f\",\"arguments\":\"{}\"}]}",
+      "responses | {\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"jane.doe@example.com\",\"output\":\"ok\"}]}",
+      "responses | {\"input\":[{\"type\":\"item_reference\",\"id\":\"msg of Jane Doe\"}]}",
+  })
+  void textInAnIdentifierIsRefused(String adapter, String json) throws Exception {
+    ObjectNode b = (ObjectNode) Json.MAPPER.readTree(json);
+    assertThatThrownBy(() -> adapter(adapter).pseudonymize(b, MARK)).isInstanceOfSatisfying(GatewayException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCodes.UNSUPPORTED_CONTENT);
+      assertThat(e.getMessage()).doesNotContain("Jane").doesNotContain("jane");
+    });
   }
 }
