@@ -1,8 +1,10 @@
 package io.veil.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -27,12 +29,17 @@ import java.nio.file.StandardOpenOption;
  * }</pre>
  *
  * <p>Not thread-safe.
+ *
+ * <p><b>Security:</b> the file is created owner-only ({@link Files#createTempFile}: {@code rw-------} on POSIX file
+ * systems) and keeps that mode when it replaces the target, so an export of a user's data is never readable by
+ * other local users, not even while it is being written.
  */
 final class AtomicFileWriter implements Closeable {
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
   private final Writer writer;
+  private OutputStream bytes;
   private boolean committed;
   private boolean closed;
 
@@ -63,12 +70,36 @@ final class AtomicFileWriter implements Closeable {
     return writer;
   }
 
+  /** Where bytes go until {@link #commit()}, for a writer of bytes (use this or {@link #writer()}, not both). */
+  OutputStream output() {
+    if (bytes == null) {
+      bytes = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+    }
+    return bytes;
+  }
+
+  /** Writes the file whole or not at all from what {@code body} writes. */
+  static void write(Path target, Body body) throws IOException {
+    try (AtomicFileWriter out = create(target)) {
+      body.writeTo(out.output());
+      out.commit();
+    }
+  }
+
+  /** Writes bytes to a stream. */
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /** Flushes, forces the data to disk and moves the file into place. */
   void commit() throws IOException {
     if (closed || committed) {
       throw new IllegalStateException("already committed or closed");
     }
     writer.flush();
+    if (bytes != null) {
+      bytes.flush();
+    }
     channel.force(true);
     channel.close();
     try {

@@ -6,7 +6,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -111,12 +110,7 @@ final class AuditCommand implements Runnable {
           g.verifier().export(o);
           o.flush();
         } else {
-          Path tmp = Files.createTempFile(outFile.toAbsolutePath().getParent(), ".veil-audit", ".tmp");
-          try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-            g.verifier().export(o);
-          }
-          Files.move(tmp, outFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          AtomicFileWriter.write(outFile, o -> g.verifier().export(o));
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;
@@ -129,7 +123,7 @@ final class AuditCommand implements Runnable {
           spec.commandLine().getOut().print(r.body());
           spec.commandLine().getOut().flush();
         } else {
-          Files.writeString(outFile, r.body());
+          AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;

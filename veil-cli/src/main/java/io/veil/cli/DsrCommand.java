@@ -11,7 +11,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -134,11 +133,7 @@ final class DsrCommand implements Runnable {
           o.write('\n');
           o.flush();
         } else {
-          Path tmp = Files.createTempFile(outFile.toAbsolutePath().getParent(), ".veil-export", ".tmp");
-          try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-            g.exporter().export(s, o);
-          }
-          Files.move(tmp, outFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          AtomicFileWriter.write(outFile, o -> g.exporter().export(s, o));
         }
         g.requests().complete(r.id());
         spec.commandLine().getErr().println("access request " + r.id() + " completed");
@@ -148,7 +143,7 @@ final class DsrCommand implements Runnable {
         if (!r.ok() || outFile == null) {
           return RunningGateway.print(spec, r);
         }
-        Files.writeString(outFile, r.body());
+        AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return 0;
       }
     }

@@ -28,6 +28,26 @@ class AtomicFileWriterTest {
     assertThat(listing()).containsExactly("out.txt");
   }
 
+  /** Bytes (an export) go whole or not at all, and the file is its owner's only, replacing a readable one. */
+  @Test
+  void bytesAreWrittenWholeAndOwnerOnly() throws IOException {
+    Path target = dir.resolve("export.json");
+    Files.writeString(target, "old");
+    byte[] big = "é".repeat(100_000).getBytes(StandardCharsets.UTF_8); // more than the buffer
+    AtomicFileWriter.write(target, o -> o.write(big));
+    assertThat(Files.readAllBytes(target)).isEqualTo(big);
+    if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+          .isEqualTo("rw-------");
+    }
+    assertThatThrownBy(() -> AtomicFileWriter.write(target, o -> {
+      o.write(new byte[200_000]);
+      throw new IOException("simulated failure");
+    })).hasMessage("simulated failure");
+    assertThat(Files.readAllBytes(target)).isEqualTo(big);
+    assertThat(listing()).containsExactly("export.json");
+  }
+
   @Test
   void failureMidwayLeavesNothingBehindAndThePreviousFileUntouched() throws IOException {
     Path target = dir.resolve("out.txt");

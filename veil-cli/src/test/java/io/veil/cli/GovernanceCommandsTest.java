@@ -87,6 +87,7 @@ class GovernanceCommandsTest {
     Path exportFile = dir.resolve("bob.json");
     assertThat(veil("dsr", "export", "--tenant", "default", "--user", "bob", "--out", exportFile.toString()).exit()).isZero();
     assertThat(Files.readString(exportFile)).contains(EMAIL).contains("\"llm-processing\"");
+    assertOwnerOnly(exportFile);
 
     Run erase = veil("dsr", "erase", "--tenant", "default", "--user", "bob");
     assertThat(erase.exit()).isZero();
@@ -154,6 +155,18 @@ class GovernanceCommandsTest {
       assertThat(verify.exit()).as(verify.err()).isZero();
       assertThat(verify.out()).contains("intact").contains("via the running gateway");
       assertThat(veil("dsr", "export", "--tenant", "default", "--user", "dora").out()).contains("\"llm-processing\"");
+      // review7: through the running gateway the export file was created with the umask (rw-r--r--), readable by
+      // every local user, while the local path made it owner-only
+      Path remoteExport = dir.resolve("dora.json");
+      Files.writeString(remoteExport, "old"); // an existing file is replaced, its permissions with it
+      assertThat(veil("dsr", "export", "--tenant", "default", "--user", "dora", "--out", remoteExport.toString()).exit())
+          .isZero();
+      assertThat(Files.readString(remoteExport)).contains("\"llm-processing\"");
+      assertOwnerOnly(remoteExport);
+      Path remoteAudit = dir.resolve("audit-remote.jsonl");
+      assertThat(veil("audit", "export", "--out", remoteAudit.toString()).exit()).isZero();
+      assertThat(Files.readString(remoteAudit)).isNotEmpty();
+      assertOwnerOnly(remoteAudit);
       assertThat(veil("dsr", "list", "--tenant", "default", "--all").out()).contains("\"kind\":\"access\"");
       assertThat(veil("retention", "run").out()).contains("\"deleted\"");
       assertThat(veil("keys", "rotate").out()).contains("\"keys_in_keyset\":2");
@@ -167,5 +180,13 @@ class GovernanceCommandsTest {
     }
     assertThat(dir.resolve("gateway.url")).as("removed on shutdown").doesNotExist();
     assertThat(veil("audit", "verify").out()).as("and the local path works again").contains("intact").doesNotContain("via");
+  }
+
+  /** The file is readable and writable by its owner only (POSIX file systems). */
+  private static void assertOwnerOnly(Path file) throws Exception {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .as("permissions of %s", file.getFileName()).isEqualTo("rw-------");
+    }
   }
 }

@@ -33,6 +33,10 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   private static final Set<String> REFUSAL_PART_FIELDS = Set.of("type", "refusal");
   private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "type", "function");
   private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
+  /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
+  private static final Set<String> REVIEWED = Set.of("messages", "tools", "functions", "stop", "user",
+      "safety_identifier");
+  private static final Map<String, String> SCHEMA_OWNERS = Map.of("response_format", "/json_schema");
 
   @Override
   public Set<String> allowedFields() {
@@ -91,6 +95,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    VerbatimFields.check(body, REVIEWED, SCHEMA_OWNERS);
     JsonNode messages = body.get("messages");
     if (messages == null) {
       throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'messages' is required");
@@ -107,6 +112,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       // stage must not depend on it)
       keepOnly(msg, MESSAGE_FIELDS);
       requireText(msg, "tool_call_id", "refusal");
+      VerbatimFields.requireWords(msg, "tool_call_id");
       String role = msg.path("role").asText("");
       if ((role.equals("tool") || role.equals("function")) && msg.path("content").isTextual()) {
         msg.put("content", transformToolResult(msg.get("content").asText(), t));
@@ -127,6 +133,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
           }
           keepOnly(c, TOOL_CALL_FIELDS);
           requireText(c, "id");
+          VerbatimFields.requireWords(c, "id");
           JsonNode type = c.get("type");
           if (type != null && !type.isNull() && !"function".equals(type.asText(null))) {
             throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT,
@@ -139,6 +146,9 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
     // what the tools and schemas tell the model (descriptions, enum values) is text too
     ToolDefinitions.chat(body, t);
+    // stop sequences are text ("\nJane Doe:" for a transcript), pseudonymized with the conversation's tokens so
+    // the model still stops where the placeholder or surrogate of that text begins
+    CompletionsAdapter.transformStrings(body, "stop", t, false);
   }
 
   /** Transforms a string content or the text of every text part; refuses parts Veil cannot read. */
@@ -213,6 +223,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
     keepOnly(fn, FUNCTION_FIELDS);
     requireText(fn, "name", "arguments");
+    VerbatimFields.requireWords(fn, "name");
     transformArguments(fn, t);
   }
 
@@ -332,11 +343,13 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
 
     private StreamingRestorer restorer(String key, RestoreFormat format) {
+      StreamTransformer.checkOpen(open, key);
       return open.computeIfAbsent(key, k -> restorers.streaming(format));
     }
 
     /** The content's restorer: JSON string content in JSON mode, else text that may hold JSON. */
     private StreamingRestorer contentRestorer(String key) {
+      StreamTransformer.checkOpen(open, key);
       return open.computeIfAbsent(key, k -> contentFormat == RestoreFormat.JSON_STRING
           ? restorers.streaming(RestoreFormat.JSON_STRING) : new JsonAwareTextRestorer(restorers));
     }

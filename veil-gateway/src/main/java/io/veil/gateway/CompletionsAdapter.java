@@ -17,6 +17,9 @@ final class CompletionsAdapter implements ProtocolAdapter {
       "n", "stream", "stream_options", "logprobs", "echo", "stop", "presence_penalty", "frequency_penalty", "best_of",
       "logit_bias", "seed", "user");
 
+  /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
+  private static final Set<String> REVIEWED = Set.of("prompt", "suffix", "stop", "user");
+
   @Override
   public Set<String> allowedFields() {
     return FIELDS;
@@ -24,7 +27,10 @@ final class CompletionsAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    VerbatimFields.check(body, REVIEWED, Map.of());
     transformStrings(body, "prompt", t, true);
+    // stop sequences are text, pseudonymized with the prompt's tokens (the model stops at the same place)
+    transformStrings(body, "stop", t, false);
     ChatCompletionsAdapter.requireText(body, "suffix");
     if (body.path("suffix").isTextual()) {
       body.put("suffix", t.apply(body.get("suffix").asText()));
@@ -90,6 +96,7 @@ final class CompletionsAdapter implements ProtocolAdapter {
           if (c instanceof ObjectNode choice) {
             int index = choice.path("index").asInt(0);
             if (choice.path("text").isTextual()) {
+              StreamTransformer.checkOpen(open, index);
               String text = open.computeIfAbsent(index, i -> restorers.streaming(RestoreFormat.TEXT)).push(choice.get("text").asText());
               choice.put("text", text);
             }

@@ -10,10 +10,20 @@ sealed interface GatewayResponse {
   /** Headers to send to the client (lower-case names), besides the content type. */
   Map<String, String> headers();
 
-  /** A complete JSON answer. */
+  /**
+   * A complete JSON answer.
+   *
+   * <p><b>Security:</b> the body is the restored answer (original values); {@code toString()} shows only the
+   * status and the header names.
+   */
   record Json(int status, Map<String, String> headers, JsonNode body) implements GatewayResponse {
     public Json {
       headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String toString() {
+      return "GatewayResponse.Json[status=" + status + ", headers=" + new java.util.TreeSet<>(headers.keySet()) + "]";
     }
   }
 

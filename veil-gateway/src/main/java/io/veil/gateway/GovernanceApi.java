@@ -97,10 +97,22 @@ final class GovernanceApi {
     return path.equals("/admin") || path.startsWith("/admin/") || path.equals("/privacy") || path.startsWith("/privacy/");
   }
 
-  /** One API call: method, path (no trailing slash), headers (lower-case names), query, body. */
+  /**
+   * One API call: method, path (no trailing slash), headers (lower-case names), query, body.
+   *
+   * <p><b>Security:</b> the headers hold the admin token, a client key or a privacy link, the query may hold a
+   * privacy link ({@code token}) and the body a user id or consent text; {@code toString()} shows only the method,
+   * the path, the header and query names and the body's size.
+   */
   record Call(String method, String path, Map<String, String> headers, Map<String, String> query, byte[] body) {
     String header(String name) {
       return headers.get(name);
+    }
+
+    @Override
+    public String toString() {
+      return "Call[" + method + " " + path + ", headers=" + new java.util.TreeSet<>(headers.keySet()) + ", query="
+          + new java.util.TreeSet<>(query.keySet()) + ", " + body.length + " bytes]";
     }
   }
 
@@ -109,7 +121,13 @@ final class GovernanceApi {
     int status();
   }
 
-  record JsonAnswer(int status, JsonNode body) implements Answer {}
+  /** A JSON answer. <b>Security:</b> it may hold a subject's data or a new secret; {@code toString()} shows the status only. */
+  record JsonAnswer(int status, JsonNode body) implements Answer {
+    @Override
+    public String toString() {
+      return "JsonAnswer[status=" + status + "]";
+    }
+  }
 
   record HtmlAnswer(int status, String html) implements Answer {}
 

@@ -292,7 +292,11 @@ final class PiiInterceptor implements Interceptor {
     }
   }
 
-  /** Pulls upstream events through the transformer; a restore failure ends the stream. */
+  /**
+   * Pulls upstream events through the transformer; a restore failure (or any other failure of the transformer)
+   * ends the stream with an error event. <b>Security:</b> the event and the log line never carry the failure's
+   * message.
+   */
   static final class RestoringStream implements EventStream {
     private final EventStream upstream;
     private final StreamTransformer transformer;
@@ -323,6 +327,17 @@ final class PiiInterceptor implements Interceptor {
           ended = true;
           upstream.close();
           ready.add(new SseEvent(null, Json.write(Json.error(ex.getMessage(), ex.type(), ex.code()))));
+          continue;
+        } catch (RuntimeException ex) {
+          // a defect in a transformer: the stream ends with an error event, as a refusal does; escaping here, the
+          // exception reached Jetty, which logged its message (it may quote the event's text) and ended the stream
+          // as if complete
+          ended = true;
+          upstream.close();
+          LOG.error("restoring a stream failed: {} at {}", ex.getClass().getName(),
+              ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : "?");
+          ready.add(new SseEvent(null, Json.write(Json.error("Veil could not restore the answer; it is incomplete",
+              ErrorCodes.TYPE_VEIL, ErrorCodes.INTERNAL))));
           continue;
         }
         ready.addAll(out);

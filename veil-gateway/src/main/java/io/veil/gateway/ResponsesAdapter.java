@@ -33,6 +33,9 @@ final class ResponsesAdapter implements ProtocolAdapter {
       "reasoning", Set.of("type", "id", "summary", "content", "encrypted_content"),
       "item_reference", Set.of("type", "id"));
   private static final Set<String> SUMMARY_FIELDS = Set.of("type", "text");
+  /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
+  private static final Set<String> REVIEWED = Set.of("input", "instructions", "tools", "user", "safety_identifier");
+  private static final Map<String, String> SCHEMA_OWNERS = Map.of("text", "/format");
 
   @Override
   public Set<String> allowedFields() {
@@ -56,6 +59,9 @@ final class ResponsesAdapter implements ProtocolAdapter {
 
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
+    // text.format's schema and description are transformed only for a json_schema format (ToolDefinitions)
+    boolean schemaFormat = body.path("text").path("format").path("type").asText("").equals("json_schema");
+    VerbatimFields.check(body, REVIEWED, schemaFormat ? SCHEMA_OWNERS : Map.of());
     // what the tools and schemas tell the model (descriptions, enum values) is text too
     ToolDefinitions.responses(body, t);
     ChatCompletionsAdapter.requireText(body, "instructions");
@@ -84,6 +90,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
       }
       ChatCompletionsAdapter.keepOnly(item, ITEM_FIELDS.get(type));
       ChatCompletionsAdapter.requireText(item, "type", "id", "call_id", "name", "arguments", "encrypted_content");
+      VerbatimFields.requireWords(item, "id", "call_id", "name");
       checkOpaque(item.get("encrypted_content"));
       switch (type) {
         case "message" -> {
@@ -257,10 +264,28 @@ final class ResponsesAdapter implements ProtocolAdapter {
     }
 
     private void push(SseEvent event, ObjectNode ev, String key, RestoreFormat format, boolean outputText) {
-      lastDelta.put(key, ev);
+      StreamTransformer.checkOpen(open, key);
+      lastDelta.put(key, template(ev));
       lastEventName.put(key, event.event());
       ev.put("delta", open.computeIfAbsent(key, k -> outputText && format == RestoreFormat.TEXT
           ? new JsonAwareTextRestorer(restorers) : restorers.streaming(format)).push(ev.get("delta").asText()));
+    }
+
+    /**
+     * What {@link #tail} needs of a delta event: its scalar fields but the text (type, ids, indices) and an empty
+     * {@code logprobs} where it had them. Not the event itself: the provider's arrays and objects in it would stay
+     * in memory for every open text until the stream ends.
+     */
+    private static ObjectNode template(ObjectNode ev) {
+      ObjectNode t = Json.MAPPER.createObjectNode();
+      for (Map.Entry<String, JsonNode> e : ev.properties()) {
+        if (e.getValue().isValueNode() && !e.getKey().equals("delta")) {
+          t.set(e.getKey(), e.getValue());
+        } else if (e.getKey().equals("logprobs") && e.getValue().isArray()) {
+          t.putArray("logprobs");
+        }
+      }
+      return t;
     }
 
     /** Before a {@code .done} event: what is held back for its key, as one more delta event. */
@@ -280,6 +305,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
     private ObjectNode tail(String key, ObjectNode ids) {
       StreamingRestorer r = open.remove(key);
       ObjectNode template = lastDelta.remove(key);
+      lastEventName.remove(key);
       if (r == null) {
         return null;
       }
@@ -287,7 +313,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
       if (tail.isEmpty()) {
         return null;
       }
-      ObjectNode delta = template == null ? Json.MAPPER.createObjectNode() : template.deepCopy();
+      ObjectNode delta = template == null ? Json.MAPPER.createObjectNode() : template; // a copy, removed from the map
       if (ids != null) {
         for (String f : List.of("sequence_number", "item_id", "output_index", "content_index", "summary_index")) {
           if (ids.has(f)) {

@@ -39,6 +39,21 @@ interface StreamTransformer {
     }
   }
 
+  /**
+   * The most texts one stream restores at the same time (per choice and field, per tool call, per output item and
+   * content part): each holds a restorer, so an upstream inventing new indices would otherwise grow the gateway's
+   * memory without bound. OpenAI's own limits (128 choices, a few fields each) stay well below it.
+   */
+  int MAX_OPEN_TEXTS = 1024;
+
+  /** Refuses to open one more streamed text when {@code open} already holds {@link #MAX_OPEN_TEXTS}. */
+  static void checkOpen(java.util.Map<?, ?> open, Object key) {
+    if (open.size() >= MAX_OPEN_TEXTS && !open.containsKey(key)) {
+      throw new GatewayException(502, ErrorCodes.TYPE_UPSTREAM, ErrorCodes.UPSTREAM_INVALID,
+          "The upstream provider's stream holds more than " + MAX_OPEN_TEXTS + " texts at once; the answer is incomplete");
+    }
+  }
+
   static GatewayException malformedEvent() {
     return new GatewayException(502, ErrorCodes.TYPE_UPSTREAM, ErrorCodes.UPSTREAM_INVALID,
         "The upstream provider sent a malformed stream event; the answer is incomplete");

@@ -34,7 +34,8 @@ import java.util.Set;
  * forwarded as they are.
  *
  * <p>Stateless; thread-safe. <b>Security:</b> a {@code description} that is not a string is refused
- * (400), since it would carry text past the transform.
+ * (400), since it would carry text past the transform; so is a tool or function name that is not a protocol word
+ * ({@link VerbatimFields#requireWords}).
  */
 final class ToolDefinitions {
   private ToolDefinitions() {}
@@ -61,6 +62,7 @@ final class ToolDefinitions {
           function(fn, t);
         }
         if (tl.get("custom") instanceof ObjectNode custom) {
+          VerbatimFields.requireWords(custom, "name");
           text(custom, "description", t);
         }
       }
@@ -84,6 +86,7 @@ final class ToolDefinitions {
         if (type.equals("function")) {
           function(tl, t);
         } else if (type.equals("custom")) {
+          VerbatimFields.requireWords(tl, "name");
           text(tl, "description", t);
         }
       }
@@ -97,6 +100,7 @@ final class ToolDefinitions {
 
   /** A function definition: its description and its parameters' schema; the name is code. */
   private static void function(ObjectNode fn, TextTransform t) {
+    VerbatimFields.requireWords(fn, "name");
     text(fn, "description", t);
     schema(fn.get("parameters"), t);
   }

@@ -23,7 +23,7 @@ import java.util.Set;
  * adapter refused the request with a {@link GatewayException} (a 4xx, nothing forwarded), or:
  * <ul>
  *   <li>no marker is left anywhere under the fields that carry conversation text ({@code messages},
- *       {@code input}, {@code instructions}, {@code prompt}, {@code suffix}), except in the
+ *       {@code input}, {@code instructions}, {@code prompt}, {@code suffix}, {@code stop}), except in the
  *       identifier fields the protocol needs verbatim ({@link #VERBATIM});</li>
  *   <li>nothing but a {@link GatewayException} is thrown.</li>
  * </ul>
@@ -35,7 +35,8 @@ class AdaptersFuzzTest {
    * provider's reasoning ciphertext (checked to be base64 only; see ResponsesAdapter.checkOpaque).
    */
   static final Set<String> VERBATIM = Set.of("id", "call_id", "tool_call_id", "name", "encrypted_content");
-  private static final List<String> TEXT_ROOTS = List.of("messages", "input", "instructions", "prompt", "suffix");
+  private static final List<String> TEXT_ROOTS = List.of("messages", "input", "instructions", "prompt", "suffix",
+      "stop");
   private static final List<String> KEYS = List.of("messages", "input", "instructions", "prompt", "suffix", "role",
       "content", "type", "text", "refusal", "tool_calls", "function", "function_call", "arguments", "name", "id",
       "call_id", "tool_call_id", "output", "summary", "encrypted_content", "status", "annotations", "index",

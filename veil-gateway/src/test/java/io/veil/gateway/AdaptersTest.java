@@ -54,6 +54,27 @@ class AdaptersTest {
     assertThatThrownBy(() -> new CompletionsAdapter().pseudonymize(json("{\"prompt\":{}}"), MARK)).isInstanceOf(GatewayException.class);
   }
 
+  /**
+   * Stop sequences are text ("\nJane:" in a transcript) and were forwarded as the client sent them (review7):
+   * they are pseudonymized with the conversation's tokens, and token arrays or objects there are refused.
+   */
+  @Test
+  void stopSequencesAreTransformed() throws Exception {
+    ObjectNode chat = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":[\"\\nJane:\",\"END\"]}");
+    new ChatCompletionsAdapter().pseudonymize(chat, MARK);
+    assertThat(chat.get("stop").toString()).isEqualTo("[\"\\n<PERSON_1>:\",\"END\"]");
+    ObjectNode chatOne = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":\"Jane:\"}");
+    new ChatCompletionsAdapter().pseudonymize(chatOne, MARK);
+    assertThat(chatOne.get("stop").asText()).isEqualTo("<PERSON_1>:");
+    ObjectNode completion = json("{\"prompt\":\"hi\",\"stop\":\"Jane:\"}");
+    new CompletionsAdapter().pseudonymize(completion, MARK);
+    assertThat(completion.get("stop").asText()).isEqualTo("<PERSON_1>:");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[],\"stop\":{\"a\":\"Jane\"}}"),
+        MARK)).isInstanceOf(GatewayException.class);
+    assertThatThrownBy(() -> new CompletionsAdapter().pseudonymize(json("{\"prompt\":\"hi\",\"stop\":[\"x\",[\"Jane\"]]}"),
+        MARK)).isInstanceOf(GatewayException.class);
+  }
+
   /** Found by AdaptersFuzzTest: free text in a tool call's type or index was forwarded verbatim. */
   @Test
   void toolCallsForwardOnlyIdFunctionTypeAndTransformedArguments() throws Exception {

@@ -302,6 +302,50 @@ class HostileRequestsIT {
     assertRefusedOrClean(r.statusCode(), r.body(), EMAIL);
   }
 
+  /**
+   * Fields outside the conversation text that were forwarded as the client sent them (review7): stop sequences
+   * (now pseudonymized) and every other field the endpoint allows (model, tool_choice, stream_options, logit_bias,
+   * reasoning, text, include, response_format's names: now refused when they hold anything but protocol words).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/v1/chat/completions|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":[\"Mail EMAIL\"]}",
+      "/v1/chat/completions|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":\"EMAIL\"}",
+      "/v1/completions|{\"model\":\"m\",\"prompt\":\"hi\",\"stop\":[\"EMAIL\"]}",
+      "/v1/chat/completions|{\"model\":\"EMAIL\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+      "/v1/chat/completions|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+          + "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"f\"},\"note\":\"for EMAIL\"}}",
+      "/v1/chat/completions|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+          + "\"stream_options\":{\"include_usage\":true,\"x\":\"EMAIL\"}}",
+      "/v1/chat/completions|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+          + "\"logit_bias\":{\"EMAIL\":1}}",
+      "/v1/chat/completions|{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+          + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"EMAIL\",\"schema\":{}}}}",
+      "/v1/responses|{\"model\":\"m\",\"input\":\"hi\",\"reasoning\":{\"effort\":\"low\",\"note\":\"EMAIL\"}}",
+      "/v1/responses|{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"verbosity\":\"low\",\"x\":\"EMAIL\"}}",
+      "/v1/responses|{\"model\":\"m\",\"input\":\"hi\",\"include\":[\"EMAIL\"]}",
+      "/v1/embeddings|{\"model\":\"m\",\"input\":\"hi\",\"encoding_format\":\"EMAIL\"}",
+  })
+  void personalDataInFieldsOutsideTheConversationTextIsNotForwarded(String pathAndBody) throws Exception {
+    String[] pb = pathAndBody.split("\\|", 2);
+    HttpResponse<String> r = fx.post(pb[0], fx.key, pb[1].replace("EMAIL", EMAIL));
+    assertRefusedOrClean(r.statusCode(), r.body(), EMAIL);
+  }
+
+  /** A stop sequence naming someone reaches the provider as the placeholder the messages use for them. */
+  @Test
+  void stopSequencesUseTheConversationsPlaceholders() throws Exception {
+    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Write to " + EMAIL + " now\"}],"
+        + "\"stop\":[\"" + EMAIL + "\"]}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode forwarded = Json.MAPPER.readTree(fx.echo.bodies.get(fx.echo.bodies.size() - 1));
+    String content = forwarded.at("/messages/0/content").asText();
+    String stop = forwarded.at("/stop/0").asText();
+    assertThat(stop).doesNotContain(EMAIL).isNotBlank();
+    assertThat(content).contains(stop);
+  }
+
   // ---- headers -------------------------------------------------------------------------------
 
   @Test

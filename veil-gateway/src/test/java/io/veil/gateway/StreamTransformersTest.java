@@ -204,4 +204,106 @@ class StreamTransformersTest {
     assertThat(responses.at("/output/0/content/0/text").asText()).isEqualTo("Jane Doe");
     assertThat(responses.at("/output/0/content/0/logprobs/0/token").asText()).isEqualTo("<PERSON_1>");
   }
+
+  // ---- bounds (review7): an upstream inventing new indices cannot make a stream hold unbounded restorers ----
+
+  private static String chatChoice(int index, String delta) {
+    return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":" + index + ",\"delta\":" + delta
+        + ",\"finish_reason\":null}]}";
+  }
+
+  private static String responsesDelta(int output, String type) {
+    return "{\"type\":\"" + type + "\",\"item_id\":\"i" + output + "\",\"output_index\":" + output
+        + ",\"content_index\":0,\"delta\":\"x\",\"logprobs\":[{\"token\":\"x\",\"logprob\":-0.1,\"bytes\":[120]}]}";
+  }
+
+  /** Feeds events until the transformer refuses; returns how many it took, or -1 if it never refused. */
+  private static int refusedAfter(StreamTransformer t, java.util.function.IntFunction<String> event, int max) {
+    for (int i = 0; i < max; i++) {
+      try {
+        t.onEvent(new SseEvent(null, event.apply(i)));
+      } catch (GatewayException e) {
+        assertThat(e.code()).isEqualTo(ErrorCodes.UPSTREAM_INVALID);
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void streamsRefuseMoreOpenTextsThanTheBound() {
+    int max = StreamTransformer.MAX_OPEN_TEXTS;
+    assertThat(refusedAfter(new ChatCompletionsAdapter().streamTransformer(restorers),
+        i -> chatChoice(i, "{\"content\":\"x\"}"), 3 * max)).isEqualTo(max);
+    assertThat(refusedAfter(new ChatCompletionsAdapter().streamTransformer(restorers),
+        i -> chatChoice(0, "{\"tool_calls\":[{\"index\":" + i + ",\"function\":{\"arguments\":\"{}\"}}]}"), 3 * max))
+        .isEqualTo(max);
+    assertThat(refusedAfter(new CompletionsAdapter().streamTransformer(restorers),
+        i -> "{\"choices\":[{\"index\":" + i + ",\"text\":\"x\",\"finish_reason\":null}]}", 3 * max)).isEqualTo(max);
+    assertThat(refusedAfter(new ResponsesAdapter().streamTransformer(restorers),
+        i -> responsesDelta(i, "response.output_text.delta"), 3 * max)).isEqualTo(max);
+  }
+
+  @Test
+  void textsThatEndDoNotCountAgainstTheBound() {
+    int n = 3 * StreamTransformer.MAX_OPEN_TEXTS;
+    StreamTransformer chat = new ChatCompletionsAdapter().streamTransformer(restorers);
+    StreamTransformer responses = new ResponsesAdapter().streamTransformer(restorers);
+    for (int i = 0; i < n; i++) {
+      chat.onEvent(new SseEvent(null, chatChoice(i, "{\"content\":\"x\"}")));
+      chat.onEvent(new SseEvent(null, "{\"choices\":[{\"index\":" + i + ",\"delta\":{},\"finish_reason\":\"stop\"}]}"));
+      responses.onEvent(new SseEvent(null, responsesDelta(i, "response.output_text.delta")));
+      responses.onEvent(new SseEvent(null, "{\"type\":\"response.output_text.done\",\"output_index\":" + i
+          + ",\"content_index\":0,\"text\":\"x\"}"));
+    }
+  }
+
+  /** A failing transformer ends the stream with an error event that does not quote the failure (review7). */
+  @Test
+  void aTransformerFailureEndsTheStreamWithoutItsMessage() throws Exception {
+    String email = "jane.doe@example.com";
+    java.util.Iterator<SseEvent> upstream = List.of(new SseEvent(null, "{}"), new SseEvent(null, "{}")).iterator();
+    boolean[] closed = new boolean[1];
+    EventStream events = new EventStream() {
+      @Override
+      public SseEvent next() {
+        return upstream.hasNext() ? upstream.next() : null;
+      }
+
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    StreamTransformer failing = new StreamTransformer() {
+      @Override
+      public List<SseEvent> onEvent(SseEvent event) {
+        throw new IllegalStateException("cannot restore 'Write to " + email + "'");
+      }
+
+      @Override
+      public List<SseEvent> onEnd() {
+        return List.of();
+      }
+    };
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PiiInterceptor.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    log.addAppender(logs);
+    try {
+      PiiInterceptor.RestoringStream stream = new PiiInterceptor.RestoringStream(events, failing);
+      SseEvent error = stream.next();
+      assertThat(error.data()).doesNotContain(email).contains(ErrorCodes.INTERNAL);
+      assertThat(stream.next()).isNull();
+      assertThat(closed[0]).isTrue();
+      assertThat(logs.list).isNotEmpty();
+      for (var e : logs.list) {
+        assertThat(e.getFormattedMessage()).doesNotContain(email);
+        assertThat(e.getThrowableProxy()).isNull();
+      }
+    } finally {
+      log.detachAppender(logs);
+    }
+  }
 }
