@@ -449,10 +449,11 @@ public final class JdbcTokenVault implements TokenVault {
               return Optional.<String>empty();
             }
             Optional<Aead> key = keys.dataKeyFromRow(rs.getString(2), rs.getBytes(4));
-            if (key.isEmpty()) {
+            byte[] sealed = rs.getBytes(3);
+            if (!sealedUnderKey(key, sealed)) {
               return Optional.<String>empty();
             }
-            return Optional.of(decrypt(key.get(), rs.getBytes(3), ad(scope, token, rs.getString(1))));
+            return Optional.of(decrypt(key.get(), sealed, ad(scope, token, rs.getString(1))));
           }
         }
       });
@@ -511,27 +512,36 @@ public final class JdbcTokenVault implements TokenVault {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
           long now = db.clock().millis();
+          java.util.List<Long> orphans = new java.util.ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               String token = rs.getString(1);
               String ref = rs.getString(3);
-              if (lookups != null) { // every row, expired and shredded ones too, as readLookups gives them
+              boolean live = rs.getLong(6) > now; // expired: invisible to reads (the purge deletes it)
+              Optional<Aead> key = null;
+              byte[] sealed = null;
+              if (live) {
+                key = keyCache.get(ref);
+                if (key == null) {
+                  key = keys.dataKeyFromRow(ref, rs.getBytes(5));
+                  keyCache.put(ref, key);
+                }
+                sealed = rs.getBytes(4);
+                if (!sealedUnderKey(key, sealed)) {
+                  orphans.add(rs.getLong(7));
+                  continue;
+                }
+              }
+              if (lookups != null) { // every row, expired ones too, as readLookups gives them
                 lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6), rs.getString(2)));
               }
-              if (rs.getLong(6) <= now) {
-                continue; // expired: invisible to reads (the purge deletes it)
-              }
-              Optional<Aead> key = keyCache.get(ref);
-              if (key == null) {
-                key = keys.dataKeyFromRow(ref, rs.getBytes(5));
-                keyCache.put(ref, key);
-              }
-              if (key.isPresent()) {
-                out.put(token, decrypt(key.get(), rs.getBytes(4), ad(scope, token, rs.getString(2))));
+              if (live) {
+                out.put(token, decrypt(key.get(), sealed, ad(scope, token, rs.getString(2))));
                 validUntil[0] = Math.min(validUntil[0], rs.getLong(6));
               }
             }
           }
+          deleteOrphans(c, orphans);
         }
         return new Snapshot(out, erasures, cleared, validUntil[0]);
       });
@@ -848,6 +858,32 @@ public final class JdbcTokenVault implements TokenVault {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a row's value was sealed under its subject's key as it is now. No: the key row is gone, or the
+   * ciphertext names another key (its Tink prefix): the row outlived a key destroyed before erasure deleted the
+   * rows with the key, and the subject's next value made a new key under the same reference. Such a row is
+   * treated as erased: not restored, and (readEntries) deleted, so that it neither fails the conversation closed
+   * (the new key cannot authenticate it) nor holds its value's lookup hash against a new token. A ciphertext
+   * whose prefix matches but that fails authentication is still a failure (tampering).
+   */
+  private static boolean sealedUnderKey(Optional<Aead> key, byte[] ciphertext) {
+    return key.isPresent() && (!(key.get() instanceof JceAesGcm k) || k.mayHaveSealed(ciphertext));
+  }
+
+  /** Deletes rows sealed under keys that are gone (see {@link #sealedUnderKey}); their values cannot be read. */
+  private static void deleteOrphans(Connection c, java.util.List<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE id = ?")) {
+      for (long id : ids) {
+        ps.setLong(1, id);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   static byte[] ad(Scope scope, String token, String type) {

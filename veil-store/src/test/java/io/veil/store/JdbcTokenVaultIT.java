@@ -183,6 +183,34 @@ class JdbcTokenVaultIT {
     }
   }
 
+  /**
+   * Rows left behind by a destroy of an earlier release (the key row deleted, the rows it sealed kept) are erased
+   * values: once the subject's next value has made a new key under the same reference, the conversation still
+   * reads (before: the new key failed to authenticate the old rows, and every read of the conversation failed
+   * closed), the old token restores to nothing, and the old value sent again gets a new token that restores.
+   */
+  @Test
+  void rowsOrphanedByAnEarlierDestroyAreTreatedAsErased() throws Exception {
+    Subject bob = new Subject("acme", "bob");
+    String anna = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    String old = vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob Baker", PERSON);
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
+      ps.setString(1, subjectKeys.pseudonymOf(bob).hex()); // what destroy deleted before: the key row alone
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    assertThat(vault.reveal(SCOPE, old)).isEmpty();
+    // the subject's next value: a new key under the same reference
+    String mail = vault.tokenize(SCOPE, bob, EntityType.EMAIL, "bob@example.com", n -> "<EMAIL_" + n + ">");
+    assertThat(vault.reveal(SCOPE, old)).as("sealed under the destroyed key").isEmpty();
+    assertThat(vault.batched(() -> vault.entries(SCOPE)))
+        .containsEntry(anna, "Anna").containsEntry(mail, "bob@example.com").doesNotContainKey(old);
+    String again = vault.batched(() -> vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob Baker", PERSON));
+    assertThat(again).as("a new token, not the one whose value is gone").isNotEqualTo(old);
+    assertThat(vault.reveal(SCOPE, again)).contains("Bob Baker");
+    assertThat(vault.entries(SCOPE)).containsOnlyKeys(anna, mail, again);
+  }
+
   @Test
   void ciphertextSwappedBetweenRowsIsRejected() throws Exception {
     String a = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
