@@ -398,11 +398,9 @@ public final class Gateway implements AutoCloseable {
     byte[] body;
     try {
       body = method.equals("GET") ? new byte[0] : readBounded(ctx);
-    } catch (GatewayException e) {
-      GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(e.status(), Json.error(e.getMessage(), e.type(), e.code())));
-      return;
-    } catch (IOException e) {
-      GatewayException refused = incompleteBody(e);
+    } catch (GatewayException | IOException e) {
+      // too large, or did not arrive whole (see incompleteBody): one refusal in the provider's error envelope
+      GatewayException refused = e instanceof GatewayException g ? g : incompleteBody((IOException) e);
       GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(refused.status(),
           Json.error(refused.getMessage(), refused.type(), refused.code())));
       return;
