@@ -137,13 +137,17 @@ class Http2SlowBodyIT {
     return result;
   }
 
+  private Session connect(Gateway g) throws Exception {
+    return client.connect(new InetSocketAddress("127.0.0.1", g.port()), new Session.Listener() {})
+        .get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void aBodyBelowTheMinimumRateGets408AfterTheGraceAndTheConnectionGoesOn() throws Exception {
     FileClientKeyStore keys = FileClientKeyStore.open(dir.resolve("keys-100"));
     try (Gateway g = start(100, keys)) {
       String key = keys.create("acme", "default", 0).secret();
-      Session session = client.connect(new InetSocketAddress("127.0.0.1", g.port()), new Session.Listener() {})
-          .get(10, TimeUnit.SECONDS);
+      Session session = connect(g);
       long[] millis = new long[1];
       // about 13 bytes a second against a minimum of 100, for longer than the bound
       String outcome = trickle(session, g.port(), key, (int) (BOUND_SECONDS * 1000 / 300 * 4 + 200), millis);
@@ -165,8 +169,7 @@ class Http2SlowBodyIT {
     FileClientKeyStore keys = FileClientKeyStore.open(dir.resolve("keys-0"));
     try (Gateway g = start(0, keys)) {
       String key = keys.create("acme", "default", 0).secret();
-      Session session = client.connect(new InetSocketAddress("127.0.0.1", g.port()), new Session.Listener() {})
-          .get(10, TimeUnit.SECONDS);
+      Session session = connect(g);
       long[] millis = new long[1];
       // 2.5 s of trickling (past the grace), then the body is complete: answered (the upstream is unreachable)
       String outcome = trickle(session, g.port(), key, 34 + 32, millis);
