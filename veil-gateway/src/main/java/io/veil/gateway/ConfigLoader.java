@@ -35,7 +35,8 @@ import java.util.Set;
  *   idleTimeoutSeconds: 30   # a connection with no bytes moving this long is closed
  *   drainDelaySeconds: 0     # VEIL_DRAIN_DELAY_SECONDS; SIGTERM: /ready answers 503 this long before the listener closes
  *   headerTimeoutSeconds: 10 # VEIL_HEADER_TIMEOUT_SECONDS; a request's line and headers must arrive this fast (else 408)
- *   minBodyBytesPerSecond: 1024  # VEIL_MIN_BODY_BYTES_PER_SECOND; a body's minimum rate after that grace; 0: off
+ *   minBodyBytesPerSecond: 1024  # VEIL_MIN_BODY_BYTES_PER_SECOND; a body's minimum rate after that grace (HTTP/1.x
+ *                                # and HTTP/2); 0: off
  *   tls:                     # VEIL_TLS_CERT / VEIL_TLS_KEY
  *     certificate: /etc/veil/cert.pem
  *     privateKey: /etc/veil/key.pem

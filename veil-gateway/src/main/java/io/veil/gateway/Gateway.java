@@ -68,6 +68,9 @@ public final class Gateway implements AutoCloseable {
   private final List<Interceptor> chain;
   private final List<Interceptor> refusalChain;
   private final long maxBodyBytes;
+  /** An HTTP/2 body's minimum rate after {@link #bodyGrace} (0: none); see {@link #minimumRate}. */
+  private final long minBodyBytesPerSecond;
+  private final Duration bodyGrace;
   private final boolean tls;
   private final String host;
   private final GovernanceApi api;
@@ -102,6 +105,8 @@ public final class Gateway implements AutoCloseable {
     this.pages = governance == null ? null : ConsolePages.load();
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
     this.maxBodyBytes = config.maxBodyBytes();
+    this.minBodyBytesPerSecond = config.server().minBodyBytesPerSecond();
+    this.bodyGrace = config.server().headerTimeout();
     this.tls = config.tls() != null;
     this.host = config.host();
     this.shutdownTimeout = config.server().shutdownTimeout();
@@ -393,11 +398,9 @@ public final class Gateway implements AutoCloseable {
     byte[] body;
     try {
       body = method.equals("GET") ? new byte[0] : readBounded(ctx);
-    } catch (GatewayException e) {
-      GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(e.status(), Json.error(e.getMessage(), e.type(), e.code())));
-      return;
-    } catch (IOException e) {
-      GatewayException refused = incompleteBody(e);
+    } catch (GatewayException | IOException e) {
+      // too large, or did not arrive whole (see incompleteBody): one refusal in the provider's error envelope
+      GatewayException refused = e instanceof GatewayException g ? g : incompleteBody((IOException) e);
       GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(refused.status(),
           Json.error(refused.getMessage(), refused.type(), refused.code())));
       return;
@@ -428,7 +431,7 @@ public final class Gateway implements AutoCloseable {
 
   private byte[] readBounded(Context ctx) throws IOException {
     long declared = ctx.req().getContentLengthLong();
-    try (InputStream in = ctx.req().getInputStream()) {
+    try (InputStream in = minimumRate(ctx.req().getProtocol(), ctx.req().getInputStream())) {
       if (declared > maxBodyBytes) {
         drain(in);
         throw tooLarge();
@@ -440,6 +443,17 @@ public final class Gateway implements AutoCloseable {
       }
       return b;
     }
+  }
+
+  /**
+   * An HTTP/2 request's body held to the minimum rate ({@link MinimumRateBody}: 408 on the stream when it falls
+   * below); HTTP/1.x bodies are left to {@link SlowClientGuard}, which closes their connections.
+   */
+  private InputStream minimumRate(String protocol, InputStream in) {
+    if (minBodyBytesPerSecond == 0 || !"HTTP/2.0".equals(protocol)) {
+      return in;
+    }
+    return new MinimumRateBody(in, minBodyBytesPerSecond, bodyGrace, System.nanoTime());
   }
 
   /**
@@ -464,6 +478,11 @@ public final class Gateway implements AutoCloseable {
    * connection is usually gone and the answer goes nowhere.) Nothing was forwarded either way.
    */
   static GatewayException incompleteBody(IOException e) {
+    if (e instanceof MinimumRateBody.TooSlow slow) {
+      return new GatewayException(408, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.REQUEST_TIMEOUT,
+          "The request body arrived below the minimum rate of " + slow.minBytesPerSecond
+              + " bytes/s; nothing was forwarded");
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
         return new GatewayException(408, ErrorCodes.TYPE_INVALID_REQUEST, ErrorCodes.REQUEST_TIMEOUT,

@@ -19,8 +19,9 @@ import java.util.Objects;
  *     else the client gets 408 and its connection is closed (the slowloris defence: the idle timeout alone
  *     restarts with every byte). Checked about every quarter of it, at most every second.
  * @param minBodyBytesPerSecond after a grace period of {@code headerTimeout} from an HTTP/1.x request's first byte,
- *     its body must have arrived at this average rate, else the connection is closed (slow-body attacks);
- *     0 turns the rule off
+ *     its body must have arrived at this average rate, else the connection is closed (slow-body attacks); an
+ *     HTTP/2 request's body likewise from when the gateway starts reading it, else that stream gets 408
+ *     ({@link MinimumRateBody}); 0 turns the rule off
  */
 public record ServerOptions(Duration shutdownTimeout, int maxConnections, Duration idleTimeout, Duration drainDelay,
     Duration headerTimeout, int minBodyBytesPerSecond) {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: safe; the connection set is concurrent and the parser's state is read through its
  * volatile field. HTTP/2 streams and TLS handshakes are not covered (Jetty's own limits and the idle
- * timeout bound those).
+ * timeout bound those; HTTP/2 request bodies are held to the same minimum rate by {@link MinimumRateBody}).
  *
  * <p>Counts its disconnections by {@link Reason} ({@link #disconnections(Reason)}; exported by
  * {@link GatewayMetrics#slowClients(SlowClientGuard)} as {@code veil_slow_client_disconnections_total{reason}}).

@@ -262,10 +262,13 @@ class FaultsIT {
       String token = tokenIn(up.bodies.get(0));
       long before = g.count("SELECT COUNT(*) FROM audit_records");
       List<Integer> statuses = new ArrayList<>();
+      List<Long> millis = new ArrayList<>();
       DiskFullFileSystem.full(true);
       try {
         for (int i = 0; i < 5; i++) {
+          long t0 = System.nanoTime();
           HttpResponse<String> r = chat(g, "New mail " + i + ".other@example.org and " + EMAIL, i % 2 == 0);
+          millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
           statuses.add(r.statusCode());
           if (r.statusCode() != 200) {
             assertThat(GovernedGateway.json(r).at("/error/code").asText()).startsWith("veil_");
@@ -276,6 +279,9 @@ class FaultsIT {
       } finally {
         DiskFullFileSystem.full(false);
       }
+      // failed closed fast: each store call waits at most Database.UNREACHABLE_WAIT for a connection once the
+      // database was found unreachable (before, each could wait out the pool's 10 s connect timeout)
+      assertThat(millis).as("answered while full (ms), statuses %s", statuses).allMatch(ms -> ms < 5_000);
       assertThat(up.bodies).as("nothing unredacted forwarded").allSatisfy(b ->
           assertThat(b).doesNotContain(EMAIL).doesNotContain(".other@example.org"));
       // the disk has room again: the gateway recovers without a restart
@@ -291,7 +297,7 @@ class FaultsIT {
         Thread.sleep(500);
       }
       System.out.println("FaultsIT: disk has room again, first 200 after " + attempts + " request(s); while full: "
-          + statuses);
+          + statuses + " in " + millis + " ms");
       assertThat(back.statusCode()).as("recovered after the disk emptied; statuses while full: " + statuses).isEqualTo(200);
       assertThat(content(back)).as("the token minted before the disk filled still restores").contains(EMAIL);
       assertThat(g.count("SELECT COUNT(*) FROM audit_records")).isGreaterThan(before);

@@ -29,6 +29,13 @@ import org.flywaydb.core.api.FlywayException;
  *
  * <p>Failure: an unreachable database surfaces as {@link StoreUnavailableException}, any other SQL
  * failure as {@link StoreException}. <b>Security:</b> neither names the URL's credentials nor data.
+ *
+ * <p>Failing fast: once a call has found the database unreachable (a closed H2 file after an I/O error such as
+ * a full disk, a PostgreSQL server gone), later calls wait at most {@link #UNREACHABLE_WAIT} for a connection
+ * instead of the pool's connect timeout, until one succeeds again: a request makes several store calls, and
+ * each waiting out the connect timeout (10 s) made a request that must fail closed take longer than clients
+ * wait (docs/notes/qa7.md). Recovery is unchanged: every call still asks the pool, which keeps trying to
+ * connect.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
@@ -36,6 +43,10 @@ public final class Database implements AutoCloseable {
   private final Clock clock;
   private final H2FileCompactor compactor;
   private final SubjectChangeFeed changes;
+  /** Set when a call found the database unreachable, cleared by the next call that succeeds. */
+  private volatile boolean unreachable;
+  /** How long a call waits for a connection while the database is {@link #unreachable}. */
+  static final java.time.Duration UNREACHABLE_WAIT = java.time.Duration.ofMillis(500);
 
   private Database(HikariDataSource pool, boolean postgres, Clock clock, H2FileCompactor compactor,
       SubjectChangeFeed changes) {
@@ -137,8 +148,11 @@ public final class Database implements AutoCloseable {
   /** {@link #translate}, and after a connection failure the pool starts over with fresh connections. */
   private StoreException failure(String what, SQLException e) {
     StoreException out = translate(what, e);
-    if (out instanceof StoreUnavailableException && !pool.isClosed()) {
-      evictIdle();
+    if (out instanceof StoreUnavailableException) {
+      unreachable = true; // the next calls fail fast (see the class comment) until one gets a connection
+      if (!pool.isClosed()) {
+        evictIdle();
+      }
     }
     return out;
   }
@@ -232,7 +246,9 @@ public final class Database implements AutoCloseable {
   /** Runs {@code work} on a pooled connection in auto-commit mode. */
   <T> T withConnection(String what, SqlWork<T> work) {
     try (Connection c = connection()) {
-      return work.run(c);
+      T result = work.run(c);
+      reached();
+      return result;
     } catch (SQLException e) {
       throw failure(what, e);
     }
@@ -245,11 +261,15 @@ public final class Database implements AutoCloseable {
       try {
         T result = work.run(c);
         c.commit();
+        reached();
         return result;
       } catch (SQLException | RuntimeException | Error e) {
         try {
           c.rollback();
-        } catch (SQLException suppressed) {
+        } catch (SQLException | RuntimeException | AssertionError suppressed) {
+          // the original failure is the one to report: H2 whose store was closed by a write error (full disk) can
+          // fail its rollback too, with an AssertionError where assertions are on (tests), which would otherwise
+          // escape the store as an Error and reach the client as a bare 500 instead of 503 veil_store_unavailable
           e.addSuppressed(suppressed);
         }
         throw e;
@@ -265,7 +285,19 @@ public final class Database implements AutoCloseable {
     if (pool.isClosed()) {
       throw new SQLTransientConnectionException("the store is closed", "08003");
     }
-    return pool.getConnection();
+    if (!unreachable) {
+      return pool.getConnection();
+    }
+    // the database was unreachable at the last call: wait briefly, not the pool's connect timeout
+    return pool.getHikariPoolMXBean() instanceof HikariPool p ? p.getConnection(UNREACHABLE_WAIT.toMillis())
+        : pool.getConnection();
+  }
+
+  /** After a call's work succeeded: the database answers again. */
+  private void reached() {
+    if (unreachable) {
+      unreachable = false;
+    }
   }
 
   /** Maps an SQL failure onto the store's exceptions; {@code what} names the operation, never data. */

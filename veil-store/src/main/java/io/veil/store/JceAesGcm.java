@@ -130,6 +130,23 @@ final class JceAesGcm implements Aead {
     throw new GeneralSecurityException("decryption failed");
   }
 
+  /**
+   * Whether one of these keys may have sealed {@code ciphertext}: the output prefix (key id) of one starts it, or
+   * a key without prefix exists. False means it was sealed under a key this keyset does not hold (key ids are
+   * public; no key is tried).
+   */
+  boolean mayHaveSealed(byte[] ciphertext) {
+    if (!raw.isEmpty()) {
+      return true;
+    }
+    for (Entry e : prefixed) {
+      if (startsWith(ciphertext, e.prefix())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The plaintext, or null if this key does not authenticate the ciphertext. */
   private static byte[] open(Entry e, byte[] ct, int offset, byte[] ad) throws GeneralSecurityException {
     if (ct.length < offset + IV + TAG) {

@@ -183,14 +183,14 @@ public final class JdbcTokenVault implements TokenVault {
       }
       if (deferred != null) {
         // stored with the call's other new values when its work returns (tokenizeTogether)
-        deferred.rows.add(new Row(type, token, lookup, ref, sealed, now, now + retention.toMillis()));
+        deferred.rows.add(new Row(type, ordinal, token, lookup, ref, sealed, now, now + retention.toMillis()));
         batch.minted(scope, type, lookup, token, now + retention.toMillis());
         return token;
       }
       // one transaction: the key row is claimed (locked, marked used) before the row that needs it is
       // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
       // deleted the key first and this attempt seals the value again under a new key
-      Row row = new Row(type, token, lookup, ref, sealed, now, now + retention.toMillis());
+      Row row = new Row(type, ordinal, token, lookup, ref, sealed, now, now + retention.toMillis());
       Insert outcome = writes.run(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now),
           Insert::stored);
       if (outcome == Insert.KEY_GONE) {
@@ -211,9 +211,9 @@ public final class JdbcTokenVault implements TokenVault {
     throw new StoreException("could not mint a unique token after " + MAX_ATTEMPTS + " attempts");
   }
 
-  /** A value sealed and given its token, to be inserted into {@code vault_entries}. */
-  private record Row(EntityType type, String token, String lookup, Pseudonym ref, SubjectKeys.Sealed sealed,
-                     long createdAt, long expiresAt) {}
+  /** A value sealed and given its token (minted from {@code ordinal}), to be inserted into {@code vault_entries}. */
+  private record Row(EntityType type, int ordinal, String token, String lookup, Pseudonym ref,
+                     SubjectKeys.Sealed sealed, long createdAt, long expiresAt) {}
 
   /**
    * Inside a transaction (a {@link GroupCommit} unit): claims the key of every row's subject once (in subject
@@ -267,13 +267,25 @@ public final class JdbcTokenVault implements TokenVault {
       if (rows.size() > 1) {
         ps.executeBatch();
       }
-      return Insert.INSERTED;
     } catch (SQLException e) {
       if (Database.isUniqueViolation(e) || (rows.size() > 1 && Database.isTransactionConflict(e))) {
         return Insert.TAKEN; // someone else minted a value or a token first: look again (nothing of it is kept)
       }
       throw e;
     }
+    // the scope's high-water marks go up with the rows, or nothing is stored: a token name is never reused
+    return TokenMarks.raise(c, scope, minted(rows)) ? Insert.INSERTED : Insert.TAKEN;
+  }
+
+  /** Per entity type (in name order), the ordinals the rows were minted from. */
+  private static java.util.Collection<TokenMarks.Minted> minted(java.util.List<Row> rows) {
+    java.util.TreeMap<String, TokenMarks.Minted> byType = new java.util.TreeMap<>();
+    for (Row r : rows) {
+      byType.merge(r.type().name(), new TokenMarks.Minted(r.type().name(), r.ordinal(), r.ordinal(), r.expiresAt()),
+          (a, b) -> new TokenMarks.Minted(a.type(), Math.min(a.lowest(), b.lowest()),
+              Math.max(a.highest(), b.highest()), Math.max(a.expiresAt(), b.expiresAt())));
+    }
+    return byType.values();
   }
 
   /** The values one {@link #tokenizeTogether} call has minted in its scope and not stored yet. */
@@ -437,10 +449,11 @@ public final class JdbcTokenVault implements TokenVault {
               return Optional.<String>empty();
             }
             Optional<Aead> key = keys.dataKeyFromRow(rs.getString(2), rs.getBytes(4));
-            if (key.isEmpty()) {
+            byte[] sealed = rs.getBytes(3);
+            if (!sealedUnderKey(key, sealed)) {
               return Optional.<String>empty();
             }
-            return Optional.of(decrypt(key.get(), rs.getBytes(3), ad(scope, token, rs.getString(1))));
+            return Optional.of(decrypt(key.get(), sealed, ad(scope, token, rs.getString(1))));
           }
         }
       });
@@ -499,27 +512,36 @@ public final class JdbcTokenVault implements TokenVault {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
           long now = db.clock().millis();
+          java.util.List<Long> orphans = new java.util.ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               String token = rs.getString(1);
               String ref = rs.getString(3);
-              if (lookups != null) { // every row, expired and shredded ones too, as readLookups gives them
+              boolean live = rs.getLong(6) > now; // expired: invisible to reads (the purge deletes it)
+              Optional<Aead> key = null;
+              byte[] sealed = null;
+              if (live) {
+                key = keyCache.get(ref);
+                if (key == null) {
+                  key = keys.dataKeyFromRow(ref, rs.getBytes(5));
+                  keyCache.put(ref, key);
+                }
+                sealed = rs.getBytes(4);
+                if (!sealedUnderKey(key, sealed)) {
+                  orphans.add(rs.getLong(7));
+                  continue;
+                }
+              }
+              if (lookups != null) { // every row, expired ones too, as readLookups gives them
                 lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6), rs.getString(2)));
               }
-              if (rs.getLong(6) <= now) {
-                continue; // expired: invisible to reads (the purge deletes it)
-              }
-              Optional<Aead> key = keyCache.get(ref);
-              if (key == null) {
-                key = keys.dataKeyFromRow(ref, rs.getBytes(5));
-                keyCache.put(ref, key);
-              }
-              if (key.isPresent()) {
-                out.put(token, decrypt(key.get(), rs.getBytes(4), ad(scope, token, rs.getString(2))));
+              if (live) {
+                out.put(token, decrypt(key.get(), sealed, ad(scope, token, rs.getString(2))));
                 validUntil[0] = Math.min(validUntil[0], rs.getLong(6));
               }
             }
           }
+          deleteOrphans(c, orphans);
         }
         return new Snapshot(out, erasures, cleared, validUntil[0]);
       });
@@ -692,7 +714,8 @@ public final class JdbcTokenVault implements TokenVault {
               k++;
             }
           }
-          n = k;
+          // numbered above the scope's high-water mark, read once per scope: rows erased or expired do not count
+          n = Math.max(k, marks(scope).getOrDefault(type.name(), 0));
         } else {
           n = countType(scope, type);
         }
@@ -748,9 +771,26 @@ public final class JdbcTokenVault implements TokenVault {
       return known.contains(token);
     }
 
+    /** Per scope, its token high-water marks as read at the batch's first count in it ({@link TokenMarks}). */
+    final Map<Scope, Map<String, Integer>> marks = new HashMap<>();
+
+    Map<String, Integer> marks(Scope scope) {
+      Map<String, Integer> m = marks.get(scope);
+      if (m == null) {
+        try {
+          m = db.withConnection("vault token marks", c -> TokenMarks.of(c, scope));
+        } catch (StoreException e) {
+          throw new VaultException("the vault could not read a scope: " + e.getMessage(), e);
+        }
+        marks.put(scope, m);
+      }
+      return m;
+    }
+
     /** Forgets all the batch knows of the scope: the next use reads it again. */
     void forget(Scope scope) {
       lookups.remove(scope);
+      marks.remove(scope);
       tokens.remove(scope);
       entries.remove(scope);
       counts.remove(scope);
@@ -820,6 +860,32 @@ public final class JdbcTokenVault implements TokenVault {
     return out;
   }
 
+  /**
+   * Whether a row's value was sealed under its subject's key as it is now. No: the key row is gone, or the
+   * ciphertext names another key (its Tink prefix): the row outlived a key destroyed before erasure deleted the
+   * rows with the key, and the subject's next value made a new key under the same reference. Such a row is
+   * treated as erased: not restored, and (readEntries) deleted, so that it neither fails the conversation closed
+   * (the new key cannot authenticate it) nor holds its value's lookup hash against a new token. A ciphertext
+   * whose prefix matches but that fails authentication is still a failure (tampering).
+   */
+  private static boolean sealedUnderKey(Optional<Aead> key, byte[] ciphertext) {
+    return key.isPresent() && (!(key.get() instanceof JceAesGcm k) || k.mayHaveSealed(ciphertext));
+  }
+
+  /** Deletes rows sealed under keys that are gone (see {@link #sealedUnderKey}); their values cannot be read. */
+  private static void deleteOrphans(Connection c, java.util.List<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE id = ?")) {
+      for (long id : ids) {
+        ps.setLong(1, id);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
   static byte[] ad(Scope scope, String token, String type) {
     return Bytes.fields("veil.vault-entry.v1", scope.tenant(), scope.conversation(), token, type);
   }
@@ -882,15 +948,22 @@ public final class JdbcTokenVault implements TokenVault {
     return db.withConnection("vault count", c -> countType(c, scope, type));
   }
 
+  /**
+   * The ordinal the scope's last value of the type was minted from, as far as the database tells: its high-water
+   * mark ({@link TokenMarks}), or its row count where that is higher (rows stored before the marks existed).
+   */
   private static int countType(Connection c, Scope scope, EntityType type) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vault_entries"
-        + " WHERE tenant = ? AND conversation = ? AND entity_type = ?")) {
-      ps.setString(1, scope.tenant());
-      ps.setString(2, scope.conversation());
-      ps.setString(3, type.name());
+    try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM vault_entries"
+        + " WHERE tenant = ? AND conversation = ? AND entity_type = ?), (SELECT high_water FROM vault_token_marks"
+        + " WHERE tenant = ? AND conversation = ? AND entity_type = ?)")) {
+      for (int i = 0; i < 6; i += 3) {
+        ps.setString(i + 1, scope.tenant());
+        ps.setString(i + 2, scope.conversation());
+        ps.setString(i + 3, type.name());
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getInt(1);
+        return Math.max(rs.getInt(1), rs.getInt(2)); // no mark: getInt gives 0
       }
     }
   }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@code veil retention run}; it is idempotent and safe to run on several instances at once.
  *
  * <ul>
- *   <li>vault entries: expired ({@code expires_at}) or older than the period;</li>
+ *   <li>vault entries: expired ({@code expires_at}) or older than the period; a conversation's token
+ *       high-water marks ({@link TokenMarks}) one period after its newest entry expired;</li>
  *   <li>audit records: the oldest prefix of the chain up to the newest signed checkpoint whose record is
  *       older than the period. The checkpoint stays as the anchor the rest of the chain is verified
  *       from, so verification keeps working (records younger than the period but before that
@@ -77,10 +78,13 @@ public final class RetentionPurger {
     long now = db.clock().millis();
     EnumMap<DataClass, Long> out = new EnumMap<>(DataClass.class);
     out.put(DataClass.VAULT_ENTRIES, db.withConnection("retention (vault)", c -> {
+      long vaultPeriod = policy.periodOf(DataClass.VAULT_ENTRIES).toMillis();
+      // token high-water marks outlive their scope's entries by one period (TokenMarks); not counted: no data
+      TokenMarks.purge(c, now - vaultPeriod);
       try (PreparedStatement ps = c.prepareStatement(
           "DELETE FROM vault_entries WHERE expires_at <= ? OR created_at <= ?")) {
         ps.setLong(1, now);
-        ps.setLong(2, now - policy.periodOf(DataClass.VAULT_ENTRIES).toMillis());
+        ps.setLong(2, now - vaultPeriod);
         return (long) ps.executeUpdate();
       }
     }));

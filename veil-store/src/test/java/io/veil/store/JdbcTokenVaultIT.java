@@ -183,6 +183,34 @@ class JdbcTokenVaultIT {
     }
   }
 
+  /**
+   * Rows left behind by a destroy of an earlier release (the key row deleted, the rows it sealed kept) are erased
+   * values: once the subject's next value has made a new key under the same reference, the conversation still
+   * reads (before: the new key failed to authenticate the old rows, and every read of the conversation failed
+   * closed), the old token restores to nothing, and the old value sent again gets a new token that restores.
+   */
+  @Test
+  void rowsOrphanedByAnEarlierDestroyAreTreatedAsErased() throws Exception {
+    Subject bob = new Subject("acme", "bob");
+    String anna = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    String old = vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob Baker", PERSON);
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
+      ps.setString(1, subjectKeys.pseudonymOf(bob).hex()); // what destroy deleted before: the key row alone
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    assertThat(vault.reveal(SCOPE, old)).isEmpty();
+    // the subject's next value: a new key under the same reference
+    String mail = vault.tokenize(SCOPE, bob, EntityType.EMAIL, "bob@example.com", n -> "<EMAIL_" + n + ">");
+    assertThat(vault.reveal(SCOPE, old)).as("sealed under the destroyed key").isEmpty();
+    assertThat(vault.batched(() -> vault.entries(SCOPE)))
+        .containsEntry(anna, "Anna").containsEntry(mail, "bob@example.com").doesNotContainKey(old);
+    String again = vault.batched(() -> vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob Baker", PERSON));
+    assertThat(again).as("a new token, not the one whose value is gone").isNotEqualTo(old);
+    assertThat(vault.reveal(SCOPE, again)).contains("Bob Baker");
+    assertThat(vault.entries(SCOPE)).containsOnlyKeys(anna, mail, again);
+  }
+
   @Test
   void ciphertextSwappedBetweenRowsIsRejected() throws Exception {
     String a = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
@@ -346,7 +374,7 @@ class JdbcTokenVaultIT {
     String anna = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
     Subject carol = new Subject("acme", "carol");
     String shredded = vault.tokenize(SCOPE, carol, EntityType.PERSON, "Carol", PERSON);
-    subjectKeys.destroy(carol); // its row stays (crypto-shredded): the value keeps its token, unreadable
+    subjectKeys.destroy(carol); // its row goes with its key: the value sent again is a new value
     Database db2 = Database.open(config);
     try {
       JdbcTokenVault vault2 = new JdbcTokenVault(db2, new SubjectKeys(db2, KeyManager.openOrCreate(keyDir)),
@@ -361,7 +389,8 @@ class JdbcTokenVaultIT {
         return out;
       });
       assertThat(tokens.get(0)).isEqualTo(anna);
-      assertThat(tokens.get(1)).as("same value, same token, as without the batch").isEqualTo(shredded);
+      assertThat(tokens.get(1)).as("a new token, above every token the scope ever had (TokenMarks)")
+          .isNotEqualTo(shredded).isEqualTo("<PERSON_3>");
       assertThat(tokens.get(3)).isEqualTo(tokens.get(2));
     } finally {
       db2.close();

@@ -60,6 +60,48 @@ class StoreFaultsIT {
     }
   }
 
+  /**
+   * Once a call found the database unreachable, the next calls fail within {@link Database#UNREACHABLE_WAIT}
+   * (plus work), not after the pool's connect timeout each (10 s here, as in production): a request makes several
+   * store calls and must fail closed before its client gives up. When the database is back, calls succeed again.
+   */
+  @Test
+  void afterTheFirstUnreachableCallTheNextOnesFailFastAndRecoveryStillWorks() throws Exception {
+    DatabaseConfig cfg = TestDatabases.POSTGRES.fresh().withPool(2, Duration.ofSeconds(10));
+    String dbName = cfg.jdbcUrl().substring(cfg.jdbcUrl().lastIndexOf('/') + 1, cfg.jdbcUrl().indexOf('?'));
+    try (Database db = Database.open(cfg)) {
+      SubjectKeys keys = new SubjectKeys(db, KeyManager.openOrCreate(keyDir));
+      Subject alice = new Subject("acme", "alice@example.org");
+      assertThat(keys.hasKey(alice)).isFalse(); // one query, no cache
+      try (Connection admin = TestDatabases.postgres().getPostgresDatabase().getConnection();
+          Statement s = admin.createStatement()) {
+        s.execute("ALTER DATABASE " + dbName + " ALLOW_CONNECTIONS false");
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + dbName + "'");
+      }
+      assertThatThrownBy(() -> keys.hasKey(alice)).isInstanceOf(StoreUnavailableException.class);
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> keys.hasKey(alice)).isInstanceOf(StoreUnavailableException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("call %s while unreachable (ms)", i).isLessThan(3_000);
+      }
+      try (Connection admin = TestDatabases.postgres().getPostgresDatabase().getConnection();
+          Statement s = admin.createStatement()) {
+        s.execute("ALTER DATABASE " + dbName + " ALLOW_CONNECTIONS true");
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      boolean back = false;
+      while (!back && System.nanoTime() < deadline) {
+        try {
+          keys.hasKey(alice);
+          back = true;
+        } catch (StoreUnavailableException e) {
+          Thread.sleep(200); // the pool connects again in the background
+        }
+      }
+      assertThat(back).as("calls succeed again once the database is back").isTrue();
+    }
+  }
+
   @Test
   void closedStoreIsUnavailable() {
     Database db = Database.open(TestDatabases.H2.fresh());

@@ -1,0 +1,218 @@
+package io.veil.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veil.core.EntityType;
+import io.veil.core.Scope;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A token name once given to a value of a conversation is never given to another value of it, whatever removed
+ * the first value's row (erasure, crypto-shredding, expiry, a clear): the client and the model may still hold the
+ * old token, and it must then restore to nothing, never to the new value ({@link TokenMarks}).
+ */
+@ParameterizedClass
+@EnumSource(TestDatabases.class)
+class TokenNameReuseIT {
+  @Parameter TestDatabases backend;
+  @TempDir Path keyDir;
+
+  static final Scope SCOPE = new Scope("acme", "conv-1");
+  static final Function<Integer, String> PERSON = n -> "<PERSON_" + n + ">";
+  static final Subject ANNA = new Subject("acme", "anna");
+  static final Subject BOB = new Subject("acme", "bob");
+  static final Subject CAROL = new Subject("acme", "carol");
+
+  MutableClock clock;
+  DatabaseConfig config;
+  Database db;
+  KeyManager keyManager;
+  SubjectKeys keys;
+  JdbcTokenVault vault;
+
+  @BeforeEach
+  void open() {
+    clock = new MutableClock();
+    config = backend.fresh(clock);
+    db = Database.open(config);
+    keyManager = KeyManager.openOrCreate(keyDir);
+    keys = new SubjectKeys(db, keyManager);
+    vault = new JdbcTokenVault(db, keys, Duration.ofHours(1), SubjectResolver.perConversation());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  /** What takes the last-minted value's row (and perhaps others) out of the vault. */
+  enum Removal {
+    DESTROY_KEY, ERASE_SUBJECT, CLEAR_SCOPE, EXPIRE_AND_PURGE
+  }
+
+  /** How the next new value is minted: alone, inside a request's batch, or deferred with the request's others. */
+  enum MintPath {
+    PLAIN, BATCHED, TOGETHER
+  }
+
+  String mint(MintPath path, Subject owner, String value) {
+    return switch (path) {
+      case PLAIN -> vault.tokenize(SCOPE, owner, EntityType.PERSON, value, PERSON);
+      case BATCHED -> vault.batched(() -> vault.tokenize(SCOPE, owner, EntityType.PERSON, value, PERSON));
+      case TOGETHER -> vault.tokenizeTogether(SCOPE,
+          () -> vault.tokenize(SCOPE, owner, EntityType.PERSON, value, PERSON));
+    };
+  }
+
+  void remove(Removal removal, Subject owner) {
+    switch (removal) {
+      case DESTROY_KEY -> assertThat(keys.destroy(owner)).isTrue();
+      case ERASE_SUBJECT -> assertThat(new SubjectEraser(db, keys, keyManager).erase(owner).vaultEntriesDeleted())
+          .isEqualTo(1);
+      case CLEAR_SCOPE -> vault.clear(SCOPE);
+      case EXPIRE_AND_PURGE -> {
+        clock.advance(Duration.ofHours(2));
+        assertThat(new RetentionPurger(db, RetentionPolicy.defaults(RegulationProfile.GDPR)).run()
+            .deleted().get(DataClass.VAULT_ENTRIES)).isEqualTo(2);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Removal.class)
+  void aRemovedValuesTokenIsNotGivenToTheNextValue(Removal removal) {
+    Scope scope = SCOPE;
+    for (MintPath path : MintPath.values()) {
+      String anna = mint(path, ANNA, "Anna Archer " + path);
+      String bob = mint(path, BOB, "Bob Baker " + path);
+      assertThat(vault.reveal(scope, bob)).contains("Bob Baker " + path);
+      remove(removal, BOB);
+      String carol = mint(path, CAROL, "Carol Cruz " + path);
+      assertThat(carol).as("%s then a %s mint", removal, path).isNotIn(anna, bob);
+      assertThat(vault.reveal(scope, bob)).as("the removed value's token restores to nothing").isEmpty();
+      assertThat(vault.entries(scope)).doesNotContainKey(bob).containsEntry(carol, "Carol Cruz " + path);
+      vault.clear(scope); // the next path starts on an empty scope, above every mark so far
+      clock.advance(Duration.ofMinutes(1));
+    }
+  }
+
+  /** The next ordinal is the one above the highest ever minted, not above the rows that remain. */
+  @Test
+  void numberingGoesOnAboveTheHighestEverMinted() {
+    vault.tokenize(SCOPE, ANNA, EntityType.PERSON, "Anna Archer", PERSON);
+    vault.tokenize(SCOPE, BOB, EntityType.PERSON, "Bob Baker", PERSON);
+    vault.tokenize(SCOPE, BOB, EntityType.EMAIL, "bob@example.com", n -> "<EMAIL_" + n + ">");
+    keys.destroy(BOB);
+    assertThat(vault.tokenize(SCOPE, CAROL, EntityType.PERSON, "Carol Cruz", PERSON)).isEqualTo("<PERSON_3>");
+    assertThat(vault.tokenize(SCOPE, CAROL, EntityType.EMAIL, "carol@example.com", n -> "<EMAIL_" + n + ">"))
+        .isEqualTo("<EMAIL_2>");
+    // a value sent again after its erasure is a new value: a new token, never its old one
+    assertThat(vault.tokenize(SCOPE, BOB, EntityType.PERSON, "Bob Baker", PERSON)).isEqualTo("<PERSON_4>");
+    // other scopes number on their own
+    assertThat(vault.tokenize(new Scope("acme", "conv-2"), BOB, EntityType.PERSON, "Bob Baker", PERSON))
+        .isEqualTo("<PERSON_1>");
+  }
+
+  /**
+   * Writers of one scope (two instances on PostgreSQL, one process's threads on H2) mint new values while others'
+   * values are erased: no token name is ever handed out for two different values.
+   */
+  @Test
+  void concurrentMintsAndErasuresNeverReuseAName() throws Exception {
+    Database second = backend == TestDatabases.POSTGRES ? Database.open(config) : db;
+    try {
+      SubjectKeys secondKeys = second == db ? keys : new SubjectKeys(second, keyManager);
+      JdbcTokenVault other = second == db ? vault
+          : new JdbcTokenVault(second, secondKeys, Duration.ofHours(1), SubjectResolver.perConversation());
+      Map<String, String> valueOfToken = new ConcurrentHashMap<>();
+      List<String> reused = java.util.Collections.synchronizedList(new ArrayList<>());
+      int threads = 6;
+      int perThread = 25;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int id = t;
+          JdbcTokenVault v = id % 2 == 0 ? vault : other;
+          SubjectKeys k = id % 2 == 0 ? keys : secondKeys;
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < perThread; i++) {
+              Subject owner = new Subject("acme", "s-" + id + "-" + i);
+              String value = "Person " + id + "-" + i;
+              String token = i % 3 == 0
+                  ? v.tokenizeTogether(SCOPE, () -> v.tokenize(SCOPE, owner, EntityType.PERSON, value, PERSON))
+                  : v.tokenize(SCOPE, owner, EntityType.PERSON, value, PERSON);
+              String before = valueOfToken.putIfAbsent(token, value);
+              if (before != null && !before.equals(value)) {
+                reused.add(token);
+              }
+              if (i % 2 == 1) {
+                k.destroy(owner); // often the scope's newest value: its ordinal is the count's next one
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(reused).as("token names given to two values").isEmpty();
+      assertThat(valueOfToken).hasSize(threads * perThread);
+      Map<String, String> live = vault.entries(SCOPE);
+      live.forEach((token, value) -> assertThat(valueOfToken).containsEntry(token, value));
+      assertThat(live).hasSize(threads * (perThread - perThread / 2));
+    } finally {
+      if (second != db) {
+        second.close();
+      }
+    }
+  }
+
+  /** A mark outlives its scope's entries by one vault retention period, then the purge deletes it. */
+  @Test
+  void marksArePurgedOnePeriodAfterTheirNewestEntryExpired() throws Exception {
+    RetentionPolicy policy = RetentionPolicy.defaults(RegulationProfile.GDPR).with(DataClass.VAULT_ENTRIES,
+        Duration.ofDays(1));
+    vault.tokenize(SCOPE, ANNA, EntityType.PERSON, "Anna Archer", PERSON);
+    clock.advance(Duration.ofHours(2)); // the entry expired
+    new RetentionPurger(db, policy).run();
+    assertThat(marks()).isEqualTo(1);
+    assertThat(vault.tokenize(SCOPE, BOB, EntityType.PERSON, "Bob Baker", PERSON)).isEqualTo("<PERSON_2>");
+    clock.advance(Duration.ofHours(1).plusDays(1)); // Bob's entry expired a period ago
+    new RetentionPurger(db, policy).run();
+    assertThat(marks()).isZero();
+    assertThat(vault.tokenize(SCOPE, CAROL, EntityType.PERSON, "Carol Cruz", PERSON)).isEqualTo("<PERSON_1>");
+  }
+
+  private long marks() throws Exception {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vault_token_marks");
+         ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
