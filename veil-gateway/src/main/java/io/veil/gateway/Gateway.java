@@ -71,6 +71,8 @@ public final class Gateway implements AutoCloseable {
   /** An HTTP/2 body's minimum rate after {@link #bodyGrace} (0: none); see {@link #minimumRate}. */
   private final long minBodyBytesPerSecond;
   private final Duration bodyGrace;
+  /** The connector's slow-client guard (set when Javalin builds the connector); counts HTTP/2 bodies refused too. */
+  private volatile SlowClientGuard slowClients;
   private final boolean tls;
   private final String host;
   private final GovernanceApi api;
@@ -119,7 +121,11 @@ public final class Gateway implements AutoCloseable {
       cfg.concurrency.useVirtualThreads = true;
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.http.maxRequestSize = maxBodyBytes + 1;
-      cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, keyStore, metrics));
+      cfg.jetty.addConnector((server, httpConfig) -> {
+        ServerConnector c = connector(server, httpConfig, config, keyStore, metrics);
+        slowClients = c.getBean(SlowClientGuard.class);
+        return c;
+      });
       // Jetty's own refusals (unparsable or ambiguous requests) in the provider's error envelope
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       for (HandlerType type : new HandlerType[] {HandlerType.GET, HandlerType.POST, HandlerType.PUT,
@@ -453,7 +459,9 @@ public final class Gateway implements AutoCloseable {
     if (minBodyBytesPerSecond == 0 || !"HTTP/2.0".equals(protocol)) {
       return in;
     }
-    return new MinimumRateBody(in, minBodyBytesPerSecond, bodyGrace, System.nanoTime());
+    SlowClientGuard guard = slowClients;
+    return new MinimumRateBody(in, minBodyBytesPerSecond, bodyGrace, System.nanoTime(),
+        guard == null ? () -> { } : guard::streamBodyRefused);
   }
 
   /**

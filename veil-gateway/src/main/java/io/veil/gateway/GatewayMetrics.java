@@ -40,7 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code veil_detection_cache_entries} and {@code veil_detection_cache_weight_bytes}
  *   <li>{@code veil_slow_client_disconnections_total{reason}} — connections {@link SlowClientGuard} closed:
  *       {@code reason="headers"} (408: request line and headers not complete in time), {@code reason="body"}
- *       (body below the minimum rate after the grace period, cut without an answer)
+ *       (body below the minimum rate after the grace period, cut without an answer), {@code reason="stream_body"}
+ *       (an HTTP/2 stream's body below the same rate: 408 on the stream, the connection goes on)
  * </ul>
  *
  * <p>The same calls feed the {@link DashboardSeries} the admin console charts.
@@ -182,7 +183,8 @@ final class GatewayMetrics {
   void slowClients(SlowClientGuard guard) {
     for (SlowClientGuard.Reason r : SlowClientGuard.Reason.values()) {
       FunctionCounter.builder("veil.slow.client.disconnections", guard, g -> g.disconnections(r))
-          .description("Connections closed for sending a request too slowly (headers: 408; body: cut)")
+          .description("Requests cut for arriving too slowly (headers: 408, connection closed; body: connection"
+              + " closed; stream_body: an HTTP/2 stream answered 408)")
           .tags("reason", r.label()).register(registry);
     }
   }

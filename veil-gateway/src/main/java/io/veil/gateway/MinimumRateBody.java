@@ -25,7 +25,9 @@ final class MinimumRateBody extends FilterInputStream {
   private final long minBytesPerSecond;
   private final long graceNanos;
   private final long begin;
+  private final Runnable onTooSlow;
   private long bytes;
+  private boolean tooSlow;
 
   /** Thrown by a read that finds the body below the minimum rate. */
   static final class TooSlow extends IOException {
@@ -42,8 +44,9 @@ final class MinimumRateBody extends FilterInputStream {
    * @param minBytesPerSecond the minimum average rate after the grace period (positive)
    * @param grace how long the body may take before the rate counts
    * @param beginNanos {@link System#nanoTime()} when reading began
+   * @param onTooSlow run once, when a read first finds the body below the rate (counts the refusal)
    */
-  MinimumRateBody(InputStream in, long minBytesPerSecond, Duration grace, long beginNanos) {
+  MinimumRateBody(InputStream in, long minBytesPerSecond, Duration grace, long beginNanos, Runnable onTooSlow) {
     super(in);
     if (minBytesPerSecond <= 0) {
       throw new IllegalArgumentException("minimum rate must be positive");
@@ -51,6 +54,7 @@ final class MinimumRateBody extends FilterInputStream {
     this.minBytesPerSecond = minBytesPerSecond;
     this.graceNanos = grace.toNanos();
     this.begin = beginNanos;
+    this.onTooSlow = onTooSlow;
   }
 
   @Override
@@ -74,6 +78,10 @@ final class MinimumRateBody extends FilterInputStream {
     bytes += n;
     long late = System.nanoTime() - begin - graceNanos;
     if (late > 0 && bytes < late / 1e9 * minBytesPerSecond) { // owed after `late` ns at the minimum rate
+      if (!tooSlow) {
+        tooSlow = true;
+        onTooSlow.run();
+      }
       throw new TooSlow(minBytesPerSecond);
     }
   }

@@ -59,13 +59,19 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
   private volatile Scheduler.Task next;
   private final AtomicLong headersTimedOut = new AtomicLong();
   private final AtomicLong bodiesCut = new AtomicLong();
+  private final AtomicLong streamBodiesRefused = new AtomicLong();
 
   /** Why a connection was closed. */
   enum Reason {
     /** The request line and headers were not complete in time: 408, then closed. */
     HEADERS("headers"),
     /** The body fell below the minimum rate after the grace period: closed without an answer. */
-    BODY("body");
+    BODY("body"),
+    /**
+     * An HTTP/2 stream's body fell below the minimum rate ({@link MinimumRateBody}): 408 on the stream, the
+     * connection and its other streams go on. Counted through {@link #streamBodyRefused()}.
+     */
+    STREAM_BODY("stream_body");
 
     private final String label;
 
@@ -146,7 +152,13 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     return switch (reason) {
       case HEADERS -> headersTimedOut.get();
       case BODY -> bodiesCut.get();
+      case STREAM_BODY -> streamBodiesRefused.get();
     };
+  }
+
+  /** Counts an HTTP/2 request body refused by {@link MinimumRateBody} (those streams never reach this guard). */
+  void streamBodyRefused() {
+    streamBodiesRefused.incrementAndGet();
   }
 
   /** Open HTTP/1.x connections being watched; for tests. */

@@ -161,6 +161,9 @@ class Http2SlowBodyIT {
           HttpURI.from("http://127.0.0.1:" + g.port() + "/health"), HttpVersion.HTTP_2, HttpFields.EMPTY, 0), null, true),
           health).get(10, TimeUnit.SECONDS);
       assertThat(health.done.get(10, TimeUnit.SECONDS)).startsWith("status 200 ");
+      // counted as a stream refused, not as a connection closed
+      assertThat(SlowClientIT.metrics(g)).contains("veil_slow_client_disconnections_total{reason=\"stream_body\"} 1.0")
+          .contains("veil_slow_client_disconnections_total{reason=\"body\"} 0.0");
     }
   }
 

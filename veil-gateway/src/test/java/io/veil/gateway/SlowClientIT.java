@@ -86,7 +86,8 @@ class SlowClientIT {
   }
 
   /** The gateway's {@code /metrics} text, read over a plain connection. */
-  private static String metrics(Gateway g) throws Exception {
+  /** The gateway's /metrics page over a plain HTTP/1.1 socket (also used by {@code Http2SlowBodyIT}). */
+  static String metrics(Gateway g) throws Exception {
     try (Socket s = new Socket("127.0.0.1", g.port())) {
       s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
       s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: veil\r\nConnection: close\r\n\r\n"
