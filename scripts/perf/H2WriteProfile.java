@@ -286,20 +286,9 @@ public class H2WriteProfile {
         AuditAction.PSEUDONYMIZED, "v1", 200, 12));
   }
 
+  /** The same ~1 KB prompt as the vault A/B's (the launcher finds VaultPageSizeAB.java beside this file). */
   static String prompt(int id) {
-    String[] first = {"James", "Maria", "Robert", "Linda", "Michael", "Barbara", "William", "Elizabeth"};
-    String[] last = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis"};
-    String f = first[id % 8];
-    String l = last[(id / 8) % 8];
-    String f2 = first[(id / 64) % 8];
-    return "Hello, my name is " + f + " " + l + " and I live at " + (100 + id % 900) + " Main Street, Springfield. "
-        + "Please write a short letter to my landlord " + f2 + " " + last[(id / 3) % 8] + " about the heating. "
-        + "You can reach me at " + f.toLowerCase() + "." + l.toLowerCase() + id + "@example.com or on +1 415 555 "
-        + String.format("%04d", id % 10000) + ". My account number is DE89 3704 0044 0532 0130 00 and my server is at "
-        + "10." + (id >> 16 & 255) + "." + (id >> 8 & 255) + "." + (id & 255) + ". Also mention that my colleague "
-        + f2 + " " + l + " (" + f2.toLowerCase() + id + "@corp.example.org) will pick up the keys on Monday. "
-        + "The contract reference is REF-" + id + " and the deposit was paid with my card. Thanks a lot for helping "
-        + "me with this, it has been a long winter and I would like the letter to be polite but firm, mentioning "
-        + "that the radiator in the bedroom has not worked since November and that I reported it three times.";
+    return VaultPageSizeAB.prompt(id);
   }
+
 }
