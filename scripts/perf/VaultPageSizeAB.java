@@ -26,10 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * conversation: a ~1 KB prompt with distinct names, e-mails, phones and card numbers pseudonymized inside
  * vault.batched, as PiiInterceptor runs it (detection included, the same on both sides). CPU: the request
  * threads' own CPU time plus each database's compactor thread; the block order alternates so both see the same
- * machine. Prints CPU ms per request per side, the ratio B/A, and the H2 file sizes.
+ * machine. Prints CPU ms per request per side, the ratio B/A, and the H2 file sizes. SQL, if given, runs on B once
+ * after it opened (e.g. to put back an index a migration dropped: docs/notes/h2write.md).
  *
  * <pre>
- * java -cp VEIL_CORE_CLASSES:VEIL_STORE_CLASSES:DEPS scripts/perf/VaultPageSizeAB.java [rounds=20] [block=100] [threads=4] [suffix=;PAGE_SIZE=4096]
+ * java -cp VEIL_CORE_CLASSES:VEIL_STORE_CLASSES:DEPS scripts/perf/VaultPageSizeAB.java [rounds=20] [block=100] [threads=4] [suffix=;PAGE_SIZE=4096] [sql]
  * </pre>
  */
 public class VaultPageSizeAB {
@@ -40,6 +41,7 @@ public class VaultPageSizeAB {
     int block = a.length > 1 ? Integer.parseInt(a[1]) : 100;
     int threads = a.length > 2 ? Integer.parseInt(a[2]) : 4;
     String suffix = a.length > 3 ? a[3] : ";PAGE_SIZE=4096";
+    String sqlOnB = a.length > 4 ? a[4] : "";
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Path root = Files.createTempDirectory("vault-ab");
     List<Side> sides = new ArrayList<>();
@@ -50,6 +52,13 @@ public class VaultPageSizeAB {
           base.password(), base.maxPoolSize(), base.connectTimeout(), Clock.systemUTC());
       Set<Long> before = compactorThreads();
       Database db = Database.open(cfg);
+      if (name.equals("B") && !sqlOnB.isBlank()) {
+        try (var c = java.sql.DriverManager.getConnection(cfg.jdbcUrl(), cfg.user(), cfg.password());
+            var st = c.createStatement()) {
+          st.execute(sqlOnB);
+        }
+        System.out.println("B: " + sqlOnB);
+      }
       Thread.sleep(1500);
       Set<Long> after = compactorThreads();
       after.removeAll(before);
