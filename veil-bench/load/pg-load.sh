@@ -12,7 +12,8 @@
 # all PostgreSQL processes, mock), PostgreSQL commits, rollbacks and statements per request (pg_stat_database,
 # pg_stat_statements), deadlocks, lock waits (log_lock_waits lines), the busiest statements (statements-*.txt),
 # PostgreSQL execution ms per request (pg_exec_ms: pg_stat_statements' total_exec_time) and the restore's scope
-# read (scope_read_calls, scope_read_ms). Every 0.5 s a sampler (samples-*.txt) counts the backends waiting for a
+# read (scope_read_calls, scope_read_ms), the statements on audit_head (head_ms) and the rate bucket's SELECT ... FOR
+# UPDATE (bucket_ms), which include the time they waited for the row's lock. Every 0.5 s a sampler (samples-*.txt) counts the backends waiting for a
 # lock by what they wait in (lock_wait_head: audit_head, lock_wait_bucket: the rate bucket, lock_wait_other), each
 # a mean number of waiting backends over the samples, and reads each database gateway's /metrics
 # (pool_pending_max, pool_pending_mean: connections requests waited for, veil_store_pool_pending; pool_active_max).
@@ -173,6 +174,9 @@ db_counters() { psql_q -F' ' -c "SELECT xact_commit, xact_rollback, deadlocks FR
 statements() { psql_q -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'veil'"; }
 lock_waits() { grep -c "still waiting for" "$WORK/pg/postgres.log" 2>/dev/null || true; }
 exec_ms() { psql_q -c "SELECT round(coalesce(sum(total_exec_time), 0)::numeric, 1) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'veil'"; }
+stmt_ms() { # ILIKE pattern: execution ms of the statements whose text matches (a row lock's wait counts in)
+  psql_q -c "SELECT round(coalesce(sum(total_exec_time), 0)::numeric, 1) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'veil' AND query ILIKE '$1'"
+}
 scope_read() { psql_q -F' ' -c "SELECT coalesce(sum(calls), 0), round(coalesce(sum(total_exec_time), 0)::numeric, 1) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'veil' AND query LIKE 'SELECT v.token, v.entity_type%'"; }
 sampler() { # file: every 0.5 s, one line per kind of lock wait ("lock KIND N") and per gateway's pool ("pool NAME pending active")
   local g m
@@ -239,7 +243,7 @@ for c in $CONCURRENCY; do
     read -r com1 rb1 dl1 <<< "$(db_counters)"
     stmts="$(statements)"
     read -r sr_calls sr_ms <<< "$(scope_read)"
-    pgx="\"pg_exec_ms\":$(exec_ms),\"scope_read_calls\":$sr_calls,\"scope_read_ms\":$sr_ms,$(samples_json "$OUT/samples-$s-c$c.txt")"
+    pgx="\"pg_exec_ms\":$(exec_ms),\"head_ms\":$(stmt_ms '%audit_head%'),\"bucket_ms\":$(stmt_ms '%veil_rate_buckets%FOR UPDATE%'),\"scope_read_calls\":$sr_calls,\"scope_read_ms\":$sr_ms,$(samples_json "$OUT/samples-$s-c$c.txt")"
     psql_q -F' | ' -c "SELECT calls, round(total_exec_time::numeric, 1) AS ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160)
       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'veil' ORDER BY calls DESC LIMIT 25" \
       > "$OUT/statements-$s-c$c.txt"
