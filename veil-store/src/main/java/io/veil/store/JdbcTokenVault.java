@@ -494,6 +494,19 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /**
+   * The read of a whole scope behind {@link #entries}: every row with its subject's wrapped key (NULL once the
+   * key is destroyed). The key comes from a scalar subquery, which PostgreSQL runs as a primary-key probe per
+   * row (a few rows, nearly always of one subject). Written as a {@code LEFT JOIN}, the planner costed one
+   * random probe per row against hashing all of {@code subject_keys} and chose the hash join once the table
+   * held a few thousand subjects: a sequential scan of every subject's key, dead versions included, on every
+   * request, growing with the number of subjects (docs/notes/pgplan.md). Package-private for the plan test.
+   */
+  static final String SCOPE_READ = "SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
+      + " (SELECT k.wrapped_key FROM subject_keys k WHERE k.subject_ref = v.subject_ref),"
+      + " v.expires_at, v.id, v.lookup_hash FROM vault_entries v"
+      + " WHERE v.tenant = ? AND v.conversation = ? ORDER BY v.id";
+
   /** Reads and decrypts the scope's live entries; also fills {@code lookups} (may be null) with every live row. */
   private Snapshot readEntries(Scope scope, Map<String, Existing> lookups) {
     long erasures = keys.erasures(); // before the query: an erasure after it makes this snapshot stale
@@ -505,10 +518,7 @@ public final class JdbcTokenVault implements TokenVault {
         Map<String, Optional<Aead>> keyCache = new HashMap<>();
         // the subject's wrapped key comes in the same query: a key destroyed before it ran (erasure,
         // on any instance) yields no row, so no cached copy of it can decrypt anything
-        try (PreparedStatement ps = c.prepareStatement("SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
-            + " k.wrapped_key, v.expires_at, v.id, v.lookup_hash FROM vault_entries v"
-            + " LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
-            + " WHERE v.tenant = ? AND v.conversation = ? ORDER BY v.id")) {
+        try (PreparedStatement ps = c.prepareStatement(SCOPE_READ)) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
           long now = db.clock().millis();

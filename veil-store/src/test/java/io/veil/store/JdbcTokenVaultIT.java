@@ -479,6 +479,49 @@ class JdbcTokenVaultIT {
     }
   }
 
+  /**
+   * PostgreSQL: the restore's scope read fetches each row's subject key by the key table's primary key, however
+   * many subjects the database holds. Written as a {@code LEFT JOIN}, it was planned, once {@code subject_keys}
+   * held some thousands of subjects, as a hash join over a sequential scan of the whole key table, on every
+   * request (docs/notes/pgplan.md). The conversations here look like the load run's: one subject each, 67 rows.
+   */
+  @Test
+  void scopeReadProbesSubjectKeysByPrimaryKeyHoweverManySubjects() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(backend == TestDatabases.POSTGRES, "PostgreSQL's planner");
+    String token = vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON);
+    int subjects = 9000;
+    db.withConnection("fill", c -> {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at)"
+            + " SELECT md5('s' || i) || md5('t' || i), 'acme', decode(md5('k' || i) || md5('w' || i), 'hex'), 0"
+            + " FROM generate_series(1, " + subjects + ") i");
+        s.execute("INSERT INTO vault_entries (tenant, conversation, entity_type, token, lookup_hash, subject_ref,"
+            + " ciphertext, created_at, expires_at)"
+            + " SELECT 'acme', 'c-' || (i / 67), 'PERSON', '<PERSON_' || (i % 67) || '>', md5('l' || i) || md5('m' || i),"
+            + " md5('s' || (1 + i / 67)) || md5('t' || (1 + i / 67)), decode(md5('c' || i), 'hex'), 0, 9000000000000"
+            + " FROM generate_series(0, " + (subjects * 67 / 10 - 1) + ") i");
+        s.execute("ANALYZE subject_keys");
+        s.execute("ANALYZE vault_entries");
+      }
+      return null;
+    });
+    String plan = db.withConnection("explain", c -> {
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + JdbcTokenVault.SCOPE_READ)) {
+        ps.setString(1, "acme");
+        ps.setString(2, "c-17");
+        StringBuilder b = new StringBuilder();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            b.append(rs.getString(1)).append('\n');
+          }
+        }
+        return b.toString();
+      }
+    });
+    assertThat(plan).doesNotContain("Seq Scan on subject_keys").contains("subject_keys_pkey");
+    assertThat(vault.entries(SCOPE)).containsExactly(java.util.Map.entry(token, "Anna Schmidt"));
+  }
+
   @Test
   void keyFilesAreCreatedPrivateAndLooseOnesAreRefused() throws Exception {
     assertThat(PosixPerm.of(keyDir.resolve("master.json"))).isEqualTo("rw-------");
