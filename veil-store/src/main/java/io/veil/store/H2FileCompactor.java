@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *       file's fill rate alone, the chunks grew (16k in 4 minutes): hence either.</li>
  * </ul>
  *
+ * <p><b>Limit:</b> at a sustained rate of several hundred new conversations a second (two synchronous commits
+ * each) one megabyte of rewriting per second does not keep up: a 6.5-minute soak at ~350–400 requests/s grew the
+ * file 27–35 MB/s and the chunk count ~100–150 per second, the heap staying bounded (docs/notes/h2soak.md, where five
+ * larger budgets are measured; none kept the file flat at an acceptable CPU cost). Such loads belong on PostgreSQL.
+ *
  * <p>It uses H2's engine API ({@code JdbcConnection → SessionLocal → Store → MVStore}), public in the
  * pinned H2 version; {@code H2FileCompactorIT} fails if an upgrade changes what it relies on.
  *
