@@ -785,16 +785,7 @@ public final class JdbcTokenVault implements TokenVault {
     final Map<Scope, Map<String, Integer>> marks = new HashMap<>();
 
     Map<String, Integer> marks(Scope scope) {
-      Map<String, Integer> m = marks.get(scope);
-      if (m == null) {
-        try {
-          m = db.withConnection("vault token marks", c -> TokenMarks.of(c, scope));
-        } catch (StoreException e) {
-          throw new VaultException("the vault could not read a scope: " + e.getMessage(), e);
-        }
-        marks.put(scope, m);
-      }
-      return m;
+      return readOnce(marks, scope, "vault token marks", c -> TokenMarks.of(c, scope));
     }
 
     /** Forgets all the batch knows of the scope: the next use reads it again. */
@@ -818,14 +809,19 @@ public final class JdbcTokenVault implements TokenVault {
     }
 
     Map<String, Existing> lookups(Scope scope) {
-      Map<String, Existing> m = lookups.get(scope);
+      return readOnce(lookups, scope, "vault lookups", c -> readLookups(c, scope));
+    }
+
+    /** What {@code cache} holds for the scope, read from the database the first time the batch asks. */
+    private <T> T readOnce(Map<Scope, T> cache, Scope scope, String what, Database.SqlWork<T> read) {
+      T m = cache.get(scope);
       if (m == null) {
         try {
-          m = db.withConnection("vault lookups", c -> readLookups(c, scope));
+          m = db.withConnection(what, read);
         } catch (StoreException e) {
           throw new VaultException("the vault could not read a scope: " + e.getMessage(), e);
         }
-        lookups.put(scope, m);
+        cache.put(scope, m);
       }
       return m;
     }
