@@ -343,14 +343,12 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
 
     private StreamingRestorer restorer(String key, RestoreFormat format) {
-      StreamTransformer.checkOpen(open, key);
-      return open.computeIfAbsent(key, k -> restorers.streaming(format));
+      return StreamTransformer.openText(open, key, k -> restorers.streaming(format));
     }
 
     /** The content's restorer: JSON string content in JSON mode, else text that may hold JSON. */
     private StreamingRestorer contentRestorer(String key) {
-      StreamTransformer.checkOpen(open, key);
-      return open.computeIfAbsent(key, k -> contentFormat == RestoreFormat.JSON_STRING
+      return StreamTransformer.openText(open, key, k -> contentFormat == RestoreFormat.JSON_STRING
           ? restorers.streaming(RestoreFormat.JSON_STRING) : new JsonAwareTextRestorer(restorers));
     }
 

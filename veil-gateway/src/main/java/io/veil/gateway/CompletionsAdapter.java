@@ -96,8 +96,8 @@ final class CompletionsAdapter implements ProtocolAdapter {
           if (c instanceof ObjectNode choice) {
             int index = choice.path("index").asInt(0);
             if (choice.path("text").isTextual()) {
-              StreamTransformer.checkOpen(open, index);
-              String text = open.computeIfAbsent(index, i -> restorers.streaming(RestoreFormat.TEXT)).push(choice.get("text").asText());
+              String text = StreamTransformer.openText(open, index, i -> restorers.streaming(RestoreFormat.TEXT))
+                  .push(choice.get("text").asText());
               choice.put("text", text);
             }
             if (choice.hasNonNull("finish_reason") && open.containsKey(index)) {

@@ -367,13 +367,10 @@ public final class Gateway implements AutoCloseable {
     byte[] body;
     try {
       body = ep.hasBody() ? readBounded(ctx) : new byte[0];
-    } catch (GatewayException e) {
-      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(e)),
-          identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
-      return;
-    } catch (IOException e) {
-      // the body did not arrive whole (see incompleteBody); answered, or Jetty would send 200 with no body
-      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(incompleteBody(e))),
+    } catch (GatewayException | IOException e) {
+      // too large, or did not arrive whole (see incompleteBody): answered, or Jetty would send 200 with no body
+      GatewayException refused = bodyRefusal(e);
+      write(ctx, RealChain.run(List.of(refusalChain.get(0), refuse(refused)),
           identified(GatewayRequest.of(ep, Map.of(), new byte[0]), requestId)));
       return;
     }
@@ -406,7 +403,7 @@ public final class Gateway implements AutoCloseable {
       body = method.equals("GET") ? new byte[0] : readBounded(ctx);
     } catch (GatewayException | IOException e) {
       // too large, or did not arrive whole (see incompleteBody): one refusal in the provider's error envelope
-      GatewayException refused = e instanceof GatewayException g ? g : incompleteBody((IOException) e);
+      GatewayException refused = bodyRefusal(e);
       GovernanceApi.write(ctx.res(), new GovernanceApi.JsonAnswer(refused.status(),
           Json.error(refused.getMessage(), refused.type(), refused.code())));
       return;
@@ -476,6 +473,11 @@ public final class Gateway implements AutoCloseable {
     while (budget > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, budget))) > 0) {
       budget -= n;
     }
+  }
+
+  /** The refusal of a body {@link #readBounded} could not give: its own (too large) or {@link #incompleteBody}. */
+  private static GatewayException bodyRefusal(Exception e) {
+    return e instanceof GatewayException g ? g : incompleteBody((IOException) e);
   }
 
   /**

@@ -264,11 +264,11 @@ final class ResponsesAdapter implements ProtocolAdapter {
     }
 
     private void push(SseEvent event, ObjectNode ev, String key, RestoreFormat format, boolean outputText) {
-      StreamTransformer.checkOpen(open, key);
+      StreamingRestorer restorer = StreamTransformer.openText(open, key, k -> outputText && format == RestoreFormat.TEXT
+          ? new JsonAwareTextRestorer(restorers) : restorers.streaming(format));
       lastDelta.put(key, template(ev));
       lastEventName.put(key, event.event());
-      ev.put("delta", open.computeIfAbsent(key, k -> outputText && format == RestoreFormat.TEXT
-          ? new JsonAwareTextRestorer(restorers) : restorers.streaming(format)).push(ev.get("delta").asText()));
+      ev.put("delta", restorer.push(ev.get("delta").asText()));
     }
 
     /**

@@ -46,12 +46,16 @@ interface StreamTransformer {
    */
   int MAX_OPEN_TEXTS = 1024;
 
-  /** Refuses to open one more streamed text when {@code open} already holds {@link #MAX_OPEN_TEXTS}. */
-  static void checkOpen(java.util.Map<?, ?> open, Object key) {
+  /**
+   * The restorer of the streamed text {@code key} in {@code open}, made by {@code make} when the text is new;
+   * refuses to open one more text when {@code open} already holds {@link #MAX_OPEN_TEXTS}.
+   */
+  static <K, V> V openText(java.util.Map<K, V> open, K key, java.util.function.Function<? super K, ? extends V> make) {
     if (open.size() >= MAX_OPEN_TEXTS && !open.containsKey(key)) {
       throw new GatewayException(502, ErrorCodes.TYPE_UPSTREAM, ErrorCodes.UPSTREAM_INVALID,
           "The upstream provider's stream holds more than " + MAX_OPEN_TEXTS + " texts at once; the answer is incomplete");
     }
+    return open.computeIfAbsent(key, make);
   }
 
   static GatewayException malformedEvent() {
