@@ -2,6 +2,7 @@ import io.veil.core.Analyzer;
 import io.veil.core.NerEngine;
 import io.veil.core.NerEngines;
 import io.veil.core.Policy;
+import io.veil.core.Recognizer;
 import io.veil.core.recognizers.BuiltInRecognizers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -12,24 +13,45 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.function.ToIntFunction;
 
 /**
  * Where the whole engine's time goes, by subtraction: per-text thread CPU time of its parts in one JVM (one
  * build of veil-core), rounds alternating over the parts, 20th percentile of the rounds after the first
- * quarter (as AbPerRecognizer). The parts: the empty analyzer (TextTraits and the analyzer loop), the NER
- * tokenizer alone ({@code new Tokens}: tokenizing and the lexicon/closed-list look-ups) once per text and
- * twice per text (the second call finds the lexicon lines of that text's words in the cache: the
- * difference is the cost of cold look-ups), the gazetteer NER engine alone, the analyzer with the NER
- * alone, the structured recognizers, the whole engine (default policy, gazetteer NER), and the structured
- * analyzer followed by the bare NER engine on each text, and the empty analyzer followed by it (against the
- * parts measured in separate loops: the cost of running both on one text, one after the other).
+ * quarter (as AbPerRecognizer). Three modes:
+ *
+ * <ul>
+ *   <li>(default) The parts: the empty analyzer (TextTraits and the analyzer loop), the NER
+ *       tokenizer alone ({@code new Tokens}: tokenizing and the lexicon/closed-list look-ups) once per text and
+ *       twice per text (the second call finds the lexicon lines of that text's words in the cache), the
+ *       gazetteer NER engine alone, the analyzer with the NER alone, the structured recognizers, the whole
+ *       engine (default policy, gazetteer NER), and the structured analyzer followed by the bare NER engine on
+ *       each text, and the empty analyzer followed by it (against the parts measured in separate loops: the
+ *       cost of running both on one text, one after the other).
+ *   <li>{@code minus}: each recognizer's marginal cost inside the whole engine (the built-ins and the
+ *       gazetteer NER, default threshold): the whole analyzer against the same analyzer without that one
+ *       recognizer, the order of the configurations rotating from round to round. Unlike a recognizer's cost
+ *       in a loop of its own, this includes what it costs the others to run beside it.
+ *   <li>{@code twice} ({@code twice-tokens}: the tokenizer {@code new Tokens} instead of the NER engine): why
+ *       the gazetteer NER reads a text faster the second time, warm data (the lexicon and closed-list lines
+ *       of the text's words) or the text's exact sequence (branch history)? Per text A: the engine on A; on
+ *       A' (A's space-separated words shuffled: the same words, another order) alone; A then A again; A then
+ *       A'; another text B then A'. If "A then A'" costs what "B then A'" costs, the saving of "A then A" is
+ *       not the words' data.
+ * </ul>
  *
  * <pre>
  * java -cp veil-core/target/classes:$(cat /tmp/cp.txt) scripts/perf/WholeParts.java \
- *     ../shared/data/presidio_synth_v2/eval.jsonl[,MORE.jsonl] SECONDS
+ *     ../shared/data/presidio_synth_v2/eval.jsonl[,MORE.jsonl] SECONDS [minus|twice|twice-tokens]
  * </pre>
  */
 public class WholeParts {
+  /** One part measured: adds what it returns to a sink so that nothing is optimised away. */
+  private interface Part {
+    long run(int text) throws Exception;
+  }
+
   public static void main(String[] a) throws Exception {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     List<String> texts = new ArrayList<>();
@@ -40,12 +62,34 @@ public class WholeParts {
         }
       }
     }
+    long seconds = Long.parseLong(a[1]);
+    String mode = a.length > 2 ? a[2] : "parts";
+    switch (mode) {
+      case "minus" -> minus(texts, seconds);
+      case "twice" -> twice(texts, seconds, false);
+      case "twice-tokens" -> twice(texts, seconds, true);
+      default -> parts(texts, seconds);
+    }
+  }
+
+  private static ToIntFunction<String> tokenizer() throws Exception {
     Class<?> lexiconClass = Class.forName("io.veil.core.ner.Lexicon");
     Method lexiconOf = Class.forName("io.veil.core.ner.GazetteerNerEngine").getDeclaredMethod("lexicon");
     lexiconOf.setAccessible(true);
     Object lexicon = lexiconOf.invoke(null);
     Constructor<?> tokens = Class.forName("io.veil.core.ner.Tokens").getDeclaredConstructor(String.class, lexiconClass);
     tokens.setAccessible(true);
+    return t -> {
+      try {
+        return tokens.newInstance(t, lexicon).hashCode() & 1;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  private static void parts(List<String> texts, long seconds) throws Exception {
+    ToIntFunction<String> tokens = tokenizer();
     NerEngine ner = NerEngines.byName("gazetteer");
     Analyzer empty = Analyzer.builder().build();
     Analyzer structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
@@ -54,40 +98,103 @@ public class WholeParts {
     String[] names = {"empty analyzer", "Tokens", "Tokens, twice per text", "NER engine alone",
         "analyzer(NER only)", "structured", "whole (gazetteer NER)", "structured, then NER engine, per text",
         "empty analyzer, then NER engine, per text"};
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    List<List<Double>> res = new ArrayList<>();
-    for (int c = 0; c < names.length; c++) {
-      res.add(new ArrayList<>());
-    }
-    long until = System.nanoTime() + Long.parseLong(a[1]) * 1_000_000_000L;
-    long sink = 0;
-    while (System.nanoTime() < until) {
-      for (int c = 0; c < names.length; c++) {
-        long t0 = mx.getCurrentThreadCpuTime();
-        for (String t : texts) {
-          switch (c) {
-            case 0 -> sink += empty.analyze(t, null).size();
-            case 1 -> sink += tokens.newInstance(t, lexicon).hashCode() & 1;
-            case 2 -> sink += (tokens.newInstance(t, lexicon).hashCode() & 1) + (tokens.newInstance(t, lexicon).hashCode() & 1);
-            case 3 -> sink += ner.analyze(t, null).size();
-            case 4 -> sink += nerOnly.analyze(t, null).size();
-            case 5 -> sink += structured.analyze(t, null).size();
-            case 6 -> sink += whole.analyze(t, null).size();
-            case 7 -> sink += structured.analyze(t, null).size() + ner.analyze(t, null).size();
-            default -> sink += empty.analyze(t, null).size() + ner.analyze(t, null).size();
-          }
-        }
-        res.get(c).add((mx.getCurrentThreadCpuTime() - t0) / 1e3 / texts.size());
-      }
-    }
-    System.out.printf("%d rounds, %d texts, sink %d; us per text (20th percentile of the rounds after the first quarter)%n",
-        res.get(0).size(), texts.size(), sink);
-    double once = pct(res.get(1));
-    double twice = pct(res.get(2));
+    List<Part> parts = new ArrayList<>();
+    parts.add(i -> empty.analyze(texts.get(i), null).size());
+    parts.add(i -> tokens.applyAsInt(texts.get(i)));
+    parts.add(i -> tokens.applyAsInt(texts.get(i)) + tokens.applyAsInt(texts.get(i)));
+    parts.add(i -> ner.analyze(texts.get(i), null).size());
+    parts.add(i -> nerOnly.analyze(texts.get(i), null).size());
+    parts.add(i -> structured.analyze(texts.get(i), null).size());
+    parts.add(i -> whole.analyze(texts.get(i), null).size());
+    parts.add(i -> structured.analyze(texts.get(i), null).size() + ner.analyze(texts.get(i), null).size());
+    parts.add(i -> empty.analyze(texts.get(i), null).size() + ner.analyze(texts.get(i), null).size());
+    List<List<Double>> res = alternate(parts, texts.size(), seconds, false);
     for (int c = 0; c < names.length; c++) {
       System.out.printf("%-40s %8.3f%n", names[c], pct(res.get(c)));
     }
-    System.out.printf("%-40s %8.3f%n", "Tokens, 2nd call alone (2 calls - 1)", twice - once);
+    System.out.printf("%-40s %8.3f%n", "Tokens, 2nd call alone (2 calls - 1)", pct(res.get(2)) - pct(res.get(1)));
+  }
+
+  private static void minus(List<String> texts, long seconds) throws Exception {
+    List<Recognizer> all = new ArrayList<>(BuiltInRecognizers.all());
+    all.add(NerEngines.byName("gazetteer"));
+    List<String> names = new ArrayList<>();
+    List<Analyzer> analyzers = new ArrayList<>();
+    names.add("whole");
+    analyzers.add(Analyzer.builder().addRecognizers(all).build());
+    for (Recognizer r : all) {
+      List<Recognizer> without = new ArrayList<>(all);
+      without.remove(r);
+      names.add("without " + r.name());
+      analyzers.add(Analyzer.builder().addRecognizers(without).build());
+    }
+    names.add("empty analyzer");
+    analyzers.add(Analyzer.builder().build());
+    List<Part> parts = new ArrayList<>();
+    for (Analyzer x : analyzers) {
+      parts.add(i -> x.analyze(texts.get(i), null).size());
+    }
+    List<List<Double>> res = alternate(parts, texts.size(), seconds, true);
+    double whole = pct(res.get(0));
+    for (int c = 0; c < names.size(); c++) {
+      double v = pct(res.get(c));
+      System.out.printf("%-26s %8.3f   whole minus this %7.3f%n", names.get(c), v, whole - v);
+    }
+  }
+
+  private static void twice(List<String> texts, long seconds, boolean tokensOnly) throws Exception {
+    List<String> shuffled = new ArrayList<>();
+    Random rnd = new Random(7);
+    for (String t : texts) {
+      List<String> words = new ArrayList<>(List.of(t.split(" ")));
+      Collections.shuffle(words, rnd);
+      shuffled.add(String.join(" ", words));
+    }
+    NerEngine ner = NerEngines.byName("gazetteer");
+    ToIntFunction<String> run = tokensOnly ? tokenizer() : t -> ner.analyze(t, null).size();
+    int n = texts.size();
+    String[] names = {"A", "A' alone", "A, then A again", "A, then A'", "B (another text), then A'"};
+    List<Part> parts = List.of(
+        i -> run.applyAsInt(texts.get(i)),
+        i -> run.applyAsInt(shuffled.get(i)),
+        i -> run.applyAsInt(texts.get(i)) + run.applyAsInt(texts.get(i)),
+        i -> run.applyAsInt(texts.get(i)) + run.applyAsInt(shuffled.get(i)),
+        i -> run.applyAsInt(texts.get((i + n / 2) % n)) + run.applyAsInt(shuffled.get(i)));
+    List<List<Double>> res = alternate(parts, n, seconds, true);
+    for (int c = 0; c < names.length; c++) {
+      System.out.printf("%-28s %8.3f%n", names[c], pct(res.get(c)));
+    }
+  }
+
+  /**
+   * Runs every part over all texts once per round until {@code seconds} are up, in a fixed order or (with
+   * {@code rotate}) starting one part later each round; per part, the thread CPU us per text of each round.
+   */
+  private static List<List<Double>> alternate(List<Part> parts, int texts, long seconds, boolean rotate)
+      throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    List<List<Double>> res = new ArrayList<>();
+    for (int c = 0; c < parts.size(); c++) {
+      res.add(new ArrayList<>());
+    }
+    long until = System.nanoTime() + seconds * 1_000_000_000L;
+    long sink = 0;
+    int round = 0;
+    while (System.nanoTime() < until) {
+      for (int cc = 0; cc < parts.size(); cc++) {
+        int c = rotate ? (cc + round) % parts.size() : cc;
+        Part p = parts.get(c);
+        long t0 = mx.getCurrentThreadCpuTime();
+        for (int i = 0; i < texts; i++) {
+          sink += p.run(i);
+        }
+        res.get(c).add((mx.getCurrentThreadCpuTime() - t0) / 1e3 / texts);
+      }
+      round++;
+    }
+    System.out.printf("%d rounds, %d texts, sink %d; us per text (20th percentile of the rounds after the first quarter)%n",
+        round, texts, sink);
+    return res;
   }
 
   private static double pct(List<Double> v) {
