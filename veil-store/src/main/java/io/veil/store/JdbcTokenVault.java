@@ -488,9 +488,15 @@ public final class JdbcTokenVault implements TokenVault {
    * A scope's decrypted entries as one read saw them: {@code erasures} and {@code clears} are this
    * process's counters taken before the read, {@code validUntil} the earliest expiry among them.
    */
+  /** A scope's decrypted entries. <b>Security:</b> they map tokens to values; {@link #toString()} counts them. */
   private record Snapshot(Map<String, String> entries, long erasures, long clears, long validUntil) {
     boolean current(long erasuresNow, long clearsNow, long now) {
       return erasures == erasuresNow && clears == clearsNow && now < validUntil;
+    }
+
+    @Override
+    public String toString() {
+      return "Snapshot[entries=" + entries.size() + ", erasures=" + erasures + ", clears=" + clears + "]";
     }
   }
 
