@@ -3,6 +3,7 @@ package io.veil.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -65,6 +66,11 @@ public final class Database implements AutoCloseable {
    */
   public static Database open(DatabaseConfig config) {
     Objects.requireNonNull(config, "config");
+    Path h2File = config.h2FileBase();
+    if (h2File != null) {
+      // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
+      OwnerOnlyFiles.directory(h2File.getParent());
+    }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(config.jdbcUrl());
     if (config.user() != null) {
@@ -102,6 +108,10 @@ public final class Database implements AutoCloseable {
     } catch (FlywayException e) {
       ds.close();
       throw new StoreException("database schema migration failed", e);
+    }
+    if (h2File != null) {
+      // the database file and H2's side files so far (an existing directory may be open to others)
+      OwnerOnlyFiles.restrictAll(h2File.getParent(), h2File.getFileName() + ".");
     }
     // an H2 file opened with WRITE_DELAY=0 has no background writer to compact it (H2FileCompactor)
     H2FileCompactor compactor = config.isH2File() ? H2FileCompactor.start(ds, Duration.ofSeconds(1)) : null;
