@@ -23,23 +23,7 @@ class FailClosedIT {
 
   @Test
   void detectionFailureRefusesTheRequest() throws Exception {
-    Recognizer broken = new Recognizer() {
-      @Override
-      public String name() {
-        return "broken";
-      }
-
-      @Override
-      public Set<EntityType> entityTypes() {
-        return Set.of(EntityType.PERSON);
-      }
-
-      @Override
-      public List<Finding> analyze(String text, String language) {
-        throw new IllegalStateException("recognizer failure");
-      }
-    };
-    Veil veil = Veil.builder().analyzer(Analyzer.builder().addRecognizer(broken).build()).build();
+    Veil veil = veilWhoseDetectionThrows(text -> new IllegalStateException("recognizer failure"));
     try (GatewayFixture fx = new GatewayFixture(dir, veil, Map.of())) {
       HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key,
           "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"I am Jane Doe\"}]}");
@@ -60,23 +44,7 @@ class FailClosedIT {
   @Test
   void anUnexpectedErrorIsAnsweredInTheEnvelopeWithoutItsMessage() throws Exception {
     String email = "jane.doe@example.com";
-    Recognizer asserting = new Recognizer() {
-      @Override
-      public String name() {
-        return "asserting";
-      }
-
-      @Override
-      public Set<EntityType> entityTypes() {
-        return Set.of(EntityType.PERSON);
-      }
-
-      @Override
-      public List<Finding> analyze(String text, String language) {
-        throw new AssertionError("while reading " + text);
-      }
-    };
-    Veil veil = Veil.builder().analyzer(Analyzer.builder().addRecognizer(asserting).build()).build();
+    Veil veil = veilWhoseDetectionThrows(text -> new AssertionError("while reading " + text));
     try (GatewayFixture fx = new GatewayFixture(dir, veil, Map.of())) {
       for (String stream : new String[] {"false", "true"}) {
         HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, "{\"model\":\"m\",\"stream\":" + stream
@@ -98,5 +66,30 @@ class FailClosedIT {
       }
       assertThat(fx.get("/metrics", null).body()).contains("veil_requests_blocked_total{code=\"veil_internal_error\"");
     }
+  }
+
+  /** A Veil whose only recognizer throws what {@code failure} makes of the text (a RuntimeException or an Error). */
+  private static Veil veilWhoseDetectionThrows(java.util.function.Function<String, Throwable> failure) {
+    Recognizer broken = new Recognizer() {
+      @Override
+      public String name() {
+        return "broken";
+      }
+
+      @Override
+      public Set<EntityType> entityTypes() {
+        return Set.of(EntityType.PERSON);
+      }
+
+      @Override
+      public List<Finding> analyze(String text, String language) {
+        Throwable t = failure.apply(text);
+        if (t instanceof Error e) {
+          throw e;
+        }
+        throw (RuntimeException) t;
+      }
+    };
+    return Veil.builder().analyzer(Analyzer.builder().addRecognizer(broken).build()).build();
   }
 }

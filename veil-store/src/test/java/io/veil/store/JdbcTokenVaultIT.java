@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,22 +223,9 @@ class JdbcTokenVaultIT {
     String name = vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob Baker", PERSON);
     clock.advance(Duration.ofSeconds(1));
     String mail = vault.tokenize(SCOPE, bob, EntityType.EMAIL, "bob@example.com", n -> "<EMAIL_" + n + ">");
-    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
-      byte[] ct;
-      try (PreparedStatement ps = c.prepareStatement("SELECT ciphertext FROM vault_entries WHERE token = ?")) {
-        ps.setString(1, mail);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          ct = rs.getBytes(1);
-        }
-      }
-      ct[1] ^= 0x5a; // the key id after Tink's version byte
-      try (PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET ciphertext = ? WHERE token = ?")) {
-        ps.setBytes(1, ct);
-        ps.setString(2, mail);
-        assertThat(ps.executeUpdate()).isEqualTo(1);
-      }
-    }
+    byte[] ct = ciphertext(mail);
+    ct[1] ^= 0x5a; // the key id after Tink's version byte
+    setCiphertext(mail, ct);
     long before = vault.integrityFailures();
     assertThatThrownBy(() -> vault.reveal(SCOPE, mail)).isInstanceOf(VaultException.class)
         .hasMessageNotContaining("bob@").hasMessageNotContaining("Bob");
@@ -252,6 +240,26 @@ class JdbcTokenVaultIT {
         rs.next();
         assertThat(rs.getLong(1)).as("the altered row is kept as evidence").isEqualTo(1);
       }
+    }
+  }
+
+  private byte[] ciphertext(String token) throws SQLException {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("SELECT ciphertext FROM vault_entries WHERE token = ?")) {
+      ps.setString(1, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getBytes(1);
+      }
+    }
+  }
+
+  private void setCiphertext(String token, byte[] ciphertext) throws SQLException {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET ciphertext = ? WHERE token = ?")) {
+      ps.setBytes(1, ciphertext);
+      ps.setString(2, token);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
     }
   }
 
@@ -273,21 +281,7 @@ class JdbcTokenVaultIT {
   void ciphertextSwappedBetweenRowsIsRejected() throws Exception {
     String a = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
     String b = vault.tokenize(SCOPE, EntityType.PERSON, "Bob", PERSON);
-    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
-      byte[] ctA;
-      try (PreparedStatement ps = c.prepareStatement("SELECT ciphertext FROM vault_entries WHERE token = ?")) {
-        ps.setString(1, a);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          ctA = rs.getBytes(1);
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET ciphertext = ? WHERE token = ?")) {
-        ps.setBytes(1, ctA);
-        ps.setString(2, b);
-        ps.executeUpdate();
-      }
-    }
+    setCiphertext(b, ciphertext(a));
     assertThatThrownBy(() -> vault.reveal(SCOPE, b)).isInstanceOf(VaultException.class)
         .hasMessageNotContaining("Anna").hasMessageNotContaining("Bob");
     assertThat(vault.reveal(SCOPE, a)).contains("Anna");
