@@ -338,9 +338,10 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * An unexpected failure (a defect, or an {@link Error} such as a stack overflow in a stage): 500
+   * An unexpected failure (a defect, or an {@link Error} such as an assertion in a library): 500
    * {@code veil_internal_error} in the provider's envelope when the answer has not started, counted as blocked.
-   * Nothing more is forwarded: the chain's upstream stage runs last and streams are written only after it returned.
+   * Nothing more is forwarded, and nothing was that the PII stage had not transformed: the upstream stage runs after
+   * it, so a failure before or in it leaves the provider without the request.
    *
    * <p><b>Security:</b> logs the class and first frame only, never the message (it may quote the request's text).
    */
@@ -359,7 +360,7 @@ public final class Gateway implements AutoCloseable {
       res.setHeader(RequestId.RESPONSE_HEADER, requestId);
     }
     write(ctx, ObservabilityInterceptor.errorResponse(new GatewayException(500, ErrorCodes.TYPE_VEIL,
-        ErrorCodes.INTERNAL, "Veil could not process the request; it was not forwarded")));
+        ErrorCodes.INTERNAL, "Veil could not process the request; nothing untransformed was forwarded")));
   }
 
   private void route(Context ctx) {
