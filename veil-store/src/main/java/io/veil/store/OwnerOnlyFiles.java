@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owner-only permissions for what Veil writes that holds personal or secret data (the database, recorded
@@ -21,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * users, whatever the mode of those files (H2's temporary and trace files among them).
  */
 public final class OwnerOnlyFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(OwnerOnlyFiles.class);
   private static final String DIRECTORY = "rwx------";
   private static final String FILE = "rw-------";
 
@@ -66,14 +69,23 @@ public final class OwnerOnlyFiles {
     }
   }
 
-  /** Sets mode 0600 on every regular file in {@code dir} whose name starts with {@code prefix}. */
+  /**
+   * Sets mode 0600 on every regular file in {@code dir} whose name starts with {@code prefix}, as far as it can: a
+   * file it may not change (another owner) or a directory it cannot list is logged (path and exception class) and
+   * left, so that an operator's unusual layout does not stop the store from opening ({@code veil doctor} reports
+   * the modes).
+   */
   static void restrictAll(Path dir, String prefix) {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*")) {
       for (Path f : files) {
-        restrict(f);
+        try {
+          restrict(f);
+        } catch (UncheckedIOException e) {
+          LOG.warn("could not make {} owner-only ({})", f, e.getCause().getClass().getSimpleName());
+        }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
+      LOG.warn("could not list {} to make its files owner-only ({})", dir, e.getClass().getSimpleName());
     }
   }
 }
