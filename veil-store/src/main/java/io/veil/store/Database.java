@@ -205,15 +205,22 @@ public final class Database implements AutoCloseable {
    * database commits: it is called with the subject's pseudonym hex ({@link Pseudonym#hex()}), or with
    * {@code null} when such changes may have been missed (the change listener lost its connection), meaning
    * "drop everything derived from any subject". Only a shared PostgreSQL database delivers (its
-   * {@code LISTEN} connection hears this process's erasures too); on H2 (one process) nothing is delivered
-   * and the caller handles its own erasures. Called on the listener thread: must be quick and not throw.
+   * {@code LISTEN} connection hears this process's erasures too, key purges and destroys among them); on H2
+   * (one process) nothing is delivered and the caller handles its own erasures. Not delivered again: an erasure
+   * this process made through {@link SubjectEraser#erase}, whose caller tells its own listeners
+   * ({@code Governance.erase}). Called on the listener thread: must be quick and not throw.
    */
   public void onSubjectErased(java.util.function.Consumer<String> listener) {
     Objects.requireNonNull(listener, "listener");
     changes.subscribe(new SubjectChangeFeed.Subscriber() {
       @Override
       public void changed(SubjectChangeFeed.Kind kind, String ref) {
-        if (kind == SubjectChangeFeed.Kind.ERASURE) {
+        changed(kind, ref, false);
+      }
+
+      @Override
+      public void changed(SubjectChangeFeed.Kind kind, String ref, boolean appliedHere) {
+        if (kind == SubjectChangeFeed.Kind.ERASURE && !appliedHere) {
           listener.accept(ref);
         }
       }

@@ -31,6 +31,11 @@ public final class SubjectEraser {
     this.keyManager = Objects.requireNonNull(keyManager, "keyManager");
   }
 
+  /**
+   * Erases {@code subject} in one transaction and signs the receipt. Other processes sharing a PostgreSQL database
+   * hear it; this process's {@link Database#onSubjectErased} listeners do not (the caller tells its own, as
+   * {@code Governance.erase} does: call that in a gateway process).
+   */
   public ErasureReceipt erase(Subject subject) {
     Objects.requireNonNull(subject, "subject");
     String ref = keys.pseudonymOf(subject).hex();
@@ -46,8 +51,9 @@ public final class SubjectEraser {
               + SubjectKeys.updateSubject(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),
           SubjectKeys.updateSubject(c, "DELETE FROM privacy_settings WHERE subject_ref = ?", ref)
       };
-      // the other instances drop the subject's cached consent, settings and data key when this commits
-      db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref);
+      // the other instances drop the subject's cached consent, settings and data key when this commits; this
+      // process's Database.onSubjectErased listeners do not hear it again (the caller tells its own: Governance.erase)
+      db.subjectChanges().publishApplied(c, SubjectChangeFeed.Kind.ERASURE, ref);
       return n;
     });
     keys.erased(ref);
