@@ -107,12 +107,7 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
 
   @Override
   public void publish(Connection c, Kind kind, String ref) throws SQLException {
-    String payload = SubjectChangeFeed.payload(kind, ref);
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-      ps.setString(1, CHANNEL);
-      ps.setString(2, payload);
-      ps.execute();
-    }
+    send(c, kind, ref, false);
   }
 
   /**
@@ -122,13 +117,19 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
    */
   @Override
   public void publishApplied(Connection c, Kind kind, String ref) throws SQLException {
+    send(c, kind, ref, true);
+  }
+
+  private void send(Connection c, Kind kind, String ref, boolean applied) throws SQLException {
     String payload = SubjectChangeFeed.payload(kind, ref);
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?), pg_backend_pid()")) {
+    try (PreparedStatement ps = c.prepareStatement(applied ? "SELECT pg_notify(?, ?), pg_backend_pid()"
+        : "SELECT pg_notify(?, ?)")) {
       ps.setString(1, CHANNEL);
       ps.setString(2, payload);
       try (java.sql.ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        appliedHere.add(rs.getInt(2) + " " + payload); // a rolled-back one stays: it only matches this session
+        if (applied && rs.next()) {
+          appliedHere.add(rs.getInt(2) + " " + payload); // a rolled-back one stays: it only matches this session
+        }
       }
     }
   }
