@@ -28,10 +28,18 @@ final class RunningGateway {
   static final String URL_FILE = "gateway.url";
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  /** An answer: status and body text. */
+  /**
+   * An answer: status and body text. <b>Security:</b> the body may be a subject's exported data or a new key's
+   * secret; {@link #toString()} prints the status and the body's length only.
+   */
   record Response(int status, String body) {
     boolean ok() {
       return status / 100 == 2;
+    }
+
+    @Override
+    public String toString() {
+      return "Response[status=" + status + ", body=" + (body == null ? 0 : body.length()) + " chars]";
     }
   }
 

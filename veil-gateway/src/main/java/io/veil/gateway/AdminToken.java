@@ -36,7 +36,7 @@ public final class AdminToken {
     }
     Path file = dataDir.resolve(FILE);
     try {
-      Files.createDirectories(dataDir);
+      FileClientKeyStore.createPrivateDirectory(dataDir); // owner-only when created here (library use)
       if (!Files.exists(file)) {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);

@@ -22,7 +22,8 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   private static final Set<String> FIELDS = Set.of("model", "messages", "frequency_penalty", "logit_bias", "logprobs",
       "top_logprobs", "max_tokens", "max_completion_tokens", "n", "presence_penalty", "response_format", "seed", "stop",
       "stream", "stream_options", "temperature", "top_p", "tools", "tool_choice", "parallel_tool_calls", "user",
-      "safety_identifier", "store", "reasoning_effort", "service_tier", "verbosity", "functions", "function_call");
+      "safety_identifier", "store", "reasoning_effort", "service_tier", "verbosity", "functions", "function_call",
+      "prediction", "web_search_options");
   private static final Set<String> TEXT_PARTS = Set.of("text", "input_text", "output_text", "reasoning_text",
       "summary_text");
   private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id", "refusal",
@@ -35,7 +36,13 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
   /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
   private static final Set<String> REVIEWED = Set.of("messages", "tools", "functions", "stop", "user",
-      "safety_identifier");
+      "safety_identifier", "prediction", "web_search_options");
+  /** Predicted output: {@code {"type":"content","content": string | text parts}}. */
+  private static final Set<String> PREDICTION_FIELDS = Set.of("type", "content");
+  private static final Set<String> WEB_SEARCH_FIELDS = Set.of("search_context_size", "user_location");
+  private static final Set<String> USER_LOCATION_FIELDS = Set.of("type", "approximate");
+  /** {@code user_location.approximate}: free text (city, region) and codes (country, timezone), all transformed. */
+  private static final Set<String> APPROXIMATE_FIELDS = Set.of("city", "region", "country", "timezone");
   private static final Map<String, String> SCHEMA_OWNERS = Map.of("response_format", "/json_schema");
 
   @Override
@@ -149,6 +156,79 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     // stop sequences are text ("\nJane Doe:" for a transcript), pseudonymized with the conversation's tokens so
     // the model still stops where the placeholder or surrogate of that text begins
     CompletionsAdapter.transformStrings(body, "stop", t, false);
+    transformPrediction(body, t);
+    transformWebSearchOptions(body, t);
+  }
+
+  /**
+   * Predicted output ({@code {"type":"content","content": string | text parts}}): the text the answer is expected
+   * to repeat (a file being edited), so it is transformed like message text, with the conversation's tokens: the
+   * model's answer repeats the tokens, which are restored. Any other shape is refused.
+   */
+  static void transformPrediction(ObjectNode body, TextTransform t) {
+    JsonNode p = body.get("prediction");
+    if (p == null || p.isNull()) {
+      return;
+    }
+    if (!(p instanceof ObjectNode prediction) || !"content".equals(prediction.path("type").asText(null))
+        || !onlyFields(prediction, PREDICTION_FIELDS) || !prediction.has("content")) {
+      throw unsupportedShape("prediction", "{\"type\":\"content\",\"content\": a string or text parts}");
+    }
+    transformContent(prediction, "content", t);
+  }
+
+  /**
+   * {@code web_search_options}: {@code search_context_size} is a protocol word; {@code user_location}'s
+   * {@code approximate} city, region, country and timezone describe where the user is and are transformed like
+   * message text, with the conversation's tokens. Any other shape is refused.
+   */
+  static void transformWebSearchOptions(ObjectNode body, TextTransform t) {
+    JsonNode w = body.get("web_search_options");
+    if (w == null || w.isNull()) {
+      return;
+    }
+    String shape = "{\"search_context_size\": a word, \"user_location\": {\"type\":\"approximate\","
+        + "\"approximate\": {city, region, country, timezone: strings}}}";
+    if (!(w instanceof ObjectNode options) || !onlyFields(options, WEB_SEARCH_FIELDS)
+        || !(options.path("search_context_size").isMissingNode() || options.path("search_context_size").isTextual())) {
+      throw unsupportedShape("web_search_options", shape);
+    }
+    VerbatimFields.requireWords(options, "search_context_size");
+    JsonNode l = options.get("user_location");
+    if (l == null || l.isNull()) {
+      return;
+    }
+    if (!(l instanceof ObjectNode location) || !onlyFields(location, USER_LOCATION_FIELDS)
+        || !"approximate".equals(location.path("type").asText(null))
+        || !(location.get("approximate") instanceof ObjectNode approximate) || !onlyFields(approximate, APPROXIMATE_FIELDS)) {
+      throw unsupportedShape("web_search_options", shape);
+    }
+    for (String f : APPROXIMATE_FIELDS) {
+      JsonNode v = approximate.get(f);
+      if (v == null || v.isNull()) {
+        continue;
+      }
+      if (!v.isTextual()) {
+        throw unsupportedShape("web_search_options", shape);
+      }
+      approximate.put(f, t.apply(v.asText()));
+    }
+  }
+
+  /** Whether every field of {@code obj} is one of {@code known}. */
+  static boolean onlyFields(ObjectNode obj, Set<String> known) {
+    for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+      if (!known.contains(it.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** 400 {@code veil_unsupported_content} for a field whose shape Veil does not read (names the field, not the value). */
+  static GatewayException unsupportedShape(String field, String expected) {
+    return GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "'" + field + "' must be " + expected
+        + "; other shapes cannot be inspected for personal data and are not forwarded");
   }
 
   /** Transforms a string content or the text of every text part; refuses parts Veil cannot read. */

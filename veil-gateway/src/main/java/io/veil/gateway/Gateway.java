@@ -58,7 +58,11 @@ import org.slf4j.LoggerFactory;
  * to a bound).
  *
  * <p><b>Security:</b> nothing is forwarded that Veil does not understand (unknown paths: 404); the
- * provider key stays inside; see the interceptors for the rest.
+ * provider key stays inside; see the interceptors for the rest. Any {@link RuntimeException} or {@link Error} a
+ * request's handling throws outside a stream (the chain, the governance API, the edge itself) is answered 500
+ * {@code veil_internal_error} in the provider's envelope and logged as its class and first frame only: its message
+ * may quote request text, and it never reaches Javalin, whose default handler logs messages (streams end with an
+ * error event instead: {@code RestoringStream}).
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -133,6 +137,8 @@ public final class Gateway implements AutoCloseable {
         cfg.routes.addHttpHandler(type, "/", this::handle);
         cfg.routes.addHttpHandler(type, "/*", this::handle);
       }
+      // a last resort for what escapes handle() (the 404 handler below): never Javalin's default, which logs the message
+      cfg.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
       cfg.routes.error(404, ctx -> {
         if (!ctx.res().isCommitted() && ctx.result() == null) {
           write(ctx, ObservabilityInterceptor.errorResponse(notFound()));
@@ -324,6 +330,40 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void handle(Context ctx) {
+    try {
+      route(ctx);
+    } catch (RuntimeException | Error e) {
+      internalError(ctx, e);
+    }
+  }
+
+  /**
+   * An unexpected failure (a defect, or an {@link Error} such as an assertion in a library): 500
+   * {@code veil_internal_error} in the provider's envelope when the answer has not started, counted as blocked.
+   * Nothing more is forwarded, and nothing was that the PII stage had not transformed: the upstream stage runs after
+   * it, so a failure before or in it leaves the provider without the request.
+   *
+   * <p><b>Security:</b> logs the class and first frame only, never the message (it may quote the request's text).
+   */
+  private void internalError(Context ctx, Throwable e) {
+    HttpServletResponse res = ctx.res();
+    String requestId = res.getHeader(RequestId.RESPONSE_HEADER);
+    LOG.error("internal error on {} {} id={}: {} at {}", ctx.method().name(), Endpoint.resolve(ctx.method().name(),
+        ctx.path()).map(Endpoint::name).orElse("-"), requestId, e.getClass().getName(),
+        e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+    metrics.blocked(ErrorCodes.INTERNAL);
+    if (res.isCommitted()) {
+      return; // the answer has started: Jetty ends the exchange
+    }
+    res.reset();
+    if (requestId != null) {
+      res.setHeader(RequestId.RESPONSE_HEADER, requestId);
+    }
+    write(ctx, ObservabilityInterceptor.errorResponse(new GatewayException(500, ErrorCodes.TYPE_VEIL,
+        ErrorCodes.INTERNAL, "Veil could not process the request; nothing untransformed was forwarded")));
+  }
+
+  private void route(Context ctx) {
     // the client's X-Request-Id when it is a plain token, else a random one; never the provider's x-request-id
     String requestId = RequestId.accept(ctx.header(RequestId.REQUEST_HEADER));
     ctx.res().setHeader(RequestId.RESPONSE_HEADER, requestId);

@@ -139,6 +139,9 @@ final class GatewayMetrics {
     FunctionCounter.builder("veil.vault.inserts", vault, v -> (double) v.insertsCommitted())
         .description("Vault inserts committed (one per text with new values, or per value stored alone)")
         .register(registry);
+    FunctionCounter.builder("veil.vault.integrity.failures", vault, v -> (double) v.integrityFailures())
+        .description("Vault rows refused as altered (failed authentication, or a key id no erasure explains);"
+            + " each refused its request: alert on any").register(registry);
   }
 
   /** Exposes the store's connection pool: connections by state and the pool's maximum (read at scrape time). */

@@ -41,7 +41,7 @@ final class GatewaySecret {
   static GatewaySecret loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve("gateway-secret");
     try {
-      Files.createDirectories(dataDir);
+      FileClientKeyStore.createPrivateDirectory(dataDir); // owner-only when created here (library use)
       if (!Files.exists(file)) {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);

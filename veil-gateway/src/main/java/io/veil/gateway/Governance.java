@@ -287,6 +287,10 @@ public final class Governance implements AutoCloseable {
     return new SubjectExporter(db, subjectKeys);
   }
 
+  /**
+   * The store's eraser. In a process that serves requests, erase through {@link #erase}: it also tells this
+   * process's erasure listeners (the gateway's caches), which the change feed does not tell again.
+   */
   public SubjectEraser eraser() {
     return new SubjectEraser(db, subjectKeys, keyManager);
   }

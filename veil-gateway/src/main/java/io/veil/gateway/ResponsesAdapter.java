@@ -21,7 +21,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
   private static final Set<String> FIELDS = Set.of("model", "input", "instructions", "max_output_tokens",
       "temperature", "top_p", "tools", "tool_choice", "parallel_tool_calls", "stream", "stream_options", "store",
       "text", "reasoning", "truncation", "user", "safety_identifier", "previous_response_id", "service_tier",
-      "max_tool_calls", "top_logprobs", "include");
+      "max_tool_calls", "top_logprobs", "include", "prompt");
   private static final Set<String> ITEM_TYPES = Set.of("message", "function_call", "function_call_output", "reasoning",
       "item_reference");
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
@@ -34,7 +34,11 @@ final class ResponsesAdapter implements ProtocolAdapter {
       "item_reference", Set.of("type", "id"));
   private static final Set<String> SUMMARY_FIELDS = Set.of("type", "text");
   /** Top-level fields transformed here or by the minimization stage; the others are {@link VerbatimFields}. */
-  private static final Set<String> REVIEWED = Set.of("input", "instructions", "tools", "user", "safety_identifier");
+  private static final Set<String> REVIEWED = Set.of("input", "instructions", "tools", "user", "safety_identifier",
+      "prompt");
+  /** A reusable prompt: {@code {"id", "version", "variables": {name: string | input_text part}}}. */
+  private static final Set<String> PROMPT_FIELDS = Set.of("id", "version", "variables");
+  private static final Set<String> INPUT_TEXT_FIELDS = Set.of("type", "text");
   private static final Map<String, String> SCHEMA_OWNERS = Map.of("text", "/format");
 
   @Override
@@ -68,6 +72,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
     if (body.path("instructions").isTextual()) {
       body.put("instructions", t.apply(body.get("instructions").asText()));
     }
+    transformPrompt(body, t);
     JsonNode input = body.get("input");
     if (input == null || input.isNull()) {
       return;
@@ -129,6 +134,48 @@ final class ResponsesAdapter implements ProtocolAdapter {
             ChatCompletionsAdapter.transformContent(item, "output", t);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * A reusable prompt ({@code prompt}): its {@code id} and {@code version} are protocol words; each variable's
+   * value, a string or an {@code input_text} part, is the text the template is filled with and is transformed
+   * like input text, with the conversation's tokens; variable names are protocol words. Image and file variables,
+   * which Veil cannot read, and any other shape are refused.
+   */
+  static void transformPrompt(ObjectNode body, TextTransform t) {
+    JsonNode p = body.get("prompt");
+    if (p == null || p.isNull()) {
+      return;
+    }
+    String shape = "{\"id\", \"version\": words, \"variables\": {name: a string or an input_text part}}";
+    if (!(p instanceof ObjectNode prompt) || !ChatCompletionsAdapter.onlyFields(prompt, PROMPT_FIELDS)
+        || !prompt.path("id").isTextual()) {
+      throw ChatCompletionsAdapter.unsupportedShape("prompt", shape);
+    }
+    ChatCompletionsAdapter.requireText(prompt, "version");
+    VerbatimFields.requireWords(prompt, "id", "version");
+    JsonNode v = prompt.get("variables");
+    if (v == null || v.isNull()) {
+      return;
+    }
+    if (!(v instanceof ObjectNode variables)) {
+      throw ChatCompletionsAdapter.unsupportedShape("prompt", shape);
+    }
+    for (Map.Entry<String, JsonNode> e : variables.properties()) {
+      if (!VerbatimFields.word(e.getKey())) {
+        throw ChatCompletionsAdapter.unsupportedShape("prompt", shape);
+      }
+      JsonNode value = e.getValue();
+      if (value.isTextual()) {
+        variables.put(e.getKey(), t.apply(value.asText())); // replaces a value: not a structural change
+      } else if (value instanceof ObjectNode part && "input_text".equals(part.path("type").asText(null))
+          && part.path("text").isTextual()) {
+        ChatCompletionsAdapter.keepOnly(part, INPUT_TEXT_FIELDS);
+        part.put("text", t.apply(part.get("text").asText()));
+      } else {
+        throw ChatCompletionsAdapter.unsupportedShape("prompt", shape);
       }
     }
   }

@@ -75,6 +75,69 @@ class AdaptersTest {
         MARK)).isInstanceOf(GatewayException.class);
   }
 
+  /**
+   * Predicted output, the web search's user location and a reusable prompt's variables are text the official SDKs
+   * send; they were refused as verbatim fields (and dropped by the minimization stage in the gateway). They are
+   * transformed with the conversation's tokens; shapes Veil does not read are still refused, naming the field only.
+   */
+  @Test
+  void predictionUserLocationAndPromptVariablesAreTransformed() throws Exception {
+    ObjectNode chat = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+        + "\"prediction\":{\"type\":\"content\",\"content\":\"Dear Jane\"},"
+        + "\"web_search_options\":{\"search_context_size\":\"low\",\"user_location\":{\"type\":\"approximate\","
+        + "\"approximate\":{\"city\":\"Jane town\",\"region\":\"Jane\",\"country\":\"US\",\"timezone\":\"America/Chicago\"}}}}");
+    new ChatCompletionsAdapter().pseudonymize(chat, MARK);
+    assertThat(chat.at("/prediction/content").asText()).isEqualTo("Dear <PERSON_1>");
+    assertThat(chat.at("/web_search_options/user_location/approximate/city").asText()).isEqualTo("<PERSON_1> town");
+    assertThat(chat.at("/web_search_options/user_location/approximate/region").asText()).isEqualTo("<PERSON_1>");
+    assertThat(chat.at("/web_search_options/user_location/approximate/timezone").asText()).isEqualTo("America/Chicago");
+    assertThat(chat.at("/web_search_options/search_context_size").asText()).isEqualTo("low");
+    ObjectNode parts = json("{\"messages\":[],\"prediction\":{\"type\":\"content\",\"content\":"
+        + "[{\"type\":\"text\",\"text\":\"Jane\"},{\"type\":\"text\",\"text\":\" wrote\"}]}}");
+    new ChatCompletionsAdapter().pseudonymize(parts, MARK);
+    assertThat(parts.get("prediction").toString()).doesNotContain("Jane").contains("<PERSON_1>");
+    ObjectNode responses = json("{\"prompt\":{\"id\":\"pmpt_123\",\"version\":\"2\",\"variables\":"
+        + "{\"customer_name\":\"Jane\",\"note\":{\"type\":\"input_text\",\"text\":\"for Jane\"}}}}");
+    new ResponsesAdapter().pseudonymize(responses, MARK);
+    assertThat(responses.at("/prompt/variables/customer_name").asText()).isEqualTo("<PERSON_1>");
+    assertThat(responses.at("/prompt/variables/note/text").asText()).isEqualTo("for <PERSON_1>");
+    assertThat(responses.at("/prompt/id").asText()).isEqualTo("pmpt_123");
+    assertThat(new ChatCompletionsAdapter().allowedFields()).contains("prediction", "web_search_options");
+    assertThat(new ResponsesAdapter().allowedFields()).contains("prompt");
+  }
+
+  @Test
+  void predictionUserLocationAndPromptShapesVeilDoesNotReadAreRefused() throws Exception {
+    String[] chat = {
+        "\"prediction\":{\"type\":\"other\",\"content\":\"Jane\"}",
+        "\"prediction\":{\"type\":\"content\",\"content\":\"x\",\"extra\":\"Jane\"}",
+        "\"prediction\":{\"type\":\"content\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"Jane\"}}]}",
+        "\"prediction\":\"Jane\"",
+        "\"web_search_options\":{\"user_location\":{\"type\":\"exact\",\"approximate\":{\"city\":\"Jane\"}}}",
+        "\"web_search_options\":{\"user_location\":{\"type\":\"approximate\",\"approximate\":{\"street\":\"Jane\"}}}",
+        "\"web_search_options\":{\"user_location\":{\"type\":\"approximate\",\"approximate\":{\"city\":[\"Jane\"]}}}",
+        "\"web_search_options\":{\"search_context_size\":\"Jane Doe\"}",
+        "\"web_search_options\":{\"note\":\"Jane\"}"};
+    for (String field : chat) {
+      assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[]," + field + "}"), MARK))
+          .as(field).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane")
+          .extracting(e -> ((GatewayException) e).code()).isEqualTo(ErrorCodes.UNSUPPORTED_CONTENT);
+    }
+    String[] prompts = {
+        "{\"id\":\"pmpt_1\",\"variables\":{\"photo\":{\"type\":\"input_image\",\"image_url\":\"https://x/Jane.png\"}}}",
+        "{\"id\":\"pmpt_1\",\"variables\":{\"doc\":{\"type\":\"input_file\",\"file_data\":\"Jane\"}}}",
+        "{\"id\":\"pmpt_1\",\"variables\":{\"Jane Doe\":\"x\"}}",
+        "{\"id\":\"pmpt_1\",\"variables\":{\"n\":[\"Jane\"]}}",
+        "{\"id\":\"jane@example.com\"}",
+        "{\"id\":\"pmpt_1\",\"version\":\"Jane Doe\"}",
+        "{\"id\":\"pmpt_1\",\"note\":\"Jane\"}",
+        "{\"variables\":{\"n\":\"Jane\"}}"};
+    for (String prompt : prompts) {
+      assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json("{\"prompt\":" + prompt + "}"), MARK))
+          .as(prompt).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane").hasMessageNotContaining("jane");
+    }
+  }
+
   /** Found by AdaptersFuzzTest: free text in a tool call's type or index was forwarded verbatim. */
   @Test
   void toolCallsForwardOnlyIdFunctionTypeAndTransformedArguments() throws Exception {

@@ -258,6 +258,7 @@ class GovernanceIT {
       assertThat(wait.onTheirWay().getAsInt()).as("requests in flight not yet audited, after all ended").isZero();
       assertThat(g.send("GET", "/metrics", null, null).body()).contains("veil_audit_commits_total").contains("veil_audit_records_total")
           .contains("veil_vault_insert_commits_total").contains("veil_vault_inserts_total")
+          .contains("veil_vault_integrity_failures_total")
           .contains("veil_store_pool_connections{state=\"active\"}").contains("veil_store_pool_connections{state=\"idle\"}")
           .contains("veil_store_pool_pending").containsPattern("veil_store_pool_max [1-9]");
     }

@@ -346,6 +346,40 @@ class HostileRequestsIT {
     assertThat(content).contains(stop);
   }
 
+  /**
+   * Predicted output, the web search's user location and a reusable prompt's variables (sent by the official SDKs)
+   * reach the provider pseudonymized with the placeholder the conversation's text uses for the same value, so the
+   * answer restores. Before, the minimization stage dropped them (the features silently did nothing) and the
+   * adapters refused them as verbatim fields.
+   */
+  @Test
+  void predictionUserLocationAndPromptVariablesUseTheConversationsPlaceholders() throws Exception {
+    String chat = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Write to " + EMAIL + " now\"}],"
+        + "\"prediction\":{\"type\":\"content\",\"content\":[{\"type\":\"text\",\"text\":\"To: " + EMAIL + "\"}]},"
+        + "\"web_search_options\":{\"search_context_size\":\"low\",\"user_location\":{\"type\":\"approximate\","
+        + "\"approximate\":{\"city\":\"" + EMAIL + "\",\"country\":\"US\"}}}}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, chat);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode forwarded = Json.MAPPER.readTree(fx.echo.bodies.get(fx.echo.bodies.size() - 1));
+    assertThat(forwarded.toString()).doesNotContain(EMAIL);
+    String token = forwarded.at("/messages/0/content").asText().replace("Write to ", "").replace(" now", "");
+    assertThat(token).isNotBlank();
+    assertThat(forwarded.at("/prediction/content/0/text").asText()).isEqualTo("To: " + token);
+    assertThat(forwarded.at("/web_search_options/user_location/approximate/city").asText()).isEqualTo(token);
+    assertThat(forwarded.at("/web_search_options/user_location/approximate/country").asText()).isEqualTo("US");
+    String responses = "{\"model\":\"m\",\"input\":\"Write to " + EMAIL + " now\",\"prompt\":{\"id\":\"pmpt_abc\","
+        + "\"version\":\"3\",\"variables\":{\"to\":\"" + EMAIL + "\",\"cc\":{\"type\":\"input_text\",\"text\":\"" + EMAIL + "\"}}}}";
+    r = fx.post("/v1/responses", fx.key, responses);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    forwarded = Json.MAPPER.readTree(fx.echo.bodies.get(fx.echo.bodies.size() - 1));
+    assertThat(forwarded.toString()).doesNotContain(EMAIL);
+    token = forwarded.at("/input").asText().replace("Write to ", "").replace(" now", "");
+    assertThat(token).isNotBlank();
+    assertThat(forwarded.at("/prompt/variables/to").asText()).isEqualTo(token);
+    assertThat(forwarded.at("/prompt/variables/cc/text").asText()).isEqualTo(token);
+    assertThat(forwarded.at("/prompt/id").asText()).isEqualTo("pmpt_abc");
+  }
+
   // ---- headers -------------------------------------------------------------------------------
 
   @Test

@@ -3,6 +3,7 @@ package io.veil.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -65,6 +66,11 @@ public final class Database implements AutoCloseable {
    */
   public static Database open(DatabaseConfig config) {
     Objects.requireNonNull(config, "config");
+    Path h2File = config.h2FileBase();
+    if (h2File != null) {
+      // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
+      OwnerOnlyFiles.directory(h2File.getParent());
+    }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(config.jdbcUrl());
     if (config.user() != null) {
@@ -102,6 +108,10 @@ public final class Database implements AutoCloseable {
     } catch (FlywayException e) {
       ds.close();
       throw new StoreException("database schema migration failed", e);
+    }
+    if (h2File != null) {
+      // the database file and H2's side files so far (an existing directory may be open to others)
+      OwnerOnlyFiles.restrictAll(h2File.getParent(), h2File.getFileName() + ".");
     }
     // an H2 file opened with WRITE_DELAY=0 has no background writer to compact it (H2FileCompactor)
     H2FileCompactor compactor = config.isH2File() ? H2FileCompactor.start(ds, Duration.ofSeconds(1)) : null;
@@ -195,15 +205,22 @@ public final class Database implements AutoCloseable {
    * database commits: it is called with the subject's pseudonym hex ({@link Pseudonym#hex()}), or with
    * {@code null} when such changes may have been missed (the change listener lost its connection), meaning
    * "drop everything derived from any subject". Only a shared PostgreSQL database delivers (its
-   * {@code LISTEN} connection hears this process's erasures too); on H2 (one process) nothing is delivered
-   * and the caller handles its own erasures. Called on the listener thread: must be quick and not throw.
+   * {@code LISTEN} connection hears this process's erasures too, key purges and destroys among them); on H2
+   * (one process) nothing is delivered and the caller handles its own erasures. Not delivered again: an erasure
+   * this process made through {@link SubjectEraser#erase}, whose caller tells its own listeners
+   * ({@code Governance.erase}). Called on the listener thread: must be quick and not throw.
    */
   public void onSubjectErased(java.util.function.Consumer<String> listener) {
     Objects.requireNonNull(listener, "listener");
     changes.subscribe(new SubjectChangeFeed.Subscriber() {
       @Override
       public void changed(SubjectChangeFeed.Kind kind, String ref) {
-        if (kind == SubjectChangeFeed.Kind.ERASURE) {
+        changed(kind, ref, false);
+      }
+
+      @Override
+      public void changed(SubjectChangeFeed.Kind kind, String ref, boolean appliedHere) {
+        if (kind == SubjectChangeFeed.Kind.ERASURE && !appliedHere) {
           listener.accept(ref);
         }
       }

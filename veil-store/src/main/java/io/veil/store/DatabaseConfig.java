@@ -65,6 +65,24 @@ public record DatabaseConfig(
     return new DatabaseConfig(jdbcUrl, user, password, maxPoolSize, connectTimeout, clock);
   }
 
+  /**
+   * The path of an embedded H2 file database without H2's extensions (H2 names its files {@code <base>.mv.db},
+   * {@code <base>.trace.db}, …), or null for any other database.
+   */
+  Path h2FileBase() {
+    if (!isH2File()) {
+      return null;
+    }
+    String rest = jdbcUrl.substring("jdbc:h2:file:".length());
+    int options = rest.indexOf(';');
+    String base = options < 0 ? rest : rest.substring(0, options);
+    if (base.startsWith("~") || base.isEmpty()) {
+      return null; // H2 resolves these itself
+    }
+    Path p = Path.of(base).toAbsolutePath().normalize();
+    return p.getParent() == null ? null : p;
+  }
+
   /** True for an embedded H2 file database (the only kind {@link H2FileCompactor} looks after). */
   boolean isH2File() {
     return jdbcUrl.startsWith("jdbc:h2:file:");

@@ -43,6 +43,14 @@ import java.text.Normalizer;
  *
  * <p><b>Security:</b> no method logs values; exception messages carry none. A value whose subject key
  * was destroyed is reported as absent, never as an error that could hint at its existence.
+ *
+ * <p><b>Integrity:</b> a row that does not authenticate under its subject's key (a moved or altered ciphertext),
+ * or that names another key than its subject's current one although it was written after that key was made (an
+ * altered key id: no destroy can explain it), is an integrity failure: the read throws {@link VaultException}
+ * (the request is refused, nothing is forwarded or restored), the row is kept as evidence, and
+ * {@link #integrityFailures()} counts it. Failing closed here means refusing, not restoring nothing: a row that
+ * silently vanished would hide the tampering and, deleted, destroy its trace. Only a row older than its subject's
+ * current key and naming another key is treated as erased ({@link #seal}).
  */
 public final class JdbcTokenVault implements TokenVault {
   private static final int MAX_ATTEMPTS = 32;
@@ -57,6 +65,8 @@ public final class JdbcTokenVault implements TokenVault {
   volatile Runnable afterSeal;
   /** Scopes cleared by this process so far (see {@link Snapshot}). */
   private final java.util.concurrent.atomic.AtomicLong clears = new java.util.concurrent.atomic.AtomicLong();
+  /** Rows refused as altered (see the class's Integrity note). */
+  private final java.util.concurrent.atomic.AtomicLong integrityFailures = new java.util.concurrent.atomic.AtomicLong();
   /** Every insert of vault rows (and of the new subject keys they need) goes through here: see {@link #insert}. */
   private final GroupCommit writes;
 
@@ -437,8 +447,8 @@ public final class JdbcTokenVault implements TokenVault {
     }
     try {
       return db.withConnection("vault reveal", c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key"
-            + " FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+        try (PreparedStatement ps = c.prepareStatement("SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key,"
+            + " v.created_at FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
             + " WHERE v.tenant = ? AND v.conversation = ? AND v.token = ? AND v.expires_at > ?")) {
           ps.setString(1, scope.tenant());
           ps.setString(2, scope.conversation());
@@ -450,10 +460,10 @@ public final class JdbcTokenVault implements TokenVault {
             }
             Optional<Aead> key = keys.dataKeyFromRow(rs.getString(2), rs.getBytes(4));
             byte[] sealed = rs.getBytes(3);
-            if (!sealedUnderKey(key, sealed)) {
+            if (seal(c, key, sealed, rs.getString(2), rs.getLong(5)) == Seal.ERASED) {
               return Optional.<String>empty();
             }
-            return Optional.of(decrypt(key.get(), sealed, ad(scope, token, rs.getString(1))));
+            return Optional.of(open(key.get(), sealed, ad(scope, token, rs.getString(1))));
           }
         }
       });
@@ -488,9 +498,15 @@ public final class JdbcTokenVault implements TokenVault {
    * A scope's decrypted entries as one read saw them: {@code erasures} and {@code clears} are this
    * process's counters taken before the read, {@code validUntil} the earliest expiry among them.
    */
+  /** A scope's decrypted entries. <b>Security:</b> they map tokens to values; {@link #toString()} counts them. */
   private record Snapshot(Map<String, String> entries, long erasures, long clears, long validUntil) {
     boolean current(long erasuresNow, long clearsNow, long now) {
       return erasures == erasuresNow && clears == clearsNow && now < validUntil;
+    }
+
+    @Override
+    public String toString() {
+      return "Snapshot[entries=" + entries.size() + ", erasures=" + erasures + ", clears=" + clears + "]";
     }
   }
 
@@ -504,7 +520,7 @@ public final class JdbcTokenVault implements TokenVault {
    */
   static final String SCOPE_READ = "SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
       + " (SELECT k.wrapped_key FROM subject_keys k WHERE k.subject_ref = v.subject_ref),"
-      + " v.expires_at, v.id, v.lookup_hash FROM vault_entries v"
+      + " v.expires_at, v.id, v.lookup_hash, v.created_at FROM vault_entries v"
       + " WHERE v.tenant = ? AND v.conversation = ? ORDER BY v.id";
 
   /** Reads and decrypts the scope's live entries; also fills {@code lookups} (may be null) with every live row. */
@@ -537,7 +553,7 @@ public final class JdbcTokenVault implements TokenVault {
                   keyCache.put(ref, key);
                 }
                 sealed = rs.getBytes(4);
-                if (!sealedUnderKey(key, sealed)) {
+                if (seal(c, key, sealed, ref, rs.getLong(9)) == Seal.ERASED) {
                   orphans.add(rs.getLong(7));
                   continue;
                 }
@@ -546,7 +562,7 @@ public final class JdbcTokenVault implements TokenVault {
                 lookups.put(rs.getString(8), new Existing(rs.getLong(7), token, rs.getLong(6), rs.getString(2)));
               }
               if (live) {
-                out.put(token, decrypt(key.get(), sealed, ad(scope, token, rs.getString(2))));
+                out.put(token, open(key.get(), sealed, ad(scope, token, rs.getString(2))));
                 validUntil[0] = Math.min(validUntil[0], rs.getLong(6));
               }
             }
@@ -866,19 +882,67 @@ public final class JdbcTokenVault implements TokenVault {
     return out;
   }
 
+  /** How a live row stands against its subject's key (see {@link #seal}). */
+  private enum Seal { CURRENT, ERASED }
+
   /**
-   * Whether a row's value was sealed under its subject's key as it is now. No: the key row is gone, or the
-   * ciphertext names another key (its Tink prefix): the row outlived a key destroyed before erasure deleted the
-   * rows with the key, and the subject's next value made a new key under the same reference. Such a row is
-   * treated as erased: not restored, and (readEntries) deleted, so that it neither fails the conversation closed
-   * (the new key cannot authenticate it) nor holds its value's lookup hash against a new token. A ciphertext
-   * whose prefix matches but that fails authentication is still a failure (tampering).
+   * How a row stands against its subject's key as it is now.
+   *
+   * <ul>
+   *   <li>{@code ERASED}: the key row is gone (erased, destroyed or purged), or the ciphertext names another key
+   *       (its Tink prefix, public) and the row is not younger than the current key: it outlived a key destroyed
+   *       before erasure deleted the rows with the key (databases written before qa6), and the subject's next value
+   *       made a new key under the same reference. Not restored, and (readEntries) deleted, so that it neither
+   *       fails the conversation closed nor holds its value's lookup hash against a new token.</li>
+   *   <li>{@code CURRENT}: the prefix is the key's; {@link #open} then authenticates it.</li>
+   *   <li>A row that names another key although it was written <em>after</em> the current key was made cannot
+   *       come from any destroy: its key id was altered. {@link VaultException}, counted, the row kept.</li>
+   * </ul>
+   *
+   * Limit: the rows a subject's very first request mints are written in the same millisecond as (or just before)
+   * its key; an altered key id there is taken for an erased row.
    */
-  private static boolean sealedUnderKey(Optional<Aead> key, byte[] ciphertext) {
-    return key.isPresent() && (!(key.get() instanceof JceAesGcm k) || k.mayHaveSealed(ciphertext));
+  private Seal seal(Connection c, Optional<Aead> key, byte[] ciphertext, String ref, long rowCreatedAt)
+      throws SQLException {
+    if (key.isEmpty()) {
+      return Seal.ERASED;
+    }
+    if (!(key.get() instanceof JceAesGcm k) || k.mayHaveSealed(ciphertext)) {
+      return Seal.CURRENT;
+    }
+    // rare (a mismatch): when was the current key made? (one primary-key read)
+    try (PreparedStatement ps = c.prepareStatement("SELECT created_at FROM subject_keys WHERE subject_ref = ?")) {
+      ps.setString(1, ref);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rowCreatedAt <= rs.getLong(1)) {
+          return Seal.ERASED; // gone meanwhile, or a row older than the key: an earlier key's
+        }
+      }
+    }
+    integrityFailures.incrementAndGet();
+    throw new StoreException("a vault entry names a key its subject did not hold when it was written (altered key id)");
   }
 
-  /** Deletes rows sealed under keys that are gone (see {@link #sealedUnderKey}); their values cannot be read. */
+  /** {@link #decrypt}, counting a failed authentication as an integrity failure. */
+  private String open(Aead key, byte[] ciphertext, byte[] ad) {
+    try {
+      return decrypt(key, ciphertext, ad);
+    } catch (StoreException e) {
+      integrityFailures.incrementAndGet();
+      throw e;
+    }
+  }
+
+  /**
+   * Vault rows this instance refused as altered: a ciphertext that failed authentication under its subject's key,
+   * or a key id no destroy can explain (see the class's Integrity note). Any is worth an alert: someone wrote to
+   * the vault table. For metrics.
+   */
+  public long integrityFailures() {
+    return integrityFailures.get();
+  }
+
+  /** Deletes rows sealed under keys that are gone (see {@link #seal}); their values cannot be read. */
   private static void deleteOrphans(Connection c, java.util.List<Long> ids) throws SQLException {
     if (ids.isEmpty()) {
       return;

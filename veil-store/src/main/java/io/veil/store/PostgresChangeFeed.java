@@ -58,6 +58,17 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeFeed.class);
 
   private final String url;
+  /**
+   * {@code "<backend pid> <payload>"} of what this process published with {@link #publishApplied} and has not
+   * heard back yet; bounded (the oldest go: a notification not recognised is only delivered as anyone else's).
+   */
+  private final java.util.Set<String> appliedHere = java.util.Collections.synchronizedSet(
+      java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<String, Boolean>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+          return size() > 1024;
+        }
+      }));
   private final Properties properties;
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicLong connections = new AtomicLong();
@@ -96,11 +107,30 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
 
   @Override
   public void publish(Connection c, Kind kind, String ref) throws SQLException {
+    send(c, kind, ref, false);
+  }
+
+  /**
+   * Publishes as {@link #publish} and remembers the sending session's backend pid with the payload: PostgreSQL
+   * hands every notification the pid of the session that sent it, so this process can tell its own notification
+   * from another process's notification of the same change (a different session, a different pid).
+   */
+  @Override
+  public void publishApplied(Connection c, Kind kind, String ref) throws SQLException {
+    send(c, kind, ref, true);
+  }
+
+  private void send(Connection c, Kind kind, String ref, boolean applied) throws SQLException {
     String payload = SubjectChangeFeed.payload(kind, ref);
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(applied ? "SELECT pg_notify(?, ?), pg_backend_pid()"
+        : "SELECT pg_notify(?, ?)")) {
       ps.setString(1, CHANNEL);
       ps.setString(2, payload);
-      ps.execute();
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        if (applied && rs.next()) {
+          appliedHere.add(rs.getInt(2) + " " + payload); // a rolled-back one stays: it only matches this session
+        }
+      }
     }
   }
 
@@ -209,9 +239,10 @@ final class PostgresChangeFeed implements SubjectChangeFeed {
         resetAll(); // not ours: cannot tell what changed, so assume anything did
         continue;
       }
+      boolean applied = appliedHere.remove(n.getPID() + " " + n.getParameter());
       for (Subscriber s : subscribers) {
         try {
-          s.changed(change.get().kind(), change.get().ref());
+          s.changed(change.get().kind(), change.get().ref(), applied);
         } catch (RuntimeException e) {
           LOG.warn("subject change subscriber failed ({}); resetting it", e.getClass().getSimpleName());
           reset(s);

@@ -49,6 +49,14 @@ sealed interface SubjectChangeFeed extends AutoCloseable permits LocalChangeFeed
     /** Another process (or this one) committed a change of {@code ref}'s state. */
     void changed(Kind kind, String ref);
 
+    /**
+     * As {@link #changed(Kind, String)}; {@code appliedHere}: this process published it with
+     * {@link #publishApplied} (its caller tells this process's own listeners itself).
+     */
+    default void changed(Kind kind, String ref, boolean appliedHere) {
+      changed(kind, ref);
+    }
+
     /** Changes may have been missed: drop everything cached. */
     void reset();
   }
@@ -58,6 +66,14 @@ sealed interface SubjectChangeFeed extends AutoCloseable permits LocalChangeFeed
    * other processes only if and when that transaction commits.
    */
   void publish(Connection c, Kind kind, String ref) throws SQLException;
+
+  /**
+   * As {@link #publish}, for a change whose caller also tells this process's own listeners (an erasure through
+   * {@code Governance.erase}): when this process hears it back, its subscribers get {@code appliedHere = true}.
+   */
+  default void publishApplied(Connection c, Kind kind, String ref) throws SQLException {
+    publish(c, kind, ref);
+  }
 
   /** Registers a receiver for as long as the database is open. */
   void subscribe(Subscriber s);

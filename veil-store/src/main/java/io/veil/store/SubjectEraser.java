@@ -1,9 +1,6 @@
 package io.veil.store;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
@@ -34,6 +31,11 @@ public final class SubjectEraser {
     this.keyManager = Objects.requireNonNull(keyManager, "keyManager");
   }
 
+  /**
+   * Erases {@code subject} in one transaction and signs the receipt. Other processes sharing a PostgreSQL database
+   * hear it; this process's {@link Database#onSubjectErased} listeners do not (the caller tells its own, as
+   * {@code Governance.erase} does: call that in a gateway process).
+   */
   public ErasureReceipt erase(Subject subject) {
     Objects.requireNonNull(subject, "subject");
     String ref = keys.pseudonymOf(subject).hex();
@@ -43,13 +45,15 @@ public final class SubjectEraser {
       long[] n = {
           shredded.vaultRows(),
           shredded.keys(),
-          delete(c, "UPDATE audit_records SET subject_ref = NULL, subject_salt = NULL WHERE subject_ref = ?", ref),
-          delete(c, "DELETE FROM consent_events WHERE subject_ref = ?", ref)
-              + delete(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),
-          delete(c, "DELETE FROM privacy_settings WHERE subject_ref = ?", ref)
+          SubjectKeys.updateSubject(c,
+              "UPDATE audit_records SET subject_ref = NULL, subject_salt = NULL WHERE subject_ref = ?", ref),
+          SubjectKeys.updateSubject(c, "DELETE FROM consent_events WHERE subject_ref = ?", ref)
+              + SubjectKeys.updateSubject(c, "DELETE FROM consent_state WHERE subject_ref = ?", ref),
+          SubjectKeys.updateSubject(c, "DELETE FROM privacy_settings WHERE subject_ref = ?", ref)
       };
-      // the other instances drop the subject's cached consent, settings and data key when this commits
-      db.subjectChanges().publish(c, SubjectChangeFeed.Kind.ERASURE, ref);
+      // the other instances drop the subject's cached consent, settings and data key when this commits; this
+      // process's Database.onSubjectErased listeners do not hear it again (the caller tells its own: Governance.erase)
+      db.subjectChanges().publishApplied(c, SubjectChangeFeed.Kind.ERASURE, ref);
       return n;
     });
     keys.erased(ref);
@@ -59,12 +63,5 @@ public final class SubjectEraser {
     return new ErasureReceipt(unsigned.receiptId(), unsigned.tenant(), unsigned.subject(), unsigned.erasedAt(),
         unsigned.vaultEntriesDeleted(), unsigned.subjectKeyDestroyed(), unsigned.auditRecordsUnlinked(),
         unsigned.consentRecordsDeleted(), unsigned.settingsDeleted(), Base64.getEncoder().encodeToString(sig));
-  }
-
-  private static long delete(Connection c, String sql, String ref) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, ref);
-      return ps.executeUpdate();
-    }
   }
 }

@@ -151,14 +151,15 @@ public final class SubjectKeys {
    * delete after it sees that insert's rows too; an insert after it finds no key and seals again under a new one.
    */
   static Shredded deleteKeyAndSealedRows(Connection c, String ref) throws SQLException {
-    long keys;
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM subject_keys WHERE subject_ref = ?")) {
+    long keys = updateSubject(c, "DELETE FROM subject_keys WHERE subject_ref = ?", ref);
+    return new Shredded(updateSubject(c, "DELETE FROM vault_entries WHERE subject_ref = ?", ref), keys);
+  }
+
+  /** Runs {@code sql}, whose one parameter is the subject's reference, in the caller's transaction; the row count. */
+  static long updateSubject(Connection c, String sql, String ref) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, ref);
-      keys = ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE subject_ref = ?")) {
-      ps.setString(1, ref);
-      return new Shredded(ps.executeUpdate(), keys);
+      return ps.executeUpdate();
     }
   }
 

@@ -128,6 +128,27 @@ class ChangeFeedIT {
     assertThat(b.vault().reveal(scope, token)).isEmpty();
   }
 
+  /**
+   * An erasure through this process's eraser reaches its {@code onSubjectErased} listeners once, from its caller
+   * ({@code Governance.erase}), not a second time when its own NOTIFY comes back (qa7: the gateway dropped its
+   * restore cache twice); another instance's erasure of the same kind is still heard, and the other instance hears
+   * this one's.
+   */
+  @Test
+  void anErasureIsNotHeardBackByTheProcessThatMadeIt() {
+    Subject bob = new Subject("acme", "bob@example.org");
+    List<String> heardByA = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.db().onSubjectErased(heardByA::add);
+    String aliceRef = a.keys().pseudonymOf(ALICE).hex();
+    String bobRef = a.keys().pseudonymOf(bob).hex();
+    a.eraser().erase(ALICE);
+    b.eraser().erase(bob); // committed after A's: PostgreSQL delivers notifications in commit order
+    await("A hears B's erasure", () -> heardByA.contains(bobRef));
+    assertThat(heardByA).as("A's own erasure, delivered before B's").doesNotContain(aliceRef);
+    await("B hears A's erasure", () -> heardByB.contains(SubjectChangeFeed.payload(SubjectChangeFeed.Kind.ERASURE,
+        aliceRef)));
+  }
+
   @Test
   void keyDestroyedOnOneInstanceLeavesTheOthersHeap() {
     Scope scope = new Scope("acme", "c2");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,25 +212,76 @@ class JdbcTokenVaultIT {
     assertThat(vault.entries(SCOPE)).containsOnlyKeys(anna, mail, again);
   }
 
+  /**
+   * A key id (Tink prefix) altered in a row written after its subject's current key was made: no destroy explains
+   * it, so it is an integrity failure (refused, counted, the row kept), not an erased row. qa7 treated every row
+   * naming another key as erased: the value silently vanished, and the next read deleted the evidence.
+   */
+  @Test
+  void aKeyIdAlteredAfterTheKeyWasMadeIsAnIntegrityFailure() throws Exception {
+    Subject bob = new Subject("acme", "bob");
+    String name = vault.tokenize(SCOPE, bob, EntityType.PERSON, "Bob Baker", PERSON);
+    clock.advance(Duration.ofSeconds(1));
+    String mail = vault.tokenize(SCOPE, bob, EntityType.EMAIL, "bob@example.com", n -> "<EMAIL_" + n + ">");
+    byte[] ct = ciphertext(mail);
+    ct[1] ^= 0x5a; // the key id after Tink's version byte
+    setCiphertext(mail, ct);
+    long before = vault.integrityFailures();
+    assertThatThrownBy(() -> vault.reveal(SCOPE, mail)).isInstanceOf(VaultException.class)
+        .hasMessageNotContaining("bob@").hasMessageNotContaining("Bob");
+    assertThatThrownBy(() -> vault.entries(SCOPE)).isInstanceOf(VaultException.class)
+        .hasMessageNotContaining("bob@").hasMessageNotContaining("Bob");
+    assertThat(vault.integrityFailures()).isEqualTo(before + 2);
+    assertThat(vault.reveal(SCOPE, name)).as("the subject's other rows are unaffected").contains("Bob Baker");
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vault_entries WHERE token = ?")) {
+      ps.setString(1, mail);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("the altered row is kept as evidence").isEqualTo(1);
+      }
+    }
+  }
+
+  private byte[] ciphertext(String token) throws SQLException {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("SELECT ciphertext FROM vault_entries WHERE token = ?")) {
+      ps.setString(1, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getBytes(1);
+      }
+    }
+  }
+
+  private void setCiphertext(String token, byte[] ciphertext) throws SQLException {
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET ciphertext = ? WHERE token = ?")) {
+      ps.setBytes(1, ciphertext);
+      ps.setString(2, token);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  /** A ciphertext that fails authentication counts as an integrity failure too. */
+  @Test
+  void aFailedAuthenticationIsCounted() throws Exception {
+    String a = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET token = ? WHERE token = ?")) {
+      ps.setString(1, "<PERSON_9>"); // the ciphertext's associated data names the old token
+      ps.setString(2, a);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> vault.reveal(SCOPE, "<PERSON_9>")).isInstanceOf(VaultException.class);
+    assertThat(vault.integrityFailures()).isEqualTo(1);
+  }
+
   @Test
   void ciphertextSwappedBetweenRowsIsRejected() throws Exception {
     String a = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
     String b = vault.tokenize(SCOPE, EntityType.PERSON, "Bob", PERSON);
-    try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
-      byte[] ctA;
-      try (PreparedStatement ps = c.prepareStatement("SELECT ciphertext FROM vault_entries WHERE token = ?")) {
-        ps.setString(1, a);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          ctA = rs.getBytes(1);
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE vault_entries SET ciphertext = ? WHERE token = ?")) {
-        ps.setBytes(1, ctA);
-        ps.setString(2, b);
-        ps.executeUpdate();
-      }
-    }
+    setCiphertext(b, ciphertext(a));
     assertThatThrownBy(() -> vault.reveal(SCOPE, b)).isInstanceOf(VaultException.class)
         .hasMessageNotContaining("Anna").hasMessageNotContaining("Bob");
     assertThat(vault.reveal(SCOPE, a)).contains("Anna");

@@ -32,7 +32,13 @@ import java.util.Set;
 public final class RestorerCache {
   private record Key(Scope scope, RestoreFormat format) {}
 
-  private record Built(Map<String, String> entries, Map<String, EntityType> types, Restorer restorer, long bytes) {}
+  /** A scope's restore index. <b>Security:</b> {@code entries} maps tokens to values; {@link #toString()} counts them. */
+  private record Built(Map<String, String> entries, Map<String, EntityType> types, Restorer restorer, long bytes) {
+    @Override
+    public String toString() {
+      return "Built[entries=" + entries.size() + ", bytes=" + bytes + "]";
+    }
+  }
 
   private final Cache<Key, Built> cache;
 

@@ -231,17 +231,7 @@ public final class FileClientKeyStore implements ClientKeyStore {
    * @throws UncheckedIOException if it cannot be created
    */
   public static void createPrivateDirectory(Path dataDir) {
-    try {
-      if (!Files.isDirectory(dataDir)) {
-        try {
-          Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dataDir);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data directory " + dataDir, e);
-    }
+    io.veil.store.OwnerOnlyFiles.directory(dataDir);
   }
 
   /** Writes a new file readable by its owner only (mode 0600 where POSIX permissions exist). */

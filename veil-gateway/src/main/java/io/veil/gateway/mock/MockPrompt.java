@@ -12,8 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param text the text of the last user message (or the input), verbatim; empty if there is none
  * @param toolName the function to call, or {@code null} to answer with text
+ *
+ * <p><b>Security:</b> called directly, the mock sees raw prompts; {@link #toString()} prints the text's length only.
  */
 record MockPrompt(String text, String toolName) {
+
+  @Override
+  public String toString() {
+    return "MockPrompt[text=" + (text == null ? 0 : text.length()) + " chars, toolName=" + toolName + "]";
+  }
 
   /** Reads a chat completions request ({@code messages}, {@code tools}, {@code tool_choice}). */
   static MockPrompt ofChat(JsonNode request) {
