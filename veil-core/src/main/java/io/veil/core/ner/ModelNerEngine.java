@@ -551,7 +551,9 @@ public final class ModelNerEngine implements NerEngine {
       // a word that is one of the most frequent first names as well as a common word ("Mark", "Sue", "Daisy")
       // stays the person the model saw at a sentence start ("Mark is a very sympathetic person")
       boolean topFirstName = type == EntityType.PERSON && Lexicon.first(lex) >= TOP_FIRST_NAME;
-      if (common && !topFirstName && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
+      // the period of an initial or of the French "M." ends no sentence: "M. Carrier", "J. Baker"
+      boolean sentStart = facts.sentStart[first] && !(type == EntityType.PERSON && afterInitial(text, start));
+      if (common && !topFirstName && support < 0.5 && (sentStart || facts.cap[first] == 4)) {
         score = 0.45;
       }
       if (support < 0.5 && type == EntityType.PERSON && Lexicon.first(lex) == 0 && Lexicon.last(lex) == 0
@@ -714,6 +716,16 @@ public final class ModelNerEngine implements NerEngine {
    * A contraction is no possessive: "here's Gregorina's address", "it's Bo" (the word before the {@code 's}
    * is a function word or a common English word).
    */
+  /**
+   * Whether the word at {@code start} follows, one space apart, a single capital letter and its period that
+   * open a clause or follow a space: an initial ("J. Baker") or the French "M." (Monsieur), which end no sentence.
+   */
+  static boolean afterInitial(String text, int start) {
+    return start >= 3 && text.charAt(start - 1) == ' ' && text.charAt(start - 2) == '.'
+        && Character.isUpperCase(text.charAt(start - 3))
+        && (start == 3 || !Character.isLetterOrDigit(text.charAt(start - 4)) && text.charAt(start - 4) != '.');
+  }
+
   static boolean afterPossessive(String text, int start) {
     int i = start;
     while (i > 0 && text.charAt(i - 1) == ' ') {

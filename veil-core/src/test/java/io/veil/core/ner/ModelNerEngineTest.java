@@ -87,7 +87,9 @@ class ModelNerEngineTest {
         Arguments.of("Mark will send you the contract tomorrow.", List.of("PERSON=Mark")),
         Arguments.of("Victor and I went hiking.", List.of("PERSON=Victor")),
         Arguments.of("Mark the box when you are done.", List.of()),
-        Arguments.of("Grace period ends on Monday.", List.of()));
+        Arguments.of("Grace period ends on Monday.", List.of()),
+        // round 8: the period of the French "M." ends no sentence, so a surname that is also a common word stays
+        Arguments.of("L'enquête ouverte par M. Carrier est close.", List.of("PERSON=Carrier")));
   }
 
   static Stream<Arguments> townsThatArePeople() {
@@ -328,6 +330,20 @@ class ModelNerEngineTest {
       """)
   void aGermanAttributeBeforeACapitalisedWordMakesItANoun(String text, String word, boolean expected) {
     assertThat(ModelNerEngine.afterGermanAttribute(text, text.indexOf(word))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      par M. Carrier est       | Carrier | true
+      J. Baker called          | Baker   | true
+      M. Pot                   | Pot     | true
+      the U.S. Army            | Army    | false
+      it ended. Baker          | Baker   | false
+      Mr. Baker                | Baker   | false
+      Plan B.Baker             | Baker   | false
+      """)
+  void aWordAfterAnInitialOrTheFrenchMonsieurIsNoSentenceStart(String text, String word, boolean expected) {
+    assertThat(ModelNerEngine.afterInitial(text, text.indexOf(word))).isEqualTo(expected);
   }
 
   @Test
