@@ -711,12 +711,6 @@ public final class ModelNerEngine implements NerEngine {
   }
 
   /**
-   * Directly after a possessive ("Kevin Lamovec's Cautionary Tales"): what someone owns is rarely another
-   * person, so a lone word there that no name list knows is not taken as a name on the model's word alone.
-   * A contraction is no possessive: "here's Gregorina's address", "it's Bo" (the word before the {@code 's}
-   * is a function word or a common English word).
-   */
-  /**
    * Whether the word at {@code start} follows, one space apart, a single capital letter and its period that
    * open a clause or follow a space: an initial ("J. Baker") or the French "M." (Monsieur), which end no sentence.
    */
@@ -726,6 +720,12 @@ public final class ModelNerEngine implements NerEngine {
         && (start == 3 || !Character.isLetterOrDigit(text.charAt(start - 4)) && text.charAt(start - 4) != '.');
   }
 
+  /**
+   * Directly after a possessive ("Kevin Lamovec's Cautionary Tales"): what someone owns is rarely another
+   * person, so a lone word there that no name list knows is not taken as a name on the model's word alone.
+   * A contraction is no possessive: "here's Gregorina's address", "it's Bo" (the word before the {@code 's}
+   * is a function word or a common English word).
+   */
   static boolean afterPossessive(String text, int start) {
     int i = start;
     while (i > 0 && text.charAt(i - 1) == ' ') {
