@@ -20,7 +20,8 @@ import java.util.Set;
  * street addresses are reported as they are (the model does not label addresses). Model spans then pass
  * false-positive suppression: spans without a letter, code identifiers ({@code user_id},
  * {@code getName}, {@code foo.bar()}), a lone function word or month/day name, and a lone common English
- * word at the start of a sentence that no rule supports (scored under the default threshold); likewise a
+ * word at the start of a sentence that no rule supports (scored under the default threshold), unless the name
+ * lists know it as one of the most frequent first names and the model tagged a person ("Mark will call"); likewise a
  * lone unknown word in lower case in cased text, or right after a possessive. A person span is continued
  * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
  * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. A name does not end on its
@@ -35,7 +36,8 @@ import java.util.Set;
  * in other languages only strong ones (score at least {@value #STRONG_RULE}), because the rules were tuned
  * on English. {@link Mode#UNION} adds them in every language.
  *
- * <p>Output: PERSON, LOCATION, ORGANIZATION and ADDRESS findings that never overlap one another.
+ * <p>Output: PERSON, LOCATION, ORGANIZATION and ADDRESS findings that never overlap one another. A model span
+ * never crosses a line break (what the model tagged as its continuation on the next line is dropped).
  * Long texts are decoded in windows that end at sentence ends (at most {@value #MAX_WINDOW} tokens), so
  * memory stays proportional to the text.
  *
@@ -407,12 +409,17 @@ public final class ModelNerEngine implements NerEngine {
       }
       int type = (tag - 1) / 2;
       int end = t + 1;
-      while (end < n && tags[end] == 2 + 2 * type) {
+      while (end < n && tags[end] == 2 + 2 * type && !tk.lineBefore[from + end]) {
         end++;
       }
       int last = type == 0 ? nameContinues(tk, facts, from + end, from + n, tags, from) : from + end;
       span(tk, facts, rules, from + t, last, ModelFeatures.TYPES[type], out);
       t = last - from;
+      // a name, place or organization never goes on over a line break ("Jamie Pratt" on one line, the job title
+      // "Talking-books clerk" on the next): what the model tagged as its continuation there is dropped
+      while (t < n && tags[t] == 2 + 2 * type) {
+        t++;
+      }
     }
   }
 
@@ -541,7 +548,12 @@ public final class ModelNerEngine implements NerEngine {
         return;
       }
       boolean common = (lex & Lexicon.COMMON) != 0;
-      if (common && support < 0.5 && (facts.sentStart[first] || facts.cap[first] == 4)) {
+      // a word that is one of the most frequent first names as well as a common word ("Mark", "Sue", "Daisy")
+      // stays the person the model saw at a sentence start ("Mark is a very sympathetic person")
+      boolean topFirstName = type == EntityType.PERSON && Lexicon.first(lex) >= TOP_FIRST_NAME;
+      // the period of an initial or of the French "M." ends no sentence: "M. Carrier", "J. Baker"
+      boolean sentStart = facts.sentStart[first] && !(type == EntityType.PERSON && afterInitial(text, start));
+      if (common && !topFirstName && support < 0.5 && (sentStart || facts.cap[first] == 4)) {
         score = 0.45;
       }
       if (support < 0.5 && type == EntityType.PERSON && Lexicon.first(lex) == 0 && Lexicon.last(lex) == 0
@@ -696,6 +708,16 @@ public final class ModelNerEngine implements NerEngine {
       i--;
     }
     return i;
+  }
+
+  /**
+   * Whether the word at {@code start} follows, one space apart, a single capital letter and its period that
+   * open a clause or follow a space: an initial ("J. Baker") or the French "M." (Monsieur), which end no sentence.
+   */
+  static boolean afterInitial(String text, int start) {
+    return start >= 3 && text.charAt(start - 1) == ' ' && text.charAt(start - 2) == '.'
+        && Character.isUpperCase(text.charAt(start - 3))
+        && (start == 3 || !Character.isLetterOrDigit(text.charAt(start - 4)) && text.charAt(start - 4) != '.');
   }
 
   /**

@@ -78,7 +78,18 @@ class ModelNerEngineTest {
         Arguments.of("Darin sind sich alle Fraktionen einig.", List.of()),
         // round 5: a top first name that is also a town, with no place cue, is a person in English text
         Arguments.of("She named him Brandon.", List.of("PERSON=Brandon")),
-        Arguments.of("We drove from Tyler to Dallas.", List.of("LOCATION=Tyler", "LOCATION=Dallas")));
+        Arguments.of("We drove from Tyler to Dallas.", List.of("LOCATION=Tyler", "LOCATION=Dallas")),
+        // round 8: a name ends at a line break (a CV's name line, its job title on the next)
+        Arguments.of("Maria K. Lopez\n\nNetwork and computer systems administrator\n\nPersonal Info:",
+            List.of("PERSON=Maria K. Lopez")),
+        // round 8: a top first name that is also a common word is no common word at a sentence start where the
+        // model saw a person; the same words as common words stay unreported
+        Arguments.of("Mark will send you the contract tomorrow.", List.of("PERSON=Mark")),
+        Arguments.of("Victor and I went hiking.", List.of("PERSON=Victor")),
+        Arguments.of("Mark the box when you are done.", List.of()),
+        Arguments.of("Grace period ends on Monday.", List.of()),
+        // round 8: the period of the French "M." ends no sentence, so a surname that is also a common word stays
+        Arguments.of("L'enquête ouverte par M. Carrier est close.", List.of("PERSON=Carrier")));
   }
 
   static Stream<Arguments> townsThatArePeople() {
@@ -319,6 +330,20 @@ class ModelNerEngineTest {
       """)
   void aGermanAttributeBeforeACapitalisedWordMakesItANoun(String text, String word, boolean expected) {
     assertThat(ModelNerEngine.afterGermanAttribute(text, text.indexOf(word))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      par M. Carrier est       | Carrier | true
+      J. Baker called          | Baker   | true
+      M. Pot                   | Pot     | true
+      the U.S. Army            | Army    | false
+      it ended. Baker          | Baker   | false
+      Mr. Baker                | Baker   | false
+      Plan B.Baker             | Baker   | false
+      """)
+  void aWordAfterAnInitialOrTheFrenchMonsieurIsNoSentenceStart(String text, String word, boolean expected) {
+    assertThat(ModelNerEngine.afterInitial(text, text.indexOf(word))).isEqualTo(expected);
   }
 
   @Test
