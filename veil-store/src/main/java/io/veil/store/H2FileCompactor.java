@@ -34,13 +34,13 @@ import org.slf4j.LoggerFactory;
  *       writes:</b> every commit turns older pages into garbage, about as many bytes as it writes; a run that
  *       rewrites a share {@code s} of what was written frees, in steady state, chunks whose live part {@code f}
  *       satisfies {@code f / (1 - f) = s / (1 - s)} (the rewriting itself counts as written), so the chosen chunks
- *       settle near {@code f = s}, and the file at a bounded multiple of its live data (measured: 3-4x at
- *       {@code s} = 1/8 in a 100-s profile, see docs/notes/h2flat.md for the soak) whatever the write rate, for
- *       about a seventh more bytes written. A fixed budget bounds nothing: with
- *       1 MB per second, distinct prompts at ~350 requests/s grew the file 25-35 MB/s and the chunk count ~100
- *       per second (docs/notes/h2soak.md); a budget equal to the bytes written held the chunk count but cost
- *       1.7x CPU per request, as it also rewrote young chunks that commits would soon have emptied
- *       (docs/notes/h2flat.md measures this share);</li>
+ *       settle near {@code f = s}, and the file at a bounded multiple of its live data whatever the write rate,
+ *       for about a seventh more bytes written. Measured in 15-minute soaks at ~180-220 distinct requests/s
+ *       (docs/notes/h2flat.md): the fixed 1 MB budget before this one ended at 34,300 chunks and a file 5.2x its
+ *       live data (61 KB of file per request, rising); this budget at ~13,600 chunks (level from the 8th minute)
+ *       and 3.05x (36 KB per request, level), at 1.06x the CPU per request (side by side); a budget of all the bytes
+ *       written held fewer chunks but cost 1.7x CPU per request, as it also rewrote young chunks that commits
+ *       would soon have emptied (docs/notes/h2soak.md);</li>
  *   <li>every {@value #FILE_COMPACT_EVERY} runs, when the file has reached {@value #FILE_COMPACT_MIN_MB} MB
  *       and either less than {@value #FILE_FILL_RATE}% of its chunks' data is live (chunks H2 does not free
  *       count as used space, so the file looks full) or less than {@value #FILE_FILL_RATE}% of the file is in
