@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>Limit:</b> compaction bounds the file's <i>overhead</i>, not its size. Every new conversation stores
- * ~9 KB of live data (vault rows, their indexes, a subject key, token marks, an audit record; measured with
- * {@code scripts/perf/H2WriteProfile.java}), kept for the vault retention period (24 h by default): at a sustained
+ * 9-12 KB of live data (vault rows, their indexes, a subject key, token marks, an audit record; measured with
+ * {@code scripts/perf/H2WriteProfile.java} and {@code H2FileCensus.java}), kept for the vault retention period (24 h by default): at a sustained
  * rate of new conversations the file grows with that live data, on H2 and on PostgreSQL alike, until the
  * retention purge deletes as much as arrives (docs/notes/h2flat.md).
  *
