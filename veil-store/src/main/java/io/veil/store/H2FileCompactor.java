@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       for about a seventh more bytes written. Measured in 15-minute soaks at ~180-220 distinct requests/s
  *       (docs/notes/h2flat.md): the fixed 1 MB budget before this one ended at 34,300 chunks and a file 5.2x its
  *       live data (61 KB of file per request, rising); this budget at ~13,600 chunks (level from the 8th minute)
- *       and 3.05x (36 KB per request, level), at 1.06x the CPU per request (side by side); a budget of all the bytes
+ *       and 3.05x (36 KB per request, level), at ~1.1x the CPU per request (1.06 and 1.16 side by side); a budget of all the bytes
  *       written held fewer chunks but cost 1.7x CPU per request, as it also rewrote young chunks that commits
  *       would soon have emptied (docs/notes/h2soak.md);</li>
  *   <li>every {@value #FILE_COMPACT_EVERY} runs, when the file has reached {@value #FILE_COMPACT_MIN_MB} MB
