@@ -101,6 +101,7 @@ public class H2WriteProfile {
         (file.getWriteCount() - w0) / n, ((long) writeBytes.invoke(file) - b0) / n, reqCpu / n / 1e6,
         (cpu(mx, compactor) - cc0) / n / 1e6, file.size() / 1e6, chunkCensus(file), file.getFillRate(), file.getChunksFillRate(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.printf("requests since the start: %d%n", seq.get());
     // phase 1: sequential
     Map<String, long[]> perMap = new TreeMap<>(); // name -> {pages, leaves, bytes}
     v0 = store.getCurrentVersion();
@@ -234,16 +235,20 @@ public class H2WriteProfile {
   /** Chunks in H2's chunk table: all, without live data (kept for the retention time), under 10 % live. */
   static String chunkCensus(FileStore<?> file) throws Exception {
     int all = 0, dead = 0, sparse = 0;
+    long live = 0, len = 0;
     for (Object o : ((Map<?, ?>) CHUNKS.get(file)).values()) {
       org.h2.mvstore.Chunk<?> c = (org.h2.mvstore.Chunk<?>) o;
       all++;
+      live += Math.max(0, c.maxLenLive);
+      len += c.maxLen;
       if (c.maxLenLive <= 0) {
         dead++;
       } else if (c.maxLenLive * 10 < c.maxLen) {
         sparse++;
       }
     }
-    return all + " chunks (" + dead + " without live data, " + sparse + " under 10 % live)";
+    return all + " chunks (" + dead + " without live data, " + sparse + " under 10 % live; live " + live / 1_000_000
+        + " MB of " + len / 1_000_000 + " MB in chunks)";
   }
 
   static Map<String, String> mapNames(SessionLocal session) {

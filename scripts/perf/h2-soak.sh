@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/perf/h2-soak.sh ROOT OUT SECONDS: veil serve (-Xmx512m, default H2 store) in front of the mock, wrk c=64 distinct prompts,
-# a sample every 30 s: live heap + H2 chunk objects (class histogram, which runs a full GC), file size, RSS, CPU, requests.
+# a sample every 30 s: live heap + H2 chunk objects (class histogram, which runs a full GC), file size, RSS, CPU, requests;
+# at the end (kill -9) the file's live data against its size (H2FileCensus.java).
 set -u
 ROOT="$1"; OUT="$2"; SECS="$3"
 mkdir -p "$OUT"; WORK="$(mktemp -d /tmp/veil-h2soak.XXXX)"
@@ -42,5 +43,10 @@ while kill -0 $WRK 2>/dev/null; do
 done
 wait $WRK; cat "$OUT/wrk.txt" | tail -3 >> "$OUT/samples.txt"
 grep -c "" "$OUT/gc.log" >/dev/null
-kill $VL $MOCK 2>/dev/null; sleep 2; kill $VPID 2>/dev/null
+# the file as the load left it (kill -9: no compaction on close), then its live data against its size
+kill -9 $VPID 2>/dev/null; kill $VL $MOCK 2>/dev/null; sleep 2
+H2JAR=$(ls ~/.m2/repository/com/h2database/h2/*/h2-*.jar | grep "$(sed -n 's|.*<h2.version>\(.*\)</h2.version>.*|\1|p' "$ROOT/pom.xml")" | head -1)
+for f in $(find "$WORK/data" -name '*.mv.db'); do
+  echo "census $(basename "$f") after $r1 requests: $("$JAVA" -cp "$H2JAR" "$(dirname "$0")/H2FileCensus.java" "$f" 2>&1 | tail -1)" | tee -a "$OUT/samples.txt"
+done
 rm -rf "$WORK"
