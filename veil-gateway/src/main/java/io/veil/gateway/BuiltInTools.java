@@ -40,11 +40,11 @@ import java.util.regex.Pattern;
  * MCP server, and sending them is the client's explicit intent (a transformed token would not authenticate). To
  * keep that door from carrying personal data they must look like a credential: an optional scheme
  * ({@code Bearer}, {@code Basic}, {@code Token}, {@code Bot}, {@code ApiKey}, {@code DPoP}, {@code PrivateToken})
- * and one token of {@code [A-Za-z0-9_.:/@+=~-]}, at most 8192 characters, not shaped like an e-mail address (so
- * {@code "Bearer abc.def"} passes, {@code "jane@example.com"}, {@code "Jane Doe"} or a sentence does not); header
- * names must be protocol words. As in every verbatim field, a value of one word (a bare first name) is not
- * inspected: a credential cannot be told from it. Every refusal names the field, never the value, and nothing here is logged: a credential is
- * never echoed in an error, a log line or a metric.
+ * and one token of {@code [A-Za-z0-9_.:/@+=~-]}, at most 8192 characters in all, not shaped like an e-mail
+ * address (so {@code "Bearer abc.def"} passes, {@code "jane@example.com"}, {@code "Jane Doe"} or a sentence does
+ * not); header names must be protocol words. As in every verbatim field, a value of one word (a bare first name)
+ * is not inspected: a credential cannot be told from it. Every refusal names the field, never the value, and
+ * nothing here is logged: a credential is never echoed in an error, a log line or a metric.
  */
 final class BuiltInTools {
   private BuiltInTools() {}
@@ -66,7 +66,8 @@ final class BuiltInTools {
   private static final Set<String> COMPOUND_FIELDS = Set.of("type", "filters");
   /** An HTTP authentication scheme from the IANA registry's token-carrying ones, then one token. */
   private static final Pattern CREDENTIAL = Pattern.compile(
-      "(?:(?i:Bearer|Basic|Token|Bot|ApiKey|DPoP|PrivateToken) )?[A-Za-z0-9_.:/@+=~-]{1,8192}");
+      "(?:(?i:Bearer|Basic|Token|Bot|ApiKey|DPoP|PrivateToken) )?[A-Za-z0-9_.:/@+=~-]+");
+  private static final int MAX_CREDENTIAL = 8192;
 
   /**
    * Transforms one Responses built-in tool in place, or refuses it.
@@ -190,7 +191,7 @@ final class BuiltInTools {
   }
 
   private static boolean credential(JsonNode v) {
-    return v.isTextual() && CREDENTIAL.matcher(v.asText()).matches()
+    return v.isTextual() && v.asText().length() <= MAX_CREDENTIAL && CREDENTIAL.matcher(v.asText()).matches()
         && !VerbatimFields.EMAIL_SHAPE.matcher(v.asText()).find();
   }
 

@@ -116,11 +116,13 @@ final class ToolDefinitions {
       return List.of();
     }
     List<ObjectNode> entries = new ArrayList<>();
-    for (JsonNode e : v instanceof ArrayNode arr ? arr : List.<JsonNode>of(v)) {
-      if (!v.isArray() || !(e instanceof ObjectNode o)) {
-        throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' must be an array of objects");
+    for (JsonNode e : v) {
+      if (e instanceof ObjectNode o) {
+        entries.add(o);
       }
-      entries.add(o);
+    }
+    if (!v.isArray() || entries.size() != v.size()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' must be an array of objects");
     }
     return entries;
   }

@@ -219,6 +219,7 @@ class AdaptersTest {
         "{" + mcp + "\"headers\":{\"X-Key\":[\"sk-secret9\"]}}",
         "{" + mcp + "\"headers\":\"Bearer sk-secret9\"}",
         "{" + mcp + "\"authorization\":\"Jane Doe\"}",
+        "{" + mcp + "\"authorization\":\"Bearer " + "x".repeat(8192) + "\"}",
         "{" + mcp + "\"server_description\":[\"Jane\"]}",
         "{" + mcp + "\"allowed_tools\":[\"Jane Doe\"]}",
         "{" + mcp + "\"require_approval\":{\"never\":{\"tool_names\":[\"jane@example.com\"]}}}",
