@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /** Where each adapter finds request text, and what it refuses to forward uninspected. */
@@ -232,12 +233,14 @@ class AdaptersTest {
         "{\"type\":\"function\",\"name\":\"f\",\"note\":\"Jane Doe\"}",
         "{\"type\":\"custom\",\"name\":\"c\",\"format\":{\"type\":\"grammar\",\"syntax\":\"Jane Doe\"}}",
         "\"Jane\""};
+    SoftAssertions rows = new SoftAssertions();
     for (String tool : tools) {
       ObjectNode body = json("{\"input\":\"hi\",\"tools\":[" + tool + "]}");
-      assertThat(catchThrowable(() -> new ResponsesAdapter().pseudonymize(body, MARK)))
+      rows.assertThat(catchThrowable(() -> new ResponsesAdapter().pseudonymize(body, MARK)))
           .as(tool).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane").hasMessageNotContaining("jane")
           .hasMessageNotContaining("sk-secret9");
     }
+    rows.assertAll();
   }
 
   /** Found by AdaptersFuzzTest: free text in a tool call's type or index was forwarded verbatim. */
