@@ -41,8 +41,6 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   private static final Set<String> PREDICTION_FIELDS = Set.of("type", "content");
   private static final Set<String> WEB_SEARCH_FIELDS = Set.of("search_context_size", "user_location");
   private static final Set<String> USER_LOCATION_FIELDS = Set.of("type", "approximate");
-  /** {@code user_location.approximate}: free text (city, region) and codes (country, timezone), all transformed. */
-  private static final Set<String> APPROXIMATE_FIELDS = Set.of("city", "region", "country", "timezone");
   private static final Map<String, String> SCHEMA_OWNERS = Map.of("response_format", "/json_schema");
 
   @Override
@@ -200,18 +198,9 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
     if (!(l instanceof ObjectNode location) || !onlyFields(location, USER_LOCATION_FIELDS)
         || !"approximate".equals(location.path("type").asText(null))
-        || !(location.get("approximate") instanceof ObjectNode approximate) || !onlyFields(approximate, APPROXIMATE_FIELDS)) {
+        || !(location.get("approximate") instanceof ObjectNode approximate)
+        || !onlyFields(approximate, BuiltInTools.APPROXIMATE_FIELDS) || !BuiltInTools.transformApproximate(approximate, t)) {
       throw unsupportedShape("web_search_options", shape);
-    }
-    for (String f : APPROXIMATE_FIELDS) {
-      JsonNode v = approximate.get(f);
-      if (v == null || v.isNull()) {
-        continue;
-      }
-      if (!v.isTextual()) {
-        throw unsupportedShape("web_search_options", shape);
-      }
-      approximate.put(f, t.apply(v.asText()));
     }
   }
 

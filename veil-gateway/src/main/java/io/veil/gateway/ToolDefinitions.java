@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,16 +32,21 @@ import java.util.Set;
  *
  * <p>Covered: chat {@code tools[].function} and {@code tools[].custom}, the legacy {@code functions[]},
  * chat {@code response_format.json_schema}; Responses {@code tools[]} of type {@code function} and
- * {@code custom}, {@code text.format} of type {@code json_schema}. Built-in tools of other types are
- * forwarded as they are.
+ * {@code custom}, {@code text.format} of type {@code json_schema}; a custom tool's grammar {@code definition}.
+ * Responses built-in tools of other types: {@link BuiltInTools}. A chat tool of another type is refused (400
+ * {@code veil_unsupported_content} naming the type), and so is any other field of a tool or function that is not
+ * protocol words ({@link VerbatimFields#requireWordsExcept}), a {@code tools} that is not an array of objects and
+ * {@code parameters} that are not a schema.
  *
  * <p>Stateless; thread-safe. <b>Security:</b> a {@code description} that is not a string is refused
- * (400), since it would carry text past the transform; so is a tool or function name that is not a protocol word
- * ({@link VerbatimFields#requireWords}).
+ * (400), since it would carry text past the transform; so is a tool or function name that is not a protocol word.
  */
 final class ToolDefinitions {
   private ToolDefinitions() {}
 
+  private static final Set<String> FUNCTION_READ = Set.of("description", "parameters");
+  private static final Set<String> CUSTOM_READ = Set.of("description", "format");
+  private static final Set<String> GRAMMAR_READ = Set.of("definition", "grammar");
   /** Keywords whose value is text for the model. */
   private static final Set<String> TEXT = Set.of("description", "title", "$comment");
   /** Keywords whose value is an instance (any JSON): its strings, not its keys. */
@@ -56,21 +63,26 @@ final class ToolDefinitions {
 
   /** Chat completions: {@code tools}, {@code functions} and {@code response_format}. */
   static void chat(ObjectNode body, TextTransform t) {
-    for (JsonNode tool : body.path("tools")) {
-      if (tool instanceof ObjectNode tl) {
-        if (tl.get("function") instanceof ObjectNode fn) {
-          function(fn, t);
-        }
-        if (tl.get("custom") instanceof ObjectNode custom) {
-          VerbatimFields.requireWords(custom, "name");
-          text(custom, "description", t);
-        }
+    for (ObjectNode tool : objects(body, "tools")) {
+      // the SDKs always send "type"; an entry without one is read by what it holds, as before
+      String type = tool.path("type").asText(tool.has("custom") ? "custom" : "function");
+      String label = "tools[" + ChatCompletionsAdapter.safeType(type) + "]";
+      if (!type.equals("function") && !type.equals("custom")) {
+        throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "chat tools of type '"
+            + ChatCompletionsAdapter.safeType(type) + "' cannot be inspected for personal data and are not forwarded");
+      }
+      VerbatimFields.requireWordsExcept(tool, label, Set.of(type));
+      if (!(tool.get(type) instanceof ObjectNode definition)) {
+        throw ChatCompletionsAdapter.unsupportedShape(label, "{\"type\": \"" + type + "\", \"" + type + "\": {…}}");
+      }
+      if (type.equals("function")) {
+        function(definition, label, t);
+      } else {
+        custom(definition, label, t);
       }
     }
-    for (JsonNode fn : body.path("functions")) {
-      if (fn instanceof ObjectNode f) {
-        function(f, t);
-      }
+    for (ObjectNode fn : objects(body, "functions")) {
+      function(fn, "functions", t);
     }
     if (body.path("response_format").get("json_schema") instanceof ObjectNode js) {
       text(js, "description", t);
@@ -78,17 +90,16 @@ final class ToolDefinitions {
     }
   }
 
-  /** Responses: {@code tools} and {@code text.format}. */
+  /** Responses: {@code tools} (built-in types: {@link BuiltInTools}) and {@code text.format}. */
   static void responses(ObjectNode body, TextTransform t) {
-    for (JsonNode tool : body.path("tools")) {
-      if (tool instanceof ObjectNode tl) {
-        String type = tl.path("type").asText("");
-        if (type.equals("function")) {
-          function(tl, t);
-        } else if (type.equals("custom")) {
-          VerbatimFields.requireWords(tl, "name");
-          text(tl, "description", t);
-        }
+    for (ObjectNode tool : objects(body, "tools")) {
+      String type = tool.path("type").asText("");
+      if (type.equals("function")) {
+        function(tool, "tools[function]", t);
+      } else if (type.equals("custom")) {
+        custom(tool, "tools[custom]", t);
+      } else {
+        BuiltInTools.responses(tool, type, t);
       }
     }
     if (body.path("text").get("format") instanceof ObjectNode format
@@ -98,11 +109,60 @@ final class ToolDefinitions {
     }
   }
 
-  /** A function definition: its description and its parameters' schema; the name is code. */
-  private static void function(ObjectNode fn, TextTransform t) {
-    VerbatimFields.requireWords(fn, "name");
+  /** The entries of an array field, each an object; a field that is not an array, or an entry not an object, is refused. */
+  private static List<ObjectNode> objects(ObjectNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    List<ObjectNode> entries = new ArrayList<>();
+    for (JsonNode e : v) {
+      if (e instanceof ObjectNode o) {
+        entries.add(o);
+      }
+    }
+    if (!v.isArray() || entries.size() != v.size()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'" + field + "' must be an array of objects");
+    }
+    return entries;
+  }
+
+  /** A function definition: its description and its parameters' schema; the name, {@code strict} and the rest are code. */
+  private static void function(ObjectNode fn, String label, TextTransform t) {
+    VerbatimFields.requireWordsExcept(fn, label, FUNCTION_READ);
     text(fn, "description", t);
-    schema(fn.get("parameters"), t);
+    JsonNode parameters = fn.get("parameters");
+    if (parameters != null && !parameters.isNull() && !parameters.isObject() && !parameters.isBoolean()) {
+      throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "a function's 'parameters' must be a JSON schema");
+    }
+    schema(parameters, t);
+  }
+
+  /**
+   * A custom tool: its description, and the {@code definition} of a grammar {@code format} (Lark or regex), whose
+   * literals constrain what the model writes as an {@code enum} does, are text; the rest is code.
+   */
+  private static void custom(ObjectNode custom, String label, TextTransform t) {
+    VerbatimFields.requireWordsExcept(custom, label, CUSTOM_READ);
+    text(custom, "description", t);
+    JsonNode format = custom.get("format");
+    if (format == null || format.isNull()) {
+      return;
+    }
+    if (!(format instanceof ObjectNode f)) {
+      throw ChatCompletionsAdapter.unsupportedShape(label + ".format", "an object");
+    }
+    // Responses: {"type":"grammar","definition","syntax"}; chat: {"type":"grammar","grammar":{"definition","syntax"}}
+    VerbatimFields.requireWordsExcept(f, label + ".format", GRAMMAR_READ);
+    text(f, "definition", t);
+    JsonNode grammar = f.get("grammar");
+    if (grammar != null && !grammar.isNull()) {
+      if (!(grammar instanceof ObjectNode g)) {
+        throw ChatCompletionsAdapter.unsupportedShape(label + ".format.grammar", "an object");
+      }
+      VerbatimFields.requireWordsExcept(g, label + ".format.grammar", GRAMMAR_READ);
+      text(g, "definition", t);
+    }
   }
 
   private static void text(ObjectNode owner, String field, TextTransform t) {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 final class VerbatimFields {
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.:/@+=-]{0,256}");
   /** An e-mail address inside a word: '@' then a dotted domain ending in letters ({@code x@20240620} is not one). */
-  private static final Pattern EMAIL_SHAPE = Pattern.compile("@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+  static final Pattern EMAIL_SHAPE = Pattern.compile("@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
 
   private VerbatimFields() {}
 
@@ -48,11 +48,34 @@ final class VerbatimFields {
       }
       JsonNode exempt = schemaOwners.containsKey(field) ? e.getValue().at(schemaOwners.get(field)) : null;
       if (!words(e.getValue(), exempt instanceof ObjectNode o ? o : null)) {
-        throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "'" + field + "' is forwarded as it is and"
-            + " may hold only numbers, booleans and protocol words (no spaces, no e-mail addresses); it cannot be"
-            + " inspected for personal data and was not forwarded");
+        throw notWords(field);
       }
     }
+  }
+
+  /**
+   * Refuses an object inside the request (a built-in tool, a filter) whose keys are not protocol words or whose
+   * fields other than {@code transformed} hold anything but numbers, booleans, null and protocol words.
+   *
+   * @param label how the refusal names the object ({@code tools[mcp]}): a fixed name or checked words, never a value
+   * @param transformed fields the caller reads and transforms itself (not checked here)
+   * @throws GatewayException 400 {@code veil_unsupported_content} naming {@code label} and the field, never the value
+   */
+  static void requireWordsExcept(ObjectNode obj, String label, Set<String> transformed) {
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
+      if (!word(e.getKey())) {
+        throw notWords(label);
+      }
+      if (!transformed.contains(e.getKey()) && !words(e.getValue(), null)) {
+        throw notWords(label + "." + e.getKey());
+      }
+    }
+  }
+
+  private static GatewayException notWords(String field) {
+    return GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "'" + field + "' is forwarded as it is and"
+        + " may hold only numbers, booleans and protocol words (no spaces, no e-mail addresses); it cannot be"
+        + " inspected for personal data and was not forwarded");
   }
 
   /** Whether {@code node} holds only numbers, booleans, null and words; {@code exempt}'s schema and description skipped. */

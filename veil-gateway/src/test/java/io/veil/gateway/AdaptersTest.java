@@ -2,8 +2,10 @@ package io.veil.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /** Where each adapter finds request text, and what it refuses to forward uninspected. */
@@ -136,6 +138,109 @@ class AdaptersTest {
       assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json("{\"prompt\":" + prompt + "}"), MARK))
           .as(prompt).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane").hasMessageNotContaining("jane");
     }
+  }
+
+  /**
+   * Responses built-in tools were forwarded as they came (review7/review8 left them): per type, text about a person
+   * or a place is transformed, settings, ids and credentials are kept. Each row: the tool sent, the tool forwarded.
+   */
+  @Test
+  void builtInToolsTransformTheirTextAndKeepTheirCode() throws Exception {
+    String[][] rows = {
+        {"{\"type\":\"web_search\",\"search_context_size\":\"low\",\"filters\":{\"allowed_domains\":[\"example.com\"]},"
+            + "\"user_location\":{\"type\":\"approximate\",\"city\":\"Jane town\",\"region\":\"Jane\",\"country\":\"US\","
+            + "\"timezone\":\"America/Chicago\"}}",
+         "{\"type\":\"web_search\",\"search_context_size\":\"low\",\"filters\":{\"allowed_domains\":[\"example.com\"]},"
+            + "\"user_location\":{\"type\":\"approximate\",\"city\":\"<PERSON_1> town\",\"region\":\"<PERSON_1>\","
+            + "\"country\":\"US\",\"timezone\":\"America/Chicago\"}}"},
+        {"{\"type\":\"web_search_preview_2025_03_11\",\"user_location\":{\"type\":\"approximate\",\"city\":\"Jane\"}}",
+         "{\"type\":\"web_search_preview_2025_03_11\",\"user_location\":{\"type\":\"approximate\",\"city\":\"<PERSON_1>\"}}"},
+        {"{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"],\"max_num_results\":5,\"ranking_options\":"
+            + "{\"ranker\":\"auto\",\"score_threshold\":0.5},\"filters\":{\"type\":\"and\",\"filters\":["
+            + "{\"type\":\"eq\",\"key\":\"owner\",\"value\":\"Jane Doe\"},{\"type\":\"in\",\"key\":\"tags\","
+            + "\"value\":[\"Jane\",3,true]},{\"type\":\"gte\",\"key\":\"year\",\"value\":2024}]}}",
+         "{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"],\"max_num_results\":5,\"ranking_options\":"
+            + "{\"ranker\":\"auto\",\"score_threshold\":0.5},\"filters\":{\"type\":\"and\",\"filters\":["
+            + "{\"type\":\"eq\",\"key\":\"owner\",\"value\":\"<PERSON_1> Doe\"},{\"type\":\"in\",\"key\":\"tags\","
+            + "\"value\":[\"<PERSON_1>\",3,true]},{\"type\":\"gte\",\"key\":\"year\",\"value\":2024}]}}"},
+        {"{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/sse\","
+            + "\"server_description\":\"Jane's CRM\",\"headers\":{\"Authorization\":\"Bearer sk-Jane_1\",\"X-Key\":\"Jane\"},"
+            + "\"authorization\":\"ya29.Jane\",\"allowed_tools\":{\"tool_names\":[\"lookup\"],\"read_only\":true},"
+            + "\"require_approval\":{\"never\":{\"tool_names\":[\"lookup\"]}}}",
+         "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/sse\","
+            + "\"server_description\":\"<PERSON_1>'s CRM\",\"headers\":{\"Authorization\":\"Bearer sk-Jane_1\",\"X-Key\":\"Jane\"},"
+            + "\"authorization\":\"ya29.Jane\",\"allowed_tools\":{\"tool_names\":[\"lookup\"],\"read_only\":true},"
+            + "\"require_approval\":{\"never\":{\"tool_names\":[\"lookup\"]}}}"},
+        {"{\"type\":\"mcp\",\"server_label\":\"mail\",\"connector_id\":\"connector_gmail\",\"require_approval\":\"always\"}",
+         "{\"type\":\"mcp\",\"server_label\":\"mail\",\"connector_id\":\"connector_gmail\",\"require_approval\":\"always\"}"},
+        {"{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\",\"file_ids\":[\"file_1\"],\"memory_limit\":\"4g\"}}",
+         "{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\",\"file_ids\":[\"file_1\"],\"memory_limit\":\"4g\"}}"},
+        {"{\"type\":\"image_generation\",\"size\":\"1024x1024\",\"quality\":\"high\",\"output_compression\":80,"
+            + "\"input_image_mask\":{\"file_id\":\"file_2\"}}",
+         "{\"type\":\"image_generation\",\"size\":\"1024x1024\",\"quality\":\"high\",\"output_compression\":80,"
+            + "\"input_image_mask\":{\"file_id\":\"file_2\"}}"},
+        {"{\"type\":\"computer_use_preview\",\"display_width\":1024,\"display_height\":768,\"environment\":\"browser\"}",
+         "{\"type\":\"computer_use_preview\",\"display_width\":1024,\"display_height\":768,\"environment\":\"browser\"}"},
+        {"{\"type\":\"local_shell\"}", "{\"type\":\"local_shell\"}"}};
+    for (String[] row : rows) {
+      ObjectNode body = json("{\"input\":\"hi\",\"tools\":[" + row[0] + "]}");
+      new ResponsesAdapter().pseudonymize(body, MARK);
+      JsonNodeAssert.doc(body.at("/tools/0").toString(), row[1]);
+    }
+  }
+
+  /**
+   * What Veil cannot read in a built-in tool, or a type it does not know, is refused with 400 naming the field or
+   * the type, never the value (nor a credential). Before: forwarded as it came.
+   */
+  @Test
+  void builtInToolShapesVeilDoesNotReadAreRefused() throws Exception {
+    String mcp = "\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/sse\",";
+    String fs = "\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"],";
+    String[] tools = {
+        "{\"type\":\"web_search\",\"user_location\":{\"type\":\"approximate\",\"street\":\"Jane\"}}",
+        "{\"type\":\"web_search\",\"user_location\":{\"type\":\"approximate\",\"city\":[\"Jane\"]}}",
+        "{\"type\":\"web_search\",\"user_location\":{\"type\":\"exact\",\"city\":\"Jane\"}}",
+        "{\"type\":\"web_search\",\"filters\":{\"allowed_domains\":[\"Jane Doe\"]}}",
+        "{\"type\":\"web_search_preview\",\"search_context_size\":\"jane@example.com\"}",
+        "{\"type\":\"web_search\",\"note\":\"Jane Doe\"}",
+        "{\"type\":\"file_search\",\"vector_store_ids\":[\"Jane Doe\"]}",
+        "{" + fs + "\"filters\":{\"type\":\"eq\",\"key\":\"Jane Doe\",\"value\":\"x\"}}",
+        "{" + fs + "\"filters\":{\"type\":\"eq\",\"key\":\"k\",\"value\":{\"n\":\"Jane\"}}}",
+        "{" + fs + "\"filters\":{\"type\":\"and\",\"filters\":[{\"type\":\"eq\",\"key\":\"k\",\"value\":\"x\",\"note\":\"Jane\"}]}}",
+        "{" + fs + "\"filters\":{\"type\":\"and\",\"filters\":[\"Jane\"]}}",
+        "{" + fs + "\"filters\":\"Jane\"}",
+        "{" + fs + "\"ranking_options\":{\"ranker\":\"Jane Doe\"}}",
+        "{\"type\":\"mcp\",\"server_label\":\"Jane Doe\",\"server_url\":\"https://mcp.example.com/sse\"}",
+        "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/sse?user=jane%40example.com\"}",
+        "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://jane@example.com/mcp\"}",
+        "{" + mcp + "\"headers\":{\"Authorization\":\"Bearer sk-secret9\",\"X-User\":\"jane@example.com\"}}",
+        "{" + mcp + "\"headers\":{\"Authorization\":\"Bearer sk-secret9\",\"X-User\":\"Jane Doe\"}}",
+        "{" + mcp + "\"headers\":{\"X Jane\":\"sk-secret9\"}}",
+        "{" + mcp + "\"headers\":{\"X-Key\":[\"sk-secret9\"]}}",
+        "{" + mcp + "\"headers\":\"Bearer sk-secret9\"}",
+        "{" + mcp + "\"authorization\":\"Jane Doe\"}",
+        "{" + mcp + "\"authorization\":\"Bearer " + "x".repeat(8192) + "\"}",
+        "{" + mcp + "\"server_description\":[\"Jane\"]}",
+        "{" + mcp + "\"allowed_tools\":[\"Jane Doe\"]}",
+        "{" + mcp + "\"require_approval\":{\"never\":{\"tool_names\":[\"jane@example.com\"]}}}",
+        "{\"type\":\"code_interpreter\",\"container\":\"Jane Doe\"}",
+        "{\"type\":\"image_generation\",\"input_image_mask\":{\"image_url\":\"data:image/png;base64,SmFuZQ==\"}}",
+        "{\"type\":\"local_shell\",\"note\":\"Jane Doe\"}",
+        "{\"type\":\"namespace\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"description\":\"Jane\"}]}",
+        "{\"type\":\"Jane Doe\"}",
+        "{\"name\":\"f\",\"description\":\"Jane\"}",
+        "{\"type\":\"function\",\"name\":\"f\",\"note\":\"Jane Doe\"}",
+        "{\"type\":\"custom\",\"name\":\"c\",\"format\":{\"type\":\"grammar\",\"syntax\":\"Jane Doe\"}}",
+        "\"Jane\""};
+    SoftAssertions rows = new SoftAssertions();
+    for (String tool : tools) {
+      ObjectNode body = json("{\"input\":\"hi\",\"tools\":[" + tool + "]}");
+      rows.assertThat(catchThrowable(() -> new ResponsesAdapter().pseudonymize(body, MARK)))
+          .as(tool).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane").hasMessageNotContaining("jane")
+          .hasMessageNotContaining("sk-secret9");
+    }
+    rows.assertAll();
   }
 
   /** Found by AdaptersFuzzTest: free text in a tool call's type or index was forwarded verbatim. */

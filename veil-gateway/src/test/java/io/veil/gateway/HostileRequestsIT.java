@@ -380,6 +380,57 @@ class HostileRequestsIT {
     assertThat(forwarded.at("/prompt/id").asText()).isEqualTo("pmpt_abc");
   }
 
+  /**
+   * Built-in tools (Responses {@code web_search}, {@code file_search}, {@code mcp}; chat entries of other types than
+   * function/custom) were forwarded as they came: an e-mail as a searcher's city, a file-search filter value, an MCP
+   * server's description or a header reached the provider. Text is now pseudonymized with the conversation's
+   * placeholder, and what Veil cannot read is refused (400, nothing forwarded, the value in no answer or log line);
+   * an MCP credential that is credential-shaped is forwarded as the client sent it.
+   */
+  @Test
+  void builtInToolsCarryNoPersonalDataToTheProvider() throws Exception {
+    String input = "\"input\":\"Write to " + EMAIL + " now\"";
+    String[] transformed = {
+        "{\"type\":\"web_search\",\"user_location\":{\"type\":\"approximate\",\"city\":\"" + EMAIL + "\"}}",
+        "{\"type\":\"web_search_preview\",\"user_location\":{\"type\":\"approximate\",\"region\":\"" + EMAIL + "\"}}",
+        "{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"],\"filters\":{\"type\":\"or\",\"filters\":["
+            + "{\"type\":\"eq\",\"key\":\"owner\",\"value\":\"" + EMAIL + "\"}]}}",
+        "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/sse\","
+            + "\"server_description\":\"" + EMAIL + "\",\"headers\":{\"Authorization\":\"Bearer sk-tool9secret\"}}"};
+    for (String tool : transformed) {
+      HttpResponse<String> r = fx.post("/v1/responses", fx.key, "{\"model\":\"m\"," + input + ",\"tools\":[" + tool + "]}");
+      assertThat(r.statusCode()).as(tool + " -> " + r.body()).isEqualTo(200);
+      JsonNode forwarded = Json.MAPPER.readTree(fx.echo.bodies.get(fx.echo.bodies.size() - 1));
+      String token = forwarded.at("/input").asText().replace("Write to ", "").replace(" now", "");
+      assertThat(token).isNotBlank().isNotEqualTo(EMAIL);
+      assertThat(forwarded.get("tools").toString()).as(tool).doesNotContain(EMAIL).contains("\"" + token + "\"");
+      assertRefusedOrClean(200, r.body(), EMAIL);
+    }
+    assertThat(fx.echo.bodies.get(fx.echo.bodies.size() - 1)).as("a credential is the client's intent")
+        .contains("Bearer sk-tool9secret");
+    int forwardedBefore = fx.echo.bodies.size();
+    String[][] refused = {
+        {"/v1/responses", "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/sse\","
+            + "\"headers\":{\"Authorization\":\"Bearer sk-tool9secret\",\"X-User\":\"" + EMAIL + "\"}}"},
+        {"/v1/responses", "{\"type\":\"mcp\",\"server_label\":\"crm\",\"server_url\":\"https://mcp.example.com/u/" + EMAIL + "\"}"},
+        {"/v1/responses", "{\"type\":\"web_search\",\"filters\":{\"allowed_domains\":[\"" + EMAIL + "\"]}}"},
+        {"/v1/responses", "{\"type\":\"code_interpreter\",\"container\":\"" + EMAIL + "\"}"},
+        {"/v1/responses", "{\"type\":\"future_tool\",\"note\":\"" + EMAIL + "\"}"},
+        {"/v1/chat/completions", "{\"type\":\"web_search\",\"user_location\":{\"city\":\"" + EMAIL + "\"}}"},
+        {"/v1/chat/completions", "{\"type\":\"function\",\"function\":{\"name\":\"f\",\"x-owner\":\"" + EMAIL + "\"}}"}};
+    for (String[] c : refused) {
+      String body = c[0].equals("/v1/responses") ? "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[" + c[1] + "]}"
+          : "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[" + c[1] + "]}";
+      HttpResponse<String> r = fx.post(c[0], fx.key, body);
+      assertThat(r.statusCode()).as(c[1] + " -> " + r.body()).isEqualTo(400);
+      assertThat(Json.MAPPER.readTree(r.body()).at("/error/code").asText()).isEqualTo(ErrorCodes.UNSUPPORTED_CONTENT);
+      assertThat(r.body()).doesNotContain("sk-tool9secret");
+      assertRefusedOrClean(400, r.body(), EMAIL);
+    }
+    assertThat(fx.echo.bodies).as("nothing refused was forwarded").hasSize(forwardedBefore);
+    assertThat(fx.allLogs()).doesNotContain(EMAIL).doesNotContain("sk-tool9secret");
+  }
+
   // ---- headers -------------------------------------------------------------------------------
 
   @Test

@@ -114,6 +114,48 @@ class ToolDefinitionsTest {
     assertCodeKeptTextTransformed(body.at("/text/format/schema"));
   }
 
+  /**
+   * A custom tool's grammar constrains what the model writes as an enum does: its definition's literals are text
+   * (transformed), its syntax is code. Before, the format was forwarded as it came.
+   */
+  @Test
+  void aCustomToolsGrammarDefinitionIsTransformedInBothShapes() throws Exception {
+    ObjectNode chat = json("{\"messages\":[],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"grammar\":{\"definition\":\"start: \\\"Jane\\\"\",\"syntax\":\"lark\"}}}}]}");
+    new ChatCompletionsAdapter().pseudonymize(chat, MARK);
+    assertThat(chat.at("/tools/0/custom/format/grammar/definition").asText()).isEqualTo("start: \"<PERSON_1>\"");
+    assertThat(chat.at("/tools/0/custom/format/grammar/syntax").asText()).isEqualTo("lark");
+    ObjectNode responses = json("{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"definition\":\"^(Jane|Bob)$\",\"syntax\":\"regex\"}}]}");
+    new ResponsesAdapter().pseudonymize(responses, MARK);
+    assertThat(responses.at("/tools/0/format/definition").asText()).isEqualTo("^(<PERSON_1>|Bob)$");
+    assertThat(responses.at("/tools/0/format/syntax").asText()).isEqualTo("regex");
+  }
+
+  /**
+   * Chat knows function and custom tools only; any other type, and any field of a tool or function Veil does not
+   * read that holds text, was forwarded as it came. Refused now (400 naming the field or type, never the value).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "\"tools\":[{\"type\":\"web_search\",\"user_location\":{\"city\":\"Jane\"}}]",
+      "\"tools\":[{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"]}]",
+      "\"tools\":[{\"type\":\"Jane Doe\",\"function\":{\"name\":\"f\"}}]",
+      "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"},\"note\":\"Jane Doe\"}]",
+      "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"x-owner\":\"Jane Doe\"}}]",
+      "\"tools\":[{\"type\":\"function\",\"function\":\"Jane Doe\"}]",
+      "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":\"Jane Doe\"}}]",
+      "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":\"Jane Doe\"}}]",
+      "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":{\"type\":\"grammar\",\"grammar\":"
+          + "{\"definition\":\"x\",\"syntax\":\"Jane Doe\"}}}}]",
+      "\"tools\":[\"Jane Doe\"]",
+      "\"tools\":\"Jane Doe\"",
+      "\"functions\":[{\"name\":\"f\",\"note\":\"Jane Doe\"}]"})
+  void chatToolsOfOtherTypesAndTextInFieldsVeilDoesNotReadAreRefused(String field) {
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json("{\"messages\":[]," + field + "}"), MARK))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
+  }
+
   /** Anonymization writes one placeholder per type: the enum keeps one, so strict providers accept it. */
   @Test
   void enumValuesThatBecomeEqualAreKeptOnce() throws Exception {
