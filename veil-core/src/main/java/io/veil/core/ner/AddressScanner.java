@@ -194,7 +194,7 @@ final class AddressScanner {
           || tk.is(i, "unit") && tk.isCap(i))) {
         int e = unit(i);
         if (e > 0) {
-          return emit(out, taken, i, continuation(e), 0.6);
+          return emit(out, taken, i, continuation(e, true), 0.6);
         }
       }
       if (core < 0 && starter && (tk.is(i, "zip") || tk.is(i, "postal") || tk.is(i, "postcode") || tk.is(i, "zipcode"))) {
@@ -208,7 +208,7 @@ final class AddressScanner {
     if (core < 0) {
       return i;
     }
-    int end = continuation(core);
+    int end = continuation(core, tk.isNum(core - 1));
     if (end > core) {
       score += 0.1;
     }
@@ -313,11 +313,15 @@ final class AddressScanner {
   /** "rue du Centre 32", "Calle Mayor, 5", "via Roma 3": returns the end or -1. */
   private int prefixed(int p, boolean numbered) {
     int q = p + 1;
+    // a bare abbreviation ("C", "R", "Al" with no "." or "/") may be a person's initial ("C Capon lives at")
+    boolean bare = tk.length(p) <= 2;
     if (tk.isPunct(q, '.') || tk.isPunct(q, '/')) {
       q++;
+      bare = false;
     }
     int words = 0;
-    while (q < tk.size && words < 6 && !tk.nlBefore(q) && tk.isWord(q) && !tk.in(q, Closed.UNITS)) {
+    while (q < tk.size && words < 6 && !tk.nlBefore(q) && tk.isWord(q) && !tk.in(q, Closed.UNITS)
+        && (!bare || streetNameWord(q))) {
       q++;
       words++;
     }
@@ -332,6 +336,16 @@ final class AddressScanner {
       return q + 1;
     }
     return numbered && words <= 4 ? wordsEnd : -1;
+  }
+
+  /**
+   * A word of a street name after its prefix word: capitalised ("rue Saint-Jacques"), a particle ("rue
+   * du Centre", "calle de la Paz") or a lower-case word that is no everyday word; in a cased text an
+   * everyday or function word ("C Capon lives at 92597") ends the name.
+   */
+  private boolean streetNameWord(int t) {
+    return tk.isCap(t) || tk.caseless || tk.in(t, Closed.PARTICLES)
+        || (tk.flags[t] & Lexicon.COMMON) == 0 && !tk.in(t, Closed.FUNCTION);
   }
 
   private boolean isCapOrLowerWord(int t) {
@@ -436,9 +450,21 @@ final class AddressScanner {
     return -1;
   }
 
-  /** Extends an address over unit, city, state, postal code and country parts; returns the new end. */
-  private int continuation(int e) {
+  /**
+   * Extends an address over unit, city, state, postal code and country parts; returns the new end.
+   * {@code numberLast}: the core ends with its house number ("rue du Centre 32", "Hauptstraße 5", "Apt 4").
+   *
+   * <p>Where it stops: a capitalised run straight after the street (no comma, no line break between)
+   * that the lexicon does not know as a place and no postal code follows is no city when it reads as
+   * first name + surname ("12 Main St Mary Smith, …"), or, after a number-last house number, when a
+   * comma closes it ("rue X, 85 Jean Dupont, négociant", "Calle Mayor 5 María García, propietaria"): in
+   * number-last countries the city follows a comma, a line break or the postal code, so such a run is
+   * the next entry's name. At a line end it still counts as the city ("Kerkstraat 12 Ede"), where a name
+   * and a town cannot be told apart without a list.
+   */
+  private int continuation(int e, boolean numberLast) {
     int end = e;
+    boolean afterHouseNumber = numberLast;
     int lines = 0;
     int parts = 0;
     int q = e;
@@ -471,10 +497,13 @@ final class AddressScanner {
         break;
       }
       int next = -1;
+      boolean houseNumber = false;
       if (tk.isWord(r) && tk.in(r, Closed.UNITS)) {
         next = unit(r);
+        houseNumber = true;
       } else if (tk.isPunct(r, '#') && tk.isNum(r + 1)) {
         next = r + 2;
+        houseNumber = true;
       } else if (tk.isNum(r) && tk.length(r) >= 4 && tk.length(r) <= 6) {
         if (tk.isNum(r + 1) && !tk.nlBefore(r + 1) && tk.length(r + 1) >= 4) {
           // "0319 3649187": a phone number on the next line, no postal code; taking its first group would
@@ -501,10 +530,17 @@ final class AddressScanner {
           w--;
         }
         if (w > r) {
-          boolean place = (tk.lexiconLookup(r, w) & Lexicon.PLACE) != 0 || (tk.flags[r] & Lexicon.PLACE) != 0;
-          boolean closes = w >= tk.size || tk.isPunct(w, ',') || tk.nlBefore(w)
-              || tk.isNum(w) && tk.length(w) >= 4;
-          if (closes || place) {
+          int run = tk.lexiconLookup(r, w);
+          boolean known = (run & Lexicon.PLACE) != 0;
+          boolean lineEnds = w >= tk.size || tk.nlBefore(w);
+          // straight after the street: a first name + surname is the next person ("12 Main St Mary Smith");
+          // straight after a number-last house number, any run a comma closes is the next entry's name
+          // ("rue X, 85 Jean Dupont, négociant"); at a line end it is read as the city ("Kerkstraat 12 Ede")
+          boolean postal = tk.isNum(w) && tk.length(w) >= 4;
+          boolean person = !known && !separated && (afterHouseNumber && !lineEnds && !postal || personName(r, w));
+          boolean place = known || (tk.flags[r] & Lexicon.PLACE) != 0 && !person;
+          boolean closes = lineEnds || tk.isPunct(w, ',');
+          if (place || !person && (postal || closes)) {
             next = w;
           }
         }
@@ -515,8 +551,22 @@ final class AddressScanner {
       end = next;
       q = next;
       parts++;
+      afterHouseNumber = houseNumber;
     }
     return end;
+  }
+
+  /**
+   * Tokens {@code [r, w)} read as a person's name: two or more words, the first a known first name that
+   * is no everyday word ("Lake", "Port" open town names), the last a known surname.
+   */
+  private boolean personName(int r, int w) {
+    int last = w - 1;
+    while (last > r && !tk.isWord(last)) {
+      last--;
+    }
+    return last > r && Lexicon.first(tk.flags[r]) > 0 && (tk.flags[r] & Lexicon.COMMON) == 0
+        && Lexicon.last(tk.flags[last]) > 0;
   }
 
   private int militaryStart(int i) {

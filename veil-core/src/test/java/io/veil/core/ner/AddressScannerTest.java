@@ -66,4 +66,63 @@ class AddressScannerTest {
     assertThat(tk.closedUnion & (Closed.LOWER_STARTS | Closed.PREFIXES | Closed.FULL_SUFFIXES)).isZero();
     assertThat(GazetteerNerEngine.addressRecognizer().analyze(text, "en")).isEmpty();
   }
+  /**
+   * Where an address ends: after the house number of a number-last street (de, fr, es, nl), a capitalised
+   * run that reads as a name and is closed by a comma is the next entry's person; after any street, a
+   * first name + surname is no city. The next person's name stays outside the span,
+   * and the address itself is still found whole. Each row: text | the address | a word it must not contain.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      Deliver to 12 Main St Mary Smith, then call her. | 12 Main St | Mary
+      Inhaber: Hauptstraße 5 Anna Müller, Berlin | Hauptstraße 5 | Anna
+      Geschäft Marienburger Straße 12 Klaus Becker, Inhaber | Marienburger Straße 12 | Klaus
+      Il loge rue Saint-Jacques, 85 Jean Dupont, son voisin, aussi. | rue Saint-Jacques, 85 | Jean
+      Bureau : rue du Centre 32 Pierre Martin, gérant | rue du Centre 32 | Pierre
+      Tienda en Calle Mayor 5 María García, propietaria. | Calle Mayor 5 | María
+      Winkel Kerkstraat 12 Pieter Jansen, eigenaar. | Kerkstraat 12 | Pieter
+      """)
+  void anAddressEndsBeforeTheNextPersonsName(String text, String address, String notInside) {
+    String t = text.replace("\\n", "\n");
+    List<String> found = GazetteerNerEngine.addressRecognizer().analyze(t, "en").stream().map(f -> f.value(t)).toList();
+    assertThat(found).anySatisfy(v -> assertThat(v).endsWith(address));
+    assertThat(found).noneMatch(v -> v.contains(notInside));
+  }
+
+  /** A street-prefix abbreviation ("C" for calle) is followed by a street name, not by a sentence. */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      C Capon lives at 92597 with his sister. | Capon
+      R Dubois works at 12 of the sites. | Dubois
+      """)
+  void aPrefixIsNotFollowedByASentence(String text, String notInside) {
+    assertThat(GazetteerNerEngine.addressRecognizer().analyze(text, "en")).extracting(f -> f.value(text))
+        .noneMatch(v -> v.contains(notInside));
+  }
+
+  /**
+   * What an address continues with: unit, city, state, postal code, country, as before; a town at the end
+   * of the line after a number-last house number stays in the address.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
+      I live at 123 Main St Springfield, IL 62704 now. | 123 Main St Springfield, IL 62704
+      Ship to 742 Evergreen Terrace, Springfield. | 742 Evergreen Terrace, Springfield
+      Ship to 742 Evergreen Terrace\\nSpringfield, OR 97477 | 742 Evergreen Terrace\\nSpringfield, OR 97477
+      Adresse: Hauptstraße 5, 10115 Berlin | Hauptstraße 5, 10115 Berlin
+      Adresse: Hauptstraße 5 10115 Berlin | Hauptstraße 5 10115 Berlin
+      Adresse : rue du Centre 32, 75001 Paris | rue du Centre 32, 75001 Paris
+      Dirección: Calle Mayor, 5, 28013 Madrid | Calle Mayor, 5, 28013 Madrid
+      Dirección: Calle Mayor 5 Madrid | Calle Mayor 5 Madrid
+      Adres: Kerkstraat 12, 1017 GC Amsterdam | Kerkstraat 12, 1017 GC Amsterdam
+      Adres: Kerkstraat 12\\nAmsterdam | Kerkstraat 12\\nAmsterdam
+      Adres: Kerkstraat 12 Ede\\nTel. 0318 123456 | Kerkstraat 12 Ede
+      Write to Suite 5, 100 Pine Street, Denver, CO 80202 | 100 Pine Street, Denver, CO 80202
+      """)
+  void anAddressKeepsItsCityStateAndPostalCode(String text, String address) {
+    String t = text.replace("\\n", "\n");
+    String a = address.replace("\\n", "\n");
+    assertThat(GazetteerNerEngine.addressRecognizer().analyze(t, "en")).extracting(f -> f.value(t))
+        .anySatisfy(v -> assertThat(v).contains(a));
+  }
 }
