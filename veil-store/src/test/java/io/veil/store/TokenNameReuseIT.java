@@ -1,6 +1,7 @@
 package io.veil.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.veil.core.EntityType;
 import io.veil.core.Scope;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,6 +215,60 @@ class TokenNameReuseIT {
          ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * PostgreSQL: two writers of one scope can deadlock, each inserting a row and then locking the scope's marks
+   * row ({@link TokenMarks}) while the other waits on the row it inserted. The victim's transaction is rolled back
+   * whole, so the vault mints again instead of failing the request (seen as a rare failure of
+   * {@link #concurrentMintsAndErasuresNeverReuseAName}, two instances' group commits). Here the other writer is a
+   * plain connection that holds the marks row and then inserts the token the vault is inserting; its own deadlock
+   * check is put off, so the vault's backend finds the cycle and is the victim.
+   */
+  @Test
+  void aMintThatIsADeadlockVictimMintsAgain() throws Exception {
+    assumeTrue(backend == TestDatabases.POSTGRES, "row-lock deadlocks are PostgreSQL's");
+    assertThat(mint(MintPath.PLAIN, ANNA, "Anna Arendt")).isEqualTo("<PERSON_1>");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    String bob;
+    try (Connection other = raw(); Connection watch = raw()) {
+      other.setAutoCommit(false);
+      try (var st = other.createStatement()) {
+        st.execute("SET deadlock_timeout = '60s'");
+        st.executeUpdate("UPDATE vault_token_marks SET high_water = high_water"
+            + " WHERE tenant = 'acme' AND conversation = 'conv-1' AND entity_type = 'PERSON'");
+      }
+      Future<String> minted = pool.submit(() -> mint(MintPath.PLAIN, BOB, "Bob Brown"));
+      for (int i = 0; i < 200 && waitingOnLocks(watch) == 0; i++) {
+        Thread.sleep(50); // until the vault has inserted its row and waits for the marks row
+      }
+      assertThat(waitingOnLocks(watch)).as("the vault waits for the marks row").isEqualTo(1);
+      try (PreparedStatement ps = other.prepareStatement("INSERT INTO vault_entries (tenant, conversation,"
+          + " entity_type, token, lookup_hash, subject_ref, ciphertext, created_at, expires_at)"
+          + " VALUES ('acme', 'conv-1', 'PERSON', '<PERSON_2>', 'other-lookup', 'other-ref', ?, 0, 0)")) {
+        ps.setBytes(1, new byte[] {1});
+        ps.executeUpdate(); // waits for the vault's row: a cycle, which the vault's backend detects after 1 s
+      }
+      other.rollback();
+      // <PERSON_2> or a later name: the other writer held <PERSON_2> when the vault looked again
+      bob = minted.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bob).matches("<PERSON_[23]>");
+    assertThat(vault.entries(SCOPE)).containsOnly(Map.entry("<PERSON_1>", "Anna Arendt"), Map.entry(bob, "Bob Brown"));
+  }
+
+  private Connection raw() throws SQLException {
+    return java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+  }
+
+  private static int waitingOnLocks(Connection c) throws SQLException {
+    try (var st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 }
