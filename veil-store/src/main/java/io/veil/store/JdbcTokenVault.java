@@ -277,20 +277,13 @@ public final class JdbcTokenVault implements TokenVault {
       if (rows.size() > 1) {
         ps.executeBatch();
       }
-    } catch (SQLException e) {
-      if (Database.isUniqueViolation(e) || Database.isTransactionConflict(e)) {
-        return Insert.TAKEN; // someone else minted a value or a token first: look again (nothing of it is kept)
-      }
-      throw e;
-    }
-    // the scope's high-water marks go up with the rows, or nothing is stored: a token name is never reused
-    try {
+      // the scope's high-water marks go up with the rows, or nothing is stored: a token name is never reused
       return TokenMarks.raise(c, scope, minted(rows)) ? Insert.INSERTED : Insert.TAKEN;
     } catch (SQLException e) {
-      // PostgreSQL: two instances' groups insert rows of one scope and then lock its marks row, so each can wait on
-      // the other (a row the other inserted but has not committed, the marks row the other holds); the deadlock
-      // victim's transaction is rolled back whole, and minting again is safe: look again, as for a taken token
-      if (Database.isTransactionConflict(e)) {
+      // someone else minted a value or a token first, or (PostgreSQL) this transaction was a deadlock victim: two
+      // instances' groups insert rows of one scope and then lock its marks row, so each can wait on the other; the
+      // victim is rolled back whole. Either way look again (nothing of it is kept)
+      if (Database.isUniqueViolation(e) || Database.isTransactionConflict(e)) {
         return Insert.TAKEN;
       }
       throw e;
