@@ -55,8 +55,9 @@ final class SurrogateOperator implements Operator {
     }
     // a name part is a word of its own; so is each name in an e-mail's local part (first.last42): the model
     // and the reader see "li" in li.chen@example.org, and the text's own "Li" was just replaced by something else
-    String words = type.name().equals("EMAIL") ? s.substring(0, Math.max(0, s.indexOf('@'))) : s;
-    for (String word : words.split(type.name().equals("EMAIL") ? "[^\\p{L}\\p{M}]+" : "\\s+")) {
+    boolean email = EntityType.EMAIL.equals(type);
+    String words = email ? s.substring(0, Math.max(0, s.indexOf('@'))) : s;
+    for (String word : words.split(email ? "[^\\p{L}\\p{M}]+" : "\\s+")) {
       if (word.length() > 1 && text.containsWord(word)) {
         return true;
       }
