@@ -20,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * default it echoes the last user message (chat completions, whole or streamed); {@link #fault}
  * makes it answer 5xx, malformed JSON, malformed SSE, stall before or inside the answer, or break
  * the connection in the middle of a stream. {@link #stop()} closes the listening socket (connections
- * are refused) and {@link #restart()} listens again on the same port. Records every request body.
+ * are refused once it returns) and {@link #restart()} listens again on the same port. Records every
+ * request body.
  */
 final class MisbehavingUpstream implements AutoCloseable {
   /** What to do with the next requests. */
@@ -33,6 +34,7 @@ final class MisbehavingUpstream implements AutoCloseable {
   volatile Fault fault = Fault.NONE;
   private final int port;
   private volatile ServerSocket server;
+  private volatile Thread acceptor;
   private volatile boolean closed;
 
   MisbehavingUpstream() throws IOException {
@@ -45,9 +47,17 @@ final class MisbehavingUpstream implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/v1";
   }
 
-  /** Connections are refused from now on. */
-  void stop() throws IOException {
+  /**
+   * Connections are refused from the moment this returns. Closing a server socket whose {@code accept} a virtual
+   * thread is blocked in only wakes that thread (JDK 21+ {@code NioSocketImpl}): the listening descriptor stays
+   * open, and the kernel keeps completing handshakes, until the thread runs again and returns from
+   * {@code accept}, possibly with one last connection. On a loaded machine that took long enough for the
+   * gateway's next request to be accepted and answered 200 after "stop" (FaultsIT). So this waits for the
+   * accepting thread to end, and that thread resets a connection it accepted after the close.
+   */
+  void stop() throws IOException, InterruptedException {
     server.close();
+    acceptor.join();
   }
 
   /** Listens again on the same port. */
@@ -60,10 +70,15 @@ final class MisbehavingUpstream implements AutoCloseable {
 
   private void listen(ServerSocket s) {
     this.server = s;
-    Thread.ofVirtual().start(() -> {
+    this.acceptor = Thread.ofVirtual().start(() -> {
       while (!s.isClosed()) {
         try {
           Socket c = s.accept();
+          if (s.isClosed()) {
+            c.setSoLinger(true, 0); // accepted while stop() was closing: refused, not served
+            c.close();
+            return;
+          }
           Thread.ofVirtual().start(() -> serve(c));
         } catch (IOException e) {
           return;
