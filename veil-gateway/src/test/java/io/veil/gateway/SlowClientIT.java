@@ -142,11 +142,11 @@ class SlowClientIT {
       byte[] health = "GET /health HTTP/1.1\r\nHost: veil\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
       out.write(health);
       out.flush();
-      assertThat(readResponse(in)).startsWith("HTTP/1.1 200 ");
+      assertThat(RawHttp.readResponse(in)).startsWith("HTTP/1.1 200 ");
       Thread.sleep(2_500); // over twice the header deadline, with no request started: the idle timeout governs
       out.write(health);
       out.flush();
-      assertThat(readResponse(in)).as("the same connection still serves").startsWith("HTTP/1.1 200 ");
+      assertThat(RawHttp.readResponse(in)).as("the same connection still serves").startsWith("HTTP/1.1 200 ");
     }
   }
 
@@ -155,7 +155,7 @@ class SlowClientIT {
     try (Socket s = new Socket("127.0.0.1", gateway.port())) {
       s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
       sendSlowBody(s, 0, () -> false);
-      String response = readResponse(s.getInputStream());
+      String response = RawHttp.readResponse(s.getInputStream());
       assertThat(response).as("answered (no key: 401), not timed out").startsWith("HTTP/1.1 401 ");
     }
   }
@@ -194,24 +194,5 @@ class SlowClientIT {
       out.flush();
       Thread.sleep(300);
     }
-  }
-
-  /** One response with a Content-Length body, read from a kept-alive connection. */
-  private static String readResponse(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("connection closed after: " + head);
-      }
-      head.append((char) c);
-    }
-    int length = 0;
-    for (String line : head.toString().split("\r\n")) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 }
