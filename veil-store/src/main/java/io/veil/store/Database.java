@@ -3,6 +3,10 @@ package io.veil.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.veil.core.files.OwnerOnlyFiles;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +43,7 @@ import org.flywaydb.core.api.FlywayException;
  * connect.
  */
 public final class Database implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
   private final HikariDataSource pool;
   private final boolean postgres;
   private final Clock clock;
@@ -69,7 +74,7 @@ public final class Database implements AutoCloseable {
     Path h2File = config.h2FileBase();
     if (h2File != null) {
       // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
-      OwnerOnlyFiles.directory(h2File.getParent());
+      OwnerOnlyFiles.createDirectories(h2File.getParent());
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(config.jdbcUrl());
@@ -111,7 +116,7 @@ public final class Database implements AutoCloseable {
     }
     if (h2File != null) {
       // the database file and H2's side files so far (an existing directory may be open to others)
-      OwnerOnlyFiles.restrictAll(h2File.getParent(), h2File.getFileName() + ".");
+      restrictAll(h2File.getParent(), h2File.getFileName() + ".");
     }
     // an H2 file opened with WRITE_DELAY=0 has no background writer to compact it (H2FileCompactor)
     H2FileCompactor compactor = config.isH2File() ? H2FileCompactor.start(ds, Duration.ofSeconds(1)) : null;
@@ -119,6 +124,26 @@ public final class Database implements AutoCloseable {
     // erasure changes (NOTIFY on commit, one LISTEN connection per process; see PostgresChangeFeed)
     SubjectChangeFeed changes = config.isPostgres() ? PostgresChangeFeed.start(config) : LocalChangeFeed.INSTANCE;
     return new Database(ds, config.isPostgres(), config.clock(), compactor, changes);
+  }
+
+  /**
+   * Sets mode 0600 on every regular file in {@code dir} whose name starts with {@code prefix}, as far as it can: a
+   * file it may not change (another owner, a link) or a directory it cannot list is logged (path and exception class)
+   * and left, so that an operator's unusual layout does not stop the store from opening ({@code veil doctor} reports
+   * the modes).
+   */
+  private static void restrictAll(Path dir, String prefix) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*")) {
+      for (Path f : files) {
+        try {
+          OwnerOnlyFiles.restrict(f);
+        } catch (IOException e) {
+          LOG.warn("could not make {} owner-only ({})", f, e.getClass().getSimpleName());
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not list {} to make its files owner-only ({})", dir, e.getClass().getSimpleName());
+    }
   }
 
   /**
