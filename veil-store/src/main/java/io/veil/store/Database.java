@@ -75,9 +75,10 @@ public final class Database implements AutoCloseable {
     if (h2File != null) {
       // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
       OwnerOnlyFiles.createDirectories(h2File.getParent());
+      warnIfOpen(h2File.getParent());
     }
     HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setJdbcUrl(withoutTraceFile(config.jdbcUrl()));
     if (config.user() != null) {
       hc.setUsername(config.user());
     }
@@ -124,6 +125,37 @@ public final class Database implements AutoCloseable {
     // erasure changes (NOTIFY on commit, one LISTEN connection per process; see PostgresChangeFeed)
     SubjectChangeFeed changes = config.isPostgres() ? PostgresChangeFeed.start(config) : LocalChangeFeed.INSTANCE;
     return new Database(ds, config.isPostgres(), config.clock(), compactor, changes);
+  }
+
+  /**
+   * An H2 URL with H2's trace file turned off ({@code TRACE_LEVEL_FILE=0}) unless the URL sets the level itself.
+   * H2's default (1, errors) writes every failed statement's message to {@code <db>.trace.db}, created with the
+   * umask: a unique violation's message holds the conflicting row's values (lookup hashes, scope ids, subject refs),
+   * and the store provokes such violations by design (concurrent mints). Errors still reach Veil as exceptions.
+   * Other URLs are returned unchanged.
+   */
+  static String withoutTraceFile(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";TRACE_LEVEL_FILE=")) {
+      return jdbcUrl;
+    }
+    return jdbcUrl + ";TRACE_LEVEL_FILE=0";
+  }
+
+  /**
+   * Warns (path and mode only) when an H2 database's directory is open to other users: H2's temporary files for
+   * large results are created there with the umask. The data directory of {@code veil serve} never is
+   * ({@link OwnerOnlyFiles#dataDirectory}); a directory named by a configured H2 URL is the operator's and is left.
+   */
+  private static void warnIfOpen(Path dir) {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+      if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
+        LOG.warn("the H2 database directory {} is open to other users (mode {}): H2's temporary files there get the"
+            + " umask's mode; chmod 700 it", dir, java.nio.file.attribute.PosixFilePermissions.toString(mode));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // no POSIX permissions here: nothing to warn about that OwnerOnlyFiles did not already refuse
+    }
   }
 
   /**
