@@ -1,5 +1,6 @@
 package io.veil.cli;
 
+import io.veil.core.files.OwnerOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -10,10 +11,9 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -30,9 +30,10 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Not thread-safe.
  *
- * <p><b>Security:</b> the file is created owner-only ({@link Files#createTempFile}: {@code rw-------} on POSIX file
- * systems) and keeps that mode when it replaces the target, so an export of a user's data is never readable by
- * other local users, not even while it is being written.
+ * <p><b>Security:</b> the file is created owner-only ({@link OwnerOnlyFiles#createTempFile}: {@code rw-------} from
+ * its creation) and keeps that mode when it replaces the target, so an export of a user's data is never readable by
+ * other local users, not even while it is being written; a symbolic link at the target is replaced, not written
+ * through. On a file system without POSIX permissions nothing is written (an error, as {@link OwnerOnlyFiles} says).
  */
 final class AtomicFileWriter implements Closeable {
   private final Path target;
@@ -55,9 +56,9 @@ final class AtomicFileWriter implements Closeable {
   static AtomicFileWriter create(Path target) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
-    Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    Path temp = OwnerOnlyFiles.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
     try {
-      FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       return new AtomicFileWriter(abs, temp, ch);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
@@ -102,22 +103,8 @@ final class AtomicFileWriter implements Closeable {
     }
     channel.force(true);
     channel.close();
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    OwnerOnlyFiles.replace(temp, target);
     committed = true;
-    forceDirectory(target.getParent());
-  }
-
-  private static void forceDirectory(Path dir) {
-    // makes the rename itself durable where the platform allows opening a directory
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException ignored) {
-      // not supported on every platform (e.g. Windows); the file content is already on disk
-    }
   }
 
   /** Without a prior {@link #commit()}: discards everything written; the target is not touched. */

@@ -11,7 +11,7 @@ import io.veil.gateway.KnownEnvironment;
 import io.veil.gateway.UpstreamConfig;
 import io.veil.gateway.keys.ClientKeyStore;
 import io.veil.gateway.keys.ClientKeyStores;
-import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.core.files.OwnerOnlyFiles;
 import io.veil.gateway.keys.IssuedKey;
 import io.veil.gateway.mock.MockLlm;
 import java.io.IOException;
@@ -148,8 +148,12 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     }
 
     try {
-      // a new data directory is private (0700) before anything is written into it
-      FileClientKeyStore.createPrivateDirectory(cfg.dataDir());
+      // the data directory is private (0700) before anything is written into it; an existing one of ours is
+      // tightened, one open to others that belongs to someone else refuses the start
+      if (OwnerOnlyFiles.dataDirectory(cfg.dataDir())) {
+        err.println("veil: the data directory " + cfg.dataDir() + " was open to other users; it is now owner-only (700)");
+        err.flush();
+      }
     } catch (java.io.UncheckedIOException e) {
       err.println("veil: " + e.getMessage());
       err.flush();
@@ -180,9 +184,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       // once per store: of several instances starting at once on an empty PostgreSQL database, one creates it
       devKey = keys.createFirst("default", "default", 0).orElse(null);
       if (devKey != null) {
-        Path file = cfg.dataDir().resolve("dev-key");
-        Files.deleteIfExists(file);
-        FileClientKeyStore.writePrivate(file, devKey.secret().getBytes(StandardCharsets.US_ASCII));
+        OwnerOnlyFiles.write(cfg.dataDir().resolve("dev-key"), devKey.secret().getBytes(StandardCharsets.US_ASCII));
       }
     } catch (RuntimeException | IOException e) {
       if (mock != null) {
@@ -213,8 +215,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     }
     banner(out, cfg, gateway, devKey, useMock);
     Path urlFile = cfg.dataDir().resolve(RunningGateway.URL_FILE);
-    Files.deleteIfExists(urlFile);
-    FileClientKeyStore.writePrivate(urlFile, gateway.baseUrl().toString().getBytes(StandardCharsets.US_ASCII));
+    OwnerOnlyFiles.write(urlFile, gateway.baseUrl().toString().getBytes(StandardCharsets.US_ASCII));
     return new Running(gateway, mock, governance, urlFile);
   }
 

@@ -167,6 +167,41 @@ class ServeCommandTest {
     assertThat(data.resolve("dev-key")).doesNotExist();
   }
 
+  /**
+   * An existing data directory others could enter was left open (review9): one of this user's is tightened with a
+   * line that says so; one of another user's refuses the start before anything is written into it.
+   */
+  @Test
+  void anOpenDataDirectoryIsTightenedOrRefusesTheStart() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    StringWriter err = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of());
+    cli(serve, new StringWriter(), err).parseArgs("--data-dir", data.toString(), "--port", "0", "--upstream",
+        "http://127.0.0.1:9/v1");
+    try (ServeCommand.Running ignored = serve.start()) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+      assertThat(err.toString()).contains("was open to other users").contains("owner-only");
+    }
+
+    Path theirs = Files.createDirectories(dir.resolve("theirs"));
+    Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      Files.setAttribute(theirs, "unix:uid", 65534); // only root may give a directory away
+    } catch (java.io.IOException e) {
+      return;
+    }
+    StringWriter err2 = new StringWriter();
+    int code = cli(new ServeCommand(Map.of()), new StringWriter(), err2).execute("--data-dir", theirs.toString(),
+        "--port", "0", "--upstream", "http://127.0.0.1:9/v1");
+    assertThat(code).isNotZero();
+    assertThat(err2.toString()).contains("belongs to another user").doesNotContain("internal error");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(theirs))).isEqualTo("rwxr-xr-x");
+    try (var files = Files.list(theirs)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
   /** Before: "veil: internal error (JavalinBindException)" and exit 1. */
   @Test
   void aPortInUseIsAClearUsageError() throws Exception {

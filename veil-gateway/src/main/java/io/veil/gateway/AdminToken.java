@@ -1,10 +1,12 @@
 package io.veil.gateway;
 
-import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -36,12 +38,16 @@ public final class AdminToken {
     }
     Path file = dataDir.resolve(FILE);
     try {
-      FileClientKeyStore.createPrivateDirectory(dataDir); // owner-only when created here (library use)
-      if (!Files.exists(file)) {
+      OwnerOnlyFiles.dataDirectory(dataDir); // also when started as a library, not by veil serve
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
-        FileClientKeyStore.writePrivate(file, ("veil-admin-" + Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(raw)).getBytes(StandardCharsets.US_ASCII));
+        try {
+          OwnerOnlyFiles.createNew(file, ("veil-admin-" + Base64.getUrlEncoder().withoutPadding()
+              .encodeToString(raw)).getBytes(StandardCharsets.US_ASCII));
+        } catch (FileAlreadyExistsException e) {
+          // another instance on this directory made it first: read theirs
+        }
       }
       return new AdminToken(Files.readString(file, StandardCharsets.US_ASCII).strip());
     } catch (IOException e) {

@@ -54,6 +54,17 @@ final class BuiltInTools {
   /** Types that hold settings and ids only. */
   private static final Set<String> SETTINGS_ONLY = Set.of("code_interpreter", "image_generation",
       "computer_use_preview", "computer", "local_shell", "shell", "apply_patch", "programmatic_tool_calling");
+  /** Every built-in type read here (a Responses {@code tool_choice} may name one of them). */
+  static final Set<String> TYPES;
+
+  static {
+    java.util.Set<String> all = new java.util.HashSet<>(WEB_SEARCH);
+    all.addAll(SETTINGS_ONLY);
+    all.add("file_search");
+    all.add("mcp");
+    TYPES = Set.copyOf(all);
+  }
+
   /** Per type, the fields read here; every other field must be protocol words ({@link VerbatimFields}). */
   private static final Map<String, Set<String>> READ = Map.of("file_search", Set.of("filters"),
       "mcp", Set.of("server_description", "headers", "authorization"));
@@ -76,6 +87,7 @@ final class BuiltInTools {
    */
   static void responses(ObjectNode tool, String type, TextTransform t) {
     String label = "tools[" + ChatCompletionsAdapter.safeType(type) + "]";
+    ProtocolVocabulary.check(tool, label, ProtocolVocabulary.BUILT_IN_TOOLS.getOrDefault(type, Map.of()));
     if (WEB_SEARCH.contains(type)) {
       VerbatimFields.requireWordsExcept(tool, label, WEB_SEARCH_READ);
       userLocation(tool.get("user_location"), label + ".user_location", t);
@@ -134,6 +146,7 @@ final class BuiltInTools {
     }
     if (filter.get("filters") instanceof ArrayNode filters && ChatCompletionsAdapter.onlyFields(filter, COMPOUND_FIELDS)) {
       VerbatimFields.requireWordsExcept(filter, label, Set.of("filters"));
+      ProtocolVocabulary.require(filter.path("type"), label, "/type", ProtocolVocabulary.COMPOUND);
       for (JsonNode sub : filters) {
         filter(sub, label, t);
       }
@@ -143,6 +156,7 @@ final class BuiltInTools {
       throw ChatCompletionsAdapter.unsupportedShape(label, shape);
     }
     VerbatimFields.requireWordsExcept(filter, label, Set.of("value"));
+    ProtocolVocabulary.require(filter.path("type"), label, "/type", ProtocolVocabulary.COMPARISON);
     JsonNode value = filter.get("value");
     if (value != null && value.isTextual()) {
       filter.put("value", t.apply(value.asText()));

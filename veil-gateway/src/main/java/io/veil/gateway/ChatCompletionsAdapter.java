@@ -101,6 +101,8 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
     VerbatimFields.check(body, REVIEWED, SCHEMA_OWNERS);
+    ProtocolVocabulary.check(body, "", ProtocolVocabulary.CHAT);
+    ProtocolVocabulary.requireTokenIds(body);
     JsonNode messages = body.get("messages");
     if (messages == null) {
       throw GatewayException.badRequest(ErrorCodes.INVALID_REQUEST, "'messages' is required");

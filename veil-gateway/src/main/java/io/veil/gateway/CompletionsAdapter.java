@@ -28,6 +28,7 @@ final class CompletionsAdapter implements ProtocolAdapter {
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
     VerbatimFields.check(body, REVIEWED, Map.of());
+    ProtocolVocabulary.requireTokenIds(body);
     transformStrings(body, "prompt", t, true);
     // stop sequences are text, pseudonymized with the prompt's tokens (the model stops at the same place)
     transformStrings(body, "stop", t, false);

@@ -20,6 +20,7 @@ final class EmbeddingsAdapter implements ProtocolAdapter {
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
     VerbatimFields.check(body, Set.of("input", "user"), java.util.Map.of());
+    ProtocolVocabulary.check(body, "", ProtocolVocabulary.EMBEDDINGS);
     CompletionsAdapter.transformStrings(body, "input", t, true);
   }
 

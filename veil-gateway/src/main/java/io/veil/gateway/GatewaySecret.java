@@ -1,11 +1,13 @@
 package io.veil.gateway;
 
 import com.google.crypto.tink.subtle.Hkdf;
-import io.veil.gateway.keys.FileClientKeyStore;
+import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -41,11 +43,15 @@ final class GatewaySecret {
   static GatewaySecret loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve("gateway-secret");
     try {
-      FileClientKeyStore.createPrivateDirectory(dataDir); // owner-only when created here (library use)
-      if (!Files.exists(file)) {
+      OwnerOnlyFiles.dataDirectory(dataDir); // also when started as a library, not by veil serve
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
-        FileClientKeyStore.writePrivate(file, Base64.getEncoder().encode(raw));
+        try {
+          OwnerOnlyFiles.createNew(file, Base64.getEncoder().encode(raw));
+        } catch (FileAlreadyExistsException e) {
+          // another instance on this directory made it first: read theirs
+        }
       }
       byte[] raw = Base64.getDecoder().decode(Files.readString(file).strip());
       if (raw.length < 32) {

@@ -66,6 +66,7 @@ final class ResponsesAdapter implements ProtocolAdapter {
     // text.format's schema and description are transformed only for a json_schema format (ToolDefinitions)
     boolean schemaFormat = body.path("text").path("format").path("type").asText("").equals("json_schema");
     VerbatimFields.check(body, REVIEWED, schemaFormat ? SCHEMA_OWNERS : Map.of());
+    ProtocolVocabulary.check(body, "", ProtocolVocabulary.RESPONSES);
     // what the tools and schemas tell the model (descriptions, enum values) is text too
     ToolDefinitions.responses(body, t);
     ChatCompletionsAdapter.requireText(body, "instructions");

@@ -20,8 +20,12 @@ import java.util.Set;
  * {@code <PERSON_1>} exactly (strict mode makes it), and the tool call's arguments are restored on the
  * way back as any arguments are.
  *
+ * <p>A {@code pattern} (and a {@code patternProperties} name) is a regular expression: it is forwarded as it is
+ * when the transform finds nothing in it, and refused (400 {@code veil_unsupported_content}) when it would change,
+ * never altered: a token in a regular expression would change what it matches.
+ *
  * <p>What stays as it is, because it is code the app and the provider both read: tool and function
- * names, schema keywords, {@code type}, {@code format}, {@code pattern}, {@code $ref}, {@code required},
+ * names, schema keywords, {@code type}, {@code format}, {@code $ref}, {@code required},
  * property names (the keys of {@code properties}, {@code $defs}, …) and every non-string value. A schema
  * keyword Veil does not know is kept as it is, except vendor extensions ({@code x-…}), whose strings are
  * pseudonymized.
@@ -206,13 +210,34 @@ final class ToolDefinitions {
         }
       } else if (VALUES.contains(key) && v instanceof ArrayNode values) {
         instances(values, t, key.equals("enum"));
+      } else if (key.equals("pattern") && v.isTextual()) {
+        requireUnchanged(v.asText(), "pattern", t);
       } else if (SCHEMA_MAP.contains(key) && v instanceof ObjectNode map) {
-        for (JsonNode sub : map) {
-          schema(sub, t);
+        for (Map.Entry<String, JsonNode> sub : map.properties()) {
+          if (key.equals("patternProperties")) {
+            requireUnchanged(sub.getKey(), "patternProperties", t);
+          }
+          schema(sub.getValue(), t);
         }
       } else if (SUBSCHEMA.contains(key)) {
         schema(v, t);
       }
+    }
+  }
+
+  /**
+   * Refuses a regular expression (a schema {@code pattern}, a {@code patternProperties} name) that holds what the
+   * transform would replace: a token or surrogate put into a regular expression changes what it matches (its
+   * characters may be operators), so it is neither forwarded as it is nor silently altered. The transform's tokens
+   * minted here are not forwarded (the request is refused).
+   *
+   * @throws GatewayException 400 {@code veil_unsupported_content} naming the keyword, never the expression
+   */
+  private static void requireUnchanged(String regex, String keyword, TextTransform t) {
+    if (!t.apply(regex).equals(regex)) {
+      throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "a schema '" + keyword + "' holds personal"
+          + " data; a regular expression cannot be pseudonymized without changing what it matches, so the request was"
+          + " not forwarded (name such values in an 'enum', which is pseudonymized and restored)");
     }
   }
 

@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * objects and arrays. Anything else (a sentence, a name with a space, an address, an e-mail) is refused with 400
  * {@code veil_unsupported_content}, so no text rides past the transform in a field Veil does not read.
  *
+ * <p>The shape check cannot tell a one-word value (a surname, a city) from a protocol word: fields whose values are
+ * an enumerated vocabulary are also checked against it ({@link ProtocolVocabulary}); identifiers (a model, a name, an
+ * id) have none and are shape-checked only.
+ *
  * <p>Identifiers inside messages, items and tool definitions ({@code id}, {@code call_id}, {@code tool_call_id},
  * function and tool {@code name}s) follow the same rule ({@link #requireWords}).
  *

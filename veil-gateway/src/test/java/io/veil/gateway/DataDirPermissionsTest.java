@@ -28,4 +28,20 @@ class DataDirPermissionsTest {
     AdminToken.loadOrCreate(b, null);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(b))).isEqualTo("rwx------");
   }
+
+  /** An existing data directory of this user's that others could enter was left open (review9). */
+  @Test
+  void anExistingDataDirectoryOpenToOthersIsTightenedWhenItIsThisUsersOwn() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path a = Files.createDirectories(tmp.resolve("a/data"));
+    Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwxr-xr-x"));
+    GatewaySecret.loadOrCreate(a);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(a))).isEqualTo("rwx------");
+    Path b = Files.createDirectories(tmp.resolve("b/data"));
+    Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("rwxrwx---"));
+    AdminToken.loadOrCreate(b, null);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(b))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(b.resolve(AdminToken.FILE))))
+        .isEqualTo("rw-------");
+  }
 }

@@ -293,7 +293,7 @@ class DoctorTest {
   void firstRunKeyAndKeysWithoutPolicy() throws Exception {
     FileClientKeyStore keys = FileClientKeyStore.open(dir);
     String dev = keys.create("default", "default", 0).secret();
-    FileClientKeyStore.writePrivate(dir.resolve("dev-key"), dev.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    io.veil.core.files.OwnerOnlyFiles.write(dir.resolve("dev-key"), dev.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     keys.create("acme", "gone", 0);
     DoctorReport r = Doctor.of(config("127.0.0.1", gov(STRONG))).keys(keys).examine();
     assertThat(check(r, "credentials.defaults").status()).isEqualTo(DoctorStatus.WARN);

@@ -431,6 +431,40 @@ class HostileRequestsIT {
     assertThat(fx.allLogs()).doesNotContain(EMAIL).doesNotContain("sk-tool9secret");
   }
 
+  /**
+   * review9: a settings word outside its protocol vocabulary (a surname where a reasoning effort or a service tier
+   * goes) and a schema pattern holding an e-mail are refused before anything reaches the provider, and the words
+   * an SDK sends still go through.
+   */
+  @Test
+  void settingsWordsAndSchemaPatternsCarryNoPersonalData() throws Exception {
+    String chatMessages = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+    HttpResponse<String> ok = fx.post("/v1/chat/completions", fx.key, "{\"model\":\"m\"," + chatMessages
+        + ",\"reasoning_effort\":\"low\",\"service_tier\":\"auto\",\"tool_choice\":\"auto\","
+        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\","
+        + "\"properties\":{\"zip\":{\"type\":\"string\",\"pattern\":\"^[0-9]{5}$\"}}}}}]}");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    int forwardedBefore = fx.echo.bodies.size();
+    String[][] refused = {
+        {"/v1/chat/completions", "{\"model\":\"m\"," + chatMessages + ",\"reasoning_effort\":\"Kowalski\"}"},
+        {"/v1/responses", "{\"model\":\"m\",\"input\":\"hi\",\"service_tier\":\"Kowalski\"}"},
+        {"/v1/responses", "{\"model\":\"m\",\"input\":\"hi\",\"include\":[\"Kowalski\"]}"},
+        {"/v1/embeddings", "{\"model\":\"m\",\"input\":\"hi\",\"encoding_format\":\"Kowalski\"}"},
+        {"/v1/chat/completions", "{\"model\":\"m\"," + chatMessages + ",\"response_format\":{\"type\":\"json_schema\","
+            + "\"json_schema\":{\"name\":\"r\",\"schema\":{\"type\":\"string\",\"pattern\":\"^" + EMAIL + "$\"}}}}"},
+        {"/v1/responses", "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\","
+            + "\"parameters\":{\"type\":\"object\",\"patternProperties\":{\"" + EMAIL + "\":{}}}}]}"}};
+    for (String[] c : refused) {
+      HttpResponse<String> r = fx.post(c[0], fx.key, c[1]);
+      assertThat(r.statusCode()).as(c[1] + " -> " + r.body()).isEqualTo(400);
+      assertThat(Json.MAPPER.readTree(r.body()).at("/error/code").asText()).isEqualTo(ErrorCodes.UNSUPPORTED_CONTENT);
+      assertThat(r.body()).doesNotContain("Kowalski");
+      assertRefusedOrClean(400, r.body(), EMAIL);
+    }
+    assertThat(fx.echo.bodies).as("nothing refused was forwarded").hasSize(forwardedBefore);
+    assertThat(fx.allLogs()).doesNotContain(EMAIL).doesNotContain("Kowalski");
+  }
+
   // ---- headers -------------------------------------------------------------------------------
 
   @Test

@@ -35,7 +35,7 @@ class ToolDefinitionsTest {
   /** A schema using every kind of keyword; "Jane" stands for personal data wherever it is. */
   private static final String SCHEMA = "{\"type\":\"object\",\"title\":\"Jane\",\"description\":\"For Jane\","
       + "\"properties\":{\"Jane\":{\"type\":\"string\",\"description\":\"Jane's login\",\"enum\":[\"Jane\",\"Bob\",3],"
-      + "\"default\":\"Jane\",\"examples\":[\"Jane\",{\"Jane\":\"Jane\"}],\"const\":\"Jane\",\"pattern\":\"^Jane$\","
+      + "\"default\":\"Jane\",\"examples\":[\"Jane\",{\"Jane\":\"Jane\"}],\"const\":\"Jane\",\"pattern\":\"^[a-z]+$\","
       + "\"format\":\"Jane\",\"x-note\":\"Jane\",\"$comment\":\"Jane\"},"
       + "\"list\":{\"type\":\"array\",\"items\":{\"enum\":[\"Jane\"]},\"prefixItems\":[{\"description\":\"Jane\"}]}},"
       + "\"required\":[\"Jane\"],\"$defs\":{\"Jane\":{\"description\":\"Jane\",\"$ref\":\"#/$defs/Jane\"}},"
@@ -47,7 +47,7 @@ class ToolDefinitionsTest {
     assertThat(schema.at("/properties").has("Jane")).as("property names are code").isTrue();
     JsonNode p = schema.at("/properties/Jane");
     assertThat(p.get("type").asText()).isEqualTo("string");
-    assertThat(p.get("pattern").asText()).isEqualTo("^Jane$");
+    assertThat(p.get("pattern").asText()).as("a pattern without personal data").isEqualTo("^[a-z]+$");
     assertThat(p.get("format").asText()).isEqualTo("Jane");
     assertThat(schema.get("required").toString()).isEqualTo("[\"Jane\"]");
     assertThat(schema.at("/$defs").has("Jane")).isTrue();
@@ -112,6 +112,49 @@ class ToolDefinitionsTest {
     assertThat(body.at("/text/format/name").asText()).isEqualTo("Jane");
     assertThat(body.at("/text/format/description").asText()).isEqualTo("<PERSON_1>");
     assertCodeKeptTextTransformed(body.at("/text/format/schema"));
+  }
+
+  /**
+   * A schema {@code pattern} (and a {@code patternProperties} name) is a regular expression: one holding personal
+   * data was forwarded as it was (qa5/tools9 left it), "^Jane Doe$" reached the provider. Altering it would change
+   * what it matches, so it is refused, in every place a schema goes: chat tools, legacy functions,
+   * response_format, Responses tools and text.format, nested subschemas.
+   */
+  @Test
+  void aSchemaPatternHoldingPersonalDataIsRefusedNotAltered() throws Exception {
+    String[] schemas = {
+        "{\"type\":\"string\",\"pattern\":\"^Jane Doe$\"}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":{\"pattern\":\"Jane\"}}}}",
+        "{\"type\":\"object\",\"patternProperties\":{\"^Jane_\":{\"type\":\"string\"}}}",
+        "{\"anyOf\":[{\"$defs\":{\"d\":{\"pattern\":\"(Jane|Bob)\"}}}]}"};
+    for (String schema : schemas) {
+      List<String> bodies = List.of(
+          "chat:{\"messages\":[],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":"
+              + schema + "}}]}",
+          "chat:{\"messages\":[],\"functions\":[{\"name\":\"f\",\"parameters\":" + schema + "}]}",
+          "chat:{\"messages\":[],\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"r\","
+              + "\"schema\":" + schema + "}}}",
+          "responses:{\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":" + schema + "}]}",
+          "responses:{\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"r\",\"schema\":"
+              + schema + "}}}");
+      for (String b : bodies) {
+        boolean chat = b.startsWith("chat:");
+        ObjectNode body = json(b.substring(b.indexOf(':') + 1));
+        assertThatThrownBy(() -> {
+          if (chat) {
+            new ChatCompletionsAdapter().pseudonymize(body, MARK);
+          } else {
+            new ResponsesAdapter().pseudonymize(body, MARK);
+          }
+        }).as(b).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane").hasMessageContaining("pattern")
+            .extracting(e -> ((GatewayException) e).code()).isEqualTo(ErrorCodes.UNSUPPORTED_CONTENT);
+      }
+    }
+    // a regular expression with nothing to transform is code: forwarded as it is
+    ObjectNode plain = json("{\"messages\":[],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+        + "\"parameters\":{\"type\":\"object\",\"patternProperties\":{\"^x_\":{\"pattern\":\"^[0-9]{4}$\"}}}}}]}");
+    new ChatCompletionsAdapter().pseudonymize(plain, MARK);
+    assertThat(plain.at("/tools/0/function/parameters/patternProperties/^x_/pattern").asText()).isEqualTo("^[0-9]{4}$");
   }
 
   /**

@@ -3,6 +3,10 @@ package io.veil.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.veil.core.files.OwnerOnlyFiles;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +43,7 @@ import org.flywaydb.core.api.FlywayException;
  * connect.
  */
 public final class Database implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
   private final HikariDataSource pool;
   private final boolean postgres;
   private final Clock clock;
@@ -69,10 +74,11 @@ public final class Database implements AutoCloseable {
     Path h2File = config.h2FileBase();
     if (h2File != null) {
       // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
-      OwnerOnlyFiles.directory(h2File.getParent());
+      OwnerOnlyFiles.createDirectories(h2File.getParent());
+      warnIfOpen(h2File.getParent());
     }
     HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setJdbcUrl(withoutTraceFile(config.jdbcUrl()));
     if (config.user() != null) {
       hc.setUsername(config.user());
     }
@@ -111,7 +117,7 @@ public final class Database implements AutoCloseable {
     }
     if (h2File != null) {
       // the database file and H2's side files so far (an existing directory may be open to others)
-      OwnerOnlyFiles.restrictAll(h2File.getParent(), h2File.getFileName() + ".");
+      restrictAll(h2File.getParent(), h2File.getFileName() + ".");
     }
     // an H2 file opened with WRITE_DELAY=0 has no background writer to compact it (H2FileCompactor)
     H2FileCompactor compactor = config.isH2File() ? H2FileCompactor.start(ds, Duration.ofSeconds(1)) : null;
@@ -119,6 +125,57 @@ public final class Database implements AutoCloseable {
     // erasure changes (NOTIFY on commit, one LISTEN connection per process; see PostgresChangeFeed)
     SubjectChangeFeed changes = config.isPostgres() ? PostgresChangeFeed.start(config) : LocalChangeFeed.INSTANCE;
     return new Database(ds, config.isPostgres(), config.clock(), compactor, changes);
+  }
+
+  /**
+   * An H2 URL with H2's trace file turned off ({@code TRACE_LEVEL_FILE=0}) unless the URL sets the level itself.
+   * H2's default (1, errors) writes every failed statement's message to {@code <db>.trace.db}, created with the
+   * umask: a unique violation's message holds the conflicting row's values (lookup hashes, scope ids, subject refs),
+   * and the store provokes such violations by design (concurrent mints). Errors still reach Veil as exceptions.
+   * Other URLs are returned unchanged.
+   */
+  static String withoutTraceFile(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";TRACE_LEVEL_FILE=")) {
+      return jdbcUrl;
+    }
+    return jdbcUrl + ";TRACE_LEVEL_FILE=0";
+  }
+
+  /**
+   * Warns (path and mode only) when an H2 database's directory is open to other users: H2's temporary files for
+   * large results are created there with the umask. The data directory of {@code veil serve} never is
+   * ({@link OwnerOnlyFiles#dataDirectory}); a directory named by a configured H2 URL is the operator's and is left.
+   */
+  private static void warnIfOpen(Path dir) {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+      if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
+        LOG.warn("the H2 database directory {} is open to other users (mode {}): H2's temporary files there get the"
+            + " umask's mode; chmod 700 it", dir, java.nio.file.attribute.PosixFilePermissions.toString(mode));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // no POSIX permissions here: nothing to warn about that OwnerOnlyFiles did not already refuse
+    }
+  }
+
+  /**
+   * Sets mode 0600 on every regular file in {@code dir} whose name starts with {@code prefix}, as far as it can: a
+   * file it may not change (another owner, a link) or a directory it cannot list is logged (path and exception class)
+   * and left, so that an operator's unusual layout does not stop the store from opening ({@code veil doctor} reports
+   * the modes).
+   */
+  private static void restrictAll(Path dir, String prefix) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*")) {
+      for (Path f : files) {
+        try {
+          OwnerOnlyFiles.restrict(f);
+        } catch (IOException e) {
+          LOG.warn("could not make {} owner-only ({})", f, e.getClass().getSimpleName());
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not list {} to make its files owner-only ({})", dir, e.getClass().getSimpleName());
+    }
   }
 
   /**

@@ -13,16 +13,17 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.MacConfig;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -80,18 +81,15 @@ public final class KeyManager {
 
   /**
    * Loads the keysets from {@code keyDir}, creating the directory (0700) and fresh keysets (0600) where
-   * they do not exist yet.
+   * they do not exist yet; an existing directory is made owner-only as {@link OwnerOnlyFiles#dataDirectory} says.
    *
-   * @throws StoreException if a key file is group/world accessible, unreadable or not a valid keyset
+   * @throws StoreException if a key file is group/world accessible, unreadable or not a valid keyset, or the
+   *     directory is open to others and belongs to another user
    */
   public static KeyManager openOrCreate(Path keyDir) {
     Objects.requireNonNull(keyDir, "keyDir");
     try {
-      if (!Files.isDirectory(keyDir)) {
-        Files.createDirectories(keyDir,
-            PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ,
-                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
-      }
+      OwnerOnlyFiles.dataDirectory(keyDir);
       Path masterFile = keyDir.resolve(MASTER_FILE);
       Path signingFile = keyDir.resolve(SIGNING_FILE);
       if (!Files.exists(masterFile)) {
@@ -101,7 +99,7 @@ public final class KeyManager {
         writeSecret(signingFile, KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, CONFIG), true);
       }
       return new KeyManager(keyDir, readSecret(masterFile), readSecret(signingFile));
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException | UncheckedIOException | GeneralSecurityException e) {
       throw new StoreException("cannot open the key directory: " + e.getClass().getSimpleName(), e);
     }
   }
@@ -240,18 +238,13 @@ public final class KeyManager {
   private static void writeSecret(Path file, KeysetHandle handle, boolean createNew)
       throws IOException, GeneralSecurityException {
     String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, CONFIG, InsecureSecretKeyAccess.get());
-    Path tmp = Files.createTempFile(file.getParent(), ".keyset", ".tmp",
-        PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+    Path tmp = OwnerOnlyFiles.createTempFile(file.getParent(), ".keyset", ".tmp");
     try {
-      Files.writeString(tmp, json, StandardCharsets.UTF_8);
-      if (createNew && Files.exists(file)) {
+      Files.writeString(tmp, json, StandardCharsets.UTF_8, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      if (createNew && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         return;
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      OwnerOnlyFiles.replace(tmp, file);
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.Aead;
+import io.veil.core.files.OwnerOnlyFiles;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
@@ -127,7 +128,8 @@ public final class VeilKeys {
   }
 
   /**
-   * Writes the keys in clear text (owner-only permissions where the file system supports them).
+   * Writes the keys in clear text, whole or not at all, through {@link OwnerOnlyFiles#write} (0600 from creation, a
+   * link at {@code file} replaced, not followed; refused on a file system without POSIX permissions).
    * <b>Security:</b> anyone who reads the file can restore encrypted tokens and link hashes.
    */
   public void writeCleartext(Path file) {
@@ -137,12 +139,7 @@ public final class VeilKeys {
           TinkJsonProtoKeysetFormat.serializeKeyset(macKeyset, InsecureSecretKeyAccess.get())));
       root.set("aead", JSON.readTree(
           TinkJsonProtoKeysetFormat.serializeKeyset(aeadKeyset, InsecureSecretKeyAccess.get())));
-      Files.writeString(file, root.toString(), StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
+      OwnerOnlyFiles.write(file, root.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException | GeneralSecurityException e) {
       throw new VeilException("cannot write the key file: " + e.getClass().getSimpleName());
     }

@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,7 +65,7 @@ public final class FileClientKeyStore implements ClientKeyStore {
   }
 
   static FileClientKeyStore open(Path dataDir, Clock clock) {
-    createPrivateDirectory(dataDir);
+    OwnerOnlyFiles.dataDirectory(dataDir);
     FileClientKeyStore store = new FileClientKeyStore(dataDir, clock);
     store.reload();
     return store;
@@ -145,7 +141,7 @@ public final class FileClientKeyStore implements ClientKeyStore {
   }
 
   private synchronized void modify(Change change) {
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel ch = OwnerOnlyFiles.openForAppend(lockFile);
         FileLock ignored = ch.lock()) {
       reload();
       List<Entry> list = new ArrayList<>(entries);
@@ -213,40 +209,6 @@ public final class FileClientKeyStore implements ClientKeyStore {
       }
       n.put("sha256", HexFormat.of().formatHex(e.hash()));
     }
-    Path tmp = file.resolveSibling("keys.json.tmp");
-    Files.deleteIfExists(tmp);
-    writePrivate(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  /**
-   * Creates the data directory, readable by its owner only (mode 0700 where POSIX permissions exist),
-   * if it does not exist yet: it will hold the keysets, the database and the tokens. An existing
-   * directory is left as it is.
-   *
-   * @throws UncheckedIOException if it cannot be created
-   */
-  public static void createPrivateDirectory(Path dataDir) {
-    io.veil.store.OwnerOnlyFiles.directory(dataDir);
-  }
-
-  /** Writes a new file readable by its owner only (mode 0600 where POSIX permissions exist). */
-  public static void writePrivate(Path path, byte[] content) throws IOException {
-    try {
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(path);
-    } catch (FileAlreadyExistsException e) {
-      try {
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
-    }
-    Files.write(path, content, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    OwnerOnlyFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 }

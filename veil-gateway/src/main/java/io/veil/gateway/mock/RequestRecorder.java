@@ -1,22 +1,21 @@
 package io.veil.gateway.mock;
 
+import io.veil.core.files.OwnerOnlyFiles;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import io.veil.store.OwnerOnlyFiles;
 
 /**
  * Appends request bodies to a file, one JSON value per line, flushed after every line so that a reader (a
  * test) sees each request as soon as the mock has answered it. Thread-safe: lines never interleave.
  *
- * <p><b>Security:</b> called directly (not behind the gateway) the mock receives raw prompts: the file is made
- * owner-only (0600, and missing parent directories 0700) before anything is written to it.
+ * <p><b>Security:</b> called directly (not behind the gateway) the mock receives raw prompts: the file is opened
+ * through {@link OwnerOnlyFiles#openForAppend} (created 0600, missing parent directories 0700, an existing file
+ * restricted to 0600, a symbolic link at the path refused) before anything is written to it.
  */
 final class RequestRecorder implements Closeable {
 
@@ -24,22 +23,10 @@ final class RequestRecorder implements Closeable {
 
   RequestRecorder(Path file) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        OwnerOnlyFiles.directory(parent);
-      }
-      if (!Files.exists(file)) {
-        try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException | java.nio.file.FileAlreadyExistsException e) {
-          // not a POSIX file system, or created meanwhile: restricted below
-        }
-      }
-      OwnerOnlyFiles.restrict(file);
-      this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the mock LLM's record file " + file, e);
+      this.writer = new BufferedWriter(Channels.newWriter(OwnerOnlyFiles.openForAppend(file), StandardCharsets.UTF_8));
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException("cannot open the mock LLM's record file " + file,
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
     }
   }
 

@@ -1,8 +1,10 @@
 package io.veil.gateway.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,15 @@ class RequestRecorderTest {
     }
     assertThat(mode(file)).isEqualTo("rw-------");
     assertThat(Files.readAllLines(file)).containsExactly("{}", "{\"a\":1}");
+  }
+
+  @Test
+  void aLinkPlantedAtTheRecordFileIsRefusedNotFollowed() throws Exception {
+    Path target = tmp.resolve("elsewhere/prompts.jsonl");
+    Files.createDirectories(target.getParent());
+    Path file = Files.createSymbolicLink(tmp.resolve("requests.jsonl"), target);
+    assertThatThrownBy(() -> new RequestRecorder(file)).isInstanceOf(UncheckedIOException.class);
+    assertThat(target).as("nothing created where the link points").doesNotExist();
   }
 
   private static String mode(Path p) throws Exception {
