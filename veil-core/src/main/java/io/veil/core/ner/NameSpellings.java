@@ -14,12 +14,28 @@ package io.veil.core.ner;
  * weighs that evidence with the word's case and context (a variant that skipped lower-case words in cased
  * text scored lower on the selection part, docs/notes/ner9.md).
  *
- * <p>Stateless and thread-safe. Allocates only for a word with a Latin letter in U+00C0..U+024F that has
- * no name strength of its own.
+ * <p>Thread-safe (immutable tables). Allocation-free for a word whose chars are all below U+0250 and whose
+ * spelling is a plain lexicon key ({@link Lexicon#plainCode}): its code is packed from per-char spellings
+ * computed once at class load; other words build the spelling as a string.
  */
 final class NameSpellings {
   /** The first-name and surname strength bits of a lexicon value. */
   static final int NAME_MASK = Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT);
+
+  /** Chars below this one are spelled one at a time from {@link #PLAIN} and {@link #GERMAN}. */
+  private static final char LIMIT = '\u0250';
+  /** {@link #spelling} of each char below {@link #LIMIT}, alone. */
+  private static final String[] PLAIN = new String[LIMIT];
+  /** {@link #spelling} with ä/ö/ü as ae/oe/ue of each char below {@link #LIMIT}, alone. */
+  private static final String[] GERMAN = new String[LIMIT];
+
+  static {
+    for (char c = 0; c < LIMIT; c++) {
+      String one = String.valueOf(c);
+      PLAIN[c] = spelling(one, 0, 1, false);
+      GERMAN[c] = spelling(one, 0, 1, true);
+    }
+  }
 
   private NameSpellings() {}
 
@@ -43,15 +59,44 @@ final class NameSpellings {
     if (!accented) {
       return flags;
     }
-    String plain = spelling(text, start, end, false);
-    int names = lexicon.lookup(plain, 0, plain.length()) & NAME_MASK;
+    int names = lookUp(lexicon, text, start, end, false) & NAME_MASK;
     if (umlaut) {
-      String german = spelling(text, start, end, true);
-      int other = lexicon.lookup(german, 0, german.length());
+      int other = lookUp(lexicon, text, start, end, true);
       names = Math.max(Lexicon.first(names), Lexicon.first(other))
           | Math.max(Lexicon.last(names), Lexicon.last(other)) << Lexicon.LAST_SHIFT;
     }
     return flags | names;
+  }
+
+  /**
+   * The lexicon's flags of {@link #spelling}{@code (text, start, end, german)}. The spelling of chars below
+   * {@link #LIMIT} is the concatenation of their own spellings (each decomposes independently, see
+   * {@link AccentFolding}), so its {@link Lexicon#plainCode} is packed char by char without building it.
+   */
+  private static int lookUp(Lexicon lexicon, String text, int start, int end, boolean german) {
+    String[] table = german ? GERMAN : PLAIN;
+    long code = 0;
+    int length = 0;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c >= LIMIT) {
+        return lookUpString(lexicon, text, start, end, german);
+      }
+      String one = table[c];
+      for (int k = 0; k < one.length(); k++) {
+        int symbol = Lexicon.symbol(Lexicon.norm(one.charAt(k)));
+        if (symbol == 0 || ++length > Lexicon.PLAIN_MAX) {
+          return lookUpString(lexicon, text, start, end, german); // not a plain key: the pooled table
+        }
+        code = code << 5 | symbol;
+      }
+    }
+    return length == 0 ? lookUpString(lexicon, text, start, end, german) : lexicon.lookupPlain(code);
+  }
+
+  private static int lookUpString(Lexicon lexicon, String text, int start, int end, boolean german) {
+    String s = spelling(text, start, end, german);
+    return lexicon.lookup(s, 0, s.length());
   }
 
   /**

@@ -75,6 +75,43 @@ class NameSpellingsTest {
     }
   }
 
+  /** The look-up through the built spelling strings, which the packed per-char path must equal. */
+  private static int reference(String w) {
+    int own = LEXICON.lookup(w, 0, w.length());
+    if ((own & NameSpellings.NAME_MASK) != 0 || !w.matches(".*[\u00c0-\u024f].*")) {
+      return own;
+    }
+    String plain = NameSpellings.spelling(w, 0, w.length(), false);
+    int names = LEXICON.lookup(plain, 0, plain.length()) & NameSpellings.NAME_MASK;
+    if (w.matches(".*[\u00e4\u00f6\u00fc\u00c4\u00d6\u00dc].*")) {
+      String german = NameSpellings.spelling(w, 0, w.length(), true);
+      int other = LEXICON.lookup(german, 0, german.length());
+      names = Math.max(Lexicon.first(names), Lexicon.first(other))
+          | Math.max(Lexicon.last(names), Lexicon.last(other)) << Lexicon.LAST_SHIFT;
+    }
+    return own | names;
+  }
+
+  @Property(tries = 3000)
+  void thePackedLookUpEqualsTheLookUpOfTheSpelling(@ForAll("names") String w) {
+    assertThat(flags(w)).as(w).isEqualTo(reference(w));
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> names() {
+    // accented spellings of listed names ("Jösé", "Müller", "Bjørn"), long words, other scripts and marks
+    net.jqwik.api.Arbitrary<String> accented = net.jqwik.api.Arbitraries.of("jose", "zoe", "muller", "soren",
+        "lukasz", "strauss", "francois", "schroeder", "maria", "bjorn", "alexanderson", "o'brien", "jean-luc")
+        .flatMap(n -> net.jqwik.api.Arbitraries.of("\u0301", "\u0308", "\u0300", "")
+            .map(mark -> java.text.Normalizer.normalize(n.charAt(0) + mark + n.substring(1), java.text.Normalizer.Form.NFC)));
+    net.jqwik.api.Arbitrary<String> stroked = net.jqwik.api.Arbitraries.of("Søren", "Łukasz", "Strauß", "Bjørn",
+        "Ærø", "Þór", "Đorđe", "Ǣlfric", "Müller", "Jürgen", "Schröder", "Mueller-Lüdenscheidt", "e\u0301mile",
+        "Ĳssel", "Москва", "İlkay", "ışık");
+    net.jqwik.api.Arbitrary<String> random = net.jqwik.api.Arbitraries.strings().withCharRange('a', 'z')
+        .withCharRange('\u00c0', '\u0260').ofMinLength(1).ofMaxLength(14);
+    return net.jqwik.api.Arbitraries.oneOf(accented, stroked, random);
+  }
+
   @Property(tries = 3000)
   void theSpellingLeavesNoLetterItCouldStillSpellOut(
       @ForAll @CharRange(from = 'A', to = 'z') @CharRange(from = '\u00c0', to = '\u024f') @StringLength(min = 1, max = 10) String w) {
