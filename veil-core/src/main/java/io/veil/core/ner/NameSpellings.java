@@ -1,7 +1,7 @@
 package io.veil.core.ner;
 
 /**
- * Name evidence for a word the name lists know only without its accents: "José", "Zoë", "Krisztián",
+ * Name evidence for a word the name lists know only without its accents: "José", "Zoë", "Bjørn",
  * "Søren", "Łukasz", "Müller". The lexicon's name keys are ASCII (US census and SSA lists), so an accented
  * spelling finds no first-name or surname strength of its own; this look-up adds the strengths of its
  * ASCII spellings: accents removed ({@link AccentFolding}), the letters NFD does not decompose spelled
