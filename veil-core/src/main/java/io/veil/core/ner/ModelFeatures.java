@@ -31,7 +31,7 @@ import java.util.List;
  */
 final class ModelFeatures {
   /** Version of the feature templates; stored in the model file. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   static final int PER_TOKEN = 43;
 
   private ModelFeatures() {}
@@ -185,6 +185,9 @@ final class ModelFeatures {
         int e = tk.ends[t];
         int raw = raws[t];
         lex[t] = lexicon.lookup(text, s, e, raw, codes[t]);
+        if (codes[t] == 0) { // a plain word has no accented letter
+          lex[t] = NameSpellings.withFolded(lexicon, text, s, e, lex[t]);
+        }
         lexS[t] = lexSummary(lex[t]);
         char c0 = text.charAt(s);
         if ((c0 == '@' || c0 == '#') && e - s > 2) {

@@ -65,6 +65,12 @@ public final class ModelNerEngine implements NerEngine {
   private static final Set<String> AIMED_AT = Set.of("shouted", "yelled", "screamed", "smiled", "laughed",
       "looked", "stared", "glared", "waved", "winked", "nodded", "pointed", "grinned", "snapped", "swore", "shout",
       "yell", "scream", "smile", "laugh", "look", "stare", "glare", "wave", "wink", "nod", "point", "grin", "snap");
+  /**
+   * Words that, right after a sentence's first word, make that word a verb in the imperative: a determiner,
+   * a possessive or an object pronoun ("Mark the date", "Bill your client", "Sue them").
+   */
+  private static final Set<String> VERB_OBJECTS = Set.of("the", "a", "an", "this", "that", "these", "those",
+      "my", "your", "our", "their", "its", "it", "them", "me", "us", "him", "every", "each", "all", "some", "any");
   private static final Set<EntityType> TYPES =
       Set.of(EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.ADDRESS);
 
@@ -556,6 +562,10 @@ public final class ModelNerEngine implements NerEngine {
       if (common && !topFirstName && support < 0.5 && (sentStart || facts.cap[first] == 4)) {
         score = 0.45;
       }
+      if (common && type == EntityType.PERSON && support < 0.5 && sentStart && facts.lang <= 1
+          && imperativeBeforeObject(tk, first)) {
+        score = 0.45; // "Mark the date.", "Bill the customer": the word is the verb, whatever its name bands
+      }
       if (support < 0.5 && type == EntityType.PERSON && Lexicon.first(lex) == 0 && Lexicon.last(lex) == 0
           && (lowerInCasedText(text, facts, first, start) || afterPossessive(text, start))) {
         score = 0.45;
@@ -574,6 +584,20 @@ public final class ModelNerEngine implements NerEngine {
       return;
     }
     out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /**
+   * Token {@code t + 1} is a lower-case {@link #VERB_OBJECTS} word one space after token {@code t}, on its
+   * line: then a common word at a sentence start that is also a first name is the imperative verb ("Mark the
+   * date", "Sue them"), not a person, who would be followed by a verb ("Mark sent the date").
+   */
+  static boolean imperativeBeforeObject(ModelTokens tk, int t) {
+    int u = t + 1;
+    if (u >= tk.size || tk.lineBefore[u] || tk.starts[u] != tk.ends[t] + 1 || tk.text.charAt(tk.ends[t]) != ' '
+        || !Character.isLowerCase(tk.first(u))) {
+      return false;
+    }
+    return VERB_OBJECTS.contains(tk.text.substring(tk.starts[u], tk.ends[u]));
   }
 
   /**

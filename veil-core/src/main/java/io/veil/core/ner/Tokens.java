@@ -256,8 +256,8 @@ final class Tokens {
         if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
           f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
         }
-        if (f == 0) {
-          f = folded(t);
+        if ((bits[t] & WIDE) != 0) {
+          f = NameSpellings.withFolded(lexicon, text, start[t], end[t], f); // "José", "Søren", "Müller"
         }
         flags[t] = f;
       }
@@ -277,7 +277,7 @@ final class Tokens {
         if (i == e && s == start[t]) {
           return 0; // no hyphen at all
         }
-        int f = lexicon.lookup(text, s, i);
+        int f = NameSpellings.withFolded(lexicon, text, s, i, lexicon.lookup(text, s, i));
         if (first < 0) {
           first = Lexicon.first(f);
         }
@@ -292,25 +292,6 @@ final class Tokens {
     }
     int flags = (Math.max(first, 0) & Lexicon.FIRST_MASK) | (last << Lexicon.LAST_SHIFT);
     return allCommon ? Lexicon.COMMON : flags;
-  }
-
-  /** "Júlia" → "julia": name strengths of the accent-free spelling (see {@link AccentFolding}). */
-  private int folded(int t) {
-    if ((bits[t] & WIDE) == 0) {
-      return 0; // ASCII only: no accented letter
-    }
-    boolean accented = false;
-    for (int i = start[t]; i < end[t] && !accented; i++) {
-      char c = text.charAt(i);
-      accented = c >= '\u00c0' && c <= '\u024f'; // Latin letters with diacritics
-    }
-    if (!accented) {
-      return 0;
-    }
-    String f = AccentFolding.fold(text, start[t], end[t]);
-    int flags = lexicon.lookup(f, 0, f.length());
-    // keep name strengths only: a folded spelling is no evidence of a common English word or a place
-    return flags & (Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT));
   }
 
   /** Lexicon flags of the words {@code [from, to)} joined by single spaces. */

@@ -131,6 +131,9 @@ final class ModelFeaturesReference {
         suf3[t] = suffix(text, s, e, 3);
         suf4[t] = suffix(text, s, e, 4);
         lex[t] = lexicon.lookup(text, s, e);
+        if (Lexicon.plainCode(text, s, e) == 0) {
+          lex[t] = NameSpellings.withFolded(lexicon, text, s, e, lex[t]);
+        }
         char c0 = text.charAt(s);
         if ((c0 == '@' || c0 == '#') && e - s > 2) {
           int partEnd = s + 2;

@@ -88,6 +88,8 @@ class ModelNerEngineTest {
         Arguments.of("Victor and I went hiking.", List.of("PERSON=Victor")),
         Arguments.of("Mark the box when you are done.", List.of()),
         Arguments.of("Grace period ends on Monday.", List.of()),
+        // round 9: a first name that is also a common word, before a determiner or object pronoun, is the verb
+        Arguments.of("Jack the price up a bit.", List.of()),
         // round 8: the period of the French "M." ends no sentence, so a surname that is also a common word stays
         Arguments.of("L'enquête ouverte par M. Carrier est close.", List.of("PERSON=Carrier")));
   }
@@ -344,6 +346,28 @@ class ModelNerEngineTest {
       """)
   void aWordAfterAnInitialOrTheFrenchMonsieurIsNoSentenceStart(String text, String word, boolean expected) {
     assertThat(ModelNerEngine.afterInitial(text, text.indexOf(word))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      Mark the date in your calendar.  | Mark  | true
+      Jack the price up a bit.         | Jack  | true
+      Sue them if they do not pay.     | Sue   | true
+      Grant us access to the folder.   | Grant | true
+      Bill your client for the hours.  | Bill  | true
+      Mark sent the date yesterday.    | Mark  | false
+      Mark, the date is wrong.         | Mark  | false
+      Mark The Date                    | Mark  | false
+      Mark  the date                   | Mark  | false
+      Mark                             | Mark  | false
+      """)
+  void aDeterminerOrObjectPronounAfterTheFirstWordMakesItAVerb(String text, String word, boolean expected) {
+    ModelTokens tk = new ModelTokens(text);
+    int t = 0;
+    while (tk.starts[t] != text.indexOf(word)) {
+      t++;
+    }
+    assertThat(ModelNerEngine.imperativeBeforeObject(tk, t)).isEqualTo(expected);
   }
 
   @Test

@@ -55,9 +55,36 @@ class TokensTest {
       assertThat(tk.closed[t]).as("closed %s", text.substring(s, e)).isEqualTo(Closed.mask(text, s, e));
       int direct = LEXICON.lookup(text, s, e);
       if (direct != 0) {
-        assertThat(tk.flags[t]).as("flags %s", text.substring(s, e)).isEqualTo(direct);
+        // an accented word's own flags, plus the name strengths of its ASCII spellings ("José")
+        int expected = tk.ascii(t) ? direct : NameSpellings.withFolded(LEXICON, text, s, e, direct);
+        assertThat(tk.flags[t]).as("flags %s", text.substring(s, e)).isEqualTo(expected);
       }
     }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+      I met José Ruiz yesterday.    | José
+      Zoë called this morning.      | Zoë
+      Please ask Søren about it.    | Søren
+      Łukasz sent the file.         | Łukasz
+      Frau Müller kommt morgen.     | Müller
+      Herr Strauß ist da.           | Strauß
+      i met josé yesterday          | josé
+      """)
+  void anAccentedNameHasTheNameStrengthsOfItsAsciiSpelling(String text, String word) {
+    int f = flagsOf(text, word);
+    assertThat(Lexicon.first(f) + Lexicon.last(f)).as(word).isPositive();
+  }
+
+  private static int flagsOf(String text, String word) {
+    Tokens tk = new Tokens(text, LEXICON);
+    for (int t = 0; t < tk.size; t++) {
+      if (tk.start[t] == text.indexOf(word)) {
+        return tk.flags[t];
+      }
+    }
+    throw new AssertionError("no token " + word);
   }
 
   /** Every word of every cue phrase, and the phrase words' kin (upper case, one char more or less). */
