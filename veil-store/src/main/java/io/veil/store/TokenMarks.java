@@ -27,6 +27,9 @@ import java.util.Map;
  * <p>Lifetime: a mark expires with the newest entry it numbered, and {@link RetentionPurger} deletes it one
  * vault retention period after that; a scope silent that long numbers from one again.
  *
+ * <p>Keyed by the scope's number ({@link VaultScopes}), which a mark keeps alive: the purge deletes a scope only
+ * once it has neither marks nor rows.
+ *
  * <p>Thread safety: stateless. <b>Security:</b> a mark holds a scope, a type and a number: no value, no subject.
  */
 final class TokenMarks {
@@ -44,29 +47,26 @@ final class TokenMarks {
    *     used by a value since deleted): the caller must store nothing and mint again; on PostgreSQL the
    *     transaction may then only be rolled back (to a savepoint)
    */
-  static boolean raise(Connection c, Scope scope, Collection<Minted> minted) throws SQLException {
+  static boolean raise(Connection c, long scopeId, Collection<Minted> minted) throws SQLException {
     for (Minted m : minted) {
       try (PreparedStatement ps = c.prepareStatement("UPDATE vault_token_marks SET high_water = ?,"
-          + " expires_at = GREATEST(expires_at, ?) WHERE tenant = ? AND conversation = ? AND entity_type = ?"
-          + " AND high_water < ?")) {
+          + " expires_at = GREATEST(expires_at, ?) WHERE scope_id = ? AND entity_type = ? AND high_water < ?")) {
         ps.setInt(1, m.highest());
         ps.setLong(2, m.expiresAt());
-        ps.setString(3, scope.tenant());
-        ps.setString(4, scope.conversation());
-        ps.setString(5, m.type());
-        ps.setInt(6, m.lowest());
+        ps.setLong(3, scopeId);
+        ps.setString(4, m.type());
+        ps.setInt(5, m.lowest());
         if (ps.executeUpdate() > 0) {
           continue;
         }
       }
       // no mark yet, or one at or above the lowest ordinal: inserting tells which (the key is unique)
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_token_marks"
-          + " (tenant, conversation, entity_type, high_water, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, scope.tenant());
-        ps.setString(2, scope.conversation());
-        ps.setString(3, m.type());
-        ps.setInt(4, m.highest());
-        ps.setLong(5, m.expiresAt());
+          + " (scope_id, entity_type, high_water, expires_at) VALUES (?, ?, ?, ?)")) {
+        ps.setLong(1, scopeId);
+        ps.setString(2, m.type());
+        ps.setInt(3, m.highest());
+        ps.setLong(4, m.expiresAt());
         ps.executeUpdate();
       } catch (SQLException e) {
         if (Database.isUniqueViolation(e)) {
@@ -82,9 +82,8 @@ final class TokenMarks {
   static Map<String, Integer> of(Connection c, Scope scope) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT entity_type, high_water FROM vault_token_marks WHERE tenant = ? AND conversation = ?")) {
-      ps.setString(1, scope.tenant());
-      ps.setString(2, scope.conversation());
+        "SELECT entity_type, high_water FROM vault_token_marks WHERE scope_id = " + VaultScopes.ID)) {
+      VaultScopes.bind(ps, 1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(rs.getString(1), rs.getInt(2));
