@@ -45,10 +45,10 @@ public final class Database implements AutoCloseable {
   private final H2FileCompactor compactor;
   private final SubjectChangeFeed changes;
   /**
-   * In this process, inserts of vault rows (shared) against the deletion of vault scopes (exclusive): H2's foreign
-   * keys do not see another transaction's uncommitted delete or insert, so without it a purge could delete a scope
-   * that a concurrent insert is storing its first rows into ({@link VaultScopes}). PostgreSQL's foreign keys lock
-   * the scope row and cover other instances as well.
+   * In this process, inserts of vault rows (shared) against the deletion of vault scopes (exclusive), so that a
+   * purge never deletes a scope a concurrent insert is storing its first rows into ({@link VaultScopes}). On H2 (one
+   * process, no foreign keys to the scopes) this is the only guard; on PostgreSQL the foreign keys also cover other
+   * instances.
    */
   final java.util.concurrent.locks.ReentrantReadWriteLock vaultScopeUse =
       new java.util.concurrent.locks.ReentrantReadWriteLock();

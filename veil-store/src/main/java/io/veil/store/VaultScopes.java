@@ -14,12 +14,12 @@ import java.sql.SQLException;
  *
  * <p>Lifetime: a scope is created by the first insert of vault rows into it, in that insert's transaction
  * ({@link #idForInsert}), and deleted by the retention purge ({@link #purge}) once it holds neither vault rows nor
- * token marks. Reads never create one: a scope without a number has no rows. Across PostgreSQL instances the
- * foreign keys from {@code vault_entries} and {@code vault_token_marks} make an insert into a scope the purge is
- * deleting fail with a foreign-key violation (the vault then looks again and makes a new scope), and a purge
- * that would leave rows without their scope fail (it tries again at its next run). H2's foreign keys do not see
- * other transactions' uncommitted work, so within a process the purge's deletes and the vault's inserts also
- * exclude each other ({@link Database#vaultScopeUse}).
+ * token marks. Reads never create one: a scope without a number has no rows. On PostgreSQL the foreign keys from
+ * {@code vault_entries} and {@code vault_token_marks} make an insert into a scope the purge is deleting (on any
+ * instance) fail with a foreign-key violation (the vault then looks again and makes a new scope), and a purge that
+ * would leave rows without their scope fail (it tries again at its next run). H2 has no such keys (schema V11: they
+ * checked committed rows only, and cost two B-trees); there the database has one process, and in it the purge's
+ * deletes and the vault's inserts exclude each other ({@link Database#vaultScopeUse}), on PostgreSQL too.
  *
  * <p>Concurrency: two writers making the same scope at once, in one process or in two instances sharing
  * PostgreSQL, get one number: the unique (tenant, conversation) makes the second insert wait for the first's
