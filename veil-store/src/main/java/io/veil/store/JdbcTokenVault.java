@@ -452,6 +452,11 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /** {@link #reveal}'s read: tenant, conversation, token, now. Package-private for the plan test (VaultIndexesIT). */
+  static final String REVEAL = "SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key,"
+      + " v.created_at FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+      + " WHERE v.scope_id = " + VaultScopes.ID + " AND v.token = ? AND v.expires_at > ?";
+
   @Override
   public Optional<String> reveal(Scope scope, String token) {
     Objects.requireNonNull(scope, "scope");
@@ -465,9 +470,7 @@ public final class JdbcTokenVault implements TokenVault {
     }
     try {
       return db.withConnection("vault reveal", c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key,"
-            + " v.created_at FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
-            + " WHERE v.scope_id = " + VaultScopes.ID + " AND v.token = ? AND v.expires_at > ?")) {
+        try (PreparedStatement ps = c.prepareStatement(REVEAL)) {
           VaultScopes.bind(ps, 1, scope);
           ps.setString(3, token);
           ps.setLong(4, db.clock().millis());
@@ -625,6 +628,9 @@ public final class JdbcTokenVault implements TokenVault {
     return query.apply(batch.tokenIndex(scope, newIndex));
   }
 
+  /** {@link #clear}'s delete: tenant, conversation. */
+  static final String CLEAR = "DELETE FROM vault_entries WHERE scope_id = " + VaultScopes.ID;
+
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
@@ -636,8 +642,7 @@ public final class JdbcTokenVault implements TokenVault {
     try {
       String scopeRef = keys.lookupHash(Bytes.fields("veil.vault-scope.v1", scope.tenant(), scope.conversation()));
       db.inTransaction("vault clear", c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM vault_entries WHERE scope_id = " + VaultScopes.ID)) {
+        try (PreparedStatement ps = c.prepareStatement(CLEAR)) {
           VaultScopes.bind(ps, 1, scope);
           int n = ps.executeUpdate();
           if (n > 0) {
@@ -882,10 +887,13 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /** A batch's read of a scope's tokens and lookup hashes: tenant, conversation. */
+  static final String READ_LOOKUPS = "SELECT id, token, expires_at, lookup_hash, entity_type"
+      + " FROM vault_entries WHERE scope_id = " + VaultScopes.ID;
+
   private static Map<String, Existing> readLookups(Connection c, Scope scope) throws SQLException {
     Map<String, Existing> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, lookup_hash, entity_type"
-        + " FROM vault_entries WHERE scope_id = " + VaultScopes.ID)) {
+    try (PreparedStatement ps = c.prepareStatement(READ_LOOKUPS)) {
       VaultScopes.bind(ps, 1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -1008,9 +1016,12 @@ public final class JdbcTokenVault implements TokenVault {
     return writes.units();
   }
 
+  /** One value's row by its lookup hash: tenant, conversation, lookup hash. */
+  static final String FIND_BY_LOOKUP = "SELECT id, token, expires_at, entity_type FROM vault_entries"
+      + " WHERE scope_id = " + VaultScopes.ID + " AND lookup_hash = ?";
+
   private static Existing findByLookup(Connection c, Scope scope, String lookup) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, entity_type FROM vault_entries"
-        + " WHERE scope_id = " + VaultScopes.ID + " AND lookup_hash = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(FIND_BY_LOOKUP)) {
       VaultScopes.bind(ps, 1, scope);
       ps.setString(3, lookup);
       try (ResultSet rs = ps.executeQuery()) {
@@ -1035,10 +1046,13 @@ public final class JdbcTokenVault implements TokenVault {
    * The ordinal the scope's last value of the type was minted from, as far as the database tells: its high-water
    * mark ({@link TokenMarks}), or its row count where that is higher (rows stored before the marks existed).
    */
+  /** A type's row count and mark in a scope: (tenant, conversation, type) twice. */
+  static final String COUNT_TYPE = "SELECT (SELECT COUNT(*) FROM vault_entries"
+      + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?), (SELECT high_water FROM vault_token_marks"
+      + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?)";
+
   private static int countType(Connection c, Scope scope, EntityType type) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM vault_entries"
-        + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?), (SELECT high_water FROM vault_token_marks"
-        + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(COUNT_TYPE)) {
       for (int i = 0; i < 6; i += 3) {
         VaultScopes.bind(ps, i + 1, scope);
         ps.setString(i + 3, type.name());

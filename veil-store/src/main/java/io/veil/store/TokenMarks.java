@@ -47,10 +47,16 @@ final class TokenMarks {
    *     used by a value since deleted): the caller must store nothing and mint again; on PostgreSQL the
    *     transaction may then only be rolled back (to a savepoint)
    */
+  /** {@link #raise}'s update: highest, expiry, scope number, type, lowest. Package-private for the plan test. */
+  static final String RAISE = "UPDATE vault_token_marks SET high_water = ?,"
+      + " expires_at = GREATEST(expires_at, ?) WHERE scope_id = ? AND entity_type = ? AND high_water < ?";
+
+  /** {@link #of}'s read: tenant, conversation. */
+  static final String OF = "SELECT entity_type, high_water FROM vault_token_marks WHERE scope_id = " + VaultScopes.ID;
+
   static boolean raise(Connection c, long scopeId, Collection<Minted> minted) throws SQLException {
     for (Minted m : minted) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE vault_token_marks SET high_water = ?,"
-          + " expires_at = GREATEST(expires_at, ?) WHERE scope_id = ? AND entity_type = ? AND high_water < ?")) {
+      try (PreparedStatement ps = c.prepareStatement(RAISE)) {
         ps.setInt(1, m.highest());
         ps.setLong(2, m.expiresAt());
         ps.setLong(3, scopeId);
@@ -81,8 +87,7 @@ final class TokenMarks {
   /** The scope's marks by entity type name (types never minted in it are absent). */
   static Map<String, Integer> of(Connection c, Scope scope) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT entity_type, high_water FROM vault_token_marks WHERE scope_id = " + VaultScopes.ID)) {
+    try (PreparedStatement ps = c.prepareStatement(OF)) {
       VaultScopes.bind(ps, 1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -68,8 +68,11 @@ final class VaultScopes {
     return id;
   }
 
+  /** The scope's number: tenant, conversation. */
+  static final String ID_OF = "SELECT id FROM vault_scopes WHERE tenant = ? AND conversation = ?";
+
   private static Long idOf(Connection c, Scope scope) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM vault_scopes WHERE tenant = ? AND conversation = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(ID_OF)) {
       bind(ps, 1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : null;
