@@ -135,12 +135,12 @@ class VaultIndexesIT {
     flyway(config, before).migrate();
   }
 
-  private static Flyway flyway(DatabaseConfig config, MigrationVersion target) {
+  static Flyway flyway(DatabaseConfig config, MigrationVersion target) {
     return Flyway.configure().dataSource(config.jdbcUrl(), config.user(), config.password())
         .locations("classpath:io/veil/store/migration").table("veil_schema_history").target(target).load();
   }
 
-  private static Connection connect(DatabaseConfig config) throws SQLException {
+  static Connection connect(DatabaseConfig config) throws SQLException {
     return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
   }
 

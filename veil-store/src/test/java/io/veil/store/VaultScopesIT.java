@@ -7,7 +7,6 @@ import io.veil.core.EntityType;
 import io.veil.core.Scope;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -24,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +73,8 @@ class VaultScopesIT {
       }
     }
     DatabaseConfig old = backend.fresh(clock);
-    flyway(old, MigrationVersion.fromVersion("9")).migrate();
-    try (Connection from = connect(written); Connection to = connect(old)) {
+    VaultIndexesIT.flyway(old, MigrationVersion.fromVersion("9")).migrate();
+    try (Connection from = VaultIndexesIT.connect(written); Connection to = VaultIndexesIT.connect(old)) {
       copy(from, to, "SELECT * FROM system_keys", "system_keys");
       copy(from, to, "SELECT * FROM subject_keys", "subject_keys");
       copy(from, to, "SELECT s.tenant, s.conversation, v.entity_type, v.token, v.lookup_hash, v.subject_ref,"
@@ -87,7 +85,7 @@ class VaultScopesIT {
       assertThat(count(to, "SELECT COUNT(*) FROM vault_entries")).isEqualTo(4);
     }
 
-    try (Database db = Database.open(old); Connection c = connect(old)) {
+    try (Database db = Database.open(old); Connection c = VaultIndexesIT.connect(old)) {
       assertThat(count(c, "SELECT COUNT(*) FROM vault_scopes")).as("one number per scope").isEqualTo(3);
       assertThat(count(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS WHERE LOWER(TABLE_NAME) IN"
           + " ('vault_entries', 'vault_token_marks') AND LOWER(COLUMN_NAME) IN ('tenant', 'conversation')"))
@@ -115,7 +113,7 @@ class VaultScopesIT {
   void theRetentionPurgeDeletesAScopeOnlyOnceItHasNeitherRowsNorMarks() throws Exception {
     MutableClock clock = new MutableClock();
     DatabaseConfig config = backend.fresh(clock);
-    try (Database db = Database.open(config); Connection c = connect(config)) {
+    try (Database db = Database.open(config); Connection c = VaultIndexesIT.connect(config)) {
       JdbcTokenVault vault = new JdbcTokenVault(db, new SubjectKeys(db, KeyManager.openOrCreate(keyDir)),
           Duration.ofHours(1), SubjectResolver.perConversation());
       RetentionPurger purger = new RetentionPurger(db,
@@ -180,7 +178,7 @@ class VaultScopesIT {
           assertThat(a.entries(scope)).isEqualTo(expected);
           assertThat(b.entries(scope)).isEqualTo(expected);
         }
-        try (Connection c = connect(config)) {
+        try (Connection c = VaultIndexesIT.connect(config)) {
           assertThat(count(c, "SELECT COUNT(*) FROM vault_scopes")).as("one number per scope").isEqualTo(scopes);
           assertThat(count(c, "SELECT COUNT(DISTINCT scope_id) FROM vault_entries")).isEqualTo(scopes);
         }
@@ -201,7 +199,8 @@ class VaultScopesIT {
     assumeTrue(backend == TestDatabases.POSTGRES, "row locks across connections are PostgreSQL's");
     DatabaseConfig config = backend.fresh();
     Scope ghost = new Scope("acme", "ghost");
-    try (Database db = Database.open(config); Connection purge = connect(config); Connection watch = connect(config)) {
+    try (Database db = Database.open(config); Connection purge = VaultIndexesIT.connect(config);
+         Connection watch = VaultIndexesIT.connect(config)) {
       JdbcTokenVault vault = new JdbcTokenVault(db, new SubjectKeys(db, KeyManager.openOrCreate(keyDir)),
           Duration.ofHours(1), SubjectResolver.perConversation());
       long ghostId;
@@ -234,15 +233,6 @@ class VaultScopesIT {
 
   private static int waitingOnLocks(Connection c) throws SQLException {
     return (int) count(c, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
-  }
-
-  private static Flyway flyway(DatabaseConfig config, MigrationVersion target) {
-    return Flyway.configure().dataSource(config.jdbcUrl(), config.user(), config.password())
-        .locations("classpath:io/veil/store/migration").table("veil_schema_history").target(target).load();
-  }
-
-  private static Connection connect(DatabaseConfig config) throws SQLException {
-    return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
   }
 
   private static long count(Connection c, String sql) throws SQLException {

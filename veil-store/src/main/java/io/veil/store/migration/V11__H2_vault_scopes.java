@@ -1,7 +1,5 @@
 package io.veil.store.migration;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -23,14 +21,9 @@ import org.flywaydb.core.api.migration.Context;
 public class V11__H2_vault_scopes extends BaseJavaMigration {
   @Override
   public void migrate(Context context) throws Exception {
-    Connection c = context.getConnection();
-    if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2")) {
-      return;
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE vault_scopes ALTER COLUMN id SET CACHE 1000");
-      s.execute("ALTER TABLE vault_entries DROP CONSTRAINT vault_scope_fk");
-      s.execute("ALTER TABLE vault_token_marks DROP CONSTRAINT vault_marks_scope_fk");
-    }
+    H2Statements.run(context,
+        "ALTER TABLE vault_scopes ALTER COLUMN id SET CACHE 1000",
+        "ALTER TABLE vault_entries DROP CONSTRAINT vault_scope_fk",
+        "ALTER TABLE vault_token_marks DROP CONSTRAINT vault_marks_scope_fk");
   }
 }
