@@ -263,7 +263,8 @@ public final class JdbcTokenVault implements TokenVault {
     }
     try {
       // the scope's number, made with the rows when they are its first (after the key claims, as the rows)
-      long scopeId = VaultScopes.idForInsert(c, scope, db.isPostgres());
+      VaultScopes.ScopeId number = VaultScopes.idForInsert(c, scope, db.isPostgres());
+      long scopeId = number.id();
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (scope_id, entity_type,"
           + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)")) {
         for (Row r : rows) {
@@ -286,7 +287,7 @@ public final class JdbcTokenVault implements TokenVault {
         }
       }
       // the scope's high-water marks go up with the rows, or nothing is stored: a token name is never reused
-      return TokenMarks.raise(c, scopeId, minted(rows)) ? Insert.INSERTED : Insert.TAKEN;
+      return TokenMarks.raise(c, scopeId, number.made(), minted(rows)) ? Insert.INSERTED : Insert.TAKEN;
     } catch (SQLException e) {
       // someone else minted a value or a token or made the scope first, or (PostgreSQL) this transaction was a
       // deadlock victim: two instances' groups insert rows of one scope and then lock its marks row, so each can

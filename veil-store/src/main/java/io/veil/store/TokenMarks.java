@@ -38,15 +38,6 @@ final class TokenMarks {
   /** The ordinals of one type that one insert stores: the lowest, the highest, and their latest expiry. */
   record Minted(String type, int lowest, int highest, long expiresAt) {}
 
-  /**
-   * Inside the transaction that stores the rows: raises the scope's mark of each type to its highest ordinal,
-   * provided every ordinal is above the mark. Types should come in one order (sorted), so that two writers lock
-   * the mark rows in the same order.
-   *
-   * @return false when an ordinal is not above its type's mark (another writer numbered it first, or it was
-   *     used by a value since deleted): the caller must store nothing and mint again; on PostgreSQL the
-   *     transaction may then only be rolled back (to a savepoint)
-   */
   /** {@link #raise}'s update: highest, expiry, scope number, type, lowest. Package-private for the plan test. */
   static final String RAISE = "UPDATE vault_token_marks SET high_water = ?,"
       + " expires_at = GREATEST(expires_at, ?) WHERE scope_id = ? AND entity_type = ? AND high_water < ?";
@@ -54,16 +45,29 @@ final class TokenMarks {
   /** {@link #of}'s read: tenant, conversation. */
   static final String OF = "SELECT entity_type, high_water FROM vault_token_marks WHERE scope_id = " + VaultScopes.ID;
 
-  static boolean raise(Connection c, long scopeId, Collection<Minted> minted) throws SQLException {
+  /**
+   * Inside the transaction that stores the rows: raises the scope's mark of each type to its highest ordinal,
+   * provided every ordinal is above the mark. Types should come in one order (sorted), so that two writers lock
+   * the mark rows in the same order.
+   *
+   * @param newScope the scope's number was made in this transaction: it has no marks (numbers are never reused),
+   *     so they are inserted without trying an update first (one statement per type instead of two)
+   * @return false when an ordinal is not above its type's mark (another writer numbered it first, or it was
+   *     used by a value since deleted): the caller must store nothing and mint again; on PostgreSQL the
+   *     transaction may then only be rolled back (to a savepoint)
+   */
+  static boolean raise(Connection c, long scopeId, boolean newScope, Collection<Minted> minted) throws SQLException {
     for (Minted m : minted) {
-      try (PreparedStatement ps = c.prepareStatement(RAISE)) {
-        ps.setInt(1, m.highest());
-        ps.setLong(2, m.expiresAt());
-        ps.setLong(3, scopeId);
-        ps.setString(4, m.type());
-        ps.setInt(5, m.lowest());
-        if (ps.executeUpdate() > 0) {
-          continue;
+      if (!newScope) {
+        try (PreparedStatement ps = c.prepareStatement(RAISE)) {
+          ps.setInt(1, m.highest());
+          ps.setLong(2, m.expiresAt());
+          ps.setLong(3, scopeId);
+          ps.setString(4, m.type());
+          ps.setInt(5, m.lowest());
+          if (ps.executeUpdate() > 0) {
+            continue;
+          }
         }
       }
       // no mark yet, or one at or above the lowest ordinal: inserting tells which (the key is unique)

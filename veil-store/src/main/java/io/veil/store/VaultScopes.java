@@ -43,6 +43,9 @@ final class VaultScopes {
     ps.setString(index + 1, scope.conversation());
   }
 
+  /** A scope's number; {@code made}: by this transaction, just now. */
+  record ScopeId(long id, boolean made) {}
+
   /**
    * Inside the transaction that inserts vault rows: the scope's number, made now when it has none (committed or
    * rolled back with the rows).
@@ -50,22 +53,29 @@ final class VaultScopes {
    * @throws SQLException with a unique violation (H2) or a transaction conflict (PostgreSQL) when a concurrent
    *     writer made the scope in a way this transaction cannot see; the caller looks again
    */
-  static long idForInsert(Connection c, Scope scope, boolean postgres) throws SQLException {
+  static ScopeId idForInsert(Connection c, Scope scope, boolean postgres) throws SQLException {
     Long id = idOf(c, scope);
     if (id != null) {
-      return id;
+      return new ScopeId(id, false);
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_scopes (tenant, conversation) VALUES (?, ?)"
-        + (postgres ? " ON CONFLICT (tenant, conversation) DO NOTHING" : ""))) {
+        + (postgres ? " ON CONFLICT (tenant, conversation) DO NOTHING" : ""), new String[] {"id"})) {
       bind(ps, 1, scope);
-      ps.executeUpdate();
+      if (ps.executeUpdate() == 1) {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          if (keys.next()) {
+            return new ScopeId(keys.getLong(1), true);
+          }
+        }
+      }
     }
+    // PostgreSQL: another writer made it first (its transaction has committed by now)
     id = idOf(c, scope);
     if (id == null) {
       // made by a writer whose transaction then deleted it again (a purge): look again
       throw new java.sql.SQLException("vault scope vanished while it was made", "40001");
     }
-    return id;
+    return new ScopeId(id, false);
   }
 
   /** The scope's number: tenant, conversation. */
