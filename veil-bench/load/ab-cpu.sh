@@ -15,7 +15,8 @@
 #   --unique: no request repeats an earlier one (post.lua UNIQUE=1): a prompt gets its request number, a multi-turn
 #   pass over the file is new conversations. Use it whenever a cache (detection.cache) is on: without it, wrk
 #   cycles through the same bodies and every repeat is a cache hit that the real workload would not have.
-# prints per interval and build: requests, req/s, CPU ms per request; then the ratio B / A of the sums.
+# prints per interval and build: requests, req/s, CPU ms per request, KB written to storage per request (the
+# process's write_bytes in /proc/PID/io: the H2 file, logs); then the ratios B / A of the sums.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -58,21 +59,22 @@ for side in A B; do
     -s "$HERE/post.lua" "${URL[$side]}" >"$WORK/wrk-$side.txt" 2>&1 & PIDS+=($!)
 done
 snap() { echo "$(awk '{print $14 + $15}' "/proc/${PID[$1]}/stat") $(curl -s "${URL[$1]}/metrics" \
-  | awk '/^veil_requests_total/ {s += $2} END {print s + 0}')"; }
+  | awk '/^veil_requests_total/ {s += $2} END {print s + 0}') $(awk '/^write_bytes/ {print $2}' "/proc/${PID[$1]}/io")"; }
 TCK="$(getconf CLK_TCK)"
 sleep "$WARMUP"
-declare -A PREV TOTC TOTN
-for side in A B; do PREV[$side]="$(snap "$side")"; TOTC[$side]=0; TOTN[$side]=0; done
+declare -A PREV TOTC TOTN TOTW
+for side in A B; do PREV[$side]="$(snap "$side")"; TOTC[$side]=0; TOTN[$side]=0; TOTW[$side]=0; done
 elapsed="$WARMUP"
 while [ $(( elapsed + INTERVAL )) -le "$SECS" ]; do
   sleep "$INTERVAL"; elapsed=$(( elapsed + INTERVAL ))
   for side in A B; do
     cur="$(snap "$side")"
-    read -r c0 n0 <<< "${PREV[$side]}"; read -r c1 n1 <<< "$cur"
-    dc=$(( (c1 - c0) * 1000 / TCK )); dn=$(( n1 - n0 ))
-    TOTC[$side]=$(( TOTC[$side] + dc )); TOTN[$side]=$(( TOTN[$side] + dn ))
-    awk -v s="$side" -v t="$elapsed" -v n="$dn" -v c="$dc" -v i="$INTERVAL" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-      'BEGIN { printf "%s t=%4ds %7d requests %8.1f req/s %6.2f CPU ms/request load %s\n", s, t, n, n / i, n ? c / n : 0, l }'
+    read -r c0 n0 w0 <<< "${PREV[$side]}"; read -r c1 n1 w1 <<< "$cur"
+    dc=$(( (c1 - c0) * 1000 / TCK )); dn=$(( n1 - n0 )); dw=$(( w1 - w0 ))
+    TOTC[$side]=$(( TOTC[$side] + dc )); TOTN[$side]=$(( TOTN[$side] + dn )); TOTW[$side]=$(( TOTW[$side] + dw ))
+    awk -v s="$side" -v t="$elapsed" -v n="$dn" -v c="$dc" -v w="$dw" -v i="$INTERVAL" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { printf "%s t=%4ds %7d requests %8.1f req/s %6.2f CPU ms/request %7.1f KB written/request load %s\n", s, t, n,
+        n / i, n ? c / n : 0, n ? w / n / 1024 : 0, l }'
     PREV[$side]="$cur"
   done
 done
@@ -88,7 +90,8 @@ for side in A B; do
     END { c = v["veil_vault_insert_commits_total"]; r = v["veil_vault_inserts_total"];
       if (c) printf "%s vault: %d inserts in %d commits (%.2f per commit)\n", s, r, c, r / c }'
 done
-awk -v ca="${TOTC[A]}" -v na="${TOTN[A]}" -v cb="${TOTC[B]}" -v nb="${TOTN[B]}" 'BEGIN {
-  a = na ? ca / na : 0; b = nb ? cb / nb : 0;
+awk -v ca="${TOTC[A]}" -v na="${TOTN[A]}" -v cb="${TOTC[B]}" -v nb="${TOTN[B]}" -v wa="${TOTW[A]}" -v wb="${TOTW[B]}" 'BEGIN {
+  a = na ? ca / na : 0; b = nb ? cb / nb : 0; xa = na ? wa / na / 1024 : 0; xb = nb ? wb / nb / 1024 : 0;
   printf "after warm-up: A %.2f CPU ms/request (%d requests), B %.2f (%d requests); B/A CPU per request %.2f, B/A requests %.2f\n",
-    a, na, b, nb, a ? b / a : 0, na ? nb / na : 0 }'
+    a, na, b, nb, a ? b / a : 0, na ? nb / na : 0
+  printf "written: A %.1f KB/request, B %.1f KB/request; B/A %.2f\n", xa, xb, xa ? xb / xa : 0 }'

@@ -145,11 +145,13 @@ if [ "$PRELOAD" -gt 0 ]; then
   psql_q -c "INSERT INTO subject_keys (subject_ref, tenant, wrapped_key, created_at, used_at)
       SELECT md5('preload' || i) || md5('key' || i), 'load', gen_random_bytes_stub.b, now_ms, now_ms
       FROM generate_series(0, ($PRELOAD - 1) / 67) i, (SELECT (extract(epoch FROM now()) * 1000)::bigint AS now_ms) t, LATERAL (SELECT decode(md5(i::text) || md5('w' || i) || md5('x' || i), 'hex') AS b) gen_random_bytes_stub" \
-    -c "INSERT INTO vault_entries (tenant, conversation, entity_type, token, lookup_hash, subject_ref, ciphertext, created_at, expires_at)
-      SELECT 'load', 'preload-' || (i / 67), 'PERSON', '<PERSON_' || (i % 67) || '>', md5('l' || i) || md5('m' || i),
+    -c "INSERT INTO vault_scopes (tenant, conversation)
+      SELECT 'load', 'preload-' || i FROM generate_series(0, ($PRELOAD - 1) / 67) i" \
+    -c "INSERT INTO vault_entries (scope_id, entity_type, token, lookup_hash, subject_ref, ciphertext, created_at, expires_at)
+      SELECT s.id, 'PERSON', '<PERSON_' || (i % 67) || '>', md5('l' || i) || md5('m' || i),
         md5('preload' || (i / 67)) || md5('key' || (i / 67)), decode(md5('c' || i) || md5('d' || i), 'hex'), 0, 9000000000000
-      FROM generate_series(0, $PRELOAD - 1) i" \
-    -c "VACUUM ANALYZE subject_keys" -c "VACUUM ANALYZE vault_entries" >/dev/null
+      FROM generate_series(0, $PRELOAD - 1) i JOIN vault_scopes s ON s.tenant = 'load' AND s.conversation = 'preload-' || (i / 67)" \
+    -c "VACUUM ANALYZE subject_keys" -c "VACUUM ANALYZE vault_scopes" -c "VACUUM ANALYZE vault_entries" >/dev/null
 fi
 PG_KEY="$(key_of A)"
 H2_KEY="$(key_of H)"

@@ -49,6 +49,14 @@ public final class Database implements AutoCloseable {
   private final Clock clock;
   private final H2FileCompactor compactor;
   private final SubjectChangeFeed changes;
+  /**
+   * In this process, inserts of vault rows (shared) against the deletion of vault scopes (exclusive), so that a
+   * purge never deletes a scope a concurrent insert is storing its first rows into ({@link VaultScopes}). On H2 (one
+   * process, no foreign keys to the scopes) this is the only guard; on PostgreSQL the foreign keys also cover other
+   * instances.
+   */
+  final java.util.concurrent.locks.ReentrantReadWriteLock vaultScopeUse =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Set when a call found the database unreachable, cleared by the next call that succeeds. */
   private volatile boolean unreachable;
   /** How long a call waits for a connection while the database is {@link #unreachable}. */
@@ -402,6 +410,14 @@ public final class Database implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * True for a foreign-key violation: SQLState 23503 (PostgreSQL, both directions; H2, a parent row still
+   * referenced) or 23506 (H2, a child row whose parent is missing).
+   */
+  static boolean isForeignKeyViolation(SQLException e) {
+    return hasState(e, "23503") || hasState(e, "23506");
   }
 
   /** True for a unique-constraint violation (SQLState 23505 on both H2 and PostgreSQL). */

@@ -201,8 +201,13 @@ public final class JdbcTokenVault implements TokenVault {
       // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
       // deleted the key first and this attempt seals the value again under a new key
       Row row = new Row(type, ordinal, token, lookup, ref, sealed, now, now + retention.toMillis());
-      Insert outcome = writes.run(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now),
-          Insert::stored);
+      Insert outcome;
+      db.vaultScopeUse.readLock().lock(); // no scope purge of this process between the scope's lookup and commit
+      try {
+        outcome = writes.run(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now), Insert::stored);
+      } finally {
+        db.vaultScopeUse.readLock().unlock();
+      }
       if (outcome == Insert.KEY_GONE) {
         keys.forget(ref.hex()); // seal the next attempt under the key row as it is now, not a cached copy
         lastOrdinal = ordinal - 1; // the token was not used: mint the same ordinal again
@@ -256,34 +261,39 @@ public final class JdbcTokenVault implements TokenVault {
         return Insert.KEY_GONE;
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (tenant, conversation, entity_type,"
-        + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-      for (Row r : rows) {
-        ps.setString(1, scope.tenant());
-        ps.setString(2, scope.conversation());
-        ps.setString(3, r.type().name());
-        ps.setString(4, r.token());
-        ps.setString(5, r.lookup());
-        ps.setString(6, r.ref().hex());
-        ps.setBytes(7, r.sealed().ciphertext());
-        ps.setLong(8, r.createdAt());
-        ps.setLong(9, r.expiresAt());
-        if (rows.size() == 1) {
-          ps.executeUpdate();
-        } else {
-          ps.addBatch();
+    try {
+      // the scope's number, made with the rows when they are its first (after the key claims, as the rows)
+      VaultScopes.ScopeId number = VaultScopes.idForInsert(c, scope, db.isPostgres());
+      long scopeId = number.id();
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_entries (scope_id, entity_type,"
+          + " token, lookup_hash, subject_ref, ciphertext, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)")) {
+        for (Row r : rows) {
+          ps.setLong(1, scopeId);
+          ps.setString(2, r.type().name());
+          ps.setString(3, r.token());
+          ps.setString(4, r.lookup());
+          ps.setString(5, r.ref().hex());
+          ps.setBytes(6, r.sealed().ciphertext());
+          ps.setLong(7, r.createdAt());
+          ps.setLong(8, r.expiresAt());
+          if (rows.size() == 1) {
+            ps.executeUpdate();
+          } else {
+            ps.addBatch();
+          }
+        }
+        if (rows.size() > 1) {
+          ps.executeBatch();
         }
       }
-      if (rows.size() > 1) {
-        ps.executeBatch();
-      }
       // the scope's high-water marks go up with the rows, or nothing is stored: a token name is never reused
-      return TokenMarks.raise(c, scope, minted(rows)) ? Insert.INSERTED : Insert.TAKEN;
+      return TokenMarks.raise(c, scopeId, number.made(), minted(rows)) ? Insert.INSERTED : Insert.TAKEN;
     } catch (SQLException e) {
-      // someone else minted a value or a token first, or (PostgreSQL) this transaction was a deadlock victim: two
-      // instances' groups insert rows of one scope and then lock its marks row, so each can wait on the other; the
-      // victim is rolled back whole. Either way look again (nothing of it is kept)
-      if (Database.isUniqueViolation(e) || Database.isTransactionConflict(e)) {
+      // someone else minted a value or a token or made the scope first, or (PostgreSQL) this transaction was a
+      // deadlock victim: two instances' groups insert rows of one scope and then lock its marks row, so each can
+      // wait on the other; the victim is rolled back whole; or the retention purge deleted the scope (foreign key).
+      // Either way look again (nothing of it is kept)
+      if (Database.isUniqueViolation(e) || Database.isTransactionConflict(e) || Database.isForeignKeyViolation(e)) {
         return Insert.TAKEN;
       }
       throw e;
@@ -416,8 +426,14 @@ public final class JdbcTokenVault implements TokenVault {
       // the group runs units in the order of their first subject, insert() claims a unit's subjects in order:
       // with one subject per unit (a conversation's), the group locks key rows in ascending order, as the purge does
       String first = deferred.rows.stream().map(r -> r.ref().hex()).min(String::compareTo).orElse("");
-      Insert outcome = writes.run(first,
-          c -> insert(c, deferred.scope, deferred.rows, deferred.newKeys, db.clock().millis()), Insert::stored);
+      Insert outcome;
+      db.vaultScopeUse.readLock().lock(); // as in doTokenize
+      try {
+        outcome = writes.run(first,
+            c -> insert(c, deferred.scope, deferred.rows, deferred.newKeys, db.clock().millis()), Insert::stored);
+      } finally {
+        db.vaultScopeUse.readLock().unlock();
+      }
       if (outcome == Insert.KEY_GONE) {
         deferred.rows.forEach(r -> keys.forget(r.ref().hex()));
       }
@@ -437,6 +453,11 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /** {@link #reveal}'s read: tenant, conversation, token, now. Package-private for the plan test (VaultIndexesIT). */
+  static final String REVEAL = "SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key,"
+      + " v.created_at FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
+      + " WHERE v.scope_id = " + VaultScopes.ID + " AND v.token = ? AND v.expires_at > ?";
+
   @Override
   public Optional<String> reveal(Scope scope, String token) {
     Objects.requireNonNull(scope, "scope");
@@ -450,11 +471,8 @@ public final class JdbcTokenVault implements TokenVault {
     }
     try {
       return db.withConnection("vault reveal", c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT v.entity_type, v.subject_ref, v.ciphertext, k.wrapped_key,"
-            + " v.created_at FROM vault_entries v LEFT JOIN subject_keys k ON k.subject_ref = v.subject_ref"
-            + " WHERE v.tenant = ? AND v.conversation = ? AND v.token = ? AND v.expires_at > ?")) {
-          ps.setString(1, scope.tenant());
-          ps.setString(2, scope.conversation());
+        try (PreparedStatement ps = c.prepareStatement(REVEAL)) {
+          VaultScopes.bind(ps, 1, scope);
           ps.setString(3, token);
           ps.setLong(4, db.clock().millis());
           try (ResultSet rs = ps.executeQuery()) {
@@ -524,7 +542,7 @@ public final class JdbcTokenVault implements TokenVault {
   static final String SCOPE_READ = "SELECT v.token, v.entity_type, v.subject_ref, v.ciphertext,"
       + " (SELECT k.wrapped_key FROM subject_keys k WHERE k.subject_ref = v.subject_ref),"
       + " v.expires_at, v.id, v.lookup_hash, v.created_at FROM vault_entries v"
-      + " WHERE v.tenant = ? AND v.conversation = ? ORDER BY v.id";
+      + " WHERE v.scope_id = " + VaultScopes.ID + " ORDER BY v.id";
 
   /** Reads and decrypts the scope's live entries; also fills {@code lookups} (may be null) with every live row. */
   private Snapshot readEntries(Scope scope, Map<String, Existing> lookups) {
@@ -538,8 +556,7 @@ public final class JdbcTokenVault implements TokenVault {
         // the subject's wrapped key comes in the same query: a key destroyed before it ran (erasure,
         // on any instance) yields no row, so no cached copy of it can decrypt anything
         try (PreparedStatement ps = c.prepareStatement(SCOPE_READ)) {
-          ps.setString(1, scope.tenant());
-          ps.setString(2, scope.conversation());
+          VaultScopes.bind(ps, 1, scope);
           long now = db.clock().millis();
           java.util.List<Long> orphans = new java.util.ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
@@ -612,6 +629,9 @@ public final class JdbcTokenVault implements TokenVault {
     return query.apply(batch.tokenIndex(scope, newIndex));
   }
 
+  /** {@link #clear}'s delete: tenant, conversation. */
+  static final String CLEAR = "DELETE FROM vault_entries WHERE scope_id = " + VaultScopes.ID;
+
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
@@ -623,10 +643,8 @@ public final class JdbcTokenVault implements TokenVault {
     try {
       String scopeRef = keys.lookupHash(Bytes.fields("veil.vault-scope.v1", scope.tenant(), scope.conversation()));
       db.inTransaction("vault clear", c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM vault_entries WHERE tenant = ? AND conversation = ?")) {
-          ps.setString(1, scope.tenant());
-          ps.setString(2, scope.conversation());
+        try (PreparedStatement ps = c.prepareStatement(CLEAR)) {
+          VaultScopes.bind(ps, 1, scope);
           int n = ps.executeUpdate();
           if (n > 0) {
             // the other instances sharing the database drop their snapshots when this commits
@@ -870,12 +888,14 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
+  /** A batch's read of a scope's tokens and lookup hashes: tenant, conversation. */
+  static final String READ_LOOKUPS = "SELECT id, token, expires_at, lookup_hash, entity_type"
+      + " FROM vault_entries WHERE scope_id = " + VaultScopes.ID;
+
   private static Map<String, Existing> readLookups(Connection c, Scope scope) throws SQLException {
     Map<String, Existing> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, lookup_hash, entity_type"
-        + " FROM vault_entries WHERE tenant = ? AND conversation = ?")) {
-      ps.setString(1, scope.tenant());
-      ps.setString(2, scope.conversation());
+    try (PreparedStatement ps = c.prepareStatement(READ_LOOKUPS)) {
+      VaultScopes.bind(ps, 1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(rs.getString(4), new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(5)));
@@ -997,11 +1017,13 @@ public final class JdbcTokenVault implements TokenVault {
     return writes.units();
   }
 
+  /** One value's row by its lookup hash: tenant, conversation, lookup hash. */
+  static final String FIND_BY_LOOKUP = "SELECT id, token, expires_at, entity_type FROM vault_entries"
+      + " WHERE scope_id = " + VaultScopes.ID + " AND lookup_hash = ?";
+
   private static Existing findByLookup(Connection c, Scope scope, String lookup) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, token, expires_at, entity_type FROM vault_entries"
-        + " WHERE tenant = ? AND conversation = ? AND lookup_hash = ?")) {
-      ps.setString(1, scope.tenant());
-      ps.setString(2, scope.conversation());
+    try (PreparedStatement ps = c.prepareStatement(FIND_BY_LOOKUP)) {
+      VaultScopes.bind(ps, 1, scope);
       ps.setString(3, lookup);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? new Existing(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)) : null;
@@ -1025,13 +1047,15 @@ public final class JdbcTokenVault implements TokenVault {
    * The ordinal the scope's last value of the type was minted from, as far as the database tells: its high-water
    * mark ({@link TokenMarks}), or its row count where that is higher (rows stored before the marks existed).
    */
+  /** A type's row count and mark in a scope: (tenant, conversation, type) twice. */
+  static final String COUNT_TYPE = "SELECT (SELECT COUNT(*) FROM vault_entries"
+      + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?), (SELECT high_water FROM vault_token_marks"
+      + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?)";
+
   private static int countType(Connection c, Scope scope, EntityType type) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM vault_entries"
-        + " WHERE tenant = ? AND conversation = ? AND entity_type = ?), (SELECT high_water FROM vault_token_marks"
-        + " WHERE tenant = ? AND conversation = ? AND entity_type = ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(COUNT_TYPE)) {
       for (int i = 0; i < 6; i += 3) {
-        ps.setString(i + 1, scope.tenant());
-        ps.setString(i + 2, scope.conversation());
+        VaultScopes.bind(ps, i + 1, scope);
         ps.setString(i + 3, type.name());
       }
       try (ResultSet rs = ps.executeQuery()) {

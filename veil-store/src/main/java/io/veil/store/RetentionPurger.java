@@ -88,6 +88,7 @@ public final class RetentionPurger {
         return (long) ps.executeUpdate();
       }
     }));
+    VaultScopes.purge(db); // then the scopes left with neither rows nor marks; not counted: no data
     out.put(DataClass.AUDIT_RECORDS, purgeAudit(now - policy.periodOf(DataClass.AUDIT_RECORDS).toMillis()));
     out.put(DataClass.CONSENT_HISTORY, db.withConnection("retention (consent)", c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM consent_events WHERE recorded_at <= ? AND id NOT IN"

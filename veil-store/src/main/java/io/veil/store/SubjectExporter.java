@@ -102,8 +102,9 @@ public final class SubjectExporter {
         g.writeArrayFieldStart("vault_entries");
         Optional<Aead> key = keys.dataKey(c, ref);
         if (key.isPresent()) {
-          try (PreparedStatement ps = c.prepareStatement("SELECT tenant, conversation, entity_type, token, ciphertext,"
-              + " created_at, expires_at FROM vault_entries WHERE subject_ref = ? AND expires_at > ? ORDER BY id")) {
+          try (PreparedStatement ps = c.prepareStatement("SELECT s.tenant, s.conversation, v.entity_type, v.token,"
+              + " v.ciphertext, v.created_at, v.expires_at FROM vault_entries v JOIN vault_scopes s ON s.id = v.scope_id"
+              + " WHERE v.subject_ref = ? AND v.expires_at > ? ORDER BY v.id")) {
             ps.setString(1, ref.hex());
             ps.setLong(2, now);
             ps.setFetchSize(FETCH);

@@ -27,6 +27,9 @@ import java.util.Map;
  * <p>Lifetime: a mark expires with the newest entry it numbered, and {@link RetentionPurger} deletes it one
  * vault retention period after that; a scope silent that long numbers from one again.
  *
+ * <p>Keyed by the scope's number ({@link VaultScopes}), which a mark keeps alive: the purge deletes a scope only
+ * once it has neither marks nor rows.
+ *
  * <p>Thread safety: stateless. <b>Security:</b> a mark holds a scope, a type and a number: no value, no subject.
  */
 final class TokenMarks {
@@ -35,38 +38,45 @@ final class TokenMarks {
   /** The ordinals of one type that one insert stores: the lowest, the highest, and their latest expiry. */
   record Minted(String type, int lowest, int highest, long expiresAt) {}
 
+  /** {@link #raise}'s update: highest, expiry, scope number, type, lowest. Package-private for the plan test. */
+  static final String RAISE = "UPDATE vault_token_marks SET high_water = ?,"
+      + " expires_at = GREATEST(expires_at, ?) WHERE scope_id = ? AND entity_type = ? AND high_water < ?";
+
+  /** {@link #of}'s read: tenant, conversation. */
+  static final String OF = "SELECT entity_type, high_water FROM vault_token_marks WHERE scope_id = " + VaultScopes.ID;
+
   /**
    * Inside the transaction that stores the rows: raises the scope's mark of each type to its highest ordinal,
    * provided every ordinal is above the mark. Types should come in one order (sorted), so that two writers lock
    * the mark rows in the same order.
    *
+   * @param newScope the scope's number was made in this transaction: it has no marks (numbers are never reused),
+   *     so they are inserted without trying an update first (one statement per type instead of two)
    * @return false when an ordinal is not above its type's mark (another writer numbered it first, or it was
    *     used by a value since deleted): the caller must store nothing and mint again; on PostgreSQL the
    *     transaction may then only be rolled back (to a savepoint)
    */
-  static boolean raise(Connection c, Scope scope, Collection<Minted> minted) throws SQLException {
+  static boolean raise(Connection c, long scopeId, boolean newScope, Collection<Minted> minted) throws SQLException {
     for (Minted m : minted) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE vault_token_marks SET high_water = ?,"
-          + " expires_at = GREATEST(expires_at, ?) WHERE tenant = ? AND conversation = ? AND entity_type = ?"
-          + " AND high_water < ?")) {
-        ps.setInt(1, m.highest());
-        ps.setLong(2, m.expiresAt());
-        ps.setString(3, scope.tenant());
-        ps.setString(4, scope.conversation());
-        ps.setString(5, m.type());
-        ps.setInt(6, m.lowest());
-        if (ps.executeUpdate() > 0) {
-          continue;
+      if (!newScope) {
+        try (PreparedStatement ps = c.prepareStatement(RAISE)) {
+          ps.setInt(1, m.highest());
+          ps.setLong(2, m.expiresAt());
+          ps.setLong(3, scopeId);
+          ps.setString(4, m.type());
+          ps.setInt(5, m.lowest());
+          if (ps.executeUpdate() > 0) {
+            continue;
+          }
         }
       }
       // no mark yet, or one at or above the lowest ordinal: inserting tells which (the key is unique)
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO vault_token_marks"
-          + " (tenant, conversation, entity_type, high_water, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, scope.tenant());
-        ps.setString(2, scope.conversation());
-        ps.setString(3, m.type());
-        ps.setInt(4, m.highest());
-        ps.setLong(5, m.expiresAt());
+          + " (scope_id, entity_type, high_water, expires_at) VALUES (?, ?, ?, ?)")) {
+        ps.setLong(1, scopeId);
+        ps.setString(2, m.type());
+        ps.setInt(3, m.highest());
+        ps.setLong(4, m.expiresAt());
         ps.executeUpdate();
       } catch (SQLException e) {
         if (Database.isUniqueViolation(e)) {
@@ -81,10 +91,8 @@ final class TokenMarks {
   /** The scope's marks by entity type name (types never minted in it are absent). */
   static Map<String, Integer> of(Connection c, Scope scope) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT entity_type, high_water FROM vault_token_marks WHERE tenant = ? AND conversation = ?")) {
-      ps.setString(1, scope.tenant());
-      ps.setString(2, scope.conversation());
+    try (PreparedStatement ps = c.prepareStatement(OF)) {
+      VaultScopes.bind(ps, 1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(rs.getString(1), rs.getInt(2));

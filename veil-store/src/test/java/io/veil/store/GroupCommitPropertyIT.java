@@ -113,14 +113,14 @@ class GroupCommitPropertyIT {
       }
       for (var e : tokenOf.entrySet()) {
         Scope scope = new Scope("acme", "t" + t + "-c" + e.getKey());
-        assertThat(count("SELECT COUNT(*) FROM vault_entries WHERE tenant = 'acme' AND conversation = '"
+        assertThat(count("SELECT COUNT(*) FROM vault_entries v JOIN vault_scopes s ON s.id = v.scope_id WHERE s.tenant = 'acme' AND s.conversation = '"
             + scope.conversation() + "'")).as("each value stored once").isEqualTo(valuesOf.get(e.getKey()).size());
         Map<String, String> entries = vault2.entries(scope);
         e.getValue().forEach((value, token) -> assertThat(entries).containsEntry(token, value));
       }
       long subjects = tokenOf.values().stream().filter(m -> !m.isEmpty()).count();
       assertThat(count("SELECT COUNT(*) FROM subject_keys k WHERE EXISTS (SELECT 1 FROM vault_entries v"
-          + " WHERE v.subject_ref = k.subject_ref AND v.conversation LIKE 't" + t + "-c%')"))
+          + " JOIN vault_scopes s ON s.id = v.scope_id WHERE v.subject_ref = k.subject_ref AND s.conversation LIKE 't" + t + "-c%')"))
           .as("one key per subject").isEqualTo(subjects);
     }
   }

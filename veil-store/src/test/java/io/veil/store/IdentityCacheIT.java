@@ -54,7 +54,8 @@ class IdentityCacheIT {
         ids.addAll(db.withConnection("ids", c -> {
           List<Long> out = new ArrayList<>();
           try (Statement s = c.createStatement();
-               ResultSet rs = s.executeQuery("SELECT id FROM vault_entries WHERE conversation = '" + scope.conversation() + "' ORDER BY created_at, id")) {
+               ResultSet rs = s.executeQuery("SELECT v.id FROM vault_entries v JOIN vault_scopes s ON s.id = v.scope_id WHERE s.conversation = '"
+                   + scope.conversation() + "' ORDER BY v.created_at, v.id")) {
             while (rs.next()) {
               out.add(rs.getLong(1));
             }

@@ -172,7 +172,8 @@ class SubjectKeyCryptoIT {
   private byte[] ciphertext(Scope scope, String token) {
     return db.withConnection("test", c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT ciphertext FROM vault_entries WHERE tenant = ? AND conversation = ? AND token = ?")) {
+          "SELECT v.ciphertext FROM vault_entries v JOIN vault_scopes s ON s.id = v.scope_id"
+              + " WHERE s.tenant = ? AND s.conversation = ? AND v.token = ?")) {
         ps.setString(1, scope.tenant());
         ps.setString(2, scope.conversation());
         ps.setString(3, token);

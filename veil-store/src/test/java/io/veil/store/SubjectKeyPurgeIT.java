@@ -242,7 +242,7 @@ class SubjectKeyPurgeIT {
       assertThat(orphanedVaultRows()).as("vault rows whose key is gone").isZero();
       // every value still stored restores through either instance
       try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
-          ResultSet rs = c.createStatement().executeQuery("SELECT conversation, token FROM vault_entries")) {
+          ResultSet rs = c.createStatement().executeQuery("SELECT s.conversation, v.token FROM vault_entries v JOIN vault_scopes s ON s.id = v.scope_id")) {
         while (rs.next()) {
           Scope s = new Scope("acme", rs.getString(1));
           String value = minted.get(rs.getString(1) + "|" + rs.getString(2));

@@ -237,16 +237,18 @@ class TokenNameReuseIT {
       try (var st = other.createStatement()) {
         st.execute("SET deadlock_timeout = '60s'");
         st.executeUpdate("UPDATE vault_token_marks SET high_water = high_water"
-            + " WHERE tenant = 'acme' AND conversation = 'conv-1' AND entity_type = 'PERSON'");
+            + " WHERE scope_id = (SELECT id FROM vault_scopes WHERE tenant = 'acme' AND conversation = 'conv-1')"
+            + " AND entity_type = 'PERSON'");
       }
       Future<String> minted = pool.submit(() -> mint(MintPath.PLAIN, BOB, "Bob Brown"));
       for (int i = 0; i < 200 && waitingOnLocks(watch) == 0; i++) {
         Thread.sleep(50); // until the vault has inserted its row and waits for the marks row
       }
       assertThat(waitingOnLocks(watch)).as("the vault waits for the marks row").isEqualTo(1);
-      try (PreparedStatement ps = other.prepareStatement("INSERT INTO vault_entries (tenant, conversation,"
+      try (PreparedStatement ps = other.prepareStatement("INSERT INTO vault_entries (scope_id,"
           + " entity_type, token, lookup_hash, subject_ref, ciphertext, created_at, expires_at)"
-          + " VALUES ('acme', 'conv-1', 'PERSON', '<PERSON_2>', 'other-lookup', 'other-ref', ?, 0, 0)")) {
+          + " VALUES ((SELECT id FROM vault_scopes WHERE tenant = 'acme' AND conversation = 'conv-1'),"
+          + " 'PERSON', '<PERSON_2>', 'other-lookup', 'other-ref', ?, 0, 0)")) {
         ps.setBytes(1, new byte[] {1});
         ps.executeUpdate(); // waits for the vault's row: a cycle, which the vault's backend detects after 1 s
       }

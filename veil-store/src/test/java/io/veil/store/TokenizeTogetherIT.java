@@ -407,7 +407,8 @@ class TokenizeTogetherIT {
   private long rows(Scope scope) {
     try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
          PreparedStatement ps = c.prepareStatement(
-             "SELECT COUNT(*) FROM vault_entries WHERE tenant = ? AND conversation = ?")) {
+             "SELECT COUNT(*) FROM vault_entries v JOIN vault_scopes s ON s.id = v.scope_id"
+                 + " WHERE s.tenant = ? AND s.conversation = ?")) {
       ps.setString(1, scope.tenant());
       ps.setString(2, scope.conversation());
       try (ResultSet rs = ps.executeQuery()) {

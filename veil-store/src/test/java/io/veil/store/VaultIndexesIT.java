@@ -13,16 +13,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Schema V8: the vault's expiry index, which no statement used, is gone after the upgrade, on H2 and PostgreSQL;
- * the rows stay, the vault still reads and writes them, and the retention purge still removes expired ones.
+ * the rows stay, the vault still reads and writes them, and the retention purge still removes expired ones. Schema
+ * V10: PostgreSQL finds a scope's rows and marks by index through its number.
  */
 class VaultIndexesIT {
   private static final String PURGE = "DELETE FROM vault_entries WHERE expires_at <= 1000 OR created_at <= 500";
@@ -66,6 +69,64 @@ class VaultIndexesIT {
     }
   }
 
+  /**
+   * Schema V10, PostgreSQL's planner: every statement that reaches a scope's vault rows or marks does so through the
+   * scope's number and an index that starts with it, never by scanning the tables, with 2,000 scopes of 30 rows
+   * each analysed (the load run's conversations hold ~67).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scopeStatements")
+  void aScopesStatementsFindItsRowsByIndex(String name, String sql, List<Object> params, String index)
+      throws Exception {
+    DatabaseConfig config = TestDatabases.POSTGRES.fresh();
+    try (Database db = Database.open(config); Connection c = connect(config); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO vault_scopes (tenant, conversation) SELECT 'acme', 'c-' || i FROM generate_series(0, 1999) i");
+      s.execute("INSERT INTO vault_entries (scope_id, entity_type, token, lookup_hash, subject_ref, ciphertext,"
+          + " created_at, expires_at) SELECT sc.id, CASE WHEN j % 2 = 0 THEN 'PERSON' ELSE 'EMAIL' END,"
+          + " '<T_' || j || '>', md5(sc.id || '/' || j) || md5(j || '/' || sc.id), md5('s' || sc.id) || md5('t' || sc.id),"
+          + " decode(md5('c' || j), 'hex'), 0, 9000000000000 FROM vault_scopes sc, generate_series(1, 30) j");
+      s.execute("INSERT INTO vault_token_marks (scope_id, entity_type, high_water, expires_at)"
+          + " SELECT sc.id, t.type, 15, 9000000000000 FROM vault_scopes sc, (VALUES ('PERSON'), ('EMAIL')) t(type)");
+      for (String table : List.of("vault_scopes", "vault_entries", "vault_token_marks")) {
+        s.execute("ANALYZE " + table);
+      }
+      String plan;
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+        for (int i = 0; i < params.size(); i++) {
+          ps.setObject(i + 1, params.get(i));
+        }
+        StringBuilder b = new StringBuilder();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            b.append(rs.getString(1)).append('\n');
+          }
+        }
+        plan = b.toString();
+      }
+      assertThat(plan).as(name + "\n" + plan).doesNotContain("Seq Scan on vault_entries")
+          .doesNotContain("Seq Scan on vault_scopes").doesNotContain("Seq Scan on vault_token_marks")
+          .contains(index).contains("vault_scopes_uq");
+    }
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> scopeStatements() {
+    List<Object> scope = List.of("acme", "c-17");
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("scope read (entries)", JdbcTokenVault.SCOPE_READ, scope,
+            "vault_"),
+        org.junit.jupiter.params.provider.Arguments.of("batch lookups", JdbcTokenVault.READ_LOOKUPS, scope, "vault_"),
+        org.junit.jupiter.params.provider.Arguments.of("lookup of one value", JdbcTokenVault.FIND_BY_LOOKUP,
+            List.of("acme", "c-17", "0123"), "vault_lookup_uq"),
+        org.junit.jupiter.params.provider.Arguments.of("reveal", JdbcTokenVault.REVEAL,
+            List.of("acme", "c-17", "<T_3>", 0L), "vault_token_uq"),
+        org.junit.jupiter.params.provider.Arguments.of("count of a type", JdbcTokenVault.COUNT_TYPE,
+            List.of("acme", "c-17", "PERSON", "acme", "c-17", "PERSON"), "vault_token_marks_pk"),
+        org.junit.jupiter.params.provider.Arguments.of("clear", JdbcTokenVault.CLEAR, scope, "vault_"),
+        org.junit.jupiter.params.provider.Arguments.of("marks of a scope", TokenMarks.OF, scope,
+            "vault_token_marks_pk"),
+        org.junit.jupiter.params.provider.Arguments.of("scope number", VaultScopes.ID_OF, scope, "vault_scopes_uq"));
+  }
+
   /** The schema an earlier release left: every migration before V8 (whichever numbers other changes took). */
   private static void migrateToTheVersionBeforeV8(DatabaseConfig config) {
     MigrationVersion v8 = MigrationVersion.fromVersion("8");
@@ -74,12 +135,12 @@ class VaultIndexesIT {
     flyway(config, before).migrate();
   }
 
-  private static Flyway flyway(DatabaseConfig config, MigrationVersion target) {
+  static Flyway flyway(DatabaseConfig config, MigrationVersion target) {
     return Flyway.configure().dataSource(config.jdbcUrl(), config.user(), config.password())
         .locations("classpath:io/veil/store/migration").table("veil_schema_history").target(target).load();
   }
 
-  private static Connection connect(DatabaseConfig config) throws SQLException {
+  static Connection connect(DatabaseConfig config) throws SQLException {
     return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
   }
 

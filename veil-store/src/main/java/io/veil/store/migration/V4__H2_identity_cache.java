@@ -1,7 +1,5 @@
 package io.veil.store.migration;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -22,14 +20,9 @@ import org.flywaydb.core.api.migration.Context;
 public class V4__H2_identity_cache extends BaseJavaMigration {
   @Override
   public void migrate(Context context) throws Exception {
-    Connection c = context.getConnection();
-    if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2")) {
-      return;
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE vault_entries ALTER COLUMN id SET CACHE 1000");
-      s.execute("ALTER TABLE consent_events ALTER COLUMN id SET CACHE 1000");
-      s.execute("ALTER TABLE client_keys ALTER COLUMN seq SET CACHE 1000");
-    }
+    H2Statements.run(context,
+        "ALTER TABLE vault_entries ALTER COLUMN id SET CACHE 1000",
+        "ALTER TABLE consent_events ALTER COLUMN id SET CACHE 1000",
+        "ALTER TABLE client_keys ALTER COLUMN seq SET CACHE 1000");
   }
 }
