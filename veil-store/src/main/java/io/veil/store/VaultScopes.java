@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The table {@code vault_scopes}: one number per conversation scope (tenant, conversation), from a sequence.
@@ -73,7 +76,7 @@ final class VaultScopes {
     id = idOf(c, scope);
     if (id == null) {
       // made by a writer whose transaction then deleted it again (a purge): look again
-      throw new java.sql.SQLException("vault scope vanished while it was made", "40001");
+      throw new SQLException("vault scope vanished while it was made", "40001");
     }
     return new ScopeId(id, false);
   }
@@ -109,7 +112,7 @@ final class VaultScopes {
     long after = 0;
     while (true) {
       long from = after;
-      java.util.List<Long> page = db.withConnection("retention (vault scopes)", c -> unused(c, from));
+      List<Long> page = db.withConnection("retention (vault scopes)", c -> unused(c, from));
       if (page.isEmpty()) {
         return purged;
       }
@@ -123,8 +126,8 @@ final class VaultScopes {
     }
   }
 
-  private static java.util.List<Long> unused(Connection c, long after) throws SQLException {
-    java.util.List<Long> out = new java.util.ArrayList<>();
+  private static List<Long> unused(Connection c, long after) throws SQLException {
+    List<Long> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT s.id FROM vault_scopes s WHERE s.id > ?" + UNUSED
         + " ORDER BY s.id")) {
       ps.setLong(1, after);
@@ -138,9 +141,9 @@ final class VaultScopes {
     return out;
   }
 
-  private static long delete(Connection c, java.util.List<Long> ids) throws SQLException {
+  private static long delete(Connection c, List<Long> ids) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_scopes s WHERE s.id IN ("
-        + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")" + UNUSED)) {
+        + String.join(",", Collections.nCopies(ids.size(), "?")) + ")" + UNUSED)) {
       for (int i = 0; i < ids.size(); i++) {
         ps.setLong(i + 1, ids.get(i));
       }
