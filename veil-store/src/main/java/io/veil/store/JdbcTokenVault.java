@@ -201,13 +201,7 @@ public final class JdbcTokenVault implements TokenVault {
       // written, so a concurrent purge of idle keys or an erasure either waits and then sees this row, or
       // deleted the key first and this attempt seals the value again under a new key
       Row row = new Row(type, ordinal, token, lookup, ref, sealed, now, now + retention.toMillis());
-      Insert outcome;
-      db.vaultScopeUse.readLock().lock(); // no scope purge of this process between the scope's lookup and commit
-      try {
-        outcome = writes.run(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now), Insert::stored);
-      } finally {
-        db.vaultScopeUse.readLock().unlock();
-      }
+      Insert outcome = storeUnit(ref.hex(), c -> insert(c, scope, java.util.List.of(row), Map.of(), now));
       if (outcome == Insert.KEY_GONE) {
         keys.forget(ref.hex()); // seal the next attempt under the key row as it is now, not a cached copy
         lastOrdinal = ordinal - 1; // the token was not used: mint the same ordinal again
@@ -229,6 +223,20 @@ public final class JdbcTokenVault implements TokenVault {
   /** A value sealed and given its token (minted from {@code ordinal}), to be inserted into {@code vault_entries}. */
   private record Row(EntityType type, int ordinal, String token, String lookup, Pseudonym ref,
                      SubjectKeys.Sealed sealed, long createdAt, long expiresAt) {}
+
+  /**
+   * Runs an {@link #insert} unit in the group commit ({@code order}: its first subject) while this process's
+   * retention purge deletes no vault scope, so no scope is purged between the unit's lookup of its number and
+   * its commit ({@link VaultScopes}).
+   */
+  private Insert storeUnit(String order, GroupCommit.Unit<Insert> unit) {
+    db.vaultScopeUse.readLock().lock();
+    try {
+      return writes.run(order, unit, Insert::stored);
+    } finally {
+      db.vaultScopeUse.readLock().unlock();
+    }
+  }
 
   /**
    * Inside a transaction (a {@link GroupCommit} unit): claims the key of every row's subject once (in subject
@@ -426,14 +434,8 @@ public final class JdbcTokenVault implements TokenVault {
       // the group runs units in the order of their first subject, insert() claims a unit's subjects in order:
       // with one subject per unit (a conversation's), the group locks key rows in ascending order, as the purge does
       String first = deferred.rows.stream().map(r -> r.ref().hex()).min(String::compareTo).orElse("");
-      Insert outcome;
-      db.vaultScopeUse.readLock().lock(); // as in doTokenize
-      try {
-        outcome = writes.run(first,
-            c -> insert(c, deferred.scope, deferred.rows, deferred.newKeys, db.clock().millis()), Insert::stored);
-      } finally {
-        db.vaultScopeUse.readLock().unlock();
-      }
+      Insert outcome = storeUnit(first,
+          c -> insert(c, deferred.scope, deferred.rows, deferred.newKeys, db.clock().millis()));
       if (outcome == Insert.KEY_GONE) {
         deferred.rows.forEach(r -> keys.forget(r.ref().hex()));
       }
@@ -1043,15 +1045,15 @@ public final class JdbcTokenVault implements TokenVault {
     return db.withConnection("vault count", c -> countType(c, scope, type));
   }
 
-  /**
-   * The ordinal the scope's last value of the type was minted from, as far as the database tells: its high-water
-   * mark ({@link TokenMarks}), or its row count where that is higher (rows stored before the marks existed).
-   */
   /** A type's row count and mark in a scope: (tenant, conversation, type) twice. */
   static final String COUNT_TYPE = "SELECT (SELECT COUNT(*) FROM vault_entries"
       + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?), (SELECT high_water FROM vault_token_marks"
       + " WHERE scope_id = " + VaultScopes.ID + " AND entity_type = ?)";
 
+  /**
+   * The ordinal the scope's last value of the type was minted from, as far as the database tells: its high-water
+   * mark ({@link TokenMarks}), or its row count where that is higher (rows stored before the marks existed).
+   */
   private static int countType(Connection c, Scope scope, EntityType type) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(COUNT_TYPE)) {
       for (int i = 0; i < 6; i += 3) {
