@@ -4,9 +4,7 @@ import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -39,16 +37,12 @@ public final class AdminToken {
     Path file = dataDir.resolve(FILE);
     try {
       OwnerOnlyFiles.dataDirectory(dataDir); // also when started as a library, not by veil serve
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      OwnerOnlyFiles.createIfAbsent(file, () -> { // another instance on this directory may have made it: theirs
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
-        try {
-          OwnerOnlyFiles.createNew(file, ("veil-admin-" + Base64.getUrlEncoder().withoutPadding()
-              .encodeToString(raw)).getBytes(StandardCharsets.US_ASCII));
-        } catch (FileAlreadyExistsException e) {
-          // another instance on this directory made it first: read theirs
-        }
-      }
+        return ("veil-admin-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw))
+            .getBytes(StandardCharsets.US_ASCII);
+      });
       return new AdminToken(Files.readString(file, StandardCharsets.US_ASCII).strip());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the admin token in " + dataDir, e);

@@ -5,9 +5,7 @@ import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -44,15 +42,11 @@ final class GatewaySecret {
     Path file = dataDir.resolve("gateway-secret");
     try {
       OwnerOnlyFiles.dataDirectory(dataDir); // also when started as a library, not by veil serve
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      OwnerOnlyFiles.createIfAbsent(file, () -> { // another instance on this directory may have made it: theirs
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
-        try {
-          OwnerOnlyFiles.createNew(file, Base64.getEncoder().encode(raw));
-        } catch (FileAlreadyExistsException e) {
-          // another instance on this directory made it first: read theirs
-        }
-      }
+        return Base64.getEncoder().encode(raw);
+      });
       byte[] raw = Base64.getDecoder().decode(Files.readString(file).strip());
       if (raw.length < 32) {
         throw new IllegalStateException("gateway secret in " + file + " is too short");

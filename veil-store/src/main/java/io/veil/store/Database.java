@@ -8,14 +8,21 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's connection pool and schema: opens a HikariCP pool for an H2 or PostgreSQL URL, brings
@@ -43,7 +50,7 @@ import org.flywaydb.core.api.FlywayException;
  * connect.
  */
 public final class Database implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private final HikariDataSource pool;
   private final boolean postgres;
   private final Clock clock;
@@ -55,8 +62,7 @@ public final class Database implements AutoCloseable {
    * process, no foreign keys to the scopes) this is the only guard; on PostgreSQL the foreign keys also cover other
    * instances.
    */
-  final java.util.concurrent.locks.ReentrantReadWriteLock vaultScopeUse =
-      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  final ReentrantReadWriteLock vaultScopeUse = new ReentrantReadWriteLock();
   /** Set when a call found the database unreachable, cleared by the next call that succeeds. */
   private volatile boolean unreachable;
   /** How long a call waits for a connection while the database is {@link #unreachable}. */
@@ -143,7 +149,7 @@ public final class Database implements AutoCloseable {
    * Other URLs are returned unchanged.
    */
   static String withoutTraceFile(String jdbcUrl) {
-    if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";TRACE_LEVEL_FILE=")) {
+    if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(Locale.ROOT).contains(";TRACE_LEVEL_FILE=")) {
       return jdbcUrl;
     }
     return jdbcUrl + ";TRACE_LEVEL_FILE=0";
@@ -156,10 +162,10 @@ public final class Database implements AutoCloseable {
    */
   private static void warnIfOpen(Path dir) {
     try {
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-      if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+      if (!OwnerOnlyFiles.ownerOnly(mode)) {
         LOG.warn("the H2 database directory {} is open to other users (mode {}): H2's temporary files there get the"
-            + " umask's mode; chmod 700 it", dir, java.nio.file.attribute.PosixFilePermissions.toString(mode));
+            + " umask's mode; chmod 700 it", dir, PosixFilePermissions.toString(mode));
       }
     } catch (IOException | UnsupportedOperationException e) {
       // no POSIX permissions here: nothing to warn about that OwnerOnlyFiles did not already refuse

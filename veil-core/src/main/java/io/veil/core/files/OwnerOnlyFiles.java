@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The one way Veil creates files and directories that hold personal or secret data (keys, the database, recorded
@@ -110,7 +112,7 @@ public final class OwnerOnlyFiles {
       }
       Path real = dir.toRealPath(); // a link to a directory: the directory it names
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
-      if (DIRECTORY.containsAll(mode)) {
+      if (ownerOnly(mode)) {
         return false;
       }
       if (!ownedByThisProcess(real)) {
@@ -159,6 +161,23 @@ public final class OwnerOnlyFiles {
         FILE_MODE)) {
       writeFully(ch, content);
       ch.force(true);
+    }
+  }
+
+  /**
+   * Creates {@code file} with mode 0600 and the content {@code content} gives, unless something is already at
+   * {@code file} (a file another process made first included; a link counts as something and is not followed).
+   * {@code content} is called only when the file is to be created.
+   *
+   * @throws IOException if it cannot be written or the file system has no POSIX permissions
+   */
+  public static void createIfAbsent(Path file, Supplier<byte[]> content) throws IOException {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        createNew(file, content.get());
+      } catch (FileAlreadyExistsException e) {
+        // another process made it between the check and the creation: theirs stays
+      }
     }
   }
 
@@ -228,6 +247,11 @@ public final class OwnerOnlyFiles {
     // chmod by path, not through a descriptor: the JDK's no-follow variant opens the file and closes it again, and
     // closing any descriptor of a file drops every POSIX lock this process holds on it (H2's lock on its database)
     Files.setPosixFilePermissions(file, FILE);
+  }
+
+  /** True if {@code mode} grants nothing to group or others. */
+  public static boolean ownerOnly(Set<PosixFilePermission> mode) {
+    return DIRECTORY.containsAll(mode);
   }
 
   /** True if {@code path}'s file system has POSIX permissions (the only kind on which this class works). */
