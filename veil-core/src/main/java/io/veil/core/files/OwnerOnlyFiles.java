@@ -207,7 +207,7 @@ public final class OwnerOnlyFiles {
     requirePosix(file);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
-      createDirectories(parent);
+      Files.createDirectories(parent, DIRECTORY_MODE); // an IOException, as documented (createDirectories wraps it)
     }
     Object before = null;
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

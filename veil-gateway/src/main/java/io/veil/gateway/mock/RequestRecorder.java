@@ -24,9 +24,8 @@ final class RequestRecorder implements Closeable {
   RequestRecorder(Path file) {
     try {
       this.writer = new BufferedWriter(Channels.newWriter(OwnerOnlyFiles.openForAppend(file), StandardCharsets.UTF_8));
-    } catch (IOException | UncheckedIOException e) {
-      throw new UncheckedIOException("cannot open the mock LLM's record file " + file,
-          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the mock LLM's record file " + file, e);
     }
   }
 
