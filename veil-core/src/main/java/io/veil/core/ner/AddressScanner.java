@@ -78,11 +78,44 @@ final class AddressScanner {
       // "via"), a full street suffix ("Street") or a LOWER_STARTS word ("apt", "corner"): none here
       return;
     }
+    int[] starts = new int[tk.size];
+    int count = mayStart(starts);
     int i = 0;
-    while (i < tk.size) {
-      int e = tryAt(i, out, taken);
-      i = e > i ? e : i + 1;
+    for (int k = count - 1; k >= 0; k--) { // mayStart lists them last first
+      int c = starts[k];
+      if (c >= i) {
+        int e = tryAt(c, out, taken);
+        i = e > c ? e : c + 1;
+      }
     }
+  }
+
+  /**
+   * Writes to {@code starts} the tokens where {@link #tryAt} may find an address, <b>last first</b>, and returns
+   * how many. {@link #tryAt} returns at once, having added nothing, at any other token: it needs a house number
+   * of at most 6 chars at the token, or a word that is one of {@link #LOWER_STARTS} or {@link #PREFIXES}, or that
+   * has a number within 5 tokens after it (a compound street name before its number, {@link #numberAfter}) or a
+   * {@link #FULL_SUFFIXES} word within 3 ("Vizirov Street"). One backward loop without data-dependent branches
+   * instead of several unpredictable tests per token in {@link #tryAt}.
+   */
+  private int mayStart(int[] starts) {
+    byte[] kind = tk.kind;
+    int[] closed = tk.closed;
+    int nextNumber = Integer.MAX_VALUE / 2;
+    int nextSuffix = Integer.MAX_VALUE / 2;
+    int count = 0;
+    for (int t = tk.size - 1; t >= 0; t--) {
+      byte k = kind[t];
+      int c = closed[t];
+      boolean number = k == Tokens.NUM;
+      boolean word = k == Tokens.WORD & ((c & (Closed.LOWER_STARTS | Closed.PREFIXES)) != 0
+          | nextNumber - t <= 5 | nextSuffix - t <= 3);
+      starts[count] = t;
+      count += number & tk.end[t] - tk.start[t] <= 6 | word ? 1 : 0;
+      nextNumber = number ? t : nextNumber;
+      nextSuffix = (c & Closed.FULL_SUFFIXES) != 0 ? t : nextSuffix;
+    }
+    return count;
   }
 
   /** Tries an address starting at token {@code i}; returns the end token if one was added. */
