@@ -334,6 +334,20 @@ final class Lexicon {
     return sink;
   }
 
+  /**
+   * {@link #touch(int[], int[], int[], long[], byte[], byte, int, int[])} of the tokens {@code which[0, count)}
+   * only.
+   */
+  long touch(int[] which, int count, int[] starts, int[] ends, int[] rawHashes, long[] plainCodes) {
+    long sink = 0;
+    for (int w = 0; w < count; w++) {
+      int t = which[w];
+      long code = plainCodes[t];
+      sink += code != 0 ? plainTable[plainHome(code, plainShift)] : touchOther(rawHashes[t], ends[t] - starts[t]);
+    }
+    return sink;
+  }
+
   private long touchOther(int rawHash, int length) {
     int h = mix(rawHash);
     long stored = table[h & mask];

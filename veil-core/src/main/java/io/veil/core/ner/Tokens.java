@@ -28,6 +28,10 @@ final class Tokens {
   final boolean caseless;
   /** {@link Closed} list membership of each word token. */
   int[] closed;
+  /** The indexes of the {@link #WORD} tokens, in order: {@code words[0, wordCount)}. */
+  int[] words;
+  /** How many of {@link #words} are set. */
+  int wordCount;
   private final Lexicon lexicon;
   /** How many of the first tokens {@link #germanWords} and {@link #englishWords} look at. */
   static final int SNIFF_TOKENS = 400;
@@ -54,6 +58,7 @@ final class Tokens {
     rawHash = new int[cap];
     plainCode = new long[cap];
     bits = new byte[cap];
+    words = new int[cap];
     chars = text.toCharArray(); // array loads in the per-character loops, not String.charAt
     caseless = !tokenize(chars);
     lookUp();
@@ -226,41 +231,41 @@ final class Tokens {
   private void lookUp() {
     flags = new int[size];
     closed = new int[size];
-    for (int t = 0; t < size; t++) {
-      if (kind[t] == WORD) {
-        long code = plainCode[t];
-        int slot = code != 0 ? Closed.slot(code) : Closed.slotNotPlain(chars, start[t], end[t], rawHash[t]);
-        if (slot < 0) {
-          continue;
-        }
-        int c = Closed.maskAt(slot); // never 0: every key is in a list
-        closed[t] = c;
-        closedUnion |= c;
-        flags[t] = lexicon.closedFlags(slot);
-        if (t < SNIFF_TOKENS && end[t] - start[t] <= 5) {
-          if ((c & Closed.GERMAN_FUNCTION) != 0) {
-            germanWords++;
-          } else if ((c & Closed.ENGLISH_FUNCTION) != 0) {
-            englishWords++;
-          }
-        }
-      }
+    // the words the closed lists do not answer for, listed without a branch on the (unpredictable) answer
+    int[] unknown = new int[wordCount];
+    int unknownCount = 0;
+    for (int w = 0; w < wordCount; w++) {
+      int t = words[w];
+      long code = plainCode[t];
+      int slot = code != 0 ? Closed.slot(code) : Closed.slotNotPlain(chars, start[t], end[t], rawHash[t]);
+      boolean in = slot >= 0;
+      int c = in ? Closed.maskAt(slot) : 0; // never 0 for a slot: every key is in a list
+      int f = in ? lexicon.closedFlags(slot) : Lexicon.UNKNOWN;
+      closed[t] = c;
+      closedUnion |= c;
+      flags[t] = f;
+      unknown[unknownCount] = t;
+      unknownCount += f == Lexicon.UNKNOWN ? 1 : 0;
+      int sniffed = t < SNIFF_TOKENS & end[t] - start[t] <= 5 ? 1 : 0;
+      int german = (c & Closed.GERMAN_FUNCTION) != 0 ? 1 : 0;
+      germanWords += sniffed & german;
+      englishWords += sniffed & (german ^ 1) & ((c & Closed.ENGLISH_FUNCTION) != 0 ? 1 : 0);
     }
-    touched = lexicon.touch(start, end, rawHash, plainCode, kind, WORD, size, closed);
-    for (int t = 0; t < size; t++) {
-      if (kind[t] == WORD) {
-        int f = closed[t] != 0 ? flags[t] : Lexicon.UNKNOWN;
-        if (f == Lexicon.UNKNOWN) {
-          f = lexicon.lookup(text, start[t], end[t], rawHash[t], plainCode[t]);
-        }
-        if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
-          f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
-        }
-        if ((bits[t] & WIDE) != 0) {
-          f = NameSpellings.withFolded(lexicon, text, start[t], end[t], f); // "José", "Søren", "Müller"
-        }
-        flags[t] = f;
+    touched = lexicon.touch(unknown, unknownCount, start, end, rawHash, plainCode);
+    for (int u = 0; u < unknownCount; u++) {
+      int t = unknown[u];
+      flags[t] = lexicon.lookup(text, start[t], end[t], rawHash[t], plainCode[t]);
+    }
+    for (int w = 0; w < wordCount; w++) {
+      int t = words[w];
+      int f = flags[t];
+      if (f == 0 && text.indexOf('-', start[t], end[t]) >= 0) {
+        f = hyphenated(t); // 0 for a word without '-': only the look-ups of its parts can add flags
       }
+      if ((bits[t] & WIDE) != 0) {
+        f = NameSpellings.withFolded(lexicon, text, start[t], end[t], f); // "José", "Søren", "Müller"
+      }
+      flags[t] = f;
     }
   }
 
@@ -317,6 +322,7 @@ final class Tokens {
       end = Arrays.copyOf(end, cap);
       kind = Arrays.copyOf(kind, cap);
       bits = Arrays.copyOf(bits, cap);
+      words = Arrays.copyOf(words, cap);
     }
     start[size] = s;
     end[size] = e;
@@ -324,6 +330,8 @@ final class Tokens {
     rawHash[size] = h;
     plainCode[size] = code;
     bits[size] = tokenBits;
+    words[wordCount] = size;
+    wordCount += k == WORD ? 1 : 0;
     size++;
   }
 
@@ -431,14 +439,13 @@ final class Tokens {
 
   /** {@link #CAP} and {@link #LOWER} of the word tokens of a {@link #caseless} text, replacing the tokenizer's. */
   private void computeCaseless() {
-    for (int t = 0; t < size; t++) {
-      if (kind[t] == WORD) {
-        // without case, only lexicon words that are not common English words may start a name or place
-        int f = flags[t];
-        boolean cap = (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0
-            && (f & Lexicon.COMMON) == 0 && CharClass.isLetter(text.charAt(start[t]));
-        bits[t] = (byte) (bits[t] & ~(CAP | LOWER) | (cap ? CAP : LOWER));
-      }
+    for (int w = 0; w < wordCount; w++) {
+      int t = words[w];
+      // without case, only lexicon words that are not common English words may start a name or place
+      int f = flags[t];
+      boolean cap = (f & (Lexicon.PLACE | Lexicon.FIRST_MASK | (0xF << Lexicon.LAST_SHIFT))) != 0
+          && (f & Lexicon.COMMON) == 0 && CharClass.isLetter(text.charAt(start[t]));
+      bits[t] = (byte) (bits[t] & ~(CAP | LOWER) | (cap ? CAP : LOWER));
     }
   }
 
