@@ -78,7 +78,7 @@ final class AddressScanner {
       // "via"), a full street suffix ("Street") or a LOWER_STARTS word ("apt", "corner"): none here
       return;
     }
-    int[] starts = new int[tk.size];
+    int[] starts = tk.scratch();
     int count = mayStart(starts);
     int i = 0;
     for (int k = count - 1; k >= 0; k--) { // mayStart lists them last first

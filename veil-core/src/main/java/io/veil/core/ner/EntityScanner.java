@@ -21,7 +21,7 @@ final class EntityScanner {
   }
 
   void scan(List<Span> out, boolean[] taken) {
-    int[] starts = new int[tk.size];
+    int[] starts = tk.scratch();
     int count = mayStart(starts);
     int i = 0;
     for (int k = 0; k < count; k++) {
@@ -48,14 +48,15 @@ final class EntityScanner {
    * data-dependent branches here instead of several unpredictable tests per token there.
    */
   private int mayStart(int[] starts) {
-    byte[] kind = tk.kind;
+    int[] words = tk.words;
     int[] flags = tk.flags;
     int count = 0;
-    for (int t = 0; t < tk.size; t++) {
+    for (int w = 0; w < tk.wordCount; w++) {
+      int t = words[w];
       int f = flags[t];
       boolean lowerMay = (f & Lexicon.COMMON) == 0 & (f & (0xFF | Lexicon.PLACE)) != 0;
       starts[count] = t;
-      count += kind[t] == Tokens.WORD & (tk.isCap(t) | lowerMay) ? 1 : 0;
+      count += tk.isCap(t) | lowerMay ? 1 : 0;
     }
     return count;
   }

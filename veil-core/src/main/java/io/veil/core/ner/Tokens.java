@@ -32,6 +32,8 @@ final class Tokens {
   int[] words;
   /** How many of {@link #words} are set. */
   int wordCount;
+  /** {@link #scratch}: allocated once, by the first user. */
+  private int[] scratch;
   private final Lexicon lexicon;
   /** How many of the first tokens {@link #germanWords} and {@link #englishWords} look at. */
   static final int SNIFF_TOKENS = 400;
@@ -232,7 +234,7 @@ final class Tokens {
     flags = new int[size];
     closed = new int[size];
     // the words the closed lists do not answer for, listed without a branch on the (unpredictable) answer
-    int[] unknown = new int[wordCount];
+    int[] unknown = scratch();
     int unknownCount = 0;
     for (int w = 0; w < wordCount; w++) {
       int t = words[w];
@@ -267,6 +269,17 @@ final class Tokens {
       }
       flags[t] = f;
     }
+  }
+
+  /**
+   * An int per token for one user at a time to fill and read before the next one asks (the look-ups, then
+   * each scanner in turn, for its list of tokens to visit): one array per text instead of one per user.
+   */
+  int[] scratch() {
+    if (scratch == null) {
+      scratch = new int[size];
+    }
+    return scratch;
   }
 
   /** Flags for "Mayo-Walters" from its parts: name strengths only, common only if every part is. */
