@@ -343,9 +343,10 @@ final class EntityScanner {
       int f = tk.flags[firstWord];
       person = Lexicon.first(f) >= 4 ? Math.min(person, 0.55) : Math.min(person, 0.35);
     }
-    boolean doubleSurname = words == 1 && tk.text.indexOf('-', tk.start[firstWord]) > 0
-        && tk.text.indexOf('-', tk.start[firstWord]) < tk.end[firstWord] && Lexicon.first(tk.flags[firstWord]) == 0
-        && Lexicon.last(tk.flags[firstWord]) > 0;
+    // a hyphen inside the word: searched there only, not from the word to the end of the text (which made a
+    // long text's cost grow with its length times its capitalised words); a word never starts with '-'
+    boolean doubleSurname = words == 1 && Lexicon.first(tk.flags[firstWord]) == 0 && Lexicon.last(tk.flags[firstWord]) > 0
+        && tk.text.indexOf('-', tk.start[firstWord], tk.end[firstWord]) >= 0;
     if (cue == Cue.STRONG) {
       person = Math.max(person + 0.3, commonWords == words ? 0.6 : 0.85);
     } else if (cue == Cue.WEAK) {
