@@ -313,35 +313,15 @@ final class Lexicon {
 
   /**
    * Reads the home slot (and, for a key that is not plain, where its tag matches, the first key character)
-   * of each token {@code t < size} with {@code kind[t] == wordKind} and {@code skip[t] == 0} (a null
-   * {@code kind} or {@code skip} does not filter), all before any look-up depends on them: the loads are
-   * independent, so the CPU overlaps their cache misses instead of waiting for one after the other inside
-   * {@link #lookup}. {@code plainCodes[t]} is the token's {@link #plainCode}. Reads only; returns a value
-   * that the caller may ignore (it keeps the loads alive).
-   */
-  long touch(int[] starts, int[] ends, int[] rawHashes, long[] plainCodes, byte[] kind, byte wordKind, int size, int[] skip) {
-    long sink = 0;
-    for (int t = 0; t < size; t++) {
-      if ((kind == null || kind[t] == wordKind) && (skip == null || skip[t] == 0)) {
-        long code = plainCodes[t];
-        if (code != 0) {
-          sink += plainTable[plainHome(code, plainShift)];
-          continue;
-        }
-        sink += touchOther(rawHashes[t], ends[t] - starts[t]);
-      }
-    }
-    return sink;
-  }
-
-  /**
-   * {@link #touch(int[], int[], int[], long[], byte[], byte, int, int[])} of the tokens {@code which[0, count)}
-   * only.
+   * of each token {@code which[0, count)} ({@code which} null: the tokens {@code 0 .. count-1}), all before
+   * any look-up depends on them: the loads are independent, so the CPU overlaps their cache misses instead of
+   * waiting for one after the other inside {@link #lookup}. {@code plainCodes[t]} is the token's
+   * {@link #plainCode}. Reads only; returns a value that the caller may ignore (it keeps the loads alive).
    */
   long touch(int[] which, int count, int[] starts, int[] ends, int[] rawHashes, long[] plainCodes) {
     long sink = 0;
     for (int w = 0; w < count; w++) {
-      int t = which[w];
+      int t = which == null ? w : which[w];
       long code = plainCodes[t];
       sink += code != 0 ? plainTable[plainHome(code, plainShift)] : touchOther(rawHashes[t], ends[t] - starts[t]);
     }

@@ -179,7 +179,7 @@ final class ModelFeatures {
             || tk.length(t - 1) == 1 && (tk.first(t - 1) == ':' || tk.first(t - 1) == '"');
       }
       // the look-ups after the hashing pass, every home slot touched first: their cache misses overlap
-      lexTouched = lexicon.touch(tk.starts, tk.ends, raws, codes, null, (byte) 0, n, null);
+      lexTouched = lexicon.touch(null, n, tk.starts, tk.ends, raws, codes);
       for (int t = 0; t < n; t++) {
         int s = tk.starts[t];
         int e = tk.ends[t];
