@@ -34,6 +34,18 @@ class AddressScannerTest {
   }
 
   /**
+   * The farthest full street suffix a capitalised word reaches without a number: three name words, then the
+   * suffix (3 tokens on); the address starts at the first name word, not at a later one. The scanner visits
+   * only the tokens that may start an address, and this is the edge of that window.
+   */
+  @org.junit.jupiter.api.Test
+  void aStreetNameReachesItsSuffixThreeTokensOn() {
+    String text = "We walked down Great Old Vizirov Street yesterday.";
+    List<Finding> found = GazetteerNerEngine.addressRecognizer().analyze(text, "en");
+    assertThat(found).extracting(f -> f.value(text)).containsExactly("Great Old Vizirov Street");
+  }
+
+  /**
    * Street words written on their own before the house number ({@code STANDALONE}) and full suffixes, in
    * every case: an ASCII word is matched by its plain code or the closed list, a word with other chars by
    * its lower-case String.
