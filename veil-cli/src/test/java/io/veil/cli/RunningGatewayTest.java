@@ -2,14 +2,118 @@ package io.veil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** A running gateway's answer (a subject's export, a new key's secret) prints no body (review8). */
+/** The CLI's calls to the gateway running on its data directory (H2 held by that gateway). */
 class RunningGatewayTest {
+  @TempDir
+  Path dir;
+
   @Test
   void aResponseShowsStatusAndLengthOnly() {
     String body = "{\"id\":\"jane.doe@example.com\",\"secret\":\"vk_secret_0123\"}";
     assertThat(new RunningGateway.Response(200, body).toString()).doesNotContain("jane.doe").doesNotContain("vk_secret")
         .contains("200").contains(String.valueOf(body.length()));
+  }
+
+  /**
+   * qa8: with {@code server.tls} (a self-signed certificate, as `openssl req -x509` makes) every governance command
+   * failed while the gateway ran, "did not answer (SSLHandshakeException)": the CLI trusted only the JDK's CAs.
+   * It now trusts exactly the configured certificate, and refuses a gateway presenting another one.
+   */
+  @Test
+  void overTlsTheCommandsTrustTheConfiguredCertificateAndNoOther() throws Exception {
+    Path data = dir.resolve("data");
+    Path config = writeTlsConfig(dir.resolve("served"), data);
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
+        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--config", config.toString(),
+        "--port", "0", "--upstream", "mock")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+    try {
+      Path urlFile = data.resolve(RunningGateway.URL_FILE);
+      for (int i = 0; i < 600 && !Files.exists(urlFile) && serve.isAlive(); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(urlFile).as(Files.readString(dir.resolve("serve.log"))).exists();
+      assertThat(Files.readString(urlFile)).startsWith("https://127.0.0.1:");
+
+      String[] verify = {"audit", "verify", "--config", config.toString()};
+      String[] run = veil(verify);
+      assertThat(run[0]).as(run[2]).isEqualTo("0");
+      assertThat(run[1]).contains("intact").contains("via the running gateway");
+
+      // a configuration naming another certificate: the gateway is not trusted, nothing is sent
+      Path other = writeTlsConfig(dir.resolve("other"), data);
+      String[] refused = veil("audit", "verify", "--config", other.toString());
+      assertThat(refused[0]).isNotEqualTo("0");
+      assertThat(refused[2]).contains("did not answer").contains("not present the certificate of server.tls.certificate");
+
+      // no TLS in the CLI's configuration: the JDK's trust refuses the self-signed certificate, and the error says why
+      String[] untrusted = veil("audit", "verify", "--data-dir", data.toString());
+      assertThat(untrusted[0]).isNotEqualTo("0");
+      assertThat(untrusted[2]).contains("it serves TLS").contains("--config");
+    } finally {
+      serve.destroy();
+      serve.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** {exit code, stdout, stderr} of one in-process {@code veil} run. */
+  private static String[] veil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+
+  /** A fresh self-signed EC certificate for 127.0.0.1 and a YAML configuration serving it from {@code data}. */
+  private static Path writeTlsConfig(Path where, Path data) throws Exception {
+    Files.createDirectories(where);
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+    gen.initialize(256);
+    KeyPair pair = gen.generateKeyPair();
+    X500Name name = new X500Name("CN=localhost");
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+        Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), name, pair.getPublic());
+    builder.addExtension(Extension.subjectAlternativeName, false,
+        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+    byte[] cert = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())).getEncoded();
+    Path certPem = where.resolve("cert.pem");
+    Path keyPem = where.resolve("key.pem");
+    Files.writeString(certPem, pem("CERTIFICATE", cert));
+    Files.writeString(keyPem, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    Path config = where.resolve("veil.yaml");
+    Files.writeString(config, "server:\n  tls:\n    certificate: " + certPem + "\n    privateKey: " + keyPem
+        + "\ndataDir: " + data + "\n");
+    return config;
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 }
