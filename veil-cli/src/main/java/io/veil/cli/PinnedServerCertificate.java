@@ -40,22 +40,30 @@ final class PinnedServerCertificate extends X509ExtendedTrustManager {
    * @throws CliException naming the file (never its content) when it cannot be read or holds no certificate
    */
   static SSLContext context(Path certificatePem) {
-    X509Certificate leaf;
-    try (InputStream in = Files.newInputStream(certificatePem)) {
-      leaf = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-          .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).findFirst()
-          .orElseThrow(() -> new CliException("the gateway's TLS certificate file " + certificatePem
-              + " holds no certificate"));
-    } catch (IOException | CertificateException e) {
-      throw new CliException("cannot read the gateway's TLS certificate file " + certificatePem + " ("
-          + e.getClass().getSimpleName() + ")");
-    }
+    X509Certificate leaf = leaf(certificatePem);
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, new TrustManager[] {new PinnedServerCertificate(leaf)}, null);
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS in this JDK", e);
+    }
+  }
+
+  /**
+   * The first certificate of a PEM file (the server's own, as {@code server.tls.certificate} holds it first).
+   *
+   * @throws CliException naming the file (never its content) when it cannot be read or holds no certificate
+   */
+  static X509Certificate leaf(Path certificatePem) {
+    try (InputStream in = Files.newInputStream(certificatePem)) {
+      return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+          .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).findFirst()
+          .orElseThrow(() -> new CliException("the gateway's TLS certificate file " + certificatePem
+              + " holds no certificate"));
+    } catch (IOException | CertificateException e) {
+      throw new CliException("cannot read the gateway's TLS certificate file " + certificatePem + " ("
+          + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -238,9 +238,14 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       out.println("Created a client key for tenant 'default' (shown once; also written to " + keyFile + "):");
       out.println("  " + devKey.secret());
     }
-    out.println("Try:");
-    out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $(cat " + keyFile
-        + ")\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+    // the key file exists only where this store's first key was created (not on a second instance of a shared
+    // database, nor once it was deleted as veil doctor advises): else the line reads a key from VEIL_KEY
+    String bearer = Files.exists(keyFile) ? "$(cat " + keyFile + ")" : "$VEIL_KEY";
+    // curl trusts a self-signed certificate (openssl req -x509) only when told to
+    String trust = cfg.tls() != null && selfSigned(cfg.tls().certificate()) ? "--cacert " + cfg.tls().certificate() + " " : "";
+    out.println("Try" + (Files.exists(keyFile) ? ":" : " (with a client key in VEIL_KEY; new keys: veil keys create --tenant default):"));
+    out.println("  curl -s " + trust + base + "/v1/chat/completions -H \"Authorization: Bearer " + bearer
+        + "\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
         + "\"content\":\"My name is Jane Doe and my email is jane.doe@example.com\"}]}'");
     out.println("Health: " + base + "/health   Metrics: " + base + "/metrics   Privacy notice: " + base + "/privacy/notice.html");
     out.println("Store: " + (cfg.governance().jdbcUrl() == null ? "H2 " + cfg.dataDir().resolve("veil.mv.db")
@@ -255,5 +260,15 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
         + " console, POST " + base + "/admin/privacy-links (center_path), or: ./veil privacy link --tenant default"
         + " --user USER");
     out.flush();
+  }
+
+  /** Whether the PEM file's first certificate names itself as its issuer (checked at start; unreadable: no). */
+  private static boolean selfSigned(Path certificatePem) {
+    try {
+      java.security.cert.X509Certificate leaf = PinnedServerCertificate.leaf(certificatePem);
+      return leaf.getIssuerX500Principal().equals(leaf.getSubjectX500Principal());
+    } catch (CliException e) {
+      return false;
+    }
   }
 }

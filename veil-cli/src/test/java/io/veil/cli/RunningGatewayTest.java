@@ -4,21 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -89,31 +77,12 @@ class RunningGatewayTest {
     return new String[] {String.valueOf(code), out.toString(), err.toString()};
   }
 
-  /** A fresh self-signed EC certificate for 127.0.0.1 and a YAML configuration serving it from {@code data}. */
+  /** A fresh self-signed certificate and a YAML configuration serving it from {@code data}. */
   private static Path writeTlsConfig(Path where, Path data) throws Exception {
-    Files.createDirectories(where);
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-    gen.initialize(256);
-    KeyPair pair = gen.generateKeyPair();
-    X500Name name = new X500Name("CN=localhost");
-    Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), name, pair.getPublic());
-    builder.addExtension(Extension.subjectAlternativeName, false,
-        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
-    byte[] cert = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())).getEncoded();
-    Path certPem = where.resolve("cert.pem");
-    Path keyPem = where.resolve("key.pem");
-    Files.writeString(certPem, pem("CERTIFICATE", cert));
-    Files.writeString(keyPem, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    TestCertificates.Pem pem = TestCertificates.selfSigned(where);
     Path config = where.resolve("veil.yaml");
-    Files.writeString(config, "server:\n  tls:\n    certificate: " + certPem + "\n    privateKey: " + keyPem
-        + "\ndataDir: " + data + "\n");
+    Files.writeString(config, "server:\n  tls:\n    certificate: " + pem.certificate() + "\n    privateKey: "
+        + pem.privateKey() + "\ndataDir: " + data + "\n");
     return config;
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
   }
 }

@@ -54,6 +54,47 @@ class ServeCommandTest {
   }
 
   /**
+   * qa8: the banner's curl line read {@code $(cat DATA_DIR/dev-key)} also where there is no such file: a second
+   * instance on a shared database (the first made the key), or a data directory whose dev-key was deleted as veil
+   * doctor advises; the line then sent an empty key (401). It now reads the key from VEIL_KEY there.
+   */
+  @Test
+  void withoutTheDevKeyFileTheBannersCurlLineDoesNotReadIt() throws Exception {
+    ServeCommand first = new ServeCommand(Map.of());
+    cli(first, new StringWriter(), new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running ignored = first.start()) {
+      assertThat(dir.resolve("dev-key")).exists();
+    }
+    Files.delete(dir.resolve("dev-key"));
+    StringWriter out = new StringWriter();
+    ServeCommand again = new ServeCommand(Map.of());
+    cli(again, out, new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running ignored = again.start()) {
+      assertThat(out.toString()).doesNotContain("dev-key)").contains("Authorization: Bearer $VEIL_KEY")
+          .contains("veil keys create --tenant default");
+    }
+  }
+
+  /**
+   * qa8: with a self-signed certificate (openssl req -x509, as a first try of TLS makes) the banner's curl line
+   * failed silently (curl -s, exit 60: certificate not trusted); it now names the certificate with --cacert.
+   */
+  @Test
+  void aSelfSignedCertificateIsNamedInTheBannersCurlLine() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(dir.resolve("tls"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of("VEIL_TLS_CERT", pem.certificate().toString(),
+        "VEIL_TLS_KEY", pem.privateKey().toString()));
+    cli(serve, out, err).parseArgs("--data-dir", dir.resolve("data").toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running running = serve.start()) {
+      assertThat(running).as(err.toString()).isNotNull();
+      assertThat(out.toString()).contains("curl -s --cacert " + pem.certificate() + " https://127.0.0.1:"
+          + running.gateway().port() + "/v1/chat/completions");
+    }
+  }
+
+  /**
    * {@code --upstream} replaces the configured upstream (read once, with the rest of the file). Before, the
    * file was loaded whole first, so its upstream URL, about to be replaced, still stopped the start.
    */
