@@ -174,6 +174,28 @@ class ServeCommandTest {
     assertThat(help.toString()).contains("VEIL_UPSTREAM_API_KEY[_FILE]", "VEIL_LOG_FORMAT", "GET /ready");
   }
 
+  /**
+   * qa8: serve --help, the list of environment variables a first reader has, lacked ten that serve reads (the
+   * detection cache's, VEIL_RATE_LIMITS, VEIL_HEADER_TIMEOUT_SECONDS, VEIL_MIN_BODY_BYTES_PER_SECOND, the keysets
+   * the multi-instance error names, VEIL_PLUGINS, ...), and its lines wrapped mid-phrase at 80 columns.
+   */
+  @Test
+  void helpNamesEveryVariableVeilServeReadsInLinesThatDoNotWrap() {
+    StringWriter help = new StringWriter();
+    cli(new ServeCommand(Map.of()), help, new StringWriter()).execute("--help");
+    String text = help.toString().replace("[_FILE]", " _FILE");
+    for (io.veil.gateway.KnownEnvironment.Variable v : io.veil.gateway.KnownEnvironment.variables()) {
+      if (v.reader() == io.veil.gateway.KnownEnvironment.Reader.SCRIPTS) {
+        continue; // developer scripts, not the product
+      }
+      String name = v.name().endsWith("_FILE") ? v.name().substring(0, v.name().length() - "_FILE".length()) : v.name();
+      assertThat(text).as(v.name()).containsPattern("\\b" + name + "\\b");
+    }
+    String footer = text.substring(text.indexOf("Precedence:"));
+    assertThat(footer.lines()).as("footer lines fit 80 columns, so picocli does not break them")
+        .allSatisfy(line -> assertThat(line.length()).isLessThan(80));
+  }
+
   @Test
   void plainHttpToARemoteUpstreamIsAUsageError() throws Exception {
     StringWriter err = new StringWriter();
