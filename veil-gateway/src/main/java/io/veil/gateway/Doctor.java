@@ -207,6 +207,9 @@ public final class Doctor {
         problems.add("the certificate is not valid before " + cert.getNotBefore().toInstant());
       }
       certNote = "certificate valid until " + end;
+    } catch (java.nio.file.NoSuchFileException e) {
+      s = DoctorStatus.FAIL;
+      problems.add("the certificate file " + TlsConfig.located(tls.certificate()) + " does not exist");
     } catch (IOException | CertificateException | ClassCastException e) {
       s = DoctorStatus.FAIL;
       problems.add("the certificate file " + tls.certificate() + " cannot be read as a PEM X.509 certificate");
@@ -214,7 +217,7 @@ public final class Doctor {
     Set<PosixFilePermission> perms = perms(tls.privateKey());
     if (perms == null && !Files.exists(tls.privateKey())) {
       s = DoctorStatus.FAIL;
-      problems.add("the private key file " + tls.privateKey() + " does not exist");
+      problems.add("the private key file " + TlsConfig.located(tls.privateKey()) + " does not exist");
     } else if (perms != null && exposed(perms)) {
       s = DoctorStatus.FAIL;
       problems.add("the private key file " + tls.privateKey() + " is readable by group or others ("

@@ -126,6 +126,24 @@ class DoctorTest {
     }
   }
 
+  /**
+   * qa8: a YAML file naming cert.pem and key.pem, checked from another directory than the files' (relative paths are
+   * read from the current one): the doctor said the certificate "cannot be read as a PEM X.509 certificate" although
+   * it did not exist, and named neither file's directory.
+   */
+  @Test
+  void missingTlsFilesAreSaidToBeMissingWithTheDirectoryTheyWereLookedFor() throws Exception {
+    GatewayConfig base = config("0.0.0.0", gov(STRONG));
+    TlsConfig missing = new TlsConfig(Path.of("qa8-no-such-cert.pem"), Path.of("qa8-no-such-key.pem"));
+    GatewayConfig cfg = new GatewayConfig("0.0.0.0", 8443, dir, https(), missing, base.policies(), base.governance());
+    DoctorCheck c = check(Doctor.of(cfg).examine(), "tls.listener");
+    String cwd = Path.of("").toAbsolutePath().toString();
+    assertThat(c.status()).isEqualTo(DoctorStatus.FAIL);
+    assertThat(c.message()).contains("the certificate file qa8-no-such-cert.pem (relative to the current directory "
+        + cwd + ") does not exist").contains("the private key file qa8-no-such-key.pem (relative to the current directory "
+        + cwd + ") does not exist").doesNotContain("cannot be read as a PEM");
+  }
+
   @Test
   void tlsWithAnExpiredCertificateOrAnExposedKeyFails() throws Exception {
     TlsConfig expired = SelfSignedCert.create(Duration.ofDays(-1)).writePem(dir);
