@@ -337,6 +337,24 @@ class DoctorTest {
     assertThat(Json.write(r.toJson())).doesNotContain("Vx8-random-DB-pw-Q3z");
   }
 
+  /**
+   * qa8: a password given in the JDBC URL (pgjdbc reads {@code ?password=}) failed the run, "the database password
+   * is empty or a well-known default"; it is now judged like one set in database.password (the URL still warns).
+   */
+  @Test
+  void aPasswordInTheJdbcUrlIsJudgedByItsValue() {
+    GovernanceConfig strong = gov(STRONG).withDatabase(
+        "jdbc:postgresql://127.0.0.1:5432/veil?user=veil_app&password=Vx8-random%26DB-pw-Q3z", null, null);
+    DoctorReport r = Doctor.of(config("127.0.0.1", strong)).examine();
+    assertThat(check(r, "credentials.defaults").message()).doesNotContain("database password");
+    assertThat(check(r, "database.connection").message()).contains("carries a password");
+    assertThat(Json.write(r.toJson()) + r.toText()).doesNotContain("Vx8-random");
+    GovernanceConfig weak = gov(STRONG).withDatabase("jdbc:postgresql://127.0.0.1:5432/veil?password=postgres", null, null);
+    DoctorCheck c = check(Doctor.of(config("127.0.0.1", weak)).examine(), "credentials.defaults");
+    assertThat(c.status()).isEqualTo(DoctorStatus.FAIL);
+    assertThat(c.message()).contains("the database password is empty or a well-known default");
+  }
+
   @Test
   void noSecretValueAppearsInTheReport() throws Exception {
     String admin = "Adm1n-" + "Z".repeat(3) + "-very-secret-token-value-77";
