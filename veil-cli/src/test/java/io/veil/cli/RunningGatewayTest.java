@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -32,21 +31,10 @@ class RunningGatewayTest {
   void overTlsTheCommandsTrustTheConfiguredCertificateAndNoOther() throws Exception {
     Path data = dir.resolve("data");
     Path config = writeTlsConfig(dir.resolve("served"), data);
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
-        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--config", config.toString(),
-        "--port", "0", "--upstream", "mock")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
-    try {
-      Path urlFile = data.resolve(RunningGateway.URL_FILE);
-      for (int i = 0; i < 600 && !Files.exists(urlFile) && serve.isAlive(); i++) {
-        Thread.sleep(100);
-      }
-      assertThat(urlFile).as(Files.readString(dir.resolve("serve.log"))).exists();
-      assertThat(Files.readString(urlFile)).startsWith("https://127.0.0.1:");
+    try (ServeProcess serve = ServeProcess.start(data, dir.resolve("serve.log"), "--config", config.toString())) {
+      assertThat(serve.url().getScheme()).isEqualTo("https");
 
-      String[] verify = {"audit", "verify", "--config", config.toString()};
-      String[] run = veil(verify);
+      String[] run = veil("audit", "verify", "--config", config.toString());
       assertThat(run[0]).as(run[2]).isEqualTo("0");
       assertThat(run[1]).contains("intact").contains("via the running gateway");
 
@@ -60,9 +48,6 @@ class RunningGatewayTest {
       String[] untrusted = veil("audit", "verify", "--data-dir", data.toString());
       assertThat(untrusted[0]).isNotEqualTo("0");
       assertThat(untrusted[2]).contains("it serves TLS").contains("--config");
-    } finally {
-      serve.destroy();
-      serve.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
