@@ -46,15 +46,28 @@ final class RunningGateway {
   private final URI base;
   private final String adminToken;
   private final Path dataDir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** Whether an HTTPS gateway's certificate is pinned to the configured one (else the JDK's default trust). */
+  private final boolean pinned;
+  private final HttpClient http;
 
-  private RunningGateway(URI base, String adminToken, Path dataDir) {
+  private RunningGateway(URI base, String adminToken, Path dataDir, GatewayConfig cfg) {
     this.base = base;
     this.adminToken = adminToken;
     this.dataDir = dataDir;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    this.pinned = "https".equalsIgnoreCase(base.getScheme()) && cfg.tls() != null;
+    if (pinned) {
+      b.sslContext(PinnedServerCertificate.context(cfg.tls().certificate()));
+    }
+    this.http = b.build();
   }
 
-  /** The gateway that announced itself in the data directory, if any (loopback only). */
+  /**
+   * The gateway that announced itself in the data directory, if any (loopback only). Over TLS it must present
+   * the certificate of this configuration's {@code server.tls.certificate} ({@link PinnedServerCertificate}).
+   *
+   * @throws CliException when the configured certificate file cannot be read
+   */
   static Optional<RunningGateway> find(GatewayConfig cfg) {
     Path f = cfg.dataDir().resolve(URL_FILE);
     try {
@@ -70,7 +83,7 @@ final class RunningGateway {
       if (token == null) {
         token = Files.readString(cfg.dataDir().resolve(AdminToken.FILE), StandardCharsets.US_ASCII).strip();
       }
-      return Optional.of(new RunningGateway(u, token, cfg.dataDir()));
+      return Optional.of(new RunningGateway(u, token, cfg.dataDir(), cfg));
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -118,6 +131,12 @@ final class RunningGateway {
     try {
       HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());
+    } catch (javax.net.ssl.SSLException e) {
+      throw new CliException("the running gateway at " + base + " did not answer (" + e.getClass().getSimpleName() + "): "
+          + (pinned ? "it does not present the certificate of server.tls.certificate (replaced since it started?"
+              + " the gateway reads it at start only)"
+              : "it serves TLS; give this command the gateway's configuration (--config FILE or VEIL_TLS_CERT)"
+              + " so that it trusts the gateway's certificate"));
     } catch (IOException e) {
       throw new CliException("the running gateway at " + base + " did not answer (" + e.getClass().getSimpleName() + ")");
     } catch (InterruptedException e) {

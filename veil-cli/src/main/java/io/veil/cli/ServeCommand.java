@@ -34,18 +34,37 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the Veil gateway (OpenAI-compatible; pseudonymizes requests, restores answers).",
     footer = {"",
-        "Precedence: defaults < --config YAML < environment < options. Unknown or mistyped YAML keys are refused.",
-        "Environment: VEIL_HOST, VEIL_PORT, VEIL_DATA_DIR, VEIL_TLS_CERT, VEIL_TLS_KEY (PEM, PKCS#8),",
-        "  VEIL_UPSTREAM_URL, VEIL_UPSTREAM_API_KEY[_FILE], VEIL_UPSTREAM_API_VERSION, VEIL_UPSTREAM_AUTH_HEADER,",
-        "  VEIL_DATABASE_URL, VEIL_DATABASE_USER, VEIL_DATABASE_PASSWORD[_FILE], VEIL_ADMIN_TOKEN[_FILE],",
-        "  VEIL_PROFILE, VEIL_MAX_BODY_BYTES, VEIL_SHUTDOWN_TIMEOUT_SECONDS, VEIL_DRAIN_DELAY_SECONDS,",
-        "  VEIL_MAX_CONNECTIONS, VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS,",
-        "  VEIL_CLIENT_KEYS=database|file (client keys in the database, the default, or in DATA_DIR/keys.json);",
-        "  logs: VEIL_LOG_LEVEL, VEIL_ACCESS_LOG_LEVEL, VEIL_LOG_FORMAT=text|json (stderr).",
-        "  A *_FILE variable names a file holding the secret (Docker/Kubernetes secrets).",
-        "  Other VEIL_* variables are ignored; a warning at start names them (veil doctor too).",
-        "Probes: GET /health (liveness), GET /ready (503 while the store is unreachable or while draining),",
-        "  GET /metrics (Prometheus). SIGTERM: stops gracefully (exit status 143)."})
+        "Precedence: defaults < --config YAML < environment < options. Unknown or",
+        "mistyped YAML keys are refused. Relative paths (data directory, TLS and",
+        "secret files) are read from the current directory, not the YAML file's.",
+        "Environment:",
+        "  listener: VEIL_HOST, VEIL_PORT, VEIL_TLS_CERT, VEIL_TLS_KEY (PEM, PKCS#8),",
+        "    VEIL_MAX_CONNECTIONS, VEIL_HEADER_TIMEOUT_SECONDS,",
+        "    VEIL_MIN_BODY_BYTES_PER_SECOND, VEIL_SHUTDOWN_TIMEOUT_SECONDS,",
+        "    VEIL_DRAIN_DELAY_SECONDS",
+        "  provider: VEIL_UPSTREAM_URL, VEIL_UPSTREAM_API_KEY[_FILE],",
+        "    VEIL_UPSTREAM_API_VERSION, VEIL_UPSTREAM_AUTH_HEADER",
+        "  policy: VEIL_PROFILE=gdpr|ccpa, VEIL_MAX_BODY_BYTES",
+        "  state: VEIL_DATA_DIR, VEIL_DATABASE_URL, VEIL_DATABASE_USER,",
+        "    VEIL_DATABASE_PASSWORD[_FILE], VEIL_ADMIN_TOKEN[_FILE],",
+        "    VEIL_CLIENT_KEYS=database|file, VEIL_RATE_LIMITS=database|memory,",
+        "    VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS,",
+        "    VEIL_MASTER_KEYSET, VEIL_SIGNING_KEYSET (Tink keysets as JSON instead",
+        "    of DATA_DIR/keys; every instance on one database needs the same)",
+        "  detection cache: VEIL_DETECTION_CACHE_ENABLED,",
+        "    VEIL_DETECTION_CACHE_MAX_ENTRIES, VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES,",
+        "    VEIL_DETECTION_CACHE_EXPIRE_SECONDS, VEIL_DETECTION_CACHE_MIN_CHARS,",
+        "    VEIL_DETECTION_CACHE_SHARING=conversation|tenant",
+        "  logs (stderr): VEIL_LOG_LEVEL, VEIL_ACCESS_LOG_LEVEL,",
+        "    VEIL_LOG_FORMAT=text|json",
+        "  ./veil launcher: VEIL_JAVA_OPTS (JVM options), VEIL_PLUGINS (optional",
+        "    NER engines' jars or folders)",
+        "  A *_FILE variable names a file holding the secret (Docker/Kubernetes",
+        "  secrets). Other VEIL_* variables are ignored; a warning at start names",
+        "  them (veil doctor too).",
+        "Probes: GET /health (liveness), GET /ready (503 while the store is",
+        "  unreachable or while draining), GET /metrics (Prometheus).",
+        "SIGTERM: stops gracefully (exit status 143)."})
 final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironment {
   @Spec
   CommandSpec spec;
@@ -238,9 +257,14 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       out.println("Created a client key for tenant 'default' (shown once; also written to " + keyFile + "):");
       out.println("  " + devKey.secret());
     }
-    out.println("Try:");
-    out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $(cat " + keyFile
-        + ")\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+    // the key file exists only where this store's first key was created (not on a second instance of a shared
+    // database, nor once it was deleted as veil doctor advises): else the line reads a key from VEIL_KEY
+    String bearer = Files.exists(keyFile) ? "$(cat " + keyFile + ")" : "$VEIL_KEY";
+    // curl trusts a self-signed certificate (openssl req -x509) only when told to
+    String trust = cfg.tls() != null && selfSigned(cfg.tls().certificate()) ? "--cacert " + cfg.tls().certificate() + " " : "";
+    out.println("Try" + (Files.exists(keyFile) ? ":" : " (with a client key in VEIL_KEY; new keys: veil keys create --tenant default):"));
+    out.println("  curl -s " + trust + base + "/v1/chat/completions -H \"Authorization: Bearer " + bearer
+        + "\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
         + "\"content\":\"My name is Jane Doe and my email is jane.doe@example.com\"}]}'");
     out.println("Health: " + base + "/health   Metrics: " + base + "/metrics   Privacy notice: " + base + "/privacy/notice.html");
     out.println("Store: " + (cfg.governance().jdbcUrl() == null ? "H2 " + cfg.dataDir().resolve("veil.mv.db")
@@ -255,5 +279,15 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
         + " console, POST " + base + "/admin/privacy-links (center_path), or: ./veil privacy link --tenant default"
         + " --user USER");
     out.flush();
+  }
+
+  /** Whether the PEM file's first certificate names itself as its issuer (checked at start; unreadable: no). */
+  private static boolean selfSigned(Path certificatePem) {
+    try {
+      java.security.cert.X509Certificate leaf = PinnedServerCertificate.leaf(certificatePem);
+      return leaf.getIssuerX500Principal().equals(leaf.getSubjectX500Principal());
+    } catch (CliException e) {
+      return false;
+    }
   }
 }

@@ -66,18 +66,8 @@ class ClientKeysCommandTest {
   /** A gateway in a child process (H2 allows one process: the commands must go through its admin API). */
   @Test
   void keysCreatedAndRevokedWhileTheGatewayRunsApplyToItsNextRequest() throws Exception {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
-        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--data-dir", dir.toString(),
-        "--port", "0", "--upstream", "mock")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
-    try {
-      Path urlFile = dir.resolve("gateway.url");
-      for (int i = 0; i < 600 && !Files.exists(urlFile); i++) {
-        Thread.sleep(100);
-      }
-      assertThat(urlFile).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log")) : "").exists();
-      URI base = URI.create(Files.readString(urlFile).strip());
+    try (ServeProcess serve = ServeProcess.start(dir, dir.resolve("serve.log"), "--data-dir", dir.toString())) {
+      URI base = serve.url();
       assertThat(veil("keys", "create", "--data-dir", dir.toString(), "--tenant", "acme")).as(err.toString()).isZero();
       Matcher secret = Pattern.compile("\"secret\"\\s*:\\s*\"(sk-veil-[^\"]+)\"").matcher(out.toString());
       Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"(vk_[0-9a-f]+)\"").matcher(out.toString());
@@ -91,9 +81,6 @@ class ClientKeysCommandTest {
       out.getBuffer().setLength(0);
       assertThat(veil("keys", "list", "--data-dir", dir.toString())).isZero();
       assertThat(out.toString()).contains("revoked").doesNotContain(secret.group(1));
-    } finally {
-      serve.destroy();
-      serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     assertThat(dir.resolve("keys.json")).doesNotExist();
     // the gateway stopped: the same commands open the database themselves

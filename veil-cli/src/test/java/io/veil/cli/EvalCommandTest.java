@@ -150,4 +150,21 @@ class EvalCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip()).contains("'corenlp'").contains("VEIL_PLUGINS").doesNotContain("\n");
   }
+
+  /** qa8: "bad span [0, 9)" did not say what was wrong with it; the reason is named, never the text. */
+  @Test
+  void aBadSpanIsOneLineThatSaysWhatIsWrongAndQuotesNoText() throws Exception {
+    String[][] cases = {
+        {"{\"start\":0,\"end\":9,\"label\":\"PERSON\"}", "bad span [0, 9): the text has 8 code points (offsets count code points)"},
+        {"{\"start\":3,\"end\":3,\"label\":\"PERSON\"}", "bad span [3, 3): \"end\" must be after \"start\""},
+        {"{\"start\":-1,\"end\":3,\"label\":\"PERSON\"}", "bad span [-1, 3): \"start\" and \"end\" must be non-negative integers"},
+        {"{\"start\":0,\"end\":3}", "bad span [0, 3): no \"label\""}};
+    for (String[] c : cases) {
+      Path f = dir.resolve("spans.jsonl");
+      Files.write(f, List.of("{\"id\":\"a\",\"text\":\"Jane Doé\",\"spans\":[" + c[0] + "]}"));
+      CliRun.Result r = run("eval", "--data", f.toString());
+      assertThat(r.exit()).as(c[0]).isEqualTo(2);
+      assertThat(r.err().strip()).as(c[0]).isEqualTo("veil: " + f + ":1: " + c[1]).doesNotContain("Jane");
+    }
+  }
 }

@@ -125,17 +125,7 @@ class GovernanceCommandsTest {
 
   @Test
   void onARunningGatewaysH2FileTheCommandsGoThroughItsApis() throws Exception {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    Process serve = new ProcessBuilder(javaBin, "--sun-misc-unsafe-memory-access=allow", "-cp",
-        System.getProperty("java.class.path"), "io.veil.cli.VeilCli", "serve", "--data-dir", dir.toString(),
-        "--port", "0", "--upstream", "mock")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
-    try {
-      Path urlFile = dir.resolve("gateway.url");
-      for (int i = 0; i < 600 && !Files.exists(urlFile); i++) {
-        Thread.sleep(100);
-      }
-      assertThat(urlFile).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log")) : "").exists();
+    try (ServeProcess ignored = ServeProcess.start(dir, dir.resolve("serve.log"), "--data-dir", dir.toString())) {
       // consent through the running gateway: recorded with source "cli", printed as on the local path
       Run grant = veil("consent", "grant", "--tenant", "default", "--user", "dora");
       assertThat(grant.exit()).as(grant.err()).isZero();
@@ -174,9 +164,6 @@ class GovernanceCommandsTest {
       // two decisions (grant, withdraw): two consent events plus two current-state rows
       assertThat(erase.out()).contains("\"status\":\"completed\"").contains("\"consent_records_deleted\":4");
       assertThat(veil("audit", "verify").exit()).isZero();
-    } finally {
-      serve.destroy();
-      serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     assertThat(dir.resolve("gateway.url")).as("removed on shutdown").doesNotExist();
     assertThat(veil("audit", "verify").out()).as("and the local path works again").contains("intact").doesNotContain("via");

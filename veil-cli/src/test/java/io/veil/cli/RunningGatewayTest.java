@@ -2,14 +2,72 @@ package io.veil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** A running gateway's answer (a subject's export, a new key's secret) prints no body (review8). */
+/** The CLI's calls to the gateway running on its data directory (H2 held by that gateway). */
 class RunningGatewayTest {
+  @TempDir
+  Path dir;
+
   @Test
   void aResponseShowsStatusAndLengthOnly() {
     String body = "{\"id\":\"jane.doe@example.com\",\"secret\":\"vk_secret_0123\"}";
     assertThat(new RunningGateway.Response(200, body).toString()).doesNotContain("jane.doe").doesNotContain("vk_secret")
         .contains("200").contains(String.valueOf(body.length()));
+  }
+
+  /**
+   * qa8: with {@code server.tls} (a self-signed certificate, as `openssl req -x509` makes) every governance command
+   * failed while the gateway ran, "did not answer (SSLHandshakeException)": the CLI trusted only the JDK's CAs.
+   * It now trusts exactly the configured certificate, and refuses a gateway presenting another one.
+   */
+  @Test
+  void overTlsTheCommandsTrustTheConfiguredCertificateAndNoOther() throws Exception {
+    Path data = dir.resolve("data");
+    Path config = writeTlsConfig(dir.resolve("served"), data);
+    try (ServeProcess serve = ServeProcess.start(data, dir.resolve("serve.log"), "--config", config.toString())) {
+      assertThat(serve.url().getScheme()).isEqualTo("https");
+
+      String[] run = veil("audit", "verify", "--config", config.toString());
+      assertThat(run[0]).as(run[2]).isEqualTo("0");
+      assertThat(run[1]).contains("intact").contains("via the running gateway");
+
+      // a configuration naming another certificate: the gateway is not trusted, nothing is sent
+      Path other = writeTlsConfig(dir.resolve("other"), data);
+      String[] refused = veil("audit", "verify", "--config", other.toString());
+      assertThat(refused[0]).isNotEqualTo("0");
+      assertThat(refused[2]).contains("did not answer").contains("not present the certificate of server.tls.certificate");
+
+      // no TLS in the CLI's configuration: the JDK's trust refuses the self-signed certificate, and the error says why
+      String[] untrusted = veil("audit", "verify", "--data-dir", data.toString());
+      assertThat(untrusted[0]).isNotEqualTo("0");
+      assertThat(untrusted[2]).contains("it serves TLS").contains("--config");
+    }
+  }
+
+  /** {exit code, stdout, stderr} of one in-process {@code veil} run. */
+  private static String[] veil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+
+  /** A fresh self-signed certificate and a YAML configuration serving it from {@code data}. */
+  private static Path writeTlsConfig(Path where, Path data) throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(where);
+    Path config = where.resolve("veil.yaml");
+    Files.writeString(config, "server:\n  tls:\n    certificate: " + pem.certificate() + "\n    privateKey: "
+        + pem.privateKey() + "\ndataDir: " + data + "\n");
+    return config;
   }
 }

@@ -54,6 +54,47 @@ class ServeCommandTest {
   }
 
   /**
+   * qa8: the banner's curl line read {@code $(cat DATA_DIR/dev-key)} also where there is no such file: a second
+   * instance on a shared database (the first made the key), or a data directory whose dev-key was deleted as veil
+   * doctor advises; the line then sent an empty key (401). It now reads the key from VEIL_KEY there.
+   */
+  @Test
+  void withoutTheDevKeyFileTheBannersCurlLineDoesNotReadIt() throws Exception {
+    ServeCommand first = new ServeCommand(Map.of());
+    cli(first, new StringWriter(), new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running ignored = first.start()) {
+      assertThat(dir.resolve("dev-key")).exists();
+    }
+    Files.delete(dir.resolve("dev-key"));
+    StringWriter out = new StringWriter();
+    ServeCommand again = new ServeCommand(Map.of());
+    cli(again, out, new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running ignored = again.start()) {
+      assertThat(out.toString()).doesNotContain("dev-key)").contains("Authorization: Bearer $VEIL_KEY")
+          .contains("veil keys create --tenant default");
+    }
+  }
+
+  /**
+   * qa8: with a self-signed certificate (openssl req -x509, as a first try of TLS makes) the banner's curl line
+   * failed silently (curl -s, exit 60: certificate not trusted); it now names the certificate with --cacert.
+   */
+  @Test
+  void aSelfSignedCertificateIsNamedInTheBannersCurlLine() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(dir.resolve("tls"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of("VEIL_TLS_CERT", pem.certificate().toString(),
+        "VEIL_TLS_KEY", pem.privateKey().toString()));
+    cli(serve, out, err).parseArgs("--data-dir", dir.resolve("data").toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running running = serve.start()) {
+      assertThat(running).as(err.toString()).isNotNull();
+      assertThat(out.toString()).contains("curl -s --cacert " + pem.certificate() + " https://127.0.0.1:"
+          + running.gateway().port() + "/v1/chat/completions");
+    }
+  }
+
+  /**
    * {@code --upstream} replaces the configured upstream (read once, with the rest of the file). Before, the
    * file was loaded whole first, so its upstream URL, about to be replaced, still stopped the start.
    */
@@ -131,6 +172,28 @@ class ServeCommandTest {
     StringWriter help = new StringWriter();
     cli(new ServeCommand(Map.of()), help, new StringWriter()).execute("--help");
     assertThat(help.toString()).contains("VEIL_UPSTREAM_API_KEY[_FILE]", "VEIL_LOG_FORMAT", "GET /ready");
+  }
+
+  /**
+   * qa8: serve --help, the list of environment variables a first reader has, lacked ten that serve reads (the
+   * detection cache's, VEIL_RATE_LIMITS, VEIL_HEADER_TIMEOUT_SECONDS, VEIL_MIN_BODY_BYTES_PER_SECOND, the keysets
+   * the multi-instance error names, VEIL_PLUGINS, ...), and its lines wrapped mid-phrase at 80 columns.
+   */
+  @Test
+  void helpNamesEveryVariableVeilServeReadsInLinesThatDoNotWrap() {
+    StringWriter help = new StringWriter();
+    cli(new ServeCommand(Map.of()), help, new StringWriter()).execute("--help");
+    String text = help.toString().replace("[_FILE]", " _FILE");
+    for (io.veil.gateway.KnownEnvironment.Variable v : io.veil.gateway.KnownEnvironment.variables()) {
+      if (v.reader() == io.veil.gateway.KnownEnvironment.Reader.SCRIPTS) {
+        continue; // developer scripts, not the product
+      }
+      String name = v.name().endsWith("_FILE") ? v.name().substring(0, v.name().length() - "_FILE".length()) : v.name();
+      assertThat(text).as(v.name()).containsPattern("\\b" + name + "\\b");
+    }
+    String footer = text.substring(text.indexOf("Precedence:"));
+    assertThat(footer.lines()).as("footer lines fit 80 columns, so picocli does not break them")
+        .allSatisfy(line -> assertThat(line.length()).isLessThan(80));
   }
 
   @Test

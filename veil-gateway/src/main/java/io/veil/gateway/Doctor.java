@@ -207,6 +207,9 @@ public final class Doctor {
         problems.add("the certificate is not valid before " + cert.getNotBefore().toInstant());
       }
       certNote = "certificate valid until " + end;
+    } catch (java.nio.file.NoSuchFileException e) {
+      s = DoctorStatus.FAIL;
+      problems.add("the certificate file " + TlsConfig.located(tls.certificate()) + " does not exist");
     } catch (IOException | CertificateException | ClassCastException e) {
       s = DoctorStatus.FAIL;
       problems.add("the certificate file " + tls.certificate() + " cannot be read as a PEM X.509 certificate");
@@ -214,7 +217,7 @@ public final class Doctor {
     Set<PosixFilePermission> perms = perms(tls.privateKey());
     if (perms == null && !Files.exists(tls.privateKey())) {
       s = DoctorStatus.FAIL;
-      problems.add("the private key file " + tls.privateKey() + " does not exist");
+      problems.add("the private key file " + TlsConfig.located(tls.privateKey()) + " does not exist");
     } else if (perms != null && exposed(perms)) {
       s = DoctorStatus.FAIL;
       problems.add("the private key file " + tls.privateKey() + " is readable by group or others ("
@@ -384,7 +387,9 @@ public final class Doctor {
         }
       }
     }
-    String pw = config.governance().dbPassword();
+    // pgjdbc also takes the password from the URL (?password=...); a password given there is checked like any other
+    String pw = config.governance().dbPassword() != null ? config.governance().dbPassword()
+        : urlParameter(config.governance().jdbcUrl(), "password");
     if (config.governance().jdbcUrl() != null && config.governance().jdbcUrl().startsWith("jdbc:postgresql:")
         && (pw == null || WEAK_SECRETS.contains(pw.strip().toLowerCase(Locale.ROOT)))) {
       s = DoctorStatus.FAIL;
@@ -924,6 +929,25 @@ public final class Doctor {
 
   private static boolean notBlank(String s) {
     return s != null && !s.isBlank();
+  }
+
+  /** A JDBC URL's query parameter ({@code ?user=…&password=…}), decoded, or null (no URL or no such parameter). */
+  static String urlParameter(String jdbcUrl, String name) {
+    int q = jdbcUrl == null ? -1 : jdbcUrl.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String pair : jdbcUrl.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        try {
+          return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return pair.substring(eq + 1);
+        }
+      }
+    }
+    return null;
   }
 
   /** POSIX permissions of a path, or null where it does not exist or the file system has none. */

@@ -60,7 +60,7 @@ final class PemKeyStore {
     try {
       return Files.readAllBytes(file);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new IllegalArgumentException("TLS " + what + " file not found: " + file, e);
+      throw new IllegalArgumentException("TLS " + what + " file not found: " + TlsConfig.located(file), e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read TLS " + what + " file " + file + ": "
           + e.getClass().getSimpleName(), e);

@@ -22,4 +22,13 @@ public record TlsConfig(Path certificate, Path privateKey) {
   public void check() {
     PemKeyStore.load(this, new char[0]);
   }
+
+  /**
+   * The file as an error names it: a relative path with the directory it was read from (the current one,
+   * not the YAML file's), so "not found" says where Veil looked.
+   */
+  static String located(Path file) {
+    return file.isAbsolute() ? file.toString()
+        : file + " (relative to the current directory " + Path.of("").toAbsolutePath() + ")";
+  }
 }

@@ -126,6 +126,24 @@ class DoctorTest {
     }
   }
 
+  /**
+   * qa8: a YAML file naming cert.pem and key.pem, checked from another directory than the files' (relative paths are
+   * read from the current one): the doctor said the certificate "cannot be read as a PEM X.509 certificate" although
+   * it did not exist, and named neither file's directory.
+   */
+  @Test
+  void missingTlsFilesAreSaidToBeMissingWithTheDirectoryTheyWereLookedFor() throws Exception {
+    GatewayConfig base = config("0.0.0.0", gov(STRONG));
+    TlsConfig missing = new TlsConfig(Path.of("qa8-no-such-cert.pem"), Path.of("qa8-no-such-key.pem"));
+    GatewayConfig cfg = new GatewayConfig("0.0.0.0", 8443, dir, https(), missing, base.policies(), base.governance());
+    DoctorCheck c = check(Doctor.of(cfg).examine(), "tls.listener");
+    String cwd = Path.of("").toAbsolutePath().toString();
+    assertThat(c.status()).isEqualTo(DoctorStatus.FAIL);
+    assertThat(c.message()).contains("the certificate file qa8-no-such-cert.pem (relative to the current directory "
+        + cwd + ") does not exist").contains("the private key file qa8-no-such-key.pem (relative to the current directory "
+        + cwd + ") does not exist").doesNotContain("cannot be read as a PEM");
+  }
+
   @Test
   void tlsWithAnExpiredCertificateOrAnExposedKeyFails() throws Exception {
     TlsConfig expired = SelfSignedCert.create(Duration.ofDays(-1)).writePem(dir);
@@ -317,6 +335,24 @@ class DoctorTest {
     r = Doctor.of(config("127.0.0.1", pg)).env(Map.of("VEIL_DATABASE_PASSWORD", "set")).examine();
     assertThat(check(r, "database.connection").status()).isEqualTo(DoctorStatus.OK);
     assertThat(Json.write(r.toJson())).doesNotContain("Vx8-random-DB-pw-Q3z");
+  }
+
+  /**
+   * qa8: a password given in the JDBC URL (pgjdbc reads {@code ?password=}) failed the run, "the database password
+   * is empty or a well-known default"; it is now judged like one set in database.password (the URL still warns).
+   */
+  @Test
+  void aPasswordInTheJdbcUrlIsJudgedByItsValue() {
+    GovernanceConfig strong = gov(STRONG).withDatabase(
+        "jdbc:postgresql://127.0.0.1:5432/veil?user=veil_app&password=Vx8-random%26DB-pw-Q3z", null, null);
+    DoctorReport r = Doctor.of(config("127.0.0.1", strong)).examine();
+    assertThat(check(r, "credentials.defaults").message()).doesNotContain("database password");
+    assertThat(check(r, "database.connection").message()).contains("carries a password");
+    assertThat(Json.write(r.toJson()) + r.toText()).doesNotContain("Vx8-random");
+    GovernanceConfig weak = gov(STRONG).withDatabase("jdbc:postgresql://127.0.0.1:5432/veil?password=postgres", null, null);
+    DoctorCheck c = check(Doctor.of(config("127.0.0.1", weak)).examine(), "credentials.defaults");
+    assertThat(c.status()).isEqualTo(DoctorStatus.FAIL);
+    assertThat(c.message()).contains("the database password is empty or a well-known default");
   }
 
   @Test

@@ -62,4 +62,13 @@ class PemKeyStoreTest {
     Files.writeString(tls.privateKey(), "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIOr\n-----END EC PRIVATE KEY-----\n");
     assertThatThrownBy(tls::check).hasMessageContaining("openssl pkcs8 -topk8 -nocrypt").hasMessageNotContaining("MHcCAQEEIOr");
   }
+
+  /** qa8: "TLS certificate file not found: cert.pem" did not say that a relative path is read from the current directory. */
+  @Test
+  void aMissingRelativeFileIsNamedWithTheDirectoryItWasLookedFor() {
+    TlsConfig tls = new TlsConfig(Path.of("qa8-no-such-cert.pem"), Path.of("qa8-no-such-key.pem"));
+    assertThatThrownBy(tls::check).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("TLS certificate file not found: qa8-no-such-cert.pem (relative to the current directory "
+            + Path.of("").toAbsolutePath() + ")");
+  }
 }

@@ -83,7 +83,11 @@ final class EvalDatasetReader {
       int end = s.path("end").asInt(-1);
       String label = s.path("label").asText("");
       if (start < 0 || end <= start || end > codePoints || label.isEmpty()) {
-        throw new EvalDataException(file + ":" + lineNo + ": bad span [" + start + ", " + end + ")");
+        throw new EvalDataException(file + ":" + lineNo + ": bad span [" + start + ", " + end + "): "
+            + (label.isEmpty() ? "no \"label\""
+                : start < 0 || end < 0 ? "\"start\" and \"end\" must be non-negative integers"
+                : end <= start ? "\"end\" must be after \"start\""
+                : "the text has " + codePoints + " code points (offsets count code points)"));
       }
       spans.add(new EvalExample.GoldSpan(
           text.offsetByCodePoints(0, start), text.offsetByCodePoints(0, end), label));
