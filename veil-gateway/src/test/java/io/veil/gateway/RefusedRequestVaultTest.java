@@ -89,6 +89,9 @@ class RefusedRequestVaultTest {
         new Object[] {"responses built-in tool", Endpoint.RESPONSES, "{\"model\":\"m\",\"input\":\"Mail " + EMAIL
             + "\",\"tools\":[{\"type\":\"web_search\",\"user_location\":{\"type\":\"approximate\",\"city\":\""
             + OTHER + "\"}},{\"type\":\"namespace\"}]}"},
+        new Object[] {"regex grammar", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "],"
+            + "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":{\"type\":\"grammar\","
+            + "\"grammar\":{\"definition\":\"^" + OTHER + "$\",\"syntax\":\"regex\"}}}}]}"},
         new Object[] {"responses schema pattern", Endpoint.RESPONSES, "{\"model\":\"m\",\"input\":\"Mail " + EMAIL
             + "\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"r\",\"schema\":{\"type\":\"object\","
             + "\"properties\":{\"to\":{\"type\":\"string\",\"pattern\":\"" + OTHER + "\"}}}}}}"});
