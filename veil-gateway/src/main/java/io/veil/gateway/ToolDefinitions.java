@@ -95,7 +95,7 @@ final class ToolDefinitions {
   }
 
   /** Responses: {@code tools} (built-in types: {@link BuiltInTools}) and {@code text.format}. */
-  static void responses(ObjectNode body, TextTransform t) {
+  static void responses(ObjectNode body, TextTransform t, ProtocolVocabulary vocabulary) {
     for (ObjectNode tool : objects(body, "tools")) {
       String type = tool.path("type").asText("");
       if (type.equals("function")) {
@@ -103,7 +103,7 @@ final class ToolDefinitions {
       } else if (type.equals("custom")) {
         custom(tool, "tools[custom]", t);
       } else {
-        BuiltInTools.responses(tool, type, t);
+        BuiltInTools.responses(tool, type, t, vocabulary);
       }
     }
     if (body.path("text").get("format") instanceof ObjectNode format
