@@ -126,8 +126,9 @@ final class PiiInterceptor implements Interceptor {
         // a request refused part-way (a tool, a content part, a setting or a schema pattern after the messages
         // were pseudonymized) leaves nothing in the vault. If the vault cannot store the unit as minted (another
         // writer got there first) the pass runs again on a fresh copy, storing each value at once.
+        // (guarded: a failure to store the unit is refused like any vault failure; refusals pass unchanged)
         body = irreversible ? onePass(request, adapter, transform, pass)
-            : veil.vault().tokenizeTogether(scope, () -> onePass(request, adapter, transform, pass));
+            : guarded(() -> veil.vault().tokenizeTogether(scope, () -> onePass(request, adapter, transform, pass)));
       } finally {
         stats.addEntities(pass[0].entities);
       }
