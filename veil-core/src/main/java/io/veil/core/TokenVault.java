@@ -86,8 +86,9 @@ public interface TokenVault {
   }
 
   /**
-   * Runs {@code work}, which tokenizes values of {@code scope} and nothing else (no {@link #entries},
-   * {@link #reveal} or {@link #clear} of the scope), and returns its result. A vault may hand out the
+   * Runs {@code work}, which tokenizes values of {@code scope} and may read them back ({@link #entries},
+   * {@link #reveal} answer with the values minted so far included) but does not {@link #clear} the scope,
+   * and returns its result. A vault may hand out the
    * tokens of new values at once but store them only when {@code work} returns, all together (one write
    * instead of one per value). Either every token {@code work} was given is stored when this method
    * returns, or none is and {@code work} runs again (so it must have no effect other than its vault calls,

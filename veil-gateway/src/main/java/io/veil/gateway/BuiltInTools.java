@@ -85,9 +85,9 @@ final class BuiltInTools {
    *
    * @throws GatewayException 400 {@code veil_unsupported_content} naming the type or the field, never a value
    */
-  static void responses(ObjectNode tool, String type, TextTransform t) {
+  static void responses(ObjectNode tool, String type, TextTransform t, ProtocolVocabulary vocabulary) {
     String label = "tools[" + ChatCompletionsAdapter.safeType(type) + "]";
-    ProtocolVocabulary.check(tool, label, ProtocolVocabulary.BUILT_IN_TOOLS.getOrDefault(type, Map.of()));
+    ProtocolVocabulary.check(tool, label, vocabulary.builtInTool(type));
     if (WEB_SEARCH.contains(type)) {
       VerbatimFields.requireWordsExcept(tool, label, WEB_SEARCH_READ);
       userLocation(tool.get("user_location"), label + ".user_location", t);

@@ -43,6 +43,18 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   private static final Set<String> USER_LOCATION_FIELDS = Set.of("type", "approximate");
   private static final Map<String, String> SCHEMA_OWNERS = Map.of("response_format", "/json_schema");
 
+  private final ProtocolVocabulary vocabulary;
+
+  /** With the protocol words of the OpenAI API reference. */
+  ChatCompletionsAdapter() {
+    this(ProtocolVocabulary.STANDARD);
+  }
+
+  /** With {@code vocabulary}'s words for the fields that have a fixed set of values. */
+  ChatCompletionsAdapter(ProtocolVocabulary vocabulary) {
+    this.vocabulary = java.util.Objects.requireNonNull(vocabulary, "vocabulary");
+  }
+
   @Override
   public Set<String> allowedFields() {
     return FIELDS;
@@ -101,7 +113,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
     VerbatimFields.check(body, REVIEWED, SCHEMA_OWNERS);
-    ProtocolVocabulary.check(body, "", ProtocolVocabulary.CHAT);
+    ProtocolVocabulary.check(body, "", vocabulary.chat());
     ProtocolVocabulary.requireTokenIds(body);
     JsonNode messages = body.get("messages");
     if (messages == null) {

@@ -14,10 +14,13 @@ import io.veil.store.DataClass;
 import io.veil.store.Purpose;
 import io.veil.store.RegulationProfile;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +103,15 @@ import java.util.Set;
  *     minChars: 64                   # VEIL_DETECTION_CACHE_MIN_CHARS; shorter texts are never cached
  *     sharing: conversation          # VEIL_DETECTION_CACHE_SHARING; or tenant (system prompts hit across
  *                                    # conversations; a tenant's callers can then time whether a text was seen)
+ * protocol:
+ *   extraWords:                      # VEIL_PROTOCOL_EXTRA_WORDS="chat.reasoning_effort=ultra;responses.include=a.b,c.d"
+ *     chat.reasoning_effort: [ultra] # (replaces the YAML's). Values OpenAI added to a field with a fixed set of
+ *     responses.tools.mcp.require_approval: [on_write]  # values since this release, which Veil refuses (400
+ *                                    # veil_unsupported_content) until it lists them. Key: the endpoint (chat,
+ *                                    # responses, embeddings) and the field as the refusal names it (a built-in
+ *                                    # tool's: responses.tools.TYPE.field); a key naming no such field, or a value
+ *                                    # that is not a protocol word (lowercase letters and digits joined by . _ -,
+ *                                    # at most 64), stops the start
  * }</pre>
  *
  * <p>Without an upstream URL, OpenAI is used when a provider key is set, the mock LLM otherwise
@@ -161,7 +173,7 @@ public final class ConfigLoader {
   public static GatewayConfig load(Path file, Map<String, String> env, String upstreamOverride) {
     JsonNode root = readRoot(file);
     requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
-        "profile", "detection"));
+        "profile", "detection", "protocol"));
     JsonNode server = section(root, "server", "server");
     requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
         "idleTimeoutSeconds", "drainDelaySeconds", "headerTimeoutSeconds",
@@ -284,7 +296,57 @@ public final class ConfigLoader {
         parseInt(pick(env, "VEIL_MIN_BODY_BYTES_PER_SECOND", server, "minBodyBytesPerSecond",
             "server.minBodyBytesPerSecond", Integer.toString(d.minBodyBytesPerSecond())), "server.minBodyBytesPerSecond"));
     return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env),
-        detectionCache(section(root, "detection", "detection"), env), serverOptions);
+        detectionCache(section(root, "detection", "detection"), env), serverOptions,
+        protocolWords(section(root, "protocol", "protocol"), env));
+  }
+
+  /**
+   * {@code protocol.extraWords}: field key ({@code chat.reasoning_effort}) to a list of words, or
+   * {@code VEIL_PROTOCOL_EXTRA_WORDS} ({@code chat.reasoning_effort=ultra;responses.include=a.b,c.d}), which
+   * replaces the YAML's. Keys and words are checked by {@link GatewayConfig} (errors name the key, never a word).
+   */
+  private static Map<String, List<String>> protocolWords(JsonNode protocol, Map<String, String> env) {
+    requireKnown(protocol, "protocol.", Set.of("extraWords"));
+    Map<String, List<String>> words = new LinkedHashMap<>();
+    String fromEnv = blankToNull(env.get("VEIL_PROTOCOL_EXTRA_WORDS"));
+    if (fromEnv != null) {
+      for (String entry : fromEnv.split(";")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        int eq = entry.indexOf('=');
+        if (eq < 1) {
+          throw new IllegalArgumentException("VEIL_PROTOCOL_EXTRA_WORDS must be field=word,word;field=word,...");
+        }
+        List<String> list = new ArrayList<>();
+        for (String w : entry.substring(eq + 1).split(",")) {
+          list.add(w.strip());
+        }
+        words.merge(entry.substring(0, eq).strip(), list, (a, b) -> {
+          List<String> all = new ArrayList<>(a);
+          all.addAll(b);
+          return all;
+        });
+      }
+      return words;
+    }
+    JsonNode extra = section(protocol, "extraWords", "protocol.extraWords");
+    for (Map.Entry<String, JsonNode> e : extra.properties()) {
+      String key = "protocol.extraWords." + e.getKey();
+      JsonNode v = e.getValue();
+      if (!v.isArray()) {
+        throw new IllegalArgumentException("configuration key '" + key + "' must be a list of words");
+      }
+      List<String> list = new ArrayList<>();
+      for (JsonNode w : v) {
+        if (!w.isTextual()) {
+          throw new IllegalArgumentException("configuration key '" + key + "' must be a list of words");
+        }
+        list.add(w.asText());
+      }
+      words.put(e.getKey(), list);
+    }
+    return words;
   }
 
   private static DetectionCacheConfig detectionCache(JsonNode detection, Map<String, String> env) {

@@ -12,6 +12,18 @@ import java.util.Set;
 final class EmbeddingsAdapter implements ProtocolAdapter {
   private static final Set<String> FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
+  private final ProtocolVocabulary vocabulary;
+
+  /** With the protocol words of the OpenAI API reference. */
+  EmbeddingsAdapter() {
+    this(ProtocolVocabulary.STANDARD);
+  }
+
+  /** With {@code vocabulary}'s words for the fields that have a fixed set of values. */
+  EmbeddingsAdapter(ProtocolVocabulary vocabulary) {
+    this.vocabulary = java.util.Objects.requireNonNull(vocabulary, "vocabulary");
+  }
+
   @Override
   public Set<String> allowedFields() {
     return FIELDS;
@@ -20,7 +32,7 @@ final class EmbeddingsAdapter implements ProtocolAdapter {
   @Override
   public void pseudonymize(ObjectNode body, TextTransform t) {
     VerbatimFields.check(body, Set.of("input", "user"), java.util.Map.of());
-    ProtocolVocabulary.check(body, "", ProtocolVocabulary.EMBEDDINGS);
+    ProtocolVocabulary.check(body, "", vocabulary.embeddings());
     CompletionsAdapter.transformStrings(body, "input", t, true);
   }
 

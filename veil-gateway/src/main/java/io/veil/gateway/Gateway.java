@@ -180,10 +180,11 @@ public final class Gateway implements AutoCloseable {
       Governance governance, UpstreamTransport upstream) {
     GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
-    adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
-    adapters.put(Endpoint.RESPONSES, new ResponsesAdapter());
+    ProtocolVocabulary vocabulary = config.vocabulary();
+    adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(vocabulary));
+    adapters.put(Endpoint.RESPONSES, new ResponsesAdapter(vocabulary));
     adapters.put(Endpoint.COMPLETIONS, new CompletionsAdapter());
-    adapters.put(Endpoint.EMBEDDINGS, new EmbeddingsAdapter());
+    adapters.put(Endpoint.EMBEDDINGS, new EmbeddingsAdapter(vocabulary));
     // one per gateway: its /metrics are the gateway's, its per-process HMAC key dies with it
     DetectionCache detectionCache = DetectionCache.create(config.detectionCache());
     metrics.detectionCache(detectionCache);
@@ -232,7 +233,7 @@ public final class Gateway implements AutoCloseable {
       UpstreamTransport transport) {
     GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
-    adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(config.vocabulary()));
     List<Interceptor> stages = List.of(new ParseInterceptor(), new MinimizationInterceptor(adapters, secret),
         new ConversationScopeInterceptor(adapters, secret), new PiiInterceptor(veil, adapters));
     // its own metrics: the operator's tries are not client traffic, so the dashboard does not count them

@@ -16,11 +16,20 @@ import java.util.Objects;
  * @param governance the governance store (database, admin token, retention, audit checkpoints)
  * @param detectionCache the detection result cache ({@code detection.cache.*})
  * @param server connection limits and the shutdown timeout
+ * @param protocolWords words added to the protocol vocabulary per field ({@code protocol.extraWords}): key
+ *     {@code endpoint.field} as a refusal names the field ({@code chat.reasoning_effort},
+ *     {@code responses.tools.mcp.require_approval}), value the words OpenAI added since the release
+ * @throws IllegalArgumentException among others for a {@code protocolWords} key that names no field with a
+ *     vocabulary, or a word that is not a protocol word (lowercase letters and digits joined by {@code . _ -})
  */
 public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
     Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache,
-    ServerOptions server) {
+    ServerOptions server, Map<String, java.util.List<String>> protocolWords) {
   public GatewayConfig {
+    Map<String, java.util.List<String>> words = new java.util.LinkedHashMap<>();
+    protocolWords.forEach((field, list) -> words.put(field, java.util.List.copyOf(list)));
+    protocolWords = Map.copyOf(words);
+    vocabulary(protocolWords); // validated here: bad words stop the start
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(governance, "governance");
@@ -33,6 +42,22 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535");
     }
+  }
+
+  /** With no words added to the protocol vocabulary. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache,
+      ServerOptions server) {
+    this(host, port, dataDir, upstream, tls, policies, governance, detectionCache, server, Map.of());
+  }
+
+  /** The protocol vocabulary the adapters check: the API reference's words and {@link #protocolWords}. */
+  ProtocolVocabulary vocabulary() {
+    return vocabulary(protocolWords);
+  }
+
+  private static ProtocolVocabulary vocabulary(Map<String, java.util.List<String>> words) {
+    return ProtocolVocabulary.STANDARD.withExtraWords(words);
   }
 
   /** With the default detection cache and server options. */
@@ -66,26 +91,30 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
   }
 
   public GatewayConfig withUpstream(UpstreamConfig u) {
-    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache, server);
+    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache, server, protocolWords);
   }
 
   public GatewayConfig withPort(int p) {
-    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache, server);
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache, server, protocolWords);
   }
 
   public GatewayConfig withGovernance(GovernanceConfig g) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache, server);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache, server, protocolWords);
   }
 
   public GatewayConfig withDetectionCache(DetectionCacheConfig c) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c, server);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c, server, protocolWords);
   }
 
   public GatewayConfig withServer(ServerOptions s) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, s);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, s, protocolWords);
+  }
+
+  public GatewayConfig withProtocolWords(Map<String, java.util.List<String>> words) {
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, server, words);
   }
 
   public GatewayConfig withDataDir(Path d) {
-    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache, server);
+    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache, server, protocolWords);
   }
 }

@@ -125,6 +125,7 @@ public final class KnownEnvironment {
       gateway("VEIL_DETECTION_CACHE_EXPIRE_SECONDS", "detection cache entry lifetime (detection.cache.expireSeconds)"),
       gateway("VEIL_DETECTION_CACHE_MIN_CHARS", "shortest cached text (detection.cache.minChars)"),
       gateway("VEIL_DETECTION_CACHE_SHARING", "conversation or tenant (detection.cache.sharing)"),
+      gateway("VEIL_PROTOCOL_EXTRA_WORDS", "protocol words OpenAI added, per field (protocol.extraWords)"),
       // store: KeyManager
       new Variable(KeyManager.MASTER_ENV, Reader.STORE, "Tink keyset for vault encryption (JSON)"),
       new Variable(KeyManager.SIGNING_ENV, Reader.STORE, "Tink keyset signing audit checkpoints (JSON)"),

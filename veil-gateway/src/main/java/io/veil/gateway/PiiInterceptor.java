@@ -85,17 +85,17 @@ final class PiiInterceptor implements Interceptor {
       cache.linkSubject(stats.pseudonym().hex(), scope.tenant(), scope.conversation());
     }
     boolean irreversible = request.endpoint() == Endpoint.EMBEDDINGS || mode != PrivacySettings.Mode.PSEUDONYMIZE;
-    // what this request's texts were replaced with: in a scope strangers may share, only these are restored
-    Set<String> produced = ConcurrentHashMap.newKeySet();
+    // what one pass of the adapter over the request replaced (a pass may run twice: see below)
+    Pass[] pass = {new Pass()};
     // the findings of each text, computed once (or taken from the detection cache); language unknown
     java.util.function.BiFunction<String, List<Finding>, PseudonymizedText> run = (text, findings) -> {
       PseudonymizedText out = guarded(() -> irreversible
           ? veil.anonymizeWith(scope.tenant(), text, findings)
           : Governance.withSubject(stats.subject(), () -> veil.pseudonymizeWith(scope, text, findings)));
       for (Replacement r : out.replacements()) {
-        produced.add(out.text().substring(r.start(), r.end()));
+        pass[0].produced.add(out.text().substring(r.start(), r.end()));
       }
-      stats.addEntities(out.countsByType());
+      out.countsByType().forEach((type, n) -> pass[0].entities.merge(type, n, Integer::sum));
       if (mode == PrivacySettings.Mode.BLOCK && !out.countsByType().isEmpty()) {
         stats.action(AuditAction.BLOCKED);
         throw new GatewayException(403, ErrorCodes.TYPE_PERMISSION, ErrorCodes.PII_BLOCKED,
@@ -119,9 +119,20 @@ final class PiiInterceptor implements Interceptor {
             .filter(f -> !veil.policy().operatorSpec(f.type()).name().equals("keep")).toList(), out));
       }
     };
-    ObjectNode body = request.json().deepCopy();
     java.util.function.Supplier<GatewayResponse> exchange = () -> {
-      adapter.pseudonymize(body, transform);
+      ObjectNode body;
+      try {
+        // Every value the request mints is stored in one unit when the whole request has been read, or not at all:
+        // a request refused part-way (a tool, a content part, a setting or a schema pattern after the messages
+        // were pseudonymized) leaves nothing in the vault. If the vault cannot store the unit as minted (another
+        // writer got there first) the pass runs again on a fresh copy, storing each value at once.
+        // (guarded: a failure to store the unit is refused like any vault failure; refusals pass unchanged)
+        body = irreversible ? onePass(request, adapter, transform, pass)
+            : guarded(() -> veil.vault().tokenizeTogether(scope, () -> onePass(request, adapter, transform, pass)));
+      } finally {
+        stats.addEntities(pass[0].entities);
+      }
+      Set<String> produced = pass[0].produced;
       stats.action(stats.entityCount() == 0 ? AuditAction.FORWARDED
           : irreversible ? AuditAction.ANONYMIZED : AuditAction.PSEUDONYMIZED);
       Set<String> restorable = ConversationScopeInterceptor.sharedByContent(scope) ? produced : null;
@@ -142,6 +153,21 @@ final class PiiInterceptor implements Interceptor {
       return jdbc.batched(exchange);
     }
     return exchange.get();
+  }
+
+  /** What one pass of the adapter over a request replaced: the texts it produced and the entities per type. */
+  private static final class Pass {
+    final Set<String> produced = ConcurrentHashMap.newKeySet();
+    final Map<io.veil.core.EntityType, Integer> entities = new java.util.TreeMap<>();
+  }
+
+  /** Pseudonymizes a fresh copy of the request's body; {@code pass} then holds what this pass replaced. */
+  private static ObjectNode onePass(GatewayRequest request, ProtocolAdapter adapter, TextTransform transform,
+                                    Pass[] pass) {
+    pass[0] = new Pass();
+    ObjectNode body = request.json().deepCopy();
+    adapter.pseudonymize(body, transform);
+    return body;
   }
 
   /**

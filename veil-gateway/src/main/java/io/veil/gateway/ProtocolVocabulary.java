@@ -16,13 +16,28 @@ import java.util.regex.Pattern;
  * (digits). Anything else is refused with 400 {@code veil_unsupported_content} naming the field and the allowed
  * words, never the value. Identifiers (a model, a function name, an id) have no vocabulary and stay shape-checked.
  *
- * <p>A value the provider adds after this list was written is refused until it is added here: failing closed on a
- * setting costs a 400; failing open would forward whatever word a client put there.
+ * <p>A value the provider adds after this list was written is refused until it is added here or by the operator:
+ * {@code protocol.extraWords} ({@link #withExtraWords}) adds words to a listed field without a release. Failing
+ * closed on a setting costs a 400; failing open would forward whatever word a client put there.
  *
- * <p>Stateless; thread-safe.
+ * <p>Immutable; thread-safe. <b>Security:</b> every added word must have the shape of a protocol word (lowercase
+ * letters, digits, {@code . _ -}; no spaces, no capitals), so configuration cannot turn a vocabulary field into a
+ * free-text channel; a field with no vocabulary cannot be given one (its key is refused).
  */
 final class ProtocolVocabulary {
-  private ProtocolVocabulary() {}
+  /** Pointers per endpoint, and per Responses built-in tool type (pointers into the tool object). */
+  private final Map<String, Set<String>> chat;
+  private final Map<String, Set<String>> responses;
+  private final Map<String, Set<String>> embeddings;
+  private final Map<String, Map<String, Set<String>>> builtInTools;
+
+  private ProtocolVocabulary(Map<String, Set<String>> chat, Map<String, Set<String>> responses,
+      Map<String, Set<String>> embeddings, Map<String, Map<String, Set<String>>> builtInTools) {
+    this.chat = chat;
+    this.responses = responses;
+    this.embeddings = embeddings;
+    this.builtInTools = builtInTools;
+  }
 
   private static final Set<String> EFFORT = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
   private static final Set<String> SERVICE_TIER = Set.of("auto", "default", "flex", "scale", "priority");
@@ -88,6 +103,85 @@ final class ProtocolVocabulary {
           "/size", Set.of("1024x1024", "1024x1536", "1536x1024", "auto"),
           "/action", Set.of("generate", "edit", "auto")),
       "computer_use_preview", Map.of("/environment", Set.of("windows", "mac", "linux", "ubuntu", "browser")));
+
+  /** The words the OpenAI API reference lists, nothing added. */
+  static final ProtocolVocabulary STANDARD = new ProtocolVocabulary(CHAT, RESPONSES, EMBEDDINGS, BUILT_IN_TOOLS);
+
+  /** What an added word must look like: a protocol word, never free text. */
+  private static final Pattern WORD = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+  private static final int MAX_WORD = 64;
+
+  Map<String, Set<String>> chat() {
+    return chat;
+  }
+
+  Map<String, Set<String>> responses() {
+    return responses;
+  }
+
+  Map<String, Set<String>> embeddings() {
+    return embeddings;
+  }
+
+  /** The settings words of a Responses built-in tool type (none for a type without settings words). */
+  Map<String, Set<String>> builtInTool(String type) {
+    return builtInTools.getOrDefault(type, Map.of());
+  }
+
+  /**
+   * This vocabulary with words added per field. A key names a listed field as {@code endpoint.field.path}
+   * ({@code chat.reasoning_effort}, {@code responses.include}, {@code responses.text.format.type},
+   * {@code embeddings.encoding_format}) or a built-in tool's setting as {@code responses.tools.TYPE.field.path}
+   * ({@code responses.tools.mcp.require_approval}): the field a refusal names, with its endpoint in front.
+   *
+   * @throws IllegalArgumentException naming the key, for a key that names no listed field or a word that is not
+   *     1-64 characters of lowercase letters and digits joined by {@code .}, {@code _} or {@code -} (the message
+   *     never repeats the word)
+   */
+  ProtocolVocabulary withExtraWords(Map<String, ? extends java.util.Collection<String>> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
+    Map<String, Set<String>> c = new java.util.HashMap<>(chat);
+    Map<String, Set<String>> r = new java.util.HashMap<>(responses);
+    Map<String, Set<String>> e = new java.util.HashMap<>(embeddings);
+    Map<String, Map<String, Set<String>>> tools = new java.util.HashMap<>();
+    builtInTools.forEach((type, fields) -> tools.put(type, new java.util.HashMap<>(fields)));
+    for (Map.Entry<String, ? extends java.util.Collection<String>> entry : extra.entrySet()) {
+      String key = entry.getKey();
+      for (String word : entry.getValue()) {
+        if (word == null || word.length() > MAX_WORD || !WORD.matcher(word).matches()) {
+          throw new IllegalArgumentException("protocol.extraWords." + key + ": each value must be a protocol word"
+              + " (1-" + MAX_WORD + " lowercase letters and digits joined by '.', '_' or '-'), not free text");
+        }
+      }
+      int dot = key.indexOf('.');
+      String endpoint = dot < 0 ? key : key.substring(0, dot);
+      String path = dot < 0 ? "" : key.substring(dot + 1);
+      Map<String, Set<String>> fields = switch (endpoint) {
+        case "chat" -> c;
+        case "responses" -> r;
+        case "embeddings" -> e;
+        default -> null;
+      };
+      if (endpoint.equals("responses") && path.startsWith("tools.")) {
+        String rest = path.substring("tools.".length());
+        int cut = rest.indexOf('.');
+        fields = cut < 0 ? null : tools.get(rest.substring(0, cut));
+        path = cut < 0 ? "" : rest.substring(cut + 1);
+      }
+      String pointer = "/" + path.replace('.', '/');
+      if (fields == null || !fields.containsKey(pointer)) {
+        throw new IllegalArgumentException("protocol.extraWords." + key + " names no field with a protocol vocabulary"
+            + " (use endpoint.field as a refusal names it: chat.reasoning_effort, responses.include,"
+            + " responses.tools.mcp.require_approval, embeddings.encoding_format)");
+      }
+      fields.put(pointer, union(fields.get(pointer), Set.copyOf(entry.getValue())));
+    }
+    Map<String, Map<String, Set<String>>> t = new java.util.HashMap<>();
+    tools.forEach((type, fields) -> t.put(type, Map.copyOf(fields)));
+    return new ProtocolVocabulary(Map.copyOf(c), Map.copyOf(r), Map.copyOf(e), Map.copyOf(t));
+  }
 
   /** A {@code file_search} comparison filter's operator and a compound filter's. */
   static final Set<String> COMPARISON = Set.of("eq", "ne", "gt", "gte", "lt", "lte", "in", "nin");

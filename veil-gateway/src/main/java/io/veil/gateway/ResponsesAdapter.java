@@ -41,6 +41,18 @@ final class ResponsesAdapter implements ProtocolAdapter {
   private static final Set<String> INPUT_TEXT_FIELDS = Set.of("type", "text");
   private static final Map<String, String> SCHEMA_OWNERS = Map.of("text", "/format");
 
+  private final ProtocolVocabulary vocabulary;
+
+  /** With the protocol words of the OpenAI API reference. */
+  ResponsesAdapter() {
+    this(ProtocolVocabulary.STANDARD);
+  }
+
+  /** With {@code vocabulary}'s words for the fields that have a fixed set of values. */
+  ResponsesAdapter(ProtocolVocabulary vocabulary) {
+    this.vocabulary = java.util.Objects.requireNonNull(vocabulary, "vocabulary");
+  }
+
   @Override
   public Set<String> allowedFields() {
     return FIELDS;
@@ -66,9 +78,9 @@ final class ResponsesAdapter implements ProtocolAdapter {
     // text.format's schema and description are transformed only for a json_schema format (ToolDefinitions)
     boolean schemaFormat = body.path("text").path("format").path("type").asText("").equals("json_schema");
     VerbatimFields.check(body, REVIEWED, schemaFormat ? SCHEMA_OWNERS : Map.of());
-    ProtocolVocabulary.check(body, "", ProtocolVocabulary.RESPONSES);
+    ProtocolVocabulary.check(body, "", vocabulary.responses());
     // what the tools and schemas tell the model (descriptions, enum values) is text too
-    ToolDefinitions.responses(body, t);
+    ToolDefinitions.responses(body, t, vocabulary);
     ChatCompletionsAdapter.requireText(body, "instructions");
     if (body.path("instructions").isTextual()) {
       body.put("instructions", t.apply(body.get("instructions").asText()));

@@ -95,7 +95,7 @@ final class ToolDefinitions {
   }
 
   /** Responses: {@code tools} (built-in types: {@link BuiltInTools}) and {@code text.format}. */
-  static void responses(ObjectNode body, TextTransform t) {
+  static void responses(ObjectNode body, TextTransform t, ProtocolVocabulary vocabulary) {
     for (ObjectNode tool : objects(body, "tools")) {
       String type = tool.path("type").asText("");
       if (type.equals("function")) {
@@ -103,7 +103,7 @@ final class ToolDefinitions {
       } else if (type.equals("custom")) {
         custom(tool, "tools[custom]", t);
       } else {
-        BuiltInTools.responses(tool, type, t);
+        BuiltInTools.responses(tool, type, t, vocabulary);
       }
     }
     if (body.path("text").get("format") instanceof ObjectNode format
@@ -143,8 +143,10 @@ final class ToolDefinitions {
   }
 
   /**
-   * A custom tool: its description, and the {@code definition} of a grammar {@code format} (Lark or regex), whose
-   * literals constrain what the model writes as an {@code enum} does, are text; the rest is code.
+   * A custom tool: its description, and the {@code definition} of a Lark grammar {@code format}, whose quoted
+   * literals constrain what the model writes as an {@code enum} does, are text; the rest is code. A grammar of any
+   * other {@code syntax} ({@code regex}, or none named) is a regular expression: refused if it holds what the
+   * transform would replace, as a schema {@code pattern} is ({@link #requireUnchanged}).
    */
   private static void custom(ObjectNode custom, String label, TextTransform t) {
     VerbatimFields.requireWordsExcept(custom, label, CUSTOM_READ);
@@ -158,15 +160,26 @@ final class ToolDefinitions {
     }
     // Responses: {"type":"grammar","definition","syntax"}; chat: {"type":"grammar","grammar":{"definition","syntax"}}
     VerbatimFields.requireWordsExcept(f, label + ".format", GRAMMAR_READ);
-    text(f, "definition", t);
+    grammar(f, t);
     JsonNode grammar = f.get("grammar");
     if (grammar != null && !grammar.isNull()) {
       if (!(grammar instanceof ObjectNode g)) {
         throw ChatCompletionsAdapter.unsupportedShape(label + ".format.grammar", "an object");
       }
       VerbatimFields.requireWordsExcept(g, label + ".format.grammar", GRAMMAR_READ);
-      text(g, "definition", t);
+      grammar(g, t);
     }
+  }
+
+  /** A grammar's {@code definition}: transformed in a Lark grammar, kept unchanged or refused in a regex. */
+  private static void grammar(ObjectNode owner, TextTransform t) {
+    JsonNode definition = owner.get("definition");
+    if (definition != null && definition.isTextual() && !"lark".equals(owner.path("syntax").asText(null))) {
+      requireUnchanged(definition.asText(), "a regex grammar's 'definition'",
+          "use a Lark grammar, whose quoted literals are pseudonymized and restored", t);
+      return;
+    }
+    text(owner, "definition", t);
   }
 
   private static void text(ObjectNode owner, String field, TextTransform t) {
@@ -211,11 +224,11 @@ final class ToolDefinitions {
       } else if (VALUES.contains(key) && v instanceof ArrayNode values) {
         instances(values, t, key.equals("enum"));
       } else if (key.equals("pattern") && v.isTextual()) {
-        requireUnchanged(v.asText(), "pattern", t);
+        requireUnchanged(v.asText(), "a schema 'pattern'", ENUM_INSTEAD, t);
       } else if (SCHEMA_MAP.contains(key) && v instanceof ObjectNode map) {
         for (Map.Entry<String, JsonNode> sub : map.properties()) {
           if (key.equals("patternProperties")) {
-            requireUnchanged(sub.getKey(), "patternProperties", t);
+            requireUnchanged(sub.getKey(), "a schema 'patternProperties' name", ENUM_INSTEAD, t);
           }
           schema(sub.getValue(), t);
         }
@@ -225,19 +238,24 @@ final class ToolDefinitions {
     }
   }
 
+  private static final String ENUM_INSTEAD = "name such values in an 'enum', which is pseudonymized and restored";
+
   /**
-   * Refuses a regular expression (a schema {@code pattern}, a {@code patternProperties} name) that holds what the
-   * transform would replace: a token or surrogate put into a regular expression changes what it matches (its
-   * characters may be operators), so it is neither forwarded as it is nor silently altered. The transform's tokens
-   * minted here are not forwarded (the request is refused).
+   * Refuses a regular expression (a schema {@code pattern}, a {@code patternProperties} name, a regex grammar's
+   * {@code definition}) that holds what the transform would replace: a token or surrogate put into a regular
+   * expression changes what it matches (its characters may be operators), so it is neither forwarded as it is nor
+   * silently altered. The transform's tokens minted here are not forwarded nor kept (the request is refused, and
+   * the gateway stores a request's mints only when the whole request was read).
    *
-   * @throws GatewayException 400 {@code veil_unsupported_content} naming the keyword, never the expression
+   * @param what names the place, e.g. {@code a schema 'pattern'}; never the expression
+   * @param instead what the client can do instead
+   * @throws GatewayException 400 {@code veil_unsupported_content}
    */
-  private static void requireUnchanged(String regex, String keyword, TextTransform t) {
+  private static void requireUnchanged(String regex, String what, String instead, TextTransform t) {
     if (!t.apply(regex).equals(regex)) {
-      throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, "a schema '" + keyword + "' holds personal"
-          + " data; a regular expression cannot be pseudonymized without changing what it matches, so the request was"
-          + " not forwarded (name such values in an 'enum', which is pseudonymized and restored)");
+      throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, what + " holds personal data; a regular"
+          + " expression cannot be pseudonymized without changing what it matches, so the request was not forwarded ("
+          + instead + ")");
     }
   }
 

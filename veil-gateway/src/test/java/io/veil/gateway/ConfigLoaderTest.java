@@ -269,4 +269,46 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), "http://api.example.com/v1"))
         .as("the command line's URL is checked like any other").hasMessageContaining("HTTPS");
   }
+
+  /** {@code protocol.extraWords}: read from YAML or the environment (which wins); bad keys and words stop the start. */
+  @Test
+  void protocolWordsAreReadFromYamlOrTheEnvironmentAndCheckedAtStart() throws Exception {
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, "protocol:\n  extraWords:\n    chat.reasoning_effort: [ultra, mega]\n"
+        + "    embeddings.encoding_format: [int8]\n");
+    assertThat(ConfigLoader.load(f, Map.of()).protocolWords())
+        .containsOnly(Map.entry("chat.reasoning_effort", java.util.List.of("ultra", "mega")),
+            Map.entry("embeddings.encoding_format", java.util.List.of("int8")));
+    assertThat(ConfigLoader.load(f, Map.of("VEIL_PROTOCOL_EXTRA_WORDS", "responses.truncation=sliding")).protocolWords())
+        .containsOnly(Map.entry("responses.truncation", java.util.List.of("sliding")));
+    assertThat(ConfigLoader.load(null, Map.of()).protocolWords()).isEmpty();
+
+    // key: a field with a vocabulary, as a refusal names it; value: a protocol word, never free text
+    String[][] bad = {
+        {"chat.model", "gpt-6", "names no field with a protocol vocabulary"},
+        {"chat.reasoning", "high", "names no field"},
+        {"completions.reasoning_effort", "ultra", "names no field"},
+        {"responses.tools.nosuch.size", "big", "names no field"},
+        {"responses.tools.mcp", "always", "names no field"},
+        {"chat.reasoning_effort", "Kowalski", "must be a protocol word"},
+        {"chat.reasoning_effort", "jane doe", "must be a protocol word"},
+        {"chat.reasoning_effort", "", "must be a protocol word"},
+        {"chat.reasoning_effort", "a".repeat(65), "must be a protocol word"},
+        {"chat.reasoning_effort", "x@example.com", "must be a protocol word"}};
+    for (String[] row : bad) {
+      Files.writeString(f, "protocol:\n  extraWords:\n    " + row[0] + ": [\"" + row[1] + "\"]\n");
+      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(row[0] + " " + row[1])
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(row[2])
+          .hasMessageContaining("protocol.extraWords." + row[0])
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(row[1].isEmpty() ? "\"\"" : " " + row[1]));
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_PROTOCOL_EXTRA_WORDS", row[0] + "=" + row[1])))
+          .as("env " + row[0]).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(row[2]);
+    }
+    Files.writeString(f, "protocol:\n  extraWords:\n    chat.reasoning_effort: ultra\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("must be a list of words");
+    Files.writeString(f, "protocol:\n  extra_words: {}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("protocol.extra_words");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_PROTOCOL_EXTRA_WORDS", "ultra")))
+        .hasMessageContaining("VEIL_PROTOCOL_EXTRA_WORDS must be");
+  }
 }

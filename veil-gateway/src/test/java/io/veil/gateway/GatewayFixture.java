@@ -33,6 +33,12 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   GatewayFixture(Path dataDir, Veil veil, Map<String, GatewayPolicy> extraPolicies, Duration timeout) throws Exception {
+    this(dataDir, veil, extraPolicies, timeout, c -> c);
+  }
+
+  /** With {@code customize} applied to the gateway's configuration before it starts. */
+  GatewayFixture(Path dataDir, Veil veil, Map<String, GatewayPolicy> extraPolicies, Duration timeout,
+                 java.util.function.UnaryOperator<GatewayConfig> customize) throws Exception {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     logs.start();
     root.addAppender(logs);
@@ -44,7 +50,7 @@ final class GatewayFixture implements AutoCloseable {
     policies.putIfAbsent("default", GatewayPolicy.defaults("default"));
     UpstreamConfig up = new UpstreamConfig(URI.create(upstream.url("/v1").toString().replaceAll("/$", "")),
         "sk-provider-secret-123456", null, UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(5), timeout);
-    GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dataDir, up, null, policies);
+    GatewayConfig config = customize.apply(new GatewayConfig("127.0.0.1", 0, dataDir, up, null, policies));
     gateway = Gateway.start(config, veil, keys);
   }
 

@@ -39,7 +39,7 @@ class PiiInterceptorTest {
   Path dir;
 
   /** Counts how often the whole scope is read from the vault (each read decrypts every entry). */
-  static final class CountingVault implements TokenVault {
+  static class CountingVault implements TokenVault {
     final TokenVault inner = InMemoryTokenVault.create();
     final AtomicInteger entryReads = new AtomicInteger();
 
@@ -181,6 +181,50 @@ class PiiInterceptorTest {
     } finally {
       db.close();
     }
+  }
+
+  /**
+   * The request's vault unit is stored after the adapter has read the whole request: a vault that fails then (disk
+   * full, database gone) is refused as every vault failure is (500 {@code veil_vault_failed}, nothing forwarded),
+   * not let through as an unexpected exception.
+   */
+  @Test
+  void aVaultThatCannotStoreTheRequestsUnitIsRefusedAsAVaultFailure() {
+    CountingVault vault = new CountingVault() {
+      int depth;
+
+      @Override
+      public <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
+        depth++;
+        try {
+          T result = work.get();
+          if (depth == 1) { // the request's unit fails to store (a text's own unit inside it stores nothing)
+            throw new io.veil.core.VaultException("the database is full");
+          }
+          return result;
+        } finally {
+          depth--;
+        }
+      }
+    };
+    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    AtomicInteger forwarded = new AtomicInteger();
+    Interceptor upstream = chain -> {
+      forwarded.incrementAndGet();
+      return new GatewayResponse.Json(200, Map.of(), Json.MAPPER.createObjectNode());
+    };
+    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Mail " + EMAIL + "\"}]}";
+    GatewayRequest request = GatewayRequest.of(Endpoint.CHAT_COMPLETIONS, Map.of("content-type", "application/json",
+            ConversationScopeInterceptor.HEADER, "conv-1"), body.getBytes(StandardCharsets.UTF_8))
+        .withJson((ObjectNode) readTree(body)).withKey(new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null),
+            GatewayPolicy.defaults("default"));
+    List<Interceptor> chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+        new PiiInterceptor(TestVeil.create(vault), adapters), upstream);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RealChain.run(chain, request))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining(EMAIL).hasMessageNotContaining("full")
+        .satisfies(e -> assertThat(((GatewayException) e).code()).isEqualTo(ErrorCodes.VAULT_FAILED));
+    assertThat(forwarded).hasValue(0);
   }
 
   private static JsonNode readTree(String json) {

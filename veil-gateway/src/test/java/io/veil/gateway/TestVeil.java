@@ -26,6 +26,11 @@ final class TestVeil {
 
   /** As {@link #create()}, with the given vault (null: in memory). */
   static Veil create(io.veil.core.TokenVault vault) {
+    return create(vault, null);
+  }
+
+  /** As {@link #create(io.veil.core.TokenVault)}, with the given policy's operators (null: the default policy). */
+  static Veil create(io.veil.core.TokenVault vault, Policy policy) {
     Recognizer simple = new Recognizer() {
       private final Pattern email = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\\.[A-Za-z]{2,10}");
       private final Pattern card = Pattern.compile("\\b\\d{4}( ?\\d{4}){3}\\b");
@@ -57,6 +62,9 @@ final class TestVeil {
     Veil.Builder b = Veil.builder().analyzer(analyzer);
     if (vault != null) {
       b.vault(vault);
+    }
+    if (policy != null) {
+      b.policy(policy);
     }
     return b.build();
   }

@@ -162,17 +162,42 @@ class ToolDefinitionsTest {
    * (transformed), its syntax is code. Before, the format was forwarded as it came.
    */
   @Test
-  void aCustomToolsGrammarDefinitionIsTransformedInBothShapes() throws Exception {
+  void aCustomToolsLarkGrammarDefinitionIsTransformedInBothShapes() throws Exception {
     ObjectNode chat = json("{\"messages\":[],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":"
         + "{\"type\":\"grammar\",\"grammar\":{\"definition\":\"start: \\\"Jane\\\"\",\"syntax\":\"lark\"}}}}]}");
     new ChatCompletionsAdapter().pseudonymize(chat, MARK);
     assertThat(chat.at("/tools/0/custom/format/grammar/definition").asText()).isEqualTo("start: \"<PERSON_1>\"");
     assertThat(chat.at("/tools/0/custom/format/grammar/syntax").asText()).isEqualTo("lark");
     ObjectNode responses = json("{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
-        + "{\"type\":\"grammar\",\"definition\":\"^(Jane|Bob)$\",\"syntax\":\"regex\"}}]}");
+        + "{\"type\":\"grammar\",\"definition\":\"start: \\\"Jane\\\" | \\\"Bob\\\"\",\"syntax\":\"lark\"}}]}");
     new ResponsesAdapter().pseudonymize(responses, MARK);
-    assertThat(responses.at("/tools/0/format/definition").asText()).isEqualTo("^(<PERSON_1>|Bob)$");
-    assertThat(responses.at("/tools/0/format/syntax").asText()).isEqualTo("regex");
+    assertThat(responses.at("/tools/0/format/definition").asText()).isEqualTo("start: \"<PERSON_1>\" | \"Bob\"");
+  }
+
+  /**
+   * A regex grammar follows the rule of a schema {@code pattern}: a token put into a regular expression changes what
+   * it matches, so one that holds personal data is refused (it was transformed before), and one that holds none is
+   * forwarded as it came. A grammar that names no syntax is read as a regex (fail closed).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"regex", "", "Regex"})
+  void aRegexGrammarHoldingPersonalDataIsRefusedInBothShapesAndAPlainOneKept(String syntax) throws Exception {
+    String named = syntax.isEmpty() ? "" : ",\"syntax\":\"" + syntax + "\"";
+    String chat = "{\"messages\":[],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"grammar\":{\"definition\":\"%s\"" + named + "}}}}]}";
+    String responses = "{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"definition\":\"%s\"" + named + "}}]}";
+    for (ProtocolAdapter adapter : List.of(new ChatCompletionsAdapter(), new ResponsesAdapter())) {
+      String shape = adapter instanceof ChatCompletionsAdapter ? chat : responses;
+      assertThatThrownBy(() -> adapter.pseudonymize(json(shape.formatted("^(Jane|Bob)$")), MARK))
+          .isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane")
+          .hasMessageStartingWith("a regex grammar's 'definition' holds personal data; a regular expression cannot be")
+          .satisfies(e -> assertThat(((GatewayException) e).code()).isEqualTo(ErrorCodes.UNSUPPORTED_CONTENT));
+      ObjectNode plain = json(shape.formatted("^(yes|no) [0-9]{2}$"));
+      String before = plain.toString();
+      adapter.pseudonymize(plain, MARK);
+      assertThat(plain.toString()).isEqualTo(before);
+    }
   }
 
   /**

@@ -141,8 +141,7 @@ public final class JdbcTokenVault implements TokenVault {
     Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
     int lastOrdinal = 0;
     Batch batch = BATCH.get();
-    Deferred deferred = batch != null && batch.deferring != null && batch.deferring.scope.equals(scope)
-        && batch.deferring.vault == this ? batch.deferring : null;
+    Deferred deferred = batch == null ? null : batch.deferringOn(scope);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       long now = db.clock().millis();
       Existing existing;
@@ -161,6 +160,7 @@ public final class JdbcTokenVault implements TokenVault {
         if (deferred != null && existing.id < 0) {
           // minted by this call and not stored yet (it expired before the work ended): store the call's
           // values one by one instead
+          deferred.conflict = true; // the work may wrap what it throws: tokenizeTogether asks the call
           throw new DeferralConflict();
         }
         db.withConnection("vault expiry", c -> deleteExpired(c, existing.id, now));
@@ -194,6 +194,7 @@ public final class JdbcTokenVault implements TokenVault {
       if (deferred != null) {
         // stored with the call's other new values when its work returns (tokenizeTogether)
         deferred.rows.add(new Row(type, ordinal, token, lookup, ref, sealed, now, now + retention.toMillis()));
+        deferred.values.put(token, value);
         batch.minted(scope, type, lookup, token, now + retention.toMillis());
         return token;
       }
@@ -328,6 +329,10 @@ public final class JdbcTokenVault implements TokenVault {
     final java.util.List<Row> rows = new java.util.ArrayList<>();
     /** Subject keys generated for these rows, inserted with them (see {@link SubjectKeys.NewKey}). */
     final Map<String, SubjectKeys.NewKey> newKeys = new HashMap<>();
+    /** Token to value of {@link #rows}, for {@link #entries} of the scope inside the call. */
+    final Map<String, String> values = new LinkedHashMap<>();
+    /** Set when a mint found that the call's rows cannot be stored together (before {@link DeferralConflict}). */
+    boolean conflict;
 
     Deferred(JdbcTokenVault vault, Scope scope) {
       this.vault = vault;
@@ -353,11 +358,15 @@ public final class JdbcTokenVault implements TokenVault {
    * writer stored one of the values or tokens first, or a subject key was purged, erased or re-wrapped
    * since sealing), it stores none: the batch forgets all it knew of the scope and {@code work} runs again,
    * each new value then stored at once as {@link #tokenize} does. If {@code work} throws, nothing it minted
-   * is stored or remembered. Nested calls, and tokenize calls for other scopes, store at once.
+   * is stored or remembered (the gateway runs a whole request's pseudonymization in one call, so a request
+   * refused part-way leaves nothing in the vault). A nested call joins the outer one: its mints in the outer
+   * call's scope are stored with the outer call's; tokenize calls for other scopes store at once.
+   * {@link #entries} and {@link #reveal} of the scope inside {@code work} answer with the stored entries and the
+   * call's mints so far (the collision check of a text reads them); {@link #clear} of the scope fails with
+   * IllegalStateException.
    *
    * <p><b>Security:</b> until this method returns, the tokens {@code work} was given may not be stored;
-   * {@code work} must not let them out, and must call nothing but {@code tokenize} on the scope
-   * ({@link #entries}, {@link #reveal} and {@link #clear} of the scope fail with IllegalStateException).
+   * {@code work} must not let them out.
    */
   @Override
   public <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
@@ -377,8 +386,11 @@ public final class JdbcTokenVault implements TokenVault {
     try {
       result = work.get();
       stored = store(deferred);
-    } catch (DeferralConflict conflict) {
-      stored = false;
+    } catch (RuntimeException e) {
+      if (!deferred.conflict) {
+        throw e; // the work failed: nothing it minted is stored
+      }
+      stored = false; // a DeferralConflict, perhaps wrapped by the work
     } finally {
       batch.deferring = null;
       if (!stored) {
@@ -468,8 +480,9 @@ public final class JdbcTokenVault implements TokenVault {
       return Optional.empty();
     }
     Batch batch = BATCH.get();
-    if (batch != null) {
-      requireNotDeferring(batch, scope);
+    Deferred deferred = batch == null ? null : batch.deferringOn(scope);
+    if (deferred != null && deferred.values.containsKey(token)) {
+      return Optional.of(deferred.values.get(token)); // minted by the running tokenizeTogether, not stored yet
     }
     try {
       return db.withConnection("vault reveal", c -> {
@@ -502,7 +515,6 @@ public final class JdbcTokenVault implements TokenVault {
     if (batch == null) {
       return readEntries(scope, null).entries();
     }
-    requireNotDeferring(batch, scope);
     Snapshot s = batch.entries.get(scope);
     if (s == null || !s.current(keys.erasures(), clears.get(), db.clock().millis())) {
       // the same rows also give the batch its token lookups when it has none for the scope yet (the
@@ -513,6 +525,13 @@ public final class JdbcTokenVault implements TokenVault {
       if (lookups != null) {
         batch.lookups.put(scope, lookups);
       }
+    }
+    Deferred deferred = batch.deferringOn(scope);
+    if (deferred != null && !deferred.values.isEmpty()) {
+      // inside tokenizeTogether: the stored entries and the call's mints, as they will be once it stores them
+      Map<String, String> all = new LinkedHashMap<>(s.entries());
+      all.putAll(deferred.values);
+      return all;
     }
     return s.entries();
   }
@@ -708,10 +727,10 @@ public final class JdbcTokenVault implements TokenVault {
     return keys.erasures() + clears.get();
   }
 
-  /** Reads and clears of a scope whose mints are deferred would miss them or outlive them. */
+  /** A clear of a scope whose mints are deferred would not clear them: they would be stored after it. */
   private void requireNotDeferring(Batch batch, Scope scope) {
-    if (batch.deferring != null && batch.deferring.scope.equals(scope) && batch.deferring.vault == this) {
-      throw new IllegalStateException("only tokenize may run on the scope inside tokenizeTogether");
+    if (batch.deferringOn(scope) != null) {
+      throw new IllegalStateException("a scope cannot be cleared inside tokenizeTogether");
     }
   }
 
@@ -722,6 +741,12 @@ public final class JdbcTokenVault implements TokenVault {
     final Map<Scope, java.util.Set<String>> tokens = new HashMap<>();
     /** The {@link #tokenizeTogether} call running on this thread, if any. */
     Deferred deferring;
+
+    /** The running {@link #tokenizeTogether} call of this vault for {@code scope}, or null. */
+    Deferred deferringOn(Scope scope) {
+      return deferring != null && deferring.scope.equals(scope) && deferring.vault == JdbcTokenVault.this
+          ? deferring : null;
+    }
     final Map<Scope, Snapshot> entries = new HashMap<>();
     /**
      * Per scope and type, the number of entries as last counted plus those this thread minted since: the

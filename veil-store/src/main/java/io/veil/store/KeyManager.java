@@ -92,12 +92,12 @@ public final class KeyManager {
       OwnerOnlyFiles.dataDirectory(keyDir);
       Path masterFile = keyDir.resolve(MASTER_FILE);
       Path signingFile = keyDir.resolve(SIGNING_FILE);
-      if (!Files.exists(masterFile)) {
-        writeSecret(masterFile, KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CONFIG), true);
-      }
-      if (!Files.exists(signingFile)) {
-        writeSecret(signingFile, KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519, CONFIG), true);
-      }
+      // publish-once: of processes starting on an empty directory at once, one's keysets are kept and every one
+      // of them reads those (a replace would swap a key another process already uses)
+      OwnerOnlyFiles.createIfAbsent(masterFile,
+          () -> serialize(generate(PredefinedAeadParameters.AES256_GCM)));
+      OwnerOnlyFiles.createIfAbsent(signingFile,
+          () -> serialize(generate(PredefinedSignatureParameters.ED25519)));
       return new KeyManager(keyDir, readSecret(masterFile), readSecret(signingFile));
     } catch (IOException | UncheckedIOException | GeneralSecurityException e) {
       throw new StoreException("cannot open the key directory: " + e.getClass().getSimpleName(), e);
@@ -143,7 +143,7 @@ public final class KeyManager {
           .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
               .withRandomId().makePrimary())
           .build();
-      writeSecret(keyDir.resolve(MASTER_FILE), rotated, false);
+      writeSecret(keyDir.resolve(MASTER_FILE), rotated);
       Aead aead = JceAesGcm.of(rotated, CONFIG);
       master = rotated;
       masterAead = aead;
@@ -235,18 +235,27 @@ public final class KeyManager {
     return TinkJsonProtoKeysetFormat.parseKeyset(json, CONFIG, InsecureSecretKeyAccess.get());
   }
 
-  private static void writeSecret(Path file, KeysetHandle handle, boolean createNew)
-      throws IOException, GeneralSecurityException {
-    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, CONFIG, InsecureSecretKeyAccess.get());
-    Path tmp = OwnerOnlyFiles.createTempFile(file.getParent(), ".keyset", ".tmp");
+  /** Writes a keyset file whole or not at all, replacing what is there (rotation). */
+  private static void writeSecret(Path file, KeysetHandle handle) throws IOException {
+    OwnerOnlyFiles.write(file, serialize(handle));
+  }
+
+  /** A new keyset of one fresh key. */
+  private static KeysetHandle generate(com.google.crypto.tink.Parameters parameters) {
     try {
-      Files.writeString(tmp, json, StandardCharsets.UTF_8, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-      if (createNew && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        return;
-      }
-      OwnerOnlyFiles.replace(tmp, file);
-    } finally {
-      Files.deleteIfExists(tmp);
+      return KeysetHandle.generateNew(parameters, CONFIG);
+    } catch (GeneralSecurityException e) {
+      throw new StoreException("cannot generate a keyset", e);
+    }
+  }
+
+  /** A keyset as Tink JSON. <b>Security:</b> holds the secret keys in clear. */
+  private static byte[] serialize(KeysetHandle handle) {
+    try {
+      return TinkJsonProtoKeysetFormat.serializeKeyset(handle, CONFIG, InsecureSecretKeyAccess.get())
+          .getBytes(StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new StoreException("cannot serialize a keyset", e);
     }
   }
 

@@ -68,4 +68,43 @@ class KeyManagerTest {
     assertThat(KeyManager.verifyWith(pub, km.sign(data), data)).isTrue();
     assertThat(pub).contains("ASYMMETRIC_PUBLIC").doesNotContain("ASYMMETRIC_PRIVATE");
   }
+
+  /**
+   * Processes starting on one empty key directory at once (six threads here, many rounds): both must end with
+   * the keys that are on disk. Before, each generated a keyset, checked that no file was there and renamed its own
+   * over the target: the second rename replaced the first process's master key while it was in use.
+   */
+  @Test
+  void creatorsRacingOnAnEmptyDirectoryAllEndWithTheKeysOnDisk() throws Exception {
+    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+    int creators = 6;
+    for (int round = 0; round < 100; round++) {
+      Path keys = dir.resolve("race" + round);
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(creators);
+      java.util.concurrent.Callable<KeyManager> open = () -> {
+        start.await();
+        return KeyManager.openOrCreate(keys);
+      };
+      try (var pool = java.util.concurrent.Executors.newFixedThreadPool(creators)) {
+        var opened = new java.util.ArrayList<java.util.concurrent.Future<KeyManager>>();
+        for (int i = 0; i < creators; i++) {
+          opened.add(pool.submit(open));
+        }
+        var managers = new java.util.ArrayList<KeyManager>();
+        for (var f : opened) {
+          managers.add(f.get());
+        }
+        KeyManager onDisk = KeyManager.openOrCreate(keys); // after all of them: what is on disk now
+        for (KeyManager m : managers) {
+          assertThat(onDisk.masterAead().decrypt(m.masterAead().encrypt(data, new byte[0]), new byte[0]))
+              .as("round %d: a master key that is not the one on disk", round).isEqualTo(data);
+          assertThat(onDisk.verify(m.sign(data), data)).as("round %d: signing key", round).isTrue();
+        }
+      }
+      try (var files = Files.list(keys)) {
+        assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+            .as("no temporary file is left").containsExactly("master.json", "signing.json");
+      }
+    }
+  }
 }

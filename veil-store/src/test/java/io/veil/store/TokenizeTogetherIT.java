@@ -179,12 +179,23 @@ class TokenizeTogetherIT {
         throw new IllegalStateException("detection failed");
       })).hasMessage("detection failed");
       assertThat(rows(SCOPE)).isZero();
-      // a read of the scope inside the work is refused (it would miss the values not stored yet)
+      // inside the work a read of the scope sees the values not stored yet, and a nested call's values are the
+      // outer call's (the gateway runs a request in one call, each text in a nested one): the work failing after
+      // them stores none of them
       assertThatThrownBy(() -> vault.tokenizeTogether(SCOPE, () -> {
         vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
-        return vault.entries(SCOPE);
-      })).isInstanceOf(IllegalStateException.class);
+        vault.tokenizeTogether(SCOPE, () -> vault.tokenize(SCOPE, EntityType.PERSON, "Carl", PERSON));
+        assertThat(vault.entries(SCOPE)).containsOnly(java.util.Map.entry("<PERSON_1>", "Anna"),
+            java.util.Map.entry("<PERSON_2>", "Carl"));
+        assertThat(vault.reveal(SCOPE, "<PERSON_2>")).contains("Carl");
+        throw new IllegalStateException("refused");
+      })).hasMessage("refused");
       assertThat(rows(SCOPE)).isZero();
+      // a clear of the scope inside the work would not clear what it stores afterwards: refused
+      assertThatThrownBy(() -> vault.tokenizeTogether(SCOPE, () -> {
+        vault.clear(SCOPE);
+        return null;
+      })).isInstanceOf(IllegalStateException.class);
       String bert = vault.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON);
       String anna = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
       return List.of(bert, anna);

@@ -169,15 +169,37 @@ public final class OwnerOnlyFiles {
    * {@code file} (a file another process made first included; a link counts as something and is not followed).
    * {@code content} is called only when the file is to be created.
    *
-   * @throws IOException if it cannot be written or the file system has no POSIX permissions
+   * <p>Publish-once: the content is written to an owner-only temporary file beside {@code file}, forced to disk,
+   * and then hard-linked to {@code file}, which fails if anything is there; the temporary name is removed either
+   * way. Of processes creating the same file at once exactly one wins, none replaces what another published, and
+   * no reader ever sees the file empty or half-written: read {@code file} after this returns, and every creator
+   * reads the same content. (A rename would replace a file published meanwhile; creating {@code file} itself with
+   * {@code O_EXCL} would let a concurrent reader see it before its content.)
+   *
+   * @throws IOException if it cannot be written or linked (a file system without hard links included), or the
+   *     file system has no POSIX permissions
    */
   public static void createIfAbsent(Path file, Supplier<byte[]> content) throws IOException {
-    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        createNew(file, content.get());
-      } catch (FileAlreadyExistsException e) {
-        // another process made it between the check and the creation: theirs stays
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path target = file.toAbsolutePath();
+    Path temp = createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        writeFully(ch, content.get());
+        ch.force(true);
       }
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        return; // another process published it first: theirs stays
+      } catch (UnsupportedOperationException e) {
+        throw new FileSystemException(target.toString(), null, "the file system cannot make hard links");
+      }
+      forceDirectory(target.getParent());
+    } finally {
+      Files.deleteIfExists(temp);
     }
   }
 
@@ -312,8 +334,13 @@ public final class OwnerOnlyFiles {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-      d.force(true); // makes the rename itself durable
+    forceDirectory(target.getParent()); // makes the rename itself durable
+  }
+
+  /** Forces a directory's entries to disk where the platform allows (after a rename or a link in it). */
+  private static void forceDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
     } catch (IOException | UnsupportedOperationException ignored) {
       // the content is on disk already; not every platform opens a directory
     }

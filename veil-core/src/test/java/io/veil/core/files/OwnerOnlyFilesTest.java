@@ -197,4 +197,42 @@ class OwnerOnlyFilesTest {
   private static String mode(Path p) throws IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
   }
+
+  /**
+   * Creators racing on one missing file (threads here, as processes do on one data directory), each reading the
+   * file as soon as its call returns: every one reads the same, whole content, and nothing but the file is left.
+   * Before, the file was created with O_EXCL and then written, so a creator that lost the race could read it empty
+   * or half-written (and a gateway secret or admin token read so was refused or, worse, differed).
+   */
+  @Test
+  void creatorsRacingOnOneFileAllReadTheSameWholeContent() throws Exception {
+    int creators = 6;
+    for (int round = 0; round < 100; round++) {
+      Path f = tmp.resolve("race" + round).resolve("secret");
+      Files.createDirectory(f.getParent());
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(creators);
+      try (var pool = java.util.concurrent.Executors.newFixedThreadPool(creators)) {
+        var reads = new java.util.ArrayList<java.util.concurrent.Future<byte[]>>();
+        for (int i = 0; i < creators; i++) {
+          byte[] mine = new byte[256 * 1024];
+          java.util.Arrays.fill(mine, (byte) ('a' + i));
+          reads.add(pool.submit(() -> {
+            start.await();
+            OwnerOnlyFiles.createIfAbsent(f, () -> mine);
+            return Files.readAllBytes(f);
+          }));
+        }
+        byte[] onDisk = null;
+        for (var r : reads) {
+          byte[] read = r.get();
+          onDisk = onDisk == null ? Files.readAllBytes(f) : onDisk;
+          assertThat(read).as("round %d", round).hasSize(256 * 1024).isEqualTo(onDisk);
+        }
+      }
+      assertThat(mode(f)).isEqualTo("rw-------");
+      try (var files = Files.list(f.getParent())) {
+        assertThat(files.toList()).as("no temporary file is left").containsExactly(f);
+      }
+    }
+  }
 }

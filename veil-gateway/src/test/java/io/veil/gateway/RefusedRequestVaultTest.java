@@ -1,0 +1,155 @@
+package io.veil.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veil.core.Scope;
+import io.veil.gateway.keys.ClientKey;
+import io.veil.store.Database;
+import io.veil.store.DatabaseConfig;
+import io.veil.store.JdbcTokenVault;
+import io.veil.store.KeyManager;
+import io.veil.store.SubjectKeys;
+import io.veil.store.SubjectResolver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A request refused by the gateway after the transform has started (a message already pseudonymized, then a tool,
+ * a content part, a schema pattern or a setting refused) leaves nothing in the vault: no sealed value of a request
+ * that was never forwarded is kept for the conversation's retention. Real H2 vault, real adapters and chain stages.
+ */
+class RefusedRequestVaultTest {
+  static final String EMAIL = "jane.doe@example.com";
+  static final String OTHER = "john.roe@example.org";
+
+  @TempDir
+  Path dir;
+  Database db;
+  JdbcTokenVault vault;
+  List<Interceptor> chain;
+  final AtomicInteger forwarded = new AtomicInteger();
+
+  @BeforeEach
+  void open() {
+    db = Database.open(DatabaseConfig.h2(dir.resolve("db")));
+    KeyManager km = KeyManager.openOrCreate(dir.resolve("keys"));
+    vault = new JdbcTokenVault(db, new SubjectKeys(db, km), Duration.ofHours(1), SubjectResolver.perConversation());
+    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(),
+        Endpoint.RESPONSES, new ResponsesAdapter());
+    Interceptor upstream = c -> {
+      forwarded.incrementAndGet();
+      ObjectNode answer = Json.MAPPER.createObjectNode().put("id", "x");
+      return new GatewayResponse.Json(200, Map.of(), answer);
+    };
+    chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+        new PiiInterceptor(TestVeil.create(vault), adapters), upstream);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  static final String USER = "{\"role\":\"user\",\"content\":\"Mail " + EMAIL + " today\"}";
+
+  /** Each: endpoint, body. Every body holds an e-mail in text the transform reaches before the refusal. */
+  static List<Object[]> refusals() {
+    String fn = "{\"type\":\"function\",\"function\":{\"name\":\"send\",\"parameters\":{\"type\":\"object\","
+        + "\"properties\":{\"to\":{\"type\":\"string\",\"description\":\"for " + OTHER + "\",";
+    return List.of(
+        new Object[] {"schema pattern", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "],"
+            + "\"tools\":[" + fn + "\"pattern\":\"^" + OTHER.replace(".", "\\\\.") + "$\"}}}}}]}"},
+        new Object[] {"schema patternProperties", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER
+            + "],\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"r\",\"schema\":{"
+            + "\"type\":\"object\",\"patternProperties\":{\"" + OTHER + "\":{\"type\":\"string\"}}}}}}"},
+        new Object[] {"tool of another type", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER
+            + "],\"tools\":[" + fn + "\"type\":\"string\"}}}}},{\"type\":\"web_search\"}]}"},
+        new Object[] {"content part", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + ","
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x.test/a.png\"}}]}]}"},
+        new Object[] {"tool call type", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + ","
+            + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"custom\",\"custom\":{}}]}]}"},
+        new Object[] {"stop shape", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "],"
+            + "\"stop\":[{\"x\":1}]}"},
+        new Object[] {"prediction shape", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "],"
+            + "\"prediction\":{\"type\":\"other\"}}"},
+        new Object[] {"web search location", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER
+            + "],\"web_search_options\":{\"user_location\":{\"type\":\"exact\"}}}"},
+        new Object[] {"responses built-in tool", Endpoint.RESPONSES, "{\"model\":\"m\",\"input\":\"Mail " + EMAIL
+            + "\",\"tools\":[{\"type\":\"web_search\",\"user_location\":{\"type\":\"approximate\",\"city\":\""
+            + OTHER + "\"}},{\"type\":\"namespace\"}]}"},
+        new Object[] {"regex grammar", Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "],"
+            + "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":{\"type\":\"grammar\","
+            + "\"grammar\":{\"definition\":\"^" + OTHER + "$\",\"syntax\":\"regex\"}}}}]}"},
+        new Object[] {"responses schema pattern", Endpoint.RESPONSES, "{\"model\":\"m\",\"input\":\"Mail " + EMAIL
+            + "\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"r\",\"schema\":{\"type\":\"object\","
+            + "\"properties\":{\"to\":{\"type\":\"string\",\"pattern\":\"" + OTHER + "\"}}}}}}"});
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void aRefusedRequestLeavesNothingInTheVault(String kind, Endpoint endpoint, String body) {
+    Scope scope = new Scope("acme", "c:refused");
+    assertThatThrownBy(() -> send(endpoint, body, "refused")).as(kind).isInstanceOf(GatewayException.class)
+        .satisfies(e -> assertThat(((GatewayException) e).status()).isEqualTo(400));
+    assertThat(forwarded).hasValue(0);
+    assertThat(vault.entries(scope)).as("vault rows after a refused request (%s)", kind).isEmpty();
+
+    // the same conversation's next, valid turn is forwarded and mints as always: the count above looks where
+    // the tokens go, and the refused request's values did not take the first numbers
+    GatewayResponse ok = send(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "]}", "refused");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(vault.entries(scope)).containsOnly(Map.entry("<EMAIL_1>", EMAIL));
+  }
+
+  /**
+   * Under surrogates, a later text of a request that holds a surrogate of an earlier turn makes the collision check
+   * read the scope's entries while the request's own mints are not stored yet: it sees them, and the request goes
+   * through (a read refused inside the request's vault unit would fail it).
+   */
+  @org.junit.jupiter.api.Test
+  void theCollisionCheckOfALaterTextSeesTheRequestsMintsNotStoredYet() {
+    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    java.util.concurrent.atomic.AtomicReference<String> sent = new java.util.concurrent.atomic.AtomicReference<>();
+    Interceptor upstream = c -> {
+      sent.set(c.request().json().at("/messages/0/content").asText());
+      return new GatewayResponse.Json(200, Map.of(), Json.MAPPER.createObjectNode().put("id", "x"));
+    };
+    chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+        new PiiInterceptor(TestVeil.create(vault, io.veil.core.Policy.parse("version: x\ndefault_operator: surrogate\n")),
+            adapters), upstream);
+    assertThat(send(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[" + USER + "]}", "s").status())
+        .isEqualTo(200);
+    String surrogate = sent.get().replace("Mail ", "").replace(" today", "");
+    assertThat(surrogate).isNotEqualTo(EMAIL);
+    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Mail " + OTHER + "\"},"
+        + "{\"role\":\"user\",\"content\":\"and " + surrogate + "\"}]}";
+    assertThat(send(Endpoint.CHAT_COMPLETIONS, body, "s").status()).isEqualTo(200);
+    assertThat(vault.entries(new Scope("acme", "c:s"))).containsValues(EMAIL, OTHER);
+  }
+
+  private GatewayResponse send(Endpoint endpoint, String body, String conversation) {
+    ObjectNode json;
+    try {
+      json = (ObjectNode) Json.MAPPER.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    GatewayRequest request = GatewayRequest.of(endpoint, Map.of("content-type", "application/json",
+            ConversationScopeInterceptor.HEADER, conversation), body.getBytes(StandardCharsets.UTF_8))
+        .withJson(json).withKey(new ClientKey("vk_1", "acme", "default", 0, Instant.EPOCH, null),
+            GatewayPolicy.defaults("default"));
+    return RealChain.run(chain, request);
+  }
+}
