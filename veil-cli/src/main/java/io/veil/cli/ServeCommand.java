@@ -55,6 +55,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "    VEIL_DETECTION_CACHE_MAX_ENTRIES, VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES,",
         "    VEIL_DETECTION_CACHE_EXPIRE_SECONDS, VEIL_DETECTION_CACHE_MIN_CHARS,",
         "    VEIL_DETECTION_CACHE_SHARING=conversation|tenant",
+        "  protocol words OpenAI added: VEIL_PROTOCOL_EXTRA_WORDS=",
+        "    chat.reasoning_effort=word,word;responses.include=word",
         "  logs (stderr): VEIL_LOG_LEVEL, VEIL_ACCESS_LOG_LEVEL,",
         "    VEIL_LOG_FORMAT=text|json",
         "  ./veil launcher: VEIL_JAVA_OPTS (JVM options), VEIL_PLUGINS (optional",
@@ -258,11 +260,12 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       out.println("  " + devKey.secret());
     }
     // the key file exists only where this store's first key was created (not on a second instance of a shared
-    // database, nor once it was deleted as veil doctor advises): else the line reads a key from VEIL_KEY
-    String bearer = Files.exists(keyFile) ? "$(cat " + keyFile + ")" : "$VEIL_KEY";
+    // database, nor once it was deleted as veil doctor advises): else the line reads a key from OPENAI_API_KEY,
+    // where the OpenAI SDKs read it (a VEIL_ name would be reported as a variable Veil does not know)
+    String bearer = Files.exists(keyFile) ? "$(cat " + keyFile + ")" : "$OPENAI_API_KEY";
     // curl trusts a self-signed certificate (openssl req -x509) only when told to
     String trust = cfg.tls() != null && selfSigned(cfg.tls().certificate()) ? "--cacert " + cfg.tls().certificate() + " " : "";
-    out.println("Try" + (Files.exists(keyFile) ? ":" : " (with a client key in VEIL_KEY; new keys: veil keys create --tenant default):"));
+    out.println("Try" + (Files.exists(keyFile) ? ":" : " (with a Veil client key in OPENAI_API_KEY, as the OpenAI SDKs read it; new keys: veil keys create --tenant default):"));
     out.println("  curl -s " + trust + base + "/v1/chat/completions -H \"Authorization: Bearer " + bearer
         + "\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
         + "\"content\":\"My name is Jane Doe and my email is jane.doe@example.com\"}]}'");

@@ -56,7 +56,8 @@ class ServeCommandTest {
   /**
    * qa8: the banner's curl line read {@code $(cat DATA_DIR/dev-key)} also where there is no such file: a second
    * instance on a shared database (the first made the key), or a data directory whose dev-key was deleted as veil
-   * doctor advises; the line then sent an empty key (401). It now reads the key from VEIL_KEY there.
+   * doctor advises; the line then sent an empty key (401). It now reads the key from OPENAI_API_KEY there
+   * (where the OpenAI SDKs read it; a VEIL_ name would be warned about as unknown to Veil).
    */
   @Test
   void withoutTheDevKeyFileTheBannersCurlLineDoesNotReadIt() throws Exception {
@@ -70,7 +71,7 @@ class ServeCommandTest {
     ServeCommand again = new ServeCommand(Map.of());
     cli(again, out, new StringWriter()).parseArgs("--data-dir", dir.toString(), "--port", "0", "--upstream", "mock");
     try (ServeCommand.Running ignored = again.start()) {
-      assertThat(out.toString()).doesNotContain("dev-key)").contains("Authorization: Bearer $VEIL_KEY")
+      assertThat(out.toString()).doesNotContain("dev-key)").contains("Authorization: Bearer $OPENAI_API_KEY")
           .contains("veil keys create --tenant default");
     }
   }
