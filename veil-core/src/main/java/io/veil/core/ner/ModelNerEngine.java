@@ -771,8 +771,15 @@ public final class ModelNerEngine implements NerEngine {
         && (GazetteerNerEngine.lexicon().lookup(text, stemStart, stemEnd) & Lexicon.COMMON) == 0;
   }
 
-  /** user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. */
+  /**
+   * user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. A social-media handle
+   * ({@code @mike_jones}: '@', then only ASCII letters, digits and underscores, no call or member access after
+   * it) is none: handles use underscores between the parts of a name.
+   */
   static boolean codeIdentifier(String text, int start, int end) {
+    if (handle(text, start, end)) {
+      return false;
+    }
     boolean lowerFirst = Character.isLowerCase(text.charAt(start));
     boolean innerUpper = false;
     for (int i = start; i < end; i++) {
@@ -791,5 +798,20 @@ public final class ModelNerEngine implements NerEngine {
       return true;
     }
     return lowerFirst && innerUpper && !text.substring(start, Math.min(end, start + 2)).toLowerCase(Locale.ROOT).equals("mc");
+  }
+
+  /** {@code [start, end)} is '@' and then ASCII letters, digits and underscores, not followed by '(' or '.'. */
+  private static boolean handle(String text, int start, int end) {
+    if (end - start < 2 || text.charAt(start) != '@') {
+      return false;
+    }
+    for (int i = start + 1; i < end; i++) {
+      char c = text.charAt(i);
+      if (!(c == '_' || c < 128 && CharClass.isLetterOrDigit(c))) {
+        return false;
+      }
+    }
+    return end == text.length() || text.charAt(end) != '(' && !(text.charAt(end) == '.' && end + 1 < text.length()
+        && CharClass.isLetterOrDigit(text.charAt(end + 1)));
   }
 }

@@ -392,6 +392,13 @@ class ModelNerEngineTest {
     assertThat(ModelNerEngine.codeIdentifier("Save() now", 0, 4)).isTrue();
     assertThat(ModelNerEngine.codeIdentifier("McDonald", 0, 8)).isFalse();
     assertThat(ModelNerEngine.codeIdentifier("Anna Smith", 0, 10)).isFalse();
+    // a handle with underscores is a name written the social-media way, not code
+    assertThat(ModelNerEngine.codeIdentifier("@mike_jones", 0, 11)).isFalse();
+    assertThat(ModelNerEngine.codeIdentifier("thanks @_dave_p_ !", 7, 16)).isFalse();
+    assertThat(ModelNerEngine.codeIdentifier("ask @mike_jones.", 4, 15)).isFalse();
+    // but a decorator or member access stays code
+    assertThat(ModelNerEngine.codeIdentifier("@login_required(x)", 0, 15)).isTrue();
+    assertThat(ModelNerEngine.codeIdentifier("@my_app.route", 0, 7)).isTrue();
   }
 
   @Test
