@@ -197,7 +197,7 @@ public final class ModelNerEngine implements NerEngine {
     double unionMin = english ? 0.5 : STRONG_RULE;
     for (Finding r : rules) {
       if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
-        int end = r.type().equals(EntityType.PERSON) ? surnameAfterParticle(text, r.start(), r.end()) : r.end();
+        int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
         out.add(new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score()));
       }
     }
@@ -249,6 +249,25 @@ public final class ModelNerEngine implements NerEngine {
     }
     int lex = GazetteerNerEngine.lexicon().lookup(text, w, we);
     return Lexicon.first(lex) == 0 && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0 ? we : end;
+  }
+
+  /**
+   * The end of a rule-layer name {@code [start, end)}: it goes on over a particle and the surname after it, as a
+   * model span does ({@link #nameContinues}): "tell rania el amrani" when the rule layer stopped on the particle
+   * ({@link #surnameAfterParticle}), and "Nasser Al Suwaidi, 54" when it stopped before the particle, which is
+   * then written in the case of the surname that follows. Returns {@code end} itself otherwise.
+   */
+  static int ruleNameEnd(String text, int start, int end) {
+    int onParticle = surnameAfterParticle(text, start, end);
+    if (onParticle != end || end + 1 >= text.length() || text.charAt(end) != ' ') {
+      return onParticle;
+    }
+    int particleEnd = end + 1;
+    while (particleEnd < text.length() && Character.isLetter(text.charAt(particleEnd))) {
+      particleEnd++;
+    }
+    int surnameEnd = surnameAfterParticle(text, start, particleEnd);
+    return surnameEnd > particleEnd ? surnameEnd : end;
   }
 
   /**

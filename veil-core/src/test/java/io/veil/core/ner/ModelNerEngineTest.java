@@ -267,6 +267,23 @@ class ModelNerEngineTest {
 
   @ParameterizedTest
   @CsvSource(delimiterString = "|", textBlock = """
+      Patient: Nasser Al Suwaidi, 54, presents | Nasser         | Nasser Al Suwaidi
+      tell rania el amrani i will be late      | rania          | rania el amrani
+      tell rania el amrani i will be late      | rania el       | rania el amrani
+      Ask Rania Van Dijk today                 | Rania          | Rania Van Dijk
+      ask anna van the keys                    | anna           | anna
+      ask anna de paris                        | anna           | anna
+      ask rania                                | rania          | rania
+      ask rania el                             | rania          | rania
+      """)
+  void aRuleLayerNameBeforeAParticleTakesTheParticleAndTheSurnameAfterIt(String text, String name, String expected) {
+    int start = text.indexOf(name);
+    assertThat(text.substring(start, ModelNerEngine.ruleNameEnd(text, start, start + name.length())))
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
       tell rania el amrani i will be late | rania el       | rania el amrani
       Ask Rania El Amrani today           | Rania El       | Rania El Amrani
       ask anna van the keys               | anna van       | anna van
