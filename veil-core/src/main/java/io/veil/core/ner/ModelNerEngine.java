@@ -197,7 +197,7 @@ public final class ModelNerEngine implements NerEngine {
     double unionMin = english ? 0.5 : STRONG_RULE;
     for (Finding r : rules) {
       if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
-        int end = r.type().equals(EntityType.PERSON) ? surnameAfterParticle(text, r.start(), r.end()) : r.end();
+        int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
         out.add(new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score()));
       }
     }
@@ -249,6 +249,25 @@ public final class ModelNerEngine implements NerEngine {
     }
     int lex = GazetteerNerEngine.lexicon().lookup(text, w, we);
     return Lexicon.first(lex) == 0 && (lex & (Lexicon.COMMON | Lexicon.PLACE)) == 0 ? we : end;
+  }
+
+  /**
+   * The end of a rule-layer name {@code [start, end)}: it goes on over a particle and the surname after it, as a
+   * model span does ({@link #nameContinues}): "tell rania el amrani" when the rule layer stopped on the particle
+   * ({@link #surnameAfterParticle}), and "Nasser Al Suwaidi, 54" when it stopped before the particle, which is
+   * then written in the case of the surname that follows. Returns {@code end} itself otherwise.
+   */
+  static int ruleNameEnd(String text, int start, int end) {
+    int onParticle = surnameAfterParticle(text, start, end);
+    if (onParticle != end || end + 1 >= text.length() || text.charAt(end) != ' ') {
+      return onParticle;
+    }
+    int particleEnd = end + 1;
+    while (particleEnd < text.length() && Character.isLetter(text.charAt(particleEnd))) {
+      particleEnd++;
+    }
+    int surnameEnd = surnameAfterParticle(text, start, particleEnd);
+    return surnameEnd > particleEnd ? surnameEnd : end;
   }
 
   /**
@@ -771,8 +790,15 @@ public final class ModelNerEngine implements NerEngine {
         && (GazetteerNerEngine.lexicon().lookup(text, stemStart, stemEnd) & Lexicon.COMMON) == 0;
   }
 
-  /** user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. */
+  /**
+   * user_id, getName, foo.bar(), a::b, x->y: identifiers from code, not names. A social-media handle
+   * ({@code @mike_jones}: '@', then only ASCII letters, digits and underscores, no call or member access after
+   * it) is none: handles use underscores between the parts of a name.
+   */
   static boolean codeIdentifier(String text, int start, int end) {
+    if (handle(text, start, end)) {
+      return false;
+    }
     boolean lowerFirst = Character.isLowerCase(text.charAt(start));
     boolean innerUpper = false;
     for (int i = start; i < end; i++) {
@@ -791,5 +817,20 @@ public final class ModelNerEngine implements NerEngine {
       return true;
     }
     return lowerFirst && innerUpper && !text.substring(start, Math.min(end, start + 2)).toLowerCase(Locale.ROOT).equals("mc");
+  }
+
+  /** {@code [start, end)} is '@' and then ASCII letters, digits and underscores, not followed by '(' or '.'. */
+  private static boolean handle(String text, int start, int end) {
+    if (end - start < 2 || text.charAt(start) != '@') {
+      return false;
+    }
+    for (int i = start + 1; i < end; i++) {
+      char c = text.charAt(i);
+      if (!(c == '_' || c < 128 && CharClass.isLetterOrDigit(c))) {
+        return false;
+      }
+    }
+    return end == text.length() || text.charAt(end) != '(' && !(text.charAt(end) == '.' && end + 1 < text.length()
+        && CharClass.isLetterOrDigit(text.charAt(end + 1)));
   }
 }

@@ -267,6 +267,23 @@ class ModelNerEngineTest {
 
   @ParameterizedTest
   @CsvSource(delimiterString = "|", textBlock = """
+      Patient: Nasser Al Suwaidi, 54, presents | Nasser         | Nasser Al Suwaidi
+      tell rania el amrani i will be late      | rania          | rania el amrani
+      tell rania el amrani i will be late      | rania el       | rania el amrani
+      Ask Rania Van Dijk today                 | Rania          | Rania Van Dijk
+      ask anna van the keys                    | anna           | anna
+      ask anna de paris                        | anna           | anna
+      ask rania                                | rania          | rania
+      ask rania el                             | rania          | rania
+      """)
+  void aRuleLayerNameBeforeAParticleTakesTheParticleAndTheSurnameAfterIt(String text, String name, String expected) {
+    int start = text.indexOf(name);
+    assertThat(text.substring(start, ModelNerEngine.ruleNameEnd(text, start, start + name.length())))
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiterString = "|", textBlock = """
       tell rania el amrani i will be late | rania el       | rania el amrani
       Ask Rania El Amrani today           | Rania El       | Rania El Amrani
       ask anna van the keys               | anna van       | anna van
@@ -392,6 +409,13 @@ class ModelNerEngineTest {
     assertThat(ModelNerEngine.codeIdentifier("Save() now", 0, 4)).isTrue();
     assertThat(ModelNerEngine.codeIdentifier("McDonald", 0, 8)).isFalse();
     assertThat(ModelNerEngine.codeIdentifier("Anna Smith", 0, 10)).isFalse();
+    // a handle with underscores is a name written the social-media way, not code
+    assertThat(ModelNerEngine.codeIdentifier("@mike_jones", 0, 11)).isFalse();
+    assertThat(ModelNerEngine.codeIdentifier("thanks @_dave_p_ !", 7, 16)).isFalse();
+    assertThat(ModelNerEngine.codeIdentifier("ask @mike_jones.", 4, 15)).isFalse();
+    // but a decorator or member access stays code
+    assertThat(ModelNerEngine.codeIdentifier("@login_required(x)", 0, 15)).isTrue();
+    assertThat(ModelNerEngine.codeIdentifier("@my_app.route", 0, 7)).isTrue();
   }
 
   @Test
