@@ -1,6 +1,8 @@
 package io.veil.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -138,16 +140,16 @@ final class ProtocolVocabulary {
    *     1-64 characters of lowercase letters and digits joined by {@code .}, {@code _} or {@code -} (the message
    *     never repeats the word)
    */
-  ProtocolVocabulary withExtraWords(Map<String, ? extends java.util.Collection<String>> extra) {
+  ProtocolVocabulary withExtraWords(Map<String, ? extends Collection<String>> extra) {
     if (extra.isEmpty()) {
       return this;
     }
-    Map<String, Set<String>> c = new java.util.HashMap<>(chat);
-    Map<String, Set<String>> r = new java.util.HashMap<>(responses);
-    Map<String, Set<String>> e = new java.util.HashMap<>(embeddings);
-    Map<String, Map<String, Set<String>>> tools = new java.util.HashMap<>();
-    builtInTools.forEach((type, fields) -> tools.put(type, new java.util.HashMap<>(fields)));
-    for (Map.Entry<String, ? extends java.util.Collection<String>> entry : extra.entrySet()) {
+    Map<String, Set<String>> c = new HashMap<>(chat);
+    Map<String, Set<String>> r = new HashMap<>(responses);
+    Map<String, Set<String>> e = new HashMap<>(embeddings);
+    Map<String, Map<String, Set<String>>> tools = new HashMap<>();
+    builtInTools.forEach((type, fields) -> tools.put(type, new HashMap<>(fields)));
+    for (Map.Entry<String, ? extends Collection<String>> entry : extra.entrySet()) {
       String key = entry.getKey();
       for (String word : entry.getValue()) {
         if (word == null || word.length() > MAX_WORD || !WORD.matcher(word).matches()) {
@@ -178,7 +180,7 @@ final class ProtocolVocabulary {
       }
       fields.put(pointer, union(fields.get(pointer), Set.copyOf(entry.getValue())));
     }
-    Map<String, Map<String, Set<String>>> t = new java.util.HashMap<>();
+    Map<String, Map<String, Set<String>>> t = new HashMap<>();
     tools.forEach((type, fields) -> t.put(type, Map.copyOf(fields)));
     return new ProtocolVocabulary(Map.copyOf(c), Map.copyOf(r), Map.copyOf(e), Map.copyOf(t));
   }
