@@ -91,7 +91,7 @@ final class DoctorCommand implements Callable<Integer>, VeilCli.ReportsEnvironme
     if (!keysInDatabase && Files.exists(cfg.dataDir().resolve("keys.json"))) {
       doctor.keys(FileClientKeyStore.open(cfg.dataDir()));
     }
-    boolean storeExists = cfg.governance().jdbcUrl() != null || Files.exists(cfg.dataDir().resolve("veil.mv.db"));
+    boolean storeExists = StoreLocation.exists(cfg);
     List<DoctorCheck> fromGateway = new ArrayList<>();
     if (!storeExists) {
       if (keysInDatabase) {

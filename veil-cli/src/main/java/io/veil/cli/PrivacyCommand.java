@@ -2,6 +2,7 @@ package io.veil.cli;
 
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.PrivacyLinks;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,31 +35,41 @@ final class PrivacyCommand implements Runnable {
     @Mixin
     DsrCommand.Who who;
 
+    /** The gateway's secret that signs privacy links ({@code GatewaySecret}); veil serve creates it. */
+    private static final String GATEWAY_SECRET = "gateway-secret";
+
     @Option(names = "--ttl", defaultValue = "15", paramLabel = "MINUTES", description = "Lifetime in minutes (default 15, max 10080)")
     long ttlMinutes;
 
-    /** The running gateway's URL (DATA_DIR/gateway.url), else the configured listener's. */
-    private static String baseUrl(GatewayConfig cfg) {
-      java.nio.file.Path f = cfg.dataDir().resolve(RunningGateway.URL_FILE);
-      try {
-        if (java.nio.file.Files.isRegularFile(f)) {
-          return java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.US_ASCII).strip();
-        }
-      } catch (java.io.IOException e) {
-        // fall back to the configuration
-      }
-      String host = cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
-      return (cfg.tls() == null ? "http" : "https") + "://" + host + ":" + cfg.port();
+    /**
+     * Where the Privacy Center is: the URL the gateway running on the data directory announced (as the other
+     * commands find it, {@link RunningGateway#announced}); else the configured listener's, said to be that, since
+     * a gateway started with {@code --port} or {@code VEIL_PORT} listened elsewhere and left no trace of it.
+     */
+    private static String center(GatewayConfig cfg, String token) {
+      String path = "/ui/privacy/#token=" + token;
+      return RunningGateway.announced(cfg.dataDir()).map(u -> "Privacy Center: " + u + path).orElseGet(() -> {
+        String host = cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
+        String base = (cfg.tls() == null ? "http" : "https") + "://" + host + ":" + cfg.port();
+        return "Privacy Center (no gateway runs on this data directory now; this is the configured listener,"
+            + " another port if the gateway is started with --port): " + base + path;
+      });
     }
 
     @Override
     public Integer call() {
       GatewayConfig cfg = location.load();
+      if (!Files.exists(cfg.dataDir().resolve(GATEWAY_SECRET))) {
+        // a secret made here would sign links that no gateway accepts (a typo, or another instance's directory)
+        throw new CliException("no gateway secret in " + cfg.dataDir().toAbsolutePath().normalize() + " (no "
+            + GATEWAY_SECRET + "): point --data-dir at the gateway's data directory or --config at its configuration"
+            + " (veil serve creates it on its first start)");
+      }
       try {
         String token = PrivacyLinks.open(cfg.dataDir()).mint(who.subject(), Duration.ofMinutes(ttlMinutes));
         spec.commandLine().getOut().println(token);
         spec.commandLine().getErr().println("valid " + ttlMinutes + " min; e.g. GET /privacy/consent?token=<token>");
-        spec.commandLine().getErr().println("Privacy Center: " + baseUrl(cfg) + "/ui/privacy/#token=" + token);
+        spec.commandLine().getErr().println(center(cfg, token));
         return 0;
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());

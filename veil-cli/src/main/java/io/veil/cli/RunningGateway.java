@@ -69,7 +69,28 @@ final class RunningGateway {
    * @throws CliException when the configured certificate file cannot be read
    */
   static Optional<RunningGateway> find(GatewayConfig cfg) {
-    Path f = cfg.dataDir().resolve(URL_FILE);
+    Optional<URI> announced = announced(cfg.dataDir());
+    if (announced.isEmpty()) {
+      return Optional.empty();
+    }
+    URI u = announced.get();
+    try {
+      String token = cfg.governance().adminToken();
+      if (token == null) {
+        token = Files.readString(cfg.dataDir().resolve(AdminToken.FILE), StandardCharsets.US_ASCII).strip();
+      }
+      return Optional.of(new RunningGateway(u, token, cfg.dataDir(), cfg));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The base URL a gateway running on this data directory announced in {@link #URL_FILE}, if it is a loopback
+   * address (the one place that decides whether a gateway runs there).
+   */
+  static Optional<URI> announced(Path dataDir) {
+    Path f = dataDir.resolve(URL_FILE);
     try {
       if (!Files.exists(f)) {
         return Optional.empty();
@@ -79,11 +100,7 @@ final class RunningGateway {
       if (host == null || !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1"))) {
         return Optional.empty();
       }
-      String token = cfg.governance().adminToken();
-      if (token == null) {
-        token = Files.readString(cfg.dataDir().resolve(AdminToken.FILE), StandardCharsets.US_ASCII).strip();
-      }
-      return Optional.of(new RunningGateway(u, token, cfg.dataDir(), cfg));
+      return Optional.of(u);
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }

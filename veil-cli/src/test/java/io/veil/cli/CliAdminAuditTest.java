@@ -40,6 +40,7 @@ class CliAdminAuditTest {
 
   @Test
   void adminCommandsOnTheStoreAreAuditedAsCliActions() {
+    CliRun.withStore(dir);
     CliRun.Result created = veil("keys", "create", "--tenant", "acme");
     assertThat(created.exit()).as(created.err()).isZero();
     Matcher id = Pattern.compile("id:\\s+(vk_\\S+)").matcher(created.out());

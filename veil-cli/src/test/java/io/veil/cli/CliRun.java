@@ -26,6 +26,13 @@ final class CliRun {
   private Analyzer analyzer;
   private RedactCommand.Transform transform;
 
+  /** Creates the embedded store in {@code dataDir} as {@code veil serve}'s first start does (the CLI never creates it). */
+  static java.nio.file.Path withStore(java.nio.file.Path dataDir) {
+    io.veil.gateway.GatewayConfig cfg = io.veil.gateway.ConfigLoader.load(null, java.util.Map.of()).withDataDir(dataDir);
+    io.veil.gateway.Governance.open(cfg.governance(), dataDir, java.util.Map.of()).close();
+    return dataDir;
+  }
+
   static CliRun cli() {
     return new CliRun();
   }

@@ -22,6 +22,7 @@ class DsrCommandErrorsTest {
       "verify, nosuch", "verify, 00000000-0000-0000-0000-000000000000",
       "deny, nosuch", "deny, 00000000-0000-0000-0000-000000000000"})
   void anUnknownRequestIdIsAClearUsageError(String action, String id) {
+    CliRun.withStore(dir);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = VeilCli.newCommandLine();

@@ -42,7 +42,7 @@ class EnvironmentWarningTest {
   void aStoreCommandNamesMisspeltVariablesOnceWithoutTheirValues() {
     Map<String, String> env = Map.of("VEIL_DATA_DIRR", "/srv/veil", "VEIL_UPSTREAM_APIKEY", SECRET,
         "VEIL_LOG_LEVEL", "INFO");
-    Run r = run(env, "keys", "list", "--data-dir", tmp.resolve("d").toString());
+    Run r = run(env, "keys", "list", "--data-dir", CliRun.withStore(tmp.resolve("d")).toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.warnings()).containsExactly("veil: warning: ignoring unknown environment variables (not read by"
         + " Veil): VEIL_DATA_DIRR (did you mean VEIL_DATA_DIR?), VEIL_UPSTREAM_APIKEY (did you mean"

@@ -169,6 +169,29 @@ class GovernanceCommandsTest {
     assertThat(veil("audit", "verify").out()).as("and the local path works again").contains("intact").doesNotContain("via");
   }
 
+  /**
+   * qa8: on a stopped gateway, {@code veil privacy link} printed the Privacy Center at the configured port (8080)
+   * as if it were the gateway's, also when it had been started with {@code --port}. While a gateway runs the link
+   * names the URL it announced (as the other commands find it); once it stopped, the line says that the address
+   * is the configured listener's and that {@code --port} moves it.
+   */
+  @Test
+  void thePrivacyLinkNamesTheRunningGatewaysUrlElseSaysItIsTheConfiguredListener() throws Exception {
+    String center;
+    try (ServeCommand.Running running = serve()) {
+      Run link = veil("privacy", "link", "--tenant", "default", "--user", "erin");
+      assertThat(link.exit()).as(link.err()).isZero();
+      center = "http://127.0.0.1:" + running.gateway().port() + "/ui/privacy/#token=" + link.out().strip();
+      assertThat(link.err()).contains("Privacy Center: " + center + System.lineSeparator());
+    }
+    Run stopped = veil("privacy", "link", "--tenant", "default", "--user", "erin");
+    assertThat(stopped.exit()).as(stopped.err()).isZero();
+    assertThat(stopped.err()).doesNotContain("Privacy Center: http")
+        .contains("Privacy Center (no gateway runs on this data directory now; this is the configured listener,"
+            + " another port if the gateway is started with --port): http://127.0.0.1:8080/ui/privacy/#token="
+            + stopped.out().strip());
+  }
+
   /** The file is readable and writable by its owner only (POSIX file systems). */
   private static void assertOwnerOnly(Path file) throws Exception {
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {

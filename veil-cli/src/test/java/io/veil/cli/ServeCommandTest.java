@@ -281,6 +281,7 @@ class ServeCommandTest {
 
   @Test
   void keysCreateListRevoke() {
+    CliRun.withStore(dir);
     StringWriter out = new StringWriter();
     CommandLine cl = VeilCli.newCommandLine();
     cl.setOut(new PrintWriter(out, true));
