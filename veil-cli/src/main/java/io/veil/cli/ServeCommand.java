@@ -172,7 +172,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       // the data directory is private (0700) before anything is written into it; an existing one of ours is
       // tightened, one open to others that belongs to someone else refuses the start
       if (OwnerOnlyFiles.dataDirectory(cfg.dataDir())) {
-        err.println("veil: the data directory " + cfg.dataDir() + " was open to other users; it is now owner-only (700)");
+        err.println("veil: the data directory " + cfg.dataDir().toAbsolutePath().normalize() + " was open to other users; it is now owner-only (700)");
         err.flush();
       }
     } catch (java.io.UncheckedIOException e) {
@@ -246,7 +246,8 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     String base = scheme + "://" + host + ":" + gateway.port();
     UpstreamConfig up = cfg.upstream();
     out.println("Veil gateway listening on " + base + " (" + (cfg.tls() == null ? "HTTP/1.1, h2c" : "TLS: HTTP/1.1, h2") + ")");
-    out.println("Data directory: " + cfg.dataDir().toAbsolutePath());
+    Path dataDir = cfg.dataDir().toAbsolutePath().normalize(); // printed as /srv/veil, not /srv/./veil
+    out.println("Data directory: " + dataDir);
     if (mock) {
       out.println("Upstream: the built-in mock LLM at " + up.baseUrl()
           + " (no provider key configured; set VEIL_UPSTREAM_API_KEY or upstream.apiKey to use a real provider).");
@@ -254,7 +255,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     } else {
       out.println("Upstream: " + up.baseUrl() + (up.hasApiKey() ? " (provider key configured)" : " (no provider key)"));
     }
-    Path keyFile = cfg.dataDir().resolve("dev-key");
+    Path keyFile = dataDir.resolve("dev-key");
     if (devKey != null) {
       out.println("Created a client key for tenant 'default' (shown once; also written to " + keyFile + "):");
       out.println("  " + devKey.secret());
@@ -270,14 +271,14 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
         + "\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
         + "\"content\":\"My name is Jane Doe and my email is jane.doe@example.com\"}]}'");
     out.println("Health: " + base + "/health   Metrics: " + base + "/metrics   Privacy notice: " + base + "/privacy/notice.html");
-    out.println("Store: " + (cfg.governance().jdbcUrl() == null ? "H2 " + cfg.dataDir().resolve("veil.mv.db")
+    out.println("Store: " + (cfg.governance().jdbcUrl() == null ? "H2 " + dataDir.resolve(StoreLocation.H2_FILE)
         : "database " + cfg.governance().jdbcUrl().replaceAll("\\?.*", "")) + "; consent profile "
         + cfg.policies().get("default").profile().wireName() + " (requests without an end-user id are "
         + (cfg.policies().get("default").requireIdentity() ? "refused" : "processed; see docs/notes/governance.md") + ")");
     out.println("Admin API: " + base + "/admin/... with 'Authorization: Bearer <token>'"
-        + (cfg.governance().adminToken() == null ? " (token in " + cfg.dataDir().resolve(AdminToken.FILE) + ")" : ""));
+        + (cfg.governance().adminToken() == null ? " (token in " + dataDir.resolve(AdminToken.FILE) + ")" : ""));
     out.println("Admin console: " + base + "/ui/admin/ (log in with the admin token"
-        + (cfg.governance().adminToken() == null ? " from " + cfg.dataDir().resolve(AdminToken.FILE) : "") + ")");
+        + (cfg.governance().adminToken() == null ? " from " + dataDir.resolve(AdminToken.FILE) : "") + ")");
     out.println("Privacy Center: each end user opens their own signed link, made by 'Privacy links' in the admin"
         + " console, POST " + base + "/admin/privacy-links (center_path), or: ./veil privacy link --tenant default"
         + " --user USER");

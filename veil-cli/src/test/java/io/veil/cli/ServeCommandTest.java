@@ -76,6 +76,20 @@ class ServeCommandTest {
     }
   }
 
+  /** qa8: the banner printed {@code Data directory: /run/dir/./state} for {@code --data-dir ./state}: paths are normalised. */
+  @Test
+  void theBannerPrintsTheDataDirectoryNormalised() throws Exception {
+    StringWriter out = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of());
+    cli(serve, out, new StringWriter()).parseArgs("--data-dir", dir + "/./state/../state", "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running ignored = serve.start()) {
+      Path state = dir.toAbsolutePath().normalize().resolve("state");
+      assertThat(out.toString()).contains("Data directory: " + state + System.lineSeparator())
+          .contains("Bearer $(cat " + state.resolve("dev-key") + ")").contains("H2 " + state.resolve("veil.mv.db"))
+          .contains("token in " + state.resolve("admin-token")).doesNotContain("/./").doesNotContain("/../");
+    }
+  }
+
   /**
    * qa8: with a self-signed certificate (openssl req -x509, as a first try of TLS makes) the banner's curl line
    * failed silently (curl -s, exit 60: certificate not trusted); it now names the certificate with --cacert.
