@@ -1,10 +1,12 @@
 package io.veil.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.GatewayPolicy;
 import io.veil.gateway.Governance;
 import io.veil.store.ErasureReceipt;
 import io.veil.store.PrivacyRequest;
+import io.veil.store.Pseudonym;
 import io.veil.store.RegulationProfile;
 import io.veil.store.Subject;
 import java.io.BufferedOutputStream;
@@ -12,8 +14,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +76,45 @@ final class DsrCommand implements Runnable {
     out.flush();
   }
 
+  /**
+   * Prints the requests of a running gateway's answer ({@code {"data":[…]}} or one request) as the local path
+   * prints them (qa8: the API's JSON here, a table on a stopped gateway); an error answer as {@link RunningGateway#print}.
+   */
+  static int printRemote(CommandSpec spec, RunningGateway.Response answer) {
+    if (!answer.ok()) {
+      return RunningGateway.print(spec, answer);
+    }
+    JsonNode json = RunningGateway.json(answer);
+    List<PrivacyRequest> list = new java.util.ArrayList<>();
+    try {
+      for (JsonNode n : json.has("data") ? json.path("data") : List.of(json)) {
+        list.add(fromJson(n));
+      }
+    } catch (RuntimeException e) {
+      throw new CliException("the running gateway's privacy requests were not understood");
+    }
+    print(spec.commandLine().getOut(), list);
+    return 0;
+  }
+
+  /** One request of the admin API's answer (GovernanceApi.requestJson). */
+  private static PrivacyRequest fromJson(JsonNode n) {
+    return new PrivacyRequest(n.path("id").asText(), n.path("tenant").asText(), new Pseudonym(n.path("subject").asText()),
+        PrivacyRequest.Kind.valueOf(n.path("kind").asText().toUpperCase(Locale.ROOT)),
+        RegulationProfile.fromWire(n.path("profile").asText()),
+        PrivacyRequest.Status.valueOf(n.path("status").asText().toUpperCase(Locale.ROOT)),
+        Instant.parse(n.path("received_at").asText()), Instant.parse(n.path("due_at").asText()),
+        instant(n, "verified_at"), instant(n, "closed_at"),
+        n.hasNonNull("denial_reason")
+            ? Optional.of(PrivacyRequest.DenialReason.valueOf(n.get("denial_reason").asText().toUpperCase(Locale.ROOT)))
+            : Optional.empty(),
+        n.path("overdue").asBoolean());
+  }
+
+  private static Optional<Instant> instant(JsonNode n, String field) {
+    return n.hasNonNull(field) ? Optional.of(Instant.parse(n.get(field).asText())) : Optional.empty();
+  }
+
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The queue of a tenant: open requests, earliest due first (--all: closed ones too).")
   static final class ListRequests implements Callable<Integer> {
     @Spec
@@ -96,7 +139,7 @@ final class DsrCommand implements Runnable {
             : overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
         return 0;
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).admin("GET", "/admin/privacy-requests?tenant="
+        return printRemote(spec, location.remote(e).admin("GET", "/admin/privacy-requests?tenant="
             + java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8)
             + (all ? "&all=true" : overdue ? "&overdue=true" : ""), null));
       } catch (IllegalArgumentException e) {
@@ -140,10 +183,16 @@ final class DsrCommand implements Runnable {
         return 0;
       } catch (StoreLocation.InUse e) {
         RunningGateway.Response r = location.remote(e).privacy("GET", "/privacy/export", s, null);
-        if (!r.ok() || outFile == null) {
+        if (!r.ok()) {
           return RunningGateway.print(spec, r);
         }
-        AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (outFile == null) {
+          RunningGateway.print(spec, r);
+        } else {
+          AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        // the gateway filed and completed the request as the local path does; its answer does not name it
+        spec.commandLine().getErr().println("access request completed (through the running gateway)");
         return 0;
       }
     }
@@ -171,15 +220,36 @@ final class DsrCommand implements Runnable {
         g.requests().markVerified(r.id());
         ErasureReceipt receipt = g.eraser().erase(s);
         g.requests().complete(r.id());
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(receipt.toJson());
-        out.flush();
-        spec.commandLine().getErr().println("erasure request " + r.id() + " completed; receipt signature "
-            + (receipt.verify(g.keyManager().signingPublicKeyset()) ? "verifies" : "DOES NOT VERIFY"));
-        return 0;
+        return printReceipt(r.id(), receipt, g.keyManager().signingPublicKeyset());
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).privacy("POST", "/privacy/erase", s, "{}"));
+        RunningGateway.Response answer = location.remote(e).privacy("POST", "/privacy/erase", s, "{}");
+        if (!answer.ok()) {
+          return RunningGateway.print(spec, answer);
+        }
+        // the receipt and the line about its signature, as on a stopped gateway (qa8: the API's whole answer here)
+        JsonNode json = RunningGateway.json(answer);
+        ErasureReceipt receipt;
+        try {
+          JsonNode n = json.path("receipt");
+          receipt = new ErasureReceipt(n.path("receipt_id").asText(), n.path("tenant").asText(),
+              n.path("subject").asText(), Instant.parse(n.path("erased_at").asText()),
+              n.path("vault_entries_deleted").asLong(), n.path("subject_key_destroyed").asBoolean(),
+              n.path("audit_records_unlinked").asLong(), n.path("consent_records_deleted").asLong(),
+              n.path("settings_deleted").asBoolean(), n.path("signature").asText());
+        } catch (RuntimeException ex) {
+          throw new CliException("the running gateway's erasure receipt was not understood");
+        }
+        return printReceipt(json.path("request").path("id").asText(), receipt, json.path("public_keyset").asText());
       }
+    }
+
+    private int printReceipt(String requestId, ErasureReceipt receipt, String publicKeyset) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(receipt.toJson());
+      out.flush();
+      spec.commandLine().getErr().println("erasure request " + requestId + " completed; receipt signature "
+          + (receipt.verify(publicKeyset) ? "verifies" : "DOES NOT VERIFY"));
+      return 0;
     }
   }
 
@@ -202,7 +272,7 @@ final class DsrCommand implements Runnable {
         print(spec.commandLine().getOut(), List.of(r));
         return 0;
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+        return printRemote(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
             + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/verify", "{}"));
       } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());
@@ -255,7 +325,7 @@ final class DsrCommand implements Runnable {
         print(spec.commandLine().getOut(), List.of(r));
         return 0;
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+        return printRemote(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
             + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/deny",
             "{\"reason\":\"" + why.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}"));
       } catch (IllegalStateException e) {

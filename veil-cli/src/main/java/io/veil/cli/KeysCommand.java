@@ -105,27 +105,42 @@ final class KeysCommand implements Runnable {
           if (lifetime != null) {
             body.put("expires_in_seconds", lifetime.toSeconds());
           }
-          return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/keys", body.toString()));
+          RunningGateway.Response r = location.remote(e).admin("POST", "/admin/keys", body.toString());
+          if (!r.ok()) {
+            return RunningGateway.print(spec, r);
+          }
+          // the same lines as on a stopped gateway (the API's JSON before)
+          com.fasterxml.jackson.databind.JsonNode json = RunningGateway.json(r);
+          String secret = json.path("secret").asText("");
+          if (secret.isEmpty()) {
+            throw new CliException("the running gateway's answer holds no key");
+          }
+          return printIssued(fromJson(json), secret);
         }
         IssuedKey key;
         try (g) {
           key = store(cfg, g).create(tenant, policy, perMinute, lifetime);
           auditOrFail(g, key.key().tenant(), "/admin/keys", "the key was created (id " + key.key().id() + ")");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("id:     " + key.key().id());
-        out.println("tenant: " + key.key().tenant());
-        out.println("policy: " + key.key().policy());
-        out.println("rate:   " + (perMinute == 0 ? "unlimited" : perMinute + "/min"));
-        out.println("expires: " + (key.key().expiresAt() == null ? "never (until revoked)" : key.key().expiresAt()));
-        out.println("key:    " + key.secret());
-        out.println("(the key is shown only now; Veil stores its hash)");
-        out.flush();
-        return 0;
+        return printIssued(key.key(), key.secret());
       } catch (IllegalArgumentException e) {
         err.println("veil: " + e.getMessage());
         return VeilCli.EXIT_USAGE;
       }
+    }
+
+    /** <b>Security:</b> prints the secret; once, on stdout, where the operator asked for it. */
+    private int printIssued(ClientKey key, String secret) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("id:     " + key.id());
+      out.println("tenant: " + key.tenant());
+      out.println("policy: " + key.policy());
+      out.println("rate:   " + (key.ratePerMinute() == 0 ? "unlimited" : key.ratePerMinute() + "/min"));
+      out.println("expires: " + (key.expiresAt() == null ? "never (until revoked)" : key.expiresAt()));
+      out.println("key:    " + secret);
+      out.println("(the key is shown only now; Veil stores its hash)");
+      out.flush();
+      return 0;
     }
   }
 
@@ -149,7 +164,7 @@ final class KeysCommand implements Runnable {
           if (!r.ok()) {
             return RunningGateway.print(spec, r);
           }
-          keys = fromJson(RunningGateway.json(r));
+          keys = listFromJson(RunningGateway.json(r));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", "ID", "TENANT", "POLICY", "RATE", "CREATED", "STATUS");
@@ -198,8 +213,16 @@ final class KeysCommand implements Runnable {
         try {
           g = location.open();
         } catch (StoreLocation.InUse e) {
-          return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/keys/"
-              + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/revoke", "{}"));
+          RunningGateway.Response r = location.remote(e).admin("POST", "/admin/keys/"
+              + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/revoke", "{}");
+          if (r.status() == 404) {
+            spec.commandLine().getErr().println("veil: no key with id " + id);
+            return 1;
+          }
+          if (!r.ok()) {
+            return RunningGateway.print(spec, r);
+          }
+          return revoked(cfg);
         }
         try (g) {
           ClientKeyStore store = store(cfg, g);
@@ -210,14 +233,19 @@ final class KeysCommand implements Runnable {
           }
           auditOrFail(g, tenant, "/admin/keys/revoke", "the key was revoked");
         }
-        spec.commandLine().getOut().println("revoked " + id + (cfg.governance().clientKeys() == ClientKeyStorage.FILE
-            ? " (the gateway stops accepting it within a second)"
-            : " (every gateway on this database refuses it from now on)"));
-        return 0;
+        return revoked(cfg);
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println("veil: " + e.getMessage());
         return VeilCli.EXIT_USAGE;
       }
+    }
+
+    private int revoked(GatewayConfig cfg) {
+      spec.commandLine().getOut().println("revoked " + id + (cfg.governance().clientKeys() == ClientKeyStorage.FILE
+          ? " (the gateway stops accepting it within a second)"
+          : " (every gateway on this database refuses it from now on)"));
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 
@@ -237,14 +265,28 @@ final class KeysCommand implements Runnable {
         int keysInSet = g.keyManager().rotateMaster();
         int rewrapped = g.subjectKeys().rewrapAll();
         auditOrFail(g, "system", "/admin/master-key/rotate", "the master key was rotated");
-        spec.commandLine().getOut().println("master key rotated: " + keysInSet + " keys in the keyset, "
-            + rewrapped + " wrapped keys re-wrapped with the new primary");
-        return 0;
+        return rotated(keysInSet, rewrapped);
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/master-key/rotate", "{}"));
+        RunningGateway.Response r = location.remote(e).admin("POST", "/admin/master-key/rotate", "{}");
+        if (!r.ok()) {
+          return RunningGateway.print(spec, r);
+        }
+        com.fasterxml.jackson.databind.JsonNode json = RunningGateway.json(r);
+        if (!json.path("keys_in_keyset").canConvertToInt() || !json.path("rewrapped").canConvertToInt()) {
+          throw new CliException("the running gateway's rotation report was not understood");
+        }
+        // the same line as on the stopped gateway (qa8: the API's JSON here)
+        return rotated(json.path("keys_in_keyset").asInt(), json.path("rewrapped").asInt());
       } catch (io.veil.store.StoreException e) {
         throw new CliException(e.getMessage());
       }
+    }
+
+    private int rotated(int keysInSet, int rewrapped) {
+      spec.commandLine().getOut().println("master key rotated: " + keysInSet + " keys in the keyset, "
+          + rewrapped + " wrapped keys re-wrapped with the new primary");
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 
@@ -254,18 +296,23 @@ final class KeysCommand implements Runnable {
   }
 
   /** The keys of a running gateway's {@code GET /admin/keys} answer. */
-  static List<ClientKey> fromJson(com.fasterxml.jackson.databind.JsonNode answer) {
+  static List<ClientKey> listFromJson(com.fasterxml.jackson.databind.JsonNode answer) {
     List<ClientKey> keys = new java.util.ArrayList<>();
-    try {
-      for (com.fasterxml.jackson.databind.JsonNode n : answer.path("data")) {
-        keys.add(new ClientKey(n.path("id").asText(), n.path("tenant").asText(), n.path("policy").asText(),
-            n.path("rate_per_minute").asInt(0), java.time.Instant.parse(n.path("created_at").asText()),
-            instant(n, "revoked_at"), instant(n, "expires_at")));
-      }
-    } catch (RuntimeException e) {
-      throw new CliException("the running gateway's key list was not understood");
+    for (com.fasterxml.jackson.databind.JsonNode n : answer.path("data")) {
+      keys.add(fromJson(n));
     }
     return keys;
+  }
+
+  /** One key of the admin API's answers (never its secret). */
+  static ClientKey fromJson(com.fasterxml.jackson.databind.JsonNode n) {
+    try {
+      return new ClientKey(n.path("id").asText(), n.path("tenant").asText(), n.path("policy").asText(),
+          n.path("rate_per_minute").asInt(0), java.time.Instant.parse(n.path("created_at").asText()),
+          instant(n, "revoked_at"), instant(n, "expires_at"));
+    } catch (RuntimeException e) {
+      throw new CliException("the running gateway's answer about a key was not understood");
+    }
   }
 
   private static java.time.Instant instant(com.fasterxml.jackson.databind.JsonNode n, String field) {

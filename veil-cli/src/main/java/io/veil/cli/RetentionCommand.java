@@ -3,8 +3,12 @@ package io.veil.cli;
 import io.veil.gateway.Governance;
 import io.veil.store.DataClass;
 import io.veil.store.RetentionPurger;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,23 +38,49 @@ final class RetentionCommand implements Runnable {
 
     @Override
     public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
       try (Governance g = location.open()) {
         RetentionPurger.Report r = g.runRetention();
         KeysCommand.auditOrFail(g, "system", "/admin/retention/run", "the retention run was done");
-        PrintWriter out = spec.commandLine().getOut();
+        Map<DataClass, Duration> periods = new EnumMap<>(DataClass.class);
         for (DataClass c : DataClass.values()) {
-          out.printf("%-18s kept %-10s deleted %d%n", c.name().toLowerCase(Locale.ROOT), human(g.retention().periodOf(c)),
-              r.deleted().getOrDefault(c, 0L));
+          periods.put(c, g.retention().periodOf(c));
         }
-        out.printf("%-18s %-15s deleted %d%n", "idle_subject_keys", "", r.subjectKeysPurged());
-        out.flush();
+        print(out, periods, r);
         return 0;
       } catch (StoreLocation.InUse e) {
-        return RunningGateway.print(spec, location.remote(e).admin("POST", "/admin/retention/run", "{}"));
+        RunningGateway.Response answer = location.remote(e).admin("POST", "/admin/retention/run", "{}");
+        if (!answer.ok()) {
+          return RunningGateway.print(spec, answer);
+        }
+        // the same table as on the stopped gateway (qa8: the API's JSON here, a table there)
+        JsonNode json = RunningGateway.json(answer);
+        Map<DataClass, Duration> periods = new EnumMap<>(DataClass.class);
+        Map<DataClass, Long> deleted = new EnumMap<>(DataClass.class);
+        try {
+          for (DataClass c : DataClass.values()) {
+            String name = c.name().toLowerCase(Locale.ROOT);
+            periods.put(c, Duration.parse(json.path("periods").path(name).asText()));
+            deleted.put(c, json.path("deleted").path(name).asLong(0));
+          }
+        } catch (java.time.format.DateTimeParseException ex) {
+          throw new CliException("the running gateway's retention report was not understood");
+        }
+        print(out, periods, new RetentionPurger.Report(deleted, json.path("deleted").path("idle_subject_keys").asLong(0)));
+        return 0;
       }
     }
-  
-    private static String human(java.time.Duration d) {
+
+    private static void print(PrintWriter out, Map<DataClass, Duration> periods, RetentionPurger.Report r) {
+      for (DataClass c : DataClass.values()) {
+        out.printf("%-18s kept %-10s deleted %d%n", c.name().toLowerCase(Locale.ROOT), human(periods.get(c)),
+            r.deleted().getOrDefault(c, 0L));
+      }
+      out.printf("%-18s %-15s deleted %d%n", "idle_subject_keys", "", r.subjectKeysPurged());
+      out.flush();
+    }
+
+    private static String human(Duration d) {
       if (d.toSeconds() % 86_400 == 0) {
         return d.toDays() + "d";
       }

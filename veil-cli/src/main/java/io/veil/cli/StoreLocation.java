@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  *
  * <p>PostgreSQL is shared freely with a running gateway. The embedded H2 file is opened by one
  * process at a time: while a gateway uses it, the commands go through that gateway's admin and
- * privacy APIs instead ({@link RunningGateway}) and print its JSON answers.
+ * privacy APIs instead ({@link RunningGateway}) and print its answers as they print the store's.
  *
  * <p>Only {@code veil serve} creates the store: {@link #open()} refuses a data directory without the H2
  * file (a typo, or a PostgreSQL instance's directory without {@code VEIL_DATABASE_URL}) instead of
