@@ -534,6 +534,7 @@ public final class ModelNerEngine implements NerEngine {
     if (end <= start) {
       return;
     }
+    end = handleEnd(text, start, end);
     // a possessive is not part of the name
     boolean cut = false;
     if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {
@@ -817,6 +818,42 @@ public final class ModelNerEngine implements NerEngine {
       return true;
     }
     return lowerFirst && innerUpper && !text.substring(start, Math.min(end, start + 2)).toLowerCase(Locale.ROOT).equals("mc");
+  }
+
+  /** The longest social-media handle body (Twitter allows 15, GitHub 39). */
+  private static final int MAX_HANDLE = 39;
+
+  /**
+   * {@code end}, or the end of the social-media handle that the span {@code [start, end)} starts in and stops
+   * short of: the tokenizer splits {@code @mike_jones} into {@code @mike}, {@code _} and {@code jones}, and a
+   * name found on {@code @mike} alone would send {@code _jones} to the provider and keep the handle
+   * recognizer's USERNAME finding off the rest. A handle is one account name, so the span covers all of it.
+   */
+  static int handleEnd(String text, int start, int end) {
+    if (end >= text.length() || !handleChar(text.charAt(end))) {
+      return end;
+    }
+    int at = start;
+    while (at > 0 && start - at < MAX_HANDLE && text.charAt(at) != '@' && handleChar(text.charAt(at))) {
+      at--;
+    }
+    if (text.charAt(at) != '@') {
+      return end;
+    }
+    for (int i = at + 1; i < end; i++) {
+      if (!handleChar(text.charAt(i))) {
+        return end;
+      }
+    }
+    int to = end;
+    while (to < text.length() && to - at <= MAX_HANDLE && handleChar(text.charAt(to))) {
+      to++;
+    }
+    return to < text.length() && handleChar(text.charAt(to)) ? end : to;
+  }
+
+  private static boolean handleChar(char c) {
+    return c == '_' || c < 128 && CharClass.isLetterOrDigit(c);
   }
 
   /** {@code [start, end)} is '@' and then ASCII letters, digits and underscores, not followed by '(' or '.'. */
