@@ -198,7 +198,9 @@ public final class ModelNerEngine implements NerEngine {
     for (Finding r : rules) {
       if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
         int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
-        out.add(new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score()));
+        int at = handleAt(text, r.start(), end); // a rule-layer name on part of a handle covers it too
+        out.add(at < 0 ? new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score())
+            : new GazetteerNerEngine.Span(at, handleEnd(text, at, end), r.type(), r.score()));
       }
     }
     return GazetteerNerEngine.resolve(out, name());
@@ -534,7 +536,11 @@ public final class ModelNerEngine implements NerEngine {
     if (end <= start) {
       return;
     }
-    end = handleEnd(text, start, end);
+    int at = handleAt(text, start, end);
+    if (at >= 0) {
+      start = at;
+      end = handleEnd(text, at, end);
+    }
     // a possessive is not part of the name
     boolean cut = false;
     if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {
@@ -824,27 +830,31 @@ public final class ModelNerEngine implements NerEngine {
   private static final int MAX_HANDLE = 39;
 
   /**
-   * {@code end}, or the end of the social-media handle that the span {@code [start, end)} starts in and stops
-   * short of: the tokenizer splits {@code @mike_jones} into {@code @mike}, {@code _} and {@code jones}, and a
-   * name found on {@code @mike} alone would send {@code _jones} to the provider and keep the handle
-   * recognizer's USERNAME finding off the rest. A handle is one account name, so the span covers all of it.
+   * The index of the mention's {@code @} when the span {@code [start, end)} lies inside one social-media handle
+   * ({@code @} at the start of the text or after a character that is no letter or digit, then only ASCII
+   * letters, digits and {@code _} up to {@code end}), else -1. The tokenizer splits {@code @mike_jones} into
+   * {@code @mike}, {@code _} and {@code jones}, and camel-case handles into words: a name found on a part alone
+   * sent the rest to the provider and kept the handle recognizer's USERNAME finding off it. A handle is one
+   * account name, so {@link #span} widens the name to all of it ({@link #handleEnd}).
    */
-  static int handleEnd(String text, int start, int end) {
-    if (end >= text.length() || !handleChar(text.charAt(end))) {
-      return end;
-    }
+  static int handleAt(String text, int start, int end) {
     int at = start;
     while (at > 0 && start - at < MAX_HANDLE && text.charAt(at) != '@' && handleChar(text.charAt(at))) {
       at--;
     }
-    if (text.charAt(at) != '@') {
-      return end;
+    if (text.charAt(at) != '@' || at > 0 && Character.isLetterOrDigit(text.charAt(at - 1))) {
+      return -1;
     }
     for (int i = at + 1; i < end; i++) {
       if (!handleChar(text.charAt(i))) {
-        return end;
+        return -1;
       }
     }
+    return end > at + 1 ? at : -1;
+  }
+
+  /** The end of the handle whose {@code @} is at {@code at}, or {@code end} if the handle is too long. */
+  static int handleEnd(String text, int at, int end) {
     int to = end;
     while (to < text.length() && to - at <= MAX_HANDLE && handleChar(text.charAt(to))) {
       to++;

@@ -207,7 +207,7 @@ final class MentionRecognizer extends AbstractRecognizer {
       return true;
     }
     int k = j;
-    while (k < text.length() && Chars.isAsciiLetter(text.charAt(k))) {
+    while (k < text.length() && k - j <= 12 && Chars.isAsciiLetter(text.charAt(k))) {
       k++;
     }
     return k > j && DECLARATION_WORDS.contains(text.substring(j, k).toLowerCase(Locale.ROOT));

@@ -428,13 +428,16 @@ class ModelNerEngineTest {
   }
 
   @Test
-  void handleEndStopsAtTheHandleAndLeavesOtherSpansAlone() {
+  void aSpanInsideAHandleWidensToTheWholeHandleAndOthersStayAsTheyAre() {
+    assertThat(ModelNerEngine.handleAt("hi @mike_jones!", 3, 8)).isEqualTo(3);
+    assertThat(ModelNerEngine.handleAt("hi @mike_jones!", 4, 8)).isEqualTo(3);
+    assertThat(ModelNerEngine.handleAt("hi @MikeJones!", 8, 13)).isEqualTo(3);
     assertThat(ModelNerEngine.handleEnd("hi @mike_jones!", 3, 8)).isEqualTo(14);
-    assertThat(ModelNerEngine.handleEnd("hi @mike_jones!", 4, 8)).isEqualTo(14);
     assertThat(ModelNerEngine.handleEnd("hi @mike_jones!", 3, 14)).isEqualTo(14);
-    assertThat(ModelNerEngine.handleEnd("Mike_Jones here", 0, 4)).isEqualTo(4);
-    assertThat(ModelNerEngine.handleEnd("mail mike_j@x.org", 5, 9)).isEqualTo(9);
-    assertThat(ModelNerEngine.handleEnd("@" + "a".repeat(50), 0, 5)).isEqualTo(5);
+    assertThat(ModelNerEngine.handleAt("Mike_Jones here", 0, 4)).isEqualTo(-1);
+    assertThat(ModelNerEngine.handleAt("mail mike_j@acme_corp.org", 12, 16)).as("an address").isEqualTo(-1);
+    assertThat(ModelNerEngine.handleAt("hi @mike Jones", 4, 14)).as("runs past the handle").isEqualTo(-1);
+    assertThat(ModelNerEngine.handleEnd("@" + "a".repeat(50), 0, 5)).as("too long for a handle").isEqualTo(5);
   }
 
   @Test
