@@ -73,6 +73,16 @@ final class MentionRecognizer extends AbstractRecognizer {
       "module", "namespace", "private", "public", "protected", "static", "async", "override",
       "readonly", "file", "fileoverview", "todo", "deprecated", "ts-ignore", "ts-expect-error"));
 
+  private static final int LONGEST_KEYWORD = NOT_HANDLES.stream().mapToInt(String::length).max().orElse(0);
+  private static final String[][] KEYWORDS_BY_LENGTH = new String[LONGEST_KEYWORD + 1][];
+
+  static {
+    for (int len = 0; len <= LONGEST_KEYWORD; len++) {
+      int l = len;
+      KEYWORDS_BY_LENGTH[len] = NOT_HANDLES.stream().filter(k -> k.length() == l).sorted().toArray(String[]::new);
+    }
+  }
+
   /** Words after a line-initial {@code @name} that make the line a declaration. */
   private static final Set<String> DECLARATION_WORDS = Set.of(
       "public", "private", "protected", "static", "final", "abstract", "class", "interface", "enum",
@@ -155,32 +165,42 @@ final class MentionRecognizer extends AbstractRecognizer {
         return false; // arguments, npm scope, address, or a non-ASCII letter: not a whole handle
       }
     }
-    String body = text.substring(at + 1, end);
-    if (!hasLetter(body) || unitAfterDigits(body)) {
+    int from = at + 1;
+    if (!Chars.isAsciiLetter(text.charAt(from)) && (!hasLetter(text, from, end) || digitsThenUnit(text, from, end))) {
       return false;
     }
-    if (NOT_HANDLES.contains(body.toLowerCase(Locale.ROOT))) {
+    if (end - from <= LONGEST_KEYWORD && isKeyword(text, from, end)) {
       return false;
     }
     return !lineInitialCode(text, at, end);
   }
 
-  private static boolean hasLetter(String body) {
-    for (int i = 0; i < body.length(); i++) {
-      if (Chars.isAsciiLetter(body.charAt(i))) {
+  /** True if {@code [from, end)} is one of {@link #NOT_HANDLES}, any case (no allocation: most bodies are longer or differ early). */
+  private static boolean isKeyword(String text, int from, int end) {
+    for (String k : KEYWORDS_BY_LENGTH[end - from]) {
+      if (text.regionMatches(true, from, k, 0, k.length())) {
         return true;
       }
     }
     return false;
   }
 
-  /** True for digits followed by a time or unit suffix: {@code 10am}, {@code 2x}, {@code 1080p}. */
-  private static boolean unitAfterDigits(String body) {
-    int i = 0;
-    while (i < body.length() && Chars.isDigit(body.charAt(i))) {
+  private static boolean hasLetter(String text, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (Chars.isAsciiLetter(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True for digits alone or followed by a time or unit suffix: {@code 2024}, {@code 10am}, {@code 2x}. */
+  private static boolean digitsThenUnit(String text, int from, int end) {
+    int i = from;
+    while (i < end && Chars.isDigit(text.charAt(i))) {
       i++;
     }
-    return i > 0 && UNIT_SUFFIXES.contains(body.substring(i).toLowerCase(Locale.ROOT));
+    return UNIT_SUFFIXES.contains(text.substring(i, end).toLowerCase(Locale.ROOT));
   }
 
   /**

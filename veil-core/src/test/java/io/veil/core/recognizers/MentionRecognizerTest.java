@@ -69,7 +69,8 @@ class MentionRecognizerTest {
         row("meet @ noon", new String[0]),
         row("rated @ 5 stars, @2024 and @10am or @5pm", new String[0]),
         row("@", new String[0]),
-        row("a@", new String[0]));
+        row("a@", new String[0]),
+        row("@__ and @_1", new String[0]));
   }
 
   private static Arguments row(String text, String... handles) {
