@@ -198,7 +198,9 @@ public final class ModelNerEngine implements NerEngine {
     for (Finding r : rules) {
       if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
         int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
-        out.add(new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score()));
+        int at = handleAt(text, r.start(), end); // a rule-layer name on part of a handle covers it too
+        out.add(at < 0 ? new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score())
+            : new GazetteerNerEngine.Span(at, handleEnd(text, at, end), r.type(), r.score()));
       }
     }
     return GazetteerNerEngine.resolve(out, name());
@@ -534,6 +536,11 @@ public final class ModelNerEngine implements NerEngine {
     if (end <= start) {
       return;
     }
+    int at = handleAt(text, start, end);
+    if (at >= 0) {
+      start = at;
+      end = handleEnd(text, at, end);
+    }
     // a possessive is not part of the name
     boolean cut = false;
     if (end - start > 3 && (text.startsWith("'s", end - 2) || text.startsWith("\u2019s", end - 2))) {
@@ -817,6 +824,46 @@ public final class ModelNerEngine implements NerEngine {
       return true;
     }
     return lowerFirst && innerUpper && !text.substring(start, Math.min(end, start + 2)).toLowerCase(Locale.ROOT).equals("mc");
+  }
+
+  /** The longest social-media handle body (Twitter allows 15, GitHub 39). */
+  private static final int MAX_HANDLE = 39;
+
+  /**
+   * The index of the mention's {@code @} when the span {@code [start, end)} lies inside one social-media handle
+   * ({@code @} at the start of the text or after a character that is no letter or digit, then only ASCII
+   * letters, digits and {@code _} up to {@code end}), else -1. The tokenizer splits {@code @mike_jones} into
+   * {@code @mike}, {@code _} and {@code jones}, and camel-case handles into words: a name found on a part alone
+   * sent the rest to the provider and kept the handle recognizer's USERNAME finding off it. A handle is one
+   * account name, so {@link #span} widens the name to all of it ({@link #handleEnd}).
+   */
+  static int handleAt(String text, int start, int end) {
+    int at = start;
+    while (at > 0 && start - at < MAX_HANDLE && text.charAt(at) != '@' && handleChar(text.charAt(at))) {
+      at--;
+    }
+    if (text.charAt(at) != '@' || at > 0 && Character.isLetterOrDigit(text.charAt(at - 1))) {
+      return -1;
+    }
+    for (int i = at + 1; i < end; i++) {
+      if (!handleChar(text.charAt(i))) {
+        return -1;
+      }
+    }
+    return end > at + 1 ? at : -1;
+  }
+
+  /** The end of the handle whose {@code @} is at {@code at}, or {@code end} if the handle is too long. */
+  static int handleEnd(String text, int at, int end) {
+    int to = end;
+    while (to < text.length() && to - at <= MAX_HANDLE && handleChar(text.charAt(to))) {
+      to++;
+    }
+    return to < text.length() && handleChar(text.charAt(to)) ? end : to;
+  }
+
+  private static boolean handleChar(char c) {
+    return c == '_' || c < 128 && CharClass.isLetterOrDigit(c);
   }
 
   /** {@code [start, end)} is '@' and then ASCII letters, digits and underscores, not followed by '(' or '.'. */

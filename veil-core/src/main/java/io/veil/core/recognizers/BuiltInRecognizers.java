@@ -8,7 +8,7 @@ import java.util.List;
  * addresses, payment cards (Luhn + issuer ranges), IBAN (mod-97), phone numbers (libphonenumber),
  * US SSN/ITIN, national ids with check digits, crypto wallets, dates and dates of birth, ages,
  * passport/driver's licence/bank account/medical record numbers (keyword-led), credentials in
- * key/value form and API keys/private keys/JWTs.
+ * key/value form, API keys/private keys/JWTs, and social-media {@code @handle} mentions (USERNAME).
  *
  * <p>Every recognizer scans the text with a hand-written linear-time scanner triggered by cheap
  * markers ('@', "://", digit runs, fixed prefixes) and validates candidates locally; none uses a
@@ -19,6 +19,7 @@ import java.util.List;
 public final class BuiltInRecognizers {
   private static final List<Recognizer> ALL = List.of(
       new EmailRecognizer(),
+      new MentionRecognizer(),
       new UrlRecognizer(),
       new IpAddressRecognizer(),
       new MacAddressRecognizer(),

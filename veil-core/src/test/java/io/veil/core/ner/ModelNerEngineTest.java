@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The bundled model with its rule layer, through an analyzer at the default threshold (0.5). */
 class ModelNerEngineTest {
@@ -416,6 +417,27 @@ class ModelNerEngineTest {
     // but a decorator or member access stays code
     assertThat(ModelNerEngine.codeIdentifier("@login_required(x)", 0, 15)).isTrue();
     assertThat(ModelNerEngine.codeIdentifier("@my_app.route", 0, 7)).isTrue();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"david_2012", "mike_the_man", "Tom_hardy_", "chris_p_bacon", "sarahlee_x"})
+  void aNameFoundOnPartOfAHandleCoversTheWholeHandle(String handle) {
+    // the tokenizer splits "@david_2012" at '_'; a name on "@david" alone sent "_2012" to the provider
+    String text = "omg @" + handle + " this is so good";
+    assertThat(found(text)).containsExactly("PERSON=@" + handle);
+  }
+
+  @Test
+  void aSpanInsideAHandleWidensToTheWholeHandleAndOthersStayAsTheyAre() {
+    assertThat(ModelNerEngine.handleAt("hi @mike_jones!", 3, 8)).isEqualTo(3);
+    assertThat(ModelNerEngine.handleAt("hi @mike_jones!", 4, 8)).isEqualTo(3);
+    assertThat(ModelNerEngine.handleAt("hi @MikeJones!", 8, 13)).isEqualTo(3);
+    assertThat(ModelNerEngine.handleEnd("hi @mike_jones!", 3, 8)).isEqualTo(14);
+    assertThat(ModelNerEngine.handleEnd("hi @mike_jones!", 3, 14)).isEqualTo(14);
+    assertThat(ModelNerEngine.handleAt("Mike_Jones here", 0, 4)).isEqualTo(-1);
+    assertThat(ModelNerEngine.handleAt("mail mike_j@acme_corp.org", 12, 16)).as("an address").isEqualTo(-1);
+    assertThat(ModelNerEngine.handleAt("hi @mike Jones", 4, 14)).as("runs past the handle").isEqualTo(-1);
+    assertThat(ModelNerEngine.handleEnd("@" + "a".repeat(50), 0, 5)).as("too long for a handle").isEqualTo(5);
   }
 
   @Test
