@@ -872,8 +872,7 @@ public final class ModelNerEngine implements NerEngine {
       return false;
     }
     for (int i = start + 1; i < end; i++) {
-      char c = text.charAt(i);
-      if (!(c == '_' || c < 128 && CharClass.isLetterOrDigit(c))) {
+      if (!handleChar(text.charAt(i))) {
         return false;
       }
     }
