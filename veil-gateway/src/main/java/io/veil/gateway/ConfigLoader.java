@@ -13,6 +13,7 @@ import io.veil.gateway.keys.ClientKeyStorage;
 import io.veil.store.DataClass;
 import io.veil.store.Purpose;
 import io.veil.store.RegulationProfile;
+import io.veil.store.RetentionPolicy;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -285,9 +286,9 @@ public final class ConfigLoader {
   private static GatewayConfig load(JsonNode root, JsonNode server, JsonNode upstream, Map<String, String> env,
       String upstreamOverride) {
     String host = pick(env, "VEIL_HOST", server, "host", "server.host", "127.0.0.1");
-    int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "port");
+    int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "server.port");
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0-65535");
+      throw new IllegalArgumentException("server.port must be 0-65535");
     }
     Path dataDir = Path.of(pick(env, "VEIL_DATA_DIR", root, "dataDir", "dataDir", "veil-data"));
 
@@ -464,10 +465,10 @@ public final class ConfigLoader {
         profile, overrides,
         parseInt(text(audit, "checkpointEvery", "audit.checkpointEvery", Integer.toString(d.checkpointEvery())),
             "audit.checkpointEvery"),
-        Duration.ofSeconds(parseInt(text(audit, "checkpointSeconds", "audit.checkpointSeconds",
-            Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds")),
-        Duration.ofMinutes(parseInt(text(ret, "purgeMinutes", "retention.purgeMinutes",
-            Long.toString(d.purgeInterval().toMinutes())), "retention.purgeMinutes")),
+        Duration.ofSeconds(positive(parseInt(text(audit, "checkpointSeconds", "audit.checkpointSeconds",
+            Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds"), "audit.checkpointSeconds")),
+        Duration.ofMinutes(positive(parseInt(text(ret, "purgeMinutes", "retention.purgeMinutes",
+            Long.toString(d.purgeInterval().toMinutes())), "retention.purgeMinutes"), "retention.purgeMinutes")),
         Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db, "subjectStateCacheMillis",
             "database.subjectStateCacheMillis", Long.toString(d.subjectStateTtl().toMillis())),
             "database.subjectStateCacheMillis")),
@@ -491,8 +492,11 @@ public final class ConfigLoader {
     String s = text(parent, field, what, null);
     if (s != null) {
       int v = parseInt(s, what);
-      if (v < 1) {
-        throw new IllegalArgumentException(what + " must be >= 1");
+      // the store's limit (RetentionPolicy), checked here so that the error names the key (before: an internal
+      // error naming the data class, from the store)
+      long max = RetentionPolicy.MAX.toSeconds() / unit.getDuration().toSeconds();
+      if (v < 1 || v > max) {
+        throw new IllegalArgumentException(what + " must be 1-" + max + " (at most ten years)");
       }
       m.put(c, Duration.of(v, unit));
     }
