@@ -56,9 +56,14 @@ public final class AdminJson {
 
   /** {@code {"data":[key, …]}}. */
   public static ObjectNode keys(List<ClientKey> keys) {
+    return data(keys, AdminJson::key);
+  }
+
+  /** {@code {"data":[…]}}: the admin API's list envelope. */
+  private static <T> ObjectNode data(List<T> items, java.util.function.Function<T, ObjectNode> each) {
     ObjectNode out = obj();
     ArrayNode arr = out.putArray("data");
-    keys.forEach(k -> arr.add(key(k)));
+    items.forEach(i -> arr.add(each.apply(i)));
     return out;
   }
 
@@ -108,10 +113,7 @@ public final class AdminJson {
 
   /** {@code {"data":[request, …]}}. */
   public static ObjectNode requests(List<PrivacyRequest> list) {
-    ObjectNode out = obj();
-    ArrayNode arr = out.putArray("data");
-    list.forEach(r -> arr.add(request(r)));
-    return out;
+    return data(list, AdminJson::request);
   }
 
   /**
