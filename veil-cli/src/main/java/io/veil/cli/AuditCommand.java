@@ -35,19 +35,16 @@ final class AuditCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
-    @Option(names = "--json", description = "Print one JSON object")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
         AuditVerification v = g.verifier().verify();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-          out.println("{\"valid\":" + v.valid() + ",\"records_checked\":" + v.recordsChecked()
-              + ",\"checkpoints_checked\":" + v.checkpointsChecked() + ",\"last_signed_seq\":" + v.lastSignedSeq()
-              + (v.firstBadSeq().isPresent() ? ",\"first_bad_seq\":" + v.firstBadSeq().getAsLong() : "")
-              + ",\"problem\":\"" + v.problem().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        if (output.json) {
+          JsonOption.print(spec, io.veil.gateway.AdminJson.verification(v));
         } else if (v.valid()) {
           out.println("audit trail intact: " + v.recordsChecked() + " records, " + v.checkpointsChecked()
               + " signed checkpoints" + signedNote(v.lastSignedSeq()));
@@ -66,8 +63,13 @@ final class AuditCommand implements Runnable {
         try {
           com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
           PrintWriter out = spec.commandLine().getOut();
-          if (json) {
-            out.println(r.body());
+          if (output.json) {
+            // the same writer as the local path, from the answer's fields (not its text passed through)
+            JsonOption.print(spec, io.veil.gateway.AdminJson.verification(new AuditVerification(
+                n.path("valid").asBoolean(), n.path("records_checked").asLong(), n.path("checkpoints_checked").asLong(),
+                n.path("last_signed_seq").asLong(), n.has("first_bad_seq")
+                    ? java.util.OptionalLong.of(n.path("first_bad_seq").asLong()) : java.util.OptionalLong.empty(),
+                n.path("problem").asText(""))));
           } else if (n.path("valid").asBoolean()) {
             out.println("audit trail intact: " + n.path("records_checked").asLong() + " records, "
                 + n.path("checkpoints_checked").asLong() + " signed checkpoints"

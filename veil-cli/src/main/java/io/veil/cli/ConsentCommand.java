@@ -47,6 +47,9 @@ final class ConsentCommand implements Runnable {
     @Mixin
     DsrCommand.Who who;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
@@ -55,8 +58,7 @@ final class ConsentCommand implements Runnable {
         for (Purpose p : Purpose.values()) {
           current.add(cur.get(p) == null ? null : Decision.of(cur.get(p)));
         }
-        print(spec.commandLine().getOut(), current, g.consent().history(who.subject()).stream().map(Decision::of).toList());
-        return 0;
+        return print(current, g.consent().history(who.subject()).stream().map(Decision::of).toList());
       } catch (StoreLocation.InUse e) {
         // reading needs no provenance: the privacy API through a one-minute link, printed like the local path
         RunningGateway.Response r = location.remote(e).privacy("GET", "/privacy/consent", who.subject(), null);
@@ -71,14 +73,32 @@ final class ConsentCommand implements Runnable {
         }
         List<Decision> history = new ArrayList<>();
         body.path("history").forEach(d -> history.add(Decision.of(d)));
-        print(spec.commandLine().getOut(), current, history);
-        return 0;
+        return print(current, history);
       }
     }
 
-    /** {@code current} holds one entry per {@link Purpose} value, in order; null where nothing is recorded. */
-    private static void print(PrintWriter out, List<Decision> current, List<Decision> history) {
+    /**
+     * {@code current} holds one entry per {@link Purpose} value, in order; null where nothing is recorded. With
+     * {@code --json}: {@code {"purposes":{PURPOSE:{"recorded":…[,"decision":{…}]}},"history":[…]}}, the fields of the
+     * privacy API's consent view that do not depend on the request (its {@code effective} depends on the caller's
+     * profile and {@code Sec-GPC} signal, which a command does not have).
+     */
+    private int print(List<Decision> current, List<Decision> history) {
       Purpose[] purposes = Purpose.values();
+      if (output.json) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        ObjectNode byPurpose = doc.putObject("purposes");
+        for (int i = 0; i < purposes.length; i++) {
+          ObjectNode p = byPurpose.putObject(purposes[i].wireName()).put("recorded", current.get(i) != null);
+          if (current.get(i) != null) {
+            p.set("decision", current.get(i).json());
+          }
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode all = doc.putArray("history");
+        history.forEach(d -> all.add(d.json()));
+        return JsonOption.print(spec, doc);
+      }
+      PrintWriter out = spec.commandLine().getOut();
       for (int i = 0; i < purposes.length; i++) {
         Decision d = current.get(i);
         out.printf("%-15s %s%n", purposes[i].wireName(), d == null ? "no decision (profile default applies)"
@@ -91,6 +111,7 @@ final class ConsentCommand implements Runnable {
             d.granted() ? "granted" : "withdrawn", d.source(), d.noticeVersion());
       }
       out.flush();
+      return 0;
     }
   }
 
@@ -108,6 +129,11 @@ final class ConsentCommand implements Runnable {
           d.path("source").asText("?"), d.path("notice_version").asText("?"));
     }
 
+    /** The admin API's decision document ({@link io.veil.gateway.AdminJson#decision}). */
+    ObjectNode json() {
+      return io.veil.gateway.AdminJson.decision(purpose, granted, decidedAt, source, noticeVersion);
+    }
+
     String line() {
       return purpose + " " + (granted ? "granted" : "withdrawn") + " at " + decidedAt;
     }
@@ -123,6 +149,9 @@ final class ConsentCommand implements Runnable {
     @Mixin
     DsrCommand.Who who;
 
+    @Mixin
+    JsonOption output;
+
     @Option(names = "--purpose", defaultValue = "llm-processing",
         description = "llm-processing (default), logging, analytics, sale-sharing")
     String purpose;
@@ -132,6 +161,14 @@ final class ConsentCommand implements Runnable {
     String noticeVersion;
 
     abstract boolean granted();
+
+    private int printDecision(Decision d) {
+      if (output.json) {
+        return JsonOption.print(spec, d.json());
+      }
+      spec.commandLine().getOut().println(d.line());
+      return 0;
+    }
 
     @Override
     public Integer call() {
@@ -144,8 +181,7 @@ final class ConsentCommand implements Runnable {
       try (Governance g = location.open()) {
         ConsentDecision d = granted() ? g.consent().grant(who.subject(), p, SOURCE, noticeVersion)
             : g.consent().withdraw(who.subject(), p, SOURCE, noticeVersion);
-        spec.commandLine().getOut().println(Decision.of(d).line());
-        return 0;
+        return printDecision(Decision.of(d));
       } catch (StoreLocation.InUse e) {
         if (!noticeVersion.matches("[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,63}")) {
           throw new CliException("--notice-version must be 1-64 characters of [A-Za-z0-9_.:/+-]");
@@ -158,8 +194,7 @@ final class ConsentCommand implements Runnable {
         if (!r.ok()) {
           return RunningGateway.print(spec, r);
         }
-        spec.commandLine().getOut().println(Decision.of(RunningGateway.json(r)).line());
-        return 0;
+        return printDecision(Decision.of(RunningGateway.json(r)));
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }

@@ -1,6 +1,7 @@
 package io.veil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.gateway.AdminJson;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.GatewayPolicy;
 import io.veil.gateway.Governance;
@@ -65,7 +66,15 @@ final class DsrCommand implements Runnable {
     return p == null ? cfg.governance().profile() : p.profile();
   }
 
-  static void print(PrintWriter out, List<PrivacyRequest> list) {
+  /**
+   * Prints requests: a table, or with {@code --json} the admin API's document ({@code {"data":[…]}} for a list, the
+   * request itself for {@code verify}/{@code deny}: {@code one}); returns 0.
+   */
+  static int print(CommandSpec spec, JsonOption output, List<PrivacyRequest> list, boolean one) {
+    if (output.json) {
+      return JsonOption.print(spec, one ? AdminJson.request(list.get(0)) : AdminJson.requests(list));
+    }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf("%-36s %-16s %-8s %-5s %-9s %-20s %-20s %s%n", "ID", "TENANT", "KIND", "LAW", "STATUS", "RECEIVED",
         "DUE", "OVERDUE");
     for (PrivacyRequest r : list) {
@@ -74,13 +83,14 @@ final class DsrCommand implements Runnable {
           r.receivedAt().toString().substring(0, 19), r.dueAt().toString().substring(0, 19), r.overdue() ? "OVERDUE" : "-");
     }
     out.flush();
+    return 0;
   }
 
   /**
    * Prints the requests of a running gateway's answer ({@code {"data":[…]}} or one request) as the local path
    * prints them (qa8: the API's JSON here, a table on a stopped gateway); an error answer as {@link RunningGateway#print}.
    */
-  static int printRemote(CommandSpec spec, RunningGateway.Response answer) {
+  static int printRemote(CommandSpec spec, JsonOption output, RunningGateway.Response answer, boolean one) {
     if (!answer.ok()) {
       return RunningGateway.print(spec, answer);
     }
@@ -93,11 +103,13 @@ final class DsrCommand implements Runnable {
     } catch (RuntimeException e) {
       throw new CliException("the running gateway's privacy requests were not understood");
     }
-    print(spec.commandLine().getOut(), list);
-    return 0;
+    if (one && list.size() != 1) {
+      throw new CliException("the running gateway's privacy requests were not understood");
+    }
+    return print(spec, output, list, one);
   }
 
-  /** One request of the admin API's answer (GovernanceApi.requestJson). */
+  /** One request of the admin API's answer ({@link AdminJson#request}). */
   private static PrivacyRequest fromJson(JsonNode n) {
     return new PrivacyRequest(n.path("id").asText(), n.path("tenant").asText(), new Pseudonym(n.path("subject").asText()),
         PrivacyRequest.Kind.valueOf(n.path("kind").asText().toUpperCase(Locale.ROOT)),
@@ -123,6 +135,9 @@ final class DsrCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
+    @Mixin
+    JsonOption output;
+
     @Option(names = "--tenant", required = true, paramLabel = "T")
     String tenant;
 
@@ -135,13 +150,12 @@ final class DsrCommand implements Runnable {
     @Override
     public Integer call() {
       try (Governance g = location.open()) {
-        print(spec.commandLine().getOut(), all ? g.requests().all(tenant, 1000)
-            : overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000));
-        return 0;
+        return print(spec, output, all ? g.requests().all(tenant, 1000)
+            : overdue ? g.requests().overdue(tenant, 1000) : g.requests().queue(tenant, 1000), false);
       } catch (StoreLocation.InUse e) {
-        return printRemote(spec, location.remote(e).admin("GET", "/admin/privacy-requests?tenant="
+        return printRemote(spec, output, location.remote(e).admin("GET", "/admin/privacy-requests?tenant="
             + java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8)
-            + (all ? "&all=true" : overdue ? "&overdue=true" : ""), null));
+            + (all ? "&all=true" : overdue ? "&overdue=true" : ""), null), false);
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
@@ -149,13 +163,17 @@ final class DsrCommand implements Runnable {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Access request: write everything held about the user as JSON (stdout or --out FILE).")
+      description = "Access request: write everything held about the user as JSON (stdout or --out FILE; the same"
+          + " document with or without --json).")
   static final class Export implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     StoreLocation location;
+
+    @Mixin
+    JsonOption output;
 
     @Mixin
     Who who;
@@ -171,10 +189,11 @@ final class DsrCommand implements Runnable {
         PrivacyRequest r = g.requests().open(s, PrivacyRequest.Kind.ACCESS, profile(cfg));
         g.requests().markVerified(r.id());
         if (outFile == null) {
-          OutputStream o = new BufferedOutputStream(System.out);
-          g.exporter().export(s, o);
-          o.write('\n');
-          o.flush();
+          // the command line's own output (before: System.out, around it), as the remote path prints
+          try (OutputStream o = new BufferedOutputStream(new DecodingOutputStream(spec.commandLine().getOut()))) {
+            g.exporter().export(s, o);
+            o.write('\n');
+          }
         } else {
           AtomicFileWriter.write(outFile, o -> g.exporter().export(s, o));
         }
@@ -209,6 +228,9 @@ final class DsrCommand implements Runnable {
     StoreLocation location;
 
     @Mixin
+    JsonOption output;
+
+    @Mixin
     Who who;
 
     @Override
@@ -219,8 +241,8 @@ final class DsrCommand implements Runnable {
         PrivacyRequest r = g.requests().open(s, PrivacyRequest.Kind.ERASURE, profile(cfg));
         g.requests().markVerified(r.id());
         ErasureReceipt receipt = g.eraser().erase(s);
-        g.requests().complete(r.id());
-        return printReceipt(r.id(), receipt, g.keyManager().signingPublicKeyset());
+        PrivacyRequest done = g.requests().complete(r.id());
+        return printReceipt(done, receipt, g.keyManager().signingPublicKeyset());
       } catch (StoreLocation.InUse e) {
         RunningGateway.Response answer = location.remote(e).privacy("POST", "/privacy/erase", s, "{}");
         if (!answer.ok()) {
@@ -229,7 +251,9 @@ final class DsrCommand implements Runnable {
         // the receipt and the line about its signature, as on a stopped gateway (qa8: the API's whole answer here)
         JsonNode json = RunningGateway.json(answer);
         ErasureReceipt receipt;
+        PrivacyRequest done;
         try {
+          done = fromJson(json.path("request"));
           JsonNode n = json.path("receipt");
           receipt = new ErasureReceipt(n.path("receipt_id").asText(), n.path("tenant").asText(),
               n.path("subject").asText(), Instant.parse(n.path("erased_at").asText()),
@@ -239,15 +263,20 @@ final class DsrCommand implements Runnable {
         } catch (RuntimeException ex) {
           throw new CliException("the running gateway's erasure receipt was not understood");
         }
-        return printReceipt(json.path("request").path("id").asText(), receipt, json.path("public_keyset").asText());
+        return printReceipt(done, receipt, json.path("public_keyset").asText());
       }
     }
 
-    private int printReceipt(String requestId, ErasureReceipt receipt, String publicKeyset) {
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(receipt.toJson());
-      out.flush();
-      spec.commandLine().getErr().println("erasure request " + requestId + " completed; receipt signature "
+    /** The receipt (with {@code --json}: the request, the receipt and the public keyset, as the API answers). */
+    private int printReceipt(PrivacyRequest done, ErasureReceipt receipt, String publicKeyset) {
+      if (output.json) {
+        JsonOption.print(spec, AdminJson.erasure(done, receipt, publicKeyset));
+      } else {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(receipt.toJson());
+        out.flush();
+      }
+      spec.commandLine().getErr().println("erasure request " + done.id() + " completed; receipt signature "
           + (receipt.verify(publicKeyset) ? "verifies" : "DOES NOT VERIFY"));
       return 0;
     }
@@ -261,6 +290,9 @@ final class DsrCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
+    @Mixin
+    JsonOption output;
+
     @Parameters(paramLabel = "ID")
     String id;
 
@@ -269,11 +301,10 @@ final class DsrCommand implements Runnable {
       try (Governance g = location.open()) {
         PrivacyRequest r = g.requests().markVerified(id);
         auditRequestMove(g, r, "verify");
-        print(spec.commandLine().getOut(), List.of(r));
-        return 0;
+        return print(spec, output, List.of(r), true);
       } catch (StoreLocation.InUse e) {
-        return printRemote(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
-            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/verify", "{}"));
+        return printRemote(spec, output, location.remote(e).admin("POST", "/admin/privacy-requests/"
+            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/verify", "{}"), true);
       } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());
       } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
@@ -304,6 +335,9 @@ final class DsrCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
+    @Mixin
+    JsonOption output;
+
     @Parameters(paramLabel = "ID")
     String id;
 
@@ -322,12 +356,11 @@ final class DsrCommand implements Runnable {
       try (Governance g = location.open()) {
         PrivacyRequest r = g.requests().deny(id, why);
         auditRequestMove(g, r, "deny");
-        print(spec.commandLine().getOut(), List.of(r));
-        return 0;
+        return print(spec, output, List.of(r), true);
       } catch (StoreLocation.InUse e) {
-        return printRemote(spec, location.remote(e).admin("POST", "/admin/privacy-requests/"
+        return printRemote(spec, output, location.remote(e).admin("POST", "/admin/privacy-requests/"
             + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/deny",
-            "{\"reason\":\"" + why.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}"));
+            "{\"reason\":\"" + why.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"}"), true);
       } catch (IllegalStateException e) {
         throw new CliException(e.getMessage());
       } catch (IllegalArgumentException | java.util.NoSuchElementException e) {

@@ -49,6 +49,9 @@ final class KeysCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
+    @Mixin
+    JsonOption output;
+
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant the key belongs to")
     String tenant;
 
@@ -131,6 +134,9 @@ final class KeysCommand implements Runnable {
 
     /** <b>Security:</b> prints the secret; once, on stdout, where the operator asked for it. */
     private int printIssued(ClientKey key, String secret) {
+      if (output.json) {
+        return JsonOption.print(spec, io.veil.gateway.AdminJson.issuedKey(key, secret));
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println("id:     " + key.id());
       out.println("tenant: " + key.tenant());
@@ -152,6 +158,9 @@ final class KeysCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
       try {
@@ -165,6 +174,9 @@ final class KeysCommand implements Runnable {
             return RunningGateway.print(spec, r);
           }
           keys = listFromJson(RunningGateway.json(r));
+        }
+        if (output.json) {
+          return JsonOption.print(spec, io.veil.gateway.AdminJson.keys(keys));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-20s %-24s %-12s %-10s %-22s %s%n", "ID", "TENANT", "POLICY", "RATE", "CREATED", "STATUS");
@@ -201,6 +213,9 @@ final class KeysCommand implements Runnable {
 
     @Mixin
     StoreLocation location;
+
+    @Mixin
+    JsonOption output;
 
     @Parameters(paramLabel = "ID", description = "The key id (vk_...)")
     String id;
@@ -241,6 +256,9 @@ final class KeysCommand implements Runnable {
     }
 
     private int revoked(GatewayConfig cfg) {
+      if (output.json) {
+        return JsonOption.print(spec, io.veil.gateway.AdminJson.revoked(id));
+      }
       spec.commandLine().getOut().println("revoked " + id + (cfg.governance().clientKeys() == ClientKeyStorage.FILE
           ? " (the gateway stops accepting it within a second)"
           : " (every gateway on this database refuses it from now on)"));
@@ -258,6 +276,9 @@ final class KeysCommand implements Runnable {
 
     @Mixin
     StoreLocation location;
+
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() {
@@ -283,6 +304,9 @@ final class KeysCommand implements Runnable {
     }
 
     private int rotated(int keysInSet, int rewrapped) {
+      if (output.json) {
+        return JsonOption.print(spec, io.veil.gateway.AdminJson.rotation(keysInSet, rewrapped));
+      }
       spec.commandLine().getOut().println("master key rotated: " + keysInSet + " keys in the keyset, "
           + rewrapped + " wrapped keys re-wrapped with the new primary");
       spec.commandLine().getOut().flush();

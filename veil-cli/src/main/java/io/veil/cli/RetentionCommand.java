@@ -36,9 +36,11 @@ final class RetentionCommand implements Runnable {
     @Mixin
     StoreLocation location;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
       try (Governance g = location.open()) {
         RetentionPurger.Report r = g.runRetention();
         KeysCommand.auditOrFail(g, "system", "/admin/retention/run", "the retention run was done");
@@ -46,8 +48,7 @@ final class RetentionCommand implements Runnable {
         for (DataClass c : DataClass.values()) {
           periods.put(c, g.retention().periodOf(c));
         }
-        print(out, periods, r);
-        return 0;
+        return print(periods, r);
       } catch (StoreLocation.InUse e) {
         RunningGateway.Response answer = location.remote(e).admin("POST", "/admin/retention/run", "{}");
         if (!answer.ok()) {
@@ -66,18 +67,22 @@ final class RetentionCommand implements Runnable {
         } catch (java.time.format.DateTimeParseException ex) {
           throw new CliException("the running gateway's retention report was not understood");
         }
-        print(out, periods, new RetentionPurger.Report(deleted, json.path("deleted").path("idle_subject_keys").asLong(0)));
-        return 0;
+        return print(periods, new RetentionPurger.Report(deleted, json.path("deleted").path("idle_subject_keys").asLong(0)));
       }
     }
 
-    private static void print(PrintWriter out, Map<DataClass, Duration> periods, RetentionPurger.Report r) {
+    private int print(Map<DataClass, Duration> periods, RetentionPurger.Report r) {
+      if (output.json) {
+        return JsonOption.print(spec, io.veil.gateway.AdminJson.retention(periods, r));
+      }
+      PrintWriter out = spec.commandLine().getOut();
       for (DataClass c : DataClass.values()) {
         out.printf("%-18s kept %-10s deleted %d%n", c.name().toLowerCase(Locale.ROOT), human(periods.get(c)),
             r.deleted().getOrDefault(c, 0L));
       }
       out.printf("%-18s %-15s deleted %d%n", "idle_subject_keys", "", r.subjectKeysPurged());
       out.flush();
+      return 0;
     }
 
     private static String human(Duration d) {

@@ -13,6 +13,7 @@ import io.veil.gateway.keys.ClientKeyStorage;
 import io.veil.store.DataClass;
 import io.veil.store.Purpose;
 import io.veil.store.RegulationProfile;
+import io.veil.store.RetentionPolicy;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -122,11 +123,68 @@ import java.util.Set;
  * file: {@code VEIL_..._FILE} or the YAML key with the suffix {@code File} (Docker and Kubernetes
  * secrets); setting one secret two ways is an error. Error messages name keys and files, never
  * values. Upstream URLs are checked against the HTTPS-only rule here, at configuration time.
+ *
+ * <p>The operators' reference is {@code docs/configuration.md} (every key, its variable, default and range);
+ * {@code ConfigurationReferenceTest} checks it against {@link #keys()} and {@link KnownEnvironment}, so a key added
+ * to the table below needs its row there.
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private ConfigLoader() {}
+
+  /** The table's name for the section of any one policy ({@code policies.NAME.}). */
+  static final String ANY_POLICY = "policies.<name>.";
+
+  /**
+   * Every section of the YAML (by its dotted prefix, "" for the top level, {@link #ANY_POLICY} for each policy)
+   * and the keys it accepts: the one list {@code requireKnown} checks a file against and {@link #keys()} reads.
+   * A key that is itself a section here ({@code server.tls}, {@code policies}) holds keys, the others values.
+   */
+  private static final Map<String, Set<String>> SECTIONS = sections();
+
+  private static Map<String, Set<String>> sections() {
+    Map<String, Set<String>> t = new LinkedHashMap<>();
+    t.put("", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
+        "profile", "detection", "protocol"));
+    t.put("server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections", "idleTimeoutSeconds",
+        "drainDelaySeconds", "headerTimeoutSeconds", "minBodyBytesPerSecond"));
+    t.put("server.tls.", Set.of("certificate", "privateKey"));
+    t.put("upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader", "connectTimeoutSeconds",
+        "timeoutSeconds"));
+    t.put(ANY_POLICY, Set.of("maxBodyBytes", "maxHistoryMessages", "forceStoreFalse", "hashUser", "profile",
+        "requiredPurposes", "requireIdentity"));
+    t.put("database.", Set.of("url", "user", "password", "passwordFile", "subjectStateCacheMillis", "clientKeys",
+        "rateLimits"));
+    t.put("admin.", Set.of("token", "tokenFile"));
+    t.put("retention.", Set.of("vaultHours", "auditDays", "consentHistoryDays", "privacyRequestsDays",
+        "purgeMinutes"));
+    t.put("audit.", Set.of("checkpointEvery", "checkpointSeconds", "groupWaitMillis"));
+    t.put("detection.", Set.of("cache"));
+    t.put("detection.cache.", Set.of("enabled", "maxEntries", "maxWeightBytes", "expireSeconds", "minChars",
+        "sharing"));
+    t.put("protocol.", Set.of("extraWords"));
+    return java.util.Collections.unmodifiableMap(t);
+  }
+
+  /**
+   * Every configuration key a file may set, as a dotted path ({@code server.tls.certificate}), sections left
+   * out; a policy's keys as {@code policies.<name>.maxBodyBytes}. {@code protocol.extraWords} is one key whose
+   * value maps field names to lists of words. {@code docs/configuration.md} is checked against this list.
+   */
+  static List<String> keys() {
+    List<String> keys = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> section : SECTIONS.entrySet()) {
+      for (String field : new java.util.TreeSet<>(section.getValue())) {
+        String key = section.getKey() + field;
+        if (!SECTIONS.containsKey(key + ".") && !ANY_POLICY.startsWith(key + ".")) {
+          keys.add(key);
+        }
+      }
+    }
+    return List.copyOf(keys);
+  }
+
 
   /** Longest parser problem text repeated in an error. */
   private static final int MAX_PROBLEM = 160;
@@ -172,20 +230,16 @@ public final class ConfigLoader {
    */
   public static GatewayConfig load(Path file, Map<String, String> env, String upstreamOverride) {
     JsonNode root = readRoot(file);
-    requireKnown(root, "", Set.of("server", "dataDir", "upstream", "policies", "database", "admin", "retention", "audit",
-        "profile", "detection", "protocol"));
+    requireKnown(root, "");
     JsonNode server = section(root, "server", "server");
-    requireKnown(server, "server.", Set.of("host", "port", "tls", "shutdownTimeoutSeconds", "maxConnections",
-        "idleTimeoutSeconds", "drainDelaySeconds", "headerTimeoutSeconds",
-        "minBodyBytesPerSecond"));
+    requireKnown(server, "server.");
     JsonNode upstream = upstreamSection(root);
     return load(root, server, upstream, env, upstreamOverride);
   }
 
   private static JsonNode upstreamSection(JsonNode root) {
     JsonNode upstream = section(root, "upstream", "upstream");
-    requireKnown(upstream, "upstream.", Set.of("url", "apiKey", "apiKeyFile", "apiVersion", "authHeader",
-        "connectTimeoutSeconds", "timeoutSeconds"));
+    requireKnown(upstream, "upstream.");
     return upstream;
   }
 
@@ -232,14 +286,14 @@ public final class ConfigLoader {
   private static GatewayConfig load(JsonNode root, JsonNode server, JsonNode upstream, Map<String, String> env,
       String upstreamOverride) {
     String host = pick(env, "VEIL_HOST", server, "host", "server.host", "127.0.0.1");
-    int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "port");
+    int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "server.port");
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0-65535");
+      throw new IllegalArgumentException("server.port must be 0-65535");
     }
     Path dataDir = Path.of(pick(env, "VEIL_DATA_DIR", root, "dataDir", "dataDir", "veil-data"));
 
     JsonNode tlsNode = section(server, "tls", "server.tls");
-    requireKnown(tlsNode, "server.tls.", Set.of("certificate", "privateKey"));
+    requireKnown(tlsNode, "server.tls.");
     String cert = pick(env, "VEIL_TLS_CERT", tlsNode, "certificate", "server.tls.certificate", null);
     String key = pick(env, "VEIL_TLS_KEY", tlsNode, "privateKey", "server.tls.privateKey", null);
     TlsConfig tls = null;
@@ -306,7 +360,7 @@ public final class ConfigLoader {
    * replaces the YAML's. Keys and words are checked by {@link GatewayConfig} (errors name the key, never a word).
    */
   private static Map<String, List<String>> protocolWords(JsonNode protocol, Map<String, String> env) {
-    requireKnown(protocol, "protocol.", Set.of("extraWords"));
+    requireKnown(protocol, "protocol.");
     Map<String, List<String>> words = new LinkedHashMap<>();
     String fromEnv = blankToNull(env.get("VEIL_PROTOCOL_EXTRA_WORDS"));
     if (fromEnv != null) {
@@ -350,10 +404,9 @@ public final class ConfigLoader {
   }
 
   private static DetectionCacheConfig detectionCache(JsonNode detection, Map<String, String> env) {
-    requireKnown(detection, "detection.", Set.of("cache"));
+    requireKnown(detection, "detection.");
     JsonNode c = section(detection, "cache", "detection.cache");
-    requireKnown(c, "detection.cache.", Set.of("enabled", "maxEntries", "maxWeightBytes", "expireSeconds", "minChars",
-        "sharing"));
+    requireKnown(c, "detection.cache.");
     DetectionCacheConfig d = DetectionCacheConfig.defaults();
     String envEnabled = env.get("VEIL_DETECTION_CACHE_ENABLED");
     boolean enabled = envEnabled != null && !envEnabled.isBlank()
@@ -388,15 +441,13 @@ public final class ConfigLoader {
 
   private static GovernanceConfig governance(JsonNode root, Map<String, String> env) {
     JsonNode db = section(root, "database", "database");
-    requireKnown(db, "database.", Set.of("url", "user", "password", "passwordFile", "subjectStateCacheMillis",
-        "clientKeys", "rateLimits"));
+    requireKnown(db, "database.");
     JsonNode admin = section(root, "admin", "admin");
-    requireKnown(admin, "admin.", Set.of("token", "tokenFile"));
+    requireKnown(admin, "admin.");
     JsonNode ret = section(root, "retention", "retention");
-    requireKnown(ret, "retention.", Set.of("vaultHours", "auditDays", "consentHistoryDays", "privacyRequestsDays",
-        "purgeMinutes"));
+    requireKnown(ret, "retention.");
     JsonNode audit = section(root, "audit", "audit");
-    requireKnown(audit, "audit.", Set.of("checkpointEvery", "checkpointSeconds", "groupWaitMillis"));
+    requireKnown(audit, "audit.");
     RegulationProfile profile = profile(pick(env, "VEIL_PROFILE", root, "profile", "profile", "gdpr"));
     Map<DataClass, Duration> overrides = new EnumMap<>(DataClass.class);
     putDuration(overrides, DataClass.VAULT_ENTRIES, ret, "vaultHours", "retention.vaultHours", ChronoUnit.HOURS);
@@ -414,10 +465,10 @@ public final class ConfigLoader {
         profile, overrides,
         parseInt(text(audit, "checkpointEvery", "audit.checkpointEvery", Integer.toString(d.checkpointEvery())),
             "audit.checkpointEvery"),
-        Duration.ofSeconds(parseInt(text(audit, "checkpointSeconds", "audit.checkpointSeconds",
-            Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds")),
-        Duration.ofMinutes(parseInt(text(ret, "purgeMinutes", "retention.purgeMinutes",
-            Long.toString(d.purgeInterval().toMinutes())), "retention.purgeMinutes")),
+        Duration.ofSeconds(positive(parseInt(text(audit, "checkpointSeconds", "audit.checkpointSeconds",
+            Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds"), "audit.checkpointSeconds")),
+        Duration.ofMinutes(positive(parseInt(text(ret, "purgeMinutes", "retention.purgeMinutes",
+            Long.toString(d.purgeInterval().toMinutes())), "retention.purgeMinutes"), "retention.purgeMinutes")),
         Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db, "subjectStateCacheMillis",
             "database.subjectStateCacheMillis", Long.toString(d.subjectStateTtl().toMillis())),
             "database.subjectStateCacheMillis")),
@@ -441,8 +492,11 @@ public final class ConfigLoader {
     String s = text(parent, field, what, null);
     if (s != null) {
       int v = parseInt(s, what);
-      if (v < 1) {
-        throw new IllegalArgumentException(what + " must be >= 1");
+      // the store's limit (RetentionPolicy), checked here so that the error names the key (before: an internal
+      // error naming the data class, from the store)
+      long max = RetentionPolicy.MAX.toSeconds() / unit.getDuration().toSeconds();
+      if (v < 1 || v > max) {
+        throw new IllegalArgumentException(what + " must be 1-" + max + " (at most ten years)");
       }
       m.put(c, Duration.of(v, unit));
     }
@@ -466,8 +520,7 @@ public final class ConfigLoader {
   }
 
   private static GatewayPolicy policy(String name, JsonNode n, RegulationProfile defaultProfile) {
-    requireKnown(n, "policies." + name + ".", Set.of("maxBodyBytes", "maxHistoryMessages", "forceStoreFalse", "hashUser",
-        "profile", "requiredPurposes", "requireIdentity"));
+    requireKnown(n, ANY_POLICY, "policies." + name + ".");
     GatewayPolicy d = GatewayPolicy.defaults(name);
     Set<Purpose> purposes = d.requiredPurposes();
     JsonNode rp = n.path("requiredPurposes");
@@ -513,14 +566,20 @@ public final class ConfigLoader {
     }
   }
 
-  private static void requireKnown(JsonNode node, String prefix, Set<String> known) {
+  private static void requireKnown(JsonNode node, String section) {
+    requireKnown(node, section, section);
+  }
+
+  /** Fails on a key of {@code node} that {@code section} of {@link #SECTIONS} lacks, naming it {@code shown + key}. */
+  private static void requireKnown(JsonNode node, String section, String shown) {
+    Set<String> known = SECTIONS.get(section);
     if (!node.isObject()) {
       return;
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!known.contains(f)) {
-        throw new IllegalArgumentException("unknown configuration key '" + prefix + f + "' (known: " + known + ")");
+        throw new IllegalArgumentException("unknown configuration key '" + shown + f + "' (known: " + known + ")");
       }
     }
   }

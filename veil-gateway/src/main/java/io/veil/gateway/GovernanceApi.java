@@ -244,11 +244,7 @@ final class GovernanceApi {
     String[] p = call.path().substring(1).split("/");
     // p[0] == "admin"
     if (p.length == 2 && p[1].equals("keys") && m.equals("GET")) {
-      ArrayNode arr = Json.MAPPER.createArrayNode();
-      for (ClientKey k : keys.list()) {
-        arr.add(keyJson(k));
-      }
-      return ok(obj().set("data", arr));
+      return ok(AdminJson.keys(keys.list()));
     }
     if (p.length == 2 && p[1].equals("keys") && m.equals("POST")) {
       ObjectNode b = body(call);
@@ -265,7 +261,7 @@ final class GovernanceApi {
       }
       IssuedKey k = keys.create(tenant, policy, rate, exp == null || exp.isNull() ? null : Duration.ofSeconds(exp.asLong()));
       adminAudit(tenant, "/admin/keys");
-      return new JsonAnswer(201, keyJson(k.key()).put("secret", k.secret()));
+      return new JsonAnswer(201, AdminJson.issuedKey(k.key(), k.secret()));
     }
     if (p.length == 4 && p[1].equals("keys") && p[3].equals("revoke") && m.equals("POST")) {
       String revokedTenant = KEY_ID.matcher(p[2]).matches()
@@ -274,7 +270,7 @@ final class GovernanceApi {
         throw notFound("no such key");
       }
       adminAudit(revokedTenant, "/admin/keys/revoke");
-      return ok(obj().put("id", p[2]).put("revoked", true));
+      return ok(AdminJson.revoked(p[2]));
     }
     if (p.length == 2 && p[1].equals("doctor") && m.equals("GET")) {
       return ok(doctor.examine().toJson());
@@ -314,9 +310,7 @@ final class GovernanceApi {
       }
       List<PrivacyRequest> list = all ? gov.requests().all(tenant, 1000)
           : overdue ? gov.requests().overdue(tenant, 1000) : gov.requests().queue(tenant, 1000);
-      ArrayNode arr = Json.MAPPER.createArrayNode();
-      list.forEach(r -> arr.add(requestJson(r)));
-      return ok(obj().set("data", arr));
+      return ok(AdminJson.requests(list));
     }
     if (p.length == 4 && p[1].equals("privacy-requests") && m.equals("POST")) {
       if (!REQUEST_ID.matcher(p[2]).matches() || !requestExists(p[2])) {
@@ -328,11 +322,11 @@ final class GovernanceApi {
         default -> throw notFound("unknown action; use verify or deny (erasure and export complete through /privacy or veil dsr)");
       };
       audit(r.tenant(), r.subject(), "/admin/privacy-requests/" + p[3], AuditAction.ADMIN);
-      return ok(requestJson(r));
+      return ok(AdminJson.request(r));
     }
     if (p.length == 3 && p[1].equals("audit") && p[2].equals("verify") && m.equals("GET")) {
       AuditVerification v = gov.verifier().verify();
-      return new JsonAnswer(v.valid() ? 200 : 409, verificationJson(v));
+      return new JsonAnswer(v.valid() ? 200 : 409, AdminJson.verification(v));
     }
     if (p.length == 3 && p[1].equals("audit") && p[2].equals("export") && m.equals("GET")) {
       return new StreamAnswer(200, out -> gov.verifier().export(out));
@@ -340,23 +334,17 @@ final class GovernanceApi {
     if (p.length == 3 && p[1].equals("retention") && p[2].equals("run") && m.equals("POST")) {
       io.veil.store.RetentionPurger.Report r = gov.runRetention();
       adminAudit("system", "/admin/retention/run");
-      ObjectNode deleted = obj();
-      r.deleted().forEach((c, n) -> deleted.put(c.name().toLowerCase(java.util.Locale.ROOT), n));
-      deleted.put("idle_subject_keys", r.subjectKeysPurged());
-      ObjectNode periods = obj();
+      Map<io.veil.store.DataClass, Duration> periods = new java.util.EnumMap<>(io.veil.store.DataClass.class);
       for (io.veil.store.DataClass c : io.veil.store.DataClass.values()) {
-        periods.put(c.name().toLowerCase(java.util.Locale.ROOT), gov.retention().periodOf(c).toString());
+        periods.put(c, gov.retention().periodOf(c));
       }
-      ObjectNode out = obj();
-      out.set("periods", periods);
-      out.set("deleted", deleted);
-      return ok(out);
+      return ok(AdminJson.retention(periods, r));
     }
     if (p.length == 3 && p[1].equals("master-key") && p[2].equals("rotate") && m.equals("POST")) {
       int keysInSet = gov.keyManager().rotateMaster();
       int rewrapped = gov.subjectKeys().rewrapAll();
       adminAudit("system", "/admin/master-key/rotate");
-      return ok(obj().put("keys_in_keyset", keysInSet).put("rewrapped", rewrapped));
+      return ok(AdminJson.rotation(keysInSet, rewrapped));
     }
     if (p.length == 2 && p[1].equals("consent") && m.equals("POST")) {
       // consent recorded by the operator on the user's behalf (e.g. `veil consent grant` while the
@@ -371,7 +359,7 @@ final class GovernanceApi {
       }
       ConsentDecision d = recordConsent(s, b, source);
       privacyAudit(s, "/admin/consent", AuditAction.PRIVACY_CHANGE);
-      return ok(decisionJson(d));
+      return ok(AdminJson.decision(d));
     }
     if (p.length == 2 && p[1].equals("privacy-links") && m.equals("POST")) {
       ObjectNode b = body(call);
@@ -423,7 +411,7 @@ final class GovernanceApi {
         if (m.equals("POST") || m.equals("PUT")) {
           ConsentDecision d = recordConsent(s, body(call), caller.source());
           privacyAudit(s, "/privacy/consent", AuditAction.PRIVACY_CHANGE);
-          return ok(decisionJson(d));
+          return ok(AdminJson.decision(d));
         }
       }
       case "/privacy/settings" -> {
@@ -459,21 +447,13 @@ final class GovernanceApi {
           ErasureReceipt receipt = gov.erase(s);
           PrivacyRequest done = gov.requests().complete(r.id());
           adminAuditAction(s.tenant(), "/privacy/erase", AuditAction.SUBJECT_ERASURE);
-          try {
-            ObjectNode out = obj();
-            out.set("request", requestJson(done));
-            out.set("receipt", Json.MAPPER.readTree(receipt.toJson()));
-            out.put("public_keyset", gov.keyManager().signingPublicKeyset());
-            return ok(out);
-          } catch (IOException e) {
-            throw new IllegalStateException("receipt not JSON");
-          }
+          return ok(AdminJson.erasure(done, receipt, gov.keyManager().signingPublicKeyset()));
         }
       }
       case "/privacy/requests" -> {
         if (m.equals("GET")) {
           ArrayNode arr = Json.MAPPER.createArrayNode();
-          gov.requests().ofSubject(s).forEach(r -> arr.add(requestJson(r)));
+          gov.requests().ofSubject(s).forEach(r -> arr.add(AdminJson.request(r)));
           return ok(obj().set("data", arr));
         }
       }
@@ -576,12 +556,12 @@ final class GovernanceApi {
         n.put("gpc_opt_out", true);
       }
       if (d != null) {
-        n.set("decision", decisionJson(d));
+        n.set("decision", AdminJson.decision(d));
       }
       purposes.set(p.wireName(), n);
     }
     ArrayNode history = Json.MAPPER.createArrayNode();
-    gov.consent().history(s).forEach(d -> history.add(decisionJson(d)));
+    gov.consent().history(s).forEach(d -> history.add(AdminJson.decision(d)));
     ObjectNode out = obj().put("profile", profile.wireName()).put("notice_version", notice.version())
         .put("gpc", gpcApplies);
     out.set("purposes", purposes);
@@ -589,49 +569,8 @@ final class GovernanceApi {
     return out;
   }
 
-  private static ObjectNode decisionJson(ConsentDecision d) {
-    return obj().put("purpose", d.purpose().wireName()).put("granted", d.granted())
-        .put("decided_at", d.decidedAt().toString()).put("source", d.source())
-        .put("notice_version", d.noticeVersion());
-  }
-
   private static ObjectNode settingsJson(PrivacySettings s) {
     return obj().put("logging", s.logging().wireName()).put("mode", s.mode().wireName());
-  }
-
-  static ObjectNode requestJson(PrivacyRequest r) {
-    ObjectNode n = obj().put("id", r.id()).put("tenant", r.tenant()).put("subject", r.subject().hex())
-        .put("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT))
-        .put("profile", r.profile().wireName()).put("status", r.status().name().toLowerCase(java.util.Locale.ROOT))
-        .put("received_at", r.receivedAt().toString()).put("due_at", r.dueAt().toString()).put("overdue", r.overdue());
-    r.verifiedAt().ifPresent(t -> n.put("verified_at", t.toString()));
-    r.closedAt().ifPresent(t -> n.put("closed_at", t.toString()));
-    r.denialReason().ifPresent(d -> n.put("denial_reason", d.name().toLowerCase(java.util.Locale.ROOT)));
-    return n;
-  }
-
-  static ObjectNode verificationJson(AuditVerification v) {
-    ObjectNode n = obj().put("valid", v.valid()).put("records_checked", v.recordsChecked())
-        .put("checkpoints_checked", v.checkpointsChecked()).put("last_signed_seq", v.lastSignedSeq())
-        .put("problem", v.problem());
-    if (v.firstBadSeq().isPresent()) {
-      n.put("first_bad_seq", v.firstBadSeq().getAsLong());
-    }
-    return n;
-  }
-
-  private static ObjectNode keyJson(ClientKey k) {
-    ObjectNode n = obj().put("id", k.id()).put("tenant", k.tenant()).put("policy", k.policy())
-        .put("rate_per_minute", k.ratePerMinute()).put("created_at", k.createdAt().toString())
-        .put("revoked", k.revoked());
-    if (k.revokedAt() != null) {
-      n.put("revoked_at", k.revokedAt().toString());
-    }
-    if (k.expiresAt() != null) {
-      n.put("expires_at", k.expiresAt().toString());
-      n.put("expired", k.expiredAt(java.time.Instant.now()));
-    }
-    return n;
   }
 
   // ---------------------------------------------------------------- audit of privacy operations

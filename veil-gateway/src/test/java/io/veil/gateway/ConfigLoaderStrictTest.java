@@ -49,6 +49,34 @@ class ConfigLoaderStrictTest {
     refused("admin: s3cr3t-value\n", "admin");
   }
 
+  /**
+   * ops15: README promises that an out-of-range number stops the start with a line naming the key. A retention
+   * period over the store's ten years reached the store and came out as "internal error (IllegalArgumentException)"
+   * ({@code veil doctor}); the port's errors said "port"; a zero purge interval named two keys.
+   */
+  @Test
+  void anOutOfRangeNumberIsRefusedWithALineThatStartsWithItsKey() throws Exception {
+    String[][] cases = {
+        {"server:\n  port: 70000\n", "server.port"},
+        {"server:\n  port: abc\n", "server.port"},
+        {"retention:\n  vaultHours: 87673\n", "retention.vaultHours"},
+        {"retention:\n  auditDays: 3654\n", "retention.auditDays"},
+        {"retention:\n  consentHistoryDays: 5000\n", "retention.consentHistoryDays"},
+        {"retention:\n  privacyRequestsDays: 0\n", "retention.privacyRequestsDays"},
+        {"retention:\n  purgeMinutes: 0\n", "retention.purgeMinutes"},
+        {"audit:\n  checkpointSeconds: 0\n", "audit.checkpointSeconds"},
+    };
+    for (String[] c : cases) {
+      Path f = dir.resolve("veil.yaml");
+      Files.writeString(f, c[0]);
+      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c[0]).isInstanceOf(IllegalArgumentException.class)
+          .message().startsWith(c[1] + " must be");
+    }
+    // the limits themselves load
+    assertThat(load("retention:\n  vaultHours: 87672\n  auditDays: 3653\n").governance().retention())
+        .hasSize(2);
+  }
+
   @Test
   void aListOrSectionWhereAValueBelongsIsRefused() throws Exception {
     refused("dataDir: {a: s3cr3t-value}\n", "dataDir");

@@ -23,7 +23,8 @@ import java.util.Objects;
  */
 public record RetentionPolicy(Map<DataClass, Duration> periods) {
   private static final Duration MIN = Duration.ofSeconds(1);
-  private static final Duration MAX = Duration.ofDays(3653);
+  /** The longest period of any data class: ten years. */
+  public static final Duration MAX = Duration.ofDays(3653);
 
   public RetentionPolicy {
     Objects.requireNonNull(periods, "periods");
