@@ -181,6 +181,9 @@ final class ConsentCommand implements Runnable {
       try (Governance g = location.open()) {
         ConsentDecision d = granted() ? g.consent().grant(who.subject(), p, SOURCE, noticeVersion)
             : g.consent().withdraw(who.subject(), p, SOURCE, noticeVersion);
+        // the API's record for the admin consent route (before, a decision recorded here left none)
+        KeysCommand.auditOrFail(g, who.subject().tenant(), g.subjectKeys().pseudonymOf(who.subject()),
+            "/admin/consent", io.veil.store.AuditAction.PRIVACY_CHANGE, "the decision was recorded");
         return printDecision(Decision.of(d));
       } catch (StoreLocation.InUse e) {
         if (!noticeVersion.matches("[A-Za-z0-9][A-Za-z0-9_.:/+-]{0,63}")) {

@@ -198,6 +198,9 @@ final class DsrCommand implements Runnable {
           AtomicFileWriter.write(outFile, o -> g.exporter().export(s, o));
         }
         g.requests().complete(r.id());
+        // the trail the API leaves for /privacy/export (before, an export on a stopped gateway left none)
+        KeysCommand.auditOrFail(g, s.tenant(), g.subjectKeys().pseudonymOf(s), "/privacy/export",
+            io.veil.store.AuditAction.SUBJECT_EXPORT, "access request " + r.id() + " was completed");
         spec.commandLine().getErr().println("access request " + r.id() + " completed");
         return 0;
       } catch (StoreLocation.InUse e) {
@@ -240,8 +243,11 @@ final class DsrCommand implements Runnable {
       try (Governance g = location.open()) {
         PrivacyRequest r = g.requests().open(s, PrivacyRequest.Kind.ERASURE, profile(cfg));
         g.requests().markVerified(r.id());
-        ErasureReceipt receipt = g.eraser().erase(s);
+        ErasureReceipt receipt = g.erase(s);
         PrivacyRequest done = g.requests().complete(r.id());
+        // the API's record for /privacy/erase: no subject link (the subject's records were just unlinked)
+        KeysCommand.auditOrFail(g, s.tenant(), null, "/privacy/erase", io.veil.store.AuditAction.SUBJECT_ERASURE,
+            "the user's data was erased (request " + r.id() + ")");
         return printReceipt(done, receipt, g.keyManager().signingPublicKeyset());
       } catch (StoreLocation.InUse e) {
         RunningGateway.Response answer = location.remote(e).privacy("POST", "/privacy/erase", s, "{}");

@@ -348,8 +348,18 @@ final class KeysCommand implements Runnable {
    * {@code cli}); when the record cannot be written, fails with a message saying that the action itself was done.
    */
   static void auditOrFail(Governance g, String tenant, String endpoint, String done) {
+    auditOrFail(g, tenant, null, endpoint, AuditAction.ADMIN, done);
+  }
+
+  /**
+   * Records an action the CLI carried out on the store as the gateway's API records the same action (its endpoint,
+   * its {@link AuditAction}, the subject's pseudonym or null), source {@code cli}; when the record cannot be
+   * written, fails with a message saying that the action itself was done.
+   */
+  static void auditOrFail(Governance g, String tenant, io.veil.store.Pseudonym subject, String endpoint,
+      AuditAction action, String done) {
     try {
-      g.auditAction(tenant, null, endpoint, AuditAction.ADMIN, Governance.ActionSource.CLI);
+      g.auditAction(tenant, subject, endpoint, action, Governance.ActionSource.CLI);
     } catch (io.veil.store.StoreException e) {
       throw new CliException(done + ", but its audit record could not be written: " + e.getMessage());
     }

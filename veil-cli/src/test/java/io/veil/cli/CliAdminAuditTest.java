@@ -81,4 +81,40 @@ class CliAdminAuditTest {
     }
     assertThat(veil("audit", "verify").exit()).isZero();
   }
+
+  /**
+   * Consent recorded, an export and an erasure done on the store leave the records the API leaves for the same
+   * operations (ops15: through a running gateway they did, on a stopped gateway none), source {@code cli}.
+   */
+  @Test
+  void privacyOperationsOnTheStoreAreAuditedAsTheApiAuditsThem() throws Exception {
+    CliRun.withStore(dir);
+    Subject erin = new Subject("acme", "erin@example.org");
+    CliRun.Result granted = veil("consent", "grant", "--tenant", "acme", "--user", erin.id(), "--purpose",
+        "llm-processing", "--notice-version", "v1");
+    assertThat(granted.exit()).as(granted.err()).isZero();
+    Path exported = dir.resolve("erin.json");
+    CliRun.Result export = veil("dsr", "export", "--tenant", "acme", "--user", erin.id(), "--out", exported.toString());
+    assertThat(export.exit()).as(export.err()).isZero();
+    String erinRef;
+    try (Governance g = open()) {
+      erinRef = g.subjectKeys().pseudonymOf(erin).hex();
+    }
+    CliRun.Result erased = veil("dsr", "erase", "--tenant", "acme", "--user", erin.id());
+    assertThat(erased.exit()).as(erased.err()).isZero();
+
+    try (Governance g = open()) {
+      List<AuditRecord> privacy = g.audit().read(1, 1000).stream().map(r -> r.record())
+          .filter(r -> r.action() != AuditAction.ADMIN).toList();
+      assertThat(privacy).extracting(AuditRecord::action).containsExactly(AuditAction.PRIVACY_CHANGE,
+          AuditAction.SUBJECT_EXPORT, AuditAction.SUBJECT_ERASURE);
+      assertThat(privacy).extracting(AuditRecord::endpoint).containsExactly("/admin/consent", "/privacy/export",
+          "/privacy/erase");
+      assertThat(privacy).extracting(AuditRecord::policyVersion).containsOnly("cli");
+      assertThat(privacy).extracting(AuditRecord::tenant).containsOnly("acme");
+      assertThat(privacy.get(2).subject()).as("the erasure's record links no subject, as the API's").isNull();
+      assertThat(g.verifier().verify().valid()).isTrue();
+      assertThat(privacy.toString()).doesNotContain(erin.id()).doesNotContain(erinRef);
+    }
+  }
 }

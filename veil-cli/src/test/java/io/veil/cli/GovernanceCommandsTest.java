@@ -86,7 +86,8 @@ class GovernanceCommandsTest {
     }
     Run verify = veil("audit", "verify");
     assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
-    assertThat(verify.out()).contains("intact").contains("3 records");
+    // three chat requests and the consent the CLI recorded on the store (PRIVACY_CHANGE, as the API records it)
+    assertThat(verify.out()).contains("intact").contains("4 records");
 
     Path exportFile = dir.resolve("bob.json");
     assertThat(veil("dsr", "export", "--tenant", "default", "--user", "bob", "--out", exportFile.toString()).exit()).isZero();
