@@ -45,12 +45,8 @@ public final class SharedSecretCheck {
     byte[] recorded = db.withConnection("shared secret check", c -> read(c, name));
     if (recorded == null) {
       boolean inserted = db.withConnection("shared secret check", c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO shared_secret_verifiers (name, verifier, recorded_at) VALUES (?, ?, ?)")) {
-          ps.setString(1, name);
-          ps.setBytes(2, verifier);
-          ps.setLong(3, db.clock().millis());
-          ps.executeUpdate();
+        try {
+          insert(c, db, name, verifier);
           return true;
         } catch (SQLException e) {
           if (Database.isUniqueViolation(e)) {
@@ -77,18 +73,23 @@ public final class SharedSecretCheck {
   public static void replace(Database db, String name, byte[] verifier) {
     check(name, verifier);
     db.inTransaction("shared secret replacement", c -> {
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM shared_secret_verifiers WHERE name = ?");
-          PreparedStatement ins = c.prepareStatement(
-              "INSERT INTO shared_secret_verifiers (name, verifier, recorded_at) VALUES (?, ?, ?)")) {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM shared_secret_verifiers WHERE name = ?")) {
         del.setString(1, name);
         del.executeUpdate();
-        ins.setString(1, name);
-        ins.setBytes(2, verifier);
-        ins.setLong(3, db.clock().millis());
-        ins.executeUpdate();
       }
+      insert(c, db, name, verifier);
       return null;
     });
+  }
+
+  private static void insert(java.sql.Connection c, Database db, String name, byte[] verifier) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO shared_secret_verifiers (name, verifier, recorded_at) VALUES (?, ?, ?)")) {
+      ps.setString(1, name);
+      ps.setBytes(2, verifier);
+      ps.setLong(3, db.clock().millis());
+      ps.executeUpdate();
+    }
   }
 
   private static byte[] read(java.sql.Connection c, String name) throws SQLException {
