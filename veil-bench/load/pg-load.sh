@@ -123,12 +123,12 @@ wait_serve() { wait_http "${URL[$1]}/health" 180 "${PID[$1]}" || { cat "$OUT/ser
 PGENV=(VEIL_DATABASE_URL="$DB_URL" VEIL_DATABASE_USER=veil VEIL_DATABASE_PASSWORD=veil)
 start_serve A "${PGENV[@]}"
 start_serve H
-wait_serve A # A migrates the schema; B starts on it, with A's keysets (instances on one database share them)
-mkdir -p "$WORK/B" && cp -a "$WORK/A/keys" "$WORK/B/keys"
+wait_serve A # A migrates the schema; B starts on it, with A's keysets and gateway secret (instances on one database share them)
+mkdir -p "$WORK/B" && cp -a "$WORK/A/keys" "$WORK/B/keys" && cp -a "$WORK/A/gateway-secret" "$WORK/B/gateway-secret"
 start_serve B "${PGENV[@]}"
 PG_GATEWAYS="A B"
 if [ "$INSTANCES" = 3 ]; then
-  mkdir -p "$WORK/C" && cp -a "$WORK/A/keys" "$WORK/C/keys"
+  mkdir -p "$WORK/C" && cp -a "$WORK/A/keys" "$WORK/C/keys" && cp -a "$WORK/A/gateway-secret" "$WORK/C/gateway-secret"
   start_serve C "${PGENV[@]}"
   PG_GATEWAYS="A B C"
 fi

@@ -145,7 +145,8 @@ final class DoctorCommand implements Callable<Integer>, VeilCli.ReportsEnvironme
 
   private DoctorReport remoteReport(GatewayConfig cfg) {
     RunningGateway rg = RunningGateway.find(cfg).orElseThrow(() -> new CliException(
-        "no running gateway announced itself in " + cfg.dataDir() + " (" + RunningGateway.URL_FILE + ")"));
+        RunningGateway.stale(cfg.dataDir()).orElse(
+            "no running gateway announced itself in " + cfg.dataDir() + " (" + RunningGateway.URL_FILE + ")")));
     return ask(rg);
   }
 

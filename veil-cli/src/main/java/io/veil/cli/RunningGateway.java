@@ -87,21 +87,73 @@ final class RunningGateway {
 
   /**
    * The base URL a gateway running on this data directory announced in {@link #URL_FILE}, if it is a loopback
-   * address (the one place that decides whether a gateway runs there).
+   * address and the process that wrote it still runs (the one place that decides whether a gateway runs there).
+   * A file left by a gateway that was killed ({@code kill -9}, a crash: no shutdown removed it) names a process
+   * that is gone, or a process id now used by another process (another start instant): no gateway runs there.
    */
   static Optional<URI> announced(Path dataDir) {
+    return read(dataDir).filter(a -> !a.writerGone()).map(Announcement::url);
+  }
+
+  /**
+   * One line saying that {@link #URL_FILE} names a gateway that no longer runs, if it does (empty when no file,
+   * or a running gateway's).
+   */
+  static Optional<String> stale(Path dataDir) {
+    return read(dataDir).filter(Announcement::writerGone).map(a -> dataDir.toAbsolutePath().normalize()
+        .resolve(URL_FILE) + " names a gateway that no longer runs (process " + a.pid()
+        + " is gone: stopped with kill -9 or crashed); veil serve replaces the file when it starts");
+  }
+
+  /**
+   * What {@link #URL_FILE} says: the gateway's base URL, and the process that wrote it with its start instant
+   * (both absent in a file of an earlier release: then the writer counts as running, as before).
+   */
+  record Announcement(URI url, long pid, java.time.Instant started) {
+    /** The file text for this process's gateway at {@code url}: the URL, then {@code pid N} and {@code started T}. */
+    static String of(URI url) {
+      ProcessHandle self = ProcessHandle.current();
+      return url + "\npid " + self.pid() + self.info().startInstant().map(t -> "\nstarted " + t).orElse("") + "\n";
+    }
+
+    /** True if the writing process is known and is gone (or its id now belongs to a process started later). */
+    boolean writerGone() {
+      if (pid <= 0) {
+        return false; // an earlier release's file: cannot tell
+      }
+      Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+      if (p.isEmpty()) {
+        return true;
+      }
+      Optional<java.time.Instant> now = p.get().info().startInstant();
+      // the same process reads the same start instant; a reused id belongs to a process started after the file
+      return started != null && now.isPresent() && Duration.between(started, now.get()).abs().toSeconds() > 1;
+    }
+  }
+
+  private static Optional<Announcement> read(Path dataDir) {
     Path f = dataDir.resolve(URL_FILE);
     try {
       if (!Files.exists(f)) {
         return Optional.empty();
       }
-      URI u = URI.create(Files.readString(f, StandardCharsets.US_ASCII).strip());
+      java.util.List<String> lines = Files.readString(f, StandardCharsets.US_ASCII).strip().lines().toList();
+      URI u = URI.create(lines.get(0).strip());
       String host = u.getHost();
       if (host == null || !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1"))) {
         return Optional.empty();
       }
-      return Optional.of(u);
-    } catch (IOException | IllegalArgumentException e) {
+      long pid = 0;
+      java.time.Instant started = null;
+      for (String line : lines.subList(1, lines.size())) {
+        if (line.startsWith("pid ")) {
+          pid = Long.parseLong(line.substring(4).strip());
+        } else if (line.startsWith("started ")) {
+          started = java.time.Instant.parse(line.substring(8).strip());
+        }
+      }
+      return Optional.of(new Announcement(u, pid, started));
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }

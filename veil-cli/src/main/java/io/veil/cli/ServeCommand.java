@@ -84,6 +84,13 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       description = "Provider base URL (e.g. https://api.openai.com/v1) or 'mock' for the built-in mock LLM")
   String upstream;
 
+  @Option(names = "--adopt-gateway-secret",
+      description = "Rotation: make this data directory's gateway-secret the one every instance on the database"
+          + " must use (stop them all first; the others start again only with this file). Issued privacy links"
+          + " stop working, conversations without X-Veil-Conversation start anew, the user hashes sent upstream"
+          + " change.")
+  boolean adoptGatewaySecret;
+
   private final Map<String, String> env;
 
   ServeCommand() {
@@ -218,6 +225,11 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     }
     Gateway gateway;
     try {
+      if (adoptGatewaySecret && governance.adoptGatewaySecret(cfg.dataDir())) {
+        err.println("veil: the database now expects this data directory's gateway-secret; instances with the"
+            + " previous one refuse to start until they get this file");
+        err.flush();
+      }
       gateway = Gateway.start(cfg, Veil.builder().vault(governance.vault()).build(), keys, governance);
       AdminToken.loadOrCreate(cfg.dataDir(), cfg.governance().adminToken());
       governance.startTimers();
@@ -226,6 +238,12 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
         mock.close();
       }
       governance.close();
+      // another instance's gateway secret, the database gone, a link or an open file at a secret's path
+      if (e instanceof StoreException || e instanceof java.io.UncheckedIOException) {
+        err.println("veil: " + e.getMessage());
+        err.flush();
+        return null;
+      }
       if (e instanceof io.javalin.util.JavalinBindException) {
         err.println("veil: cannot listen on " + cfg.host() + ":" + cfg.port()
             + ": the port is in use or the address is not available here (choose another with --port or VEIL_PORT)");
@@ -236,7 +254,8 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     }
     banner(out, cfg, gateway, devKey, useMock);
     Path urlFile = cfg.dataDir().resolve(RunningGateway.URL_FILE);
-    OwnerOnlyFiles.write(urlFile, gateway.baseUrl().toString().getBytes(StandardCharsets.US_ASCII));
+    // with this process's id and start instant: a file left by a killed gateway is then told from a running one
+    OwnerOnlyFiles.write(urlFile, RunningGateway.Announcement.of(gateway.baseUrl()).getBytes(StandardCharsets.US_ASCII));
     return new Running(gateway, mock, governance, urlFile);
   }
 

@@ -80,7 +80,9 @@ final class StoreLocation {
    * @throws CliException (the original message) if it did not announce itself in the data directory
    */
   RunningGateway remote(InUse cause) {
-    return RunningGateway.find(load()).orElseThrow(() -> new CliException(cause.getMessage()));
+    GatewayConfig cfg = load();
+    return RunningGateway.find(cfg).orElseThrow(() -> new CliException(cause.getMessage()
+        + RunningGateway.stale(cfg.dataDir()).map(line -> "; " + line).orElse("")));
   }
 
   private static boolean h2InUse(Throwable e) {

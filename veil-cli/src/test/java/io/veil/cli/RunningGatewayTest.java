@@ -51,6 +51,59 @@ class RunningGatewayTest {
     }
   }
 
+  /**
+   * qa9: after {@code kill -9} the gateway's {@code gateway.url} stays, and the CLI believed a gateway ran there
+   * (doctor --remote: "did not answer"; privacy link: a dead URL). The file now names the process that wrote it.
+   */
+  @Test
+  void aGatewayKilledWithKill9IsToldFromARunningOne() throws Exception {
+    Path data = dir.resolve("data");
+    ServeProcess serve = ServeProcess.start(data, dir.resolve("serve.log"), "--data-dir", data.toString());
+    try {
+      assertThat(RunningGateway.announced(data)).contains(serve.url());
+      assertThat(RunningGateway.stale(data)).isEmpty();
+      serve.kill();
+    } finally {
+      serve.close();
+    }
+    assertThat(data.resolve(RunningGateway.URL_FILE)).as("left behind by kill -9").exists();
+    assertThat(RunningGateway.announced(data)).isEmpty();
+    String[] doctor = veil("doctor", "--remote", "--data-dir", data.toString());
+    assertThat(doctor[0]).isNotEqualTo("0");
+    assertThat(doctor[2].strip()).contains("no longer runs").contains(RunningGateway.URL_FILE)
+        .doesNotContain("did not answer").doesNotContain("\n");
+    String[] verify = veil("audit", "verify", "--data-dir", data.toString());
+    assertThat(verify[0]).as(verify[2]).isEqualTo("0");
+    assertThat(verify[1]).contains("intact").doesNotContain("via the running gateway");
+  }
+
+  /** A file written by a process that is gone, or naming a process id reused by a later process: no gateway runs. */
+  @Test
+  void anAnnouncementOfAProcessThatIsGoneIsStaleAndAnEarlierReleasesFileIsTrusted() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    java.time.Instant started = gone.info().startInstant().orElse(java.time.Instant.now());
+    Path file = dir.resolve(RunningGateway.URL_FILE);
+    Files.writeString(file, "http://127.0.0.1:18080\npid " + gone.pid() + "\nstarted " + started + "\n");
+    assertThat(RunningGateway.announced(dir)).isEmpty();
+    assertThat(RunningGateway.stale(dir)).hasValueSatisfying(line -> assertThat(line)
+        .contains("process " + gone.pid()).contains("no longer runs").doesNotContain("\n"));
+
+    ProcessHandle self = ProcessHandle.current();
+    java.time.Instant selfStarted = self.info().startInstant().orElseThrow();
+    Files.writeString(file, "http://127.0.0.1:18080\npid " + self.pid() + "\nstarted " + selfStarted.minusSeconds(3600));
+    assertThat(RunningGateway.announced(dir)).as("a reused process id").isEmpty();
+
+    Files.writeString(file, RunningGateway.Announcement.of(java.net.URI.create("http://127.0.0.1:18080")));
+    assertThat(RunningGateway.announced(dir)).contains(java.net.URI.create("http://127.0.0.1:18080"));
+    assertThat(RunningGateway.stale(dir)).isEmpty();
+
+    Files.writeString(file, "http://127.0.0.1:18080\n");
+    assertThat(RunningGateway.announced(dir)).as("an earlier release's file").isPresent();
+    Files.writeString(file, "http://192.0.2.1:18080\npid " + self.pid() + "\n");
+    assertThat(RunningGateway.announced(dir)).as("not loopback").isEmpty();
+  }
+
   /** {exit code, stdout, stderr} of one in-process {@code veil} run. */
   private static String[] veil(String... args) {
     StringWriter out = new StringWriter();

@@ -280,6 +280,68 @@ class ServeCommandTest {
     }
   }
 
+  /**
+   * review11: a data directory whose gateway-secret is not the database's (another instance's own, a restore
+   * without it) refuses the start with one line naming the file; {@code --adopt-gateway-secret} replaces it on
+   * purpose, after which the previous secret is the one refused.
+   */
+  @Test
+  void anotherGatewaySecretIsRefusedInOneLineUntilAdopted() throws Exception {
+    String[] args = {"--data-dir", dir.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1"};
+    ServeCommand first = new ServeCommand(Map.of());
+    cli(first, new StringWriter(), new StringWriter()).parseArgs(args);
+    try (ServeCommand.Running ignored = first.start()) {
+      assertThat(dir.resolve("gateway-secret")).exists();
+    }
+    Path secret = dir.resolve("gateway-secret");
+    byte[] original = Files.readAllBytes(secret);
+    Files.delete(secret);
+
+    StringWriter err = new StringWriter();
+    assertThat(startOrClose(err, args)).as("refused (veil serve exits 2)").isFalse();
+    assertThat(err.toString().strip()).doesNotContain("\n").startsWith("veil: ")
+        .contains(secret.toAbsolutePath().normalize().toString()).contains("--adopt-gateway-secret")
+        .doesNotContain(Files.readString(secret).strip()).doesNotContain(new String(original).strip())
+        .doesNotContain("internal error");
+    assertThat(dir.resolve(RunningGateway.URL_FILE)).doesNotExist();
+
+    StringWriter adoptErr = new StringWriter();
+    ServeCommand adopt = new ServeCommand(Map.of());
+    cli(adopt, new StringWriter(), adoptErr).parseArgs(java.util.stream.Stream.concat(
+        java.util.Arrays.stream(args), java.util.stream.Stream.of("--adopt-gateway-secret")).toArray(String[]::new));
+    try (ServeCommand.Running ignored = adopt.start()) {
+      assertThat(adoptErr.toString()).contains("now expects this data directory's gateway-secret");
+    }
+    Files.write(secret, original);
+    StringWriter err2 = new StringWriter();
+    assertThat(startOrClose(err2, args)).isFalse();
+    assertThat(err2.toString()).contains("gateway-secret");
+  }
+
+  /** review11: a link planted at the gateway secret's path refuses the start in one line; it is not followed. */
+  @Test
+  void aLinkPlantedAtTheGatewaySecretRefusesTheStartInOneLine() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+    Path chosen = Files.writeString(dir.resolve("chosen"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
+    Files.setPosixFilePermissions(chosen, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(data.resolve("gateway-secret"), chosen);
+    StringWriter err = new StringWriter();
+    assertThat(startOrClose(err, "--data-dir", data.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1"))
+        .isFalse();
+    assertThat(err.toString().strip()).startsWith("veil: ").contains("gateway-secret").contains("symbolic link")
+        .doesNotContain("\n").doesNotContain("internal error");
+  }
+
+  /** Starts veil serve with {@code args}; true (and stopped again) if it started, false if it refused. */
+  private boolean startOrClose(StringWriter err, String... args) throws Exception {
+    ServeCommand serve = new ServeCommand(Map.of());
+    cli(serve, new StringWriter(), err).parseArgs(args);
+    try (ServeCommand.Running running = serve.start()) {
+      return running != null;
+    }
+  }
+
   /** Before: "veil: internal error (JavalinBindException)" and exit 1. */
   @Test
   void aPortInUseIsAClearUsageError() throws Exception {

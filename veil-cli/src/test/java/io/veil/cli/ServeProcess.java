@@ -43,12 +43,18 @@ final class ServeProcess implements AutoCloseable {
       p.destroy();
     }
     assertThat(urlFile).as(Files.exists(log) ? Files.readString(log) : "").exists();
-    return new ServeProcess(p, URI.create(Files.readString(urlFile).strip()));
+    return new ServeProcess(p, RunningGateway.announced(dataDir).orElseThrow());
   }
 
   /** The base URL it announced ({@code http://127.0.0.1:PORT} or {@code https://…}). */
   URI url() {
     return url;
+  }
+
+  /** Kills it as {@code kill -9} does (no shutdown hook runs: its gateway.url stays behind) and waits for the end. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
   }
 
   @Override

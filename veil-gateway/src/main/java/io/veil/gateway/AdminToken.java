@@ -43,9 +43,10 @@ public final class AdminToken {
         return ("veil-admin-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw))
             .getBytes(StandardCharsets.US_ASCII);
       });
-      return new AdminToken(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      // never through a link planted at the path (its planter would choose the token), never one others can read
+      return new AdminToken(new String(OwnerOnlyFiles.readSecret(file, 4096), StandardCharsets.US_ASCII).strip());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the admin token in " + dataDir, e);
+      throw new UncheckedIOException("cannot read or create the admin token: " + e.getMessage(), e);
     }
   }
 

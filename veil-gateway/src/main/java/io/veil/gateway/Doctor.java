@@ -376,14 +376,18 @@ public final class Doctor {
         found.add("the first-run client key file " + dev + " exists (not checked whether that key is active)");
       } else {
         try {
-          String secret = Files.readString(dev, StandardCharsets.US_ASCII).strip();
+          // not through a link planted there, nor a key file others can read (each reported below)
+          String secret = new String(io.veil.core.files.OwnerOnlyFiles.readSecret(dev, 4096),
+              StandardCharsets.US_ASCII).strip();
           if (keys.authenticate(secret).isPresent()) {
             s = DoctorStatus.WARN;
             found.add("the first-run client key in " + dev + " is still active (tenant 'default')");
           }
         } catch (IOException e) {
           s = DoctorStatus.WARN;
-          found.add("the first-run client key file " + dev + " exists but cannot be read here");
+          found.add("the first-run client key file " + dev + " exists but cannot be read here"
+              + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? " (" + f.getReason() + ")"
+                  : ""));
         }
       }
     }

@@ -93,6 +93,10 @@ public final class Gateway implements AutoCloseable {
     if (config.upstream() == null) {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
+    if (governance != null) {
+      // every instance on the database holds the same gateway secret, or this one does not start
+      governance.requireGatewaySecret(config.dataDir());
+    }
     this.metrics = new GatewayMetrics().withJvmMetrics();
     if (governance != null) {
       metrics.audit(governance.audit());
@@ -160,6 +164,9 @@ public final class Gateway implements AutoCloseable {
    * per request, the admin API under {@code /admin} and the privacy API under {@code /privacy}.
    * {@code veil} should use {@link Governance#vault()} so tokens persist. The caller owns
    * {@code governance} (close it after the gateway).
+   *
+   * @throws io.veil.store.StoreException if {@code DATA_DIR/gateway-secret} is not the secret of the other
+   *     instances on the database ({@link Governance#adoptGatewaySecret} replaces it on purpose)
    */
   public static Gateway start(GatewayConfig config, Veil veil, ClientKeyStore keys, Governance governance) {
     Gateway g = new Gateway(config, veil, keys, governance);

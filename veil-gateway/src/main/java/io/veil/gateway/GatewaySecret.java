@@ -5,7 +5,6 @@ import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -47,13 +46,15 @@ final class GatewaySecret {
         new SecureRandom().nextBytes(raw);
         return Base64.getEncoder().encode(raw);
       });
-      byte[] raw = Base64.getDecoder().decode(Files.readString(file).strip());
+      // never through a link planted at the path (its planter would choose the secret), never one others can read
+      byte[] raw = Base64.getDecoder().decode(
+          new String(OwnerOnlyFiles.readSecret(file, 4096), StandardCharsets.US_ASCII).strip());
       if (raw.length < 32) {
         throw new IllegalStateException("gateway secret in " + file + " is too short");
       }
       return new GatewaySecret(raw);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the gateway secret in " + dataDir, e);
+      throw new UncheckedIOException("cannot read or create the gateway secret: " + e.getMessage(), e);
     }
   }
 
@@ -83,6 +84,15 @@ final class GatewaySecret {
     } finally {
       java.util.Arrays.fill(raw, (byte) 0);
     }
+  }
+
+  /**
+   * A one-way value that tells this secret from another (HKDF under its own label, independent of every other
+   * derived key and hash): what the database records so that instances sharing it can check that they hold the
+   * same secret ({@link Governance#requireGatewaySecret}). Never the secret itself.
+   */
+  byte[] verifier() {
+    return deriveKey("veil.gateway-secret.verifier.v1", 32);
   }
 
   /** A URL-safe keyed hash (128 bits) of the parts, separated so that no two inputs collide. */

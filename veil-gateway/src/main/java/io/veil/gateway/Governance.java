@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Governance implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Governance.class);
   private static final ThreadLocal<Subject> CURRENT_SUBJECT = new ThreadLocal<>();
+  /** The name of the gateway secret's verifier in the database. */
+  private static final String GATEWAY_SECRET_CHECK = "gateway-secret";
 
   private final GovernanceConfig config;
   private final Database db;
@@ -147,6 +149,49 @@ public final class Governance implements AutoCloseable {
       throw e;
     }
     return g;
+  }
+
+  /**
+   * Checks that {@code dataDir/gateway-secret} (created if missing) is the secret of every other instance on
+   * this database: the first instance records a verifier of it (a one-way value, never the secret), every later
+   * start compares. {@link Gateway#start} calls it; an instance with another secret would otherwise start and
+   * split every conversation that uses the fallback scope, send other {@code user} hashes upstream and refuse
+   * the others' privacy links.
+   *
+   * @throws StoreException if the secret differs (the message names the file, never a value; the start is
+   *     refused) or the check cannot be made
+   */
+  void requireGatewaySecret(Path dataDir) {
+    GatewaySecret secret = GatewaySecret.loadOrCreate(dataDir);
+    try {
+      io.veil.store.SharedSecretCheck.requireSame(db, GATEWAY_SECRET_CHECK, secret.verifier());
+    } catch (io.veil.store.SharedSecretCheck.Mismatch e) {
+      throw new StoreException("the gateway secret " + dataDir.toAbsolutePath().normalize().resolve("gateway-secret")
+          + " is not the one this database's instances use: every instance on one database needs the same"
+          + " gateway-secret file (copy it from another instance); to replace it for all of them on purpose, stop"
+          + " them all and start one with veil serve --adopt-gateway-secret", e);
+    }
+  }
+
+  /**
+   * Rotation of the gateway secret: records {@code dataDir/gateway-secret} (created if missing) as the one every
+   * instance on this database must use from now on. Instances holding the previous secret then refuse to start
+   * until they are given this file. What changes with the secret: privacy links issued before stop working,
+   * conversations that rely on the fallback scope (no {@code X-Veil-Conversation}) start new scopes, and the
+   * {@code user} hashes sent upstream change. An explicit operator action ({@code veil serve
+   * --adopt-gateway-secret}), never done on a mismatch by itself.
+   *
+   * @return true if the database held another verifier (the secret was really replaced)
+   */
+  public boolean adoptGatewaySecret(Path dataDir) {
+    byte[] verifier = GatewaySecret.loadOrCreate(dataDir).verifier();
+    try {
+      io.veil.store.SharedSecretCheck.requireSame(db, GATEWAY_SECRET_CHECK, verifier);
+      return false;
+    } catch (io.veil.store.SharedSecretCheck.Mismatch e) {
+      io.veil.store.SharedSecretCheck.replace(db, GATEWAY_SECRET_CHECK, verifier);
+      return true;
+    }
   }
 
   /** Starts the audit checkpoint timer and the retention purge (daemon threads). Idempotent. */

@@ -44,4 +44,33 @@ class DataDirPermissionsTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(b.resolve(AdminToken.FILE))))
         .isEqualTo("rw-------");
   }
+
+  /**
+   * review11: a link planted at {@code gateway-secret} or {@code admin-token} was followed (Files.readString), so
+   * its planter chose the secret that signs privacy links or the admin token; a secret others could read was used.
+   * Now each is refused with a one-line reason naming the file, and what the link points to is not used.
+   */
+  @Test
+  void aLinkOrAFileOthersCanReadAtTheSecretOrTheAdminTokenIsRefused() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Path chosen = Files.writeString(tmp.resolve("chosen"), "veil-admin-chosenByThePlanterOfTheLink0123456789");
+    Files.setPosixFilePermissions(chosen, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(data.resolve(AdminToken.FILE), chosen);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminToken.loadOrCreate(data, null))
+        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining(AdminToken.FILE)
+        .hasMessageContaining("symbolic link").hasMessageNotContaining("chosenBy").hasMessageNotContaining("\n");
+
+    Files.writeString(chosen, java.util.Base64.getEncoder().encodeToString(new byte[32]));
+    Files.createSymbolicLink(data.resolve("gateway-secret"), chosen);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewaySecret.loadOrCreate(data))
+        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("gateway-secret")
+        .hasMessageContaining("symbolic link");
+
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    GatewaySecret.loadOrCreate(other);
+    Files.setPosixFilePermissions(other.resolve("gateway-secret"), PosixFilePermissions.fromString("rw-r--r--"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewaySecret.loadOrCreate(other))
+        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("group or others");
+  }
 }

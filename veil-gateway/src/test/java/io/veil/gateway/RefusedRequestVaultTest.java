@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.core.Scope;
+import io.veil.core.TokenVault;
+import io.veil.core.vault.InMemoryTokenVault;
 import io.veil.gateway.keys.ClientKey;
 import io.veil.store.Database;
 import io.veil.store.DatabaseConfig;
@@ -20,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A request refused by the gateway after the transform has started (a message already pseudonymized, then a tool,
  * a content part, a schema pattern or a setting refused) leaves nothing in the vault: no sealed value of a request
- * that was never forwarded is kept for the conversation's retention. Real H2 vault, real adapters and chain stages.
+ * that was never forwarded is kept for the conversation's retention. Real vaults (H2 and in-memory, review11: the
+ * in-memory one stored at each mint before), real adapters and chain stages.
  */
 class RefusedRequestVaultTest {
   static final String EMAIL = "jane.doe@example.com";
@@ -37,15 +39,18 @@ class RefusedRequestVaultTest {
   @TempDir
   Path dir;
   Database db;
-  JdbcTokenVault vault;
+  TokenVault vault;
   List<Interceptor> chain;
   final AtomicInteger forwarded = new AtomicInteger();
 
-  @BeforeEach
-  void open() {
+  /** The two vaults: the persistent one (veil serve) and the in-memory one (library use, no governance). */
+  enum Vaults { JDBC, IN_MEMORY }
+
+  void open(Vaults kind) {
     db = Database.open(DatabaseConfig.h2(dir.resolve("db")));
     KeyManager km = KeyManager.openOrCreate(dir.resolve("keys"));
-    vault = new JdbcTokenVault(db, new SubjectKeys(db, km), Duration.ofHours(1), SubjectResolver.perConversation());
+    vault = kind == Vaults.IN_MEMORY ? InMemoryTokenVault.create()
+        : new JdbcTokenVault(db, new SubjectKeys(db, km), Duration.ofHours(1), SubjectResolver.perConversation());
     Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(),
         Endpoint.RESPONSES, new ResponsesAdapter());
     Interceptor upstream = c -> {
@@ -59,13 +64,25 @@ class RefusedRequestVaultTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   static final String USER = "{\"role\":\"user\",\"content\":\"Mail " + EMAIL + " today\"}";
 
   /** Each: endpoint, body. Every body holds an e-mail in text the transform reaches before the refusal. */
   static List<Object[]> refusals() {
+    List<Object[]> all = new java.util.ArrayList<>();
+    for (Vaults kind : Vaults.values()) {
+      for (Object[] r : refusalBodies()) {
+        all.add(new Object[] {kind, r[0], r[1], r[2]});
+      }
+    }
+    return all;
+  }
+
+  static List<Object[]> refusalBodies() {
     String fn = "{\"type\":\"function\",\"function\":{\"name\":\"send\",\"parameters\":{\"type\":\"object\","
         + "\"properties\":{\"to\":{\"type\":\"string\",\"description\":\"for " + OTHER + "\",";
     return List.of(
@@ -97,9 +114,10 @@ class RefusedRequestVaultTest {
             + "\"properties\":{\"to\":{\"type\":\"string\",\"pattern\":\"" + OTHER + "\"}}}}}}"});
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} {1}")
   @MethodSource("refusals")
-  void aRefusedRequestLeavesNothingInTheVault(String kind, Endpoint endpoint, String body) {
+  void aRefusedRequestLeavesNothingInTheVault(Vaults vaults, String kind, Endpoint endpoint, String body) {
+    open(vaults);
     Scope scope = new Scope("acme", "c:refused");
     assertThatThrownBy(() -> send(endpoint, body, "refused")).as(kind).isInstanceOf(GatewayException.class)
         .satisfies(e -> assertThat(((GatewayException) e).status()).isEqualTo(400));
@@ -118,8 +136,10 @@ class RefusedRequestVaultTest {
    * read the scope's entries while the request's own mints are not stored yet: it sees them, and the request goes
    * through (a read refused inside the request's vault unit would fail it).
    */
-  @org.junit.jupiter.api.Test
-  void theCollisionCheckOfALaterTextSeesTheRequestsMintsNotStoredYet() {
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Vaults.class)
+  void theCollisionCheckOfALaterTextSeesTheRequestsMintsNotStoredYet(Vaults vaults) {
+    open(vaults);
     Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
     java.util.concurrent.atomic.AtomicReference<String> sent = new java.util.concurrent.atomic.AtomicReference<>();
     Interceptor upstream = c -> {

@@ -17,16 +17,12 @@ import io.veil.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The store's two root keysets: the <b>master</b> AEAD keyset that wraps every other key (subject data
@@ -223,16 +219,15 @@ public final class KeyManager {
   }
 
   private static KeysetHandle readSecret(Path file) throws IOException, GeneralSecurityException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    for (PosixFilePermission p : perms) {
-      if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
-        throw new StoreException("refusing key file " + file.getFileName()
-            + ": it is accessible to group or others (mode " + PosixFilePermissions.toString(perms)
-            + "); chmod 600 it");
-      }
+    byte[] json;
+    try {
+      // never through a link planted at the path (its planter would choose the key), never a file others can read
+      json = OwnerOnlyFiles.readSecret(file, 1 << 20);
+    } catch (java.nio.file.FileSystemException e) {
+      throw new StoreException("refusing key file " + file + ": " + e.getReason(), e);
     }
-    String json = Files.readString(file, StandardCharsets.UTF_8);
-    return TinkJsonProtoKeysetFormat.parseKeyset(json, CONFIG, InsecureSecretKeyAccess.get());
+    return TinkJsonProtoKeysetFormat.parseKeyset(new String(json, StandardCharsets.UTF_8), CONFIG,
+        InsecureSecretKeyAccess.get());
   }
 
   /** Writes a keyset file whole or not at all, replacing what is there (rotation). */

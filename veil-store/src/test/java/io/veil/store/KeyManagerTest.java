@@ -36,6 +36,19 @@ class KeyManagerTest {
         .hasMessageContaining("group or others");
   }
 
+  /** review11: a link planted at a key file was followed, so its planter chose the master key. */
+  @Test
+  void refusesALinkPlantedAtAKeyFile() throws Exception {
+    Path other = dir.resolve("elsewhere");
+    KeyManager.openOrCreate(other); // a valid keyset someone else knows
+    Path keys = dir.resolve("keys");
+    KeyManager.openOrCreate(keys);
+    Files.delete(keys.resolve("master.json"));
+    Files.createSymbolicLink(keys.resolve("master.json"), other.resolve("master.json"));
+    assertThatThrownBy(() -> KeyManager.openOrCreate(keys)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("master.json").hasMessageContaining("symbolic link");
+  }
+
   @Test
   void rotationKeepsOldCiphertextReadable() throws Exception {
     KeyManager km = KeyManager.openOrCreate(dir);

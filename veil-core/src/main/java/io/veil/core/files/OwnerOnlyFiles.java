@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -214,16 +215,18 @@ public final class OwnerOnlyFiles {
   }
 
   /**
-   * Opens {@code file} for appending: a missing file is created with mode 0600 (missing parents 0700); an existing
-   * regular file must belong to this process's user and is set to 0600 before the channel is returned. A link at
-   * {@code file} is refused.
+   * Opens {@code file} for appending. A missing file is created by the open itself, mode 0600 given at creation
+   * ({@code O_CREAT|O_EXCL} with the mode; missing parents 0700). An existing file is opened without following a
+   * link ({@code O_NOFOLLOW}: a link at {@code file} is refused, what it points to is neither opened nor changed),
+   * must be a regular file of this process's user, and is set to 0600 if it was open to others; it is checked to
+   * be the same file before and after opening and after the change.
    *
-   * <p>Limit: between the check of an existing file and its opening, a user who may rename entries in its
-   * directory could swap it; the file is therefore checked again after opening (same file, still 0600). Keep such
-   * files in directories only their owner can write to.
+   * <p>Limit: Java cannot {@code fstat}/{@code fchmod} an open channel, so the checks of an existing file are by
+   * path (before and after the open, compared by file key); keep such files in directories only their owner can
+   * write to (the data directory is 0700).
    *
-   * @throws IOException if it cannot be opened or restricted, is a link or not a regular file, or the file system
-   *     has no POSIX permissions
+   * @throws IOException if it cannot be opened or restricted, is a link or not a regular file, belongs to another
+   *     user, or the file system has no POSIX permissions
    */
   public static FileChannel openForAppend(Path file) throws IOException {
     requirePosix(file);
@@ -231,23 +234,88 @@ public final class OwnerOnlyFiles {
     if (parent != null && !Files.isDirectory(parent)) {
       Files.createDirectories(parent, DIRECTORY_MODE); // an IOException, as documented (createDirectories wraps it)
     }
-    Object before = null;
-    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      restrict(file);
-      before = key(file);
-    }
-    FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE_MODE);
     try {
-      if (before != null && !before.equals(key(file))
-          || !FILE.containsAll(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))) {
+      return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.APPEND,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE_MODE);
+    } catch (FileAlreadyExistsException e) {
+      // there already (a dangling link included): opened below, never through a link
+    }
+    Object before = requireOwnRegularFile(file);
+    FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.APPEND, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS));
+    try {
+      if (!before.equals(requireOwnRegularFile(file))) {
         throw new FileSystemException(file.toString(), null, "the file changed while it was opened");
+      }
+      if (!FILE.containsAll(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))) {
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(FILE);
+        if (!before.equals(requireOwnRegularFile(file))) {
+          throw new FileSystemException(file.toString(), null, "the file changed while it was opened");
+        }
       }
       return ch;
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
+  }
+
+  /**
+   * Reads a small secret file of Veil's (a key, the gateway secret, the admin token) without following a link:
+   * {@code file} must be a regular file (a link there is refused, what it points to is not read), belong to this
+   * process's user and be owner-only (a secret others could read may be known to them: chmod 600 it only if no one
+   * could have, else replace it), at most {@code maxBytes} long, and the same file before and after the read.
+   *
+   * <p><b>Security:</b> read secrets from Veil's data directory only this way; {@link Files#readString} follows a
+   * link planted at the path and would use a secret its planter chose.
+   *
+   * @throws IOException (a {@link FileSystemException} whose reason says what to do) if it is missing, a link, not
+   *     a regular file, another user's, open to group or others, larger than {@code maxBytes}, or changed while
+   *     read
+   */
+  public static byte[] readSecret(Path file, int maxBytes) throws IOException {
+    requirePosix(file);
+    Object before = requireOwnRegularFile(file);
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+    if (!FILE.containsAll(mode)) {
+      throw new FileSystemException(file.toString(), null, "the secret is accessible to group or others (mode "
+          + PosixFilePermissions.toString(mode) + "): chmod 600 it if no one else could have read it, else replace it");
+    }
+    byte[] content;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      if (ch.size() > maxBytes) {
+        throw new FileSystemException(file.toString(), null, "larger than " + maxBytes + " bytes");
+      }
+      ByteBuffer b = ByteBuffer.allocate((int) ch.size());
+      while (b.hasRemaining() && ch.read(b) >= 0) {
+        // reads until full or end of file
+      }
+      content = java.util.Arrays.copyOf(b.array(), b.position());
+    }
+    if (!before.equals(requireOwnRegularFile(file))) {
+      throw new FileSystemException(file.toString(), null, "the file changed while it was read");
+    }
+    return content;
+  }
+
+  /**
+   * The file key of {@code file}, which must be a regular file (not a link) of this process's user.
+   *
+   * @throws IOException naming what it is instead; a link: the one-line reason says Veil does not follow it
+   */
+  private static Object requireOwnRegularFile(Path file) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (a.isSymbolicLink()) {
+      throw new FileSystemException(file.toString(), null, "is a symbolic link; Veil does not follow links to its"
+          + " own files: put the file itself there (or remove the link to have it created)");
+    }
+    if (!a.isRegularFile()) {
+      throw new FileSystemException(file.toString(), null, "not a regular file");
+    }
+    if (!ownedByThisProcess(file)) {
+      throw new FileSystemException(file.toString(), null, "belongs to another user, so Veil will not use it");
+    }
+    return a.fileKey() != null ? a.fileKey() : a.lastModifiedTime();
   }
 
   /**
@@ -308,10 +376,6 @@ public final class OwnerOnlyFiles {
 
   private static String reason(IOException e) {
     return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-  }
-
-  private static Object key(Path file) throws IOException {
-    return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
   }
 
   private static void writeFully(FileChannel ch, byte[] content) throws IOException {

@@ -35,6 +35,13 @@ import java.util.function.LongSupplier;
  * is already used in the scope, or equal (ignoring case) to an original value held in the scope, it is
  * called again with the next ordinal, up to 64 times, then {@link VaultException} is thrown.
  *
+ * <p>Units ({@link #tokenizeTogether}): as in the persistent vault, the values a unit mints get their tokens at
+ * once and are visible to the unit's own reads ({@link #entries}, {@link #reveal}, {@link #tokenTypes},
+ * {@link #anyToken}, {@link #withTokenIndex}), but are stored in the scope only when the unit's work returns; if
+ * it throws (a request refused part-way), nothing it minted is kept. A nested unit joins the outer one. If
+ * another thread stored one of the unit's values or tokens meanwhile, none is stored and the work runs again,
+ * each value then stored at once.
+ *
  * <p><b>Security:</b> values are held unencrypted in this JVM's heap; use the persistent, encrypted vault
  * for anything that outlives the process. Nothing here logs; exceptions carry no values. {@link #toString()}
  * prints only counts.
@@ -44,6 +51,8 @@ public final class InMemoryTokenVault implements TokenVault {
 
   private final Cache<Scope, ScopeTable> scopes;
   private final int maxEntriesPerScope;
+  /** The {@link #tokenizeTogether} call running on each thread, if any; {@link Unit#AT_ONCE} during a rerun. */
+  private final ThreadLocal<Unit> units = new ThreadLocal<>();
 
   private InMemoryTokenVault(Duration ttl, long maxScopes, int maxEntriesPerScope, LongSupplier nanoClock) {
     this.scopes = Caffeine.newBuilder()
@@ -77,16 +86,22 @@ public final class InMemoryTokenVault implements TokenVault {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(minter, "minter");
     ScopeTable table = scopes.get(scope, s -> new ScopeTable());
+    Unit unit = unitOn(scope);
     synchronized (table) {
       String key = type.name() + '\u0000' + matchKey;
       String existing = table.tokenByKey.get(key);
+      if (existing == null && unit != null) {
+        existing = unit.minted.tokenByKey.get(key);
+      }
       if (existing != null) {
         return existing;
       }
-      if (table.valueByToken.size() >= maxEntriesPerScope) {
+      int held = table.valueByToken.size() + (unit == null ? 0 : unit.minted.valueByToken.size());
+      if (held >= maxEntriesPerScope) {
         throw new VaultException("the scope holds the maximum of " + maxEntriesPerScope + " values");
       }
-      int ordinal = table.counters.getOrDefault(type, 0) + 1;
+      int ordinal = Math.max(table.counters.getOrDefault(type, 0),
+          unit == null ? 0 : unit.minted.counters.getOrDefault(type, 0)) + 1;
       for (int attempt = 0; attempt < MAX_MINT_ATTEMPTS; attempt++, ordinal++) {
         String token;
         try {
@@ -98,18 +113,13 @@ public final class InMemoryTokenVault implements TokenVault {
           throw new VaultException("token minter returned no token");
         }
         String folded = token.toLowerCase(Locale.ROOT);
-        if (table.foldedTokens.contains(folded) || table.foldedValues.contains(folded)) {
+        if (table.collides(folded) || unit != null && unit.minted.collides(folded)) {
           continue;
         }
-        table.counters.put(type, ordinal);
-        table.tokenByKey.put(key, token);
-        table.valueByToken.put(token, value);
-        table.typeByToken.put(token, type);
-        table.foldedTokens.add(folded);
-        table.foldedValues.add(value.toLowerCase(Locale.ROOT));
-        table.anyTokenAnswers.replaceAll((test, any) -> any || test.test(token));
-        for (TokenIndex index : table.indexes.values()) {
-          index.add(token);
+        if (unit != null) {
+          unit.minted.add(key, type, ordinal, token, value); // stored when the unit's work returns
+        } else {
+          table.add(key, type, ordinal, token, value);
         }
         return token;
       }
@@ -117,8 +127,83 @@ public final class InMemoryTokenVault implements TokenVault {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the unit's new values of {@code scope} are held apart from the scope (on this thread) and added
+   * to it in one step, under the scope's lock, when {@code work} returns. Should another thread have stored
+   * one of their values, tokens or (ignoring case) a token equal to one of their values meanwhile, none is
+   * added and {@code work} runs once more with every value stored at once. If {@code work} throws, the unit's
+   * values are dropped at once. Tokenize calls for other scopes store at once; {@link #clear} of the unit's
+   * scope inside {@code work} fails with IllegalStateException.
+   */
+  @Override
+  public <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(work, "work");
+    if (units.get() != null) {
+      return work.get(); // nested: joins the running unit
+    }
+    Unit unit = new Unit(scope);
+    units.set(unit);
+    T result;
+    boolean stored;
+    try {
+      result = work.get();
+      stored = store(unit);
+    } finally {
+      units.remove(); // a refused request's values are dropped here, not kept until the scope expires
+    }
+    if (stored) {
+      return result;
+    }
+    units.set(Unit.AT_ONCE);
+    try {
+      return work.get();
+    } finally {
+      units.remove();
+    }
+  }
+
+  /** Adds a unit's mints to its scope, all or none; false when one of them collides with what is there now. */
+  private boolean store(Unit unit) {
+    ScopeTable mints = unit.minted;
+    if (mints.valueByToken.isEmpty()) {
+      return true;
+    }
+    ScopeTable table = scopes.get(unit.scope, s -> new ScopeTable());
+    synchronized (table) {
+      if (table.valueByToken.size() + mints.valueByToken.size() > maxEntriesPerScope) {
+        return false; // the rerun stores one by one and fails where the scope is full
+      }
+      for (Map.Entry<String, String> e : mints.tokenByKey.entrySet()) {
+        String token = e.getValue();
+        String folded = token.toLowerCase(Locale.ROOT);
+        if (table.tokenByKey.containsKey(e.getKey()) || table.collides(folded)) {
+          return false;
+        }
+      }
+      for (Map.Entry<String, String> e : mints.tokenByKey.entrySet()) {
+        String token = e.getValue();
+        EntityType type = mints.typeByToken.get(token);
+        table.add(e.getKey(), type, mints.counters.get(type), token, mints.valueByToken.get(token));
+      }
+      return true;
+    }
+  }
+
+  /** The unit running on this thread that defers the mints of {@code scope}, or null (store at once). */
+  private Unit unitOn(Scope scope) {
+    Unit unit = units.get();
+    return unit != null && unit.scope != null && unit.scope.equals(scope) ? unit : null;
+  }
+
   @Override
   public Optional<String> reveal(Scope scope, String token) {
+    Unit unit = unitOn(scope);
+    if (unit != null && unit.minted.valueByToken.containsKey(token)) {
+      return Optional.of(unit.minted.valueByToken.get(token)); // minted by this thread's unit, not stored yet
+    }
     ScopeTable table = scopes.getIfPresent(scope);
     if (table == null) {
       return Optional.empty();
@@ -130,24 +215,33 @@ public final class InMemoryTokenVault implements TokenVault {
 
   @Override
   public Map<String, String> entries(Scope scope) {
+    return withUnitsMints(scope, t -> t.valueByToken);
+  }
+
+  /** The scope's map {@code part}, with this thread's unit's mints in the scope added (inside tokenizeTogether). */
+  private <V> Map<String, V> withUnitsMints(Scope scope, Function<ScopeTable, Map<String, V>> part) {
+    Unit unit = unitOn(scope);
     ScopeTable table = scopes.getIfPresent(scope);
+    Map<String, V> stored;
     if (table == null) {
-      return Map.of();
+      stored = Map.of();
+    } else {
+      synchronized (table) {
+        stored = unit == null || unit.minted.valueByToken.isEmpty() ? Map.copyOf(part.apply(table))
+            : new HashMap<>(part.apply(table));
+      }
     }
-    synchronized (table) {
-      return Map.copyOf(table.valueByToken);
+    if (unit == null || unit.minted.valueByToken.isEmpty()) {
+      return stored;
     }
+    Map<String, V> all = stored.isEmpty() ? new HashMap<>() : stored;
+    all.putAll(part.apply(unit.minted));
+    return Map.copyOf(all);
   }
 
   @Override
   public Map<String, EntityType> tokenTypes(Scope scope) {
-    ScopeTable table = scopes.getIfPresent(scope);
-    if (table == null) {
-      return Map.of();
-    }
-    synchronized (table) {
-      return Map.copyOf(table.typeByToken);
-    }
+    return withUnitsMints(scope, t -> t.typeByToken);
   }
 
   /**
@@ -156,6 +250,10 @@ public final class InMemoryTokenVault implements TokenVault {
    */
   @Override
   public boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
+    Unit unit = unitOn(scope);
+    if (unit != null && unit.minted.valueByToken.keySet().stream().anyMatch(test)) {
+      return true;
+    }
     ScopeTable table = scopes.getIfPresent(scope);
     if (table == null) {
       return false;
@@ -185,6 +283,11 @@ public final class InMemoryTokenVault implements TokenVault {
       Scope scope, java.util.function.Supplier<I> newIndex, java.util.function.Function<? super I, R> query) {
     Objects.requireNonNull(newIndex, "newIndex");
     Objects.requireNonNull(query, "query");
+    Unit unit = unitOn(scope);
+    if (unit != null && !unit.minted.valueByToken.isEmpty()) {
+      // the unit's mints must not reach the shared index before they are stored: a fresh one, as the SPI does
+      return TokenVault.super.withTokenIndex(scope, newIndex, query);
+    }
     ScopeTable table = scopes.getIfPresent(scope);
     if (table == null) {
       return query.apply(newIndex.get());
@@ -205,6 +308,9 @@ public final class InMemoryTokenVault implements TokenVault {
 
   @Override
   public void clear(Scope scope) {
+    if (unitOn(scope) != null) {
+      throw new IllegalStateException("a scope cannot be cleared inside tokenizeTogether");
+    }
     scopes.invalidate(scope);
   }
 
@@ -231,9 +337,48 @@ public final class InMemoryTokenVault implements TokenVault {
     /** {@link #withTokenIndex} indexes per supplier instance, fed every mint. */
     final Map<java.util.function.Supplier<?>, TokenIndex> indexes = new HashMap<>();
 
+    /** True if {@code folded} (a token in lower case) is a token or a value of this table, ignoring case. */
+    boolean collides(String folded) {
+      return foldedTokens.contains(folded) || foldedValues.contains(folded);
+    }
+
+    /** Adds one minted value; the type's counter rises to {@code ordinal}; caches and indexes learn the token. */
+    void add(String key, EntityType type, int ordinal, String token, String value) {
+      counters.merge(type, ordinal, Math::max);
+      tokenByKey.put(key, token);
+      valueByToken.put(token, value);
+      typeByToken.put(token, type);
+      foldedTokens.add(token.toLowerCase(Locale.ROOT));
+      foldedValues.add(value.toLowerCase(Locale.ROOT));
+      anyTokenAnswers.replaceAll((test, any) -> any || test.test(token));
+      for (TokenIndex index : indexes.values()) {
+        index.add(token);
+      }
+    }
+
     @Override
     public String toString() {
       return "ScopeTable[" + valueByToken.size() + " entries]";
+    }
+  }
+
+  /**
+   * One {@link #tokenizeTogether} call on one thread: its scope and the values it minted there, not stored yet
+   * (a table of their own, never shared). {@link #AT_ONCE}: the rerun after a conflict, which stores at once.
+   * <b>Security:</b> holds values; dropped when the call returns or throws.
+   */
+  private static final class Unit {
+    static final Unit AT_ONCE = new Unit(null);
+    final Scope scope;
+    final ScopeTable minted = new ScopeTable();
+
+    Unit(Scope scope) {
+      this.scope = scope;
+    }
+
+    @Override
+    public String toString() {
+      return "Unit[" + minted + "]";
     }
   }
 

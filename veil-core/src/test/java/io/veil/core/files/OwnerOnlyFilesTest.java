@@ -99,6 +99,45 @@ class OwnerOnlyFilesTest {
     assertThat(Files.readString(existing)).isEmpty();
   }
 
+  /**
+   * review11: secrets were read with Files.readString, which follows a link planted at the path (its planter then
+   * chose the gateway secret, the admin token or a key) and read files others could read.
+   */
+  @Test
+  void readSecretRefusesALinkAFileOthersCanReadAndAnOversizedOne() throws Exception {
+    Path own = tmp.resolve("gateway-secret");
+    OwnerOnlyFiles.createNew(own, SECRET);
+    assertThat(OwnerOnlyFiles.readSecret(own, 4096)).isEqualTo(SECRET);
+
+    Path planted = Files.writeString(tmp.resolve("planted"), "chosen-by-someone-else");
+    Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-------"));
+    Path link = Files.createSymbolicLink(tmp.resolve("admin-token"), planted);
+    assertThatThrownBy(() -> OwnerOnlyFiles.readSecret(link, 4096)).isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("symbolic link").hasMessageNotContaining("chosen-by").hasMessageNotContaining("\n");
+
+    Path open = Files.writeString(tmp.resolve("master.json"), "{}");
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> OwnerOnlyFiles.readSecret(open, 4096)).isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("group or others").hasMessageContaining("chmod 600");
+    assertThat(mode(open)).as("left as it is: the operator decides").isEqualTo("rw-r--r--");
+
+    assertThatThrownBy(() -> OwnerOnlyFiles.readSecret(own, 4)).isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("larger than 4 bytes");
+    assertThatThrownBy(() -> OwnerOnlyFiles.readSecret(tmp, 4096)).isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("not a regular file");
+  }
+
+  /** review11: an existing file is opened with O_NOFOLLOW; a dangling link is not created through either. */
+  @Test
+  void openForAppendNeverCreatesOrOpensThroughADanglingLink() throws Exception {
+    Path target = tmp.resolve("audit-target");
+    Path link = Files.createSymbolicLink(tmp.resolve("audit.log"), target);
+    assertThatThrownBy(() -> append(link, "record\n")).isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("symbolic link");
+    assertThat(target).doesNotExist();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+  }
+
   @Test
   void restrictNeverChangesWhatALinkPointsTo() throws Exception {
     Path elsewhere = Files.writeString(tmp.resolve("elsewhere"), "x");

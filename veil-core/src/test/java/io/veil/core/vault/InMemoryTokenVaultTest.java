@@ -169,6 +169,89 @@ class InMemoryTokenVaultTest {
     }
   }
 
+  /** Runs {@code work} on another thread (another request) and returns its result. */
+  private static <T> T elsewhere(java.util.concurrent.Callable<T> work) {
+    try (ExecutorService other = Executors.newSingleThreadExecutor()) {
+      return other.submit(work).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static java.util.function.Function<Integer, String> person() {
+    return n -> placeholder(EntityType.PERSON, n);
+  }
+
+  /**
+   * review11: a unit's values get their tokens at once and are visible to the unit's own reads, but reach the
+   * scope (other threads) only when its work returns; before, they were stored at each tokenize.
+   */
+  @Test
+  void aUnitsValuesAreStoredWhenItsWorkReturnsAndNotBefore() {
+    InMemoryTokenVault v = InMemoryTokenVault.create();
+    String anna = v.tokenize(A, EntityType.PERSON, "Anna", person());
+    List<String> tokens = v.tokenizeTogether(A, () -> {
+      List<String> out = new ArrayList<>();
+      out.add(v.tokenize(A, EntityType.PERSON, "Anna", person()));
+      out.add(v.tokenize(A, EntityType.PERSON, "Bert", person()));
+      out.add(v.tokenizeTogether(A, () -> v.tokenize(A, EntityType.PERSON, "Carl", person()))); // joins
+      out.add(v.tokenize(A, EntityType.PERSON, "Bert", person()));
+      assertThat(v.entries(A)).containsOnly(Map.entry(anna, "Anna"), Map.entry("<PERSON_2>", "Bert"),
+          Map.entry("<PERSON_3>", "Carl"));
+      assertThat(v.reveal(A, "<PERSON_3>")).contains("Carl");
+      assertThat(v.tokenTypes(A)).containsEntry("<PERSON_2>", EntityType.PERSON);
+      assertThat(v.anyToken(A, t -> t.equals("<PERSON_3>"))).isTrue();
+      assertThat(elsewhere(() -> v.entries(A))).as("another thread before the unit returns")
+          .containsOnly(Map.entry(anna, "Anna"));
+      assertThat(elsewhere(() -> v.reveal(A, "<PERSON_2>"))).isEmpty();
+      assertThat(elsewhere(() -> v.anyToken(A, t -> t.equals("<PERSON_3>")))).isFalse();
+      return out;
+    });
+    assertThat(tokens).containsExactly(anna, "<PERSON_2>", "<PERSON_3>", "<PERSON_2>");
+    assertThat(elsewhere(() -> v.entries(A))).hasSize(3).containsEntry("<PERSON_3>", "Carl");
+    assertThat(elsewhere(() -> v.anyToken(A, t -> t.equals("<PERSON_3>")))).isTrue();
+  }
+
+  /** review11: a unit whose work throws (a request refused part-way) leaves nothing; its tokens are not taken. */
+  @Test
+  void aFailedUnitKeepsNothingAndAnotherScopeIsStoredAtOnce() {
+    InMemoryTokenVault v = InMemoryTokenVault.create();
+    assertThatThrownBy(() -> v.tokenizeTogether(A, () -> {
+      v.tokenize(A, EntityType.PERSON, "Anna", person());
+      v.tokenize(B, EntityType.PERSON, "Otto", person()); // another scope: stored at once
+      assertThat(elsewhere(() -> v.entries(B))).containsOnly(Map.entry("<PERSON_1>", "Otto"));
+      throw new IllegalStateException("refused");
+    })).hasMessage("refused");
+    assertThat(v.entries(A)).isEmpty();
+    assertThat(v.reveal(A, "<PERSON_1>")).isEmpty();
+    assertThatThrownBy(() -> v.tokenizeTogether(A, () -> {
+      v.clear(A);
+      return null;
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(v.tokenize(A, EntityType.PERSON, "Bert", person())).isEqualTo("<PERSON_1>");
+  }
+
+  /** review11: another thread stores a token or the same value meanwhile: the unit stores none and runs again. */
+  @Test
+  void aTokenOrValueStoredMeanwhileMakesTheUnitRunAgain() {
+    InMemoryTokenVault v = InMemoryTokenVault.create();
+    AtomicLong runs = new AtomicLong();
+    List<String> tokens = v.tokenizeTogether(A, () -> {
+      List<String> out = new ArrayList<>();
+      out.add(v.tokenize(A, EntityType.PERSON, "Anna", person()));
+      if (runs.getAndIncrement() == 0) {
+        assertThat(elsewhere(() -> v.tokenize(A, EntityType.PERSON, "Dora", person()))).isEqualTo("<PERSON_1>");
+        assertThat(elsewhere(() -> v.tokenize(A, EntityType.PERSON, "Bert", person()))).isEqualTo("<PERSON_2>");
+      }
+      out.add(v.tokenize(A, EntityType.PERSON, "Bert", person()));
+      return out;
+    });
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(tokens).containsExactly("<PERSON_3>", "<PERSON_2>");
+    assertThat(v.entries(A)).containsOnly(Map.entry("<PERSON_1>", "Dora"), Map.entry("<PERSON_2>", "Bert"),
+        Map.entry("<PERSON_3>", "Anna"));
+  }
+
   @Test
   void toStringHoldsNoValues() {
     InMemoryTokenVault v = InMemoryTokenVault.create();
