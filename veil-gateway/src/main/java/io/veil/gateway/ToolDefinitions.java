@@ -244,19 +244,58 @@ final class ToolDefinitions {
    * Refuses a regular expression (a schema {@code pattern}, a {@code patternProperties} name, a regex grammar's
    * {@code definition}) that holds what the transform would replace: a token or surrogate put into a regular
    * expression changes what it matches (its characters may be operators), so it is neither forwarded as it is nor
-   * silently altered. The transform's tokens minted here are not forwarded nor kept (the request is refused, and
-   * the gateway stores a request's mints only when the whole request was read).
+   * silently altered. The expression is read as written and as {@link #literalText} spells it (a literal value in a
+   * regular expression has its punctuation escaped). The transform's tokens minted here are not forwarded nor kept
+   * (the request is refused, and the gateway stores a request's mints only when the whole request was read).
    *
    * @param what names the place, e.g. {@code a schema 'pattern'}; never the expression
    * @param instead what the client can do instead
    * @throws GatewayException 400 {@code veil_unsupported_content}
    */
   private static void requireUnchanged(String regex, String what, String instead, TextTransform t) {
-    if (!t.apply(regex).equals(regex)) {
+    String literal = literalText(regex);
+    if (!t.apply(regex).equals(regex) || !literal.equals(regex) && !t.apply(literal).equals(literal)) {
       throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, what + " holds personal data; a regular"
           + " expression cannot be pseudonymized without changing what it matches, so the request was not forwarded ("
           + instead + ")");
     }
+  }
+
+  /**
+   * The text a regular expression spells with its literal characters escaped: {@code \.} {@code \-}
+   * {@code \ } {@code \(} (a backslash before a character that is no letter or digit) and a class of one
+   * character ({@code [.]}, {@code [@]}) become the character. That is how a literal value is written in a regular
+   * expression ({@code ^jane\.doe@example\.com$}, {@code 123\-45\-6789}), and the detectors read text: on
+   * the expression as written they found neither, and it went to the provider. Escapes of a class ({@code \d},
+   * {@code \s}) stay as written. Linear in the length; the result is never longer than {@code regex}.
+   */
+  static String literalText(String regex) {
+    StringBuilder out = null;
+    int n = regex.length();
+    for (int i = 0; i < n; i++) {
+      char c = regex.charAt(i);
+      int skip = 0; // characters of the escape or class dropped around the one kept
+      if (c == '\\' && i + 1 < n && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
+        skip = 1;
+      } else if (c == '[' && i + 2 < n && regex.charAt(i + 2) == ']' && "^\\]".indexOf(regex.charAt(i + 1)) < 0) {
+        skip = 1; // [x]
+      } else if (c == '[' && i + 3 < n && regex.charAt(i + 1) == '\\' && regex.charAt(i + 3) == ']'
+          && !Character.isLetterOrDigit(regex.charAt(i + 2))) {
+        skip = 2; // [\x]
+      }
+      if (skip == 0) {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(n).append(regex, 0, i);
+      }
+      out.append(regex.charAt(i + skip));
+      i += skip + (c == '[' ? 1 : 0);
+    }
+    return out == null ? regex : out.toString();
   }
 
   /** The strings in a list of instances; for an {@code enum}, later duplicates of a transformed value go. */
