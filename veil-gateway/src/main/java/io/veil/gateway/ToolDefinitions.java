@@ -171,7 +171,11 @@ final class ToolDefinitions {
     }
   }
 
-  /** A grammar's {@code definition}: transformed in a Lark grammar, kept unchanged or refused in a regex. */
+  /**
+   * A grammar's {@code definition}: transformed in a Lark grammar, kept unchanged or refused in a regex. A Lark
+   * grammar's regular-expression terminals ({@code /…/}) follow the rule of a regex: refused if they hold what the
+   * transform would replace (before, they were transformed as text, and a value written with escapes passed).
+   */
   private static void grammar(ObjectNode owner, TextTransform t) {
     JsonNode definition = owner.get("definition");
     if (definition != null && definition.isTextual() && !"lark".equals(owner.path("syntax").asText(null))) {
@@ -179,7 +183,48 @@ final class ToolDefinitions {
           "use a Lark grammar, whose quoted literals are pseudonymized and restored", t);
       return;
     }
+    if (definition != null && definition.isTextual()) {
+      for (String regex : larkRegexTerminals(definition.asText())) {
+        requireUnchanged(regex, "a regular expression in a Lark grammar's 'definition'",
+            "write such values as quoted literals, which are pseudonymized and restored", t);
+      }
+    }
     text(owner, "definition", t);
+  }
+
+  /**
+   * The bodies of a Lark grammar's regular expressions ({@code /…/}, a {@code \/} inside), skipping quoted
+   * literals ({@code "…"}) and {@code //} comments. An unterminated one runs to the end of its line.
+   */
+  static List<String> larkRegexTerminals(String grammar) {
+    List<String> out = new ArrayList<>();
+    int n = grammar.length();
+    int i = 0;
+    while (i < n) {
+      char c = grammar.charAt(i);
+      if (c == '"') {
+        i = closing(grammar, i + 1, '"') + 1;
+      } else if (c == '/' && i + 1 < n && grammar.charAt(i + 1) == '/') {
+        int eol = grammar.indexOf('\n', i);
+        i = eol < 0 ? n : eol + 1;
+      } else if (c == '/') {
+        int end = closing(grammar, i + 1, '/');
+        out.add(grammar.substring(i + 1, end));
+        i = end + 1;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /** The index of the first {@code quote} from {@code from} not escaped by a backslash, or of the line's end. */
+  private static int closing(String s, int from, char quote) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) != quote && s.charAt(i) != '\n') {
+      i += s.charAt(i) == '\\' && i + 1 < s.length() && s.charAt(i + 1) != '\n' ? 2 : 1;
+    }
+    return Math.min(i, s.length());
   }
 
   private static void text(ObjectNode owner, String field, TextTransform t) {

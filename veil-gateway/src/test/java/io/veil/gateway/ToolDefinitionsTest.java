@@ -244,6 +244,40 @@ class ToolDefinitionsTest {
     assertThat(body.at("/tools/0/function/parameters/pattern").asText()).isEqualTo(regex);
   }
 
+  /**
+   * A Lark grammar's regular-expression terminal is a regular expression: one spelling a customer's e-mail with
+   * escapes was transformed as text, found nothing, and went to the provider; refused now, in both shapes. Quoted
+   * literals are still transformed, and terminals of classes pass unchanged.
+   */
+  @Test
+  void aLarkRegexTerminalHoldingPersonalDataIsRefusedAndQuotedLiteralsStillTransformed() throws Exception {
+    io.veil.core.Veil veil = io.veil.core.Veil.builder().policy(io.veil.core.Policy.defaults()).build();
+    TextTransform real = s -> veil.pseudonymize(new io.veil.core.Scope("t", "c"), s).text();
+    String chat = "{\"messages\":[],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"grammar\":{\"definition\":%s,\"syntax\":\"lark\"}}}}]}";
+    String responses = "{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"definition\":%s,\"syntax\":\"lark\"}}]}";
+    String leaking = Json.MAPPER.writeValueAsString("start: \"to \" EMAIL\nEMAIL: /jane\\.doe@example\\.com/\n");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json(chat.formatted(leaking)), real))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining("jane")
+        .hasMessageStartingWith("a regular expression in a Lark grammar's 'definition' holds personal data");
+    assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json(responses.formatted(leaking)), real))
+        .isInstanceOf(GatewayException.class);
+    String plain = Json.MAPPER.writeValueAsString(
+        "// a comment with a / slash\nstart: \"mail jane.doe@example.com \" CODE\nCODE: /[A-Z]{2}\\/\\d+/\n");
+    ObjectNode body = json(responses.formatted(plain));
+    new ResponsesAdapter().pseudonymize(body, real);
+    String out = body.at("/tools/0/format/definition").asText();
+    assertThat(out).doesNotContain("jane.doe@example.com").contains("CODE: /[A-Z]{2}\\/\\d+/");
+  }
+
+  @Test
+  void larkRegexTerminalsAreFoundOutsideLiteralsAndComments() {
+    assertThat(ToolDefinitions.larkRegexTerminals(
+        "a: \"x/y/z\" B // not /this/\nB: /b\\/c/i | /d/\n%ignore /\\s+/\nC: /open"))
+        .containsExactly("b\\/c", "d", "\\s+", "open");
+  }
+
   @Test
   void literalTextDropsTheEscapesOfLiteralCharactersOnly() {
     assertThat(ToolDefinitions.literalText("a\\.b[.]c[\\-]d\\d[^x][ab]\\\\e\\")).isEqualTo("a.b.c-d\\d[^x][ab]\\e\\");
