@@ -200,6 +200,12 @@ class ToolDefinitionsTest {
     }
   }
 
+  /** The gateway's transform as the default policy makes it: the built-in detectors, placeholder tokens. */
+  private static TextTransform realDetectors() {
+    io.veil.core.Veil veil = io.veil.core.Veil.builder().policy(io.veil.core.Policy.defaults()).build();
+    return s -> veil.pseudonymize(new io.veil.core.Scope("t", "c"), s).text();
+  }
+
   /**
    * A literal value in a regular expression is written with its punctuation escaped ({@code jane\.doe},
    * {@code 123\-45}, {@code 4111\ 1111}) or in a class of one character ({@code [.]}); the detectors read text and
@@ -215,8 +221,7 @@ class ToolDefinitionsTest {
       "^card 4111\\ 1111\\ 1111\\ 1111$",
       "^jane[\\.]doe@example[\\.]com$"})
   void aRegexSpellingPersonalDataWithEscapesIsRefused(String regex) throws Exception {
-    io.veil.core.Veil veil = io.veil.core.Veil.builder().policy(io.veil.core.Policy.defaults()).build();
-    TextTransform real = s -> veil.pseudonymize(new io.veil.core.Scope("t", "c"), s).text();
+    TextTransform real = realDetectors();
     String pattern = "{\"messages\":[],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
         + "\"parameters\":{\"type\":\"string\",\"pattern\":\"%s\"}}}]}";
     String grammar = "{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
@@ -236,8 +241,7 @@ class ToolDefinitionsTest {
       "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
       "^(yes|no) [0-9]{2}\\.$"})
   void aRegexOfClassesAndRepetitionsIsForwardedUnchanged(String regex) throws Exception {
-    io.veil.core.Veil veil = io.veil.core.Veil.builder().policy(io.veil.core.Policy.defaults()).build();
-    TextTransform real = s -> veil.pseudonymize(new io.veil.core.Scope("t", "c"), s).text();
+    TextTransform real = realDetectors();
     ObjectNode body = json("{\"messages\":[],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
         + "\"parameters\":{\"type\":\"string\",\"pattern\":\"" + regex.replace("\\", "\\\\") + "\"}}}]}");
     new ChatCompletionsAdapter().pseudonymize(body, real);
@@ -251,8 +255,7 @@ class ToolDefinitionsTest {
    */
   @Test
   void aLarkRegexTerminalHoldingPersonalDataIsRefusedAndQuotedLiteralsStillTransformed() throws Exception {
-    io.veil.core.Veil veil = io.veil.core.Veil.builder().policy(io.veil.core.Policy.defaults()).build();
-    TextTransform real = s -> veil.pseudonymize(new io.veil.core.Scope("t", "c"), s).text();
+    TextTransform real = realDetectors();
     String chat = "{\"messages\":[],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":"
         + "{\"type\":\"grammar\",\"grammar\":{\"definition\":%s,\"syntax\":\"lark\"}}}}]}";
     String responses = "{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
