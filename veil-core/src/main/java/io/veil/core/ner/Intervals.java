@@ -12,7 +12,7 @@ import java.util.function.ToIntFunction;
  * addresses it yields to) and once per rule finding (whether a model span covers it): with a pass each, a text
  * of many names (a megabyte of {@code @handles}) took time quadratic in its length.
  *
- * <p>Immutable after construction; thread-safe. Memory: four ints per range.
+ * <p>Immutable after construction; thread-safe. Memory: four ints per range. Starts must not be negative.
  */
 final class Intervals {
   /** Indices into the list, in order of start. */
@@ -24,23 +24,19 @@ final class Intervals {
 
   private <T> Intervals(List<T> items, ToIntFunction<T> start, ToIntFunction<T> end) {
     int n = items.size();
-    Integer[] boxed = new Integer[n];
+    long[] keys = new long[n]; // start in the high half, list index in the low: sorted without boxing
     for (int i = 0; i < n; i++) {
-      boxed[i] = i;
+      keys[i] = (long) start.applyAsInt(items.get(i)) << 32 | i;
     }
-    int[] s = new int[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = start.applyAsInt(items.get(i));
-    }
-    Arrays.sort(boxed, (a, b) -> Integer.compare(s[a], s[b]));
+    Arrays.sort(keys);
     order = new int[n];
     starts = new int[n];
     ends = new int[n];
     maxEnd = new int[n];
     for (int i = 0; i < n; i++) {
-      order[i] = boxed[i];
-      starts[i] = s[boxed[i]];
-      ends[i] = end.applyAsInt(items.get(boxed[i]));
+      order[i] = (int) keys[i];
+      starts[i] = (int) (keys[i] >> 32);
+      ends[i] = end.applyAsInt(items.get(order[i]));
       maxEnd[i] = i == 0 ? ends[i] : Math.max(maxEnd[i - 1], ends[i]);
     }
   }
