@@ -171,7 +171,11 @@ final class ToolDefinitions {
     }
   }
 
-  /** A grammar's {@code definition}: transformed in a Lark grammar, kept unchanged or refused in a regex. */
+  /**
+   * A grammar's {@code definition}: transformed in a Lark grammar, kept unchanged or refused in a regex. A Lark
+   * grammar's regular-expression terminals ({@code /…/}) follow the rule of a regex: refused if they hold what the
+   * transform would replace (before, they were transformed as text, and a value written with escapes passed).
+   */
   private static void grammar(ObjectNode owner, TextTransform t) {
     JsonNode definition = owner.get("definition");
     if (definition != null && definition.isTextual() && !"lark".equals(owner.path("syntax").asText(null))) {
@@ -179,7 +183,48 @@ final class ToolDefinitions {
           "use a Lark grammar, whose quoted literals are pseudonymized and restored", t);
       return;
     }
+    if (definition != null && definition.isTextual()) {
+      for (String regex : larkRegexTerminals(definition.asText())) {
+        requireUnchanged(regex, "a regular expression in a Lark grammar's 'definition'",
+            "write such values as quoted literals, which are pseudonymized and restored", t);
+      }
+    }
     text(owner, "definition", t);
+  }
+
+  /**
+   * The bodies of a Lark grammar's regular expressions ({@code /…/}, a {@code \/} inside), skipping quoted
+   * literals ({@code "…"}) and {@code //} comments. An unterminated one runs to the end of its line.
+   */
+  static List<String> larkRegexTerminals(String grammar) {
+    List<String> out = new ArrayList<>();
+    int n = grammar.length();
+    int i = 0;
+    while (i < n) {
+      char c = grammar.charAt(i);
+      if (c == '"') {
+        i = closing(grammar, i + 1, '"') + 1;
+      } else if (c == '/' && i + 1 < n && grammar.charAt(i + 1) == '/') {
+        int eol = grammar.indexOf('\n', i);
+        i = eol < 0 ? n : eol + 1;
+      } else if (c == '/') {
+        int end = closing(grammar, i + 1, '/');
+        out.add(grammar.substring(i + 1, end));
+        i = end + 1;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /** The index of the first {@code quote} from {@code from} not escaped by a backslash, or of the line's end. */
+  private static int closing(String s, int from, char quote) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) != quote && s.charAt(i) != '\n') {
+      i += s.charAt(i) == '\\' && i + 1 < s.length() && s.charAt(i + 1) != '\n' ? 2 : 1;
+    }
+    return Math.min(i, s.length());
   }
 
   private static void text(ObjectNode owner, String field, TextTransform t) {
@@ -244,19 +289,58 @@ final class ToolDefinitions {
    * Refuses a regular expression (a schema {@code pattern}, a {@code patternProperties} name, a regex grammar's
    * {@code definition}) that holds what the transform would replace: a token or surrogate put into a regular
    * expression changes what it matches (its characters may be operators), so it is neither forwarded as it is nor
-   * silently altered. The transform's tokens minted here are not forwarded nor kept (the request is refused, and
-   * the gateway stores a request's mints only when the whole request was read).
+   * silently altered. The expression is read as written and as {@link #literalText} spells it (a literal value in a
+   * regular expression has its punctuation escaped). The transform's tokens minted here are not forwarded nor kept
+   * (the request is refused, and the gateway stores a request's mints only when the whole request was read).
    *
    * @param what names the place, e.g. {@code a schema 'pattern'}; never the expression
    * @param instead what the client can do instead
    * @throws GatewayException 400 {@code veil_unsupported_content}
    */
   private static void requireUnchanged(String regex, String what, String instead, TextTransform t) {
-    if (!t.apply(regex).equals(regex)) {
+    String literal = literalText(regex);
+    if (!t.apply(regex).equals(regex) || !literal.equals(regex) && !t.apply(literal).equals(literal)) {
       throw GatewayException.badRequest(ErrorCodes.UNSUPPORTED_CONTENT, what + " holds personal data; a regular"
           + " expression cannot be pseudonymized without changing what it matches, so the request was not forwarded ("
           + instead + ")");
     }
+  }
+
+  /**
+   * The text a regular expression spells with its literal characters escaped: {@code \.} {@code \-}
+   * {@code \ } {@code \(} (a backslash before a character that is no letter or digit) and a class of one
+   * character ({@code [.]}, {@code [@]}) become the character. That is how a literal value is written in a regular
+   * expression ({@code ^jane\.doe@example\.com$}, {@code 123\-45\-6789}), and the detectors read text: on
+   * the expression as written they found neither, and it went to the provider. Escapes of a class ({@code \d},
+   * {@code \s}) stay as written. Linear in the length; the result is never longer than {@code regex}.
+   */
+  static String literalText(String regex) {
+    StringBuilder out = null;
+    int n = regex.length();
+    for (int i = 0; i < n; i++) {
+      char c = regex.charAt(i);
+      int skip = 0; // characters of the escape or class dropped around the one kept
+      if (c == '\\' && i + 1 < n && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
+        skip = 1;
+      } else if (c == '[' && i + 2 < n && regex.charAt(i + 2) == ']' && "^\\]".indexOf(regex.charAt(i + 1)) < 0) {
+        skip = 1; // [x]
+      } else if (c == '[' && i + 3 < n && regex.charAt(i + 1) == '\\' && regex.charAt(i + 3) == ']'
+          && !Character.isLetterOrDigit(regex.charAt(i + 2))) {
+        skip = 2; // [\x]
+      }
+      if (skip == 0) {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(n).append(regex, 0, i);
+      }
+      out.append(regex.charAt(i + skip));
+      i += skip + (c == '[' ? 1 : 0);
+    }
+    return out == null ? regex : out.toString();
   }
 
   /** The strings in a list of instances; for an {@code enum}, later duplicates of a transformed value go. */

@@ -200,6 +200,94 @@ class ToolDefinitionsTest {
     }
   }
 
+  /** The gateway's transform as the default policy makes it: the built-in detectors, placeholder tokens. */
+  private static TextTransform realDetectors() {
+    io.veil.core.Veil veil = io.veil.core.Veil.builder().policy(io.veil.core.Policy.defaults()).build();
+    return s -> veil.pseudonymize(new io.veil.core.Scope("t", "c"), s).text();
+  }
+
+  /**
+   * A literal value in a regular expression is written with its punctuation escaped ({@code jane\.doe},
+   * {@code 123\-45}, {@code 4111\ 1111}) or in a class of one character ({@code [.]}); the detectors read text and
+   * found nothing in the expression as written, so a schema pattern or regex grammar holding a customer's e-mail,
+   * SSN or card number went to the provider. Checked with the real default detectors, both places, both shapes;
+   * expressions of classes and repetitions ({@code \d{3}}, an e-mail validator) still pass unchanged.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "^jane\\.doe@example\\.com$",
+      "^jane[.]doe@example[.]com$",
+      "ssn 123\\-45\\-6789",
+      "^card 4111\\ 1111\\ 1111\\ 1111$",
+      "^jane[\\.]doe@example[\\.]com$"})
+  void aRegexSpellingPersonalDataWithEscapesIsRefused(String regex) throws Exception {
+    TextTransform real = realDetectors();
+    String pattern = "{\"messages\":[],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+        + "\"parameters\":{\"type\":\"string\",\"pattern\":\"%s\"}}}]}";
+    String grammar = "{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"definition\":\"%s\",\"syntax\":\"regex\"}}]}";
+    String json = regex.replace("\\", "\\\\");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json(pattern.formatted(json)), real))
+        .isInstanceOf(GatewayException.class).hasMessageStartingWith("a schema 'pattern' holds personal data")
+        .hasMessageNotContaining("jane").hasMessageNotContaining("6789").hasMessageNotContaining("4111");
+    assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json(grammar.formatted(json)), real))
+        .isInstanceOf(GatewayException.class).hasMessageStartingWith("a regex grammar's 'definition' holds personal");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "^\\d{3}-\\d{2}-\\d{4}$",
+      "^\\(\\d{3}\\) \\d{3}-\\d{4}$",
+      "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
+      "^(yes|no) [0-9]{2}\\.$"})
+  void aRegexOfClassesAndRepetitionsIsForwardedUnchanged(String regex) throws Exception {
+    TextTransform real = realDetectors();
+    ObjectNode body = json("{\"messages\":[],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+        + "\"parameters\":{\"type\":\"string\",\"pattern\":\"" + regex.replace("\\", "\\\\") + "\"}}}]}");
+    new ChatCompletionsAdapter().pseudonymize(body, real);
+    assertThat(body.at("/tools/0/function/parameters/pattern").asText()).isEqualTo(regex);
+  }
+
+  /**
+   * A Lark grammar's regular-expression terminal is a regular expression: one spelling a customer's e-mail with
+   * escapes was transformed as text, found nothing, and went to the provider; refused now, in both shapes. Quoted
+   * literals are still transformed, and terminals of classes pass unchanged.
+   */
+  @Test
+  void aLarkRegexTerminalHoldingPersonalDataIsRefusedAndQuotedLiteralsStillTransformed() throws Exception {
+    TextTransform real = realDetectors();
+    String chat = "{\"messages\":[],\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"grammar\":{\"definition\":%s,\"syntax\":\"lark\"}}}}]}";
+    String responses = "{\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"c\",\"format\":"
+        + "{\"type\":\"grammar\",\"definition\":%s,\"syntax\":\"lark\"}}]}";
+    String leaking = Json.MAPPER.writeValueAsString("start: \"to \" EMAIL\nEMAIL: /jane\\.doe@example\\.com/\n");
+    assertThatThrownBy(() -> new ChatCompletionsAdapter().pseudonymize(json(chat.formatted(leaking)), real))
+        .isInstanceOf(GatewayException.class).hasMessageNotContaining("jane")
+        .hasMessageStartingWith("a regular expression in a Lark grammar's 'definition' holds personal data");
+    assertThatThrownBy(() -> new ResponsesAdapter().pseudonymize(json(responses.formatted(leaking)), real))
+        .isInstanceOf(GatewayException.class);
+    String plain = Json.MAPPER.writeValueAsString(
+        "// a comment with a / slash\nstart: \"mail jane.doe@example.com \" CODE\nCODE: /[A-Z]{2}\\/\\d+/\n");
+    ObjectNode body = json(responses.formatted(plain));
+    new ResponsesAdapter().pseudonymize(body, real);
+    String out = body.at("/tools/0/format/definition").asText();
+    assertThat(out).doesNotContain("jane.doe@example.com").contains("CODE: /[A-Z]{2}\\/\\d+/");
+  }
+
+  @Test
+  void larkRegexTerminalsAreFoundOutsideLiteralsAndComments() {
+    assertThat(ToolDefinitions.larkRegexTerminals(
+        "a: \"x/y/z\" B // not /this/\nB: /b\\/c/i | /d/\n%ignore /\\s+/\nC: /open"))
+        .containsExactly("b\\/c", "d", "\\s+", "open");
+  }
+
+  @Test
+  void literalTextDropsTheEscapesOfLiteralCharactersOnly() {
+    assertThat(ToolDefinitions.literalText("a\\.b[.]c[\\-]d\\d[^x][ab]\\\\e\\")).isEqualTo("a.b.c-d\\d[^x][ab]\\e\\");
+    assertThat(ToolDefinitions.literalText("[x")).isEqualTo("[x");
+    assertThat(ToolDefinitions.literalText("plain")).isSameAs("plain");
+  }
+
   /**
    * Chat knows function and custom tools only; any other type, and any field of a tool or function Veil does not
    * read that holds text, was forwarded as it came. Refused now (400 naming the field or type, never the value).

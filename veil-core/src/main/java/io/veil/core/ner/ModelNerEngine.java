@@ -165,6 +165,7 @@ public final class ModelNerEngine implements NerEngine {
     List<Finding> rules = GazetteerNerEngine.load().analyze(text, language);
     ModelTokens tk = new ModelTokens(text);
     ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, language);
+    Intervals ruleRanges = Intervals.of(rules, Finding::start, Finding::end);
     List<GazetteerNerEngine.Span> spans = new ArrayList<>();
     int[] scratch = new int[ModelFeatures.PER_TOKEN];
     float[] emissions = new float[Math.min(tk.size, MAX_WINDOW) * SequenceModel.TAGS];
@@ -172,7 +173,7 @@ public final class ModelNerEngine implements NerEngine {
     while (from < tk.size) {
       int to = windowEnd(tk, from);
       int[] tags = model.decode(facts, from, to, scratch, emissions);
-      collect(tk, facts, rules, from, tags, spans);
+      collect(tk, facts, rules, ruleRanges, from, tags, spans);
       from = to;
     }
     selfIntroductions(tk, facts, spans);
@@ -187,16 +188,19 @@ public final class ModelNerEngine implements NerEngine {
     for (Finding r : addresses) {
       out.add(new GazetteerNerEngine.Span(r.start(), r.end(), r.type(), r.score()));
     }
+    Intervals strongAddresses = Intervals.of(addresses.stream().filter(r -> r.score() >= 0.5).toList(),
+        Finding::start, Finding::end);
     for (GazetteerNerEngine.Span s : spans) {
-      if (!overlapsAddress(s, addresses)) {
+      if (!strongAddresses.any(s.start(), s.end())) {
         out.add(s);
       }
     }
     // the rule layer is tuned for English: there its usual findings join the model's; elsewhere only strong ones
     boolean english = mode == Mode.UNION || facts.lang == 1; // the language given, else guessed (once, by Facts)
     double unionMin = english ? 0.5 : STRONG_RULE;
+    Intervals spanRanges = Intervals.of(spans, GazetteerNerEngine.Span::start, GazetteerNerEngine.Span::end);
     for (Finding r : rules) {
-      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !overlapsAny(r, spans)) {
+      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !spanRanges.any(r.start(), r.end())) {
         int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
         int at = handleAt(text, r.start(), end); // a rule-layer name on part of a handle covers it too
         out.add(at < 0 ? new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score())
@@ -406,26 +410,8 @@ public final class ModelNerEngine implements NerEngine {
     return tk.length(t) == word.length() && tk.text.regionMatches(true, tk.starts[t], word, 0, word.length());
   }
 
-  private static boolean overlapsAddress(GazetteerNerEngine.Span s, List<Finding> rules) {
-    for (Finding r : rules) {
-      if (r.type().equals(EntityType.ADDRESS) && r.score() >= 0.5 && r.start() < s.end() && s.start() < r.end()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean overlapsAny(Finding f, List<GazetteerNerEngine.Span> spans) {
-    for (GazetteerNerEngine.Span s : spans) {
-      if (s.start() < f.end() && f.start() < s.end()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void collect(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, int from, int[] tags,
-      List<GazetteerNerEngine.Span> out) {
+  private void collect(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, Intervals ruleRanges, int from,
+      int[] tags, List<GazetteerNerEngine.Span> out) {
     int n = tags.length;
     int t = 0;
     while (t < n) {
@@ -440,7 +426,7 @@ public final class ModelNerEngine implements NerEngine {
         end++;
       }
       int last = type == 0 ? nameContinues(tk, facts, from + end, from + n, tags, from) : from + end;
-      span(tk, facts, rules, from + t, last, ModelFeatures.TYPES[type], out);
+      span(tk, facts, rules, ruleRanges, from + t, last, ModelFeatures.TYPES[type], out);
       t = last - from;
       // a name, place or organization never goes on over a line break ("Jamie Pratt" on one line, the job title
       // "Talking-books clerk" on the next): what the model tagged as its continuation there is dropped
@@ -516,8 +502,8 @@ public final class ModelNerEngine implements NerEngine {
     return taken;
   }
 
-  private static void span(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, int first, int last,
-      EntityType type, List<GazetteerNerEngine.Span> out) {
+  private static void span(ModelTokens tk, ModelFeatures.Facts facts, List<Finding> rules, Intervals ruleRanges,
+      int first, int last, EntityType type, List<GazetteerNerEngine.Span> out) {
     String text = tk.text;
     int start = tk.starts[first];
     int end = tk.ends[last - 1];
@@ -557,12 +543,15 @@ public final class ModelNerEngine implements NerEngine {
     if (type == EntityType.LOCATION && last - first == 1 && personRatherThanPlace(tk, facts, first)) {
       type = EntityType.PERSON; // "She named him Brandon", "Don't go, Tyler!": a top first name that is also a town
     }
-    double support = 0;
-    for (Finding r : rules) {
-      if (r.start() < end && start < r.end() && r.type().equals(type)) {
-        support = Math.max(support, r.score());
+    double[] best = {0}; // the rule layer's strongest finding of the type over the span
+    EntityType spanType = type;
+    ruleRanges.overlapping(start, end, i -> {
+      Finding r = rules.get(i);
+      if (r.type().equals(spanType)) {
+        best[0] = Math.max(best[0], r.score());
       }
-    }
+    });
+    double support = best[0];
     double score = 0.85;
     if (last - first == 1) {
       int closed = facts.closed[first];
