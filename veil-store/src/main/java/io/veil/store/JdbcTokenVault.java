@@ -340,10 +340,14 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
-  /** Thrown inside a deferred call's work when its mints cannot be stored together; caught by tokenizeTogether. */
-  private static final class DeferralConflict extends RuntimeException {
+  /**
+   * Thrown inside a deferred call's work when its mints cannot be stored together; caught by tokenizeTogether. A
+   * {@link VaultException}, so that work which turns failures into refusals (the gateway's interceptor) treats it as
+   * a vault answer rather than logging an unexpected error for a rerun that then succeeds.
+   */
+  private static final class DeferralConflict extends VaultException {
     DeferralConflict() {
-      super("deferred vault writes conflict", null, false, false);
+      super("deferred vault writes conflict");
     }
   }
 

@@ -287,6 +287,33 @@ class JdbcTokenVaultIT {
     assertThat(vault.reveal(SCOPE, a)).contains("Anna");
   }
 
+  /**
+   * A value minted in a unit that expires before the unit ends makes the unit run again, storing at once. The signal
+   * the work sees is a {@link VaultException}, so a caller that turns failures into refusals (the gateway's
+   * PiiInterceptor) treats it as a vault answer, not as an unexpected error logged at ERROR for a benign rerun
+   * (review12: it was a bare RuntimeException).
+   */
+  @Test
+  void aMintThatExpiresInsideItsUnitRerunsWithAVaultSignal() {
+    List<RuntimeException> seen = new ArrayList<>();
+    int[] attempts = {0};
+    String token = vault.tokenizeTogether(SCOPE, () -> {
+      vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+      if (attempts[0]++ == 0) {
+        clock.advance(Duration.ofMinutes(61));
+      }
+      try {
+        return vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+      } catch (RuntimeException e) {
+        seen.add(e);
+        throw e;
+      }
+    });
+    assertThat(attempts[0]).isEqualTo(2);
+    assertThat(seen).singleElement().isInstanceOf(VaultException.class);
+    assertThat(vault.reveal(SCOPE, token)).contains("Anna");
+  }
+
   @Test
   void entriesExpireOnReadAndAreReminted() {
     String t = vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
