@@ -113,7 +113,7 @@ final class PiiInterceptor implements Interceptor {
     java.util.function.Function<String, List<Finding>> detect = text -> detected.computeIfAbsent(text,
         t -> guarded(() -> detector.findings(scope.tenant(), scope.conversation(), null, t)));
     // a name found in one text of the request is found in all of them ("John Smith" in turn 1, "Smith" in turn 3)
-    RequestNames names = requestNames(request, adapter, detect);
+    RequestNames names = guarded(() -> requestNames(request, adapter, detect));
     TextTransform transform = new TextTransform() {
       @Override
       public String apply(String text) {

@@ -21,8 +21,8 @@ import java.util.List;
  *
  * <p>Thread safety: immutable once built; {@link #extend} may be called from any thread.
  *
- * <p><b>Security:</b> the object holds lower-cased name words of the request in memory; keep it no longer than the
- * request and never log it. It only ever adds findings, so using it can hide more, never less.
+ * <p><b>Security:</b> the object holds the request's texts (its names' words point into them) in memory; keep it
+ * no longer than the request and never log it. It only ever adds findings, so using it can hide more, never less.
  */
 public final class RequestNames {
   /** The recognizer name of the findings it adds. */
@@ -62,6 +62,7 @@ public final class RequestNames {
     for (int t = 0; t < texts.size() && parts.size > 0; t++) {
       parts.dropConflicts(texts.get(t), findings.get(t));
     }
+    parts.settle(); // read-only from here on
     return parts.size == 0 ? NONE : new RequestNames(parts);
   }
 

@@ -166,22 +166,16 @@ class NameMentionsTest {
     return out;
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = ';', textBlock = """
-      Please forward this to Ngozi Adeyemi before Friday. Adeyemi needs it for the audit.; Adeyemi
-      Patient Wiremu Tapsell was admitted on Monday. Tapsell reported chest pain.; Tapsell
+      model;     Please forward this to Ngozi Adeyemi before Friday. Adeyemi needs it for the audit.; Adeyemi
+      model;     Patient Wiremu Tapsell was admitted on Monday. Tapsell reported chest pain.; Tapsell
+      gazetteer; Please forward this to Ngozi Adeyemi before Friday. Adeyemi needs it for the audit.; Adeyemi
+      gazetteer; Patient Wiremu Tapsell was admitted on Monday. Tapsell reported chest pain.; Tapsell
       """)
-  void theModelEngineCoversTheLoneSurname(String text, String surname) {
-    assertThat(persons(ModelNerEngine.load(), text)).contains(surname);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = ';', textBlock = """
-      Please forward this to Ngozi Adeyemi before Friday. Adeyemi needs it for the audit.; Adeyemi
-      Patient Wiremu Tapsell was admitted on Monday. Tapsell reported chest pain.; Tapsell
-      """)
-  void theGazetteerEngineCoversTheLoneSurname(String text, String surname) {
-    assertThat(persons(GazetteerNerEngine.load(), text)).contains(surname);
+  void bothEnginesCoverTheLoneSurname(String engine, String text, String surname) {
+    assertThat(persons(engine.equals("model") ? ModelNerEngine.load() : GazetteerNerEngine.load(), text))
+        .contains(surname);
   }
 
   // --- the property -------------------------------------------------------------------------------------
@@ -265,7 +259,8 @@ class NameMentionsTest {
         String lower = w.toLowerCase(Locale.ROOT);
         assertThat(w.length()).isGreaterThanOrEqualTo(NameMentions.MIN_PART);
         assertThat(parts.contains(lower) || german && lower.endsWith("s")
-            && parts.contains(lower.substring(0, lower.length() - 1))).as("%s repeats a seed part %s", w, parts).isTrue();
+            && parts.contains(lower.substring(0, lower.length() - 1)))
+            .as("%s repeats a seed part %s", w, parts).isTrue();
       }
     }
   }
