@@ -9,6 +9,7 @@ import io.veil.core.RestoreFormat;
 import io.veil.core.Scope;
 import io.veil.core.StreamingRestorer;
 import io.veil.core.VaultException;
+import io.veil.core.ner.RequestNames;
 import io.veil.core.transform.Restorer;
 import io.veil.core.Veil;
 import io.veil.store.AuditAction;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * still be the start of a token). The end user's privacy mode decides: {@code pseudonymize}
  * (reversible, values in the vault under the user's key), {@code anonymize} (irreversible, nothing in
  * the vault) or {@code block} (any personal data → 403 {@code veil_pii_blocked}).
+ *
+ * <p>Names are consistent across the request ({@link RequestNames}): before the transform, one pass of the adapter
+ * over a copy of the body collects every text it will transform, and a name found in one of them (the history's
+ * "John Smith") is also replaced where a later text names the person by a part alone ("what did Smith say?").
  *
  * <p>Detection runs once per text: its findings feed both the transform and, for content parts, the
  * split back into parts; with a {@link DetectionCache} a text the tenant sent before (the system prompt,
@@ -103,16 +108,22 @@ final class PiiInterceptor implements Interceptor {
       }
       return out;
     };
+    // each text's findings, detected once per request (the name pass below reads every text before the transform)
+    Map<String, List<Finding>> detected = new ConcurrentHashMap<>();
+    java.util.function.Function<String, List<Finding>> detect = text -> detected.computeIfAbsent(text,
+        t -> guarded(() -> detector.findings(scope.tenant(), scope.conversation(), null, t)));
+    // a name found in one text of the request is found in all of them ("John Smith" in turn 1, "Smith" in turn 3)
+    RequestNames names = guarded(() -> requestNames(request, adapter, detect));
     TextTransform transform = new TextTransform() {
       @Override
       public String apply(String text) {
-        return run.apply(text, guarded(() -> detector.findings(scope.tenant(), scope.conversation(), null, text))).text();
+        return run.apply(text, guarded(() -> names.extend(text, detect.apply(text)))).text();
       }
 
       @Override
       public List<String> applyJoined(List<String> pieces) {
         String joined = String.join("", pieces);
-        List<Finding> findings = guarded(() -> detector.findings(scope.tenant(), scope.conversation(), null, joined));
+        List<Finding> findings = guarded(() -> names.extend(joined, detect.apply(joined)));
         PseudonymizedText out = run.apply(joined, findings);
         // the same findings give the original offsets of what was replaced
         return guarded(() -> JoinedPieces.split(pieces, findings.stream()
@@ -153,6 +164,37 @@ final class PiiInterceptor implements Interceptor {
       return jdbc.batched(exchange);
     }
     return exchange.get();
+  }
+
+  /**
+   * The names of the request: the adapter walks a copy of the body once with a transform that changes nothing and
+   * only collects the texts the real pass will transform (whole, or joined as the real pass joins them), and each
+   * text is detected once ({@code detect} keeps the findings for the real pass).
+   */
+  private static RequestNames requestNames(GatewayRequest request, ProtocolAdapter adapter,
+                                           java.util.function.Function<String, List<Finding>> detect) {
+    List<String> texts = new java.util.ArrayList<>();
+    adapter.pseudonymize(request.json().deepCopy(), new TextTransform() {
+      @Override
+      public String apply(String text) {
+        texts.add(text);
+        return text;
+      }
+
+      @Override
+      public List<String> applyJoined(List<String> pieces) {
+        texts.add(String.join("", pieces));
+        return pieces;
+      }
+    });
+    if (texts.size() < 2) {
+      return RequestNames.of(List.of(), List.of());
+    }
+    List<List<Finding>> findings = new java.util.ArrayList<>(texts.size());
+    for (String text : texts) {
+      findings.add(detect.apply(text));
+    }
+    return RequestNames.of(texts, findings);
   }
 
   /** What one pass of the adapter over a request replaced: the texts it produced and the entities per type. */

@@ -306,4 +306,45 @@ class PiiInterceptorTest {
 
     assertThat(chatAnswer(chain, conversation, "Remind me: <EMAIL_1>")).isEqualTo("Remind me: " + EMAIL);
   }
+
+  /**
+   * A chat request carries its whole history: a name found in one turn is replaced where a later turn names the
+   * person by a part alone. Each of these later turns alone gives no finding (the model misses a lone surname with
+   * no cue), so before the request-level pass the surname went to the provider in clear beside the placeholder of
+   * the full name.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', textBlock = """
+      Please add Wiremu Tapsell to the audit team.; What did Tapsell say?; Tapsell
+      I spoke with John Smith yesterday.; What did Smith say?; Smith
+      Our new hire is Aigerim Zhakupova.; Then Zhakupova left the meeting.; Zhakupova
+      """)
+  void aNameFromAnEarlierTurnIsReplacedWhereALaterTurnNamesThePersonByAPartAlone(String first, String later,
+                                                                                  String part) throws Exception {
+    List<String> forwarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Interceptor recording = chain -> {
+      for (JsonNode m : chain.request().json().get("messages")) {
+        forwarded.add(m.get("content").asText());
+      }
+      return ECHO_LAST.intercept(chain);
+    };
+    Map<Endpoint, ProtocolAdapter> adapters = Map.of(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter());
+    List<Interceptor> chain = List.of(new ConversationScopeInterceptor(adapters, GatewaySecret.loadOrCreate(dir)),
+        new PiiInterceptor(TestVeil.create(InMemoryTokenVault.create()), adapters), recording);
+
+    String answer = chatAnswer(chain, Map.of(), first, "Noted.", later);
+
+    assertThat(forwarded).hasSize(3);
+    assertThat(forwarded).allSatisfy(sent -> assertThat(sent).doesNotContain(part));
+    assertThat(forwarded.get(2)).contains("<PERSON_");
+    assertThat(answer).as("the answer is restored").isEqualTo(later);
+  }
+
+  /** The later turn alone: the engine finds nothing in it (what makes the test above fail without the pass). */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"What did Tapsell say?", "What did Smith say?",
+      "Then Zhakupova left the meeting."})
+  void theLaterTurnAloneHasNoFinding(String later) {
+    assertThat(TestVeil.create().analyzer().analyze(later)).isEmpty();
+  }
 }

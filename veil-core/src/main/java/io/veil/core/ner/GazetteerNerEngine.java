@@ -84,18 +84,39 @@ public final class GazetteerNerEngine implements NerEngine {
     return Set.of();
   }
 
+  /**
+   * The rule layer's findings, then the mentions elsewhere in the text of the names it is sure of
+   * ({@link NameMentions}).
+   */
   @Override
   public List<Finding> analyze(String text, String language) {
     if (text.isEmpty()) {
       return List.of();
     }
     Tokens tokens = new Tokens(text, lexicon());
+    boolean conservative = conservative(tokens, language);
+    int lang = conservative ? NameMentions.GERMAN : language == null || language.equals("en") ? 0 : NameMentions.OTHER;
+    return NameMentions.apply(text, scan(tokens, conservative), lang, name());
+  }
+
+  /**
+   * The rule layer's findings alone, each judged on its own (no {@link NameMentions}): what the model reads as
+   * features, exactly as it was trained on.
+   */
+  static List<Finding> rules(String text, String language) {
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    Tokens tokens = new Tokens(text, lexicon());
+    return scan(tokens, conservative(tokens, language));
+  }
+
+  private static List<Finding> scan(Tokens tokens, boolean conservative) {
     List<Span> spans = new ArrayList<>();
     boolean[] taken = new boolean[tokens.size];
-    boolean conservative = conservative(tokens, language);
     new AddressScanner(tokens, conservative).scan(spans, taken);
     new EntityScanner(tokens, conservative).scan(spans, taken);
-    return resolve(spans, name());
+    return resolve(spans, "gazetteer");
   }
 
   /** German mode: every noun is capitalised there, so unknown capitalised words prove nothing. */

@@ -162,7 +162,7 @@ public final class ModelNerEngine implements NerEngine {
       return List.of();
     }
     Lexicon lexicon = GazetteerNerEngine.lexicon();
-    List<Finding> rules = GazetteerNerEngine.load().analyze(text, language);
+    List<Finding> rules = GazetteerNerEngine.rules(text, language);
     ModelTokens tk = new ModelTokens(text);
     ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, language);
     Intervals ruleRanges = Intervals.of(rules, Finding::start, Finding::end);
@@ -207,7 +207,8 @@ public final class ModelNerEngine implements NerEngine {
             : new GazetteerNerEngine.Span(at, handleEnd(text, at, end), r.type(), r.score()));
       }
     }
-    return GazetteerNerEngine.resolve(out, name());
+    // a name found once is found everywhere in the text ("Dear Ms. Jane Okafor" ... "Okafor's account")
+    return NameMentions.apply(text, GazetteerNerEngine.resolve(out, name()), facts.lang, name());
   }
 
   /** The end (exclusive) of the decoding window starting at {@code from}. */

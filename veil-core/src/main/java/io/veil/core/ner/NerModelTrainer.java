@@ -379,7 +379,7 @@ public final class NerModelTrainer {
       if (tk.size == 0) {
         continue;
       }
-      List<Finding> rules = GazetteerNerEngine.load().analyze(l.text(), l.lang());
+      List<Finding> rules = GazetteerNerEngine.rules(l.text(), l.lang());
       ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, l.lang());
       int[] gold = goldTags(tk, l);
       int from = 0;

@@ -1,0 +1,88 @@
+package io.veil.core.ner;
+
+import io.veil.core.Finding;
+import java.util.List;
+
+/**
+ * Name consistency across the texts of one request: a chat request carries its whole history, so "John Smith" in
+ * turn 1 and "what did Smith say?" in turn 3 are the same person, and the lone surname must not reach the provider
+ * in clear beside the placeholder of the full name. The NER engines already do this within one text
+ * ({@link ModelNerEngine}, {@link GazetteerNerEngine}); this class does it across texts, for any engine, from what
+ * the {@link io.veil.core.Analyzer} reported.
+ *
+ * <p>Built once per request from every text and its findings: the seeds are the sure PERSON findings of all texts,
+ * their parts are the name words, and a part written inside a sure LOCATION, ORGANIZATION or ADDRESS finding of any
+ * of the texts is not used (the rules of the engines' own pass, which this shares). {@link #extend} then adds to one
+ * text's findings the whole-word mentions of those parts that no finding covers. The language of each text is
+ * guessed ({@link LanguageGuess}).
+ *
+ * <p>Only adds PERSON findings (recognizer {@value #RECOGNIZER}) scored as their seed: a finding the analyzer
+ * reported is returned unchanged, unless it scored under 0.5 and a mention takes its place.
+ *
+ * <p>Thread safety: immutable once built; {@link #extend} may be called from any thread.
+ *
+ * <p><b>Security:</b> the object holds the request's texts (its names' words point into them) in memory; keep it
+ * no longer than the request and never log it. It only ever adds findings, so using it can hide more, never less.
+ */
+public final class RequestNames {
+  /** The recognizer name of the findings it adds. */
+  public static final String RECOGNIZER = "name-mentions";
+  private static final RequestNames NONE = new RequestNames(new NameMentions.Parts());
+
+  private final NameMentions.Parts parts;
+
+  private RequestNames(NameMentions.Parts parts) {
+    this.parts = parts;
+  }
+
+  /**
+   * The names of a request whose texts are {@code texts} and whose findings (each text's, as the analyzer reported
+   * them, sorted by start and not overlapping) are {@code findings}, in the same order.
+   *
+   * @throws IllegalArgumentException if the two lists differ in size
+   */
+  public static RequestNames of(List<String> texts, List<List<Finding>> findings) {
+    if (texts.size() != findings.size()) {
+      throw new IllegalArgumentException("one list of findings per text");
+    }
+    NameMentions.Parts parts = null;
+    for (int t = 0; t < texts.size(); t++) {
+      for (Finding f : findings.get(t)) {
+        if (NameMentions.seed(texts.get(t), f)) {
+          if (parts == null) {
+            parts = new NameMentions.Parts();
+          }
+          parts.addWords(texts.get(t), f);
+        }
+      }
+    }
+    if (parts == null) {
+      return NONE;
+    }
+    for (int t = 0; t < texts.size() && parts.size > 0; t++) {
+      parts.dropConflicts(texts.get(t), findings.get(t));
+    }
+    parts.settle(); // read-only from here on
+    return parts.size == 0 ? NONE : new RequestNames(parts);
+  }
+
+  /** Whether no text of the request holds a name to propagate. */
+  public boolean isEmpty() {
+    return parts.size == 0;
+  }
+
+  /**
+   * {@code findings} of {@code text} (one of the request's texts, or any text of it such as a joined message) with
+   * the mentions of the request's names added, sorted by start, not overlapping; {@code findings} itself when there
+   * is none.
+   */
+  public List<Finding> extend(String text, List<Finding> findings) {
+    if (parts.size == 0 || text.isEmpty()) {
+      return findings;
+    }
+    String lang = LanguageGuess.guess(text);
+    int code = lang == null ? 0 : lang.equals("en") ? NameMentions.ENGLISH : lang.equals("de") ? NameMentions.GERMAN
+        : NameMentions.OTHER;
+    return NameMentions.apply(text, findings, parts, code, RECOGNIZER);
+  }
+}
