@@ -161,7 +161,7 @@ public final class JdbcTokenVault implements TokenVault {
           // minted by this call and not stored yet (it expired before the work ended): store the call's
           // values one by one instead
           deferred.conflict = true; // the work may wrap what it throws: tokenizeTogether asks the call
-          throw new DeferralConflict();
+          throw deferralConflict();
         }
         db.withConnection("vault expiry", c -> deleteExpired(c, existing.id, now));
         if (batch != null) {
@@ -331,7 +331,7 @@ public final class JdbcTokenVault implements TokenVault {
     final Map<String, SubjectKeys.NewKey> newKeys = new HashMap<>();
     /** Token to value of {@link #rows}, for {@link #entries} of the scope inside the call. */
     final Map<String, String> values = new LinkedHashMap<>();
-    /** Set when a mint found that the call's rows cannot be stored together (before {@link DeferralConflict}). */
+    /** Set when a mint found that the call's rows cannot be stored together (before the deferral conflict is thrown). */
     boolean conflict;
 
     Deferred(JdbcTokenVault vault, Scope scope) {
@@ -341,14 +341,13 @@ public final class JdbcTokenVault implements TokenVault {
   }
 
   /**
-   * Thrown inside a deferred call's work when its mints cannot be stored together; caught by tokenizeTogether. A
-   * {@link VaultException}, so that work which turns failures into refusals (the gateway's interceptor) treats it as
-   * a vault answer rather than logging an unexpected error for a rerun that then succeeds.
+   * Thrown inside a deferred call's work when its mints cannot be stored together; tokenizeTogether knows it by
+   * {@link Deferred#conflict}, not by its class. A {@link VaultException}, so that work which turns failures into
+   * refusals (the gateway's interceptor) treats it as a vault answer rather than logging an unexpected error for a
+   * rerun that then succeeds.
    */
-  private static final class DeferralConflict extends VaultException {
-    DeferralConflict() {
-      super("deferred vault writes conflict");
-    }
+  private static VaultException deferralConflict() {
+    return new VaultException("deferred vault writes conflict");
   }
 
   /**
@@ -394,7 +393,7 @@ public final class JdbcTokenVault implements TokenVault {
       if (!deferred.conflict) {
         throw e; // the work failed: nothing it minted is stored
       }
-      stored = false; // a DeferralConflict, perhaps wrapped by the work
+      stored = false; // a deferral conflict, perhaps wrapped by the work
     } finally {
       batch.deferring = null;
       if (!stored) {
