@@ -282,9 +282,10 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     // the key file exists only where this store's first key was created (not on a second instance of a shared
     // database, nor once it was deleted as veil doctor advises): else the line reads a key from OPENAI_API_KEY,
     // where the OpenAI SDKs read it (a VEIL_ name would be reported as a variable Veil does not know)
-    String bearer = Files.exists(keyFile) ? "$(cat " + keyFile + ")" : "$OPENAI_API_KEY";
+    String bearer = Files.exists(keyFile) ? "$(cat " + shellWord(keyFile.toString()) + ")" : "$OPENAI_API_KEY";
     // curl trusts a self-signed certificate (openssl req -x509) only when told to
-    String trust = cfg.tls() != null && selfSigned(cfg.tls().certificate()) ? "--cacert " + cfg.tls().certificate() + " " : "";
+    String trust = cfg.tls() != null && selfSigned(cfg.tls().certificate())
+        ? "--cacert " + shellWord(cfg.tls().certificate().toString()) + " " : "";
     out.println("Try" + (Files.exists(keyFile) ? ":" : " (with a Veil client key in OPENAI_API_KEY, as the OpenAI SDKs read it; new keys: veil keys create --tenant default):"));
     out.println("  curl -s " + trust + base + "/v1/chat/completions -H \"Authorization: Bearer " + bearer
         + "\" -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
@@ -305,6 +306,18 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
   }
 
   /** Whether the PEM file's first certificate names itself as its issuer (checked at start; unreadable: no). */
+  /**
+   * {@code path} as one word of a POSIX shell line the user copies: as it is when it holds only characters no shell
+   * treats specially, else in single quotes (a quote inside written {@code '\''}), so a data directory with a space
+   * or a {@code $} in its name still gives a line that works.
+   */
+  static String shellWord(String path) {
+    if (path.matches("[A-Za-z0-9_./:@%+=,-]+")) {
+      return path;
+    }
+    return "'" + path.replace("'", "'\\''") + "'";
+  }
+
   private static boolean selfSigned(Path certificatePem) {
     try {
       java.security.cert.X509Certificate leaf = PinnedServerCertificate.leaf(certificatePem);

@@ -91,6 +91,33 @@ class ServeCommandTest {
   }
 
   /**
+   * review12: the banner's curl line put the dev-key path into {@code $(cat …)} unquoted, so a data directory with a
+   * space (or a {@code $}) gave a line that failed when copied. The line's bearer part, run by a shell, reads the key.
+   */
+  @Test
+  void theBannersCurlLineWorksForADataDirectoryWithSpacesAndDollars() throws Exception {
+    StringWriter out = new StringWriter();
+    ServeCommand serve = new ServeCommand(Map.of());
+    Path state = dir.resolve("my state $HOME 'x'");
+    cli(serve, out, new StringWriter()).parseArgs("--data-dir", state.toString(), "--port", "0", "--upstream", "mock");
+    try (ServeCommand.Running ignored = serve.start()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("Bearer (\\$\\(cat .*\\))\" -H").matcher(out.toString());
+      assertThat(m.find()).as(out.toString()).isTrue();
+      Process sh = new ProcessBuilder("bash", "-c", "printf %s \"" + m.group(1) + "\"").redirectErrorStream(true).start();
+      String printed = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(sh.waitFor()).as(printed).isZero();
+      assertThat(printed).isEqualTo(java.nio.file.Files.readString(state.resolve("dev-key")).strip());
+    }
+  }
+
+  @Test
+  void shellWordsQuoteOnlyWhatAShellWouldRead() {
+    assertThat(ServeCommand.shellWord("/var/lib/veil/dev-key")).isEqualTo("/var/lib/veil/dev-key");
+    assertThat(ServeCommand.shellWord("/a b/dev-key")).isEqualTo("'/a b/dev-key'");
+    assertThat(ServeCommand.shellWord("/it's/$x")).isEqualTo("'/it'\\''s/$x'");
+  }
+
+  /**
    * qa8: with a self-signed certificate (openssl req -x509, as a first try of TLS makes) the banner's curl line
    * failed silently (curl -s, exit 60: certificate not trusted); it now names the certificate with --cacert.
    */
