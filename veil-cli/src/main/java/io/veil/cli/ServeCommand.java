@@ -229,8 +229,11 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     Gateway gateway;
     try {
       if (adoptGatewaySecret && governance.adoptGatewaySecret(cfg.gatewaySecret(), cfg.dataDir())) {
-        err.println("veil: the database now expects the gateway secret " + cfg.gatewaySecret().describe(cfg.dataDir())
-            + "; instances with the previous one refuse to start until they get this one");
+        err.println(cfg.gatewaySecret().inDataDirectory()
+            ? "veil: the database now expects this data directory's gateway-secret; instances with the previous one"
+                + " refuse to start until they get this file"
+            : "veil: the database now expects the gateway secret of " + cfg.gatewaySecret().describe(cfg.dataDir())
+                + "; instances with the previous one refuse to start until they get this value");
         err.flush();
       }
       gateway = Gateway.start(cfg, Veil.builder().vault(governance.vault()).build(), keys, governance);
