@@ -59,14 +59,14 @@ final class PrivacyCommand implements Runnable {
     @Override
     public Integer call() {
       GatewayConfig cfg = location.load();
-      if (!Files.exists(cfg.dataDir().resolve(GATEWAY_SECRET))) {
+      if (cfg.gatewaySecret().inDataDirectory() && !Files.exists(cfg.dataDir().resolve(GATEWAY_SECRET))) {
         // a secret made here would sign links that no gateway accepts (a typo, or another instance's directory)
         throw new CliException("no gateway secret in " + cfg.dataDir().toAbsolutePath().normalize() + " (no "
             + GATEWAY_SECRET + "): point --data-dir at the gateway's data directory or --config at its configuration"
-            + " (veil serve creates it on its first start)");
+            + " (veil serve creates it on its first start; or set VEIL_GATEWAY_SECRET[_FILE] as the gateway has it)");
       }
       try {
-        String token = PrivacyLinks.open(cfg.dataDir()).mint(who.subject(), Duration.ofMinutes(ttlMinutes));
+        String token = PrivacyLinks.open(cfg).mint(who.subject(), Duration.ofMinutes(ttlMinutes));
         spec.commandLine().getOut().println(token);
         spec.commandLine().getErr().println("valid " + ttlMinutes + " min; e.g. GET /privacy/consent?token=<token>");
         spec.commandLine().getErr().println(center(cfg, token));

@@ -46,6 +46,8 @@ final class RunningGateway {
   private final URI base;
   private final String adminToken;
   private final Path dataDir;
+  /** Its privacy links: the gateway secret of the configuration (the environment's, or the data directory's). */
+  private final GatewayConfig config;
   /** Whether an HTTPS gateway's certificate is pinned to the configured one (else the JDK's default trust). */
   private final boolean pinned;
   private final HttpClient http;
@@ -54,6 +56,7 @@ final class RunningGateway {
     this.base = base;
     this.adminToken = adminToken;
     this.dataDir = dataDir;
+    this.config = cfg;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     this.pinned = "https".equalsIgnoreCase(base.getScheme()) && cfg.tls() != null;
     if (pinned) {
@@ -188,7 +191,7 @@ final class RunningGateway {
 
   /** Calls the privacy API as the subject, through a one-minute privacy link. */
   Response privacy(String method, String path, Subject subject, String body) {
-    String link = PrivacyLinks.open(dataDir).mint(subject, Duration.ofMinutes(1));
+    String link = PrivacyLinks.open(config).mint(subject, Duration.ofMinutes(1));
     return send(method, path, body, "X-Veil-Privacy-Link", link);
   }
 

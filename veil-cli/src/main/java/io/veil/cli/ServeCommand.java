@@ -51,6 +51,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "    VEIL_SUBJECT_STATE_CACHE_MILLIS, VEIL_AUDIT_GROUP_WAIT_MILLIS,",
         "    VEIL_MASTER_KEYSET, VEIL_SIGNING_KEYSET (Tink keysets as JSON instead",
         "    of DATA_DIR/keys; every instance on one database needs the same)",
+        "    VEIL_GATEWAY_SECRET[_FILE] (base64 of >= 32 bytes instead of",
+        "    DATA_DIR/gateway-secret; every instance on one database needs the same)",
         "  detection cache: VEIL_DETECTION_CACHE_ENABLED,",
         "    VEIL_DETECTION_CACHE_MAX_ENTRIES, VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES,",
         "    VEIL_DETECTION_CACHE_EXPIRE_SECONDS, VEIL_DETECTION_CACHE_MIN_CHARS,",
@@ -85,8 +87,9 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
   String upstream;
 
   @Option(names = "--adopt-gateway-secret",
-      description = "Rotation: make this data directory's gateway-secret the one every instance on the database"
-          + " must use (stop them all first; the others start again only with this file). Issued privacy links"
+      description = "Rotation: make this instance's gateway secret (VEIL_GATEWAY_SECRET[_FILE] if set, else the data"
+          + " directory's gateway-secret) the one every instance on the database must use (stop them all first;"
+          + " the others start again only with this secret). Issued privacy links"
           + " stop working, conversations without X-Veil-Conversation start anew, the user hashes sent upstream"
           + " change.")
   boolean adoptGatewaySecret;
@@ -225,9 +228,12 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     }
     Gateway gateway;
     try {
-      if (adoptGatewaySecret && governance.adoptGatewaySecret(cfg.dataDir())) {
-        err.println("veil: the database now expects this data directory's gateway-secret; instances with the"
-            + " previous one refuse to start until they get this file");
+      if (adoptGatewaySecret && governance.adoptGatewaySecret(cfg.gatewaySecret(), cfg.dataDir())) {
+        err.println(cfg.gatewaySecret().inDataDirectory()
+            ? "veil: the database now expects this data directory's gateway-secret; instances with the previous one"
+                + " refuse to start until they get this file"
+            : "veil: the database now expects the gateway secret of " + cfg.gatewaySecret().describe(cfg.dataDir())
+                + "; instances with the previous one refuse to start until they get this value");
         err.flush();
       }
       gateway = Gateway.start(cfg, Veil.builder().vault(governance.vault()).build(), keys, governance);

@@ -360,6 +360,55 @@ class ServeCommandTest {
         .doesNotContain("\n").doesNotContain("internal error");
   }
 
+  /**
+   * secretenv: the gateway secret given as VEIL_GATEWAY_SECRET_FILE (a Kubernetes Secret: a link to a 0644 file)
+   * starts serve without writing DATA_DIR/gateway-secret; another value is refused in one line naming the variable
+   * (never a value) until adopted on purpose; a value that is not a secret is a usage error before anything starts.
+   */
+  @Test
+  void aGatewaySecretFromTheEnvironmentIsUsedNeverWrittenAndCheckedAgainstTheDatabase() throws Exception {
+    String[] args = {"--data-dir", dir.resolve("data").toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1"};
+    String value = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+    Path mounted = Files.writeString(dir.resolve("secret-data"), value + "\n");
+    Files.setPosixFilePermissions(mounted, PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("secret"), mounted);
+    StringWriter err = new StringWriter();
+    ServeCommand first = new ServeCommand(Map.of("VEIL_GATEWAY_SECRET_FILE", link.toString()));
+    cli(first, new StringWriter(), err).parseArgs(args);
+    try (ServeCommand.Running running = first.start()) {
+      assertThat(running).as("started: " + err).isNotNull();
+    }
+    assertThat(dir.resolve("data/gateway-secret")).doesNotExist();
+
+    String another = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+    StringWriter refused = new StringWriter();
+    ServeCommand wrong = new ServeCommand(Map.of("VEIL_GATEWAY_SECRET", another));
+    cli(wrong, new StringWriter(), refused).parseArgs(args);
+    try (ServeCommand.Running running = wrong.start()) {
+      assertThat(running).as("refused").isNull();
+    }
+    assertThat(refused.toString().strip()).startsWith("veil: ").doesNotContain("\n")
+        .contains("the gateway secret VEIL_GATEWAY_SECRET is not the one").contains("--adopt-gateway-secret")
+        .doesNotContain(value).doesNotContain(another).doesNotContain("internal error");
+
+    StringWriter adoptErr = new StringWriter();
+    ServeCommand adopt = new ServeCommand(Map.of("VEIL_GATEWAY_SECRET", another));
+    cli(adopt, new StringWriter(), adoptErr).parseArgs(java.util.stream.Stream.concat(
+        java.util.Arrays.stream(args), java.util.stream.Stream.of("--adopt-gateway-secret")).toArray(String[]::new));
+    try (ServeCommand.Running running = adopt.start()) {
+      assertThat(running).isNotNull();
+      assertThat(adoptErr.toString()).contains("now expects the gateway secret of VEIL_GATEWAY_SECRET")
+          .doesNotContain(another);
+    }
+    assertThat(dir.resolve("data/gateway-secret")).doesNotExist();
+
+    StringWriter usage = new StringWriter();
+    int code = cli(new ServeCommand(Map.of("VEIL_GATEWAY_SECRET", "not a secret")), new StringWriter(), usage)
+        .execute(args);
+    assertThat(code).isEqualTo(VeilCli.EXIT_USAGE);
+    assertThat(usage.toString()).contains("VEIL_GATEWAY_SECRET is not base64").doesNotContain("not a secret");
+  }
+
   /** Starts veil serve with {@code args}; true (and stopped again) if it started, false if it refused. */
   private boolean startOrClose(StringWriter err, String... args) throws Exception {
     ServeCommand serve = new ServeCommand(Map.of());

@@ -121,8 +121,10 @@ import java.util.Set;
  * or mapping where a value belongs, a boolean other than {@code true}/{@code false}, a timeout below
  * one second. Each secret (provider key, database password, admin token) may instead come from a
  * file: {@code VEIL_..._FILE} or the YAML key with the suffix {@code File} (Docker and Kubernetes
- * secrets); setting one secret two ways is an error. Error messages name keys and files, never
- * values. Upstream URLs are checked against the HTTPS-only rule here, at configuration time.
+ * secrets); setting one secret two ways is an error. The gateway secret comes from the data directory unless
+ * {@code VEIL_GATEWAY_SECRET[_FILE]} gives it ({@link GatewaySecretSource}; no YAML key: a configuration file is
+ * often shared or committed). Error messages name keys and files, never values. Upstream URLs are checked against
+ * the HTTPS-only rule here, at configuration time.
  *
  * <p>The operators' reference is {@code docs/configuration.md} (every key, its variable, default and range);
  * {@code ConfigurationReferenceTest} checks it against {@link #keys()} and {@link KnownEnvironment}, so a key added
@@ -351,7 +353,7 @@ public final class ConfigLoader {
             "server.minBodyBytesPerSecond", Integer.toString(d.minBodyBytesPerSecond())), "server.minBodyBytesPerSecond"));
     return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env),
         detectionCache(section(root, "detection", "detection"), env), serverOptions,
-        protocolWords(section(root, "protocol", "protocol"), env));
+        protocolWords(section(root, "protocol", "protocol"), env), GatewaySecretSource.fromEnvironment(env));
   }
 
   /**
@@ -627,7 +629,8 @@ public final class ConfigLoader {
   /** Longest secret file read (a key or a password, not a document). */
   private static final int MAX_SECRET_BYTES = 64 * 1024;
 
-  private static String readSecret(Path file, String what) {
+  /** A secret file read whole (at most 64 KiB), stripped; errors name {@code what} and the file, never content. */
+  static String readSecret(Path file, String what) {
     byte[] bytes;
     try {
       if (Files.size(file) > MAX_SECRET_BYTES) {

@@ -156,6 +156,7 @@ public final class Doctor {
     out.add(upstreamTransport());
     out.add(upstreamCredentials());
     out.add(adminToken());
+    out.add(gatewaySecret());
     out.add(defaultCredentials());
     out.add(filePermissions());
     out.add(configFileCheck());
@@ -285,6 +286,23 @@ public final class Doctor {
   }
 
   // ------------------------------------------------------------------ secrets
+
+  /** Which gateway secret the instances use (never the value; the source was validated when the config loaded). */
+  private DoctorCheck gatewaySecret() {
+    String id = "gateway.secret";
+    String title = "Gateway secret source";
+    GatewaySecretSource source = config.gatewaySecret();
+    Path file = config.dataDir().resolve(GatewaySecret.FILE);
+    boolean fileThere = Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (!source.inDataDirectory()) {
+      return DoctorCheck.ok(id, title, "from " + source.describe(config.dataDir()) + " (the environment); "
+          + (fileThere ? file + " is not used" : "none is written to the data directory")
+          + "; every instance on one database needs the same");
+    }
+    return DoctorCheck.ok(id, title, "from " + source.describe(config.dataDir())
+        + (fileThere ? "" : " (veil serve creates it on its first start)")
+        + "; every instance on one database needs the same file (or set VEIL_GATEWAY_SECRET[_FILE])");
+  }
 
   private DoctorCheck adminToken() {
     String id = "admin.token";

@@ -95,7 +95,7 @@ public final class Gateway implements AutoCloseable {
     }
     if (governance != null) {
       // every instance on the database holds the same gateway secret, or this one does not start
-      governance.requireGatewaySecret(config.dataDir());
+      governance.requireGatewaySecret(config.gatewaySecret(), config.dataDir());
     }
     this.metrics = new GatewayMetrics().withJvmMetrics();
     if (governance != null) {
@@ -109,7 +109,7 @@ public final class Gateway implements AutoCloseable {
     this.chain = chain(config, veil, keys, metrics, governance, upstream);
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
         AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
-        PrivacyLinks.open(config.dataDir()), new PrivacyNotice(config, veil, governance.retention()),
+        PrivacyLinks.open(config), new PrivacyNotice(config, veil, governance.retention()),
         console(config, veil, metrics, governance, upstream),
         Doctor.of(config).env(System.getenv()).veil(veil).keys(keys).governance(governance));
     this.pages = governance == null ? null : ConsolePages.load();
@@ -185,7 +185,7 @@ public final class Gateway implements AutoCloseable {
    */
   static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics,
       Governance governance, UpstreamTransport upstream) {
-    GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
+    GatewaySecret secret = config.gatewaySecret().open(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     ProtocolVocabulary vocabulary = config.vocabulary();
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(vocabulary));
@@ -238,7 +238,7 @@ public final class Gateway implements AutoCloseable {
   /** The admin console's extra routes; its try-it box runs the same stages as {@link #chain} after auth. */
   private static ConsoleApi console(GatewayConfig config, Veil veil, GatewayMetrics metrics, Governance governance,
       UpstreamTransport transport) {
-    GatewaySecret secret = GatewaySecret.loadOrCreate(config.dataDir());
+    GatewaySecret secret = config.gatewaySecret().open(config.dataDir());
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(config.vocabulary()));
     List<Interceptor> stages = List.of(new ParseInterceptor(), new MinimizationInterceptor(adapters, secret),

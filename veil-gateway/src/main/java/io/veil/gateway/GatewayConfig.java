@@ -19,13 +19,16 @@ import java.util.Objects;
  * @param protocolWords words added to the protocol vocabulary per field ({@code protocol.extraWords}): key
  *     {@code endpoint.field} as a refusal names the field ({@code chat.reasoning_effort},
  *     {@code responses.tools.mcp.require_approval}), value the words OpenAI added since the release
+ * @param gatewaySecret where the gateway secret comes from: the data directory's file, or
+ *     {@code VEIL_GATEWAY_SECRET[_FILE]} ({@link GatewaySecretSource}; its {@code toString} names the source only)
  * @throws IllegalArgumentException among others for a {@code protocolWords} key that names no field with a
  *     vocabulary, or a word that is not a protocol word (lowercase letters and digits joined by {@code . _ -})
  */
 public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
     Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache,
-    ServerOptions server, Map<String, java.util.List<String>> protocolWords) {
+    ServerOptions server, Map<String, java.util.List<String>> protocolWords, GatewaySecretSource gatewaySecret) {
   public GatewayConfig {
+    Objects.requireNonNull(gatewaySecret, "gatewaySecret");
     Map<String, java.util.List<String>> words = new java.util.LinkedHashMap<>();
     protocolWords.forEach((field, list) -> words.put(field, java.util.List.copyOf(list)));
     protocolWords = Map.copyOf(words);
@@ -42,6 +45,14 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535");
     }
+  }
+
+  /** With the data directory's gateway secret. */
+  public GatewayConfig(String host, int port, Path dataDir, UpstreamConfig upstream, TlsConfig tls,
+      Map<String, GatewayPolicy> policies, GovernanceConfig governance, DetectionCacheConfig detectionCache,
+      ServerOptions server, Map<String, java.util.List<String>> protocolWords) {
+    this(host, port, dataDir, upstream, tls, policies, governance, detectionCache, server, protocolWords,
+        GatewaySecretSource.dataDirectory());
   }
 
   /** With no words added to the protocol vocabulary. */
@@ -91,30 +102,42 @@ public record GatewayConfig(String host, int port, Path dataDir, UpstreamConfig 
   }
 
   public GatewayConfig withUpstream(UpstreamConfig u) {
-    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache, server, protocolWords);
+    return new GatewayConfig(host, port, dataDir, u, tls, policies, governance, detectionCache, server, protocolWords,
+        gatewaySecret);
   }
 
   public GatewayConfig withPort(int p) {
-    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache, server, protocolWords);
+    return new GatewayConfig(host, p, dataDir, upstream, tls, policies, governance, detectionCache, server, protocolWords,
+        gatewaySecret);
   }
 
   public GatewayConfig withGovernance(GovernanceConfig g) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache, server, protocolWords);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, g, detectionCache, server, protocolWords,
+        gatewaySecret);
   }
 
   public GatewayConfig withDetectionCache(DetectionCacheConfig c) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c, server, protocolWords);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, c, server, protocolWords,
+        gatewaySecret);
   }
 
   public GatewayConfig withServer(ServerOptions s) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, s, protocolWords);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, s, protocolWords,
+        gatewaySecret);
   }
 
   public GatewayConfig withProtocolWords(Map<String, java.util.List<String>> words) {
-    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, server, words);
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, server, words,
+        gatewaySecret);
+  }
+
+  public GatewayConfig withGatewaySecret(GatewaySecretSource s) {
+    return new GatewayConfig(host, port, dataDir, upstream, tls, policies, governance, detectionCache, server,
+        protocolWords, s);
   }
 
   public GatewayConfig withDataDir(Path d) {
-    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache, server, protocolWords);
+    return new GatewayConfig(host, port, d, upstream, tls, policies, governance, detectionCache, server, protocolWords,
+        gatewaySecret);
   }
 }

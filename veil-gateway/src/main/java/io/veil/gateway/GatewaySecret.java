@@ -20,6 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Thread safety: thread-safe.
  */
 final class GatewaySecret {
+  /** The file in the data directory, used when neither {@link GatewaySecretSource} variable is set. */
+  static final String FILE = "gateway-secret";
+  /** The shortest secret accepted (256 bits). */
+  static final int MIN_BYTES = 32;
+
   private final SecretKeySpec key;
   /** Initialised once; each hash works on a clone (cheaper than Mac.getInstance + init per request). */
   private final Mac prototype;
@@ -37,19 +42,28 @@ final class GatewaySecret {
     this.prototype = m;
   }
 
+  /** A secret given by the operator (the array is copied; the caller may wipe it). */
+  static GatewaySecret of(byte[] raw) {
+    return new GatewaySecret(raw);
+  }
+
+  /**
+   * The data directory's secret file, created if missing. Callers go through {@link GatewaySecretSource#open},
+   * which uses the environment's secret instead when one is set.
+   */
   static GatewaySecret loadOrCreate(Path dataDir) {
-    Path file = dataDir.resolve("gateway-secret");
+    Path file = dataDir.resolve(FILE);
     try {
       OwnerOnlyFiles.dataDirectory(dataDir); // also when started as a library, not by veil serve
       OwnerOnlyFiles.createIfAbsent(file, () -> { // another instance on this directory may have made it: theirs
-        byte[] raw = new byte[32];
+        byte[] raw = new byte[MIN_BYTES];
         new SecureRandom().nextBytes(raw);
         return Base64.getEncoder().encode(raw);
       });
       // never through a link planted at the path (its planter would choose the secret), never one others can read
       byte[] raw = Base64.getDecoder().decode(
           new String(OwnerOnlyFiles.readSecret(file, 4096), StandardCharsets.US_ASCII).strip());
-      if (raw.length < 32) {
+      if (raw.length < MIN_BYTES) {
         throw new IllegalStateException("gateway secret in " + file + " is too short");
       }
       return new GatewaySecret(raw);

@@ -152,24 +152,26 @@ public final class Governance implements AutoCloseable {
   }
 
   /**
-   * Checks that {@code dataDir/gateway-secret} (created if missing) is the secret of every other instance on
-   * this database: the first instance records a verifier of it (a one-way value, never the secret), every later
-   * start compares. {@link Gateway#start} calls it; an instance with another secret would otherwise start and
-   * split every conversation that uses the fallback scope, send other {@code user} hashes upstream and refuse
-   * the others' privacy links.
+   * Checks that the gateway secret ({@code source}: the environment's, or {@code dataDir/gateway-secret}, created if
+   * missing) is the secret of every other instance on this database: the first instance records a verifier of it
+   * (a one-way value, never the secret), every later start compares. {@link Gateway#start} calls it; an instance
+   * with another secret would otherwise start and split every conversation that uses the fallback scope, send
+   * other {@code user} hashes upstream and refuse the others' privacy links.
    *
-   * @throws StoreException if the secret differs (the message names the file, never a value; the start is
-   *     refused) or the check cannot be made
+   * @throws StoreException if the secret differs (the message names the file or the variable, never a value; the
+   *     start is refused) or the check cannot be made
    */
-  void requireGatewaySecret(Path dataDir) {
-    GatewaySecret secret = GatewaySecret.loadOrCreate(dataDir);
+  void requireGatewaySecret(GatewaySecretSource source, Path dataDir) {
+    GatewaySecret secret = source.open(dataDir);
     try {
       io.veil.store.SharedSecretCheck.requireSame(db, GATEWAY_SECRET_CHECK, secret.verifier());
     } catch (io.veil.store.SharedSecretCheck.Mismatch e) {
-      throw new StoreException("the gateway secret " + dataDir.toAbsolutePath().normalize().resolve("gateway-secret")
+      throw new StoreException("the gateway secret " + source.describe(dataDir)
           + " is not the one this database's instances use: every instance on one database needs the same"
-          + " gateway-secret file (copy it from another instance); to replace it for all of them on purpose, stop"
-          + " them all and start one with veil serve --adopt-gateway-secret", e);
+          + (source.inDataDirectory() ? " gateway-secret file (copy it from another instance)"
+              : " gateway secret (give this instance the others' value)")
+          + "; to replace it for all of them on purpose, stop them all and start one with veil serve"
+          + " --adopt-gateway-secret", e);
     }
   }
 
@@ -184,7 +186,15 @@ public final class Governance implements AutoCloseable {
    * @return true if the database held another verifier (the secret was really replaced)
    */
   public boolean adoptGatewaySecret(Path dataDir) {
-    byte[] verifier = GatewaySecret.loadOrCreate(dataDir).verifier();
+    return adoptGatewaySecret(GatewaySecretSource.dataDirectory(), dataDir);
+  }
+
+  /**
+   * {@link #adoptGatewaySecret(Path)} for the secret of {@code source}: the environment's
+   * ({@code VEIL_GATEWAY_SECRET[_FILE]}) when one is set, else the data directory's file.
+   */
+  public boolean adoptGatewaySecret(GatewaySecretSource source, Path dataDir) {
+    byte[] verifier = source.open(dataDir).verifier();
     try {
       io.veil.store.SharedSecretCheck.requireSame(db, GATEWAY_SECRET_CHECK, verifier);
       return false;

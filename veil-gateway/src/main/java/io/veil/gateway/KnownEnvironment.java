@@ -118,6 +118,8 @@ public final class KnownEnvironment {
       gateway("VEIL_SUBJECT_STATE_CACHE_MILLIS", "cache time of a user's consent state (database.subjectStateCacheMillis)"),
       gateway("VEIL_ADMIN_TOKEN", "admin API bearer token (admin.token)"),
       gateway("VEIL_ADMIN_TOKEN_FILE", "file holding the admin token (admin.tokenFile)"),
+      gateway(GatewaySecretSource.VARIABLE, "gateway secret, base64, instead of DATA_DIR/gateway-secret"),
+      gateway(GatewaySecretSource.FILE_VARIABLE, "file holding the gateway secret (a mounted Secret)"),
       gateway("VEIL_AUDIT_GROUP_WAIT_MILLIS", "audit write batching under load (audit.groupWaitMillis)"),
       gateway("VEIL_DETECTION_CACHE_ENABLED", "detection result cache on/off (detection.cache.enabled)"),
       gateway("VEIL_DETECTION_CACHE_MAX_ENTRIES", "detection cache entries (detection.cache.maxEntries)"),

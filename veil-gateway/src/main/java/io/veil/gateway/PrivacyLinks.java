@@ -37,8 +37,8 @@ import java.util.Optional;
  * TLS. Tampered, truncated, expired, foreign (other secret) and malformed tokens, and the old signed
  * {@code v1} tokens (which carried the user id in base64), are all refused alike by an empty result;
  * the authentication tag is checked by AES-GCM in constant time before anything in the payload is
- * read. Instances that must accept each other's links share the {@code gateway-secret} file; replacing
- * that file revokes every link.
+ * read. Instances that must accept each other's links share the {@code gateway-secret} file (or
+ * {@code VEIL_GATEWAY_SECRET[_FILE]}); replacing the secret revokes every link.
  */
 public final class PrivacyLinks {
   /** Longest lifetime a link may have. */
@@ -73,7 +73,19 @@ public final class PrivacyLinks {
 
   /** The links of the gateway whose data directory this is (creates its secret if missing). */
   public static PrivacyLinks open(Path dataDir) {
-    return new PrivacyLinks(GatewaySecret.loadOrCreate(dataDir), Clock.systemUTC());
+    return open(GatewaySecretSource.dataDirectory(), dataDir);
+  }
+
+  /**
+   * The links of the gateway this configuration describes: its {@link GatewayConfig#gatewaySecret()} (the
+   * environment's secret, or the data directory's file, created if missing).
+   */
+  public static PrivacyLinks open(GatewayConfig config) {
+    return open(config.gatewaySecret(), config.dataDir());
+  }
+
+  private static PrivacyLinks open(GatewaySecretSource source, Path dataDir) {
+    return new PrivacyLinks(source.open(dataDir), Clock.systemUTC());
   }
 
   /**
