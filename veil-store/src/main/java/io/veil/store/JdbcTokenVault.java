@@ -211,6 +211,9 @@ public final class JdbcTokenVault implements TokenVault {
       if (outcome == Insert.INSERTED) {
         if (batch != null) {
           batch.minted(scope, type, lookup, token, now + retention.toMillis());
+          if (batch.rerunStored != null) {
+            batch.rerunStored.add(new StoredAtOnce(scope, token)); // deleted again if the rerun's work fails
+          }
         }
         return token;
       }
@@ -360,7 +363,8 @@ public final class JdbcTokenVault implements TokenVault {
    * (the call opens a batch if none is open). If the transaction cannot store every row as minted (another
    * writer stored one of the values or tokens first, or a subject key was purged, erased or re-wrapped
    * since sealing), it stores none: the batch forgets all it knew of the scope and {@code work} runs again,
-   * each new value then stored at once as {@link #tokenize} does. If {@code work} throws, nothing it minted
+   * each new value then stored at once as {@link #tokenize} does, and if it throws then, the rows it stored are
+   * deleted again (their tokens are not reused). If {@code work} throws, nothing it minted
    * is stored or remembered (the gateway runs a whole request's pseudonymization in one call, so a request
    * refused part-way leaves nothing in the vault). A nested call joins the outer one: its mints in the outer
    * call's scope are stored with the outer call's; tokenize calls for other scopes store at once.
@@ -408,11 +412,54 @@ public final class JdbcTokenVault implements TokenVault {
     ReentrantLock lock = lockOf(scope);
     lock.lock();
     batch.deferring = Deferred.NONE; // nested calls store at once too, and take no lock
+    java.util.List<StoredAtOnce> rerunStored = new java.util.ArrayList<>();
+    batch.rerunStored = rerunStored;
     try {
       return work.get();
+    } catch (RuntimeException | Error e) {
+      // review12: the rerun is a unit too: what it stored before the work failed is deleted again
+      try {
+        discard(batch, rerunStored);
+      } catch (RuntimeException d) {
+        e.addSuppressed(d);
+      }
+      throw e;
     } finally {
+      batch.rerunStored = null;
       batch.deferring = null;
       lock.unlock();
+    }
+  }
+
+  /** A row stored at once by the one-by-one rerun of a {@link #tokenizeTogether} call. */
+  private record StoredAtOnce(Scope scope, String token) {}
+
+  static final String DISCARD = "DELETE FROM vault_entries WHERE scope_id = " + VaultScopes.ID + " AND token = ?";
+
+  /**
+   * Deletes the rows a failed rerun stored, in one transaction. Their tokens stay counted in the scope's marks, so
+   * they are never handed out again; snapshots taken since are read again, as after a {@link #clear}.
+   */
+  private void discard(Batch batch, java.util.List<StoredAtOnce> stored) {
+    if (stored.isEmpty()) {
+      return;
+    }
+    stored.forEach(r -> batch.forget(r.scope()));
+    try {
+      db.inTransaction("vault discard", c -> {
+        try (PreparedStatement ps = c.prepareStatement(DISCARD)) {
+          for (StoredAtOnce r : stored) {
+            VaultScopes.bind(ps, 1, r.scope());
+            ps.setString(3, r.token());
+            ps.addBatch();
+          }
+          return ps.executeBatch().length;
+        }
+      });
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not discard a refused request's values: " + e.getMessage(), e);
+    } finally {
+      clears.incrementAndGet();
     }
   }
 
@@ -716,7 +763,8 @@ public final class JdbcTokenVault implements TokenVault {
     }
   }
 
-  private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+  /** This vault's batch on each thread: per vault, as a batch reads through its own vault's database. */
+  private final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
 
   /**
    * A counter that advances whenever a snapshot of {@link #entries} taken before may no longer be served:
@@ -744,6 +792,8 @@ public final class JdbcTokenVault implements TokenVault {
     final Map<Scope, java.util.Set<String>> tokens = new HashMap<>();
     /** The {@link #tokenizeTogether} call running on this thread, if any. */
     Deferred deferring;
+    /** While a {@link #tokenizeTogether} call reruns one value at a time: the rows it stored so far. */
+    java.util.List<StoredAtOnce> rerunStored;
 
     /** The running {@link #tokenizeTogether} call of this vault for {@code scope}, or null. */
     Deferred deferringOn(Scope scope) {
