@@ -140,7 +140,7 @@ public final class JdbcTokenVault implements TokenVault {
         type.name(), normalized));
     Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
     int lastOrdinal = 0;
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     Deferred deferred = batch == null ? null : batch.deferringOn(scope);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       long now = db.clock().millis();
@@ -379,7 +379,7 @@ public final class JdbcTokenVault implements TokenVault {
   public <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(work, "work");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return batched(() -> tokenizeTogether(scope, work));
     }
@@ -529,7 +529,7 @@ public final class JdbcTokenVault implements TokenVault {
     if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return Optional.empty();
     }
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     Deferred deferred = batch == null ? null : batch.deferringOn(scope);
     if (deferred != null && deferred.values.containsKey(token)) {
       return Optional.of(deferred.values.get(token)); // minted by the running tokenizeTogether, not stored yet
@@ -561,7 +561,7 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public Map<String, String> entries(Scope scope) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return readEntries(scope, null).entries();
     }
@@ -676,7 +676,7 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return TokenVault.super.anyToken(scope, test);
     }
@@ -693,7 +693,7 @@ public final class JdbcTokenVault implements TokenVault {
   public <I extends io.veil.core.TokenIndex, R> R withTokenIndex(
       Scope scope, java.util.function.Supplier<I> newIndex, java.util.function.Function<? super I, R> query) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return TokenVault.super.withTokenIndex(scope, newIndex, query);
     }
@@ -706,7 +706,7 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch != null) {
       requireNotDeferring(batch, scope);
       batch.forget(scope);
@@ -752,19 +752,19 @@ public final class JdbcTokenVault implements TokenVault {
    * returns; the same values are in the request being processed.
    */
   public <T> T batched(java.util.function.Supplier<T> work) {
-    if (BATCH.get() != null) {
+    if (batches.get() != null) {
       return work.get();
     }
-    BATCH.set(new Batch());
+    batches.set(new Batch());
     try {
       return work.get();
     } finally {
-      BATCH.remove();
+      batches.remove();
     }
   }
 
   /** This vault's batch on each thread: per vault, as a batch reads through its own vault's database. */
-  private final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+  private final ThreadLocal<Batch> batches = new ThreadLocal<>();
 
   /**
    * A counter that advances whenever a snapshot of {@link #entries} taken before may no longer be served:
