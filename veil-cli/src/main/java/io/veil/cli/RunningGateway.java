@@ -78,16 +78,11 @@ final class RunningGateway {
    *     there, so "no gateway" would be wrong)
    */
   static Optional<RunningGateway> find(GatewayConfig cfg) {
-    Optional<URI> announced = announced(cfg.dataDir());
+    Optional<URI> announced = announcedFor(cfg);
     if (announced.isEmpty()) {
       return Optional.empty();
     }
     URI u = announced.get();
-    if (cfg.tls() != null && !"https".equalsIgnoreCase(u.getScheme())) {
-      throw new CliException(cfg.dataDir().toAbsolutePath().normalize().resolve(URL_FILE) + " announces " + u
-          + ", but this configuration serves TLS (server.tls): refusing to send the admin token or a privacy link"
-          + " in clear; stop whatever listens there, or remove the file if no gateway runs on this data directory");
-    }
     String token = cfg.governance().adminToken();
     if (token == null) {
       Path file = cfg.dataDir().toAbsolutePath().normalize().resolve(AdminToken.FILE);
@@ -113,6 +108,24 @@ final class RunningGateway {
    */
   static Optional<URI> announced(Path dataDir) {
     return read(dataDir).filter(a -> !a.writerGone()).map(Announcement::url);
+  }
+
+  /**
+   * {@link #announced}, and trusted for this configuration: with a TLS listener configured only an {@code https}
+   * announcement (a plain {@code http} one is stale or planted; a token or privacy link sent or shown for it would
+   * reach whatever holds that loopback port now).
+   *
+   * @throws CliException when the announcement is plain {@code http} while the configuration has TLS
+   */
+  static Optional<URI> announcedFor(GatewayConfig cfg) {
+    Optional<URI> announced = announced(cfg.dataDir());
+    if (cfg.tls() != null && announced.isPresent() && !"https".equalsIgnoreCase(announced.get().getScheme())) {
+      throw new CliException(cfg.dataDir().toAbsolutePath().normalize().resolve(URL_FILE) + " announces "
+          + announced.get() + ", but this configuration serves TLS (server.tls): refusing to send the admin token or"
+          + " a privacy link in clear; stop whatever listens there, or remove the file if no gateway runs on this"
+          + " data directory");
+    }
+    return announced;
   }
 
   /**

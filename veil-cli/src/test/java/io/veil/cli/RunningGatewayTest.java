@@ -137,6 +137,28 @@ class RunningGatewayTest {
     }
   }
 
+  /**
+   * review13: {@code veil privacy link} printed the Privacy Center at a plain {@code http} {@code gateway.url} with TLS
+   * configured; a page served there reads the link from its URL. Refused before a link is minted.
+   */
+  @Test
+  void withTlsConfiguredNoPrivacyLinkIsShownForAPlainHttpAnnouncement() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path config = writeTlsConfig(dir.resolve("tls"), data);
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    io.veil.core.files.OwnerOnlyFiles.createNew(data.resolve("gateway-secret"),
+        java.util.Base64.getEncoder().encode(secret));
+    Files.writeString(data.resolve(RunningGateway.URL_FILE),
+        RunningGateway.Announcement.of(java.net.URI.create("http://127.0.0.1:9")));
+
+    String[] run = veil("privacy", "link", "--tenant", "default", "--user", "erin", "--config", config.toString());
+
+    assertThat(run[0]).isNotEqualTo("0");
+    assertThat(run[1]).as("no link minted").isEmpty();
+    assertThat(run[2]).contains("serves TLS").doesNotContain("#token=");
+  }
+
   /** review12: an admin-token file that cannot be read made a running gateway look absent ("no running gateway"). */
   @Test
   void anUnreadableAdminTokenIsAnErrorNotNoGateway() throws Exception {
