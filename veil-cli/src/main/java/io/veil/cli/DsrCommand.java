@@ -248,7 +248,8 @@ final class DsrCommand implements Runnable {
         // the API's record for /privacy/erase: no subject link (the subject's records were just unlinked)
         KeysCommand.auditOrFail(g, s.tenant(), null, "/privacy/erase", io.veil.store.AuditAction.SUBJECT_ERASURE,
             "the user's data was erased (request " + r.id() + ")");
-        return printReceipt(done, receipt, g.keyManager().signingPublicKeyset());
+        String keyset = g.keyManager().signingPublicKeyset();
+        return printReceipt(done, receipt, keyset, signatureLine(receipt, keyset));
       } catch (StoreLocation.InUse e) {
         RunningGateway.Response answer = location.remote(e).privacy("POST", "/privacy/erase", s, "{}");
         if (!answer.ok()) {
@@ -269,12 +270,33 @@ final class DsrCommand implements Runnable {
         } catch (RuntimeException ex) {
           throw new CliException("the running gateway's erasure receipt was not understood");
         }
-        return printReceipt(done, receipt, json.path("public_keyset").asText());
+        // review12: checked against the keyset the answer carries, the receipt only agreed with itself
+        return printReceipt(done, receipt, json.path("public_keyset").asText(), checkedHere(cfg, receipt));
       }
     }
 
+    /**
+     * The line about a running gateway's receipt, its signature checked against the signing keyset this command
+     * reads itself (the data directory's {@code keys/signing.json}, or {@code VEIL_SIGNING_KEYSET}), never against
+     * the one in the gateway's answer; says so when that keyset cannot be read here.
+     */
+    private static String checkedHere(GatewayConfig cfg, ErasureReceipt receipt) {
+      java.util.Optional<String> keyset;
+      try {
+        keyset = Governance.signingPublicKeyset(cfg.dataDir(), System.getenv());
+      } catch (io.veil.store.StoreException e) {
+        return "receipt signature NOT CHECKED: the signing keyset cannot be read here (" + e.getMessage() + ")";
+      }
+      return keyset.map(k -> signatureLine(receipt, k)).orElse("receipt signature NOT CHECKED: no signing keyset in "
+          + cfg.dataDir().toAbsolutePath().normalize().resolve("keys") + " nor in " + io.veil.store.KeyManager.SIGNING_ENV);
+    }
+
+    private static String signatureLine(ErasureReceipt receipt, String publicKeyset) {
+      return "receipt signature " + (receipt.verify(publicKeyset) ? "verifies" : "DOES NOT VERIFY");
+    }
+
     /** The receipt (with {@code --json}: the request, the receipt and the public keyset, as the API answers). */
-    private int printReceipt(PrivacyRequest done, ErasureReceipt receipt, String publicKeyset) {
+    private int printReceipt(PrivacyRequest done, ErasureReceipt receipt, String publicKeyset, String signatureLine) {
       if (output.json) {
         JsonOption.print(spec, AdminJson.erasure(done, receipt, publicKeyset));
       } else {
@@ -282,8 +304,7 @@ final class DsrCommand implements Runnable {
         out.println(receipt.toJson());
         out.flush();
       }
-      spec.commandLine().getErr().println("erasure request " + done.id() + " completed; receipt signature "
-          + (receipt.verify(publicKeyset) ? "verifies" : "DOES NOT VERIFY"));
+      spec.commandLine().getErr().println("erasure request " + done.id() + " completed; " + signatureLine);
       return 0;
     }
   }

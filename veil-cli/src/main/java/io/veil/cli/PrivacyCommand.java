@@ -43,12 +43,12 @@ final class PrivacyCommand implements Runnable {
 
     /**
      * Where the Privacy Center is: the URL the gateway running on the data directory announced (as the other
-     * commands find it, {@link RunningGateway#announced}); else the configured listener's, said to be that, since
+     * commands find it, {@link RunningGateway#announcedFor}); else the configured listener's, said to be that, since
      * a gateway started with {@code --port} or {@code VEIL_PORT} listened elsewhere and left no trace of it.
      */
-    private static String center(GatewayConfig cfg, String token) {
+    private static String center(GatewayConfig cfg, java.util.Optional<java.net.URI> running, String token) {
       String path = "/ui/privacy/#token=" + token;
-      return RunningGateway.announced(cfg.dataDir()).map(u -> "Privacy Center: " + u + path).orElseGet(() -> {
+      return running.map(u -> "Privacy Center: " + u + path).orElseGet(() -> {
         String host = cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
         String base = (cfg.tls() == null ? "http" : "https") + "://" + host + ":" + cfg.port();
         return "Privacy Center (no gateway runs on this data directory now; this is the configured listener,"
@@ -65,11 +65,13 @@ final class PrivacyCommand implements Runnable {
             + GATEWAY_SECRET + "): point --data-dir at the gateway's data directory or --config at its configuration"
             + " (veil serve creates it on its first start; or set VEIL_GATEWAY_SECRET[_FILE] as the gateway has it)");
       }
+      // before a link is minted: a page served at a planted http address would read the link from its URL
+      java.util.Optional<java.net.URI> running = RunningGateway.announcedFor(cfg);
       try {
         String token = PrivacyLinks.open(cfg).mint(who.subject(), Duration.ofMinutes(ttlMinutes));
         spec.commandLine().getOut().println(token);
         spec.commandLine().getErr().println("valid " + ttlMinutes + " min; e.g. GET /privacy/consent?token=<token>");
-        spec.commandLine().getErr().println(center(cfg, token));
+        spec.commandLine().getErr().println(center(cfg, running, token));
         return 0;
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());

@@ -69,21 +69,33 @@ final class RunningGateway {
    * The gateway that announced itself in the data directory, if any (loopback only). Over TLS it must present
    * the certificate of this configuration's {@code server.tls.certificate} ({@link PinnedServerCertificate}).
    *
-   * @throws CliException when the configured certificate file cannot be read
+   * When the configuration has a TLS listener only an {@code https} announcement is trusted: a plain {@code http}
+   * one is a stale or planted file, and the admin token and privacy links would travel in clear to whatever
+   * holds that loopback port now.
+   *
+   * @throws CliException when the configured certificate file cannot be read, when the announcement is plain
+   *     {@code http} while the configuration has TLS, or when the admin-token file cannot be read (a gateway runs
+   *     there, so "no gateway" would be wrong)
    */
   static Optional<RunningGateway> find(GatewayConfig cfg) {
-    Optional<URI> announced = announced(cfg.dataDir());
+    Optional<URI> announced = announcedFor(cfg);
     if (announced.isEmpty()) {
       return Optional.empty();
     }
     URI u = announced.get();
-    try {
-      String token = cfg.governance().adminToken();
-      if (token == null) {
-        token = Files.readString(cfg.dataDir().resolve(AdminToken.FILE), StandardCharsets.US_ASCII).strip();
+    String token = cfg.governance().adminToken();
+    if (token == null) {
+      Path file = cfg.dataDir().toAbsolutePath().normalize().resolve(AdminToken.FILE);
+      try {
+        token = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      } catch (IOException e) {
+        throw new CliException("a gateway runs at " + u + " but its admin token " + file + " cannot be read ("
+            + e.getClass().getSimpleName() + "); run this command as the gateway's user, or set VEIL_ADMIN_TOKEN");
       }
+    }
+    try {
       return Optional.of(new RunningGateway(u, token, cfg.dataDir(), cfg));
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
   }
@@ -96,6 +108,24 @@ final class RunningGateway {
    */
   static Optional<URI> announced(Path dataDir) {
     return read(dataDir).filter(a -> !a.writerGone()).map(Announcement::url);
+  }
+
+  /**
+   * {@link #announced}, and trusted for this configuration: with a TLS listener configured only an {@code https}
+   * announcement (a plain {@code http} one is stale or planted; a token or privacy link sent or shown for it would
+   * reach whatever holds that loopback port now).
+   *
+   * @throws CliException when the announcement is plain {@code http} while the configuration has TLS
+   */
+  static Optional<URI> announcedFor(GatewayConfig cfg) {
+    Optional<URI> announced = announced(cfg.dataDir());
+    if (cfg.tls() != null && announced.isPresent() && !"https".equalsIgnoreCase(announced.get().getScheme())) {
+      throw new CliException(cfg.dataDir().toAbsolutePath().normalize().resolve(URL_FILE) + " announces "
+          + announced.get() + ", but this configuration serves TLS (server.tls): refusing to send the admin token or"
+          + " a privacy link in clear; stop whatever listens there, or remove the file if no gateway runs on this"
+          + " data directory");
+    }
+    return announced;
   }
 
   /**

@@ -104,6 +104,100 @@ class RunningGatewayTest {
     assertThat(RunningGateway.announced(dir)).as("not loopback").isEmpty();
   }
 
+  /**
+   * review12: with TLS configured, a plain {@code http} {@code gateway.url} (stale, or planted by whatever holds that
+   * loopback port now) was trusted, and {@code doctor --remote} sent the admin token there in clear. It is refused
+   * now, before anything is sent.
+   */
+  @Test
+  void withTlsConfiguredAPlainHttpAnnouncementIsRefusedAndNothingIsSent() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path config = writeTlsConfig(dir.resolve("tls"), data);
+    Files.writeString(data.resolve(io.veil.gateway.AdminToken.FILE), "admin-token-that-must-not-travel\n");
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Files.writeString(data.resolve(RunningGateway.URL_FILE),
+          RunningGateway.Announcement.of(java.net.URI.create("http://127.0.0.1:" + listener.getLocalPort())));
+      java.util.concurrent.CompletableFuture<String> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (java.net.Socket s = listener.accept()) {
+          s.setSoTimeout(5000);
+          byte[] buf = new byte[4096];
+          int n = s.getInputStream().read(buf);
+          return n <= 0 ? "" : new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+          return "";
+        }
+      });
+
+      String[] run = veil("doctor", "--remote", "--config", config.toString());
+
+      listener.close(); // ends a pending accept: nothing connected
+      assertThat(received.get(10, java.util.concurrent.TimeUnit.SECONDS)).doesNotContain("admin-token-that-must-not-travel");
+      assertThat(run[0]).isNotEqualTo("0");
+      assertThat(run[2]).contains("serves TLS").contains(RunningGateway.URL_FILE).doesNotContain("must-not-travel");
+    }
+  }
+
+  /**
+   * review13: {@code veil privacy link} printed the Privacy Center at a plain {@code http} {@code gateway.url} with TLS
+   * configured; a page served there reads the link from its URL. Refused before a link is minted.
+   */
+  @Test
+  void withTlsConfiguredNoPrivacyLinkIsShownForAPlainHttpAnnouncement() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path config = writeTlsConfig(dir.resolve("tls"), data);
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    io.veil.core.files.OwnerOnlyFiles.createNew(data.resolve("gateway-secret"),
+        java.util.Base64.getEncoder().encode(secret));
+    Files.writeString(data.resolve(RunningGateway.URL_FILE),
+        RunningGateway.Announcement.of(java.net.URI.create("http://127.0.0.1:9")));
+
+    String[] run = veil("privacy", "link", "--tenant", "default", "--user", "erin", "--config", config.toString());
+
+    assertThat(run[0]).isNotEqualTo("0");
+    assertThat(run[1]).as("no link minted").isEmpty();
+    assertThat(run[2]).contains("serves TLS").doesNotContain("#token=");
+  }
+
+  /** review12: an admin-token file that cannot be read made a running gateway look absent ("no running gateway"). */
+  @Test
+  void anUnreadableAdminTokenIsAnErrorNotNoGateway() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.createDirectories(data.resolve(io.veil.gateway.AdminToken.FILE)); // a directory: reading it fails, even as root
+    Files.writeString(data.resolve(RunningGateway.URL_FILE),
+        RunningGateway.Announcement.of(java.net.URI.create("http://127.0.0.1:9")));
+
+    String[] run = veil("doctor", "--remote", "--data-dir", data.toString());
+
+    assertThat(run[0]).isNotEqualTo("0");
+    assertThat(run[2]).contains("admin token").contains("cannot be read").doesNotContain("no running gateway");
+  }
+
+  /**
+   * review12: through a running gateway the erasure receipt was checked against the {@code public_keyset} of the same
+   * answer, so any answer "verified". It is checked against the signing keyset this side reads: another keyset in
+   * the data directory than the one the gateway signs with fails.
+   */
+  @Test
+  void aRunningGatewaysReceiptIsCheckedAgainstTheSigningKeysetReadHereNotTheAnswers() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServeProcess serve = ServeProcess.start(data, dir.resolve("serve.log"), "--data-dir", data.toString())) {
+      String[] genuine = veil("dsr", "erase", "--tenant", "default", "--user", "frank", "--data-dir", data.toString());
+      assertThat(genuine[0]).as(genuine[2]).isEqualTo("0");
+      assertThat(genuine[2]).matches("erasure request \\S{36} completed; receipt signature verifies\\R");
+
+      // the gateway keeps signing with the keyset it loaded at start; the one on disk here is now another
+      Path signing = data.resolve("keys").resolve("signing.json");
+      io.veil.store.KeyManager.openOrCreate(dir.resolve("other-keys"));
+      Files.copy(dir.resolve("other-keys").resolve("signing.json"), signing,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      String[] foreign = veil("dsr", "erase", "--tenant", "default", "--user", "grace", "--data-dir", data.toString());
+      assertThat(foreign[0]).as(foreign[2]).isEqualTo("0");
+      assertThat(foreign[2]).contains("receipt signature DOES NOT VERIFY").doesNotContain("signature verifies");
+
+    }
+  }
+
   /** {exit code, stdout, stderr} of one in-process {@code veil} run. */
   private static String[] veil(String... args) {
     StringWriter out = new StringWriter();

@@ -121,6 +121,24 @@ public final class Governance implements AutoCloseable {
   }
 
   /**
+   * The public half of the signing keyset that {@link #open} loads for this data directory and environment, read
+   * only (nothing is created, no database is opened): for checking what a running gateway signed against the keys
+   * on this side.
+   *
+   * @return empty when no signing keyset exists there yet
+   * @throws StoreException if it exists but cannot be read (see {@link KeyManager#existingSigningPublicKeyset})
+   */
+  public static java.util.Optional<String> signingPublicKeyset(Path dataDir, Map<String, String> env) {
+    return KeyManager.existingSigningPublicKeyset(dataDir.resolve("keys"),
+        keysFromEnvironment(env) ? java.util.Objects.requireNonNullElse(env.get(KeyManager.SIGNING_ENV), "") : null);
+  }
+
+  /** Whether {@link #open} takes the keysets from the environment rather than from {@code dataDir/keys}. */
+  private static boolean keysFromEnvironment(Map<String, String> env) {
+    return env.get(KeyManager.MASTER_ENV) != null && !env.get(KeyManager.MASTER_ENV).isBlank();
+  }
+
+  /**
    * Opens the database named by the configuration (the H2 file {@code dataDir/veil} by default) and
    * the keys ({@code VEIL_MASTER_KEYSET}/{@code VEIL_SIGNING_KEYSET} from {@code env} when set, else
    * {@code dataDir/keys}).
@@ -131,9 +149,7 @@ public final class Governance implements AutoCloseable {
   public static Governance open(GovernanceConfig config, Path dataDir, Map<String, String> env) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(dataDir, "dataDir");
-    KeyManager km = env.get(KeyManager.MASTER_ENV) != null && !env.get(KeyManager.MASTER_ENV).isBlank()
-        ? KeyManager.fromEnvironment(env)
-        : KeyManager.openOrCreate(dataDir.resolve("keys"));
+    KeyManager km = keysFromEnvironment(env) ? KeyManager.fromEnvironment(env) : KeyManager.openOrCreate(dataDir.resolve("keys"));
     DatabaseConfig dbc = config.jdbcUrl() == null ? DatabaseConfig.h2(dataDir)
         : config.jdbcUrl().startsWith("jdbc:h2:")
             ? new DatabaseConfig(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 10, Duration.ofSeconds(10),

@@ -140,7 +140,7 @@ public final class JdbcTokenVault implements TokenVault {
         type.name(), normalized));
     Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
     int lastOrdinal = 0;
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     Deferred deferred = batch == null ? null : batch.deferringOn(scope);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       long now = db.clock().millis();
@@ -211,6 +211,9 @@ public final class JdbcTokenVault implements TokenVault {
       if (outcome == Insert.INSERTED) {
         if (batch != null) {
           batch.minted(scope, type, lookup, token, now + retention.toMillis());
+          if (batch.rerunStored != null) {
+            batch.rerunStored.add(new StoredAtOnce(scope, token)); // deleted again if the rerun's work fails
+          }
         }
         return token;
       }
@@ -360,7 +363,8 @@ public final class JdbcTokenVault implements TokenVault {
    * (the call opens a batch if none is open). If the transaction cannot store every row as minted (another
    * writer stored one of the values or tokens first, or a subject key was purged, erased or re-wrapped
    * since sealing), it stores none: the batch forgets all it knew of the scope and {@code work} runs again,
-   * each new value then stored at once as {@link #tokenize} does. If {@code work} throws, nothing it minted
+   * each new value then stored at once as {@link #tokenize} does, and if it throws then, the rows it stored are
+   * deleted again (their tokens are not reused). If {@code work} throws, nothing it minted
    * is stored or remembered (the gateway runs a whole request's pseudonymization in one call, so a request
    * refused part-way leaves nothing in the vault). A nested call joins the outer one: its mints in the outer
    * call's scope are stored with the outer call's; tokenize calls for other scopes store at once.
@@ -375,7 +379,7 @@ public final class JdbcTokenVault implements TokenVault {
   public <T> T tokenizeTogether(Scope scope, java.util.function.Supplier<T> work) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(work, "work");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return batched(() -> tokenizeTogether(scope, work));
     }
@@ -408,11 +412,54 @@ public final class JdbcTokenVault implements TokenVault {
     ReentrantLock lock = lockOf(scope);
     lock.lock();
     batch.deferring = Deferred.NONE; // nested calls store at once too, and take no lock
+    java.util.List<StoredAtOnce> rerunStored = new java.util.ArrayList<>();
+    batch.rerunStored = rerunStored;
     try {
       return work.get();
+    } catch (RuntimeException | Error e) {
+      // review12: the rerun is a unit too: what it stored before the work failed is deleted again
+      try {
+        discard(batch, rerunStored);
+      } catch (RuntimeException d) {
+        e.addSuppressed(d);
+      }
+      throw e;
     } finally {
+      batch.rerunStored = null;
       batch.deferring = null;
       lock.unlock();
+    }
+  }
+
+  /** A row stored at once by the one-by-one rerun of a {@link #tokenizeTogether} call. */
+  private record StoredAtOnce(Scope scope, String token) {}
+
+  static final String DISCARD = "DELETE FROM vault_entries WHERE scope_id = " + VaultScopes.ID + " AND token = ?";
+
+  /**
+   * Deletes the rows a failed rerun stored, in one transaction. Their tokens stay counted in the scope's marks, so
+   * they are never handed out again; snapshots taken since are read again, as after a {@link #clear}.
+   */
+  private void discard(Batch batch, java.util.List<StoredAtOnce> stored) {
+    if (stored.isEmpty()) {
+      return;
+    }
+    stored.forEach(r -> batch.forget(r.scope()));
+    try {
+      db.inTransaction("vault discard", c -> {
+        try (PreparedStatement ps = c.prepareStatement(DISCARD)) {
+          for (StoredAtOnce r : stored) {
+            VaultScopes.bind(ps, 1, r.scope());
+            ps.setString(3, r.token());
+            ps.addBatch();
+          }
+          return ps.executeBatch().length;
+        }
+      });
+    } catch (StoreException e) {
+      throw new VaultException("the vault could not discard a refused request's values: " + e.getMessage(), e);
+    } finally {
+      clears.incrementAndGet();
     }
   }
 
@@ -482,7 +529,7 @@ public final class JdbcTokenVault implements TokenVault {
     if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       return Optional.empty();
     }
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     Deferred deferred = batch == null ? null : batch.deferringOn(scope);
     if (deferred != null && deferred.values.containsKey(token)) {
       return Optional.of(deferred.values.get(token)); // minted by the running tokenizeTogether, not stored yet
@@ -514,7 +561,7 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public Map<String, String> entries(Scope scope) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return readEntries(scope, null).entries();
     }
@@ -629,7 +676,7 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public boolean anyToken(Scope scope, java.util.function.Predicate<String> test) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return TokenVault.super.anyToken(scope, test);
     }
@@ -646,7 +693,7 @@ public final class JdbcTokenVault implements TokenVault {
   public <I extends io.veil.core.TokenIndex, R> R withTokenIndex(
       Scope scope, java.util.function.Supplier<I> newIndex, java.util.function.Function<? super I, R> query) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch == null) {
       return TokenVault.super.withTokenIndex(scope, newIndex, query);
     }
@@ -659,7 +706,7 @@ public final class JdbcTokenVault implements TokenVault {
   @Override
   public void clear(Scope scope) {
     Objects.requireNonNull(scope, "scope");
-    Batch batch = BATCH.get();
+    Batch batch = batches.get();
     if (batch != null) {
       requireNotDeferring(batch, scope);
       batch.forget(scope);
@@ -705,18 +752,19 @@ public final class JdbcTokenVault implements TokenVault {
    * returns; the same values are in the request being processed.
    */
   public <T> T batched(java.util.function.Supplier<T> work) {
-    if (BATCH.get() != null) {
+    if (batches.get() != null) {
       return work.get();
     }
-    BATCH.set(new Batch());
+    batches.set(new Batch());
     try {
       return work.get();
     } finally {
-      BATCH.remove();
+      batches.remove();
     }
   }
 
-  private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+  /** This vault's batch on each thread: per vault, as a batch reads through its own vault's database. */
+  private final ThreadLocal<Batch> batches = new ThreadLocal<>();
 
   /**
    * A counter that advances whenever a snapshot of {@link #entries} taken before may no longer be served:
@@ -744,6 +792,8 @@ public final class JdbcTokenVault implements TokenVault {
     final Map<Scope, java.util.Set<String>> tokens = new HashMap<>();
     /** The {@link #tokenizeTogether} call running on this thread, if any. */
     Deferred deferring;
+    /** While a {@link #tokenizeTogether} call reruns one value at a time: the rows it stored so far. */
+    java.util.List<StoredAtOnce> rerunStored;
 
     /** The running {@link #tokenizeTogether} call of this vault for {@code scope}, or null. */
     Deferred deferringOn(Scope scope) {

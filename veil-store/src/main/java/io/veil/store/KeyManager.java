@@ -123,6 +123,37 @@ public final class KeyManager {
   }
 
   /**
+   * The public half of the signing keyset that is already there, read only: from {@code signingKeysetJson} (the
+   * value of {@value #SIGNING_ENV}) when it is not null, else from {@code keyDir}'s {@code signing.json}. Nothing
+   * is created. For checking a receipt or checkpoint that another process (a running gateway) signed against the
+   * keyset on this side, not against one that process hands over.
+   *
+   * @return empty when {@code signingKeysetJson} is null and the key directory holds no signing keyset
+   * @throws StoreException if the keyset is there but cannot be read (a key file others can read is refused, as
+   *     on {@link #openOrCreate}) or is not a valid keyset
+   */
+  public static java.util.Optional<String> existingSigningPublicKeyset(Path keyDir, String signingKeysetJson) {
+    try {
+      KeysetHandle h;
+      if (signingKeysetJson != null) {
+        h = TinkJsonProtoKeysetFormat.parseKeyset(signingKeysetJson, CONFIG, InsecureSecretKeyAccess.get());
+      } else {
+        Path file = Objects.requireNonNull(keyDir, "keyDir").resolve(SIGNING_FILE);
+        if (!java.nio.file.Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+          return java.util.Optional.empty();
+        }
+        h = readSecret(file);
+      }
+      return java.util.Optional.of(TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(h.getPublicKeysetHandle(), CONFIG));
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      if (e instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException("cannot read the signing keyset: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
    * Adds a fresh AES-256-GCM key to the master keyset and makes it primary; earlier keys stay in the
    * keyset so that everything wrapped with them stays readable. Persists the keyset file atomically
    * (mode 0600). Follow with {@link SubjectKeys#rewrapAll()} to move wrapped keys onto the new key.

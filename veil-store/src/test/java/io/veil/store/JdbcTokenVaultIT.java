@@ -61,6 +61,29 @@ class JdbcTokenVaultIT {
     db.close();
   }
 
+  /**
+   * review12: the batch was one static per thread, read through the vault that opened it: a second vault on the
+   * same thread inside the first one's batch answered from the first one's database and stored nothing in its own.
+   */
+  @Test
+  void aSecondVaultOnTheSameThreadInsideABatchUsesItsOwnDatabase(@TempDir Path otherKeys) {
+    DatabaseConfig otherConfig = backend.fresh(clock);
+    try (Database other = Database.open(otherConfig)) {
+      JdbcTokenVault second = new JdbcTokenVault(other, new SubjectKeys(other, KeyManager.openOrCreate(otherKeys)),
+          Duration.ofHours(1), SubjectResolver.perConversation());
+      vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+      String[] tokens = vault.batched(() -> new String[] {
+          vault.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON), // the batch reads this vault's scope
+          second.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON),
+          second.tokenize(SCOPE, EntityType.PERSON, "Carl", PERSON)});
+      assertThat(tokens).containsExactly("<PERSON_2>", "<PERSON_1>", "<PERSON_2>");
+      assertThat(second.entries(SCOPE)).containsOnly(java.util.Map.entry("<PERSON_1>", "Anna"),
+          java.util.Map.entry("<PERSON_2>", "Carl"));
+      assertThat(vault.entries(SCOPE)).containsOnly(java.util.Map.entry("<PERSON_1>", "Anna"),
+          java.util.Map.entry("<PERSON_2>", "Bert"));
+    }
+  }
+
   @Test
   void sameValueSameTokenAndRoundTrip() {
     String t1 = vault.tokenize(SCOPE, EntityType.PERSON, "Anna Schmidt", PERSON);

@@ -73,6 +73,24 @@ class KeyManagerTest {
     assertThatThrownBy(km::rotateMaster).isInstanceOf(StoreException.class);
   }
 
+  /** What a command checks a running gateway's signatures with: the keyset already there, read only. */
+  @Test
+  void theExistingSigningPublicKeysetIsReadWithoutCreatingAnything() throws Exception {
+    Path empty = dir.resolve("none");
+    assertThat(KeyManager.existingSigningPublicKeyset(empty, null)).isEmpty();
+    assertThat(empty).doesNotExist();
+
+    KeyManager km = KeyManager.openOrCreate(dir);
+    assertThat(KeyManager.existingSigningPublicKeyset(dir, null)).contains(km.signingPublicKeyset());
+    assertThat(KeyManager.existingSigningPublicKeyset(empty, Files.readString(dir.resolve("signing.json"))))
+        .as("from the environment's value").contains(km.signingPublicKeyset());
+    assertThatThrownBy(() -> KeyManager.existingSigningPublicKeyset(dir, "not a keyset"))
+        .isInstanceOf(StoreException.class).hasMessageNotContaining("not a keyset");
+
+    Files.setPosixFilePermissions(dir.resolve("signing.json"), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> KeyManager.existingSigningPublicKeyset(dir, null)).isInstanceOf(StoreException.class);
+  }
+
   @Test
   void publicKeysetHasNoSecret() {
     KeyManager km = KeyManager.openOrCreate(dir);

@@ -204,6 +204,32 @@ class TokenizeTogetherIT {
     assertThat(vault2.entries(SCOPE)).containsEntry("<PERSON_1>", "Bert").containsEntry("<PERSON_2>", "Anna");
   }
 
+  /**
+   * review12: after a conflict the work runs again storing each value at once; when it was refused part-way through
+   * that rerun, the values stored before the refusal stayed in the vault. They are deleted again, and their tokens
+   * are not handed out again.
+   */
+  @Test
+  void aRerunRefusedPartWayLeavesNothingInTheVault() {
+    AtomicInteger runs = new AtomicInteger();
+    assertThatThrownBy(() -> vault.tokenizeTogether(SCOPE, () -> {
+      vault.tokenize(SCOPE, EntityType.PERSON, "Anna", PERSON);
+      if (runs.getAndIncrement() == 0) {
+        elsewhere(() -> vault2.tokenize(SCOPE, EntityType.PERSON, "Dora", PERSON)); // takes <PERSON_1>: conflict
+      }
+      vault.tokenize(SCOPE, EntityType.PERSON, "Bert", PERSON);
+      if (runs.get() == 2) {
+        throw new IllegalStateException("refused");
+      }
+      return null;
+    })).hasMessage("refused");
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(vault2.entries(SCOPE)).containsOnly(java.util.Map.entry("<PERSON_1>", "Dora"));
+    assertThat(rows(SCOPE)).isEqualTo(1);
+    assertThat(vault.tokenize(SCOPE, EntityType.PERSON, "Carl", PERSON)).as("the discarded tokens are not reused")
+        .isEqualTo("<PERSON_4>");
+  }
+
   /** Values of another scope inside the work, and nested calls, are stored at once as usual. */
   @Test
   void otherScopesInsideTheWorkAreStoredAtOnce() {

@@ -177,14 +177,21 @@ public final class OwnerOnlyFiles {
    * reads the same content. (A rename would replace a file published meanwhile; creating {@code file} itself with
    * {@code O_EXCL} would let a concurrent reader see it before its content.)
    *
+   * <p>A process that died between writing the temporary file and removing it left it there, holding the content
+   * (a key, a secret): each call first removes such leftovers of {@code file}, that is entries named exactly as this
+   * method names its temporary files ({@code .NAME.DIGITS.tmp}) that are regular files (not links) of this process's
+   * user, owner-only, and last modified more than {@link #STALE_TEMP_AGE} ago (a concurrent creator's temporary file
+   * lives for milliseconds). Nothing else is ever removed; a leftover that cannot be removed is left.
+   *
    * @throws IOException if it cannot be written or linked (a file system without hard links included), or the
    *     file system has no POSIX permissions
    */
   public static void createIfAbsent(Path file, Supplier<byte[]> content) throws IOException {
+    Path target = file.toAbsolutePath();
+    removeStaleTemps(target);
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Path target = file.toAbsolutePath();
     Path temp = createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -201,6 +208,38 @@ public final class OwnerOnlyFiles {
       forceDirectory(target.getParent());
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** How old a temporary file of {@link #createIfAbsent} must be before it counts as left by a dead process. */
+  public static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofMinutes(10);
+
+  /** Removes what {@link #createIfAbsent} of {@code target} left behind in a crash (see there); best effort. */
+  private static void removeStaleTemps(Path target) {
+    Path dir = target.getParent();
+    if (dir == null || !supported(dir)) {
+      return;
+    }
+    // the names Files.createTempFile gives with createIfAbsent's prefix and suffix: prefix, an unsigned long, suffix
+    java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+        java.util.regex.Pattern.quote("." + target.getFileName() + ".") + "[0-9]{1,20}" + java.util.regex.Pattern.quote(".tmp"));
+    long before = System.currentTimeMillis() - STALE_TEMP_AGE.toMillis();
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+        p -> name.matcher(p.getFileName().toString()).matches())) {
+      for (Path p : entries) {
+        try {
+          java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
+              java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (a.isRegularFile() && ownerOnly(a.permissions()) && a.lastModifiedTime().toMillis() < before
+              && ownedByThisProcess(p)) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException e) {
+          // gone meanwhile, or not ours to read: left as it is
+        }
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      // the directory cannot be listed: nothing is removed, the creation goes on
     }
   }
 

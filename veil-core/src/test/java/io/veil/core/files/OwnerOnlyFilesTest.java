@@ -238,6 +238,53 @@ class OwnerOnlyFilesTest {
   }
 
   /**
+   * review12: a process that died between writing createIfAbsent's temporary file and removing it left
+   * {@code .NAME.DIGITS.tmp} (the key or secret, owner-only) in the data directory for good. The next call removes
+   * exactly such leftovers: its own naming pattern, regular, owner-only, this user's, older than the bound; a
+   * concurrent creator's fresh one, other names, a link, a directory and a file open to others stay.
+   */
+  @Test
+  void createIfAbsentRemovesOnlyStaleTemporaryFilesOfItsOwnPattern() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("data"));
+    Path key = dir.resolve("signing.json");
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(OwnerOnlyFiles.STALE_TEMP_AGE).minusSeconds(60));
+    Path stale = ownerOnlyFile(dir.resolve(".signing.json.8437126501927364.tmp"), old);
+    Path fresh = ownerOnlyFile(dir.resolve(".signing.json.1234.tmp"), java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now()));
+    Path otherName = ownerOnlyFile(dir.resolve(".master.json.5555.tmp"), old);
+    Path notDigits = ownerOnlyFile(dir.resolve(".signing.json.abc.tmp"), old);
+    Path longer = ownerOnlyFile(dir.resolve(".signing.json.5555.tmp.bak"), old);
+    Path openToOthers = ownerOnlyFile(dir.resolve(".signing.json.6666.tmp"), old);
+    Files.setPosixFilePermissions(openToOthers, PosixFilePermissions.fromString("rw-r--r--"));
+    Path elsewhere = ownerOnlyFile(tmp.resolve("kept"), old);
+    Path link = Files.createSymbolicLink(dir.resolve(".signing.json.7777.tmp"), elsewhere);
+    Path directory = Files.createDirectory(dir.resolve(".signing.json.8888.tmp"));
+    Files.setLastModifiedTime(directory, old);
+
+    OwnerOnlyFiles.createIfAbsent(key, () -> "k".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(stale).doesNotExist();
+    assertThat(key).hasContent("k");
+    for (Path kept : new Path[] {fresh, otherName, notDigits, longer, openToOthers, elsewhere, directory}) {
+      assertThat(kept).as(kept.getFileName().toString()).exists();
+    }
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+
+    // a crash after the link but before the removal: the file exists, its leftover goes at the next call too
+    Path afterLink = ownerOnlyFile(dir.resolve(".signing.json.42.tmp"), old);
+    OwnerOnlyFiles.createIfAbsent(key, () -> "other".getBytes(StandardCharsets.US_ASCII));
+    assertThat(afterLink).doesNotExist();
+    assertThat(key).hasContent("k");
+  }
+
+  private static Path ownerOnlyFile(Path f, java.nio.file.attribute.FileTime modified) throws IOException {
+    OwnerOnlyFiles.createNew(f, "secret".getBytes(StandardCharsets.US_ASCII));
+    Files.setLastModifiedTime(f, modified);
+    return f;
+  }
+
+  /**
    * Creators racing on one missing file (threads here, as processes do on one data directory), each reading the
    * file as soon as its call returns: every one reads the same, whole content, and nothing but the file is left.
    * Before, the file was created with O_EXCL and then written, so a creator that lost the race could read it empty
