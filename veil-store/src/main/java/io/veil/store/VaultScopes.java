@@ -104,8 +104,8 @@ final class VaultScopes {
    * expired rows and marks); returns how many. One pass over the table, a page at a time: each page is found
    * without a lock, then deleted (checked again) while this process stores no vault rows
    * ({@link Database#vaultScopeUse}), a few milliseconds. A writer of another instance storing into one of them at
-   * that moment makes the page's delete fail with a foreign-key violation (PostgreSQL): that page is skipped and
-   * the next run tries again.
+   * that moment makes the page's delete fail with a foreign-key violation or, when it holds two of the page's
+   * scopes, a deadlock (PostgreSQL): that page is skipped and the next run tries again.
    */
   static long purge(Database db) {
     long purged = 0;
@@ -149,7 +149,10 @@ final class VaultScopes {
       }
       return ps.executeUpdate();
     } catch (SQLException e) {
-      if (Database.isForeignKeyViolation(e)) {
+      if (Database.isForeignKeyViolation(e) || Database.isTransactionConflict(e)) {
+        // another instance stores into one of these scopes now: its foreign-key check (or, when it locks two of
+        // the page's scopes in the other order, PostgreSQL's deadlock victim choice) stops this page; skipped, the
+        // next run tries it again
         return 0;
       }
       throw e;
