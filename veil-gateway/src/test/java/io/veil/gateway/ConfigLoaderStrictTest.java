@@ -47,12 +47,7 @@ class ConfigLoaderStrictTest {
         {"policies:\n  strict:\n    maxHistoryMessages: -1\n", "policies.strict.maxHistoryMessages"},
         {"policies:\n  default:\n    maxBodyBytes: -5\n", "policies.default.maxBodyBytes"},
     };
-    for (String[] c : cases) {
-      Path f = dir.resolve("veil.yaml");
-      Files.writeString(f, c[0]);
-      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c[0]).isInstanceOf(IllegalArgumentException.class)
-          .message().startsWith(c[1] + " must be");
-    }
+    refusedNamingFirst(cases);
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", "0")))
         .isInstanceOf(IllegalArgumentException.class).message().startsWith("VEIL_MAX_BODY_BYTES must be >= 1");
   }
@@ -64,6 +59,16 @@ class ConfigLoaderStrictTest {
         .maxBodyBytes()).isEqualTo(GatewayPolicy.defaults(GatewayPolicy.DEFAULT).maxBodyBytes());
     assertThat(ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", "2048")).policies().get(GatewayPolicy.DEFAULT)
         .maxBodyBytes()).isEqualTo(2048);
+  }
+
+  /** Each {yaml, key}: the file is refused with a line that starts with "KEY must be". */
+  private void refusedNamingFirst(String[][] cases) throws Exception {
+    for (String[] c : cases) {
+      Path f = dir.resolve("veil.yaml");
+      Files.writeString(f, c[0]);
+      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c[0]).isInstanceOf(IllegalArgumentException.class)
+          .message().startsWith(c[1] + " must be");
+    }
   }
 
   @Test
@@ -97,12 +102,7 @@ class ConfigLoaderStrictTest {
         {"retention:\n  purgeMinutes: 0\n", "retention.purgeMinutes"},
         {"audit:\n  checkpointSeconds: 0\n", "audit.checkpointSeconds"},
     };
-    for (String[] c : cases) {
-      Path f = dir.resolve("veil.yaml");
-      Files.writeString(f, c[0]);
-      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c[0]).isInstanceOf(IllegalArgumentException.class)
-          .message().startsWith(c[1] + " must be");
-    }
+    refusedNamingFirst(cases);
     // the limits themselves load
     assertThat(load("retention:\n  vaultHours: 87672\n  auditDays: 3653\n").governance().retention())
         .hasSize(2);
