@@ -330,10 +330,12 @@ public final class ConfigLoader {
       policies.put(e.getKey(), policy(e.getKey(), body.isNull() ? MissingNode.getInstance() : body, globalProfile));
     }
     policies.putIfAbsent(GatewayPolicy.DEFAULT, policy(GatewayPolicy.DEFAULT, MissingNode.getInstance(), globalProfile));
-    String maxBody = env.get("VEIL_MAX_BODY_BYTES");
+    // blank counts as unset, as for every other variable (qa10: a blank one was refused as not a whole number)
+    String maxBody = blankToNull(env.get("VEIL_MAX_BODY_BYTES"));
     if (maxBody != null) {
       GatewayPolicy d = policies.get(GatewayPolicy.DEFAULT);
-      policies.put(GatewayPolicy.DEFAULT, new GatewayPolicy(d.name(), parseLong(maxBody, "VEIL_MAX_BODY_BYTES"),
+      policies.put(GatewayPolicy.DEFAULT, new GatewayPolicy(d.name(),
+          atLeast(parseLong(maxBody, "VEIL_MAX_BODY_BYTES"), 1, "VEIL_MAX_BODY_BYTES"),
           d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser(), d.profile(), d.requiredPurposes(),
           d.requireIdentity()));
     }
@@ -505,10 +507,14 @@ public final class ConfigLoader {
   }
 
   private static RegulationProfile profile(String s) {
+    return profile(s, "profile");
+  }
+
+  private static RegulationProfile profile(String s, String key) {
     try {
       return RegulationProfile.fromWire(s.strip().toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("profile must be gdpr or ccpa");
+      throw new IllegalArgumentException(key + " must be gdpr or ccpa");
     }
   }
 
@@ -545,13 +551,16 @@ public final class ConfigLoader {
     }
     String p = "policies." + name + ".";
     String profileName = text(n, "profile", p + "profile", null);
+    // ranges checked here so that the line names the dotted key (qa10: a policy's bad profile was reported as the
+    // top-level "profile", its counts as "policy NAME: …")
     return new GatewayPolicy(name,
-        parseLong(text(n, "maxBodyBytes", p + "maxBodyBytes", Long.toString(d.maxBodyBytes())), p + "maxBodyBytes"),
-        parseInt(text(n, "maxHistoryMessages", p + "maxHistoryMessages", Integer.toString(d.maxHistoryMessages())),
-            p + "maxHistoryMessages"),
+        atLeast(parseLong(text(n, "maxBodyBytes", p + "maxBodyBytes", Long.toString(d.maxBodyBytes())),
+            p + "maxBodyBytes"), 1, p + "maxBodyBytes"),
+        (int) atLeast(parseInt(text(n, "maxHistoryMessages", p + "maxHistoryMessages",
+            Integer.toString(d.maxHistoryMessages())), p + "maxHistoryMessages"), 0, p + "maxHistoryMessages"),
         bool(n, "forceStoreFalse", p + "forceStoreFalse", d.forceStoreFalse()),
         bool(n, "hashUser", p + "hashUser", d.hashUser()),
-        profileName != null ? profile(profileName) : defaultProfile,
+        profileName != null ? profile(profileName, p + "profile") : defaultProfile,
         purposes,
         bool(n, "requireIdentity", p + "requireIdentity", d.requireIdentity()));
   }
@@ -701,6 +710,13 @@ public final class ConfigLoader {
           + (node.isArray() ? "a list" : "a single value"));
     }
     return node;
+  }
+
+  private static long atLeast(long v, long min, String what) {
+    if (v < min) {
+      throw new IllegalArgumentException(what + " must be >= " + min);
+    }
+    return v;
   }
 
   private static int positive(int v, String what) {

@@ -35,6 +35,42 @@ class ConfigLoaderStrictTest {
         .hasMessageNotContaining("s3cr3t-value");
   }
 
+  /**
+   * qa10: a policy's wrong profile was reported as the top-level {@code profile} (an operator looks at the wrong
+   * line), and its out-of-range counts as {@code policy NAME: maxBodyBytes}, not as the key the page lists.
+   */
+  @Test
+  void aPolicysOutOfRangeValueIsRefusedWithALineThatStartsWithItsDottedKey() throws Exception {
+    String[][] cases = {
+        {"policies:\n  strict:\n    profile: hipaa\n", "policies.strict.profile"},
+        {"policies:\n  strict:\n    maxBodyBytes: 0\n", "policies.strict.maxBodyBytes"},
+        {"policies:\n  strict:\n    maxHistoryMessages: -1\n", "policies.strict.maxHistoryMessages"},
+        {"policies:\n  default:\n    maxBodyBytes: -5\n", "policies.default.maxBodyBytes"},
+    };
+    refusedNamingFirst(cases);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", "0")))
+        .isInstanceOf(IllegalArgumentException.class).message().startsWith("VEIL_MAX_BODY_BYTES must be >= 1");
+  }
+
+  /** qa10: the page says a blank variable counts as unset; a blank VEIL_MAX_BODY_BYTES stopped the start. */
+  @Test
+  void aBlankMaxBodyBytesVariableIsUnset() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", " ")).policies().get(GatewayPolicy.DEFAULT)
+        .maxBodyBytes()).isEqualTo(GatewayPolicy.defaults(GatewayPolicy.DEFAULT).maxBodyBytes());
+    assertThat(ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", "2048")).policies().get(GatewayPolicy.DEFAULT)
+        .maxBodyBytes()).isEqualTo(2048);
+  }
+
+  /** Each {yaml, key}: the file is refused with a line that starts with "KEY must be". */
+  private void refusedNamingFirst(String[][] cases) throws Exception {
+    for (String[] c : cases) {
+      Path f = dir.resolve("veil.yaml");
+      Files.writeString(f, c[0]);
+      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c[0]).isInstanceOf(IllegalArgumentException.class)
+          .message().startsWith(c[1] + " must be");
+    }
+  }
+
   @Test
   void aScalarWhereASectionBelongsIsRefusedNotIgnored() throws Exception {
     // before: `tls: FILE` was ignored and the gateway served plain HTTP
@@ -66,12 +102,7 @@ class ConfigLoaderStrictTest {
         {"retention:\n  purgeMinutes: 0\n", "retention.purgeMinutes"},
         {"audit:\n  checkpointSeconds: 0\n", "audit.checkpointSeconds"},
     };
-    for (String[] c : cases) {
-      Path f = dir.resolve("veil.yaml");
-      Files.writeString(f, c[0]);
-      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(c[0]).isInstanceOf(IllegalArgumentException.class)
-          .message().startsWith(c[1] + " must be");
-    }
+    refusedNamingFirst(cases);
     // the limits themselves load
     assertThat(load("retention:\n  vaultHours: 87672\n  auditDays: 3653\n").governance().retention())
         .hasSize(2);

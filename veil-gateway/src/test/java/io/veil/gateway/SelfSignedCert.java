@@ -30,6 +30,16 @@ record SelfSignedCert(X509Certificate cert, KeyPair keys) {
 
   /** Valid from a day before until {@code validity} from now (negative: already expired). */
   static SelfSignedCert create(java.time.Duration validity) throws Exception {
+    return create(validity, new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+        new GeneralName(GeneralName.dNSName, "localhost"));
+  }
+
+  /** A certificate for one DNS name only, as a service's certificate is (no loopback name or address). */
+  static SelfSignedCert forDnsName(String name) throws Exception {
+    return create(java.time.Duration.ofHours(1), new GeneralName(GeneralName.dNSName, name));
+  }
+
+  private static SelfSignedCert create(java.time.Duration validity, GeneralName... altNames) throws Exception {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
     KeyPair pair = gen.generateKeyPair();
@@ -38,8 +48,7 @@ record SelfSignedCert(X509Certificate cert, KeyPair keys) {
     JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
         Date.from(validity.isNegative() ? now.plus(validity).minus(java.time.Duration.ofDays(2)) : now.minusSeconds(60)),
         Date.from(now.plus(validity)), name, pair.getPublic());
-    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
     X509Certificate cert = new JcaX509CertificateConverter()
         .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
     return new SelfSignedCert(cert, pair);
