@@ -93,9 +93,12 @@ public final class Gateway implements AutoCloseable {
     if (config.upstream() == null) {
       throw new IllegalArgumentException("no upstream configured (start the mock LLM and pass its URL)");
     }
+    // read once (the environment's, or the data directory's file, created if missing) for every stage that keys
+    // with it: the pipeline, the console's try-it box, the privacy links, the check against the database
+    GatewaySecret secret = config.gatewaySecret().open(config.dataDir());
     if (governance != null) {
       // every instance on the database holds the same gateway secret, or this one does not start
-      governance.requireGatewaySecret(config.gatewaySecret(), config.dataDir());
+      governance.requireGatewaySecret(config.gatewaySecret(), secret, config.dataDir());
     }
     this.metrics = new GatewayMetrics().withJvmMetrics();
     if (governance != null) {
@@ -106,11 +109,11 @@ public final class Gateway implements AutoCloseable {
       metrics.retention(governance);
     }
     this.upstream = UpstreamTransport.open(config.upstream());
-    this.chain = chain(config, veil, keys, metrics, governance, upstream);
+    this.chain = chain(config, secret, veil, keys, metrics, governance, upstream);
     this.api = governance == null ? null : new GovernanceApi(config, governance, keys,
         AdminToken.loadOrCreate(config.dataDir(), config.governance().adminToken()),
-        PrivacyLinks.open(config), new PrivacyNotice(config, veil, governance.retention()),
-        console(config, veil, metrics, governance, upstream),
+        new PrivacyLinks(secret, java.time.Clock.systemUTC()), new PrivacyNotice(config, veil, governance.retention()),
+        console(config, secret, veil, metrics, governance, upstream),
         Doctor.of(config).env(System.getenv()).veil(veil).keys(keys).governance(governance));
     this.pages = governance == null ? null : ConsolePages.load();
     this.refusalChain = List.of(new ObservabilityInterceptor(metrics));
@@ -183,9 +186,8 @@ public final class Gateway implements AutoCloseable {
    * The one place the pipeline is assembled; each stage is one class and calls {@code proceed} at
    * most once.
    */
-  static List<Interceptor> chain(GatewayConfig config, Veil veil, ClientKeyStore keys, GatewayMetrics metrics,
-      Governance governance, UpstreamTransport upstream) {
-    GatewaySecret secret = config.gatewaySecret().open(config.dataDir());
+  static List<Interceptor> chain(GatewayConfig config, GatewaySecret secret, Veil veil, ClientKeyStore keys,
+      GatewayMetrics metrics, Governance governance, UpstreamTransport upstream) {
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     ProtocolVocabulary vocabulary = config.vocabulary();
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(vocabulary));
@@ -236,9 +238,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** The admin console's extra routes; its try-it box runs the same stages as {@link #chain} after auth. */
-  private static ConsoleApi console(GatewayConfig config, Veil veil, GatewayMetrics metrics, Governance governance,
-      UpstreamTransport transport) {
-    GatewaySecret secret = config.gatewaySecret().open(config.dataDir());
+  private static ConsoleApi console(GatewayConfig config, GatewaySecret secret, Veil veil, GatewayMetrics metrics,
+      Governance governance, UpstreamTransport transport) {
     Map<Endpoint, ProtocolAdapter> adapters = new EnumMap<>(Endpoint.class);
     adapters.put(Endpoint.CHAT_COMPLETIONS, new ChatCompletionsAdapter(config.vocabulary()));
     List<Interceptor> stages = List.of(new ParseInterceptor(), new MinimizationInterceptor(adapters, secret),

@@ -168,8 +168,8 @@ public final class Governance implements AutoCloseable {
   }
 
   /**
-   * Checks that the gateway secret ({@code source}: the environment's, or {@code dataDir/gateway-secret}, created if
-   * missing) is the secret of every other instance on this database: the first instance records a verifier of it
+   * Checks that the gateway secret ({@code secret}, opened from {@code source}: the environment's, or
+   * {@code dataDir/gateway-secret}; {@code source} names it in the error) is the secret of every other instance on this database: the first instance records a verifier of it
    * (a one-way value, never the secret), every later start compares. {@link Gateway#start} calls it; an instance
    * with another secret would otherwise start and split every conversation that uses the fallback scope, send
    * other {@code user} hashes upstream and refuse the others' privacy links.
@@ -177,8 +177,7 @@ public final class Governance implements AutoCloseable {
    * @throws StoreException if the secret differs (the message names the file or the variable, never a value; the
    *     start is refused) or the check cannot be made
    */
-  void requireGatewaySecret(GatewaySecretSource source, Path dataDir) {
-    GatewaySecret secret = source.open(dataDir);
+  void requireGatewaySecret(GatewaySecretSource source, GatewaySecret secret, Path dataDir) {
     try {
       io.veil.store.SharedSecretCheck.requireSame(db, GATEWAY_SECRET_CHECK, secret.verifier());
     } catch (io.veil.store.SharedSecretCheck.Mismatch e) {
