@@ -342,13 +342,8 @@ final class DsrCommand implements Runnable {
 
   /** Records a verify/deny done here as the admin API records it, linked to the request's subject, source {@code cli}. */
   static void auditRequestMove(Governance g, PrivacyRequest r, String move) {
-    try {
-      g.auditAction(r.tenant(), r.subject(), "/admin/privacy-requests/" + move, io.veil.store.AuditAction.ADMIN,
-          Governance.ActionSource.CLI);
-    } catch (io.veil.store.StoreException e) {
-      throw new CliException("the request was moved (" + move + "), but its audit record could not be written: "
-          + e.getMessage());
-    }
+    KeysCommand.auditOrFail(g, r.tenant(), r.subject(), "/admin/privacy-requests/" + move,
+        io.veil.store.AuditAction.ADMIN, "the request was moved (" + move + ")");
   }
 
   /** The one message for an id that names no request (never the store's parse error). */
