@@ -22,7 +22,8 @@ import java.util.*;
  * java -cp "$(cat /tmp/cp.txt)" scripts/perf/AbNer.java OLD_CLASSES NEW_CLASSES "$(cat /tmp/cp.txt)" \
  *     ../shared/data SECONDS [FUZZ]
  * </pre>
- * {@code -Dengines=gazetteer} checks and times only the named engine (more rounds in the same time);
+ * {@code -Dengines=gazetteer} (or {@code model,gazetteer}, ...) checks and times only the named engines (more
+ * rounds in the same time); without it, all three are checked and model and gazetteer are timed;
  * {@code -Dshort=btc} times only that data set. SECONDS 0 only checks; FUZZ -1 skips the checks (exploration only: a result without them proves nothing).
  * (The class path from
  * {@code mvn -q -pl veil-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.)
@@ -111,8 +112,8 @@ public class AbNer {
     for (String[] c : cases) {
       List<String> ts = new ArrayList<>(); for (Text t : texts(data, c[1])) ts.add(t.text());
       long bytes = 0; for (String t : ts) bytes += t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-      int engines = ENGINES.length == 1 ? 1 : 2; // model, gazetteer; or the one engine named
-      int[] which = ENGINES.length == 1 ? new int[] {0} : new int[] {0, 2};
+      int[] which = timed();
+      int engines = which.length;
       List<List<Double>>[] res = new List[2]; for (int k = 0; k < 2; k++) { res[k] = new ArrayList<>(); for (int e = 0; e < engines; e++) res[k].add(new ArrayList<>()); }
       List<Double> rx = new ArrayList<>();
       long until = System.nanoTime() + seconds * 1_000_000_000L / cases.length; int round = 0;
@@ -139,6 +140,17 @@ public class AbNer {
       }
     }
     System.out.println("sink " + sink);
+  }
+
+  /**
+   * The indexes into {@link #ENGINES} to time: by default model and gazetteer (model-union is only checked);
+   * with {@code -Dengines}, every engine named (one, two or more).
+   */
+  static int[] timed() {
+    if (System.getProperty("engines") != null) {
+      return java.util.stream.IntStream.range(0, ENGINES.length).toArray();
+    }
+    return java.util.stream.IntStream.range(0, ENGINES.length).filter(e -> !ENGINES[e].equals("model-union")).toArray();
   }
 
   static double pct(List<Double> v) {

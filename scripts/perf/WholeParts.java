@@ -68,6 +68,7 @@ public class WholeParts {
       case "minus" -> minus(texts, seconds);
       case "twice" -> twice(texts, seconds, false);
       case "twice-tokens" -> twice(texts, seconds, true);
+      case "interference" -> interference(texts, seconds);
       default -> parts(texts, seconds);
     }
   }
@@ -113,6 +114,64 @@ public class WholeParts {
       System.out.printf("%-40s %8.3f%n", names[c], pct(res.get(c)));
     }
     System.out.printf("%-40s %8.3f%n", "Tokens, 2nd call alone (2 calls - 1)", pct(res.get(2)) - pct(res.get(1)));
+  }
+
+  /** Where {@link #interference} parks its garbage so that the allocation is not optimised away. */
+  static volatile Object keep;
+
+  /**
+   * Why the NER costs more after the structured recognizers than alone: the NER engine on text A after
+   * each of: nothing; the structured analyzer on A; the structured analyzer on another text B (half the set
+   * away: its own data and branches, not A's); the empty analyzer on A; ~1.3 KB of garbage in 12 arrays
+   * (what the structured pass allocates per text, engine12's -prof gc); a read of one int per line of a
+   * 256 KB array (cache lines evicted, no branches). Each "X then NER" beside X alone.
+   */
+  private static void interference(List<String> texts, long seconds) throws Exception {
+    NerEngine ner = NerEngines.byName("gazetteer");
+    Analyzer empty = Analyzer.builder().build();
+    Analyzer structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
+    int n = texts.size();
+    int[] sweep = new int[64 * 1024];
+    for (int k = 0; k < sweep.length; k++) {
+      sweep[k] = k;
+    }
+    Part garbage = i -> {
+      Object[] o = new Object[12];
+      for (int k = 0; k < o.length; k++) {
+        o[k] = new byte[96];
+      }
+      keep = o;
+      return 0;
+    };
+    Part read = i -> {
+      int s = 0;
+      for (int k = (i & 15); k < sweep.length; k += 16) {
+        s += sweep[k];
+      }
+      return s & 1;
+    };
+    String[] names = {"NER alone", "structured(A) alone", "structured(A), then NER(A)",
+        "structured(B), then NER(A)", "empty(A) alone", "empty(A), then NER(A)", "garbage alone",
+        "garbage, then NER(A)", "256 KB read alone", "256 KB read, then NER(A)"};
+    List<Part> parts = List.of(
+        i -> ner.analyze(texts.get(i), null).size(),
+        i -> structured.analyze(texts.get(i), null).size(),
+        i -> structured.analyze(texts.get(i), null).size() + ner.analyze(texts.get(i), null).size(),
+        i -> structured.analyze(texts.get((i + n / 2) % n), null).size() + ner.analyze(texts.get(i), null).size(),
+        i -> empty.analyze(texts.get(i), null).size(),
+        i -> empty.analyze(texts.get(i), null).size() + ner.analyze(texts.get(i), null).size(),
+        garbage,
+        i -> garbage.run(i) + ner.analyze(texts.get(i), null).size(),
+        read,
+        i -> read.run(i) + ner.analyze(texts.get(i), null).size());
+    List<List<Double>> res = alternate(parts, n, seconds, true);
+    double alone = pct(res.get(0));
+    for (int c = 0; c < names.length; c++) {
+      double v = pct(res.get(c));
+      String extra = c == 2 || c == 3 ? String.format("   NER's extra %7.3f", v - pct(res.get(1)) - alone)
+          : c == 5 || c == 7 || c == 9 ? String.format("   NER's extra %7.3f", v - pct(res.get(c - 1)) - alone) : "";
+      System.out.printf("%-32s %8.3f%s%n", names[c], v, extra);
+    }
   }
 
   private static void minus(List<String> texts, long seconds) throws Exception {
