@@ -69,6 +69,10 @@ public class WholeParts {
       case "twice" -> twice(texts, seconds, false);
       case "twice-tokens" -> twice(texts, seconds, true);
       case "interference" -> interference(texts, seconds);
+      case "interference-kind" -> interferenceKind(texts, seconds);
+      case "interference-each" -> interferenceEach(texts, seconds);
+      case "order" -> order(texts, seconds);
+      case "batch" -> batch(texts, seconds);
       default -> parts(texts, seconds);
     }
   }
@@ -172,6 +176,164 @@ public class WholeParts {
           : c == 5 || c == 7 || c == 9 ? String.format("   NER's extra %7.3f", v - pct(res.get(c - 1)) - alone) : "";
       System.out.printf("%-32s %8.3f%s%n", names[c], v, extra);
     }
+  }
+
+  /**
+   * What kind of state the structured pass takes from the NER: the tokenizer ({@code new Tokens}) alone and
+   * after the structured pass on another text (is the tokenizer the part that pays?); the NER after a loop of
+   * data-dependent branches over 4 KB of random bytes (branch history, almost no data) and after a read of one
+   * int per line of 1 MB (data only, no branches that depend on data); and the NER after the NER on B (the same
+   * code on other data: the control).
+   */
+  private static void interferenceKind(List<String> texts, long seconds) throws Exception {
+    ToIntFunction<String> tokens = tokenizer();
+    NerEngine ner = NerEngines.byName("gazetteer");
+    Analyzer structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
+    int n = texts.size();
+    byte[] coins = new byte[4096];
+    new Random(3).nextBytes(coins);
+    int[] big = new int[256 * 1024];
+    for (int k = 0; k < big.length; k++) {
+      big[k] = k;
+    }
+    Part branches = i -> {
+      int s = 0;
+      for (int k = 0; k < coins.length; k++) {
+        if (coins[k] < 0) {
+          s += k;
+        } else if ((coins[k] & 1) != 0) {
+          s ^= k;
+        }
+      }
+      return s & 1;
+    };
+    Part read = i -> {
+      int s = 0;
+      for (int k = (i & 15); k < big.length; k += 16) {
+        s += big[k];
+      }
+      return s & 1;
+    };
+    String[] names = {"NER alone", "Tokens alone", "structured(B) alone", "structured(B), then Tokens(A)",
+        "structured(B), then NER(A)", "branches alone", "branches, then NER(A)", "1 MB read alone",
+        "1 MB read, then NER(A)", "NER(B), then NER(A)"};
+    List<Part> parts = List.of(
+        i -> ner.analyze(texts.get(i), null).size(),
+        i -> tokens.applyAsInt(texts.get(i)),
+        i -> structured.analyze(texts.get((i + n / 2) % n), null).size(),
+        i -> structured.analyze(texts.get((i + n / 2) % n), null).size() + tokens.applyAsInt(texts.get(i)),
+        i -> structured.analyze(texts.get((i + n / 2) % n), null).size() + ner.analyze(texts.get(i), null).size(),
+        branches,
+        i -> branches.run(i) + ner.analyze(texts.get(i), null).size(),
+        read,
+        i -> read.run(i) + ner.analyze(texts.get(i), null).size(),
+        i -> ner.analyze(texts.get((i + n / 2) % n), null).size() + ner.analyze(texts.get(i), null).size());
+    List<List<Double>> res = alternate(parts, n, seconds, true);
+    double[] v = new double[names.length];
+    for (int c = 0; c < names.length; c++) {
+      v[c] = pct(res.get(c));
+    }
+    double[] extra = {0, 0, 0, v[3] - v[2] - v[1], v[4] - v[2] - v[0], 0, v[6] - v[5] - v[0], 0, v[8] - v[7] - v[0],
+        v[9] - 2 * v[0]};
+    for (int c = 0; c < names.length; c++) {
+      System.out.printf("%-32s %8.3f%s%n", names[c], v[c], extra[c] != 0 ? String.format("   extra %7.3f", extra[c]) : "");
+    }
+  }
+
+  /**
+   * Which structured recognizer costs the NER: per built-in X, X alone (in an analyzer of its own) on text B
+   * (half the set away) and X on B, then the NER on A; the NER's extra is the pair minus both alone.
+   */
+  private static void interferenceEach(List<String> texts, long seconds) throws Exception {
+    NerEngine ner = NerEngines.byName("gazetteer");
+    int n = texts.size();
+    List<String> names = new ArrayList<>();
+    List<Part> parts = new ArrayList<>();
+    names.add("NER alone");
+    parts.add(i -> ner.analyze(texts.get(i), null).size());
+    for (Recognizer r : BuiltInRecognizers.all()) {
+      Analyzer x = Analyzer.builder().addRecognizer(r).build();
+      names.add(r.name());
+      parts.add(i -> x.analyze(texts.get((i + n / 2) % n), null).size());
+      names.add(r.name() + ", then NER");
+      parts.add(i -> x.analyze(texts.get((i + n / 2) % n), null).size() + ner.analyze(texts.get(i), null).size());
+    }
+    List<List<Double>> res = alternate(parts, n, seconds, true);
+    double alone = pct(res.get(0));
+    System.out.printf("%-26s %8.3f%n", names.get(0), alone);
+    for (int c = 1; c < names.size(); c += 2) {
+      double x = pct(res.get(c));
+      double pair = pct(res.get(c + 1));
+      System.out.printf("%-26s alone %7.3f   then NER %7.3f   NER's extra %7.3f%n", names.get(c), x, pair, pair - x - alone);
+    }
+  }
+
+  /**
+   * What a text's predecessor gives it: the NER engine, the structured analyzer and the whole engine over the
+   * texts in file order (neighbours in a data set are often alike: the same template, the same thread) and in a
+   * fixed random order (seed 11).
+   */
+  private static void order(List<String> texts, long seconds) throws Exception {
+    NerEngine ner = NerEngines.byName("gazetteer");
+    Analyzer structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
+    Analyzer whole = Policy.defaults().newAnalyzer(ner);
+    int n = texts.size();
+    List<Integer> perm = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      perm.add(k);
+    }
+    Collections.shuffle(perm, new Random(11));
+    int[] p = perm.stream().mapToInt(Integer::intValue).toArray();
+    String[] names = {"NER, file order", "NER, shuffled", "structured, file order", "structured, shuffled",
+        "whole, file order", "whole, shuffled"};
+    List<Part> parts = List.of(
+        i -> ner.analyze(texts.get(i), null).size(),
+        i -> ner.analyze(texts.get(p[i]), null).size(),
+        i -> structured.analyze(texts.get(i), null).size(),
+        i -> structured.analyze(texts.get(p[i]), null).size(),
+        i -> whole.analyze(texts.get(i), null).size(),
+        i -> whole.analyze(texts.get(p[i]), null).size());
+    List<List<Double>> res = alternate(parts, n, seconds, true);
+    for (int c = 0; c < names.length; c += 2) {
+      double a = pct(res.get(c));
+      double b = pct(res.get(c + 1));
+      System.out.printf("%-24s %8.3f   %-24s %8.3f   shuffled / file order x%.3f%n", names[c], a, names[c + 1], b, b / a);
+    }
+  }
+
+  /**
+   * What a batch entry point could save (several messages of one request): per group of k texts
+   * ({@code -Dbatch=k}, 8 by default), the structured analyzer and then the NER engine on each text in turn,
+   * against the structured analyzer on all k and then the NER engine on all k (each half's code and data stay
+   * warm for k texts).
+   */
+  private static void batch(List<String> texts, long seconds) throws Exception {
+    NerEngine ner = NerEngines.byName("gazetteer");
+    Analyzer structured = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
+    int k = Integer.getInteger("batch", 8);
+    int n = texts.size() / k * k;
+    List<Part> parts = List.of(
+        g -> {
+          long s = 0;
+          for (int i = k * g; i < k * g + k; i++) {
+            s += structured.analyze(texts.get(i), null).size() + ner.analyze(texts.get(i), null).size();
+          }
+          return s;
+        },
+        g -> {
+          long s = 0;
+          for (int i = k * g; i < k * g + k; i++) {
+            s += structured.analyze(texts.get(i), null).size();
+          }
+          for (int i = k * g; i < k * g + k; i++) {
+            s += ner.analyze(texts.get(i), null).size();
+          }
+          return s;
+        });
+    List<List<Double>> res = alternate(parts, n / k, seconds, true);
+    double a = pct(res.get(0)) / k;
+    double b = pct(res.get(1)) / k;
+    System.out.printf("per text: structured then NER, text by text %8.3f   in batches of %d %8.3f   x%.3f%n", a, k, b, a / b);
   }
 
   private static void minus(List<String> texts, long seconds) throws Exception {
