@@ -192,6 +192,31 @@ class PiiRoundTripIT {
     assertThat(first).isEqualTo(second).doesNotContain(EMAIL);
   }
 
+  /**
+   * A name found in the first turn is replaced where the third names the person by a part alone ({@code
+   * RequestNames}), through the real gateway: in a plain message, in a message of text parts (read joined) and in a
+   * German one (whose genitive belongs to the name: the language is guessed only when such a mention needs it); the
+   * answer is restored.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"\"What did Smith say?\"",
+      "[{\"type\":\"text\",\"text\":\"What did \"},{\"type\":\"text\",\"text\":\"Smith say?\"}]",
+      "\"Wir lesen heute Smiths Bericht und die Notizen.\""})
+  void aNameOfTheFirstTurnIsReplacedWhereTheThirdNamesThePersonByAPartAlone(String third) throws Exception {
+    String body = "{\"model\":\"gpt-4o-mini\",\"messages\":["
+        + "{\"role\":\"system\",\"content\":\"Be brief.\"},"
+        + "{\"role\":\"user\",\"content\":\"I spoke with John Smith yesterday.\"},"
+        + "{\"role\":\"assistant\",\"content\":\"Noted.\"},"
+        + "{\"role\":\"user\",\"content\":" + third + "}]}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, body);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String sent = fx.echo.bodies.getLast();
+    assertThat(sent).doesNotContain("Smith").doesNotContain("John").contains("<PERSON_");
+    String asked = EchoUpstream.lastUser(Json.MAPPER.readTree(body).get("messages"));
+    assertThat(Json.MAPPER.readTree(r.body()).at("/choices/0/message/content").asText()).isEqualTo(asked);
+  }
+
   @Test
   void tokensAreStableAcrossTurnsAndNeverCrossTenants() throws Exception {
     fx.post("/v1/chat/completions", fx.key, chat("Mail " + EMAIL, false, false), "X-Veil-Conversation", "conv-1");

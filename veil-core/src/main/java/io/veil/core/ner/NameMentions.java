@@ -59,6 +59,11 @@ final class NameMentions {
   /** A language other than English and German (the codes from 3 up). */
   static final int OTHER = 3;
   /**
+   * Not guessed yet: {@link #apply(String, List, Parts, int, String)} guesses the text's language
+   * ({@link #languageCode}) only when a candidate mention needs it, which most texts of a request never have.
+   */
+  static final int UNGUESSED = -1;
+  /**
    * Name band (log scale, 15 = most frequent) from which the name lists know a word as a name well enough where case
    * says nothing ("dat" and "que" have faint first-name bands from rare names).
    */
@@ -101,7 +106,10 @@ final class NameMentions {
     return apply(text, findings, parts, lang, recognizer);
   }
 
-  /** {@code findings} with the mentions of {@code parts} (not changed) added, as {@link #apply} says. */
+  /**
+   * {@code findings} with the mentions of {@code parts} (not changed) added, as {@link #apply} says; {@code lang} may
+   * be {@link #UNGUESSED}.
+   */
   static List<Finding> apply(String text, List<Finding> findings, Parts parts, int lang, String recognizer) {
     if (parts.size == 0) {
       return findings;
@@ -126,6 +134,12 @@ final class NameMentions {
       out.add(added.get(a++));
     }
     return out;
+  }
+
+  /** The {@code lang} code of {@link #apply} for {@code text}, as {@link LanguageGuess} guesses its language. */
+  static int languageCode(String text) {
+    String lang = LanguageGuess.guess(text);
+    return lang == null ? 0 : lang.equals("en") ? ENGLISH : lang.equals("de") ? GERMAN : OTHER;
   }
 
   /** Whether {@code f} seeds mentions: a sure PERSON with two name words, or one very sure one. */
@@ -205,6 +219,9 @@ final class NameMentions {
     int size;
     /** Open-addressing index of the parts by {@link #hash} (part + 1; 0 empty), built on first use after a change. */
     private int[] table;
+    /** The distinct {@link #lead}s of the parts in cased and in caseless text, built on first use after a change. */
+    private char[] casedLeads;
+    private char[] caselessLeads;
 
     void addWords(String text, Finding seed) {
       boolean upperSeed = upper(text, seed.start(), seed.end());
@@ -239,6 +256,8 @@ final class NameMentions {
         state = java.util.Arrays.copyOf(state, size * 2);
       }
       table = null;
+      casedLeads = null;
+      caselessLeads = null;
       texts[size] = text;
       from[size] = start;
       len[size] = end - start;
@@ -278,6 +297,34 @@ final class NameMentions {
       }
     }
 
+    private char[] distinctLeads(boolean caseless) {
+      char[] leads = new char[size];
+      int n = 0;
+      for (int p = 0; p < size; p++) {
+        char lead = lead(p, caseless);
+        int k = 0;
+        while (k < n && leads[k] != lead) {
+          k++;
+        }
+        if (k == n) {
+          leads[n++] = lead;
+        }
+      }
+      return java.util.Arrays.copyOf(leads, n);
+    }
+
+    /**
+     * The distinct first letters of the parts as {@link #lead} writes them, each once (one {@code indexOf} pass per
+     * letter finds every part's occurrences). Read-only once {@link #settle}d.
+     */
+    char[] leads(boolean caseless) {
+      if (casedLeads == null) {
+        casedLeads = distinctLeads(false);
+        caselessLeads = distinctLeads(true);
+      }
+      return caseless ? caselessLeads : casedLeads;
+    }
+
     /** A hash of {@code text[start, end)} equal for every spelling that {@code regionMatches(true, …)} equates. */
     private static int hash(String text, int start, int end) {
       int h = 0;
@@ -303,8 +350,8 @@ final class NameMentions {
     }
 
     /**
-     * Looks every part up now, drops the refused ones and builds the index: afterwards nothing changes, so the parts
-     * can be shared across threads.
+     * Looks every part up now, drops the refused ones and builds the index and the leads: afterwards nothing changes,
+     * so the parts can be shared across threads.
      */
     void settle() {
       for (int p = size - 1; p >= 0; p--) {
@@ -313,10 +360,13 @@ final class NameMentions {
         }
       }
       index();
+      leads(false);
     }
 
     /** Drops the parts written as a whole word inside a sure place, organization or address finding. */
     void dropConflicts(String text, List<Finding> findings) {
+      // removed together at the end: a removal drops the index, which the next find would build again
+      boolean[] conflict = null;
       for (Finding f : findings) {
         if (f.type().equals(EntityType.PERSON) || f.score() < MIN_SEED) {
           continue;
@@ -326,9 +376,17 @@ final class NameMentions {
           int e = wordEnd(text, i, f.end());
           int p = find(text, i, e);
           if (p >= 0) {
-            remove(p);
+            if (conflict == null) {
+              conflict = new boolean[size];
+            }
+            conflict[p] = true;
           }
           i = e;
+        }
+      }
+      for (int p = size - 1; p >= 0 && conflict != null; p--) { // downwards: remove moves the last part into p
+        if (conflict[p]) {
+          remove(p);
         }
       }
     }
@@ -356,18 +414,10 @@ final class NameMentions {
       return caseless ? Character.toLowerCase(first) : Character.toUpperCase(first);
     }
 
-    /** Whether a part before {@code p} has the same {@link #lead}. */
-    boolean leadBefore(int p, char lead, boolean caseless) {
-      for (int q = 0; q < p; q++) {
-        if (lead(q, caseless) == lead) {
-          return true;
-        }
-      }
-      return false;
-    }
-
     private void remove(int p) {
       table = null;
+      casedLeads = null;
+      caselessLeads = null;
       size--;
       texts[p] = texts[size];
       from[p] = from[size];
@@ -430,8 +480,6 @@ final class NameMentions {
   /** The mentions of {@code parts} outside {@code findings}, sorted by start. */
   private static List<Finding> mentions(String text, List<Finding> findings, boolean[] dropped, Parts parts, int lang,
                                         String recognizer) {
-    boolean german = lang == GERMAN;
-    boolean english = lang <= ENGLISH;
     boolean caseless = true;
     for (int i = 0, n = text.length(); i < n && caseless; i++) {
       caseless = !Character.isUpperCase(text.charAt(i));
@@ -441,19 +489,19 @@ final class NameMentions {
     int[] cand = new int[5 * 4];
     int count = 0;
     int n = text.length();
-    for (int q = 0; q < parts.size; q++) {
-      char lead = parts.lead(q, caseless);
-      if (parts.leadBefore(q, lead, caseless)) {
-        continue; // one pass per first letter, for all the parts that start with it
-      }
+    for (char lead : parts.leads(caseless)) { // one pass per first letter, for all the parts that start with it
       for (int start = text.indexOf(lead); start >= 0; start = text.indexOf(lead, start + 1)) {
         if (start > 0 && joins(text.charAt(start - 1))) {
           continue;
         }
         int end = wordEnd(text, start, n);
         int p = parts.find(text, start, end);
-        if (p < 0 && german && end - start > MIN_PART && text.charAt(end - 1) == 's') {
-          p = parts.find(text, start, end - 1); // a genitive -s is part of the name ("Luthers Thesen")
+        if (p < 0 && end - start > MIN_PART && text.charAt(end - 1) == 's') {
+          int genitive = parts.find(text, start, end - 1); // in German, part of the name ("Luthers Thesen")
+          if (genitive >= 0) {
+            lang = lang == UNGUESSED ? languageCode(text) : lang;
+            p = lang == GERMAN ? genitive : -1;
+          }
         }
         if (p < 0 || !freeAfter(text, end)) {
           continue;
@@ -473,7 +521,8 @@ final class NameMentions {
         if ((lex & Lexicon.COMMON) != 0 && (caseless || sentenceStart)) {
           continue;
         }
-        if (!english && (caseless || sentenceStart && !german)
+        lang = lang == UNGUESSED ? languageCode(text) : lang;
+        if (lang > ENGLISH && (caseless || sentenceStart && lang != GERMAN)
             && Math.max(Lexicon.first(lex), Lexicon.last(lex)) < KNOWN_NAME) {
           // the common words of other languages are on no list: where case says nothing (no capitals at all, or a
           // sentence's first word outside German, whose nouns are all capitalised anyway) only a well-known name

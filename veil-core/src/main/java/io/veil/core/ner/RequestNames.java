@@ -13,8 +13,8 @@ import java.util.List;
  * <p>Built once per request from every text and its findings: the seeds are the sure PERSON findings of all texts,
  * their parts are the name words, and a part written inside a sure LOCATION, ORGANIZATION or ADDRESS finding of any
  * of the texts is not used (the rules of the engines' own pass, which this shares). {@link #extend} then adds to one
- * text's findings the whole-word mentions of those parts that no finding covers. The language of each text is
- * guessed ({@link LanguageGuess}).
+ * text's findings the whole-word mentions of those parts that no finding covers. The language of a text is
+ * guessed ({@link LanguageGuess}) when one of its candidate mentions needs it.
  *
  * <p>Only adds PERSON findings (recognizer {@value #RECOGNIZER}) scored as their seed: a finding the analyzer
  * reported is returned unchanged, unless it scored under 0.5 and a mention takes its place.
@@ -80,9 +80,7 @@ public final class RequestNames {
     if (parts.size == 0 || text.isEmpty()) {
       return findings;
     }
-    String lang = LanguageGuess.guess(text);
-    int code = lang == null ? 0 : lang.equals("en") ? NameMentions.ENGLISH : lang.equals("de") ? NameMentions.GERMAN
-        : NameMentions.OTHER;
-    return NameMentions.apply(text, findings, parts, code, RECOGNIZER);
+    // the language is guessed only if a candidate mention needs it (most texts of a request have none)
+    return NameMentions.apply(text, findings, parts, NameMentions.UNGUESSED, RECOGNIZER);
   }
 }

@@ -52,6 +52,64 @@ class RequestNamesTest {
         .containsExactlyElementsOf(expected == null ? List.of() : List.of(expected));
   }
 
+  /** A sure PERSON finding (0.95) on every whole occurrence of each of {@code names} in {@code text}, sorted. */
+  private static List<Finding> sure(String text, EntityType type, String... names) {
+    List<Finding> out = new ArrayList<>();
+    for (String name : names) {
+      for (int at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+        out.add(new Finding(at, at + name.length(), type, 0.95, "test"));
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(Finding::start));
+    return out;
+  }
+
+  /** The values {@code names} adds to {@code later} (which has no finding of its own). */
+  private static List<String> mentions(RequestNames names, String later) {
+    return names.extend(later, List.of()).stream().map(f -> f.value(later)).toList();
+  }
+
+  /**
+   * The language of the later text is guessed only when one of its candidate mentions needs it, and then decides as
+   * in the engines' own pass: a German genitive belongs to the name, a sentence's first word outside English and
+   * German must be a well-known name, and a text with no capitals is searched in any case.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = ';', textBlock = """
+      Wir lesen heute Tapsells Bericht und die Notizen.; Tapsells
+      We read Tapsells today and the notes.;
+      Tapsell no vino a la reunión con el paciente.;
+      Tapsell did not come to the meeting.; Tapsell
+      what did tapsell say about the audit?; tapsell
+      """)
+  void theLaterTextsLanguageDecidesWhereAMentionNeedsIt(String later, String expected) {
+    String first = "Please add Wiremu Tapsell to the audit team.";
+    RequestNames names = RequestNames.of(List.of(first, later),
+        List.of(sure(first, EntityType.PERSON, "Wiremu Tapsell"), List.of()));
+
+    assertThat(mentions(names, later)).containsExactlyElementsOf(expected == null ? List.of() : List.of(expected));
+  }
+
+  /**
+   * Several parts in conflict with sure places of one text are all dropped, whatever their order among the parts,
+   * and the parts left (two of them with the same first letter) are all found.
+   */
+  @Test
+  void everyPartInConflictIsDroppedAndEveryOtherFound() {
+    String first = "Michael Jordan met Paris Hilton and Maria Hale in Jordan, then flew to Paris.";
+    List<Finding> findings = new ArrayList<>(sure(first, EntityType.PERSON, "Michael Jordan", "Paris Hilton",
+        "Maria Hale"));
+    findings.add(new Finding(first.lastIndexOf("Jordan"), first.lastIndexOf("Jordan") + 6, EntityType.LOCATION, 0.9,
+        "test"));
+    findings.add(new Finding(first.lastIndexOf("Paris"), first.lastIndexOf("Paris") + 5, EntityType.LOCATION, 0.9,
+        "test"));
+    findings.sort(java.util.Comparator.comparingInt(Finding::start));
+    String later = "Then Jordan, Paris, Hilton, Hale, Maria and Michael met.";
+    RequestNames names = RequestNames.of(List.of(first, later), List.of(findings, List.of()));
+
+    assertThat(mentions(names, later)).containsExactly("Hilton", "Hale", "Maria", "Michael");
+  }
+
   @Test
   void theListsMustMatch() {
     assertThatThrownBy(() -> RequestNames.of(List.of("a"), List.of())).isInstanceOf(IllegalArgumentException.class);
