@@ -483,8 +483,8 @@ public final class JdbcTokenVault implements TokenVault {
    * stored at once used to count the scope's next ordinal side by side: all but one lost each insert and counted
    * again, the same next ordinal as the others, and one could lose 32 times in a row ("could not mint a unique
    * token", TokenNameReuseIT). A thread holds at most one of these locks, and none while caller code runs except
-   * the minter (the rerun of {@link #tokenizeTogether} takes it per value, not around its work), so two scopes'
-   * writers never wait on each other.
+   * the minter (the rerun of {@link #tokenizeTogether} takes it per value, not around its work), so no two writers
+   * can wait for each other's locks in a cycle.
    */
   private final ReentrantLock[] scopeLocks = newLocks(64);
 
