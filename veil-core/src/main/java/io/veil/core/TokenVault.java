@@ -94,7 +94,10 @@ public interface TokenVault {
    * returns, or none is and {@code work} runs again (so it must have no effect other than its vault calls,
    * and must not let a token out before it returns): a vault that cannot store them all as minted (another
    * writer minted one of the values or tokens meanwhile) stores none and runs {@code work} once more, storing
-   * each new value at once. If {@code work} throws, nothing it minted is kept and the exception propagates.
+   * each new value at once. If {@code work} throws, the exception propagates; nothing it minted in a run that
+   * deferred its values is kept, but what a run that stored each value at once stored stays, like any stored
+   * value: other requests of the scope may already have been handed those tokens, and a vault cannot tell
+   * which (every implementation follows this rule; see {@code RefusedRequestVaultTest}).
    *
    * <p>The default implementation runs {@code work} once; every {@link #tokenize} stores at once.
    *

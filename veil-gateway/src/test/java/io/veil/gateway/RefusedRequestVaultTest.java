@@ -159,6 +159,63 @@ class RefusedRequestVaultTest {
     assertThat(vault.entries(new Scope("acme", "c:s"))).containsValues(EMAIL, OTHER);
   }
 
+  /**
+   * The rerun after a conflict, on both vaults alike (review13 checked only the persistent one): a unit whose token
+   * another request took first stores nothing and runs again, storing each value at once, with the next free
+   * numbers; another request of the scope finds a value so stored and is handed its token; when the rerun is then
+   * refused part-way, what it stored stays (that request's answer must restore), what it had not reached is not
+   * stored, and numbering goes on above. Before vault16 the persistent vault deleted the rerun's rows, and the other
+   * request's token restored to nothing.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Vaults.class)
+  void aRefusedRerunKeepsWhatItStoredAtOnceOnBothVaults(Vaults vaults) throws Exception {
+    open(vaults);
+    Scope scope = new Scope("acme", "c:rerun");
+    java.util.function.Function<Integer, String> person = n -> "<PERSON_" + n + ">";
+    AtomicInteger runs = new AtomicInteger();
+    java.util.List<String> seenInFirstRun = new java.util.ArrayList<>();
+    String[] theirs = new String[1];
+    assertThatThrownBy(() -> vault.tokenizeTogether(scope, () -> {
+      int run = runs.incrementAndGet();
+      String anna = vault.tokenize(scope, io.veil.core.EntityType.PERSON, "Anna", person);
+      if (run == 1) {
+        seenInFirstRun.add(anna);
+        // another request stores first and takes the number the unit gave Anna: the unit cannot be stored
+        seenInFirstRun.add(otherRequest(() -> vault.tokenize(scope, io.veil.core.EntityType.PERSON, "Dora", person)));
+        seenInFirstRun.addAll(otherRequest(() -> vault.entries(scope)).values());
+      } else {
+        theirs[0] = otherRequest(() -> vault.tokenize(scope, io.veil.core.EntityType.PERSON, "Anna", person));
+        assertThat(theirs[0]).as("another request is handed the rerun's token").isEqualTo(anna);
+      }
+      vault.tokenize(scope, io.veil.core.EntityType.PERSON, "Bert", person);
+      if (run == 2) {
+        throw new IllegalStateException("refused");
+      }
+      vault.tokenize(scope, io.veil.core.EntityType.PERSON, "Cleo", person); // the first run gets here
+      return null;
+    })).hasMessage("refused");
+    assertThat(runs).hasValue(2);
+    assertThat(seenInFirstRun).as("the unit's token, the other request's, and what the other request saw")
+        .containsExactly("<PERSON_1>", "<PERSON_1>", "Dora");
+    assertThat(vault.reveal(scope, theirs[0])).as("the other request's token restores").contains("Anna");
+    assertThat(vault.entries(scope)).containsOnly(Map.entry("<PERSON_1>", "Dora"), Map.entry("<PERSON_2>", "Anna"),
+        Map.entry("<PERSON_3>", "Bert"));
+    assertThat(vault.tokenize(scope, io.veil.core.EntityType.PERSON, "Cleo", person)).isEqualTo("<PERSON_4>");
+  }
+
+  /** Runs {@code call} on another thread, as a concurrent request of the same conversation would. */
+  private static <T> T otherRequest(java.util.concurrent.Callable<T> call) {
+    try (var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+      return pool.submit(call).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   private GatewayResponse send(Endpoint endpoint, String body, String conversation) {
     ObjectNode json;
     try {

@@ -33,7 +33,10 @@ import java.text.Normalizer;
  *   <li>Entries expire {@code retention} after they are minted; expired entries are invisible to every
  *       read, and {@link RetentionPurger} deletes them.</li>
  *   <li>Several instances sharing one PostgreSQL agree on one token per value: unique constraints on
- *       (scope, lookup hash) and (scope, token) plus a retry loop decide every race.</li>
+ *       (scope, lookup hash) and (scope, token) plus a retry loop decide every race. One process's writers of a
+ *       scope take turns; a writer that another instance beats twice in a row mints further ahead each time, so a
+ *       faster instance cannot starve it (numbers may then skip a few: a name is never reused, never guaranteed
+ *       dense).</li>
  * </ul>
  *
  * <p>Thread safety: safe for concurrent use, also across processes sharing the database.
@@ -138,14 +141,28 @@ public final class JdbcTokenVault implements TokenVault {
     String normalized = Normalizer.normalize(value, Normalizer.Form.NFC);
     String lookup = keys.lookupHash(Bytes.fields("veil.vault.v1", scope.tenant(), scope.conversation(),
         type.name(), normalized));
-    Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
-    int lastOrdinal = 0;
     Batch batch = batches.get();
     Deferred deferred = batch == null ? null : batch.deferringOn(scope);
+    Turn turn = new Turn();
+    try {
+      return mint(scope, owner, type, value, minter, lookup, batch, deferred, turn);
+    } finally {
+      turn.end();
+    }
+  }
+
+  /** {@link #doTokenize}'s attempts: the value's row if there is one, else a new token, stored or deferred. */
+  private String mint(Scope scope, Subject owner, EntityType type, String value, Function<Integer, String> minter,
+      String lookup, Batch batch, Deferred deferred, Turn turn) {
+    Pseudonym ref = null; // a keyed hash: derived only when a value is minted, not for each value found
+    int lastOrdinal = 0;
+    boolean fromBatch = batch != null; // the first lookup is the batch's
+    int losses = 0; // inserts in a row that another writer's commit refused
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       long now = db.clock().millis();
       Existing existing;
-      if (attempt == 0 && batch != null) {
+      if (fromBatch) {
+        fromBatch = false;
         // the batch read every row of the scope (live and expired) and has learnt each mint since: a value it
         // does not know had no row when the request began; if another writer has stored it since, the insert
         // hits the unique constraint on the lookup hash and the next attempt queries
@@ -169,7 +186,18 @@ public final class JdbcTokenVault implements TokenVault {
         }
         continue;
       }
-      int counted = (batch != null ? batch.count(scope, type) : countType(scope, type)) + 1;
+      if (deferred == null && !turn.taken() && !turn.take(lockOf(scope))) {
+        // from here to the commit, this process's writers of the scope take turns: none counts an ordinal another
+        // is about to store, so only another instance's commit can refuse this insert (TokenNameReuseIT). This one
+        // waited for its turn: look the value up again (the writer before may have stored it)
+        fromBatch = false;
+        attempt--;
+        continue;
+      }
+      // after a second insert in a row lost, another instance mints in the scope as fast as this one counts: each
+      // count sees its last commit while its next insert is in flight, so counting alone would mint that insert's
+      // ordinal again and again (it starved a writer for 32 attempts); leap one further ahead per loss instead
+      int counted = (batch != null ? batch.count(scope, type) : countType(scope, type)) + 1 + Math.max(0, losses - 1);
       String token;
       int ordinal;
       int skipped = 0;
@@ -211,17 +239,40 @@ public final class JdbcTokenVault implements TokenVault {
       if (outcome == Insert.INSERTED) {
         if (batch != null) {
           batch.minted(scope, type, lookup, token, now + retention.toMillis());
-          if (batch.rerunStored != null) {
-            batch.rerunStored.add(new StoredAtOnce(scope, token)); // deleted again if the rerun's work fails
-          }
         }
         return token;
       }
+      losses++;
       if (batch != null) {
         batch.forgetCount(scope, type); // another writer minted in the scope: count again
       }
     }
     throw new StoreException("could not mint a unique token after " + MAX_ATTEMPTS + " attempts");
+  }
+
+  /** A writer's turn at its scope's lock ({@link #lockOf}), from its count to its commit. */
+  private static final class Turn {
+    private ReentrantLock lock;
+
+    boolean taken() {
+      return lock != null;
+    }
+
+    /** Takes {@code scopeLock}; false when another writer held it and this one waited for its turn. */
+    boolean take(ReentrantLock scopeLock) {
+      lock = scopeLock;
+      if (scopeLock.tryLock()) {
+        return true;
+      }
+      scopeLock.lock();
+      return false;
+    }
+
+    void end() {
+      if (lock != null) {
+        lock.unlock();
+      }
+    }
   }
 
   /** A value sealed and given its token (minted from {@code ordinal}), to be inserted into {@code vault_entries}. */
@@ -363,10 +414,14 @@ public final class JdbcTokenVault implements TokenVault {
    * (the call opens a batch if none is open). If the transaction cannot store every row as minted (another
    * writer stored one of the values or tokens first, or a subject key was purged, erased or re-wrapped
    * since sealing), it stores none: the batch forgets all it knew of the scope and {@code work} runs again,
-   * each new value then stored at once as {@link #tokenize} does, and if it throws then, the rows it stored are
-   * deleted again (their tokens are not reused). If {@code work} throws, nothing it minted
-   * is stored or remembered (the gateway runs a whole request's pseudonymization in one call, so a request
-   * refused part-way leaves nothing in the vault). A nested call joins the outer one: its mints in the outer
+   * each new value then stored at once as {@link #tokenize} does. If {@code work} throws in its first run, nothing
+   * it minted is stored or remembered (the gateway runs a whole request's pseudonymization in one call, so a
+   * request refused part-way leaves nothing in the vault). If it throws in the run after a conflict, the values it
+   * stored at once <em>stay</em>, like any stored value, until retention or erasure: once committed, a row is
+   * found by its lookup hash by every other request of the scope, on every instance, and one of them may already
+   * have been handed its token and sent it upstream; deleting the row would leave that request's answer with a raw
+   * placeholder (review13 deleted them; vault16 reverted it). Which requests read a row is not recorded (that
+   * would be a write per read), so no row can be proven unseen. A nested call joins the outer one: its mints in the outer
    * call's scope are stored with the outer call's; tokenize calls for other scopes store at once.
    * {@link #entries} and {@link #reveal} of the scope inside {@code work} answer with the stored entries and the
    * call's mints so far (the collision check of a text reads them); {@link #clear} of the scope fails with
@@ -407,69 +462,29 @@ public final class JdbcTokenVault implements TokenVault {
     if (stored) {
       return result;
     }
-    // one value at a time, as without deferral; under the scope's lock, so that this process's other
-    // requests in the scope store theirs before or after, not against these in the database
-    ReentrantLock lock = lockOf(scope);
-    lock.lock();
-    batch.deferring = Deferred.NONE; // nested calls store at once too, and take no lock
-    java.util.List<StoredAtOnce> rerunStored = new java.util.ArrayList<>();
-    batch.rerunStored = rerunStored;
+    // one value at a time, as without deferral: each new value is stored at once, under the scope's lock only from
+    // its count to its commit (a thread never holds two scope locks, nor one while the work runs)
+    batch.deferring = Deferred.NONE; // nested calls store at once too
     try {
       return work.get();
-    } catch (RuntimeException | Error e) {
-      // review12: the rerun is a unit too: what it stored before the work failed is deleted again
-      try {
-        discard(batch, rerunStored);
-      } catch (RuntimeException d) {
-        e.addSuppressed(d);
-      }
-      throw e;
     } finally {
-      batch.rerunStored = null;
       batch.deferring = null;
-      lock.unlock();
-    }
-  }
-
-  /** A row stored at once by the one-by-one rerun of a {@link #tokenizeTogether} call. */
-  private record StoredAtOnce(Scope scope, String token) {}
-
-  static final String DISCARD = "DELETE FROM vault_entries WHERE scope_id = " + VaultScopes.ID + " AND token = ?";
-
-  /**
-   * Deletes the rows a failed rerun stored, in one transaction. Their tokens stay counted in the scope's marks, so
-   * they are never handed out again; snapshots taken since are read again, as after a {@link #clear}.
-   */
-  private void discard(Batch batch, java.util.List<StoredAtOnce> stored) {
-    if (stored.isEmpty()) {
-      return;
-    }
-    stored.forEach(r -> batch.forget(r.scope()));
-    try {
-      db.inTransaction("vault discard", c -> {
-        try (PreparedStatement ps = c.prepareStatement(DISCARD)) {
-          for (StoredAtOnce r : stored) {
-            VaultScopes.bind(ps, 1, r.scope());
-            ps.setString(3, r.token());
-            ps.addBatch();
-          }
-          return ps.executeBatch().length;
-        }
-      });
-    } catch (StoreException e) {
-      throw new VaultException("the vault could not discard a refused request's values: " + e.getMessage(), e);
-    } finally {
-      clears.incrementAndGet();
     }
   }
 
   /**
-   * Per scope (striped), this process's writers of deferred rows. A text's rows are stored in one
+   * Per scope (striped), this process's writers: of deferred rows ({@link #store}), and of a value stored at once
+   * from its count to its commit ({@link #doTokenize}). A text's rows are stored in one
    * transaction that holds the subject's key row from its claim to its commit; concurrent requests of one
    * conversation (the turns a client sends at once) would otherwise meet on that row and on the unique
    * indexes inside H2, whose lock waits starved the transaction they waited for when the waiters occupied
    * every carrier thread (the load test hung). In-process they wait here, on a lock virtual threads park
-   * on; other instances sharing a PostgreSQL database still meet in the database, as before.
+   * on; other instances sharing a PostgreSQL database still meet in the database, as before. Writers of a value
+   * stored at once used to count the scope's next ordinal side by side: all but one lost each insert and counted
+   * again, the same next ordinal as the others, and one could lose 32 times in a row ("could not mint a unique
+   * token", TokenNameReuseIT). A thread holds at most one of these locks, and none while caller code runs except
+   * the minter (the rerun of {@link #tokenizeTogether} takes it per value, not around its work), so no two writers
+   * can wait for each other's locks in a cycle.
    */
   private final ReentrantLock[] scopeLocks = newLocks(64);
 
@@ -792,8 +807,6 @@ public final class JdbcTokenVault implements TokenVault {
     final Map<Scope, java.util.Set<String>> tokens = new HashMap<>();
     /** The {@link #tokenizeTogether} call running on this thread, if any. */
     Deferred deferring;
-    /** While a {@link #tokenizeTogether} call reruns one value at a time: the rows it stored so far. */
-    java.util.List<StoredAtOnce> rerunStored;
 
     /** The running {@link #tokenizeTogether} call of this vault for {@code scope}, or null. */
     Deferred deferringOn(Scope scope) {

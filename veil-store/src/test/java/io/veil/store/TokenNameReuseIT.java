@@ -193,6 +193,79 @@ class TokenNameReuseIT {
     }
   }
 
+  /**
+   * One process's writers of a scope never lose an insert to each other: they take turns from count to commit, so
+   * each stores its value in one unit. Before (vault16), all counted the same next ordinal, all but one lost and
+   * counted again, and a writer could lose 32 times in a row (the flaky failure of the test above).
+   */
+  @Test
+  void oneProcesssWritersOfAScopeNeverLoseAnInsertToEachOther() throws Exception {
+    vault.tokenize(SCOPE, ANNA, EntityType.PERSON, "Anna Archer", PERSON); // the subject's key exists
+    long unitsBefore = vault.insertsCommitted();
+    int threads = 8;
+    int perThread = 20;
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<List<String>>> done = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          List<String> tokens = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            tokens.add(vault.tokenize(SCOPE, ANNA, EntityType.PERSON, "Person " + id + "-" + i, PERSON));
+          }
+          return tokens;
+        }));
+      }
+      start.countDown();
+      java.util.Set<String> tokens = new java.util.HashSet<>();
+      for (Future<List<String>> f : done) {
+        tokens.addAll(f.get());
+      }
+      assertThat(tokens).hasSize(threads * perThread);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(vault.insertsCommitted() - unitsBefore).as("insert units, one per value: none lost")
+        .isEqualTo(threads * perThread);
+    assertThat(vault.entries(SCOPE)).hasSize(threads * perThread + 1);
+  }
+
+  /**
+   * Another instance mints in the scope each time this writer has counted and sealed, so its every count sees the
+   * other's last commit but not the insert that follows: counting alone minted that ordinal again on every attempt
+   * and failed after 32 ("could not mint a unique token"). A writer beaten twice in a row leaps ahead and stores
+   * its value; no name is given twice.
+   */
+  @Test
+  void aWriterThatAnotherInstanceAlwaysOutpacesStillMints() {
+    Database second = backend == TestDatabases.POSTGRES ? Database.open(config) : db;
+    try {
+      JdbcTokenVault other = new JdbcTokenVault(second, second == db ? keys : new SubjectKeys(second, keyManager),
+          Duration.ofHours(1), SubjectResolver.perConversation());
+      assertThat(vault.tokenize(SCOPE, ANNA, EntityType.PERSON, "Anna Archer", PERSON)).isEqualTo("<PERSON_1>");
+      List<String> theirs = new ArrayList<>();
+      vault.afterSeal = () -> { // between this writer's count and its insert, the other instance commits a mint
+        if (theirs.size() < 40) {
+          theirs.add(other.tokenize(SCOPE, BOB, EntityType.PERSON, "Rival " + theirs.size(), PERSON));
+        }
+      };
+      String mine = vault.tokenize(SCOPE, CAROL, EntityType.PERSON, "Carol Cruz", PERSON);
+      vault.afterSeal = null;
+      assertThat(theirs).as("the other instance's mints while this one tried").hasSizeLessThan(8)
+          .doesNotHaveDuplicates().doesNotContain(mine, "<PERSON_1>");
+      Map<String, String> live = vault.entries(SCOPE);
+      assertThat(live).containsEntry(mine, "Carol Cruz").containsEntry("<PERSON_1>", "Anna Archer")
+          .hasSize(theirs.size() + 2);
+    } finally {
+      if (second != db) {
+        second.close();
+      }
+    }
+  }
+
   /** A mark outlives its scope's entries by one vault retention period, then the purge deletes it. */
   @Test
   void marksArePurgedOnePeriodAfterTheirNewestEntryExpired() throws Exception {

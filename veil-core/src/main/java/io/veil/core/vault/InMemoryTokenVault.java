@@ -40,7 +40,8 @@ import java.util.function.LongSupplier;
  * {@link #anyToken}, {@link #withTokenIndex}), but are stored in the scope only when the unit's work returns; if
  * it throws (a request refused part-way), nothing it minted is kept. A nested unit joins the outer one. If
  * another thread stored one of the unit's values or tokens meanwhile, none is stored and the work runs again,
- * each value then stored at once.
+ * each value then stored at once; if the work throws in that run, what it stored stays (another thread may
+ * already hold those tokens), as in the persistent vault.
  *
  * <p><b>Security:</b> values are held unencrypted in this JVM's heap; use the persistent, encrypted vault
  * for anything that outlives the process. Nothing here logs; exceptions carry no values. {@link #toString()}
@@ -134,7 +135,8 @@ public final class InMemoryTokenVault implements TokenVault {
    * to it in one step, under the scope's lock, when {@code work} returns. Should another thread have stored
    * one of their values, tokens or (ignoring case) a token equal to one of their values meanwhile, none is
    * added and {@code work} runs once more with every value stored at once. If {@code work} throws, the unit's
-   * values are dropped at once. Tokenize calls for other scopes store at once; {@link #clear} of the unit's
+   * values are dropped at once; if it throws when run once more, the values it stored then stay (another thread
+   * may have been handed their tokens meanwhile). Tokenize calls for other scopes store at once; {@link #clear} of the unit's
    * scope inside {@code work} fails with IllegalStateException.
    */
   @Override
