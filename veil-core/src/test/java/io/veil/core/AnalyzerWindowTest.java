@@ -9,12 +9,15 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AnalyzerWindowTest {
   private static final Analyzer ANALYZER = Analyzer.builder().addRecognizers(BuiltInRecognizers.all()).build();
@@ -71,5 +74,89 @@ class AnalyzerWindowTest {
   @Test
   void emptyReaderGivesNothing() throws IOException {
     assertThat(ANALYZER.analyze(new StringReader(""), null)).isEmpty();
+  }
+
+  // --- names across windows (CarriedNames) ---------------------------------------------------------------
+
+  /** The default analyzer: built-in recognizers and the default (model) NER engine. */
+  private static final Analyzer NAMES = Policy.defaults().newAnalyzer();
+  /** Name-free sentences, one per line (lines short enough for a small window's overlap). */
+  private static final String[] PLAIN = {
+      "The results of the blood test were normal.\n", "We will review the plan again next week.\n",
+      "Please keep the room at a steady temperature.\n", "The report was filed on time and approved.\n",
+      "No further action is needed at this stage.\n"};
+  private static final String[] NAMED = {
+      "Patient Wiremu Tapsell was admitted on Monday.\n", "Please forward this to Ngozi Adeyemi before Friday.\n"};
+  private static final String[] MENTIONS = {
+      "Tapsell reported chest pain.\n", "Later that day Tapsell asked for water.\n", "Adeyemi needs it for the audit.\n",
+      "The form was signed by Adeyemi.\n"};
+
+  private static List<String> persons(List<Finding> found, String text) {
+    List<String> out = new ArrayList<>();
+    for (Finding f : found) {
+      if (f.type() == EntityType.PERSON) {
+        out.add(f.start() + "-" + f.end() + ":" + f.value(text));
+      }
+    }
+    return out;
+  }
+
+  private static String plain(int chars) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; b.length() < chars; i++) {
+      b.append(PLAIN[i % PLAIN.length]);
+    }
+    return b.toString();
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = ';', textBlock = """
+      Patient Wiremu Tapsell was admitted on Monday.; Tapsell reported chest pain.; Tapsell
+      Please forward this to Ngozi Adeyemi before Friday.; Adeyemi needs it for the audit.; Adeyemi
+      Dear Ms. Jane Okafor, thank you for your letter.; We have updated Okafor's account.; Okafor
+      """)
+  void aNameFoundInOneWindowIsFoundInTheWindowsAfterIt(String named, String later, String surname)
+      throws IOException {
+    // two default windows of name-free text between the name and its lone mention
+    String text = named + "\n" + plain(2 * Analyzer.WINDOW) + later + "\n";
+    List<Finding> whole = NAMES.analyze(text, null);
+    List<Finding> streamed = NAMES.analyze(new StringReader(text), null);
+    int at = text.lastIndexOf(surname);
+    assertThat(persons(whole, text)).contains(at + "-" + (at + surname.length()) + ":" + surname);
+    assertThat(persons(streamed, text)).isEqualTo(persons(whole, text));
+  }
+
+  @Test
+  void aCarriedNameOnTheAllowListIsNotReported() throws IOException {
+    Analyzer allowing = Analyzer.builder().addRecognizers(BuiltInRecognizers.all())
+        .addRecognizer(NerEngines.byName(NerEngines.DEFAULT)).allow("tapsell").build();
+    String text = "Patient Wiremu Tapsell was admitted on Monday.\n" + plain(3000) + "Tapsell reported chest pain.\n";
+    List<Finding> streamed = new ArrayList<>();
+    allowing.analyzeWindows(new StringReader(text), "en", streamed::add, 1200, 300);
+    assertThat(persons(streamed, text)).containsExactly("8-22:Wiremu Tapsell");
+  }
+
+  @Provide
+  Arbitrary<List<String>> namedDocuments() {
+    Arbitrary<String> later = Arbitraries.oneOf(Arbitraries.of(PLAIN), Arbitraries.of(MENTIONS), Arbitraries.of(PIECES));
+    return Combinators.combine(Arbitraries.of(NAMED).list().ofMinSize(1).ofMaxSize(2),
+        later.list().ofMinSize(0).ofMaxSize(80)).as((first, rest) -> {
+          List<String> doc = new ArrayList<>(first);
+          doc.addAll(rest);
+          return doc;
+        });
+  }
+
+  /**
+   * A name is found in a document's first lines; streamed in small windows, every later window reports the
+   * same names (spans and types) as the analysis of the whole document.
+   */
+  @Property(tries = 60)
+  void streamedNamesEqualWholeTextNames(@ForAll("namedDocuments") List<String> pieces,
+                                        @ForAll @IntRange(min = 1, max = 97) int chunk) throws IOException {
+    String text = String.join("", pieces);
+    List<Finding> windowed = new ArrayList<>();
+    NAMES.analyzeWindows(trickle(text, chunk), "en", windowed::add, 1200, 300);
+    assertThat(persons(windowed, text)).isEqualTo(persons(NAMES.analyze(text, "en"), text));
   }
 }

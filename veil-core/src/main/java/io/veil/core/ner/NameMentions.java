@@ -333,6 +333,14 @@ final class NameMentions {
       }
     }
 
+    /** Drops the part that {@code word} spells (any case), if there is one. */
+    void drop(String word) {
+      int p = find(word, 0, word.length());
+      if (p >= 0) {
+        remove(p);
+      }
+    }
+
     /**
      * Whether the cased {@code text} also writes part {@code p} in lower case, as a whole word: an
      * {@link String#indexOf(int, int)} pass on its small first letter.
@@ -377,6 +385,11 @@ final class NameMentions {
       state[p] = state[size];
       texts[size] = null;
     }
+  }
+
+  /** The {@link #ENGLISH}/{@link #GERMAN}/{@link #OTHER} code of an ISO 639-1 code; 0 for null (unknown). */
+  static int languageCode(String language) {
+    return language == null ? 0 : language.equals("en") ? ENGLISH : language.equals("de") ? GERMAN : OTHER;
   }
 
   /** The first letter at or after {@code i}, or {@code limit}. */

@@ -80,9 +80,6 @@ public final class RequestNames {
     if (parts.size == 0 || text.isEmpty()) {
       return findings;
     }
-    String lang = LanguageGuess.guess(text);
-    int code = lang == null ? 0 : lang.equals("en") ? NameMentions.ENGLISH : lang.equals("de") ? NameMentions.GERMAN
-        : NameMentions.OTHER;
-    return NameMentions.apply(text, findings, parts, code, RECOGNIZER);
+    return NameMentions.apply(text, findings, parts, NameMentions.languageCode(LanguageGuess.guess(text)), RECOGNIZER);
   }
 }
