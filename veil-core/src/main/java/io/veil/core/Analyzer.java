@@ -278,7 +278,9 @@ public final class Analyzer {
    * <p>Names: a sure PERSON finding of one window ("Wiremu Tapsell") is carried to the windows after
    * it ({@link CarriedNames}), so a later mention of the name or one of its parts ("Tapsell") is
    * reported as the whole-text analysis reports it. A name reaches forward only: a mention before
-   * the window of the name's first sure finding is found only if that window's engine finds it.
+   * the window of the name's first sure finding is found only if that window's engine finds it. A NER
+   * engine reads a window, not the whole text, so a name may still be judged differently near a
+   * window's edge (another type, or a name the whole text does not report).
    *
    * <p>Memory: about {@value #WINDOW} characters plus the findings of one window, and at most
    * {@link CarriedNames}' bounded set of names, whatever the length of the input. The reader is read
@@ -335,7 +337,7 @@ public final class Analyzer {
       if (len > 0) {
         String text = new String(buf, 0, len);
         List<Finding> found = analyze(text, language);
-        List<Finding> named = names.next(text, found);
+        List<Finding> named = names.next(text, found, (int) (commitFrom - base), (int) (commitTo - base));
         for (Finding f : named) {
           if (named != found && !reported(text, f)) {
             continue; // a carried name's mention on the allow-list (the rest pass again unchanged)

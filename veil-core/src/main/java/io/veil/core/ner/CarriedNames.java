@@ -18,10 +18,11 @@ import java.util.Map;
  * see {@link NameMentions}), so that a streamed text finds the mentions the whole-text analysis finds after a name.
  *
  * <p>Use: one instance per stream; for each window in order, {@link #next} with the window's findings as the
- * analyzer reported them (sorted by start, not overlapping). It adds the mentions of the names of <em>earlier</em>
- * windows (and of the current window's overlap with the one before), then remembers the current window's seeds and
- * the words of its places, organizations and addresses. A name first seen in a later window does not reach back to
- * the windows already delivered; a place seen later does not take back the mentions already delivered (the
+ * analyzer reported them (sorted by start, not overlapping) and the part of the window the caller delivers. It first
+ * remembers the seeds of that part and the words of its places, organizations and addresses, then adds the mentions
+ * of every remembered name that no remembered conflict stops, anywhere in the window. So a mention the engine's own
+ * pass lost to a guess at the window's cut edge is found too. A name first seen in a later window does not reach
+ * back to the windows already delivered; a place seen later does not take back the mentions already delivered (the
  * whole-text pass would drop the name everywhere).
  *
  * <p>Memory is bounded whatever the length of the stream: at most {@value #MAX_SEEDS} seeds of at most
@@ -62,34 +63,43 @@ public final class CarriedNames {
     this.language = language;
   }
 
-  /**
-   * {@code findings} of the window {@code text} with the mentions of the earlier windows' names added, sorted by
-   * start, not overlapping ({@code findings} itself when there is none); then remembers this window's names and
-   * conflicting words for the windows after it.
-   */
+  /** {@link #next(String, List, int, int)} for a window whose every finding is delivered. */
   public List<Finding> next(String text, List<Finding> findings) {
-    List<Finding> out = findings;
-    if (!seeds.isEmpty() && !text.isEmpty()) {
-      NameMentions.Parts parts = new NameMentions.Parts();
-      for (Seed s : seeds.values()) {
-        parts.addWords(s.text(), new Finding(0, s.text().length(), EntityType.PERSON, s.score(), RECOGNIZER));
-      }
-      parts.dropConflicts(text, findings);
-      for (String word : conflicts) {
-        parts.drop(word);
-      }
-      if (parts.size > 0) {
-        String lang = language != null ? language : LanguageGuess.guess(text);
-        out = NameMentions.apply(text, findings, parts, NameMentions.languageCode(lang), RECOGNIZER);
-      }
-    }
-    remember(text, findings);
-    return out;
+    return next(text, findings, 0, text.length());
   }
 
-  /** Keeps the seeds and the conflicting words of {@code findings}, within the bounds. */
-  private void remember(String text, List<Finding> findings) {
+  /**
+   * {@code findings} of the window {@code text} with the mentions of the names of the earlier windows and of this
+   * one added, sorted by start, not overlapping ({@code findings} itself when there is none). Only the findings that
+   * start in {@code [from, to)}, the part of the window the caller delivers, count as names and as conflicts: the
+   * window's edges cut sentences, and a guess made there (a lone surname called ORGANIZATION before a cut) would
+   * otherwise stop a name that the whole text does not stop. The next window sees those edges again, whole.
+   */
+  public List<Finding> next(String text, List<Finding> findings, int from, int to) {
+    remember(text, findings, from, to);
+    if (seeds.isEmpty() || text.isEmpty()) {
+      return findings;
+    }
+    NameMentions.Parts parts = new NameMentions.Parts();
+    for (Seed s : seeds.values()) {
+      parts.addWords(s.text(), new Finding(0, s.text().length(), EntityType.PERSON, s.score(), RECOGNIZER));
+    }
+    for (String word : conflicts) {
+      parts.drop(word);
+    }
+    if (parts.size == 0) {
+      return findings;
+    }
+    String lang = language != null ? language : LanguageGuess.guess(text);
+    return NameMentions.apply(text, findings, parts, NameMentions.languageCode(lang), RECOGNIZER);
+  }
+
+  /** Keeps the seeds and the conflicting words of the {@code findings} starting in {@code [from, to)}, within bounds. */
+  private void remember(String text, List<Finding> findings, int from, int to) {
     for (Finding f : findings) {
+      if (f.start() < from || f.start() >= to) {
+        continue;
+      }
       if (f.type().equals(EntityType.PERSON)) {
         if (f.length() <= MAX_SEED_CHARS && NameMentions.seed(text, f)) {
           String value = f.value(text);
