@@ -1,5 +1,6 @@
 package io.veil.core;
 
+import io.veil.core.ner.CarriedNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -274,8 +275,16 @@ public final class Analyzer {
    * of an entity plus its context from a window edge, the result equals
    * {@link #analyze(String, String)} on the whole text.
    *
-   * <p>Memory: about {@value #WINDOW} characters plus the findings of one window, whatever the length
-   * of the input. The reader is read to its end but not closed.
+   * <p>Names: a sure PERSON finding of one window ("Wiremu Tapsell") is carried to the windows after
+   * it ({@link CarriedNames}), so a later mention of the name or one of its parts ("Tapsell") is
+   * reported as the whole-text analysis reports it. A name reaches forward only: a mention before
+   * the window of the name's first sure finding is found only if that window's engine finds it. A NER
+   * engine reads a window, not the whole text, so a name may still be judged differently near a
+   * window's edge (another type, or a name the whole text does not report).
+   *
+   * <p>Memory: about {@value #WINDOW} characters plus the findings of one window, and at most
+   * {@link CarriedNames}' bounded set of names, whatever the length of the input. The reader is read
+   * to its end but not closed.
    *
    * @param sink receives each finding; it runs on the calling thread
    * @throws IOException if reading fails (findings already delivered stay delivered)
@@ -304,6 +313,7 @@ public final class Analyzer {
     long base = 0;     // absolute offset of buf[0]
     long commitFrom = 0;
     boolean eof = false;
+    CarriedNames names = new CarriedNames(language);
     while (true) {
       while (!eof && len < window) {
         int r = reader.read(buf, len, window - len);
@@ -326,7 +336,12 @@ public final class Analyzer {
       }
       if (len > 0) {
         String text = new String(buf, 0, len);
-        for (Finding f : analyze(text, language)) {
+        List<Finding> found = analyze(text, language);
+        List<Finding> named = names.next(text, found, (int) (commitFrom - base), (int) (commitTo - base));
+        for (Finding f : named) {
+          if (named != found && !reported(text, f)) {
+            continue; // a carried name's mention on the allow-list (the rest pass again unchanged)
+          }
           long start = base + f.start();
           if (start >= commitFrom && start < commitTo) {
             long end = base + f.end();

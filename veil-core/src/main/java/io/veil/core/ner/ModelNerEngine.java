@@ -156,6 +156,18 @@ public final class ModelNerEngine implements NerEngine {
     return Set.of();
   }
 
+  /**
+   * The language the model's features read a text in: {@code known}, the one given or guessed
+   * ({@link LanguageGuess}), else {@value #UNKNOWN_READ_AS} for a text with no function word of any language (a short
+   * prompt, a list of names, a signature). Every training text had its language, so the weights of the
+   * language-conjoined features were never trained for "unknown"; read as English, the language of most prompts,
+   * such text loses fewer names on every English set and on the non-English sets as a whole (docs/notes/names16.md).
+   * Which rule-layer findings join the model's still follows {@code known}: an unknown text may be in any language.
+   */
+  static String featureLanguage(String known) {
+    return known != null ? known : UNKNOWN_READ_AS;
+  }
+
   @Override
   public List<Finding> analyze(String text, String language) {
     if (text.isEmpty()) {
@@ -164,7 +176,8 @@ public final class ModelNerEngine implements NerEngine {
     Lexicon lexicon = GazetteerNerEngine.lexicon();
     List<Finding> rules = GazetteerNerEngine.rules(text, language);
     ModelTokens tk = new ModelTokens(text);
-    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, language);
+    String known = language != null ? language : LanguageGuess.guess(text);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, featureLanguage(known));
     Intervals ruleRanges = Intervals.of(rules, Finding::start, Finding::end);
     List<GazetteerNerEngine.Span> spans = new ArrayList<>();
     int[] scratch = new int[ModelFeatures.PER_TOKEN];
@@ -196,7 +209,7 @@ public final class ModelNerEngine implements NerEngine {
       }
     }
     // the rule layer is tuned for English: there its usual findings join the model's; elsewhere only strong ones
-    boolean english = mode == Mode.UNION || facts.lang == 1; // the language given, else guessed (once, by Facts)
+    boolean english = mode == Mode.UNION || "en".equals(known); // the language given, else guessed
     double unionMin = english ? 0.5 : STRONG_RULE;
     Intervals spanRanges = Intervals.of(spans, GazetteerNerEngine.Span::start, GazetteerNerEngine.Span::end);
     for (Finding r : rules) {
@@ -706,6 +719,8 @@ public final class ModelNerEngine implements NerEngine {
     return !facts.caseless && facts.cap[token] == 4 && c != '@' && c != '#';
   }
 
+  /** The language a text of unknown language is read in ({@link #featureLanguage}). */
+  static final String UNKNOWN_READ_AS = "en";
   /** {@link ModelFeatures.Facts#lang} of German. */
   private static final int GERMAN = 2;
 

@@ -60,7 +60,7 @@ final class NameMentions {
   static final int OTHER = 3;
   /**
    * Not guessed yet: {@link #apply(String, List, Parts, int, String)} guesses the text's language
-   * ({@link #languageCode}) only when a candidate mention needs it, which most texts of a request never have.
+   * ({@link #guessedLanguageCode}) only when a candidate mention needs it, which most texts of a request never have.
    */
   static final int UNGUESSED = -1;
   /**
@@ -137,9 +137,8 @@ final class NameMentions {
   }
 
   /** The {@code lang} code of {@link #apply} for {@code text}, as {@link LanguageGuess} guesses its language. */
-  static int languageCode(String text) {
-    String lang = LanguageGuess.guess(text);
-    return lang == null ? 0 : lang.equals("en") ? ENGLISH : lang.equals("de") ? GERMAN : OTHER;
+  static int guessedLanguageCode(String text) {
+    return languageCode(LanguageGuess.guess(text));
   }
 
   /** Whether {@code f} seeds mentions: a sure PERSON with two name words, or one very sure one. */
@@ -391,6 +390,14 @@ final class NameMentions {
       }
     }
 
+    /** Drops the part that {@code word} spells (any case), if there is one. */
+    void drop(String word) {
+      int p = find(word, 0, word.length());
+      if (p >= 0) {
+        remove(p);
+      }
+    }
+
     /**
      * Whether the cased {@code text} also writes part {@code p} in lower case, as a whole word: an
      * {@link String#indexOf(int, int)} pass on its small first letter.
@@ -427,6 +434,11 @@ final class NameMentions {
       state[p] = state[size];
       texts[size] = null;
     }
+  }
+
+  /** The {@link #ENGLISH}/{@link #GERMAN}/{@link #OTHER} code of an ISO 639-1 code; 0 for null (unknown). */
+  static int languageCode(String language) {
+    return language == null ? 0 : language.equals("en") ? ENGLISH : language.equals("de") ? GERMAN : OTHER;
   }
 
   /** The first letter at or after {@code i}, or {@code limit}. */
@@ -499,7 +511,7 @@ final class NameMentions {
         if (p < 0 && end - start > MIN_PART && text.charAt(end - 1) == 's') {
           int genitive = parts.find(text, start, end - 1); // in German, part of the name ("Luthers Thesen")
           if (genitive >= 0) {
-            lang = lang == UNGUESSED ? languageCode(text) : lang;
+            lang = lang == UNGUESSED ? guessedLanguageCode(text) : lang;
             p = lang == GERMAN ? genitive : -1;
           }
         }
@@ -521,7 +533,7 @@ final class NameMentions {
         if ((lex & Lexicon.COMMON) != 0 && (caseless || sentenceStart)) {
           continue;
         }
-        lang = lang == UNGUESSED ? languageCode(text) : lang;
+        lang = lang == UNGUESSED ? guessedLanguageCode(text) : lang;
         if (lang > ENGLISH && (caseless || sentenceStart && lang != GERMAN)
             && Math.max(Lexicon.first(lex), Lexicon.last(lex)) < KNOWN_NAME) {
           // the common words of other languages are on no list: where case says nothing (no capitals at all, or a
