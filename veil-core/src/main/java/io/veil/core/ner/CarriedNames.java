@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <p>Memory is bounded whatever the length of the stream: at most {@value #MAX_SEEDS} seeds of at most
  * {@value #MAX_SEED_CHARS} characters are kept (copies, not the windows), the least recently seen dropped first, and at
- * most {@value #MAX_CONFLICTS} conflicting words, the oldest dropped first. A text with no PERSON finding costs one
+ * most {@value #MAX_CONFLICTS} conflicting words of at most {@value #MAX_SEED_CHARS} characters (a longer one is part
+ * of no seed), the oldest dropped first. A text with no PERSON finding costs one
  * look at each finding's type per window.
  *
  * <p>Only adds PERSON findings (recognizer {@value #RECOGNIZER}) scored as their best seed; a finding given to
@@ -120,7 +121,9 @@ public final class CarriedNames {
         int i = f.start();
         while ((i = NameMentions.nextLetter(text, i, f.end())) < f.end()) {
           int e = NameMentions.wordEnd(text, i, f.end());
-          if (e - i >= NameMentions.MIN_PART) {
+          // a word longer than a seed is no part of one: keeping it would only make memory grow with the input (the
+          // model labels a 20,000-letter word ORGANIZATION, and 1,024 of them would stay for the whole stream)
+          if (e - i >= NameMentions.MIN_PART && e - i <= MAX_SEED_CHARS) {
             String word = text.substring(i, e).toLowerCase(Locale.ROOT);
             conflicts.remove(word); // (re-added as the newest)
             conflicts.add(word);

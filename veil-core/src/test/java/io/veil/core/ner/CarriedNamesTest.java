@@ -148,4 +148,23 @@ class CarriedNamesTest {
     names.next(text, List.of(new Finding(0, text.length() - 1, EntityType.PERSON, 0.85, "model")));
     assertThat(names.seedCount()).isZero();
   }
+
+  /**
+   * A word of a place, organization or address longer than any seed is kept by no conflict: it can stop no name,
+   * and the model labels a 20,000-letter word ORGANIZATION, so keeping such words (1,024 of them, for the whole
+   * stream) let the memory grow with the input. A word as long as a seed still stops the name.
+   */
+  @Test
+  void aConflictingWordLongerThanAnySeedIsNotKept() {
+    CarriedNames names = new CarriedNames("en");
+    String word = "Q" + "x".repeat(CarriedNames.MAX_SEED_CHARS);
+    String text = "She works at " + word + " Inc.";
+    int at = text.indexOf(word);
+    names.next(text, List.of(new Finding(at, at + word.length(), EntityType.ORGANIZATION, 0.9, "model")));
+    assertThat(names.conflictCount()).isZero();
+    String longest = "Q" + "x".repeat(CarriedNames.MAX_SEED_CHARS - 1);
+    String place = "She works at " + longest + " Inc.";
+    names.next(place, List.of(new Finding(at, at + longest.length(), EntityType.ORGANIZATION, 0.9, "model")));
+    assertThat(names.conflictCount()).isOne();
+  }
 }
