@@ -21,9 +21,13 @@ import java.text.Normalizer;
  * <p>Not handled: homoglyphs from other scripts (a Cyrillic "а" in a Latin word) have no
  * normalization to fold them; UTS #39 confusable skeletons would be needed.
  *
- * <p>Immutable; thread-safe.
+ * <p>Public so that passes over findings outside this package (the request-level and streamed name passes of
+ * {@code io.veil.core.ner}) read the text as detection read it; see {@link #toView(Finding)}.
+ *
+ * <p>Immutable; thread-safe. <b>Security:</b> the view is a copy of the text (personal data included); keep it no
+ * longer than the text and never log it.
  */
-final class DetectionText {
+public final class DetectionText {
   private final String view;
   /** For view index i: the original range [from[i], to[i]); null when the view is the original. */
   private final int[] from;
@@ -36,7 +40,7 @@ final class DetectionText {
   }
 
   /** The view of {@code text}; the text itself when nothing in it needs undoing. */
-  static DetectionText of(String text) {
+  public static DetectionText of(String text) {
     int first = firstChanged(text);
     if (first < 0) {
       return new DetectionText(text, null, null);
@@ -90,21 +94,56 @@ final class DetectionText {
   }
 
   /** The text to detect in. */
-  String view() {
+  public String view() {
     return view;
   }
 
   /** True if the view differs from the original. */
-  boolean changed() {
+  public boolean changed() {
     return from != null;
   }
 
   /** The original span of the view span [start, end): from the first character's origin to the last's. */
-  Finding toOriginal(Finding f) {
+  public Finding toOriginal(Finding f) {
     if (from == null) {
       return f;
     }
     return new Finding(from[f.start()], to[f.end() - 1], f.type(), f.score(), f.recognizer());
+  }
+
+  /**
+   * The view offset of the original offset {@code offset} (0 to the text's length): the first view character that
+   * comes from at or after it, or the view's length.
+   */
+  public int toView(int offset) {
+    if (from == null) {
+      return offset;
+    }
+    int lo = 0;
+    int hi = view.length();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (from[mid] < offset) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * The view span of the original span of {@code f}: the view characters that come from inside it, so that
+   * {@link #toOriginal} of a finding detection reported gives it back; null when nothing of it is in the view
+   * (format characters only).
+   */
+  public Finding toView(Finding f) {
+    if (from == null) {
+      return f;
+    }
+    int start = toView(f.start());
+    int end = toView(f.end());
+    return start < end ? new Finding(start, end, f.type(), f.score(), f.recognizer()) : null;
   }
 
   /** Index of the first character that needs undoing, or -1. */

@@ -71,4 +71,26 @@ class DetectionTextTest {
       assertThat(f.end()).isBetween(f.start() + 1, text.length());
     }
   }
+
+  /**
+   * {@link DetectionText#toView(Finding)} maps a finding detection reported (the original span of a view span) to a
+   * view span holding that view span (the same, unless a boundary falls inside one character's expansion, such as
+   * a ligature's letters), and {@link DetectionText#toView(int)} is monotonic.
+   */
+  @Property(tries = 500)
+  void aViewSpanMappedToTheOriginalAndBackHoldsIt(@ForAll String text) {
+    DetectionText view = DetectionText.of(text);
+    String v = view.view();
+    for (int s = 0; s < v.length(); s++) {
+      Finding f = new Finding(s, Math.min(v.length(), s + 3), EntityType.PERSON, 1, "t");
+      Finding back = view.toView(view.toOriginal(f));
+      assertThat(back.start()).isLessThanOrEqualTo(f.start());
+      assertThat(back.end()).isGreaterThanOrEqualTo(f.end());
+      assertThat(back.end()).isLessThanOrEqualTo(v.length());
+    }
+    for (int i = 1; i <= text.length(); i++) {
+      assertThat(view.toView(i)).isGreaterThanOrEqualTo(view.toView(i - 1));
+    }
+    assertThat(view.toView(text.length())).isEqualTo(v.length());
+  }
 }

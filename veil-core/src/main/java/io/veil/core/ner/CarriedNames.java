@@ -77,6 +77,13 @@ public final class CarriedNames {
    * otherwise stop a name that the whole text does not stop. The next window sees those edges again, whole.
    */
   public List<Finding> next(String text, List<Finding> findings, int from, int to) {
+    // in the window's view, where detection found the findings: "Tap\u200Bsell" is a mention of "Tapsell"
+    return NameMentions.onView(text, findings,
+        (read, found, offset) -> carry(read, found, offset.applyAsInt(from), offset.applyAsInt(to)));
+  }
+
+  /** {@link #next} in the text detection read. */
+  private List<Finding> carry(String text, List<Finding> findings, int from, int to) {
     remember(text, findings, from, to);
     if (seeds.isEmpty() || text.isEmpty()) {
       return findings;

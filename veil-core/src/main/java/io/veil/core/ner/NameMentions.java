@@ -1,5 +1,6 @@
 package io.veil.core.ner;
 
+import io.veil.core.DetectionText;
 import io.veil.core.EntityType;
 import io.veil.core.Finding;
 import java.util.ArrayList;
@@ -134,6 +135,60 @@ final class NameMentions {
       out.add(added.get(a++));
     }
     return out;
+  }
+
+  /** A pass over a text's findings, given the text it reads, the findings in it and the map of offsets into it. */
+  interface ViewPass {
+    List<Finding> apply(String text, List<Finding> findings, java.util.function.IntUnaryOperator offset);
+  }
+
+  /**
+   * {@code pass} run where detection ran: on the reader's view of {@code text} ({@link DetectionText}: format
+   * characters dropped, full-width forms folded), with {@code findings} (of {@code text}) mapped into the view and
+   * the result mapped back. A finding the pass returns as given is returned as given; one it adds is mapped to its
+   * original span. Detection finds "Tap\u200Bsell" and "\uFF34\uFF41\uFF50\uFF53\uFF45\uFF4C\uFF4C" as
+   * "Tapsell"; a name pass over the original text did not, so such a mention of a name went out in clear.
+   * A text that is its own view (most) is passed as it is; so is one with a finding that is all format characters.
+   */
+  static List<Finding> onView(String text, List<Finding> findings, ViewPass pass) {
+    DetectionText view = DetectionText.of(text);
+    List<Finding> mapped = inView(view, findings);
+    if (mapped == null || mapped == findings) {
+      return pass.apply(text, findings, java.util.function.IntUnaryOperator.identity());
+    }
+    List<Finding> out = pass.apply(view.view(), mapped, view::toView);
+    if (out == mapped) {
+      return findings;
+    }
+    java.util.IdentityHashMap<Finding, Integer> given = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < mapped.size(); i++) {
+      given.put(mapped.get(i), i);
+    }
+    List<Finding> back = new ArrayList<>(out.size());
+    for (Finding f : out) {
+      Integer i = given.get(f);
+      back.add(i != null ? findings.get(i) : view.toOriginal(f));
+    }
+    return back;
+  }
+
+  /**
+   * {@code findings} of a text mapped into its {@code view} ({@code findings} itself when the view is the text), or
+   * null when one of them has nothing in the view.
+   */
+  static List<Finding> inView(DetectionText view, List<Finding> findings) {
+    if (!view.changed()) {
+      return findings;
+    }
+    List<Finding> mapped = new ArrayList<>(findings.size());
+    for (Finding f : findings) {
+      Finding v = view.toView(f);
+      if (v == null) {
+        return null;
+      }
+      mapped.add(v);
+    }
+    return mapped;
   }
 
   /** The {@code lang} code of {@link #apply} for {@code text}, as {@link LanguageGuess} guesses its language. */

@@ -45,14 +45,29 @@ public final class RequestNames {
     if (texts.size() != findings.size()) {
       throw new IllegalArgumentException("one list of findings per text");
     }
+    // names and conflicts are read where detection read them, in each text's view (DetectionText)
+    List<String> read = new java.util.ArrayList<>(texts.size());
+    List<List<Finding>> found = new java.util.ArrayList<>(texts.size());
     NameMentions.Parts parts = null;
     for (int t = 0; t < texts.size(); t++) {
-      for (Finding f : findings.get(t)) {
-        if (NameMentions.seed(texts.get(t), f)) {
+      String text = texts.get(t);
+      List<Finding> own = findings.get(t);
+      if (!own.isEmpty()) {
+        io.veil.core.DetectionText view = io.veil.core.DetectionText.of(text);
+        List<Finding> mapped = NameMentions.inView(view, own);
+        if (mapped != null) {
+          text = view.view();
+          own = mapped;
+        }
+      }
+      read.add(text);
+      found.add(own);
+      for (Finding f : own) {
+        if (NameMentions.seed(text, f)) {
           if (parts == null) {
             parts = new NameMentions.Parts();
           }
-          parts.addWords(texts.get(t), f);
+          parts.addWords(text, f);
         }
       }
     }
@@ -60,7 +75,7 @@ public final class RequestNames {
       return NONE;
     }
     for (int t = 0; t < texts.size() && parts.size > 0; t++) {
-      parts.dropConflicts(texts.get(t), findings.get(t));
+      parts.dropConflicts(read.get(t), found.get(t));
     }
     parts.settle(); // read-only from here on
     return parts.size == 0 ? NONE : new RequestNames(parts);
@@ -81,6 +96,8 @@ public final class RequestNames {
       return findings;
     }
     // the language is guessed only if a candidate mention needs it (most texts of a request have none)
-    return NameMentions.apply(text, findings, parts, NameMentions.UNGUESSED, RECOGNIZER);
+    // in the text's view, where detection found the findings: "Tap\u200Bsell" is a mention of "Tapsell"
+    return NameMentions.onView(text, findings,
+        (read, found, offset) -> NameMentions.apply(read, found, parts, NameMentions.UNGUESSED, RECOGNIZER));
   }
 }

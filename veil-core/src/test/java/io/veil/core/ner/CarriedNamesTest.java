@@ -51,6 +51,8 @@ class CarriedNamesTest {
   @CsvSource(delimiter = ';', textBlock = """
       Patient Wiremu Tapsell was admitted.; Later Tapsell reported chest pain.;  Wiremu Tapsell; Tapsell
       Dear Ms. Jane Okafor, thanks.;        We updated Okafor's account, Jane.; Jane Okafor;    Okafor|Jane
+      Patient Wiremu Tapsell was admitted.; Later Tap\u200Bsell reported pain.;  Wiremu Tapsell; Tap\u200Bsell
+      Patient Wiremu Tapsell was admitted.; Later \uFF34\uFF41\uFF50\uFF53\uFF45\uFF4C\uFF4C left.; Wiremu Tapsell; \uFF34\uFF41\uFF50\uFF53\uFF45\uFF4C\uFF4C
       """)
   void aNameOfAnEarlierWindowIsFoundInALaterOne(String first, String later, String name, String expected) {
     CarriedNames names = after(first, name);

@@ -110,6 +110,24 @@ class RequestNamesTest {
     assertThat(mentions(names, later)).containsExactly("Hilton", "Hale", "Maria", "Michael");
   }
 
+  /**
+   * The pass reads each text where detection read it (DetectionText): a mention written with a zero-width space, a
+   * soft hyphen or full-width letters is a mention, and a name written that way is a name. Detection found such a
+   * mention when the name was in the same text, so the request-level pass missed it only in another turn, and the
+   * model reads it as the name. The value is the original span, hidden characters included. Fails without the view.
+   */
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      Please add Wiremu Tapsell to the audit team.        | What did Tap\u200Bsell say?     | Tap\u200Bsell
+      Please add Wiremu Tapsell to the audit team.        | What did Tap\u00ADsell say?     | Tap\u00ADsell
+      Please add Wiremu Tapsell to the audit team.        | What did \uFF34\uFF41\uFF50\uFF53\uFF45\uFF4C\uFF4C say? | \uFF34\uFF41\uFF50\uFF53\uFF45\uFF4C\uFF4C
+      Please add Wiremu \uFF34\uFF41\uFF50\uFF53\uFF45\uFF4C\uFF4C to the audit team. | What did Tapsell say? | Tapsell
+      Please add Wiremu Tap\u200Bsell to the audit team.  | What did Tapsell say?           | Tapsell
+      """)
+  void aMentionIsReadAsDetectionReadsIt(String first, String later, String expected) {
+    assertThat(added(List.of(first, later), later)).containsExactly(expected);
+  }
+
   @Test
   void theListsMustMatch() {
     assertThatThrownBy(() -> RequestNames.of(List.of("a"), List.of())).isInstanceOf(IllegalArgumentException.class);
