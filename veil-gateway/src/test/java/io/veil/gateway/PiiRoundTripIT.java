@@ -217,6 +217,28 @@ class PiiRoundTripIT {
     assertThat(Json.MAPPER.readTree(r.body()).at("/choices/0/message/content").asText()).isEqualTo(asked);
   }
 
+  /**
+   * The same where the third turn writes the part with a zero-width space, a soft hyphen or in full-width letters:
+   * detection reads such text as a reader (or the model) does, and so does the request-level name pass now; before,
+   * the part went to the provider in clear (review14). The answer is restored to what the user wrote.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"What did Smi\u200Bth say?", "What did Smi\u00ADth say?",
+      "What did \uFF33\uFF4D\uFF49\uFF54\uFF48 say?"})
+  void aPartWrittenWithHiddenOrFullWidthCharactersIsReplacedToo(String third) throws Exception {
+    String body = "{\"model\":\"gpt-4o-mini\",\"messages\":["
+        + "{\"role\":\"user\",\"content\":\"I spoke with John Smith yesterday.\"},"
+        + "{\"role\":\"assistant\",\"content\":\"Noted.\"},"
+        + "{\"role\":\"user\",\"content\":" + Json.MAPPER.writeValueAsString(third) + "}]}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, body);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode sent = Json.MAPPER.readTree(fx.echo.bodies.getLast()).get("messages");
+    assertThat(sent.get(2).get("content").asText()).doesNotContain("Smi").doesNotContain("\uFF33\uFF4D")
+        .contains("<PERSON_");
+    assertThat(Json.MAPPER.readTree(r.body()).at("/choices/0/message/content").asText()).isEqualTo(third);
+  }
+
   @Test
   void tokensAreStableAcrossTurnsAndNeverCrossTenants() throws Exception {
     fx.post("/v1/chat/completions", fx.key, chat("Mail " + EMAIL, false, false), "X-Veil-Conversation", "conv-1");
