@@ -21,7 +21,8 @@ import java.util.Map;
  * analyzer reported them (sorted by start, not overlapping) and the part of the window the caller delivers. It first
  * remembers the seeds of that part and the words of its places, organizations and addresses, then adds the mentions
  * of every remembered name that no remembered conflict stops, anywhere in the window. So a mention the engine's own
- * pass lost to a guess at the window's cut edge is found too. A name first seen in a later window does not reach
+ * pass lost to a guess at the window's cut edge is found too. Each window is read as detection reads it, in its
+ * {@link io.veil.core.DetectionText} view, and the mentions are reported with their original spans. A name first seen in a later window does not reach
  * back to the windows already delivered; a place seen later does not take back the mentions already delivered (the
  * whole-text pass would drop the name everywhere).
  *

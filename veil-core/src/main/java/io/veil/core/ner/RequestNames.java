@@ -14,7 +14,9 @@ import java.util.List;
  * their parts are the name words, and a part written inside a sure LOCATION, ORGANIZATION or ADDRESS finding of any
  * of the texts is not used (the rules of the engines' own pass, which this shares). {@link #extend} then adds to one
  * text's findings the whole-word mentions of those parts that no finding covers. The language of a text is
- * guessed ({@link LanguageGuess}) when one of its candidate mentions needs it.
+ * guessed ({@link LanguageGuess}) when one of its candidate mentions needs it. Every text is read as detection reads
+ * it, in its {@link io.veil.core.DetectionText} view (a zero-width space inside a name, full-width letters), and the
+ * mentions are reported with their original spans.
  *
  * <p>Only adds PERSON findings (recognizer {@value #RECOGNIZER}) scored as their seed: a finding the analyzer
  * reported is returned unchanged, unless it scored under 0.5 and a mention takes its place.
