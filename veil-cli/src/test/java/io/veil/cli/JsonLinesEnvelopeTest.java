@@ -42,13 +42,7 @@ class JsonLinesEnvelopeTest {
     byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     try (OutputStream o = new JsonLinesEnvelope(sink)) {
-      for (int i = 0; i < bytes.length; i += step) {
-        if (step == 1) {
-          o.write(bytes[i]);
-        } else {
-          o.write(bytes, i, Math.min(step, bytes.length - i));
-        }
-      }
+      DecodingOutputStreamTest.writeInPieces(o, bytes, step);
     }
     String doc = sink.toString(StandardCharsets.UTF_8);
     assertThat(doc).endsWith("}\n");

@@ -678,7 +678,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * The error {@code e} with the variable named after the key it starts with, when that variable gave the value
+   * The error {@code e} about a key's value ({@code KEY must …}) with the variable named after the key, when that
+   * variable gave the value
    * ({@code server.drainDelaySeconds (VEIL_DRAIN_DELAY_SECONDS) must be 0-600}): the operator set the variable, and
    * may not know the key. {@code e} itself when it names no key or the key's value came from the file.
    */
@@ -689,7 +690,8 @@ public final class ConfigLoader {
     }
     for (String key : VARIABLES.keySet()) {
       String named = named(key, env);
-      if (m.startsWith(key + " ") && !named.equals(key)) {
+      // only a value's error ("KEY must be …"); "KEY and KEYFile are both set" is about the file, not the variable
+      if (m.startsWith(key + " must ") && !named.equals(key)) {
         return new IllegalArgumentException(named + m.substring(key.length()), e);
       }
     }

@@ -151,6 +151,11 @@ class ConfigLoaderStrictTest {
       assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(yaml.toString())
           .isInstanceOf(IllegalArgumentException.class).message().contains(c[2]).doesNotContain(c[0]);
     }
+    // an error about the file's keys is not put on the variable, set or not
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, "upstream:\n  apiKey: s3cr3t-value\n  apiKeyFile: /run/secrets/openai\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("VEIL_UPSTREAM_API_KEY", "sk-other-s3cr3t")))
+        .hasMessage("upstream.apiKey and upstream.apiKeyFile are both set; set one");
   }
 
   @Test
