@@ -104,15 +104,29 @@ final class AuditCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout")
     Path outFile;
 
+    @Mixin
+    JsonOption output;
+
+    /** Writes {@code lines} to {@code o} as they are, or with {@code --json} as one {@code {"data":[…]}} document (streamed). */
+    private void shaped(OutputStream o, AtomicFileWriter.Body lines) throws IOException {
+      if (!output.json) {
+        lines.writeTo(o);
+        return;
+      }
+      JsonLinesEnvelope envelope = new JsonLinesEnvelope(o);
+      lines.writeTo(envelope);
+      envelope.finish();
+    }
+
     @Override
     public Integer call() throws IOException {
       try (Governance g = location.open()) {
         if (outFile == null) {
           OutputStream o = new BufferedOutputStream(System.out);
-          g.verifier().export(o);
+          shaped(o, g.verifier()::export);
           o.flush();
         } else {
-          AtomicFileWriter.write(outFile, o -> g.verifier().export(o));
+          AtomicFileWriter.write(outFile, o -> shaped(o, g.verifier()::export));
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;
@@ -121,11 +135,14 @@ final class AuditCommand implements Runnable {
         if (!r.ok()) {
           return RunningGateway.print(spec, r);
         }
+        AtomicFileWriter.Body body = o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (outFile == null) {
-          spec.commandLine().getOut().print(r.body());
+          java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+          shaped(text, body);
+          spec.commandLine().getOut().print(text.toString(java.nio.charset.StandardCharsets.UTF_8));
           spec.commandLine().getOut().flush();
         } else {
-          AtomicFileWriter.write(outFile, o -> o.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          AtomicFileWriter.write(outFile, o -> shaped(o, body));
           spec.commandLine().getErr().println("wrote " + outFile);
         }
         return 0;

@@ -74,6 +74,11 @@ public final class EvalCommand implements Callable<Integer> {
           + " --ner-option model=/opt/ner/model.onnx. Default: the policy's ner_options.")
   Map<String, String> nerOptions;
 
+  @Option(names = "--language", defaultValue = "data", paramLabel = "data|auto",
+      description = "data (default): analyze each text in the language its line gives (\"lang\"); auto: ignore it and let"
+          + " the engine guess, as the gateway does (it is never told a language).")
+  String language;
+
   @Option(names = "--policy", paramLabel = "FILE",
       description = "A YAML policy whose detection settings to evaluate (default: the built-in policy).")
   Path policy;
@@ -99,7 +104,13 @@ public final class EvalCommand implements Callable<Integer> {
       throw new CliException("--group: " + e.getMessage());
     }
     Policy loaded = Policies.load(policy);
+    if (!language.equals("data") && !language.equals("auto")) {
+      throw new CliException("--language must be data or auto, not '" + language + "'");
+    }
     List<EvalRunner.Dataset> datasets = EvalRunner.load(data, stdin);
+    if (language.equals("auto")) {
+      datasets = EvalRunner.withoutLanguage(datasets);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (ner == null || ner.isEmpty()) {
       List<DatasetScore> scores = EvalRunner.score(loaded.newAnalyzer(), datasets, mode, filter, groups);

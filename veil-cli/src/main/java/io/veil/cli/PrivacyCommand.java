@@ -1,5 +1,6 @@
 package io.veil.cli;
 
+import io.veil.gateway.AdminJson;
 import io.veil.gateway.GatewayConfig;
 import io.veil.gateway.PrivacyLinks;
 import java.nio.file.Files;
@@ -35,6 +36,9 @@ final class PrivacyCommand implements Runnable {
     @Mixin
     DsrCommand.Who who;
 
+    @Mixin
+    JsonOption output;
+
     /** The gateway's secret that signs privacy links ({@code GatewaySecret}); veil serve creates it. */
     private static final String GATEWAY_SECRET = "gateway-secret";
 
@@ -69,7 +73,12 @@ final class PrivacyCommand implements Runnable {
       java.util.Optional<java.net.URI> running = RunningGateway.announcedFor(cfg);
       try {
         String token = PrivacyLinks.open(cfg).mint(who.subject(), Duration.ofMinutes(ttlMinutes));
-        spec.commandLine().getOut().println(token);
+        if (output.json) {
+          // the admin API's answer to POST /admin/privacy-links (the same writer)
+          JsonOption.print(spec, AdminJson.privacyLink(token, Duration.ofMinutes(ttlMinutes).toSeconds()));
+        } else {
+          spec.commandLine().getOut().println(token);
+        }
         spec.commandLine().getErr().println("valid " + ttlMinutes + " min; e.g. GET /privacy/consent?token=<token>");
         spec.commandLine().getErr().println(center(cfg, running, token));
         return 0;

@@ -26,6 +26,9 @@ import java.util.Optional;
  */
 final class RunningGateway {
   static final String URL_FILE = "gateway.url";
+  /** What to do when this command lacks the running gateway's admin token. */
+  private static final String NO_TOKEN_HINT = "VEIL_ADMIN_TOKEN or VEIL_ADMIN_TOKEN_FILE (or admin.token in --config)"
+      + " as the gateway has it";
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /**
@@ -45,6 +48,8 @@ final class RunningGateway {
 
   private final URI base;
   private final String adminToken;
+  /** Where the admin token came from, for the refusal's message ("configured", "read from FILE"); never the token. */
+  private final String tokenFrom;
   private final Path dataDir;
   /** Its privacy links: the gateway secret of the configuration (the environment's, or the data directory's). */
   private final GatewayConfig config;
@@ -52,9 +57,10 @@ final class RunningGateway {
   private final boolean pinned;
   private final HttpClient http;
 
-  private RunningGateway(URI base, String adminToken, Path dataDir, GatewayConfig cfg) {
+  private RunningGateway(URI base, String adminToken, String tokenFrom, Path dataDir, GatewayConfig cfg) {
     this.base = base;
     this.adminToken = adminToken;
+    this.tokenFrom = tokenFrom;
     this.dataDir = dataDir;
     this.config = cfg;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -74,8 +80,9 @@ final class RunningGateway {
    * holds that loopback port now.
    *
    * @throws CliException when the configured certificate file cannot be read, when the announcement is plain
-   *     {@code http} while the configuration has TLS, or when the admin-token file cannot be read (a gateway runs
-   *     there, so "no gateway" would be wrong)
+   *     {@code http} while the configuration has TLS, or when this command has no admin token (none configured and
+   *     no admin-token file: the gateway has its token from the environment or its configuration) or cannot read
+   *     the file (a gateway runs there, so "no gateway" would be wrong)
    */
   static Optional<RunningGateway> find(GatewayConfig cfg) {
     Optional<URI> announced = announcedFor(cfg);
@@ -84,17 +91,25 @@ final class RunningGateway {
     }
     URI u = announced.get();
     String token = cfg.governance().adminToken();
+    String tokenFrom = "configured";
     if (token == null) {
       Path file = cfg.dataDir().toAbsolutePath().normalize().resolve(AdminToken.FILE);
+      if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // a gateway given its token by VEIL_ADMIN_TOKEN[_FILE] or admin.token[File] writes no file (ops16: this read
+        // as "no gateway", and the command went on to report the H2 lock)
+        throw new CliException("a gateway runs at " + u + ", but this command has no admin token (none configured,"
+            + " and no " + file + "): set " + NO_TOKEN_HINT);
+      }
       try {
         token = Files.readString(file, StandardCharsets.US_ASCII).strip();
       } catch (IOException e) {
         throw new CliException("a gateway runs at " + u + " but its admin token " + file + " cannot be read ("
             + e.getClass().getSimpleName() + "); run this command as the gateway's user, or set VEIL_ADMIN_TOKEN");
       }
+      tokenFrom = "read from " + file;
     }
     try {
-      return Optional.of(new RunningGateway(u, token, cfg.dataDir(), cfg));
+      return Optional.of(new RunningGateway(u, token, tokenFrom, cfg.dataDir(), cfg));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -191,15 +206,43 @@ final class RunningGateway {
     }
   }
 
-  /** Prints a JSON answer on stdout (0) or the error on stderr (1). */
+  /**
+   * Prints a JSON answer on stdout (0) or the error on stderr: {@code veil: the running gateway answered N: MESSAGE}
+   * (the API's {@code error.message}, else the body), with the exit code the same refusal has on a stopped gateway
+   * ({@link #exitCode}).
+   */
   static int print(picocli.CommandLine.Model.CommandSpec spec, Response r) {
     if (r.ok()) {
       spec.commandLine().getOut().println(r.body());
       spec.commandLine().getOut().flush();
       return 0;
     }
-    spec.commandLine().getErr().println("veil: the running gateway answered " + r.status() + ": " + r.body());
-    return 1;
+    spec.commandLine().getErr().println("veil: the running gateway answered " + r.status() + ": " + errorMessage(r));
+    spec.commandLine().getErr().flush();
+    return exitCode(r.status());
+  }
+
+  /**
+   * The exit code of an error answer, as the command exits when the store refuses the same thing locally: a refusal
+   * (4xx: no such request, a conflict, input the API rejects) is {@link VeilCli#EXIT_USAGE}, as the local path's
+   * {@link CliException}; a failure of the gateway itself (5xx) is 1, as a local internal error (ops16: every error
+   * answer exited 1, so a script told the two paths apart by exit code).
+   */
+  static int exitCode(int status) {
+    return status >= 400 && status < 500 ? VeilCli.EXIT_USAGE : 1;
+  }
+
+  /** The API's {@code error.message} (one line), or the body when it has none. */
+  private static String errorMessage(Response r) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode m = MAPPER.readTree(r.body()).path("error").path("message");
+      if (m.isTextual() && !m.asText().isBlank()) {
+        return m.asText().replaceAll("\\p{Cntrl}", " ");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      // not the API's error object: the body as it came
+    }
+    return r.body();
   }
 
   /** The body of a successful answer as JSON. */
@@ -215,8 +258,19 @@ final class RunningGateway {
     return base;
   }
 
+  /**
+   * Calls the admin API with this command's admin token.
+   *
+   * @throws CliException when the gateway refuses the token (401): it has another one, typically given by
+   *     {@code VEIL_ADMIN_TOKEN[_FILE]} while an earlier start's {@code admin-token} file is still in the data directory
+   */
   Response admin(String method, String path, String body) {
-    return send(method, path, body, "Authorization", "Bearer " + adminToken);
+    Response r = send(method, path, body, "Authorization", "Bearer " + adminToken);
+    if (r.status() == 401) {
+      throw new CliException("the running gateway at " + base + " refused this command's admin token (" + tokenFrom
+          + "): it has another; set " + NO_TOKEN_HINT);
+    }
+    return r;
   }
 
   /** Calls the privacy API as the subject, through a one-minute privacy link. */

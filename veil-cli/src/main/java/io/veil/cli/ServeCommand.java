@@ -148,10 +148,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // a misspelt variable is ignored by everything below: say so once, by name only (values may be secrets)
-    KnownEnvironment.warning(KnownEnvironment.unknown(env)).ifPresent(w -> {
-      err.println("veil: warning: " + w);
-      err.flush();
-    });
+    KnownEnvironment.warning(KnownEnvironment.unknown(env)).ifPresent(w -> ConsoleLine.warning(err, env, w));
     GatewayConfig cfg;
     boolean useMock;
     try {
@@ -172,9 +169,9 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       if (cfg.tls() != null) {
         cfg.tls().check(); // before the data directory, keys or database are touched
       }
+      requireAddressOfThisMachine(cfg.host());
     } catch (IllegalArgumentException e) {
-      err.println("veil: " + e.getMessage());
-      err.flush();
+      ConsoleLine.error(err, env, e.getMessage());
       return null;
     }
 
@@ -182,12 +179,10 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       // the data directory is private (0700) before anything is written into it; an existing one of ours is
       // tightened, one open to others that belongs to someone else refuses the start
       if (OwnerOnlyFiles.dataDirectory(cfg.dataDir())) {
-        err.println("veil: the data directory " + cfg.dataDir().toAbsolutePath().normalize() + " was open to other users; it is now owner-only (700)");
-        err.flush();
+        ConsoleLine.info(err, env, "the data directory " + cfg.dataDir().toAbsolutePath().normalize() + " was open to other users; it is now owner-only (700)");
       }
     } catch (java.io.UncheckedIOException e) {
-      err.println("veil: " + e.getMessage());
-      err.flush();
+      ConsoleLine.error(err, env, e.getMessage());
       return null;
     }
     MockLlm mock = null;
@@ -202,8 +197,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       if (mock != null) {
         mock.close();
       }
-      err.println("veil: cannot open the governance store: " + e.getMessage());
-      err.flush();
+      ConsoleLine.error(err, env, "cannot open the governance store: " + e.getMessage());
       return null;
     }
     // the client keys live in the database by default (shared by every instance on it), else in keys.json
@@ -222,19 +216,17 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
         mock.close();
       }
       governance.close();
-      err.println("veil: cannot open the client keys: " + e.getMessage());
-      err.flush();
+      ConsoleLine.error(err, env, "cannot open the client keys: " + e.getMessage());
       return null;
     }
     Gateway gateway;
     try {
       if (adoptGatewaySecret && governance.adoptGatewaySecret(cfg.gatewaySecret(), cfg.dataDir())) {
-        err.println(cfg.gatewaySecret().inDataDirectory()
-            ? "veil: the database now expects this data directory's gateway-secret; instances with the previous one"
+        ConsoleLine.info(err, env, cfg.gatewaySecret().inDataDirectory()
+            ? "the database now expects this data directory's gateway-secret; instances with the previous one"
                 + " refuse to start until they get this file"
-            : "veil: the database now expects the gateway secret of " + cfg.gatewaySecret().describe(cfg.dataDir())
+            : "the database now expects the gateway secret of " + cfg.gatewaySecret().describe(cfg.dataDir())
                 + "; instances with the previous one refuse to start until they get this value");
-        err.flush();
       }
       gateway = Gateway.start(cfg, Veil.builder().vault(governance.vault()).build(), keys, governance);
       AdminToken.loadOrCreate(cfg.dataDir(), cfg.governance().adminToken());
@@ -246,14 +238,12 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       governance.close();
       // another instance's gateway secret, the database gone, a link or an open file at a secret's path
       if (e instanceof StoreException || e instanceof java.io.UncheckedIOException) {
-        err.println("veil: " + e.getMessage());
-        err.flush();
+        ConsoleLine.error(err, env, e.getMessage());
         return null;
       }
       if (e instanceof io.javalin.util.JavalinBindException) {
-        err.println("veil: cannot listen on " + cfg.host() + ":" + cfg.port()
+        ConsoleLine.error(err, env, "cannot listen on " + cfg.host() + ":" + cfg.port()
             + ": the port is in use or the address is not available here (choose another with --port or VEIL_PORT)");
-        err.flush();
         return null;
       }
       throw e;
@@ -263,6 +253,33 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     // with this process's id and start instant: a file left by a killed gateway is then told from a running one
     OwnerOnlyFiles.write(urlFile, RunningGateway.Announcement.of(gateway.baseUrl()).getBytes(StandardCharsets.US_ASCII));
     return new Running(gateway, mock, governance, urlFile);
+  }
+
+  /**
+   * The listener's host is a name or address of this machine (or a wildcard), checked before anything starts: a
+   * typo in {@code server.host} was reported after a Javalin ERROR line as "the port is in use or the address is
+   * not available" (ops16). A host that cannot be checked (no interface list) is left to the listener.
+   *
+   * @throws IllegalArgumentException one line naming the key (and {@code VEIL_HOST} when it gave the host)
+   */
+  private void requireAddressOfThisMachine(String host) {
+    String shown = ConfigLoader.named("server.host", env) + " " + host.replaceAll("[^\\x21-\\x7e]", "?");
+    java.net.InetAddress address;
+    try {
+      address = java.net.InetAddress.getByName(host);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(shown + " cannot be resolved to an address; give an address of this machine"
+          + " (127.0.0.1, or 0.0.0.0 for all of them)");
+    }
+    try {
+      if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
+          && java.net.NetworkInterface.getByInetAddress(address) == null) {
+        throw new IllegalArgumentException(shown + (host.equals(address.getHostAddress()) ? "" : " (" + address.getHostAddress() + ")")
+            + " is not an address of this machine; give one of its addresses (127.0.0.1, or 0.0.0.0 for all of them)");
+      }
+    } catch (java.net.SocketException e) {
+      // the interfaces cannot be listed here: the listener says whether it can bind
+    }
   }
 
   private static void banner(PrintWriter out, GatewayConfig cfg, Gateway gateway, IssuedKey devKey, boolean mock) {

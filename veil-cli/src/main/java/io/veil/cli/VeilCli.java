@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VeilCli.Version.class,
     description = "Veil: a privacy gateway for the ChatGPT API and OpenAI-compatible LLM APIs.",
+    footer = {"", "Exit codes: 0 done; 2 bad usage or input, or a refusal (the store's, or a running gateway's 4xx",
+        "answer: the admin commands exit alike on both paths); 1 a negative result (audit verify: altered,",
+        "keys revoke: no such key, doctor: warnings) or an internal error (a gateway's 5xx answer)."},
     subcommands = {
         CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
@@ -90,10 +93,7 @@ public final class VeilCli implements Runnable {
         || command instanceof CommandLine.HelpCommand || command instanceof picocli.AutoComplete.GenerateCompletion) {
       return;
     }
-    KnownEnvironment.warning(KnownEnvironment.unknown(env)).ifPresent(w -> {
-      last.getErr().println("veil: warning: " + w);
-      last.getErr().flush();
-    });
+    KnownEnvironment.warning(KnownEnvironment.unknown(env)).ifPresent(w -> ConsoleLine.warning(last.getErr(), env, w));
   }
 
   @Override

@@ -28,15 +28,20 @@ class DecodingOutputStreamTest {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     StringWriter w = new StringWriter();
     try (OutputStream o = new DecodingOutputStream(w)) {
-      for (int i = 0; i < bytes.length; i += step) {
-        if (step == 1) {
-          o.write(bytes[i]);
-        } else {
-          o.write(bytes, i, Math.min(step, bytes.length - i));
-        }
-      }
+      writeInPieces(o, bytes, step);
     }
     assertThat(w.toString()).isEqualTo(text);
+  }
+
+  /** Writes {@code bytes} in pieces of {@code step} bytes (one at a time through {@code write(int)} when 1). */
+  static void writeInPieces(OutputStream o, byte[] bytes, int step) throws IOException {
+    for (int i = 0; i < bytes.length; i += step) {
+      if (step == 1) {
+        o.write(bytes[i]);
+      } else {
+        o.write(bytes, i, Math.min(step, bytes.length - i));
+      }
+    }
   }
 
   @Property(tries = 50)

@@ -70,4 +70,53 @@ class EnvironmentWarningTest {
     Run doctor = run(Map.of("VEIL_PROT", "1"), "doctor", "--data-dir", tmp.resolve("doc").toString());
     assertThat(doctor.warnings()).isEmpty();
   }
+
+  /**
+   * ops16: with {@code VEIL_LOG_FORMAT=json} the log lines are JSON, but the unknown-variable warning and {@code veil
+   * serve}'s own lines before logging (a refused start, notices) stayed plain text, which a log shipper parsing the
+   * stream drops or misreads. Every one is now a JSON object with the log lines' fields; text is unchanged without it.
+   */
+  @Test
+  void withJsonLogsTheWarningAndServesOwnLinesAreJsonObjects() throws Exception {
+    Map<String, String> env = Map.of("VEIL_LOG_FORMAT", "json", "VEIL_PROT", "8443");
+    Run keys = run(env, "keys", "list", "--data-dir", CliRun.withStore(tmp.resolve("k")).toString());
+    assertThat(keys.exit()).as(keys.err()).isZero();
+    assertThat(jsonLines(keys.err())).singleElement().satisfies(line -> {
+      assertThat(line.path("level").asText()).isEqualTo("WARN");
+      assertThat(line.path("loggerName").asText()).isEqualTo("veil");
+      assertThat(line.path("timestamp").asLong()).isPositive();
+      assertThat(line.path("formattedMessage").asText()).contains("VEIL_PROT (did you mean VEIL_PORT?)")
+          .doesNotContain("8443");
+    });
+
+    // veil serve: the warning, then a refused start (an address that is not this machine's)
+    Map<String, String> serveEnv = Map.of("VEIL_LOG_FORMAT", "json", "VEIL_PROT", "8443", "VEIL_HOST", "192.0.2.1");
+    StringWriter err = new StringWriter();
+    CommandLine serve = new CommandLine(new ServeCommand(serveEnv));
+    serve.setOut(new PrintWriter(new StringWriter(), true));
+    serve.setErr(new PrintWriter(err, true));
+    int exit = serve.execute("--data-dir", tmp.resolve("s").toString(), "--port", "0", "--upstream", "mock");
+    assertThat(exit).isEqualTo(VeilCli.EXIT_USAGE);
+    List<com.fasterxml.jackson.databind.JsonNode> lines = jsonLines(err.toString());
+    assertThat(lines).extracting(l -> l.path("level").asText()).containsExactly("WARN", "ERROR");
+    assertThat(lines.get(1).path("formattedMessage").asText()).startsWith("server.host (VEIL_HOST) 192.0.2.1");
+
+    // text stays text
+    Run text = run(Map.of("VEIL_PROT", "8443"), "keys", "list", "--data-dir", tmp.resolve("k").toString());
+    assertThat(text.warnings()).singleElement().asString().startsWith("veil: warning: ignoring unknown");
+  }
+
+  /** Every line of {@code err} as JSON (fails on a line that is not an object). */
+  private static List<com.fasterxml.jackson.databind.JsonNode> jsonLines(String err) {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    return err.lines().map(l -> {
+      try {
+        com.fasterxml.jackson.databind.JsonNode n = json.readTree(l);
+        assertThat(n.isObject()).as(l).isTrue();
+        return n;
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new AssertionError("not a JSON line: " + l, e);
+      }
+    }).toList();
+  }
 }

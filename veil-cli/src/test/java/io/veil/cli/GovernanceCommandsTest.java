@@ -118,6 +118,17 @@ class GovernanceCommandsTest {
     Path auditFile = dir.resolve("audit.jsonl");
     assertThat(veil("audit", "export", "--out", auditFile.toString()).exit()).isZero();
     assertThat(Files.readString(auditFile)).contains("\"seq\":1").doesNotContain(EMAIL).doesNotContain("bob");
+    // ops16: --json gives the same records as one {"data":[…]} document, as the other admin commands' --json
+    Path auditJson = dir.resolve("audit.json");
+    assertThat(veil("audit", "export", "--json", "--out", auditJson.toString()).exit()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(auditFile)) {
+      lines.add(mapper.readTree(line));
+    }
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> data = new java.util.ArrayList<>();
+    mapper.readTree(Files.readString(auditJson)).path("data").forEach(data::add);
+    assertThat(data).hasSizeGreaterThan(3).isEqualTo(lines);
 
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("veil"), "veil", "");
         Statement s = c.createStatement()) {
@@ -206,6 +217,44 @@ class GovernanceCommandsTest {
         .contains("Privacy Center (no gateway runs on this data directory now; this is the configured listener,"
             + " another port if the gateway is started with --port): http://127.0.0.1:8080/ui/privacy/#token="
             + stopped.out().strip());
+  }
+
+  /**
+   * ops16: {@code veil privacy link} had no {@code --json}, unlike the other admin commands. With it, one line: the
+   * admin API's answer to {@code POST /admin/privacy-links} (the same field names, the same writer), and the token
+   * opens the subject's privacy API.
+   */
+  @Test
+  void privacyLinkJsonIsTheAdminApisDocumentAndItsTokenWorks() throws Exception {
+    try (ServeCommand.Running running = serve()) {
+      Run link = veil("privacy", "link", "--tenant", "default", "--user", "erin", "--ttl", "30", "--json");
+      assertThat(link.exit()).as(link.err()).isZero();
+      assertThat(link.out().lines().count()).isEqualTo(1);
+      com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(link.out());
+      String token = doc.path("token").asText();
+      assertThat(token).startsWith("v2.");
+      assertThat(doc.path("expires_in").asLong()).isEqualTo(1800);
+      assertThat(doc.path("center_path").asText()).endsWith("#token=" + token);
+      assertThat(link.out()).doesNotContain("erin");
+
+      String base = "http://127.0.0.1:" + running.gateway().port();
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/privacy-links"))
+          .header("Authorization", "Bearer " + Files.readString(dir.resolve(io.veil.gateway.AdminToken.FILE)).strip())
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"default\",\"user\":\"erin\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(api.statusCode()).isEqualTo(201);
+      java.util.List<String> apiFields = new java.util.ArrayList<>();
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(api.body()).fieldNames().forEachRemaining(apiFields::add);
+      java.util.List<String> cliFields = new java.util.ArrayList<>();
+      doc.fieldNames().forEachRemaining(cliFields::add);
+      assertThat(cliFields).isEqualTo(apiFields);
+
+      HttpResponse<String> consent = http.send(HttpRequest.newBuilder(URI.create(base + "/privacy/consent"))
+          .header("X-Veil-Privacy-Link", token).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
+    }
   }
 
   /** The file is readable and writable by its owner only (POSIX file systems). */

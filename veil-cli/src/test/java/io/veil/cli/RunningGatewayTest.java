@@ -174,6 +174,66 @@ class RunningGatewayTest {
   }
 
   /**
+   * ops16: a gateway given its admin token by configuration (VEIL_ADMIN_TOKEN[_FILE], admin.token) writes no
+   * admin-token file; a command without the token read that as "no gateway" and reported the H2 lock. It now says a
+   * gateway runs there and that this command lacks its token; and a token file left by an earlier start, which the
+   * gateway no longer accepts, is named as refused (before: "the running gateway answered 401"). Never the token.
+   */
+  @Test
+  void aGatewayWithAConfiguredAdminTokenIsNamedWhenThisCommandLacksIt() throws Exception {
+    Path data = dir.resolve("data");
+    String token = "configured-admin-token-0123456789";
+    Path config = dir.resolve("veil.yaml");
+    Files.writeString(config, "dataDir: " + data + "\nadmin:\n  token: " + token + "\n");
+    try (ServeProcess serve = ServeProcess.start(data, dir.resolve("serve.log"), "--config", config.toString())) {
+      assertThat(data.resolve(io.veil.gateway.AdminToken.FILE)).as("configured: no file").doesNotExist();
+
+      String[] none = veil("keys", "list", "--data-dir", data.toString());
+      assertThat(none[0]).isEqualTo("2");
+      assertThat(none[2]).startsWith("veil: a gateway runs at " + serve.url()).contains("has no admin token")
+          .contains("VEIL_ADMIN_TOKEN").doesNotContain("in use").doesNotContain(token);
+
+      io.veil.core.files.OwnerOnlyFiles.createNew(data.resolve(io.veil.gateway.AdminToken.FILE),
+          "stale-admin-token-of-an-earlier-start".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String[] stale = veil("keys", "list", "--data-dir", data.toString());
+      assertThat(stale[0]).isEqualTo("2");
+      assertThat(stale[2]).contains("refused this command's admin token").contains(io.veil.gateway.AdminToken.FILE)
+          .contains("VEIL_ADMIN_TOKEN").doesNotContain("stale-admin-token").doesNotContain(token);
+
+      String[] given = veil("keys", "list", "--json", "--config", config.toString());
+      assertThat(given[0]).as(given[2]).isEqualTo("0");
+    }
+  }
+
+  /**
+   * ops16: a running gateway's error answer exited 1 ("veil: the running gateway answered 404: {…}") where the same
+   * refusal on a stopped gateway exits 2. The same commands now exit alike on both paths, and the line carries the
+   * API's message, not its JSON.
+   */
+  @Test
+  void anErrorAnswerExitsAsTheSameRefusalOnAStoppedGateway() throws Exception {
+    Path data = dir.resolve("data");
+    String[][] commands = {
+        {"dsr", "verify", "00000000-0000-4000-8000-000000000000", "--data-dir", data.toString()},
+        {"dsr", "deny", "00000000-0000-4000-8000-000000000000", "--reason", "excessive", "--data-dir", data.toString()},
+        {"keys", "revoke", "vk_none", "--data-dir", data.toString()},
+    };
+    java.util.List<String[]> remote = new java.util.ArrayList<>();
+    try (ServeProcess serve = ServeProcess.start(data, dir.resolve("serve.log"), "--data-dir", data.toString())) {
+      for (String[] c : commands) {
+        remote.add(veil(c));
+      }
+    }
+    for (int i = 0; i < commands.length; i++) {
+      String[] local = veil(commands[i]);
+      assertThat(local[2]).as("stopped: the store answers").doesNotContain("running gateway");
+      assertThat(remote.get(i)[0]).as(String.join(" ", commands[i]) + ": through the gateway as on the store")
+          .isEqualTo(local[0]).isNotEqualTo("0");
+    }
+    assertThat(remote).allSatisfy(r -> assertThat(r[2]).startsWith("veil: ").doesNotContain("{"));
+  }
+
+  /**
    * review12: through a running gateway the erasure receipt was checked against the {@code public_keyset} of the same
    * answer, so any answer "verified". It is checked against the signing keyset this side reads: another keyset in
    * the data directory than the one the gateway signs with fails.

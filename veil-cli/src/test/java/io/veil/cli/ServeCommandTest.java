@@ -431,6 +431,35 @@ class ServeCommandTest {
     }
   }
 
+  /**
+   * ops16: a {@code server.host} that is not an address of this machine was reported after a Javalin ERROR line as
+   * "the port is in use or the address is not available". It is now one line naming the key (and VEIL_HOST when that
+   * gave it), exit 2, before the store is opened or a listener tried.
+   */
+  @Test
+  void aHostThatIsNotAnAddressOfThisMachineIsOneClearLine() throws Exception {
+    String[][] cases = {
+        {"192.0.2.1", "", "server.host 192.0.2.1 is not an address of this machine"},
+        {"192.0.2.1", "VEIL_HOST", "server.host (VEIL_HOST) 192.0.2.1 is not an address of this machine"},
+        {"no-such-host.invalid", "", "server.host no-such-host.invalid cannot be resolved"},
+    };
+    for (String[] c : cases) {
+      Path data = Files.createTempDirectory(dir, "data");
+      Path config = dir.resolve("veil.yaml");
+      Files.writeString(config, "server:\n  host: " + c[0] + "\n");
+      StringWriter err = new StringWriter();
+      Map<String, String> env = c[1].isEmpty() ? Map.of() : Map.of(c[1], c[0]);
+      int code = cli(new ServeCommand(env), new StringWriter(), err).execute(
+          c[1].isEmpty() ? new String[] {"--config", config.toString(), "--data-dir", data.toString(), "--port", "0",
+              "--upstream", "mock"}
+              : new String[] {"--data-dir", data.toString(), "--port", "0", "--upstream", "mock"});
+      assertThat(code).as(c[0]).isEqualTo(VeilCli.EXIT_USAGE);
+      assertThat(err.toString()).as(c[0]).startsWith("veil: " + c[2]).doesNotContain("in use").hasLineCount(1);
+      assertThat(data.resolve(StoreLocation.H2_FILE)).as("nothing opened").doesNotExist();
+    }
+    // loopback (127.0.0.1, the default) starts in every other test of this class
+  }
+
   @Test
   void keysCreateListRevoke() {
     CliRun.withStore(dir);

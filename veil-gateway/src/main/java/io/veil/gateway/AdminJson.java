@@ -77,6 +77,18 @@ public final class AdminJson {
     return obj().put("id", id).put("revoked", true);
   }
 
+  /**
+   * A privacy link just minted: {@code token, expires_in} (seconds), {@code path} (the consent page with the token
+   * in the query) and {@code center_path} (the Privacy Center, the token in the URL fragment, which browsers never
+   * send). <b>Security:</b> the token is a credential to the subject's data until it expires; shown to whoever asked
+   * for it, never logged.
+   */
+  public static ObjectNode privacyLink(String token, long expiresInSeconds) {
+    return obj().put("token", token).put("expires_in", expiresInSeconds)
+        .put("path", "/privacy/consent?token=" + token)
+        .put("center_path", ConsolePages.PRIVACY_PATH + "#token=" + token);
+  }
+
   /** {@code {"keys_in_keyset":…,"rewrapped":…}}: a master-key rotation. */
   public static ObjectNode rotation(int keysInKeyset, int rewrapped) {
     return obj().put("keys_in_keyset", keysInKeyset).put("rewrapped", rewrapped);

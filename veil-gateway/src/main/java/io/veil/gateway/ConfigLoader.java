@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -170,6 +171,66 @@ public final class ConfigLoader {
   }
 
   /**
+   * The environment variable that sets each key, where one does (the rest of the key table): {@code pick} and
+   * {@code secret} read a key's variable here, and an error about a value the variable gave names both
+   * ({@link #namingVariables}). {@code policies.<name>.maxBodyBytes}'s variable sets the {@code default} policy only.
+   */
+  private static final Map<String, String> VARIABLES = variables();
+
+  private static Map<String, String> variables() {
+    Map<String, String> t = new LinkedHashMap<>();
+    t.put("admin.token", "VEIL_ADMIN_TOKEN");
+    t.put("admin.tokenFile", "VEIL_ADMIN_TOKEN_FILE");
+    t.put("audit.groupWaitMillis", "VEIL_AUDIT_GROUP_WAIT_MILLIS");
+    t.put("dataDir", "VEIL_DATA_DIR");
+    t.put("database.clientKeys", "VEIL_CLIENT_KEYS");
+    t.put("database.password", "VEIL_DATABASE_PASSWORD");
+    t.put("database.passwordFile", "VEIL_DATABASE_PASSWORD_FILE");
+    t.put("database.rateLimits", "VEIL_RATE_LIMITS");
+    t.put("database.subjectStateCacheMillis", "VEIL_SUBJECT_STATE_CACHE_MILLIS");
+    t.put("database.url", "VEIL_DATABASE_URL");
+    t.put("database.user", "VEIL_DATABASE_USER");
+    t.put("detection.cache.enabled", "VEIL_DETECTION_CACHE_ENABLED");
+    t.put("detection.cache.expireSeconds", "VEIL_DETECTION_CACHE_EXPIRE_SECONDS");
+    t.put("detection.cache.maxEntries", "VEIL_DETECTION_CACHE_MAX_ENTRIES");
+    t.put("detection.cache.maxWeightBytes", "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES");
+    t.put("detection.cache.minChars", "VEIL_DETECTION_CACHE_MIN_CHARS");
+    t.put("detection.cache.sharing", "VEIL_DETECTION_CACHE_SHARING");
+    t.put("policies.<name>.maxBodyBytes", "VEIL_MAX_BODY_BYTES");
+    t.put("profile", "VEIL_PROFILE");
+    t.put("protocol.extraWords", "VEIL_PROTOCOL_EXTRA_WORDS");
+    t.put("server.drainDelaySeconds", "VEIL_DRAIN_DELAY_SECONDS");
+    t.put("server.headerTimeoutSeconds", "VEIL_HEADER_TIMEOUT_SECONDS");
+    t.put("server.host", "VEIL_HOST");
+    t.put("server.maxConnections", "VEIL_MAX_CONNECTIONS");
+    t.put("server.minBodyBytesPerSecond", "VEIL_MIN_BODY_BYTES_PER_SECOND");
+    t.put("server.port", "VEIL_PORT");
+    t.put("server.shutdownTimeoutSeconds", "VEIL_SHUTDOWN_TIMEOUT_SECONDS");
+    t.put("server.tls.certificate", "VEIL_TLS_CERT");
+    t.put("server.tls.privateKey", "VEIL_TLS_KEY");
+    t.put("upstream.apiKey", "VEIL_UPSTREAM_API_KEY");
+    t.put("upstream.apiKeyFile", "VEIL_UPSTREAM_API_KEY_FILE");
+    t.put("upstream.apiVersion", "VEIL_UPSTREAM_API_VERSION");
+    t.put("upstream.authHeader", "VEIL_UPSTREAM_AUTH_HEADER");
+    t.put("upstream.url", "VEIL_UPSTREAM_URL");
+    return java.util.Collections.unmodifiableMap(t);
+  }
+
+  /** The variable that sets {@code key} ({@code server.port} → {@code VEIL_PORT}), if any. */
+  static Optional<String> variable(String key) {
+    return Optional.ofNullable(VARIABLES.get(key));
+  }
+
+  /**
+   * {@code key} as an error about its value names it: {@code server.host (VEIL_HOST)} when the variable is set (not
+   * blank) in {@code env}, so gave the value, else {@code key} alone. Stateless; never looks at the value.
+   */
+  public static String named(String key, Map<String, String> env) {
+    String var = VARIABLES.get(key);
+    return var != null && blankToNull(env.get(var)) != null ? key + " (" + var + ")" : key;
+  }
+
+  /**
    * Every configuration key a file may set, as a dotted path ({@code server.tls.certificate}), sections left
    * out; a policy's keys as {@code policies.<name>.maxBodyBytes}. {@code protocol.extraWords} is one key whose
    * value maps field names to lists of words. {@code docs/configuration.md} is checked against this list.
@@ -236,7 +297,11 @@ public final class ConfigLoader {
     JsonNode server = section(root, "server", "server");
     requireKnown(server, "server.");
     JsonNode upstream = upstreamSection(root);
-    return load(root, server, upstream, env, upstreamOverride);
+    try {
+      return load(root, server, upstream, env, upstreamOverride);
+    } catch (IllegalArgumentException e) {
+      throw namingVariables(e, env);
+    }
   }
 
   private static JsonNode upstreamSection(JsonNode root) {
@@ -247,9 +312,9 @@ public final class ConfigLoader {
 
   /** The upstream settings with base URL {@code url}, or OpenAI's where it is null (or {@code mock}). */
   private static UpstreamConfig upstreamSettings(JsonNode upstream, Map<String, String> env, String url) {
-    String apiKey = secret(env, "VEIL_UPSTREAM_API_KEY", upstream, "apiKey", "upstream.apiKey");
-    String apiVersion = pick(env, "VEIL_UPSTREAM_API_VERSION", upstream, "apiVersion", "upstream.apiVersion", null);
-    String auth = pick(env, "VEIL_UPSTREAM_AUTH_HEADER", upstream, "authHeader", "upstream.authHeader", "bearer");
+    String apiKey = secret(env, upstream, "apiKey", "upstream.apiKey");
+    String apiVersion = pick(env, upstream, "apiVersion", "upstream.apiVersion", null);
+    String auth = pick(env, upstream, "authHeader", "upstream.authHeader", "bearer");
     UpstreamConfig.AuthHeader authHeader = switch (auth.toLowerCase(Locale.ROOT)) {
       case "bearer" -> UpstreamConfig.AuthHeader.BEARER;
       case "api-key", "api_key" -> UpstreamConfig.AuthHeader.API_KEY;
@@ -287,17 +352,17 @@ public final class ConfigLoader {
 
   private static GatewayConfig load(JsonNode root, JsonNode server, JsonNode upstream, Map<String, String> env,
       String upstreamOverride) {
-    String host = pick(env, "VEIL_HOST", server, "host", "server.host", "127.0.0.1");
-    int port = parseInt(pick(env, "VEIL_PORT", server, "port", "server.port", "8080"), "server.port");
+    String host = pick(env, server, "host", "server.host", "127.0.0.1");
+    int port = parseInt(pick(env, server, "port", "server.port", "8080"), "server.port");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("server.port must be 0-65535");
     }
-    Path dataDir = Path.of(pick(env, "VEIL_DATA_DIR", root, "dataDir", "dataDir", "veil-data"));
+    Path dataDir = Path.of(pick(env, root, "dataDir", "dataDir", "veil-data"));
 
     JsonNode tlsNode = section(server, "tls", "server.tls");
     requireKnown(tlsNode, "server.tls.");
-    String cert = pick(env, "VEIL_TLS_CERT", tlsNode, "certificate", "server.tls.certificate", null);
-    String key = pick(env, "VEIL_TLS_KEY", tlsNode, "privateKey", "server.tls.privateKey", null);
+    String cert = pick(env, tlsNode, "certificate", "server.tls.certificate", null);
+    String key = pick(env, tlsNode, "privateKey", "server.tls.privateKey", null);
     TlsConfig tls = null;
     if (cert != null || key != null) {
       if (cert == null || key == null) {
@@ -308,7 +373,7 @@ public final class ConfigLoader {
 
     // the command line's upstream wins over the configured one (which is then not even looked at)
     String url = upstreamOverride != null ? upstreamOverride.strip()
-        : pick(env, "VEIL_UPSTREAM_URL", upstream, "url", "upstream.url", null);
+        : pick(env, upstream, "url", "upstream.url", null);
     UpstreamConfig settings = upstreamSettings(upstream, env, url);
     UpstreamConfig up = null;
     if (url != null && url.equalsIgnoreCase("mock")) {
@@ -317,7 +382,7 @@ public final class ConfigLoader {
       up = settings.validated();
     }
 
-    RegulationProfile globalProfile = profile(pick(env, "VEIL_PROFILE", root, "profile", "profile", "gdpr"));
+    RegulationProfile globalProfile = profile(pick(env, root, "profile", "profile", "gdpr"));
     Map<String, GatewayPolicy> policies = new HashMap<>();
     JsonNode pol = section(root, "policies", "policies");
     for (Iterator<Map.Entry<String, JsonNode>> it = pol.fields(); it.hasNext(); ) {
@@ -331,7 +396,7 @@ public final class ConfigLoader {
     }
     policies.putIfAbsent(GatewayPolicy.DEFAULT, policy(GatewayPolicy.DEFAULT, MissingNode.getInstance(), globalProfile));
     // blank counts as unset, as for every other variable (qa10: a blank one was refused as not a whole number)
-    String maxBody = blankToNull(env.get("VEIL_MAX_BODY_BYTES"));
+    String maxBody = blankToNull(env.get(requireVariable(ANY_POLICY + "maxBodyBytes")));
     if (maxBody != null) {
       GatewayPolicy d = policies.get(GatewayPolicy.DEFAULT);
       policies.put(GatewayPolicy.DEFAULT, new GatewayPolicy(d.name(),
@@ -341,17 +406,17 @@ public final class ConfigLoader {
     }
     ServerOptions d = ServerOptions.DEFAULTS;
     ServerOptions serverOptions = new ServerOptions(
-        Duration.ofSeconds(parseInt(pick(env, "VEIL_SHUTDOWN_TIMEOUT_SECONDS", server, "shutdownTimeoutSeconds",
+        Duration.ofSeconds(parseInt(pick(env, server, "shutdownTimeoutSeconds",
             "server.shutdownTimeoutSeconds", Long.toString(d.shutdownTimeout().toSeconds())), "server.shutdownTimeoutSeconds")),
-        parseInt(pick(env, "VEIL_MAX_CONNECTIONS", server, "maxConnections", "server.maxConnections",
+        parseInt(pick(env, server, "maxConnections", "server.maxConnections",
             Integer.toString(d.maxConnections())), "server.maxConnections"),
         Duration.ofSeconds(parseInt(text(server, "idleTimeoutSeconds", "server.idleTimeoutSeconds",
             Long.toString(d.idleTimeout().toSeconds())), "server.idleTimeoutSeconds")),
-        Duration.ofSeconds(parseInt(pick(env, "VEIL_DRAIN_DELAY_SECONDS", server, "drainDelaySeconds",
+        Duration.ofSeconds(parseInt(pick(env, server, "drainDelaySeconds",
             "server.drainDelaySeconds", Long.toString(d.drainDelay().toSeconds())), "server.drainDelaySeconds")),
-        Duration.ofSeconds(parseInt(pick(env, "VEIL_HEADER_TIMEOUT_SECONDS", server, "headerTimeoutSeconds",
+        Duration.ofSeconds(parseInt(pick(env, server, "headerTimeoutSeconds",
             "server.headerTimeoutSeconds", Long.toString(d.headerTimeout().toSeconds())), "server.headerTimeoutSeconds")),
-        parseInt(pick(env, "VEIL_MIN_BODY_BYTES_PER_SECOND", server, "minBodyBytesPerSecond",
+        parseInt(pick(env, server, "minBodyBytesPerSecond",
             "server.minBodyBytesPerSecond", Integer.toString(d.minBodyBytesPerSecond())), "server.minBodyBytesPerSecond"));
     return new GatewayConfig(host, port, dataDir, up, tls, policies, governance(root, env),
         detectionCache(section(root, "detection", "detection"), env), serverOptions,
@@ -366,7 +431,7 @@ public final class ConfigLoader {
   private static Map<String, List<String>> protocolWords(JsonNode protocol, Map<String, String> env) {
     requireKnown(protocol, "protocol.");
     Map<String, List<String>> words = new LinkedHashMap<>();
-    String fromEnv = blankToNull(env.get("VEIL_PROTOCOL_EXTRA_WORDS"));
+    String fromEnv = blankToNull(env.get(requireVariable("protocol.extraWords")));
     if (fromEnv != null) {
       for (String entry : fromEnv.split(";")) {
         if (entry.isBlank()) {
@@ -412,21 +477,21 @@ public final class ConfigLoader {
     JsonNode c = section(detection, "cache", "detection.cache");
     requireKnown(c, "detection.cache.");
     DetectionCacheConfig d = DetectionCacheConfig.defaults();
-    String envEnabled = env.get("VEIL_DETECTION_CACHE_ENABLED");
+    String envEnabled = env.get(requireVariable("detection.cache.enabled"));
     boolean enabled = envEnabled != null && !envEnabled.isBlank()
-        ? parseBoolean(envEnabled, "detection.cache.enabled (VEIL_DETECTION_CACHE_ENABLED)")
+        ? parseBoolean(envEnabled, "detection.cache.enabled")
         : bool(c, "enabled", "detection.cache.enabled", d.enabled());
     return new DetectionCacheConfig(enabled,
-        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_ENTRIES", c, "maxEntries", "detection.cache.maxEntries",
+        parseLong(pick(env, c, "maxEntries", "detection.cache.maxEntries",
             Long.toString(d.maxEntries())), "detection.cache.maxEntries"),
-        parseLong(pick(env, "VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", c, "maxWeightBytes",
+        parseLong(pick(env, c, "maxWeightBytes",
             "detection.cache.maxWeightBytes", Long.toString(d.maxWeightBytes())), "detection.cache.maxWeightBytes"),
-        Duration.ofSeconds(parseLong(pick(env, "VEIL_DETECTION_CACHE_EXPIRE_SECONDS", c, "expireSeconds",
+        Duration.ofSeconds(parseLong(pick(env, c, "expireSeconds",
             "detection.cache.expireSeconds", Long.toString(d.expireAfterWrite().toSeconds())),
             "detection.cache.expireSeconds")),
-        parseInt(pick(env, "VEIL_DETECTION_CACHE_MIN_CHARS", c, "minChars", "detection.cache.minChars",
+        parseInt(pick(env, c, "minChars", "detection.cache.minChars",
             Integer.toString(d.minChars())), "detection.cache.minChars"),
-        switch (pick(env, "VEIL_DETECTION_CACHE_SHARING", c, "sharing", "detection.cache.sharing", "conversation")
+        switch (pick(env, c, "sharing", "detection.cache.sharing", "conversation")
             .strip().toLowerCase(Locale.ROOT)) {
           case "conversation" -> DetectionCacheConfig.Sharing.CONVERSATION;
           case "tenant" -> DetectionCacheConfig.Sharing.TENANT;
@@ -452,7 +517,7 @@ public final class ConfigLoader {
     requireKnown(ret, "retention.");
     JsonNode audit = section(root, "audit", "audit");
     requireKnown(audit, "audit.");
-    RegulationProfile profile = profile(pick(env, "VEIL_PROFILE", root, "profile", "profile", "gdpr"));
+    RegulationProfile profile = profile(pick(env, root, "profile", "profile", "gdpr"));
     Map<DataClass, Duration> overrides = new EnumMap<>(DataClass.class);
     putDuration(overrides, DataClass.VAULT_ENTRIES, ret, "vaultHours", "retention.vaultHours", ChronoUnit.HOURS);
     putDuration(overrides, DataClass.AUDIT_RECORDS, ret, "auditDays", "retention.auditDays", ChronoUnit.DAYS);
@@ -462,10 +527,10 @@ public final class ConfigLoader {
         "retention.privacyRequestsDays", ChronoUnit.DAYS);
     GovernanceConfig d = GovernanceConfig.defaults();
     return new GovernanceConfig(
-        pick(env, "VEIL_DATABASE_URL", db, "url", "database.url", null),
-        pick(env, "VEIL_DATABASE_USER", db, "user", "database.user", null),
-        secret(env, "VEIL_DATABASE_PASSWORD", db, "password", "database.password"),
-        secret(env, "VEIL_ADMIN_TOKEN", admin, "token", "admin.token"),
+        pick(env, db, "url", "database.url", null),
+        pick(env, db, "user", "database.user", null),
+        secret(env, db, "password", "database.password"),
+        secret(env, admin, "token", "admin.token"),
         profile, overrides,
         parseInt(text(audit, "checkpointEvery", "audit.checkpointEvery", Integer.toString(d.checkpointEvery())),
             "audit.checkpointEvery"),
@@ -473,14 +538,14 @@ public final class ConfigLoader {
             Long.toString(d.checkpointInterval().toSeconds())), "audit.checkpointSeconds"), "audit.checkpointSeconds")),
         Duration.ofMinutes(positive(parseInt(text(ret, "purgeMinutes", "retention.purgeMinutes",
             Long.toString(d.purgeInterval().toMinutes())), "retention.purgeMinutes"), "retention.purgeMinutes")),
-        Duration.ofMillis(parseLong(pick(env, "VEIL_SUBJECT_STATE_CACHE_MILLIS", db, "subjectStateCacheMillis",
+        Duration.ofMillis(parseLong(pick(env, db, "subjectStateCacheMillis",
             "database.subjectStateCacheMillis", Long.toString(d.subjectStateTtl().toMillis())),
             "database.subjectStateCacheMillis")),
-        Duration.ofMillis(parseLong(pick(env, "VEIL_AUDIT_GROUP_WAIT_MILLIS", audit, "groupWaitMillis",
+        Duration.ofMillis(parseLong(pick(env, audit, "groupWaitMillis",
             "audit.groupWaitMillis", Long.toString(d.auditGroupWait().toMillis())), "audit.groupWaitMillis")),
-        ClientKeyStorage.parse(pick(env, "VEIL_CLIENT_KEYS", db, "clientKeys", "database.clientKeys",
+        ClientKeyStorage.parse(pick(env, db, "clientKeys", "database.clientKeys",
             d.clientKeys().wireName())),
-        rateLimitsShared(pick(env, "VEIL_RATE_LIMITS", db, "rateLimits", "database.rateLimits", "database")));
+        rateLimitsShared(pick(env, db, "rateLimits", "database.rateLimits", "database")));
   }
 
   private static boolean rateLimitsShared(String value) {
@@ -595,25 +660,55 @@ public final class ConfigLoader {
     }
   }
 
-  private static String pick(Map<String, String> env, String var, JsonNode parent, String field, String key,
-      String fallback) {
-    String v = env.get(var);
+  /** The value of {@code key}: its variable ({@link #VARIABLES}) when set and not blank, else the YAML's, else the fallback. */
+  private static String pick(Map<String, String> env, JsonNode parent, String field, String key, String fallback) {
+    String v = env.get(requireVariable(key));
     if (v != null && !v.isBlank()) {
       return v.strip();
     }
     return text(parent, field, key, fallback);
   }
 
+  private static String requireVariable(String key) {
+    String var = VARIABLES.get(key);
+    if (var == null) {
+      throw new IllegalStateException("no variable for " + key + " in the key table");
+    }
+    return var;
+  }
+
   /**
-   * A secret from, in this order: the variable {@code VAR}, the file named by {@code VAR_FILE}, the
+   * The error {@code e} about a key's value ({@code KEY must …}) with the variable named after the key, when that
+   * variable gave the value
+   * ({@code server.drainDelaySeconds (VEIL_DRAIN_DELAY_SECONDS) must be 0-600}): the operator set the variable, and
+   * may not know the key. {@code e} itself when it names no key or the key's value came from the file.
+   */
+  private static IllegalArgumentException namingVariables(IllegalArgumentException e, Map<String, String> env) {
+    String m = e.getMessage();
+    if (m == null) {
+      return e;
+    }
+    for (String key : VARIABLES.keySet()) {
+      String named = named(key, env);
+      // only a value's error ("KEY must be …"); "KEY and KEYFile are both set" is about the file, not the variable
+      if (m.startsWith(key + " must ") && !named.equals(key)) {
+        return new IllegalArgumentException(named + m.substring(key.length()), e);
+      }
+    }
+    return e;
+  }
+
+  /**
+   * A secret from, in this order: the key's variable {@code VAR}, the file named by {@code VAR_FILE}, the
    * YAML key {@code field}, the file named by the YAML key {@code fieldFile}; null when none is set.
    * Giving one secret two ways is an error (which one wins would be a guess). Files are read whole,
    * surrounding white space (a trailing newline) removed; errors name the variable or key and the
    * file, never the content.
    */
-  private static String secret(Map<String, String> env, String var, JsonNode parent, String field, String key) {
+  private static String secret(Map<String, String> env, JsonNode parent, String field, String key) {
+    String var = requireVariable(key);
     String fromEnv = blankToNull(env.get(var));
-    String fileVar = var + "_FILE";
+    String fileVar = requireVariable(key + "File");
     String envFile = blankToNull(env.get(fileVar));
     String fromYaml = text(parent, field, key, null);
     String yamlFile = text(parent, field + "File", key + "File", null);

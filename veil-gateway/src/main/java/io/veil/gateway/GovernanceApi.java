@@ -370,10 +370,7 @@ final class GovernanceApi {
       String link = links.mint(s, Duration.ofSeconds(ttl));
       // a link is a credential to the subject's data (export, erase): who was given one belongs in the trail
       privacyAudit(s, "/admin/privacy-links", AuditAction.ADMIN);
-      // center_path: the Privacy Center page; the token rides in the fragment, which browsers never send
-      return new JsonAnswer(201, obj().put("token", link).put("expires_in", ttl)
-          .put("path", "/privacy/consent?token=" + link)
-          .put("center_path", ConsolePages.PRIVACY_PATH + "#token=" + link));
+      return new JsonAnswer(201, AdminJson.privacyLink(link, ttl));
     }
     if (console != null) {
       Answer a = console.admin(call, p);

@@ -140,7 +140,8 @@ public final class KnownEnvironment {
       new Variable("VEIL_PLUGINS", Reader.LAUNCHER, "jars or folders of optional engines added to the class path"),
       // developer scripts
       new Variable("VEIL_CHROMIUM", Reader.SCRIPTS, "Chromium for the browser tests (scripts/run-tests)"),
-      new Variable("VEIL_DATA", Reader.SCRIPTS, "evaluation data folder for scripts/bench")));
+      new Variable("VEIL_DATA", Reader.SCRIPTS, "evaluation data folder for scripts/bench"),
+      new Variable("VEIL_BENCH_ORDER", Reader.SCRIPTS, "shuffled (default) or file: the order scripts/bench reads texts in")));
 
   private KnownEnvironment() {}
 

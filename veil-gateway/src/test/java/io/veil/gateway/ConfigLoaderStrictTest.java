@@ -108,6 +108,56 @@ class ConfigLoaderStrictTest {
         .hasSize(2);
   }
 
+  /**
+   * ops16: a value a variable gave was reported under the YAML key alone ({@code VEIL_DRAIN_DELAY_SECONDS=601} →
+   * {@code server.drainDelaySeconds must be 0-600}); the operator set the variable. Each {variable, value, key}: the
+   * line starts with "KEY (VARIABLE) must be", and the same value from the file names the key alone.
+   */
+  @Test
+  void aValueFromAVariableIsRefusedNamingTheKeyAndTheVariable() throws Exception {
+    String[][] cases = {
+        {"VEIL_DRAIN_DELAY_SECONDS", "601", "server.drainDelaySeconds"},
+        {"VEIL_PORT", "70000", "server.port"},
+        {"VEIL_PORT", "eighty", "server.port"},
+        {"VEIL_SHUTDOWN_TIMEOUT_SECONDS", "3601", "server.shutdownTimeoutSeconds"},
+        {"VEIL_MAX_CONNECTIONS", "0", "server.maxConnections"},
+        {"VEIL_HEADER_TIMEOUT_SECONDS", "0", "server.headerTimeoutSeconds"},
+        {"VEIL_MIN_BODY_BYTES_PER_SECOND", "-1", "server.minBodyBytesPerSecond"},
+        {"VEIL_DETECTION_CACHE_ENABLED", "maybe", "detection.cache.enabled"},
+        {"VEIL_DETECTION_CACHE_MAX_ENTRIES", "0", "detection.cache.maxEntries"},
+        {"VEIL_DETECTION_CACHE_MAX_WEIGHT_BYTES", "10", "detection.cache.maxWeightBytes"},
+        {"VEIL_DETECTION_CACHE_EXPIRE_SECONDS", "0", "detection.cache.expireSeconds"},
+        {"VEIL_DETECTION_CACHE_MIN_CHARS", "-1", "detection.cache.minChars"},
+        {"VEIL_DETECTION_CACHE_SHARING", "global", "detection.cache.sharing"},
+        {"VEIL_SUBJECT_STATE_CACHE_MILLIS", "-1", "database.subjectStateCacheMillis"},
+        {"VEIL_AUDIT_GROUP_WAIT_MILLIS", "100000000", "audit.groupWaitMillis"},
+        {"VEIL_CLIENT_KEYS", "ldap", "database.clientKeys"},
+        {"VEIL_RATE_LIMITS", "redis", "database.rateLimits"},
+        {"VEIL_PROFILE", "hipaa", "profile"},
+    };
+    for (String[] c : cases) {
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(c[0], c[1]))).as(c[0] + "=" + c[1])
+          .isInstanceOf(IllegalArgumentException.class).message()
+          .startsWith(c[2] + " (" + c[0] + ") must be").doesNotContain("=" + c[1]);
+      assertThat(ConfigLoader.variable(c[2])).as("the key table's variable of " + c[2]).contains(c[0]);
+      // the same key from the file: the key alone (the variable was not used)
+      String[] path = c[2].split("\\.");
+      StringBuilder yaml = new StringBuilder();
+      for (int i = 0; i < path.length; i++) {
+        yaml.append("  ".repeat(i)).append(path[i]).append(i == path.length - 1 ? ": " + c[1] + "\n" : ":\n");
+      }
+      Path f = dir.resolve("veil.yaml");
+      Files.writeString(f, yaml.toString());
+      assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).as(yaml.toString())
+          .isInstanceOf(IllegalArgumentException.class).message().contains(c[2]).doesNotContain(c[0]);
+    }
+    // an error about the file's keys is not put on the variable, set or not
+    Path f = dir.resolve("veil.yaml");
+    Files.writeString(f, "upstream:\n  apiKey: s3cr3t-value\n  apiKeyFile: /run/secrets/openai\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("VEIL_UPSTREAM_API_KEY", "sk-other-s3cr3t")))
+        .hasMessage("upstream.apiKey and upstream.apiKeyFile are both set; set one");
+  }
+
   @Test
   void aListOrSectionWhereAValueBelongsIsRefused() throws Exception {
     refused("dataDir: {a: s3cr3t-value}\n", "dataDir");

@@ -136,7 +136,7 @@ class ConfigLoaderTest {
         .as("the environment wins").isEqualTo(io.veil.gateway.keys.ClientKeyStorage.DATABASE);
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_CLIENT_KEYS", "redis")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("database.clientKeys must be database or file");
+        .hasMessage("database.clientKeys (VEIL_CLIENT_KEYS) must be database or file");
   }
 
   @Test
@@ -156,7 +156,7 @@ class ConfigLoaderTest {
         .withClientKeys(io.veil.gateway.keys.ClientKeyStorage.FILE).sharedRateLimits()).as("kept by with…").isFalse();
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_RATE_LIMITS", "redis")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("database.rateLimits must be database or memory");
+        .hasMessage("database.rateLimits (VEIL_RATE_LIMITS) must be database or memory");
   }
 
   @Test

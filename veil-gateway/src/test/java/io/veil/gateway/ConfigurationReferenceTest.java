@@ -24,6 +24,8 @@ class ConfigurationReferenceTest {
   /** Anything in back quotes that looks like a dotted key of a known top-level section. */
   private static final Pattern DOTTED = Pattern.compile("`((?:server|upstream|policies|database|admin|retention|audit"
       + "|detection|protocol)\\.[A-Za-z<>.]*[A-Za-z>])`");
+  /** A key's row and its Environment column: the first back-quoted variable, or —. */
+  private static final Pattern ROW_VARIABLE = Pattern.compile("(?m)^\\| `([A-Za-z<>.]+)` \\| (?:`(VEIL_[A-Z0-9_]+)`|(—))");
   private static final Pattern VARIABLE = Pattern.compile("VEIL_[A-Z0-9_]*[A-Z0-9]");
   private static final Pattern EXAMPLE = Pattern.compile("(?s)## A complete file.*?```yaml\n(.*?)```");
 
@@ -47,6 +49,20 @@ class ConfigurationReferenceTest {
     Set<String> rows = all(KEY_ROW, reference(), 1);
     assertThat(ConfigLoader.keys()).isNotEmpty().contains("server.tls.certificate", "policies.<name>.maxBodyBytes");
     assertThat(rows).containsExactlyInAnyOrderElementsOf(ConfigLoader.keys());
+  }
+
+  /** ops16: a key's Environment column is the variable of the loader's key table (— where it has none). */
+  @Test
+  void everyRowsVariableIsTheOneTheLoaderReads() throws IOException {
+    Matcher m = ROW_VARIABLE.matcher(reference());
+    int rows = 0;
+    while (m.find()) {
+      rows++;
+      String key = m.group(1);
+      assertThat(java.util.Optional.ofNullable(m.group(2)))
+          .as("the Environment column of " + key).isEqualTo(ConfigLoader.variable(key));
+    }
+    assertThat(rows).isEqualTo(ConfigLoader.keys().size());
   }
 
   @Test

@@ -72,6 +72,19 @@ public final class EvalRunner {
     return out;
   }
 
+  /**
+   * The same datasets with every example's language removed, so the engine guesses it per text as the gateway does
+   * ({@code veil eval --language auto}); names, texts and spans unchanged.
+   */
+  public static List<Dataset> withoutLanguage(List<Dataset> datasets) {
+    List<Dataset> out = new ArrayList<>(datasets.size());
+    for (Dataset d : datasets) {
+      out.add(new Dataset(d.name(), d.examples().stream()
+          .map(e -> new EvalExample(e.id(), e.text(), null, e.spans())).toList()));
+    }
+    return out;
+  }
+
   /** Scores each dataset, with these type groups scored as extra rows. */
   public static List<DatasetScore> score(Analyzer analyzer, List<Dataset> datasets, MatchMode mode, Set<String> types,
                                          List<TypeGroup> groups) {
