@@ -151,7 +151,11 @@ final class NameMentions {
    * A text that is its own view (most) is passed as it is; so is one with a finding that is all format characters.
    */
   static List<Finding> onView(String text, List<Finding> findings, ViewPass pass) {
-    DetectionText view = DetectionText.of(text);
+    return onView(text, DetectionText.of(text), findings, pass);
+  }
+
+  /** {@link #onView(String, List, ViewPass)} with the {@code view} of {@code text} already read. */
+  static List<Finding> onView(String text, DetectionText view, List<Finding> findings, ViewPass pass) {
     List<Finding> mapped = inView(view, findings);
     if (mapped == null || mapped == findings) {
       return pass.apply(text, findings, java.util.function.IntUnaryOperator.identity());

@@ -29,12 +29,18 @@ import java.util.List;
 public final class RequestNames {
   /** The recognizer name of the findings it adds. */
   public static final String RECOGNIZER = "name-mentions";
-  private static final RequestNames NONE = new RequestNames(new NameMentions.Parts());
+  private static final RequestNames NONE = new RequestNames(new NameMentions.Parts(), new java.util.IdentityHashMap<>());
 
   private final NameMentions.Parts parts;
+  /**
+   * The views {@link #of} read, by text instance: {@link #extend} of the same text (the gateway's real pass reads the
+   * same strings) does not scan it again. Read-only once built.
+   */
+  private final java.util.IdentityHashMap<String, io.veil.core.DetectionText> views;
 
-  private RequestNames(NameMentions.Parts parts) {
+  private RequestNames(NameMentions.Parts parts, java.util.IdentityHashMap<String, io.veil.core.DetectionText> views) {
     this.parts = parts;
+    this.views = views;
   }
 
   /**
@@ -50,12 +56,14 @@ public final class RequestNames {
     // names and conflicts are read where detection read them, in each text's view (DetectionText)
     List<String> read = new java.util.ArrayList<>(texts.size());
     List<List<Finding>> found = new java.util.ArrayList<>(texts.size());
+    java.util.IdentityHashMap<String, io.veil.core.DetectionText> views = new java.util.IdentityHashMap<>();
     NameMentions.Parts parts = null;
     for (int t = 0; t < texts.size(); t++) {
       String text = texts.get(t);
       List<Finding> own = findings.get(t);
+      io.veil.core.DetectionText view = io.veil.core.DetectionText.of(text);
+      views.put(text, view);
       if (!own.isEmpty()) {
-        io.veil.core.DetectionText view = io.veil.core.DetectionText.of(text);
         List<Finding> mapped = NameMentions.inView(view, own);
         if (mapped != null) {
           text = view.view();
@@ -80,7 +88,7 @@ public final class RequestNames {
       parts.dropConflicts(read.get(t), found.get(t));
     }
     parts.settle(); // read-only from here on
-    return parts.size == 0 ? NONE : new RequestNames(parts);
+    return parts.size == 0 ? NONE : new RequestNames(parts, views);
   }
 
   /** Whether no text of the request holds a name to propagate. */
@@ -99,7 +107,8 @@ public final class RequestNames {
     }
     // the language is guessed only if a candidate mention needs it (most texts of a request have none)
     // in the text's view, where detection found the findings: "Tap\u200Bsell" is a mention of "Tapsell"
-    return NameMentions.onView(text, findings,
+    io.veil.core.DetectionText view = views.get(text);
+    return NameMentions.onView(text, view != null ? view : io.veil.core.DetectionText.of(text), findings,
         (read, found, offset) -> NameMentions.apply(read, found, parts, NameMentions.UNGUESSED, RECOGNIZER));
   }
 }
