@@ -56,24 +56,20 @@ final class DetectionText {
     }
     for (int i = first; i < text.length(); ) {
       int escaped = escapedAt(text, i);
+      int cp;
+      int next;
+      String replacement;
       if (escaped >= 0) {
-        String r = replacement(escaped);
-        String read = r != null ? r : String.valueOf((char) escaped);
-        for (int k = 0; k < read.length(); k++) {
-          if (n == from.length) {
-            from = java.util.Arrays.copyOf(from, n * 2);
-            to = java.util.Arrays.copyOf(to, n * 2);
-          }
-          sb.append(read.charAt(k));
-          from[n] = i;
-          to[n++] = i + ESCAPE_LENGTH;
-        }
-        i += ESCAPE_LENGTH;
-        continue;
+        // a JSON escape reads as its character (folded as any other), mapped to all six characters
+        cp = escaped;
+        next = i + ESCAPE_LENGTH;
+        String folded = replacement(escaped);
+        replacement = folded != null ? folded : String.valueOf((char) escaped);
+      } else {
+        cp = text.codePointAt(i);
+        next = i + Character.charCount(cp);
+        replacement = cp < 0x80 ? null : replacement(cp);
       }
-      int cp = text.codePointAt(i);
-      int next = i + Character.charCount(cp);
-      String replacement = cp < 0x80 ? null : replacement(cp);
       if (replacement == null && n > 0 && to[n - 1] == i && isMark(cp)) {
         String composed = composed(sb.charAt(n - 1), text, i, next);
         if (composed != null) {
