@@ -149,7 +149,8 @@ public final class Analyzer {
     // one DetectionText may fold or drop (outside Latin-1, a no-break space or a soft hyphen): a text
     // without one (ASCII, accented Latin-1 letters) is its own view and DetectionText's scan is skipped
     TextTraits traits = TextTraits.of(text);
-    if (!traits.mayNeedView()) {
+    // a backslash may begin a JSON escape of a non-ASCII letter (json.dumps), which DetectionText reads as the letter
+    if (!traits.mayNeedView() && !traits.mayContain('\\')) {
       return analyzeView(text, language, traits);
     }
     DetectionText view = DetectionText.of(text);

@@ -15,8 +15,12 @@ import java.text.Normalizer;
  * circled letters and digits), and the Latin ligatures their letters. A combining mark that composes
  * (NFC) with the character before it into one character is folded into it ("e" + U+0301 reads "é"),
  * so decomposed (NFD) text, as macOS and some keyboards write it, reads like composed text and a
- * finding covers the marks. Anything else is kept as it is, so accented letters and other
- * scripts are untouched. A text without any such character is its own view (no copy).
+ * finding covers the marks. A JSON escape of a non-ASCII character ({@code \\u00eb}, as Python's
+ * {@code json.dumps} writes every accented letter of a record pasted into a prompt) reads as that character
+ * (folded as above), so "Zo\\u00eb S\\u00f8rensen" is read as the name it is and a finding covers the whole
+ * escapes; an escaped backslash before it ({@code \\\\u00eb}) is text, not an escape. Anything else is kept as
+ * it is, so accented letters and other scripts are untouched. A text without any such character is its own view
+ * (no copy).
  *
  * <p>Not handled: homoglyphs from other scripts (a Cyrillic "а" in a Latin word) have no
  * normalization to fold them; UTS #39 confusable skeletons would be needed.
@@ -55,9 +59,21 @@ public final class DetectionText {
       to[n++] = i + 1;
     }
     for (int i = first; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      int next = i + Character.charCount(cp);
-      String replacement = cp < 0x80 ? null : replacement(cp);
+      int escaped = escapedAt(text, i);
+      int cp;
+      int next;
+      String replacement;
+      if (escaped >= 0) {
+        // a JSON escape reads as its character (folded as any other), mapped to all six characters
+        cp = escaped;
+        next = i + ESCAPE_LENGTH;
+        String folded = replacement(escaped);
+        replacement = folded != null ? folded : String.valueOf((char) escaped);
+      } else {
+        cp = text.codePointAt(i);
+        next = i + Character.charCount(cp);
+        replacement = cp < 0x80 ? null : replacement(cp);
+      }
       if (replacement == null && n > 0 && to[n - 1] == i && isMark(cp)) {
         String composed = composed(sb.charAt(n - 1), text, i, next);
         if (composed != null) {
@@ -146,10 +162,42 @@ public final class DetectionText {
     return start < end ? new Finding(start, end, f.type(), f.score(), f.recognizer()) : null;
   }
 
+  /** The length of a JSON escape {@code \\uXXXX}. */
+  private static final int ESCAPE_LENGTH = 6;
+
+  /**
+   * The character that a JSON escape {@code \\uXXXX} at {@code i} stands for, when it is not ASCII and not half of
+   * a surrogate pair and the backslash is not itself escaped; else -1.
+   */
+  static int escapedAt(String text, int i) {
+    if (text.charAt(i) != '\\' || i + ESCAPE_LENGTH > text.length() || text.charAt(i + 1) != 'u') {
+      return -1;
+    }
+    int value = 0;
+    for (int k = i + 2; k < i + ESCAPE_LENGTH; k++) {
+      int d = Character.digit(text.charAt(k), 16);
+      if (d < 0 || text.charAt(k) >= 0x80) {
+        return -1;
+      }
+      value = value * 16 + d;
+    }
+    if (value < 0x80 || Character.isSurrogate((char) value)) {
+      return -1;
+    }
+    int backslashes = 0;
+    for (int k = i - 1; k >= 0 && text.charAt(k) == '\\'; k--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 0 ? value : -1;
+  }
+
   /** Index of the first character that needs undoing, or -1. */
   private static int firstChanged(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
+      if (c == '\\' && escapedAt(text, i) >= 0) {
+        return i;
+      }
       if (c >= 0x80) {
         int cp = text.codePointAt(i);
         if (replacement(cp) != null

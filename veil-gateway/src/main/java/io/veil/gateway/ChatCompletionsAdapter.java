@@ -28,6 +28,11 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       "summary_text");
   private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id", "refusal",
       "function_call");
+  /**
+   * A legacy {@code function} result message: its {@code name} is the function's name, which the API requires (a
+   * participant's {@code name} on other roles is personal data and is dropped).
+   */
+  private static final Set<String> FUNCTION_MESSAGE_FIELDS = Set.of("role", "content", "name");
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
   /** What is forwarded of a text part, a refusal part, a tool call and its function: nothing else. */
   private static final Set<String> TEXT_PART_FIELDS = Set.of("type", "text");
@@ -68,12 +73,17 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
     for (JsonNode m : arr) {
       if (m instanceof ObjectNode msg) {
-        dropUnknown(msg, MESSAGE_FIELDS, stats);
+        dropUnknown(msg, messageFields(msg), stats);
       }
     }
     if (policy.maxHistoryMessages() > 0) {
       capHistory(arr, policy.maxHistoryMessages(), stats);
     }
+  }
+
+  /** The fields of {@code msg} that are forwarded: by its role. */
+  private static Set<String> messageFields(ObjectNode msg) {
+    return "function".equals(msg.path("role").asText(null)) ? FUNCTION_MESSAGE_FIELDS : MESSAGE_FIELDS;
   }
 
   static void dropUnknown(ObjectNode obj, Set<String> allowed, RequestStats stats) {
@@ -129,9 +139,9 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       checkRole(msg.get("role"), ROLES);
       // fields Veil does not read are not forwarded (the minimization stage drops them too; this
       // stage must not depend on it)
-      keepOnly(msg, MESSAGE_FIELDS);
-      requireText(msg, "tool_call_id", "refusal");
-      VerbatimFields.requireWords(msg, "tool_call_id");
+      keepOnly(msg, messageFields(msg));
+      requireText(msg, "tool_call_id", "refusal", "name");
+      VerbatimFields.requireWords(msg, "tool_call_id", "name");
       String role = msg.path("role").asText("");
       if ((role.equals("tool") || role.equals("function")) && msg.path("content").isTextual()) {
         msg.put("content", transformToolResult(msg.get("content").asText(), t));

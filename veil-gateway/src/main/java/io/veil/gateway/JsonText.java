@@ -91,13 +91,23 @@ final class JsonText {
     restoreAll(node, restore, answerField, answerText, RestoreFormat.TEXT);
   }
 
+  /**
+   * A provider's error object ({@code "error": {"message", …}}: an in-stream error event, a failed response's
+   * {@code error}) keeps its placeholders, as a non-2xx answer's error does: a provider's error message may quote the
+   * prompt, and error messages end up in the application's logs. <b>Security:</b> restoring it would put the
+   * personal data back into them.
+   */
+  private static boolean providerError(Map.Entry<String, JsonNode> field) {
+    return field.getKey().equals("error") && field.getValue().isObject();
+  }
+
   private static void restoreAll(JsonNode node, BiFunction<String, RestoreFormat, String> restore,
                                  BiPredicate<ObjectNode, String> jsonDocument, UnaryOperator<String> answerText,
                                  RestoreFormat format) {
     if (node instanceof ObjectNode obj) {
       for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("logprobs")) {
+        if (e.getKey().equals("logprobs") || providerError(e)) {
           continue;
         }
         boolean special = jsonDocument.test(obj, e.getKey());

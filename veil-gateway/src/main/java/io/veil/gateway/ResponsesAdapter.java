@@ -317,7 +317,10 @@ final class ResponsesAdapter implements ProtocolAdapter {
         if (key != null && type.endsWith(".done")) {
           flush(event, ev, key, out);
         }
-        restoreWhole(ev, restorers, answerText);
+        if (!type.equals("error")) {
+          // an error event ({"type":"error","message",…}) keeps its placeholders, as every provider error does
+          restoreWhole(ev, restorers, answerText);
+        }
       }
       out.add(new SseEvent(event.event(), Json.write(ev)));
       return out;

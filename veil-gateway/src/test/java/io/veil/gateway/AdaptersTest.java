@@ -78,6 +78,28 @@ class AdaptersTest {
   }
 
   /**
+   * A legacy {@code function} result message must carry the function's {@code name} (the API and both official SDKs
+   * require it); it was dropped with the participant {@code name} of the other roles, so the provider refused every
+   * legacy function-calling conversation (qa11). It is forwarded as an identifier (a name that is not a protocol word
+   * is refused, never forwarded); a user's {@code name} is still dropped, by both stages.
+   */
+  @Test
+  void aFunctionResultKeepsItsFunctionNameAndAParticipantNameIsDropped() throws Exception {
+    ChatCompletionsAdapter chat = new ChatCompletionsAdapter();
+    ObjectNode body = json("{\"messages\":[{\"role\":\"user\",\"name\":\"Jane\",\"content\":\"Jane\"},"
+        + "{\"role\":\"assistant\",\"content\":null,\"function_call\":{\"name\":\"lookup\",\"arguments\":\"{}\"}},"
+        + "{\"role\":\"function\",\"name\":\"lookup\",\"content\":\"{\\\"owner\\\":\\\"Jane\\\"}\"}]}");
+    chat.minimize(body, GatewayPolicy.defaults("default"), new RequestStats());
+    chat.pseudonymize(body, MARK);
+    assertThat(body.at("/messages/2/name").asText()).isEqualTo("lookup");
+    assertThat(body.at("/messages/2/content").asText()).isEqualTo("{\"owner\":\"<PERSON_1>\"}");
+    assertThat(body.at("/messages/0").has("name")).isFalse();
+    assertThat(body.toString()).doesNotContain("Jane");
+    assertThatThrownBy(() -> chat.pseudonymize(json("{\"messages\":[{\"role\":\"function\",\"name\":\"Jane Doe\","
+        + "\"content\":\"x\"}]}"), MARK)).isInstanceOf(GatewayException.class).hasMessageNotContaining("Jane");
+  }
+
+  /**
    * Predicted output, the web search's user location and a reusable prompt's variables are text the official SDKs
    * send; they were refused as verbatim fields (and dropped by the minimization stage in the gateway). They are
    * transformed with the conversation's tokens; shapes Veil does not read are still refused, naming the field only.

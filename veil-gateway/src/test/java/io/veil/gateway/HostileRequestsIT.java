@@ -263,6 +263,24 @@ class HostileRequestsIT {
     }
   }
 
+  /**
+   * A record pasted into a prompt as Python's {@code json.dumps} writes it: every non-ASCII letter a JSON escape, which
+   * a model reads as the letter. The name and the e-mail went upstream in clear (qa11); the client still gets its text
+   * back as it sent it.
+   */
+  @Test
+  void jsonEscapedLettersDoNotHidePersonalData() throws Exception {
+    String record = "Customer record: {\"name\": \"Zo\\u00eb S\\u00f8rensen\", \"email\": "
+        + "\"zo\\u00eb.s\\u00f8rensen@ex\\u00e4mple.org\", \"plan\": \"gold\"}";
+    HttpResponse<String> r = fx.post("/v1/chat/completions", fx.key, chat(record));
+    assertThat(r.statusCode()).isEqualTo(200);
+    java.util.regex.Matcher escape = java.util.regex.Pattern.compile("\\\\u([0-9a-fA-F]{4})")
+        .matcher(String.join("\n", upstreamTexts()));
+    String asRead = escape.replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16)));
+    assertThat(asRead).contains("gold").doesNotContain("S\u00f8rensen").doesNotContain("zo\u00eb.s\u00f8rensen");
+    assertThat(Json.MAPPER.readTree(r.body()).at("/choices/0/message/content").asText()).isEqualTo(record);
+  }
+
   /** Homoglyphs have no normalization to undo; the value as written must not reach the provider. */
   @ParameterizedTest
   @ValueSource(strings = {"j\u0430ne.doe@example.com", "jane.doe@ex\u0430mple.com", "j\u03bfhn@corp.example",

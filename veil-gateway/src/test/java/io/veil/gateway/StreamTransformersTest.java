@@ -258,6 +258,33 @@ class StreamTransformersTest {
     }
   }
 
+  /**
+   * A provider's error inside a stream may quote the prompt; it was restored (the personal data went into the error the
+   * SDK raises, and so into the application's logs), while the same error answered as a non-2xx status keeps its
+   * placeholders (qa11). Every stream kind now keeps them in the error; the text before it is still restored.
+   */
+  @Test
+  void aProvidersErrorInsideAStreamKeepsItsPlaceholders() throws Exception {
+    String quoted = "failed while processing: Hi <PERSON_1>, mail <EMAIL_1>";
+    List<JsonNode> chat = run(new ChatCompletionsAdapter().streamTransformer(restorers), List.of(
+        chatChunk("{\"content\":\"Hi <PERSON_1>\"}", "null"),
+        "{\"error\":{\"message\":\"" + quoted + "\",\"type\":\"server_error\"}}"));
+    assertThat(chat.getFirst().at("/choices/0/delta/content").asText()).isEqualTo("Hi Jane Doe");
+    assertThat(chat.stream().filter(n -> n.has("error")).map(n -> n.at("/error/message").asText())).containsExactly(quoted);
+    List<JsonNode> completions = run(new CompletionsAdapter().streamTransformer(restorers), List.of(
+        "{\"error\":{\"message\":\"" + quoted + "\",\"type\":\"server_error\"}}"));
+    assertThat(completions.stream().filter(n -> n.has("error")).map(n -> n.at("/error/message").asText()))
+        .containsExactly(quoted);
+    List<JsonNode> responses = run(new ResponsesAdapter().streamTransformer(restorers), List.of(
+        "{\"type\":\"error\",\"code\":\"server_error\",\"message\":\"" + quoted + "\",\"sequence_number\":3}",
+        "{\"type\":\"response.failed\",\"sequence_number\":4,\"response\":{\"id\":\"r\",\"status\":\"failed\","
+            + "\"error\":{\"code\":\"server_error\",\"message\":\"" + quoted + "\"},\"output\":[{\"type\":\"message\","
+            + "\"content\":[{\"type\":\"output_text\",\"text\":\"Hi <PERSON_1>\"}]}]}}"));
+    assertThat(responses.getFirst().get("message").asText()).isEqualTo(quoted);
+    assertThat(responses.getLast().at("/response/error/message").asText()).isEqualTo(quoted);
+    assertThat(responses.getLast().at("/response/output/0/content/0/text").asText()).isEqualTo("Hi Jane Doe");
+  }
+
   /** A failing transformer ends the stream with an error event that does not quote the failure (review7). */
   @Test
   void aTransformerFailureEndsTheStreamWithoutItsMessage() throws Exception {

@@ -98,7 +98,50 @@ public final class Restorer {
   }
 
   private String encode(String value) {
-    return format == RestoreFormat.JSON_STRING ? new String(JsonStringEncoder.getInstance().quoteAsString(value)) : value;
+    return format == RestoreFormat.JSON_STRING ? jsonStringContent(value) : value;
+  }
+
+  /**
+   * {@code value} as JSON string content. A JSON escape {@code \\uXXXX} in it stays as it is: such a value was
+   * taken from a JSON document inside the prompt (detection reads those escapes, as Python's {@code json.dumps}
+   * writes every accented letter), where it already was string content; escaping its backslash again would turn
+   * "Zo\\u00eb" into the text "Zo\\\\u00eb" in the answer's document. Any other character is quoted, so nothing
+   * in a value can end the string.
+   */
+  static String jsonStringContent(String value) {
+    if (value.indexOf('\\') < 0) {
+      return new String(JsonStringEncoder.getInstance().quoteAsString(value));
+    }
+    StringBuilder out = new StringBuilder(value.length() + 16);
+    int from = 0;
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) != '\\') {
+        continue;
+      }
+      if (unicodeEscapeAt(value, i)) {
+        JsonStringEncoder.getInstance().quoteAsString(value.substring(from, i), out);
+        out.append(value, i, i + 6);
+        from = i + 6;
+        i += 5;
+      } else {
+        i++; // an escaped character (a second backslash included) is quoted with the text around it
+      }
+    }
+    JsonStringEncoder.getInstance().quoteAsString(value.substring(from), out);
+    return out.toString();
+  }
+
+  private static boolean unicodeEscapeAt(String s, int i) {
+    if (i + 6 > s.length() || s.charAt(i + 1) != 'u') {
+      return false;
+    }
+    for (int k = i + 2; k < i + 6; k++) {
+      char c = s.charAt(k);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

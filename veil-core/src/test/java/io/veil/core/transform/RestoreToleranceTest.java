@@ -119,6 +119,22 @@ class RestoreToleranceTest {
     assertThat(t.restore("<PERSON_1>")).isEqualTo("Jane \"JD\" Doe");
   }
 
+  /**
+   * A value detected through JSON escapes ("Zo\\u00eb", a json.dumps record in the prompt) is already JSON string
+   * content: restored into a JSON string it stays as it is, so the answer's document reads the letters again (qa11:
+   * its backslashes were escaped a second time). An escaped backslash, a short escape and a quote are still quoted.
+   */
+  @org.junit.jupiter.api.Test
+  void jsonEscapesInAValueAreKeptInAJsonString() throws Exception {
+    Restorer r = Restorer.of(Map.of("<PERSON_1>", "Zo\\u00eb S\\u00f8rensen", "<PERSON_2>", "a\\\\u00eb \\u00e\" b"),
+        Map.of(), RestoreFormat.JSON_STRING);
+    String doc = r.restore("{\"a\":\"<PERSON_1>\",\"b\":\"<PERSON_2>\"}");
+    assertThat(doc).isEqualTo("{\"a\":\"Zo\\u00eb S\\u00f8rensen\",\"b\":\"a\\\\\\\\u00eb \\\\u00e\\\" b\"}");
+    com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(doc);
+    assertThat(parsed.get("a").asText()).isEqualTo("Zo\u00eb S\u00f8rensen");
+    assertThat(parsed.get("b").asText()).isEqualTo("a\\\\u00eb \\u00e\" b");
+  }
+
   @org.junit.jupiter.api.Test
   void unknownScopeRestoresNothing() {
     assertThat(Restorer.of(Map.of(), Map.of(), RestoreFormat.TEXT).restore("Hi <PERSON_1>")).isEqualTo("Hi <PERSON_1>");
