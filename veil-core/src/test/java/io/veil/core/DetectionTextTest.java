@@ -35,7 +35,7 @@ class DetectionTextTest {
       decomposed accents in a name        | Write to Jose\u0301 Mu\u0308ller today, and Zoe\u0308 Saldan\u0303a. | Jose\u0301 Mu\u0308ller | PERSON
       JSON-escaped name (json.dumps)      | Customer record: {"name": "Zo\\u00eb S\\u00f8rensen", "city": "Paris"} | Zo\\u00eb S\\u00f8rensen | PERSON
       JSON-escaped e-mail (json.dumps)    | Customer record: {"email": "zo\\u00eb.s\\u00f8rensen@ex\\u00e4mple.org"} | zo\\u00eb.s\\u00f8rensen@ex\\u00e4mple.org | EMAIL
-      JSON-escaped surname after a title  | {"note": "Kundin seit 2019, Frau M\\u00fcller-L\\u00fcdenscheidt"} | M\\u00fcller-L\\u00fcdenscheidt | PERSON
+      JSON-escaped surname after a title  | {"note": "Die Kundin ist seit 2019 bei uns und zahlt p\\u00fcnktlich, Frau M\\u00fcller-L\\u00fcdenscheidt"} | M\\u00fcller-L\\u00fcdenscheidt | PERSON
       """)
   void hiddenValuesAreFoundWithTheirOriginalSpan(String name, String text, String value, EntityType type) {
     List<Finding> findings = ANALYZER.analyze(text);
