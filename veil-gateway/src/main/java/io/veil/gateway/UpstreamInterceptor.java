@@ -116,7 +116,7 @@ final class UpstreamInterceptor implements Interceptor {
       return new GatewayResponse.Stream(status, headers, new EventStream() {
         @Override
         public SseEvent next() throws IOException {
-          return reader.next();
+          return withoutProviderKey(reader.next());
         }
 
         @Override
@@ -208,6 +208,19 @@ final class UpstreamInterceptor implements Interceptor {
       ((ObjectNode) root.get("error")).put("param", redact(param));
     }
     return root;
+  }
+
+  /**
+   * {@code event} with the provider key replaced, should a provider quote it inside a stream (an error event after
+   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key: the key-like pattern
+   * of errors would mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
+   */
+  private SseEvent withoutProviderKey(SseEvent event) {
+    String key = config.apiKey();
+    if (event == null || key == null || key.length() < 4 || event.data() == null || !event.data().contains(key)) {
+      return event;
+    }
+    return new SseEvent(event.event(), event.data().replace(key, "***"));
   }
 
   private String redact(String s) {

@@ -99,7 +99,8 @@ class FaultsIT {
           new Case(Fault.STALL_HEADERS, true, 504, "veil_upstream_timeout"),
           new Case(Fault.DROP_MID_STREAM, true, 200, "veil_upstream_stream_interrupted"),
           new Case(Fault.STALL_MID_STREAM, true, 200, "veil_upstream_stream_interrupted"),
-          new Case(Fault.MALFORMED_SSE, true, 200, "veil_upstream_invalid_response"));
+          new Case(Fault.MALFORMED_SSE, true, 200, "veil_upstream_invalid_response"),
+          new Case(Fault.ERROR_IN_STREAM, true, 200, "overloaded"));
       for (Case c : cases) {
         up.fault = c.fault();
         HttpResponse<String> r = chat(g, TEXT + " " + c.fault(), c.stream());

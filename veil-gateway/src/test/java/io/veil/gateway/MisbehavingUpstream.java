@@ -27,7 +27,7 @@ final class MisbehavingUpstream implements AutoCloseable {
   /** What to do with the next requests. */
   enum Fault {
     NONE, SLOW_OK, STATUS_503, STATUS_500_HTML, MALFORMED_JSON, NOT_AN_OBJECT, STALL_HEADERS, STALL_BODY,
-    DROP_MID_STREAM, STALL_MID_STREAM, MALFORMED_SSE
+    DROP_MID_STREAM, STALL_MID_STREAM, MALFORMED_SSE, ERROR_IN_STREAM
   }
 
   final List<String> bodies = new CopyOnWriteArrayList<>();
@@ -144,6 +144,14 @@ final class MisbehavingUpstream implements AutoCloseable {
           streamHead(out);
           chunk(out, sse(delta(text.substring(0, Math.min(8, text.length())))));
           sleep(30_000);
+        }
+        case ERROR_IN_STREAM -> {
+          // a provider's error event after the stream began (status 200): it quotes the provider key
+          streamHead(out);
+          chunk(out, sse(delta(text.substring(0, Math.min(8, text.length())))));
+          chunk(out, "data: {\"error\":{\"message\":\"Overloaded; your key sk-provider-secret-123456 is fine\","
+              + "\"type\":\"server_error\",\"code\":\"overloaded\"}}\n\n");
+          chunk(out, "");
         }
         case MALFORMED_SSE -> {
           streamHead(out);
