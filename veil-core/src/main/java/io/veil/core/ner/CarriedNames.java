@@ -124,8 +124,7 @@ public final class CarriedNames {
             eldest.remove();
           }
         }
-      } else if (f.score() >= NameMentions.MIN_SEED && (f.type().equals(EntityType.LOCATION)
-          || f.type().equals(EntityType.ORGANIZATION) || f.type().equals(EntityType.ADDRESS))) {
+      } else if (f.score() >= NameMentions.MIN_SEED && NameMentions.placeOrOrganization(f.type())) {
         int i = f.start();
         while ((i = NameMentions.nextLetter(text, i, f.end())) < f.end()) {
           int e = NameMentions.wordEnd(text, i, f.end());

@@ -426,7 +426,9 @@ final class NameMentions {
       // removed together at the end: a removal drops the index, which the next find would build again
       boolean[] conflict = null;
       for (Finding f : findings) {
-        if (f.type().equals(EntityType.PERSON) || f.score() < MIN_SEED) {
+        if (!placeOrOrganization(f.type()) || f.score() < MIN_SEED) {
+          // only a place, organization or address says the word names something else; inside an e-mail, URL or
+          // handle ("john.smith@…") the word is the person's own, and dropping it there let the lone surname out
           continue;
         }
         int i = f.start();
@@ -458,16 +460,17 @@ final class NameMentions {
     }
 
     /**
-     * Whether the cased {@code text} also writes part {@code p} in lower case, as a whole word: an
-     * {@link String#indexOf(int, int)} pass on its small first letter.
+     * Whether the cased {@code text} also writes part {@code p} in lower case, as a word standing alone as a mention
+     * would (not joined into an e-mail address, URL, handle, path or compound: "jane.okafor@…" is the person's own
+     * address, not a common noun): an {@link String#indexOf(int, int)} pass on its small first letter.
      */
     boolean writtenLower(String text, int p) {
       char lead = Character.toLowerCase(texts[p].charAt(from[p]));
       int n = len[p];
       for (int at = text.indexOf(lead); at >= 0; at = text.indexOf(lead, at + 1)) {
-        if ((at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1)))
+        if ((at == 0 || !joins(text.charAt(at - 1)))
             && text.regionMatches(true, at + 1, texts[p], from[p] + 1, n - 1)
-            && (at + n == text.length() || !Character.isLetter(text.charAt(at + n)))) {
+            && freeAfter(text, at + n)) {
           return true;
         }
       }
@@ -498,6 +501,11 @@ final class NameMentions {
   /** The {@link #ENGLISH}/{@link #GERMAN}/{@link #OTHER} code of an ISO 639-1 code; 0 for null (unknown). */
   static int languageCode(String language) {
     return language == null ? 0 : language.equals("en") ? ENGLISH : language.equals("de") ? GERMAN : OTHER;
+  }
+
+  /** Whether a sure finding of this type makes a name part written inside it a conflict ({@link Parts#dropConflicts}). */
+  static boolean placeOrOrganization(EntityType type) {
+    return type.equals(EntityType.LOCATION) || type.equals(EntityType.ORGANIZATION) || type.equals(EntityType.ADDRESS);
   }
 
   /** The first letter at or after {@code i}, or {@code limit}. */

@@ -77,6 +77,10 @@ class NameMentionsTest {
       # the conflict rule: a part written inside a place or organization finding does not propagate
       Michael Jordan visited Jordan. Jordan scored twice.; PERSON:Michael Jordan:0.9|LOCATION:Jordan:0.85;
       Michael Jordan flew home. He met Jordan Ltd in Amman. Jordan scored.; PERSON:Michael Jordan:0.9|ORGANIZATION:Jordan Ltd:0.8;
+      # a part inside an e-mail, URL or handle finding is the person's own there: no conflict, the lone surname is found
+      Jane Okafor wrote from jane.okafor@example.com. Okafor signed.; PERSON:Jane Okafor:0.9|EMAIL:jane.okafor@example.com:1.0; Okafor
+      Jane Okafor (@okafor_jane) wrote. Okafor signed.; PERSON:Jane Okafor:0.9|USERNAME:@okafor_jane:0.9; Okafor
+      Jane Okafor posted okafor.example.org/jane today. Okafor signed.; PERSON:Jane Okafor:0.9|URL:okafor.example.org/jane:0.9; Okafor
       # a place name right after a place cue is the place
       George Washington spoke. He flew to Washington. Washington smiled.; PERSON:George Washington:0.9; Washington
       # titles, particles, suffixes and words under three letters do not propagate
