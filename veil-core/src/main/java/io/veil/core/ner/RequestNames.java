@@ -1,6 +1,9 @@
 package io.veil.core.ner;
 
+import io.veil.core.DetectionText;
 import io.veil.core.Finding;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -15,7 +18,7 @@ import java.util.List;
  * of the texts is not used (the rules of the engines' own pass, which this shares). {@link #extend} then adds to one
  * text's findings the whole-word mentions of those parts that no finding covers. The language of a text is
  * guessed ({@link LanguageGuess}) when one of its candidate mentions needs it. Every text is read as detection reads
- * it, in its {@link io.veil.core.DetectionText} view (a zero-width space inside a name, full-width letters), and the
+ * it, in its {@link DetectionText} view (a zero-width space inside a name, full-width letters), and the
  * mentions are reported with their original spans.
  *
  * <p>Only adds PERSON findings (recognizer {@value #RECOGNIZER}) scored as their seed: a finding the analyzer
@@ -29,16 +32,16 @@ import java.util.List;
 public final class RequestNames {
   /** The recognizer name of the findings it adds. */
   public static final String RECOGNIZER = "name-mentions";
-  private static final RequestNames NONE = new RequestNames(new NameMentions.Parts(), new java.util.IdentityHashMap<>());
+  private static final RequestNames NONE = new RequestNames(new NameMentions.Parts(), new IdentityHashMap<>());
 
   private final NameMentions.Parts parts;
   /**
    * The views {@link #of} read, by text instance: {@link #extend} of the same text (the gateway's real pass reads the
    * same strings) does not scan it again. Read-only once built.
    */
-  private final java.util.IdentityHashMap<String, io.veil.core.DetectionText> views;
+  private final IdentityHashMap<String, DetectionText> views;
 
-  private RequestNames(NameMentions.Parts parts, java.util.IdentityHashMap<String, io.veil.core.DetectionText> views) {
+  private RequestNames(NameMentions.Parts parts, IdentityHashMap<String, DetectionText> views) {
     this.parts = parts;
     this.views = views;
   }
@@ -54,14 +57,14 @@ public final class RequestNames {
       throw new IllegalArgumentException("one list of findings per text");
     }
     // names and conflicts are read where detection read them, in each text's view (DetectionText)
-    List<String> read = new java.util.ArrayList<>(texts.size());
-    List<List<Finding>> found = new java.util.ArrayList<>(texts.size());
-    java.util.IdentityHashMap<String, io.veil.core.DetectionText> views = new java.util.IdentityHashMap<>();
+    List<String> read = new ArrayList<>(texts.size());
+    List<List<Finding>> found = new ArrayList<>(texts.size());
+    IdentityHashMap<String, DetectionText> views = new IdentityHashMap<>();
     NameMentions.Parts parts = null;
     for (int t = 0; t < texts.size(); t++) {
       String text = texts.get(t);
       List<Finding> own = findings.get(t);
-      io.veil.core.DetectionText view = io.veil.core.DetectionText.of(text);
+      DetectionText view = DetectionText.of(text);
       views.put(text, view);
       if (!own.isEmpty()) {
         List<Finding> mapped = NameMentions.inView(view, own);
@@ -107,8 +110,8 @@ public final class RequestNames {
     }
     // the language is guessed only if a candidate mention needs it (most texts of a request have none)
     // in the text's view, where detection found the findings: "Tap\u200Bsell" is a mention of "Tapsell"
-    io.veil.core.DetectionText view = views.get(text);
-    return NameMentions.onView(text, view != null ? view : io.veil.core.DetectionText.of(text), findings,
+    DetectionText view = views.get(text);
+    return NameMentions.onView(text, view != null ? view : DetectionText.of(text), findings,
         (read, found, offset) -> NameMentions.apply(read, found, parts, NameMentions.UNGUESSED, RECOGNIZER));
   }
 }
