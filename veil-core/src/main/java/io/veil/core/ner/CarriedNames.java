@@ -124,7 +124,7 @@ public final class CarriedNames {
             eldest.remove();
           }
         }
-      } else if (f.score() >= NameMentions.MIN_SEED && NameMentions.placeOrOrganization(f.type())) {
+      } else if (NameMentions.conflicting(f)) {
         int i = f.start();
         while ((i = NameMentions.nextLetter(text, i, f.end())) < f.end()) {
           int e = NameMentions.wordEnd(text, i, f.end());

@@ -426,7 +426,7 @@ final class NameMentions {
       // removed together at the end: a removal drops the index, which the next find would build again
       boolean[] conflict = null;
       for (Finding f : findings) {
-        if (!placeOrOrganization(f.type()) || f.score() < MIN_SEED) {
+        if (!conflicting(f)) {
           // only a place, organization or address says the word names something else; inside an e-mail, URL or
           // handle ("john.smith@…") the word is the person's own, and dropping it there let the lone surname out
           continue;
@@ -503,9 +503,14 @@ final class NameMentions {
     return language == null ? 0 : language.equals("en") ? ENGLISH : language.equals("de") ? GERMAN : OTHER;
   }
 
-  /** Whether a sure finding of this type makes a name part written inside it a conflict ({@link Parts#dropConflicts}). */
-  static boolean placeOrOrganization(EntityType type) {
-    return type.equals(EntityType.LOCATION) || type.equals(EntityType.ORGANIZATION) || type.equals(EntityType.ADDRESS);
+  /**
+   * Whether a name part written inside {@code f} is a conflict ({@link Parts#dropConflicts}, {@link CarriedNames}): a
+   * sure place, organization or address.
+   */
+  static boolean conflicting(Finding f) {
+    EntityType type = f.type();
+    return f.score() >= MIN_SEED
+        && (type.equals(EntityType.LOCATION) || type.equals(EntityType.ORGANIZATION) || type.equals(EntityType.ADDRESS));
   }
 
   /** The first letter at or after {@code i}, or {@code limit}. */
