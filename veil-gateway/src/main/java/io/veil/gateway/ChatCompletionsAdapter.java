@@ -95,7 +95,10 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
     }
   }
 
-  /** Keeps system/developer messages and the latest {@code max} others; never starts on a tool result. */
+  /**
+   * Keeps system/developer messages and the latest {@code max} others; never starts on a tool or legacy function
+   * result (its call would be gone, and the provider refuses the conversation).
+   */
   static void capHistory(ArrayNode messages, int max, RequestStats stats) {
     List<Integer> others = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
@@ -108,7 +111,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       return;
     }
     int firstKept = others.get(others.size() - max);
-    while (firstKept < messages.size() && messages.get(firstKept).path("role").asText("").equals("tool")) {
+    while (firstKept < messages.size() && isResult(messages.get(firstKept).path("role").asText(""))) {
       firstKept++;
     }
     for (int i = messages.size() - 1; i >= 0; i--) {
@@ -118,6 +121,10 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
         stats.fieldDropped();
       }
     }
+  }
+
+  private static boolean isResult(String role) {
+    return role.equals("tool") || role.equals("function");
   }
 
   @Override
@@ -143,7 +150,7 @@ final class ChatCompletionsAdapter implements ProtocolAdapter {
       requireText(msg, "tool_call_id", "refusal", "name");
       VerbatimFields.requireWords(msg, "tool_call_id", "name");
       String role = msg.path("role").asText("");
-      if ((role.equals("tool") || role.equals("function")) && msg.path("content").isTextual()) {
+      if (isResult(role) && msg.path("content").isTextual()) {
         msg.put("content", transformToolResult(msg.get("content").asText(), t));
       } else {
         transformContent(msg, "content", t);

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Where each adapter finds request text, and what it refuses to forward uninspected. */
 class AdaptersTest {
@@ -318,6 +320,57 @@ class AdaptersTest {
     new ResponsesAdapter().pseudonymize(responses, record);
     JsonNodeAssert.doc(responses.at("/input/0/output").asText(), "{\"customer\":\"<PERSON_1>\",\"n\":2,\"mails\":[\"<EMAIL_1>\"]}");
     assertThat(seen).noneMatch(s -> s.contains("\\u00"));
+  }
+
+  /**
+   * The history cap keeps system and developer messages and the latest N others, and never lets the kept history
+   * start on a function result whose call was dropped (the provider refuses such a conversation). A legacy
+   * {@code function} result was kept as the first message (only {@code tool} was skipped), so a capped legacy
+   * function-calling chat was refused upstream. Rows: messages (role letters), cap, roles kept, dropped count.
+   */
+  @ParameterizedTest(name = "{0} cap {1} -> {2}")
+  @CsvSource({
+      // s system, d developer, u user, a assistant (with a call where a result follows), t tool, f function
+      "s u a u a, 2, s u a, 2",
+      "u d u a, 2, d u a, 1",
+      "u a t u, 2, u, 3",
+      "u a f u, 2, u, 3",
+      "u a t t u a, 3, u a, 4",
+      "u a f u a, 3, u a, 3",
+      "s u a, 5, s u a, 0",
+  })
+  void theHistoryCapKeepsTheLatestMessagesAndNeverStartsOnAResult(String roles, int cap, String kept, int dropped)
+      throws Exception {
+    java.util.Map<String, String> role = java.util.Map.of("s", "system", "d", "developer", "u", "user",
+        "a", "assistant", "t", "tool", "f", "function");
+    StringBuilder messages = new StringBuilder();
+    for (String r : roles.split(" ")) {
+      messages.append(messages.isEmpty() ? "" : ",").append("{\"role\":\"").append(role.get(r)).append("\"")
+          .append(r.equals("t") ? ",\"tool_call_id\":\"c1\"" : r.equals("f") ? ",\"name\":\"lookup\"" : "")
+          .append(",\"content\":\"x\"}");
+    }
+    ObjectNode body = json("{\"messages\":[" + messages + "]}");
+    RequestStats stats = new RequestStats();
+    new ChatCompletionsAdapter().minimize(body, new GatewayPolicy("capped", 1 << 20, cap, true, true), stats);
+    StringBuilder left = new StringBuilder();
+    body.get("messages").forEach(m -> left.append(left.isEmpty() ? "" : " ").append(
+        role.entrySet().stream().filter(e -> e.getValue().equals(m.path("role").asText())).findFirst().orElseThrow().getKey()));
+    assertThat(left.toString()).isEqualTo(kept);
+    assertThat(stats.fieldsDropped()).isEqualTo(dropped);
+  }
+
+  /** The responses API's cap: the latest N input items, never starting on a function call's output. */
+  @Test
+  void theResponsesHistoryCapNeverStartsOnAFunctionCallOutput() throws Exception {
+    ObjectNode body = json("{\"input\":[{\"role\":\"user\",\"content\":\"a\"},"
+        + "{\"type\":\"function_call\",\"call_id\":\"c\",\"name\":\"f\",\"arguments\":\"{}\"},"
+        + "{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"r\"},"
+        + "{\"role\":\"user\",\"content\":\"b\"}]}");
+    RequestStats stats = new RequestStats();
+    new ResponsesAdapter().minimize(body, new GatewayPolicy("capped", 1 << 20, 2, true, true), stats);
+    assertThat(body.get("input")).hasSize(1);
+    assertThat(body.at("/input/0/content").asText()).isEqualTo("b");
+    assertThat(stats.fieldsDropped()).isEqualTo(3);
   }
 
   /** JSON text compared as documents. */
