@@ -9,11 +9,26 @@ import java.util.Set;
  * "de" or "en", are not counted). Looks at the first {@value #MAX_WORDS} words; allocation-free apart
  * from the result (words are looked up by their chars in place). Returns null when no function word was seen.
  *
+ * <p>Some words are <em>weak</em> evidence ({@link #WEAK}): a function word of one language that is also a
+ * frequent word of another of the five ("on" and "me" are French pronouns, "is" and "was" Dutch verbs, "que",
+ * "se" and "y" French words, "es" Spanish, "te" French and Spanish, "will" and "was" German, "im" English chat for "I'm"), or a single letter
+ * that is as often a Roman numeral, an initial or an OCR fragment ("I", "y"). They only break a tie between
+ * languages that have the same number of strong words, and a text with weak words alone gets no guess: one "on"
+ * or "I" in a French sentence does not make it English, and a French "que" does not make it Spanish. The gateway
+ * never knows a text's language, and a wrong guess reads a text with another language's features and rules, which
+ * is worse than no guess (the model reads an unguessed text as English, but without the English rule layer;
+ * docs/notes/names17.md).
+ *
  * <p>Stateless and thread-safe.
  */
 public final class LanguageGuess {
   static final int MAX_WORDS = 300;
   private static final String[] LANGS = {"en", "de", "es", "fr", "nl"};
+  /** Marks a {@link #WORDS} value as weak evidence (the language index is the value's low bits). */
+  private static final int WEAK = 8;
+  /** Function words that are also words of another of the five languages, and single letters (see the class doc). */
+  private static final Set<String> WEAK_WORDS = Set.of("i", "on", "is", "was", "will", "me", "im", "es", "que", "se", "y",
+      "te");
   private static final Map<String, Integer> WORDS = words();
   /** {@link #WORDS} as an open-addressing table probed with a word's chars in place (no String per word). */
   private static final int TABLE_SIZE = 1 << 9;
@@ -90,16 +105,20 @@ public final class LanguageGuess {
     for (int i = 0; i < lists.length; i++) {
       for (String w : lists[i]) {
         if (seen.get(w) == 1) {
-          m.put(w, i);
+          m.put(w, WEAK_WORDS.contains(w) ? i | WEAK : i);
         }
       }
     }
     return Map.copyOf(m);
   }
 
-  /** "en", "de", "es", "fr" or "nl", or null when the text gives no clue. */
+  /**
+   * "en", "de", "es", "fr" or "nl": the language with the most strong function words, ties broken by weak ones
+   * (then by the order en, de, es, fr, nl); null when the text has no strong function word.
+   */
   public static String guess(String text) {
     int[] counts = new int[LANGS.length];
+    int[] weak = new int[LANGS.length];
     int n = text.length();
     int words = 0;
     int i = 0;
@@ -124,13 +143,16 @@ public final class LanguageGuess {
         buf[k] = Character.toLowerCase(text.charAt(s + k));
       }
       int lang = lookup(buf, len);
-      if (lang >= 0) {
+      if (lang >= WEAK) {
+        weak[lang - WEAK]++;
+      } else if (lang >= 0) {
         counts[lang]++;
       }
     }
     int best = -1;
     for (int l = 0; l < counts.length; l++) {
-      if (counts[l] > 0 && (best < 0 || counts[l] > counts[best])) {
+      if (counts[l] > 0
+          && (best < 0 || counts[l] > counts[best] || counts[l] == counts[best] && weak[l] > weak[best])) {
         best = l;
       }
     }

@@ -174,9 +174,11 @@ public final class ModelNerEngine implements NerEngine {
       return List.of();
     }
     Lexicon lexicon = GazetteerNerEngine.lexicon();
-    List<Finding> rules = GazetteerNerEngine.rules(text, language);
-    ModelTokens tk = new ModelTokens(text);
     String known = language != null ? language : LanguageGuess.guess(text);
+    // the rule layer reads the text in the same language as the model: its own German sniff counts Dutch "die" and
+    // "den" and French "des" as German, so a guessed text was read otherwise than the same text with its language given
+    List<Finding> rules = GazetteerNerEngine.rules(text, known);
+    ModelTokens tk = new ModelTokens(text);
     ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, lexicon, rules, featureLanguage(known));
     Intervals ruleRanges = Intervals.of(rules, Finding::start, Finding::end);
     List<GazetteerNerEngine.Span> spans = new ArrayList<>();
