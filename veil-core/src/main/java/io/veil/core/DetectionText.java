@@ -67,21 +67,24 @@ public final class DetectionText {
         // a JSON escape reads as its character (folded as any other), mapped to all six characters
         cp = escaped;
         next = i + ESCAPE_LENGTH;
-        String folded = replacement(escaped);
-        replacement = folded != null ? folded : String.valueOf((char) escaped);
+        replacement = replacement(escaped);
       } else {
         cp = text.codePointAt(i);
         next = i + Character.charCount(cp);
         replacement = cp < 0x80 ? null : replacement(cp);
       }
       if (replacement == null && n > 0 && to[n - 1] == i && isMark(cp)) {
-        String composed = composed(sb.charAt(n - 1), text, i, next);
+        // an escaped mark composes as a written one: json.dumps of decomposed text writes "Mu\\u0308ller"
+        String composed = composed(sb.charAt(n - 1), escaped >= 0 ? String.valueOf((char) cp) : text.substring(i, next));
         if (composed != null) {
           sb.setCharAt(n - 1, composed.charAt(0));
           to[n - 1] = next;
           i = next;
           continue;
         }
+      }
+      if (replacement == null && escaped >= 0) {
+        replacement = String.valueOf((char) cp); // the escaped character itself, in place of the six
       }
       if (replacement == null) {
         for (int k = i; k < next; k++) {
@@ -201,7 +204,7 @@ public final class DetectionText {
       if (c >= 0x80) {
         int cp = text.codePointAt(i);
         if (replacement(cp) != null
-            || (i > 0 && isMark(cp) && composed(text.charAt(i - 1), text, i, i + Character.charCount(cp)) != null)) {
+            || (i > 0 && isMark(cp) && composed(text.charAt(i - 1), text.substring(i, i + Character.charCount(cp))) != null)) {
           return i;
         }
       }
@@ -218,12 +221,12 @@ public final class DetectionText {
     return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
   }
 
-  /** {@code base} followed by the mark text[from, to) as one NFC character, or null if they do not compose. */
-  private static String composed(char base, String text, int from, int to) {
+  /** {@code base} followed by {@code mark} as one NFC character, or null if they do not compose. */
+  private static String composed(char base, String mark) {
     if (Character.isSurrogate(base)) {
       return null;
     }
-    String nfc = Normalizer.normalize(base + text.substring(from, to), Normalizer.Form.NFC);
+    String nfc = Normalizer.normalize(base + mark, Normalizer.Form.NFC);
     return nfc.length() == 1 ? nfc : null;
   }
 
