@@ -45,6 +45,8 @@ final class UpstreamInterceptor implements Interceptor {
   /** The provider URI of each endpoint without a path parameter, built once (not per request). */
   private final java.util.EnumMap<Endpoint, URI> uris = new java.util.EnumMap<>(Endpoint.class);
   private final String query;
+  /** The provider key's bytes when it is long enough to be told from text (4 characters), else null. */
+  private final byte[] providerKey;
 
   UpstreamInterceptor(UpstreamConfig config, UpstreamTransport transport, GatewayMetrics metrics) {
     this.config = config.validated();
@@ -57,6 +59,8 @@ final class UpstreamInterceptor implements Interceptor {
         uris.put(e, URI.create(this.config.baseUrl().toString() + e.upstreamPath() + query));
       }
     }
+    String apiKey = this.config.apiKey();
+    providerKey = apiKey == null || apiKey.length() < 4 ? null : apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (config.apiKey() == null) {
       authName = null;
       authValue = null;
@@ -144,7 +148,7 @@ final class UpstreamInterceptor implements Interceptor {
       return new GatewayResponse.Json(status, headers, sanitizeError(status, bytes));
     }
     try {
-      JsonNode json = Json.MAPPER.readTree(bytes);
+      JsonNode json = Json.MAPPER.readTree(withoutProviderKey(bytes));
       if (json == null || !json.isContainerNode()) {
         throw new IOException("not a JSON document");
       }
@@ -221,6 +225,42 @@ final class UpstreamInterceptor implements Interceptor {
       return event;
     }
     return new SseEvent(event.event(), event.data().replace(key, "***"));
+  }
+
+  /**
+   * A successful JSON answer's {@code body} with the provider key replaced (the body itself when it holds none):
+   * some providers and proxies answer a failure with status 200 and an error object that quotes the key, and a
+   * non-2xx body is rebuilt by {@link #sanitizeError} but a 2xx one is passed on. Only the exact key, as in a stream.
+   * <b>Security:</b> the provider key never reaches a client.
+   */
+  private byte[] withoutProviderKey(byte[] body) {
+    byte[] key = providerKey;
+    int at = key == null ? -1 : indexOf(body, key, 0);
+    if (at < 0) {
+      return body;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length);
+    int from = 0;
+    for (; at >= 0; at = indexOf(body, key, from)) {
+      out.write(body, from, at - from);
+      out.write('*');
+      out.write('*');
+      out.write('*');
+      from = at + key.length;
+    }
+    out.write(body, from, body.length - from);
+    return out.toByteArray();
+  }
+
+  /** The first index at or after {@code from} where {@code key} (not empty) occurs in {@code body}, or -1. */
+  private static int indexOf(byte[] body, byte[] key, int from) {
+    byte first = key[0];
+    for (int i = from, last = body.length - key.length; i <= last; i++) {
+      if (body[i] == first && java.util.Arrays.equals(body, i, i + key.length, key, 0, key.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private String redact(String s) {
