@@ -45,7 +45,13 @@ final class UpstreamInterceptor implements Interceptor {
   /** The provider URI of each endpoint without a path parameter, built once (not per request). */
   private final java.util.EnumMap<Endpoint, URI> uris = new java.util.EnumMap<>(Endpoint.class);
   private final String query;
-  /** The provider key's bytes when it is long enough to be told from text (4 characters), else null. */
+  /**
+   * The shortest provider key replaced inside a successful answer: a credential is longer (OpenAI's, Azure's, every
+   * hosted provider's: 32 characters and more), while the placeholders that local servers take ("EMPTY", "ollama",
+   * "none", vLLM's "token-abc123") are words and phrases of ordinary answers, which replacing would mangle.
+   */
+  static final int MIN_ANSWER_KEY_CHARS = 16;
+  /** The provider key's bytes when it is a credential to replace in answers ({@link #MIN_ANSWER_KEY_CHARS}), else null. */
   private final byte[] providerKey;
 
   UpstreamInterceptor(UpstreamConfig config, UpstreamTransport transport, GatewayMetrics metrics) {
@@ -60,7 +66,8 @@ final class UpstreamInterceptor implements Interceptor {
       }
     }
     String apiKey = this.config.apiKey();
-    providerKey = apiKey == null || apiKey.length() < 4 ? null : apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    providerKey = apiKey == null || apiKey.length() < MIN_ANSWER_KEY_CHARS ? null
+        : apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (config.apiKey() == null) {
       authName = null;
       authValue = null;
@@ -216,12 +223,13 @@ final class UpstreamInterceptor implements Interceptor {
 
   /**
    * {@code event} with the provider key replaced, should a provider quote it inside a stream (an error event after
-   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key: the key-like pattern
-   * of errors would mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
+   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key, and only a key of at
+   * least {@value #MIN_ANSWER_KEY_CHARS} characters: the key-like pattern of errors, or a local server's placeholder
+   * key ("ollama"), would mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
    */
   private SseEvent withoutProviderKey(SseEvent event) {
-    String key = config.apiKey();
-    if (event == null || key == null || key.length() < 4 || event.data() == null || !event.data().contains(key)) {
+    String key = providerKey == null ? null : config.apiKey();
+    if (event == null || key == null || event.data() == null || !event.data().contains(key)) {
       return event;
     }
     return new SseEvent(event.event(), event.data().replace(key, "***"));
@@ -230,8 +238,8 @@ final class UpstreamInterceptor implements Interceptor {
   /**
    * A successful JSON answer's {@code body} with the provider key replaced (the body itself when it holds none):
    * some providers and proxies answer a failure with status 200 and an error object that quotes the key, and a
-   * non-2xx body is rebuilt by {@link #sanitizeError} but a 2xx one is passed on. Only the exact key, as in a stream.
-   * <b>Security:</b> the provider key never reaches a client.
+   * non-2xx body is rebuilt by {@link #sanitizeError} but a 2xx one is passed on. Only the exact key of at least
+   * {@value #MIN_ANSWER_KEY_CHARS} characters, as in a stream. <b>Security:</b> the provider key never reaches a client.
    */
   private byte[] withoutProviderKey(byte[] body) {
     byte[] key = providerKey;
