@@ -79,26 +79,20 @@ class DetectionTextTest {
   }
 
   /**
-   * An escaped combining mark composes with the character before it, as a written one does: json.dumps of
-   * decomposed (NFD) text escapes the marks alone ("Mu\\u0308ller"), and a name so written was read as "Mu", a mark
-   * and "ller", found by no engine, and went upstream in clear (review15).
+   * A combining mark composes with the character before it, written or escaped: json.dumps of decomposed (NFD) text
+   * escapes the marks alone ("Mu\\u0308ller"), and a name so written was read as "Mu", a mark and "ller", found by no
+   * engine, and went upstream in clear (review15).
    */
-  @org.junit.jupiter.api.Test
-  void anEscapedCombiningMarkComposesAndMapsBackToBaseAndEscape() {
-    String text = "Jose\\u0301 Mu\\u0308ller, \\u00f8\\u0301, q\\u0301";
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      written marks | Jose\u0301 Mu\u0308ller, q\u0301                             | Jos\u00E9 M\u00FCller, q\u0301
+      escaped marks | Jose\\u0301 Mu\\u0308ller, \\u00f8\\u0301, q\\u0301 | Jos\u00E9 M\u00FCller, \u01FF, q\u0301
+      """)
+  void combiningMarksComposeWithTheCharacterBeforeThemAndMapBackToBoth(String name, String text, String expected) {
     DetectionText view = DetectionText.of(text);
-    assertThat(view.view()).isEqualTo("Jos\u00E9 M\u00FCller, \u01FF, q\u0301");
+    assertThat(view.view()).isEqualTo(expected);
     Finding f = view.toOriginal(new Finding(0, 11, EntityType.PERSON, 1, "t"));
-    assertThat(f.value(text)).isEqualTo("Jose\\u0301 Mu\\u0308ller");
-  }
-
-  @org.junit.jupiter.api.Test
-  void combiningMarksComposeWithTheCharacterBeforeThemAndMapBackToBoth() {
-    String text = "Jose\u0301 Mu\u0308ller, q\u0301";
-    DetectionText view = DetectionText.of(text);
-    assertThat(view.view()).isEqualTo("Jos\u00E9 M\u00FCller, q\u0301");
-    Finding f = view.toOriginal(new Finding(0, 11, EntityType.PERSON, 1, "t"));
-    assertThat(f.value(text)).isEqualTo("Jose\u0301 Mu\u0308ller");
+    assertThat(f.value(text)).isEqualTo(text.substring(0, text.indexOf(',')));
   }
 
   @Property(tries = 500)
