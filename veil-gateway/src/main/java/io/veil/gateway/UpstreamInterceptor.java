@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * code.
  *
  * <p><b>Security:</b> no client header is forwarded (the client's Authorization is Veil's key); the
- * provider key never appears in a response or a log.
+ * provider key never appears in a response or a log. (A key shorter than {@value #MIN_ANSWER_KEY_CHARS}
+ * characters, a local server's placeholder such as "ollama", is redacted from errors only: in an answer it is a word.)
  */
 final class UpstreamInterceptor implements Interceptor {
   static final int MAX_RESPONSE_BYTES = 64 << 20;
