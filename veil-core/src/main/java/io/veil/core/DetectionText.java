@@ -17,8 +17,8 @@ import java.text.Normalizer;
  * so decomposed (NFD) text, as macOS and some keyboards write it, reads like composed text and a
  * finding covers the marks. A JSON escape of a non-ASCII character ({@code \\u00eb}, as Python's
  * {@code json.dumps} writes every accented letter of a record pasted into a prompt) reads as that character
- * (folded as above), so "Zo\\u00eb S\\u00f8rensen" is read as the name it is and a finding covers the whole
- * escapes; an escaped backslash before it ({@code \\\\u00eb}) is text, not an escape. Anything else is kept as
+ * (folded as above; a pair of escaped surrogates as the one character outside the BMP it writes), so
+ * "Zo\\u00eb S\\u00f8rensen" is read as the name it is and a finding covers the whole escapes; an escaped backslash before it ({@code \\\\u00eb}) is text, not an escape. Anything else is kept as
  * it is, so accented letters and other scripts are untouched. A text without any such character is its own view
  * (no copy).
  *
@@ -64,24 +64,27 @@ public final class DetectionText {
       int next;
       String replacement;
       if (escaped >= 0) {
-        // a JSON escape reads as its character (folded as any other), mapped to all six characters
+        // a JSON escape reads as its character (folded as any other), mapped to all its characters
         cp = escaped;
-        next = i + ESCAPE_LENGTH;
-        String folded = replacement(escaped);
-        replacement = folded != null ? folded : String.valueOf((char) escaped);
+        next = i + escapeLength(escaped);
+        replacement = replacement(escaped);
       } else {
         cp = text.codePointAt(i);
         next = i + Character.charCount(cp);
         replacement = cp < 0x80 ? null : replacement(cp);
       }
       if (replacement == null && n > 0 && to[n - 1] == i && isMark(cp)) {
-        String composed = composed(sb.charAt(n - 1), text, i, next);
+        // an escaped mark composes as a written one: json.dumps of decomposed text writes "Mu\\u0308ller"
+        String composed = composed(sb.charAt(n - 1), escaped >= 0 ? new String(Character.toChars(cp)) : text.substring(i, next));
         if (composed != null) {
           sb.setCharAt(n - 1, composed.charAt(0));
           to[n - 1] = next;
           i = next;
           continue;
         }
+      }
+      if (replacement == null && escaped >= 0) {
+        replacement = new String(Character.toChars(cp)); // the escaped character itself, in place of the escape
       }
       if (replacement == null) {
         for (int k = i; k < next; k++) {
@@ -166,11 +169,40 @@ public final class DetectionText {
   private static final int ESCAPE_LENGTH = 6;
 
   /**
-   * The character that a JSON escape {@code \\uXXXX} at {@code i} stands for, when it is not ASCII and not half of
-   * a surrogate pair and the backslash is not itself escaped; else -1.
+   * The character that a JSON escape at {@code i} stands for, when the backslash is not itself escaped: {@code \\uXXXX}
+   * of a character that is not ASCII and not a surrogate, or a pair {@code \\uD8XX\\uDCXX} of surrogates (json.dumps
+   * writes each character outside the BMP so: mathematical letters, emoji); else -1 (a lone surrogate is text). The
+   * escape is {@link #escapeLength} characters long.
    */
   static int escapedAt(String text, int i) {
-    if (text.charAt(i) != '\\' || i + ESCAPE_LENGTH > text.length() || text.charAt(i + 1) != 'u') {
+    int value = hexEscape(text, i);
+    if (value < 0x80) {
+      return -1;
+    }
+    if (Character.isHighSurrogate((char) value)) {
+      int low = hexEscape(text, i + ESCAPE_LENGTH);
+      if (low < 0 || !Character.isLowSurrogate((char) low)) {
+        return -1;
+      }
+      value = Character.toCodePoint((char) value, (char) low);
+    } else if (Character.isSurrogate((char) value)) {
+      return -1;
+    }
+    int backslashes = 0;
+    for (int k = i - 1; k >= 0 && text.charAt(k) == '\\'; k--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 0 ? value : -1;
+  }
+
+  /** The length of the escape of {@code cp} that {@link #escapedAt} read: two escapes for a supplementary character. */
+  private static int escapeLength(int cp) {
+    return Character.charCount(cp) * ESCAPE_LENGTH;
+  }
+
+  /** The value of the four hex digits of a {@code \\uXXXX} at {@code i} (backslashes before it not counted), or -1. */
+  private static int hexEscape(String text, int i) {
+    if (i + ESCAPE_LENGTH > text.length() || text.charAt(i) != '\\' || text.charAt(i + 1) != 'u') {
       return -1;
     }
     int value = 0;
@@ -181,14 +213,7 @@ public final class DetectionText {
       }
       value = value * 16 + d;
     }
-    if (value < 0x80 || Character.isSurrogate((char) value)) {
-      return -1;
-    }
-    int backslashes = 0;
-    for (int k = i - 1; k >= 0 && text.charAt(k) == '\\'; k--) {
-      backslashes++;
-    }
-    return backslashes % 2 == 0 ? value : -1;
+    return value;
   }
 
   /** Index of the first character that needs undoing, or -1. */
@@ -201,7 +226,7 @@ public final class DetectionText {
       if (c >= 0x80) {
         int cp = text.codePointAt(i);
         if (replacement(cp) != null
-            || (i > 0 && isMark(cp) && composed(text.charAt(i - 1), text, i, i + Character.charCount(cp)) != null)) {
+            || (i > 0 && isMark(cp) && composed(text.charAt(i - 1), text.substring(i, i + Character.charCount(cp))) != null)) {
           return i;
         }
       }
@@ -218,12 +243,12 @@ public final class DetectionText {
     return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK;
   }
 
-  /** {@code base} followed by the mark text[from, to) as one NFC character, or null if they do not compose. */
-  private static String composed(char base, String text, int from, int to) {
+  /** {@code base} followed by {@code mark} as one NFC character, or null if they do not compose. */
+  private static String composed(char base, String mark) {
     if (Character.isSurrogate(base)) {
       return null;
     }
-    String nfc = Normalizer.normalize(base + text.substring(from, to), Normalizer.Form.NFC);
+    String nfc = Normalizer.normalize(base + mark, Normalizer.Form.NFC);
     return nfc.length() == 1 ? nfc : null;
   }
 

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * code.
  *
  * <p><b>Security:</b> no client header is forwarded (the client's Authorization is Veil's key); the
- * provider key never appears in a response or a log.
+ * provider key never appears in a response or a log. (A key shorter than {@value #MIN_ANSWER_KEY_CHARS}
+ * characters, a local server's placeholder such as "ollama", is redacted from errors only: in an answer it is a word.)
  */
 final class UpstreamInterceptor implements Interceptor {
   static final int MAX_RESPONSE_BYTES = 64 << 20;
@@ -45,6 +46,14 @@ final class UpstreamInterceptor implements Interceptor {
   /** The provider URI of each endpoint without a path parameter, built once (not per request). */
   private final java.util.EnumMap<Endpoint, URI> uris = new java.util.EnumMap<>(Endpoint.class);
   private final String query;
+  /**
+   * The shortest provider key replaced inside a successful answer: a credential is longer (OpenAI's, Azure's, every
+   * hosted provider's: 32 characters and more), while the placeholders that local servers take ("EMPTY", "ollama",
+   * "none", vLLM's "token-abc123") are words and phrases of ordinary answers, which replacing would mangle.
+   */
+  static final int MIN_ANSWER_KEY_CHARS = 16;
+  /** The provider key's bytes when it is a credential to replace in answers ({@link #MIN_ANSWER_KEY_CHARS}), else null. */
+  private final byte[] providerKey;
 
   UpstreamInterceptor(UpstreamConfig config, UpstreamTransport transport, GatewayMetrics metrics) {
     this.config = config.validated();
@@ -57,6 +66,9 @@ final class UpstreamInterceptor implements Interceptor {
         uris.put(e, URI.create(this.config.baseUrl().toString() + e.upstreamPath() + query));
       }
     }
+    String apiKey = this.config.apiKey();
+    providerKey = apiKey == null || apiKey.length() < MIN_ANSWER_KEY_CHARS ? null
+        : apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (config.apiKey() == null) {
       authName = null;
       authValue = null;
@@ -144,7 +156,7 @@ final class UpstreamInterceptor implements Interceptor {
       return new GatewayResponse.Json(status, headers, sanitizeError(status, bytes));
     }
     try {
-      JsonNode json = Json.MAPPER.readTree(bytes);
+      JsonNode json = Json.MAPPER.readTree(withoutProviderKey(bytes));
       if (json == null || !json.isContainerNode()) {
         throw new IOException("not a JSON document");
       }
@@ -212,15 +224,52 @@ final class UpstreamInterceptor implements Interceptor {
 
   /**
    * {@code event} with the provider key replaced, should a provider quote it inside a stream (an error event after
-   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key: the key-like pattern
-   * of errors would mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
+   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key, and only a key of at
+   * least {@value #MIN_ANSWER_KEY_CHARS} characters: the key-like pattern of errors, or a local server's placeholder
+   * key ("ollama"), would mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
    */
   private SseEvent withoutProviderKey(SseEvent event) {
-    String key = config.apiKey();
-    if (event == null || key == null || key.length() < 4 || event.data() == null || !event.data().contains(key)) {
+    String key = providerKey == null ? null : config.apiKey();
+    if (event == null || key == null || event.data() == null || !event.data().contains(key)) {
       return event;
     }
     return new SseEvent(event.event(), event.data().replace(key, "***"));
+  }
+
+  /**
+   * A successful JSON answer's {@code body} with the provider key replaced (the body itself when it holds none):
+   * some providers and proxies answer a failure with status 200 and an error object that quotes the key, and a
+   * non-2xx body is rebuilt by {@link #sanitizeError} but a 2xx one is passed on. Only the exact key of at least
+   * {@value #MIN_ANSWER_KEY_CHARS} characters, as in a stream. <b>Security:</b> the provider key never reaches a client.
+   */
+  private byte[] withoutProviderKey(byte[] body) {
+    byte[] key = providerKey;
+    int at = key == null ? -1 : indexOf(body, key, 0);
+    if (at < 0) {
+      return body;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length);
+    int from = 0;
+    for (; at >= 0; at = indexOf(body, key, from)) {
+      out.write(body, from, at - from);
+      out.write('*');
+      out.write('*');
+      out.write('*');
+      from = at + key.length;
+    }
+    out.write(body, from, body.length - from);
+    return out.toByteArray();
+  }
+
+  /** The first index at or after {@code from} where {@code key} (not empty) occurs in {@code body}, or -1. */
+  private static int indexOf(byte[] body, byte[] key, int from) {
+    byte first = key[0];
+    for (int i = from, last = body.length - key.length; i <= last; i++) {
+      if (body[i] == first && java.util.Arrays.equals(body, i, i + key.length, key, 0, key.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private String redact(String s) {

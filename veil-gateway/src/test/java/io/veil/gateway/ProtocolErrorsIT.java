@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -199,6 +200,28 @@ class ProtocolErrorsIT {
     HttpResponse<String> html = fx.get("/v1/models", fx.key);
     assertThat(html.statusCode()).isEqualTo(500);
     assertThat(error(html).get("message").asText()).doesNotContain("boom");
+  }
+
+  /**
+   * A provider or proxy that answers a failure with status 200 and an error object quoting the provider key: a
+   * non-2xx body is rebuilt with the key redacted, and an error event inside a stream has the key replaced, but a 2xx
+   * JSON answer was passed on as it came, key included (review15). Non-streamed, streamed (answered as JSON) and GET.
+   */
+  @Test
+  void aSuccessfulAnswerQuotingTheProviderKeyReachesTheClientWithoutIt() throws Exception {
+    fx.echo.override = new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        .body("{\"error\":{\"message\":\"Incorrect API key provided: sk-provider-secret-123456 (sk-provider-secret-123456)\","
+            + "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}")
+        .build();
+    List<HttpResponse<String>> answers = List.of(
+        fx.post("/v1/chat/completions", fx.key, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        fx.post("/v1/chat/completions", fx.key,
+            "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        fx.get("/v1/models", fx.key));
+    for (HttpResponse<String> r : answers) {
+      assertThat(r.statusCode()).as(r.uri().toString()).isEqualTo(200);
+      assertThat(r.body()).as(r.uri().toString()).doesNotContain("sk-provider-secret").contains("Incorrect API key provided: ***");
+    }
   }
 
   /**

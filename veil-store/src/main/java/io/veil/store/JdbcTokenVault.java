@@ -186,13 +186,21 @@ public final class JdbcTokenVault implements TokenVault {
         }
         continue;
       }
-      if (deferred == null && !turn.taken() && !turn.take(lockOf(scope))) {
+      if (deferred == null && !turn.taken()) {
         // from here to the commit, this process's writers of the scope take turns: none counts an ordinal another
-        // is about to store, so only another instance's commit can refuse this insert (TokenNameReuseIT). This one
-        // waited for its turn: look the value up again (the writer before may have stored it)
-        fromBatch = false;
-        attempt--;
-        continue;
+        // is about to store, so only another instance's commit can refuse this insert (TokenNameReuseIT)
+        boolean waited = !turn.take(lockOf(scope));
+        if (batch != null && batch.staleCounts(scope, stripeCommits.get(stripeOf(scope)))) {
+          // another writer of this process committed since the batch counted the scope (while this one waited, or
+          // between two of its mints): counted from the batch, this insert would lose to that commit (review15)
+          batch.forgetCount(scope, type);
+        }
+        if (waited) {
+          // look the value up again (the writer before may have stored it)
+          fromBatch = false;
+          attempt--;
+          continue;
+        }
       }
       // after a second insert in a row lost, another instance mints in the scope as fast as this one counts: each
       // count sees its last commit while its next insert is in flight, so counting alone would mint that insert's
@@ -237,8 +245,10 @@ public final class JdbcTokenVault implements TokenVault {
         continue;
       }
       if (outcome == Insert.INSERTED) {
+        long commits = stripeCommits.incrementAndGet(stripeOf(scope)); // under the turn: no other commit since its check
         if (batch != null) {
           batch.minted(scope, type, lookup, token, now + retention.toMillis());
+          batch.staleCounts(scope, commits);
         }
         return token;
       }
@@ -497,8 +507,20 @@ public final class JdbcTokenVault implements TokenVault {
   }
 
   private ReentrantLock lockOf(Scope scope) {
-    return scopeLocks[Math.floorMod(scope.hashCode(), scopeLocks.length)];
+    return scopeLocks[stripeOf(scope)];
   }
+
+  private int stripeOf(Scope scope) {
+    return Math.floorMod(scope.hashCode(), scopeLocks.length);
+  }
+
+  /**
+   * Per lock of {@link #scopeLocks}, the inserts this process committed under it (a value's, or a deferred call's
+   * rows), increased under the lock only: a batch that counted a scope at another number counts it again before
+   * it mints there ({@link Batch#staleCounts}).
+   */
+  private final java.util.concurrent.atomic.AtomicLongArray stripeCommits =
+      new java.util.concurrent.atomic.AtomicLongArray(scopeLocks.length);
 
   /** Inserts a deferred call's rows in one transaction; false when they could not all be stored (none was). */
   private boolean store(Deferred deferred) {
@@ -517,6 +539,7 @@ public final class JdbcTokenVault implements TokenVault {
         deferred.rows.forEach(r -> keys.forget(r.ref().hex()));
       }
       if (outcome == Insert.INSERTED) {
+        stripeCommits.incrementAndGet(stripeOf(deferred.scope));
         deferred.rows.forEach(r -> {
           SubjectKeys.NewKey fresh = deferred.newKeys.remove(r.ref().hex());
           if (fresh != null) {
@@ -920,6 +943,7 @@ public final class JdbcTokenVault implements TokenVault {
 
     /** Forgets all the batch knows of the scope: the next use reads it again. */
     void forget(Scope scope) {
+      countedAt.remove(scope);
       lookups.remove(scope);
       marks.remove(scope);
       tokens.remove(scope);
@@ -928,6 +952,21 @@ public final class JdbcTokenVault implements TokenVault {
       anyTokenAnswers.remove(scope);
       tokenIndexes.remove(scope);
       countByQuery.remove(scope);
+    }
+
+    /**
+     * Per scope, the {@link #stripeCommits} number at which this batch's reads of the scope (its lookups, and the
+     * counts made from them or by a query under the scope's lock) were current.
+     */
+    private final Map<Scope, Long> countedAt = new HashMap<>();
+
+    /**
+     * Whether this process committed inserts under the scope's lock since the batch's reads of it were current
+     * (or none is recorded); either way {@code commits} is recorded as the current number.
+     */
+    boolean staleCounts(Scope scope, long commits) {
+      Long at = countedAt.put(scope, commits);
+      return at == null || at != commits;
     }
 
     void forgetCount(Scope scope, EntityType type) {
@@ -939,6 +978,9 @@ public final class JdbcTokenVault implements TokenVault {
     }
 
     Map<String, Existing> lookups(Scope scope) {
+      if (!lookups.containsKey(scope)) {
+        countedAt.put(scope, stripeCommits.get(stripeOf(scope))); // before the read: a commit during it counts as after
+      }
       return readOnce(lookups, scope, "vault lookups", c -> readLookups(c, scope));
     }
 
