@@ -26,7 +26,8 @@ import java.util.Set;
  * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
  * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. A name does not end on its
  * particle ("rania el amrani"), a lower-case name right after a self-introduction ("my name is krisztian", "call
- * me tendai") is a PERSON in English text, and "Al"/"El" right after a capitalised name is the Arabic article, not
+ * me tendai") or addressed after a greeting or thanks ("hi bill,", "thanks will!", {@link Vocatives}) is a PERSON
+ * in English text, a chat abbreviation in lower case ("thx") is none, and "Al"/"El" right after a capitalised name is the Arabic article, not
  * the street prefix of an address the rule layer found ("Nasser Al Suwaidi, 54"). In English text (or text
  * of unknown language) a lone LOCATION that the name lists know as one of the most frequent first names and as
  * a town only, with no place cue around it, is reported as a PERSON ("She named him Brandon").
@@ -190,6 +191,7 @@ public final class ModelNerEngine implements NerEngine {
       from = to;
     }
     selfIntroductions(tk, facts, spans);
+    Vocatives.add(tk, facts, spans);
     // the rule layer's street addresses win over model spans inside them (a city within an address)
     List<Finding> addresses = new ArrayList<>(4);
     for (Finding r : rules) {
@@ -370,11 +372,16 @@ public final class ModelNerEngine implements NerEngine {
       "ttyl", "lmk", "imo", "imho", "smh", "ngl", "tho", "tmrw", "tmr", "cuz", "coz", "lmao", "rofl", "yall", "bruh",
       "omw", "irl", "afaik", "fyi", "srsly", "ded", "sooo", "soooo");
 
+  /** {@code [start, end)} is one of {@link #CHAT_WORDS}, written in lower case. */
+  static boolean chatWord(String text, int start, int end) {
+    return end - start <= 6 && Character.isLowerCase(text.charAt(start)) && CHAT_WORDS.contains(text.substring(start, end));
+  }
+
   /** Score of a lower-case name after a self-introduction (above the default threshold). */
   static final double INTRODUCED_SCORE = 0.7;
 
   /** Token {@code t} and the next are one space apart on the same line. */
-  private static boolean adjacent(ModelTokens tk, int t) {
+  static boolean adjacent(ModelTokens tk, int t) {
     return t + 1 < tk.size && !tk.lineBefore[t + 1] && tk.starts[t + 1] == tk.ends[t] + 1
         && tk.text.charAt(tk.ends[t]) == ' ';
   }
@@ -420,7 +427,7 @@ public final class ModelNerEngine implements NerEngine {
     return is(tk, t, "is") && is(tk, t - 1, "this") ? 1 : 0;
   }
 
-  private static boolean is(ModelTokens tk, int t, String word) {
+  static boolean is(ModelTokens tk, int t, String word) {
     return tk.length(t) == word.length() && tk.text.regionMatches(true, tk.starts[t], word, 0, word.length());
   }
 
@@ -581,6 +588,9 @@ public final class ModelNerEngine implements NerEngine {
       }
       if ((closed & (Closed.FUNCTION | Closed.NOT_NAMES)) != 0 && support < 0.5) {
         return;
+      }
+      if (type == EntityType.PERSON && support < 0.5 && chatWord(text, start, end)) {
+        return; // "thx jen!": a chat abbreviation in lower case is no name
       }
       boolean common = (lex & Lexicon.COMMON) != 0;
       // a word that is one of the most frequent first names as well as a common word ("Mark", "Sue", "Daisy")
