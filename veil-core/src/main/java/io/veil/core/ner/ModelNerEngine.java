@@ -27,7 +27,9 @@ import java.util.Set;
  * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. A name does not end on its
  * particle ("rania el amrani"), a lower-case name right after a self-introduction ("my name is krisztian", "call
  * me tendai") or addressed after a greeting or thanks ("hi bill,", "thanks will!", {@link Vocatives}) is a PERSON
- * in English text, a chat abbreviation in lower case ("thx") is none, and "Al"/"El" right after a capitalised name is the Arabic article, not
+ * in English text, a chat abbreviation in lower case ("thx") is none, outside English a PERSON in a text with no
+ * capitals needs a well-known name word or a title before it ({@link #nameEvidence}: "la santé" is none), and
+ * "Al"/"El" right after a capitalised name is the Arabic article, not
  * the street prefix of an address the rule layer found ("Nasser Al Suwaidi, 54"). In English text (or text
  * of unknown language) a lone LOCATION that the name lists know as one of the most frequent first names and as
  * a town only, with no place cue around it, is reported as a PERSON ("She named him Brandon").
@@ -215,7 +217,8 @@ public final class ModelNerEngine implements NerEngine {
     double unionMin = english ? 0.5 : STRONG_RULE;
     Intervals spanRanges = Intervals.of(spans, GazetteerNerEngine.Span::start, GazetteerNerEngine.Span::end);
     for (Finding r : rules) {
-      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !spanRanges.any(r.start(), r.end())) {
+      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !spanRanges.any(r.start(), r.end())
+          && !(r.type().equals(EntityType.PERSON) && facts.caseless && facts.lang > 1 && !nameEvidence(text, r.start(), r.end()))) {
         int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
         int at = handleAt(text, r.start(), end); // a rule-layer name on part of a handle covers it too
         out.add(at < 0 ? new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score())
@@ -616,6 +619,9 @@ public final class ModelNerEngine implements NerEngine {
     if (support >= 0.5) {
       score = Math.max(score, Math.min(0.95, support + 0.05));
     }
+    if (type == EntityType.PERSON && facts.caseless && facts.lang > 1 && !nameEvidence(text, start, end)) {
+      score = 0.45; // "la santé", "que le corbillard" in lower-cased French: case says nothing, the lists say no name
+    }
     int houseNumberEnd = type == EntityType.PERSON && text.charAt(start) != '@' ? houseNumberAfter(text, end) : -1;
     if (houseNumberEnd > 0) {
       // "on Peter Zuidhove 188", "at 6076 Piroska u. 97.": a name followed by a house number is a street
@@ -623,6 +629,44 @@ public final class ModelNerEngine implements NerEngine {
       return;
     }
     out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /**
+   * Whether the name {@code [start, end)}, found in a text with no capitals outside English, shows it is one: a word
+   * other than a particle or function word is a well-known first name or surname (band at least
+   * {@value NameMentions#KNOWN_NAME}, its ASCII spellings included: {@link NameSpellings}), or a title stands right
+   * before it ("frau müller"). Where case says nothing and the lists know no common words of the language, that is
+   * all that is left; {@link NameMentions} asks the same of the mentions it adds there. Without it the rule layer
+   * reads pairs of articles and nouns as names ("de la", "la santé", "que le corbillard"): the non-English corpora
+   * hold no person in such text at all. Reads the words of the span and the one before it.
+   */
+  static boolean nameEvidence(String text, int start, int end) {
+    Lexicon lexicon = GazetteerNerEngine.lexicon();
+    int i = start;
+    while (i < end) {
+      while (i < end && !Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      int w = i;
+      while (i < end && Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      if (i > w && (Closed.mask(text, w, i) & (Closed.PARTICLES | Closed.FUNCTION)) == 0) {
+        int lex = NameSpellings.withFolded(lexicon, text, w, i, lexicon.lookup(text, w, i));
+        if (Math.max(Lexicon.first(lex), Lexicon.last(lex)) >= NameMentions.KNOWN_NAME) {
+          return true;
+        }
+      }
+    }
+    int before = skipSpacesBack(text, start);
+    if (text.startsWith(".", before - 1)) {
+      before--; // "sr. garcía"
+    }
+    int from = before;
+    while (from > 0 && Character.isLetter(text.charAt(from - 1))) {
+      from--;
+    }
+    return from < before && (Closed.mask(text, from, before) & Closed.TITLES) != 0;
   }
 
   /**
