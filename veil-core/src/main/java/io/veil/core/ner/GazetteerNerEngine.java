@@ -96,7 +96,21 @@ public final class GazetteerNerEngine implements NerEngine {
     Tokens tokens = new Tokens(text, lexicon());
     boolean conservative = conservative(tokens, language);
     int lang = conservative ? NameMentions.GERMAN : language == null || language.equals("en") ? 0 : NameMentions.OTHER;
-    return NameMentions.apply(text, scan(tokens, conservative), lang, name());
+    List<Finding> found = scan(tokens, conservative);
+    if (lang != 0 && !found.isEmpty() && caseless(text)) {
+      // outside English, where case says nothing, a name needs a well-known name word or a title ("la santé")
+      found.removeIf(f -> f.type().equals(EntityType.PERSON) && !ModelNerEngine.nameEvidence(text, f.start(), f.end()));
+    }
+    return NameMentions.apply(text, found, lang, name());
+  }
+
+  private static boolean caseless(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (CharClass.isUpperCase(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

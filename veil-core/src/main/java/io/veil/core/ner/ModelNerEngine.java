@@ -26,7 +26,10 @@ import java.util.Set;
  * over particles, initials, a name suffix or a known surname the model left out ("Maika van der Berg"), and
  * a name followed by a house number ("Peter Zuidhove 188") is reported as an ADDRESS. A name does not end on its
  * particle ("rania el amrani"), a lower-case name right after a self-introduction ("my name is krisztian", "call
- * me tendai") is a PERSON in English text, and "Al"/"El" right after a capitalised name is the Arabic article, not
+ * me tendai") or addressed after a greeting or thanks ("hi bill,", "thanks will!", {@link Vocatives}) is a PERSON
+ * in English text, a chat abbreviation in lower case ("thx") is none, outside English a PERSON in a text with no
+ * capitals needs a well-known name word or a title before it ({@link #nameEvidence}: "la santé" is none), and
+ * "Al"/"El" right after a capitalised name is the Arabic article, not
  * the street prefix of an address the rule layer found ("Nasser Al Suwaidi, 54"). In English text (or text
  * of unknown language) a lone LOCATION that the name lists know as one of the most frequent first names and as
  * a town only, with no place cue around it, is reported as a PERSON ("She named him Brandon").
@@ -192,6 +195,7 @@ public final class ModelNerEngine implements NerEngine {
       from = to;
     }
     selfIntroductions(tk, facts, spans);
+    Vocatives.add(tk, facts, spans);
     // the rule layer's street addresses win over model spans inside them (a city within an address)
     List<Finding> addresses = new ArrayList<>(4);
     for (Finding r : rules) {
@@ -215,7 +219,8 @@ public final class ModelNerEngine implements NerEngine {
     double unionMin = english ? 0.5 : STRONG_RULE;
     Intervals spanRanges = Intervals.of(spans, GazetteerNerEngine.Span::start, GazetteerNerEngine.Span::end);
     for (Finding r : rules) {
-      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !spanRanges.any(r.start(), r.end())) {
+      if (!r.type().equals(EntityType.ADDRESS) && r.score() >= unionMin && !spanRanges.any(r.start(), r.end())
+          && !(r.type().equals(EntityType.PERSON) && facts.caseless && facts.lang > 1 && !nameEvidence(text, r.start(), r.end()))) {
         int end = r.type().equals(EntityType.PERSON) ? ruleNameEnd(text, r.start(), r.end()) : r.end();
         int at = handleAt(text, r.start(), end); // a rule-layer name on part of a handle covers it too
         out.add(at < 0 ? new GazetteerNerEngine.Span(r.start(), end, r.type(), r.score())
@@ -372,11 +377,16 @@ public final class ModelNerEngine implements NerEngine {
       "ttyl", "lmk", "imo", "imho", "smh", "ngl", "tho", "tmrw", "tmr", "cuz", "coz", "lmao", "rofl", "yall", "bruh",
       "omw", "irl", "afaik", "fyi", "srsly", "ded", "sooo", "soooo");
 
+  /** {@code [start, end)} is one of {@link #CHAT_WORDS}, written in lower case. */
+  static boolean chatWord(String text, int start, int end) {
+    return end - start <= 6 && Character.isLowerCase(text.charAt(start)) && CHAT_WORDS.contains(text.substring(start, end));
+  }
+
   /** Score of a lower-case name after a self-introduction (above the default threshold). */
   static final double INTRODUCED_SCORE = 0.7;
 
   /** Token {@code t} and the next are one space apart on the same line. */
-  private static boolean adjacent(ModelTokens tk, int t) {
+  static boolean adjacent(ModelTokens tk, int t) {
     return t + 1 < tk.size && !tk.lineBefore[t + 1] && tk.starts[t + 1] == tk.ends[t] + 1
         && tk.text.charAt(tk.ends[t]) == ' ';
   }
@@ -422,7 +432,7 @@ public final class ModelNerEngine implements NerEngine {
     return is(tk, t, "is") && is(tk, t - 1, "this") ? 1 : 0;
   }
 
-  private static boolean is(ModelTokens tk, int t, String word) {
+  static boolean is(ModelTokens tk, int t, String word) {
     return tk.length(t) == word.length() && tk.text.regionMatches(true, tk.starts[t], word, 0, word.length());
   }
 
@@ -584,6 +594,9 @@ public final class ModelNerEngine implements NerEngine {
       if ((closed & (Closed.FUNCTION | Closed.NOT_NAMES)) != 0 && support < 0.5) {
         return;
       }
+      if (type == EntityType.PERSON && support < 0.5 && chatWord(text, start, end)) {
+        return; // "thx jen!": a chat abbreviation in lower case is no name
+      }
       boolean common = (lex & Lexicon.COMMON) != 0;
       // a word that is one of the most frequent first names as well as a common word ("Mark", "Sue", "Daisy")
       // stays the person the model saw at a sentence start ("Mark is a very sympathetic person")
@@ -608,6 +621,9 @@ public final class ModelNerEngine implements NerEngine {
     if (support >= 0.5) {
       score = Math.max(score, Math.min(0.95, support + 0.05));
     }
+    if (type == EntityType.PERSON && facts.caseless && facts.lang > 1 && !nameEvidence(text, start, end)) {
+      score = 0.45; // "la santé", "que le corbillard" in lower-cased French: case says nothing, the lists say no name
+    }
     int houseNumberEnd = type == EntityType.PERSON && text.charAt(start) != '@' ? houseNumberAfter(text, end) : -1;
     if (houseNumberEnd > 0) {
       // "on Peter Zuidhove 188", "at 6076 Piroska u. 97.": a name followed by a house number is a street
@@ -615,6 +631,44 @@ public final class ModelNerEngine implements NerEngine {
       return;
     }
     out.add(new GazetteerNerEngine.Span(start, end, type, score));
+  }
+
+  /**
+   * Whether the name {@code [start, end)}, found in a text with no capitals outside English, shows it is one: a word
+   * other than a particle or function word is a well-known first name or surname (band at least
+   * {@value NameMentions#KNOWN_NAME}, its ASCII spellings included: {@link NameSpellings}), or a title stands right
+   * before it ("frau müller"). Where case says nothing and the lists know no common words of the language, that is
+   * all that is left; {@link NameMentions} asks the same of the mentions it adds there. Without it the rule layer
+   * reads pairs of articles and nouns as names ("de la", "la santé", "que le corbillard"): the non-English corpora
+   * hold no person in such text at all. Reads the words of the span and the one before it.
+   */
+  static boolean nameEvidence(String text, int start, int end) {
+    Lexicon lexicon = GazetteerNerEngine.lexicon();
+    int i = start;
+    while (i < end) {
+      while (i < end && !Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      int w = i;
+      while (i < end && Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      if (i > w && (Closed.mask(text, w, i) & (Closed.PARTICLES | Closed.FUNCTION)) == 0) {
+        int lex = NameSpellings.withFolded(lexicon, text, w, i, lexicon.lookup(text, w, i));
+        if (Math.max(Lexicon.first(lex), Lexicon.last(lex)) >= NameMentions.KNOWN_NAME) {
+          return true;
+        }
+      }
+    }
+    int before = skipSpacesBack(text, start);
+    if (text.startsWith(".", before - 1)) {
+      before--; // "sr. garcía"
+    }
+    int from = before;
+    while (from > 0 && Character.isLetter(text.charAt(from - 1))) {
+      from--;
+    }
+    return from < before && (Closed.mask(text, from, before) & Closed.TITLES) != 0;
   }
 
   /**

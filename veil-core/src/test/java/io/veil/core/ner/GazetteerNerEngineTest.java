@@ -126,6 +126,17 @@ class GazetteerNerEngineTest {
   }
 
   @Test
+  void aLowerCasedNonEnglishTextNeedsAWellKnownNameOrATitle() {
+    // before: "PERSON=la santé", "PERSON=la salle du" and "PERSON=que le" (articles the lists know as names)
+    assertThat(found("la santé publique et la salle du conseil", "fr")).noneMatch(f -> f.startsWith("PERSON="));
+    assertThat(found("que le corbillard passe devant la mairie", "fr")).noneMatch(f -> f.startsWith("PERSON="));
+    assertThat(found("jean dupont habite à lyon depuis dix ans", "fr")).contains("PERSON=jean dupont");
+    assertThat(found("juan garcía lópez vive en valencia", "es")).contains("PERSON=juan garcía lópez");
+    // English lower-case chat keeps its own rules
+    assertThat(found("talked to anna kowalski today", "en")).contains("PERSON=anna kowalski");
+  }
+
+  @Test
   void weakEvidenceStaysUnderTheDefaultThreshold() {
     // a lone word that is both a first name and a common word is proposed with a low score only
     List<Finding> raw = ENGINE.analyze("We will grant access.", "en");

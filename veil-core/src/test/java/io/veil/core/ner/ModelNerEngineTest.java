@@ -450,6 +450,43 @@ class ModelNerEngineTest {
     assertThat(ModelNerEngine.handleEnd("@" + "a".repeat(50), 0, 5)).as("too long for a handle").isEqualTo(5);
   }
 
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiterString = "|", textBlock = """
+      la santé publique et la salle du conseil         | fr | 0  | 8   | false
+      que le corbillard passe devant la mairie         | fr | 0  | 17  | false
+      madame la comtesse de la tour est arrivée        | fr | 19 | 24  | false
+      el paciente fue visto en la sala de urgencias    | es | 25 | 45  | false
+      jean dupont habite à lyon                        | fr | 0  | 11  | true
+      juan garcía lópez vive en valencia               | es | 0  | 17  | true
+      der arzt hat mit frau müller gesprochen          | de | 22 | 28  | true
+      hablé con el sr. garcía ayer                     | es | 17 | 23  | true
+      """)
+  void aNameInATextWithNoCapitalsOutsideEnglishNeedsAWellKnownNameWordOrATitle(String text, String lang, int start,
+      int end, boolean evidence) {
+    assertThat(ModelNerEngine.nameEvidence(text, start, end)).as(text.substring(start, end)).isEqualTo(evidence);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiterString = "|", textBlock = """
+      la santé publique et la salle du conseil         | fr | ''
+      que le corbillard passe devant la mairie         | fr | ''
+      madame la comtesse de la tour est arrivée        | fr | ''
+      el paciente fue visto por el doctor en la sala de urgencias | es | ''
+      jean dupont habite à lyon depuis dix ans         | fr | jean dupont
+      der arzt hat mit frau müller gesprochen          | de | müller
+      """)
+  void articlesAndNounsInALowerCasedNonEnglishTextAreNoPersons(String text, String lang, String name) {
+    // before: "la santé", "la salle du conseil", "que le corbillard", "de la", "la sala de urgencias" were PERSONs
+    // (the rule layer pairs articles that the lists also know as names with the noun after them)
+    List<String> persons = new ArrayList<>();
+    for (Finding f : ANALYZER.analyze(text, lang)) {
+      if (f.type() == io.veil.core.EntityType.PERSON) {
+        persons.add(f.value(text));
+      }
+    }
+    assertThat(persons).isEqualTo(name.isEmpty() ? List.of() : List.of(name));
+  }
+
   @Test
   void loadIsIdempotentAndModesShareTheModel() {
     assertThat(ModelNerEngine.load()).isSameAs(ENGINE);
