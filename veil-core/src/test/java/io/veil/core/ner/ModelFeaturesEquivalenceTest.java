@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The fast analysis path (one-pass {@link ModelFeatures.Facts}, {@link ModelFeatures#token},
  * {@link SequenceModel#decode(ModelFeatures.Facts, int, int, int[], float[])} over packed rows) must
  * compute exactly what the shipped model was trained on: {@link ModelFeaturesReference} (the code before
- * it was made faster) and a plain per-tag decode over the model's 16-bit weights.
+ * it was made faster) and a plain per-tag decode over the model's 8-bit weights.
  */
 class ModelFeaturesEquivalenceTest {
   private static final SequenceModel MODEL = bundled();

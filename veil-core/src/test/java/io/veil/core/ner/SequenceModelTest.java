@@ -93,6 +93,73 @@ class SequenceModelTest {
     assertThat(back.transitions).isEqualTo(m.transitions);
   }
 
+  /**
+   * The packed decode sums seven tags in the 16-bit quarters of two longs: at the extremes of the 8-bit range
+   * (every feature of a token at +127 or at -127 for a tag) a carry into the next tag would show here.
+   */
+  @Property(tries = 60)
+  void packedDecodeEqualsThePlainSumOfEachTagsWeights(@ForAll long seed) {
+    Random r = new Random(seed);
+    int bits = 10;
+    byte[] w = new byte[(1 << bits) * SequenceModel.TAGS];
+    int extreme = r.nextInt(3); // 0: random, 1: all +127 / -127 per tag, 2: mixed
+    byte[] perTag = new byte[SequenceModel.TAGS];
+    for (int y = 0; y < perTag.length; y++) {
+      perTag[y] = (byte) (r.nextBoolean() ? SequenceModel.LEVELS : -SequenceModel.LEVELS);
+    }
+    for (int i = 0; i < w.length; i++) {
+      int any = r.nextInt(2 * SequenceModel.LEVELS + 1) - SequenceModel.LEVELS;
+      w[i] = extreme == 1 || (extreme == 2 && r.nextBoolean()) ? perTag[i % SequenceModel.TAGS] : (byte) any;
+    }
+    float[] t = new float[(SequenceModel.TAGS + 1) * SequenceModel.TAGS];
+    SequenceModel m = new SequenceModel(bits, 0.5f, w, t);
+    String text = "Dr. Ngozi Okafor flew to Lagos with ACME Ltd. and met @JaneDoe at 10 Main St, Berlin";
+    ModelTokens tk = new ModelTokens(text);
+    ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, GazetteerNerEngine.lexicon(),
+        GazetteerNerEngine.load().analyze(text, "en"), "en");
+    int per = ModelFeatures.PER_TOKEN;
+    float[] emissions = new float[tk.size * SequenceModel.TAGS];
+    m.decode(facts, 0, tk.size, new int[per], emissions);
+    int[] feats = new int[tk.size * per];
+    ModelFeatures.extract(facts, 0, tk.size, bits, feats);
+    for (int tok = 0; tok < tk.size; tok++) {
+      for (int y = 0; y < SequenceModel.TAGS; y++) {
+        int sum = 0;
+        for (int k = 0; k < per; k++) {
+          sum += w[feats[tok * per + k] * SequenceModel.TAGS + y];
+        }
+        assertThat(emissions[tok * SequenceModel.TAGS + y]).as("token %d tag %d", tok, y).isEqualTo(sum * 0.5f);
+      }
+    }
+  }
+
+  @Test
+  void quantizesTheLargestWeightToTheTopOfTheEightBitRange() {
+    float[] w = new float[(1 << 10) * SequenceModel.TAGS];
+    w[3] = -2.54f;
+    w[5] = 1.0f;
+    w[9] = 0.004f;
+    SequenceModel m = SequenceModel.quantize(10, w, new float[(SequenceModel.TAGS + 1) * SequenceModel.TAGS]);
+    assertThat(m.weights[3]).isEqualTo((byte) -127);
+    assertThat(m.weights[5]).isEqualTo((byte) 50);
+    assertThat(m.weights[9]).isEqualTo((byte) 0);
+    assertThat(m.scale).isEqualTo(2.54f / 127);
+  }
+
+  @Test
+  void refusesTheSixteenBitFormatWithAMessageThatSaysRetrain() throws IOException {
+    ByteArrayOutputStream old = new ByteArrayOutputStream();
+    try (var out = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(old))) {
+      out.writeBytes("VEILNER1");
+      out.writeInt(ModelFeatures.VERSION);
+      out.writeInt(10);
+      out.writeInt(SequenceModel.TAGS);
+      out.writeFloat(1f);
+    }
+    assertThatThrownBy(() -> SequenceModel.read(new ByteArrayInputStream(old.toByteArray())))
+        .isInstanceOf(IOException.class).hasMessageContaining("16-bit").hasMessageContaining("retrain");
+  }
+
   @Test
   void refusesDamagedFilesWithoutQuotingThem() throws IOException {
     ByteArrayOutputStream a = new ByteArrayOutputStream();
