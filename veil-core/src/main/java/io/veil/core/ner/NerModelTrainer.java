@@ -227,7 +227,7 @@ public final class NerModelTrainer {
     SequenceModel model = SequenceModel.quantize(bits, kept[0], kept[1]);
     float[] stored = new float[model.weights.length];
     for (int i = 0; i < stored.length; i++) {
-      stored[i] = model.weights[i] * model.scale;
+      stored[i] = model.weight(i);
     }
     bestF1 = f1(stored, model.transitions, selectEx, new float[ModelNerEngine.MAX_WINDOW * SequenceModel.TAGS]);
     log.accept(String.format(java.util.Locale.ROOT, "as stored (8-bit weights): selection span F1 %.4f", bestF1));

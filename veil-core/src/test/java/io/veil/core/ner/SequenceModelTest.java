@@ -90,12 +90,14 @@ class SequenceModelTest {
     assertThat(back.bits).isEqualTo(10);
     assertThat(back.scale).isEqualTo(m.scale);
     assertThat(back.weights).isEqualTo(m.weights);
+    assertThat(back.shifts).isEqualTo(m.shifts);
     assertThat(back.transitions).isEqualTo(m.transitions);
   }
 
   /**
    * The packed decode sums seven tags in the 16-bit quarters of two longs: at the extremes of the 8-bit range
-   * (every feature of a token at +127 or at -127 for a tag) a carry into the next tag would show here.
+   * and the largest row shift (every feature of a token at +127 or at -127 for a tag, times 4) a carry into
+   * the next tag would show here.
    */
   @Property(tries = 60)
   void packedDecodeEqualsThePlainSumOfEachTagsWeights(@ForAll long seed) {
@@ -111,8 +113,12 @@ class SequenceModelTest {
       int any = r.nextInt(2 * SequenceModel.LEVELS + 1) - SequenceModel.LEVELS;
       w[i] = extreme == 1 || (extreme == 2 && r.nextBoolean()) ? perTag[i % SequenceModel.TAGS] : (byte) any;
     }
+    byte[] shifts = new byte[1 << bits];
+    for (int i = 0; i < shifts.length; i++) {
+      shifts[i] = (byte) (extreme == 1 ? SequenceModel.MAX_SHIFT : r.nextInt(SequenceModel.MAX_SHIFT + 1));
+    }
     float[] t = new float[(SequenceModel.TAGS + 1) * SequenceModel.TAGS];
-    SequenceModel m = new SequenceModel(bits, 0.5f, w, t);
+    SequenceModel m = new SequenceModel(bits, 0.5f, w, shifts, t);
     String text = "Dr. Ngozi Okafor flew to Lagos with ACME Ltd. and met @JaneDoe at 10 Main St, Berlin";
     ModelTokens tk = new ModelTokens(text);
     ModelFeatures.Facts facts = new ModelFeatures.Facts(tk, GazetteerNerEngine.lexicon(),
@@ -126,7 +132,8 @@ class SequenceModelTest {
       for (int y = 0; y < SequenceModel.TAGS; y++) {
         int sum = 0;
         for (int k = 0; k < per; k++) {
-          sum += w[feats[tok * per + k] * SequenceModel.TAGS + y];
+          int row = feats[tok * per + k];
+          sum += w[row * SequenceModel.TAGS + y] << shifts[row];
         }
         assertThat(emissions[tok * SequenceModel.TAGS + y]).as("token %d tag %d", tok, y).isEqualTo(sum * 0.5f);
       }
@@ -134,16 +141,30 @@ class SequenceModelTest {
   }
 
   @Test
-  void quantizesTheLargestWeightToTheTopOfTheEightBitRange() {
-    float[] w = new float[(1 << 10) * SequenceModel.TAGS];
-    w[3] = -2.54f;
-    w[5] = 1.0f;
-    w[9] = 0.004f;
-    SequenceModel m = SequenceModel.quantize(10, w, new float[(SequenceModel.TAGS + 1) * SequenceModel.TAGS]);
+  void aTokensLargestSumFitsOneSixteenBitQuarter() {
+    // more templates per token or a larger shift would let one tag's sum carry into the next
+    assertThat(ModelFeatures.PER_TOKEN * (255 << SequenceModel.MAX_SHIFT)).isLessThan(1 << 16);
+  }
+
+  @Test
+  void quantizesEachRowWithTheSmallestShiftItsLargestWeightFitsIn() {
+    int tags = SequenceModel.TAGS;
+    float[] w = new float[(1 << 10) * tags];
+    w[3] = -5.08f;         // row 0: the largest weight, shift 2, -127 << 2
+    w[tags] = 1.0f;        // row 1: largest 1.0 = 100 units of 0.01, fits 127 unshifted
+    w[tags + 1] = 0.004f;  // row 1: rounds to 0
+    w[2 * tags] = 2.0f;    // row 2: 200 units, needs shift 1 (100 << 1)
+    SequenceModel m = SequenceModel.quantize(10, w, new float[(tags + 1) * tags]);
+    assertThat(m.scale).isEqualTo(5.08f / (127 << 2));
+    assertThat(m.shifts[0]).isEqualTo((byte) 2);
     assertThat(m.weights[3]).isEqualTo((byte) -127);
-    assertThat(m.weights[5]).isEqualTo((byte) 50);
-    assertThat(m.weights[9]).isEqualTo((byte) 0);
-    assertThat(m.scale).isEqualTo(2.54f / 127);
+    assertThat(m.shifts[1]).isEqualTo((byte) 0);
+    assertThat(m.weights[tags]).isEqualTo((byte) 100);
+    assertThat(m.weights[tags + 1]).isEqualTo((byte) 0);
+    assertThat(m.shifts[2]).isEqualTo((byte) 1);
+    assertThat(m.weights[2 * tags]).isEqualTo((byte) 100);
+    assertThat(m.shifts[3]).isEqualTo((byte) 0);
+    assertThat(m.weight(2 * tags)).isEqualTo(200 * m.scale);
   }
 
   @Test
