@@ -90,6 +90,7 @@ public final class Database implements AutoCloseable {
       // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
       OwnerOnlyFiles.createDirectories(h2File.getParent());
       warnIfOpen(h2File.getParent());
+      createOwnerOnly(h2File.resolveSibling(h2File.getFileName() + ".mv.db"));
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(withoutTraceFile(config.jdbcUrl()));
@@ -153,6 +154,28 @@ public final class Database implements AutoCloseable {
       return jdbcUrl;
     }
     return jdbcUrl + ";TRACE_LEVEL_FILE=0";
+  }
+
+  /**
+   * Creates a new H2 database file empty and owner-only (mode 0600 in the creating call), for H2 to start the
+   * database in: H2 creates a missing file with the umask, and the mode was set only after the schema migration
+   * (ops17), so in a directory open to others the database was readable by them meanwhile, and a descriptor opened
+   * then reads on after any change of mode. An existing file (or anything at the path) is left to H2.
+   *
+   * @throws StoreException if it cannot be created (nothing is opened then)
+   */
+  private static void createOwnerOnly(Path mvFile) {
+    if (Files.exists(mvFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      OwnerOnlyFiles.createNew(mvFile, new byte[0]);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // another process created it meanwhile: H2 decides whether it may open it
+    } catch (IOException e) {
+      throw new StoreException("cannot create the database file " + mvFile + " owner-only ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
   }
 
   /**
