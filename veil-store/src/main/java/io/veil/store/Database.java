@@ -48,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * each waiting out the connect timeout (10 s) made a request that must fail closed take longer than clients
  * wait (docs/notes/qa7.md). Recovery is unchanged: every call still asks the pool, which keeps trying to
  * connect.
+ *
+ * <p>A silent database: on PostgreSQL no read of a pooled connection waits longer than {@link #SILENCE_LIMIT} for the
+ * server (the driver's {@code socketTimeout}; a {@code socketTimeout} in the URL wins). A server whose host stopped, or
+ * a network that drops packets (a partition, a failover whose old address answers nothing), sends no error and no
+ * reset; without the limit a statement on the wire then waited as long as the silence lasted (with TCP keep-alive
+ * off, for ever), and every request whose vault insert queued behind it in the group commit with it (qa12). Now
+ * the statement fails as a lost connection ({@link StoreUnavailableException}: the gateway answers 503). Schema
+ * migrations and the retention run's bulk deletes may legitimately run longer, so they are not limited (see
+ * {@link #allowLongStatements}).
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -67,6 +76,12 @@ public final class Database implements AutoCloseable {
   private volatile boolean unreachable;
   /** How long a call waits for a connection while the database is {@link #unreachable}. */
   static final java.time.Duration UNREACHABLE_WAIT = java.time.Duration.ofMillis(500);
+  /**
+   * The longest a pooled PostgreSQL connection waits for the server's next bytes before the statement fails as a
+   * lost connection. Far above any request statement (lock waits on the audit head included), and below what
+   * clients wait for an answer.
+   */
+  static final java.time.Duration SILENCE_LIMIT = java.time.Duration.ofSeconds(15);
 
   private Database(HikariDataSource pool, boolean postgres, Clock clock, H2FileCompactor compactor,
       SubjectChangeFeed changes) {
@@ -110,6 +125,7 @@ public final class Database implements AutoCloseable {
       // a JDBC batch (a request's new vault rows) goes as multi-row INSERTs, not one INSERT per row: 19 of a
       // request's 28 statements were such inserts in the multi-instance load run (docs/notes/pgload.md)
       hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+      hc.addDataSourceProperty("socketTimeout", Long.toString(SILENCE_LIMIT.toSeconds()));
     }
     HikariDataSource ds;
     try {
@@ -120,8 +136,14 @@ public final class Database implements AutoCloseable {
       throw new StoreUnavailableException("database unreachable: could not open the connection pool", e);
     }
     try {
-      Flyway.configure()
-          .dataSource(ds)
+      org.flywaydb.core.api.configuration.FluentConfiguration migration = Flyway.configure();
+      if (config.isPostgres()) {
+        // on connections of its own, without the pool's silence limit: an index built on a large table may take minutes
+        migration.dataSource(config.jdbcUrl(), config.user(), config.password());
+      } else {
+        migration.dataSource(ds); // H2 belongs to one process, and may live in memory only while the pool holds it
+      }
+      migration
           .locations("classpath:io/veil/store/migration")
           .table("veil_schema_history")
           .load()
@@ -402,6 +424,17 @@ public final class Database implements AutoCloseable {
     // the database was unreachable at the last call: wait briefly, not the pool's connect timeout
     return pool.getHikariPoolMXBean() instanceof HikariPool p ? p.getConnection(UNREACHABLE_WAIT.toMillis())
         : pool.getConnection();
+  }
+
+  /**
+   * Lifts {@link #SILENCE_LIMIT} from {@code c} for the statements of a caller that may legitimately run for
+   * minutes (the retention run's bulk deletes on a large table); the pool restores the limit when the connection
+   * is returned. A silent database then holds only that caller, never a request.
+   */
+  void allowLongStatements(Connection c) throws SQLException {
+    if (postgres) {
+      c.setNetworkTimeout(Runnable::run, 0);
+    }
   }
 
   /** After a call's work succeeded: the database answers again. */

@@ -78,6 +78,7 @@ public final class RetentionPurger {
     long now = db.clock().millis();
     EnumMap<DataClass, Long> out = new EnumMap<>(DataClass.class);
     out.put(DataClass.VAULT_ENTRIES, db.withConnection("retention (vault)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       long vaultPeriod = policy.periodOf(DataClass.VAULT_ENTRIES).toMillis();
       // token high-water marks outlive their scope's entries by one period (TokenMarks); not counted: no data
       TokenMarks.purge(c, now - vaultPeriod);
@@ -91,6 +92,7 @@ public final class RetentionPurger {
     VaultScopes.purge(db); // then the scopes left with neither rows nor marks; not counted: no data
     out.put(DataClass.AUDIT_RECORDS, purgeAudit(now - policy.periodOf(DataClass.AUDIT_RECORDS).toMillis()));
     out.put(DataClass.CONSENT_HISTORY, db.withConnection("retention (consent)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM consent_events WHERE recorded_at <= ? AND id NOT IN"
           + " (SELECT last_event_id FROM consent_state WHERE last_event_id IS NOT NULL)")) {
         ps.setLong(1, now - policy.periodOf(DataClass.CONSENT_HISTORY).toMillis());
@@ -98,6 +100,7 @@ public final class RetentionPurger {
       }
     }));
     out.put(DataClass.PRIVACY_REQUESTS, db.withConnection("retention (requests)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       try (PreparedStatement ps = c.prepareStatement(
           "DELETE FROM privacy_requests WHERE closed_at IS NOT NULL AND closed_at <= ?")) {
         ps.setLong(1, now - policy.periodOf(DataClass.PRIVACY_REQUESTS).toMillis());
@@ -197,6 +200,7 @@ public final class RetentionPurger {
 
   private long purgeAudit(long cutoff) {
     return db.inTransaction("retention (audit)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       AuditLog.Head head = AuditLog.lockHead(c);
       long anchor;
       try (PreparedStatement ps = c.prepareStatement("SELECT MAX(k.seq) FROM audit_checkpoints k"
