@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * GET  /admin/privacy-requests?tenant=T[&amp;overdue=true | &amp;all=true]   (default: open ones)
  * POST /admin/privacy-requests/{id}/verify | /deny {reason}
  * GET  /admin/audit/verify               GET  /admin/audit/export
- * POST /admin/privacy-links {tenant, user, ttl_seconds?}
+ * POST /admin/privacy-links {tenant, user, ttl_seconds?}   (503, no link, if its audit record cannot be written)
  * POST /admin/consent {tenant, user, purpose, granted, notice_version?, source?: admin|cli}
  * POST /admin/retention/run              POST /admin/master-key/rotate
  * GET  /admin/doctor                     (the self-audit: {status, checks:[{id,status,title,message,fix}]})
@@ -368,8 +368,15 @@ final class GovernanceApi {
       Subject s = new Subject(tenant, PrivacyInterceptor.validUser(requiredText(b, "user")));
       long ttl = wholeNumber(b, "ttl_seconds", 900, 1, PrivacyLinks.MAX_TTL.toSeconds());
       String link = links.mint(s, Duration.ofSeconds(ttl));
-      // a link is a credential to the subject's data (export, erase): who was given one belongs in the trail
-      privacyAudit(s, "/admin/privacy-links", AuditAction.ADMIN);
+      // a link is a credential to the subject's data (export, erase): who was given one belongs in the trail, and
+      // none is handed out whose record could not be written (fail closed, as veil privacy link; review16)
+      try {
+        gov.auditAction(s.tenant(), gov.subjectKeys().pseudonymOf(s), "/admin/privacy-links", AuditAction.ADMIN,
+            Governance.ActionSource.API);
+      } catch (RuntimeException e) {
+        LOG.error("audit record could not be written, no privacy link issued: {}", e.getClass().getSimpleName());
+        throw PrivacyInterceptor.unavailable();
+      }
       return new JsonAnswer(201, AdminJson.privacyLink(link, ttl));
     }
     if (console != null) {

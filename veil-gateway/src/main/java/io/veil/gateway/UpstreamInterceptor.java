@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * code.
  *
  * <p><b>Security:</b> no client header is forwarded (the client's Authorization is Veil's key); the
- * provider key never appears in a response or a log. (A key shorter than {@value #MIN_ANSWER_KEY_CHARS}
- * characters, a local server's placeholder such as "ollama", is redacted from errors only: in an answer it is a word.)
+ * provider key never appears in a response or a log. (A local server's placeholder key such as "ollama", no
+ * credential by {@link #answerKey}, is redacted from errors only: in an answer it is a word.)
  */
 final class UpstreamInterceptor implements Interceptor {
   static final int MAX_RESPONSE_BYTES = 64 << 20;
@@ -47,12 +47,16 @@ final class UpstreamInterceptor implements Interceptor {
   private final java.util.EnumMap<Endpoint, URI> uris = new java.util.EnumMap<>(Endpoint.class);
   private final String query;
   /**
-   * The shortest provider key replaced inside a successful answer: a credential is longer (OpenAI's, Azure's, every
-   * hosted provider's: 32 characters and more), while the placeholders that local servers take ("EMPTY", "ollama",
-   * "none", vLLM's "token-abc123") are words and phrases of ordinary answers, which replacing would mangle.
+   * The shortest provider key always replaced inside a successful answer: a hosted provider's credential is longer
+   * (OpenAI's, Azure's: 32 characters and more), while the placeholders that local servers take ("EMPTY", "ollama",
+   * "none") are words of ordinary answers, which replacing would mangle. A shorter key of at least
+   * {@value #MIN_GENERATED_KEY_CHARS} characters with letters and digits together (a self-hosted server's generated
+   * {@code --api-key}) is no word and is replaced too ({@link #answerKey}).
    */
   static final int MIN_ANSWER_KEY_CHARS = 16;
-  /** The provider key's bytes when it is a credential to replace in answers ({@link #MIN_ANSWER_KEY_CHARS}), else null. */
+  /** The shortest key with letters and digits that is replaced in answers though shorter than 16 characters. */
+  static final int MIN_GENERATED_KEY_CHARS = 8;
+  /** The provider key's bytes when it is a credential to replace in answers ({@link #answerKey}), else null. */
   private final byte[] providerKey;
 
   UpstreamInterceptor(UpstreamConfig config, UpstreamTransport transport, GatewayMetrics metrics) {
@@ -67,8 +71,7 @@ final class UpstreamInterceptor implements Interceptor {
       }
     }
     String apiKey = this.config.apiKey();
-    providerKey = apiKey == null || apiKey.length() < MIN_ANSWER_KEY_CHARS ? null
-        : apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    providerKey = answerKey(apiKey) ? apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
     if (config.apiKey() == null) {
       authName = null;
       authValue = null;
@@ -223,10 +226,23 @@ final class UpstreamInterceptor implements Interceptor {
   }
 
   /**
+   * Whether {@code key} is a credential to replace wherever an answer quotes it: {@value #MIN_ANSWER_KEY_CHARS}
+   * characters or more, or {@value #MIN_GENERATED_KEY_CHARS} or more with a letter and a digit (review16: a generated
+   * key of 8-15 characters reached the client as it came). A placeholder word ("ollama", "EMPTY") is not.
+   */
+  static boolean answerKey(String key) {
+    if (key == null || key.length() < MIN_GENERATED_KEY_CHARS) {
+      return false;
+    }
+    return key.length() >= MIN_ANSWER_KEY_CHARS || (key.chars().anyMatch(Character::isLetter)
+        && key.chars().anyMatch(Character::isDigit));
+  }
+
+  /**
    * {@code event} with the provider key replaced, should a provider quote it inside a stream (an error event after
-   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key, and only a key of at
-   * least {@value #MIN_ANSWER_KEY_CHARS} characters: the key-like pattern of errors, or a local server's placeholder
-   * key ("ollama"), would mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
+   * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key, and only a credential
+   * ({@link #answerKey}): the key-like pattern of errors, or a local server's placeholder key ("ollama"), would
+   * mangle ordinary answer text. <b>Security:</b> the provider key never reaches a client.
    */
   private SseEvent withoutProviderKey(SseEvent event) {
     String key = providerKey == null ? null : config.apiKey();
@@ -239,8 +255,8 @@ final class UpstreamInterceptor implements Interceptor {
   /**
    * A successful JSON answer's {@code body} with the provider key replaced (the body itself when it holds none):
    * some providers and proxies answer a failure with status 200 and an error object that quotes the key, and a
-   * non-2xx body is rebuilt by {@link #sanitizeError} but a 2xx one is passed on. Only the exact key of at least
-   * {@value #MIN_ANSWER_KEY_CHARS} characters, as in a stream. <b>Security:</b> the provider key never reaches a client.
+   * non-2xx body is rebuilt by {@link #sanitizeError} but a 2xx one is passed on. Only the exact key, and only a
+   * credential ({@link #answerKey}), as in a stream. <b>Security:</b> the provider key never reaches a client.
    */
   private byte[] withoutProviderKey(byte[] body) {
     byte[] key = providerKey;

@@ -379,6 +379,12 @@ class GovernanceIT {
       }
       assertThat(g.echo.bodies).hasSize(1);
       assertThat(g.privacy("GET", "/privacy/settings", USER, null).statusCode()).isEqualTo(503);
+      // review16: a privacy link is a credential to the subject's data, and none is handed out whose issue is not on
+      // record; the route minted it, logged that the record failed and answered 201 with the link
+      HttpResponse<String> link = g.admin("POST", "/admin/privacy-links", "{\"tenant\":\"acme\",\"user\":\"" + USER + "\"}");
+      assertThat(link.statusCode()).as(link.body()).isEqualTo(503);
+      assertThat(GovernedGateway.json(link).at("/error/code").asText()).isEqualTo("veil_store_unavailable");
+      assertThat(link.body()).doesNotContain("token").doesNotContain(USER);
     }
   }
 

@@ -640,9 +640,14 @@ public final class ModelNerEngine implements NerEngine {
    * before it ("frau müller"). Where case says nothing and the lists know no common words of the language, that is
    * all that is left; {@link NameMentions} asks the same of the mentions it adds there. Without it the rule layer
    * reads pairs of articles and nouns as names ("de la", "la santé", "que le corbillard"): the non-English corpora
-   * hold no person in such text at all. Reads the words of the span and the one before it.
+   * hold no person in such text at all. A self-introduction right before it ({@link #INTRODUCTIONS}: "me llamo
+   * xiomara quispe", "ich heiße jannik bröckelmann") is evidence too, as a title is: there the name is usually one
+   * that no list knows, and dropping it sends it upstream in clear. Reads the words of the span and those before it.
    */
   static boolean nameEvidence(String text, int start, int end) {
+    if (introduced(text, start)) {
+      return true;
+    }
     Lexicon lexicon = GazetteerNerEngine.lexicon();
     int i = start;
     while (i < end) {
@@ -669,6 +674,31 @@ public final class ModelNerEngine implements NerEngine {
       from--;
     }
     return from < before && (Closed.mask(text, from, before) & Closed.TITLES) != 0;
+  }
+
+  /**
+   * Self-introductions of German, Spanish, French and Dutch (the non-English languages the guess knows), in lower
+   * case, after which the next words are the writer's name ("my name is" and the like in English are
+   * {@link #selfIntroductions}).
+   */
+  static final List<String> INTRODUCTIONS = List.of("ich heiße", "ich heisse", "mein name ist", "mein name lautet",
+      "me llamo", "mi nombre es", "je m'appelle", "je m\u2019appelle", "mon nom est", "je me nomme", "mon prénom est",
+      "ik heet", "mijn naam is");
+
+  /** One of {@link #INTRODUCTIONS} (any case) ends, as whole words, right before {@code start}: spaces, a ':' between. */
+  private static boolean introduced(String text, int start) {
+    int before = skipSpacesBack(text, start);
+    if (text.startsWith(":", before - 1)) {
+      before = skipSpacesBack(text, before - 1);
+    }
+    for (String cue : INTRODUCTIONS) {
+      int at = before - cue.length();
+      if (at >= 0 && text.regionMatches(true, at, cue, 0, cue.length())
+          && (at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

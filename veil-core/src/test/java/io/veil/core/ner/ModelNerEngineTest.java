@@ -460,6 +460,11 @@ class ModelNerEngineTest {
       juan garcía lópez vive en valencia               | es | 0  | 17  | true
       der arzt hat mit frau müller gesprochen          | de | 22 | 28  | true
       hablé con el sr. garcía ayer                     | es | 17 | 23  | true
+      hola, me llamo xiomara quispe y vivo en lima     | es | 15 | 29  | true
+      hallo, ich heiße jannik bröckelmann und wohne in köln | de | 17 | 35 | true
+      je m'appelle tiphaine lemaitre                   | fr | 13 | 30  | true
+      mijn naam is sanne de wit                        | nl | 13 | 25  | true
+      la salle du conseil                              | fr | 3  | 19  | false
       """)
   void aNameInATextWithNoCapitalsOutsideEnglishNeedsAWellKnownNameWordOrATitle(String text, String lang, int start,
       int end, boolean evidence) {
@@ -474,10 +479,15 @@ class ModelNerEngineTest {
       el paciente fue visto por el doctor en la sala de urgencias | es | ''
       jean dupont habite à lyon depuis dix ans         | fr | jean dupont
       der arzt hat mit frau müller gesprochen          | de | müller
+      me llamo xiomara quispe                          | es | xiomara quispe
+      mi nombre es xiomara quispe                      | es | xiomara quispe
+      ich heiße jannik bröckelmann und wohne in köln   | de | jannik bröckelmann
       """)
   void articlesAndNounsInALowerCasedNonEnglishTextAreNoPersons(String text, String lang, String name) {
     // before: "la santé", "la salle du conseil", "que le corbillard", "de la", "la sala de urgencias" were PERSONs
-    // (the rule layer pairs articles that the lists also know as names with the noun after them)
+    // (the rule layer pairs articles that the lists also know as names with the noun after them). A name after a
+    // self-introduction is one, known to the lists or not (review16: "xiomara quispe", "jannik bröckelmann" were
+    // found by the model and the rule layer on f498b60, and dropped by the rule that asked for name evidence)
     List<String> persons = new ArrayList<>();
     for (Finding f : ANALYZER.analyze(text, lang)) {
       if (f.type() == io.veil.core.EntityType.PERSON) {
