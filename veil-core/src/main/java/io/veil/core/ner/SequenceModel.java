@@ -260,9 +260,16 @@ final class SequenceModel {
       throw new IOException("NER model header is invalid");
     }
     float scale = in.readFloat();
+    // a NaN or infinite number scores every path alike: the engine would load and silently find nothing
+    if (!(Float.isFinite(scale) && scale > 0)) {
+      throw new IOException("NER model has an invalid weight scale");
+    }
     float[] trans = new float[(TAGS + 1) * TAGS];
     for (int i = 0; i < trans.length; i++) {
       trans[i] = in.readFloat();
+      if (!Float.isFinite(trans[i])) {
+        throw new IOException("NER model has an invalid transition weight");
+      }
     }
     byte[] w = new byte[(1 << bits) * TAGS];
     in.readFully(w);

@@ -195,4 +195,40 @@ class SequenceModelTest {
     assertThatThrownBy(() -> SequenceModel.read(new ByteArrayInputStream(junk.toByteArray())))
         .isInstanceOf(IOException.class).hasMessage("not a Veil NER model");
   }
+
+  /**
+   * A model whose weight scale or a transition is not a finite number (NaN, infinity) or whose scale is not positive
+   * loaded and then scored every path alike, so the engine silently found no name at all: a damaged file must be
+   * refused like a truncated one (review16). The scale is the float after magic, version, bits and tags.
+   */
+  @Test
+  void refusesAScaleOrTransitionThatIsNotAPositiveFiniteNumber() throws IOException {
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    sample().write(a);
+    byte[] raw;
+    try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(a.toByteArray()))) {
+      raw = in.readAllBytes();
+    }
+    int scaleAt = 8 + 4 + 4 + 4;
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, -1f}) {
+      byte[] damaged = raw.clone();
+      java.nio.ByteBuffer.wrap(damaged).putFloat(scaleAt, bad);
+      assertThatThrownBy(() -> SequenceModel.read(new ByteArrayInputStream(gzip(damaged))))
+          .as("scale %s", bad).isInstanceOf(IOException.class).hasMessageContaining("scale");
+    }
+    for (float bad : new float[] {Float.NaN, Float.NEGATIVE_INFINITY}) {
+      byte[] damaged = raw.clone();
+      java.nio.ByteBuffer.wrap(damaged).putFloat(scaleAt + 4 + 4 * 5, bad);
+      assertThatThrownBy(() -> SequenceModel.read(new ByteArrayInputStream(gzip(damaged))))
+          .as("transition %s", bad).isInstanceOf(IOException.class).hasMessageContaining("transition");
+    }
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(bytes);
+    }
+    return out.toByteArray();
+  }
 }
