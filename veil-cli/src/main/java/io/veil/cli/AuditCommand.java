@@ -17,15 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code veil audit verify|export}: the tamper-evident audit trail. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Verify or export the audit trail.",
     subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
-final class AuditCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class AuditCommand extends CommandGroup {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Check the hash chain and every signed checkpoint; names the first bad record. Exit 0: intact; 1: tampered.")
   static final class Verify implements Callable<Integer> {

@@ -24,17 +24,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "consent", mixinStandardHelpOptions = true, description = "Show or record an end user's consent.",
     subcommands = {ConsentCommand.Show.class, ConsentCommand.Grant.class, ConsentCommand.Withdraw.class})
-final class ConsentCommand implements Runnable {
+final class ConsentCommand extends CommandGroup {
   /** Provenance of every decision this command records, with the gateway running or not. */
   static final String SOURCE = "cli";
-
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Current decision per purpose and the history.")
   static final class Show implements Callable<Integer> {

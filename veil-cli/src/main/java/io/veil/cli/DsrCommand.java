@@ -35,15 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dsr", mixinStandardHelpOptions = true, description = "Data-subject requests (access, erasure).",
     subcommands = {DsrCommand.ListRequests.class, DsrCommand.Export.class, DsrCommand.Erase.class,
         DsrCommand.Verify.class, DsrCommand.Deny.class})
-final class DsrCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class DsrCommand extends CommandGroup {
   /** The subject: tenant and the tenant's user id. */
   static final class Who {
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant")

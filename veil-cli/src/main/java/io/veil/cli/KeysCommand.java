@@ -29,15 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage Veil client keys.",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
         KeysCommand.Rotate.class})
-final class KeysCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class KeysCommand extends CommandGroup {
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; prints its secret once.")
   static final class Create implements Callable<Integer> {
     private static final Pattern RATE = Pattern.compile("(\\d{1,9})(?:/min)?");

@@ -18,15 +18,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "The trained NER model of the 'model' engine.",
     subcommands = {NerCommand.Train.class})
-public final class NerCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+public final class NerCommand extends CommandGroup {
   /** {@code veil ner train}: rebuilds the model from the shared data, deterministically. */
   @Command(
       name = "train",

@@ -26,15 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "privacy", mixinStandardHelpOptions = true, description = "End-user privacy tools.",
     subcommands = {PrivacyCommand.Link.class})
-final class PrivacyCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class PrivacyCommand extends CommandGroup {
   @Command(name = "link", mixinStandardHelpOptions = true,
       description = "Print a privacy-link token through which the user reaches /privacy/... themselves; stderr shows the Privacy Center URL.")
   static final class Link implements Callable<Integer> {

@@ -18,15 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code veil retention run}: one retention purge now (the gateway also runs it in the background). */
 @Command(name = "retention", mixinStandardHelpOptions = true, description = "Retention of stored data.",
     subcommands = {RetentionCommand.Run.class})
-final class RetentionCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class RetentionCommand extends CommandGroup {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Delete everything past its retention period; prints the periods and what was deleted.")
   static final class Run implements Callable<Integer> {

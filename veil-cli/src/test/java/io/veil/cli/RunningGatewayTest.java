@@ -2,6 +2,8 @@ package io.veil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veil.core.testing.SelfSignedCert;
+import io.veil.gateway.TlsConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -338,7 +340,7 @@ class RunningGatewayTest {
 
   /** A fresh self-signed certificate and a YAML configuration serving it from {@code data}. */
   private static Path writeTlsConfig(Path where, Path data) throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(where);
+    TlsConfig pem = SelfSignedCert.create().writePem(where, TlsConfig::new);
     Path config = where.resolve("veil.yaml");
     Files.writeString(config, "server:\n  tls:\n    certificate: " + pem.certificate() + "\n    privateKey: "
         + pem.privateKey() + "\ndataDir: " + data + "\n");

@@ -2,6 +2,8 @@ package io.veil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veil.core.testing.SelfSignedCert;
+import io.veil.gateway.TlsConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -123,7 +125,7 @@ class ServeCommandTest {
    */
   @Test
   void aSelfSignedCertificateIsNamedInTheBannersCurlLine() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir.resolve("tls"));
+    TlsConfig pem = SelfSignedCert.create().writePem(dir.resolve("tls"), TlsConfig::new);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     ServeCommand serve = new ServeCommand(Map.of("VEIL_TLS_CERT", pem.certificate().toString(),

@@ -165,22 +165,19 @@ public final class DetectionText {
     return start < end ? new Finding(start, end, f.type(), f.score(), f.recognizer()) : null;
   }
 
-  /** The length of a JSON escape {@code \\uXXXX}. */
-  private static final int ESCAPE_LENGTH = 6;
-
   /**
    * The character that a JSON escape at {@code i} stands for, when the backslash is not itself escaped: {@code \\uXXXX}
    * of a character that is not ASCII and not a surrogate, or a pair {@code \\uD8XX\\uDCXX} of surrogates (json.dumps
-   * writes each character outside the BMP so: mathematical letters, emoji); else -1 (a lone surrogate is text). The
-   * escape is {@link #escapeLength} characters long.
+   * writes each character outside the BMP so: mathematical letters, emoji), each escape as {@link JsonEscapes} reads
+   * it; else -1 (a lone surrogate is text). The escape is {@link #escapeLength} characters long.
    */
   static int escapedAt(String text, int i) {
-    int value = hexEscape(text, i);
+    int value = JsonEscapes.codeUnitAt(text, i);
     if (value < 0x80) {
       return -1;
     }
     if (Character.isHighSurrogate((char) value)) {
-      int low = hexEscape(text, i + ESCAPE_LENGTH);
+      int low = JsonEscapes.codeUnitAt(text, i + JsonEscapes.LENGTH);
       if (low < 0 || !Character.isLowSurrogate((char) low)) {
         return -1;
       }
@@ -197,23 +194,7 @@ public final class DetectionText {
 
   /** The length of the escape of {@code cp} that {@link #escapedAt} read: two escapes for a supplementary character. */
   private static int escapeLength(int cp) {
-    return Character.charCount(cp) * ESCAPE_LENGTH;
-  }
-
-  /** The value of the four hex digits of a {@code \\uXXXX} at {@code i} (backslashes before it not counted), or -1. */
-  private static int hexEscape(String text, int i) {
-    if (i + ESCAPE_LENGTH > text.length() || text.charAt(i) != '\\' || text.charAt(i + 1) != 'u') {
-      return -1;
-    }
-    int value = 0;
-    for (int k = i + 2; k < i + ESCAPE_LENGTH; k++) {
-      int d = Character.digit(text.charAt(k), 16);
-      if (d < 0 || text.charAt(k) >= 0x80) {
-        return -1;
-      }
-      value = value * 16 + d;
-    }
-    return value;
+    return Character.charCount(cp) * JsonEscapes.LENGTH;
   }
 
   /** Index of the first character that needs undoing, or -1. */

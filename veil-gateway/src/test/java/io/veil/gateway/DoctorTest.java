@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.core.Policy;
 import io.veil.core.Veil;
+import io.veil.core.testing.SelfSignedCert;
 import io.veil.gateway.keys.FileClientKeyStore;
 import io.veil.store.DataClass;
 import io.veil.store.Purpose;
@@ -146,7 +147,7 @@ class DoctorTest {
 
   @Test
   void tlsWithAnExpiredCertificateOrAnExposedKeyFails() throws Exception {
-    TlsConfig expired = SelfSignedCert.create(Duration.ofDays(-1)).writePem(dir);
+    TlsConfig expired = SelfSignedCert.create(Duration.ofDays(-1)).writePem(dir, TlsConfig::new);
     Files.setPosixFilePermissions(expired.privateKey(), PosixFilePermissions.fromString("rw-------"));
     GatewayConfig cfg = config("0.0.0.0", gov(STRONG));
     cfg = new GatewayConfig("0.0.0.0", 8443, dir, https(), expired, cfg.policies(), cfg.governance());
@@ -155,7 +156,7 @@ class DoctorTest {
     assertThat(c.message()).contains("expired");
 
     Path goodDir = Files.createDirectories(dir.resolve("good"));
-    TlsConfig good = SelfSignedCert.create(Duration.ofDays(365)).writePem(goodDir);
+    TlsConfig good = SelfSignedCert.create(Duration.ofDays(365)).writePem(goodDir, TlsConfig::new);
     Files.setPosixFilePermissions(good.privateKey(), PosixFilePermissions.fromString("rw-------"));
     cfg = new GatewayConfig("0.0.0.0", 8443, dir, https(), good, cfg.policies(), cfg.governance());
     assertThat(check(Doctor.of(cfg).examine(), "tls.listener").status()).isEqualTo(DoctorStatus.OK);

@@ -3,6 +3,7 @@ package io.veil.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.veil.core.testing.SelfSignedCert;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package io.veil.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veil.core.testing.SelfSignedCert;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ class PemKeyStoreTest {
 
   @Test
   void aMatchingPairLoads() throws Exception {
-    TlsConfig tls = SelfSignedCert.create().writePem(dir);
+    TlsConfig tls = SelfSignedCert.create().writePem(dir, TlsConfig::new);
     tls.check();
     assertThat(PemKeyStore.load(tls, new char[0]).getCertificateChain("veil")).hasSize(1);
   }
@@ -27,9 +28,9 @@ class PemKeyStoreTest {
   @Test
   void aChainFileWithTheLeafFirstLoadsWhole() throws Exception {
     SelfSignedCert leaf = SelfSignedCert.create();
-    TlsConfig tls = leaf.writePem(dir);
+    TlsConfig tls = leaf.writePem(dir, TlsConfig::new);
     Path ca = Files.createDirectory(dir.resolve("ca"));
-    TlsConfig other = SelfSignedCert.create().writePem(ca);
+    TlsConfig other = SelfSignedCert.create().writePem(ca, TlsConfig::new);
     Files.writeString(tls.certificate(), Files.readString(tls.certificate()) + Files.readString(other.certificate()));
     assertThat(PemKeyStore.load(tls, new char[0]).getCertificateChain("veil")).hasSize(2);
   }
@@ -37,9 +38,9 @@ class PemKeyStoreTest {
   @Test
   void aKeyThatDoesNotBelongToTheCertificateIsRefused() throws Exception {
     // before: accepted; the listener started and every client handshake failed
-    TlsConfig tls = SelfSignedCert.create().writePem(dir);
+    TlsConfig tls = SelfSignedCert.create().writePem(dir, TlsConfig::new);
     Path other = Files.createDirectory(dir.resolve("other"));
-    TlsConfig stranger = SelfSignedCert.create().writePem(other);
+    TlsConfig stranger = SelfSignedCert.create().writePem(other, TlsConfig::new);
     TlsConfig mixed = new TlsConfig(tls.certificate(), stranger.privateKey());
     assertThatThrownBy(mixed::check).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not belong to").hasMessageContaining(stranger.privateKey().toString());
@@ -47,14 +48,14 @@ class PemKeyStoreTest {
 
   @Test
   void anExpiredCertificateIsRefused() throws Exception {
-    TlsConfig tls = SelfSignedCert.create(Duration.ofHours(-1)).writePem(dir);
+    TlsConfig tls = SelfSignedCert.create(Duration.ofHours(-1)).writePem(dir, TlsConfig::new);
     assertThatThrownBy(tls::check).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expired").hasMessageContaining(tls.certificate().toString());
   }
 
   @Test
   void anEncryptedOrLegacyKeyGetsTheConversionCommand() throws Exception {
-    TlsConfig tls = SelfSignedCert.create().writePem(dir);
+    TlsConfig tls = SelfSignedCert.create().writePem(dir, TlsConfig::new);
     Files.writeString(tls.privateKey(), "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkq\n"
         + "-----END ENCRYPTED PRIVATE KEY-----\n");
     assertThatThrownBy(tls::check).hasMessageContaining("encrypted").hasMessageContaining("openssl pkcs8 -topk8 -nocrypt")

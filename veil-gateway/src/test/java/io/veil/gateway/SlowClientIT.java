@@ -2,6 +2,7 @@ package io.veil.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veil.core.testing.SelfSignedCert;
 import io.veil.gateway.keys.FileClientKeyStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,7 +101,7 @@ class SlowClientIT {
   @Test
   void theDeadlineHoldsOverTlsToo() throws Exception {
     SelfSignedCert cert = SelfSignedCert.create();
-    try (Gateway tls = start(cert.writePem(dir), 0);
+    try (Gateway tls = start(cert.writePem(dir, TlsConfig::new), 0);
         SSLSocket s = (SSLSocket) cert.trusting().getSocketFactory().createSocket("127.0.0.1", tls.port())) {
       s.setEnabledProtocols(new String[] {"TLSv1.3"});
       s.startHandshake();

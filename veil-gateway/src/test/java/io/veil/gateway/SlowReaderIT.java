@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.veil.core.testing.SelfSignedCert;
 import io.veil.gateway.keys.FileClientKeyStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,7 +87,7 @@ class SlowReaderIT {
   @Test
   void overTlsToo() throws Exception {
     SelfSignedCert cert = SelfSignedCert.create();
-    try (Gateway g = start(cert.writePem(dir));
+    try (Gateway g = start(cert.writePem(dir, TlsConfig::new));
         SSLSocket s = (SSLSocket) cert.trusting().getSocketFactory().createSocket()) {
       s.setReceiveBufferSize(4096);
       s.connect(new java.net.InetSocketAddress("127.0.0.1", g.port()));

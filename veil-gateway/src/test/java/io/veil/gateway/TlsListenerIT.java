@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veil.core.Veil;
+import io.veil.core.testing.SelfSignedCert;
 import io.veil.gateway.keys.FileClientKeyStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,7 @@ class TlsListenerIT {
   @Test
   void servesHttp2AndHttp11OverTlsFromPemFiles() throws Exception {
     SelfSignedCert cert = SelfSignedCert.create();
-    TlsConfig tls = cert.writePem(dir);
+    TlsConfig tls = cert.writePem(dir, TlsConfig::new);
     UpstreamConfig up = new UpstreamConfig(URI.create("http://127.0.0.1:9/v1"), null, null,
         UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(1), Duration.ofSeconds(1));
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dir.resolve("data"), up, tls,
@@ -60,7 +61,7 @@ class TlsListenerIT {
   @Test
   void aCertificateForAnotherHostNameServesRequestsToTheListenersAddress() throws Exception {
     SelfSignedCert cert = SelfSignedCert.forDnsName("veil.example.com");
-    TlsConfig tls = cert.writePem(dir);
+    TlsConfig tls = cert.writePem(dir, TlsConfig::new);
     UpstreamConfig up = new UpstreamConfig(URI.create("http://127.0.0.1:9/v1"), null, null,
         UpstreamConfig.AuthHeader.BEARER, Duration.ofSeconds(1), Duration.ofSeconds(1));
     GatewayConfig config = new GatewayConfig("127.0.0.1", 0, dir.resolve("data"), up, tls,

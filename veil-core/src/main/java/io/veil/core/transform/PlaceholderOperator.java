@@ -1,7 +1,6 @@
 package io.veil.core.transform;
 
 import io.veil.core.EntityType;
-import io.veil.core.VaultException;
 import java.util.Locale;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Locale;
  * across every message and turn of a conversation. Skips numbers whose token already stands in the text
  * (in any spelling restore accepts), so restoring the output gives back exactly the input.
  */
-final class PlaceholderOperator implements Operator {
+final class PlaceholderOperator extends VaultMintingOperator {
   static final String NAME = "placeholder";
 
   @Override
@@ -18,27 +17,16 @@ final class PlaceholderOperator implements Operator {
   }
 
   @Override
-  public boolean reversible() {
-    return true;
-  }
-
-  @Override
-  public String apply(OperatorContext ctx, EntityType type, String value) {
-    if (ctx.irreversibleOnly()) {
-      throw new VaultException("placeholder needs a vault");
+  String mint(OperatorContext ctx, EntityType type, String value, int ordinal) {
+    // type names are ASCII, so folding the prefix alone equals folding prefix + digits
+    String bare = (type.name() + "_").toLowerCase(Locale.ROOT);
+    String escaped = (type.name().replace("_", "\\_") + "\\_").toLowerCase(Locale.ROOT);
+    int n = ordinal;
+    // the bare form covers <T_n>, T_n, and escaped spellings restore would also accept
+    while (ctx.lookup().containsOrdinal(bare, n) || ctx.lookup().containsOrdinal(escaped, n)) {
+      n++;
     }
-    // the minter runs only when the value has no token yet; ctx.lookup() folds the text once per text
-    return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
-      // type names are ASCII, so folding the prefix alone equals folding prefix + digits
-      String bare = (type.name() + "_").toLowerCase(Locale.ROOT);
-      String escaped = (type.name().replace("_", "\\_") + "\\_").toLowerCase(Locale.ROOT);
-      int n = ordinal;
-      // the bare form covers <T_n>, T_n, and escaped spellings restore would also accept
-      while (ctx.lookup().containsOrdinal(bare, n) || ctx.lookup().containsOrdinal(escaped, n)) {
-        n++;
-      }
-      return token(type, n);
-    });
+    return token(type, n);
   }
 
   static String token(EntityType type, int n) {

@@ -2,6 +2,7 @@ package io.veil.core.transform;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.veil.core.EntityType;
+import io.veil.core.JsonEscapes;
 import io.veil.core.RestoreFormat;
 import io.veil.core.StreamingRestorer;
 import java.util.List;
@@ -118,30 +119,17 @@ public final class Restorer {
       if (value.charAt(i) != '\\') {
         continue;
       }
-      if (unicodeEscapeAt(value, i)) {
+      if (JsonEscapes.codeUnitAt(value, i) >= 0) {
         JsonStringEncoder.getInstance().quoteAsString(value.substring(from, i), out);
-        out.append(value, i, i + 6);
-        from = i + 6;
-        i += 5;
+        out.append(value, i, i + JsonEscapes.LENGTH);
+        from = i + JsonEscapes.LENGTH;
+        i += JsonEscapes.LENGTH - 1;
       } else {
         i++; // an escaped character (a second backslash included) is quoted with the text around it
       }
     }
     JsonStringEncoder.getInstance().quoteAsString(value.substring(from), out);
     return out.toString();
-  }
-
-  private static boolean unicodeEscapeAt(String s, int i) {
-    if (i + 6 > s.length() || s.charAt(i + 1) != 'u') {
-      return false;
-    }
-    for (int k = i + 2; k < i + 6; k++) {
-      char c = s.charAt(k);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

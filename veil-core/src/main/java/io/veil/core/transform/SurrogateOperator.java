@@ -12,7 +12,7 @@ import java.util.Locale;
  * a name in a surrogate e-mail's local part: {@code li.chen@example.org} is not minted for a text that says
  * "Li"), and the vault rejects one equal to a value or token already held in the scope.
  */
-final class SurrogateOperator implements Operator {
+final class SurrogateOperator extends VaultMintingOperator {
   static final String NAME = "surrogate";
   private static final int ATTEMPTS = 32;
   private final Surrogates surrogates;
@@ -27,25 +27,14 @@ final class SurrogateOperator implements Operator {
   }
 
   @Override
-  public boolean reversible() {
-    return true;
-  }
-
-  @Override
-  public String apply(OperatorContext ctx, EntityType type, String value) {
-    if (ctx.irreversibleOnly()) {
-      throw new VaultException("surrogate needs a vault");
-    }
-    // the minter runs only when the value has no token yet; ctx.lookup() folds the text once per text
-    return ctx.vault().tokenize(ctx.scope(), type, ValueNormalizer.matchKey(type, value), value, ordinal -> {
-      for (int i = 0; i < ATTEMPTS; i++) {
-        String s = surrogates.generate(type, value);
-        if (!clashes(type, s, value, ctx.lookup())) {
-          return s;
-        }
+  String mint(OperatorContext ctx, EntityType type, String value, int ordinal) {
+    for (int i = 0; i < ATTEMPTS; i++) {
+      String s = surrogates.generate(type, value);
+      if (!clashes(type, s, value, ctx.lookup())) {
+        return s;
       }
-      throw new VaultException("no surrogate found that does not clash with the text");
-    });
+    }
+    throw new VaultException("no surrogate found that does not clash with the text");
   }
 
   private static boolean clashes(EntityType type, String surrogate, String value, TextLookup text) {
