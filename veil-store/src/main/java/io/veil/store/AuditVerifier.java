@@ -55,8 +55,13 @@ public final class AuditVerifier {
 
   private record Checkpoint(long seq, String hash, long signedAt, String signature) {}
 
+  /**
+   * Checks the whole trail in one snapshot. Runs without the store's read bound
+   * ({@link Database#withMaintenanceConnection}): on a long trail it may legitimately take longer than a request's
+   * statement.
+   */
   public AuditVerification verify() {
-    return db.inTransaction("audit verification", c -> {
+    return db.inMaintenanceTransaction("audit verification", c -> {
       if (db.isPostgres()) {
         try (var s = c.createStatement()) {
           s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -181,12 +186,13 @@ public final class AuditVerifier {
 
   /**
    * Writes the whole trail as JSON lines: one {@code {"type":"record",...}} per record in sequence
-   * order, then one {@code {"type":"checkpoint",...}} per checkpoint. Streams; memory stays bounded.
+   * order, then one {@code {"type":"checkpoint",...}} per checkpoint. Streams; memory stays bounded. Runs without the
+   * store's read bound, like {@link #verify()} (a slow reader of {@code out} holds the snapshot open).
    */
   public void export(OutputStream out) {
     Objects.requireNonNull(out, "out");
     JsonFactory f = JsonFactory.builder().build();
-    db.inTransaction("audit export", c -> {
+    db.inMaintenanceTransaction("audit export", c -> {
       try {
         exportRecords(c, f, out, null);
         try (PreparedStatement ps = c.prepareStatement(

@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: safe for concurrent use. Close once, when the application stops.
  *
+ * <p>Bounded round trips (PostgreSQL): every read on a pooled connection waits at most the read bound
+ * ({@link PostgresReadBound}: 30 s unless the URL sets {@code socketTimeout}) for a database that stopped answering
+ * without closing the connection, then fails as {@link StoreUnavailableException}; the pool replaces the broken
+ * connection. Maintenance work that may run longer (retention purges, audit verification and export, subject
+ * export, migrations) lifts the bound on its own connection.
+ *
  * <p>Failure: an unreachable database surfaces as {@link StoreUnavailableException}, any other SQL
  * failure as {@link StoreException}. <b>Security:</b> neither names the URL's credentials nor data.
  *
@@ -109,6 +115,14 @@ public final class Database implements AutoCloseable {
       // a JDBC batch (a request's new vault rows) goes as multi-row INSERTs, not one INSERT per row: 19 of a
       // request's 28 statements were such inserts in the multi-instance load run (docs/notes/pgload.md)
       hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+      // every read waits at most the read bound for the server (a silent host: partition, frozen VM, dropped
+      // packets), not the kernel's TCP timeout; the operator's own socketTimeout in the URL is left as it is
+      if (!PostgresReadBound.setByUrl(config.jdbcUrl())) {
+        hc.addDataSourceProperty("socketTimeout", Long.toString(PostgresReadBound.DEFAULT.toSeconds()));
+      }
+      if (PostgresReadBound.urlProperty(config.jdbcUrl(), "tcpKeepAlive") == null) {
+        hc.addDataSourceProperty("tcpKeepAlive", "true"); // an idle pooled connection to a vanished host is found
+      }
     }
     HikariDataSource ds;
     try {
@@ -120,7 +134,8 @@ public final class Database implements AutoCloseable {
     }
     try {
       Flyway.configure()
-          .dataSource(ds)
+          // a migration may run longer than the read bound (an index over a large table): its connections go without
+          .dataSource(config.isPostgres() ? new UnboundedConnections(ds) : ds)
           .locations("classpath:io/veil/store/migration")
           .table("veil_schema_history")
           .load()
@@ -331,9 +346,32 @@ public final class Database implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
-  /** Runs {@code work} on a pooled connection in auto-commit mode. */
+  /**
+   * Runs {@code work} on a pooled connection in auto-commit mode. On PostgreSQL each read waits at most the read
+   * bound ({@link PostgresReadBound}); one that hits it fails the call with {@link StoreUnavailableException}. For
+   * request-path work and anything that holds an in-process lock others wait on.
+   */
   <T> T withConnection(String what, SqlWork<T> work) {
-    try (Connection c = connection()) {
+    return withConnection(what, false, work);
+  }
+
+  /**
+   * {@link #withConnection}, for maintenance work that may legitimately run longer than the read bound (an unbatched
+   * retention DELETE, a scan of a large table): the bound is lifted on this connection for {@code work} and restored
+   * when it returns to the pool (HikariCP resets a changed network timeout on return). Must not be used while holding
+   * a lock that request-path work waits on: a silent database would then hold that work for the kernel's TCP timeout.
+   */
+  <T> T withMaintenanceConnection(String what, SqlWork<T> work) {
+    return withConnection(what, true, work);
+  }
+
+  /** {@link #inTransaction} for maintenance work: the read bound is lifted as in {@link #withMaintenanceConnection}. */
+  <T> T inMaintenanceTransaction(String what, SqlWork<T> work) {
+    return inTransaction(what, true, work);
+  }
+
+  private <T> T withConnection(String what, boolean maintenance, SqlWork<T> work) {
+    try (Connection c = connection(maintenance)) {
       T result = work.run(c);
       reached();
       return result;
@@ -342,9 +380,16 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction, committed on return and rolled back on any exception. */
+  /**
+   * Runs {@code work} in one transaction, committed on return and rolled back on any exception; reads bounded as in
+   * {@link #withConnection}.
+   */
   <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection c = connection()) {
+    return inTransaction(what, false, work);
+  }
+
+  private <T> T inTransaction(String what, boolean maintenance, SqlWork<T> work) {
+    try (Connection c = connection(maintenance)) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
@@ -369,6 +414,31 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** A pooled connection; for maintenance work on PostgreSQL without the read bound (restored by the pool). */
+  private Connection connection(boolean maintenance) throws SQLException {
+    Connection c = connection();
+    return maintenance && postgres ? withoutReadBound(c) : c;
+  }
+
+  /**
+   * {@code c} with its read bound lifted (pgjdbc: network timeout 0, the executor is not used), or closed and the
+   * failure thrown. HikariCP sets a pooled connection's network timeout back to the pool's value when the connection
+   * returns ({@code PoolBase.resetConnectionState}, dirty bit set by {@code ProxyConnection.setNetworkTimeout}).
+   */
+  private static Connection withoutReadBound(Connection c) throws SQLException {
+    try {
+      c.setNetworkTimeout(Runnable::run, 0);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
   private Connection connection() throws SQLException {
     if (pool.isClosed()) {
       throw new SQLTransientConnectionException("the store is closed", "08003");
@@ -379,6 +449,63 @@ public final class Database implements AutoCloseable {
     // the database was unreachable at the last call: wait briefly, not the pool's connect timeout
     return pool.getHikariPoolMXBean() instanceof HikariPool p ? p.getConnection(UNREACHABLE_WAIT.toMillis())
         : pool.getConnection();
+  }
+
+  /**
+   * The pool as a data source whose connections have no read bound, for Flyway's migrations at start (which may run
+   * longer than the bound). Each connection gets its bound back when it returns to the pool.
+   */
+  private static final class UnboundedConnections implements javax.sql.DataSource {
+    private final HikariDataSource pool;
+
+    UnboundedConnections(HikariDataSource pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      return withoutReadBound(pool.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      return withoutReadBound(pool.getConnection(username, password));
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() throws SQLException {
+      return pool.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) throws SQLException {
+      pool.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      pool.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return pool.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+      return pool.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      return pool.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+      return pool.isWrapperFor(iface);
+    }
   }
 
   /** After a call's work succeeded: the database answers again. */

@@ -40,13 +40,17 @@ public final class SubjectExporter {
     this.requests = new PrivacyRequestStore(db, keys);
   }
 
-  /** Writes the export to {@code out} (UTF-8 JSON); does not close {@code out}. */
+  /**
+   * Writes the export to {@code out} (UTF-8 JSON); does not close {@code out}. Runs without the store's read bound
+   * ({@link Database#withMaintenanceConnection}): a subject with much data, or a slow reader of {@code out}, may
+   * legitimately take longer than a request's statement.
+   */
   public void export(Subject subject, OutputStream out) {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(out, "out");
     Pseudonym ref = keys.pseudonymOf(subject);
     JsonFactory f = JsonFactory.builder().build();
-    db.inTransaction("subject export", c -> {
+    db.inMaintenanceTransaction("subject export", c -> {
       try (JsonGenerator g = f.createGenerator(new AuditVerifier.NoClose(out), JsonEncoding.UTF8)) {
         long now = db.clock().millis();
         g.writeStartObject();
