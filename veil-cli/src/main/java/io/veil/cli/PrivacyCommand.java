@@ -1,8 +1,13 @@
 package io.veil.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.gateway.AdminJson;
 import io.veil.gateway.GatewayConfig;
+import io.veil.gateway.Governance;
 import io.veil.gateway.PrivacyLinks;
+import io.veil.store.AuditAction;
+import io.veil.store.StoreException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -12,7 +17,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code veil privacy link}: mints an opaque (encrypted, authenticated), short-lived link token for an end user. */
+/**
+ * {@code veil privacy link}: mints an opaque (encrypted, authenticated), short-lived link token for an end user, and
+ * records that it was issued in the audit trail as the admin API's {@code POST /admin/privacy-links} does: on the
+ * store itself (source {@code cli}), or, while a gateway holds the H2 file, through that route of the gateway.
+ *
+ * <p><b>Security:</b> the link is a credential to the subject's data; none is printed unless its record was written.
+ */
 @Command(name = "privacy", mixinStandardHelpOptions = true, description = "End-user privacy tools.",
     subcommands = {PrivacyCommand.Link.class})
 final class PrivacyCommand implements Runnable {
@@ -38,6 +49,9 @@ final class PrivacyCommand implements Runnable {
 
     @Mixin
     JsonOption output;
+
+    /** The admin API's route for the same act: the audit record's endpoint on both paths. */
+    private static final String ENDPOINT = "/admin/privacy-links";
 
     /** The gateway's secret that signs privacy links ({@code GatewaySecret}); veil serve creates it. */
     private static final String GATEWAY_SECRET = "gateway-secret";
@@ -69,22 +83,50 @@ final class PrivacyCommand implements Runnable {
             + GATEWAY_SECRET + "): point --data-dir at the gateway's data directory or --config at its configuration"
             + " (veil serve creates it on its first start; or set VEIL_GATEWAY_SECRET[_FILE] as the gateway has it)");
       }
+      // checked here, so that both paths refuse it alike and before anything is opened
+      if (ttlMinutes < 1 || ttlMinutes > PrivacyLinks.MAX_TTL.toMinutes()) {
+        throw new CliException("--ttl must be 1-" + PrivacyLinks.MAX_TTL.toMinutes() + " minutes");
+      }
+      Duration ttl = Duration.ofMinutes(ttlMinutes);
       // before a link is minted: a page served at a planted http address would read the link from its URL
       java.util.Optional<java.net.URI> running = RunningGateway.announcedFor(cfg);
-      try {
-        String token = PrivacyLinks.open(cfg).mint(who.subject(), Duration.ofMinutes(ttlMinutes));
-        if (output.json) {
-          // the admin API's answer to POST /admin/privacy-links (the same writer)
-          JsonOption.print(spec, AdminJson.privacyLink(token, Duration.ofMinutes(ttlMinutes).toSeconds()));
-        } else {
-          spec.commandLine().getOut().println(token);
+      String token;
+      // a link is a credential to the subject's data (export, erasure): who was given one belongs in the audit trail
+      // on both paths, as the admin API records it (ops17: a link minted here left no record)
+      try (Governance g = location.open()) {
+        token = PrivacyLinks.open(cfg).mint(who.subject(), ttl);
+        try {
+          g.auditAction(who.subject().tenant(), g.subjectKeys().pseudonymOf(who.subject()), ENDPOINT,
+              AuditAction.ADMIN, Governance.ActionSource.CLI);
+        } catch (StoreException e) {
+          // fail closed: a link whose issue is not on record is not handed out
+          throw new CliException("no link was issued: its audit record could not be written: " + e.getMessage());
         }
-        spec.commandLine().getErr().println("valid " + ttlMinutes + " min; e.g. GET /privacy/consent?token=<token>");
-        spec.commandLine().getErr().println(center(cfg, running, token));
-        return 0;
+      } catch (StoreLocation.InUse e) {
+        // the gateway holds the H2 file: it mints the link and records it (POST /admin/privacy-links)
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("tenant", who.subject().tenant())
+            .put("user", who.subject().id()).put("ttl_seconds", ttl.toSeconds());
+        RunningGateway.Response r = location.remote(e).admin("POST", ENDPOINT, body.toString());
+        if (!r.ok()) {
+          return RunningGateway.print(spec, r);
+        }
+        token = RunningGateway.json(r).path("token").asText("");
+        if (!token.startsWith("v")) {
+          throw new CliException("the running gateway's answer to POST " + ENDPOINT + " holds no link");
+        }
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
+      if (output.json) {
+        // the admin API's answer to POST /admin/privacy-links (the same writer)
+        JsonOption.print(spec, AdminJson.privacyLink(token, ttl.toSeconds()));
+      } else {
+        spec.commandLine().getOut().println(token);
+        spec.commandLine().getOut().flush();
+      }
+      spec.commandLine().getErr().println("valid " + ttlMinutes + " min; e.g. GET /privacy/consent?token=<token>");
+      spec.commandLine().getErr().println(center(cfg, running, token));
+      return 0;
     }
   }
 }

@@ -208,7 +208,7 @@ final class RunningGateway {
 
   /**
    * Prints a JSON answer on stdout (0) or the error on stderr: {@code veil: the running gateway answered N: MESSAGE}
-   * (the API's {@code error.message}, else the body), with the exit code the same refusal has on a stopped gateway
+   * (the API's {@code error.message}, else a short reason from the body, {@link #errorMessage}: one line), with the exit code the same refusal has on a stopped gateway
    * ({@link #exitCode}).
    */
   static int print(picocli.CommandLine.Model.CommandSpec spec, Response r) {
@@ -232,17 +232,59 @@ final class RunningGateway {
     return status >= 400 && status < 500 ? VeilCli.EXIT_USAGE : 1;
   }
 
-  /** The API's {@code error.message} (one line), or the body when it has none. */
-  private static String errorMessage(Response r) {
+  /**
+   * The API's {@code error.message} on one line; for any other body (an HTML page of a proxy in between, plain text)
+   * a short reason read from it ({@link #foreignReason}), said to be that. Never the body as it came (ops17: a
+   * proxy's page was printed whole, markup, line breaks and terminal escapes included).
+   */
+  static String errorMessage(Response r) {
     try {
       com.fasterxml.jackson.databind.JsonNode m = MAPPER.readTree(r.body()).path("error").path("message");
       if (m.isTextual() && !m.asText().isBlank()) {
-        return m.asText().replaceAll("\\p{Cntrl}", " ");
+        return oneLine(m.asText());
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
-      // not the API's error object: the body as it came
+      // not the API's error object
     }
-    return r.body();
+    return foreignReason(r.body()) + " (not the gateway's own error answer: a proxy or another server answered)";
+  }
+
+  /** Longest reason taken from a body that is not the API's error. */
+  static final int MAX_REASON_CHARS = 120;
+  /** How much of such a body is read for it (a page may be large; the title is near the top; bounds the regexes). */
+  private static final int MAX_REASON_SCAN = 16 * 1024;
+  private static final java.util.regex.Pattern TITLE = java.util.regex.Pattern.compile("(?is)<title[^>]*>(.*?)</title");
+  private static final java.util.regex.Pattern HIDDEN =
+      java.util.regex.Pattern.compile("(?is)<(script|style|head)\\b[^>]*>.*?</\\1\\s*>");
+
+  /**
+   * A short, printable reason from a body that is not the API's error: an HTML page's title, else its text without
+   * markup (scripts and styles dropped), else "no body"; entities and anything left of a tag ({@code <}, {@code >})
+   * removed, {@link #oneLine}, at most {@link #MAX_REASON_CHARS} characters. Reads the first 16 KiB only.
+   */
+  static String foreignReason(String body) {
+    if (body == null || body.isBlank()) {
+      return "no body";
+    }
+    String head = body.length() > MAX_REASON_SCAN ? body.substring(0, MAX_REASON_SCAN) : body;
+    java.util.regex.Matcher title = TITLE.matcher(head);
+    String text = title.find() ? title.group(1) : HIDDEN.matcher(head).replaceAll(" ");
+    text = oneLine(text.replaceAll("<[^>]*>?", " ").replace("&nbsp;", " ").replace("&amp;", "&")
+        .replaceAll("&#?[A-Za-z0-9]{1,10};", " ").replaceAll("[<>]", " "));
+    if (text.isEmpty()) {
+      return "no readable reason";
+    }
+    return text.length() <= MAX_REASON_CHARS ? text
+        : text.substring(0, Character.isHighSurrogate(text.charAt(MAX_REASON_CHARS - 1)) ? MAX_REASON_CHARS - 1
+            : MAX_REASON_CHARS) + "…";
+  }
+
+  /**
+   * {@code s} on one printable line: control and format characters (terminal escapes, bidirectional overrides) and
+   * line or paragraph separators become spaces, runs of white space one space, stripped.
+   */
+  static String oneLine(String s) {
+    return s.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
   }
 
   /** The body of a successful answer as JSON. */

@@ -91,7 +91,7 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
           + " directory's gateway-secret) the one every instance on the database must use (stop them all first;"
           + " the others start again only with this secret). Issued privacy links"
           + " stop working, conversations without X-Veil-Conversation start anew, the user hashes sent upstream"
-          + " change.")
+          + " change. With the environment's secret, the data directory's gateway-secret (then unused) is deleted.")
   boolean adoptGatewaySecret;
 
   private final Map<String, String> env;
@@ -221,12 +221,15 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
     }
     Gateway gateway;
     try {
-      if (adoptGatewaySecret && governance.adoptGatewaySecret(cfg.gatewaySecret(), cfg.dataDir())) {
-        ConsoleLine.info(err, env, cfg.gatewaySecret().inDataDirectory()
-            ? "the database now expects this data directory's gateway-secret; instances with the previous one"
-                + " refuse to start until they get this file"
-            : "the database now expects the gateway secret of " + cfg.gatewaySecret().describe(cfg.dataDir())
-                + "; instances with the previous one refuse to start until they get this value");
+      if (adoptGatewaySecret) {
+        if (governance.adoptGatewaySecret(cfg.gatewaySecret(), cfg.dataDir())) {
+          ConsoleLine.info(err, env, cfg.gatewaySecret().inDataDirectory()
+              ? "the database now expects this data directory's gateway-secret; instances with the previous one"
+                  + " refuse to start until they get this file"
+              : "the database now expects the gateway secret of " + cfg.gatewaySecret().describe(cfg.dataDir())
+                  + "; instances with the previous one refuse to start until they get this value");
+        }
+        deleteUnusedGatewaySecret(err, cfg);
       }
       gateway = Gateway.start(cfg, Veil.builder().vault(governance.vault()).build(), keys, governance);
       AdminToken.loadOrCreate(cfg.dataDir(), cfg.governance().adminToken());
@@ -347,6 +350,23 @@ final class ServeCommand implements Callable<Integer>, VeilCli.ReportsEnvironmen
       return leaf.getIssuerX500Principal().equals(leaf.getSubjectX500Principal());
     } catch (CliException e) {
       return false;
+    }
+  }
+
+  /**
+   * After {@code --adopt-gateway-secret} with the environment's secret: the data directory's {@code gateway-secret},
+   * which no instance may use any more, is deleted and the line says so (ops17: it was left, holding the previous
+   * secret); if it cannot be, the line says that it may be deleted. Never the secret.
+   */
+  private void deleteUnusedGatewaySecret(PrintWriter err, GatewayConfig cfg) {
+    Path file = cfg.dataDir().toAbsolutePath().normalize().resolve("gateway-secret");
+    try {
+      cfg.gatewaySecret().deleteUnusedFile(cfg.dataDir()).ifPresent(f -> ConsoleLine.info(err, env, "deleted " + f
+          + ", no longer used: the gateway secret is " + cfg.gatewaySecret().describe(cfg.dataDir()) + "'s now"));
+    } catch (IOException e) {
+      ConsoleLine.warning(err, env, file + " is no longer used (the gateway secret is "
+          + cfg.gatewaySecret().describe(cfg.dataDir()) + "'s now); delete it (it could not be deleted here: "
+          + e.getClass().getSimpleName() + ")");
     }
   }
 }

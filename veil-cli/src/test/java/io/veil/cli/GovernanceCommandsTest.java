@@ -257,6 +257,61 @@ class GovernanceCommandsTest {
     }
   }
 
+  /**
+   * ops17: {@code veil privacy link} minted the link itself on both paths and wrote no audit record, while the admin
+   * API's {@code POST /admin/privacy-links} records every link it issues (a link is a credential to the subject's
+   * export and erasure). Now it is recorded either way, as that route records it: through the running gateway (source
+   * {@code privacy-api}), and on the stopped gateway's store (source {@code cli}); the subject as its pseudonym only,
+   * and the trail still verifies.
+   */
+  @Test
+  void aPrivacyLinkIsAuditedThroughTheRunningGatewayAndOnTheStore() throws Exception {
+    // another process, as in production: it holds the H2 file, so the command goes through its admin API
+    try (ServeProcess running = ServeProcess.start(dir, dir.resolve("serve.log"), "--data-dir", dir.toString())) {
+      Run link = veil("privacy", "link", "--tenant", "default", "--user", "erin");
+      assertThat(link.exit()).as(link.err()).isZero();
+      assertThat(link.out()).startsWith("v2.");
+      assertThat(link.err()).contains("Privacy Center: " + running.url());
+      // and the link it printed is one the gateway accepts
+      HttpResponse<String> consent = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          running.url().resolve("/privacy/consent"))
+          .header("X-Veil-Privacy-Link", link.out().strip()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
+    }
+    assertThat(linkRecords()).as("through the running gateway").containsExactly("privacy-api");
+    Run local = veil("privacy", "link", "--tenant", "default", "--user", "frank", "--json");
+    assertThat(local.exit()).as(local.err()).isZero();
+    assertThat(local.out()).contains("\"token\":\"v2.");
+    assertThat(linkRecords()).as("on the store, gateway stopped").containsExactly("privacy-api", "cli");
+    Run verify = veil("audit", "verify");
+    assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+    assertThat(Files.readString(dir.resolve("links-audit.jsonl"))).doesNotContain("erin").doesNotContain("frank");
+
+    // an out-of-range lifetime is refused before anything is minted or recorded
+    Run tooLong = veil("privacy", "link", "--tenant", "default", "--user", "frank", "--ttl", "10081");
+    assertThat(tooLong.exit()).isEqualTo(2);
+    assertThat(tooLong.err()).contains("--ttl must be 1-10080 minutes");
+    assertThat(linkRecords()).hasSize(2);
+  }
+
+  /** The policy_version (the source) of every audit record of a privacy link, in order; each names a subject. */
+  private java.util.List<String> linkRecords() throws Exception {
+    Path file = dir.resolve("links-audit.jsonl");
+    Run export = veil("audit", "export", "--out", file.toString());
+    assertThat(export.exit()).as(export.err()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.List<String> sources = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      com.fasterxml.jackson.databind.JsonNode r = json.readTree(line);
+      if ("/admin/privacy-links".equals(r.path("endpoint").asText())) {
+        assertThat(r.path("action").asText()).isEqualTo("ADMIN");
+        assertThat(r.path("subject").asText()).as("the subject's pseudonym").isNotBlank();
+        sources.add(r.path("policy_version").asText());
+      }
+    }
+    return sources;
+  }
+
   /** The file is readable and writable by its owner only (POSIX file systems). */
   private static void assertOwnerOnly(Path file) throws Exception {
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {

@@ -234,6 +234,73 @@ class RunningGatewayTest {
   }
 
   /**
+   * ops17: an error answer that is not the API's JSON (an HTML page of a proxy between the CLI and the gateway) was
+   * printed as it came: markup, line breaks and terminal escapes on the operator's terminal. Now one line: the
+   * status and a short reason read from it (the page's title, else its text), said not to be the gateway's own.
+   */
+  @Test
+  void anErrorAnswerThatIsNotTheApisJsonIsOneCleanLine() {
+    String[][] cases = {
+        // body, the reason printed
+        {"<html><head><title>502 Bad Gateway</title><style>h1{color:red}</style></head>\n<body><h1>502 Bad"
+            + " Gateway</h1><hr><center>nginx</center></body></html>", "502 Bad Gateway"},
+        {"<!DOCTYPE html><html><body>\r\n<script>alert('x<y')</script><p>Service\tUnavailable &amp; down</p>"
+            + "</body></html>", "Service Unavailable & down"},
+        {"<title>\u001b[31mred\u001b[0m \u202Eevil\u2028line</title>", "[31mred [0m evil line"},
+        {"upstream connect error or disconnect/reset before headers\nreset reason: overflow",
+            "upstream connect error or disconnect/reset before headers reset reason: overflow"},
+        {"{\"detail\":\"Not Found\"}", "{\"detail\":\"Not Found\"}"},
+        {"", "no body"},
+        {"<html><body><br/>&nbsp;</body></html>", "no readable reason"},
+        {"<p>" + "x".repeat(5000) + "</p>", "x".repeat(RunningGateway.MAX_REASON_CHARS) + "…"},
+        {"<div>" + "<p>a</p>".repeat(200_000), "a a a a"},
+    };
+    for (String[] c : cases) {
+      String[] printed = printError(502, c[0]);
+      assertThat(printed[0]).as(c[0]).isEqualTo("1");
+      assertThat(printed[1]).as(c[0]).startsWith("veil: the running gateway answered 502: " + c[1])
+          .endsWith(" (not the gateway's own error answer: a proxy or another server answered)"
+              + System.lineSeparator());
+      String line = printed[1].strip();
+      assertThat(line.lines().count()).as(c[0]).isEqualTo(1);
+      assertThat(line).as(c[0]).doesNotContain("<").doesNotContain(">").doesNotContainPattern("[\\p{Cc}\\p{Cf}]")
+          .hasSizeLessThan(300);
+    }
+    // the API's own error: its message, as before (4xx exits 2)
+    String[] api = printError(404, "{\"error\":{\"message\":\"no such privacy\\nrequest\",\"type\":\"invalid_request_error\"}}");
+    assertThat(api[0]).isEqualTo("2");
+    assertThat(api[1]).isEqualTo("veil: the running gateway answered 404: no such privacy request" + System.lineSeparator());
+  }
+
+  /** Exit code and stderr of {@link RunningGateway#print} for an error answer. */
+  private static String[] printError(int status, String body) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = VeilCli.newCommandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = RunningGateway.print(cl.getCommandSpec(), new RunningGateway.Response(status, body));
+    return new String[] {String.valueOf(code), err.toString()};
+  }
+
+  /** ops17: whatever a foreign error body holds, its reason is one short printable line without markup. */
+  @net.jqwik.api.Property(tries = 300)
+  void aForeignBodysReasonIsAlwaysOneShortPrintableLine(@net.jqwik.api.ForAll("bodies") String body) {
+    String reason = RunningGateway.foreignReason(body);
+    assertThat(reason).isNotBlank().doesNotContain("<").doesNotContain(">")
+        .doesNotContainPattern("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]").isEqualTo(reason.strip());
+    assertThat(reason.length()).isLessThanOrEqualTo(RunningGateway.MAX_REASON_CHARS + 1);
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> bodies() {
+    net.jqwik.api.Arbitrary<String> pieces = net.jqwik.api.Arbitraries.oneOf(
+        net.jqwik.api.Arbitraries.strings().ofMaxLength(40),
+        net.jqwik.api.Arbitraries.of("<title>", "</title>", "<script>", "</script>", "<", ">", "&amp;", "&#x1b;",
+            "\u001b[2J", "\u202E", "\r\n", "\u2028", "<p class=\"a\">", "</p>", "<!-- ", " -->", "\uD83D\uDE00"));
+    return pieces.list().ofMaxSize(60).map(l -> String.join("", l));
+  }
+
+  /**
    * review12: through a running gateway the erasure receipt was checked against the {@code public_keyset} of the same
    * answer, so any answer "verified". It is checked against the signing keyset this side reads: another keyset in
    * the data directory than the one the gateway signs with fails.

@@ -409,6 +409,56 @@ class ServeCommandTest {
     assertThat(usage.toString()).contains("VEIL_GATEWAY_SECRET is not base64").doesNotContain("not a secret");
   }
 
+  /**
+   * ops17: after {@code --adopt-gateway-secret} with VEIL_GATEWAY_SECRET the data directory's {@code gateway-secret}
+   * stayed, holding the previous secret (unused, but the key of the user hashes sent upstream before, and what a
+   * command run without the variable signs privacy links with). The adoption deletes it and says so (never a value);
+   * a start without {@code --adopt-gateway-secret} leaves it, and a VEIL_GATEWAY_SECRET_FILE naming that very file
+   * keeps it.
+   */
+  @Test
+  void adoptingTheEnvironmentsGatewaySecretDeletesTheDataDirectorysPreviousOne() throws Exception {
+    Path data = dir.resolve("data");
+    String[] args = {"--data-dir", data.toString(), "--port", "0", "--upstream", "http://127.0.0.1:9/v1"};
+    String[] adopting = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--adopt-gateway-secret")).toArray(String[]::new);
+    Path file = data.resolve("gateway-secret");
+    StringWriter first = new StringWriter();
+    assertThat(startOrClose(first, args)).as(first.toString()).isTrue();
+    String previous = Files.readString(file).strip();
+
+    String value = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+    StringWriter plain = new StringWriter();
+    ServeCommand withoutAdopting = new ServeCommand(Map.of("VEIL_GATEWAY_SECRET", value));
+    cli(withoutAdopting, new StringWriter(), plain).parseArgs(args);
+    try (ServeCommand.Running running = withoutAdopting.start()) {
+      assertThat(running).as("another secret, not adopted: refused").isNull();
+    }
+    assertThat(file).as("nothing adopted, nothing deleted").exists();
+
+    StringWriter adoptErr = new StringWriter();
+    ServeCommand adopt = new ServeCommand(Map.of("VEIL_GATEWAY_SECRET", value));
+    cli(adopt, new StringWriter(), adoptErr).parseArgs(adopting);
+    try (ServeCommand.Running running = adopt.start()) {
+      assertThat(running).as(adoptErr.toString()).isNotNull();
+    }
+    assertThat(file).doesNotExist();
+    assertThat(adoptErr.toString()).contains("deleted " + file.toAbsolutePath().normalize()
+        + ", no longer used: the gateway secret is VEIL_GATEWAY_SECRET's now").doesNotContain(value)
+        .doesNotContain(previous);
+
+    // the variable naming the data directory's own file: that file is the secret in use, and stays
+    io.veil.core.files.OwnerOnlyFiles.createNew(file, value.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    StringWriter named = new StringWriter();
+    ServeCommand namingIt = new ServeCommand(Map.of("VEIL_GATEWAY_SECRET_FILE", file.toString()));
+    cli(namingIt, new StringWriter(), named).parseArgs(adopting);
+    try (ServeCommand.Running running = namingIt.start()) {
+      assertThat(running).as(named.toString()).isNotNull();
+    }
+    assertThat(file).as("the secret in use").exists();
+    assertThat(named.toString()).doesNotContain("deleted");
+  }
+
   /** Starts veil serve with {@code args}; true (and stopped again) if it started, false if it refused. */
   private boolean startOrClose(StringWriter err, String... args) throws Exception {
     ServeCommand serve = new ServeCommand(Map.of());

@@ -396,11 +396,14 @@ public final class ConfigLoader {
     }
     policies.putIfAbsent(GatewayPolicy.DEFAULT, policy(GatewayPolicy.DEFAULT, MissingNode.getInstance(), globalProfile));
     // blank counts as unset, as for every other variable (qa10: a blank one was refused as not a whole number)
-    String maxBody = blankToNull(env.get(requireVariable(ANY_POLICY + "maxBodyBytes")));
+    String maxBodyVariable = requireVariable(ANY_POLICY + "maxBodyBytes");
+    String maxBody = blankToNull(env.get(maxBodyVariable));
     if (maxBody != null) {
       GatewayPolicy d = policies.get(GatewayPolicy.DEFAULT);
+      // the key it sets and the variable, as every other variable's error (ops17: the variable alone)
+      String named = "policies." + GatewayPolicy.DEFAULT + ".maxBodyBytes (" + maxBodyVariable + ")";
       policies.put(GatewayPolicy.DEFAULT, new GatewayPolicy(d.name(),
-          atLeast(parseLong(maxBody, "VEIL_MAX_BODY_BYTES"), 1, "VEIL_MAX_BODY_BYTES"),
+          atLeast(parseLong(maxBody, named), 1, named),
           d.maxHistoryMessages(), d.forceStoreFalse(), d.hashUser(), d.profile(), d.requiredPurposes(),
           d.requireIdentity()));
     }

@@ -34,16 +34,19 @@ public final class GatewaySecretSource {
   /** A file holding {@link #VARIABLE}'s value (a mounted Secret). */
   public static final String FILE_VARIABLE = "VEIL_GATEWAY_SECRET_FILE";
 
-  private static final GatewaySecretSource DATA_DIRECTORY = new GatewaySecretSource(null, null);
+  private static final GatewaySecretSource DATA_DIRECTORY = new GatewaySecretSource(null, null, null);
 
   /** Null: the data directory's file. */
   private final GatewaySecret secret;
   /** The variable, and for the file form the path; never the value. Null for the data directory. */
   private final String name;
+  /** For {@value #FILE_VARIABLE}: the file it names, absolute; null otherwise. */
+  private final Path file;
 
-  private GatewaySecretSource(GatewaySecret secret, String name) {
+  private GatewaySecretSource(GatewaySecret secret, String name, Path file) {
     this.secret = secret;
     this.name = name;
+    this.file = file;
   }
 
   /** The data directory's {@code gateway-secret} (created if missing): the default. */
@@ -65,13 +68,14 @@ public final class GatewaySecretSource {
       throw new IllegalArgumentException(VARIABLE + " and " + FILE_VARIABLE + " are both set; set one");
     }
     if (value != null) {
-      return new GatewaySecretSource(decode(value, VARIABLE), VARIABLE);
+      return new GatewaySecretSource(decode(value, VARIABLE), VARIABLE, null);
     }
     if (file == null) {
       return DATA_DIRECTORY;
     }
-    String what = FILE_VARIABLE + " (" + Path.of(file).toAbsolutePath().normalize() + ")";
-    return new GatewaySecretSource(decode(ConfigLoader.readSecret(Path.of(file), FILE_VARIABLE), what), what);
+    Path path = Path.of(file).toAbsolutePath().normalize();
+    String what = FILE_VARIABLE + " (" + path + ")";
+    return new GatewaySecretSource(decode(ConfigLoader.readSecret(Path.of(file), FILE_VARIABLE), what), what, path);
   }
 
   /** True when the secret is the data directory's file (neither variable set). */
@@ -85,6 +89,37 @@ public final class GatewaySecretSource {
    */
   public String describe(Path dataDir) {
     return secret == null ? dataDir.toAbsolutePath().normalize().resolve(GatewaySecret.FILE).toString() : name;
+  }
+
+  /**
+   * Deletes the data directory's {@code gateway-secret} when this source leaves it unused: the secret comes from the
+   * environment, and {@value #FILE_VARIABLE} does not name that very file (or a link to it). For after the
+   * environment's secret was adopted ({@code veil serve --adopt-gateway-secret}): the file then holds a previous
+   * secret (or a copy of this one) that no instance on the database may use any more; left there, it keys the
+   * {@code user} hashes already sent upstream, and a command run without the variable would sign privacy links with
+   * it that no gateway accepts. A link at that path is removed, never what it points to.
+   *
+   * @return the file deleted; empty when there was none, or the secret is that file's
+   * @throws IOException if it cannot be deleted (it is then still there)
+   */
+  public java.util.Optional<Path> deleteUnusedFile(Path dataDir) throws java.io.IOException {
+    Path there = dataDir.toAbsolutePath().normalize().resolve(GatewaySecret.FILE);
+    if (secret == null || !java.nio.file.Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Optional.empty();
+    }
+    if (file != null && (file.equals(there) || sameFile(file, there))) {
+      return java.util.Optional.empty(); // the variable names it: it is the secret in use
+    }
+    return java.nio.file.Files.deleteIfExists(there) ? java.util.Optional.of(there) : java.util.Optional.empty();
+  }
+
+  /** True if both paths reach the same file (links followed); false if either cannot be reached. */
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return java.nio.file.Files.isSameFile(a, b);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** The secret: this source's, or the data directory's file (created if missing). */

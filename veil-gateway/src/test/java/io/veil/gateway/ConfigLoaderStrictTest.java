@@ -48,8 +48,21 @@ class ConfigLoaderStrictTest {
         {"policies:\n  default:\n    maxBodyBytes: -5\n", "policies.default.maxBodyBytes"},
     };
     refusedNamingFirst(cases);
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", "0")))
-        .isInstanceOf(IllegalArgumentException.class).message().startsWith("VEIL_MAX_BODY_BYTES must be >= 1");
+  }
+
+  /**
+   * ops17: {@code VEIL_MAX_BODY_BYTES}'s range and format errors named the variable alone, unlike every other
+   * variable's ({@code KEY (VARIABLE) must …}); it sets {@code policies.default.maxBodyBytes}. Never the value.
+   */
+  @Test
+  void theMaxBodyBytesVariableIsRefusedNamingItsKeyAndItself() {
+    String[][] cases = {{"0", "must be >= 1"}, {"-5", "must be >= 1"}, {"1MB", "must be a whole number"},
+        {"99999999999999999999", "must be a whole number"}};
+    for (String[] c : cases) {
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("VEIL_MAX_BODY_BYTES", c[0]))).as(c[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("policies.default.maxBodyBytes (VEIL_MAX_BODY_BYTES) " + c[1]);
+    }
   }
 
   /** qa10: the page says a blank variable counts as unset; a blank VEIL_MAX_BODY_BYTES stopped the start. */

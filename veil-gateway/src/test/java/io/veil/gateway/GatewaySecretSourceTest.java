@@ -118,4 +118,40 @@ class GatewaySecretSourceTest {
     assertThat(cfg.gatewaySecret().describe(cfg.dataDir()))
         .isEqualTo(cfg.dataDir().toAbsolutePath().normalize().resolve("gateway-secret").toString());
   }
+
+  /**
+   * ops17: what {@code veil serve --adopt-gateway-secret} deletes once the environment's secret is adopted: the data
+   * directory's {@code gateway-secret}, and only when the environment gives the secret and does not name that file.
+   * A link there is removed, never what it points to.
+   */
+  @Test
+  void onlyADataDirectoryFileTheEnvironmentMakesUnusedIsDeleted() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path there = data.resolve(GatewaySecret.FILE);
+    GatewaySecretSource fromVariable = GatewaySecretSource.fromEnvironment(env("VEIL_GATEWAY_SECRET", randomSecret(32)));
+    assertThat(fromVariable.deleteUnusedFile(data)).as("no file").isEmpty();
+
+    Files.writeString(there, randomSecret(32));
+    assertThat(GatewaySecretSource.dataDirectory().deleteUnusedFile(data)).as("the secret in use").isEmpty();
+    assertThat(there).exists();
+    // the variable naming that very file, by its path or through a link to it
+    assertThat(GatewaySecretSource.fromEnvironment(env("VEIL_GATEWAY_SECRET_FILE", there.toString()))
+        .deleteUnusedFile(data)).isEmpty();
+    Path link = Files.createSymbolicLink(dir.resolve("mounted"), there);
+    assertThat(GatewaySecretSource.fromEnvironment(env("VEIL_GATEWAY_SECRET_FILE", link.toString()))
+        .deleteUnusedFile(data)).isEmpty();
+    assertThat(there).exists();
+
+    assertThat(fromVariable.deleteUnusedFile(data)).contains(there.toAbsolutePath().normalize());
+    assertThat(there).doesNotExist();
+
+    // a link at the path (to a file elsewhere, not the variable's): the link goes, its target stays
+    Path elsewhere = Files.writeString(dir.resolve("elsewhere"), randomSecret(32));
+    Files.createSymbolicLink(there, elsewhere);
+    Path other = Files.writeString(dir.resolve("other"), randomSecret(32));
+    assertThat(GatewaySecretSource.fromEnvironment(env("VEIL_GATEWAY_SECRET_FILE", other.toString()))
+        .deleteUnusedFile(data)).isPresent();
+    assertThat(java.nio.file.Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(elsewhere).exists();
+  }
 }

@@ -39,12 +39,6 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: safe for concurrent use. Close once, when the application stops.
  *
- * <p>Bounded round trips (PostgreSQL): every read on a pooled connection waits at most the read bound
- * ({@link PostgresReadBound}: 30 s unless the URL sets {@code socketTimeout}) for a database that stopped answering
- * without closing the connection, then fails as {@link StoreUnavailableException}; the pool replaces the broken
- * connection. Maintenance work that may run longer (retention purges, audit verification and export, subject
- * export, migrations) lifts the bound on its own connection.
- *
  * <p>Failure: an unreachable database surfaces as {@link StoreUnavailableException}, any other SQL
  * failure as {@link StoreException}. <b>Security:</b> neither names the URL's credentials nor data.
  *
@@ -54,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * each waiting out the connect timeout (10 s) made a request that must fail closed take longer than clients
  * wait (docs/notes/qa7.md). Recovery is unchanged: every call still asks the pool, which keeps trying to
  * connect.
+ *
+ * <p>A silent database: on PostgreSQL no read of a pooled connection waits longer than {@link #SILENCE_LIMIT} for the
+ * server (the driver's {@code socketTimeout}; a {@code socketTimeout} in the URL wins). A server whose host stopped, or
+ * a network that drops packets (a partition, a failover whose old address answers nothing), sends no error and no
+ * reset; without the limit a statement on the wire then waited as long as the silence lasted (with TCP keep-alive
+ * off, for ever), and every request whose vault insert queued behind it in the group commit with it (qa12). Now
+ * the statement fails as a lost connection ({@link StoreUnavailableException}: the gateway answers 503). Schema
+ * migrations, the retention run's bulk deletes and scans, audit verification and export and subject export may
+ * legitimately run longer, so they are not limited (see {@link #allowLongStatements}).
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -73,6 +76,12 @@ public final class Database implements AutoCloseable {
   private volatile boolean unreachable;
   /** How long a call waits for a connection while the database is {@link #unreachable}. */
   static final java.time.Duration UNREACHABLE_WAIT = java.time.Duration.ofMillis(500);
+  /**
+   * The longest a pooled PostgreSQL connection waits for the server's next bytes before the statement fails as a
+   * lost connection. Far above any request statement (lock waits on the audit head included), and below what
+   * clients wait for an answer.
+   */
+  static final java.time.Duration SILENCE_LIMIT = java.time.Duration.ofSeconds(15);
 
   private Database(HikariDataSource pool, boolean postgres, Clock clock, H2FileCompactor compactor,
       SubjectChangeFeed changes) {
@@ -96,6 +105,7 @@ public final class Database implements AutoCloseable {
       // H2 creates its files (and missing directories) with the umask: the directory is created owner-only here
       OwnerOnlyFiles.createDirectories(h2File.getParent());
       warnIfOpen(h2File.getParent());
+      createOwnerOnly(h2File.resolveSibling(h2File.getFileName() + ".mv.db"));
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(withoutTraceFile(config.jdbcUrl()));
@@ -112,17 +122,7 @@ public final class Database implements AutoCloseable {
     hc.setPoolName("veil-store");
     hc.setAutoCommit(true);
     if (config.isPostgres()) {
-      // a JDBC batch (a request's new vault rows) goes as multi-row INSERTs, not one INSERT per row: 19 of a
-      // request's 28 statements were such inserts in the multi-instance load run (docs/notes/pgload.md)
-      hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-      // every read waits at most the read bound for the server (a silent host: partition, frozen VM, dropped
-      // packets), not the kernel's TCP timeout; the operator's own socketTimeout in the URL is left as it is
-      if (!PostgresReadBound.setByUrl(config.jdbcUrl())) {
-        hc.addDataSourceProperty("socketTimeout", Long.toString(PostgresReadBound.DEFAULT.toSeconds()));
-      }
-      if (PostgresReadBound.urlProperty(config.jdbcUrl(), "tcpKeepAlive") == null) {
-        hc.addDataSourceProperty("tcpKeepAlive", "true"); // an idle pooled connection to a vanished host is found
-      }
+      postgresDefaults().forEach((name, value) -> hc.addDataSourceProperty((String) name, value));
     }
     HikariDataSource ds;
     try {
@@ -133,9 +133,14 @@ public final class Database implements AutoCloseable {
       throw new StoreUnavailableException("database unreachable: could not open the connection pool", e);
     }
     try {
-      Flyway.configure()
-          // a migration may run longer than the read bound (an index over a large table): its connections go without
-          .dataSource(config.isPostgres() ? new UnboundedConnections(ds) : ds)
+      org.flywaydb.core.api.configuration.FluentConfiguration migration = Flyway.configure();
+      if (config.isPostgres()) {
+        // on connections of its own, without the pool's silence limit: an index built on a large table may take minutes
+        migration.dataSource(migrationSource(config));
+      } else {
+        migration.dataSource(ds); // H2 belongs to one process, and may live in memory only while the pool holds it
+      }
+      migration
           .locations("classpath:io/veil/store/migration")
           .table("veil_schema_history")
           .load()
@@ -157,6 +162,42 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Flyway's own PostgreSQL connections: the configured URL and credentials, without a read limit even when the URL
+   * sets {@code socketTimeout} (that limit is for request work; with the URL as it is, a migration slower than it
+   * failed and the instance did not start, pgtimeout17). {@code setSocketTimeout} after {@code setURL} overrides the
+   * URL's value.
+   */
+  private static javax.sql.DataSource migrationSource(DatabaseConfig config) {
+    org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+    source.setURL(config.jdbcUrl());
+    if (config.user() != null) {
+      source.setUser(config.user());
+    }
+    if (config.password() != null) {
+      source.setPassword(config.password());
+    }
+    source.setSocketTimeout(0);
+    return source;
+  }
+
+  /**
+   * The driver properties the pool gives its PostgreSQL connections. The URL's own parameters win over each of them
+   * (pgjdbc reads the URL over the properties it is given; DatabaseTest), so an operator changes the silence limit
+   * with {@code socketTimeout=<seconds>} in the URL ({@code 0}: none).
+   */
+  static java.util.Properties postgresDefaults() {
+    java.util.Properties p = new java.util.Properties();
+    // a JDBC batch (a request's new vault rows) goes as multi-row INSERTs, not one INSERT per row: 19 of a
+    // request's 28 statements were such inserts in the multi-instance load run (docs/notes/pgload.md)
+    p.setProperty("reWriteBatchedInserts", "true");
+    p.setProperty("socketTimeout", Long.toString(SILENCE_LIMIT.toSeconds()));
+    // the kernel probes an idle connection, so a pooled connection to a host that vanished is found closed instead
+    // of being lent out and then waiting out the silence limit (pgtimeout17)
+    p.setProperty("tcpKeepAlive", "true");
+    return p;
+  }
+
+  /**
    * An H2 URL with H2's trace file turned off ({@code TRACE_LEVEL_FILE=0}) unless the URL sets the level itself.
    * H2's default (1, errors) writes every failed statement's message to {@code <db>.trace.db}, created with the
    * umask: a unique violation's message holds the conflicting row's values (lookup hashes, scope ids, subject refs),
@@ -168,6 +209,28 @@ public final class Database implements AutoCloseable {
       return jdbcUrl;
     }
     return jdbcUrl + ";TRACE_LEVEL_FILE=0";
+  }
+
+  /**
+   * Creates a new H2 database file empty and owner-only (mode 0600 in the creating call), for H2 to start the
+   * database in: H2 creates a missing file with the umask, and the mode was set only after the schema migration
+   * (ops17), so in a directory open to others the database was readable by them meanwhile, and a descriptor opened
+   * then reads on after any change of mode. An existing file (or anything at the path) is left to H2.
+   *
+   * @throws StoreException if it cannot be created (nothing is opened then)
+   */
+  private static void createOwnerOnly(Path mvFile) {
+    if (Files.exists(mvFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      OwnerOnlyFiles.createNew(mvFile, new byte[0]);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // another process created it meanwhile: H2 decides whether it may open it
+    } catch (IOException e) {
+      throw new StoreException("cannot create the database file " + mvFile + " owner-only ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
   }
 
   /**
@@ -346,32 +409,9 @@ public final class Database implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
-  /**
-   * Runs {@code work} on a pooled connection in auto-commit mode. On PostgreSQL each read waits at most the read
-   * bound ({@link PostgresReadBound}); one that hits it fails the call with {@link StoreUnavailableException}. For
-   * request-path work and anything that holds an in-process lock others wait on.
-   */
+  /** Runs {@code work} on a pooled connection in auto-commit mode. */
   <T> T withConnection(String what, SqlWork<T> work) {
-    return withConnection(what, false, work);
-  }
-
-  /**
-   * {@link #withConnection}, for maintenance work that may legitimately run longer than the read bound (an unbatched
-   * retention DELETE, a scan of a large table): the bound is lifted on this connection for {@code work} and restored
-   * when it returns to the pool (HikariCP resets a changed network timeout on return). Must not be used while holding
-   * a lock that request-path work waits on: a silent database would then hold that work for the kernel's TCP timeout.
-   */
-  <T> T withMaintenanceConnection(String what, SqlWork<T> work) {
-    return withConnection(what, true, work);
-  }
-
-  /** {@link #inTransaction} for maintenance work: the read bound is lifted as in {@link #withMaintenanceConnection}. */
-  <T> T inMaintenanceTransaction(String what, SqlWork<T> work) {
-    return inTransaction(what, true, work);
-  }
-
-  private <T> T withConnection(String what, boolean maintenance, SqlWork<T> work) {
-    try (Connection c = connection(maintenance)) {
+    try (Connection c = connection()) {
       T result = work.run(c);
       reached();
       return result;
@@ -380,16 +420,9 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs {@code work} in one transaction, committed on return and rolled back on any exception; reads bounded as in
-   * {@link #withConnection}.
-   */
+  /** Runs {@code work} in one transaction, committed on return and rolled back on any exception. */
   <T> T inTransaction(String what, SqlWork<T> work) {
-    return inTransaction(what, false, work);
-  }
-
-  private <T> T inTransaction(String what, boolean maintenance, SqlWork<T> work) {
-    try (Connection c = connection(maintenance)) {
+    try (Connection c = connection()) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
@@ -414,31 +447,6 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** A pooled connection; for maintenance work on PostgreSQL without the read bound (restored by the pool). */
-  private Connection connection(boolean maintenance) throws SQLException {
-    Connection c = connection();
-    return maintenance && postgres ? withoutReadBound(c) : c;
-  }
-
-  /**
-   * {@code c} with its read bound lifted (pgjdbc: network timeout 0, the executor is not used), or closed and the
-   * failure thrown. HikariCP sets a pooled connection's network timeout back to the pool's value when the connection
-   * returns ({@code PoolBase.resetConnectionState}, dirty bit set by {@code ProxyConnection.setNetworkTimeout}).
-   */
-  private static Connection withoutReadBound(Connection c) throws SQLException {
-    try {
-      c.setNetworkTimeout(Runnable::run, 0);
-      return c;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.close();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
   private Connection connection() throws SQLException {
     if (pool.isClosed()) {
       throw new SQLTransientConnectionException("the store is closed", "08003");
@@ -452,59 +460,15 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * The pool as a data source whose connections have no read bound, for Flyway's migrations at start (which may run
-   * longer than the bound). Each connection gets its bound back when it returns to the pool.
+   * Lifts {@link #SILENCE_LIMIT} from {@code c} for the statements of a caller that may legitimately run for
+   * minutes (the retention run's bulk deletes and scans on a large table, audit verification and export, subject
+   * export); the pool restores the limit when the connection is returned (HikariCP: {@code
+   * ProxyConnection.setNetworkTimeout} marks it, {@code PoolBase.resetConnectionState} sets the pool's value back).
+   * A silent database then holds only that caller, never a request. Not for work that holds a lock requests wait on.
    */
-  private static final class UnboundedConnections implements javax.sql.DataSource {
-    private final HikariDataSource pool;
-
-    UnboundedConnections(HikariDataSource pool) {
-      this.pool = pool;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      return withoutReadBound(pool.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      return withoutReadBound(pool.getConnection(username, password));
-    }
-
-    @Override
-    public java.io.PrintWriter getLogWriter() throws SQLException {
-      return pool.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(java.io.PrintWriter out) throws SQLException {
-      pool.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      pool.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return pool.getLoginTimeout();
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
-      return pool.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return pool.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return pool.isWrapperFor(iface);
+  void allowLongStatements(Connection c) throws SQLException {
+    if (postgres) {
+      c.setNetworkTimeout(Runnable::run, 0);
     }
   }
 

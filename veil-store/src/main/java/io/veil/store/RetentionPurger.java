@@ -39,10 +39,6 @@ import java.util.Objects;
  * purge committed first (the vault finds the key gone and seals the value again under a new key). No
  * value is ever stored under a deleted key, and no request fails because of the purge.
  *
- * <p>Its statements run without the store's read bound ({@link Database#withMaintenanceConnection}): an unbatched
- * DELETE over a large table may legitimately take longer than a request's statement. None holds an in-process lock
- * that request work waits on, except the vault-scope deletes, which keep the bound ({@link VaultScopes#purge}).
- *
  * <p>Thread safety: safe for concurrent use.
  */
 public final class RetentionPurger {
@@ -81,7 +77,8 @@ public final class RetentionPurger {
   public Report run() {
     long now = db.clock().millis();
     EnumMap<DataClass, Long> out = new EnumMap<>(DataClass.class);
-    out.put(DataClass.VAULT_ENTRIES, db.withMaintenanceConnection("retention (vault)", c -> {
+    out.put(DataClass.VAULT_ENTRIES, db.withConnection("retention (vault)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       long vaultPeriod = policy.periodOf(DataClass.VAULT_ENTRIES).toMillis();
       // token high-water marks outlive their scope's entries by one period (TokenMarks); not counted: no data
       TokenMarks.purge(c, now - vaultPeriod);
@@ -94,14 +91,16 @@ public final class RetentionPurger {
     }));
     VaultScopes.purge(db); // then the scopes left with neither rows nor marks; not counted: no data
     out.put(DataClass.AUDIT_RECORDS, purgeAudit(now - policy.periodOf(DataClass.AUDIT_RECORDS).toMillis()));
-    out.put(DataClass.CONSENT_HISTORY, db.withMaintenanceConnection("retention (consent)", c -> {
+    out.put(DataClass.CONSENT_HISTORY, db.withConnection("retention (consent)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM consent_events WHERE recorded_at <= ? AND id NOT IN"
           + " (SELECT last_event_id FROM consent_state WHERE last_event_id IS NOT NULL)")) {
         ps.setLong(1, now - policy.periodOf(DataClass.CONSENT_HISTORY).toMillis());
         return (long) ps.executeUpdate();
       }
     }));
-    out.put(DataClass.PRIVACY_REQUESTS, db.withMaintenanceConnection("retention (requests)", c -> {
+    out.put(DataClass.PRIVACY_REQUESTS, db.withConnection("retention (requests)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       try (PreparedStatement ps = c.prepareStatement(
           "DELETE FROM privacy_requests WHERE closed_at IS NOT NULL AND closed_at <= ?")) {
         ps.setLong(1, now - policy.periodOf(DataClass.PRIVACY_REQUESTS).toMillis());
@@ -118,12 +117,14 @@ public final class RetentionPurger {
     String after = "";
     while (true) {
       String from = after;
-      List<String> page =
-          db.withMaintenanceConnection("retention (subject keys)", c -> idleKeys(c, from, idleSince, null));
+      List<String> page = db.withConnection("retention (subject keys)", c -> {
+        db.allowLongStatements(c); // a scan of the keys with five NOT EXISTS: may take long on a large store
+        return idleKeys(c, from, idleSince, null);
+      });
       if (page.isEmpty()) {
         return purged;
       }
-      purged += db.inMaintenanceTransaction("retention (subject keys)", c -> {
+      purged += db.inTransaction("retention (subject keys)", c -> {
         // 1. lock the candidates: a vault insert that claimed one of them first has committed when this returns.
         //    In key order (PostgreSQL locks the rows in the order the query returns them, without ORDER BY in
         //    their physical order): the vault's group commits claim keys in ascending order too, and so does the
@@ -201,7 +202,8 @@ public final class RetentionPurger {
   }
 
   private long purgeAudit(long cutoff) {
-    return db.inMaintenanceTransaction("retention (audit)", c -> {
+    return db.inTransaction("retention (audit)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
       AuditLog.Head head = AuditLog.lockHead(c);
       long anchor;
       try (PreparedStatement ps = c.prepareStatement("SELECT MAX(k.seq) FROM audit_checkpoints k"

@@ -64,6 +64,9 @@ public final class SubjectKeys {
   private static final String PSEUDONYM_KEY = "pseudonym";
   private static final String LOOKUP_KEY = "vault-lookup";
   private static final int PAGE = 500;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SubjectKeys.class);
+  /** At most one warning about keys this instance cannot unwrap per this many nanoseconds (one per request else). */
+  private static final long UNWRAP_WARNING_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
   static final int DATA_KEY_CACHE_SIZE = 10_000;
   static final Duration DATA_KEY_CACHE_IDLE = Duration.ofMinutes(5);
 
@@ -72,6 +75,9 @@ public final class SubjectKeys {
 
   private final Database db;
   private final KeyManager keys;
+  /** {@link System#nanoTime()} of the last unwrap warning; {@code Long.MIN_VALUE}: none yet. */
+  private final java.util.concurrent.atomic.AtomicLong lastUnwrapWarning =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
   private final ConcurrentHashMap<String, Mac> systemMacs = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong erasures = new java.util.concurrent.atomic.AtomicLong();
   private final Cache<String, UnwrappedKey> dataKeys = Caffeine.newBuilder()
@@ -573,10 +579,32 @@ public final class SubjectKeys {
           return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, keys.masterAead(), ad, CONFIG);
         } catch (GeneralSecurityException second) {
           second.addSuppressed(first);
+          warnUnwrapFailed();
           throw new StoreException("cannot unwrap a key: wrong master keyset or tampered key row", second);
         }
       }
+      warnUnwrapFailed();
       throw new StoreException("cannot unwrap a key: wrong master keyset or tampered key row", first);
+    }
+  }
+
+  /**
+   * Tells the operator why requests are refused: the usual cause on several instances is a master key rotated
+   * through another instance whose {@code master.json} this one does not have yet, and nothing else says so (the
+   * client sees a vault failure). At most once a minute; names no subject, key or data.
+   */
+  private void warnUnwrapFailed() {
+    long now = System.nanoTime();
+    long last = lastUnwrapWarning.get();
+    if (last != Long.MIN_VALUE && now - last < UNWRAP_WARNING_EVERY_NANOS) {
+      return;
+    }
+    if (lastUnwrapWarning.compareAndSet(last, now)) {
+      LOG.warn("a key in the database does not unwrap with this instance's master keyset, even after re-reading it;"
+          + " the requests that need it are refused. If the master key was rotated through another instance"
+          + " (veil keys rotate, POST /admin/master-key/rotate), give this instance that instance's keys/master.json"
+          + " (read again at the next refusal, no restart) or its VEIL_MASTER_KEYSET (restart); otherwise the key's"
+          + " row was altered");
     }
   }
 

@@ -106,17 +106,18 @@ final class VaultScopes {
    * ({@link Database#vaultScopeUse}), a few milliseconds. A writer of another instance storing into one of them at
    * that moment makes the page's delete fail with a foreign-key violation or, when it holds two of the page's
    * scopes, a deadlock (PostgreSQL): that page is skipped and the next run tries again.
-   *
-   * <p>The search for a page may scan a large table and runs without the read bound
-   * ({@link Database#withMaintenanceConnection}); the delete keeps it: this process's vault inserts wait for it on
-   * the in-process lock, and a database that stops answering must not hold them longer than the bound.
    */
   static long purge(Database db) {
     long purged = 0;
     long after = 0;
     while (true) {
       long from = after;
-      List<Long> page = db.withMaintenanceConnection("retention (vault scopes)", c -> unused(c, from));
+      List<Long> page = db.withConnection("retention (vault scopes)", c -> {
+        // a scan that may take long on a large store; the delete below keeps the silence limit: this process's vault
+        // inserts wait for it on the in-process lock
+        db.allowLongStatements(c);
+        return unused(c, from);
+      });
       if (page.isEmpty()) {
         return purged;
       }

@@ -58,6 +58,43 @@ class DatabaseFilePermissionsIT {
   }
 
   /**
+   * ops17: H2 created {@code veil.mv.db} with the umask ({@code rw-r--r--} here) and Veil set 0600 only after the
+   * schema migration, so in a directory open to others the new database was readable by them meanwhile, and a
+   * descriptor opened then keeps reading it after the change. It is now created owner-only before H2 opens it:
+   * watched while it comes into existence, it never has another mode.
+   */
+  @Test
+  void aNewDatabaseFileInAnOpenDirectoryIsNeverReadableByOthers() throws Exception {
+    Path dataDir = Files.createDirectories(tmp.resolve("shared"));
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path probe = Files.createFile(tmp.resolve("umask-probe"));
+    assumeTrue(!mode(probe).equals("rw-------"), "the umask already makes new files owner-only");
+    Path file = dataDir.resolve("veil.mv.db");
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread watcher = Thread.ofPlatform().start(() -> {
+      while (!stop.get()) {
+        try {
+          seen.add(mode(file));
+        } catch (Exception e) {
+          // not there yet
+        }
+      }
+    });
+    try (Database db = Database.open(DatabaseConfig.h2(dataDir))) {
+      db.ping();
+    } finally {
+      stop.set(true);
+      watcher.join();
+    }
+    seen.add(mode(file));
+    assertThat(seen).as("every mode the new database file had").containsExactly("rw-------");
+    try (Database db = Database.open(DatabaseConfig.h2(dataDir))) {
+      db.ping(); // and H2 opens it again as the database it now is
+    }
+  }
+
+  /**
    * With H2's default trace level a failed statement's message went to {@code veil.trace.db}, created with the
    * umask ({@code rw-r--r--} here) after the files were restricted; a unique violation's message holds the
    * conflicting values (for the vault: lookup hashes, scope ids, subject refs).

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * <p>Learning: averaged structured perceptron (Collins 2002) over {@link ModelFeatures}, first-order
  * Viterbi with the BIO constraint, texts shuffled each epoch by {@code java.util.Random(seed)}, one
  * thread. The averaged weights of the epoch with the best span F1 on the selection part are kept and
- * quantized to 16 bits. With several seeds, one model is trained per seed (each keeps its own best
+ * quantized to 8 bits ({@link SequenceModel#quantize}). With several seeds, one model is trained per seed (each keeps its own best
  * epoch) and their weights are averaged element by element before quantization: the shuffle order alone
  * moves single models' scores by up to 0.015, and the average removes that lottery instead of picking
  * a winner.
@@ -53,7 +53,7 @@ public final class NerModelTrainer {
 
   /**
    * @param epochs passes over the training data (the best one on the selection part is kept)
-   * @param bits log2 of the number of hashed feature buckets (model size = 2^bits * 7 * 2 bytes before gzip)
+   * @param bits log2 of the number of hashed feature buckets (model size = 2^bits * 7 bytes before gzip)
    * @param seeds shuffling seeds, 1 to {@value #MAX_SEEDS}, no repeats: one model is trained per seed and
    *     their weights are averaged (one seed: that seed's model)
    */
@@ -86,7 +86,8 @@ public final class NerModelTrainer {
    * What a training run did.
    *
    * @param bestEpochs the epoch kept per seed, in the order of {@link Options#seeds()}
-   * @param selectF1 span F1 on the selection part of the model written (the average, with several seeds)
+   * @param selectF1 span F1 on the selection part of the model written (its 8-bit weights; the average, with
+   *     several seeds)
    */
   public record Result(Path model, String sha256, long bytes, int trainTexts, long trainTokens, int selectTexts,
                        List<Integer> bestEpochs, double selectF1, List<String> heldOutFiles) {}
@@ -223,7 +224,14 @@ public final class NerModelTrainer {
       log.accept(String.format(java.util.Locale.ROOT, "average of %d seeds: selection span F1 %.4f",
           seeds.size(), bestF1));
     }
-    return SequenceModel.quantize(bits, kept[0], kept[1]);
+    SequenceModel model = SequenceModel.quantize(bits, kept[0], kept[1]);
+    float[] stored = new float[model.weights.length];
+    for (int i = 0; i < stored.length; i++) {
+      stored[i] = model.weight(i);
+    }
+    bestF1 = f1(stored, model.transitions, selectEx, new float[ModelNerEngine.MAX_WINDOW * SequenceModel.TAGS]);
+    log.accept(String.format(java.util.Locale.ROOT, "as stored (8-bit weights): selection span F1 %.4f", bestF1));
+    return model;
   }
 
   /** One seed's training: the averaged weights of its best epoch on the selection part. */

@@ -9,81 +9,123 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A trained linear-chain tagger: hashed feature weights per tag (16-bit fixed point), tag-transition
+ * A trained linear-chain tagger: hashed feature weights per tag (8 bits each, and a power-of-two shift
+ * per feature row: block floating point), tag-transition
  * weights, and exact first-order Viterbi decoding under the BIO constraint (an inside tag only after
  * the begin or inside tag of its own type). Tags: 0 = O, then B/I pairs for each of
  * {@link ModelFeatures#TYPES}.
  *
- * <p>File format (gzip): magic {@code VEILNER1}, feature-template version, hash bits, tag count,
+ * <p>File format (gzip): magic {@code VEILNER2}, feature-template version, hash bits, tag count,
  * weight scale, transitions ({@code (tags+1) * tags} floats, the last row is the start), then
- * {@code 2^bits * tags} shorts. Gzip is written with a zero time stamp, so the same weights give
- * the same bytes.
+ * {@code 2^bits * tags} signed bytes in {@code [-127, 127]}, then {@code 2^bits} row shifts in
+ * {@code [0, MAX_SHIFT]}; weight {@code (r, y)} is {@code byte << shift[r]} times the scale. Gzip is written
+ * with a zero time stamp, so the same weights give the same bytes. ({@code VEILNER1}, 16-bit weights, is
+ * refused: retrain.)
+ *
+ * <p>Why 8 bits: the weights are read at random, {@link ModelFeatures#PER_TOKEN} rows per token, so their
+ * table's size is what the decode costs once other work has evicted it from the caches (docs/notes/speed16.md,
+ * speed17.md). Eight bits halve it (2 MB at 18 bits). The row shift gives the many rows of small weights
+ * four times finer steps than the few rows that hold the largest ones; plain 8-bit rounding (one scale)
+ * zeroed them and cost recall.
  *
  * <p>Immutable after construction and thread-safe; {@link #decode} allocates only its own arrays.
  */
 final class SequenceModel {
-  static final String MAGIC = "VEILNER1";
+  static final String MAGIC = "VEILNER2";
+  /** The largest stored weight magnitude. */
+  static final int LEVELS = 127;
+  /** The magic of the 16-bit format before branch speed17. */
+  private static final String OLD_MAGIC = "VEILNER1";
   static final int TAGS = 1 + 2 * ModelFeatures.TYPES.length;
 
   final int bits;
   final float scale;
-  final short[] weights;
+  final byte[] weights;
+  /** Per feature row, the power of two (0 to {@value #MAX_SHIFT}) its weights are scaled by. */
+  final byte[] shifts;
   final float[] transitions;
   /**
-   * {@link #weights} for analysis: one 16-byte row per feature (two longs, four 16-bit lanes each, tag y in
-   * lane y, the eighth lane unused), every weight stored as {@code w + 32768} (unsigned). A row never
-   * straddles a cache line, and {@link #decode(ModelFeatures.Facts, int, int, int[], float[])} adds two
-   * tags per instruction: even and odd lanes are summed in 32-bit halves of a long, where the sum of
-   * {@link ModelFeatures#PER_TOKEN} values below 2^16 cannot carry into the next half.
+   * {@link #weights} for analysis: one 8-byte row per feature (one long, tag y in byte lane y, the row's
+   * shift in the eighth lane), every weight stored as {@code w + 128} (unsigned). A row never straddles a
+   * cache line, and {@link #decode(ModelFeatures.Facts, int, int, int[], float[])} adds four tags per
+   * instruction: even and odd byte lanes, shifted by the row's shift, are summed in the 16-bit quarters of a
+   * long, where the sum of {@link ModelFeatures#PER_TOKEN} values below {@code 2^8 << MAX_SHIFT} cannot carry
+   * into the next quarter.
    */
   private final long[] packed;
 
-  SequenceModel(int bits, float scale, short[] weights, float[] transitions) {
-    if (weights.length != (1 << bits) * TAGS || transitions.length != (TAGS + 1) * TAGS) {
+  SequenceModel(int bits, float scale, byte[] weights, byte[] shifts, float[] transitions) {
+    if (weights.length != (1 << bits) * TAGS || shifts.length != 1 << bits || transitions.length != (TAGS + 1) * TAGS) {
       throw new IllegalArgumentException("model arrays do not match its size");
+    }
+    for (byte sh : shifts) {
+      if (sh < 0 || sh > MAX_SHIFT) {
+        throw new IllegalArgumentException("row shift out of range");
+      }
     }
     this.bits = bits;
     this.scale = scale;
     this.weights = weights;
+    this.shifts = shifts;
     this.transitions = transitions;
-    this.packed = pack(weights, 1 << bits);
+    this.packed = pack(weights, shifts, 1 << bits);
   }
 
-  private static long[] pack(short[] weights, int rows) {
-    long[] out = new long[rows * 2];
+  private static long[] pack(byte[] weights, byte[] shifts, int rows) {
+    long[] out = new long[rows];
     for (int r = 0; r < rows; r++) {
-      long lo = 0;
-      long hi = 0;
-      for (int y = 0; y < 8; y++) {
-        long v = (y < TAGS ? weights[r * TAGS + y] : 0) + BIAS;
-        if (y < 4) {
-          lo |= v << (16 * y);
-        } else {
-          hi |= v << (16 * (y - 4));
-        }
+      long row = (long) shifts[r] << 56;
+      for (int y = 0; y < TAGS; y++) {
+        row |= (long) (weights[r * TAGS + y] + BIAS) << (8 * y);
       }
-      out[r * 2] = lo;
-      out[r * 2 + 1] = hi;
+      out[r] = row;
     }
     return out;
   }
 
-  /** The bias that makes a stored weight unsigned. */
-  private static final int BIAS = 32768;
-  private static final long EVEN_LANES = 0x0000FFFF0000FFFFL;
+  /** Weight {@code i} (row {@code i / TAGS}, tag {@code i % TAGS}) as the decode uses it. */
+  float weight(int i) {
+    return (weights[i] << shifts[i / TAGS]) * scale;
+  }
 
-  /** Quantizes float weights to 16 bits (largest magnitude maps to 32767). */
+  /** The largest row shift: {@code PER_TOKEN * 255 << MAX_SHIFT} still fits a 16-bit quarter. */
+  static final int MAX_SHIFT = 2;
+
+  /** The bias that makes a stored weight unsigned. */
+  private static final int BIAS = 128;
+  private static final long EVEN_LANES = 0x00FF00FF00FF00FFL;
+
+  /**
+   * Quantizes float weights to 8 bits per weight and a shift per row: the largest magnitude maps to
+   * {@code LEVELS << MAX_SHIFT}; each row takes the smallest shift that its largest weight fits in.
+   */
   static SequenceModel quantize(int bits, float[] w, float[] transitions) {
     float max = 0;
     for (float v : w) {
       max = Math.max(max, Math.abs(v));
     }
-    float scale = max == 0 ? 1f : max / 32767f;
-    short[] q = new short[w.length];
-    for (int i = 0; i < w.length; i++) {
-      q[i] = (short) Math.round(w[i] / scale);
+    float scale = max == 0 ? 1f : max / (LEVELS << MAX_SHIFT);
+    int rows = 1 << bits;
+    byte[] q = new byte[w.length];
+    byte[] shifts = new byte[rows];
+    for (int r = 0; r < rows; r++) {
+      int sh = 0;
+      for (; sh < MAX_SHIFT; sh++) {
+        boolean fits = true;
+        for (int y = 0; y < TAGS && fits; y++) {
+          fits = Math.abs(Math.round(w[r * TAGS + y] / (scale * (1 << sh)))) <= LEVELS;
+        }
+        if (fits) {
+          break;
+        }
+      }
+      shifts[r] = (byte) sh;
+      for (int y = 0; y < TAGS; y++) {
+        int v = Math.round(w[r * TAGS + y] / (scale * (1 << sh)));
+        q[r * TAGS + y] = (byte) Math.max(-LEVELS, Math.min(LEVELS, v));
+      }
     }
-    return new SequenceModel(bits, scale, q, transitions.clone());
+    return new SequenceModel(bits, scale, q, shifts, transitions.clone());
   }
 
   static boolean allowed(int prev, int tag) {
@@ -107,29 +149,25 @@ final class SequenceModel {
     int mask = (1 << bits) - 1;
     long[] w = packed;
     float sc = scale;
-    long unbias = (long) per * BIAS;
     for (int t = from, e = 0; t < to; t++, e += TAGS) {
       ModelFeatures.token(facts, t, mask, scratch, 0);
-      long even0 = 0; // tags 0 and 2
-      long odd0 = 0;  // tags 1 and 3
-      long even1 = 0; // tags 4 and 6
-      long odd1 = 0;  // tag 5
+      long even = 0; // tags 0, 2, 4, 6 in 16-bit quarters
+      long odd = 0;  // tags 1, 3, 5 (the top quarter sums the shifts themselves: unused)
+      int unbias = 0;
       for (int k = 0; k < per; k++) {
-        int at = scratch[k] << 1;
-        long lo = w[at];
-        long hi = w[at + 1];
-        even0 += lo & EVEN_LANES;
-        odd0 += (lo >>> 16) & EVEN_LANES;
-        even1 += hi & EVEN_LANES;
-        odd1 += (hi >>> 16) & EVEN_LANES;
+        long row = w[scratch[k]];
+        int sh = (int) (row >>> 56);
+        even += (row & EVEN_LANES) << sh;
+        odd += ((row >>> 8) & EVEN_LANES) << sh;
+        unbias += BIAS << sh;
       }
-      emissions[e] = (int) ((even0 & 0xFFFFFFFFL) - unbias) * sc;
-      emissions[e + 1] = (int) ((odd0 & 0xFFFFFFFFL) - unbias) * sc;
-      emissions[e + 2] = (int) ((even0 >>> 32) - unbias) * sc;
-      emissions[e + 3] = (int) ((odd0 >>> 32) - unbias) * sc;
-      emissions[e + 4] = (int) ((even1 & 0xFFFFFFFFL) - unbias) * sc;
-      emissions[e + 5] = (int) ((odd1 & 0xFFFFFFFFL) - unbias) * sc;
-      emissions[e + 6] = (int) ((even1 >>> 32) - unbias) * sc;
+      emissions[e] = (((int) even & 0xFFFF) - unbias) * sc;
+      emissions[e + 1] = (((int) odd & 0xFFFF) - unbias) * sc;
+      emissions[e + 2] = (((int) (even >>> 16) & 0xFFFF) - unbias) * sc;
+      emissions[e + 3] = (((int) (odd >>> 16) & 0xFFFF) - unbias) * sc;
+      emissions[e + 4] = (((int) (even >>> 32) & 0xFFFF) - unbias) * sc;
+      emissions[e + 5] = (((int) (odd >>> 32) & 0xFFFF) - unbias) * sc;
+      emissions[e + 6] = (((int) (even >>> 48) & 0xFFFF) - unbias) * sc;
     }
     return viterbi(emissions, to - from, transitions);
   }
@@ -190,17 +228,8 @@ final class SequenceModel {
     for (float f : transitions) {
       out.writeFloat(f);
     }
-    byte[] buf = new byte[1 << 16];
-    int b = 0;
-    for (short s : weights) {
-      buf[b++] = (byte) (s >> 8);
-      buf[b++] = (byte) s;
-      if (b == buf.length) {
-        out.write(buf, 0, b);
-        b = 0;
-      }
-    }
-    out.write(buf, 0, b);
+    out.write(weights);
+    out.write(shifts);
     out.flush();
     gz.finish();
   }
@@ -214,7 +243,11 @@ final class SequenceModel {
     DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16));
     byte[] magic = new byte[MAGIC.length()];
     in.readFully(magic);
-    if (!MAGIC.equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
+    String found = new String(magic, java.nio.charset.StandardCharsets.US_ASCII);
+    if (OLD_MAGIC.equals(found)) {
+      throw new IOException("NER model has 16-bit weights (" + OLD_MAGIC + "), this build needs " + MAGIC + ": retrain");
+    }
+    if (!MAGIC.equals(found)) {
       throw new IOException("not a Veil NER model");
     }
     int version = in.readInt();
@@ -231,19 +264,18 @@ final class SequenceModel {
     for (int i = 0; i < trans.length; i++) {
       trans[i] = in.readFloat();
     }
-    short[] w = new short[(1 << bits) * TAGS];
-    byte[] buf = new byte[1 << 16];
-    int i = 0;
-    while (i < w.length) {
-      int want = Math.min(buf.length, (w.length - i) * 2);
-      in.readFully(buf, 0, want);
-      for (int b = 0; b < want; b += 2) {
-        w[i++] = (short) ((buf[b] << 8) | (buf[b + 1] & 0xff));
+    byte[] w = new byte[(1 << bits) * TAGS];
+    in.readFully(w);
+    byte[] sh = new byte[1 << bits];
+    in.readFully(sh);
+    for (byte b : sh) {
+      if (b < 0 || b > MAX_SHIFT) {
+        throw new IOException("NER model has a row shift out of range");
       }
     }
     if (in.read() != -1) {
       throw new IOException("NER model has trailing data");
     }
-    return new SequenceModel(bits, scale, w, trans);
+    return new SequenceModel(bits, scale, w, sh, trans);
   }
 }

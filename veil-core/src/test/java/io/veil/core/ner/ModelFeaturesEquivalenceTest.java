@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The fast analysis path (one-pass {@link ModelFeatures.Facts}, {@link ModelFeatures#token},
  * {@link SequenceModel#decode(ModelFeatures.Facts, int, int, int[], float[])} over packed rows) must
  * compute exactly what the shipped model was trained on: {@link ModelFeaturesReference} (the code before
- * it was made faster) and a plain per-tag decode over the model's 16-bit weights.
+ * it was made faster) and a plain per-tag decode over the model's 8-bit weights and row shifts.
  */
 class ModelFeaturesEquivalenceTest {
   private static final SequenceModel MODEL = bundled();
@@ -135,7 +135,8 @@ class ModelFeaturesEquivalenceTest {
       for (int y = 0; y < SequenceModel.TAGS; y++) {
         int sum = 0;
         for (int k = 0; k < per; k++) {
-          sum += m.weights[feats[t * per + k] * SequenceModel.TAGS + y];
+          int row = feats[t * per + k];
+          sum += m.weights[row * SequenceModel.TAGS + y] << m.shifts[row];
         }
         emissions[t * SequenceModel.TAGS + y] = sum * m.scale;
       }
