@@ -60,13 +60,8 @@ class SilenceLimitIT {
   void retentionScansRunWithoutTheLimitAndTheConnectionGetsItBack() throws Exception {
     try (Store s = new Store(withOneSecondLimit(TestDatabases.POSTGRES.fresh()))) {
       RetentionPurger purger = new RetentionPurger(s.db, RetentionPolicy.defaults(RegulationProfile.GDPR));
-      for (String table : new String[] {"vault_scopes", "subject_keys"}) {
-        try (TableLock lock = new TableLock(s.dbName, table, HELD)) {
-          long start = System.nanoTime();
-          purger.run();
-          assertThat(msSince(start)).as("the purge waited on %s beyond the limit", table).isGreaterThan(1_500);
-        }
-      }
+      s.waitsOutALockOn("vault_scopes", "the purge", purger::run);
+      s.waitsOutALockOn("subject_keys", "the purge", purger::run);
       assertEveryConnectionHasTheLimit(s.db, 1_000);
     }
   }
@@ -74,16 +69,9 @@ class SilenceLimitIT {
   @Test
   void auditVerificationAndExportRunWithoutTheLimit() throws Exception {
     try (Store s = new Store(withOneSecondLimit(TestDatabases.POSTGRES.fresh()))) {
-      try (TableLock lock = new TableLock(s.dbName, "audit_records", HELD)) {
-        long start = System.nanoTime();
-        assertThat(new AuditVerifier(s.db, s.km).verify().valid()).isTrue();
-        assertThat(msSince(start)).as("verification waited beyond the limit").isGreaterThan(1_500);
-      }
-      try (TableLock lock = new TableLock(s.dbName, "audit_records", HELD)) {
-        long start = System.nanoTime();
-        new AuditVerifier(s.db, s.km).export(OutputStream.nullOutputStream());
-        assertThat(msSince(start)).as("the export waited beyond the limit").isGreaterThan(1_500);
-      }
+      AuditVerifier verifier = new AuditVerifier(s.db, s.km);
+      s.waitsOutALockOn("audit_records", "verification", () -> assertThat(verifier.verify().valid()).isTrue());
+      s.waitsOutALockOn("audit_records", "the audit export", () -> verifier.export(OutputStream.nullOutputStream()));
       assertEveryConnectionHasTheLimit(s.db, 1_000);
     }
   }
@@ -91,12 +79,9 @@ class SilenceLimitIT {
   @Test
   void subjectExportRunsWithoutTheLimit() throws Exception {
     try (Store s = new Store(withOneSecondLimit(TestDatabases.POSTGRES.fresh()))) {
-      try (TableLock lock = new TableLock(s.dbName, "privacy_settings", HELD)) {
-        long start = System.nanoTime();
-        new SubjectExporter(s.db, s.keys).export(new Subject("acme", "alice@example.org"),
-            OutputStream.nullOutputStream());
-        assertThat(msSince(start)).as("the export waited beyond the limit").isGreaterThan(1_500);
-      }
+      SubjectExporter exporter = new SubjectExporter(s.db, s.keys);
+      s.waitsOutALockOn("privacy_settings", "the subject export",
+          () -> exporter.export(new Subject("acme", "alice@example.org"), OutputStream.nullOutputStream()));
       assertEveryConnectionHasTheLimit(s.db, 1_000);
     }
   }
@@ -134,6 +119,15 @@ class SilenceLimitIT {
       log.append(new AuditRecord("acme", null, "/v1/chat/completions", null, new TreeMap<EntityType, Integer>(),
           AuditAction.FORWARDED, "p1", 200, 1));
       log.checkpoint();
+    }
+
+    /** Runs {@code work} while {@code table} is locked for {@link #HELD}: it must wait beyond the limit and succeed. */
+    void waitsOutALockOn(String table, String what, Runnable work) throws Exception {
+      try (TableLock lock = new TableLock(dbName, table, HELD)) {
+        long start = System.nanoTime();
+        work.run();
+        assertThat(msSince(start)).as("%s waited on %s beyond the limit", what, table).isGreaterThan(1_500);
+      }
     }
 
     @Override
