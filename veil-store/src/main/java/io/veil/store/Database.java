@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * reset; without the limit a statement on the wire then waited as long as the silence lasted (with TCP keep-alive
  * off, for ever), and every request whose vault insert queued behind it in the group commit with it (qa12). Now
  * the statement fails as a lost connection ({@link StoreUnavailableException}: the gateway answers 503). Schema
- * migrations and the retention run's bulk deletes may legitimately run longer, so they are not limited (see
- * {@link #allowLongStatements}).
+ * migrations, the retention run's bulk deletes and scans, audit verification and export and subject export may
+ * legitimately run longer, so they are not limited (see {@link #allowLongStatements}).
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -122,10 +122,7 @@ public final class Database implements AutoCloseable {
     hc.setPoolName("veil-store");
     hc.setAutoCommit(true);
     if (config.isPostgres()) {
-      // a JDBC batch (a request's new vault rows) goes as multi-row INSERTs, not one INSERT per row: 19 of a
-      // request's 28 statements were such inserts in the multi-instance load run (docs/notes/pgload.md)
-      hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-      hc.addDataSourceProperty("socketTimeout", Long.toString(SILENCE_LIMIT.toSeconds()));
+      postgresDefaults().forEach((name, value) -> hc.addDataSourceProperty((String) name, value));
     }
     HikariDataSource ds;
     try {
@@ -139,7 +136,7 @@ public final class Database implements AutoCloseable {
       org.flywaydb.core.api.configuration.FluentConfiguration migration = Flyway.configure();
       if (config.isPostgres()) {
         // on connections of its own, without the pool's silence limit: an index built on a large table may take minutes
-        migration.dataSource(config.jdbcUrl(), config.user(), config.password());
+        migration.dataSource(migrationSource(config));
       } else {
         migration.dataSource(ds); // H2 belongs to one process, and may live in memory only while the pool holds it
       }
@@ -162,6 +159,42 @@ public final class Database implements AutoCloseable {
     // erasure changes (NOTIFY on commit, one LISTEN connection per process; see PostgresChangeFeed)
     SubjectChangeFeed changes = config.isPostgres() ? PostgresChangeFeed.start(config) : LocalChangeFeed.INSTANCE;
     return new Database(ds, config.isPostgres(), config.clock(), compactor, changes);
+  }
+
+  /**
+   * Flyway's own PostgreSQL connections: the configured URL and credentials, without a read limit even when the URL
+   * sets {@code socketTimeout} (that limit is for request work; with the URL as it is, a migration slower than it
+   * failed and the instance did not start, pgtimeout17). {@code setSocketTimeout} after {@code setURL} overrides the
+   * URL's value.
+   */
+  private static javax.sql.DataSource migrationSource(DatabaseConfig config) {
+    org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+    source.setURL(config.jdbcUrl());
+    if (config.user() != null) {
+      source.setUser(config.user());
+    }
+    if (config.password() != null) {
+      source.setPassword(config.password());
+    }
+    source.setSocketTimeout(0);
+    return source;
+  }
+
+  /**
+   * The driver properties the pool gives its PostgreSQL connections. The URL's own parameters win over each of them
+   * (pgjdbc reads the URL over the properties it is given; DatabaseTest), so an operator changes the silence limit
+   * with {@code socketTimeout=<seconds>} in the URL ({@code 0}: none).
+   */
+  static java.util.Properties postgresDefaults() {
+    java.util.Properties p = new java.util.Properties();
+    // a JDBC batch (a request's new vault rows) goes as multi-row INSERTs, not one INSERT per row: 19 of a
+    // request's 28 statements were such inserts in the multi-instance load run (docs/notes/pgload.md)
+    p.setProperty("reWriteBatchedInserts", "true");
+    p.setProperty("socketTimeout", Long.toString(SILENCE_LIMIT.toSeconds()));
+    // the kernel probes an idle connection, so a pooled connection to a host that vanished is found closed instead
+    // of being lent out and then waiting out the silence limit (pgtimeout17)
+    p.setProperty("tcpKeepAlive", "true");
+    return p;
   }
 
   /**
@@ -428,8 +461,10 @@ public final class Database implements AutoCloseable {
 
   /**
    * Lifts {@link #SILENCE_LIMIT} from {@code c} for the statements of a caller that may legitimately run for
-   * minutes (the retention run's bulk deletes on a large table); the pool restores the limit when the connection
-   * is returned. A silent database then holds only that caller, never a request.
+   * minutes (the retention run's bulk deletes and scans on a large table, audit verification and export, subject
+   * export); the pool restores the limit when the connection is returned (HikariCP: {@code
+   * ProxyConnection.setNetworkTimeout} marks it, {@code PoolBase.resetConnectionState} sets the pool's value back).
+   * A silent database then holds only that caller, never a request. Not for work that holds a lock requests wait on.
    */
   void allowLongStatements(Connection c) throws SQLException {
     if (postgres) {

@@ -117,7 +117,10 @@ public final class RetentionPurger {
     String after = "";
     while (true) {
       String from = after;
-      List<String> page = db.withConnection("retention (subject keys)", c -> idleKeys(c, from, idleSince, null));
+      List<String> page = db.withConnection("retention (subject keys)", c -> {
+        db.allowLongStatements(c); // a scan of the keys with five NOT EXISTS: may take long on a large store
+        return idleKeys(c, from, idleSince, null);
+      });
       if (page.isEmpty()) {
         return purged;
       }

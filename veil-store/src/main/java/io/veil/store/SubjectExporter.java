@@ -47,6 +47,7 @@ public final class SubjectExporter {
     Pseudonym ref = keys.pseudonymOf(subject);
     JsonFactory f = JsonFactory.builder().build();
     db.inTransaction("subject export", c -> {
+      db.allowLongStatements(c); // all of a subject's data, streamed to a reader that may be slow
       try (JsonGenerator g = f.createGenerator(new AuditVerifier.NoClose(out), JsonEncoding.UTF8)) {
         long now = db.clock().millis();
         g.writeStartObject();

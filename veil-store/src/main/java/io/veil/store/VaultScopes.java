@@ -112,7 +112,12 @@ final class VaultScopes {
     long after = 0;
     while (true) {
       long from = after;
-      List<Long> page = db.withConnection("retention (vault scopes)", c -> unused(c, from));
+      List<Long> page = db.withConnection("retention (vault scopes)", c -> {
+        // a scan that may take long on a large store; the delete below keeps the silence limit: this process's vault
+        // inserts wait for it on the in-process lock
+        db.allowLongStatements(c);
+        return unused(c, from);
+      });
       if (page.isEmpty()) {
         return purged;
       }
