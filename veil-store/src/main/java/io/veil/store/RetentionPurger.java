@@ -39,15 +39,43 @@ import java.util.Objects;
  * purge committed first (the vault finds the key gone and seals the value again under a new key). No
  * value is ever stored under a deleted key, and no request fails because of the purge.
  *
+ * <p>Bounded work: every table is deleted from in chunks of at most {@link #CHUNK} rows, each its own short
+ * transaction, so a large backlog (the first run after months, or a shortened period) neither holds locks
+ * the request path needs for the whole purge nor grows the transaction log or H2's undo by millions of rows.
+ * The report's counts are exact. A purge interrupted between chunks has deleted part of what it would have
+ * deleted and left every invariant in place (the audit trail still verifies); the next run deletes the rest.
+ *
  * <p>Thread safety: safe for concurrent use.
  */
 public final class RetentionPurger {
   private final Database db;
   private final RetentionPolicy policy;
+  private final int chunk;
+  private final Runnable betweenChunks;
+
+  /**
+   * Rows per delete statement and per transaction: small enough that a statement holds its locks (and, for the
+   * audit trail, the head every append needs) for milliseconds and H2 keeps only a chunk's undo in memory,
+   * large enough that a backlog of millions takes hundreds of statements, not millions.
+   */
+  static final int CHUNK = 5_000;
 
   public RetentionPurger(Database db, RetentionPolicy policy) {
+    this(db, policy, CHUNK, () -> {});
+  }
+
+  /**
+   * @param chunk rows per delete statement and per transaction (see {@link #deleteInChunks}, {@link #purgeAuditStep})
+   * @param betweenChunks run after each committed step of the audit purge (tests: to act in the middle of a purge)
+   */
+  RetentionPurger(Database db, RetentionPolicy policy, int chunk, Runnable betweenChunks) {
     this.db = Objects.requireNonNull(db, "db");
     this.policy = Objects.requireNonNull(policy, "policy");
+    if (chunk < 1) {
+      throw new IllegalArgumentException("chunk must be positive");
+    }
+    this.chunk = chunk;
+    this.betweenChunks = Objects.requireNonNull(betweenChunks, "betweenChunks");
   }
 
   private static final int PAGE = 500;
@@ -77,38 +105,89 @@ public final class RetentionPurger {
   public Report run() {
     long now = db.clock().millis();
     EnumMap<DataClass, Long> out = new EnumMap<>(DataClass.class);
-    out.put(DataClass.VAULT_ENTRIES, db.withConnection("retention (vault)", c -> {
+    long vaultPeriod = policy.periodOf(DataClass.VAULT_ENTRIES).toMillis();
+    db.withConnection("retention (vault)", c -> {
       db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
-      long vaultPeriod = policy.periodOf(DataClass.VAULT_ENTRIES).toMillis();
       // token high-water marks outlive their scope's entries by one period (TokenMarks); not counted: no data
-      TokenMarks.purge(c, now - vaultPeriod);
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM vault_entries WHERE expires_at <= ? OR created_at <= ?")) {
-        ps.setLong(1, now);
-        ps.setLong(2, now - vaultPeriod);
-        return (long) ps.executeUpdate();
-      }
-    }));
+      return TokenMarks.purge(c, now - vaultPeriod);
+    });
+    out.put(DataClass.VAULT_ENTRIES, deleteInChunks("retention (vault)", "vault_entries", 0L,
+        "(expires_at <= ? OR created_at <= ?)", now, now - vaultPeriod));
     VaultScopes.purge(db); // then the scopes left with neither rows nor marks; not counted: no data
     out.put(DataClass.AUDIT_RECORDS, purgeAudit(now - policy.periodOf(DataClass.AUDIT_RECORDS).toMillis()));
-    out.put(DataClass.CONSENT_HISTORY, db.withConnection("retention (consent)", c -> {
-      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM consent_events WHERE recorded_at <= ? AND id NOT IN"
-          + " (SELECT last_event_id FROM consent_state WHERE last_event_id IS NOT NULL)")) {
-        ps.setLong(1, now - policy.periodOf(DataClass.CONSENT_HISTORY).toMillis());
-        return (long) ps.executeUpdate();
-      }
-    }));
-    out.put(DataClass.PRIVACY_REQUESTS, db.withConnection("retention (requests)", c -> {
-      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM privacy_requests WHERE closed_at IS NOT NULL AND closed_at <= ?")) {
-        ps.setLong(1, now - policy.periodOf(DataClass.PRIVACY_REQUESTS).toMillis());
-        return (long) ps.executeUpdate();
-      }
-    }));
+    // the current decision stays: its id is excluded (only ids in the chunk's range can match, so the
+    // subquery is narrowed to that range)
+    out.put(DataClass.CONSENT_HISTORY, deleteInChunks("retention (consent)", "consent_events", 0L,
+        "recorded_at <= ? AND id NOT IN (SELECT last_event_id FROM consent_state WHERE last_event_id > ?"
+            + " AND last_event_id <= ?)", now - policy.periodOf(DataClass.CONSENT_HISTORY).toMillis(),
+        RANGE_LOW, RANGE_HIGH));
+    out.put(DataClass.PRIVACY_REQUESTS, deleteInChunks("retention (requests)", "privacy_requests", "",
+        "closed_at IS NOT NULL AND closed_at <= ?",
+        now - policy.periodOf(DataClass.PRIVACY_REQUESTS).toMillis()));
     long keys = purgeIdleSubjectKeys(now - policy.periodOf(DataClass.VAULT_ENTRIES).toMillis());
     return new Report(out, keys);
+  }
+
+  /** A parameter of {@link #deleteInChunks}'s condition that stands for the chunk's lower key bound (exclusive). */
+  private static final Object RANGE_LOW = new Object();
+  /** ... and for its upper key bound (inclusive). */
+  private static final Object RANGE_HIGH = new Object();
+
+  /**
+   * Deletes the rows of {@code table} that match {@code condition}, walking its primary key {@code id} in
+   * ranges of at most {@link #chunk} rows: one statement (its own auto-committed transaction) per range, so
+   * no statement deletes, locks or logs more than a chunk, whatever the backlog. Each range is found through
+   * the primary key index ({@code ORDER BY id LIMIT}), so the walk reads the table once in all. Rows added
+   * after the walk began (keys above the largest key then) are left to the next run.
+   *
+   * @param below a key value below every key ({@code 0} for identity columns, {@code ""} for text keys)
+   * @param params the condition's parameters in order: values, or {@link #RANGE_LOW}/{@link #RANGE_HIGH}
+   * @return the rows deleted (exact: the sum of the statements' update counts)
+   */
+  private long deleteInChunks(String what, String table, Object below, String condition, Object... params) {
+    Object last = db.withConnection(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM " + table);
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getObject(1) : null;
+      }
+    });
+    if (last == null) {
+      return 0;
+    }
+    long deleted = 0;
+    Object low = below;
+    while (true) {
+      Object from = low;
+      Object[] range = db.withConnection(what, c -> {
+        db.allowLongStatements(c); // a chunk is bounded; a slow disk still must not fail it at the silence limit
+        Object high;
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM (SELECT id FROM " + table
+            + " WHERE id > ? AND id <= ? ORDER BY id LIMIT " + chunk + ") w")) {
+          ps.setObject(1, from);
+          ps.setObject(2, last);
+          try (ResultSet rs = ps.executeQuery()) {
+            high = rs.next() ? rs.getObject(1) : null;
+          }
+        }
+        if (high == null) {
+          return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM " + table + " WHERE id > ? AND id <= ? AND " + condition)) {
+          ps.setObject(1, from);
+          ps.setObject(2, high);
+          for (int i = 0; i < params.length; i++) {
+            ps.setObject(3 + i, params[i] == RANGE_LOW ? from : params[i] == RANGE_HIGH ? high : params[i]);
+          }
+          return new Object[] {high, (long) ps.executeUpdate()};
+        }
+      });
+      if (range == null) {
+        return deleted;
+      }
+      low = range[0];
+      deleted += (Long) range[1];
+    }
   }
 
   /** Deletes idle subject keys (see the class comment), a page at a time; returns how many. */
@@ -201,27 +280,69 @@ public final class RetentionPurger {
     return String.join(",", Collections.nCopies(n, "?"));
   }
 
+  /**
+   * Deletes the audit trail's prefix up to the newest signed checkpoint older than {@code cutoff}, in steps
+   * (see {@link #purgeAuditStep}); returns the records deleted.
+   */
   private long purgeAudit(long cutoff) {
-    return db.inTransaction("retention (audit)", c -> {
-      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
-      AuditLog.Head head = AuditLog.lockHead(c);
-      long anchor;
+    long target = db.withConnection("retention (audit)", c -> {
+      db.allowLongStatements(c); // a join over the checkpoints: may take long on a large trail
       try (PreparedStatement ps = c.prepareStatement("SELECT MAX(k.seq) FROM audit_checkpoints k"
-          + " JOIN audit_records r ON r.seq = k.seq WHERE r.recorded_at <= ? AND k.seq > ?")) {
+          + " JOIN audit_records r ON r.seq = k.seq WHERE r.recorded_at <= ?"
+          + " AND k.seq > (SELECT purged_through FROM audit_head WHERE id = 1)")) {
         ps.setLong(1, cutoff);
-        ps.setLong(2, head.purgedThrough());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          anchor = rs.getLong(1);
-          if (rs.wasNull() || anchor == 0) {
-            return 0L;
-          }
+          return rs.getLong(1); // 0 when none (SQL NULL)
         }
       }
-      long deleted;
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_records WHERE seq <= ?")) {
-        ps.setLong(1, anchor);
-        deleted = ps.executeUpdate();
+    });
+    long deleted = 0;
+    while (true) {
+      long step = purgeAuditStep(target);
+      if (step < 0) {
+        return deleted;
+      }
+      deleted += step;
+      betweenChunks.run();
+    }
+  }
+
+  /**
+   * One step of the audit purge, in its own transaction under the audit head's lock: moves the anchor
+   * ({@code purged_through}) from the current one to the newest checkpoint at most {@link #chunk} records
+   * further (not beyond {@code target}), or, when no checkpoint is that close, to the next one; deletes
+   * the records up to it in statements of at most a chunk each, and the checkpoints before it. Every
+   * committed step leaves the chain as a complete purge up to a checkpoint would, so a purge stopped
+   * between steps (crash, shutdown) leaves a trail that verifies. The head's lock, which every append
+   * needs, is held for one step only: appends wait for at most a step, not the whole purge. A step
+   * spans {@code max(chunk, records between two checkpoints)} records (the latter is at most the audit
+   * log's {@code checkpointEvery}).
+   *
+   * @return the records deleted, or -1 when the anchor has reached {@code target} (nothing left)
+   */
+  long purgeAuditStep(long target) {
+    return db.inTransaction("retention (audit)", c -> {
+      db.allowLongStatements(c); // a step is bounded; a slow disk still must not fail it at the silence limit
+      AuditLog.Head head = AuditLog.lockHead(c);
+      long from = head.purgedThrough();
+      if (target <= from) {
+        return -1L;
+      }
+      long anchor = checkpointIn(c, "MAX", from, Math.min(target, from + chunk));
+      if (anchor == 0) {
+        anchor = checkpointIn(c, "MIN", from, target);
+        if (anchor == 0) {
+          return -1L; // the target checkpoint is gone (cannot be while its record exists): nothing to anchor to
+        }
+      }
+      long deleted = 0;
+      for (long low = from; low < anchor; low += chunk) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_records WHERE seq > ? AND seq <= ?")) {
+          ps.setLong(1, low);
+          ps.setLong(2, Math.min(anchor, low + chunk));
+          deleted += ps.executeUpdate();
+        }
       }
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoints WHERE seq < ?")) {
         ps.setLong(1, anchor);
@@ -233,5 +354,18 @@ public final class RetentionPurger {
       }
       return deleted;
     });
+  }
+
+  /** The {@code MAX} or {@code MIN} checkpoint sequence number in {@code (after, upTo]}, or 0 when there is none. */
+  private static long checkpointIn(Connection c, String which, long after, long upTo) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + which + "(seq) FROM audit_checkpoints WHERE seq > ? AND seq <= ?")) {
+      ps.setLong(1, after);
+      ps.setLong(2, upTo);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 }
