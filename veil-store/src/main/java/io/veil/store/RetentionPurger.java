@@ -66,7 +66,7 @@ public final class RetentionPurger {
 
   /**
    * @param chunk rows per delete statement and per transaction (see {@link #deleteInChunks}, {@link #purgeAuditStep})
-   * @param betweenChunks run after each committed step of the audit purge (tests: to act in the middle of a purge)
+   * @param betweenChunks run after each committed chunk of every table (tests: to act in the middle of a purge)
    */
   RetentionPurger(Database db, RetentionPolicy policy, int chunk, Runnable betweenChunks) {
     this.db = Objects.requireNonNull(db, "db");
@@ -187,6 +187,7 @@ public final class RetentionPurger {
       }
       low = range[0];
       deleted += (Long) range[1];
+      betweenChunks.run();
     }
   }
 
