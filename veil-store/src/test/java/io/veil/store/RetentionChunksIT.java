@@ -189,9 +189,7 @@ class RetentionChunksIT {
     appendAudit(AUDIT_RECORDS);
     clock.advance(Duration.ofDays(40));
     appendAudit(5);
-    // the newest checkpoint whose record is older than the period, and everything up to it
-    long anchor = count("SELECT MAX(k.seq) FROM audit_checkpoints k JOIN audit_records r ON r.seq = k.seq"
-        + " WHERE r.recorded_at <= ?", clock.millis() - 30 * DAY);
+    long anchor = newestCheckpointOlderThanThePeriod();
     AtomicInteger steps = new AtomicInteger();
 
     RetentionPurger.Report report = new RetentionPurger(db, policy, CHUNK, steps::incrementAndGet).run();
@@ -251,11 +249,16 @@ class RetentionChunksIT {
     assertVerifies(left);
 
     // the next run finishes the job: together the two delete what one uninterrupted purge would
-    long anchor = count("SELECT MAX(k.seq) FROM audit_checkpoints k JOIN audit_records r ON r.seq = k.seq"
-        + " WHERE r.recorded_at <= ?", clock.millis() - 30 * DAY);
+    long anchor = newestCheckpointOlderThanThePeriod();
     long second = new RetentionPurger(db, policy, CHUNK, () -> {}).run().deleted().get(DataClass.AUDIT_RECORDS);
     assertThat(AUDIT_RECORDS + 3 - left + second).isEqualTo(anchor);
     assertVerifies(AUDIT_RECORDS + 3 - anchor);
+  }
+
+  /** Where one unchunked purge would cut the trail: everything up to it goes. */
+  long newestCheckpointOlderThanThePeriod() throws Exception {
+    return count("SELECT MAX(k.seq) FROM audit_checkpoints k JOIN audit_records r ON r.seq = k.seq"
+        + " WHERE r.recorded_at <= ?", clock.millis() - 30 * DAY);
   }
 
   void assertVerifies(long records) {
