@@ -201,37 +201,52 @@ public final class RetentionPurger {
     return String.join(",", Collections.nCopies(n, "?"));
   }
 
+  /**
+   * The audit purge in two steps. First, under the chain head's lock and within the pool's silence limit, the new
+   * anchor is chosen and recorded as {@code purged_through}: a few index reads and one update. Then, with the head
+   * free again, the records up to it (and the checkpoints before it) are deleted without the limit. Every request's
+   * audit append locks the head: while the bulk delete ran under that lock (minutes on a large trail), each of them
+   * waited for it beyond the silence limit and failed with 503 (review17). Verification reads only the records after
+   * {@code purged_through}, so the rows still there between the steps are not part of the chain; rows a run left
+   * there (it stopped between the steps) are deleted by the next run.
+   */
   private long purgeAudit(long cutoff) {
-    return db.inTransaction("retention (audit)", c -> {
-      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
+    long purgedThrough = db.inTransaction("retention (audit anchor)", c -> {
       AuditLog.Head head = AuditLog.lockHead(c);
-      long anchor;
       try (PreparedStatement ps = c.prepareStatement("SELECT MAX(k.seq) FROM audit_checkpoints k"
           + " JOIN audit_records r ON r.seq = k.seq WHERE r.recorded_at <= ? AND k.seq > ?")) {
         ps.setLong(1, cutoff);
         ps.setLong(2, head.purgedThrough());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          anchor = rs.getLong(1);
+          long anchor = rs.getLong(1);
           if (rs.wasNull() || anchor == 0) {
-            return 0L;
+            return head.purgedThrough();
           }
+          try (PreparedStatement up = c.prepareStatement("UPDATE audit_head SET purged_through = ? WHERE id = 1")) {
+            up.setLong(1, anchor);
+            up.executeUpdate();
+          }
+          return anchor;
         }
       }
+    });
+    if (purgedThrough == 0) {
+      return 0L;
+    }
+    return db.inTransaction("retention (audit)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit, and no lock requests wait on
       long deleted;
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_records WHERE seq <= ?")) {
-        ps.setLong(1, anchor);
+        ps.setLong(1, purgedThrough);
         deleted = ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoints WHERE seq < ?")) {
-        ps.setLong(1, anchor);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET purged_through = ? WHERE id = 1")) {
-        ps.setLong(1, anchor);
+        ps.setLong(1, purgedThrough);
         ps.executeUpdate();
       }
       return deleted;
     });
   }
+
 }
