@@ -96,6 +96,36 @@ class SilenceLimitIT {
     }
   }
 
+  /**
+   * The retention run's vault purge may take longer than the limit (a large backlog; here a row past its first page
+   * is locked by another session for {@link #HELD}), but a request that meets an expired row of its conversation, and
+   * deletes that row itself, does not wait for all of it: one statement over the whole backlog kept the row locked
+   * until it ended, and the request failed at the limit.
+   */
+  @Test
+  void theVaultPurgeHoldsNoRequestsExpiredRowBeyondTheLimit() throws Exception {
+    try (Store s = new Store(withOneSecondLimit(TestDatabases.POSTGRES.fresh()))) {
+      JdbcTokenVault expiring = new JdbcTokenVault(s.db, s.keys, Duration.ofSeconds(1), SubjectResolver.perConversation());
+      expiring.tokenize(s.scope, EntityType.PERSON, "Berta Meier", PERSON_TOKEN);
+      for (int i = 0; i < 500; i++) {
+        expiring.tokenize(s.scope, EntityType.EMAIL, "p" + i + "@example.org", n -> "<EMAIL_" + n + ">");
+      }
+      Thread.sleep(1_100); // every row expired
+      RetentionPurger purger = new RetentionPurger(s.db, RetentionPolicy.defaults(RegulationProfile.GDPR));
+      try (TableLock rowLock = TableLock.rows(s.dbName,
+              "SELECT id FROM vault_entries WHERE id = (SELECT MAX(id) FROM vault_entries) FOR UPDATE", HELD);
+          java.util.concurrent.ExecutorService purging = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+        java.util.concurrent.Future<RetentionPurger.Report> purge = purging.submit(purger::run);
+        rowLock.untilSomeoneWaits("DELETE FROM vault_entries%");
+        long start = System.nanoTime();
+        expiring.tokenize(s.scope, EntityType.PERSON, "Berta Meier", PERSON_TOKEN);
+        assertThat(msSince(start)).as("the request waited for the purge's delete").isLessThan(1_000);
+        assertThat(purge.get().deleted().get(DataClass.VAULT_ENTRIES)).isGreaterThanOrEqualTo(501L);
+      }
+      assertEveryConnectionHasTheLimit(s.db, 1_000);
+    }
+  }
+
   @Test
   void auditVerificationAndExportRunWithoutTheLimit() throws Exception {
     try (Store s = new Store(withOneSecondLimit(TestDatabases.POSTGRES.fresh()))) {
