@@ -82,12 +82,7 @@ public final class RetentionPurger {
       long vaultPeriod = policy.periodOf(DataClass.VAULT_ENTRIES).toMillis();
       // token high-water marks outlive their scope's entries by one period (TokenMarks); not counted: no data
       TokenMarks.purge(c, now - vaultPeriod);
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM vault_entries WHERE expires_at <= ? OR created_at <= ?")) {
-        ps.setLong(1, now);
-        ps.setLong(2, now - vaultPeriod);
-        return (long) ps.executeUpdate();
-      }
+      return purgeVaultEntries(c, now, now - vaultPeriod);
     }));
     VaultScopes.purge(db); // then the scopes left with neither rows nor marks; not counted: no data
     out.put(DataClass.AUDIT_RECORDS, purgeAudit(now - policy.periodOf(DataClass.AUDIT_RECORDS).toMillis()));
@@ -201,37 +196,93 @@ public final class RetentionPurger {
     return String.join(",", Collections.nCopies(n, "?"));
   }
 
+  /**
+   * Deletes the vault rows that expired by {@code now} or were created by {@code createdBy}, {@value #PAGE} rows per
+   * statement (found by id, in id order). A request that meets an expired row of its conversation deletes it itself
+   * ({@code JdbcTokenVault}) and so waits for a purge that has locked that row: one statement over the whole backlog
+   * held its rows locked until it ended (minutes on a large store; the silence limit lifted for it), and the request
+   * failed at the limit with 503 (review17). Now a row stays locked for one page's delete.
+   */
+  private static long purgeVaultEntries(Connection c, long now, long createdBy) throws SQLException {
+    long deleted = 0;
+    long after = 0;
+    while (true) {
+      List<Long> ids = new ArrayList<>(PAGE);
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM vault_entries WHERE id > ?"
+          + " AND (expires_at <= ? OR created_at <= ?) ORDER BY id")) {
+        ps.setLong(1, after);
+        ps.setLong(2, now);
+        ps.setLong(3, createdBy);
+        ps.setMaxRows(PAGE);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getLong(1));
+          }
+        }
+      }
+      if (ids.isEmpty()) {
+        return deleted;
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM vault_entries WHERE id IN ("
+          + placeholders(ids.size()) + ") AND (expires_at <= ? OR created_at <= ?)")) {
+        int i = 1;
+        for (long id : ids) {
+          ps.setLong(i++, id);
+        }
+        ps.setLong(i++, now);
+        ps.setLong(i, createdBy);
+        deleted += ps.executeUpdate();
+      }
+      after = ids.get(ids.size() - 1);
+    }
+  }
+
+  /**
+   * The audit purge in two steps. First, under the chain head's lock and within the pool's silence limit, the new
+   * anchor is chosen and recorded as {@code purged_through}: a few index reads and one update. Then, with the head
+   * free again, the records up to it (and the checkpoints before it) are deleted without the limit. Every request's
+   * audit append locks the head: while the bulk delete ran under that lock (minutes on a large trail), each of them
+   * waited for it beyond the silence limit and failed with 503 (review17). Verification reads only the records after
+   * {@code purged_through}, so the rows still there between the steps are not part of the chain; rows a run left
+   * there (it stopped between the steps) are deleted by the next run.
+   */
   private long purgeAudit(long cutoff) {
-    return db.inTransaction("retention (audit)", c -> {
-      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit
+    long purgedThrough = db.inTransaction("retention (audit anchor)", c -> {
       AuditLog.Head head = AuditLog.lockHead(c);
-      long anchor;
       try (PreparedStatement ps = c.prepareStatement("SELECT MAX(k.seq) FROM audit_checkpoints k"
           + " JOIN audit_records r ON r.seq = k.seq WHERE r.recorded_at <= ? AND k.seq > ?")) {
         ps.setLong(1, cutoff);
         ps.setLong(2, head.purgedThrough());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          anchor = rs.getLong(1);
+          long anchor = rs.getLong(1);
           if (rs.wasNull() || anchor == 0) {
-            return 0L;
+            return head.purgedThrough();
           }
+          try (PreparedStatement up = c.prepareStatement("UPDATE audit_head SET purged_through = ? WHERE id = 1")) {
+            up.setLong(1, anchor);
+            up.executeUpdate();
+          }
+          return anchor;
         }
       }
+    });
+    if (purgedThrough == 0) {
+      return 0L;
+    }
+    return db.inTransaction("retention (audit)", c -> {
+      db.allowLongStatements(c); // bulk deletes: not bounded by the pool's silence limit, and no lock requests wait on
       long deleted;
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_records WHERE seq <= ?")) {
-        ps.setLong(1, anchor);
+        ps.setLong(1, purgedThrough);
         deleted = ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoints WHERE seq < ?")) {
-        ps.setLong(1, anchor);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET purged_through = ? WHERE id = 1")) {
-        ps.setLong(1, anchor);
+        ps.setLong(1, purgedThrough);
         ps.executeUpdate();
       }
       return deleted;
     });
   }
+
 }
