@@ -50,11 +50,11 @@ final class UpstreamInterceptor implements Interceptor {
    * The shortest provider key always replaced inside a successful answer: a hosted provider's credential is longer
    * (OpenAI's, Azure's: 32 characters and more), while the placeholders that local servers take ("EMPTY", "ollama",
    * "none") are words of ordinary answers, which replacing would mangle. A shorter key of at least
-   * {@value #MIN_GENERATED_KEY_CHARS} characters with letters and digits together (a self-hosted server's generated
-   * {@code --api-key}) is no word and is replaced too ({@link #answerKey}).
+   * {@value #MIN_GENERATED_KEY_CHARS} characters that is no word (a self-hosted server's generated {@code --api-key})
+   * is replaced too ({@link #answerKey}).
    */
   static final int MIN_ANSWER_KEY_CHARS = 16;
-  /** The shortest key with letters and digits that is replaced in answers though shorter than 16 characters. */
+  /** The shortest key that is replaced in answers though shorter than 16 characters, unless it is a word. */
   static final int MIN_GENERATED_KEY_CHARS = 8;
   /** The provider key's bytes when it is a credential to replace in answers ({@link #answerKey}), else null. */
   private final byte[] providerKey;
@@ -227,16 +227,28 @@ final class UpstreamInterceptor implements Interceptor {
 
   /**
    * Whether {@code key} is a credential to replace wherever an answer quotes it: {@value #MIN_ANSWER_KEY_CHARS}
-   * characters or more, or {@value #MIN_GENERATED_KEY_CHARS} or more with a letter and a digit (review16: a generated
-   * key of 8-15 characters reached the client as it came). A placeholder word ("ollama", "EMPTY") is not.
+   * characters or more, or {@value #MIN_GENERATED_KEY_CHARS} or more unless it is a word (letters only, all of one
+   * case or capitalized: "anything", "changeme"). A placeholder word ("ollama", "EMPTY") is not. review16 asked a key
+   * of 8-15 characters for a letter and a digit, so a generated key without a digit (a base64 one of mixed case, one
+   * with '-' or '_') or without a letter reached the client as it came (review17).
    */
   static boolean answerKey(String key) {
     if (key == null || key.length() < MIN_GENERATED_KEY_CHARS) {
       return false;
     }
-    return key.length() >= MIN_ANSWER_KEY_CHARS || (key.chars().anyMatch(Character::isLetter)
-        && key.chars().anyMatch(Character::isDigit));
+    return key.length() >= MIN_ANSWER_KEY_CHARS || !isWord(key);
   }
+
+  /** Letters only, all lower case, all upper case, or an upper-case letter and then lower case. */
+  private static boolean isWord(String s) {
+    if (!s.chars().allMatch(Character::isLetter)) {
+      return false;
+    }
+    String rest = s.substring(1);
+    return s.equals(s.toLowerCase(java.util.Locale.ROOT)) || s.equals(s.toUpperCase(java.util.Locale.ROOT))
+        || (Character.isUpperCase(s.charAt(0)) && rest.equals(rest.toLowerCase(java.util.Locale.ROOT)));
+  }
+
 
   /**
    * {@code event} with the provider key replaced, should a provider quote it inside a stream (an error event after

@@ -108,4 +108,26 @@ class UpstreamInterceptorTest {
     assertThat(answered(key, stream, ANSWER + " Your key " + key + " is valid."))
         .isEqualTo(ANSWER + " Your key *** is valid.");
   }
+
+  /**
+   * review17: review16's rule asked a key of 8-15 characters for a letter and a digit, but a generated key often has
+   * no digit ({@code openssl rand -base64 9}: about one in twelve; Python's {@code secrets.token_urlsafe(8)}: about
+   * one in six) and some have no letter, so such a key reached the client as it came. Only a word (letters of one
+   * case, or capitalized) is a placeholder.
+   */
+  @ParameterizedTest(name = "{0}, stream {1}")
+  @CsvSource({"Kq_xRtvPwZbM, true", "Kq_xRtvPwZbM, false", "hQpLzWnBvKxT, true", "hQpLzWnBvKxT, false",
+      "vjTm+QeR/sKw, true", "vjTm+QeR/sKw, false", "8306152947, true", "8306152947, false"})
+  void aGeneratedKeyWithoutDigitsOrLettersIsReplaced(String key, boolean stream) throws Exception {
+    assertThat(answered(key, stream, ANSWER + " Your key " + key + " is valid."))
+        .isEqualTo(ANSWER + " Your key *** is valid.");
+  }
+
+  /** A placeholder of 8 characters or more that is a word ("anything", "changeme") stays a word of the answer. */
+  @ParameterizedTest(name = "{0}, stream {1}")
+  @CsvSource({"anything, true", "anything, false", "Anything, true", "PASSWORD, false"})
+  void aLongerPlaceholderWordStays(String key, boolean stream) throws Exception {
+    String answer = "Ask me anything: Anything at all, even the PASSWORD rules.";
+    assertThat(answered(key, stream, answer)).isEqualTo(answer);
+  }
 }

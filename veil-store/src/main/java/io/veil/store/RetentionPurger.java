@@ -56,16 +56,16 @@ public final class RetentionPurger {
   /**
    * Rows per delete statement and per transaction: small enough that a statement holds its locks (and, for the
    * audit trail, the head every append needs) for milliseconds and H2 keeps only a chunk's undo in memory,
-   * large enough that a backlog of millions takes hundreds of statements, not millions.
+   * the page of review17's vault purge and of the idle-key purge (one size for every retention delete).
    */
-  static final int CHUNK = 5_000;
+  static final int CHUNK = 500;
 
   public RetentionPurger(Database db, RetentionPolicy policy) {
     this(db, policy, CHUNK, () -> {});
   }
 
   /**
-   * @param chunk rows per delete statement and per transaction (see {@link #deleteInChunks}, {@link #purgeAuditStep})
+   * @param chunk rows per delete statement and per transaction (see {@link #deleteInChunks})
    * @param betweenChunks run after each committed chunk of every table (tests: to act in the middle of a purge)
    */
   RetentionPurger(Database db, RetentionPolicy policy, int chunk, Runnable betweenChunks) {
@@ -78,7 +78,7 @@ public final class RetentionPurger {
     this.betweenChunks = Objects.requireNonNull(betweenChunks, "betweenChunks");
   }
 
-  private static final int PAGE = 500;
+  private static final int PAGE = CHUNK;
 
   /**
    * Rows deleted per data class, and the idle subject keys deleted (not a data class of its own: a
@@ -111,17 +111,17 @@ public final class RetentionPurger {
       // token high-water marks outlive their scope's entries by one period (TokenMarks); not counted: no data
       return TokenMarks.purge(c, now - vaultPeriod);
     });
-    out.put(DataClass.VAULT_ENTRIES, deleteInChunks("retention (vault)", "vault_entries", 0L,
+    out.put(DataClass.VAULT_ENTRIES, deleteInChunks("retention (vault)", "vault_entries", "id", 0L, null,
         "(expires_at <= ? OR created_at <= ?)", now, now - vaultPeriod));
     VaultScopes.purge(db); // then the scopes left with neither rows nor marks; not counted: no data
     out.put(DataClass.AUDIT_RECORDS, purgeAudit(now - policy.periodOf(DataClass.AUDIT_RECORDS).toMillis()));
     // the current decision stays: its id is excluded (only ids in the chunk's range can match, so the
     // subquery is narrowed to that range)
-    out.put(DataClass.CONSENT_HISTORY, deleteInChunks("retention (consent)", "consent_events", 0L,
+    out.put(DataClass.CONSENT_HISTORY, deleteInChunks("retention (consent)", "consent_events", "id", 0L, null,
         "recorded_at <= ? AND id NOT IN (SELECT last_event_id FROM consent_state WHERE last_event_id > ?"
             + " AND last_event_id <= ?)", now - policy.periodOf(DataClass.CONSENT_HISTORY).toMillis(),
         RANGE_LOW, RANGE_HIGH));
-    out.put(DataClass.PRIVACY_REQUESTS, deleteInChunks("retention (requests)", "privacy_requests", "",
+    out.put(DataClass.PRIVACY_REQUESTS, deleteInChunks("retention (requests)", "privacy_requests", "id", "", null,
         "closed_at IS NOT NULL AND closed_at <= ?",
         now - policy.periodOf(DataClass.PRIVACY_REQUESTS).toMillis()));
     long keys = purgeIdleSubjectKeys(now - policy.periodOf(DataClass.VAULT_ENTRIES).toMillis());
@@ -134,19 +134,22 @@ public final class RetentionPurger {
   private static final Object RANGE_HIGH = new Object();
 
   /**
-   * Deletes the rows of {@code table} that match {@code condition}, walking its primary key {@code id} in
-   * ranges of at most {@link #chunk} rows: one statement (its own auto-committed transaction) per range, so
+   * Deletes the rows of {@code table} that match {@code condition}, walking its primary key {@code key} in
+   * ranges of at most {@link #CHUNK} rows: one statement (its own auto-committed transaction) per range, so
    * no statement deletes, locks or logs more than a chunk, whatever the backlog. Each range is found through
-   * the primary key index ({@code ORDER BY id LIMIT}), so the walk reads the table once in all. Rows added
+   * the primary key index ({@code ORDER BY key LIMIT}), so the walk reads the table once in all. Rows added
    * after the walk began (keys above the largest key then) are left to the next run.
    *
-   * @param below a key value below every key ({@code 0} for identity columns, {@code ""} for text keys)
+   * @param below a key value below every key ({@code 0} for numbers, {@code ""} for text keys)
+   * @param upTo the largest key to look at; null: the largest key when the walk begins
+   * @param condition what a row to delete matches besides its key range; "" for every row in range
    * @param params the condition's parameters in order: values, or {@link #RANGE_LOW}/{@link #RANGE_HIGH}
    * @return the rows deleted (exact: the sum of the statements' update counts)
    */
-  private long deleteInChunks(String what, String table, Object below, String condition, Object... params) {
-    Object last = db.withConnection(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM " + table);
+  private long deleteInChunks(String what, String table, String key, Object below, Object upTo, String condition,
+      Object... params) {
+    Object last = upTo != null ? upTo : db.withConnection(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + key + ") FROM " + table);
           ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getObject(1) : null;
       }
@@ -161,8 +164,8 @@ public final class RetentionPurger {
       Object[] range = db.withConnection(what, c -> {
         db.allowLongStatements(c); // a chunk is bounded; a slow disk still must not fail it at the silence limit
         Object high;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM (SELECT id FROM " + table
-            + " WHERE id > ? AND id <= ? ORDER BY id LIMIT " + chunk + ") w")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + key + ") FROM (SELECT " + key + " FROM "
+            + table + " WHERE " + key + " > ? AND " + key + " <= ? ORDER BY " + key + " LIMIT " + chunk + ") w")) {
           ps.setObject(1, from);
           ps.setObject(2, last);
           try (ResultSet rs = ps.executeQuery()) {
@@ -172,8 +175,8 @@ public final class RetentionPurger {
         if (high == null) {
           return null;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM " + table + " WHERE id > ? AND id <= ? AND " + condition)) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " > ? AND "
+            + key + " <= ?" + (condition.isEmpty() ? "" : " AND " + condition))) {
           ps.setObject(1, from);
           ps.setObject(2, high);
           for (int i = 0; i < params.length; i++) {
@@ -282,91 +285,40 @@ public final class RetentionPurger {
   }
 
   /**
-   * Deletes the audit trail's prefix up to the newest signed checkpoint older than {@code cutoff}, in steps
-   * (see {@link #purgeAuditStep}); returns the records deleted.
+   * The audit purge in two steps (review17). First, under the chain head's lock and within the pool's silence
+   * limit, the new anchor (the newest signed checkpoint whose record is older than {@code cutoff}) is chosen and
+   * recorded as {@code purged_through}: a few index reads and one update. Then, with the head free again, the
+   * records up to it and the checkpoints before it are deleted in chunks ({@link #deleteInChunks}). Verification
+   * reads only the records after {@code purged_through}, so the rows still there between the steps, or left by a
+   * run stopped between two chunks, are not part of the chain: the trail verifies at every point, and the next run
+   * deletes them (and counts them).
    */
   private long purgeAudit(long cutoff) {
-    long target = db.withConnection("retention (audit)", c -> {
-      db.allowLongStatements(c); // a join over the checkpoints: may take long on a large trail
+    long purgedThrough = db.inTransaction("retention (audit anchor)", c -> {
+      AuditLog.Head head = AuditLog.lockHead(c);
       try (PreparedStatement ps = c.prepareStatement("SELECT MAX(k.seq) FROM audit_checkpoints k"
-          + " JOIN audit_records r ON r.seq = k.seq WHERE r.recorded_at <= ?"
-          + " AND k.seq > (SELECT purged_through FROM audit_head WHERE id = 1)")) {
+          + " JOIN audit_records r ON r.seq = k.seq WHERE r.recorded_at <= ? AND k.seq > ?")) {
         ps.setLong(1, cutoff);
+        ps.setLong(2, head.purgedThrough());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          return rs.getLong(1); // 0 when none (SQL NULL)
+          long anchor = rs.getLong(1);
+          if (rs.wasNull() || anchor == 0) {
+            return head.purgedThrough();
+          }
+          try (PreparedStatement up = c.prepareStatement("UPDATE audit_head SET purged_through = ? WHERE id = 1")) {
+            up.setLong(1, anchor);
+            up.executeUpdate();
+          }
+          return anchor;
         }
       }
     });
-    long deleted = 0;
-    while (true) {
-      long step = purgeAuditStep(target);
-      if (step < 0) {
-        return deleted;
-      }
-      deleted += step;
-      betweenChunks.run();
+    if (purgedThrough == 0) {
+      return 0L;
     }
-  }
-
-  /**
-   * One step of the audit purge, in its own transaction under the audit head's lock: moves the anchor
-   * ({@code purged_through}) from the current one to the newest checkpoint at most {@link #chunk} records
-   * further (not beyond {@code target}), or, when no checkpoint is that close, to the next one; deletes
-   * the records up to it in statements of at most a chunk each, and the checkpoints before it. Every
-   * committed step leaves the chain as a complete purge up to a checkpoint would, so a purge stopped
-   * between steps (crash, shutdown) leaves a trail that verifies. The head's lock, which every append
-   * needs, is held for one step only: appends wait for at most a step, not the whole purge. A step
-   * spans {@code max(chunk, records between two checkpoints)} records (the latter is at most the audit
-   * log's {@code checkpointEvery}).
-   *
-   * @return the records deleted, or -1 when the anchor has reached {@code target} (nothing left)
-   */
-  long purgeAuditStep(long target) {
-    return db.inTransaction("retention (audit)", c -> {
-      db.allowLongStatements(c); // a step is bounded; a slow disk still must not fail it at the silence limit
-      AuditLog.Head head = AuditLog.lockHead(c);
-      long from = head.purgedThrough();
-      if (target <= from) {
-        return -1L;
-      }
-      long anchor = checkpointIn(c, "MAX", from, Math.min(target, from + chunk));
-      if (anchor == 0) {
-        anchor = checkpointIn(c, "MIN", from, target);
-        if (anchor == 0) {
-          return -1L; // the target checkpoint is gone (cannot be while its record exists): nothing to anchor to
-        }
-      }
-      long deleted = 0;
-      for (long low = from; low < anchor; low += chunk) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_records WHERE seq > ? AND seq <= ?")) {
-          ps.setLong(1, low);
-          ps.setLong(2, Math.min(anchor, low + chunk));
-          deleted += ps.executeUpdate();
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoints WHERE seq < ?")) {
-        ps.setLong(1, anchor);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET purged_through = ? WHERE id = 1")) {
-        ps.setLong(1, anchor);
-        ps.executeUpdate();
-      }
-      return deleted;
-    });
-  }
-
-  /** The {@code MAX} or {@code MIN} checkpoint sequence number in {@code (after, upTo]}, or 0 when there is none. */
-  private static long checkpointIn(Connection c, String which, long after, long upTo) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT " + which + "(seq) FROM audit_checkpoints WHERE seq > ? AND seq <= ?")) {
-      ps.setLong(1, after);
-      ps.setLong(2, upTo);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    long deleted = deleteInChunks("retention (audit)", "audit_records", "seq", 0L, purgedThrough, "");
+    deleteInChunks("retention (audit)", "audit_checkpoints", "seq", 0L, purgedThrough - 1, "");
+    return deleted;
   }
 }

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,6 +63,65 @@ class SilenceLimitIT {
       RetentionPurger purger = new RetentionPurger(s.db, RetentionPolicy.defaults(RegulationProfile.GDPR));
       s.waitsOutALockOn("vault_scopes", "the purge", purger::run);
       s.waitsOutALockOn("subject_keys", "the purge", purger::run);
+      assertEveryConnectionHasTheLimit(s.db, 1_000);
+    }
+  }
+
+  /**
+   * The retention run's audit purge may delete for longer than the limit (a large trail; here one of its rows is
+   * locked by another session for {@link #HELD}), but a request's audit record, appended meanwhile, waits on no part
+   * of it: the purge deleted while holding the chain head's lock, which every append takes, so the append failed at
+   * the limit (503 for every request while the purge ran).
+   */
+  @Test
+  void theAuditPurgeHoldsNoRequestsAuditRecordBeyondTheLimit() throws Exception {
+    DatabaseConfig cfg = withOneSecondLimit(TestDatabases.POSTGRES.fresh());
+    try (Store s = new Store(cfg);
+        Database later = Database.open(new DatabaseConfig(cfg.jdbcUrl(), cfg.user(), cfg.password(), 2,
+            Duration.ofSeconds(10), Clock.offset(Clock.systemUTC(), Duration.ofDays(36_500))))) {
+      RetentionPurger purger = new RetentionPurger(later, RetentionPolicy.defaults(RegulationProfile.GDPR));
+      AuditLog log = new AuditLog(s.db, s.km);
+      try (TableLock rowLock = TableLock.rows(s.dbName, "SELECT seq FROM audit_records WHERE seq = 1 FOR UPDATE", HELD);
+          java.util.concurrent.ExecutorService purging = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+        java.util.concurrent.Future<RetentionPurger.Report> purge = purging.submit(purger::run);
+        rowLock.untilSomeoneWaits("DELETE FROM audit_records%");
+        long start = System.nanoTime();
+        log.append(new AuditRecord("acme", null, "/v1/chat/completions", null, new TreeMap<EntityType, Integer>(),
+            AuditAction.FORWARDED, "p1", 200, 1));
+        assertThat(msSince(start)).as("the append waited for the purge's delete").isLessThan(1_000);
+        assertThat(purge.get().deleted().get(DataClass.AUDIT_RECORDS)).isEqualTo(1L);
+      }
+      assertThat(new AuditVerifier(s.db, s.km).verify().valid()).isTrue();
+      assertEveryConnectionHasTheLimit(s.db, 1_000);
+    }
+  }
+
+  /**
+   * The retention run's vault purge may take longer than the limit (a large backlog; here a row past its first page
+   * is locked by another session for {@link #HELD}), but a request that meets an expired row of its conversation, and
+   * deletes that row itself, does not wait for all of it: one statement over the whole backlog kept the row locked
+   * until it ended, and the request failed at the limit.
+   */
+  @Test
+  void theVaultPurgeHoldsNoRequestsExpiredRowBeyondTheLimit() throws Exception {
+    try (Store s = new Store(withOneSecondLimit(TestDatabases.POSTGRES.fresh()))) {
+      JdbcTokenVault expiring = new JdbcTokenVault(s.db, s.keys, Duration.ofSeconds(1), SubjectResolver.perConversation());
+      expiring.tokenize(s.scope, EntityType.PERSON, "Berta Meier", PERSON_TOKEN);
+      for (int i = 0; i < 500; i++) {
+        expiring.tokenize(s.scope, EntityType.EMAIL, "p" + i + "@example.org", n -> "<EMAIL_" + n + ">");
+      }
+      Thread.sleep(1_100); // every row expired
+      RetentionPurger purger = new RetentionPurger(s.db, RetentionPolicy.defaults(RegulationProfile.GDPR));
+      try (TableLock rowLock = TableLock.rows(s.dbName,
+              "SELECT id FROM vault_entries WHERE id = (SELECT MAX(id) FROM vault_entries) FOR UPDATE", HELD);
+          java.util.concurrent.ExecutorService purging = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+        java.util.concurrent.Future<RetentionPurger.Report> purge = purging.submit(purger::run);
+        rowLock.untilSomeoneWaits("DELETE FROM vault_entries%");
+        long start = System.nanoTime();
+        expiring.tokenize(s.scope, EntityType.PERSON, "Berta Meier", PERSON_TOKEN);
+        assertThat(msSince(start)).as("the request waited for the purge's delete").isLessThan(1_000);
+        assertThat(purge.get().deleted().get(DataClass.VAULT_ENTRIES)).isGreaterThanOrEqualTo(501L);
+      }
       assertEveryConnectionHasTheLimit(s.db, 1_000);
     }
   }
@@ -185,17 +245,28 @@ class SilenceLimitIT {
     }
   }
 
-  /** An exclusive lock on a table of {@code db}, held by another session until {@code held} has passed. */
+  /** An exclusive lock on a table of {@code db} (or on rows), held by another session until {@code held} has passed. */
   private static final class TableLock implements AutoCloseable {
     private final Connection admin;
     private final Thread release;
+    private final String db;
 
     TableLock(String db, String table, Duration held) throws Exception {
+      this(db, "LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE", held, true);
+    }
+
+    /** The locks {@code lockStatement} (a {@code SELECT ... FOR UPDATE}) takes, held for {@code held}. */
+    static TableLock rows(String db, String lockStatement, Duration held) throws Exception {
+      return new TableLock(db, lockStatement, held, true);
+    }
+
+    private TableLock(String db, String lockStatement, Duration held, boolean unused) throws Exception {
       admin = TestDatabases.postgres().getDatabase("postgres", db).getConnection();
       admin.setAutoCommit(false);
       try (Statement s = admin.createStatement()) {
-        s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        s.execute(lockStatement);
       }
+      this.db = db;
       release = Thread.ofPlatform().daemon().start(() -> {
         try {
           Thread.sleep(held.toMillis());
@@ -204,6 +275,27 @@ class SilenceLimitIT {
           // closed below
         }
       });
+    }
+
+    /** Returns once another session's statement like {@code queryLike} waits for a lock (10 s at most). */
+    void untilSomeoneWaits(String queryLike) throws Exception {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      try (Connection watcher = TestDatabases.postgres().getDatabase("postgres", db).getConnection();
+          java.sql.PreparedStatement ps = watcher.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+              + " WHERE datname = ? AND wait_event_type = 'Lock' AND query LIKE ?")) {
+        ps.setString(1, db);
+        ps.setString(2, queryLike);
+        while (System.nanoTime() < deadline) {
+          try (java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getInt(1) > 0) {
+              return;
+            }
+          }
+          Thread.sleep(20);
+        }
+      }
+      throw new AssertionError("no statement like " + queryLike + " waited for a lock");
     }
 
     @Override
