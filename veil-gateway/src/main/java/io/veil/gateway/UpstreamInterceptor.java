@@ -249,7 +249,6 @@ final class UpstreamInterceptor implements Interceptor {
         || (Character.isUpperCase(s.charAt(0)) && rest.equals(rest.toLowerCase(java.util.Locale.ROOT)));
   }
 
-
   /**
    * {@code event} with the provider key replaced, should a provider quote it inside a stream (an error event after
    * the answer began: non-2xx errors go through {@link #sanitizeError}). Only the exact key, and only a credential

@@ -78,8 +78,6 @@ public final class RetentionPurger {
     this.betweenChunks = Objects.requireNonNull(betweenChunks, "betweenChunks");
   }
 
-  private static final int PAGE = CHUNK;
-
   /**
    * Rows deleted per data class, and the idle subject keys deleted (not a data class of its own: a
    * key goes when nothing it sealed is left).
@@ -246,11 +244,11 @@ public final class RetentionPurger {
   }
 
   /**
-   * Up to {@link #PAGE} refs after {@code after} (in order) of keys that seal no vault entry, were last
+   * Up to {@link #chunk} refs after {@code after} (in order) of keys that seal no vault entry, were last
    * used (or made) at or before {@code idleSince} and belong to no subject with consent, settings or
    * privacy requests; only among {@code among} when it is not null.
    */
-  private static List<String> idleKeys(Connection c, String after, long idleSince, List<String> among)
+  private List<String> idleKeys(Connection c, String after, long idleSince, List<String> among)
       throws SQLException {
     String sql = "SELECT k.subject_ref FROM subject_keys k WHERE k.subject_ref > ?"
         + " AND COALESCE(k.used_at, k.created_at) <= ?"
@@ -270,7 +268,7 @@ public final class RetentionPurger {
           ps.setString(3 + i, among.get(i));
         }
       }
-      ps.setMaxRows(PAGE);
+      ps.setMaxRows(chunk);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
